@@ -1,0 +1,67 @@
+# OpenGPS — `make demo` runs the platform with demo data; `make test` runs the tests.
+# Needs only python3 (>= 3.11) and make: everything else is installed into .venv from the lock files.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: help demo run test test-fast lint typecheck coverage-rules bench messages lock clean
+
+help:
+	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
+	@echo "make test   — run the test suite (DATABASE_URL selects the database; SQLite by default)"
+	@echo "make lint   — ruff and mypy;  make bench — benchmarks;  make messages — rebuild translations"
+
+$(VENV)/.runtime: requirements/base.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpenGPS needs Python >= 3.11"'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/base.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null || \
+	  $(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements/dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+demo: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "OpenGPS: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(BIN)/gunicorn opengps.wsgi --bind $(HOST):$(PORT) --workers 2
+
+test: $(VENV)/.dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check opengps/rules
+	$(BIN)/mypy opengps
+	$(PY) manage.py makemigrations --check --dry-run
+
+coverage-rules: $(VENV)/.dev
+	$(BIN)/coverage run --branch --source=opengps/rules --omit='opengps/rules/tests/*' -m pytest -p no:cacheprovider -p no:django opengps/rules/tests
+	$(BIN)/coverage report --fail-under=100 --show-missing
+
+bench: $(VENV)/.dev
+	$(PY) -m benchmarks.run
+
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+
+lock:
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile --python-version 3.11 --generate-hashes -q requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile --python-version 3.11 --generate-hashes -q requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .coverage

@@ -1,0 +1,66 @@
+"""Shared pytest fixtures: regions, units and one user for every role, built through services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+DEMO_PASSWORD = "test-password-123"
+
+
+@pytest.fixture
+def regions(db: Any) -> None:
+    from opengps.accounts.services import regions_load
+
+    regions_load()
+
+
+@pytest.fixture
+def units(regions: None) -> dict[str, Any]:
+    from opengps.accounts.models import Region, Unit
+    from opengps.accounts.services import unit_create
+
+    province = Region.objects.get(pk="430000")
+    changsha = Region.objects.get(pk="430100")
+    finance = unit_create(actor=None, name="湖南省财政厅", kind=Unit.Kind.FINANCE, region=province)
+    civil = unit_create(actor=None, name="湖南省民政厅", kind=Unit.Kind.CIVIL_AFFAIRS, region=province)
+    cs_civil = unit_create(actor=None, name="长沙市民政局", kind=Unit.Kind.CIVIL_AFFAIRS, region=changsha, parent=civil)
+    audit = unit_create(actor=None, name="湖南省审计厅", kind=Unit.Kind.AUDIT, region=province)
+    return {"finance": finance, "civil": civil, "cs_civil": cs_civil, "audit": audit}
+
+
+@pytest.fixture
+def make_user(units: dict[str, Any]) -> Callable[..., Any]:
+    from opengps.accounts.services import user_create
+
+    counter = {"n": 0}
+
+    def make(role: str, *, unit: str | None = "civil", organization: Any = None, username: str = "") -> Any:
+        counter["n"] += 1
+        return user_create(
+            actor=None,
+            username=username or f"{role}{counter['n']}",
+            password=DEMO_PASSWORD,
+            role=role,
+            unit=units[unit] if unit else None,
+            organization=organization,
+        )
+
+    return make
+
+
+@pytest.fixture
+def registrar(make_user: Callable[..., Any]) -> Any:
+    return make_user("registration")
+
+
+@pytest.fixture
+def auditor(make_user: Callable[..., Any]) -> Any:
+    return make_user("auditor", unit="audit")
+
+
+@pytest.fixture
+def purchaser(make_user: Callable[..., Any]) -> Any:
+    return make_user("purchaser")

@@ -1,0 +1,40 @@
+"""The JSON API under /api/v1/ (django-ninja); each app adds its router here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from opengps.core.errors import ServiceError
+
+api = NinjaAPI(
+    title="OpenGPS API",
+    version="1",
+    description="政府购买服务开放平台 API — open platform for the government purchase of services.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": "request.invalid", "message": "请求参数无效", "details": exc.errors}}, status=422
+    )
+
+
+def _register_routers() -> None:
+    from opengps.core.api import router as core_router
+    from opengps.registry.api import router as registry_router
+
+    api.add_router("/audit", core_router)
+    api.add_router("/registry", registry_router)
+
+
+_register_routers()

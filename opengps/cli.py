@@ -1,0 +1,32 @@
+"""The `opengps` command: a thin front to the platform's management commands.
+
+Examples:
+  opengps audit verify          recompute the audit hash chain, name the first broken event
+  opengps rules explain NAME    show a legal rule's value, citation and effective dates
+  opengps demo                  migrate and load the demo data
+  opengps manage <command>      any Django management command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opengps.settings")
+    from django.core.management import execute_from_command_line
+
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        if not args:
+            return
+        args = ["help"]
+    elif args[0] == "manage":
+        args = args[1:]
+    execute_from_command_line(["opengps", *args])
+
+
+if __name__ == "__main__":
+    main()

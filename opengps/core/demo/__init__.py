@@ -1,0 +1,123 @@
+"""The demo data set: a plausible Hunan setting built through the real services.
+
+Each app adds its part in `opengps/<app>/demo.py` with a `load(context)` function; this module
+runs them in lifecycle order. Loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from opengps.accounts.models import Region, Role, Unit, User
+from opengps.accounts.services import regions_load, unit_create, user_create
+
+DEMO_PASSWORD = "opengps-demo-2026"  # noqa: S105 — public demo credential, printed on purpose
+
+# Apps that contribute demo data, in lifecycle order.
+DEMO_APPS = ["opengps.registry"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role_label: str
+    where: str
+
+
+@dataclass
+class DemoContext:
+    """What each app's demo loader receives and fills in."""
+
+    organizations: int
+    units: dict[str, Unit] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    extra_logins: list[DemoLogin] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    logins: list[DemoLogin]
+    counts: dict[str, int]
+
+    def describe(self) -> str:
+        return ", ".join(f"{k} {v}" for k, v in self.counts.items())
+
+
+# (key, name, kind, region code, parent key)
+UNITS: list[tuple[str, str, str, str, str]] = [
+    ("hn_finance", "湖南省财政厅", Unit.Kind.FINANCE, "430000", ""),
+    ("hn_civil", "湖南省民政厅", Unit.Kind.CIVIL_AFFAIRS, "430000", ""),
+    ("hn_audit", "湖南省审计厅", Unit.Kind.AUDIT, "430000", ""),
+    ("hn_ggzy", "湖南省公共资源交易中心", Unit.Kind.AGENCY, "430000", ""),
+    ("hn_eval", "湖南湘诚绩效评价咨询有限公司", Unit.Kind.EVALUATOR, "430100", ""),
+    ("cs_finance", "长沙市财政局", Unit.Kind.FINANCE, "430100", "hn_finance"),
+    ("cs_civil", "长沙市民政局", Unit.Kind.CIVIL_AFFAIRS, "430100", "hn_civil"),
+    ("zz_civil", "株洲市民政局", Unit.Kind.CIVIL_AFFAIRS, "430200", "hn_civil"),
+    ("hy_civil", "衡阳市民政局", Unit.Kind.CIVIL_AFFAIRS, "430400", "hn_civil"),
+    ("yy_civil", "岳阳市民政局", Unit.Kind.CIVIL_AFFAIRS, "430600", "hn_civil"),
+    ("xx_civil", "湘西土家族苗族自治州民政局", Unit.Kind.CIVIL_AFFAIRS, "433100", "hn_civil"),
+    ("yl_civil", "长沙市岳麓区民政局", Unit.Kind.CIVIL_AFFAIRS, "430104", "cs_civil"),
+    ("ll_civil", "浏阳市民政局", Unit.Kind.CIVIL_AFFAIRS, "430181", "cs_civil"),
+    ("yl_finance", "长沙市岳麓区财政局", Unit.Kind.FINANCE, "430104", "cs_finance"),
+]
+
+# (username, display name, role, unit key)
+USERS: list[tuple[str, str, str, str]] = [
+    ("admin", "平台管理员", Role.ADMIN, ""),
+    ("purchaser", "李明（省民政厅采购经办）", Role.PURCHASER, "hn_civil"),
+    ("purchaser_cs", "周洁（长沙市民政局采购经办）", Role.PURCHASER, "cs_civil"),
+    ("agency", "陈晓（省公共资源交易中心）", Role.AGENCY, "hn_ggzy"),
+    ("finance", "王芳（省财政厅综合处）", Role.FINANCE, "hn_finance"),
+    ("registrar", "赵强（省民政厅社会组织管理局）", Role.REGISTRATION, "hn_civil"),
+    ("registrar_cs", "刘敏（长沙市民政局社会组织管理科）", Role.REGISTRATION, "cs_civil"),
+    ("expert", "孙立平（评审专家）", Role.EXPERT, ""),
+    ("evaluator", "钱一（第三方评价机构）", Role.EVALUATOR, "hn_eval"),
+    ("auditor", "吴涛（省审计厅）", Role.AUDITOR, "hn_audit"),
+]
+
+
+def _units(context: DemoContext) -> None:
+    for key, name, kind, region, parent in UNITS:
+        unit = Unit.objects.filter(name=name).first()
+        if unit is None:
+            unit = unit_create(
+                actor=None, name=name, kind=kind, region=Region.objects.get(pk=region),
+                parent=context.units.get(parent),
+            )
+        context.units[key] = unit
+
+
+def _users(context: DemoContext) -> None:
+    for username, display, role, unit_key in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                actor=None, username=username, password=DEMO_PASSWORD, role=role,
+                display_name=display, unit=context.units.get(unit_key),
+            )
+            if role == Role.ADMIN:
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+        context.users[username] = user
+
+
+def load_demo(*, organizations: int = 300) -> DemoSummary:
+    context = DemoContext(organizations=organizations)
+    with transaction.atomic():
+        regions_load()
+        _units(context)
+        _users(context)
+    for app in DEMO_APPS:
+        module: Any = importlib.import_module(f"{app}.demo")
+        module.load(context)
+    logins = [
+        DemoLogin(u.username, u.role_label, str(u.unit or u.organization or ""))
+        for u in context.users.values()
+    ] + context.extra_logins
+    counts = {"units": len(context.units), "users": len(context.users), **context.counts}
+    return DemoSummary(logins=logins, counts=counts)

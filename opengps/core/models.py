@@ -1,0 +1,55 @@
+"""Audit events on a SHA-256 hash chain, and the chain head that serializes appends."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One state change: who acted, what changed (old → new), why, and when.
+
+    Append-only: the application never updates or deletes rows (production also revokes
+    UPDATE/DELETE from the database role, see README). `hash` covers the canonical content
+    and `prev_hash`, so changing any row breaks the chain from that row on.
+    """
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    action = models.CharField(_("操作代码"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80)
+    object_id = models.CharField(_("对象标识"), max_length=64)
+    object_repr = models.CharField(_("对象名称"), max_length=300, blank=True)
+    old_values = models.JSONField(_("原值"), default=dict, blank=True)
+    new_values = models.JSONField(_("新值"), default=dict, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    request_id = models.CharField(_("请求标识"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
+    hash = models.CharField(_("事件哈希"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The single row locked (SELECT … FOR UPDATE) while appending, so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_singleton")]

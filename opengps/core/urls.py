@@ -1,0 +1,11 @@
+from django.urls import path
+
+from opengps.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_search, name="audit-search"),
+    path("audit/<str:object_type>/<str:object_id>/", views.audit_timeline, name="audit-timeline"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,49 @@
+"""Home page, health check and the auditors' timeline screens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from opengps.core import selectors
+from opengps.core.errors import PermissionDenied
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from opengps.registry.selectors import registry_overview
+
+    return render(request, "core/home.html", {"overview": registry_overview()})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@login_required
+def audit_search(request: HttpRequest) -> HttpResponse:
+    try:
+        events = selectors.audit_recent(
+            actor=request.user,
+            action=request.GET.get("action", "").strip()[:80],
+            object_type=request.GET.get("object_type", "").strip()[:80],
+        )
+    except PermissionDenied as exc:
+        return render(request, "core/error.html", {"error": exc}, status=403)
+    return render(request, "core/audit_list.html", {"events": events, "query": request.GET})
+
+
+@login_required
+def audit_timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    try:
+        events = list(selectors.audit_timeline(actor=request.user, object_type=object_type, object_id=object_id))
+    except PermissionDenied as exc:
+        return render(request, "core/error.html", {"error": exc}, status=403)
+    return render(
+        request,
+        "core/audit_timeline.html",
+        {"events": events, "object_type": object_type, "object_id": object_id},
+    )

@@ -1,0 +1,5 @@
+"""Registry API."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

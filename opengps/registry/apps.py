@@ -1,0 +1,10 @@
+"""Registry of social organizations (社会组织法人库): ratings, annual reports, credit lists."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "opengps.registry"
+    label = "registry"
+    verbose_name = _("社会组织法人库")

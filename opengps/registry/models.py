@@ -1,0 +1,180 @@
+"""Social organizations with their ratings, annual reports and credit-list entries.
+
+Eligibility is never stored: `opengps.rules.eligibility` derives it from these facts and a date.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgType(models.TextChoices):
+    """Legal form under the three registration regulations."""
+
+    SOCIAL_GROUP = "social_group", _("社会团体")
+    SOCIAL_SERVICE_AGENCY = "social_service_agency", _("社会服务机构（民办非企业单位）")
+    FOUNDATION = "foundation", _("基金会")
+
+
+class CommunityKind(models.TextChoices):
+    """The five kinds of community social organizations (社区社会组织)."""
+
+    LIVING = "living", _("生活服务类")
+    CHARITY = "charity", _("公益慈善类")
+    MUTUAL_AID = "mutual_aid", _("邻里互助类")
+    CULTURE_SPORTS = "culture_sports", _("文体娱乐类")
+    RURAL_TECH = "rural_tech", _("农村生产技术服务类")
+
+
+class RegistrationLevel(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    PREFECTURE = "prefecture", _("市州级")
+    COUNTY = "county", _("县市区级")
+
+
+class OrgStatus(models.TextChoices):
+    """Registration status; only 正常 organizations can supply services."""
+
+    NORMAL = "normal", _("正常")
+    DEREGISTERED = "deregistered", _("注销")
+    REVOKED = "revoked", _("撤销")
+
+
+class Organization(models.Model):
+    """A registered social organization (社会组织), identified by its USCC."""
+
+    name = models.CharField(_("名称"), max_length=120, db_index=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    org_type = models.CharField(_("类型"), max_length=24, choices=OrgType.choices, db_index=True)
+    is_charity = models.BooleanField(_("慈善组织"), default=False)
+    is_industry_association = models.BooleanField(_("行业协会商会"), default=False)
+    is_community_org = models.BooleanField(_("社区社会组织"), default=False)
+    community_kind = models.CharField(_("社区社会组织类别"), max_length=16, choices=CommunityKind.choices, blank=True)
+    registration_authority = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("登记管理机关"), on_delete=models.PROTECT, related_name="registered_organizations"
+    )
+    registration_level = models.CharField(_("登记层级"), max_length=12, choices=RegistrationLevel.choices)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="organizations"
+    )
+    founded_on = models.DateField(_("成立登记日期"))
+    business_scope = models.TextField(_("业务范围"), blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    status = models.CharField(_("登记状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.NORMAL)
+    status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("社会组织")
+        verbose_name_plural = _("社会组织")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="org_uscc_format"),
+            models.CheckConstraint(
+                condition=models.Q(is_community_org=True) | models.Q(community_kind=""),
+                name="org_community_kind_only_for_community",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "org_type"], name="org_region_type_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    """A rating (等级评估) 1A–5A, valid five years from the award unless revoked (民政部令第39号)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="ratings")
+    level = models.PositiveSmallIntegerField(_("等级"))
+    awarded_on = models.DateField(_("评定日期"))
+    valid_until = models.DateField(_("有效期至"), help_text=_("由规则计算：评定日期起5年"))
+    decision_no = models.CharField(_("评估决定文号"), max_length=80, blank=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revocation_reason = models.TextField(_("撤销原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("评估等级")
+        verbose_name_plural = _("评估等级")
+        ordering = ["-awarded_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"),
+            models.CheckConstraint(condition=models.Q(valid_until__gt=models.F("awarded_on")), name="rating_valid_after_award"),
+        ]
+        indexes = [models.Index(fields=["organization", "valid_until"], name="rating_org_valid_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.level}A"
+
+
+class AnnualReport(models.Model):
+    """An annual work report (年度工作报告) for a calendar year."""
+
+    class Result(models.TextChoices):
+        SUBMITTED = "submitted", _("已报送")
+        QUALIFIED = "qualified", _("合格")
+        BASIC = "basic", _("基本合格")
+        FAILED = "failed", _("不合格")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    submitted_on = models.DateField(_("报送日期"))
+    result = models.CharField(_("结论"), max_length=12, choices=Result.choices, default=Result.SUBMITTED)
+
+    class Meta:
+        verbose_name = _("年度报告")
+        verbose_name_plural = _("年度报告")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="annual_report_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}"
+
+
+class CreditListKind(models.TextChoices):
+    """Credit lists: the two of 民政部令第60号 and the other lists 财库〔2016〕125号 names."""
+
+    ABNORMAL = "abnormal", _("活动异常名录")
+    SERIOUS = "serious", _("严重违法失信名单")
+    JUDGMENT_DEFAULTER = "judgment_defaulter", _("失信被执行人")
+    MAJOR_TAX_VIOLATION = "major_tax_violation", _("重大税收违法案件当事人")
+    PROCUREMENT_BLACKLIST = "procurement_blacklist", _("政府采购严重违法失信行为记录")
+
+
+class CreditListing(models.Model):
+    """An organization's entry on a credit list, with the decision and (later) its removal."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="credit_listings"
+    )
+    kind = models.CharField(_("名录类型"), max_length=24, choices=CreditListKind.choices)
+    reason = models.TextField(_("列入事由"))
+    decision_document = models.CharField(_("决定文书号"), max_length=120)
+    listed_on = models.DateField(_("列入日期"))
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_reason = models.TextField(_("移出事由"), blank=True)
+    removal_document = models.CharField(_("移出决定文书号"), max_length=120, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("作出决定的机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("信用名录记录")
+        verbose_name_plural = _("信用名录记录")
+        ordering = ["-listed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(removed_on__isnull=True) | models.Q(removed_on__gte=models.F("listed_on")),
+                name="credit_removed_after_listed",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "removed_on"], name="credit_kind_removed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.listed_on}"

@@ -1,0 +1,105 @@
+"""Shared vocabulary of the rules: cited results, effective-dated values, coded errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+Citation = str
+"""An article reference in Chinese, e.g. ``"政府采购法 第三十五条"``; several joined by ``"；"``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ruled(Generic[T]):
+    """A value decided by a rule, with the article(s) it comes from."""
+
+    value: T
+    citation: Citation
+    note: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.citation})"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveValue(Generic[T]):
+    """A value law or policy may change: in force from `effective_from` until the next one."""
+
+    effective_from: date
+    value: T
+    citation: Citation
+    confidence: str = "T"
+    """[T] checked against full text, [E] official excerpt, [U] unconfirmed (configurable default)."""
+
+
+class RuleError(Exception):
+    """A rule refused its input. `code` is stable (API clients match on it); messages are bilingual."""
+
+    def __init__(
+        self,
+        code: str,
+        message_zh: str,
+        message_en: str,
+        citation: Citation = "",
+        params: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(f"{code}: {message_zh} / {message_en}")
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.citation = citation
+        self.params: dict[str, object] = dict(params or {})
+
+    def message(self, language: str = "zh-hans") -> str:
+        """The message in `language` ("zh-hans" default, anything starting with "en" for English)."""
+        return self.message_en if language.lower().startswith("en") else self.message_zh
+
+
+def value_on(history: Sequence[EffectiveValue[T]], on_date: date, *, rule: str) -> EffectiveValue[T]:
+    """The entry of `history` in force on `on_date` (the latest whose effective_from <= on_date).
+
+    Raises RuleError ``rules.not_in_force`` when `on_date` precedes every entry.
+    """
+    in_force = [entry for entry in history if entry.effective_from <= on_date]
+    if not in_force:
+        raise RuleError(
+            "rules.not_in_force",
+            f"规则“{rule}”在 {on_date.isoformat()} 尚无生效的取值",
+            f"Rule '{rule}' has no value in force on {on_date.isoformat()}",
+            params={"rule": rule, "on_date": on_date.isoformat()},
+        )
+    return max(in_force, key=lambda entry: entry.effective_from)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason behind a decision: a stable code, bilingual text and its citation."""
+
+    code: str
+    message_zh: str
+    message_en: str
+    citation: Citation
+    severity: str = field(default="info")
+    """``"block"`` (decides against), ``"flag"`` (warning), ``"info"`` or ``"priority"``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule as officials and suppliers read it on /rules/ and in `opengps rules explain`.
+
+    Each rules module lists its rules in a module-level ``RULES: tuple[RuleInfo, ...]``; the
+    values shown are taken from the same data the functions apply, never retyped.
+    """
+
+    name: str
+    """Stable dotted name, e.g. ``"deadlines.earliest_bid_deadline"``."""
+    title_zh: str
+    title_en: str
+    values: tuple[EffectiveValue[object], ...]
+    """Each value with its effective date and citation; a text like ``"≥20 日"`` is fine."""
+    summary_zh: str = ""
+    summary_en: str = ""

@@ -1,0 +1,574 @@
+"""Statutory time limits of a procurement (RULES.md §3), computed on the working-day calendar.
+
+Counting follows the Civil Code (民法典 §201, §203): the start day is not counted; a period in
+calendar days whose last day is not a working day ends on the next working day; "N working days
+after D" is the N-th working day after D. Every period is effective-dated data (`PeriodRule`), and
+the method-specific periods are one table per rule keyed by `Method` (ProZorro style), so a change
+of law is a new row, not a new branch.
+
+Deadlines counted *backwards* ("at least N days before X") never move later: moving the date to
+the next working day, as §203 does for a forward period, would leave fewer than N days and break
+the rule. Such dates move to the previous working day instead (see `latest_clarification_date`).
+
+Each function takes an optional keyword `on_date`: the announcement date of the procurement whose
+rules apply (a procurement is judged by the rules in force on its announcement date). It defaults
+to the date argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+
+from opengps.rules import calendar
+from opengps.rules.base import EffectiveValue, RuleError, RuleInfo, Ruled, value_on
+from opengps.rules.procedures import METHOD_NAMES_EN, METHOD_NAMES_ZH, Method, parse_method
+
+
+class Unit(StrEnum):
+    """How a period is counted."""
+
+    days = "days"
+    """Calendar days (日); a last day that is not a working day moves to the next working day."""
+    working_days = "working_days"
+    """Working days (工作日) of the State Council holiday calendar."""
+
+
+class Direction(StrEnum):
+    """Which way a period runs from its reference date."""
+
+    after = "after"
+    """A limit N (working) days after an event: the latest (or earliest) date is counted forward."""
+    before = "before"
+    """At least N (working) days before a date: the latest lawful date is counted backward."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A length of time in law: `amount` calendar days or working days."""
+
+    amount: int
+    unit: Unit
+
+    def __str__(self) -> str:
+        return f"{self.amount} 日" if self.unit is Unit.days else f"{self.amount} 个工作日"
+
+    @property
+    def label_en(self) -> str:
+        return f"{self.amount} days" if self.unit is Unit.days else f"{self.amount} working days"
+
+
+def _days(amount: int) -> Period:
+    return Period(amount, Unit.days)
+
+
+def _working(amount: int) -> Period:
+    return Period(amount, Unit.working_days)
+
+
+# Effective dates of the sources (from their final articles in /work/shared/law unless noted).
+GPL = date(2003, 1, 1)  # 政府采购法 第八十八条
+IR = date(2015, 3, 1)  # 政府采购法实施条例 第七十九条
+O74 = date(2014, 2, 1)  # 财政部令第74号 第六十二条
+O87 = date(2017, 10, 1)  # 财政部令第87号 第八十八条
+O94 = date(2018, 3, 1)  # 财政部令第94号 第四十五条
+O110 = date(2022, 3, 1)  # 财政部令第110号 第五十二条
+C214 = date(2014, 12, 31)  # 财库〔2014〕214号, in force on issue (text not in ../law: [E])
+C10 = date(2020, 3, 2)  # 财库〔2020〕10号 采购意向公开 (text not in ../law: [E])
+
+# How periods are counted: the Civil Code since 2021, before it the General Provisions (2017)
+# and the General Principles of Civil Law (1987), with the same rule.
+_COUNTING_DAYS: tuple[EffectiveValue[str], ...] = (
+    EffectiveValue(date(1987, 1, 1), "起算日不计入；末日为法定休假日的顺延", "民法通则 第一百五十四条", "U"),
+    EffectiveValue(date(2017, 10, 1), "起算日不计入；末日为法定休假日的顺延", "民法总则 第二百零一条、第二百零三条", "U"),
+    EffectiveValue(date(2021, 1, 1), "起算日不计入；末日为法定休假日的顺延", "民法典 第二百零一条、第二百零三条"),
+)
+_COUNTING_WORKING_DAYS: tuple[EffectiveValue[str], ...] = (
+    EffectiveValue(date(1987, 1, 1), "起算日不计入", "民法通则 第一百五十四条", "U"),
+    EffectiveValue(date(2017, 10, 1), "起算日不计入", "民法总则 第二百零一条", "U"),
+    EffectiveValue(date(2021, 1, 1), "起算日不计入", "民法典 第二百零一条"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRule:
+    """One time limit: its name, direction and the effective-dated period."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    direction: Direction
+    history: tuple[EffectiveValue[Period], ...]
+    shown_as: str = "{}内"
+    """How /rules/ shows a value: "{}内" (within), "≥{}" (a minimum), "至少 {}前" (before)."""
+    summary_zh: str = ""
+    summary_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MethodPeriodRule:
+    """A time limit that depends on the procurement method: one history per method.
+
+    A value of None means the law sets no such period for that method; the function then raises
+    RuleError ``deadline.not_applicable`` citing the entry.
+    """
+
+    name: str
+    title_zh: str
+    title_en: str
+    direction: Direction
+    table: Mapping[Method, tuple[EffectiveValue[Period | None], ...]]
+    summary_zh: str = ""
+    summary_en: str = ""
+
+
+_NO_GPL_SCOPE = "政府采购法 第二条"  # below the procurement limit: not 政府采购 in the sense of the law
+
+BID_PERIOD = MethodPeriodRule(
+    name="deadlines.earliest_bid_deadline",
+    title_zh="递交投标（响应）文件的最短期限",
+    title_en="Minimum time from issuing documents to the bid (response) deadline",
+    direction=Direction.after,
+    table=MappingProxyType(
+        {
+            Method.open_tender: (EffectiveValue(GPL, _days(20), "政府采购法 第三十五条"),),
+            Method.invited_tender: (EffectiveValue(GPL, _days(20), "政府采购法 第三十五条"),),
+            Method.competitive_negotiation: (EffectiveValue(O74, _working(3), "财政部令第74号 第二十九条"),),
+            Method.request_for_quotation: (EffectiveValue(O74, _working(3), "财政部令第74号 第四十五条"),),
+            Method.competitive_consultation: (EffectiveValue(C214, _days(10), "财库〔2014〕214号 第十条", "E"),),
+            # Single source: the price is negotiated with the one supplier (GPL §39, O74 §41);
+            # no response period is set by law.
+            Method.single_source: (EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),),
+            # Closed framework agreements (the main form, O110 §4) collect suppliers by the open
+            # tender rules (O110 §9); open framework agreements accept applications at any time.
+            Method.framework_agreement: (
+                EffectiveValue(O110, _days(20), "财政部令第110号 第九条；政府采购法 第三十五条"),
+            ),
+            Method.emall: (EffectiveValue(GPL, None, _NO_GPL_SCOPE),),
+        }
+    ),
+    summary_zh="自采购文件开始发出之日起至提交投标（响应）文件截止之日止的最短期限。",
+    summary_en="From the day documents are first issued to the day bids (responses) are due.",
+)
+
+CLARIFICATION_PERIOD = MethodPeriodRule(
+    name="deadlines.latest_clarification_date",
+    title_zh="澄清或者修改采购文件的最晚日期",
+    title_en="Latest date to clarify or change the documents without postponing the deadline",
+    direction=Direction.before,
+    table=MappingProxyType(
+        {
+            Method.open_tender: (
+                EffectiveValue(IR, _days(15), "政府采购法实施条例 第三十一条"),
+                EffectiveValue(O87, _days(15), "政府采购法实施条例 第三十一条；财政部令第87号 第二十七条"),
+            ),
+            Method.invited_tender: (
+                EffectiveValue(IR, _days(15), "政府采购法实施条例 第三十一条"),
+                EffectiveValue(O87, _days(15), "政府采购法实施条例 第三十一条；财政部令第87号 第二十七条"),
+            ),
+            Method.competitive_negotiation: (EffectiveValue(O74, _working(3), "财政部令第74号 第二十九条"),),
+            Method.request_for_quotation: (EffectiveValue(O74, _working(3), "财政部令第74号 第四十五条"),),
+            Method.competitive_consultation: (EffectiveValue(C214, _days(5), "财库〔2014〕214号 第十条", "E"),),
+            Method.single_source: (EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),),
+            Method.framework_agreement: (
+                EffectiveValue(O110, _days(15), "财政部令第110号 第九条；财政部令第87号 第二十七条"),
+            ),
+            Method.emall: (EffectiveValue(GPL, None, _NO_GPL_SCOPE),),
+        }
+    ),
+    summary_zh="澄清或者修改可能影响投标（响应）文件编制的，须在截止时间前至少该期限通知；不足的，顺延截止时间。",
+    summary_en=(
+        "A clarification or change that may affect bid preparation must reach suppliers at least this "
+        "long before the deadline; otherwise the deadline is postponed."
+    ),
+)
+
+
+def _rule(
+    name: str,
+    title_zh: str,
+    title_en: str,
+    *history: EffectiveValue[Period],
+    direction: Direction = Direction.after,
+    shown_as: str = "{}内",
+) -> PeriodRule:
+    return PeriodRule(name, title_zh, title_en, direction, tuple(history), shown_as)
+
+
+EVALUATION_REPORT = _rule(
+    "deadlines.evaluation_report_deadline",
+    "评审报告送交采购人",
+    "Evaluation report delivered to the purchaser",
+    EffectiveValue(O74, _working(2), "财政部令第74号 第三十六条、第四十九条"),
+    EffectiveValue(IR, _working(2), "政府采购法实施条例 第四十三条"),
+    EffectiveValue(O87, _working(2), "政府采购法实施条例 第四十三条；财政部令第87号 第六十八条"),
+)
+AWARD_CONFIRMATION = _rule(
+    "deadlines.award_confirmation_deadline",
+    "采购人确定中标（成交）供应商",
+    "Purchaser confirms the winner (else the first-ranked candidate stands)",
+    EffectiveValue(O74, _working(5), "财政部令第74号 第三十六条、第四十九条"),
+    EffectiveValue(IR, _working(5), "政府采购法实施条例 第四十三条"),
+    EffectiveValue(O87, _working(5), "政府采购法实施条例 第四十三条；财政部令第87号 第六十八条"),
+)
+AWARD_ANNOUNCEMENT = _rule(
+    "deadlines.award_announcement_deadline",
+    "发出中标（成交）通知书并公告结果",
+    "Award notice sent and result announced",
+    EffectiveValue(O74, _working(2), "财政部令第74号 第十八条"),
+    EffectiveValue(IR, _working(2), "政府采购法实施条例 第四十三条"),
+    EffectiveValue(O87, _working(2), "政府采购法实施条例 第四十三条；财政部令第87号 第六十九条"),
+)
+CONTRACT_SIGNING = _rule(
+    "deadlines.contract_sign_deadline",
+    "签订政府采购合同",
+    "Contract signed after the award notice",
+    EffectiveValue(GPL, _days(30), "政府采购法 第四十六条"),
+    EffectiveValue(O87, _days(30), "政府采购法 第四十六条；财政部令第87号 第七十一条"),
+)
+CONTRACT_PUBLICATION = _rule(
+    "deadlines.contract_publication_deadline",
+    "公告政府采购合同",
+    "Contract published after signing",
+    EffectiveValue(IR, _working(2), "政府采购法实施条例 第五十条"),
+)
+ENQUIRY_ANSWER = _rule(
+    "deadlines.enquiry_answer_deadline",
+    "答复询问",
+    "Enquiry (询问) answered",
+    EffectiveValue(IR, _working(3), "政府采购法实施条例 第五十二条"),
+)
+CHALLENGE = _rule(
+    "deadlines.challenge_deadline",
+    "提出质疑",
+    "Challenge (质疑) filed after the supplier knew or should have known of the harm",
+    EffectiveValue(GPL, _working(7), "政府采购法 第五十二条"),
+    EffectiveValue(O94, _working(7), "政府采购法 第五十二条；财政部令第94号 第十条、第十一条"),
+)
+CHALLENGE_ANSWER = _rule(
+    "deadlines.challenge_answer_deadline",
+    "答复质疑",
+    "Challenge answered",
+    EffectiveValue(GPL, _working(7), "政府采购法 第五十三条"),
+    EffectiveValue(O94, _working(7), "政府采购法 第五十三条；财政部令第94号 第十三条"),
+)
+COMPLAINT = _rule(
+    "deadlines.complaint_deadline",
+    "提起投诉",
+    "Complaint (投诉) filed after the challenge answer was due",
+    EffectiveValue(GPL, _working(15), "政府采购法 第五十五条"),
+    EffectiveValue(O94, _working(15), "政府采购法 第五十五条；财政部令第94号 第十七条"),
+)
+INTENTION_PUBLICATION = _rule(
+    "deadlines.intention_publication_latest",
+    "公开采购意向",
+    "Procurement intention published before the procurement starts",
+    EffectiveValue(C10, _days(30), "财库〔2020〕10号", "E"),
+    direction=Direction.before,
+    shown_as="至少 {}前",
+)
+SINGLE_SOURCE_NOTICE = _rule(
+    "deadlines.single_source_notice_end",
+    "单一来源采购公示期",
+    "Single-source public notice period (at or above the open-tender threshold)",
+    EffectiveValue(O74, _working(5), "财政部令第74号 第三十八条"),
+    EffectiveValue(IR, _working(5), "政府采购法实施条例 第三十八条；财政部令第74号 第三十八条"),
+    shown_as="≥{}",
+)
+
+
+class DepositTrigger(StrEnum):
+    """The event from which a bid deposit must be returned."""
+
+    award_notice = "award_notice"
+    """Award notice sent: deposits of the suppliers who did not win."""
+    contract_signed = "contract_signed"
+    """Contract signed: the winner's deposit (or turned into its performance bond)."""
+    withdrawal = "withdrawal"
+    """Written withdrawal of a bid before the deadline."""
+    termination = "termination"
+    """Procurement terminated."""
+
+
+_DEPOSIT_LOSER_WINNER = (
+    EffectiveValue(O74, _working(5), "财政部令第74号 第二十条"),
+    EffectiveValue(IR, _working(5), "政府采购法实施条例 第三十三条；财政部令第74号 第二十条"),
+    EffectiveValue(O87, _working(5), "政府采购法实施条例 第三十三条；财政部令第87号 第三十八条；财政部令第74号 第二十条"),
+)
+DEPOSIT_RETURN: Mapping[DepositTrigger, PeriodRule] = MappingProxyType(
+    {
+        DepositTrigger.award_notice: _rule(
+            "deadlines.deposit_return_deadline.award_notice",
+            "退还未中标（成交）供应商的投标保证金",
+            "Deposits of unsuccessful suppliers returned after the award notice",
+            *_DEPOSIT_LOSER_WINNER,
+        ),
+        DepositTrigger.contract_signed: _rule(
+            "deadlines.deposit_return_deadline.contract_signed",
+            "退还中标（成交）供应商的投标保证金",
+            "Winner's deposit returned after the contract is signed",
+            *_DEPOSIT_LOSER_WINNER,
+        ),
+        DepositTrigger.withdrawal: _rule(
+            "deadlines.deposit_return_deadline.withdrawal",
+            "投标人撤回投标文件后退还投标保证金",
+            "Deposit returned after a written withdrawal of the bid",
+            EffectiveValue(O87, _working(5), "财政部令第87号 第三十八条"),
+        ),
+        DepositTrigger.termination: _rule(
+            "deadlines.deposit_return_deadline.termination",
+            "终止采购活动后退还投标保证金",
+            "Deposits returned after the procurement is terminated",
+            EffectiveValue(O87, _working(5), "财政部令第87号 第二十九条"),
+        ),
+    }
+)
+
+PERIOD_RULES: tuple[PeriodRule, ...] = (
+    INTENTION_PUBLICATION,
+    SINGLE_SOURCE_NOTICE,
+    EVALUATION_REPORT,
+    AWARD_CONFIRMATION,
+    AWARD_ANNOUNCEMENT,
+    CONTRACT_SIGNING,
+    CONTRACT_PUBLICATION,
+    ENQUIRY_ANSWER,
+    CHALLENGE,
+    CHALLENGE_ANSWER,
+    COMPLAINT,
+    *DEPOSIT_RETURN.values(),
+)
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def _join(*citations: str) -> str:
+    return "；".join(citation for citation in citations if citation)
+
+
+def _counting_citation(period: Period, direction: Direction, on_date: date) -> str:
+    # §203 (extension past a holiday) only concerns forward periods in calendar days.
+    extends = period.unit is Unit.days and direction is Direction.after
+    history = _COUNTING_DAYS if extends else _COUNTING_WORKING_DAYS
+    return value_on(history, on_date, rule="deadlines.counting").citation
+
+
+def count_forward(start: date, period: Period) -> tuple[date, str]:
+    """The last day of `period` counted from `start` (民法典 §201, §203), with a note if it moved."""
+    if period.unit is Unit.working_days:
+        return calendar.add_working_days(start, period.amount), ""
+    nominal = start + timedelta(days=period.amount)
+    moved = calendar.next_working_day(nominal)
+    if moved == nominal:
+        return nominal, ""
+    return moved, f"期间末日 {nominal.isoformat()} 不是工作日，顺延至 {moved.isoformat()}"
+
+
+def count_backward(end: date, period: Period) -> tuple[date, str]:
+    """The latest working day leaving at least `period` before `end`.
+
+    Calendar days: `end` − N days, moved *earlier* to a working day when it is not one.
+    Working days: the latest day L with N working days in (L, `end`], i.e. the (N+1)-th working
+    day on or before `end` (so that, counted forward, L + N working days ≤ `end`).
+    """
+    if period.unit is Unit.working_days:
+        return calendar.add_working_days(end + timedelta(days=1), -(period.amount + 1)), ""
+    nominal = end - timedelta(days=period.amount)
+    moved = calendar.previous_working_day(nominal)
+    if moved == nominal:
+        return nominal, ""
+    return moved, f"{nominal.isoformat()} 不是工作日，提前至 {moved.isoformat()}（不得顺延，否则不足法定期间）"
+
+
+def _apply(rule: PeriodRule, reference: date, on_date: date | None) -> Ruled[date]:
+    when = reference if on_date is None else on_date
+    entry = value_on(rule.history, when, rule=rule.name)
+    return _ruled(entry.value, entry.citation, reference, when, rule.direction)
+
+
+def _ruled(period: Period, citation: str, reference: date, when: date, direction: Direction) -> Ruled[date]:
+    if direction is Direction.after:
+        day, note = count_forward(reference, period)
+    else:
+        day, note = count_backward(reference, period)
+    return Ruled(day, _join(citation, _counting_citation(period, direction, when)), note)
+
+
+def method_period(rule: MethodPeriodRule, method: Method | str, on_date: date) -> EffectiveValue[Period]:
+    """The period `rule` sets for `method` on `on_date`.
+
+    Raises RuleError ``method.unknown``, ``rules.not_in_force`` (no value yet on that date), or
+    ``deadline.not_applicable`` when the law sets no such period for the method.
+    """
+    parsed = parse_method(method)
+    entry = value_on(rule.table[parsed], on_date, rule=f"{rule.name}.{parsed.value}")
+    if entry.value is None:
+        raise RuleError(
+            "deadline.not_applicable",
+            f"法律未对{METHOD_NAMES_ZH[parsed]}规定“{rule.title_zh}”",
+            f"The law sets no '{rule.title_en}' for {METHOD_NAMES_EN[parsed].lower()}",
+            citation=entry.citation,
+            params={"method": parsed.value, "rule": rule.name},
+        )
+    return EffectiveValue(entry.effective_from, entry.value, entry.citation, entry.confidence)
+
+
+def _apply_method(
+    rule: MethodPeriodRule, method: Method | str, reference: date, on_date: date | None
+) -> Ruled[date]:
+    when = reference if on_date is None else on_date
+    entry = method_period(rule, method, when)
+    return _ruled(entry.value, entry.citation, reference, when, rule.direction)
+
+
+# --- the deadlines ----------------------------------------------------------------------------
+
+
+def earliest_bid_deadline(method: Method | str, issued_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """The earliest lawful bid (response) deadline for documents first issued on `issued_on`.
+
+    Open/invited tender ≥20 days (GPL §35); negotiation and RFQ ≥3 working days (O74 §29, §45);
+    consultation ≥10 days (C214 §10); closed framework agreement as open tender (O110 §9).
+    Single source and e-mall: RuleError ``deadline.not_applicable``.
+    """
+    return _apply_method(BID_PERIOD, method, issued_on, on_date)
+
+
+def latest_clarification_date(
+    method: Method | str, bid_deadline: date, *, on_date: date | None = None
+) -> Ruled[date]:
+    """The last day a clarification that may affect bids can be issued without postponing `bid_deadline`.
+
+    Tender: at least 15 days before (IR §31, O87 §27); consultation 5 days (C214 §10); negotiation
+    and RFQ 3 working days (O74 §29, §45). Counted backwards: `bid_deadline` − 15 days, and when
+    that is not a working day the *previous* working day — §203 extends a period to protect the
+    one who must act within it; moving this date later would leave suppliers fewer than 15 days.
+    """
+    return _apply_method(CLARIFICATION_PERIOD, method, bid_deadline, on_date)
+
+
+def evaluation_report_deadline(evaluated_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Report to the purchaser within 2 working days of the end of evaluation (IR §43, O87 §68)."""
+    return _apply(EVALUATION_REPORT, evaluated_on, on_date)
+
+
+def award_confirmation_deadline(report_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Purchaser confirms the winner within 5 working days of receiving the report (IR §43, O87 §68)."""
+    return _apply(AWARD_CONFIRMATION, report_on, on_date)
+
+
+def award_announcement_deadline(decided_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Award notice and announcement within 2 working days of the decision (IR §43, O87 §69)."""
+    return _apply(AWARD_ANNOUNCEMENT, decided_on, on_date)
+
+
+def contract_sign_deadline(notice_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Contract signed within 30 days of the award notice (GPL §46, O87 §71)."""
+    return _apply(CONTRACT_SIGNING, notice_on, on_date)
+
+
+def contract_publication_deadline(signed_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Contract published within 2 working days of signing (IR §50)."""
+    return _apply(CONTRACT_PUBLICATION, signed_on, on_date)
+
+
+def enquiry_answer_deadline(received_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Enquiry answered within 3 working days (IR §52)."""
+    return _apply(ENQUIRY_ANSWER, received_on, on_date)
+
+
+def challenge_deadline(known_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Challenge filed within 7 working days of knowing of the harm (GPL §52, O94 §10-11)."""
+    return _apply(CHALLENGE, known_on, on_date)
+
+
+def challenge_answer_deadline(received_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Challenge answered within 7 working days of receipt (GPL §53, O94 §13)."""
+    return _apply(CHALLENGE_ANSWER, received_on, on_date)
+
+
+def complaint_deadline(answer_due_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Complaint filed within 15 working days after the answer was due (GPL §55, O94 §17)."""
+    return _apply(COMPLAINT, answer_due_on, on_date)
+
+
+def deposit_return_deadline(
+    event_on: date,
+    *,
+    trigger: DepositTrigger | str = DepositTrigger.award_notice,
+    on_date: date | None = None,
+) -> Ruled[date]:
+    """Bid deposit returned within 5 working days of `trigger` (IR §33, O87 §38, §29, O74 §20).
+
+    Raises RuleError ``deposit.unknown_trigger`` for an unknown trigger code.
+    """
+    try:
+        parsed = DepositTrigger(trigger)
+    except ValueError:
+        raise RuleError(
+            "deposit.unknown_trigger",
+            f"未知的保证金退还事由“{trigger}”",
+            f"Unknown deposit-return trigger '{trigger}'",
+            params={"trigger": str(trigger), "known": [item.value for item in DepositTrigger]},
+        ) from None
+    return _apply(DEPOSIT_RETURN[parsed], event_on, on_date)
+
+
+def intention_publication_latest(procurement_starts_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Latest day to publish the procurement intention: ≥30 days before the start (财库〔2020〕10号).
+
+    Counted backwards like `latest_clarification_date`: moved earlier to a working day.
+    """
+    return _apply(INTENTION_PUBLICATION, procurement_starts_on, on_date)
+
+
+def single_source_notice_end(published_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Last day of the single-source public notice: 5 working days (IR §38, O74 §38)."""
+    return _apply(SINGLE_SOURCE_NOTICE, published_on, on_date)
+
+
+# --- the public description -------------------------------------------------------------------
+
+
+def _shown(rule: PeriodRule, entry: EffectiveValue[Period]) -> EffectiveValue[object]:
+    text = rule.shown_as.format(entry.value)
+    return EffectiveValue(entry.effective_from, text, entry.citation, entry.confidence)
+
+
+def _method_values(rule: MethodPeriodRule) -> tuple[EffectiveValue[object], ...]:
+    values: list[EffectiveValue[object]] = []
+    for method, history in rule.table.items():
+        for entry in history:
+            text = f"≥{entry.value}" if entry.value is not None else "不适用（法律未规定）"
+            values.append(
+                EffectiveValue(
+                    entry.effective_from, f"{METHOD_NAMES_ZH[method]}：{text}", entry.citation, entry.confidence
+                )
+            )
+    return tuple(values)
+
+
+def _info(rule: PeriodRule | MethodPeriodRule, values: Sequence[EffectiveValue[object]]) -> RuleInfo:
+    return RuleInfo(rule.name, rule.title_zh, rule.title_en, tuple(values), rule.summary_zh, rule.summary_en)
+
+
+RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "deadlines.counting",
+        "期间的计算",
+        "How periods are counted",
+        tuple(EffectiveValue(e.effective_from, e.value, e.citation, e.confidence) for e in _COUNTING_DAYS),
+        "开始的当日不计入；以日计算的期间末日不是工作日的，顺延至其后第一个工作日；“N 个工作日内”指其后第 N 个工作日。"
+        "“至少 N 日前”倒算的日期不顺延，而是提前至工作日。",
+        "The start day is not counted; a period in days ending on a non-working day ends on the next "
+        "working day; 'within N working days' is the N-th working day after. Dates counted backwards "
+        "('at least N days before') move earlier to a working day, never later.",
+    ),
+    _info(BID_PERIOD, _method_values(BID_PERIOD)),
+    _info(CLARIFICATION_PERIOD, _method_values(CLARIFICATION_PERIOD)),
+    *(_info(rule, [_shown(rule, entry) for entry in rule.history]) for rule in PERIOD_RULES),
+)

@@ -1,0 +1,17 @@
+"""Top-level URLs: pages per app, the API under /api/v1/, language switching under /i18n/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from opengps.api import api
+
+urlpatterns = [
+    path("", include("opengps.core.urls")),
+    path("accounts/", include("opengps.accounts.urls")),
+    path("registry/", include("opengps.registry.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
