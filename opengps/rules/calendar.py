@@ -121,10 +121,23 @@ def register_year(
     when a date is outside `year`, a day is both holiday and working day, or `source` is blank.
     """
     global _years
-    named = dict(holidays) if isinstance(holidays, Mapping) else dict.fromkeys(holidays, "法定节假日")
-    entry = _build_year(year, named, workdays, source)
+    entry = validate_year(year, holidays, workdays, source)
     _years = MappingProxyType({**_years, year: entry})
     return entry
+
+
+def validate_year(
+    year: int,
+    holidays: Iterable[date] | Mapping[date, str],
+    workdays: Iterable[date],
+    source: str,
+) -> CalendarYear:
+    """The `CalendarYear` `register_year` would put in force, without registering it.
+
+    For callers that must validate a notice before storing it; raises like `register_year`.
+    """
+    named = dict(holidays) if isinstance(holidays, Mapping) else dict.fromkeys(holidays, "法定节假日")
+    return _build_year(year, named, workdays, source)
 
 
 def reset_to_shipped() -> None:

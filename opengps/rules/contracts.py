@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import calendar as _gregorian
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
 from opengps.rules import deadlines
-from opengps.rules.base import EffectiveValue, RuleError, RuleInfo, Ruled, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.deposits import share_cap, validate_amount
 
-FEN = Decimal("0.01")
 O102 = date(2020, 3, 1)  # 财政部令第102号 政府购买服务管理办法 (text not in ../law: [E])
 SME_PAYMENT_REGULATION = date(2020, 9, 1)  # 保障中小企业款项支付条例 (国务院令第728号; text not in ../law)
 
@@ -116,23 +117,10 @@ def check_contract_term(
     return Ruled(longest_normal, normal.citation)
 
 
-def _money(amount: Decimal, *, field: str) -> Decimal:
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
-        raise RuleError(
-            "money.invalid",
-            f"金额“{amount}”无效：须为非负的十进制金额（元）",
-            f"Invalid amount '{amount}': a non-negative decimal amount in yuan is required",
-            params={"field": field, "amount": str(amount)},
-        )
-    return amount
-
-
 def amendment_cap(original_amount: Decimal, *, on_date: date | None = None) -> Ruled[Decimal]:
     """The most all supplementary contracts together may add: 10% of the original amount (GPL §49)."""
     rate = value_on(AMENDMENT_RATE, date.max if on_date is None else on_date, rule="contracts.amendment_cap")
-    base = _money(original_amount, field="original_amount")
-    value = (base * rate.value).quantize(FEN, rounding=ROUND_HALF_UP)
-    return Ruled(value, rate.citation, f"{base} × {rate.value:%} = {value}（元，四舍五入至分）")
+    return share_cap(original_amount, rate, "original_amount")
 
 
 def check_amendment(
@@ -144,12 +132,13 @@ def check_amendment(
     included. Returns the cap it was checked against.
     """
     cap = amendment_cap(original_amount, on_date=on_date)
-    total = _money(amendments_total_including_new, field="amendments_total_including_new")
+    total = validate_amount(amendments_total_including_new, field="amendments_total_including_new")
     if total > cap.value:
         raise RuleError(
             "contract.amendment_over_cap",
             f"补充合同累计金额 {total} 元超过原合同金额的 10%（上限 {cap.value} 元）",
-            f"Supplementary contracts total {total} yuan, over 10% of the original contract (cap {cap.value} yuan)",
+            f"Supplementary contracts total {total} yuan, over 10% of the original contract "
+            f"(cap {cap.value} yuan)",
             citation=cap.citation,
             params={"original_amount": str(original_amount), "total": str(total), "cap": str(cap.value)},
         )
@@ -164,8 +153,14 @@ def small_supplier_payment_due(accepted_on: date, *, on_date: date | None = None
     when = accepted_on if on_date is None else on_date
     entry = value_on(SME_PAYMENT_DAYS, when, rule="contracts.small_supplier_payment_due")
     day, note = deadlines.count_forward(accepted_on, entry.value)
-    citation = "；".join((entry.citation, deadlines.counting_citation(entry.value, deadlines.Direction.after, when)))
+    citation = "；".join(
+        (entry.citation, deadlines.counting_citation(entry.value, deadlines.Direction.after, when))
+    )
     return Ruled(day, citation, note)
+
+
+def _shown(entry: EffectiveValue[Any], text: str) -> EffectiveValue[object]:
+    return EffectiveValue(entry.effective_from, text, entry.citation, entry.confidence)
 
 
 RULES: tuple[RuleInfo, ...] = (
@@ -174,11 +169,8 @@ RULES: tuple[RuleInfo, ...] = (
         "政府购买服务合同履行期限",
         "Term of a purchase-of-services contract",
         (
-            *(EffectiveValue(e.effective_from, f"≤ {e.value} 年", e.citation, e.confidence) for e in TERM_YEARS),
-            *(
-                EffectiveValue(e.effective_from, f"符合条件的 ≤ {e.value} 年", e.citation, e.confidence)
-                for e in MULTI_YEAR_TERM_YEARS
-            ),
+            *(_shown(e, f"≤ {e.value} 年") for e in TERM_YEARS),
+            *(_shown(e, f"符合条件的 ≤ {e.value} 年") for e in MULTI_YEAR_TERM_YEARS),
         ),
         "合同履行期限一般不超过 1 年；在预算保障的前提下，购买内容相对固定、连续性强、经费来源稳定、"
         "价格变化幅度小的项目，可以签订履行期限不超过 3 年的合同。",
@@ -200,7 +192,10 @@ RULES: tuple[RuleInfo, ...] = (
         "contracts.small_supplier_payment_due",
         "向中小企业支付款项期限",
         "Payment term for small and medium enterprises",
-        tuple(EffectiveValue(e.effective_from, f"{e.value}内", e.citation, e.confidence) for e in SME_PAYMENT_DAYS),
+        tuple(
+            EffectiveValue(e.effective_from, f"{e.value}内", e.citation, e.confidence)
+            for e in SME_PAYMENT_DAYS
+        ),
         "机关、事业单位从中小企业采购服务，应当自验收合格（交付）之日起 30 日内支付款项；合同另有约定的，"
         "最长不超过 60 日。（待确认，可配置）",
         "Public bodies pay SMEs within 30 days of acceptance (delivery); a contract may agree up to 60 "

@@ -24,7 +24,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from opengps.rules import calendar
-from opengps.rules.base import EffectiveValue, RuleError, RuleInfo, Ruled, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
 from opengps.rules.procedures import METHOD_NAMES_EN, METHOD_NAMES_ZH, Method, parse_method
 
 
@@ -83,8 +83,12 @@ C10 = date(2020, 3, 2)  # 财库〔2020〕10号 采购意向公开 (text not in 
 # and the General Principles of Civil Law (1987), with the same rule.
 _COUNTING_DAYS: tuple[EffectiveValue[str], ...] = (
     EffectiveValue(date(1987, 1, 1), "起算日不计入；末日为法定休假日的顺延", "民法通则 第一百五十四条", "U"),
-    EffectiveValue(date(2017, 10, 1), "起算日不计入；末日为法定休假日的顺延", "民法总则 第二百零一条、第二百零三条", "U"),
-    EffectiveValue(date(2021, 1, 1), "起算日不计入；末日为法定休假日的顺延", "民法典 第二百零一条、第二百零三条"),
+    EffectiveValue(
+        date(2017, 10, 1), "起算日不计入；末日为法定休假日的顺延", "民法总则 第二百零一条、第二百零三条", "U"
+    ),
+    EffectiveValue(
+        date(2021, 1, 1), "起算日不计入；末日为法定休假日的顺延", "民法典 第二百零一条、第二百零三条"
+    ),
 )
 _COUNTING_WORKING_DAYS: tuple[EffectiveValue[str], ...] = (
     EffectiveValue(date(1987, 1, 1), "起算日不计入", "民法通则 第一百五十四条", "U"),
@@ -138,10 +142,14 @@ BID_PERIOD = MethodPeriodRule(
             Method.invited_tender: (EffectiveValue(GPL, _days(20), "政府采购法 第三十五条"),),
             Method.competitive_negotiation: (EffectiveValue(O74, _working(3), "财政部令第74号 第二十九条"),),
             Method.request_for_quotation: (EffectiveValue(O74, _working(3), "财政部令第74号 第四十五条"),),
-            Method.competitive_consultation: (EffectiveValue(C214, _days(10), "财库〔2014〕214号 第十条", "E"),),
+            Method.competitive_consultation: (
+                EffectiveValue(C214, _days(10), "财库〔2014〕214号 第十条", "E"),
+            ),
             # Single source: the price is negotiated with the one supplier (GPL §39, O74 §41);
             # no response period is set by law.
-            Method.single_source: (EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),),
+            Method.single_source: (
+                EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),
+            ),
             # Closed framework agreements (the main form, O110 §4) collect suppliers by the open
             # tender rules (O110 §9); open framework agreements accept applications at any time.
             Method.framework_agreement: (
@@ -171,8 +179,12 @@ CLARIFICATION_PERIOD = MethodPeriodRule(
             ),
             Method.competitive_negotiation: (EffectiveValue(O74, _working(3), "财政部令第74号 第二十九条"),),
             Method.request_for_quotation: (EffectiveValue(O74, _working(3), "财政部令第74号 第四十五条"),),
-            Method.competitive_consultation: (EffectiveValue(C214, _days(5), "财库〔2014〕214号 第十条", "E"),),
-            Method.single_source: (EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),),
+            Method.competitive_consultation: (
+                EffectiveValue(C214, _days(5), "财库〔2014〕214号 第十条", "E"),
+            ),
+            Method.single_source: (
+                EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),
+            ),
             Method.framework_agreement: (
                 EffectiveValue(O110, _days(15), "财政部令第110号 第九条；财政部令第87号 第二十七条"),
             ),
@@ -296,7 +308,9 @@ class DepositTrigger(StrEnum):
 _DEPOSIT_LOSER_WINNER = (
     EffectiveValue(O74, _working(5), "财政部令第74号 第二十条"),
     EffectiveValue(IR, _working(5), "政府采购法实施条例 第三十三条；财政部令第74号 第二十条"),
-    EffectiveValue(O87, _working(5), "政府采购法实施条例 第三十三条；财政部令第87号 第三十八条；财政部令第74号 第二十条"),
+    EffectiveValue(
+        O87, _working(5), "政府采购法实施条例 第三十三条；财政部令第87号 第三十八条；财政部令第74号 第二十条"
+    ),
 )
 DEPOSIT_RETURN: Mapping[DepositTrigger, PeriodRule] = MappingProxyType(
     {
@@ -350,7 +364,8 @@ def _join(*citations: str) -> str:
     return "；".join(citation for citation in citations if citation)
 
 
-def _counting_citation(period: Period, direction: Direction, on_date: date) -> str:
+def counting_citation(period: Period, direction: Direction, on_date: date) -> str:
+    """The Civil Code article(s) governing how `period` is counted, as in force on `on_date`."""
     # §203 (extension past a holiday) only concerns forward periods in calendar days.
     extends = period.unit is Unit.days and direction is Direction.after
     history = _COUNTING_DAYS if extends else _COUNTING_WORKING_DAYS
@@ -381,7 +396,10 @@ def count_backward(end: date, period: Period) -> tuple[date, str]:
     moved = calendar.previous_working_day(nominal)
     if moved == nominal:
         return nominal, ""
-    return moved, f"{nominal.isoformat()} 不是工作日，提前至 {moved.isoformat()}（不得顺延，否则不足法定期间）"
+    return (
+        moved,
+        f"{nominal.isoformat()} 不是工作日，提前至 {moved.isoformat()}（不得顺延，否则不足法定期间）",
+    )
 
 
 def _apply(rule: PeriodRule, reference: date, on_date: date | None) -> Ruled[date]:
@@ -395,7 +413,7 @@ def _ruled(period: Period, citation: str, reference: date, when: date, direction
         day, note = count_forward(reference, period)
     else:
         day, note = count_backward(reference, period)
-    return Ruled(day, _join(citation, _counting_citation(period, direction, when)), note)
+    return Ruled(day, _join(citation, counting_citation(period, direction, when)), note)
 
 
 def method_period(rule: MethodPeriodRule, method: Method | str, on_date: date) -> EffectiveValue[Period]:
@@ -428,7 +446,9 @@ def _apply_method(
 # --- the deadlines ----------------------------------------------------------------------------
 
 
-def earliest_bid_deadline(method: Method | str, issued_on: date, *, on_date: date | None = None) -> Ruled[date]:
+def earliest_bid_deadline(
+    method: Method | str, issued_on: date, *, on_date: date | None = None
+) -> Ruled[date]:
     """The earliest lawful bid (response) deadline for documents first issued on `issued_on`.
 
     Open/invited tender ≥20 days (GPL §35); negotiation and RFQ ≥3 working days (O74 §29, §45);
@@ -546,7 +566,10 @@ def _method_values(rule: MethodPeriodRule) -> tuple[EffectiveValue[object], ...]
             text = f"≥{entry.value}" if entry.value is not None else "不适用（法律未规定）"
             values.append(
                 EffectiveValue(
-                    entry.effective_from, f"{METHOD_NAMES_ZH[method]}：{text}", entry.citation, entry.confidence
+                    entry.effective_from,
+                    f"{METHOD_NAMES_ZH[method]}：{text}",
+                    entry.citation,
+                    entry.confidence,
                 )
             )
     return tuple(values)
@@ -562,7 +585,8 @@ RULES: tuple[RuleInfo, ...] = (
         "期间的计算",
         "How periods are counted",
         tuple(EffectiveValue(e.effective_from, e.value, e.citation, e.confidence) for e in _COUNTING_DAYS),
-        "开始的当日不计入；以日计算的期间末日不是工作日的，顺延至其后第一个工作日；“N 个工作日内”指其后第 N 个工作日。"
+        "开始的当日不计入；以日计算的期间末日不是工作日的，顺延至其后第一个工作日；"
+        "“N 个工作日内”指其后第 N 个工作日。"
         "“至少 N 日前”倒算的日期不顺延，而是提前至工作日。",
         "The start day is not counted; a period in days ending on a non-working day ends on the next "
         "working day; 'within N working days' is the N-th working day after. Dates counted backwards "

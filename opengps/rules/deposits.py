@@ -1,6 +1,7 @@
 """Bid deposits and performance bonds (RULES.md §6): caps as effective-dated rates, and return deadlines.
 
-Money is Decimal yuan rounded to the fen (0.01) with ROUND_HALF_UP. Every function taking
+Money is Decimal yuan. A cap is rounded DOWN to the fen: rounding half-up could allow half a fen
+over the legal share, so the cap never exceeds it. Every function taking
 `on_date` (the announcement date whose rules apply) uses the rate in force then; without it, the
 rate in force today in the sense of "the latest entry" (these functions never read the clock).
 """
@@ -8,10 +9,10 @@ rate in force today in the sense of "the latest entry" (these functions never re
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from opengps.rules import deadlines
-from opengps.rules.base import EffectiveValue, RuleError, RuleInfo, Ruled, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
 from opengps.rules.deadlines import DepositTrigger
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "check_performance_bond",
     "loser_deposit_return_deadline",
     "performance_bond_cap",
+    "share_cap",
+    "validate_amount",
     "winner_deposit_return_deadline",
     "withdrawn_deposit_return_deadline",
 ]
@@ -35,7 +38,7 @@ BID_DEPOSIT_RATE: tuple[EffectiveValue[Decimal], ...] = (
     EffectiveValue(deadlines.O74, Decimal("0.02"), "财政部令第74号 第十四条"),
     EffectiveValue(deadlines.IR, Decimal("0.02"), "政府采购法实施条例 第三十三条；财政部令第74号 第十四条"),
 )
-"""Cap of the bid (response) deposit as a share of the project budget: tender (IR §33), non-tender (O74 §14)."""
+"""Cap of the bid (response) deposit as a share of the budget: tender (IR §33), non-tender (O74 §14)."""
 
 PERFORMANCE_BOND_RATE: tuple[EffectiveValue[Decimal], ...] = (
     EffectiveValue(deadlines.IR, Decimal("0.10"), "政府采购法实施条例 第四十八条"),
@@ -43,7 +46,8 @@ PERFORMANCE_BOND_RATE: tuple[EffectiveValue[Decimal], ...] = (
 """Cap of the performance bond as a share of the contract amount (IR §48)."""
 
 
-def _money(amount: Decimal, *, field: str) -> Decimal:
+def validate_amount(amount: Decimal, *, field: str) -> Decimal:
+    """`amount` if it is a finite, non-negative Decimal; else RuleError ``money.invalid``."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0:
         raise RuleError(
             "money.invalid",
@@ -54,18 +58,21 @@ def _money(amount: Decimal, *, field: str) -> Decimal:
     return amount
 
 
-def _rate(history: tuple[EffectiveValue[Decimal], ...], on_date: date | None, rule: str) -> EffectiveValue[Decimal]:
+def _rate(
+    history: tuple[EffectiveValue[Decimal], ...], on_date: date | None, rule: str
+) -> EffectiveValue[Decimal]:
     return value_on(history, date.max if on_date is None else on_date, rule=rule)
 
 
-def _cap(base: Decimal, rate: EffectiveValue[Decimal], field: str) -> Ruled[Decimal]:
-    value = (_money(base, field=field) * rate.value).quantize(FEN, rounding=ROUND_HALF_UP)
-    return Ruled(value, rate.citation, f"{base} × {rate.value:%} = {value}（元，四舍五入至分）")
+def share_cap(base: Decimal, rate: EffectiveValue[Decimal], field: str) -> Ruled[Decimal]:
+    """`rate` of `base`, in yuan rounded down to the fen (never above the legal share), citing the article."""
+    value = (validate_amount(base, field=field) * rate.value).quantize(FEN, rounding=ROUND_DOWN)
+    return Ruled(value, rate.citation, f"{base} × {rate.value:%} = {value}（元，舍去分以下）")
 
 
 def bid_deposit_cap(budget: Decimal, *, on_date: date | None = None) -> Ruled[Decimal]:
     """The largest bid (response) deposit: 2% of the project budget (IR §33, O74 §14)."""
-    return _cap(budget, _rate(BID_DEPOSIT_RATE, on_date, "deposits.bid_deposit_cap"), "budget")
+    return share_cap(budget, _rate(BID_DEPOSIT_RATE, on_date, "deposits.bid_deposit_cap"), "budget")
 
 
 def check_bid_deposit(amount: Decimal, budget: Decimal, *, on_date: date | None = None) -> Ruled[Decimal]:
@@ -74,7 +81,7 @@ def check_bid_deposit(amount: Decimal, budget: Decimal, *, on_date: date | None 
     Returns the cap it was checked against.
     """
     cap = bid_deposit_cap(budget, on_date=on_date)
-    if _money(amount, field="amount") > cap.value:
+    if validate_amount(amount, field="amount") > cap.value:
         raise RuleError(
             "deposit.bid_over_cap",
             f"投标保证金 {amount} 元超过采购项目预算金额的 2%（上限 {cap.value} 元）",
@@ -88,7 +95,7 @@ def check_bid_deposit(amount: Decimal, budget: Decimal, *, on_date: date | None 
 def performance_bond_cap(contract_amount: Decimal, *, on_date: date | None = None) -> Ruled[Decimal]:
     """The largest performance bond: 10% of the contract amount (IR §48)."""
     rate = _rate(PERFORMANCE_BOND_RATE, on_date, "deposits.performance_bond_cap")
-    return _cap(contract_amount, rate, "contract_amount")
+    return share_cap(contract_amount, rate, "contract_amount")
 
 
 def check_performance_bond(
@@ -96,11 +103,12 @@ def check_performance_bond(
 ) -> Ruled[Decimal]:
     """Accept a performance bond `amount` or raise RuleError ``deposit.performance_over_cap``."""
     cap = performance_bond_cap(contract_amount, on_date=on_date)
-    if _money(amount, field="amount") > cap.value:
+    if validate_amount(amount, field="amount") > cap.value:
         raise RuleError(
             "deposit.performance_over_cap",
             f"履约保证金 {amount} 元超过政府采购合同金额的 10%（上限 {cap.value} 元）",
-            f"The performance bond of {amount} yuan exceeds 10% of the contract amount (cap {cap.value} yuan)",
+            f"The performance bond of {amount} yuan exceeds 10% of the contract amount "
+            f"(cap {cap.value} yuan)",
             citation=cap.citation,
             params={"amount": str(amount), "contract_amount": str(contract_amount), "cap": str(cap.value)},
         )
