@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     name = "opengps.core"
     label = "core"
     verbose_name = _("平台核心")
+
+    def ready(self) -> None:
+        from django.core.signals import request_started
+
+        from opengps.core.calendar_sync import refresh_if_stale
+
+        request_started.connect(refresh_if_stale, dispatch_uid="opengps-calendar-sync")

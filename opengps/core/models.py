@@ -53,3 +53,28 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_singleton")]
+
+
+class HolidayYear(models.Model):
+    """A year's holiday arrangement entered from the State Council notice (国务院办公厅通知).
+
+    Overrides or extends the years shipped with `opengps.rules.calendar`; loaded into the rules
+    calendar by `opengps.core.calendar_sync`.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    holidays = models.JSONField(_("法定节假日"), help_text=_("日期列表，如 2027-01-01"))
+    workdays = models.JSONField(_("调休上班日"), default=list, blank=True)
+    source = models.CharField(_("通知文号与标题"), max_length=200)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

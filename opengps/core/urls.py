@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_search, name="audit-search"),
     path("audit/<str:object_type>/<str:object_id>/", views.audit_timeline, name="audit-timeline"),
+    path("rules/", views.rules_index, name="rules"),
     path("healthz", views.healthz, name="healthz"),
 ]

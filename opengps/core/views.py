@@ -9,12 +9,29 @@ from django.shortcuts import render
 
 from opengps.core import selectors
 from opengps.core.errors import PermissionDenied
+from opengps.rules.catalog import all_rules
 
 
 def home(request: HttpRequest) -> HttpResponse:
     from opengps.registry.selectors import registry_overview
 
     return render(request, "core/home.html", {"overview": registry_overview()})
+
+
+def rules_index(request: HttpRequest) -> HttpResponse:
+    """Every legal rule with its value, effective dates and citation — generated from the rules code."""
+    english = (request.LANGUAGE_CODE or "").startswith("en")
+    groups: dict[str, list[dict[str, object]]] = {}
+    for rule in all_rules():
+        groups.setdefault(rule.name.split(".")[0], []).append(
+            {
+                "name": rule.name,
+                "title": rule.title_en if english else rule.title_zh,
+                "summary": rule.summary_en if english else rule.summary_zh,
+                "values": rule.values,
+            }
+        )
+    return render(request, "core/rules.html", {"groups": groups})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
