@@ -29,6 +29,7 @@ MODULES = (
     "deposits",
     "contracts",
     "eligibility",
+    "compliance",
 )
 
 

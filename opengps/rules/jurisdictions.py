@@ -208,9 +208,16 @@ def _confidence_suffix_en(entry: EffectiveValue[Decimal]) -> str:
     return " (unconfirmed [U], configurable default)" if entry.confidence == "U" else ""
 
 
+def shown_value(
+    effective_from: date, value: object, citation: str, confidence: str = "T"
+) -> EffectiveValue[object]:
+    """An `EffectiveValue[object]` for `RuleInfo.values` (a display text or number, with its date)."""
+    return EffectiveValue(effective_from, value, citation, confidence)
+
+
 def _rule_values(place: Jurisdiction, kind: ThresholdKind) -> tuple[EffectiveValue[object], ...]:
     return tuple(
-        EffectiveValue[object](
+        shown_value(
             entry.effective_from,
             f"{CATEGORY_NAMES_ZH[cat]} {format_wan(entry.value)}",
             entry.citation,

@@ -1,0 +1,511 @@
+"""Whether a social organization may supply purchased services: status, credit lists, reports, rating.
+
+Time-driven states (an abnormal listing turning serious, a serious listing expiring, a rating
+lapsing, an annual report falling overdue) are derived from the recorded dates on the day asked
+about, never stored by a scheduled job.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from opengps.rules.base import EffectiveValue, Reason, RuleError, RuleInfo, value_on
+from opengps.rules.jurisdictions import shown_value
+
+M60 = "社会组织信用信息管理办法（民政部令第60号）"
+M39 = "社会组织评估管理办法（民政部令第39号）"
+C2016_125 = "关于在政府采购活动中查询及使用信用记录有关问题的通知（财库〔2016〕125号）"
+GPL_22 = "政府采购法 第二十二条"
+O102_6 = "政府购买服务管理办法（财政部令第102号）第六条"
+SEED_003 = "湖南省政府购买服务相关规定（种子文件003：同等条件下优先向行业协会商会购买）"
+CIVIL_202 = "民法典 第二百零二条"
+
+OrgStatus = Literal["normal", "deregistered", "revoked"]
+OrgType = Literal["social_group", "social_service_agency", "foundation"]
+CreditKind = Literal["abnormal", "serious"]
+OtherListKind = Literal["judgment_defaulter", "major_tax_violation", "procurement_blacklist"]
+CreditLevel = Literal["normal", "abnormal", "serious"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts
+
+
+@dataclass(frozen=True, slots=True)
+class RatingFact:
+    """An evaluation grade (评估等级) 1A–5A awarded on a date, possibly revoked later."""
+
+    level: int
+    awarded_on: date
+    revoked_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.level <= 5:
+            raise RuleError(
+                "eligibility.rating_level",
+                f"评估等级应为1A至5A（收到 {self.level}）",
+                f"A rating is 1A to 5A (got {self.level})",
+                M39,
+                {"level": self.level},
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class CreditEntry:
+    """A listing on the 活动异常名录 ("abnormal") or 严重违法失信名单 ("serious") (M60)."""
+
+    kind: CreditKind
+    listed_on: date
+    removed_on: date | None = None
+    """The day the registration authority removed it (rectification verified, or otherwise)."""
+    reason: str = ""
+    """Why it was listed; one of `ABNORMAL_REASONS` / `SERIOUS_REASONS` codes or free text."""
+
+
+@dataclass(frozen=True, slots=True)
+class OtherListEntry:
+    """A listing on another national list checked in procurement (财库〔2016〕125号)."""
+
+    kind: OtherListKind
+    listed_on: date
+    removed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationFacts:
+    status: OrgStatus
+    org_type: OrgType
+    founded_on: date
+    is_industry_association: bool
+    ratings: tuple[RatingFact, ...]
+    credit_entries: tuple[CreditEntry, ...]
+    annual_reports_filed: frozenset[int]
+    """Years whose annual work report (年度工作报告) was filed."""
+    other_lists: tuple[OtherListEntry, ...] = ()
+
+
+ABNORMAL_REASONS: dict[str, str] = {
+    "annual_report_missing": "未按规定时限和要求报送年度工作报告",
+    "no_party_organization": "未按照有关规定设立党组织",
+    "rectification_overdue": "未按期完成整改",
+    "fundraising_platform": "公开募捐平台服务违规情形",
+    "warning_or_small_fine": "受到警告或者不满5万元罚款处罚",
+    "unreachable": "通过登记的住所无法与社会组织取得联系",
+}
+"""Grounds for the abnormal list (M60); registries store the code in `CreditEntry.reason`."""
+
+SERIOUS_REASONS: dict[str, str] = {
+    "abnormal_two_years": "被列入活动异常名录满2年",
+    "false_registration_change": "弄虚作假办理变更登记，被撤销变更登记",
+    "suspension": "受到限期停止活动行政处罚",
+    "fine_50000_plus": "受到5万元以上罚款处罚",
+    "repeat_penalties": "3年内2次以上受到警告或者不满5万元罚款处罚",
+    "judgment_defaulter": "被司法机关纳入失信被执行人名单",
+    "registration_revoked": "被吊销登记证书或撤销成立登记",
+}
+
+NOTHING_TO_RECTIFY_REASONS: frozenset[str] = frozenset({"warning_or_small_fine"})
+"""Abnormal listings with nothing to rectify: removed after 6 months without an application (M60)."""
+
+_SINCE_M60 = date(2018, 1, 24)
+
+ABNORMAL_AUTO_REMOVAL_MONTHS: tuple[EffectiveValue[int], ...] = (EffectiveValue(_SINCE_M60, 6, M60, "E"),)
+ABNORMAL_TO_SERIOUS_YEARS: tuple[EffectiveValue[int], ...] = (EffectiveValue(_SINCE_M60, 2, M60, "E"),)
+SERIOUS_CLEAN_YEARS: tuple[EffectiveValue[int], ...] = (EffectiveValue(_SINCE_M60, 2, M60, "E"),)
+RATING_VALID_YEARS: tuple[EffectiveValue[int], ...] = (EffectiveValue(date(2011, 3, 1), 5, M39, "E"),)
+PRIORITY_MIN_RATING: tuple[EffectiveValue[int], ...] = (EffectiveValue(date(2011, 3, 1), 3, M39, "E"),)
+
+ANNUAL_REPORT_DUE: dict[OrgType, tuple[EffectiveValue[tuple[int, int]], ...]] = {
+    "social_group": (EffectiveValue(date(1998, 10, 25), (5, 31), "社会团体登记管理条例 第二十八条", "T"),),
+    "social_service_agency": (
+        EffectiveValue(date(1998, 10, 25), (5, 31), "民办非企业单位登记管理暂行条例 第二十三条", "T"),
+    ),
+    "foundation": (EffectiveValue(date(2004, 6, 1), (3, 31), "基金会管理条例 第三十六条", "T"),),
+}
+"""(month, day) of the next year by which the report on a year is due at the registration authority."""
+
+ORG_TYPE_NAMES_ZH: dict[OrgType, str] = {
+    "social_group": "社会团体",
+    "social_service_agency": "社会服务机构（民办非企业单位）",
+    "foundation": "基金会",
+}
+
+OTHER_LIST_NAMES: dict[OtherListKind, tuple[str, str]] = {
+    "judgment_defaulter": ("失信被执行人名单", "judgment-defaulter list"),
+    "major_tax_violation": ("重大税收违法失信主体名单", "major tax-violation list"),
+    "procurement_blacklist": ("政府采购严重违法失信行为记录名单", "government-procurement blacklist"),
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by `months`; a missing day becomes the month's last day (民法典 §202)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def _years(history: tuple[EffectiveValue[int], ...], on_date: date, rule: str) -> EffectiveValue[int]:
+    # Periods that predate their rule (an old listing) use the earliest known value.
+    return value_on(history, max(on_date, history[0].effective_from), rule=rule)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ratings
+
+
+def _rating_end(rating: RatingFact) -> date:
+    valid = _years(RATING_VALID_YEARS, rating.awarded_on, "eligibility.rating_valid_years")
+    end = add_years(rating.awarded_on, valid.value)
+    if rating.revoked_on is not None and rating.revoked_on < end:
+        return rating.revoked_on
+    return end
+
+
+def _rating_fact_in_force(ratings: Iterable[RatingFact], on_date: date) -> RatingFact | None:
+    in_force = [r for r in ratings if r.awarded_on <= on_date < _rating_end(r)]
+    return max(in_force, key=lambda r: r.awarded_on, default=None)
+
+
+def rating_in_force(ratings: Iterable[RatingFact], on_date: date) -> int | None:
+    """The grade (1–5) in force on `on_date`: awarded ≤ on_date < awarded + 5 years, not revoked.
+
+    Where several are in force (a re-evaluation), the latest awarded counts (M39).
+    """
+    rating = _rating_fact_in_force(ratings, on_date)
+    return None if rating is None else rating.level
+
+
+# ---------------------------------------------------------------------------------------------
+# Credit lists
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPeriod:
+    """One stretch of time an entry puts the organization on a list (derived, not stored)."""
+
+    level: CreditKind
+    start: date
+    end: date | None
+    """First day off the list; None = until removed by the authority."""
+    entry: CreditEntry
+    promoted: bool = False
+    """An abnormal entry not removed within 2 years, hence on the serious list (M60)."""
+
+    def in_force(self, on_date: date) -> bool:
+        return self.start <= on_date and (self.end is None or on_date < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditStatus:
+    level: CreditLevel
+    periods: tuple[ListingPeriod, ...]
+    """The listing periods in force on the day."""
+    next_change: date | None
+    """The next day the derived status changes if nothing new is recorded (None: no change due)."""
+    reasons: tuple[Reason, ...]
+
+
+def listing_periods(entries: Iterable[CreditEntry], on_date: date) -> tuple[ListingPeriod, ...]:
+    """All listing periods derived from the entries recorded by `on_date` (listed_on ≤ on_date)."""
+    known = sorted((e for e in entries if e.listed_on <= on_date), key=lambda e: (e.listed_on, e.kind))
+    periods: list[ListingPeriod] = []
+    for entry in known:
+        if entry.kind == "abnormal":
+            periods.extend(_abnormal_periods(entry))
+        else:
+            periods.append(ListingPeriod("serious", entry.listed_on, _serious_end(entry, known), entry))
+    return tuple(periods)
+
+
+def _abnormal_periods(entry: CreditEntry) -> list[ListingPeriod]:
+    promote_after = _years(ABNORMAL_TO_SERIOUS_YEARS, entry.listed_on, "eligibility.abnormal_to_serious")
+    promotion = add_years(entry.listed_on, promote_after.value)
+    end = entry.removed_on
+    if entry.reason in NOTHING_TO_RECTIFY_REASONS:
+        months = _years(ABNORMAL_AUTO_REMOVAL_MONTHS, entry.listed_on, "eligibility.abnormal_auto_removal")
+        automatic = add_months(entry.listed_on, months.value)
+        end = automatic if end is None else min(end, automatic)
+    if end is not None and end <= promotion:
+        return [ListingPeriod("abnormal", entry.listed_on, end, entry)]
+    # Not removed within 2 years: on the serious list from then on. Leaving it needs the
+    # overdue obligation fulfilled (M60), so it lasts until the authority records a removal.
+    return [
+        ListingPeriod("abnormal", entry.listed_on, promotion, entry),
+        ListingPeriod("serious", promotion, end, entry, promoted=True),
+    ]
+
+
+def _serious_end(entry: CreditEntry, known: list[CreditEntry]) -> date | None:
+    """A serious listing ends when removed, or after 2 years with no new entry (each new one restarts)."""
+    if entry.removed_on is not None:
+        return entry.removed_on
+    clean = _years(SERIOUS_CLEAN_YEARS, entry.listed_on, "eligibility.serious_clean_years")
+    end = add_years(entry.listed_on, clean.value)
+    for other in known:  # sorted by listed_on, so one pass reaches the fixed point
+        if other is not entry and entry.listed_on < other.listed_on < end:
+            end = max(end, add_years(other.listed_on, clean.value))
+    return end
+
+
+def effective_credit_status(facts: OrganizationFacts, on_date: date) -> CreditStatus:
+    """The organization's credit status on `on_date`, derived from the recorded entries (M60)."""
+    periods = listing_periods(facts.credit_entries, on_date)
+    active = tuple(p for p in periods if p.in_force(on_date))
+    level: CreditLevel = "normal"
+    if any(p.level == "serious" for p in active):
+        level = "serious"
+    elif active:
+        level = "abnormal"
+    boundaries = [d for p in periods for d in (p.start, p.end) if d is not None and d > on_date]
+    reasons: list[Reason] = []
+    for period in active:
+        since = period.start.isoformat()
+        why = ABNORMAL_REASONS.get(period.entry.reason) or SERIOUS_REASONS.get(
+            period.entry.reason, period.entry.reason
+        )
+        if period.level == "serious":
+            zh = f"自 {since} 起列入严重违法失信名单"
+            en = f"On the serious-violation list since {since}"
+            if period.promoted:
+                zh += f"（活动异常名录满{_promotion_years(period)}年未移出）"
+                en += " (abnormal listing not removed within the period)"
+            zh += "：不得向其购买服务、不得给予资助"
+            en += ": no purchase of services from it, no grants"
+            severity = "block"
+        else:
+            zh = f"自 {since} 起列入活动异常名录"
+            en = f"On the abnormal-activity list since {since}"
+            severity = "flag"
+        if why:
+            zh += f"（{why}）"
+        if period.end is not None:
+            zh += f"；如无新情况，于 {period.end.isoformat()} 移出"
+            en += f"; off the list on {period.end.isoformat()} unless something new is recorded"
+        reasons.append(Reason(f"eligibility.{period.level}_list", zh, en, M60, severity))
+    return CreditStatus(level, active, min(boundaries, default=None), tuple(reasons))
+
+
+def _promotion_years(period: ListingPeriod) -> int:
+    return _years(ABNORMAL_TO_SERIOUS_YEARS, period.entry.listed_on, "eligibility.abnormal_to_serious").value
+
+
+# ---------------------------------------------------------------------------------------------
+# Annual reports
+
+
+def latest_report_due(org_type: OrgType, on_date: date) -> tuple[int, date, str]:
+    """(year, due date, citation) of the latest annual report whose due date has passed by `on_date`.
+
+    A report due "5月31日前" may still be filed on 31 May; it is overdue from 1 June.
+    """
+    entry = value_on(ANNUAL_REPORT_DUE[org_type], on_date, rule="eligibility.annual_report_due")
+    month, day = entry.value
+    due_this_year = date(on_date.year, month, day)
+    year = on_date.year - 1 if on_date > due_this_year else on_date.year - 2
+    return year, date(year + 1, month, day), entry.citation
+
+
+def _next_report_change(facts: OrganizationFacts, on_date: date) -> date | None:
+    """The day after the next due date on or after `on_date`, if that report is due and not filed."""
+    entry = value_on(ANNUAL_REPORT_DUE[facts.org_type], on_date, rule="eligibility.annual_report_due")
+    month, day = entry.value
+    due = date(on_date.year, month, day)
+    if due < on_date:
+        due = date(on_date.year + 1, month, day)
+    year = due.year - 1
+    if year in facts.annual_reports_filed or facts.founded_on > date(year, 1, 1):
+        return None
+    return due + timedelta(days=1)
+
+
+def missing_annual_report(facts: OrganizationFacts, on_date: date) -> Reason | None:
+    """A flag when the report for the latest overdue year is missing (only years fully existed)."""
+    year, due, citation = latest_report_due(facts.org_type, on_date)
+    if facts.founded_on > date(year, 1, 1) or year in facts.annual_reports_filed:
+        return None
+    return Reason(
+        "eligibility.annual_report_missing",
+        f"未在 {due.isoformat()} 前报送 {year} 年度工作报告（{ORG_TYPE_NAMES_ZH[facts.org_type]}）",
+        f"The {year} annual work report was due by {due.isoformat()} and is missing",
+        citation,
+        "flag",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Eligibility
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    eligible: bool
+    flagged: bool
+    priority: bool
+    rating_in_force: int | None
+    reasons: tuple[Reason, ...]
+    next_change: date | None = None
+    """The next day the result may change from recorded dates alone (credit, rating, report)."""
+
+
+def supplier_eligibility(facts: OrganizationFacts, on_date: date) -> Eligibility:
+    """Whether the organization may be a supplier of purchased services on `on_date` (RULES §9).
+
+    Blocks: registration not normal; serious-violation list in force (M60: no purchase of
+    services, no grants); judgment-defaulter, major tax-violation or procurement blacklist in
+    force (财库〔2016〕125号). Flags: abnormal list; missing annual report. Priority: a 3A+
+    grade in force (M39). Every reason carries its citation.
+    """
+    reasons: list[Reason] = []
+    changes: list[date] = []
+    if facts.status != "normal":
+        state_zh = {"deregistered": "已注销", "revoked": "已被撤销登记或吊销登记证书"}[facts.status]
+        reasons.append(
+            Reason(
+                "eligibility.not_registered",
+                f"登记状态{state_zh}，不具备承接主体资格",
+                f"Registration is {facts.status}: not a lawful supplier",
+                f"{GPL_22}；{O102_6}",
+                "block",
+            )
+        )
+    credit = effective_credit_status(facts, on_date)
+    reasons.extend(credit.reasons)
+    if credit.next_change is not None:
+        changes.append(credit.next_change)
+    for listing in facts.other_lists:
+        if listing.listed_on > on_date:
+            continue
+        if listing.removed_on is not None and listing.removed_on <= on_date:
+            continue
+        if listing.removed_on is not None:
+            changes.append(listing.removed_on)
+        zh, en = OTHER_LIST_NAMES[listing.kind]
+        reasons.append(
+            Reason(
+                f"eligibility.{listing.kind}",
+                f"自 {listing.listed_on.isoformat()} 起列入{zh}，拒绝其参与政府采购活动",
+                f"On the {en} since {listing.listed_on.isoformat()}: excluded from procurement",
+                f"{C2016_125}；{GPL_22}",
+                "block",
+            )
+        )
+    report = missing_annual_report(facts, on_date)
+    if report is not None:
+        reasons.append(report)
+    report_change = _next_report_change(facts, on_date)
+    if report_change is not None:
+        changes.append(report_change)
+    rating = _rating_fact_in_force(facts.ratings, on_date)
+    minimum = value_on(PRIORITY_MIN_RATING, on_date, rule="eligibility.priority_min_rating")
+    priority = rating is not None and rating.level >= minimum.value
+    if rating is not None:
+        end = _rating_end(rating)
+        changes.append(end)
+        reasons.append(
+            Reason(
+                "eligibility.rating_priority" if priority else "eligibility.rating",
+                f"评估等级 {rating.level}A（{rating.awarded_on.isoformat()} 评定，"
+                f"有效至 {end.isoformat()} 前）" + ("，可优先获得政府购买服务" if priority else ""),
+                f"Rated {rating.level}A on {rating.awarded_on.isoformat()}, valid until {end.isoformat()}"
+                + ("; priority in purchase of services" if priority else ""),
+                M39,
+                "priority" if priority else "info",
+            )
+        )
+    if facts.is_industry_association:
+        reasons.append(
+            Reason(
+                "eligibility.industry_association",
+                "行业协会商会：同等条件下优先购买",
+                "Industry association: preferred under equal conditions",
+                SEED_003,
+                "info",
+            )
+        )
+    eligible = not any(r.severity == "block" for r in reasons)
+    flagged = any(r.severity == "flag" for r in reasons)
+    future = [d for d in changes if d > on_date]
+    return Eligibility(
+        eligible,
+        flagged,
+        priority,
+        None if rating is None else rating.level,
+        tuple(reasons),
+        min(future, default=None),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _period_value(
+    history: tuple[EffectiveValue[int], ...], unit_zh: str, text: str
+) -> tuple[EffectiveValue[object], ...]:
+    return tuple(
+        shown_value(e.effective_from, f"{text}{e.value}{unit_zh}", e.citation, e.confidence) for e in history
+    )
+
+
+RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        name="eligibility.credit_lists",
+        title_zh="社会组织信用名单",
+        title_en="Social-organization credit lists",
+        values=(
+            *_period_value(ABNORMAL_AUTO_REMOVAL_MONTHS, "个月", "无需整改的活动异常名录自动移出："),
+            *_period_value(ABNORMAL_TO_SERIOUS_YEARS, "年", "活动异常名录未移出转入严重违法失信名单："),
+            *_period_value(SERIOUS_CLEAN_YEARS, "年", "严重违法失信名单期满且无新情况移出："),
+        ),
+        summary_zh="列入严重违法失信名单期间不得向其购买服务、不得给予资助；活动异常名录予以提示。",
+        summary_en="While on the serious list: no purchase of services, no grants; the abnormal list "
+        "is flagged.",
+    ),
+    RuleInfo(
+        name="eligibility.other_lists",
+        title_zh="其他信用记录",
+        title_en="Other credit lists",
+        values=(
+            shown_value(
+                date(2016, 8, 1),
+                "失信被执行人、重大税收违法失信主体、政府采购严重违法失信行为记录名单：拒绝参与",
+                C2016_125,
+                "E",
+            ),
+        ),
+    ),
+    RuleInfo(
+        name="eligibility.annual_report",
+        title_zh="年度工作报告",
+        title_en="Annual work report",
+        values=tuple(
+            shown_value(
+                e.effective_from,
+                f"{ORG_TYPE_NAMES_ZH[org_type]}：次年{e.value[0]}月{e.value[1]}日前",
+                e.citation,
+                e.confidence,
+            )
+            for org_type, history in ANNUAL_REPORT_DUE.items()
+            for e in history
+        ),
+        summary_zh="只检查最近一个已过报送期限、且组织全年存续的年度。",
+        summary_en="Only the latest overdue year the organization existed for in full is checked.",
+    ),
+    RuleInfo(
+        name="eligibility.rating",
+        title_zh="评估等级",
+        title_en="Evaluation grade",
+        values=(
+            *_period_value(RATING_VALID_YEARS, "年", "评估等级有效期："),
+            *_period_value(PRIORITY_MIN_RATING, "A", "优先购买服务的最低等级："),
+        ),
+    ),
+)
