@@ -91,7 +91,11 @@ def _convert(text: str, annotation: Any, parameter: str) -> object:
 
 
 def evaluate(function_path: str, texts: list[str]) -> Evaluation:
-    """Call ``module.function`` with positional arguments parsed by the function's type hints."""
+    """Call ``module.function`` with arguments parsed by the function's type hints.
+
+    Plain texts fill the positional parameters in order; ``name=value`` texts set any parameter
+    by name (keyword-only ones included), e.g. ``multi_year_conditions=yes``.
+    """
     module_name, _, func_name = function_path.partition(".")
     if module_name not in MODULES or not func_name or func_name.startswith("_"):
         raise RuleError(
@@ -108,17 +112,26 @@ def evaluate(function_path: str, texts: list[str]) -> Evaluation:
             f"Module {module_name} has no function {func_name}",
         )
     hints = typing.get_type_hints(function)
-    positional = [
-        p for p in inspect.signature(function).parameters.values()
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
-    if len(texts) > len(positional):
+    parameters = inspect.signature(function).parameters
+    positional = [p for p in parameters.values() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    plain = [t for t in texts if "=" not in t]
+    named = dict(t.split("=", 1) for t in texts if "=" in t)
+    if len(plain) > len(positional):
         raise RuleError(
             "rules.too_many_arguments",
-            f"{function_path} 最多接受 {len(positional)} 个参数",
-            f"{function_path} takes at most {len(positional)} arguments",
+            f"{function_path} 最多接受 {len(positional)} 个位置参数",
+            f"{function_path} takes at most {len(positional)} positional arguments",
         )
-    arguments = {p.name: _convert(t, hints.get(p.name, str), p.name) for p, t in zip(positional, texts, strict=False)}
+    unknown = sorted(set(named) - set(parameters))
+    if unknown:
+        raise RuleError(
+            "rules.bad_argument",
+            f"{function_path} 没有参数 {', '.join(unknown)}",
+            f"{function_path} has no parameter {', '.join(unknown)}",
+            params={"parameters": unknown},
+        )
+    pairs = [(p.name, t) for p, t in zip(positional, plain, strict=False)] + list(named.items())
+    arguments = {name: _convert(text, hints.get(name, str), name) for name, text in pairs}
     result = function(**arguments)
     value = getattr(result, "value", result)
     citation = str(getattr(result, "citation", ""))

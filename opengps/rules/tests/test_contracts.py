@@ -73,7 +73,7 @@ def test_term_rules_before_o102_are_not_in_force() -> None:
 
 @pytest.mark.parametrize(
     ("original", "cap"),
-    [("1000000", "100000.00"), ("123.45", "12.35"), ("0.05", "0.01"), ("0", "0.00")],
+    [("1000000", "100000.00"), ("123.45", "12.34"), ("0.05", "0.00"), ("0", "0.00")],
     ids=lambda value: str(value),
 )
 def test_amendment_cap(original: str, cap: str) -> None:
@@ -88,8 +88,8 @@ def test_amendment_cap(original: str, cap: str) -> None:
         ("1000000", "100000.00", True),
         ("1000000", "99999.99", True),
         ("1000000", "100000.01", False),
-        ("123.45", "12.35", True),
-        ("123.45", "12.36", False),
+        ("123.45", "12.34", True),
+        ("123.45", "12.35", False),
     ],
     ids=["exactly-10pct", "a-cent-under", "a-cent-over", "rounded", "over-rounded"],
 )

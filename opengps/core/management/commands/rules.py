@@ -35,7 +35,7 @@ class Command(BaseCommand):
         sub.add_parser("list", help="list every rule")
         explain = sub.add_parser("explain", help="describe a rule, or evaluate a rule function on arguments")
         explain.add_argument("name", help="rule name (see `rules list`) or module.function")
-        explain.add_argument("args", nargs="*", help="arguments: dates as YYYY-MM-DD, amounts in yuan, method codes")
+        explain.add_argument("values", metavar="ARG", nargs="*", help="arguments: dates as YYYY-MM-DD, amounts in yuan, method codes")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 for rule in all_rules():
                     self.stdout.write(f"{rule.name}  {rule.title_zh} / {rule.title_en}")
                 return
-            name, values = options["name"], options["args"]
+            name, values = options["name"], options["values"]
             if values:
                 result = evaluate(name, values)
                 shown = ", ".join(f"{k}={v}" for k, v in result.arguments.items())
