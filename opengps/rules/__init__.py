@@ -4,6 +4,6 @@ Nothing here imports Django; every function takes plain values (dates, Decimals,
 and returns a `Ruled` value or raises a `RuleError` with a stable code.
 """
 
-from opengps.rules.base import Citation, EffectiveValue, Reason, RuleInfo, Ruled, RuleError, value_on
+from opengps.rules.base import Citation, EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
 
-__all__ = ["Citation", "EffectiveValue", "Reason", "RuleInfo", "Ruled", "RuleError", "value_on"]
+__all__ = ["Citation", "EffectiveValue", "Reason", "RuleError", "RuleInfo", "Ruled", "value_on"]

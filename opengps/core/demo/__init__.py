@@ -18,7 +18,7 @@ from opengps.accounts.services import regions_load, unit_create, user_create
 DEMO_PASSWORD = "opengps-demo-2026"  # noqa: S105 — public demo credential, printed on purpose
 
 # Apps that contribute demo data, in lifecycle order.
-DEMO_APPS = ["opengps.registry"]
+DEMO_APPS = ["opengps.registry", "opengps.catalog", "opengps.planning"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,181 @@
+"""Catalogue API: published versions for everyone; editing, Excel import and publication for finance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from opengps.accounts.models import Unit
+from opengps.catalog import selectors, services
+from opengps.catalog.excel import export_xlsx
+from opengps.catalog.models import CatalogItem, CatalogVersion
+
+router = Router(tags=["catalog"])
+
+
+class VersionOut(Schema):
+    id: int
+    year: int
+    revision: int
+    title: str
+    issuer: str
+    document_number: str
+    status: str
+    published_at: datetime | None
+
+
+class PriceOut(Schema):
+    unit_of_measure: str
+    price: Decimal
+    note: str
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent_code: str
+    description: str
+    citation: str
+    prices: list[PriceOut]
+
+    @staticmethod
+    def resolve_parent_code(obj: CatalogItem) -> str:
+        return obj.parent.code if obj.parent else ""
+
+    @staticmethod
+    def resolve_prices(obj: CatalogItem) -> list[Any]:
+        return list(obj.prices.all())
+
+
+class VersionDetailOut(VersionOut):
+    items: list[ItemOut]
+
+    @staticmethod
+    def resolve_items(obj: CatalogVersion) -> list[Any]:
+        return list(
+            obj.items.select_related("parent").prefetch_related("prices").order_by("position", "code")
+        )
+
+
+class VersionIn(Schema):
+    year: int
+    title: str
+    issuer: str = ""
+    document_number: str = ""
+    based_on: int | None = None
+
+
+class ItemIn(Schema):
+    code: str
+    name: str
+    parent_code: str = ""
+    kind: str = "item"
+    description: str = ""
+    citation: str = ""
+
+
+class PriceIn(Schema):
+    item_code: str
+    unit_of_measure: str
+    price: Decimal
+    note: str = ""
+
+
+class DepartmentIn(Schema):
+    unit_id: int
+    item_codes: list[str]
+
+
+class ImportOut(Schema):
+    version: VersionOut
+    changed: bool
+
+
+def _version(request: HttpRequest, pk: int) -> CatalogVersion:
+    return selectors.version_get(actor=request.user, pk=pk)
+
+
+@router.get("/versions", response=list[VersionOut])
+def versions(request: HttpRequest) -> Any:
+    """指导性目录各版本 — catalogue versions (drafts only for finance, admins and auditors)."""
+    return list(selectors.versions_visible(actor=request.user))
+
+
+@router.get("/versions/{pk}", response=VersionDetailOut)
+def version_detail(request: HttpRequest, pk: int) -> Any:
+    """一个版本的全部事项（含负面清单）和参考价格."""
+    return _version(request, pk)
+
+
+@router.get("/versions/{pk}/export.xlsx")
+def version_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """导出 Excel — the version as an .xlsx workbook (re-importable unchanged)."""
+    version = _version(request, pk)
+    response = HttpResponse(
+        export_xlsx(version), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="catalog-{version.year}-{version.revision}.xlsx"'
+    return response
+
+
+@router.post("/versions", response={201: VersionOut}, auth=django_auth)
+def version_create(request: HttpRequest, payload: VersionIn) -> Any:
+    based_on = _version(request, payload.based_on) if payload.based_on else None
+    version = services.catalog_version_create(
+        actor=request.user,
+        year=payload.year,
+        title=payload.title,
+        issuer=payload.issuer,
+        document_number=payload.document_number,
+        based_on=based_on,
+    )
+    return Status(201, version)
+
+
+@router.post("/versions/{pk}/items", response=ItemOut, auth=django_auth)
+def item_save(request: HttpRequest, pk: int, payload: ItemIn) -> Any:
+    return services.catalog_item_save(actor=request.user, version=_version(request, pk), **payload.dict())
+
+
+@router.post("/versions/{pk}/prices", response=PriceOut, auth=django_auth)
+def price_set(request: HttpRequest, pk: int, payload: PriceIn) -> Any:
+    item = get_object_or_404(CatalogItem, version=_version(request, pk), code=payload.item_code)
+    return services.catalog_price_set(
+        actor=request.user,
+        item=item,
+        unit_of_measure=payload.unit_of_measure,
+        price=payload.price,
+        note=payload.note,
+    )
+
+
+@router.post("/versions/{pk}/publish", response=VersionOut, auth=django_auth)
+def version_publish(request: HttpRequest, pk: int) -> Any:
+    return services.catalog_version_publish(actor=request.user, version=_version(request, pk))
+
+
+@router.post("/import", response=ImportOut, auth=django_auth)
+def version_import(request: HttpRequest, file: File[UploadedFile], version_id: int | None = None) -> Any:
+    """导入 Excel — into a draft (`version_id`) or as a new draft version."""
+    target = _version(request, version_id) if version_id else None
+    version, changed = services.catalog_import_xlsx(actor=request.user, data=file.read(), version=target)
+    return {"version": version, "changed": changed}
+
+
+@router.post("/versions/{pk}/departments", response={200: dict[str, Any]}, auth=django_auth)
+def department_publish(request: HttpRequest, pk: int, payload: DepartmentIn) -> Any:
+    """发布部门目录 — a department's subset of a published version."""
+    unit = get_object_or_404(Unit, pk=payload.unit_id)
+    catalogue = services.department_catalogue_publish(
+        actor=request.user, version=_version(request, pk), unit=unit, item_codes=payload.item_codes
+    )
+    return {"unit": unit.name, "items": sorted(catalogue.items.values_list("code", flat=True))}

@@ -1,0 +1,81 @@
+"""Reads of the guidance catalogue: visible versions, the item tree with prices, department subsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role
+from opengps.catalog.models import (
+    CatalogItem,
+    CatalogVersion,
+    DepartmentCatalogue,
+    ItemKind,
+    PriceEntry,
+    VersionStatus,
+)
+from opengps.core.errors import NotFound
+
+DRAFT_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+
+
+def versions_visible(*, actor: Any) -> QuerySet[CatalogVersion]:
+    """Published and superseded versions for everyone; drafts also for finance, admins and auditors."""
+    versions = CatalogVersion.objects.all()
+    if not has_role(actor, *DRAFT_READERS):
+        versions = versions.exclude(status=VersionStatus.DRAFT)
+    return versions.order_by("-year", "-revision")
+
+
+def version_get(*, actor: Any, pk: int) -> CatalogVersion:
+    version = versions_visible(actor=actor).filter(pk=pk).first()
+    if version is None:
+        raise NotFound("catalog.version_not_found", "目录版本不存在")
+    return version
+
+
+def current_version(year: int | None = None) -> CatalogVersion | None:
+    """The published version in force (of `year`, or the latest year)."""
+    versions = CatalogVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    if year is not None:
+        versions = versions.filter(year=year)
+    return versions.order_by("-year", "-revision").first()
+
+
+@dataclass
+class Node:
+    item: CatalogItem
+    prices: list[PriceEntry]
+    children: list[Node] = field(default_factory=list)
+
+
+def version_tree(version: CatalogVersion) -> tuple[list[Node], list[CatalogItem]]:
+    """The item tree (level 1 → 3, with prices) and the negative list, in two queries."""
+    items = list(
+        version.items.prefetch_related(
+            Prefetch("prices", queryset=PriceEntry.objects.order_by("unit_of_measure"))
+        ).order_by("position", "code")
+    )
+    nodes = {item.pk: Node(item, list(item.prices.all())) for item in items if item.kind == ItemKind.ITEM}
+    roots: list[Node] = []
+    for node in nodes.values():
+        parent = nodes.get(node.item.parent_id) if node.item.parent_id else None
+        (parent.children if parent else roots).append(node)
+    negatives = [item for item in items if item.kind == ItemKind.NEGATIVE]
+    return roots, negatives
+
+
+def purchasable_items(version: CatalogVersion, query: str = "") -> QuerySet[CatalogItem]:
+    items = version.items.filter(level=3, kind=ItemKind.ITEM).select_related("parent__parent")
+    if query:
+        items = items.filter(name__icontains=query) | items.filter(code__istartswith=query)
+    return items.order_by("position")
+
+
+def department_catalogues(version: CatalogVersion) -> QuerySet[DepartmentCatalogue]:
+    return (
+        version.department_catalogues.select_related("unit").prefetch_related("items").order_by("unit__name")
+    )

@@ -1,0 +1,538 @@
+"""Writes on the guidance catalogue: versions, items, negative list, prices, department catalogues.
+
+Only the finance department (or an administrator) edits the guidance catalogue; a published
+version is frozen — edits go into a new draft based on it. Every write is one transaction with
+its audit event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role, Unit
+from opengps.accounts.permissions import has_role, require_role, require_unit_member
+from opengps.catalog.models import (
+    CatalogItem,
+    CatalogVersion,
+    DepartmentCatalogue,
+    ItemKind,
+    PriceEntry,
+    VersionStatus,
+)
+from opengps.core import audit
+from opengps.core.errors import Conflict, NotFound, ServiceError
+from opengps.rules.base import RuleError
+from opengps.rules.workflow import check_transition
+
+GUIDANCE_2022 = Path(__file__).with_name("data") / "guidance_2022.json"
+EDITOR_ROLES = (Role.FINANCE, Role.ADMIN)
+O102_10 = "政府购买服务管理办法（财政部令第102号）第十条"
+CENT = Decimal("0.01")
+
+
+def yuan(value: Decimal | str | int) -> Decimal:
+    """An amount in yuan, rounded half-up to the cent; ServiceError for anything not a number."""
+    try:
+        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        raise ServiceError("money.invalid", _("金额“%(value)s”无效") % {"value": value}) from None
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One catalogue entry as data (from JSON, Excel or the database), independent of storage."""
+
+    code: str
+    name: str
+    level: int
+    parent_code: str
+    kind: str = ItemKind.ITEM
+    description: str = ""
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    item_code: str
+    unit_of_measure: str
+    price: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogueContent:
+    """Everything a version holds, in order; equal contents mean an unchanged catalogue."""
+
+    items: tuple[ItemRow, ...]
+    prices: tuple[PriceRow, ...]
+
+
+def _transition(version: CatalogVersion, target: str) -> None:
+    try:
+        check_transition("catalog_version", version.status, target)
+    except RuleError as exc:
+        raise Conflict(
+            exc.code,
+            _("目录“%(version)s”当前状态（%(status)s）不能执行此操作")
+            % {"version": version, "status": version.get_status_display()},
+            field="status",
+            params=exc.params,
+        ) from None
+
+
+def _require_draft(version: CatalogVersion) -> None:
+    if version.status != VersionStatus.DRAFT:
+        raise Conflict(
+            "catalog.version_published",
+            _("目录“%(version)s”已发布，不能修改；请基于它新建草稿版本") % {"version": version},
+        )
+
+
+def _lock(version: CatalogVersion) -> CatalogVersion:
+    return CatalogVersion.objects.select_for_update().get(pk=version.pk)
+
+
+# --- content as data ----------------------------------------------------------------------------
+
+
+def catalog_content(version: CatalogVersion) -> CatalogueContent:
+    """The version's items and prices as plain rows (two queries)."""
+    items = tuple(
+        ItemRow(
+            code=item.code,
+            name=item.name,
+            level=item.level,
+            parent_code=item.parent.code if item.parent else "",
+            kind=item.kind,
+            description=item.description,
+            citation=item.citation,
+        )
+        for item in version.items.select_related("parent").order_by("position", "code")
+    )
+    prices = tuple(
+        PriceRow(p.item.code, p.unit_of_measure, p.price, p.note)
+        for p in PriceEntry.objects.filter(item__version=version)
+        .select_related("item")
+        .order_by("item__position", "item__code", "unit_of_measure")
+    )
+    return CatalogueContent(items, prices)
+
+
+def validate_content(content: CatalogueContent) -> list[str]:
+    """Problems that make a catalogue unusable, each naming the code (empty list when fine)."""
+    errors: list[str] = []
+    levels: dict[str, int] = {}
+    kinds: dict[str, str] = {}
+    for row in content.items:
+        if not row.code or not row.name:
+            errors.append(str(_("编码和名称不能为空：%(code)s") % {"code": row.code or "?"}))
+            continue
+        if row.code in levels:
+            errors.append(str(_("编码重复：%(code)s") % {"code": row.code}))
+            continue
+        if row.level not in (1, 2, 3):
+            errors.append(str(_("层级应为1至3：%(code)s") % {"code": row.code}))
+        elif row.kind not in ItemKind.values:
+            errors.append(str(_("类别无效：%(code)s") % {"code": row.code}))
+        elif row.kind == ItemKind.NEGATIVE and (row.level != 1 or row.parent_code):
+            errors.append(str(_("负面清单事项应为一级、无上级：%(code)s") % {"code": row.code}))
+        elif row.level == 1 and row.parent_code:
+            errors.append(str(_("一级事项不能有上级：%(code)s") % {"code": row.code}))
+        elif row.level > 1 and levels.get(row.parent_code) != row.level - 1:
+            errors.append(
+                str(
+                    _("上级编码“%(parent)s”不存在或层级不符：%(code)s")
+                    % {"parent": row.parent_code, "code": row.code}
+                )
+            )
+        elif row.level > 1 and kinds.get(row.parent_code) != ItemKind.ITEM:
+            errors.append(str(_("负面清单事项不能有下级：%(code)s") % {"code": row.code}))
+        levels[row.code] = row.level
+        kinds[row.code] = row.kind
+    seen: set[tuple[str, str]] = set()
+    for price in content.prices:
+        if levels.get(price.item_code) != 3 or kinds.get(price.item_code) != ItemKind.ITEM:
+            errors.append(str(_("参考价格只能对应三级目录事项：%(code)s") % {"code": price.item_code}))
+        elif not price.unit_of_measure:
+            errors.append(str(_("计量单位不能为空：%(code)s") % {"code": price.item_code}))
+        elif price.price <= 0:
+            errors.append(str(_("参考价格应大于零：%(code)s") % {"code": price.item_code}))
+        elif (price.item_code, price.unit_of_measure) in seen:
+            errors.append(str(_("同一事项同一计量单位的价格重复：%(code)s") % {"code": price.item_code}))
+        seen.add((price.item_code, price.unit_of_measure))
+    return errors
+
+
+def _write_content(version: CatalogVersion, content: CatalogueContent) -> None:
+    """Replace the draft's rows with `content` (already validated)."""
+    version.items.all().delete()  # prices and children cascade
+    by_code: dict[str, CatalogItem] = {}
+    for position, row in enumerate(content.items, 1):
+        by_code[row.code] = CatalogItem.objects.create(
+            version=version,
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            kind=row.kind,
+            parent=by_code.get(row.parent_code),
+            description=row.description,
+            citation=row.citation,
+            position=position,
+        )
+    PriceEntry.objects.bulk_create(
+        PriceEntry(item=by_code[p.item_code], unit_of_measure=p.unit_of_measure, price=p.price, note=p.note)
+        for p in content.prices
+    )
+
+
+def catalog_content_replace(
+    *, actor: Any, version: CatalogVersion, content: CatalogueContent, source: str = ""
+) -> bool:
+    """Replace a draft's whole content (import). Returns False, writing nothing, when it is unchanged."""
+    require_role(actor, *EDITOR_ROLES)
+    errors = validate_content(content)
+    if errors:
+        raise ServiceError(
+            "catalog.content_invalid",
+            _("目录内容有误：%(first)s") % {"first": errors[0]},
+            params={"errors": errors[:50]},
+        )
+    with transaction.atomic():
+        version = _lock(version)
+        _require_draft(version)
+        before = catalog_content(version)
+        if before == content:
+            return False
+        _write_content(version, content)
+        audit.record(
+            actor=actor,
+            action="catalog.content_replaced",
+            obj=version,
+            old={"items": len(before.items), "prices": len(before.prices)},
+            new={"items": len(content.items), "prices": len(content.prices), "source": source},
+        )
+    return True
+
+
+# --- versions -------------------------------------------------------------------------------------
+
+
+def catalog_version_create(
+    *,
+    actor: Any,
+    year: int,
+    title: str,
+    issuer: str = "",
+    document_number: str = "",
+    based_on: CatalogVersion | None = None,
+) -> CatalogVersion:
+    """A new draft version of `year`; with `based_on`, a copy of that version's content to edit."""
+    require_role(actor, *EDITOR_ROLES)
+    if not 2000 <= year <= 2100:
+        raise ServiceError("catalog.year_invalid", _("年度无效"), field="year")
+    if not title.strip():
+        raise ServiceError("catalog.title_required", _("请填写目录名称"), field="title")
+    with transaction.atomic():
+        last = CatalogVersion.objects.select_for_update().filter(year=year).order_by("-revision").first()
+        version = CatalogVersion.objects.create(
+            year=year,
+            revision=(last.revision + 1) if last else 1,
+            title=title.strip(),
+            issuer=issuer,
+            document_number=document_number,
+            based_on=based_on,
+        )
+        if based_on is not None:
+            _write_content(version, catalog_content(based_on))
+        audit.record(
+            actor=actor,
+            action="catalog.version_created",
+            obj=version,
+            new={"year": year, "revision": version.revision, "title": version.title, "based_on": based_on},
+        )
+    return version
+
+
+def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVersion:
+    """Publish a draft; an earlier published version of the same year becomes superseded."""
+    require_role(actor, *EDITOR_ROLES)
+    with transaction.atomic():
+        version = _lock(version)
+        _transition(version, VersionStatus.PUBLISHED)
+        content = catalog_content(version)
+        if not any(row.level == 3 and row.kind == ItemKind.ITEM for row in content.items):
+            raise ServiceError("catalog.empty", _("目录没有三级事项，不能发布"))
+        errors = validate_content(content)
+        if errors:
+            raise ServiceError("catalog.content_invalid", errors[0], params={"errors": errors[:50]})
+        for older in CatalogVersion.objects.select_for_update().filter(
+            year=version.year, status=VersionStatus.PUBLISHED
+        ):
+            _transition(older, VersionStatus.SUPERSEDED)
+            older.status = VersionStatus.SUPERSEDED
+            older.save(update_fields=["status"])
+            audit.record(
+                actor=actor,
+                action="catalog.version_superseded",
+                obj=older,
+                old={"status": VersionStatus.PUBLISHED},
+                new={"status": older.status, "by": version},
+            )
+        version.status = VersionStatus.PUBLISHED
+        version.published_at = timezone.now()
+        version.published_by = actor
+        version.save(update_fields=["status", "published_at", "published_by"])
+        audit.record(
+            actor=actor,
+            action="catalog.version_published",
+            obj=version,
+            old={"status": VersionStatus.DRAFT},
+            new={"status": version.status, "items": len(content.items), "prices": len(content.prices)},
+        )
+    return version
+
+
+def catalog_load_json(*, actor: Any, path: Path = GUIDANCE_2022, publish: bool = True) -> CatalogVersion:
+    """Load a shipped catalogue file as a version (idempotent: an existing version of that title is kept)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    existing = (
+        CatalogVersion.objects.filter(year=data["year"], title=data["title"]).order_by("-revision").first()
+    )
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        version = catalog_version_create(
+            actor=actor,
+            year=int(data["year"]),
+            title=data["title"],
+            issuer=data.get("issuer", ""),
+            document_number=data.get("document_number", ""),
+        )
+        catalog_content_replace(
+            actor=actor, version=version, content=content_from_json(data), source=path.name
+        )
+        if publish:
+            version = catalog_version_publish(actor=actor, version=version)
+    return version
+
+
+def content_from_json(data: dict[str, Any]) -> CatalogueContent:
+    items: list[ItemRow] = []
+    prices: list[PriceRow] = []
+
+    def walk(nodes: Iterable[dict[str, Any]], level: int, parent: str) -> None:
+        for node in nodes:
+            items.append(
+                ItemRow(
+                    node["code"],
+                    node["name"],
+                    level,
+                    parent,
+                    ItemKind.ITEM,
+                    node.get("description", ""),
+                    node.get("citation", ""),
+                )
+            )
+            prices.extend(
+                PriceRow(node["code"], p["unit_of_measure"], yuan(p["price"]), p.get("note", ""))
+                for p in node.get("prices", ())
+            )
+            walk(node.get("children", ()), level + 1, node["code"])
+
+    walk(data.get("items", ()), 1, "")
+    items.extend(
+        ItemRow(
+            n["code"],
+            n["name"],
+            1,
+            "",
+            ItemKind.NEGATIVE,
+            n.get("description", ""),
+            n.get("citation", O102_10),
+        )
+        for n in data.get("negative_list", ())
+    )
+    return CatalogueContent(tuple(items), tuple(prices))
+
+
+# --- single edits on a draft ------------------------------------------------------------------------
+
+
+def catalog_item_save(
+    *,
+    actor: Any,
+    version: CatalogVersion,
+    code: str,
+    name: str,
+    parent_code: str = "",
+    kind: str = ItemKind.ITEM,
+    description: str = "",
+    citation: str = "",
+) -> CatalogItem:
+    """Add an entry to a draft, or change the name/description of an existing code."""
+    require_role(actor, *EDITOR_ROLES)
+    code, name = code.strip(), name.strip()
+    with transaction.atomic():
+        version = _lock(version)
+        _require_draft(version)
+        item = version.items.filter(code=code).first()
+        if item is not None:
+            old = {"name": item.name, "description": item.description, "citation": item.citation}
+            new = {"name": name, "description": description, "citation": citation}
+            if old == new:
+                return item
+            item.name, item.description, item.citation = name, description, citation
+            item.save(update_fields=["name", "description", "citation"])
+            audit.record(actor=actor, action="catalog.item_changed", obj=item, old=old, new=new)
+            return item
+        parent = version.items.filter(code=parent_code).first() if parent_code else None
+        level = parent.level + 1 if parent else 1
+        row = ItemRow(code, name, level, parent_code, kind, description, citation)
+        rows = (*catalog_content(version).items, row)
+        errors = validate_content(CatalogueContent(rows, ()))
+        if errors:
+            raise ServiceError("catalog.item_invalid", errors[0], field="code")
+        position = (version.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        item = CatalogItem.objects.create(
+            version=version,
+            code=code,
+            name=name,
+            level=level,
+            kind=kind,
+            parent=parent,
+            description=description,
+            citation=citation,
+            position=position,
+        )
+        audit.record(
+            actor=actor,
+            action="catalog.item_added",
+            obj=item,
+            new={"code": code, "name": name, "level": level, "kind": kind, "parent": parent_code},
+        )
+    return item
+
+
+def catalog_item_remove(*, actor: Any, item: CatalogItem) -> None:
+    require_role(actor, *EDITOR_ROLES)
+    with transaction.atomic():
+        _require_draft(_lock(item.version))
+        if item.children.exists():
+            raise Conflict("catalog.item_has_children", _("请先删除下级事项"), field="code")
+        audit.record(
+            actor=actor, action="catalog.item_removed", obj=item, old={"code": item.code, "name": item.name}
+        )
+        item.delete()
+
+
+def catalog_price_set(
+    *, actor: Any, item: CatalogItem, unit_of_measure: str, price: Decimal | str, note: str = ""
+) -> PriceEntry:
+    """Set the reference price of a level-3 item per unit of measure (create or change)."""
+    require_role(actor, *EDITOR_ROLES)
+    amount = yuan(price)
+    if amount <= 0:
+        raise ServiceError("catalog.price_invalid", _("参考价格应大于零"), field="price")
+    if not item.is_purchasable:
+        raise ServiceError("catalog.price_level", _("参考价格只能对应三级目录事项"), field="item")
+    unit_of_measure = unit_of_measure.strip()
+    if not unit_of_measure:
+        raise ServiceError("catalog.unit_required", _("请填写计量单位"), field="unit_of_measure")
+    with transaction.atomic():
+        _require_draft(_lock(item.version))
+        entry = PriceEntry.objects.filter(item=item, unit_of_measure=unit_of_measure).first()
+        old = {"price": entry.price, "note": entry.note} if entry else {}
+        if entry is None:
+            entry = PriceEntry.objects.create(
+                item=item, unit_of_measure=unit_of_measure, price=amount, note=note
+            )
+        elif entry.price == amount and entry.note == note:
+            return entry
+        else:
+            entry.price, entry.note = amount, note
+            entry.save(update_fields=["price", "note"])
+        audit.record(
+            actor=actor,
+            action="catalog.price_set",
+            obj=entry,
+            old=old,
+            new={"item": item.code, "unit_of_measure": unit_of_measure, "price": amount, "note": note},
+        )
+    return entry
+
+
+# --- department catalogues ---------------------------------------------------------------------------
+
+
+def department_catalogue_publish(
+    *, actor: Any, version: CatalogVersion, unit: Unit, item_codes: Sequence[str]
+) -> DepartmentCatalogue:
+    """Publish (or republish) a department's subset of a published guidance catalogue."""
+    if not has_role(actor, *EDITOR_ROLES):
+        require_role(actor, Role.PURCHASER)
+        require_unit_member(actor, unit)
+    if version.status == VersionStatus.DRAFT:
+        raise Conflict("catalog.version_not_published", _("部门目录只能基于已发布的指导性目录"))
+    codes = sorted(set(item_codes))
+    items = list(version.items.filter(code__in=codes, level=3, kind=ItemKind.ITEM))
+    missing = sorted(set(codes) - {item.code for item in items})
+    if missing or not items:
+        raise NotFound(
+            "catalog.item_unknown",
+            _("指导性目录中没有这些三级事项：%(codes)s") % {"codes": "、".join(missing) or "—"},
+            field="item_codes",
+        )
+    with transaction.atomic():
+        catalogue, _created = DepartmentCatalogue.objects.select_for_update().get_or_create(
+            version=version, unit=unit, defaults={"published_at": timezone.now(), "published_by": actor}
+        )
+        before = sorted(catalogue.items.values_list("code", flat=True))
+        if before == codes:
+            return catalogue
+        catalogue.items.set(items)
+        catalogue.published_at, catalogue.published_by = timezone.now(), actor
+        catalogue.save(update_fields=["published_at", "published_by"])
+        audit.record(
+            actor=actor,
+            action="catalog.department_published",
+            obj=catalogue,
+            old={"items": before},
+            new={"items": codes, "unit": unit},
+        )
+    return catalogue
+
+
+def catalog_import_xlsx(
+    *, actor: Any, data: bytes, version: CatalogVersion | None = None
+) -> tuple[CatalogVersion, bool]:
+    """Import a workbook into a draft (`version`) or into a new draft version named by the workbook.
+
+    Returns the version and whether its content changed (importing an unchanged export changes nothing).
+    """
+    from opengps.catalog.excel import parse_xlsx
+
+    require_role(actor, *EDITOR_ROLES)
+    meta, content = parse_xlsx(data)
+    with transaction.atomic():
+        if version is None:
+            year = meta.get("年度", "")
+            if not year.isdigit():
+                raise ServiceError("catalog.workbook_invalid", _("工作表“版本”缺少年度"), field="file")
+            version = catalog_version_create(
+                actor=actor,
+                year=int(year),
+                title=meta.get("名称", "") or str(_("导入的目录")),
+                issuer=meta.get("发布机关", ""),
+                document_number=meta.get("文号", ""),
+            )
+        changed = catalog_content_replace(actor=actor, version=version, content=content, source="xlsx")
+    return version, changed

@@ -1,0 +1,419 @@
+"""Demo: a year of budget lines, projects, plans and intentions in every state, built through the services.
+
+Plans that must already be in procurement or contracted need their intention published 30 days
+before they started; for those the loader runs the services on a simulated earlier day
+(`_on_day`), exactly as if the officials had acted then.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from opengps.accounts.models import Role, User
+from opengps.accounts.services import user_create
+from opengps.catalog.models import CatalogItem
+from opengps.catalog.selectors import current_version
+from opengps.core.demo import DEMO_PASSWORD
+from opengps.core.errors import ServiceError
+from opengps.planning import services
+from opengps.planning.models import BudgetLine, FundSource, Project, PurchaseIntention, PurchasePlan
+
+logger = logging.getLogger(__name__)
+
+EXTRA_USERS = [
+    # (username, display name, role, unit key)
+    ("head", "张华（省民政厅分管负责人）", Role.PURCHASER, "hn_civil"),
+    ("head_cs", "何静（长沙市民政局分管负责人）", Role.PURCHASER, "cs_civil"),
+    ("finance_cs", "杨帆（长沙市财政局社会保障科）", Role.FINANCE, "cs_finance"),
+]
+
+
+@contextmanager
+def _on_day(day: date) -> Iterator[None]:
+    original = services.today
+    services.today = lambda: day
+    try:
+        yield
+    finally:
+        services.today = original
+
+
+def _users(context: Any) -> None:
+    for username, display, role, unit_key in EXTRA_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=display,
+                unit=context.units[unit_key],
+            )
+        context.users[username] = user
+
+
+def _line(
+    unit_staff: Any,
+    finance: Any,
+    year: int,
+    code: str,
+    name: str,
+    fund: str,
+    amount: str,
+    state: str = "approved",
+) -> BudgetLine:
+    line = services.budget_line_create(
+        actor=unit_staff,
+        unit=unit_staff.unit,
+        fiscal_year=year,
+        code=code,
+        name=name,
+        fund_source=fund,
+        amount=amount,
+    )
+    if state == "draft":
+        return line
+    line = services.budget_line_submit(actor=unit_staff, line=line)
+    if state == "approved":
+        return services.budget_line_approve(actor=finance, line=line, note="按年度部门预算批复")
+    if state == "rejected":
+        return services.budget_line_reject(actor=finance, line=line, reason="资金来源应调整为一般公共预算")
+    return line
+
+
+def _project(
+    staff: Any,
+    head: Any,
+    finance: Any,
+    year: int,
+    name: str,
+    item: CatalogItem,
+    amount: str,
+    recipients: str,
+    state: str = "approved",
+    public: bool = True,
+) -> Project:
+    project = services.project_propose(
+        actor=staff,
+        fiscal_year=year,
+        name=name,
+        items=[item],
+        description=f"{name}：按照服务标准为{recipients}提供{item.name}，按月报送服务记录并接受绩效评价。",
+        quantity="12",
+        quantity_unit="月",
+        estimated_amount=amount,
+        recipients=recipients,
+        area=staff.unit.region,
+        term_start=date(year, 1, 1),
+        term_end=date(year, 12, 31),
+        is_public_service=public,
+    )
+    if state == "draft":
+        return project
+    services.demand_survey_record(
+        actor=staff,
+        project=project,
+        method="questionnaire",
+        conducted_on=date(year, 1, 5),
+        respondents=150,
+        findings="服务对象最需要上门照护和精神慰藉，现有社会组织具备承接能力",
+    )
+    project = services.project_submit(actor=staff, project=project)
+    if state == "submitted":
+        return project
+    project = services.project_approve_unit(actor=head, project=project, note="同意报财政审核")
+    if state == "unit_approved":
+        return project
+    if state == "withdrawn":
+        return services.project_withdraw(actor=staff, project=project, reason="与其他项目合并实施")
+    return services.project_approve(actor=finance, project=project, note="符合指导性目录，同意入库")
+
+
+def _count(context: Any) -> None:
+    context.counts.update(
+        {
+            "budget_lines": BudgetLine.objects.count(),
+            "projects": Project.objects.count(),
+            "plans": PurchasePlan.objects.count(),
+            "intentions": PurchaseIntention.objects.count(),
+        }
+    )
+
+
+def load(context: Any) -> None:
+    _users(context)
+    version = current_version()
+    if version is None or BudgetLine.objects.filter(code__startswith="DEMO-").exists():
+        _count(context)
+        return
+    items = {item.code: item for item in version.items.filter(level=3)}
+    today = services.today()
+    year = today.year
+    staff, head, finance = context.users["purchaser"], context.users["head"], context.users["finance"]
+    cs_staff, cs_head, cs_finance = (
+        context.users["purchaser_cs"],
+        context.users["head_cs"],
+        context.users["finance_cs"],
+    )
+
+    # budget lines of the provincial department in every state
+    general = _line(staff, finance, year, "DEMO-MZ-001", "养老服务体系建设", FundSource.GENERAL, "8000000")
+    lottery = _line(
+        staff, finance, year, "DEMO-MZ-002", "福彩公益金社会福利项目", FundSource.WELFARE_LOTTERY, "3000000"
+    )
+    _line(staff, finance, year, "DEMO-MZ-003", "困境儿童关爱保护", FundSource.GENERAL, "1200000", "submitted")
+    _line(
+        staff,
+        finance,
+        year,
+        "DEMO-MZ-004",
+        "社会组织培育发展",
+        FundSource.GOVERNMENT_FUND,
+        "600000",
+        "rejected",
+    )
+    _line(staff, finance, year, "DEMO-MZ-005", "社会救助政策宣传", FundSource.GENERAL, "300000", "draft")
+
+    p_home = _project(
+        staff,
+        head,
+        finance,
+        year,
+        "全省特困老年人居家上门服务",
+        items["A0401"],
+        "2600000",
+        "全省分散供养特困老年人",
+    )
+    p_meal = _project(
+        staff,
+        head,
+        finance,
+        year,
+        "社区老年助餐服务（一期）",
+        items["A0403"],
+        "1500000",
+        "城市社区高龄、独居老年人",
+    )
+    p_meal2 = _project(
+        staff,
+        head,
+        finance,
+        year,
+        "社区老年助餐服务（二期）",
+        items["A0403"],
+        "1500000",
+        "城市社区高龄、独居老年人",
+    )
+    p_social = _project(
+        staff,
+        head,
+        finance,
+        year,
+        "乡镇（街道）社工站督导服务",
+        items["A0904"],
+        "900000",
+        "全省乡镇（街道）社工站社工",
+    )
+    p_eval = _project(
+        staff,
+        head,
+        finance,
+        year,
+        "政府购买服务项目绩效评价",
+        items["B0201"],
+        "450000",
+        "省民政厅购买服务项目",
+        public=False,
+    )
+    p_child = _project(
+        staff, head, finance, year, "农村留守儿童关爱服务", items["A0502"], "700000", "农村留守儿童"
+    )
+    p_rescue = _project(
+        staff, head, finance, year, "流浪乞讨人员救助服务", items["A0704"], "500000", "流浪乞讨人员"
+    )
+    _project(staff, head, finance, year, "残疾人康复服务", items["A0601"], "800000", "持证残疾人", "draft")
+    _project(
+        staff,
+        head,
+        finance,
+        year,
+        "困难群众探访关爱服务",
+        items["A0705"],
+        "600000",
+        "低保、特困对象",
+        "submitted",
+    )
+    _project(
+        staff,
+        head,
+        finance,
+        year,
+        "社区日间照料中心运营",
+        items["A0402"],
+        "1100000",
+        "社区老年人",
+        "unit_approved",
+    )
+    _project(
+        staff,
+        head,
+        finance,
+        year,
+        "婚姻家庭辅导服务",
+        items["A1001"],
+        "200000",
+        "婚姻登记当事人",
+        "withdrawn",
+    )
+
+    start = today + timedelta(days=45)
+    try:
+        # pending the finance department: consultation at 260万 needs approval of the method
+        services.plan_submit(
+            actor=staff,
+            plan=services.plan_create(
+                actor=staff,
+                project=p_home,
+                budget_line=general,
+                method="competitive_consultation",
+                procurement_starts_on=start,
+                requirements="供应商应当具有独立承担民事责任的能力。服务期一年。",
+            ),
+        )
+        # split purchase: two consultations of one item on one line, together above 200万
+        services.plan_submit(
+            actor=staff,
+            plan=services.plan_create(
+                actor=staff,
+                project=p_meal,
+                budget_line=general,
+                method="competitive_consultation",
+                procurement_starts_on=start,
+            ),
+        )
+        services.plan_submit(
+            actor=staff,
+            plan=services.plan_create(
+                actor=staff,
+                project=p_meal2,
+                budget_line=general,
+                method="competitive_consultation",
+                procurement_starts_on=start + timedelta(days=20),
+            ),
+        )
+        # draft with a discriminatory clause waiting to be fixed or confirmed
+        services.plan_create(
+            actor=staff,
+            project=p_child,
+            budget_line=lottery,
+            method="competitive_consultation",
+            procurement_starts_on=start,
+            requirements="供应商须在长沙市注册且成立满3年。具有同类项目服务经验。",
+        )
+        # ready, and one with its intention published
+        ready = services.plan_submit(
+            actor=staff,
+            plan=services.plan_create(
+                actor=staff,
+                project=p_rescue,
+                budget_line=lottery,
+                method="competitive_consultation",
+                procurement_starts_on=start,
+            ),
+        )
+        services.intention_publish(
+            actor=staff, plan=ready, summary="为流浪乞讨人员提供救助寻亲、心理疏导等服务"
+        )
+        # in procurement and contracted: acted on simulated earlier days
+        earlier = today - timedelta(days=75)
+        with _on_day(earlier):
+            social = services.plan_submit(
+                actor=staff,
+                plan=services.plan_create(
+                    actor=staff,
+                    project=p_social,
+                    budget_line=lottery,
+                    method="competitive_consultation",
+                    procurement_starts_on=earlier + timedelta(days=35),
+                ),
+            )
+            services.intention_publish(actor=staff, plan=social, summary="社工站督导、培训与评估")
+            evaluation = services.plan_submit(
+                actor=staff,
+                plan=services.plan_create(
+                    actor=staff,
+                    project=p_eval,
+                    budget_line=general,
+                    method="competitive_consultation",
+                    procurement_starts_on=earlier + timedelta(days=35),
+                ),
+            )
+            services.intention_publish(actor=staff, plan=evaluation, summary="第三方绩效评价")
+        with _on_day(earlier + timedelta(days=35)):
+            services.plan_start_procurement(actor=staff, plan=social)
+            services.plan_start_procurement(actor=staff, plan=evaluation)
+        services.plan_record_contract(actor=staff, plan=evaluation, contract_amount=Decimal("418000"))
+        # a cancelled plan frees its amount
+        cancelled = services.plan_create(
+            actor=staff,
+            project=p_child,
+            budget_line=general,
+            method="competitive_consultation",
+            procurement_starts_on=start,
+        )
+        services.plan_cancel(actor=staff, plan=cancelled, reason="改由福彩公益金安排")
+    except ServiceError as exc:  # e.g. a calendar year not yet entered: keep what was built
+        context.counts["planning_skipped"] = 1
+        logger.warning("planning demo: %s %s", exc.code, exc.message)
+
+    # Changsha: its own lines and projects, approved by the city finance bureau
+    cs_line = _line(
+        cs_staff, cs_finance, year, "DEMO-CS-001", "社区居家养老服务", FundSource.GENERAL, "2000000"
+    )
+    _line(
+        cs_staff, cs_finance, year, "DEMO-CS-002", "儿童之家运营", FundSource.TRANSFER, "500000", "submitted"
+    )
+    cs_project = _project(
+        cs_staff,
+        cs_head,
+        cs_finance,
+        year,
+        "长沙市社区居家养老服务",
+        items["A0401"],
+        "1800000",
+        "长沙市城区高龄老年人",
+    )
+    _project(
+        cs_staff,
+        cs_head,
+        cs_finance,
+        year,
+        "长沙市儿童之家运营",
+        items["A0505"],
+        "450000",
+        "社区儿童",
+        "unit_approved",
+    )
+    try:
+        plan = services.plan_submit(
+            actor=cs_staff,
+            plan=services.plan_create(
+                actor=cs_staff,
+                project=cs_project,
+                budget_line=cs_line,
+                method="competitive_consultation",
+                procurement_starts_on=start,
+            ),
+        )
+        services.intention_publish(
+            actor=cs_staff, plan=plan, summary="为长沙市城区高龄老年人提供居家养老服务"
+        )
+    except ServiceError as exc:
+        logger.warning("planning demo: %s %s", exc.code, exc.message)
+    _count(context)

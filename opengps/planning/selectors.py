@@ -1,0 +1,155 @@
+"""Reads of budgets, projects, plans and intentions — filtered by who may see them.
+
+A unit sees only its own records (never another unit's drafts); the finance department sees
+what units of its level of government have sent it; auditors read everything; the public sees
+published intentions only. Budget usage is always summed from the plans, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core.errors import NotFound
+from opengps.planning.models import (
+    ACTIVE_PLAN_STATUSES,
+    BudgetLine,
+    BudgetStatus,
+    PlanStatus,
+    Project,
+    ProjectStatus,
+    PurchaseIntention,
+    PurchasePlan,
+)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class BudgetUsage:
+    """What a budget line holds, has committed to plans, has spent on contracts, and has left."""
+
+    amount: Decimal
+    committed: Decimal
+    spent: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.amount - self.committed
+
+
+def _committed_q() -> Sum:
+    return Sum("plans__amount", filter=Q(plans__status__in=ACTIVE_PLAN_STATUSES))
+
+
+def with_usage(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
+    """Annotate `committed_amount` and `spent_amount` (one query, no N+1)."""
+    return lines.annotate(
+        active_amount=Coalesce(_committed_q(), Value(ZERO), output_field=_MONEY),
+        spent_amount=Coalesce(
+            Sum("plans__contract_amount", filter=Q(plans__status=PlanStatus.CONTRACTED)),
+            Value(ZERO),
+            output_field=_MONEY,
+        ),
+    )
+
+
+def budget_usage(line: BudgetLine) -> BudgetUsage:
+    """Usage of one line, summed from its plans at this moment."""
+    plans = PurchasePlan.objects.filter(budget_line=line)
+    active = plans.filter(status__in=ACTIVE_PLAN_STATUSES).aggregate(total=Sum("amount"))["total"] or ZERO
+    spent = (
+        plans.filter(status=PlanStatus.CONTRACTED).aggregate(total=Sum("contract_amount"))["total"] or ZERO
+    )
+    return BudgetUsage(amount=line.amount, committed=active + spent, spent=spent)
+
+
+def usage_of(line: BudgetLine) -> BudgetUsage:
+    """Usage from `with_usage` annotations when present, else computed."""
+    active = getattr(line, "active_amount", None)
+    spent = getattr(line, "spent_amount", None)
+    if active is None or spent is None:
+        return budget_usage(line)
+    # SQLite returns a bare 0 for the coalesced sum; keep yuan to the cent everywhere.
+    active, spent = Decimal(active).quantize(CENT), Decimal(spent).quantize(CENT)
+    return BudgetUsage(amount=line.amount, committed=active + spent, spent=spent)
+
+
+def _finance_region(actor: Any) -> str | None:
+    return actor.unit.region_id if has_role(actor, Role.FINANCE) and actor.unit_id else None
+
+
+def _scope(qs: QuerySet[Any], actor: Any, *, draft_status: str, unit_field: str = "unit") -> QuerySet[Any]:
+    if not is_authenticated(actor):
+        return qs.none()
+    if actor.role in (Role.AUDITOR, Role.ADMIN):
+        return qs
+    region = _finance_region(actor)
+    if region is not None:
+        return qs.filter(**{f"{unit_field}__region_id": region}).exclude(status=draft_status)
+    if actor.unit_id:
+        return qs.filter(**{f"{unit_field}_id": actor.unit_id})
+    return qs.none()
+
+
+def budget_lines_visible(*, actor: Any) -> QuerySet[BudgetLine]:
+    lines = BudgetLine.objects.select_related("unit")
+    return with_usage(_scope(lines, actor, draft_status=BudgetStatus.DRAFT)).order_by("-fiscal_year", "code")
+
+
+def budget_line_get(*, actor: Any, pk: int) -> BudgetLine:
+    line = budget_lines_visible(actor=actor).filter(pk=pk).first()
+    if line is None:
+        raise NotFound("planning.budget_not_found", "预算指标不存在或无权查看")
+    return line
+
+
+def projects_visible(*, actor: Any) -> QuerySet[Project]:
+    projects = Project.objects.select_related("unit", "area").prefetch_related("items")
+    return _scope(projects, actor, draft_status=ProjectStatus.DRAFT).order_by("-fiscal_year", "-created_at")
+
+
+def project_get(*, actor: Any, pk: int) -> Project:
+    project = projects_visible(actor=actor).filter(pk=pk).first()
+    if project is None:
+        raise NotFound("planning.project_not_found", "项目不存在或无权查看")
+    return project
+
+
+def plans_visible(*, actor: Any) -> QuerySet[PurchasePlan]:
+    plans = PurchasePlan.objects.select_related("unit", "project", "budget_line")
+    return _scope(plans, actor, draft_status=PlanStatus.DRAFT).order_by("-created_at")
+
+
+def plan_get(*, actor: Any, pk: int) -> PurchasePlan:
+    plan = plans_visible(actor=actor).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("planning.plan_not_found", "采购实施计划不存在或无权查看")
+    return plan
+
+
+def finance_queue(*, actor: Any) -> dict[str, QuerySet[Any]]:
+    """What waits for this finance department: budget lines, projects, method approvals."""
+    return {
+        "budget_lines": budget_lines_visible(actor=actor).filter(status=BudgetStatus.SUBMITTED),
+        "projects": projects_visible(actor=actor).filter(status=ProjectStatus.UNIT_APPROVED),
+        "plans": plans_visible(actor=actor).filter(status=PlanStatus.PENDING_APPROVAL),
+    }
+
+
+def public_intentions(*, year: int | None = None, unit_id: int | None = None) -> QuerySet[PurchaseIntention]:
+    """Published intentions for everyone, newest first."""
+    intentions = PurchaseIntention.objects.select_related("plan__unit", "plan__project")
+    if year is not None:
+        intentions = intentions.filter(published_on__year=year)
+    if unit_id is not None:
+        intentions = intentions.filter(plan__unit_id=unit_id)
+    return intentions.order_by("-published_on", "-pk")
