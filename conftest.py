@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-DEMO_PASSWORD = "test-password-123"
+DEMO_PASSWORD = "test-password-123"  # noqa: S105 — test-only credential
 
 
 @pytest.fixture
@@ -26,7 +26,9 @@ def units(regions: None) -> dict[str, Any]:
     changsha = Region.objects.get(pk="430100")
     finance = unit_create(actor=None, name="湖南省财政厅", kind=Unit.Kind.FINANCE, region=province)
     civil = unit_create(actor=None, name="湖南省民政厅", kind=Unit.Kind.CIVIL_AFFAIRS, region=province)
-    cs_civil = unit_create(actor=None, name="长沙市民政局", kind=Unit.Kind.CIVIL_AFFAIRS, region=changsha, parent=civil)
+    cs_civil = unit_create(
+        actor=None, name="长沙市民政局", kind=Unit.Kind.CIVIL_AFFAIRS, region=changsha, parent=civil
+    )
     audit = unit_create(actor=None, name="湖南省审计厅", kind=Unit.Kind.AUDIT, region=province)
     return {"finance": finance, "civil": civil, "cs_civil": cs_civil, "audit": audit}
 

@@ -25,16 +25,24 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return api.create_response(
-        request, {"error": {"code": "request.invalid", "message": "请求参数无效", "details": exc.errors}}, status=422
+        request,
+        {"error": {"code": "request.invalid", "message": "请求参数无效", "details": exc.errors}},
+        status=422,
     )
 
 
 def _register_routers() -> None:
+    from opengps.catalog.api import router as catalog_router
     from opengps.core.api import router as core_router
+    from opengps.experts.api import router as experts_router
+    from opengps.planning.api import router as planning_router
     from opengps.registry.api import router as registry_router
 
     api.add_router("/audit", core_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/planning", planning_router)
+    api.add_router("/experts", experts_router)
 
 
 _register_routers()

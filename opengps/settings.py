@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "opengps.core",
     "opengps.accounts",
     "opengps.registry",
+    "opengps.catalog",
+    "opengps.planning",
+    "opengps.experts",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +109,9 @@ TEMPLATES = [
 
 
 def _database(url: str) -> dict[str, Any]:
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             # WAL lets readers run beside the writer; IMMEDIATE makes every transaction take the

@@ -19,14 +19,21 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["code"]
-        constraints = [models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{6}$"), name="region_code_6_digits")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{6}$"), name="region_code_6_digits")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -56,9 +63,16 @@ class Unit(models.Model):
     name = models.CharField(_("单位名称"), max_length=120, unique=True)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
-    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -92,11 +106,20 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.PURCHASER)
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     organization = models.ForeignKey(
-        "registry.Organization", verbose_name=_("所属社会组织"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        "registry.Organization",
+        verbose_name=_("所属社会组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 

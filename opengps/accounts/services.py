@@ -29,8 +29,12 @@ def regions_load(*, actor: Any = None, path: Path = REGIONS_FILE) -> int:
             )
             created += was_created
         if created:
-            audit.record(actor=actor, action="region.loaded", obj=("accounts.region", "430000"),
-                         new={"created": created, "source": path.name})
+            audit.record(
+                actor=actor,
+                action="region.loaded",
+                obj=("accounts.region", "430000"),
+                new={"created": created, "source": path.name},
+            )
     return created
 
 
@@ -45,8 +49,12 @@ def unit_create(
         if Unit.objects.filter(name=name).exists():
             raise Conflict("unit.duplicate", _("单位“%(name)s”已存在") % {"name": name}, field="name")
         unit = Unit.objects.create(name=name, kind=kind, region=region, parent=parent, short_name=short_name)
-        audit.record(actor=actor, action="unit.created", obj=unit,
-                     new={"name": name, "kind": kind, "region": region.code, "parent": parent})
+        audit.record(
+            actor=actor,
+            action="unit.created",
+            obj=unit,
+            new={"name": name, "kind": kind, "region": region.code, "parent": parent},
+        )
     return unit
 
 
@@ -66,15 +74,25 @@ def user_create(
     if role not in Role.values:
         raise ServiceError("user.role_invalid", _("角色无效"), field="role")
     if role == Role.SUPPLIER and organization is None:
-        raise ServiceError("user.organization_required", _("供应商账户必须关联社会组织"), field="organization")
+        raise ServiceError(
+            "user.organization_required", _("供应商账户必须关联社会组织"), field="organization"
+        )
     if role in {Role.PURCHASER, Role.AGENCY, Role.FINANCE, Role.REGISTRATION} and unit is None:
         raise ServiceError("user.unit_required", _("该角色必须关联单位"), field="unit")
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict("user.duplicate", _("用户名“%(username)s”已被使用") % {"username": username}, field="username")
-        user = User(username=username, role=role, display_name=display_name, unit=unit, organization=organization)
+            raise Conflict(
+                "user.duplicate", _("用户名“%(username)s”已被使用") % {"username": username}, field="username"
+            )
+        user = User(
+            username=username, role=role, display_name=display_name, unit=unit, organization=organization
+        )
         user.set_password(password)
         user.save()
-        audit.record(actor=actor, action="user.created", obj=user,
-                     new={"username": username, "role": role, "unit": unit, "organization": organization})
+        audit.record(
+            actor=actor,
+            action="user.created",
+            obj=user,
+            new={"username": username, "role": role, "unit": unit, "organization": organization},
+        )
     return user

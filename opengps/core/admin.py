@@ -56,8 +56,11 @@ class HolidayYearForm(forms.ModelForm[HolidayYear]):
             return data
         try:
             self.saved = holiday_year_register(
-                actor=request_user, year=data["year"], source=data["source"],
-                holidays=self.split(data.get("holidays_text", "")), workdays=self.split(data.get("workdays_text", "")),
+                actor=request_user,
+                year=data["year"],
+                source=data["source"],
+                holidays=self.split(data.get("holidays_text", "")),
+                workdays=self.split(data.get("workdays_text", "")),
             )
         except ServiceError as exc:
             raise ValidationError(str(exc.message)) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import date
 from typing import Any
@@ -42,10 +43,9 @@ def refresh_if_stale(**_: Any) -> None:
     """`request_started` hook: reload at most once a minute per process (other workers' edits)."""
     if time.monotonic() - _last_loaded < RELOAD_SECONDS:
         return
-    try:
+    # Before the first migrate the table is missing; the shipped data stays in force.
+    with contextlib.suppress(DatabaseError):
         load_stored_years()
-    except DatabaseError:  # table not migrated yet (first start); the shipped data stays in force
-        pass
 
 
 def _parse_days(values: list[str], field: str) -> list[date]:
@@ -55,7 +55,9 @@ def _parse_days(values: list[str], field: str) -> list[date]:
             days.append(date.fromisoformat(value.strip()))
         except ValueError:
             raise ServiceError(
-                "calendar.bad_date", _("日期“%(value)s”格式错误，应为 YYYY-MM-DD") % {"value": value}, field=field
+                "calendar.bad_date",
+                _("日期“%(value)s”格式错误，应为 YYYY-MM-DD") % {"value": value},
+                field=field,
             ) from None
     return days
 

@@ -13,7 +13,12 @@ class ServiceError(Exception):
     status = 400
 
     def __init__(
-        self, code: str, message: str | Promise, *, field: str | None = None, params: dict[str, Any] | None = None
+        self,
+        code: str,
+        message: str | Promise,
+        *,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.code = code

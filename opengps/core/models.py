@@ -18,8 +18,12 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
     action = models.CharField(_("操作代码"), max_length=80, db_index=True)
@@ -54,6 +58,9 @@ class AuditChainHead(models.Model):
         verbose_name = _("审计链头")
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_singleton")]
 
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
 
 class HolidayYear(models.Model):
     """A year's holiday arrangement entered from the State Council notice (国务院办公厅通知).
@@ -67,7 +74,11 @@ class HolidayYear(models.Model):
     workdays = models.JSONField(_("调休上班日"), default=list, blank=True)
     source = models.CharField(_("通知文号与标题"), max_length=200)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core.errors import PermissionDenied
 from opengps.core.models import AuditEvent
-from django.utils.translation import gettext_lazy as _
 
 AUDIT_READERS = (Role.AUDITOR, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
 
@@ -30,7 +30,9 @@ def audit_timeline(*, actor: Any, object_type: str, object_id: str) -> QuerySet[
     )
 
 
-def audit_recent(*, actor: Any, action: str = "", object_type: str = "", limit: int = 100) -> QuerySet[AuditEvent]:
+def audit_recent(
+    *, actor: Any, action: str = "", object_type: str = "", limit: int = 100
+) -> QuerySet[AuditEvent]:
     _require_reader(actor)
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
     if action:

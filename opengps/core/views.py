@@ -56,7 +56,9 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_timeline(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     try:
-        events = list(selectors.audit_timeline(actor=request.user, object_type=object_type, object_id=object_id))
+        events = list(
+            selectors.audit_timeline(actor=request.user, object_type=object_type, object_id=object_id)
+        )
     except PermissionDenied as exc:
         return render(request, "core/error.html", {"error": exc}, status=403)
     return render(

@@ -5,6 +5,7 @@ Eligibility is never stored: `opengps.rules.eligibility` derives it from these f
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +42,22 @@ class OrgStatus(models.TextChoices):
     REVOKED = "revoked", _("撤销")
 
 
+class CreditLevel(models.TextChoices):
+    """The derived level on the two lists of 民政部令第60号 on a day (see `opengps.rules.eligibility`)."""
+
+    NORMAL = "normal", _("正常")
+    ABNORMAL = "abnormal", _("活动异常名录")
+    SERIOUS = "serious", _("严重违法失信名单")
+
+
 class Organization(models.Model):
-    """A registered social organization (社会组织), identified by its USCC."""
+    """A registered social organization (社会组织), identified by its USCC.
+
+    The `rating_level` … `derived_until` columns are a cache of what the eligibility rules derive
+    from the ratings, listings and reports: written by the registry services after each change and
+    refreshed on read once `derived_until` has passed (or is empty), so searches filter on plain
+    indexed columns and a missed job never leaves them wrong.
+    """
 
     name = models.CharField(_("名称"), max_length=120, db_index=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
@@ -50,9 +65,14 @@ class Organization(models.Model):
     is_charity = models.BooleanField(_("慈善组织"), default=False)
     is_industry_association = models.BooleanField(_("行业协会商会"), default=False)
     is_community_org = models.BooleanField(_("社区社会组织"), default=False)
-    community_kind = models.CharField(_("社区社会组织类别"), max_length=16, choices=CommunityKind.choices, blank=True)
+    community_kind = models.CharField(
+        _("社区社会组织类别"), max_length=16, choices=CommunityKind.choices, blank=True
+    )
     registration_authority = models.ForeignKey(
-        "accounts.Unit", verbose_name=_("登记管理机关"), on_delete=models.PROTECT, related_name="registered_organizations"
+        "accounts.Unit",
+        verbose_name=_("登记管理机关"),
+        on_delete=models.PROTECT,
+        related_name="registered_organizations",
     )
     registration_level = models.CharField(_("登记层级"), max_length=12, choices=RegistrationLevel.choices)
     region = models.ForeignKey(
@@ -64,23 +84,46 @@ class Organization(models.Model):
     contact_person = models.CharField(_("联系人"), max_length=60, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
-    status = models.CharField(_("登记状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.NORMAL)
+    status = models.CharField(
+        _("登记状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.NORMAL
+    )
     status_changed_on = models.DateField(_("状态变更日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    rating_level = models.PositiveSmallIntegerField(_("现行评估等级"), null=True, blank=True, editable=False)
+    credit_level = models.CharField(
+        _("信用状态"), max_length=12, choices=CreditLevel.choices, default=CreditLevel.NORMAL, editable=False
+    )
+    on_other_list = models.BooleanField(_("列入其他失信名单"), default=False, editable=False)
+    eligible = models.BooleanField(_("可承接政府购买服务"), default=True, editable=False)
+    derived_until = models.DateField(
+        _("派生状态有效至"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("此日（含）起须按规则重新计算；为空表示尚未计算"),
+    )
 
     class Meta:
         verbose_name = _("社会组织")
         verbose_name_plural = _("社会组织")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="org_uscc_format"),
+            models.CheckConstraint(
+                condition=models.Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="org_uscc_format"
+            ),
             models.CheckConstraint(
                 condition=models.Q(is_community_org=True) | models.Q(community_kind=""),
                 name="org_community_kind_only_for_community",
             ),
         ]
-        indexes = [models.Index(fields=["region", "org_type"], name="org_region_type_idx")]
+        indexes = [
+            models.Index(fields=["region", "org_type"], name="org_region_type_idx"),
+            models.Index(fields=["rating_level"], name="org_rating_level_idx"),
+            models.Index(fields=["credit_level", "on_other_list"], name="org_credit_idx"),
+            models.Index(fields=["derived_until"], name="org_derived_until_idx"),
+            models.Index(fields=["registration_authority", "name"], name="org_authority_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -89,7 +132,9 @@ class Organization(models.Model):
 class Rating(models.Model):
     """A rating (等级评估) 1A–5A, valid five years from the award unless revoked (民政部令第39号)."""
 
-    organization = models.ForeignKey(Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="ratings")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="ratings"
+    )
     level = models.PositiveSmallIntegerField(_("等级"))
     awarded_on = models.DateField(_("评定日期"))
     valid_until = models.DateField(_("有效期至"), help_text=_("由规则计算：评定日期起5年"))
@@ -102,8 +147,12 @@ class Rating(models.Model):
         verbose_name_plural = _("评估等级")
         ordering = ["-awarded_on"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"),
-            models.CheckConstraint(condition=models.Q(valid_until__gt=models.F("awarded_on")), name="rating_valid_after_award"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="rating_level_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("awarded_on")), name="rating_valid_after_award"
+            ),
         ]
         indexes = [models.Index(fields=["organization", "valid_until"], name="rating_org_valid_idx")]
 
@@ -131,7 +180,9 @@ class AnnualReport(models.Model):
         verbose_name = _("年度报告")
         verbose_name_plural = _("年度报告")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="annual_report_one_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="annual_report_one_per_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} {self.year}"
@@ -161,7 +212,12 @@ class CreditListing(models.Model):
     removal_reason = models.TextField(_("移出事由"), blank=True)
     removal_document = models.CharField(_("移出决定文书号"), max_length=120, blank=True)
     decided_by = models.ForeignKey(
-        "accounts.Unit", verbose_name=_("作出决定的机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Unit",
+        verbose_name=_("作出决定的机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -178,3 +234,55 @@ class CreditListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.listed_on}"
+
+
+class ImportJob(models.Model):
+    """One uploaded workbook of organizations, validated row by row and imported in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        VALIDATING = "validating", _("正在校验")
+        WRITING = "writing", _("正在写入")
+        SUCCEEDED = "succeeded", _("导入完成")
+        REJECTED = "rejected", _("存在错误，未导入")
+        FAILED = "failed", _("处理失败")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("全部正确才导入（任一行有误则不导入）")
+        VALID_ONLY = "valid_only", _("仅导入正确的行")
+
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    mode = models.CharField(_("导入方式"), max_length=16, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新建数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    report = models.JSONField(_("校验报告"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    registration_authority = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("登记管理机关"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.REJECTED, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -1,10 +1,307 @@
-"""Reads of the registry shaped for screens and the API."""
+"""Reads of the registry shaped for screens and the API: search, profile, eligibility."""
 
 from __future__ import annotations
 
-from django.utils import timezone
+import hashlib
+import math
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from opengps.registry.models import CreditListing, CreditListKind, Organization, Rating
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc as stdnum_uscc
+
+from opengps.accounts.models import Region
+from opengps.core.errors import NotFound
+from opengps.registry import derived
+from opengps.registry.models import (
+    AnnualReport,
+    CreditLevel,
+    CreditListing,
+    CreditListKind,
+    ImportJob,
+    Organization,
+    OrgType,
+    Rating,
+)
+from opengps.rules.eligibility import ABNORMAL_REASONS, SERIOUS_REASONS, Eligibility
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+USCC_LIKE = re.compile(r"^[0-9A-Z]{18}$")
+
+
+class CreditFilter:
+    """Values of the 信用状态 filter and of `credit_status` in results."""
+
+    NORMAL = "normal"
+    ABNORMAL = "abnormal"
+    SERIOUS = "serious"
+    OTHER_LIST = "other_list"
+
+    CHOICES: tuple[tuple[str, Any], ...] = (
+        (NORMAL, _("无不良记录")),
+        (ABNORMAL, _("活动异常名录")),
+        (SERIOUS, _("严重违法失信名单")),
+        (OTHER_LIST, _("其他失信名单（失信被执行人、重大税收违法、政府采购黑名单）")),
+    )
+    LABELS: dict[str, Any] = dict(CHOICES)
+    BADGES = {NORMAL: "ok", ABNORMAL: "warn", SERIOUS: "bad", OTHER_LIST: "bad"}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The public search filters, already cleaned; unknown values are dropped, never an error."""
+
+    q: str = ""
+    org_type: str = ""
+    region: str = ""
+    min_rating: int | None = None
+    credit: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> SearchFilters:
+        def text(name: str, limit: int = 60) -> str:
+            return str(params.get(name) or "").strip()[:limit]
+
+        org_type = text("type") or text("org_type")
+        rating = text("min_rating") or text("rating")
+        credit = text("credit")
+        region = text("region")
+        return cls(
+            q=text("q", 120),
+            org_type=org_type if org_type in OrgType.values else "",
+            region=region if re.fullmatch(r"[0-9]{6}", region) else "",
+            min_rating=int(rating) if rating in {"1", "2", "3", "4", "5"} else None,
+            credit=credit if credit in CreditFilter.LABELS else "",
+        )
+
+    def as_params(self) -> dict[str, str]:
+        params = {
+            "q": self.q,
+            "type": self.org_type,
+            "region": self.region,
+            "min_rating": str(self.min_rating or ""),
+            "credit": self.credit,
+        }
+        return {k: v for k, v in params.items() if v}
+
+
+@dataclass
+class SearchPage:
+    results: list[Organization]
+    count: int
+    page: int
+    page_size: int
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+
+def region_codes_within(code: str) -> list[str]:
+    """A region and all divisions below it (GB/T 2260: at most three levels)."""
+    return list(
+        Region.objects.filter(Q(code=code) | Q(parent_id=code) | Q(parent__parent_id=code)).values_list(
+            "code", flat=True
+        )
+    )
+
+
+def organization_queryset(
+    filters: SearchFilters, *, managed_units: set[int] | None = None
+) -> QuerySet[Organization]:
+    """Organizations matching the filters; every filter is on an indexed column of one table."""
+    qs = Organization.objects.all()
+    q = filters.q
+    if q:
+        compact = stdnum_uscc.compact(q)
+        if USCC_LIKE.match(compact):
+            qs = qs.filter(uscc=compact)
+        elif any(c.isascii() and c.isalpha() for c in q):
+            qs = qs.filter(name__icontains=q)
+        else:
+            # Chinese has no letter case: a plain LIKE is 3x cheaper than UPPER() LIKE and uses
+            # the pg_trgm index on the name (migration 0002) for three characters or more.
+            qs = qs.filter(name__contains=q)
+    if filters.org_type:
+        qs = qs.filter(org_type=filters.org_type)
+    if filters.region and filters.region != "430000":
+        qs = qs.filter(region_id__in=region_codes_within(filters.region))
+    if filters.min_rating:
+        qs = qs.filter(rating_level__gte=filters.min_rating)
+    if filters.credit == CreditFilter.NORMAL:
+        qs = qs.filter(credit_level=CreditLevel.NORMAL, on_other_list=False)
+    elif filters.credit in {CreditFilter.ABNORMAL, CreditFilter.SERIOUS}:
+        qs = qs.filter(credit_level=filters.credit)
+    elif filters.credit == CreditFilter.OTHER_LIST:
+        qs = qs.filter(on_other_list=True)
+    if managed_units is not None:
+        qs = qs.filter(registration_authority_id__in=managed_units)
+    return qs
+
+
+def organization_search(
+    *,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    managed_units: set[int] | None = None,
+) -> SearchPage:
+    """One page of the registry search, ordered by name: two queries (count + page), no N+1."""
+    filters = filters or SearchFilters()
+    derived.refresh_stale_throttled()
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    qs = organization_queryset(filters, managed_units=managed_units)
+    count = _count(qs, filters, managed_units)
+    pages = max(1, math.ceil(count / page_size))
+    page = max(1, min(page, pages))
+    offset = (page - 1) * page_size
+    results = list(qs.only(*LIST_FIELDS).order_by("name", "pk")[offset : offset + page_size])
+    return SearchPage(results=results, count=count, page=page, page_size=page_size, filters=filters)
+
+
+LIST_FIELDS = (
+    "id",
+    "name",
+    "uscc",
+    "org_type",
+    "region_id",
+    "registration_level",
+    "status",
+    "founded_on",
+    "rating_level",
+    "credit_level",
+    "on_other_list",
+    "eligible",
+)
+COUNT_SECONDS = 30
+
+
+def _count(qs: QuerySet[Organization], filters: SearchFilters, managed_units: set[int] | None) -> int:
+    """The match count, kept briefly per filter set: counting is the dearest part of a name search.
+
+    Registry writes in this process (`derived.bump_generation`) make it exact at once; other
+    processes see a new count within COUNT_SECONDS.
+    """
+    scope = "all" if managed_units is None else ",".join(map(str, sorted(managed_units)))
+    key = (
+        "registry:count:"
+        + hashlib.sha256(
+            repr((derived.generation(), sorted(filters.as_params().items()), scope)).encode()
+        ).hexdigest()
+    )
+    count = cache.get(key)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, COUNT_SECONDS)
+    return int(count)
+
+
+_REGION_LABELS: dict[str, Any] = {"at": -1e9, "labels": {}}
+
+
+def region_labels(max_age: float = 300.0) -> dict[str, str]:
+    """Display names of all divisions, kept per process (137 rows of GB/T 2260 that rarely change)."""
+    now = time.monotonic()
+    if not _REGION_LABELS["labels"] or now - _REGION_LABELS["at"] > max_age:
+        regions = Region.objects.select_related("parent")
+        _REGION_LABELS["labels"] = {r.code: region_label(r) for r in regions}
+        _REGION_LABELS["at"] = now
+    labels: dict[str, str] = _REGION_LABELS["labels"]
+    return labels
+
+
+def organization_export_rows(
+    filters: SearchFilters, *, managed_units: set[int] | None = None, limit: int = 100_000
+) -> QuerySet[Organization]:
+    derived.refresh_stale()
+    return organization_queryset(filters, managed_units=managed_units).order_by("name", "pk")[:limit]
+
+
+def region_label(region: Region) -> str:
+    """'长沙市岳麓区' for a county, '长沙市' for a prefecture, '湖南省' for the province."""
+    parent = region.parent
+    if region.level == Region.Level.COUNTY and parent is not None and region.code[4:5] != "8":
+        return f"{parent.name}{region.name}"
+    return region.name
+
+
+def region_name_of(org: Organization) -> str:
+    return region_labels().get(org.region_id, org.region_id)
+
+
+def credit_status(org: Organization) -> str:
+    if org.credit_level == CreditLevel.SERIOUS:
+        return CreditFilter.SERIOUS
+    if org.on_other_list:
+        return CreditFilter.OTHER_LIST
+    if org.credit_level == CreditLevel.ABNORMAL:
+        return CreditFilter.ABNORMAL
+    return CreditFilter.NORMAL
+
+
+def prefectures() -> QuerySet[Region]:
+    """The province and its prefectures, for the 地区 filter."""
+    return Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.PREFECTURE]).order_by("code")
+
+
+def organization_get(uscc: str) -> Organization:
+    org = (
+        Organization.objects.select_related("region__parent", "registration_authority")
+        .filter(uscc=stdnum_uscc.compact(uscc or ""))
+        .first()
+    )
+    if org is None:
+        raise NotFound("registry.not_found", _("未找到统一社会信用代码为%(uscc)s的社会组织") % {"uscc": uscc})
+    return org
+
+
+def organization_with_records(uscc: str) -> Organization:
+    """The organization with its ratings, annual reports and credit listings (3 prefetch queries)."""
+    org = organization_get(uscc)
+    ratings = list(Rating.objects.filter(organization=org).order_by("-awarded_on"))
+    listings = list(
+        CreditListing.objects.filter(organization=org)
+        .select_related("decided_by")
+        .order_by("-listed_on", "-pk")
+    )
+    reports = list(AnnualReport.objects.filter(organization=org).order_by("-year"))
+    # The eligibility rules read these through the related managers; fill their caches.
+    org._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "ratings": ratings,
+        "credit_listings": listings,
+        "annual_reports": reports,
+    }
+    return org
+
+
+def organization_eligibility(org: Organization, on_date: date | None = None) -> Eligibility:
+    """What the eligibility rules decide for this organization on `on_date` (default today)."""
+    on_date = on_date or timezone.localdate()
+    if not hasattr(org, "_prefetched_objects_cache") or "ratings" not in org._prefetched_objects_cache:
+        org = Organization.objects.prefetch_related(*derived.facts_prefetch()).get(pk=org.pk)
+    return derived.eligibility_of(org, on_date)
+
+
+def credit_reason_label(reason: str) -> str:
+    """A listing's reason: the rules' wording for a known ground code, the text itself otherwise."""
+    return ABNORMAL_REASONS.get(reason) or SERIOUS_REASONS.get(reason) or reason
 
 
 def registry_overview() -> dict[str, int]:
@@ -14,7 +311,21 @@ def registry_overview() -> dict[str, int]:
         "organizations": Organization.objects.count(),
         "rated_3a_plus": Rating.objects.filter(
             level__gte=3, awarded_on__lte=today, valid_until__gt=today, revoked_on__isnull=True
-        ).values("organization").distinct().count(),
+        )
+        .values("organization")
+        .distinct()
+        .count(),
         "abnormal": active.filter(kind=CreditListKind.ABNORMAL).values("organization").distinct().count(),
         "serious": active.filter(kind=CreditListKind.SERIOUS).values("organization").distinct().count(),
     }
+
+
+def import_job_get(*, actor: Any, job_id: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None or (actor.role != "admin" and job.created_by_id != actor.pk):
+        raise NotFound("registry.import_not_found", _("未找到该导入任务"))
+    return job
+
+
+def import_jobs_recent(*, actor: Any, limit: int = 10) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(created_by=actor).order_by("-created_at")[:limit]

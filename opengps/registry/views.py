@@ -1,21 +1,369 @@
-"""Registry pages (placeholder until the registry screens land)."""
+"""Registry pages: public search and profiles; the registration authority's management screens."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from collections.abc import Callable
+from typing import Any
 
-from opengps.registry.models import Organization
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _g
+from django.views.decorators.http import require_http_methods
+
+from opengps.accounts.models import Region
+from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.registry import exporting, importing, selectors, services
+from opengps.registry.forms import (
+    AnnualReportForm,
+    CreditDelistForm,
+    CreditListForm,
+    ImportForm,
+    OrganizationForm,
+    RatingForm,
+    RatingRevokeForm,
+    StatusForm,
+)
+from opengps.registry.models import CreditListing, ImportJob, Organization, OrgType, Rating
+from opengps.rules.base import Reason
+from opengps.rules.eligibility import Eligibility
+
+
+def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _row(org: Organization) -> tuple[Organization, str, str, str]:
+    credit = selectors.credit_status(org)
+    return (
+        org,
+        selectors.region_name_of(org),
+        str(selectors.CreditFilter.LABELS[credit]),
+        selectors.CreditFilter.BADGES[credit],
+    )
+
+
+def _search_context(request: HttpRequest, *, managed_units: set[int] | None = None) -> dict[str, Any]:
+    filters = selectors.SearchFilters.from_params(request.GET)
+    page = selectors.organization_search(
+        filters=filters, page=_page_number(request), managed_units=managed_units
+    )
+    return {
+        "page": page,
+        "rows": [_row(org) for org in page.results],
+        "filters": filters,
+        "org_types": OrgType.choices,
+        "regions": selectors.prefectures(),
+        "credit_choices": selectors.CreditFilter.CHOICES,
+        "ratings": range(5, 0, -1),
+    }
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"overview": {}})
-
-
-def manage(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"overview": {}})
+    """社会组织库: filters, results table; htmx swaps only the results while typing."""
+    context = _search_context(request)
+    template = "registry/_results.html" if getattr(request, "htmx", False) else "registry/search.html"
+    return render(request, template, context)
 
 
 def detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    get_object_or_404(Organization, uscc=uscc)
-    return render(request, "core/home.html", {"overview": {}})
+    try:
+        org = selectors.organization_with_records(uscc)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    today = timezone.localdate()
+    eligibility = selectors.organization_eligibility(org, today)
+    user: Any = request.user
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "org": org,
+            "region_name": selectors.region_name_of(org),
+            "credit_label": selectors.CreditFilter.LABELS[selectors.credit_status(org)],
+            "credit_badge": selectors.CreditFilter.BADGES[selectors.credit_status(org)],
+            "ratings": org.ratings.all(),
+            "reports": org.annual_reports.all(),
+            "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
+            "eligibility": eligibility,
+            "reasons": _reasons(eligibility),
+            "today": today,
+            "show_contacts": user.is_authenticated and user.role != "supplier",
+            "can_manage": _can_manage(user, org),
+        },
+    )
+
+
+def _reasons(eligibility: Eligibility) -> list[tuple[Reason, str]]:
+    english = (get_language() or "").startswith("en")
+    return [(r, r.message_en if english else r.message_zh) for r in eligibility.reasons]
+
+
+def _can_manage(user: Any, org: Organization) -> bool:
+    try:
+        services.require_manages(user, org)
+    except ServiceError:
+        return False
+    return True
+
+
+def export(request: HttpRequest) -> FileResponse:
+    """The filtered search as an Excel workbook, public columns only."""
+    filters = selectors.SearchFilters.from_params(request.GET)
+    return exporting.xlsx_response(selectors.organization_export_rows(filters), public=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration authority
+
+
+def _writer(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Login, then the service's own role check; refusals render the error page with their code."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            services.require_writer(request.user)
+            return view(request, *args, **kwargs)
+        except (PermissionDenied, NotFound) as exc:
+            return _error_page(request, exc)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _regions_for(actor: Any) -> list[Region]:
+    managed = services.managed_unit_ids(actor)
+    regions = Region.objects.select_related("parent__parent").order_by("code")
+    if managed is None or actor.unit is None:
+        return list(regions)
+    return list(regions.filter(code__in=services.region_codes_within(actor.unit.region)))
+
+
+@_writer
+def manage(request: HttpRequest) -> HttpResponse:
+    """The organizations this authority (and those below it) registered."""
+    managed = services.managed_unit_ids(request.user)
+    context = _search_context(request, managed_units=managed)
+    context["manage"] = True
+    template = "registry/_results.html" if getattr(request, "htmx", False) else "registry/manage_list.html"
+    return render(request, template, context)
+
+
+@_writer
+def manage_export(request: HttpRequest) -> HttpResponseBase:
+    filters = selectors.SearchFilters.from_params(request.GET)
+    rows = selectors.organization_export_rows(filters, managed_units=services.managed_unit_ids(request.user))
+    return exporting.xlsx_response(rows, public=False)
+
+
+def _org_for_manage(request: HttpRequest, uscc: str) -> Organization:
+    org = selectors.organization_with_records(uscc)
+    services.require_manages(request.user, org)
+    return org
+
+
+@_writer
+@require_http_methods(["GET", "POST"])
+def manage_create(request: HttpRequest) -> HttpResponse:
+    regions = _regions_for(request.user)
+    form = OrganizationForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _g("已登记“%(name)s”") % {"name": org.name})
+            return redirect("registry:manage-org", uscc=org.uscc)
+    return render(request, "registry/org_form.html", {"form": form, "org": None})
+
+
+@_writer
+@require_http_methods(["GET", "POST"])
+def manage_edit(request: HttpRequest, uscc: str) -> HttpResponse:
+    org = _org_for_manage(request, uscc)
+    initial = {**services.organization_values(org)}
+    form = OrganizationForm(
+        request.POST or None, initial=initial, regions=_regions_for(request.user), editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "")
+        changes = {k: v for k, v in data.items() if v != initial.get(k)}
+        try:
+            org = services.organization_update(
+                actor=request.user, organization=org, changes=changes, reason=reason
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _g("已保存"))
+            return redirect("registry:manage-org", uscc=org.uscc)
+    return render(request, "registry/org_form.html", {"form": form, "org": org})
+
+
+ACTIONS: dict[str, Any] = {
+    "rating": RatingForm,
+    "revoke": RatingRevokeForm,
+    "report": AnnualReportForm,
+    "list": CreditListForm,
+    "delist": CreditDelistForm,
+    "status": StatusForm,
+}
+
+
+def _run_action(request: HttpRequest, org: Organization, action: str, form: Any) -> None:
+    data = form.cleaned_data
+    actor = request.user
+    if action == "rating":
+        services.rating_record(actor=actor, organization=org, **data)
+    elif action == "revoke":
+        rating = (
+            Rating.objects.filter(pk=data["rating_id"], organization=org)
+            .select_related("organization")
+            .first()
+        )
+        if rating is None:
+            raise NotFound("registry.rating_not_found", _g("未找到该评估等级记录"))
+        services.rating_revoke(
+            actor=actor, rating=rating, revoked_on=data["revoked_on"], reason=data["reason"]
+        )
+    elif action == "report":
+        services.annual_report_record(actor=actor, organization=org, **data)
+    elif action == "list":
+        services.credit_list(
+            actor=actor,
+            organization=org,
+            kind=data["kind"],
+            reason=form.reason_value(),
+            decision_document=data["decision_document"],
+            listed_on=data["listed_on"],
+        )
+    elif action == "delist":
+        listing = (
+            CreditListing.objects.filter(pk=data["listing_id"], organization=org)
+            .select_related("organization")
+            .first()
+        )
+        if listing is None:
+            raise NotFound("registry.listing_not_found", _g("未找到该信用名录记录"))
+        services.credit_delist(
+            actor=actor,
+            listing=listing,
+            removed_on=data["removed_on"],
+            reason=data["reason"],
+            document=data["document"],
+        )
+    elif action == "status":
+        services.organization_change_status(actor=actor, organization=org, **data)
+
+
+@_writer
+@require_http_methods(["GET", "POST"])
+def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
+    """One organization's records, with a form for each thing the authority records."""
+    org = _org_for_manage(request, uscc)
+    forms = {name: cls(prefix=name) for name, cls in ACTIONS.items()}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            return _error_page(request, ServiceError("registry.action_invalid", _g("无效的操作")))
+        form = forms[action] = ACTIONS[action](request.POST, prefix=action)
+        if form.is_valid():
+            try:
+                _run_action(request, org, action, form)
+            except (PermissionDenied, NotFound):
+                raise
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _g("已记录"))
+                return HttpResponseRedirect(reverse("registry:manage-org", args=[org.uscc]) + f"#{action}")
+        status = 400
+    org = selectors.organization_with_records(uscc)
+    today = timezone.localdate()
+    eligibility = selectors.organization_eligibility(org, today)
+    return render(
+        request,
+        "registry/manage_org.html",
+        {
+            "org": org,
+            "forms": forms,
+            "region_name": selectors.region_name_of(org),
+            "ratings": org.ratings.all(),
+            "reports": org.annual_reports.all(),
+            "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
+            "eligibility": eligibility,
+            "reasons": _reasons(eligibility),
+            "today": today,
+        },
+        status=status,
+    )
+
+
+@_writer
+@require_http_methods(["GET", "POST"])
+def manage_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = importing.import_job_create(
+                actor=request.user,
+                file=upload,
+                filename=upload.name,
+                size=upload.size,
+                mode=form.cleaned_data["mode"],
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("registry:import-job", job_id=job.pk)
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "form": form,
+            "jobs": selectors.import_jobs_recent(actor=request.user),
+            "headers": importing.HEADERS,
+        },
+    )
+
+
+@_writer
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Progress of an import; htmx polls the partial every second until the report is there."""
+    job: ImportJob = selectors.import_job_get(actor=request.user, job_id=job_id)
+    template = (
+        "registry/_import_progress.html" if getattr(request, "htmx", False) else "registry/import_job.html"
+    )
+    return render(request, template, {"job": job, "errors": job.report.get("errors", [])[:1000]})
+
+
+@_writer
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        importing.template_workbook_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="registry-import-template.xlsx"'
+    return response

@@ -14,8 +14,14 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -28,7 +34,9 @@ def browser() -> Iterator[Any]:
     path = _chromium_path()
     if path is None:
         if os.environ.get("OPENGPS_REQUIRE_BROWSER"):
-            pytest.fail("OPENGPS_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)")
+            pytest.fail(
+                "OPENGPS_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)"
+            )
         pytest.skip("no chromium on this machine: apt-get install chromium to run the browser tests")
     from playwright.sync_api import sync_playwright
 

@@ -23,17 +23,24 @@ def test_hunan_regions_are_loaded_with_14_prefectures(regions: None) -> None:
 
 
 def test_user_create_writes_an_audit_event(units: dict[str, Any]) -> None:
-    user = user_create(actor=None, username="li", password="x-password-1", role=Role.PURCHASER, unit=units["civil"])
+    user = user_create(
+        actor=None, username="li", password="x-password-1", role=Role.PURCHASER, unit=units["civil"]
+    )
     event = AuditEvent.objects.get(action="user.created", object_id=str(user.pk))
     assert event.new_values["role"] == "purchaser"
 
 
 @pytest.mark.parametrize(
     ("role", "unit", "code"),
-    [("purchaser", None, "user.unit_required"), ("supplier", None, "user.organization_required"),
-     ("nobody", None, "user.role_invalid")],
+    [
+        ("purchaser", None, "user.unit_required"),
+        ("supplier", None, "user.organization_required"),
+        ("nobody", None, "user.role_invalid"),
+    ],
 )
-def test_user_create_refuses_incomplete_accounts(role: str, unit: Any, code: str, units: dict[str, Any]) -> None:
+def test_user_create_refuses_incomplete_accounts(
+    role: str, unit: Any, code: str, units: dict[str, Any]
+) -> None:
     with pytest.raises(ServiceError) as err:
         user_create(actor=None, username="x", password="x-password-1", role=role, unit=unit)
     assert err.value.code == code

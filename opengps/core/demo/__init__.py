@@ -18,7 +18,7 @@ from opengps.accounts.services import regions_load, unit_create, user_create
 DEMO_PASSWORD = "opengps-demo-2026"  # noqa: S105 — public demo credential, printed on purpose
 
 # Apps that contribute demo data, in lifecycle order.
-DEMO_APPS = ["opengps.registry", "opengps.catalog", "opengps.planning"]
+DEMO_APPS = ["opengps.registry", "opengps.catalog", "opengps.planning", "opengps.experts"]
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,10 @@ def _units(context: DemoContext) -> None:
         unit = Unit.objects.filter(name=name).first()
         if unit is None:
             unit = unit_create(
-                actor=None, name=name, kind=kind, region=Region.objects.get(pk=region),
+                actor=None,
+                name=name,
+                kind=kind,
+                region=Region.objects.get(pk=region),
                 parent=context.units.get(parent),
             )
         context.units[key] = unit
@@ -97,8 +100,12 @@ def _users(context: DemoContext) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(
-                actor=None, username=username, password=DEMO_PASSWORD, role=role,
-                display_name=display, unit=context.units.get(unit_key),
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=display,
+                unit=context.units.get(unit_key),
             )
             if role == Role.ADMIN:
                 user.is_staff = user.is_superuser = True

@@ -17,8 +17,14 @@ def _append(n: int) -> list[AuditEvent]:
     for i in range(n):
         with transaction.atomic():
             events.append(
-                audit.record(actor=None, action="test.changed", obj=("test.thing", str(i)),
-                             old={"amount": None}, new={"amount": audit.to_jsonable(i)}, reason=f"第{i}次")
+                audit.record(
+                    actor=None,
+                    action="test.changed",
+                    obj=("test.thing", str(i)),
+                    old={"amount": None},
+                    new={"amount": audit.to_jsonable(i)},
+                    reason=f"第{i}次",
+                )
             )
     return events
 
@@ -104,3 +110,18 @@ def test_verify_command_reports_an_intact_chain(capsys: pytest.CaptureFixture[st
 def test_diff_keeps_only_changed_fields() -> None:
     old, new = audit.diff({"a": 1, "b": "x"}, {"a": 1, "b": "y"})
     assert (old, new) == ({"b": "x"}, {"b": "y"})
+
+
+def test_record_many_continues_the_same_chain() -> None:
+    first = _append(1)[0]
+    with transaction.atomic():
+        batch = audit.record_many(
+            actor=None,
+            action="test.bulk",
+            changes=[(("test.thing", str(i)), None, {"n": i}) for i in range(3)],
+        )
+    assert [e.seq for e in batch] == [2, 3, 4]
+    assert batch[0].prev_hash == first.hash
+    assert audit.verify_chain() == (4, None)
+    with transaction.atomic():
+        assert audit.record_many(actor=None, action="test.none", changes=[]) == []

@@ -29,7 +29,11 @@ def test_unknown_year_becomes_known_after_the_notice_is_entered(make_user: Any) 
         calendar.is_working_day(date(2031, 1, 1))
     # when (the service reloads on commit; the test transaction never commits, so load explicitly)
     holiday_year_register(
-        actor=admin, year=2031, holidays=["2031-01-01"], workdays=["2031-01-04"], source="国办发明电〔2030〕7号"
+        actor=admin,
+        year=2031,
+        holidays=["2031-01-01"],
+        workdays=["2031-01-04"],
+        source="国办发明电〔2030〕7号",
     )
     load_stored_years()
     # then
@@ -41,12 +45,16 @@ def test_unknown_year_becomes_known_after_the_notice_is_entered(make_user: Any) 
 
 @pytest.mark.parametrize(
     ("holidays", "workdays", "code"),
-    [(["2031-13-01"], [], "calendar.bad_date"), (["2030-12-31"], [], "calendar.invalid_year"),
-     (["2031-01-01"], ["2031-01-01"], "calendar.invalid_year")],
+    [
+        (["2031-13-01"], [], "calendar.bad_date"),
+        (["2030-12-31"], [], "calendar.invalid_year"),
+        (["2031-01-01"], ["2031-01-01"], "calendar.invalid_year"),
+    ],
     ids=["bad-date", "outside-year", "overlap"],
 )
-def test_bad_notices_are_refused_and_nothing_is_stored(make_user: Any, holidays: list[str],
-                                                      workdays: list[str], code: str) -> None:
+def test_bad_notices_are_refused_and_nothing_is_stored(
+    make_user: Any, holidays: list[str], workdays: list[str], code: str
+) -> None:
     admin = make_user("admin", unit=None)
     with pytest.raises(ServiceError) as err:
         holiday_year_register(actor=admin, year=2031, holidays=holidays, workdays=workdays, source="x")
@@ -56,5 +64,6 @@ def test_bad_notices_are_refused_and_nothing_is_stored(make_user: Any, holidays:
 
 def test_only_administrators_enter_notices(make_user: Any) -> None:
     with pytest.raises(PermissionDenied):
-        holiday_year_register(actor=make_user("finance", unit="finance"), year=2031, holidays=[], workdays=[],
-                              source="x")
+        holiday_year_register(
+            actor=make_user("finance", unit="finance"), year=2031, holidays=[], workdays=[], source="x"
+        )

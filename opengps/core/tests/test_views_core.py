@@ -38,8 +38,14 @@ def test_language_switch_to_english(client: Client) -> None:
 
 def _event_for(obj_id: str) -> None:
     with transaction.atomic():
-        audit.record(actor=None, action="thing.changed", obj=("test.thing", obj_id), old={"a": "1"}, new={"a": "2"},
-                     reason="更正")
+        audit.record(
+            actor=None,
+            action="thing.changed",
+            obj=("test.thing", obj_id),
+            old={"a": "1"},
+            new={"a": "2"},
+            reason="更正",
+        )
 
 
 def test_auditor_browses_an_objects_timeline(client: Client, auditor: Any) -> None:

@@ -1,4 +1,7 @@
-"""Discriminatory clauses in requirement texts (RULES §8; 财库〔2019〕38号, 实施条例 第二十条, 87号令 第十七条)."""
+"""Discriminatory clauses in requirement texts.
+
+RULES §8; 财库〔2019〕38号, 实施条例 第二十条, 87号令 第十七条.
+"""
 
 from __future__ import annotations
 

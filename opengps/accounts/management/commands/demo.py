@@ -10,10 +10,14 @@ from opengps.core.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load demo data (regions, units, a user for every role, ~300 social organizations) and print logins."
+    help = (
+        "Load demo data (regions, units, a user for every role, ~300 social organizations) and print logins."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--organizations", type=int, default=300, help="number of demo organizations (default 300)")
+        parser.add_argument(
+            "--organizations", type=int, default=300, help="number of demo organizations (default 300)"
+        )
         parser.add_argument("--quiet", action="store_true", help="do not print the logins")
 
     def handle(self, *args: Any, **options: Any) -> None:

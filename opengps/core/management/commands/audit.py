@@ -24,4 +24,6 @@ class Command(BaseCommand):
                     f"审计链断裂 / audit chain broken at event seq={broken.seq} (id={broken.event_id}): "
                     f"{broken.problem}; {checked} events before it verified"
                 )
-            self.stdout.write(self.style.SUCCESS(f"审计链完整 / audit chain intact: {checked} events verified"))
+            self.stdout.write(
+                self.style.SUCCESS(f"审计链完整 / audit chain intact: {checked} events verified")
+            )

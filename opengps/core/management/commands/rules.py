@@ -18,7 +18,9 @@ def _describe(rule: RuleInfo) -> list[str]:
         lines.append(f"  {rule.summary_en}")
     for value in rule.values:
         tag = f" [{value.confidence}]" if value.confidence != "T" else ""
-        lines.append(f"  自 {value.effective_from.isoformat()} 起 / from: {value.value}  — {value.citation}{tag}")
+        lines.append(
+            f"  自 {value.effective_from.isoformat()} 起 / from: {value.value}  — {value.citation}{tag}"
+        )
     return lines
 
 
@@ -35,7 +37,12 @@ class Command(BaseCommand):
         sub.add_parser("list", help="list every rule")
         explain = sub.add_parser("explain", help="describe a rule, or evaluate a rule function on arguments")
         explain.add_argument("name", help="rule name (see `rules list`) or module.function")
-        explain.add_argument("values", metavar="ARG", nargs="*", help="arguments: dates as YYYY-MM-DD, amounts in yuan, method codes")
+        explain.add_argument(
+            "values",
+            metavar="ARG",
+            nargs="*",
+            help="arguments: dates as YYYY-MM-DD, amounts in yuan, method codes",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

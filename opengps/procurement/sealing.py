@@ -1,0 +1,475 @@
+"""Sealed bids: per-procurement data keys under the platform key, AES-GCM blobs, signed receipts.
+
+Key hierarchy
+-------------
+* **Platform key-encryption key (KEK)** — 32 random bytes from ``OPENGPS_SEAL_KEK`` (base64); in
+  development and tests generated once into ``var/seal_kek`` (mode 0600, never in the repository).
+  Losing it loses every sealed bid not yet opened: production sets the variable from a secret
+  store and backs it up there.
+* **Data key** — 32 random bytes per procurement, made at announcement (`procurement_key_create`)
+  and stored only wrapped: AES-256-GCM under the KEK with associated data
+  ``"opengps.seal.wrap/1" NUL procurement_id``, so a wrapped key moved to another procurement does
+  not unwrap. `unwrap_for_opening` is the only public way to the data key, and refuses before the
+  bid deadline (`seal` uses it internally to encrypt and never returns it).
+* **Blobs** — AES-256-GCM under the data key, a fresh 96-bit random nonce each, associated data
+  ``"opengps.seal.blob/1" NUL procurement_id NUL aad``; callers pass `bid_aad(...)` (procurement,
+  lot, supplier, version), so swapping blobs between bids, lots or versions fails to decrypt.
+
+Receipts
+--------
+An Ed25519 platform key (``OPENGPS_RECEIPT_KEY``, base64 of the 32-byte private seed; or
+``var/receipt_key``) signs the UTF-8 bytes of the canonical JSON of ::
+
+    {"format": "opengps.seal.receipt/1", "key_id": <16 hex>, "lot_id": …, "procurement_id": …,
+     "received_at": "YYYY-MM-DDTHH:MM:SS.ffffffZ" (UTC), "sealed_sha256": <64 hex>,
+     "supplier_uscc": …}
+
+with keys sorted, no spaces, ``ensure_ascii=False``. ``key_id`` is the first 16 hex digits of the
+SHA-256 of the raw 32-byte public key. A supplier verifies offline with the public key from
+`platform_public_key_pem()` (any Ed25519 library: rebuild the canonical text, check the base64
+signature). ``sealed_sha256`` is the SHA-256 of `SealedBlob.to_bytes()`.
+
+Key objects never show their bytes: their ``repr``/``str`` are masked and they refuse pickling.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from opengps.core.errors import ServiceError
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+WRAP_AAD = b"opengps.seal.wrap/1\x00"
+BLOB_AAD = b"opengps.seal.blob/1\x00"
+BLOB_MAGIC = b"OGS1"
+WRAPPED_PREFIX = "ogsk1"
+RECEIPT_FORMAT = "opengps.seal.receipt/1"
+KEK_ENV = "OPENGPS_SEAL_KEK"
+RECEIPT_KEY_ENV = "OPENGPS_RECEIPT_KEY"
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class SealError(ServiceError):
+    """Sealing refused or failed; nothing is revealed. Codes: ``seal.before_deadline``,
+    ``seal.open_failed``, ``seal.unwrap_failed``, ``seal.key_invalid``, ``seal.input_invalid``."""
+
+    status = 409
+
+
+# ---------------------------------------------------------------------------------------------
+# Secret holders
+
+
+class _Secret:
+    """Bytes that never print: masked repr/str, no pickling, no equality leaks via repr."""
+
+    __slots__ = ("_value",)
+    label = "secret"
+
+    def __init__(self, value: bytes) -> None:
+        if len(value) != KEY_BYTES:
+            raise SealError("seal.key_invalid", f"{self.label} 必须为 {KEY_BYTES} 字节")
+        self._value = bytes(value)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} ****>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(f"{type(self).__name__} must not be pickled or copied out of memory")
+
+    def fingerprint(self) -> str:
+        """16 hex digits identifying the key (SHA-256 of a label and the key; reveals nothing)."""
+        return hashlib.sha256(b"opengps.seal.fingerprint\x00" + self._value).hexdigest()[:16]
+
+
+class KeyEncryptionKey(_Secret):
+    """The platform key that wraps every procurement's data key."""
+
+    __slots__ = ()
+    label = "KEK"
+
+    @classmethod
+    def generate(cls) -> KeyEncryptionKey:
+        return cls(secrets.token_bytes(KEY_BYTES))
+
+
+class DataKey(_Secret):
+    """A procurement's data key, unwrapped — only ever by `unwrap_for_opening` (or inside `seal`)."""
+
+    __slots__ = ("procurement_id",)
+    label = "data key"
+
+    def __init__(self, value: bytes, procurement_id: str) -> None:
+        super().__init__(value)
+        self.procurement_id = procurement_id
+
+    def __repr__(self) -> str:
+        return f"<DataKey {self.procurement_id} ****>"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class WrappedKey:
+    """A data key encrypted under the KEK, bound to its procurement; safe to store in the database."""
+
+    procurement_id: str
+    kek_id: str
+    nonce: bytes = field(repr=False)
+    ciphertext: bytes = field(repr=False)
+
+    def to_text(self) -> str:
+        """``ogsk1.<kek_id>.<nonce b64url>.<ciphertext b64url>`` (the procurement id is stored beside it)."""
+        return ".".join((WRAPPED_PREFIX, self.kek_id, _b64e(self.nonce), _b64e(self.ciphertext)))
+
+    @classmethod
+    def from_text(cls, text: str, *, procurement_id: str) -> WrappedKey:
+        try:
+            prefix, kek_id, nonce, ciphertext = text.split(".")
+            if prefix != WRAPPED_PREFIX:
+                raise ValueError(prefix)
+            return cls(procurement_id, kek_id, _b64d(nonce), _b64d(ciphertext))
+        except (ValueError, binascii.Error):
+            raise SealError("seal.input_invalid", "封存密钥格式无效") from None
+
+
+@dataclass(frozen=True, slots=True)
+class SealedBlob:
+    """An encrypted bid file or price: nonce and AES-GCM ciphertext (with its 16-byte tag)."""
+
+    nonce: bytes
+    ciphertext: bytes = field(repr=False)
+
+    def to_bytes(self) -> bytes:
+        """``b"OGS1" + nonce (12) + ciphertext``: the stored form, and what receipts hash."""
+        return BLOB_MAGIC + self.nonce + self.ciphertext
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SealedBlob:
+        if not data.startswith(BLOB_MAGIC) or len(data) < len(BLOB_MAGIC) + NONCE_BYTES + 16:
+            raise SealError("seal.input_invalid", "密封文件格式无效")
+        body = data[len(BLOB_MAGIC) :]
+        return cls(body[:NONCE_BYTES], body[NONCE_BYTES:])
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.to_bytes()).hexdigest()
+
+
+def _b64e(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _b64d(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the platform keys
+
+
+def _var_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR)
+
+
+def _read_or_create_secret_file(path: Path) -> bytes:
+    """32 random bytes kept base64 in `path`, created 0600.
+
+    Written to a private temporary file and hard-linked into place, so a second process starting
+    at the same moment reads either nothing (and links its own) or the complete key — never a
+    half-written one — and the key is never readable by others, not even briefly.
+    """
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode("ascii"))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise SealError("seal.key_invalid", f"密钥文件 {path} 的权限过宽（{mode:o}），应为 600")
+    return _decode_key(path.read_text(encoding="ascii").strip(), str(path))
+
+
+def _decode_key(text: str, source: str) -> bytes:
+    try:
+        value = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        value = b""
+    if len(value) != KEY_BYTES:
+        # never echo the value: it may be a real key pasted into the wrong variable
+        raise SealError("seal.key_invalid", f"{source} 应为 base64 编码的 {KEY_BYTES} 字节密钥")
+    return value
+
+
+def _platform_secret(env: str, filename: str) -> bytes:
+    text = os.environ.get(env)
+    if text:
+        return _decode_key(text.strip(), env)
+    return _read_or_create_secret_file(_var_dir() / filename)
+
+
+@lru_cache(maxsize=1)
+def platform_kek() -> KeyEncryptionKey:
+    """The platform KEK (``OPENGPS_SEAL_KEK`` or ``var/seal_kek``), loaded once per process."""
+    return KeyEncryptionKey(_platform_secret(KEK_ENV, "seal_kek"))
+
+
+@lru_cache(maxsize=1)
+def _platform_signing_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(_platform_secret(RECEIPT_KEY_ENV, "receipt_key"))
+
+
+def platform_public_key() -> Ed25519PublicKey:
+    return _platform_signing_key().public_key()
+
+
+def platform_public_key_pem() -> str:
+    """The receipt-verification key (SubjectPublicKeyInfo PEM) suppliers download and keep."""
+    pem = platform_public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return pem.decode("ascii")
+
+
+# ---------------------------------------------------------------------------------------------
+# Data keys and blobs
+
+
+def _wrap_aad(procurement_id: str) -> bytes:
+    return WRAP_AAD + procurement_id.encode("utf-8")
+
+
+def _check_id(value: str, name: str) -> str:
+    if not value or "\x00" in value or len(value) > 200:
+        raise SealError("seal.input_invalid", f"{name} 无效")
+    return value
+
+
+def procurement_key_create(procurement_id: str, *, kek: KeyEncryptionKey | None = None) -> WrappedKey:
+    """A fresh data key for a procurement (at announcement), returned only wrapped under the KEK."""
+    _check_id(procurement_id, "procurement_id")
+    kek = kek or platform_kek()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    ciphertext = AESGCM(kek._value).encrypt(nonce, secrets.token_bytes(KEY_BYTES), _wrap_aad(procurement_id))
+    return WrappedKey(procurement_id, kek.fingerprint(), nonce, ciphertext)
+
+
+def _unwrap(wrapped: WrappedKey, kek: KeyEncryptionKey | None) -> DataKey:
+    kek = kek or platform_kek()
+    if wrapped.kek_id != kek.fingerprint():
+        raise SealError("seal.unwrap_failed", "封存密钥不是由当前平台主密钥加密的")
+    try:
+        value = AESGCM(kek._value).decrypt(
+            wrapped.nonce, wrapped.ciphertext, _wrap_aad(wrapped.procurement_id)
+        )
+    except InvalidTag:
+        raise SealError("seal.unwrap_failed", "封存密钥无法解开（已被篡改或不属于该项目）") from None
+    return DataKey(value, wrapped.procurement_id)
+
+
+def _blob_aad(procurement_id: str, aad: bytes) -> bytes:
+    return BLOB_AAD + procurement_id.encode("utf-8") + b"\x00" + aad
+
+
+def bid_aad(*, procurement_id: str, lot_id: str, supplier_uscc: str, version: int) -> bytes:
+    """The associated data of one bid part: canonical JSON of whose bid, for which lot, which version."""
+    return _canonical(
+        {
+            "procurement_id": procurement_id,
+            "lot_id": lot_id,
+            "supplier_uscc": supplier_uscc,
+            "version": version,
+        }
+    ).encode("utf-8")
+
+
+def seal(
+    procurement_key_wrapped: WrappedKey, plaintext: bytes, aad: bytes, *, kek: KeyEncryptionKey | None = None
+) -> SealedBlob:
+    """Encrypt `plaintext` under the procurement's data key, bound to `aad` and the procurement.
+
+    Suppliers seal before the deadline, so the data key is unwrapped here, used once and dropped;
+    it is never returned.
+    """
+    key = _unwrap(procurement_key_wrapped, kek)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    ciphertext = AESGCM(key._value).encrypt(nonce, plaintext, _blob_aad(key.procurement_id, aad))
+    return SealedBlob(nonce, ciphertext)
+
+
+def _aware(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise SealError("seal.input_invalid", f"{name} 必须带时区")
+    return moment
+
+
+def unwrap_for_opening(
+    wrapped: WrappedKey, *, deadline: datetime, now: datetime, kek: KeyEncryptionKey | None = None
+) -> DataKey:
+    """The procurement's data key, for the opening step only: refused while `now` < `deadline`.
+
+    Both times must be timezone-aware. The caller passes the server clock (`timezone.now()`);
+    the opening service is the one caller, and it audits each call.
+    """
+    if _aware(now, "now") < _aware(deadline, "deadline"):
+        raise SealError(
+            "seal.before_deadline",
+            "投标截止时间前不得解封投标文件"
+            "（政府采购货物和服务招标投标管理办法 第三十三条：任何单位和个人不得在开标前开启投标文件）",
+            params={"deadline": deadline.isoformat(), "now": now.isoformat()},
+        )
+    return _unwrap(wrapped, kek)
+
+
+def open_blob(data_key: DataKey, blob: SealedBlob, aad: bytes) -> bytes:
+    """Decrypt a blob sealed for `data_key`'s procurement with the same `aad`; any change fails."""
+    try:
+        return AESGCM(data_key._value).decrypt(
+            blob.nonce, blob.ciphertext, _blob_aad(data_key.procurement_id, aad)
+        )
+    except InvalidTag:
+        raise SealError("seal.open_failed", "密封文件无法解密（内容被篡改，或不属于该投标）") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Receipts
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _public_key_id(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A signed acknowledgement of a sealed submission (see the module docstring for the format)."""
+
+    procurement_id: str
+    lot_id: str
+    supplier_uscc: str
+    received_at: str
+    """UTC, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    sealed_sha256: str
+    key_id: str
+    signature: str
+    """base64 of the Ed25519 signature over `canonical()`."""
+
+    def payload(self) -> dict[str, str]:
+        return {
+            "format": RECEIPT_FORMAT,
+            "key_id": self.key_id,
+            "lot_id": self.lot_id,
+            "procurement_id": self.procurement_id,
+            "received_at": self.received_at,
+            "sealed_sha256": self.sealed_sha256,
+            "supplier_uscc": self.supplier_uscc,
+        }
+
+    def canonical(self) -> str:
+        return _canonical(self.payload())
+
+    def to_json(self) -> str:
+        """``{"receipt": payload, "signature": "…"}`` — what the supplier downloads."""
+        return json.dumps(
+            {"receipt": self.payload(), "signature": self.signature}, ensure_ascii=False, indent=2
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Receipt:
+        try:
+            data: dict[str, Any] = json.loads(text)
+            body = data["receipt"]
+            if body.get("format") != RECEIPT_FORMAT:
+                raise ValueError("format")
+            return cls(
+                procurement_id=str(body["procurement_id"]),
+                lot_id=str(body["lot_id"]),
+                supplier_uscc=str(body["supplier_uscc"]),
+                received_at=str(body["received_at"]),
+                sealed_sha256=str(body["sealed_sha256"]),
+                key_id=str(body["key_id"]),
+                signature=str(data["signature"]),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise SealError("seal.input_invalid", "回执格式无效") from None
+
+
+def receipt_issue(
+    *,
+    procurement_id: str,
+    lot_id: str,
+    supplier_uscc: str,
+    received_at: datetime,
+    sealed_sha256: str,
+    signing_key: Ed25519PrivateKey | None = None,
+) -> Receipt:
+    """Sign a receipt: server time of receipt, the sealed content's SHA-256, whose bid for what."""
+    _check_id(procurement_id, "procurement_id")
+    _check_id(lot_id, "lot_id")
+    _check_id(supplier_uscc, "supplier_uscc")
+    if not _HEX64.fullmatch(sealed_sha256):
+        raise SealError("seal.input_invalid", "sealed_sha256 应为 64 位小写十六进制")
+    key = signing_key or _platform_signing_key()
+    unsigned = Receipt(
+        procurement_id=procurement_id,
+        lot_id=lot_id,
+        supplier_uscc=supplier_uscc,
+        received_at=_aware(received_at, "received_at").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        sealed_sha256=sealed_sha256,
+        key_id=_public_key_id(key.public_key()),
+        signature="",
+    )
+    signature = base64.b64encode(key.sign(unsigned.canonical().encode("utf-8"))).decode("ascii")
+    return Receipt(
+        **{**{f: getattr(unsigned, f) for f in unsigned.__dataclass_fields__}, "signature": signature}
+    )
+
+
+def receipt_verify(receipt: Receipt, public_key: Ed25519PublicKey | str | bytes) -> bool:
+    """Whether `receipt` was signed by the holder of `public_key` (an object or PEM) and is unchanged."""
+    try:
+        if not isinstance(public_key, Ed25519PublicKey):
+            pem = public_key.encode("ascii") if isinstance(public_key, str) else public_key
+            loaded = serialization.load_pem_public_key(pem)
+            if not isinstance(loaded, Ed25519PublicKey):
+                return False
+            public_key = loaded
+        if receipt.key_id != _public_key_id(public_key):
+            return False
+        public_key.verify(
+            base64.b64decode(receipt.signature, validate=True), receipt.canonical().encode("utf-8")
+        )
+    except (InvalidSignature, ValueError, binascii.Error, TypeError):
+        return False
+    return True

@@ -1,0 +1,700 @@
+"""Writes on the registry: organizations, ratings, annual reports, credit lists; one transaction + audit each.
+
+Only the registration authority (登记管理机关) and platform admins write. A city or county authority
+manages the organizations registered by itself or its subordinate units; the provincial one, all.
+Validation of an organization's fields is shared with the Excel import (`organization_input_errors`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+
+from opengps.accounts.models import Region, Role, Unit
+from opengps.accounts.permissions import require_role
+from opengps.core import audit
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.registry import derived
+from opengps.registry.models import (
+    AnnualReport,
+    CommunityKind,
+    CreditListing,
+    CreditListKind,
+    Organization,
+    OrgStatus,
+    OrgType,
+    Rating,
+    RegistrationLevel,
+)
+
+WRITER_ROLES = (Role.REGISTRATION, Role.ADMIN)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+PHONE_RE = re.compile(r"^[0-9+\-() /转]{5,30}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may write what
+
+
+def require_writer(actor: Any) -> None:
+    """Registration authority staff and admins only; auditors and everyone else never write."""
+    require_role(actor, *WRITER_ROLES)
+    if actor.role == Role.REGISTRATION and actor.unit_id is None:
+        raise PermissionDenied("registry.no_unit", _("登记管理机关用户必须关联单位"))
+
+
+def managed_unit_ids(actor: Any) -> set[int] | None:
+    """Units whose organizations the actor manages: its own and all below it; None means every unit."""
+    if actor.role == Role.ADMIN:
+        return None
+    unit: Unit = actor.unit
+    if unit.parent_id is None and unit.region.level == Region.Level.PROVINCE:
+        return None
+    ids = {unit.pk}
+    frontier = {unit.pk}
+    while frontier:
+        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def require_manages(actor: Any, organization: Organization) -> None:
+    require_writer(actor)
+    managed = managed_unit_ids(actor)
+    if managed is not None and organization.registration_authority_id not in managed:
+        raise PermissionDenied(
+            "registry.out_of_scope",
+            _("“%(name)s”不由本机关或下级机关登记，无权管理") % {"name": organization.name},
+        )
+
+
+def region_codes_within(region: Region) -> set[str]:
+    """The region and every division below it (GB/T 2260 is at most three levels deep)."""
+    codes = {region.code}
+    frontier = {region.code}
+    while frontier:
+        frontier = set(Region.objects.filter(parent_id__in=frontier).values_list("code", flat=True)) - codes
+        codes |= frontier
+    return codes
+
+
+def _authority_for(actor: Any, registration_authority: Unit | None) -> Unit:
+    if registration_authority is None:
+        if actor.unit is None:
+            raise ServiceError(
+                "registry.authority_required", _("请指定登记管理机关"), field="registration_authority"
+            )
+        return actor.unit  # type: ignore[no-any-return]
+    managed = managed_unit_ids(actor)
+    if managed is not None and registration_authority.pk not in managed:
+        raise PermissionDenied(
+            "registry.out_of_scope", _("只能以本机关或下级机关名义登记"), field="registration_authority"
+        )
+    return registration_authority
+
+
+def _level_of(unit: Unit) -> str:
+    levels: dict[str, str] = {
+        Region.Level.PROVINCE: RegistrationLevel.PROVINCE,
+        Region.Level.PREFECTURE: RegistrationLevel.PREFECTURE,
+    }
+    return levels.get(unit.region.level, RegistrationLevel.COUNTY)
+
+
+# ---------------------------------------------------------------------------------------------
+# Input validation shared by the form, the API and the Excel import
+
+
+def uscc_clean(value: str) -> str:
+    """The code in canonical form, or ServiceError: `registry.uscc_format` / `registry.uscc_check_digit`."""
+    number = stdnum_uscc.compact(value or "")
+    if not number:
+        raise ServiceError("registry.uscc_required", _("请填写统一社会信用代码"), field="uscc")
+    try:
+        return str(stdnum_uscc.validate(number))
+    except InvalidLength as exc:
+        raise ServiceError(
+            "registry.uscc_format",
+            _("统一社会信用代码应为18位，当前为%(count)d位") % {"count": len(number)},
+            field="uscc",
+            params={"length": len(number)},
+        ) from exc
+    except InvalidChecksum as exc:
+        expected = stdnum_uscc.calc_check_digit(number[:17])
+        raise ServiceError(
+            "registry.uscc_check_digit",
+            _("统一社会信用代码校验位错误：按前17位计算，第18位应为“%(expected)s”，实际为“%(actual)s”")
+            % {"expected": expected, "actual": number[17]},
+            field="uscc",
+            params={"expected": expected, "actual": number[17]},
+        ) from exc
+    except ValidationError as exc:
+        position = next(
+            (
+                i
+                for i, c in enumerate(number, 1)
+                if (c not in "0123456789" if i <= 8 else c not in USCC_ALPHABET)
+            ),
+            0,
+        )
+        raise ServiceError(
+            "registry.uscc_format",
+            _(
+                "统一社会信用代码第%(position)d位“%(char)s”无效：前8位应为数字，其余为数字或大写字母（不含I、O、S、V、Z）"
+            )
+            % {"position": position, "char": number[position - 1] if position else ""},
+            field="uscc",
+            params={"position": position},
+        ) from exc
+
+
+@dataclass(frozen=True)
+class OrganizationInput:
+    """An organization's own fields as entered (form, API or one workbook row)."""
+
+    name: str
+    uscc: str
+    org_type: str
+    region: str  # GB/T 2260 code
+    founded_on: date | None
+    registration_level: str = ""
+    business_scope: str = ""
+    legal_representative: str = ""
+    contact_person: str = ""
+    contact_phone: str = ""
+    address: str = ""
+    is_charity: bool = False
+    is_industry_association: bool = False
+    is_community_org: bool = False
+    community_kind: str = ""
+
+    def normalized(self) -> OrganizationInput:
+        text = {
+            f.name: getattr(self, f.name).strip()
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), str)
+        }
+        text["uscc"] = stdnum_uscc.compact(self.uscc or "")
+        return replace(self, **text)
+
+
+EDITABLE_FIELDS = frozenset(f.name for f in fields(OrganizationInput))
+MAX_LENGTHS = {
+    "name": 120,
+    "legal_representative": 60,
+    "contact_person": 60,
+    "contact_phone": 30,
+    "address": 200,
+}
+
+
+def organization_input_errors(data: OrganizationInput, *, today: date | None = None) -> list[ServiceError]:
+    """Every problem with the fields themselves (no database): empty when the input is acceptable."""
+    today = today or timezone.localdate()
+    errors: list[ServiceError] = []
+    if not data.name:
+        errors.append(ServiceError("registry.name_required", _("请填写名称"), field="name"))
+    for name, limit in MAX_LENGTHS.items():
+        if len(getattr(data, name)) > limit:
+            errors.append(
+                ServiceError(
+                    "registry.too_long",
+                    _("不能超过%(limit)d个字符") % {"limit": limit},
+                    field=name,
+                    params={"limit": limit},
+                )
+            )
+    try:
+        uscc_clean(data.uscc)
+    except ServiceError as exc:
+        errors.append(exc)
+    if data.org_type not in OrgType.values:
+        errors.append(
+            ServiceError(
+                "registry.org_type_invalid", _("类型应为社会团体、社会服务机构或基金会"), field="org_type"
+            )
+        )
+    if not re.fullmatch(r"[0-9]{6}", data.region):
+        errors.append(ServiceError("registry.region_format", _("区划代码应为6位数字"), field="region"))
+    if data.founded_on is None:
+        errors.append(ServiceError("registry.date_required", _("请填写成立登记日期"), field="founded_on"))
+    elif data.founded_on > today:
+        errors.append(
+            ServiceError("registry.date_in_future", _("成立登记日期不能晚于今天"), field="founded_on")
+        )
+    if data.registration_level and data.registration_level not in RegistrationLevel.values:
+        errors.append(
+            ServiceError(
+                "registry.level_invalid", _("登记层级应为省级、市州级或县市区级"), field="registration_level"
+            )
+        )
+    if data.contact_phone and not PHONE_RE.match(data.contact_phone):
+        errors.append(ServiceError("registry.phone_invalid", _("联系电话格式不正确"), field="contact_phone"))
+    if data.community_kind and data.community_kind not in CommunityKind.values:
+        errors.append(
+            ServiceError("registry.community_kind_invalid", _("社区社会组织类别无效"), field="community_kind")
+        )
+    elif data.is_community_org and not data.community_kind:
+        errors.append(
+            ServiceError(
+                "registry.community_kind_required", _("社区社会组织须选择类别"), field="community_kind"
+            )
+        )
+    elif data.community_kind and not data.is_community_org:
+        errors.append(
+            ServiceError(
+                "registry.community_kind_not_allowed", _("非社区社会组织不填写类别"), field="community_kind"
+            )
+        )
+    return errors
+
+
+def _raise_first(errors: list[ServiceError]) -> None:
+    if errors:
+        raise errors[0]
+
+
+def organization_values(org: Organization) -> dict[str, Any]:
+    values = {name: getattr(org, name) for name in EDITABLE_FIELDS if name != "region"}
+    values["region"] = org.region_id
+    return values
+
+
+def _region(code: str, authority: Unit) -> Region:
+    region = Region.objects.filter(pk=code).select_related("parent").first()
+    if region is None:
+        raise ServiceError(
+            "registry.region_unknown", _("区划代码“%(code)s”不存在") % {"code": code}, field="region"
+        )
+    if authority.region.level != Region.Level.PROVINCE and code not in region_codes_within(authority.region):
+        raise ServiceError(
+            "registry.region_out_of_scope",
+            _("区划“%(region)s”不在登记管理机关“%(unit)s”的辖区内")
+            % {"region": region.name, "unit": authority.name},
+            field="region",
+        )
+    return region
+
+
+def _duplicate(uscc: str, *, exclude_pk: int | None = None) -> Conflict | None:
+    existing = (
+        Organization.objects.filter(uscc=uscc)
+        .exclude(pk=exclude_pk or 0)
+        .values_list("name", flat=True)
+        .first()
+    )
+    if existing is None:
+        return None
+    return Conflict(
+        "registry.uscc_duplicate",
+        _("统一社会信用代码%(uscc)s已被“%(name)s”使用") % {"uscc": uscc, "name": existing},
+        field="uscc",
+    )
+
+
+def organization_build(data: OrganizationInput, *, authority: Unit, region: Region) -> Organization:
+    """An unsaved Organization from validated input (shared with the bulk import)."""
+    values = {name: getattr(data, name) for name in EDITABLE_FIELDS if name != "region"}
+    values["uscc"] = stdnum_uscc.compact(data.uscc)
+    values["registration_level"] = data.registration_level or _level_of(authority)
+    return Organization(**values, region=region, registration_authority=authority)
+
+
+def organization_created_values(org: Organization) -> dict[str, Any]:
+    return {
+        **organization_values(org),
+        "registration_authority": org.registration_authority_id,
+        "status": org.status,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizations
+
+
+def organization_create(
+    *,
+    actor: Any,
+    name: str,
+    uscc: str,
+    org_type: str,
+    region: str | Region,
+    founded_on: date | None,
+    registration_authority: Unit | None = None,
+    registration_level: str = "",
+    business_scope: str = "",
+    legal_representative: str = "",
+    contact_person: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    is_charity: bool = False,
+    is_industry_association: bool = False,
+    is_community_org: bool = False,
+    community_kind: str = "",
+) -> Organization:
+    """Register an organization in the platform's registry (登记信息录入)."""
+    require_writer(actor)
+    data = OrganizationInput(
+        name=name,
+        uscc=uscc,
+        org_type=org_type,
+        region=region.code if isinstance(region, Region) else region,
+        founded_on=founded_on,
+        registration_level=registration_level,
+        business_scope=business_scope,
+        legal_representative=legal_representative,
+        contact_person=contact_person,
+        contact_phone=contact_phone,
+        address=address,
+        is_charity=is_charity,
+        is_industry_association=is_industry_association,
+        is_community_org=is_community_org,
+        community_kind=community_kind,
+    ).normalized()
+    _raise_first(organization_input_errors(data))
+    authority = _authority_for(actor, registration_authority)
+    region_obj = _region(data.region, authority)
+    with transaction.atomic():
+        duplicate = _duplicate(data.uscc)
+        if duplicate:
+            raise duplicate
+        org = organization_build(data, authority=authority, region=region_obj)
+        try:
+            with transaction.atomic():
+                org.save(force_insert=True)
+        except IntegrityError as exc:  # a concurrent insert of the same code
+            raise Conflict("registry.uscc_duplicate", _("统一社会信用代码已被使用"), field="uscc") from exc
+        derived.refresh([org.pk])
+        audit.record(
+            actor=actor, action="registry.org_created", obj=org, new=organization_created_values(org)
+        )
+    org.refresh_from_db()
+    return org
+
+
+def organization_update(
+    *, actor: Any, organization: Organization, changes: Mapping[str, Any], reason: str = ""
+) -> Organization:
+    """Correct or change an organization's registered fields; `changes` holds only what changes."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ServiceError(
+            "registry.field_unknown",
+            _("不能修改的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
+    require_manages(actor, organization)
+    with transaction.atomic():
+        org = (
+            Organization.objects.select_for_update()
+            .select_related("registration_authority__region")
+            .get(pk=organization.pk)
+        )
+        before = organization_values(org)
+        data = replace(OrganizationInput(**before), **dict(changes)).normalized()
+        after = {name: getattr(data, name) for name in EDITABLE_FIELDS}
+        if not after["registration_level"]:
+            after["registration_level"] = org.registration_level
+        old, new = audit.diff(before, after)
+        if not new:
+            return org
+        _raise_first(organization_input_errors(data))
+        if "uscc" in new:
+            duplicate = _duplicate(data.uscc, exclude_pk=org.pk)
+            if duplicate:
+                raise duplicate
+        if "region" in new:
+            org.region = _region(data.region, org.registration_authority)
+        for name, value in new.items():
+            if name != "region":
+                setattr(org, name, value)
+        org.save(update_fields=[*new.keys(), "updated_at"])
+        if {"org_type", "founded_on", "is_industry_association"} & set(new):
+            derived.refresh([org.pk])
+        derived.bump_generation()
+        audit.record(actor=actor, action="registry.org_updated", obj=org, old=old, new=new, reason=reason)
+    return org
+
+
+def _check_day(day: date | None, *, field: str, org: Organization, label: Any) -> date:
+    if day is None:
+        raise ServiceError("registry.date_required", _("请填写%(label)s") % {"label": label}, field=field)
+    if day > timezone.localdate():
+        raise ServiceError(
+            "registry.date_in_future", _("%(label)s不能晚于今天") % {"label": label}, field=field
+        )
+    if day < org.founded_on:
+        raise ServiceError(
+            "registry.date_before_founding",
+            _("%(label)s不能早于成立登记日期（%(founded)s）")
+            % {"label": label, "founded": org.founded_on.isoformat()},
+            field=field,
+        )
+    return day
+
+
+def _require_text(value: str, *, field: str, code: str, message: Any) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(code, message, field=field)
+    return value
+
+
+def organization_change_status(
+    *, actor: Any, organization: Organization, status: str, on_date: date, reason: str
+) -> Organization:
+    """Record 注销 (deregistered) or 撤销 (registration revoked) with its date and reason."""
+    if status not in {OrgStatus.DEREGISTERED, OrgStatus.REVOKED}:
+        raise ServiceError("registry.status_invalid", _("只能变更为注销或撤销"), field="status")
+    reason = _require_text(reason, field="reason", code="registry.reason_required", message=_("请填写原因"))
+    require_manages(actor, organization)
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if org.status != OrgStatus.NORMAL:
+            raise Conflict(
+                "registry.status_final",
+                _("该组织已是“%(status)s”状态，不能再变更") % {"status": org.get_status_display()},
+                field="status",
+            )
+        _check_day(on_date, field="on_date", org=org, label=_("变更日期"))
+        old = {"status": org.status, "status_changed_on": org.status_changed_on}
+        org.status, org.status_changed_on = status, on_date
+        org.save(update_fields=["status", "status_changed_on", "updated_at"])
+        derived.refresh([org.pk])
+        audit.record(
+            actor=actor,
+            action="registry.org_status_changed",
+            obj=org,
+            old=old,
+            new={"status": status, "status_changed_on": on_date},
+            reason=reason,
+        )
+    return org
+
+
+# ---------------------------------------------------------------------------------------------
+# Ratings, annual reports, credit lists
+
+
+def rating_record(
+    *,
+    actor: Any,
+    organization: Organization,
+    level: int,
+    awarded_on: date,
+    decision_no: str,
+    reason: str = "",
+) -> Rating:
+    """Record an evaluation grade 1A–5A; it is in force for the period the rules give (M39)."""
+    if not isinstance(level, int) or not 1 <= level <= 5:
+        raise ServiceError("registry.rating_level", _("评估等级应为1A至5A"), field="level")
+    decision_no = _require_text(
+        decision_no,
+        field="decision_no",
+        code="registry.decision_no_required",
+        message=_("请填写评估决定文号"),
+    )
+    require_manages(actor, organization)
+    _check_day(awarded_on, field="awarded_on", org=organization, label=_("评定日期"))
+    if organization.status != OrgStatus.NORMAL:
+        raise Conflict("registry.org_not_normal", _("已注销或撤销的组织不能评定等级"), field="level")
+    with transaction.atomic():
+        if Rating.objects.filter(organization=organization, awarded_on=awarded_on).exists():
+            raise Conflict("registry.rating_duplicate", _("该日期已有评估等级记录"), field="awarded_on")
+        rating = Rating.objects.create(
+            organization=organization,
+            level=level,
+            awarded_on=awarded_on,
+            valid_until=derived.rating_valid_until(awarded_on),
+            decision_no=decision_no,
+        )
+        derived.refresh([organization.pk])
+        audit.record(
+            actor=actor,
+            action="registry.rating_recorded",
+            obj=organization,
+            reason=reason,
+            new={
+                "rating": rating.pk,
+                "level": level,
+                "awarded_on": awarded_on,
+                "valid_until": rating.valid_until,
+                "decision_no": decision_no,
+            },
+        )
+    return rating
+
+
+def rating_revoke(*, actor: Any, rating: Rating, revoked_on: date, reason: str) -> Rating:
+    """Revoke a grade (e.g. after a serious-violation listing, M60) from a date, with the reason."""
+    reason = _require_text(
+        reason, field="reason", code="registry.reason_required", message=_("请填写撤销原因")
+    )
+    org = rating.organization
+    require_manages(actor, org)
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().get(pk=rating.pk)
+        if rating.revoked_on is not None:
+            raise Conflict("registry.rating_already_revoked", _("该评估等级已被撤销"), field="revoked_on")
+        _check_day(revoked_on, field="revoked_on", org=org, label=_("撤销日期"))
+        if revoked_on < rating.awarded_on:
+            raise ServiceError("registry.date_order", _("撤销日期不能早于评定日期"), field="revoked_on")
+        rating.revoked_on, rating.revocation_reason = revoked_on, reason
+        rating.save(update_fields=["revoked_on", "revocation_reason"])
+        derived.refresh([org.pk])
+        audit.record(
+            actor=actor,
+            action="registry.rating_revoked",
+            obj=org,
+            reason=reason,
+            old={"rating": rating.pk, "revoked_on": None},
+            new={"rating": rating.pk, "level": rating.level, "revoked_on": revoked_on},
+        )
+    return rating
+
+
+def annual_report_record(
+    *,
+    actor: Any,
+    organization: Organization,
+    year: int,
+    submitted_on: date,
+    result: str = AnnualReport.Result.SUBMITTED,
+) -> AnnualReport:
+    """Record the annual work report for a year (one per year)."""
+    if result not in AnnualReport.Result.values:
+        raise ServiceError("registry.report_result_invalid", _("年报结论无效"), field="result")
+    require_manages(actor, organization)
+    _check_day(submitted_on, field="submitted_on", org=organization, label=_("报送日期"))
+    if not isinstance(year, int) or year < organization.founded_on.year or year > submitted_on.year:
+        raise ServiceError(
+            "registry.report_year_invalid",
+            _("年度应在成立年度（%(first)d）与报送年度（%(last)d）之间")
+            % {"first": organization.founded_on.year, "last": submitted_on.year},
+            field="year",
+        )
+    with transaction.atomic():
+        if AnnualReport.objects.filter(organization=organization, year=year).exists():
+            raise Conflict(
+                "registry.annual_report_duplicate",
+                _("%(year)d年度的报告已登记") % {"year": year},
+                field="year",
+            )
+        report = AnnualReport.objects.create(
+            organization=organization, year=year, submitted_on=submitted_on, result=result
+        )
+        derived.refresh([organization.pk])
+        audit.record(
+            actor=actor,
+            action="registry.annual_report_recorded",
+            obj=organization,
+            new={"annual_report": report.pk, "year": year, "submitted_on": submitted_on, "result": result},
+        )
+    return report
+
+
+def credit_list(
+    *, actor: Any, organization: Organization, kind: str, reason: str, decision_document: str, listed_on: date
+) -> CreditListing:
+    """Put an organization on a credit list (活动异常名录、严重违法失信名单 or another list)."""
+    if kind not in CreditListKind.values:
+        raise ServiceError("registry.credit_kind_invalid", _("名录类型无效"), field="kind")
+    reason = _require_text(
+        reason, field="reason", code="registry.reason_required", message=_("请填写列入事由")
+    )
+    decision_document = _require_text(
+        decision_document,
+        field="decision_document",
+        code="registry.document_required",
+        message=_("请填写决定文书号"),
+    )
+    require_manages(actor, organization)
+    _check_day(listed_on, field="listed_on", org=organization, label=_("列入日期"))
+    with transaction.atomic():
+        if CreditListing.objects.filter(
+            organization=organization, kind=kind, removed_on__isnull=True
+        ).exists():
+            raise Conflict(
+                "registry.credit_already_listed",
+                _("该组织已在“%(kind)s”中，尚未移出") % {"kind": CreditListKind(kind).label},
+                field="kind",
+            )
+        listing = CreditListing.objects.create(
+            organization=organization,
+            kind=kind,
+            reason=reason,
+            decision_document=decision_document,
+            listed_on=listed_on,
+            decided_by=actor.unit,
+        )
+        derived.refresh([organization.pk])
+        audit.record(
+            actor=actor,
+            action="registry.credit_listed",
+            obj=organization,
+            reason=reason,
+            new={
+                "listing": listing.pk,
+                "kind": kind,
+                "listed_on": listed_on,
+                "decision_document": decision_document,
+            },
+        )
+    return listing
+
+
+def credit_delist(
+    *, actor: Any, listing: CreditListing, removed_on: date, reason: str, document: str
+) -> CreditListing:
+    """Remove an organization from a credit list (rectified, period passed, decision withdrawn)."""
+    reason = _require_text(
+        reason, field="reason", code="registry.reason_required", message=_("请填写移出事由")
+    )
+    document = _require_text(
+        document, field="document", code="registry.document_required", message=_("请填写移出决定文书号")
+    )
+    org = listing.organization
+    require_manages(actor, org)
+    with transaction.atomic():
+        listing = CreditListing.objects.select_for_update().get(pk=listing.pk)
+        if listing.removed_on is not None:
+            raise Conflict("registry.credit_already_removed", _("该记录已移出"), field="removed_on")
+        _check_day(removed_on, field="removed_on", org=org, label=_("移出日期"))
+        if removed_on < listing.listed_on:
+            raise ServiceError("registry.date_order", _("移出日期不能早于列入日期"), field="removed_on")
+        listing.removed_on, listing.removal_reason, listing.removal_document = removed_on, reason, document
+        listing.save(update_fields=["removed_on", "removal_reason", "removal_document"])
+        derived.refresh([org.pk])
+        audit.record(
+            actor=actor,
+            action="registry.credit_delisted",
+            obj=org,
+            reason=reason,
+            old={"listing": listing.pk, "removed_on": None},
+            new={
+                "listing": listing.pk,
+                "kind": listing.kind,
+                "removed_on": removed_on,
+                "removal_document": document,
+            },
+        )
+    return listing
+
+
+def organizations_refresh(*, organization_ids: Iterable[int] | None = None) -> int:
+    """Recompute the cached eligibility columns (after raw bulk inserts, e.g. benchmark data)."""
+    ids = (
+        organization_ids
+        if organization_ids is not None
+        else Organization.objects.values_list("pk", flat=True)
+    )
+    return derived.refresh(list(ids))
