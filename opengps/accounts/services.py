@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.hashers import identify_hasher
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,8 @@ def user_create(
     *,
     actor: Any,
     username: str,
-    password: str,
+    password: str = "",
+    password_hash: str = "",
     role: str,
     display_name: str = "",
     unit: Unit | None = None,
@@ -87,7 +89,11 @@ def user_create(
         user = User(
             username=username, role=role, display_name=display_name, unit=unit, organization=organization
         )
-        user.set_password(password)
+        if password_hash:  # provisioning many accounts with one pre-hashed password (demo data)
+            identify_hasher(password_hash)
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.save()
         audit.record(
             actor=actor,

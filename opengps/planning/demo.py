@@ -18,7 +18,7 @@ from opengps.accounts.models import Role, User
 from opengps.accounts.services import user_create
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version
-from opengps.core.demo import DEMO_PASSWORD
+from opengps.core.demo import demo_password_hash
 from opengps.core.errors import ServiceError
 from opengps.planning import services
 from opengps.planning.models import BudgetLine, FundSource, Project, PurchaseIntention, PurchasePlan
@@ -50,7 +50,7 @@ def _users(context: Any) -> None:
             user = user_create(
                 actor=None,
                 username=username,
-                password=DEMO_PASSWORD,
+                password_hash=demo_password_hash(),
                 role=role,
                 display_name=display,
                 unit=context.units[unit_key],
