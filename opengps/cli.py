@@ -2,8 +2,14 @@
 
 Examples:
   opengps audit verify          recompute the audit hash chain, name the first broken event
+  opengps rules list            every legal rule the platform applies
   opengps rules explain NAME    show a legal rule's value, citation and effective dates
-  opengps demo                  migrate and load the demo data
+  opengps rules explain deadlines.earliest_bid_deadline open_tender 2025-09-25
+                                evaluate a rule function on arguments (name=value for keywords)
+  opengps registry_import FILE --user NAME [--mode all_or_nothing|valid_only]
+                                import social organizations from an Excel workbook
+  opengps migrate               create or upgrade the database
+  opengps demo                  load the demo data (idempotent) and print the logins
   opengps manage <command>      any Django management command
 """
 
