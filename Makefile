@@ -48,7 +48,7 @@ lint: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 coverage-rules: $(VENV)/.dev
-	$(BIN)/coverage run --branch --source=opengps/rules --omit='opengps/rules/tests/*' -m pytest -p no:cacheprovider -p no:django opengps/rules/tests
+	$(BIN)/coverage run --branch --source=opengps/rules --omit='opengps/rules/tests/*' -m pytest -p no:cacheprovider -p no:django -o addopts= opengps/rules/tests
 	$(BIN)/coverage report --fail-under=100 --show-missing
 
 bench: $(VENV)/.dev

@@ -58,3 +58,22 @@ def page(browser: Any) -> Iterator[Any]:
     finally:
         browser.clear_cookies()
         page.close()
+
+
+@pytest.fixture(autouse=True)
+def _share_in_memory_sqlite(live_server: Any) -> Iterator[None]:
+    """The live server's request threads use the test's in-memory SQLite connection; allow it.
+
+    pytest-django hands the connection to the server thread but the per-request threads close it
+    on the way out, which Django refuses unless thread sharing is declared.
+    """
+    from django.db import connections
+
+    shared = [c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()]
+    for conn in shared:
+        conn.inc_thread_sharing()
+    try:
+        yield
+    finally:
+        for conn in shared:
+            conn.dec_thread_sharing()
