@@ -78,3 +78,27 @@ def test_demo_loads_twice_without_duplicates_and_the_audit_chain_verifies() -> N
     assert Rating.objects.filter(revoked_on__isnull=False).count() == 1
     assert CreditListing.objects.filter(kind="serious", removed_on__isnull=False).exists()
     assert {login.username for login in second.logins} >= {"supplier", "supplier_zz", "supplier_listed"}
+
+    # and every printed login signs in with the printed password and reaches its own page
+    from django.test import Client
+
+    from opengps.core.demo import DEMO_PASSWORD
+
+    roles = set()
+    for login in second.logins:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": login.username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login.username
+        assert client.get("/accounts/me/").status_code == 200
+        roles.add(User.objects.get(username=login.username).role)
+    assert roles == {
+        "admin",
+        "purchaser",
+        "agency",
+        "finance",
+        "registration",
+        "supplier",
+        "expert",
+        "evaluator",
+        "auditor",
+    }
