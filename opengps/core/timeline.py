@@ -1,0 +1,84 @@
+"""Readable timelines: audit events of one object turned into labelled "field: old → new" lines.
+
+Each domain passes its own labels for actions, fields and coded values; the audit rows stay as
+recorded (codes, not translations), so the hash chain never depends on the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    action: str
+    label: str
+    actor: str
+    occurred_at: datetime
+    reason: str
+    changes: tuple[Change, ...]
+
+
+def _show(value: Any, choices: Mapping[str, Label] | None) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list | tuple):
+        return "、".join(_show(v, choices) for v in value)
+    if choices is not None and str(value) in choices:
+        return str(choices[str(value)])
+    return str(value)
+
+
+def readable(
+    events: Iterable[Any],
+    *,
+    actions: Mapping[str, Label],
+    fields: Mapping[str, Label],
+    choices: Mapping[str, Mapping[str, Label]] | None = None,
+) -> list[Entry]:
+    """One `Entry` per audit event; keys without a label in `fields` are left out (internal ids)."""
+    choices = choices or {}
+    entries = []
+    for event in events:
+        old: dict[str, Any] = event.old_values or {}
+        new: dict[str, Any] = event.new_values or {}
+        keys = [k for k in (*new, *(k for k in old if k not in new)) if k in fields]
+        entries.append(
+            Entry(
+                seq=event.seq,
+                action=event.action,
+                label=str(actions.get(event.action, event.action)),
+                actor=event.actor_label,
+                occurred_at=event.occurred_at,
+                reason=event.reason,
+                changes=tuple(
+                    Change(
+                        field=key,
+                        label=str(fields[key]),
+                        old=_show(old.get(key), choices.get(key)) if key in old else "",
+                        new=_show(new.get(key), choices.get(key)) if key in new else "",
+                    )
+                    for key in keys
+                ),
+            )
+        )
+    return entries

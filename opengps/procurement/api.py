@@ -1,0 +1,654 @@
+"""Procurement API: announcements, clarifications, enquiries, sealed bids with receipts, the opening.
+
+Writes need a session (CSRF-checked) and call one service each. No endpoint returns bidders, bid
+content, the documents register or any count of them before the deadline (RULES.md §12); a
+supplier sees only its own receipts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from opengps.accounts.models import Unit
+from opengps.core.errors import NotFound, ServiceError
+from opengps.planning.models import PurchasePlan
+from opengps.procurement import sealing, selectors, services
+from opengps.procurement.models import BidVersion, Clarification, Lot, Procurement
+from opengps.procurement.uploads import max_bytes
+from opengps.registry.models import Organization
+from opengps.rules.procurement_flow import AWARD_BASIS_ZH, min_valid_bids, procedure_for
+
+router = Router(tags=["procurement"])
+
+
+# --- schemas ----------------------------------------------------------------------------------------
+
+
+class LotOut(Schema):
+    number: int
+    title: str
+    budget: Decimal
+    description: str
+
+
+class ClarificationOut(Schema):
+    kind: str
+    text: str
+    published_on: date
+    deadline_before: datetime
+    deadline_after: datetime
+    postponed: bool
+    citation: str
+
+
+class ProcurementOut(Schema):
+    id: int
+    reference: str
+    title: str
+    method: str
+    method_name: str
+    status: str
+    status_label: str
+    purchaser: str
+    agency: str
+    budget: Decimal
+    issued_on: date | None
+    bid_deadline: datetime | None
+    earliest_deadline: date | None
+    deadline_citation: str
+    opening_place: str
+    bid_deposit: Decimal | None
+    notice_ends_on: date | None
+    single_source_supplier: str
+    award_basis: str
+    min_valid_bids: int
+    next_steps: list[str]
+    outcome_reason: str
+    lots: list[LotOut]
+    clarifications: list[ClarificationOut]
+
+    @staticmethod
+    def resolve_status_label(obj: Procurement) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_purchaser(obj: Procurement) -> str:
+        return obj.purchaser.name
+
+    @staticmethod
+    def resolve_agency(obj: Procurement) -> str:
+        return obj.agency.name if obj.agency else ""
+
+    @staticmethod
+    def resolve_single_source_supplier(obj: Procurement) -> str:
+        if obj.single_source_supplier is None or obj.status == "draft":
+            return ""
+        return obj.single_source_supplier.name
+
+    @staticmethod
+    def resolve_award_basis(obj: Procurement) -> str:
+        return AWARD_BASIS_ZH[procedure_for(obj.method).award_basis]
+
+    @staticmethod
+    def resolve_min_valid_bids(obj: Procurement) -> int:
+        return min_valid_bids(procedure_for(obj.method), purchase_of_services=obj.purchase_of_services).value
+
+    @staticmethod
+    def resolve_lots(obj: Procurement) -> list[Lot]:
+        return selectors.lots_of(obj)
+
+    @staticmethod
+    def resolve_clarifications(obj: Procurement) -> list[Clarification]:
+        return list(selectors.clarifications_of(obj))
+
+
+class LotIn(Schema):
+    title: str
+    budget: Decimal
+    description: str = ""
+
+
+class CreateIn(Schema):
+    plan_id: int
+    title: str = ""
+    documents: str = ""
+    agency_id: int | None = None
+    lots: list[LotIn] = []
+    single_source_supplier_uscc: str = ""
+    single_source_reason: str = ""
+
+
+class DrawIn(Schema):
+    count: int = 3
+    region: str = ""
+    keyword: str = ""
+
+
+class DrawOut(Schema):
+    seed: str
+    inputs: dict[str, str]
+    pool_size: int
+    invited: list[str]
+
+
+class AnnounceIn(Schema):
+    bid_deadline: datetime
+    opening_place: str = ""
+    bid_deposit: Decimal | None = None
+
+
+class ClarifyIn(Schema):
+    kind: str
+    text: str
+    affects_bids: bool = True
+    new_deadline: datetime | None = None
+
+
+class TextIn(Schema):
+    text: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class QuestionIn(Schema):
+    question: str
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class DecideIn(Schema):
+    uphold: bool
+    text: str
+
+
+class MethodChangeIn(Schema):
+    method: str
+    reason: str
+
+
+class MethodDecisionIn(Schema):
+    approve: bool
+    note: str
+
+
+class EnquiryOut(Schema):
+    id: UUID
+    question: str
+    asker: str
+    received_on: date
+    answer_due: date
+    citation: str
+    answer: str
+    answered_at: datetime | None
+
+
+class ObjectionOut(Schema):
+    id: int
+    text: str
+    received_on: date
+    review_due: date
+    decision: str
+    decision_text: str
+
+
+class ReceiptOut(Schema):
+    submission_id: UUID
+    version_id: UUID
+    lot: int
+    version: int
+    kind: str
+    status: str
+    received_at: datetime
+    sealed_sha256: str
+    receipt: dict[str, Any]
+    signature: str
+
+
+class OwnBidOut(Schema):
+    lot: int
+    status: str
+    versions: list[ReceiptOut]
+
+
+class RegisterOut(Schema):
+    organization: str
+    uscc: str
+    obtained_at: datetime
+
+
+class ReadoutOut(Schema):
+    lot: int
+    supplier: str
+    uscc: str
+    version: int
+    received_at: datetime
+    price_total: Decimal
+    preferences: list[str]
+    valid: bool
+    invalid_reason: str
+
+
+class OpeningOut(Schema):
+    opened_at: datetime
+    deadline: datetime
+    place: str
+    bids_received: int
+    valid_bids: int
+    required_bids: int
+    proceeds: bool
+    citation: str
+    minutes: dict[str, Any]
+    readouts: list[ReadoutOut]
+
+
+class VerifyIn(Schema):
+    receipt: str
+
+
+class VerifyOut(Schema):
+    valid: bool
+    receipt: dict[str, Any] | None
+    public_key_pem: str
+
+
+class NotificationOut(Schema):
+    id: int
+    procurement: str
+    kind: str
+    title: str
+    body: str
+    created_at: datetime
+    read: bool
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _get(request: HttpRequest, pk: int) -> Procurement:
+    return selectors.procurement_get(actor=request.user, pk=pk)
+
+
+def _receipt_out(version: BidVersion) -> dict[str, Any]:
+    receipt = sealing.Receipt.from_json(version.receipt)
+    return {
+        "submission_id": version.submission_id,
+        "version_id": version.pk,
+        "lot": version.submission.lot.number,
+        "version": version.number,
+        "kind": version.kind,
+        "status": version.submission.status,
+        "received_at": version.received_at,
+        "sealed_sha256": version.sealed_sha256,
+        "receipt": receipt.payload(),
+        "signature": receipt.signature,
+    }
+
+
+def _ack_out(ack: services.BidAck) -> dict[str, Any]:
+    ack.version.submission = ack.submission
+    return _receipt_out(ack.version)
+
+
+def bid_inputs(request: HttpRequest) -> list[services.BidFileInput]:
+    """Files of a multipart bid: one field per part (qualification, technical, price_schedule, other)."""
+    limit = max_bytes()
+    inputs = []
+    for part in ("qualification", "technical", "price_schedule", "other"):
+        for upload in request.FILES.getlist(part):
+            if upload.size is not None and upload.size > limit:
+                raise ServiceError(
+                    "bid.file_too_large",
+                    f"文件“{upload.name}”超过大小上限 {limit // (1024 * 1024)} MB",
+                    field=part,
+                    params={"limit": limit, "size": upload.size},
+                )
+            inputs.append(services.BidFileInput(part, upload.name or "file", upload.read()))
+    return inputs
+
+
+def _preferences(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+
+
+# --- procurements -----------------------------------------------------------------------------------
+
+
+@router.get("/", response=list[ProcurementOut])
+def procurement_list(request: HttpRequest, status: str = "") -> Any:
+    """采购项目 — public announcements, plus the actor's own drafts."""
+    qs = selectors.procurements_visible(actor=request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[:200])
+
+
+@router.get("/{pk}", response=ProcurementOut)
+def procurement_detail(request: HttpRequest, pk: int) -> Any:
+    return _get(request, pk)
+
+
+@router.post("/", response={201: ProcurementOut}, auth=django_auth)
+def procurement_create(request: HttpRequest, payload: CreateIn) -> Any:
+    plan = get_object_or_404(PurchasePlan, pk=payload.plan_id)
+    agency = get_object_or_404(Unit, pk=payload.agency_id) if payload.agency_id else None
+    supplier = (
+        get_object_or_404(Organization, uscc=payload.single_source_supplier_uscc)
+        if payload.single_source_supplier_uscc
+        else None
+    )
+    procurement = services.procurement_create(
+        actor=request.user,
+        plan=plan,
+        title=payload.title,
+        documents=payload.documents,
+        agency=agency,
+        lots=[services.LotInput(lot.title, lot.budget, lot.description) for lot in payload.lots] or None,
+        single_source_supplier=supplier,
+        single_source_reason=payload.single_source_reason,
+    )
+    return Status(201, procurement)
+
+
+@router.post("/{pk}/draw", response=DrawOut, auth=django_auth)
+def invite_draw(request: HttpRequest, pk: int, payload: DrawIn) -> Any:
+    draw = services.procurement_invite_draw(
+        actor=request.user,
+        procurement=_get(request, pk),
+        count=payload.count,
+        region=payload.region,
+        keyword=payload.keyword,
+    )
+    invited = [
+        i.organization.name
+        for i in selectors.invitations_of(actor=request.user, procurement=draw.procurement)
+    ]
+    return {"seed": draw.seed, "inputs": draw.inputs, "pool_size": len(draw.pool), "invited": invited}
+
+
+@router.post("/{pk}/announce", response=ProcurementOut, auth=django_auth)
+def announce(request: HttpRequest, pk: int, payload: AnnounceIn) -> Any:
+    return services.procurement_announce(
+        actor=request.user,
+        procurement=_get(request, pk),
+        bid_deadline=payload.bid_deadline,
+        opening_place=payload.opening_place,
+        bid_deposit=payload.bid_deposit,
+    )
+
+
+@router.post("/{pk}/clarifications", response={201: ClarificationOut}, auth=django_auth)
+def clarify(request: HttpRequest, pk: int, payload: ClarifyIn) -> Any:
+    return Status(
+        201,
+        services.procurement_clarify(
+            actor=request.user,
+            procurement=_get(request, pk),
+            kind=payload.kind,
+            text=payload.text,
+            affects_bids=payload.affects_bids,
+            new_deadline=payload.new_deadline,
+        ),
+    )
+
+
+@router.get("/{pk}/enquiries", response=list[EnquiryOut], auth=django_auth)
+def enquiries(request: HttpRequest, pk: int) -> Any:
+    rows = selectors.enquiries_for(actor=request.user, procurement=_get(request, pk))
+    return [
+        {**{f: getattr(r.enquiry, f) for f in EnquiryOut.model_fields if f != "asker"}, "asker": r.asker}
+        for r in rows
+    ]
+
+
+@router.post("/{pk}/enquiries", response={201: EnquiryOut}, auth=django_auth)
+def enquiry_ask(request: HttpRequest, pk: int, payload: QuestionIn) -> Any:
+    enquiry = services.enquiry_ask(
+        actor=request.user, procurement=_get(request, pk), question=payload.question
+    )
+    return Status(
+        201,
+        {
+            **{f: getattr(enquiry, f) for f in EnquiryOut.model_fields if f != "asker"},
+            "asker": enquiry.organization.name,
+        },
+    )
+
+
+@router.post("/{pk}/enquiries/{enquiry_id}/answer", response=EnquiryOut, auth=django_auth)
+def enquiry_answer(request: HttpRequest, pk: int, enquiry_id: UUID, payload: AnswerIn) -> Any:
+    procurement = _get(request, pk)
+    enquiry = services.enquiry_answer(
+        actor=request.user,
+        enquiry=selectors.enquiry_get(actor=request.user, procurement=procurement, enquiry_id=enquiry_id),
+        answer=payload.answer,
+    )
+    return {**{f: getattr(enquiry, f) for f in EnquiryOut.model_fields if f != "asker"}, "asker": ""}
+
+
+@router.get("/{pk}/objections", response=list[ObjectionOut], auth=django_auth)
+def objections(request: HttpRequest, pk: int) -> Any:
+    return selectors.objections_of(actor=request.user, procurement=_get(request, pk))
+
+
+@router.post("/{pk}/objections", response={201: ObjectionOut}, auth=django_auth)
+def objection_raise(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+    return Status(
+        201, services.objection_raise(actor=request.user, procurement=_get(request, pk), text=payload.text)
+    )
+
+
+@router.post("/{pk}/objections/{objection_id}/decide", response=ObjectionOut, auth=django_auth)
+def objection_decide(request: HttpRequest, pk: int, objection_id: int, payload: DecideIn) -> Any:
+    procurement = _get(request, pk)
+    objection = selectors.objection_get(actor=request.user, procurement=procurement, pk=objection_id)
+    return services.objection_decide(
+        actor=request.user, objection=objection, uphold=payload.uphold, text=payload.text
+    )
+
+
+@router.post("/{pk}/notice/close", response=ProcurementOut, auth=django_auth)
+def notice_close(request: HttpRequest, pk: int) -> Any:
+    return services.procurement_notice_close(actor=request.user, procurement=_get(request, pk))
+
+
+@router.post("/{pk}/documents", response={201: dict[str, str]}, auth=django_auth)
+def documents_obtain(request: HttpRequest, pk: int) -> Any:
+    """获取采购文件 — returns the documents; who obtained them stays secret until the deadline."""
+    procurement = _get(request, pk)
+    services.documents_obtain(actor=request.user, procurement=procurement)
+    return Status(201, {"reference": procurement.reference, "documents": procurement.documents})
+
+
+@router.get("/{pk}/documents", response=dict[str, str], auth=django_auth)
+def documents_read(request: HttpRequest, pk: int) -> Any:
+    procurement = _get(request, pk)
+    if not selectors.may_read_documents(actor=request.user, procurement=procurement):
+        raise NotFound("procurement.documents_not_obtained", "请先获取采购文件")
+    return {"reference": procurement.reference, "documents": procurement.documents}
+
+
+@router.get("/{pk}/register", response=list[RegisterOut], auth=django_auth)
+def documents_register(request: HttpRequest, pk: int) -> Any:
+    """Who obtained the documents — purchaser, agency and supervisors, after the deadline only."""
+    return selectors.documents_register(actor=request.user, procurement=_get(request, pk))
+
+
+# --- bids -------------------------------------------------------------------------------------------
+
+
+def _lot(request: HttpRequest, pk: int, number: int) -> Lot:
+    return selectors.lot_get(actor=request.user, procurement=_get(request, pk), number=number)
+
+
+@router.post("/{pk}/lots/{number}/bid", response={201: ReceiptOut}, auth=django_auth)
+def bid_submit(request: HttpRequest, pk: int, number: int) -> Any:
+    """Submit a sealed bid (multipart: ``price_total``, ``preferences`` comma-separated, and files in
+    fields ``qualification``, ``technical``, ``price_schedule``, ``other``). Returns the signed receipt."""
+    ack = services.bid_submit(
+        actor=request.user,
+        lot=_lot(request, pk, number),
+        price_total=request.POST.get("price_total", ""),
+        files=bid_inputs(request),
+        preferences=_preferences(request.POST.get("preferences", "")),
+    )
+    return Status(201, _ack_out(ack))
+
+
+@router.post("/{pk}/lots/{number}/bid/modify", response={201: ReceiptOut}, auth=django_auth)
+def bid_modify(request: HttpRequest, pk: int, number: int) -> Any:
+    """Replace the bid with a new sealed version (same fields as submitting)."""
+    ack = services.bid_modify(
+        actor=request.user,
+        lot=_lot(request, pk, number),
+        price_total=request.POST.get("price_total", ""),
+        files=bid_inputs(request),
+        preferences=_preferences(request.POST.get("preferences", "")),
+    )
+    return Status(201, _ack_out(ack))
+
+
+@router.post("/{pk}/lots/{number}/bid/withdraw", response={201: ReceiptOut}, auth=django_auth)
+def bid_withdraw(request: HttpRequest, pk: int, number: int) -> Any:
+    ack = services.bid_withdraw(actor=request.user, lot=_lot(request, pk, number))
+    return Status(201, _ack_out(ack))
+
+
+@router.get("/{pk}/my-bids", response=list[OwnBidOut], auth=django_auth)
+def my_bids(request: HttpRequest, pk: int) -> Any:
+    """The actor's own organization's bids and receipts (never anyone else's, never content)."""
+    rows = selectors.own_bids(actor=request.user, procurement=_get(request, pk))
+    result = []
+    for row in rows:
+        if row.submission is None:
+            continue
+        for version in row.versions:
+            version.submission = row.submission
+        result.append(
+            {
+                "lot": row.lot.number,
+                "status": row.submission.status,
+                "versions": [_receipt_out(v) for v in row.versions],
+            }
+        )
+    return result
+
+
+@router.get("/receipts/public-key", response=dict[str, str])
+def public_key(request: HttpRequest) -> Any:
+    """The platform's receipt-verification key (Ed25519, PEM)."""
+    return {"public_key_pem": sealing.platform_public_key_pem()}
+
+
+@router.post("/receipts/verify", response=VerifyOut)
+def receipt_verify(request: HttpRequest, payload: VerifyIn) -> Any:
+    """Check a receipt's platform signature (anyone may verify)."""
+    receipt, valid = selectors.receipt_check(payload.receipt)
+    return {
+        "valid": valid,
+        "receipt": receipt.payload() if receipt else None,
+        "public_key_pem": sealing.platform_public_key_pem(),
+    }
+
+
+@router.get("/receipts/{version_id}", response=ReceiptOut, auth=django_auth)
+def receipt_get(request: HttpRequest, version_id: UUID) -> Any:
+    return _receipt_out(selectors.own_version(actor=request.user, version_id=version_id))
+
+
+# --- opening and after ------------------------------------------------------------------------------
+
+
+def _opening_out(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
+    found = selectors.opening_of(actor=request.user, procurement=procurement)
+    if found is None:
+        raise NotFound("procurement.opening_not_found", "尚未开标或无权查看开标记录")
+    record, readouts = found
+    return {
+        **{f: getattr(record, f) for f in OpeningOut.model_fields if f != "readouts"},
+        "readouts": [
+            {
+                "lot": r.lot.number,
+                "supplier": r.organization.name,
+                "uscc": r.organization.uscc,
+                "version": r.version,
+                "received_at": r.received_at,
+                "price_total": r.price_total,
+                "preferences": r.preferences,
+                "valid": r.valid,
+                "invalid_reason": r.invalid_reason,
+            }
+            for r in readouts
+        ],
+    }
+
+
+@router.post("/{pk}/open", response=OpeningOut, auth=django_auth)
+def procurement_open(request: HttpRequest, pk: int) -> Any:
+    """开标 — at or after the deadline: decrypt, read out, minute, notify."""
+    procurement = _get(request, pk)
+    services.procurement_open(actor=request.user, procurement=procurement)
+    return _opening_out(request, procurement)
+
+
+@router.get("/{pk}/opening", response=OpeningOut, auth=django_auth)
+def opening(request: HttpRequest, pk: int) -> Any:
+    return _opening_out(request, _get(request, pk))
+
+
+@router.post("/{pk}/retender", response={201: ProcurementOut}, auth=django_auth)
+def retender(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+    return Status(
+        201,
+        services.procurement_retender(
+            actor=request.user, procurement=_get(request, pk), reason=payload.reason
+        ),
+    )
+
+
+@router.post("/{pk}/method-change", response=ProcurementOut, auth=django_auth)
+def method_change(request: HttpRequest, pk: int, payload: MethodChangeIn) -> Any:
+    return services.procurement_request_method_change(
+        actor=request.user, procurement=_get(request, pk), method=payload.method, reason=payload.reason
+    )
+
+
+@router.post("/{pk}/method-change/decide", response=ProcurementOut, auth=django_auth)
+def method_change_decide(request: HttpRequest, pk: int, payload: MethodDecisionIn) -> Any:
+    return services.procurement_decide_method_change(
+        actor=request.user, procurement=_get(request, pk), approve=payload.approve, note=payload.note
+    )
+
+
+@router.post("/{pk}/cancel", response=ProcurementOut, auth=django_auth)
+def cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+    return services.procurement_cancel(
+        actor=request.user, procurement=_get(request, pk), reason=payload.reason
+    )
+
+
+@router.get("/notifications/mine", response=list[NotificationOut], auth=django_auth)
+def notifications(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": n.pk,
+            "procurement": n.procurement.reference,
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "created_at": n.created_at,
+            "read": n.read_at is not None,
+        }
+        for n in selectors.notifications_for(actor=request.user)
+    ]

@@ -1,0 +1,322 @@
+"""Reads of procurements, shaped per screen, with the disclosure gate of RULES.md §12.
+
+Before the bid deadline no function here returns bids, bidders, the documents register or any
+count of them to anyone but a supplier asking about its own bid. `sealed_gate` is the one check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core.errors import NotFound, PermissionDenied
+from opengps.procurement import sealing
+from opengps.procurement.models import (
+    BidFile,
+    BidReadout,
+    BidSubmission,
+    BidVersion,
+    Clarification,
+    DocumentObtained,
+    Enquiry,
+    Invitation,
+    Lot,
+    Notification,
+    Objection,
+    OpeningRecord,
+    Procurement,
+    ProcurementStatus,
+)
+from opengps.procurement.services import _part_aad, is_official
+
+SUPERVISORS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN)
+"""Roles that see every procurement (never sealed content before the deadline)."""
+PUBLIC_STATUSES = [s for s in ProcurementStatus.values if s != ProcurementStatus.DRAFT]
+
+
+def _q_visible(actor: Any) -> Q:
+    public = Q(status__in=PUBLIC_STATUSES)
+    if not is_authenticated(actor):
+        return public
+    if actor.role in SUPERVISORS:
+        return Q()
+    if actor.role == Role.PURCHASER:
+        return public | Q(purchaser_id=actor.unit_id)
+    if actor.role == Role.AGENCY:
+        return public | Q(agency_id=actor.unit_id)
+    return public
+
+
+def procurements_visible(*, actor: Any) -> QuerySet[Procurement]:
+    """Procurements the actor may list: public ones, plus own drafts; supervisors see all."""
+    return (
+        Procurement.objects.filter(_q_visible(actor))
+        .select_related("purchaser", "agency", "single_source_supplier")
+        .order_by("-created_at")
+    )
+
+
+def procurements_open_for_bids(*, now: datetime | None = None) -> QuerySet[Procurement]:
+    """Announced procurements whose deadline is still ahead (the suppliers' list)."""
+    moment = now or timezone.now()
+    return (
+        Procurement.objects.filter(
+            status__in=[ProcurementStatus.ANNOUNCED, ProcurementStatus.NOTICE], bid_deadline__gt=moment
+        )
+        .select_related("purchaser", "agency")
+        .order_by("bid_deadline")
+    )
+
+
+def procurement_get(*, actor: Any, pk: int) -> Procurement:
+    procurement = procurements_visible(actor=actor).filter(pk=pk).first()
+    if procurement is None:
+        raise NotFound("procurement.not_found", _("未找到该采购项目"))
+    return procurement
+
+
+def lots_of(procurement: Procurement) -> list[Lot]:
+    return list(Lot.objects.filter(procurement=procurement).order_by("number"))
+
+
+def lot_get(*, actor: Any, procurement: Procurement, number: int) -> Lot:
+    lot = Lot.objects.filter(procurement=procurement, number=number).first()
+    if lot is None:
+        raise NotFound("procurement.lot_not_found", _("未找到该采购包"))
+    return lot
+
+
+def is_sealed(procurement: Procurement, now: datetime | None = None) -> bool:
+    """True until the bid deadline has passed (and always before an announcement)."""
+    if procurement.bid_deadline is None:
+        return True
+    return (now or timezone.now()) < procurement.bid_deadline
+
+
+def sealed_gate(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> None:
+    """Who or how many obtained documents or bid: officials and supervisors, only after the deadline."""
+    if is_sealed(procurement, now):
+        raise PermissionDenied(
+            "procurement.sealed_until_deadline",
+            _(
+                "投标截止时间前不得透露获取采购文件或者投标的供应商名称、数量"
+                "（依据：财政部令第87号 第二十八条）"
+            ),
+        )
+    if not (is_official(actor, procurement) or has_role(actor, *SUPERVISORS)):
+        raise PermissionDenied("perm.denied", _("无权查看"))
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    organization: str
+    uscc: str
+    obtained_at: datetime
+    obtained_by: str
+
+
+def documents_register(
+    *, actor: Any, procurement: Procurement, now: datetime | None = None
+) -> list[RegisterRow]:
+    """Who obtained the documents, after the deadline only (O87 §28)."""
+    sealed_gate(actor=actor, procurement=procurement, now=now)
+    return [
+        RegisterRow(r.organization.name, r.organization.uscc, r.obtained_at, str(r.obtained_by))
+        for r in DocumentObtained.objects.filter(procurement=procurement)
+        .select_related("organization", "obtained_by")
+        .order_by("obtained_at")
+    ]
+
+
+def has_obtained(*, actor: Any, procurement: Procurement) -> bool:
+    """Whether the actor's own organization obtained the documents (only ever about itself)."""
+    if not has_role(actor, Role.SUPPLIER):
+        return False
+    return DocumentObtained.objects.filter(
+        procurement=procurement, organization_id=actor.organization_id
+    ).exists()
+
+
+def may_read_documents(*, actor: Any, procurement: Procurement) -> bool:
+    return (
+        is_official(actor, procurement)
+        or has_role(actor, *SUPERVISORS)
+        or has_obtained(actor=actor, procurement=procurement)
+    )
+
+
+@dataclass(frozen=True)
+class OwnBid:
+    """A supplier's own bid on one lot: state and receipts, never the content (sealed even for it)."""
+
+    lot: Lot
+    submission: BidSubmission | None
+    versions: list[BidVersion]
+
+
+def own_bids(*, actor: Any, procurement: Procurement) -> list[OwnBid]:
+    """The actor's organization's bids on each lot of `procurement`."""
+    if not has_role(actor, Role.SUPPLIER):
+        return []
+    lots = lots_of(procurement)
+    subs = {
+        s.lot_id: s
+        for s in BidSubmission.objects.filter(procurement=procurement, organization_id=actor.organization_id)
+    }
+    versions: dict[Any, list[BidVersion]] = {}
+    for version in (
+        BidVersion.objects.filter(submission__in=list(subs.values()))
+        .defer("sealed_manifest")
+        .order_by("number")
+    ):
+        versions.setdefault(version.submission_id, []).append(version)
+    return [
+        OwnBid(lot, subs.get(lot.pk), versions.get(subs[lot.pk].pk, []) if lot.pk in subs else [])
+        for lot in lots
+    ]
+
+
+def own_version(*, actor: Any, version_id: Any) -> BidVersion:
+    """One of the actor's organization's bid versions (for its receipt)."""
+    version = (
+        BidVersion.objects.filter(pk=version_id)
+        .select_related("submission__procurement", "submission__lot")
+        .defer("sealed_manifest")
+        .first()
+    )
+    if (
+        version is None
+        or not has_role(actor, Role.SUPPLIER)
+        or version.submission.organization_id != actor.organization_id
+    ):
+        raise NotFound("bid.not_found", _("未找到该投标回执"))
+    return version
+
+
+def clarifications_of(procurement: Procurement) -> QuerySet[Clarification]:
+    return Clarification.objects.filter(procurement=procurement).order_by("published_at")
+
+
+def invitations_of(*, actor: Any, procurement: Procurement) -> list[Invitation]:
+    """Invited suppliers: for the officials who drew them and supervisors; a supplier sees only itself."""
+    qs = Invitation.objects.filter(procurement=procurement).select_related("organization").order_by("order")
+    if is_official(actor, procurement) or has_role(actor, *SUPERVISORS):
+        return list(qs)
+    if has_role(actor, Role.SUPPLIER):
+        return list(qs.filter(organization_id=actor.organization_id))
+    return []
+
+
+@dataclass(frozen=True)
+class EnquiryRow:
+    enquiry: Enquiry
+    asker: str
+    """The asking organization, or "" while undisclosed."""
+
+
+def enquiries_for(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> list[EnquiryRow]:
+    """Officials see every question (the asker only after the deadline); a supplier its own."""
+    qs = (
+        Enquiry.objects.filter(procurement=procurement).select_related("organization").order_by("received_at")
+    )
+    if is_official(actor, procurement) or has_role(actor, *SUPERVISORS):
+        disclosed = not is_sealed(procurement, now)
+        return [EnquiryRow(e, e.organization.name if disclosed else "") for e in qs]
+    if has_role(actor, Role.SUPPLIER):
+        return [EnquiryRow(e, e.organization.name) for e in qs.filter(organization_id=actor.organization_id)]
+    return []
+
+
+def enquiry_get(*, actor: Any, procurement: Procurement, enquiry_id: Any) -> Enquiry:
+    enquiry = (
+        Enquiry.objects.filter(pk=enquiry_id, procurement=procurement).select_related("procurement").first()
+    )
+    if enquiry is None or not is_official(actor, procurement):
+        raise NotFound("procurement.enquiry_not_found", _("未找到该询问"))
+    return enquiry
+
+
+def objections_of(*, actor: Any, procurement: Procurement) -> list[Objection]:
+    qs = Objection.objects.filter(procurement=procurement).order_by("received_on")
+    if is_official(actor, procurement) or has_role(actor, *SUPERVISORS):
+        return list(qs)
+    if is_authenticated(actor):
+        return list(qs.filter(raised_by=actor))
+    return []
+
+
+def objection_get(*, actor: Any, procurement: Procurement, pk: int) -> Objection:
+    objection = Objection.objects.filter(pk=pk, procurement=procurement).select_related("procurement").first()
+    if objection is None or not is_official(actor, procurement):
+        raise NotFound("procurement.objection_not_found", _("未找到该异议"))
+    return objection
+
+
+def opening_of(*, actor: Any, procurement: Procurement) -> tuple[OpeningRecord, list[BidReadout]] | None:
+    """The opening minutes and readouts: officials, supervisors and the bidders themselves."""
+    record = OpeningRecord.objects.filter(procurement=procurement).first()
+    if record is None:
+        return None
+    readouts = list(
+        BidReadout.objects.filter(opening=record)
+        .select_related("organization", "lot")
+        .order_by("lot__number", "received_at")
+    )
+    allowed = is_official(actor, procurement) or has_role(actor, *SUPERVISORS)
+    if not allowed and has_role(actor, Role.SUPPLIER):
+        allowed = any(r.organization_id == actor.organization_id for r in readouts)
+    if not allowed:
+        return None
+    return record, readouts
+
+
+def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple[dict[str, Any], bytes]:
+    """Decrypt one file of a read-out bid (evaluation, after the opening only)."""
+    procurement = readout.opening.procurement
+    if not (is_official(actor, procurement) or has_role(actor, *SUPERVISORS)):
+        raise PermissionDenied("perm.denied", _("无权查看投标文件"))
+    entry = next((f for f in readout.files if f["position"] == position), None)
+    file = BidFile.objects.filter(
+        version__submission=readout.submission, version__number=readout.version, position=position
+    ).first()
+    if entry is None or file is None:
+        raise NotFound("bid.file_not_found", _("未找到该文件"))
+    assert procurement.bid_deadline is not None
+    wrapped = sealing.WrappedKey.from_text(procurement.wrapped_key, procurement_id=procurement.reference)
+    key = sealing.unwrap_for_opening(wrapped, deadline=procurement.bid_deadline, now=timezone.now())
+    base = sealing.bid_aad(
+        procurement_id=procurement.reference,
+        lot_id=str(readout.lot.number),
+        supplier_uscc=readout.organization.uscc,
+        version=readout.version,
+    )
+    content = sealing.open_blob(
+        key, sealing.SealedBlob.from_bytes(bytes(file.sealed)), _part_aad(base, f"file/{position}")
+    )
+    return entry, content
+
+
+def receipt_check(text: str) -> tuple[sealing.Receipt | None, bool]:
+    """Parse a receipt JSON and verify its signature against the platform key."""
+    try:
+        receipt = sealing.Receipt.from_json(text)
+    except sealing.SealError:
+        return None, False
+    return receipt, sealing.receipt_verify(receipt, sealing.platform_public_key())
+
+
+def notifications_for(*, actor: Any, limit: int = 50) -> list[Notification]:
+    if not is_authenticated(actor):
+        return []
+    return list(
+        Notification.objects.filter(recipient=actor)
+        .select_related("procurement")
+        .order_by("-created_at")[:limit]
+    )

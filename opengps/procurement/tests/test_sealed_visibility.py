@@ -1,0 +1,239 @@
+"""Before the deadline no role sees bid content, bidders or their number — on any page or endpoint.
+
+The check is differential: every page and endpoint is fetched by every role after the
+announcement, then again after three suppliers obtained the documents and bid (one modified, one
+withdrew and bid again). Each role must get byte-identical responses (CSRF tokens aside), so not
+even the number of bids or of documents obtained leaks. The stored columns are checked with raw
+SQL to hold only ciphertext.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from opengps.procurement import services
+from opengps.procurement.models import BidSubmission, BidVersion, Procurement
+from opengps.procurement.tests.conftest import announce_times, bid_files
+
+pytestmark = pytest.mark.django_db
+
+PRICES = ["268123.45", "271456.78", "265987.12", "259111.99"]
+MARKERS = ["TECH-SECRET-7731", "QUAL-SECRET-4410"]
+CSRF = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value=""'),
+    (re.compile(r'"X-CSRFToken": "[^"]+"'), '"X-CSRFToken": ""'),
+]
+
+
+def _normal(body: bytes) -> str:
+    text = body.decode("utf-8", errors="replace")
+    for pattern, replacement in CSRF:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@pytest.fixture
+def world(
+    purchaser: Any,
+    agency: Any,
+    finance: Any,
+    auditor: Any,
+    admin_user: Any,
+    make_plan: Callable[..., Any],
+    suppliers: list[Any],
+) -> dict[str, Any]:
+    plan = make_plan("open_tender")
+    procurement = services.procurement_create(
+        actor=purchaser, plan=plan, documents="招标文件", agency=agency.unit
+    )
+    issued, deadline = announce_times()
+    procurement = services.procurement_announce(
+        actor=agency, procurement=procurement, bid_deadline=deadline, now=issued
+    )
+    other = suppliers[4]
+    services.documents_obtain(actor=other, procurement=procurement)
+    services.enquiry_ask(actor=other, procurement=procurement, question="服务期限能否延长？")
+    return {
+        "procurement": procurement,
+        "bidders": suppliers[:3],
+        "roles": {
+            "purchaser": purchaser,
+            "agency": agency,
+            "finance": finance,
+            "auditor": auditor,
+            "admin": admin_user,
+            "other_supplier": other,
+            "supplier_without_documents": suppliers[3],
+            "anonymous": None,
+        },
+    }
+
+
+def _urls(procurement: Procurement) -> list[str]:
+    pk = procurement.pk
+    api = f"/api/v1/procurement/{pk}"
+    return [
+        "/procurement/",
+        f"/procurement/{pk}/",
+        f"/procurement/{pk}/notice/",
+        "/procurement/notifications/",
+        "/procurement/receipts/verify/",
+        "/api/v1/procurement/",
+        api,
+        f"{api}/enquiries",
+        f"{api}/objections",
+        f"{api}/documents",
+        f"{api}/register",
+        f"{api}/my-bids",
+        f"{api}/opening",
+        "/api/v1/procurement/notifications/mine",
+        f"/api/v1/audit/procurement.procurement/{pk}",
+        f"/audit/procurement.procurement/{pk}/",
+        "/audit/",
+        "/admin/",
+        "/admin/procurement/procurement/",
+        f"/admin/procurement/procurement/{pk}/change/",
+        "/admin/core/auditevent/",
+        "/planning/",
+        "/registry/",
+    ]
+
+
+def _snapshot(roles: dict[str, Any], urls: list[str]) -> dict[tuple[str, str], tuple[int, str]]:
+    shots = {}
+    for name, user in roles.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            shots[(name, url)] = (response.status_code, _normal(response.content))
+    return shots
+
+
+def _bid_all(world: dict[str, Any]) -> list[services.BidAck]:
+    procurement = world["procurement"]
+    lot = procurement.lots.get(number=1)
+    acks = []
+    for user, price in zip(world["bidders"], PRICES, strict=False):
+        services.documents_obtain(actor=user, procurement=procurement)
+        acks.append(
+            services.bid_submit(
+                actor=user, lot=lot, price_total=price, files=bid_files(), preferences=["small_micro"]
+            )
+        )
+    first, _second, third = world["bidders"]
+    acks.append(services.bid_modify(actor=first, lot=lot, price_total=PRICES[3], files=bid_files()))
+    acks.append(services.bid_withdraw(actor=third, lot=lot))
+    acks.append(services.bid_submit(actor=third, lot=lot, price_total=PRICES[2], files=bid_files()))
+    return acks
+
+
+def test_no_role_sees_bids_bidders_or_their_number_before_the_deadline(
+    world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # given every page and endpoint as each role sees it right after the announcement
+    procurement = world["procurement"]
+    urls = _urls(procurement)
+    before = _snapshot(world["roles"], urls)
+    assert before[("purchaser", f"/procurement/{procurement.pk}/")][0] == 200
+    assert before[("admin", "/admin/procurement/procurement/")][0] == 200
+    # when three suppliers obtain the documents and bid, modify and withdraw (logging everything)
+    with caplog.at_level(logging.DEBUG):
+        acks = _bid_all(world)
+    after = _snapshot(world["roles"], urls)
+    # then no role's view changed in any byte
+    changed = [key for key in before if before[key] != after[key]]
+    assert changed == []
+    # and nothing secret appears anywhere, nor in the logs
+    names = [u.organization.name for u in world["bidders"]] + [u.organization.uscc for u in world["bidders"]]
+    for (role, url), (_status, body) in after.items():
+        # pages listing organizations or audit events in general show the bidders' names from
+        # their registration; the byte comparison above proves those pages did not change
+        about_procurement = "procurement" in url
+        for secret in [*PRICES, *MARKERS, *(names if about_procurement else [])]:
+            assert secret not in body, (role, url, secret)
+    for secret in [*PRICES, *MARKERS, *names]:
+        assert secret not in caplog.text
+    # and a supplier sees only its own receipts, never another's
+    first_version = acks[0].version
+    for role in ("purchaser", "agency", "finance", "auditor", "admin", "other_supplier", "anonymous"):
+        client = Client()
+        if world["roles"][role] is not None:
+            client.force_login(world["roles"][role])
+        assert client.get(f"/procurement/receipts/{first_version.pk}/").status_code in {302, 404}
+        assert client.get(f"/api/v1/procurement/receipts/{first_version.pk}").status_code in {401, 404}
+
+
+def test_a_bidder_sees_its_own_receipts_but_no_other_bid(world: dict[str, Any]) -> None:
+    acks = _bid_all(world)
+    procurement = world["procurement"]
+    bidder = world["bidders"][0]
+    client = Client()
+    client.force_login(bidder)
+    own = client.get(f"/api/v1/procurement/{procurement.pk}/my-bids").json()
+    assert [v["kind"] for v in own[0]["versions"]] == ["submit", "modify"]
+    page = client.get(f"/procurement/{procurement.pk}/").content.decode()
+    receipt_page = client.get(f"/procurement/receipts/{acks[0].version.pk}/").content.decode()
+    assert acks[0].receipt.sealed_sha256 in receipt_page and "BEGIN PUBLIC KEY" in receipt_page
+    for body in (page, receipt_page, str(own)):
+        for other in world["bidders"][1:]:
+            assert other.organization.name not in body
+        for secret in [*PRICES, *MARKERS]:  # sealed even for its author
+            assert secret not in body
+
+
+def test_the_database_holds_only_ciphertext(world: dict[str, Any]) -> None:
+    _bid_all(world)
+    # every column of every table, read with raw SQL
+    secrets = [s.encode() for s in [*PRICES, *MARKERS]] + ["技术响应".encode(), "报价表".encode()]
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 — table names from introspection
+            for row in cursor.fetchall():
+                for cell in row:
+                    raw = bytes(cell) if isinstance(cell, bytes | memoryview) else str(cell).encode()
+                    for secret in secrets:
+                        assert secret not in raw, (table, secret)
+        cursor.execute("SELECT sealed_manifest FROM procurement_bidversion")
+        manifests = [bytes(row[0]) for row in cursor.fetchall()]
+        cursor.execute("SELECT sealed FROM procurement_bidfile")
+        files = [bytes(row[0]) for row in cursor.fetchall()]
+    assert len(manifests) == 6 and len(files) == 15
+    assert all(blob.startswith(b"OGS1") for blob in manifests + files)
+
+
+def test_after_the_deadline_officials_see_the_register_and_readouts(world: dict[str, Any]) -> None:
+    _bid_all(world)
+    procurement = world["procurement"]
+    # the deadline passes (time travel: bids were accepted while it was ahead)
+    Procurement.objects.filter(pk=procurement.pk).update(bid_deadline=timezone.now())
+    roles = world["roles"]
+    agency = Client()
+    agency.force_login(roles["agency"])
+    register = agency.get(f"/api/v1/procurement/{procurement.pk}/register").json()
+    assert len(register) == 4  # three bidders and the other supplier
+    opened = agency.post(f"/api/v1/procurement/{procurement.pk}/open", content_type="application/json")
+    assert opened.status_code == 200, opened.content
+    data = opened.json()
+    assert sorted(r["price_total"] for r in data["readouts"]) == sorted([PRICES[3], PRICES[1], PRICES[2]])
+    assert all(r["valid"] for r in data["readouts"]) and data["proceeds"]
+    page = agency.get(f"/procurement/{procurement.pk}/").content.decode()
+    assert world["bidders"][1].organization.name in page
+    assert "271456.78" in page
+    # a supplier that did not bid does not see the readouts; a bidder does
+    other = Client()
+    other.force_login(roles["other_supplier"])
+    assert other.get(f"/api/v1/procurement/{procurement.pk}/opening").status_code == 404
+    bidder = Client()
+    bidder.force_login(world["bidders"][0])
+    assert bidder.get(f"/api/v1/procurement/{procurement.pk}/opening").status_code == 200
+    assert BidSubmission.objects.count() == 3 and BidVersion.objects.count() == 6

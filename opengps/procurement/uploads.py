@@ -1,0 +1,78 @@
+"""Bid file checks: size cap and type by magic bytes (PDF, DOCX, XLSX, ZIP), never by the name alone."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.errors import ServiceError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+EXTENSIONS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def max_bytes() -> int:
+    """``OPENGPS_MAX_BID_FILE_BYTES`` (default 20 MB)."""
+    return int(getattr(settings, "OPENGPS_MAX_BID_FILE_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed the checks: its name, detected type and content."""
+
+    name: str
+    kind: str
+    content_type: str
+    content: bytes
+
+
+def detect_kind(content: bytes) -> str | None:
+    """``"pdf"``, ``"docx"``, ``"xlsx"``, ``"zip"`` from the content, or None."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if not content.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    for kind, marker in ZIP_MARKERS.items():
+        if marker in names:
+            return kind
+    return "zip"
+
+
+def check_file(name: str, content: bytes, *, field: str = "files") -> CheckedFile:
+    """Refuse an empty, oversized or disallowed file with ``bid.file_too_large``/``bid.file_type``."""
+    clean = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
+    limit = max_bytes()
+    if not content:
+        raise ServiceError("bid.file_empty", _("文件“%(name)s”为空") % {"name": clean}, field=field)
+    if len(content) > limit:
+        raise ServiceError(
+            "bid.file_too_large",
+            _("文件“%(name)s”超过大小上限 %(limit)s MB") % {"name": clean, "limit": limit // (1024 * 1024)},
+            field=field,
+            params={"limit": limit, "size": len(content)},
+        )
+    kind = detect_kind(content)
+    extension = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
+    if kind is None or extension not in EXTENSIONS or extension != kind:
+        raise ServiceError(
+            "bid.file_type",
+            _("文件“%(name)s”类型不符：只接受 PDF、DOCX、XLSX、ZIP，且内容须与扩展名一致") % {"name": clean},
+            field=field,
+            params={"detected": kind or "", "extension": extension},
+        )
+    return CheckedFile(clean, kind, EXTENSIONS[kind], content)
