@@ -15,7 +15,7 @@ from ninja.security import django_auth
 from opengps.accounts.models import Unit
 from opengps.catalog import selectors, services
 from opengps.catalog.excel import export_xlsx
-from opengps.catalog.models import CatalogItem, CatalogVersion
+from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry
 
 router = Router(tags=["catalog"])
 
@@ -32,12 +32,15 @@ class VersionOut(Schema):
 
 
 class PriceOut(Schema):
+    id: int
     unit_of_measure: str
     price: Decimal
+    effective_year: int
     note: str
 
 
 class ItemOut(Schema):
+    id: int
     code: str
     name: str
     level: int
@@ -45,6 +48,8 @@ class ItemOut(Schema):
     parent_code: str
     description: str
     citation: str
+    unit_of_service: str
+    retired: bool
     prices: list[PriceOut]
 
     @staticmethod
@@ -81,12 +86,38 @@ class ItemIn(Schema):
     kind: str = "item"
     description: str = ""
     citation: str = ""
+    unit_of_service: str = ""
+
+
+class ItemPatchIn(Schema):
+    """Fields to change; those left out keep their value."""
+
+    code: str | None = None
+    name: str | None = None
+    parent_code: str | None = None
+    negative: bool | None = None
+    description: str | None = None
+    citation: str | None = None
+    unit_of_service: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
 
 
 class PriceIn(Schema):
     item_code: str
     unit_of_measure: str
     price: Decimal
+    note: str = ""
+    effective_year: int | None = None
+    """Defaults to the version's year."""
+
+
+class PriceUpdateIn(Schema):
+    unit_of_measure: str
+    price: Decimal
+    effective_year: int
     note: str = ""
 
 
@@ -141,21 +172,75 @@ def version_create(request: HttpRequest, payload: VersionIn) -> Any:
     return Status(201, version)
 
 
+def _item(request: HttpRequest, pk: int, code: str) -> CatalogItem:
+    return selectors.item_by_code(version=_version(request, pk), code=code)
+
+
+def _price(request: HttpRequest, pk: int, price_id: int) -> PriceEntry:
+    return get_object_or_404(
+        PriceEntry.objects.select_related("item__version"), pk=price_id, item__version=_version(request, pk)
+    )
+
+
 @router.post("/versions/{pk}/items", response=ItemOut, auth=django_auth)
 def item_save(request: HttpRequest, pk: int, payload: ItemIn) -> Any:
+    """Add an entry to a draft (or rename an existing code)."""
     return services.catalog_item_save(actor=request.user, version=_version(request, pk), **payload.dict())
+
+
+@router.patch("/versions/{pk}/items/{code}", response=ItemOut, auth=django_auth)
+def item_update(request: HttpRequest, pk: int, code: str, payload: ItemPatchIn) -> Any:
+    """修改目录事项 — code, name, parent, description, unit of service, negative-list flag (drafts only)."""
+    return services.catalog_item_update(
+        actor=request.user, item=_item(request, pk, code), **payload.dict(exclude_unset=True)
+    )
+
+
+@router.post("/versions/{pk}/items/{code}/retire", response=ItemOut, auth=django_auth)
+def item_retire(request: HttpRequest, pk: int, code: str, payload: ReasonIn) -> Any:
+    """停用 a third-level item of a draft: kept in the version, no longer purchasable."""
+    return services.catalog_item_retire(
+        actor=request.user, item=_item(request, pk, code), reason=payload.reason
+    )
+
+
+@router.post("/versions/{pk}/items/{code}/reinstate", response=ItemOut, auth=django_auth)
+def item_reinstate(request: HttpRequest, pk: int, code: str, payload: ReasonIn) -> Any:
+    return services.catalog_item_reinstate(
+        actor=request.user, item=_item(request, pk, code), reason=payload.reason
+    )
+
+
+@router.delete("/versions/{pk}/items/{code}", response={204: None}, auth=django_auth)
+def item_remove(request: HttpRequest, pk: int, code: str) -> Any:
+    services.catalog_item_remove(actor=request.user, item=_item(request, pk, code))
+    return Status(204, None)
 
 
 @router.post("/versions/{pk}/prices", response=PriceOut, auth=django_auth)
 def price_set(request: HttpRequest, pk: int, payload: PriceIn) -> Any:
-    item = get_object_or_404(CatalogItem, version=_version(request, pk), code=payload.item_code)
+    """Set a reference price of a third-level item per unit of measure and effective year."""
     return services.catalog_price_set(
         actor=request.user,
-        item=item,
+        item=_item(request, pk, payload.item_code),
         unit_of_measure=payload.unit_of_measure,
         price=payload.price,
         note=payload.note,
+        effective_year=payload.effective_year,
     )
+
+
+@router.patch("/versions/{pk}/prices/{price_id}", response=PriceOut, auth=django_auth)
+def price_update(request: HttpRequest, pk: int, price_id: int, payload: PriceUpdateIn) -> Any:
+    return services.catalog_price_update(
+        actor=request.user, entry=_price(request, pk, price_id), **payload.dict()
+    )
+
+
+@router.delete("/versions/{pk}/prices/{price_id}", response={204: None}, auth=django_auth)
+def price_remove(request: HttpRequest, pk: int, price_id: int) -> Any:
+    services.catalog_price_remove(actor=request.user, entry=_price(request, pk, price_id))
+    return Status(204, None)
 
 
 @router.post("/versions/{pk}/publish", response=VersionOut, auth=django_auth)

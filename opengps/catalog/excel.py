@@ -21,10 +21,12 @@ from opengps.catalog.models import CatalogVersion, ItemKind
 from opengps.catalog.services import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
 from opengps.core.errors import ServiceError
 
-FORMAT = "opengps.catalog/1"
+FORMAT = "opengps.catalog/2"
+"""Version 2 appended 服务计量单位 and 停用 to 目录 and 执行年度 to 参考价格; version 1 still imports."""
 META_SHEET, ITEM_SHEET, PRICE_SHEET = "版本", "目录", "参考价格"
-ITEM_HEADER = ("编码", "名称", "层级", "上级编码", "类别", "说明", "依据")
-PRICE_HEADER = ("事项编码", "事项名称", "计量单位", "参考价格（元）", "说明")
+ITEM_HEADER = ("编码", "名称", "层级", "上级编码", "类别", "说明", "依据", "服务计量单位", "停用")
+PRICE_HEADER = ("事项编码", "事项名称", "计量单位", "参考价格（元）", "说明", "执行年度")
+RETIRED_MARK = "是"
 KIND_LABELS = {ItemKind.ITEM.value: "目录事项", ItemKind.NEGATIVE.value: "负面清单"}
 KIND_CODES = {label: code for code, label in KIND_LABELS.items()} | {code: code for code in KIND_LABELS}
 
@@ -60,13 +62,22 @@ def export_xlsx(version: CatalogVersion) -> bytes:
                 KIND_LABELS[row.kind],
                 row.description,
                 row.citation,
+                row.unit_of_service,
+                RETIRED_MARK if row.retired else "",
             ]
         )
     prices = book.create_sheet(PRICE_SHEET)
     prices.append(list(PRICE_HEADER))
     for price in content.prices:
         prices.append(
-            [price.item_code, names.get(price.item_code, ""), price.unit_of_measure, price.price, price.note]
+            [
+                price.item_code,
+                names.get(price.item_code, ""),
+                price.unit_of_measure,
+                price.price,
+                price.note,
+                price.effective_year,
+            ]
         )
         prices.cell(row=prices.max_row, column=4).number_format = "0.00"
     for sheet in (items, prices):
@@ -107,32 +118,55 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
     }
     items: list[ItemRow] = []
     for number, row in enumerate(book[ITEM_SHEET].iter_rows(min_row=2, values_only=True), 2):
-        cells = [_text(v) for v in (*row, *([None] * 7))[:7]]
+        cells = [_text(v) for v in (*row, *([None] * 9))[:9]]
         if not any(cells):
             continue
-        code, name, level, parent, kind, description, citation = cells
-        if not level.isdigit() or kind not in KIND_CODES:
+        code, name, level, parent, kind, description, citation, unit_of_service, retired = cells
+        if not level.isdigit() or kind not in KIND_CODES or retired not in ("", RETIRED_MARK):
             raise ServiceError(
                 "catalog.workbook_invalid",
                 _("“目录”第%(row)d行的层级或类别无效") % {"row": number},
                 field="file",
                 params={"row": number},
             )
-        items.append(ItemRow(code, name, int(level), parent, KIND_CODES[kind], description, citation))
+        items.append(
+            ItemRow(
+                code,
+                name,
+                int(level),
+                parent,
+                KIND_CODES[kind],
+                description,
+                citation,
+                unit_of_service,
+                retired == RETIRED_MARK,
+            )
+        )
     prices: list[PriceRow] = []
     for number, row in enumerate(book[PRICE_SHEET].iter_rows(min_row=2, values_only=True), 2):
-        price_cells: list[Any] = list((*row, *([None] * 5))[:5])
+        price_cells: list[Any] = list((*row, *([None] * 6))[:6])
         if not any(c not in (None, "") for c in price_cells):
             continue
+        year = _text(price_cells[5])
         try:
             amount = yuan(Decimal(str(price_cells[3])))
+            if year and not year.isdigit():
+                raise ServiceError("catalog.workbook_invalid", "")
         except (InvalidOperation, ServiceError):
             raise ServiceError(
                 "catalog.workbook_invalid",
-                _("“参考价格”第%(row)d行的价格无效") % {"row": number},
+                _("“参考价格”第%(row)d行的价格或执行年度无效") % {"row": number},
                 field="file",
                 params={"row": number},
             ) from None
-        prices.append(PriceRow(_text(price_cells[0]), _text(price_cells[2]), amount, _text(price_cells[4])))
+        prices.append(
+            PriceRow(
+                _text(price_cells[0]),
+                _text(price_cells[2]),
+                amount,
+                _text(price_cells[4]),
+                int(year) if year else 0,
+            )
+        )
     book.close()
     return meta, CatalogueContent(tuple(items), tuple(prices))

@@ -77,8 +77,10 @@ class ItemKind(models.TextChoices):
 class CatalogItem(models.Model):
     """An entry of a version: level 1 (公共服务 / 辅助性服务), 2 (category) or 3 (purchasable item).
 
-    Negative-list entries (政府购买服务管理办法 第十条) are level-1 entries of kind ``negative``
-    with no children: shown and exported with the catalogue, never purchasable.
+    Negative-list entries (政府购买服务管理办法 第十条) are of kind ``negative`` and have no
+    children: either a level-1 entry of the list itself, or a level-3 service of a category that
+    the finance department has flagged as never purchasable. A retired level-3 item stays in the
+    version (its code is not reused, older projects still name it) but can no longer be chosen.
     """
 
     version = models.ForeignKey(
@@ -98,6 +100,10 @@ class CatalogItem(models.Model):
     )
     description = models.TextField(_("说明"), blank=True)
     citation = models.CharField(_("依据"), max_length=200, blank=True)
+    unit_of_service = models.CharField(
+        _("服务计量单位"), max_length=20, blank=True, help_text=_("如 人·次、户·月、项")
+    )
+    retired = models.BooleanField(_("已停用"), default=False)
     position = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -114,6 +120,13 @@ class CatalogItem(models.Model):
                 | models.Q(level__gt=1, parent__isnull=False),
                 name="catalog_item_parent_by_level",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind="item") | models.Q(level=1) | models.Q(level=3),
+                name="catalog_item_negative_level_1_or_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(retired=False) | models.Q(level=3), name="catalog_item_retire_level_3"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,30 +134,45 @@ class CatalogItem(models.Model):
 
     @property
     def is_purchasable(self) -> bool:
-        return self.kind == ItemKind.ITEM and self.level == 3
+        return self.kind == ItemKind.ITEM and self.level == 3 and not self.retired
+
+    @property
+    def is_negative(self) -> bool:
+        return self.kind == ItemKind.NEGATIVE
 
 
 class PriceEntry(models.Model):
-    """A reference price (参考价格) of a level-3 item per unit of measure (人·次, 户·月 …), in yuan."""
+    """A reference price (参考价格) of a level-3 item per unit of measure (人·次, 户·月 …), in yuan.
+
+    Each price says from which fiscal year it applies (执行年度), so a revision can carry next
+    year's price beside this year's without overwriting it.
+    """
 
     item = models.ForeignKey(
         CatalogItem, verbose_name=_("目录事项"), on_delete=models.CASCADE, related_name="prices"
     )
     unit_of_measure = models.CharField(_("计量单位"), max_length=20)
     price = models.DecimalField(_("参考价格（元）"), max_digits=12, decimal_places=2)
+    effective_year = models.PositiveSmallIntegerField(_("执行年度"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("参考价格")
         verbose_name_plural = _("参考价格")
-        ordering = ["item_id", "unit_of_measure"]
+        ordering = ["item_id", "unit_of_measure", "effective_year"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "unit_of_measure"], name="catalog_price_per_unit"),
+            models.UniqueConstraint(
+                fields=["item", "unit_of_measure", "effective_year"], name="catalog_price_per_unit_year"
+            ),
             models.CheckConstraint(condition=models.Q(price__gt=0), name="catalog_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(effective_year__gte=2000, effective_year__lte=2100),
+                name="catalog_price_effective_year_range",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.code} {self.price}/{self.unit_of_measure}"
+        return f"{self.item.code} {self.price}/{self.unit_of_measure}（{self.effective_year}）"
 
 
 class DepartmentCatalogue(models.Model):

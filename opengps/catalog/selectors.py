@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
@@ -18,6 +19,7 @@ from opengps.catalog.models import (
     VersionStatus,
 )
 from opengps.core.errors import NotFound
+from opengps.core.models import AuditEvent
 
 DRAFT_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 
@@ -33,7 +35,7 @@ def versions_visible(*, actor: Any) -> QuerySet[CatalogVersion]:
 def version_get(*, actor: Any, pk: int) -> CatalogVersion:
     version = versions_visible(actor=actor).filter(pk=pk).first()
     if version is None:
-        raise NotFound("catalog.version_not_found", "目录版本不存在")
+        raise NotFound("catalog.version_not_found", _("目录版本不存在"))
     return version
 
 
@@ -53,13 +55,20 @@ class Node:
 
 
 def version_tree(version: CatalogVersion) -> tuple[list[Node], list[CatalogItem]]:
-    """The item tree (level 1 → 3, with prices) and the negative list, in two queries."""
+    """The item tree (level 1 → 3, with prices) and the negative list, in two queries.
+
+    Third-level services flagged as negative stay in the tree (marked) and are also listed.
+    """
     items = list(
         version.items.prefetch_related(
-            Prefetch("prices", queryset=PriceEntry.objects.order_by("unit_of_measure"))
+            Prefetch("prices", queryset=PriceEntry.objects.order_by("unit_of_measure", "effective_year"))
         ).order_by("position", "code")
     )
-    nodes = {item.pk: Node(item, list(item.prices.all())) for item in items if item.kind == ItemKind.ITEM}
+    nodes = {
+        item.pk: Node(item, list(item.prices.all()))
+        for item in items
+        if not (item.kind == ItemKind.NEGATIVE and item.level == 1)
+    }
     roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.item.parent_id) if node.item.parent_id else None
@@ -69,7 +78,7 @@ def version_tree(version: CatalogVersion) -> tuple[list[Node], list[CatalogItem]
 
 
 def purchasable_items(version: CatalogVersion, query: str = "") -> QuerySet[CatalogItem]:
-    items = version.items.filter(level=3, kind=ItemKind.ITEM).select_related("parent__parent")
+    items = version.items.filter(level=3, kind=ItemKind.ITEM, retired=False).select_related("parent__parent")
     if query:
         items = items.filter(name__icontains=query) | items.filter(code__istartswith=query)
     return items.order_by("position")
@@ -78,4 +87,42 @@ def purchasable_items(version: CatalogVersion, query: str = "") -> QuerySet[Cata
 def department_catalogues(version: CatalogVersion) -> QuerySet[DepartmentCatalogue]:
     return (
         version.department_catalogues.select_related("unit").prefetch_related("items").order_by("unit__name")
+    )
+
+
+def item_get(*, actor: Any, version: CatalogVersion, pk: int) -> CatalogItem:
+    """One entry of a version the actor can see, with its parent and prices."""
+    item = (
+        version.items.select_related("parent", "version")
+        .prefetch_related(
+            Prefetch("prices", queryset=PriceEntry.objects.order_by("unit_of_measure", "effective_year"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise NotFound("catalog.item_not_found", _("目录事项不存在"))
+    return item
+
+
+def item_by_code(*, version: CatalogVersion, code: str) -> CatalogItem:
+    item = version.items.select_related("parent", "version").filter(code=code).first()
+    if item is None:
+        raise NotFound("catalog.item_not_found", _("目录事项不存在"), field="code")
+    return item
+
+
+def parent_choices(version: CatalogVersion, level: int) -> QuerySet[CatalogItem]:
+    """Entries an item of `level` may hang under: items of the level above (none for level 1)."""
+    if level <= 1:
+        return version.items.none()
+    return version.items.filter(level=level - 1, kind=ItemKind.ITEM).order_by("position", "code")
+
+
+def item_history(item: CatalogItem) -> QuerySet[AuditEvent]:
+    """The audit events of an entry, its prices included, oldest first (who changed what, old → new)."""
+    return (
+        AuditEvent.objects.filter(object_type="catalog.catalogitem", object_id=str(item.pk))
+        .select_related("actor")
+        .order_by("seq")
     )

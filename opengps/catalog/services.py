@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ GUIDANCE_2022 = Path(__file__).with_name("data") / "guidance_2022.json"
 EDITOR_ROLES = (Role.FINANCE, Role.ADMIN)
 O102_10 = "政府购买服务管理办法（财政部令第102号）第十条"
 CENT = Decimal("0.01")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def yuan(value: Decimal | str | int) -> Decimal:
@@ -58,6 +59,8 @@ class ItemRow:
     kind: str = ItemKind.ITEM
     description: str = ""
     citation: str = ""
+    unit_of_service: str = ""
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class PriceRow:
     unit_of_measure: str
     price: Decimal
     note: str = ""
+    effective_year: int = 0
+    """The fiscal year the price applies from; 0 in a file means the version's own year."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ def _require_draft(version: CatalogVersion) -> None:
         raise Conflict(
             "catalog.version_published",
             _("目录“%(version)s”已发布，不能修改；请基于它新建草稿版本") % {"version": version},
+            field="version",
         )
 
 
@@ -115,16 +121,28 @@ def catalog_content(version: CatalogVersion) -> CatalogueContent:
             kind=item.kind,
             description=item.description,
             citation=item.citation,
+            unit_of_service=item.unit_of_service,
+            retired=item.retired,
         )
         for item in version.items.select_related("parent").order_by("position", "code")
     )
     prices = tuple(
-        PriceRow(p.item.code, p.unit_of_measure, p.price, p.note)
+        PriceRow(p.item.code, p.unit_of_measure, p.price, p.note, p.effective_year)
         for p in PriceEntry.objects.filter(item__version=version)
         .select_related("item")
-        .order_by("item__position", "item__code", "unit_of_measure")
+        .order_by("item__position", "item__code", "unit_of_measure", "effective_year")
     )
     return CatalogueContent(items, prices)
+
+
+def _with_year(content: CatalogueContent, year: int) -> CatalogueContent:
+    """Prices without an effective year (older files) apply from the version's year."""
+    if all(p.effective_year for p in content.prices):
+        return content
+    return CatalogueContent(
+        content.items,
+        tuple(p if p.effective_year else replace(p, effective_year=year) for p in content.prices),
+    )
 
 
 def validate_content(content: CatalogueContent) -> list[str]:
@@ -143,8 +161,10 @@ def validate_content(content: CatalogueContent) -> list[str]:
             errors.append(str(_("层级应为1至3：%(code)s") % {"code": row.code}))
         elif row.kind not in ItemKind.values:
             errors.append(str(_("类别无效：%(code)s") % {"code": row.code}))
-        elif row.kind == ItemKind.NEGATIVE and (row.level != 1 or row.parent_code):
-            errors.append(str(_("负面清单事项应为一级、无上级：%(code)s") % {"code": row.code}))
+        elif row.kind == ItemKind.NEGATIVE and row.level == 2:
+            errors.append(str(_("负面清单事项应为一级事项或三级事项：%(code)s") % {"code": row.code}))
+        elif row.retired and (row.level != 3 or row.kind != ItemKind.ITEM):
+            errors.append(str(_("只有三级目录事项可以停用：%(code)s") % {"code": row.code}))
         elif row.level == 1 and row.parent_code:
             errors.append(str(_("一级事项不能有上级：%(code)s") % {"code": row.code}))
         elif row.level > 1 and levels.get(row.parent_code) != row.level - 1:
@@ -158,17 +178,22 @@ def validate_content(content: CatalogueContent) -> list[str]:
             errors.append(str(_("负面清单事项不能有下级：%(code)s") % {"code": row.code}))
         levels[row.code] = row.level
         kinds[row.code] = row.kind
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, int]] = set()
     for price in content.prices:
+        key = (price.item_code, price.unit_of_measure, price.effective_year)
         if levels.get(price.item_code) != 3 or kinds.get(price.item_code) != ItemKind.ITEM:
             errors.append(str(_("参考价格只能对应三级目录事项：%(code)s") % {"code": price.item_code}))
         elif not price.unit_of_measure:
             errors.append(str(_("计量单位不能为空：%(code)s") % {"code": price.item_code}))
         elif price.price <= 0:
             errors.append(str(_("参考价格应大于零：%(code)s") % {"code": price.item_code}))
-        elif (price.item_code, price.unit_of_measure) in seen:
-            errors.append(str(_("同一事项同一计量单位的价格重复：%(code)s") % {"code": price.item_code}))
-        seen.add((price.item_code, price.unit_of_measure))
+        elif price.effective_year and not FIRST_YEAR <= price.effective_year <= LAST_YEAR:
+            errors.append(str(_("执行年度无效：%(code)s") % {"code": price.item_code}))
+        elif key in seen:
+            errors.append(
+                str(_("同一事项同一计量单位同一执行年度的价格重复：%(code)s") % {"code": price.item_code})
+            )
+        seen.add(key)
     return errors
 
 
@@ -186,10 +211,18 @@ def _write_content(version: CatalogVersion, content: CatalogueContent) -> None:
             parent=by_code.get(row.parent_code),
             description=row.description,
             citation=row.citation,
+            unit_of_service=row.unit_of_service,
+            retired=row.retired,
             position=position,
         )
     PriceEntry.objects.bulk_create(
-        PriceEntry(item=by_code[p.item_code], unit_of_measure=p.unit_of_measure, price=p.price, note=p.note)
+        PriceEntry(
+            item=by_code[p.item_code],
+            unit_of_measure=p.unit_of_measure,
+            price=p.price,
+            effective_year=p.effective_year or version.year,
+            note=p.note,
+        )
         for p in content.prices
     )
 
@@ -199,6 +232,7 @@ def catalog_content_replace(
 ) -> bool:
     """Replace a draft's whole content (import). Returns False, writing nothing, when it is unchanged."""
     require_role(actor, *EDITOR_ROLES)
+    content = _with_year(content, version.year)
     errors = validate_content(content)
     if errors:
         raise ServiceError(
@@ -269,7 +303,7 @@ def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVe
         version = _lock(version)
         _transition(version, VersionStatus.PUBLISHED)
         content = catalog_content(version)
-        if not any(row.level == 3 and row.kind == ItemKind.ITEM for row in content.items):
+        if not any(row.level == 3 and row.kind == ItemKind.ITEM and not row.retired for row in content.items):
             raise ServiceError("catalog.empty", _("目录没有三级事项，不能发布"))
         errors = validate_content(content)
         if errors:
@@ -328,6 +362,7 @@ def catalog_load_json(*, actor: Any, path: Path = GUIDANCE_2022, publish: bool =
 def content_from_json(data: dict[str, Any]) -> CatalogueContent:
     items: list[ItemRow] = []
     prices: list[PriceRow] = []
+    year = int(data.get("year") or 0)
 
     def walk(nodes: Iterable[dict[str, Any]], level: int, parent: str) -> None:
         for node in nodes:
@@ -340,10 +375,17 @@ def content_from_json(data: dict[str, Any]) -> CatalogueContent:
                     ItemKind.ITEM,
                     node.get("description", ""),
                     node.get("citation", ""),
+                    node.get("unit_of_service", ""),
                 )
             )
             prices.extend(
-                PriceRow(node["code"], p["unit_of_measure"], yuan(p["price"]), p.get("note", ""))
+                PriceRow(
+                    node["code"],
+                    p["unit_of_measure"],
+                    yuan(p["price"]),
+                    p.get("note", ""),
+                    int(p.get("effective_year") or year),
+                )
                 for p in node.get("prices", ())
             )
             walk(node.get("children", ()), level + 1, node["code"])
@@ -365,6 +407,237 @@ def content_from_json(data: dict[str, Any]) -> CatalogueContent:
 
 
 # --- single edits on a draft ------------------------------------------------------------------------
+#
+# Items are edited by identity (their primary key), so a code or a parent can change; the tree is
+# renumbered after a structural change so parents always precede children (the Excel file and the
+# import rely on that order). Price events are recorded on their item, so an item's timeline
+# shows its prices too, deleted ones included.
+
+
+def _renumber(version: CatalogVersion, *, last: CatalogItem | None = None) -> None:
+    """Positions 1…n in tree order (each parent, then its children); `last` goes after its siblings."""
+    items = list(version.items.only("pk", "parent_id", "position", "code").order_by("position", "code"))
+    children: dict[int | None, list[CatalogItem]] = {}
+    for item in items:
+        if last is not None and item.pk == last.pk:
+            item.position = 10**9
+        children.setdefault(item.parent_id, []).append(item)
+    ordered: list[CatalogItem] = []
+
+    def walk(parent_id: int | None) -> None:
+        for child in sorted(children.get(parent_id, ()), key=lambda i: (i.position, i.code)):
+            ordered.append(child)
+            walk(child.pk)
+
+    walk(None)
+    changed = []
+    for position, item in enumerate(ordered, 1):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    CatalogItem.objects.bulk_update(changed, ["position"], batch_size=500)
+
+
+def _check_valid(version: CatalogVersion, *, field: str) -> None:
+    errors = validate_content(catalog_content(version))
+    if errors:
+        raise ServiceError("catalog.item_invalid", errors[0], field=field, params={"errors": errors[:20]})
+
+
+def _parent_for(version: CatalogVersion, parent_code: str, level: int) -> CatalogItem | None:
+    """The parent an entry of `level` may hang under: none for level 1, else an item one level up."""
+    parent_code = parent_code.strip()
+    if level == 1:
+        if parent_code:
+            raise ServiceError("catalog.item_parent_invalid", _("一级事项不能有上级"), field="parent_code")
+        return None
+    parent = version.items.filter(code=parent_code, level=level - 1, kind=ItemKind.ITEM).first()
+    if parent is None:
+        raise ServiceError(
+            "catalog.item_parent_invalid",
+            _("上级编码“%(parent)s”不是本版本的%(level)s级目录事项")
+            % {"parent": parent_code or "—", "level": level - 1},
+            field="parent_code",
+            params={"parent": parent_code},
+        )
+    return parent
+
+
+def _required_text(value: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ServiceError("catalog.field_required", _("请填写编码和名称"), field=field)
+    return value
+
+
+def catalog_item_create(
+    *,
+    actor: Any,
+    version: CatalogVersion,
+    code: str,
+    name: str,
+    parent_code: str = "",
+    negative: bool = False,
+    description: str = "",
+    citation: str = "",
+    unit_of_service: str = "",
+) -> CatalogItem:
+    """Add an entry to a draft under `parent_code` (its level follows the parent's)."""
+    require_role(actor, *EDITOR_ROLES)
+    code, name = _required_text(code, "code"), _required_text(name, "name")
+    with transaction.atomic():
+        version = _lock(version)
+        _require_draft(version)
+        if version.items.filter(code=code).exists():
+            raise Conflict(
+                "catalog.item_code_taken",
+                _("编码“%(code)s”在本版本中已被使用") % {"code": code},
+                field="code",
+                params={"code": code},
+            )
+        parent = version.items.filter(code=parent_code.strip()).first() if parent_code.strip() else None
+        if parent_code.strip() and parent is None:
+            raise ServiceError(
+                "catalog.item_invalid",
+                _("上级编码“%(parent)s”在本版本中不存在") % {"parent": parent_code.strip()},
+                field="parent_code",
+                params={"parent": parent_code.strip()},
+            )
+        level = parent.level + 1 if parent else 1
+        kind = ItemKind.NEGATIVE if negative else ItemKind.ITEM
+        row = ItemRow(code, name, level, parent_code.strip(), kind, description, citation, unit_of_service)
+        errors = validate_content(CatalogueContent((*catalog_content(version).items, row), ()))
+        if errors:
+            raise ServiceError(
+                "catalog.item_invalid", errors[0], field="parent_code" if parent_code else "code"
+            )
+        item = CatalogItem.objects.create(
+            version=version,
+            code=code,
+            name=name,
+            level=level,
+            kind=kind,
+            parent=parent,
+            description=description.strip(),
+            citation=citation.strip(),
+            unit_of_service=unit_of_service.strip(),
+            position=10**9,
+        )
+        _renumber(version)
+        audit.record(
+            actor=actor,
+            action="catalog.item_added",
+            obj=item,
+            new={
+                "code": code,
+                "name": name,
+                "level": level,
+                "kind": kind,
+                "parent": parent.code if parent else "",
+                "unit_of_service": item.unit_of_service,
+            },
+        )
+    return item
+
+
+def _item_state(item: CatalogItem) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "parent": item.parent.code if item.parent else "",
+        "kind": item.kind,
+        "description": item.description,
+        "citation": item.citation,
+        "unit_of_service": item.unit_of_service,
+    }
+
+
+def catalog_item_update(
+    *,
+    actor: Any,
+    item: CatalogItem,
+    code: str | None = None,
+    name: str | None = None,
+    parent_code: str | None = None,
+    negative: bool | None = None,
+    description: str | None = None,
+    citation: str | None = None,
+    unit_of_service: str | None = None,
+) -> CatalogItem:
+    """Change an entry of a draft; arguments left as None keep their value. The level never changes.
+
+    A second-level category can be renamed, recoded or moved to the other first-level branch
+    (its items follow it); a third-level item can also be moved to another category or flagged
+    as a negative-list service (政府购买服务管理办法 第十条), once it has no reference prices.
+    """
+    require_role(actor, *EDITOR_ROLES)
+    with transaction.atomic():
+        version = _lock(item.version)
+        _require_draft(version)
+        item = CatalogItem.objects.select_for_update(of=("self",)).select_related("parent").get(pk=item.pk)
+        before = _item_state(item)
+        new_code = _required_text(code, "code") if code is not None else item.code
+        new_name = _required_text(name, "name") if name is not None else item.name
+        if new_code != item.code and version.items.filter(code=new_code).exists():
+            raise Conflict(
+                "catalog.item_code_taken",
+                _("编码“%(code)s”在本版本中已被使用") % {"code": new_code},
+                field="code",
+                params={"code": new_code},
+            )
+        parent = item.parent
+        if parent_code is not None and parent_code.strip() != before["parent"]:
+            parent = _parent_for(version, parent_code, item.level)
+        kind = item.kind
+        if negative is not None:
+            kind = ItemKind.NEGATIVE if negative else ItemKind.ITEM
+        if kind != item.kind:
+            if item.level == 2:
+                raise ServiceError(
+                    "catalog.item_negative_level",
+                    _("只有一级事项或三级事项可以列入负面清单"),
+                    field="negative",
+                )
+            if item.children.exists():
+                raise Conflict(
+                    "catalog.item_has_children", _("有下级事项的条目不能列入负面清单"), field="negative"
+                )
+            if kind == ItemKind.NEGATIVE and item.prices.exists():
+                raise Conflict(
+                    "catalog.item_has_prices",
+                    _("“%(item)s”有参考价格，列入负面清单前请先删除参考价格") % {"item": item.name},
+                    field="negative",
+                )
+        item.code, item.name, item.parent, item.kind = new_code, new_name, parent, kind
+        if description is not None:
+            item.description = description.strip()
+        if citation is not None:
+            item.citation = citation.strip()
+        if unit_of_service is not None:
+            item.unit_of_service = unit_of_service.strip()
+        if kind == ItemKind.NEGATIVE and item.retired:
+            item.retired = False  # a negative-list entry is never purchasable anyway
+        after = _item_state(item)
+        old, new = audit.diff(before, after)
+        if not new:
+            return item
+        item.save(
+            update_fields=[
+                "code",
+                "name",
+                "parent",
+                "kind",
+                "description",
+                "citation",
+                "unit_of_service",
+                "retired",
+            ]
+        )
+        if "parent" in new:
+            _renumber(version, last=item)
+        _check_valid(version, field="code")
+        audit.record(actor=actor, action="catalog.item_changed", obj=item, old=old, new=new)
+    return item
 
 
 def catalog_item_save(
@@ -377,52 +650,84 @@ def catalog_item_save(
     kind: str = ItemKind.ITEM,
     description: str = "",
     citation: str = "",
+    unit_of_service: str = "",
 ) -> CatalogItem:
-    """Add an entry to a draft, or change the name/description of an existing code."""
+    """Add an entry to a draft, or change the name/description of an existing code (API upsert)."""
     require_role(actor, *EDITOR_ROLES)
-    code, name = code.strip(), name.strip()
-    with transaction.atomic():
-        version = _lock(version)
-        _require_draft(version)
-        item = version.items.filter(code=code).first()
-        if item is not None:
-            old = {"name": item.name, "description": item.description, "citation": item.citation}
-            new = {"name": name, "description": description, "citation": citation}
-            if old == new:
-                return item
-            item.name, item.description, item.citation = name, description, citation
-            item.save(update_fields=["name", "description", "citation"])
-            audit.record(actor=actor, action="catalog.item_changed", obj=item, old=old, new=new)
-            return item
-        parent = version.items.filter(code=parent_code).first() if parent_code else None
-        level = parent.level + 1 if parent else 1
-        row = ItemRow(code, name, level, parent_code, kind, description, citation)
-        rows = (*catalog_content(version).items, row)
-        errors = validate_content(CatalogueContent(rows, ()))
-        if errors:
-            raise ServiceError("catalog.item_invalid", errors[0], field="code")
-        position = (version.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        item = CatalogItem.objects.create(
-            version=version,
-            code=code,
+    if kind not in ItemKind.values:
+        raise ServiceError("catalog.item_invalid", _("类别无效：%(code)s") % {"code": code}, field="kind")
+    existing = version.items.filter(code=code.strip()).first()
+    if existing is not None:
+        return catalog_item_update(
+            actor=actor,
+            item=existing,
             name=name,
-            level=level,
-            kind=kind,
-            parent=parent,
             description=description,
             citation=citation,
-            position=position,
+            unit_of_service=unit_of_service or None,
         )
+    return catalog_item_create(
+        actor=actor,
+        version=version,
+        code=code,
+        name=name,
+        parent_code=parent_code,
+        negative=kind == ItemKind.NEGATIVE,
+        description=description,
+        citation=citation,
+        unit_of_service=unit_of_service,
+    )
+
+
+def catalog_item_retire(*, actor: Any, item: CatalogItem, reason: str) -> CatalogItem:
+    """停用: a third-level item stays in the draft (its code is kept) but can no longer be chosen."""
+    require_role(actor, *EDITOR_ROLES)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("catalog.reason_required", _("请填写停用理由"), field="reason")
+    with transaction.atomic():
+        _require_draft(_lock(item.version))
+        item = CatalogItem.objects.select_for_update().get(pk=item.pk)
+        if item.level != 3 or item.kind != ItemKind.ITEM:
+            raise ServiceError("catalog.retire_level", _("只有三级目录事项可以停用"), field="code")
+        if item.retired:
+            return item
+        item.retired = True
+        item.save(update_fields=["retired"])
         audit.record(
             actor=actor,
-            action="catalog.item_added",
+            action="catalog.item_retired",
             obj=item,
-            new={"code": code, "name": name, "level": level, "kind": kind, "parent": parent_code},
+            old={"retired": False},
+            new={"retired": True},
+            reason=reason,
+        )
+    return item
+
+
+def catalog_item_reinstate(*, actor: Any, item: CatalogItem, reason: str = "") -> CatalogItem:
+    """Undo a retirement while the version is still a draft."""
+    require_role(actor, *EDITOR_ROLES)
+    with transaction.atomic():
+        _require_draft(_lock(item.version))
+        item = CatalogItem.objects.select_for_update().get(pk=item.pk)
+        if not item.retired:
+            return item
+        item.retired = False
+        item.save(update_fields=["retired"])
+        audit.record(
+            actor=actor,
+            action="catalog.item_reinstated",
+            obj=item,
+            old={"retired": True},
+            new={"retired": False},
+            reason=reason.strip(),
         )
     return item
 
 
 def catalog_item_remove(*, actor: Any, item: CatalogItem) -> None:
+    """Delete an entry added by mistake (a draft only); to stop an item being bought, retire it."""
     require_role(actor, *EDITOR_ROLES)
     with transaction.atomic():
         _require_draft(_lock(item.version))
@@ -434,26 +739,65 @@ def catalog_item_remove(*, actor: Any, item: CatalogItem) -> None:
         item.delete()
 
 
-def catalog_price_set(
-    *, actor: Any, item: CatalogItem, unit_of_measure: str, price: Decimal | str, note: str = ""
-) -> PriceEntry:
-    """Set the reference price of a level-3 item per unit of measure (create or change)."""
-    require_role(actor, *EDITOR_ROLES)
+def _price_input(
+    item: CatalogItem, unit_of_measure: str, price: Decimal | str, effective_year: int | None
+) -> tuple[str, Decimal, int]:
+    """Checked (unit, price, year) for a price of `item`: a third-level item, a positive yuan amount."""
     amount = yuan(price)
     if amount <= 0:
         raise ServiceError("catalog.price_invalid", _("参考价格应大于零"), field="price")
-    if not item.is_purchasable:
+    if item.level != 3 or item.kind != ItemKind.ITEM:
         raise ServiceError("catalog.price_level", _("参考价格只能对应三级目录事项"), field="item")
+    if item.retired:
+        raise Conflict("catalog.item_retired", _("该事项已停用，不能设置参考价格"), field="item")
     unit_of_measure = unit_of_measure.strip()
     if not unit_of_measure:
         raise ServiceError("catalog.unit_required", _("请填写计量单位"), field="unit_of_measure")
+    year = effective_year or item.version.year
+    if not FIRST_YEAR <= year <= item.version.year + 1:
+        raise ServiceError(
+            "catalog.price_year_invalid",
+            _("执行年度应在 %(first)s 年至 %(last)s 年之间")
+            % {"first": FIRST_YEAR, "last": item.version.year + 1},
+            field="effective_year",
+        )
+    return unit_of_measure, amount, year
+
+
+def _price_state(entry: PriceEntry) -> dict[str, Any]:
+    return {
+        "unit_of_measure": entry.unit_of_measure,
+        "price": entry.price,
+        "effective_year": entry.effective_year,
+        "note": entry.note,
+    }
+
+
+def catalog_price_set(
+    *,
+    actor: Any,
+    item: CatalogItem,
+    unit_of_measure: str,
+    price: Decimal | str,
+    note: str = "",
+    effective_year: int | None = None,
+) -> PriceEntry:
+    """Set the reference price of a level-3 item per unit of measure and effective year (create or change).
+
+    The effective year defaults to the version's year.
+    """
+    require_role(actor, *EDITOR_ROLES)
+    unit_of_measure, amount, year = _price_input(item, unit_of_measure, price, effective_year)
+    note = note.strip()
     with transaction.atomic():
         _require_draft(_lock(item.version))
-        entry = PriceEntry.objects.filter(item=item, unit_of_measure=unit_of_measure).first()
-        old = {"price": entry.price, "note": entry.note} if entry else {}
+        entry = PriceEntry.objects.filter(
+            item=item, unit_of_measure=unit_of_measure, effective_year=year
+        ).first()
+        old = _price_state(entry) if entry else {}
         if entry is None:
             entry = PriceEntry.objects.create(
-                item=item, unit_of_measure=unit_of_measure, price=amount, note=note
+                item=item, unit_of_measure=unit_of_measure, price=amount, effective_year=year, note=note
             )
         elif entry.price == amount and entry.note == note:
             return entry
@@ -463,11 +807,69 @@ def catalog_price_set(
         audit.record(
             actor=actor,
             action="catalog.price_set",
-            obj=entry,
+            obj=item,
             old=old,
-            new={"item": item.code, "unit_of_measure": unit_of_measure, "price": amount, "note": note},
+            new={"price_id": entry.pk, **_price_state(entry)},
         )
     return entry
+
+
+def catalog_price_update(
+    *,
+    actor: Any,
+    entry: PriceEntry,
+    unit_of_measure: str,
+    price: Decimal | str,
+    effective_year: int,
+    note: str = "",
+) -> PriceEntry:
+    """Correct one reference price: amount, unit of measure, effective year or note."""
+    require_role(actor, *EDITOR_ROLES)
+    item = entry.item
+    unit_of_measure, amount, year = _price_input(item, unit_of_measure, price, effective_year)
+    with transaction.atomic():
+        _require_draft(_lock(item.version))
+        entry = PriceEntry.objects.select_for_update().get(pk=entry.pk)
+        before = _price_state(entry)
+        clash = (
+            PriceEntry.objects.filter(item=item, unit_of_measure=unit_of_measure, effective_year=year)
+            .exclude(pk=entry.pk)
+            .exists()
+        )
+        if clash:
+            raise Conflict(
+                "catalog.price_duplicate",
+                _("该事项已有 %(year)s 年度按“%(unit)s”计的参考价格")
+                % {"year": year, "unit": unit_of_measure},
+                field="unit_of_measure",
+            )
+        entry.unit_of_measure, entry.price, entry.effective_year, entry.note = (
+            unit_of_measure,
+            amount,
+            year,
+            note.strip(),
+        )
+        old, new = audit.diff(before, _price_state(entry))
+        if not new:
+            return entry
+        entry.save(update_fields=["unit_of_measure", "price", "effective_year", "note"])
+        audit.record(
+            actor=actor, action="catalog.price_changed", obj=item, old=old, new={"price_id": entry.pk, **new}
+        )
+    return entry
+
+
+def catalog_price_remove(*, actor: Any, entry: PriceEntry) -> None:
+    require_role(actor, *EDITOR_ROLES)
+    with transaction.atomic():
+        _require_draft(_lock(entry.item.version))
+        audit.record(
+            actor=actor,
+            action="catalog.price_removed",
+            obj=entry.item,
+            old={"price_id": entry.pk, **_price_state(entry)},
+        )
+        entry.delete()
 
 
 # --- department catalogues ---------------------------------------------------------------------------
@@ -483,7 +885,7 @@ def department_catalogue_publish(
     if version.status == VersionStatus.DRAFT:
         raise Conflict("catalog.version_not_published", _("部门目录只能基于已发布的指导性目录"))
     codes = sorted(set(item_codes))
-    items = list(version.items.filter(code__in=codes, level=3, kind=ItemKind.ITEM))
+    items = list(version.items.filter(code__in=codes, level=3, kind=ItemKind.ITEM, retired=False))
     missing = sorted(set(codes) - {item.code for item in items})
     if missing or not items:
         raise NotFound(

@@ -6,7 +6,7 @@ auditors everything); writes need a session and go through one service each.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Unit
 from opengps.catalog.models import CatalogItem
+from opengps.core.models import AuditEvent
 from opengps.planning import selectors, services
 from opengps.planning.models import BudgetLine, Project, PurchaseIntention, PurchasePlan
 from opengps.rules.compliance import check_requirements
@@ -121,6 +122,46 @@ class ProjectIn(Schema):
     term_end: date
     term_reason: str = ""
     is_public_service: bool = True
+
+
+class ProjectPatchIn(Schema):
+    """Fields of the proposal to change (draft or returned projects); those left out keep their value."""
+
+    fiscal_year: int | None = None
+    name: str | None = None
+    item_ids: list[int] | None = None
+    description: str | None = None
+    quantity: Decimal | None = None
+    quantity_unit: str | None = None
+    estimated_amount: Decimal | None = None
+    recipients: str | None = None
+    area: str | None = None
+    term_start: date | None = None
+    term_end: date | None = None
+    term_reason: str | None = None
+    is_public_service: bool | None = None
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    actor: str
+    occurred_at: datetime
+    old: dict[str, Any]
+    new: dict[str, Any]
+    reason: str
+
+    @staticmethod
+    def resolve_actor(obj: AuditEvent) -> str:
+        return obj.actor_label
+
+    @staticmethod
+    def resolve_old(obj: AuditEvent) -> dict[str, Any]:
+        return obj.old_values or {}
+
+    @staticmethod
+    def resolve_new(obj: AuditEvent) -> dict[str, Any]:
+        return obj.new_values or {}
 
 
 class SurveyIn(Schema):
@@ -315,6 +356,25 @@ def project_propose(request: HttpRequest, payload: ProjectIn) -> Any:
     area = get_object_or_404(Region, pk=data.pop("area"))
     project = services.project_propose(actor=request.user, items=items, area=area, **data)
     return Status(201, project)
+
+
+@router.patch("/projects/{pk}", response=ProjectOut, auth=django_auth)
+def project_update(request: HttpRequest, pk: int, payload: ProjectPatchIn) -> Any:
+    """修改项目 — only while a draft or returned for changes (else 409 ``planning.project_not_editable``)."""
+    data = payload.dict(exclude_unset=True)
+    if "item_ids" in data:
+        data["items"] = list(
+            CatalogItem.objects.filter(pk__in=data.pop("item_ids") or []).select_related("version")
+        )
+    if "area" in data:
+        data["area"] = get_object_or_404(Region, pk=data["area"])
+    return services.project_update(actor=request.user, project=_project(request, pk), **data)
+
+
+@router.get("/projects/{pk}/timeline", response=list[EventOut])
+def project_timeline(request: HttpRequest, pk: int) -> Any:
+    """项目动态 — every event of the project with old → new values, oldest first."""
+    return list(selectors.project_timeline(actor=request.user, project=_project(request, pk)))
 
 
 @router.post("/projects/{pk}/survey", response=ProjectOut, auth=django_auth)

@@ -127,6 +127,10 @@ def _project(
     project = services.project_submit(actor=staff, project=project)
     if state == "submitted":
         return project
+    if state == "returned":
+        return services.project_return(
+            actor=head, project=project, reason="请细化服务标准和绩效目标，补充服务对象人数测算"
+        )
     project = services.project_approve_unit(actor=head, project=project, note="同意报财政审核")
     if state == "unit_approved":
         return project
@@ -259,6 +263,17 @@ def load(context: Any) -> None:
         "1100000",
         "社区老年人",
         "unit_approved",
+    )
+    _project(
+        staff,
+        head,
+        finance,
+        year,
+        "困境儿童心理关爱服务",
+        items["A0502"],
+        "400000",
+        "困境儿童及其家庭",
+        "returned",
     )
     _project(
         staff,

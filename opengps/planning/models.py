@@ -97,10 +97,16 @@ class ProjectStatus(models.TextChoices):
     """Sent to the head of the unit."""
     UNIT_APPROVED = "unit_approved", _("待财政审核")
     """Approved by the unit head, waiting for the finance department."""
+    RETURNED = "returned", _("已退回修改")
+    """Returned by the unit head or the finance department with a reason; the unit edits and resubmits."""
     APPROVED = "approved", _("已入库")
     """Approved by the finance department: may be planned for procurement."""
     WITHDRAWN = "withdrawn", _("已撤回")
     """Dropped by the unit."""
+
+
+EDITABLE_PROJECT_STATUSES = (ProjectStatus.DRAFT, ProjectStatus.RETURNED)
+"""States in which the unit may change its proposal (and record the demand survey)."""
 
 
 class Project(models.Model):
@@ -170,6 +176,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_PROJECT_STATUSES
 
 
 class DemandSurvey(models.Model):

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound
+from opengps.core.models import AuditEvent
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
     BudgetLine,
@@ -122,6 +123,20 @@ def project_get(*, actor: Any, pk: int) -> Project:
     if project is None:
         raise NotFound("planning.project_not_found", "项目不存在或无权查看")
     return project
+
+
+def project_timeline(*, actor: Any, project: Project) -> QuerySet[AuditEvent]:
+    """The project's events, oldest first, for whoever may see the project (the unit, finance, auditors).
+
+    Unlike the auditors' chain view this needs no audit role: the unit head sees what the
+    proposer changed, the finance department what was changed after it returned the project.
+    """
+    project = project_get(actor=actor, pk=project.pk)
+    return (
+        AuditEvent.objects.filter(object_type="planning.project", object_id=str(project.pk))
+        .select_related("actor")
+        .order_by("seq")
+    )
 
 
 def plans_visible(*, actor: Any) -> QuerySet[PurchasePlan]:

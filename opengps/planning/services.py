@@ -26,6 +26,7 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
+    EDITABLE_PROJECT_STATUSES,
     BudgetLine,
     BudgetStatus,
     DemandSurvey,
@@ -336,7 +337,7 @@ def _catalogue_items(items: Iterable[CatalogItem]) -> list[CatalogItem]:
                 field="items",
                 params={"item": item.code, "citation": O102_10},
             )
-        if item.level != 3 or item.version.status != VersionStatus.PUBLISHED:
+        if item.level != 3 or item.retired or item.version.status != VersionStatus.PUBLISHED:
             raise ServiceError(
                 "planning.item_not_purchasable",
                 _("“%(item)s”不是现行指导性目录中的三级事项") % {"item": item.name},
@@ -432,6 +433,107 @@ def project_propose(
     return project
 
 
+def _project_state(project: Project) -> dict[str, Any]:
+    """The proposal's fields as audited values (items as codes, the area as its code)."""
+    return {
+        "fiscal_year": project.fiscal_year,
+        "name": project.name,
+        "items": sorted(item.code for item in project.items.all()),
+        "description": project.description,
+        "quantity": project.quantity,
+        "quantity_unit": project.quantity_unit,
+        "estimated_amount": project.estimated_amount,
+        "recipients": project.recipients,
+        "area": project.area_id,
+        "term_start": project.term_start,
+        "term_end": project.term_end,
+        "term_reason": project.term_reason,
+        "is_public_service": project.is_public_service,
+    }
+
+
+def project_update(
+    *,
+    actor: Any,
+    project: Project,
+    fiscal_year: int | None = None,
+    name: str | None = None,
+    items: Iterable[CatalogItem] | None = None,
+    description: str | None = None,
+    quantity: Decimal | str | None = None,
+    quantity_unit: str | None = None,
+    estimated_amount: Decimal | str | None = None,
+    recipients: str | None = None,
+    area: Region | None = None,
+    term_start: date | None = None,
+    term_end: date | None = None,
+    term_reason: str | None = None,
+    is_public_service: bool | None = None,
+) -> Project:
+    """The unit changes its proposal while it is a draft or after it was returned for changes.
+
+    Arguments left as None keep their value; the same checks as a proposal apply to the result.
+    The audit event holds only the fields that changed, old → new, so the unit head and the
+    finance department see in the project's timeline what was changed since they returned it.
+    """
+    _require_unit_staff(actor, project.unit)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status not in EDITABLE_PROJECT_STATUSES:
+            raise Conflict(
+                "planning.project_not_editable",
+                _("项目当前状态（%(status)s）不能修改；只有草稿或被退回修改的项目可以修改")
+                % {"status": project.get_status_display()},
+                field="status",
+                params={"status": project.status},
+            )
+        before = _project_state(project)
+        chosen = _catalogue_items(items) if items is not None else None
+        if name is not None:
+            project.name = name.strip()
+        if description is not None:
+            project.description = description.strip()
+        if recipients is not None:
+            project.recipients = recipients.strip()
+        if not project.name or not project.description or not project.recipients:
+            raise ServiceError(
+                "planning.project_incomplete", _("请填写项目名称、服务内容和服务对象"), field="name"
+            )
+        if fiscal_year is not None:
+            project.fiscal_year = fiscal_year
+        if quantity is not None:
+            project.quantity = _positive(quantity, "quantity")
+        if quantity_unit is not None:
+            project.quantity_unit = quantity_unit.strip()
+        if estimated_amount is not None:
+            project.estimated_amount = _positive(estimated_amount, "estimated_amount")
+        if area is not None:
+            project.area = area
+        if term_start is not None:
+            project.term_start = term_start
+        if term_end is not None:
+            project.term_end = term_end
+        if term_reason is not None:
+            project.term_reason = term_reason.strip()
+        if is_public_service is not None:
+            project.is_public_service = is_public_service
+        _check_term(project.term_start, project.term_end, project.term_reason)
+        after = {
+            **_project_state(project),
+            "items": sorted(item.code for item in chosen) if chosen is not None else before["items"],
+        }
+        old, new = audit.diff(before, after)
+        if not new:
+            return project
+        fields = [f for f in new if f != "items"]
+        if fields:
+            project.save(update_fields=fields)
+        if chosen is not None and "items" in new:
+            project.items.set(chosen)
+        audit.record(actor=actor, action="project.changed", obj=project, old=old, new=new)
+    return project
+
+
 def project_survey_required(project: Project, on_date: date | None = None) -> tuple[bool, str]:
     """Whether the project needs a demand survey, and the clause (需求管理办法 第十一条)."""
     try:
@@ -464,8 +566,10 @@ def demand_survey_record(
         raise ServiceError("planning.survey_too_few", _("请填写调查对象数量"), field="respondents")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if project.status != ProjectStatus.DRAFT:
-            raise Conflict("planning.project_not_draft", _("只能在草稿状态记录需求调查"), field="status")
+        if project.status not in EDITABLE_PROJECT_STATUSES:
+            raise Conflict(
+                "planning.project_not_draft", _("只能在草稿或退回修改状态记录需求调查"), field="status"
+            )
         values = {
             "method": method,
             "conducted_on": conducted_on,
@@ -535,7 +639,7 @@ def project_approve(*, actor: Any, project: Project, note: str = "") -> Project:
 
 
 def project_return(*, actor: Any, project: Project, reason: str) -> Project:
-    """Back to draft: by the unit head while submitted, by the finance department when unit-approved."""
+    """Return for changes: by the unit head while submitted, by the finance department when unit-approved."""
     reason = _reason_required(reason)
     if project.status == ProjectStatus.UNIT_APPROVED:
         _require_finance_for(actor, project.unit)
@@ -545,7 +649,7 @@ def project_return(*, actor: Any, project: Project, reason: str) -> Project:
         project = Project.objects.select_for_update().get(pk=project.pk)
         project.review_note = reason
         _set_status(
-            actor, project, ProjectStatus.DRAFT, "project.returned", reason=reason, update=["review_note"]
+            actor, project, ProjectStatus.RETURNED, "project.returned", reason=reason, update=["review_note"]
         )
     return project
 

@@ -29,12 +29,14 @@ BUDGET_LINE: Table = {
 
 PROJECT: Table = {
     "draft": frozenset({"submitted", "withdrawn"}),
-    "submitted": frozenset({"unit_approved", "draft", "withdrawn"}),
-    "unit_approved": frozenset({"approved", "draft", "withdrawn"}),
+    "submitted": frozenset({"unit_approved", "returned", "withdrawn"}),
+    "unit_approved": frozenset({"approved", "returned", "withdrawn"}),
+    "returned": frozenset({"submitted", "withdrawn"}),
     "approved": frozenset(),
     "withdrawn": frozenset(),
 }
-"""项目库: the unit head, then the finance department approve; either may return it to draft."""
+"""项目库: the unit head, then the finance department approve; either may return it for changes,
+after which the unit edits it (as in draft) and submits it again."""
 
 PLAN: Table = {
     "draft": frozenset({"pending_approval", "ready", "cancelled"}),

@@ -120,3 +120,40 @@ def test_compliance_check_endpoint_cites_clauses() -> None:
     findings = response.json()
     assert [f["rule_code"] for f in findings] == ["compliance.size"]
     assert "第十七条" in findings[0]["citation"]
+
+
+def test_a_project_is_patched_through_the_api_only_while_editable(
+    purchaser: Any, head: Any, make_project: Callable[..., Project]
+) -> None:
+    # given a draft
+    project = make_project("300000", approve=False)
+    client = _client(purchaser)
+    # when two fields are patched
+    response = client.patch(
+        f"/api/v1/planning/projects/{project.pk}",
+        {"estimated_amount": "310000", "recipients": "辖区特困老年人"},
+        content_type="application/json",
+    )
+    # then only they change, and the timeline shows old → new
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["estimated_amount"], body["recipients"], body["item_codes"]) == (
+        "310000.00",
+        "辖区特困老年人",
+        ["A0401"],
+    )
+    timeline = client.get(f"/api/v1/planning/projects/{project.pk}/timeline").json()
+    assert timeline[-1]["action"] == "project.changed"
+    assert timeline[-1]["old"]["estimated_amount"] == "300000.00"
+    assert timeline[-1]["new"]["estimated_amount"] == "310000.00"
+    # an approved project answers 409 with the stable code
+    approved = make_project("200000", name="社区助餐")
+    refused = client.patch(
+        f"/api/v1/planning/projects/{approved.pk}", {"name": "改名"}, content_type="application/json"
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "planning.project_not_editable"
+    anonymous = _client().patch(
+        f"/api/v1/planning/projects/{project.pk}", {}, content_type="application/json"
+    )
+    assert anonymous.status_code == 401

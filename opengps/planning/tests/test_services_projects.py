@@ -92,7 +92,7 @@ def test_unit_head_then_finance_approve_the_project(
     project = project_approve_unit(actor=head, project=project, note="同意报财政")
     # finance returns it with a reason, the unit resubmits, finance approves
     project = project_return(actor=finance, project=project, reason="请补充服务标准")
-    assert project.status == ProjectStatus.DRAFT and project.review_note == "请补充服务标准"
+    assert project.status == ProjectStatus.RETURNED and project.review_note == "请补充服务标准"
     project = project_approve_unit(actor=head, project=project_submit(actor=purchaser, project=project))
     project = project_approve(actor=finance, project=project, note="入库")
     assert project.status == ProjectStatus.APPROVED and project.approved_by == finance
