@@ -48,6 +48,14 @@ class ProcurementStatus(models.TextChoices):
     """Announced (or invitations sent): documents obtainable, bids accepted until the deadline."""
     OPENED = "opened", _("已开标")
     """Bids decrypted and read out; evaluation follows."""
+    EVALUATING = "evaluating", _("评审中")
+    """The committee reviews qualification and conformity, and scores (O87 §46-§64)."""
+    EVALUATED = "evaluated", _("评审结束")
+    """The evaluation report is confirmed by every member; the purchaser confirms the winner."""
+    AWARDED = "awarded", _("已公告中标（成交）结果")
+    """Result announced and award notices sent (O87 §69)."""
+    SUSPENDED = "suspended", _("暂停采购活动")
+    """Suspended by the finance department while it handles a complaint (O94 §28)."""
     FAILED = "failed", _("采购失败")
     """Too few valid bids, or an objection upheld: re-tender or change the method."""
     RETENDERED = "retendered", _("已重新招标")

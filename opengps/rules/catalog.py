@@ -30,6 +30,7 @@ MODULES = (
     "contracts",
     "eligibility",
     "compliance",
+    "grants",
 )
 
 

@@ -274,6 +274,19 @@ COMPLAINT = _rule(
     EffectiveValue(GPL, _working(15), "政府采购法 第五十五条"),
     EffectiveValue(O94, _working(15), "政府采购法 第五十五条；财政部令第94号 第十七条"),
 )
+COMPLAINT_DECISION = _rule(
+    "deadlines.complaint_decision_deadline",
+    "投诉处理决定",
+    "Complaint decided by the finance department",
+    EffectiveValue(O94, _working(30), "财政部令第94号 第二十六条"),
+)
+PROCUREMENT_SUSPENSION = _rule(
+    "deadlines.suspension_end_latest",
+    "暂停采购活动",
+    "Procurement suspended during a complaint",
+    EffectiveValue(O94, _days(30), "财政部令第94号 第二十八条"),
+    shown_as="最长 {}",
+)
 INTENTION_PUBLICATION = _rule(
     "deadlines.intention_publication_latest",
     "公开采购意向",
@@ -353,6 +366,8 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     CHALLENGE,
     CHALLENGE_ANSWER,
     COMPLAINT,
+    COMPLAINT_DECISION,
+    PROCUREMENT_SUSPENSION,
     *DEPOSIT_RETURN.values(),
 )
 
@@ -514,6 +529,16 @@ def challenge_answer_deadline(received_on: date, *, on_date: date | None = None)
 def complaint_deadline(answer_due_on: date, *, on_date: date | None = None) -> Ruled[date]:
     """Complaint filed within 15 working days after the answer was due (GPL §55, O94 §17)."""
     return _apply(COMPLAINT, answer_due_on, on_date)
+
+
+def complaint_decision_deadline(received_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Finance decides a complaint within 30 working days of receiving it (O94 §26)."""
+    return _apply(COMPLAINT_DECISION, received_on, on_date)
+
+
+def suspension_end_latest(suspended_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Last day a procurement suspended during a complaint may stay suspended: 30 days (O94 §28)."""
+    return _apply(PROCUREMENT_SUSPENSION, suspended_on, on_date)
 
 
 def deposit_return_deadline(

@@ -197,7 +197,11 @@ PROCUREMENT: Table = MappingProxyType(
         "draft": frozenset({"notice", "announced", "cancelled"}),
         "notice": frozenset({"announced", "failed", "cancelled"}),
         "announced": frozenset({"opened", "cancelled"}),
-        "opened": frozenset({"failed", "cancelled"}),
+        "opened": frozenset({"evaluating", "failed", "cancelled", "suspended"}),
+        "evaluating": frozenset({"evaluated", "failed", "cancelled", "suspended"}),
+        "evaluated": frozenset({"awarded", "cancelled", "suspended"}),
+        "awarded": frozenset({"suspended"}),
+        "suspended": frozenset({"opened", "evaluating", "evaluated", "awarded", "cancelled"}),
         "failed": frozenset({"retendered", "method_change_requested"}),
         "method_change_requested": frozenset({"method_changed", "failed"}),
         "retendered": frozenset(),
@@ -206,8 +210,9 @@ PROCUREMENT: Table = MappingProxyType(
     }
 )
 """采购项目: draft → (single-source notice) → announced → opened; too few bids → failed, then a
-re-tender or an approved change of method (O87 §43-44, IR §23). Evaluation adds ``opened →
-evaluating`` and its successors here."""
+re-tender or an approved change of method (O87 §43-44, IR §23). After the opening: evaluating →
+evaluated (report confirmed) → awarded; every bid disqualified → failed. A complaint may suspend
+the procurement at any of these steps and it resumes where it was (O94 §28)."""
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -277,6 +277,11 @@ ROWS: list[tuple[Deadline, str, str, str]] = [
         "政府采购法 第五十五条；财政部令第94号 第十七条",
     ),
     (deadlines.complaint_deadline, "2025-03-03", "2025-03-24", "第十七条"),
+    # complaint decision: 30 working days (Qingming 2025-04-04 off)
+    (deadlines.complaint_decision_deadline, "2025-03-03", "2025-04-15", "财政部令第94号 第二十六条"),
+    # suspension: at most 30 calendar days (2025-05-03 is a holiday → next working day)
+    (deadlines.suspension_end_latest, "2025-03-03", "2025-04-02", "财政部令第94号 第二十八条"),
+    (deadlines.suspension_end_latest, "2025-04-03", "2025-05-06", "第二十八条"),
     # deposit return: 5 working days
     (deadlines.deposit_return_deadline, "2025-09-30", "2025-10-14", "第三十三条；财政部令第87号 第三十八条"),
     (deadlines.deposit_return_deadline, "2025-03-05", "2025-03-12", "财政部令第74号 第二十条"),

@@ -1,0 +1,315 @@
+"""Writes of challenges and complaints; every deadline comes from `opengps.rules.deadlines` with its article.
+
+A challenge's "known on" date is derived from the procurement, not claimed by the supplier:
+the documents' issue date, the opening, or the result announcement (O94 §10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import require_role
+from opengps.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    ChallengeSubject,
+    Complaint,
+    ComplaintDecision,
+)
+from opengps.core import audit
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.evaluation.models import Award
+from opengps.procurement.models import BidReadout, DocumentObtained, Procurement, ProcurementStatus
+from opengps.procurement.services import (
+    _lock,
+    _rule_error,
+    _set_status,
+    _text,
+    local_date,
+    require_official,
+    require_supplier,
+)
+from opengps.rules.base import Ruled, RuleError
+from opengps.rules.deadlines import (
+    challenge_answer_deadline,
+    challenge_deadline,
+    complaint_deadline,
+    complaint_decision_deadline,
+    suspension_end_latest,
+)
+
+
+def _today(now: datetime | None) -> date:
+    return local_date(now or timezone.now())
+
+
+def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
+    """A statutory deadline; a year without holiday data is a refusal, not a crash."""
+    try:
+        return rule(day)
+    except RuleError as exc:
+        raise _rule_error(exc) from None
+
+
+def known_on(procurement: Procurement, subject: str) -> date | None:
+    """When a supplier knew, or should have known, of what it challenges (O94 §10)."""
+    if subject == ChallengeSubject.DOCUMENTS:
+        return procurement.issued_on
+    if subject == ChallengeSubject.PROCESS:
+        return local_date(procurement.opened_at) if procurement.opened_at else None
+    announced = (
+        Award.objects.filter(evaluation__procurement=procurement, announced_at__isnull=False)
+        .order_by("announced_at")
+        .values_list("announced_at", flat=True)
+        .first()
+    )
+    return local_date(announced) if announced else None
+
+
+def challenge_file(
+    *, actor: Any, procurement: Procurement, subject: str, text: str, now: datetime | None = None
+) -> Challenge:
+    """A supplier that took part challenges within 7 working days of knowing (GPL §52, O94 §10-11)."""
+    org = require_supplier(actor)
+    if subject not in ChallengeSubject.values:
+        raise ServiceError("challenge.subject_invalid", _("请选择质疑事项"), field="subject")
+    took_part = (
+        DocumentObtained.objects.filter(procurement=procurement, organization=org).exists()
+        or BidReadout.objects.filter(opening__procurement=procurement, organization=org).exists()
+    )
+    if not took_part:
+        raise PermissionDenied("challenge.not_participant", _("只有参与该采购活动的供应商可以提出质疑"))
+    body = _text(text, field="text", code="challenge.text_required", message=_("请填写质疑事项和理由"))
+    knew = known_on(procurement, subject)
+    if knew is None:
+        raise ServiceError("challenge.not_yet", _("该事项尚未发生，不能质疑"), field="subject")
+    today = _today(now)
+    due = _deadline(challenge_deadline, knew)
+    if today > due.value:
+        raise ServiceError(
+            "challenge.late",
+            _("质疑期限已于 %(due)s 届满（知道之日 %(known)s 起 7 个工作日；依据：%(citation)s）")
+            % {"due": due.value.isoformat(), "known": knew.isoformat(), "citation": due.citation},
+            field="subject",
+            params={"due": due.value.isoformat(), "known_on": knew.isoformat(), "citation": due.citation},
+        )
+    answer = _deadline(challenge_answer_deadline, today)
+    with transaction.atomic():
+        challenge = Challenge.objects.create(
+            procurement=procurement,
+            organization=org,
+            filed_by=actor,
+            subject=subject,
+            text=body,
+            known_on=knew,
+            filing_due=due.value,
+            filing_citation=due.citation,
+            received_on=today,
+            answer_due=answer.value,
+            answer_citation=answer.citation,
+        )
+        audit.record(
+            actor=actor,
+            action="procurement.challenge_received",
+            obj=procurement,
+            new={
+                "challenge": challenge.pk,
+                "supplier": org.uscc,
+                "subject": subject,
+                "answer_due": answer.value,
+            },
+            reason=due.citation,
+        )
+    return challenge
+
+
+def challenge_answer(
+    *, actor: Any, challenge: Challenge, answer: str, now: datetime | None = None
+) -> Challenge:
+    """The purchaser (or agency) answers in writing; late answers are recorded as late (O94 §13)."""
+    require_official(actor, challenge.procurement)
+    body = _text(answer, field="answer", code="challenge.answer_required", message=_("请填写答复内容"))
+    moment = now or timezone.now()
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if challenge.status != ChallengeStatus.PENDING:
+            raise Conflict("challenge.already_answered", _("该质疑已答复"))
+        challenge.status, challenge.answer = ChallengeStatus.ANSWERED, body
+        challenge.answered_at, challenge.answered_by = moment, actor
+        challenge.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+        audit.record(
+            actor=actor,
+            action="procurement.challenge_answered",
+            obj=challenge.procurement,
+            old={"challenge": challenge.pk, "status": ChallengeStatus.PENDING},
+            new={
+                "challenge": challenge.pk,
+                "status": challenge.status,
+                "late": local_date(moment) > challenge.answer_due,
+            },
+            reason=challenge.answer_citation,
+        )
+    return challenge
+
+
+def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime | None = None) -> Complaint:
+    """The challenger, unsatisfied or unanswered, complains to finance within 15 working days after
+    the answer was due (GPL §55, O94 §17)."""
+    org = require_supplier(actor)
+    if org.pk != challenge.organization_id:
+        raise PermissionDenied("complaint.not_challenger", _("只有提出质疑的供应商可以就该质疑投诉"))
+    body = _text(text, field="text", code="complaint.text_required", message=_("请填写投诉事项"))
+    challenge = Challenge.objects.select_related("procurement").get(pk=challenge.pk)
+    today = _today(now)
+    if challenge.status == ChallengeStatus.PENDING and today <= challenge.answer_due:
+        raise ServiceError(
+            "complaint.challenge_pending",
+            _("质疑答复期限（%(due)s）届满前，须等待采购人答复") % {"due": challenge.answer_due.isoformat()},
+        )
+    due = _deadline(complaint_deadline, challenge.answer_due)
+    if today > due.value:
+        raise ServiceError(
+            "complaint.late",
+            _("投诉期限已于 %(due)s 届满（依据：%(citation)s）")
+            % {"due": due.value.isoformat(), "citation": due.citation},
+            params={"due": due.value.isoformat(), "citation": due.citation},
+        )
+    decision = _deadline(complaint_decision_deadline, today)
+    with transaction.atomic():
+        if Complaint.objects.filter(challenge=challenge).exists():
+            raise Conflict("complaint.exists", _("已就该质疑提起投诉"))
+        complaint = Complaint.objects.create(
+            challenge=challenge,
+            procurement=challenge.procurement,
+            filed_by=actor,
+            text=body,
+            filing_due=due.value,
+            filing_citation=due.citation,
+            received_on=today,
+            decision_due=decision.value,
+            decision_citation=decision.citation,
+        )
+        audit.record(
+            actor=actor,
+            action="procurement.complaint_received",
+            obj=challenge.procurement,
+            new={"complaint": complaint.pk, "challenge": challenge.pk, "decision_due": decision.value},
+            reason=due.citation,
+        )
+    return complaint
+
+
+def _require_finance(actor: Any) -> None:
+    require_role(actor, Role.FINANCE)
+
+
+def complaint_suspend(
+    *, actor: Any, complaint: Complaint, days: int, reason: str, now: datetime | None = None
+) -> Complaint:
+    """Finance suspends the procurement while it handles the complaint, for at most 30 days (O94 §28)."""
+    _require_finance(actor)
+    why = _text(reason, field="reason", code="complaint.reason_required", message=_("请说明暂停理由"))
+    today = _today(now)
+    latest = _deadline(suspension_end_latest, today)
+    until = date.fromordinal(today.toordinal() + days) if days > 0 else None
+    if until is None or until > latest.value:
+        raise ServiceError(
+            "complaint.suspension_too_long",
+            _("暂停采购活动最长至 %(latest)s（依据：%(citation)s）")
+            % {"latest": latest.value.isoformat(), "citation": latest.citation},
+            field="days",
+            params={"latest": latest.value.isoformat(), "citation": latest.citation},
+        )
+    with transaction.atomic():
+        procurement = _lock(complaint.procurement)
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.decision != ComplaintDecision.PENDING or complaint.suspended_on is not None:
+            raise Conflict("complaint.cannot_suspend", _("该投诉已处理或已暂停过采购活动"))
+        complaint.suspended_from = procurement.status
+        complaint.suspended_on, complaint.suspended_until = today, until
+        complaint.suspension_citation = latest.citation
+        complaint.save(
+            update_fields=["suspended_from", "suspended_on", "suspended_until", "suspension_citation"]
+        )
+        _set_status(
+            actor,
+            procurement,
+            ProcurementStatus.SUSPENDED,
+            "procurement.suspended",
+            reason=why,
+            extra={"complaint": complaint.pk, "until": until, "citation": latest.citation},
+        )
+    return complaint
+
+
+def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: datetime, why: str) -> None:
+    complaint.resumed_at = moment
+    complaint.save(update_fields=["resumed_at"])
+    _set_status(
+        actor,
+        procurement,
+        complaint.suspended_from,
+        "procurement.resumed",
+        reason=why,
+        extra={"complaint": complaint.pk},
+    )
+
+
+def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
+    """Finance lifts the suspension: the procurement resumes where it was."""
+    _require_finance(actor)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        procurement = _lock(complaint.procurement)
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if (
+            procurement.status != ProcurementStatus.SUSPENDED
+            or complaint.resumed_at
+            or not complaint.suspended_from
+        ):
+            raise Conflict("complaint.not_suspended", _("采购活动未因该投诉暂停"))
+        _resume(actor, complaint, procurement, moment, str(_("财政部门决定恢复采购活动")))
+    return complaint
+
+
+def complaint_decide(
+    *, actor: Any, complaint: Complaint, upheld: bool, text: str, now: datetime | None = None
+) -> Complaint:
+    """Finance decides within 30 working days (O94 §26); a suspension still in force ends with it."""
+    _require_finance(actor)
+    body = _text(text, field="text", code="complaint.decision_required", message=_("请填写处理决定"))
+    moment = now or timezone.now()
+    with transaction.atomic():
+        procurement = _lock(complaint.procurement)
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.decision != ComplaintDecision.PENDING:
+            raise Conflict("complaint.already_decided", _("该投诉已处理"))
+        complaint.decision = ComplaintDecision.UPHELD if upheld else ComplaintDecision.DISMISSED
+        complaint.decision_text, complaint.decided_at, complaint.decided_by = body, moment, actor
+        complaint.save(update_fields=["decision", "decision_text", "decided_at", "decided_by"])
+        audit.record(
+            actor=actor,
+            action="procurement.complaint_decided",
+            obj=procurement,
+            old={"complaint": complaint.pk, "decision": ComplaintDecision.PENDING},
+            new={
+                "complaint": complaint.pk,
+                "decision": complaint.decision,
+                "late": local_date(moment) > complaint.decision_due,
+            },
+            reason=complaint.decision_citation,
+        )
+        if (
+            procurement.status == ProcurementStatus.SUSPENDED
+            and complaint.suspended_from
+            and not complaint.resumed_at
+        ):
+            _resume(actor, complaint, procurement, moment, body)
+    return complaint

@@ -1,0 +1,120 @@
+"""Challenges and complaints: deadlines with citations, late filings refused, suspension and resumption."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from opengps.challenges import services
+from opengps.challenges.models import ComplaintDecision
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.models import AuditEvent
+from opengps.procurement.models import Procurement, ProcurementStatus
+from opengps.rules.deadlines import challenge_deadline
+
+pytestmark = pytest.mark.django_db
+
+
+def _actions(procurement: Procurement) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_type="procurement.procurement", object_id=str(procurement.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+
+
+def test_a_late_challenge_is_refused_with_its_citation(opened: Procurement, suppliers: list[Any]) -> None:
+    # given documents issued 40 days ago
+    assert opened.issued_on is not None
+    due = challenge_deadline(opened.issued_on)
+    # when a bidder challenges the documents now
+    with pytest.raises(ServiceError) as error:
+        services.challenge_file(
+            actor=suppliers[0], procurement=opened, subject="documents", text="评分标准倾向性"
+        )
+    # then it is refused: 7 working days from the issue date, with the article
+    assert error.value.code == "challenge.late"
+    assert due.value.isoformat() in str(error.value.message)
+    assert "财政部令第94号 第十条" in str(error.value.message)
+
+
+def test_only_participants_may_challenge(opened: Procurement, suppliers: list[Any]) -> None:
+    with pytest.raises(PermissionDenied) as error:
+        services.challenge_file(
+            actor=suppliers[4], procurement=opened, subject="process", text="开标程序违法"
+        )
+    assert error.value.code == "challenge.not_participant"
+
+
+def test_challenge_answer_complaint_suspends_and_resumes(
+    opened: Procurement, suppliers: list[Any], purchaser: Any, finance: Any
+) -> None:
+    # given a bidder challenges the opening in time, with both deadlines shown
+    challenge = services.challenge_file(
+        actor=suppliers[1], procurement=opened, subject="process", text="开标时未当场公布报价"
+    )
+    assert challenge.answer_due > challenge.received_on and "第十三条" in challenge.answer_citation
+    assert "第十条" in challenge.filing_citation
+    # a complaint before the answer is due (and unanswered) waits for the purchaser
+    with pytest.raises(ServiceError) as error:
+        services.complaint_file(actor=suppliers[1], challenge=challenge, text="不服")
+    assert error.value.code == "complaint.challenge_pending"
+    # the purchaser answers; another supplier may not complain about it
+    services.challenge_answer(actor=purchaser, challenge=challenge, answer="已当场唱标，质疑不成立")
+    with pytest.raises(PermissionDenied):
+        services.complaint_file(actor=suppliers[0], challenge=challenge, text="不服")
+    complaint = services.complaint_file(actor=suppliers[1], challenge=challenge, text="对答复不满意")
+    assert "第二十六条" in complaint.decision_citation and "第十七条" in complaint.filing_citation
+    # finance may not suspend beyond 30 days; a purchaser may not suspend at all
+    with pytest.raises(ServiceError) as error:
+        services.complaint_suspend(actor=finance, complaint=complaint, days=45, reason="调查")
+    assert error.value.code == "complaint.suspension_too_long" and "第二十八条" in str(error.value.message)
+    with pytest.raises(PermissionDenied):
+        services.complaint_suspend(actor=purchaser, complaint=complaint, days=10, reason="调查")
+    # when finance suspends
+    services.complaint_suspend(actor=finance, complaint=complaint, days=20, reason="调查开标过程")
+    opened.refresh_from_db()
+    assert opened.status == ProcurementStatus.SUSPENDED
+    # then decides: the procurement resumes where it was
+    services.complaint_decide(actor=finance, complaint=complaint, upheld=False, text="投诉缺乏事实依据，驳回")
+    opened.refresh_from_db()
+    complaint.refresh_from_db()
+    assert opened.status == ProcurementStatus.OPENED and complaint.decision == ComplaintDecision.DISMISSED
+    with pytest.raises(Conflict):
+        services.complaint_resume(actor=finance, complaint=complaint)
+    assert _actions(opened)[-6:] == [
+        "procurement.challenge_received",
+        "procurement.challenge_answered",
+        "procurement.complaint_received",
+        "procurement.suspended",
+        "procurement.complaint_decided",
+        "procurement.resumed",
+    ]
+
+
+def test_unanswered_challenge_allows_complaint_after_answer_due_and_resume_by_finance(
+    opened: Procurement, suppliers: list[Any], finance: Any
+) -> None:
+    challenge = services.challenge_file(
+        actor=suppliers[0], procurement=opened, subject="process", text="程序违法"
+    )
+    later = timezone.now() + timedelta(days=(challenge.answer_due - challenge.received_on).days + 1)
+    complaint = services.complaint_file(
+        actor=suppliers[0], challenge=challenge, text="采购人逾期未答复", now=later
+    )
+    services.complaint_suspend(actor=finance, complaint=complaint, days=5, reason="调查", now=later)
+    services.complaint_resume(actor=finance, complaint=complaint, now=later)
+    opened.refresh_from_db()
+    assert opened.status == ProcurementStatus.OPENED
+    # a complaint long after the deadline is refused
+    challenge2 = services.challenge_file(
+        actor=suppliers[1], procurement=opened, subject="process", text="另一事项"
+    )
+    with pytest.raises(ServiceError) as error:
+        services.complaint_file(
+            actor=suppliers[1], challenge=challenge2, text="迟到", now=timezone.now() + timedelta(days=90)
+        )
+    assert error.value.code == "complaint.late"

@@ -1,0 +1,237 @@
+"""Evaluation and award API: one service call per write; scores only as `selectors.scores_visible` allows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from opengps.core.errors import PermissionDenied
+from opengps.evaluation import selectors, services
+from opengps.evaluation.models import Award, Evaluation
+from opengps.experts.models import Draw
+from opengps.procurement.models import BidReadout, Procurement
+from opengps.procurement.services import local_date
+
+router = Router(tags=["evaluation"], auth=django_auth)
+
+
+class FactorIn(Schema):
+    code: str
+    name: str
+    max_points: Decimal
+
+
+class StartIn(Schema):
+    draw_id: int
+    factors: list[FactorIn] = []
+    price_weight: Decimal = Decimal(0)
+    formula: str = "O87"
+    small_micro_rate: Decimal | None = None
+    by_price: bool = False
+
+
+class ConflictIn(Schema):
+    no_conflict: bool
+    reason: str = ""
+
+
+class ReviewIn(Schema):
+    readout_id: int
+    kind: str
+    requirement: str
+    passed: bool
+    reason: str = ""
+
+
+class ScoresIn(Schema):
+    scores: dict[int, dict[str, Decimal]]
+
+
+class ScoreOut(Schema):
+    member: str
+    supplier: str
+    factor: str
+    points: Decimal
+
+
+class AwardOut(Schema):
+    lot: int
+    first_candidate: str
+    report_on: date
+    confirm_due: date
+    confirm_citation: str
+    effective_winner: str | None
+    how: str
+    announce_due: date | None
+    announce_citation: str
+
+
+class EvaluationOut(Schema):
+    procurement: int
+    status: str
+    status_label: str
+    members: list[dict[str, Any]]
+    factors: list[dict[str, Any]]
+    price_weight: Decimal
+    report: dict[str, Any] | None
+    awards: list[AwardOut]
+
+
+def _evaluation(request: HttpRequest, procurement_id: int) -> Evaluation:
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("procurement"), procurement_id=procurement_id
+    )
+    if not selectors.can_read_evaluation(request.user, evaluation):
+        raise PermissionDenied("evaluation.not_visible", "无权查看该项目的评审")
+    return evaluation
+
+
+def _award_out(award: Award) -> AwardOut:
+    effective = selectors.award_effective_winner(award, today=local_date(timezone.now()))
+    return AwardOut(
+        lot=award.lot.number,
+        first_candidate=award.first_candidate.organization.name,
+        report_on=award.report_on,
+        confirm_due=award.confirm_due,
+        confirm_citation=award.confirm_citation,
+        effective_winner=effective.winner.organization.name if effective.winner else None,
+        how=effective.how,
+        announce_due=award.announce_due,
+        announce_citation=award.announce_citation,
+    )
+
+
+def _out(evaluation: Evaluation) -> EvaluationOut:
+    report = getattr(evaluation, "report", None)
+    return EvaluationOut(
+        procurement=evaluation.procurement_id,
+        status=evaluation.status,
+        status_label=str(evaluation.get_status_display()),
+        members=[
+            {
+                "name": m.name,
+                "state": m.state,
+                "scores_submitted": m.scores_submitted_at is not None,
+                "report_confirmed": m.report_confirmed_at is not None,
+            }
+            for m in evaluation.members.all()
+        ],
+        factors=[
+            {"code": f.code, "name": f.name, "max_points": f.max_points} for f in evaluation.factors.all()
+        ],
+        price_weight=evaluation.price_weight,
+        report=None
+        if report is None
+        else {
+            "built_at": report.built_at.isoformat(),
+            "due_on": report.due_on.isoformat(),
+            "due_citation": report.due_citation,
+            "delivered_on": report.delivered_on.isoformat() if report.delivered_on else None,
+            "lots": report.lots,
+        },
+        awards=[
+            _award_out(a) for a in evaluation.awards.select_related("lot", "first_candidate__organization")
+        ],
+    )
+
+
+@router.get("/{procurement_id}", response=EvaluationOut)
+def evaluation_detail(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+    return _out(_evaluation(request, procurement_id))
+
+
+@router.post("/{procurement_id}/start", response={201: EvaluationOut})
+def evaluation_start(request: HttpRequest, procurement_id: int, payload: StartIn) -> Status[EvaluationOut]:
+    procurement = get_object_or_404(Procurement, pk=procurement_id)
+    evaluation = services.evaluation_start(
+        actor=request.user,
+        procurement=procurement,
+        draw=get_object_or_404(Draw, pk=payload.draw_id),
+        factors=[services.FactorInput(f.code, f.name, f.max_points) for f in payload.factors],
+        price_weight=payload.price_weight,
+        formula=payload.formula,
+        small_micro_rate=payload.small_micro_rate,
+        by_price=payload.by_price,
+    )
+    return Status(201, _out(evaluation))
+
+
+@router.post("/{procurement_id}/conflict", response=EvaluationOut)
+def member_conflict(request: HttpRequest, procurement_id: int, payload: ConflictIn) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.member_confirm_no_conflict(
+        actor=request.user, evaluation=evaluation, no_conflict=payload.no_conflict, reason=payload.reason
+    )
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/reviews", response=EvaluationOut)
+def review_record(request: HttpRequest, procurement_id: int, payload: ReviewIn) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.review_record(
+        actor=request.user,
+        evaluation=evaluation,
+        readout=get_object_or_404(BidReadout.objects.select_related("opening"), pk=payload.readout_id),
+        kind=payload.kind,
+        requirement=payload.requirement,
+        passed=payload.passed,
+        reason=payload.reason,
+    )
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/scores", response=EvaluationOut)
+def scores_submit(request: HttpRequest, procurement_id: int, payload: ScoresIn) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.scores_submit(actor=request.user, evaluation=evaluation, scores=payload.scores)
+    return _out(evaluation)
+
+
+@router.get("/{procurement_id}/scores", response=list[ScoreOut])
+def scores_list(request: HttpRequest, procurement_id: int) -> list[ScoreOut]:
+    evaluation = _evaluation(request, procurement_id)
+    return [
+        ScoreOut(
+            member=s.member.name, supplier=s.readout.organization.name, factor=s.factor.code, points=s.points
+        )
+        for s in selectors.scores_visible(actor=request.user, evaluation=evaluation)
+    ]
+
+
+@router.post("/{procurement_id}/report", response=EvaluationOut)
+def report_build(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.evaluation_report_build(actor=request.user, evaluation=evaluation)
+    evaluation.refresh_from_db()
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/report/confirm", response=EvaluationOut)
+def report_confirm(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.evaluation_report_confirm(actor=request.user, evaluation=evaluation)
+    evaluation.refresh_from_db()
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/awards/{lot_number}/confirm", response=EvaluationOut)
+def award_confirm(request: HttpRequest, procurement_id: int, lot_number: int) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.award_confirm(
+        actor=request.user, award=get_object_or_404(Award, evaluation=evaluation, lot__number=lot_number)
+    )
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/announce", response=EvaluationOut)
+def award_announce(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+    evaluation = _evaluation(request, procurement_id)
+    services.award_announce(actor=request.user, procurement=evaluation.procurement)
+    return _out(evaluation)

@@ -1,0 +1,68 @@
+"""Reads of an evaluation: scores under the independence rule, the report, the effective winner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core.errors import PermissionDenied
+from opengps.evaluation.models import Award, CommitteeMember, Evaluation, Score
+from opengps.evaluation.services import all_scores_in
+from opengps.procurement.models import BidReadout
+from opengps.procurement.services import is_official
+
+
+@dataclass(frozen=True)
+class EffectiveWinner:
+    winner: BidReadout | None
+    how: str
+    """confirmed (by the purchaser), deemed (first candidate stands after the deadline) or pending."""
+    decided_on: date
+
+
+def award_effective_winner(award: Award, *, today: date) -> EffectiveWinner:
+    """Who won the lot on `today`, derived from dates (O87 §68): no job needs to run."""
+    if award.winner_id is not None:
+        return EffectiveWinner(award.winner, "announced", award.decided_on or award.report_on)
+    if award.confirmed_id is not None and award.confirmed_at is not None:
+        return EffectiveWinner(award.confirmed, "confirmed", award.confirmed_at.date())
+    if today > award.confirm_due:
+        return EffectiveWinner(award.first_candidate, "deemed", award.confirm_due + timedelta(days=1))
+    return EffectiveWinner(None, "pending", award.confirm_due)
+
+
+def member_for(actor: Any, evaluation: Evaluation) -> CommitteeMember | None:
+    if not has_role(actor, Role.EXPERT):
+        return None
+    return CommitteeMember.objects.filter(evaluation=evaluation, user=actor).first()
+
+
+def can_read_evaluation(actor: Any, evaluation: Evaluation) -> bool:
+    if not is_authenticated(actor):
+        return False
+    return (
+        is_official(actor, evaluation.procurement)
+        or actor.role in (Role.FINANCE, Role.AUDITOR)
+        or member_for(actor, evaluation) is not None
+    )
+
+
+def scores_visible(*, actor: Any, evaluation: Evaluation) -> list[Score]:
+    """Raw scores the actor may see: a member sees only their own until every member has submitted;
+    officials, finance and auditors see none before then (independent scoring, O87 §55)."""
+    if not can_read_evaluation(actor, evaluation):
+        raise PermissionDenied("evaluation.not_visible", _("无权查看该项目的评审"))
+    rows = Score.objects.filter(member__evaluation=evaluation).select_related(
+        "member", "factor", "readout__organization"
+    )
+    if all_scores_in(evaluation):
+        return list(rows.order_by("member_id", "readout_id", "factor_id"))
+    member = member_for(actor, evaluation)
+    if member is None:
+        return []
+    return list(rows.filter(member=member).order_by("readout_id", "factor_id"))
