@@ -33,9 +33,13 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 def _register_routers() -> None:
     from opengps.catalog.api import router as catalog_router
+    from opengps.challenges.api import router as challenges_router
     from opengps.core.api import router as core_router
+    from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router
+    from opengps.grants.api import router as grants_router
     from opengps.planning.api import router as planning_router
+    from opengps.procurement.api import router as procurement_router
     from opengps.registry.api import router as registry_router
 
     api.add_router("/audit", core_router)
@@ -43,6 +47,10 @@ def _register_routers() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/planning", planning_router)
     api.add_router("/experts", experts_router)
+    api.add_router("/procurement", procurement_router)
+    api.add_router("/grants", grants_router)
+    api.add_router("/evaluation", evaluation_router)
+    api.add_router("/challenges", challenges_router)
 
 
 _register_routers()

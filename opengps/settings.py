@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "opengps.catalog",
     "opengps.planning",
     "opengps.experts",
+    "opengps.procurement",
+    "opengps.grants",
+    "opengps.evaluation",
+    "opengps.challenges",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,7 @@ def demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 # Apps that contribute demo data, in lifecycle order.
-DEMO_APPS = ["opengps.registry", "opengps.catalog", "opengps.planning", "opengps.experts"]
+DEMO_APPS = ["opengps.registry", "opengps.catalog", "opengps.planning", "opengps.experts", "opengps.grants"]
 
 
 @dataclass(frozen=True)

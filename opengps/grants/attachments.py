@@ -1,0 +1,75 @@
+"""Application attachments: a size cap and the type told by the content (PDF, DOCX, XLSX, JPEG, PNG)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.errors import ServiceError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 10
+KINDS = ("pdf", "docx", "xlsx", "jpg", "png")
+_ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
+
+
+def max_bytes() -> int:
+    """``OPENGPS_MAX_GRANT_FILE_BYTES`` (default 10 MB)."""
+    return int(getattr(settings, "OPENGPS_MAX_GRANT_FILE_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    kind: str
+    content: bytes
+
+
+def detect_kind(content: bytes) -> str | None:
+    """The file type read from its first bytes, or None when it is not one we accept."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if not content.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    return next((kind for kind, marker in _ZIP_MARKERS.items() if marker in names), None)
+
+
+def check_file(name: str, content: bytes) -> CheckedFile:
+    """Refuse an empty, oversized or mistyped file (``grants.file_empty`` / ``file_too_large`` /
+    ``file_type``); the extension must agree with the content."""
+    clean = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
+    if not content:
+        raise ServiceError("grants.file_empty", _("文件“%(name)s”为空") % {"name": clean}, field="file")
+    limit = max_bytes()
+    if len(content) > limit:
+        raise ServiceError(
+            "grants.file_too_large",
+            _("文件“%(name)s”超过大小上限 %(limit)s MB") % {"name": clean, "limit": limit // (1024 * 1024)},
+            field="file",
+            params={"limit": limit, "size": len(content)},
+        )
+    kind = detect_kind(content)
+    extension = _EXTENSIONS.get(clean.rsplit(".", 1)[-1].lower() if "." in clean else "")
+    if kind is None or extension != kind:
+        raise ServiceError(
+            "grants.file_type",
+            _("文件“%(name)s”类型不符：只接受 PDF、DOCX、XLSX、JPG、PNG，且内容须与扩展名一致")
+            % {"name": clean},
+            field="file",
+            params={"detected": kind or "", "extension": extension or ""},
+        )
+    return CheckedFile(clean, kind, content)

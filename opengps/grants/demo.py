@@ -1,0 +1,343 @@
+"""Grants demo: the 2023 provincial welfare-lottery round — 7,500,000.00 yuan to 70 organizations.
+
+Built through the services with past dates (`today=`), so every step has its audit event: the
+call, applications (some screened out, with the reasons the rules give on the submission day), a
+3-member panel drawn from the expert database, independent scores, ranking within the fund limit,
+public notice with one objection, the decision, agreements with 50/30/20 tranches, mid-term
+reviews (three fail and stop payment), final reviews, the accounting firm's final audits with
+findings, and returns of unspent money (one still outstanding; a few audits not yet done).
+Which organizations apply is chosen by asking the same eligibility rule about the registry demo
+data on the submission day. Loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from opengps.accounts.models import Region, Role, Unit, User
+from opengps.accounts.services import unit_create, user_create
+from opengps.core.demo import DemoLogin, demo_password_hash
+from opengps.experts.services import draw_member_respond, expert_update
+from opengps.grants import services
+from opengps.grants.models import Agreement, Application, Programme, Round
+from opengps.planning.models import BudgetLine
+from opengps.planning.services import budget_line_approve, budget_line_create, budget_line_submit
+from opengps.registry import derived
+from opengps.registry.models import Organization
+from opengps.rules import grants as rules
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TITLE = "2023年度省级福彩公益金支持社会组织参与社会服务项目"
+PROGRAMME = "省级福彩公益金支持社会组织参与社会服务项目"
+FIRM = "湖南天衡会计师事务所有限责任公司"
+TOTAL = Decimal("7500000.00")
+FUNDED = 70
+NOT_SELECTED = 6
+SCREENED_OUT = 8
+SUBMIT_ON = date(2023, 4, 12)
+CRITERIA = [
+    {"code": "need", "name": "需求分析与服务对象", "weight": 30},
+    {"code": "design", "name": "项目设计与可行性", "weight": 40},
+    {"code": "capacity", "name": "执行能力与预算合理性", "weight": 30},
+]
+AREAS = ["elderly", "disabled", "orphans", "poverty"]
+TITLES = {
+    "elderly": ["农村留守老人关爱服务", "社区居家养老助餐服务", "失能老人家庭照护者支持"],
+    "disabled": ["残疾儿童康复支持", "残疾人社区融合就业辅导", "精神障碍者社区康复服务"],
+    "orphans": ["事实无人抚养儿童陪伴成长", "孤残儿童心理关爱", "困境儿童课业辅导"],
+    "poverty": ["低收入家庭社会救助帮扶", "困难群众临时救助转介服务", "易返贫家庭能力提升"],
+}
+FINDINGS = [
+    "资金使用基本规范，会计核算清晰",
+    "项目活动与协议约定一致，服务记录完整",
+    "个别支出审批手续不全，已要求整改",
+    "受益对象满意度抽样调查达到90%以上",
+]
+
+
+def _amounts() -> list[Decimal]:
+    """70 awards summing to exactly 7,500,000.00: a cycle of 80,000 … 140,000, twenty cut by 10,000."""
+    base = [Decimal(80000 + 10000 * (i % 7)) for i in range(FUNDED)]
+    for i in range(0, 40, 2):
+        base[i] -= 10000
+    assert sum(base) == TOTAL
+    return [a.quantize(Decimal("0.01")) for a in base]
+
+
+def _setup(context: Any) -> tuple[User, User, Unit, User, BudgetLine]:
+    funder, finance = context.users["purchaser"], context.users["finance"]
+    civil = context.units["hn_civil"]
+    firm = Unit.objects.filter(name=FIRM).first() or unit_create(
+        actor=None, name=FIRM, kind=Unit.Kind.EVALUATOR, region=Region.objects.get(pk="430100")
+    )
+    cpa = User.objects.filter(username="cpa").first() or user_create(
+        actor=None,
+        username="cpa",
+        password_hash=demo_password_hash(),
+        role=Role.EVALUATOR,
+        display_name="唐敏（会计师事务所·结项审计）",
+        unit=firm,
+    )
+    context.extra_logins.append(DemoLogin("cpa", str(Role(Role.EVALUATOR).label), FIRM))
+    line = BudgetLine.objects.filter(unit=civil, fiscal_year=2023, code="2080299-FC2023").first()
+    if line is None:
+        line = budget_line_create(
+            actor=funder,
+            unit=civil,
+            fiscal_year=2023,
+            code="2080299-FC2023",
+            name="省级福彩公益金支持社会组织参与社会服务",
+            fund_source="welfare_lottery",
+            amount=TOTAL,
+        )
+        budget_line_submit(actor=funder, line=line)
+        line = budget_line_approve(actor=finance, line=line, note="2023年省级福彩公益金")
+    return funder, finance, firm, cpa, line
+
+
+def _candidates(line: BudgetLine) -> tuple[list[Organization], list[Organization]] | None:
+    """Eligible and ineligible organizations on the submission day, as the screening will decide
+    (the round's conditions: Hunan, registered 2 years, no listing); None when too few."""
+    conditions = rules.RoundConditions(min_years_registered=2, regions=("430000",))
+    eligible: list[Organization] = []
+    refused: list[Organization] = []
+    orgs = Organization.objects.prefetch_related(*derived.facts_prefetch()).order_by("uscc")
+    for org in orgs:
+        if org.founded_on > SUBMIT_ON:
+            continue
+        result = rules.applicant_eligibility(
+            derived.organization_facts(org), org.region_id, conditions, SUBMIT_ON
+        )
+        (eligible if result.eligible else refused).append(org)
+    if len(eligible) < FUNDED:
+        return None
+    return eligible[: FUNDED + NOT_SELECTED], refused[:SCREENED_OUT]
+
+
+def _member(org: Organization) -> User:
+    user = org.members.filter(role=Role.SUPPLIER).first()
+    return user or user_create(
+        actor=None,
+        username=f"org{org.pk}",
+        password_hash=demo_password_hash(),
+        role=Role.SUPPLIER,
+        display_name=f"{org.name}项目负责人",
+        organization=org,
+    )
+
+
+def _apply(org: Organization, round_: Round, amount: Decimal, n: int) -> Application:
+    area = AREAS[n % len(AREAS)]
+    member = _member(org)
+    staff = (amount * Decimal("0.55")).quantize(Decimal("1000"))
+    app = services.application_save(
+        actor=member,
+        round=round_,
+        title=f"{TITLES[area][n % 3]}（{org.region.name}）",
+        purpose_area=area,
+        beneficiary_region=org.region,
+        starts_on=date(2023, 7, 1),
+        ends_on=date(2024, 6, 30),
+        requested_amount=amount,
+        budget_lines=[
+            {"item": "专业服务人员经费", "amount": staff},
+            {"item": "活动与物资经费", "amount": amount - staff - Decimal(5000)},
+            {"item": "项目管理与评估", "amount": Decimal(5000)},
+        ],
+        indicators=[
+            {"name": "直接服务对象人数", "target": f"≥{80 + n % 5 * 40}人"},
+            {"name": "服务对象满意度", "target": "≥90%"},
+        ],
+        summary=f"由{org.name}实施，面向{org.region.full_name}的{rules.PURPOSE_AREAS[area]}服务",
+        today=SUBMIT_ON,
+    )
+    return services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+
+
+def _panel(round_: Round, finance: User) -> list[User]:
+    round_ = services.panel_draw(
+        actor=round_.created_by, round=round_, needed=3, drawn_at=datetime(2023, 5, 6, 9, 30, tzinfo=SHANGHAI)
+    )
+    assert round_.draw is not None
+    users = []
+    for member in round_.draw.members.select_related("expert__user").order_by("order"):
+        expert = member.expert
+        if expert.user is None:
+            account = user_create(
+                actor=None,
+                username=f"expert{expert.pk}",
+                password_hash=demo_password_hash(),
+                role=Role.EXPERT,
+                display_name=f"{expert.name}（评审专家）",
+            )
+            expert = expert_update(actor=finance, expert=expert, user=account)
+        assert expert.user is not None
+        member.expert = expert
+        draw_member_respond(actor=expert.user, member=member, accept=True, no_conflict_confirmed=True)
+        users.append(expert.user)
+    return users
+
+
+def _scores(total: Decimal, k: int) -> dict[str, Decimal]:
+    """Criterion scores adding up to about `total`, varied a little per expert (mean unchanged)."""
+    half = Decimal("0.5")
+    need = (total * Decimal("0.3") / half).quantize(Decimal(1)) * half
+    capacity = need
+    design = total - need - capacity + (k - 1) * half
+    return {"need": need, "design": min(design, Decimal(40)), "capacity": capacity}
+
+
+def load(context: Any) -> None:
+    """Add the 2023 round (idempotent: an existing round of that title is kept as it is)."""
+    with transaction.atomic():
+        funder, finance, firm, cpa, line = _setup(context)
+        existing = Round.objects.filter(title=TITLE).first()
+        if existing is None:
+            _build(funder, finance, firm, cpa, line)
+    if "budget_lines" in context.counts:  # the planning demo counted before our line was added
+        context.counts["budget_lines"] = BudgetLine.objects.count()
+    context.counts["grant_rounds"] = Round.objects.count()
+    context.counts["grant_applications"] = Application.objects.count()
+    context.counts["grant_agreements"] = Agreement.objects.count()
+
+
+def _build(funder: User, finance: User, firm: Unit, cpa: User, line: BudgetLine) -> None:
+    programme = Programme.objects.filter(
+        funder_unit=funder.unit, name=PROGRAMME
+    ).first() or services.programme_create(
+        actor=funder,
+        funder_unit=funder.unit,  # type: ignore[arg-type]
+        name=PROGRAMME,
+        fund_source="welfare_lottery",
+        description="参照中央财政支持社会组织参与社会服务项目做法，安排省本级福彩公益金支持社会组织开展扶老、助残、救孤、济困服务。",
+    )
+    candidates = _candidates(line)
+    if candidates is None:
+        return  # a small registry (tests load 5 organizations): not enough applicants for the story
+    round_ = services.round_create(
+        actor=funder,
+        programme=programme,
+        year=2023,
+        title=TITLE,
+        budget_line=line,
+        total_amount=TOTAL,
+        per_project_cap=Decimal("150000.00"),
+        purpose_areas=AREAS,
+        call_opens=date(2023, 4, 1),
+        call_closes=date(2023, 4, 30),
+        review_by=date(2023, 5, 31),
+        agreement_by=date(2023, 6, 30),
+        criteria=CRITERIA,
+        min_years_registered=2,
+        regions=["430000"],
+        audit_firm=firm,
+        call_text="申报主体为在湖南省各级民政部门登记、成立满2年的社会组织；未列入活动异常名录和严重违法失信名单。"
+        "每个组织限报1个项目，单个项目资助不超过15万元。资金分三期拨付：签订协议后50%，中期评估合格后30%，"
+        "结项审计后按审定支出拨付余款。",
+    )
+    round_ = services.round_publish(actor=funder, round=round_)
+    eligible, refused = candidates
+    amounts = _amounts()
+    funded_apps = [_apply(org, round_, amounts[i], i) for i, org in enumerate(eligible[:FUNDED])]
+    others = [_apply(org, round_, Decimal("90000.00"), FUNDED + i) for i, org in enumerate(eligible[FUNDED:])]
+    for i, org in enumerate(refused):
+        _apply(org, round_, Decimal("80000.00"), i)
+    services.round_review_start(actor=funder, round=round_, today=date(2023, 5, 4))
+    experts = _panel(round_, finance)
+    targets = [Decimal(95) - Decimal("0.4") * i for i in range(len(funded_apps))]
+    targets += [Decimal(66), Decimal(65), Decimal(64), Decimal(63), Decimal(55), Decimal(50)][: len(others)]
+    scored = list(zip([*funded_apps, *others], targets, strict=True))
+    for k, user in enumerate(experts):
+        sheet = {app.pk: _scores(target, k) for app, target in scored}
+        services.score_sheet_submit(actor=user, round=round_, sheet=sheet)
+    for app in funded_apps[:5]:
+        services.pitch_record(
+            actor=funder,
+            application=app,
+            held_on=date(2023, 5, 16),
+            location="湖南省民政厅三楼会议室",
+            notes="项目路演答辩",
+        )
+    services.round_rank(actor=funder, round=round_)
+    services.notice_publish(actor=funder, round=round_, today=date(2023, 5, 22))
+    if others:
+        objector = _member(others[0].organization)
+        objection = services.objection_file(
+            actor=objector,
+            round=round_,
+            text="我单位项目得分与前一名相差较小，请求复核评分",
+            today=date(2023, 5, 24),
+        )
+        services.objection_decide(
+            actor=funder,
+            objection=objection,
+            upheld=False,
+            decision="经复核，评分计算无误，维持原排序",
+            today=date(2023, 5, 26),
+        )
+    services.round_decide(actor=funder, round=round_, today=date(2023, 6, 1))
+    _carry_out(funder, finance, cpa, funded_apps)
+
+
+def _carry_out(funder: User, finance: User, cpa: User, apps: list[Application]) -> None:
+    for i, app in enumerate(apps):
+        app.refresh_from_db()
+        signed = date(2023, 6, 12) + timedelta(days=i % 10)
+        agreement = services.agreement_sign(actor=funder, application=app, signed_on=signed)
+        failed = i in (61, 65, 68)
+        services.midterm_review_record(
+            actor=funder,
+            agreement=agreement,
+            passed=not failed,
+            findings="服务人次不足计划的三成，资金执行率偏低，停止后续拨付"
+            if failed
+            else "进度与协议一致，同意拨付第二期",
+            reviewed_on=date(2023, 12, 15) + timedelta(days=i % 7),
+        )
+        score = Decimal(56) if failed else Decimal(96) - Decimal("0.5") * i
+        agreement = services.final_review_record(
+            actor=funder,
+            agreement=agreement,
+            score=score,
+            note="综合采购人、服务对象和第三方评价",
+            reviewed_on=date(2024, 7, 5) + timedelta(days=i % 10),
+        )
+        if i >= 64 and not failed:
+            continue  # 结项审计延期: still with the firm
+        amount = agreement.amount
+        if failed:
+            spent, disallowed = (amount * Decimal("0.38")).quantize(Decimal("0.01")), Decimal("0.00")
+        elif i in (10, 30):
+            spent, disallowed = (amount * Decimal("0.75")).quantize(Decimal("0.01")), Decimal("0.00")
+        elif i % 9 == 4:
+            spent, disallowed = amount, Decimal("3000.00")
+        else:
+            spent, disallowed = amount - Decimal(1000 * (i % 4)), Decimal("0.00")
+        findings = [FINDINGS[i % len(FINDINGS)]]
+        if disallowed:
+            findings.append(f"发现无有效票据支出 {disallowed} 元，应予退回")
+        if failed:
+            findings.append("项目中止，结余资金应全额退回")
+        services.final_audit_record(
+            actor=cpa,
+            agreement=agreement,
+            opinion="qualified" if disallowed or failed else "unqualified",
+            verified_spent=spent,
+            disallowed=disallowed,
+            findings=findings,
+            completed_on=date(2024, 8, 20) + timedelta(days=i % 10),
+        )
+        agreement.refresh_from_db()
+        if agreement.return_due and i != 68:  # one return still outstanding
+            services.fund_return_record(
+                actor=finance,
+                agreement=agreement,
+                amount=agreement.return_due,
+                returned_on=date(2024, 9, 20),
+                document=f"湘财缴〔2024〕{100 + i}号",
+            )

@@ -1,0 +1,339 @@
+"""Reads of the grants cycle shaped for screens and the API: who may see what, scores kept
+independent until the panel is done, the yearly fund-use report and the 360Giving export."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core.errors import NotFound, PermissionDenied
+from opengps.grants.models import (
+    Agreement,
+    Application,
+    ApplicationStatus,
+    FundReturn,
+    ReviewScore,
+    Round,
+    RoundStatus,
+    Tranche,
+)
+from opengps.grants.services import is_funder, objection_deadline, panel_members
+
+__all__ = ["objection_deadline", "panel_members"]
+
+OVERSIGHT_ROLES = (Role.FINANCE, Role.REGISTRATION, Role.AUDITOR, Role.ADMIN)
+"""Read every round's records: finance, the registration authority, auditors (read-only), admins."""
+PUBLIC_STATUSES = (
+    RoundStatus.PUBLISHED,
+    RoundStatus.REVIEWING,
+    RoundStatus.NOTICE,
+    RoundStatus.DECIDED,
+    RoundStatus.COMPLETED,
+)
+LISTED_STATUSES = (ApplicationStatus.PROPOSED, ApplicationStatus.FUNDED)
+
+
+def can_read_round_private(actor: Any, round_: Round) -> bool:
+    """Applications, scores and agreements of a round: the funder's staff, oversight roles, and
+    the appointed audit firm."""
+    if not is_authenticated(actor):
+        return False
+    if actor.role in OVERSIGHT_ROLES or is_funder(actor, round_):
+        return True
+    return (
+        has_role(actor, Role.EVALUATOR)
+        and round_.audit_firm_id is not None
+        and actor.unit_id == round_.audit_firm_id
+    )
+
+
+def public_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(status__in=PUBLIC_STATUSES).select_related(
+        "programme__funder_unit", "budget_line"
+    )
+
+
+def round_list(*, actor: Any) -> list[Round]:
+    """Public rounds, plus the drafts of the actor's own unit (and all for oversight roles)."""
+    qs = Round.objects.select_related("programme__funder_unit", "budget_line")
+    visible = Q(status__in=PUBLIC_STATUSES)
+    if is_authenticated(actor) and actor.role in OVERSIGHT_ROLES:
+        visible = Q()
+    elif has_role(actor, Role.PURCHASER):
+        visible |= Q(programme__funder_unit_id=actor.unit_id)
+    return list(qs.filter(visible).order_by("-year", "pk"))
+
+
+def round_get(*, actor: Any, round_id: int) -> Round:
+    round_ = (
+        Round.objects.select_related("programme__funder_unit", "budget_line", "audit_firm", "draw")
+        .filter(pk=round_id)
+        .first()
+    )
+    if round_ is None or (round_.status not in PUBLIC_STATUSES and not can_read_round_private(actor, round_)):
+        raise NotFound("grants.round_not_found", _("资助批次不存在"))
+    return round_
+
+
+def notice_list(round_: Round) -> list[Application]:
+    """The public list: proposed (during notice) or funded projects, in rank order."""
+    if round_.status not in (RoundStatus.NOTICE, RoundStatus.DECIDED, RoundStatus.COMPLETED):
+        return []
+    return list(
+        round_.applications.filter(status__in=LISTED_STATUSES)
+        .select_related("organization", "beneficiary_region")
+        .order_by("rank")
+    )
+
+
+def application_list(*, actor: Any, round_: Round) -> list[Application]:
+    """Every application of a round for private readers; an applicant's own; a panel expert's
+    applications under review; nothing for anyone else."""
+    qs = round_.applications.select_related("organization", "beneficiary_region").order_by("rank", "pk")
+    if can_read_round_private(actor, round_):
+        return list(qs.exclude(status=ApplicationStatus.DRAFT))
+    if has_role(actor, Role.SUPPLIER):
+        return list(qs.filter(organization_id=actor.organization_id))
+    if has_role(actor, Role.EXPERT) and any(m.expert.user_id == actor.pk for m in panel_members(round_)):
+        return list(qs.filter(status=ApplicationStatus.ELIGIBLE))
+    return []
+
+
+def my_applications(*, actor: Any) -> list[Application]:
+    if not has_role(actor, Role.SUPPLIER):
+        return []
+    return list(
+        Application.objects.filter(organization_id=actor.organization_id)
+        .select_related("round__programme")
+        .order_by("-created_at")
+    )
+
+
+def application_get(*, actor: Any, application_id: int) -> Application:
+    app = (
+        Application.objects.select_related(
+            "round__programme__funder_unit", "organization", "beneficiary_region"
+        )
+        .prefetch_related("attachments", "pitches")
+        .filter(pk=application_id)
+        .first()
+    )
+    if app is None:
+        raise NotFound("grants.application_not_found", _("申报项目不存在"))
+    own = has_role(actor, Role.SUPPLIER) and actor.organization_id == app.organization_id
+    private = can_read_round_private(actor, app.round) and app.status != ApplicationStatus.DRAFT
+    panel = (
+        has_role(actor, Role.EXPERT)
+        and app.status == ApplicationStatus.ELIGIBLE
+        and any(m.expert.user_id == actor.pk for m in panel_members(app.round))
+    )
+    if not (own or private or panel):
+        if not is_authenticated(actor):
+            raise PermissionDenied("auth.required", _("请先登录"))
+        raise NotFound("grants.application_not_found", _("申报项目不存在"))
+    return app
+
+
+@dataclass
+class ScoreView:
+    """What the actor may see of an application's scores."""
+
+    expected: int
+    submitted: int
+    complete: bool
+    scores: list[ReviewScore] = field(default_factory=list)
+    own: ReviewScore | None = None
+
+
+def application_scores(*, actor: Any, application: Application) -> ScoreView:
+    """Independent scoring: nobody sees another member's scores until every member has scored.
+
+    A panel expert always sees their own; funder staff and oversight roles see how many have
+    scored, and the scores once complete. Applicants see none (only the combined score later).
+    """
+    members = panel_members(application.round)
+    member_ids = {m.pk for m in members}
+    scores = list(
+        ReviewScore.objects.filter(application=application, member_id__in=member_ids)
+        .select_related("member__expert")
+        .order_by("member__order")
+    )
+    complete = bool(members) and len(scores) == len(members)
+    own = next((s for s in scores if s.member.expert.user_id == getattr(actor, "pk", None)), None)
+    view = ScoreView(expected=len(members), submitted=len(scores), complete=complete, own=own)
+    on_panel = has_role(actor, Role.EXPERT) and any(m.expert.user_id == actor.pk for m in members)
+    if complete and (on_panel or can_read_round_private(actor, application.round)):
+        view.scores = scores
+    return view
+
+
+def agreements_of(*, actor: Any, round_: Round) -> list[Agreement]:
+    qs = (
+        Agreement.objects.filter(application__round=round_)
+        .select_related("application__organization", "final_audit")
+        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("seq")), "returns")
+        .order_by("number")
+    )
+    if can_read_round_private(actor, round_):
+        return list(qs)
+    if has_role(actor, Role.SUPPLIER):
+        return list(qs.filter(application__organization_id=actor.organization_id))
+    return []
+
+
+def agreement_get(*, actor: Any, agreement_id: int) -> Agreement:
+    agreement = (
+        Agreement.objects.select_related(
+            "application__round__programme__funder_unit", "application__organization", "final_audit"
+        )
+        .prefetch_related(Prefetch("tranches", queryset=Tranche.objects.order_by("seq")), "returns")
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if agreement is None:
+        raise NotFound("grants.agreement_not_found", _("资助协议不存在"))
+    own = has_role(actor, Role.SUPPLIER) and actor.organization_id == agreement.application.organization_id
+    if not (own or can_read_round_private(actor, agreement.application.round)):
+        raise NotFound("grants.agreement_not_found", _("资助协议不存在"))
+    return agreement
+
+
+def round_summary(round_: Round) -> dict[str, Any]:
+    """Counts and money of a round for its page."""
+    statuses = Counter(round_.applications.values_list("status", flat=True))
+    awarded = round_.applications.filter(status__in=LISTED_STATUSES).aggregate(s=Sum("awarded_amount"))["s"]
+    return {
+        "statuses": dict(statuses),
+        "submitted": sum(n for s, n in statuses.items() if s != ApplicationStatus.DRAFT),
+        "screened_out": statuses.get(ApplicationStatus.SCREENED_OUT, 0),
+        "listed": sum(statuses.get(s, 0) for s in LISTED_STATUSES),
+        "awarded": awarded or Decimal("0.00"),
+        "objection_deadline": objection_deadline(round_),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Yearly fund-use report and open data
+
+
+@dataclass
+class FundUseRow:
+    round: Round
+    total: Decimal
+    awarded: Decimal
+    paid: Decimal
+    returned: Decimal
+    projects: int
+    by_purpose: dict[str, tuple[int, Decimal]]
+    grades: dict[str, int]
+
+    @property
+    def net(self) -> Decimal:
+        return self.paid - self.returned
+
+
+def fund_use_report(year: int) -> list[FundUseRow]:
+    """公益金使用情况 for `year`: per public round, money set, awarded, paid, returned, by
+    purpose area and final grade. Public, as the welfare-lottery fund rules require."""
+    rows: list[FundUseRow] = []
+    for round_ in public_rounds().filter(year=year).order_by("pk"):
+        agreements = list(
+            Agreement.objects.filter(application__round=round_)
+            .select_related("application")
+            .annotate(paid=Sum("tranches__released_amount"))
+        )
+        returned = FundReturn.objects.filter(agreement__application__round=round_).aggregate(s=Sum("amount"))[
+            "s"
+        ]
+        by_purpose: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0)])
+        for a in agreements:
+            entry = by_purpose[a.application.get_purpose_area_display()]
+            entry[0] += 1
+            entry[1] += a.amount
+        rows.append(
+            FundUseRow(
+                round=round_,
+                total=round_.total_amount,
+                awarded=sum((a.amount for a in agreements), Decimal("0.00")),
+                paid=sum((a.paid or Decimal(0) for a in agreements), Decimal("0.00")),
+                returned=returned or Decimal("0.00"),
+                projects=len(agreements),
+                by_purpose={k: (v[0], v[1]) for k, v in sorted(by_purpose.items())},
+                grades=dict(Counter(a.final_grade for a in agreements if a.final_grade)),
+            )
+        )
+    return rows
+
+
+def _org_id(uscc: str) -> str:
+    return f"CN-USCI-{uscc}"
+
+
+def _funder_id(unit: Any) -> str:
+    return _org_id(unit.uscc) if unit.uscc else f"CN-OPENGPS-UNIT-{unit.pk}"
+
+
+def giving_360(year: int | None = None) -> dict[str, Any]:
+    """Funded grants shaped as a 360Giving data package (https://standard.threesixtygiving.org).
+
+    One grant per signed agreement (the award date is the signing date); recipients carry the
+    ``CN-USCI`` org-id of their Unified Social Credit Code. Amounts stay Decimal: the API writes
+    them as JSON numbers without passing through float.
+    """
+    qs = (
+        Agreement.objects.select_related(
+            "application__organization",
+            "application__beneficiary_region",
+            "application__round__programme__funder_unit",
+        )
+        .filter(application__round__status__in=PUBLIC_STATUSES)
+        .order_by("signed_on", "number")
+    )
+    if year is not None:
+        qs = qs.filter(signed_on__year=year)
+    grants = []
+    for agreement in qs:
+        app = agreement.application
+        funder = app.round.programme.funder_unit
+        grants.append(
+            {
+                "id": f"360G-opengps-{agreement.number}",
+                "title": app.title,
+                "description": app.summary or app.title,
+                "currency": "CNY",
+                "amountAwarded": agreement.amount,
+                "awardDate": agreement.signed_on.isoformat(),
+                "plannedDates": [
+                    {"startDate": agreement.starts_on.isoformat(), "endDate": agreement.ends_on.isoformat()}
+                ],
+                "recipientOrganization": [
+                    {"id": _org_id(app.organization.uscc), "name": app.organization.name}
+                ],
+                "fundingOrganization": [{"id": _funder_id(funder), "name": funder.name}],
+                "grantProgramme": [{"code": f"round-{app.round.pk}", "title": app.round.title}],
+                "beneficiaryLocation": [
+                    {
+                        "name": app.beneficiary_region.full_name,
+                        "geoCode": app.beneficiary_region_id,
+                        "geoCodeType": "GB/T 2260",
+                    }
+                ],
+            }
+        )
+    return {"grants": grants}
+
+
+def years_with_grants() -> list[int]:
+    return sorted(set(public_rounds().values_list("year", flat=True)), reverse=True)
+
+
+def report_year(raw: str | None, default: date) -> int:
+    return int(raw) if raw and raw.isdigit() and 2000 <= int(raw) <= 2100 else default.year
