@@ -10,4 +10,4 @@ from opengps import __version__
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    return {"platform_version": __version__}
+    return {"platform_version": __version__, "experts_roles": ("agency", "finance", "auditor", "admin")}
