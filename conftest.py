@@ -66,3 +66,30 @@ def auditor(make_user: Callable[..., Any]) -> Any:
 @pytest.fixture
 def purchaser(make_user: Callable[..., Any]) -> Any:
     return make_user("purchaser")
+
+
+@pytest.fixture
+def next_year_calendar(db: Any) -> Any:
+    """Deadlines count from the real clock and may run into a year the shipped calendar lacks.
+
+    Stores a plain test notice (New Year's Day off) for such years in the database, as an
+    administrator would, so the periodic reload in `opengps.core.calendar_sync` keeps it; the
+    shipped data is restored afterwards.
+    """
+    from datetime import date
+
+    from django.utils import timezone
+
+    from opengps.core import calendar_sync
+    from opengps.core.models import HolidayYear
+    from opengps.rules import calendar
+
+    for year in (timezone.now().year, timezone.now().year + 1):
+        if year not in calendar.known_years():
+            HolidayYear.objects.create(
+                year=year, holidays=[date(year, 1, 1).isoformat()], workdays=[], source="测试用节假日安排"
+            )
+    calendar_sync.load_stored_years()
+    yield
+    calendar.reset_to_shipped()
+    calendar_sync._last_loaded = 0.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -33,20 +33,8 @@ PRICES = ("268000", "275000", "290000")
 
 
 @pytest.fixture(autouse=True)
-def next_year_calendar() -> Iterator[None]:
-    """Deadlines count from the real clock and may run into a year the shipped calendar lacks:
-    register a plain test notice (New Year's Day off) for it, and restore the shipped data after."""
-    from datetime import date
-
-    from django.utils import timezone
-
-    from opengps.rules import calendar
-
-    for year in (timezone.now().year, timezone.now().year + 1):
-        if year not in calendar.known_years():
-            calendar.register_year(year, [date(year, 1, 1)], [], "测试用节假日安排")
-    yield
-    calendar.reset_to_shipped()
+def _next_year_calendar(next_year_calendar: None) -> None:
+    """Every test here counts deadlines from today; see the root conftest's `next_year_calendar`."""
 
 
 @pytest.fixture
