@@ -111,6 +111,9 @@ def test_blacklisted_org_is_ineligible_with_reason_and_citation(
     assert "不得向其购买服务" in serious.message_zh
     event = AuditEvent.objects.get(action="registry.credit_listed")
     assert event.new_values["kind"] == "serious" and event.new_values["listing"] == listing.pk
+    # and when time moves past the 2-year period with no new entry, it is eligible again
+    assert not selectors.organization_eligibility(org, date(2027, 8, 31)).eligible
+    assert selectors.organization_eligibility(org, date(2027, 9, 2)).eligible
 
 
 def test_delisting_restores_and_is_audited(make_org: Callable[..., Any], registrar: Any) -> None:
