@@ -93,3 +93,18 @@ def next_year_calendar(db: Any) -> Any:
     yield
     calendar.reset_to_shipped()
     calendar_sync._last_loaded = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first() -> Any:
+    """Each test starts in the platform's default language (a request may have switched the thread's)."""
+    from django.conf import settings
+
+    if not settings.configured:  # the pure rules tests run without Django
+        yield
+        return
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
