@@ -76,3 +76,10 @@ def test_login_page_and_every_role_can_sign_in(client: Client, make_user: Any) -
     response = client.post("/accounts/login/", {"username": user.username, "password": "test-password-123"})
     assert response.status_code == 302
     assert "财政部门" in client.get("/accounts/me/").content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_it_switches(client: Client) -> None:
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/").content.decode()
