@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help demo run test test-fast lint typecheck coverage-rules bench messages lock clean
+.PHONY: help demo run test test-fast lint typecheck coverage-rules bench bench-bids messages lock clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
@@ -53,6 +53,9 @@ coverage-rules: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks.run
+
+bench-bids: $(VENV)/.dev
+	$(PY) -m benchmarks.bid_burst
 
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'

@@ -14,11 +14,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role
 from opengps.core.errors import ServiceError
 from opengps.evaluation import selectors, services
 from opengps.evaluation.models import Award, Evaluation
+from opengps.procurement import documents
 from opengps.procurement.models import BidReadout
+from opengps.procurement.selectors import procurements_visible
 from opengps.procurement.services import is_official, local_date
+from opengps.procurement.views import pdf_response
+from opengps.rules.deadlines import contract_sign_deadline
 
 
 def _act(request: HttpRequest, evaluation: Evaluation) -> None:
@@ -97,3 +103,75 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "awards": awards,
         },
     )
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "procurement/not_found.html", status=404)
+
+
+def _announced_awards(procurement_id: int) -> list[Award]:
+    """The lots' awards once the result is announced (every lot has its winner), else []."""
+    awards = list(
+        Award.objects.filter(evaluation__procurement_id=procurement_id)
+        .select_related("lot__procurement", "evaluation", "winner__organization")
+        .order_by("lot__number")
+    )
+    if not awards or any(a.announced_at is None or a.winner_id is None for a in awards):
+        return []
+    return awards
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """评审报告 as PDF: whoever may read the evaluation, once the report is built."""
+    evaluation = Evaluation.objects.select_related("procurement").filter(procurement_id=pk).first()
+    if evaluation is None or not selectors.can_read_evaluation(request.user, evaluation):
+        return _not_found(request)
+    report = getattr(evaluation, "report", None) if hasattr(evaluation, "report") else None
+    if report is None:
+        return _not_found(request)
+    document = documents.evaluation_report(
+        procurement=evaluation.procurement,
+        report=report,
+        members=list(evaluation.members.order_by("pk")),
+        factors=list(evaluation.factors.all()),
+    )
+    return pdf_response(document, f"evaluation-report-{evaluation.procurement.reference}.pdf")
+
+
+@login_required
+def award_notice_pdf(request: HttpRequest, pk: int, lot: int) -> HttpResponse:
+    """中标（成交）通知书 for one lot, after the announcement: the officials, supervisors and the winner."""
+    award = next((a for a in _announced_awards(pk) if a.lot.number == lot), None)
+    if award is None or award.winner is None:
+        return _not_found(request)
+    procurement = award.lot.procurement
+    user: Any = request.user
+    allowed = (
+        is_official(user, procurement)
+        or has_role(user, Role.FINANCE, Role.AUDITOR)
+        or (has_role(user, Role.SUPPLIER) and user.organization_id == award.winner.organization_id)
+    )
+    if not allowed:
+        return _not_found(request)
+    assert award.announced_at is not None
+    sign = contract_sign_deadline(local_date(award.announced_at))
+    document = documents.award_notice(
+        procurement=procurement,
+        award=award,
+        winner=award.winner,
+        sign_due=sign.value,
+        sign_citation=str(sign.citation),
+    )
+    return pdf_response(document, f"award-notice-{procurement.reference}-lot{lot}.pdf")
+
+
+def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """中标（成交）结果公告 as PDF: public once announced."""
+    procurement = procurements_visible(actor=None).filter(pk=pk).first()
+    awards = _announced_awards(pk) if procurement is not None else []
+    if procurement is None or not awards:
+        return _not_found(request)
+    members = list(awards[0].evaluation.members.filter(state="confirmed").order_by("pk"))
+    document = documents.result_announcement(procurement=procurement, awards=awards, members=members)
+    return pdf_response(document, f"result-{procurement.reference}.pdf")

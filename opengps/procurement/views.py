@@ -6,6 +6,7 @@ Pages show no bidder, bid content, documents register or count before the deadli
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core.errors import ServiceError
 from opengps.planning.models import PlanStatus, PurchasePlan
-from opengps.procurement import sealing, selectors, services
+from opengps.procurement import documents, sealing, selectors, services
 from opengps.procurement.api import bid_inputs
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
@@ -180,6 +181,47 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
             "award_basis": AWARD_BASIS_ZH[procedure.award_basis],
         },
     )
+
+
+def pdf_response(document: documents.Document, filename: str) -> HttpResponse:
+    """A rendered document as an inline PDF download named `filename` (ASCII, safe in any browser)."""
+    response = HttpResponse(documents.render(document), content_type="application/pdf")
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    response["Content-Disposition"] = f'inline; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public announcement as PDF, once announced (drafts are not public)."""
+    procurement = selectors.procurements_visible(actor=None).filter(pk=pk).first()
+    if procurement is None:
+        return render(request, "procurement/not_found.html", status=404)
+    document = documents.announcement(
+        procurement=procurement,
+        lots=selectors.lots_of(procurement),
+        clarifications=list(selectors.clarifications_of(procurement)),
+        award_basis=str(AWARD_BASIS_ZH[procedure_for(procurement.method).award_basis]),
+    )
+    return pdf_response(document, f"announcement-{procurement.reference}.pdf")
+
+
+def opening_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The opening minutes as PDF: only whom `opening_of` allows, and never before the deadline."""
+    try:
+        procurement = selectors.procurement_get(actor=request.user, pk=pk)
+    except ServiceError:
+        return render(request, "procurement/not_found.html", status=404)
+    opening = (
+        None
+        if selectors.is_sealed(procurement)
+        else selectors.opening_of(actor=request.user, procurement=procurement)
+    )
+    if opening is None:
+        return render(request, "procurement/not_found.html", status=404)
+    record, readouts = opening
+    document = documents.opening_minutes(procurement=procurement, record=record, readouts=readouts)
+    return pdf_response(document, f"opening-minutes-{procurement.reference}.pdf")
 
 
 def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
