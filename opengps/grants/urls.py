@@ -8,5 +8,9 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("applications/<int:application_id>/", views.application_detail, name="application"),
     path("agreements/<int:agreement_id>/", views.agreement_detail, name="agreement"),
+    path("rounds/<int:round_id>/application/", views.application_post, name="application_post"),
+    path("rounds/<int:round_id>/scores/", views.score_sheet_post, name="score_sheet_post"),
+    path("agreements/<int:agreement_id>/final-audit/", views.final_audit_post, name="final_audit_post"),
     path("report/", views.report, name="report"),
+    path("report/<int:year>.pdf", views.report_pdf, name="report_pdf"),
 ]

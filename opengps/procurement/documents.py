@@ -37,14 +37,14 @@ PLATFORM = "OpenGPS 政府购买服务开放平台"
 
 
 @cache
-def _font() -> str:
+def cjk_font() -> str:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
 
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    font = _font()
+    font = cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK", spaceAfter=3)
     return {
         "title": ParagraphStyle(
@@ -169,7 +169,7 @@ class Document:
 def render(document: Document, *, invariant: bool = False) -> bytes:
     """A4 PDF bytes; `invariant` fixes the timestamps and ids so equal input gives equal bytes."""
     buffer = io.BytesIO()
-    font = _font()
+    font = cjk_font()
 
     def page(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
