@@ -98,7 +98,9 @@ def test_opening_minutes_pdf_is_404_for_every_role_before_the_deadline_and_after
     url = f"/procurement/{announced.pk}/opening.pdf"
     # before the deadline: nothing for anyone, bidders included
     assert {_client(user).get(url).status_code for user in roles} == {404}
-    assert "opening.pdf" not in _client(agency).get(f"/procurement/{announced.pk}/").content.decode()
+    before = _client(agency).get(f"/procurement/{announced.pk}/").content.decode()
+    assert "opening.pdf" not in before
+    assert f"/evaluation/{announced.pk}/" not in before and f"/challenges/{announced.pk}/" not in before
     # after the opening
     announced.refresh_from_db()
     services.procurement_open(
@@ -111,7 +113,10 @@ def test_opening_minutes_pdf_is_404_for_every_role_before_the_deadline_and_after
         assert _is_pdf(_client(user).get(url)), user
     for user in (None, outsider):
         assert _client(user).get(url).status_code in {302, 404}
-    assert url in _client(agency).get(f"/procurement/{announced.pk}/").content.decode()
+    after = _client(agency).get(f"/procurement/{announced.pk}/").content.decode()
+    assert url in after
+    # the page leads on to the evaluation and to challenges once there is an opening
+    assert f"/evaluation/{announced.pk}/" in after and f"/challenges/{announced.pk}/" in after
     opening = selectors.opening_of(actor=agency, procurement=announced)
     assert opening is not None
     record, readouts = opening
