@@ -34,10 +34,14 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 def _register_routers() -> None:
     from opengps.catalog.api import router as catalog_router
     from opengps.challenges.api import router as challenges_router
+    from opengps.contracts.api import router as contracts_router
     from opengps.core.api import router as core_router
     from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router
     from opengps.grants.api import router as grants_router
+    from opengps.opendata.api import router as opendata_router
+    from opengps.oversight.api import router as oversight_router
+    from opengps.performance.api import router as performance_router
     from opengps.planning.api import router as planning_router
     from opengps.procurement.api import router as procurement_router
     from opengps.registry.api import router as registry_router
@@ -51,6 +55,10 @@ def _register_routers() -> None:
     api.add_router("/grants", grants_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/challenges", challenges_router)
+    api.add_router("/contracts", contracts_router)
+    api.add_router("/performance", performance_router)
+    api.add_router("/opendata", opendata_router)
+    api.add_router("/oversight", oversight_router)
 
 
 _register_routers()

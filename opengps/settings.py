@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "opengps.grants",
     "opengps.evaluation",
     "opengps.challenges",
+    "opengps.contracts",
+    "opengps.performance",
+    "opengps.opendata",
+    "opengps.portal",
+    "opengps.oversight",
 ]
 
 MIDDLEWARE = [

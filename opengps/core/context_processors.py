@@ -10,4 +10,8 @@ from opengps import __version__
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    return {"platform_version": __version__, "experts_roles": ("agency", "finance", "auditor", "admin")}
+    return {
+        "platform_version": __version__,
+        "experts_roles": ("agency", "finance", "auditor", "admin"),
+        "oversight_roles": ("finance", "auditor", "admin"),
+    }

@@ -26,7 +26,16 @@ def demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 # Apps that contribute demo data, in lifecycle order.
-DEMO_APPS = ["opengps.registry", "opengps.catalog", "opengps.planning", "opengps.experts", "opengps.grants"]
+DEMO_APPS = [
+    "opengps.registry",
+    "opengps.catalog",
+    "opengps.planning",
+    "opengps.experts",
+    "opengps.procurement",
+    "opengps.contracts",
+    "opengps.performance",
+    "opengps.grants",
+]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,10 @@
+"""OCDS 1.1 releases, records, change feed and bulk downloads (开放数据)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpendataConfig(AppConfig):
+    name = "opengps.opendata"
+    label = "opendata"
+    verbose_name = _("开放数据")

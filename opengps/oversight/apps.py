@@ -1,0 +1,10 @@
+"""Red flags for the finance department and auditors, with evidence (监督预警)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "opengps.oversight"
+    label = "oversight"
+    verbose_name = _("监督预警")

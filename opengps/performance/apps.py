@@ -1,0 +1,10 @@
+"""Performance evaluation, recipient surveys and the credit loop (绩效评价 · 优胜劣汰)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PerformanceConfig(AppConfig):
+    name = "opengps.performance"
+    label = "performance"
+    verbose_name = _("绩效评价")

@@ -1,0 +1,7 @@
+"""信息公开 API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["portal"])
