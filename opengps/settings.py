@@ -6,6 +6,8 @@ Environment variables (all optional in development):
   OPENGPS_DEBUG         "1" for development error pages
   OPENGPS_ALLOWED_HOSTS comma-separated, default "127.0.0.1,localhost"
   OPENGPS_OCID_PREFIX   OCDS ocid prefix, default "ocds-opengps"
+  OPENGPS_PUBLIC_POST_RATE  anonymous posts per source address, default "20/m" (s, m, h, d)
+  OPENGPS_BEHIND_PROXY  "1" when a reverse proxy appends the client address to X-Forwarded-For
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ if not DEBUG and not TESTING and _env_bool("OPENGPS_HTTPS"):
 
 OPENGPS_OCID_PREFIX = os.environ.get("OPENGPS_OCID_PREFIX", "ocds-opengps")
 OPENGPS_PUBLIC_POST_RATE = os.environ.get("OPENGPS_PUBLIC_POST_RATE", "20/m")
+OPENGPS_BEHIND_PROXY = _env_bool("OPENGPS_BEHIND_PROXY")
 
 LOGGING = {
     "version": 1,

@@ -89,3 +89,23 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}"
+
+
+class RateLimitWindow(models.Model):
+    """How many public posts one source made in one fixed time window (see core.ratelimit).
+
+    Kept in the database so the limit holds across worker processes; rows of past windows are
+    pruned as new ones are written. Not an audited record: it holds no domain state.
+    """
+
+    key = models.CharField(_("来源键"), max_length=200)
+    window_start = models.BigIntegerField(_("窗口起点（Unix 秒）"))
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("访问频率窗口")
+        verbose_name_plural = _("访问频率窗口")
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @{self.window_start}: {self.hits}"
