@@ -9,12 +9,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help demo run test test-fast lint typecheck coverage-rules bench bench-bids messages lock clean
+.PHONY: help demo run test test-fast lint typecheck coverage-rules bench bench-bids bench-ocds messages lock clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
 	@echo "make test   — run the test suite (DATABASE_URL selects the database; SQLite by default)"
-	@echo "make lint   — ruff and mypy;  make bench — benchmarks;  make messages — rebuild translations"
+	@echo "make lint   — ruff and mypy;  make messages — rebuild translations"
+	@echo "make bench  — registry search;  make bench-bids — bid-deadline burst;  make bench-ocds — OCDS export vs ocdskit"
 
 $(VENV)/.runtime: requirements/base.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpenGPS needs Python >= 3.11"'
@@ -56,6 +57,9 @@ bench: $(VENV)/.dev
 
 bench-bids: $(VENV)/.dev
 	$(PY) -m benchmarks.bid_burst
+
+bench-ocds: $(VENV)/.dev
+	$(PY) -m benchmarks.ocds_export
 
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
