@@ -1,7 +1,639 @@
-"""合同与履约验收 API."""
+"""合同与履约验收 API: published contracts for everyone; reads for the parties, finance and auditors;
+each write is one service call and errors are the services' codes."""
 
 from __future__ import annotations
 
-from ninja import Router
+import base64
+import binascii
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-router = Router(tags=["contracts"])
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from opengps.contracts import selectors, services
+from opengps.contracts.models import Acceptance, Contract, Milestone, Payment, Post
+from opengps.core.errors import NotFound, ServiceError
+from opengps.evaluation.models import Award
+
+router = Router(tags=["contracts"], auth=django_auth)
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+class PublicContractOut(Schema):
+    """The fields published under IR §50 (no internal notes, no personal data)."""
+
+    id: int
+    reference: str
+    title: str
+    kind: str
+    status: str
+    procurement: str
+    purchaser: str
+    supplier: str
+    supplier_uscc: str
+    amount: Decimal
+    original_amount: Decimal | None
+    starts_on: date
+    ends_on: date
+    signed_on: date | None
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_procurement(obj: Contract) -> str:
+        return obj.procurement.reference
+
+    @staticmethod
+    def resolve_purchaser(obj: Contract) -> str:
+        return obj.purchaser.name
+
+    @staticmethod
+    def resolve_supplier(obj: Contract) -> str:
+        return obj.supplier.name
+
+    @staticmethod
+    def resolve_supplier_uscc(obj: Contract) -> str:
+        return obj.supplier.uscc
+
+
+class MilestoneOut(Schema):
+    id: int
+    order: int
+    title: str
+    due_on: date
+    done_on: date | None
+    note: str
+
+
+class DeliverableOut(Schema):
+    id: int
+    name: str
+    standard: str
+    milestone_id: int | None
+
+
+class PaymentOut(Schema):
+    id: int
+    order: int
+    title: str
+    amount: Decimal
+    planned_on: date | None
+    after_phase: int | None
+    due_on: date | None
+    due_citation: str
+    paid_on: date | None
+    paid_amount: Decimal | None
+
+
+class AmendmentOut(Schema):
+    number: int
+    added_amount: Decimal
+    amount_before: Decimal
+    amount_after: Decimal
+    cumulative: Decimal
+    cap: Decimal
+    citation: str
+    ends_on_before: date
+    ends_on_after: date
+    reason: str
+    signed_on: date
+
+
+class PlacementOut(Schema):
+    id: int
+    person_name: str
+    qualification: str
+    starts_on: date
+    ends_on: date | None
+
+
+class PostOut(Schema):
+    id: int
+    name: str
+    headcount: int
+    location: str
+    duties: str
+    placements: list[PlacementOut]
+
+    @staticmethod
+    def resolve_placements(obj: Post) -> list[Any]:
+        return list(obj.placements.all())
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    sha256: str
+
+
+class ReportOut(Schema):
+    id: int
+    period_start: date
+    period_end: date
+    summary: str
+    figures: dict[str, str]
+    submitted_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[Any]:
+        return list(obj.attachments.all())
+
+
+class CheckOut(Schema):
+    deliverable_id: int
+    deliverable: str
+    passed: bool
+    reason: str
+
+    @staticmethod
+    def resolve_deliverable(obj: Any) -> str:
+        return str(obj.deliverable.name)
+
+
+class AcceptanceOut(Schema):
+    id: int
+    phase: int
+    title: str
+    final: bool
+    accepted_on: date
+    result: str
+    reasons: str
+    members: list[dict[str, Any]]
+    recipients_invited: int
+    recipients_how: str
+    recipient_opinions: list[dict[str, Any]]
+    items: list[CheckOut]
+    published: bool
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_items(obj: Acceptance) -> list[Any]:
+        return list(obj.items.select_related("deliverable"))
+
+
+class ContractOut(PublicContractOut):
+    award_id: int | None
+    lot: int
+    performance_bond: Decimal
+    bond_citation: str
+    multi_year: bool
+    term_citation: str
+    notice_on: date | None
+    sign_due: date | None
+    sign_citation: str
+    sign_late_reason: str
+    publish_due: date | None
+    publish_citation: str
+    publish_late_reason: str
+    small_supplier: bool
+    people_facing: bool
+    report_every_days: int
+    indicators: list[dict[str, Any]]
+    terms: str
+    completed_at: datetime | None
+    terminated_on: date | None
+    termination_fault: str
+    termination_reason: str
+    milestones: list[MilestoneOut]
+    deliverables: list[DeliverableOut]
+    payments: list[PaymentOut]
+    amendments: list[AmendmentOut]
+    posts: list[PostOut]
+    reports: list[ReportOut]
+    acceptances: list[AcceptanceOut]
+
+    @staticmethod
+    def resolve_lot(obj: Contract) -> int:
+        return obj.lot.number
+
+    @staticmethod
+    def resolve_milestones(obj: Contract) -> list[Any]:
+        return list(obj.milestones.all())
+
+    @staticmethod
+    def resolve_deliverables(obj: Contract) -> list[Any]:
+        return list(obj.deliverables.all())
+
+    @staticmethod
+    def resolve_payments(obj: Contract) -> list[Any]:
+        return list(obj.payments.all())
+
+    @staticmethod
+    def resolve_amendments(obj: Contract) -> list[Any]:
+        return list(obj.amendments.all())
+
+    @staticmethod
+    def resolve_posts(obj: Contract) -> list[Any]:
+        return list(obj.posts.prefetch_related("placements"))
+
+    @staticmethod
+    def resolve_reports(obj: Contract) -> list[Any]:
+        return list(obj.reports.prefetch_related("attachments"))
+
+    @staticmethod
+    def resolve_acceptances(obj: Contract) -> list[Any]:
+        return list(obj.acceptances.all())
+
+
+class PublicAcceptanceOut(Schema):
+    """A published acceptance result without personal data (group names, recipients' names)."""
+
+    phase: int
+    title: str
+    final: bool
+    accepted_on: date
+    result: str
+    reasons: str
+    recipients_invited: int
+    items: list[CheckOut]
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_items(obj: Acceptance) -> list[Any]:
+        return list(obj.items.select_related("deliverable"))
+
+
+class PublicDetailOut(PublicContractOut):
+    acceptances: list[PublicAcceptanceOut]
+
+    @staticmethod
+    def resolve_acceptances(obj: Contract) -> list[Any]:
+        return list(selectors.public_acceptances(obj))
+
+
+class LateOut(Schema):
+    contract_id: int
+    reference: str
+    kind: str
+    label: str
+    due_on: date
+    days_late: int
+
+
+class AwardOut(Schema):
+    id: int
+    procurement: str
+    lot: int
+    title: str
+    winner: str
+    price: Decimal
+    announced_at: datetime | None
+
+    @staticmethod
+    def resolve_procurement(obj: Award) -> str:
+        return obj.evaluation.procurement.reference
+
+    @staticmethod
+    def resolve_lot(obj: Award) -> int:
+        return obj.lot.number
+
+    @staticmethod
+    def resolve_title(obj: Award) -> str:
+        return obj.evaluation.procurement.title
+
+    @staticmethod
+    def resolve_winner(obj: Award) -> str:
+        return obj.winner.organization.name if obj.winner else ""
+
+    @staticmethod
+    def resolve_price(obj: Award) -> Decimal:
+        return obj.winner.price_total if obj.winner else Decimal("0")
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+@router.get("/public", response=list[PublicContractOut], auth=None)
+def public_list(request: HttpRequest) -> list[Contract]:
+    """Published contracts, newest first (no login)."""
+    return list(selectors.public_contracts()[:200])
+
+
+@router.get("/public/{contract_id}", response={200: PublicDetailOut, 404: ErrorOut}, auth=None)
+def public_detail(request: HttpRequest, contract_id: int) -> Contract:
+    """One published contract with its published acceptance results."""
+    return selectors.public_contract_get(contract_id)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@router.get("/", response=list[PublicContractOut])
+def contract_list(request: HttpRequest, status: str = "") -> list[Contract]:
+    """Contracts the caller may read: own unit's, own organization's, or all (finance, auditors)."""
+    return list(selectors.contract_list(actor=request.user, status=status))
+
+
+@router.get("/late", response=list[LateOut])
+def late(request: HttpRequest) -> list[dict[str, Any]]:
+    """What is late across the caller's contracts, computed from dates."""
+    return [
+        {
+            "contract_id": i.contract.pk,
+            "reference": i.contract.reference,
+            "kind": i.kind,
+            "label": i.label,
+            "due_on": i.due_on,
+            "days_late": i.days_late,
+        }
+        for i in selectors.late_items(selectors.contract_list(actor=request.user))
+    ]
+
+
+@router.get("/awards", response=list[AwardOut])
+def awards(request: HttpRequest) -> list[Award]:
+    """Announced awards of the caller's unit still without a contract."""
+    return list(selectors.awards_to_contract(request.user))
+
+
+@router.get("/{contract_id}", response={200: ContractOut, **ERRORS})
+def contract_detail(request: HttpRequest, contract_id: int) -> Contract:
+    return selectors.contract_get(actor=request.user, contract_id=contract_id)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+class CreateIn(Schema):
+    award_id: int
+    kind: str
+    starts_on: date
+    ends_on: date
+    title: str = ""
+    multi_year: bool = False
+    performance_bond: Decimal = Decimal("0")
+    small_supplier: bool | None = None
+    people_facing: bool = True
+    report_every_days: int = 30
+    indicators: list[dict[str, str]] = []
+    terms: str = ""
+
+
+@router.post("/", response={201: ContractOut, **ERRORS})
+def contract_create(request: HttpRequest, payload: CreateIn) -> Status[Any]:
+    """Draft the contract of an announced award."""
+    award = Award.objects.filter(pk=payload.award_id).select_related("evaluation__procurement", "lot").first()
+    if award is None:
+        raise NotFound("contract.award_not_found", _("中标（成交）结果不存在"))
+    data = payload.dict(exclude={"award_id"})
+    return Status(201, services.contract_create_from_award(actor=request.user, award=award, **data))
+
+
+def _contract(request: HttpRequest, contract_id: int) -> Contract:
+    return selectors.contract_get(actor=request.user, contract_id=contract_id)
+
+
+class SignIn(Schema):
+    signed_on: date | None = None
+    late_reason: str = ""
+
+
+@router.post("/{contract_id}/sign", response={200: ContractOut, **ERRORS})
+def contract_sign(request: HttpRequest, contract_id: int, payload: SignIn) -> Contract:
+    return services.contract_sign(
+        actor=request.user, contract=_contract(request, contract_id), **payload.dict()
+    )
+
+
+class LateIn(Schema):
+    late_reason: str = ""
+
+
+@router.post("/{contract_id}/publish", response={200: ContractOut, **ERRORS})
+def contract_publish(request: HttpRequest, contract_id: int, payload: LateIn) -> Contract:
+    return services.contract_publish(
+        actor=request.user, contract=_contract(request, contract_id), late_reason=payload.late_reason
+    )
+
+
+class AmendIn(Schema):
+    added_amount: Decimal
+    reason: str
+    signed_on: date | None = None
+    new_ends_on: date | None = None
+
+
+@router.post("/{contract_id}/amendments", response={201: AmendmentOut, **ERRORS})
+def contract_amend(request: HttpRequest, contract_id: int, payload: AmendIn) -> Status[Any]:
+    """A supplementary contract; refused beyond 10% of the original amount (GPL §49)."""
+    contract = _contract(request, contract_id)
+    return Status(201, services.contract_amend(actor=request.user, contract=contract, **payload.dict()))
+
+
+class TerminateIn(Schema):
+    reason: str
+    fault: str
+    terminated_on: date | None = None
+
+
+@router.post("/{contract_id}/terminate", response={200: ContractOut, **ERRORS})
+def contract_terminate(request: HttpRequest, contract_id: int, payload: TerminateIn) -> Contract:
+    contract = _contract(request, contract_id)
+    return services.contract_terminate(actor=request.user, contract=contract, **payload.dict())
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: date
+    note: str = ""
+
+
+@router.post("/{contract_id}/milestones", response={201: MilestoneOut, **ERRORS})
+def milestone_add(request: HttpRequest, contract_id: int, payload: MilestoneIn) -> Status[Any]:
+    contract = _contract(request, contract_id)
+    return Status(201, services.milestone_add(actor=request.user, contract=contract, **payload.dict()))
+
+
+class DoneIn(Schema):
+    done_on: date | None = None
+    note: str = ""
+
+
+@router.post("/{contract_id}/milestones/{milestone_id}/complete", response={200: MilestoneOut, **ERRORS})
+def milestone_complete(
+    request: HttpRequest, contract_id: int, milestone_id: int, payload: DoneIn
+) -> Milestone:
+    contract = _contract(request, contract_id)
+    milestone = get_object_or_404(Milestone, pk=milestone_id, contract=contract)
+    return services.milestone_complete(actor=request.user, milestone=milestone, **payload.dict())
+
+
+class DeliverableIn(Schema):
+    name: str
+    standard: str = ""
+    milestone_id: int | None = None
+
+
+@router.post("/{contract_id}/deliverables", response={201: DeliverableOut, **ERRORS})
+def deliverable_add(request: HttpRequest, contract_id: int, payload: DeliverableIn) -> Status[Any]:
+    contract = _contract(request, contract_id)
+    milestone = None
+    if payload.milestone_id is not None:
+        milestone = contract.milestones.filter(pk=payload.milestone_id).first()
+        if milestone is None:
+            raise ServiceError(
+                "contract.milestone_other_contract", _("节点不属于该合同"), field="milestone_id"
+            )
+    deliverable = services.deliverable_add(
+        actor=request.user,
+        contract=contract,
+        name=payload.name,
+        standard=payload.standard,
+        milestone=milestone,
+    )
+    return Status(201, deliverable)
+
+
+class PaymentIn(Schema):
+    title: str
+    amount: Decimal
+    planned_on: date | None = None
+    after_phase: int | None = None
+
+
+@router.post("/{contract_id}/payments", response={201: PaymentOut, **ERRORS})
+def payment_add(request: HttpRequest, contract_id: int, payload: PaymentIn) -> Status[Any]:
+    contract = _contract(request, contract_id)
+    return Status(201, services.payment_schedule_add(actor=request.user, contract=contract, **payload.dict()))
+
+
+class PaidIn(Schema):
+    paid_on: date | None = None
+    paid_amount: Decimal | None = None
+    voucher: str = ""
+
+
+@router.post("/{contract_id}/payments/{payment_id}/paid", response={200: PaymentOut, **ERRORS})
+def payment_paid(request: HttpRequest, contract_id: int, payment_id: int, payload: PaidIn) -> Payment:
+    contract = _contract(request, contract_id)
+    payment = get_object_or_404(Payment, pk=payment_id, contract=contract)
+    return services.payment_record(actor=request.user, payment=payment, **payload.dict())
+
+
+class PostIn(Schema):
+    name: str
+    headcount: int
+    location: str
+    duties: str = ""
+
+
+@router.post("/{contract_id}/posts", response={201: PostOut, **ERRORS})
+def post_add(request: HttpRequest, contract_id: int, payload: PostIn) -> Status[Any]:
+    contract = _contract(request, contract_id)
+    return Status(201, services.post_add(actor=request.user, contract=contract, **payload.dict()))
+
+
+class PlacementIn(Schema):
+    person_name: str
+    starts_on: date
+    qualification: str = ""
+    ends_on: date | None = None
+
+
+@router.post("/{contract_id}/posts/{post_id}/placements", response={201: PlacementOut, **ERRORS})
+def placement_add(request: HttpRequest, contract_id: int, post_id: int, payload: PlacementIn) -> Status[Any]:
+    contract = _contract(request, contract_id)
+    post = get_object_or_404(Post, pk=post_id, contract=contract)
+    return Status(201, services.placement_record(actor=request.user, post=post, **payload.dict()))
+
+
+class FileIn(Schema):
+    name: str
+    content_base64: str
+
+
+class ReportIn(Schema):
+    period_start: date
+    period_end: date
+    summary: str
+    figures: dict[str, str] = {}
+    files: list[FileIn] = []
+
+
+def _files(files: list[FileIn]) -> list[services.ReportFile]:
+    out = []
+    for f in files:
+        try:
+            content = base64.b64decode(f.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ServiceError("contract.file_encoding", _("附件须为 base64 编码"), field="files") from None
+        out.append(services.ReportFile(f.name, content))
+    return out
+
+
+@router.post("/{contract_id}/reports", response={201: ReportOut, **ERRORS})
+def report_submit(request: HttpRequest, contract_id: int, payload: ReportIn) -> Status[Any]:
+    """A progress report by the supplier; attachments as base64 (size and type checked)."""
+    contract = _contract(request, contract_id)
+    report = services.progress_report_submit(
+        actor=request.user,
+        contract=contract,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        summary=payload.summary,
+        figures=payload.figures,
+        files=_files(payload.files),
+    )
+    return Status(201, report)
+
+
+class CheckIn(Schema):
+    deliverable_id: int
+    passed: bool
+    reason: str = ""
+
+
+class MemberIn(Schema):
+    name: str
+    role: str = ""
+
+
+class OpinionIn(Schema):
+    who: str = ""
+    opinion: str
+    satisfied: bool | None = None
+
+
+class AcceptanceIn(Schema):
+    title: str
+    result: str
+    members: list[MemberIn]
+    checklist: list[CheckIn]
+    reasons: str = ""
+    final: bool = False
+    accepted_on: date | None = None
+    recipients_invited: int = 0
+    recipients_how: str = ""
+    recipient_opinions: list[OpinionIn] = []
+
+
+@router.post("/{contract_id}/acceptances", response={201: AcceptanceOut, **ERRORS})
+def acceptance_record(request: HttpRequest, contract_id: int, payload: AcceptanceIn) -> Status[Any]:
+    """One acceptance phase; the final phase passing completes the contract."""
+    contract = _contract(request, contract_id)
+    data = payload.dict()
+    data["checklist"] = [services.CheckInput(**c) for c in data["checklist"]]
+    return Status(201, services.acceptance_record(actor=request.user, contract=contract, **data))
+
+
+@router.post("/{contract_id}/acceptances/{acceptance_id}/publish", response={200: AcceptanceOut, **ERRORS})
+def acceptance_publish(request: HttpRequest, contract_id: int, acceptance_id: int) -> Acceptance:
+    contract = _contract(request, contract_id)
+    acceptance = get_object_or_404(Acceptance, pk=acceptance_id, contract=contract)
+    return services.acceptance_publish(actor=request.user, acceptance=acceptance)

@@ -1,10 +1,308 @@
-"""合同与履约验收 pages."""
+"""合同与履约验收 pages: the parties' contract lists and pages with their actions, the late list,
+and the public contract pages (no login). Views parse and authorize, call one service, render."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from opengps.contracts import forms, selectors, services
+from opengps.contracts.models import Contract, ContractKind, ContractStatus, ReportAttachment
+from opengps.core.errors import NotFound, ServiceError
+from opengps.procurement.uploads import EXTENSIONS
+
+
+@dataclass(frozen=True)
+class Action:
+    """One write on the contract page: its form, who may use it, in which statuses, and the call."""
+
+    title: Any
+    form: type[forms.ContractForm]
+    call: Callable[[Any, Contract, Any], Any]
+    statuses: tuple[str, ...]
+    supplier: bool = False
+    posts_only: bool = False
+    multipart: bool = False
+
+
+def _row(form: Any) -> Any:
+    return form.row()
+
+
+EDITABLE = (ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
+ACTIONS: dict[str, Action] = {
+    "sign": Action(
+        _("签订合同"),
+        forms.SignForm,
+        lambda u, c, f: services.contract_sign(actor=u, contract=c, **f.service_kwargs()),
+        (ContractStatus.DRAFT,),
+    ),
+    "publish": Action(
+        _("公告合同"),
+        forms.PublishForm,
+        lambda u, c, f: services.contract_publish(actor=u, contract=c, **f.service_kwargs()),
+        (ContractStatus.SIGNED,),
+    ),
+    "milestone": Action(
+        _("新增履约节点"),
+        forms.MilestoneForm,
+        lambda u, c, f: services.milestone_add(actor=u, contract=c, **f.service_kwargs()),
+        EDITABLE,
+    ),
+    "milestone_done": Action(
+        _("确认节点完成"),
+        forms.MilestoneDoneForm,
+        lambda u, c, f: services.milestone_complete(actor=u, milestone=_row(f), **f.service_kwargs()),
+        (ContractStatus.PUBLISHED,),
+    ),
+    "deliverable": Action(
+        _("新增交付内容"),
+        forms.DeliverableForm,
+        lambda u, c, f: services.deliverable_add(actor=u, contract=c, **f.service_kwargs()),
+        EDITABLE,
+    ),
+    "payment": Action(
+        _("新增支付计划"),
+        forms.PaymentForm,
+        lambda u, c, f: services.payment_schedule_add(actor=u, contract=c, **f.service_kwargs()),
+        EDITABLE,
+    ),
+    "paid": Action(
+        _("登记支付"),
+        forms.PaidForm,
+        lambda u, c, f: services.payment_record(actor=u, payment=_row(f), **f.service_kwargs()),
+        (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED),
+    ),
+    "post": Action(
+        _("新增岗位"),
+        forms.PostForm,
+        lambda u, c, f: services.post_add(actor=u, contract=c, **f.service_kwargs()),
+        EDITABLE,
+        posts_only=True,
+    ),
+    "placement": Action(
+        _("登记在岗人员"),
+        forms.PlacementForm,
+        lambda u, c, f: services.placement_record(actor=u, post=_row(f), **f.service_kwargs()),
+        (ContractStatus.SIGNED, ContractStatus.PUBLISHED),
+        supplier=True,
+        posts_only=True,
+    ),
+    "amend": Action(
+        _("签订补充合同"),
+        forms.AmendForm,
+        lambda u, c, f: services.contract_amend(actor=u, contract=c, **f.service_kwargs()),
+        (ContractStatus.SIGNED, ContractStatus.PUBLISHED),
+    ),
+    "acceptance": Action(
+        _("记录阶段验收"),
+        forms.AcceptanceForm,
+        lambda u, c, f: services.acceptance_record(actor=u, contract=c, **f.service_kwargs()),
+        (ContractStatus.PUBLISHED,),
+    ),
+    "acceptance_publish": Action(
+        _("公开验收结果"),
+        forms.AcceptancePublishForm,
+        lambda u, c, f: services.acceptance_publish(actor=u, acceptance=_row(f)),
+        (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED),
+    ),
+    "terminate": Action(
+        _("解除合同"),
+        forms.TerminateForm,
+        lambda u, c, f: services.contract_terminate(actor=u, contract=c, **f.service_kwargs()),
+        (ContractStatus.SIGNED, ContractStatus.PUBLISHED),
+    ),
+    "report": Action(
+        _("报送履约报告"),
+        forms.ReportForm,
+        lambda u, c, f: services.progress_report_submit(actor=u, contract=c, **f.service_kwargs()),
+        (ContractStatus.PUBLISHED,),
+        supplier=True,
+        multipart=True,
+    ),
+}
+SUPPLIER_ONLY = {"report"}
+
+
+def available_actions(user: Any, contract: Contract) -> list[str]:
+    """Names of the actions the user may take on the contract now (the services check again)."""
+    purchaser = selectors.can_write(user, contract)
+    supplier = selectors.is_supplier_member(user, contract)
+    names = []
+    for name, action in ACTIONS.items():
+        if contract.status not in action.statuses:
+            continue
+        if action.posts_only and contract.kind != ContractKind.POSTS:
+            continue
+        if (purchaser and name not in SUPPLIER_ONLY) or (supplier and action.supplier):
+            names.append(name)
+    return names
+
+
+def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        raise Http404(str(exc.message)) from exc
+    return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+FIELD_ALIASES = {"files": "attachments"}
+
+
+def _add_error(form: Any, exc: ServiceError) -> None:
+    field = FIELD_ALIASES.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, str(exc.message))
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "contracts/index.html", {})
+    """合同与履约验收: the caller's contracts, awards waiting for a contract, and the public list."""
+    user: Any = request.user
+    contracts = selectors.contract_list(actor=user, status=request.GET.get("status", ""))
+    return render(
+        request,
+        "contracts/index.html",
+        {
+            "contracts": contracts[:200],
+            "awards": selectors.awards_to_contract(user),
+            "late_count": len(selectors.late_items(selectors.contract_list(actor=user))),
+            "public": selectors.public_contracts()[:50],
+            "statuses": ContractStatus.choices,
+            "status": request.GET.get("status", ""),
+        },
+    )
+
+
+@login_required
+def late(request: HttpRequest) -> HttpResponse:
+    """逾期事项: unsigned, unpublished, overdue milestones, missing reports, unpaid instalments."""
+    items = selectors.late_items(selectors.contract_list(actor=request.user))
+    return render(request, "contracts/late.html", {"items": items, "labels": selectors.KIND_LABELS})
+
+
+@login_required
+def create(request: HttpRequest, award_id: int) -> HttpResponse:
+    """Draft the contract of an announced award of the caller's unit."""
+    award = get_object_or_404(selectors.awards_to_contract(request.user), pk=award_id)
+    form = forms.CreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create_from_award(
+                actor=request.user, award=award, **form.service_kwargs()
+            )
+        except ServiceError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("合同已创建，请在期限内签订"))
+            return redirect("contracts:detail", contract.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracts/create.html", {"award": award, "form": form}, status=status)
+
+
+def _detail(
+    request: HttpRequest, contract: Contract, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    names = available_actions(request.user, contract)
+    action_forms = [
+        (name, ACTIONS[name], (bound or {}).get(name) or ACTIONS[name].form(contract=contract, prefix=name))
+        for name in names
+    ]
+    return render(
+        request,
+        "contracts/detail.html",
+        {
+            "contract": contract,
+            "summary": selectors.contract_summary(contract),
+            "missing_reports": selectors.missing_reports(contract, timezone.localdate()),
+            "overdue_payments": selectors.overdue_payments(contract),
+            "actions": action_forms,
+            "posts": contract.posts.prefetch_related("placements"),
+            "reports": contract.reports.prefetch_related("attachments").select_related("submitted_by"),
+            "acceptances": contract.acceptances.prefetch_related("items__deliverable"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+    try:
+        contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return _detail(request, contract)
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, contract_id: int, name: str) -> HttpResponse:
+    """Run one action of the contract page; on refusal, show the error beside its field."""
+    try:
+        contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    chosen = ACTIONS.get(name)
+    if chosen is None:
+        raise Http404
+    form = chosen.form(request.POST, request.FILES, contract=contract, prefix=name)
+    if form.is_valid():
+        try:
+            chosen.call(request.user, contract, form)
+        except ServiceError as exc:
+            if name not in available_actions(request.user, contract) and exc.status == 403:
+                return _error_page(request, exc)
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已保存：%(action)s") % {"action": chosen.title})
+            return redirect("contracts:detail", contract.pk)
+    contract.refresh_from_db()
+    if name not in available_actions(request.user, contract):
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("contracts:detail", contract.pk)
+    return _detail(request, contract, bound={name: form}, status=400)
+
+
+@login_required
+def attachment(request: HttpRequest, contract_id: int, attachment_id: int) -> HttpResponse:
+    """Download a progress-report attachment (readers of the contract only)."""
+    try:
+        contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    file = get_object_or_404(ReportAttachment, pk=attachment_id, report__contract=contract)
+    response = HttpResponse(
+        bytes(file.content), content_type=EXTENSIONS.get(file.kind, "application/octet-stream")
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    """合同公告: every published contract, without login."""
+    return render(request, "contracts/public_list.html", {"contracts": selectors.public_contracts()[:500]})
+
+
+def public_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """One published contract: the public fields and the published acceptance results."""
+    try:
+        contract = selectors.public_contract_get(contract_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    return render(
+        request,
+        "contracts/public_detail.html",
+        {
+            "contract": contract,
+            "acceptances": selectors.public_acceptances(contract).prefetch_related("items__deliverable"),
+            "amendments": contract.amendments.all(),
+        },
+    )

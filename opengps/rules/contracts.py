@@ -159,6 +159,29 @@ def small_supplier_payment_due(accepted_on: date, *, on_date: date | None = None
     return Ruled(day, citation, note)
 
 
+CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"signed"}),
+    "signed": frozenset({"published", "terminated"}),
+    "published": frozenset({"completed", "terminated"}),
+    "completed": frozenset(),
+    "terminated": frozenset(),
+}
+"""合同状态: created from an award, signed (GPL §46), published (IR §50), then completed by the
+final acceptance or terminated early with a reason. An unsigned draft is never terminated: it
+simply is not a contract yet."""
+
+
+def check_contract_transition(current: str, target: str) -> None:
+    """Refuse a status change not in `CONTRACT_TRANSITIONS` with ``contract.transition_not_allowed``."""
+    if target not in CONTRACT_TRANSITIONS.get(current, frozenset()):
+        raise RuleError(
+            "contract.transition_not_allowed",
+            f"合同状态不能从“{current}”变为“{target}”",
+            f"A contract cannot go from '{current}' to '{target}'",
+            params={"current": current, "target": target},
+        )
+
+
 def _shown(entry: EffectiveValue[Any], text: str) -> EffectiveValue[object]:
     return EffectiveValue(entry.effective_from, text, entry.citation, entry.confidence)
 

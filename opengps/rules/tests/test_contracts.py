@@ -147,3 +147,28 @@ def test_rules_show_the_values_the_functions_use() -> None:
     payment = by_name["contracts.small_supplier_payment_due"].values[0]
     assert payment.value == "30 日内" and payment.confidence == "U"
     assert len(contracts.MULTI_YEAR_CONDITIONS) == 5
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "ok"),
+    [
+        ("draft", "signed", True),
+        ("signed", "published", True),
+        ("signed", "terminated", True),
+        ("published", "completed", True),
+        ("published", "terminated", True),
+        ("draft", "published", False),
+        ("draft", "terminated", False),
+        ("completed", "terminated", False),
+        ("terminated", "published", False),
+        ("unknown", "signed", False),
+    ],
+)
+def test_contract_transitions(current: str, target: str, ok: bool) -> None:
+    if ok:
+        contracts.check_contract_transition(current, target)
+        return
+    with pytest.raises(RuleError) as caught:
+        contracts.check_contract_transition(current, target)
+    assert caught.value.code == "contract.transition_not_allowed"
+    assert caught.value.params == {"current": current, "target": target}
