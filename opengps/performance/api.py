@@ -1,7 +1,408 @@
-"""绩效评价 API."""
+"""绩效评价 API: public results and a supplier's history; work lists and writes for the parties;
+templates for the finance department; the anonymous survey post. Each write is one service call;
+errors are the services' codes."""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-router = Router(tags=["performance"])
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+
+from opengps.accounts.models import Unit
+from opengps.catalog.models import CatalogItem
+from opengps.contracts.models import Contract
+from opengps.core import ratelimit
+from opengps.core.errors import NotFound
+from opengps.evaluation.models import CommitteeMember
+from opengps.performance import documents, selectors, services
+from opengps.performance.models import (
+    ExpertConduct,
+    IndicatorTemplate,
+    PartyScore,
+    PerformanceEvaluation,
+)
+from opengps.registry.models import Organization
+
+router = Router(tags=["performance"], auth=django_auth)
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class PartyOut(Schema):
+    party: str
+    total: Decimal
+    scores: dict[str, str]
+    comment: str
+    submitted_at: datetime
+
+
+class EvaluationOut(Schema):
+    id: int
+    contract: str
+    contract_title: str
+    purchaser: str
+    supplier: str
+    supplier_uscc: str
+    period: str
+    status: str
+    evaluator: str | None
+    indicators: list[dict[str, Any]]
+    source_weights: dict[str, str]
+    responses: int
+    satisfaction: Decimal | None
+    leaf_scores: dict[str, str]
+    score: Decimal | None
+    grade: str
+    citation: str
+    finalized_on: date | None
+    published_at: datetime | None
+    parties: list[PartyOut]
+
+    @staticmethod
+    def resolve_contract(obj: PerformanceEvaluation) -> str:
+        return obj.contract.reference
+
+    @staticmethod
+    def resolve_contract_title(obj: PerformanceEvaluation) -> str:
+        return obj.contract.title
+
+    @staticmethod
+    def resolve_purchaser(obj: PerformanceEvaluation) -> str:
+        return obj.contract.purchaser.name
+
+    @staticmethod
+    def resolve_supplier(obj: PerformanceEvaluation) -> str:
+        return obj.contract.supplier.name
+
+    @staticmethod
+    def resolve_supplier_uscc(obj: PerformanceEvaluation) -> str:
+        return obj.contract.supplier.uscc
+
+    @staticmethod
+    def resolve_evaluator(obj: PerformanceEvaluation) -> str | None:
+        return obj.evaluator.name if obj.evaluator else None
+
+    @staticmethod
+    def resolve_responses(obj: PerformanceEvaluation) -> int:
+        return obj.responses.count()
+
+    @staticmethod
+    def resolve_parties(obj: PerformanceEvaluation) -> list[PartyScore]:
+        return list(obj.party_scores.all())
+
+
+class EvaluationRow(Schema):
+    id: int
+    contract: str
+    contract_title: str
+    supplier: str
+    period: str
+    status: str
+    score: Decimal | None
+    grade: str
+
+    @staticmethod
+    def resolve_contract(obj: PerformanceEvaluation) -> str:
+        return obj.contract.reference
+
+    @staticmethod
+    def resolve_contract_title(obj: PerformanceEvaluation) -> str:
+        return obj.contract.title
+
+    @staticmethod
+    def resolve_supplier(obj: PerformanceEvaluation) -> str:
+        return obj.contract.supplier.name
+
+
+class HistoryOut(Schema):
+    occurred_on: date
+    source: str
+    kind: str
+    reference: str
+    grade: str
+    score: Decimal | None
+    flagged: bool
+    note: str
+    evaluation_id: int | None
+
+
+class HistoryPage(Schema):
+    organization: str
+    uscc: str
+    grades: dict[str, int]
+    failures: int
+    flagged: bool
+    entries: list[HistoryOut]
+    recommendations: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+@router.get("/published", response=list[EvaluationRow], auth=None)
+def published(request: HttpRequest) -> Any:
+    """Published evaluation results, newest first."""
+    return selectors.published()[:500]
+
+
+@router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, **ERRORS}, auth=None)
+def evaluation_detail(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+    """One evaluation: public once published; before that, the parties, finance and auditors."""
+    return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation_id)
+
+
+@router.get("/suppliers/{uscc}/history", response={200: HistoryPage, 404: ErrorOut}, auth=None)
+def supplier_history(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    """A supplier's performance history and the credit loop's recommendations."""
+    org = Organization.objects.filter(uscc=uscc).first()
+    if org is None:
+        raise NotFound("registry.not_found", "未找到该社会组织")
+    summary = selectors.history_summary(org)
+    return {
+        "organization": org.name,
+        "uscc": org.uscc,
+        "grades": summary.grades,
+        "failures": summary.failures,
+        "flagged": summary.flagged,
+        "entries": summary.entries,
+        "recommendations": [
+            {
+                "id": r.pk,
+                "status": r.status,
+                "made_on": r.made_on.isoformat(),
+                "reason": r.reason,
+                "listings": [listing.pk for listing in r.listings.all()],
+            }
+            for r in summary.recommendations
+        ],
+    }
+
+
+@router.get("/survey/{token}/qr.svg", auth=None)
+def survey_qr(request: HttpRequest, token: str) -> HttpResponse:
+    evaluation = selectors.evaluation_by_token(token)
+    url = request.build_absolute_uri(f"/performance/s/{evaluation.survey_token}/")
+    return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
+
+
+class SurveyIn(Schema):
+    code: str
+    answer: int
+    comment: str = ""
+
+
+@router.post("/survey/{token}", response={201: dict[str, bool], **ERRORS}, auth=None)
+def survey_answer(request: HttpRequest, token: str, payload: SurveyIn) -> Status[Any]:
+    """A recipient's anonymous answer with a one-time code; throttled per client address."""
+    services.survey_answer(
+        token=token,
+        code=payload.code,
+        answer=payload.answer,
+        comment=payload.comment,
+        source=ratelimit.client_ip(request),
+    )
+    return Status(201, {"ok": True})
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties
+
+
+@router.get("/work", response=list[EvaluationRow])
+def work(request: HttpRequest) -> Any:
+    """The actor's work list (purchaser, supplier, evaluator; all for finance and auditors)."""
+    return selectors.work_list(actor=request.user)[:500]
+
+
+class EvaluationIn(Schema):
+    contract: str
+    period: str
+    evaluator_id: int | None = None
+
+
+@router.post("/evaluations", response={201: EvaluationOut, **ERRORS})
+def evaluation_create(request: HttpRequest, payload: EvaluationIn) -> Status[Any]:
+    contract = Contract.objects.filter(reference=payload.contract).first()
+    if contract is None:
+        raise NotFound("contract.not_found", "未找到该合同")
+    evaluator = None
+    if payload.evaluator_id is not None:
+        evaluator = Unit.objects.filter(pk=payload.evaluator_id).first()
+        if evaluator is None:
+            raise NotFound("performance.evaluator_not_found", "未找到该第三方评价机构")
+    evaluation = services.evaluation_create(
+        actor=request.user, contract=contract, period=payload.period, evaluator=evaluator
+    )
+    return Status(201, evaluation)
+
+
+def _evaluation(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+    return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation_id)
+
+
+class ScoresIn(Schema):
+    scores: dict[str, Decimal] = {}
+    measured: dict[str, Decimal] = {}
+    comment: str = ""
+
+
+@router.post("/evaluations/{evaluation_id}/scores", response={201: PartyOut, **ERRORS})
+def scores_submit(request: HttpRequest, evaluation_id: int, payload: ScoresIn) -> Status[Any]:
+    """The actor's party (self / purchaser / third_party, from who they are) submits its scores."""
+    row = services.evaluation_score_submit(
+        actor=request.user,
+        evaluation=_evaluation(request, evaluation_id),
+        scores=payload.scores,
+        measured=payload.measured,
+        comment=payload.comment,
+    )
+    return Status(201, row)
+
+
+class CodesIn(Schema):
+    count: int
+
+
+@router.post("/evaluations/{evaluation_id}/codes", response={201: dict[str, list[str]], **ERRORS})
+def codes_issue(request: HttpRequest, evaluation_id: int, payload: CodesIn) -> Status[Any]:
+    """One-time survey codes, returned once (only their hashes are stored)."""
+    codes = services.recipient_codes_issue(
+        actor=request.user, evaluation=_evaluation(request, evaluation_id), count=payload.count
+    )
+    return Status(201, {"codes": codes})
+
+
+@router.post("/evaluations/{evaluation_id}/finalize", response={200: EvaluationOut, **ERRORS})
+def finalize(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+    evaluation = services.evaluation_finalize(
+        actor=request.user, evaluation=_evaluation(request, evaluation_id)
+    )
+    return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation.pk)
+
+
+@router.post("/evaluations/{evaluation_id}/publish", response={200: EvaluationOut, **ERRORS})
+def publish(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+    evaluation = services.evaluation_publish(
+        actor=request.user, evaluation=_evaluation(request, evaluation_id)
+    )
+    return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates (finance department)
+
+
+class TemplateIn(Schema):
+    name: str
+    category_id: int | None = None
+    indicators: list[dict[str, Any]]
+    source_weights: dict[str, Decimal]
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    category: str | None
+    indicators: list[dict[str, Any]]
+    source_weights: dict[str, str]
+    is_active: bool
+
+    @staticmethod
+    def resolve_category(obj: IndicatorTemplate) -> str | None:
+        return obj.category.code if obj.category else None
+
+
+@router.get("/templates", response=list[TemplateOut], auth=None)
+def templates(request: HttpRequest) -> Any:
+    return selectors.templates()
+
+
+def _category(category_id: int | None) -> CatalogItem | None:
+    if category_id is None:
+        return None
+    item = CatalogItem.objects.filter(pk=category_id).first()
+    if item is None:
+        raise NotFound("catalog.not_found", "未找到该目录类别")
+    return item
+
+
+@router.post("/templates", response={201: TemplateOut, **ERRORS})
+def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Any]:
+    template = services.template_save(
+        actor=request.user,
+        name=payload.name,
+        category=_category(payload.category_id),
+        indicators=payload.indicators,
+        source_weights=payload.source_weights,
+    )
+    return Status(201, template)
+
+
+@router.put("/templates/{template_id}", response={200: TemplateOut, **ERRORS})
+def template_update(request: HttpRequest, template_id: int, payload: TemplateIn) -> IndicatorTemplate:
+    template = IndicatorTemplate.objects.filter(pk=template_id).first()
+    if template is None:
+        raise NotFound("performance.template_not_found", "未找到该模板")
+    return services.template_save(
+        actor=request.user,
+        template=template,
+        name=payload.name,
+        category=_category(payload.category_id),
+        indicators=payload.indicators,
+        source_weights=payload.source_weights,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Experts' conduct
+
+
+class ConductIn(Schema):
+    rating: str
+    note: str = ""
+
+
+class ConductOut(Schema):
+    member_id: int
+    expert: str
+    procurement: str
+    rating: str
+    note: str
+    due_on: date
+    late: bool
+    rated_on: date
+
+    @staticmethod
+    def resolve_expert(obj: ExpertConduct) -> str:
+        return obj.member.name
+
+    @staticmethod
+    def resolve_procurement(obj: ExpertConduct) -> str:
+        return obj.member.evaluation.procurement.reference
+
+
+@router.post("/conduct/{member_id}", response={201: ConductOut, **ERRORS})
+def conduct_rate(request: HttpRequest, member_id: int, payload: ConductIn) -> Status[Any]:
+    member = CommitteeMember.objects.select_related("evaluation__procurement").filter(pk=member_id).first()
+    if member is None:
+        raise NotFound("expert_conduct.member_not_found", "未找到该评审专家")
+    conduct = services.expert_conduct_rate(
+        actor=request.user, member=member, rating=payload.rating, note=payload.note
+    )
+    return Status(201, conduct)
+
+
+@router.get("/conduct", response=list[ConductOut])
+def conduct_list(request: HttpRequest) -> Any:
+    """Conduct ratings: all for the finance department and auditors, a purchaser's own."""
+    return selectors.conduct_records(actor=request.user)[:500]

@@ -101,6 +101,7 @@ class CreditListForm(ServiceErrorFormMixin, forms.Form):
     reason = forms.CharField(label=_("事由说明"), max_length=500, required=False)
     decision_document = forms.CharField(label=_("决定文书号"), max_length=120, required=False)
     listed_on = forms.DateField(label=_("列入日期"), widget=DateInput())
+    recommendation_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def reason_value(self) -> str:
         """A listed ground is stored by its code (the rules read it); otherwise the text."""

@@ -219,6 +219,15 @@ class CreditListing(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    recommendation = models.ForeignKey(
+        "performance.ListingRecommendation",
+        verbose_name=_("依据的列入建议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="listings",
+        help_text=_("绩效评价多次不合格后平台提出的列入建议"),
+    )
 
     class Meta:
         verbose_name = _("信用名录记录")

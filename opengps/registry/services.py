@@ -603,9 +603,20 @@ def annual_report_record(
 
 
 def credit_list(
-    *, actor: Any, organization: Organization, kind: str, reason: str, decision_document: str, listed_on: date
+    *,
+    actor: Any,
+    organization: Organization,
+    kind: str,
+    reason: str,
+    decision_document: str,
+    listed_on: date,
+    recommendation: Any = None,
 ) -> CreditListing:
-    """Put an organization on a credit list (活动异常名录、严重违法失信名单 or another list)."""
+    """Put an organization on a credit list (活动异常名录、严重违法失信名单 or another list).
+
+    `recommendation`: the performance app's `ListingRecommendation` this decision follows, if any;
+    the listing links to it and the recommendation is marked decided in the same transaction.
+    """
     if kind not in CreditListKind.values:
         raise ServiceError("registry.credit_kind_invalid", _("名录类型无效"), field="kind")
     reason = _require_text(
@@ -635,7 +646,12 @@ def credit_list(
             decision_document=decision_document,
             listed_on=listed_on,
             decided_by=actor.unit,
+            recommendation=recommendation,
         )
+        if recommendation is not None:
+            from opengps.performance.services import recommendation_mark_listed
+
+            recommendation_mark_listed(actor=actor, recommendation=recommendation, listing=listing)
         derived.refresh([organization.pk])
         audit.record(
             actor=actor,
@@ -647,6 +663,7 @@ def credit_list(
                 "kind": kind,
                 "listed_on": listed_on,
                 "decision_document": decision_document,
+                "recommendation": recommendation.pk if recommendation is not None else None,
             },
         )
     return listing

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from opengps.accounts.models import Region
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.performance import selectors as performance_selectors
 from opengps.registry import exporting, importing, selectors, services
 from opengps.registry.forms import (
     AnnualReportForm,
@@ -106,6 +107,7 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "today": today,
             "show_contacts": user.is_authenticated and user.role != "supplier",
             "can_manage": _can_manage(user, org),
+            "history": performance_selectors.history_summary(org),
         },
     )
 
@@ -249,6 +251,13 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
     elif action == "report":
         services.annual_report_record(actor=actor, organization=org, **data)
     elif action == "list":
+        recommendation = None
+        if data.get("recommendation_id"):
+            recommendation = (
+                performance_selectors.recommendations_of(org).filter(pk=data["recommendation_id"]).first()
+            )
+            if recommendation is None:
+                raise NotFound("performance.recommendation_not_found", _g("未找到该列入建议"))
         services.credit_list(
             actor=actor,
             organization=org,
@@ -256,6 +265,7 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
             reason=form.reason_value(),
             decision_document=data["decision_document"],
             listed_on=data["listed_on"],
+            recommendation=recommendation,
         )
     elif action == "delist":
         listing = (
@@ -282,6 +292,9 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
     """One organization's records, with a form for each thing the authority records."""
     org = _org_for_manage(request, uscc)
     forms = {name: cls(prefix=name) for name, cls in ACTIONS.items()}
+    following = request.GET.get("recommendation", "")
+    if following.isdigit():  # deciding on the performance app's recommendation: prefill the listing
+        forms["list"] = ACTIONS["list"](prefix="list", initial={"recommendation_id": int(following)})
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -315,6 +328,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
             "eligibility": eligibility,
             "reasons": _reasons(eligibility),
             "today": today,
+            "history": performance_selectors.history_summary(org),
         },
         status=status,
     )

@@ -1,0 +1,218 @@
+"""Reads of performance evaluation: work lists per role, the public record, a supplier's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core.errors import NotFound
+from opengps.evaluation.models import CommitteeMember, Evaluation
+from opengps.evaluation.models import EvaluationStatus as ProcEvalStatus
+from opengps.performance.models import (
+    EvaluationStatus,
+    ExpertConduct,
+    HistoryEntry,
+    IndicatorTemplate,
+    ListingRecommendation,
+    PerformanceEvaluation,
+    RecommendationStatus,
+)
+from opengps.performance.services import conduct_due, party_of, specs_of
+from opengps.registry.models import Organization
+from opengps.rules import performance as rules
+
+PUBLIC = (EvaluationStatus.PUBLISHED,)
+
+
+def _base() -> QuerySet[PerformanceEvaluation]:
+    return PerformanceEvaluation.objects.select_related(
+        "contract", "contract__supplier", "contract__purchaser", "evaluator", "template"
+    ).annotate(response_count=Count("responses", distinct=True))
+
+
+def can_read(actor: Any, evaluation: PerformanceEvaluation) -> bool:
+    """Published evaluations are public; before that: the parties, finance and auditors."""
+    if evaluation.status in PUBLIC:
+        return True
+    if not is_authenticated(actor):
+        return False
+    if actor.role in {Role.AUDITOR, Role.FINANCE, Role.ADMIN}:
+        return True
+    return party_of(actor, evaluation) is not None
+
+
+def evaluation_get(*, actor: Any, evaluation_id: int) -> PerformanceEvaluation:
+    evaluation = _base().filter(pk=evaluation_id).first()
+    if evaluation is None or not can_read(actor, evaluation):
+        raise NotFound("performance.not_found", _("未找到该绩效评价"))
+    return evaluation
+
+
+def evaluation_by_token(token: str) -> PerformanceEvaluation:
+    evaluation = _base().filter(survey_token=token).first()
+    if evaluation is None:
+        raise NotFound("performance.survey_not_found", _("问卷不存在"))
+    return evaluation
+
+
+def work_list(*, actor: Any) -> QuerySet[PerformanceEvaluation]:
+    """The evaluations an actor works on or oversees: purchaser's unit, supplier's own,
+    evaluator's assignments; finance, auditors and admins see all."""
+    qs = _base()
+    if not is_authenticated(actor):
+        return qs.none()
+    if actor.role in {Role.FINANCE, Role.AUDITOR, Role.ADMIN}:
+        return qs
+    if actor.role == Role.PURCHASER:
+        return qs.filter(contract__purchaser_id=actor.unit_id)
+    if actor.role == Role.SUPPLIER:
+        return qs.filter(contract__supplier_id=actor.organization_id)
+    if actor.role == Role.EVALUATOR:
+        return qs.filter(evaluator_id=actor.unit_id)
+    return qs.none()
+
+
+def published() -> QuerySet[PerformanceEvaluation]:
+    return _base().filter(status__in=PUBLIC).order_by("-published_at", "-pk")
+
+
+def templates() -> QuerySet[IndicatorTemplate]:
+    return IndicatorTemplate.objects.select_related("category").order_by("category__code", "name")
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str
+    name: str
+    level: int
+    weight: Decimal
+    share: Decimal | None
+    survey: bool
+    guide: list[dict[str, str]]
+    score: str | None
+
+
+def indicator_rows(evaluation_or_template: PerformanceEvaluation | IndicatorTemplate) -> list[IndicatorRow]:
+    """The indicator tree in order, with levels, each leaf's share of the whole and, for a
+    finalized evaluation, each leaf's combined score."""
+    items = evaluation_or_template.indicators
+    specs = specs_of(items)
+    shares = rules.leaf_weights(specs)
+    by_code = {s.code: s for s in specs}
+    leaf_scores = getattr(evaluation_or_template, "leaf_scores", {}) or {}
+    rows = []
+    for item, spec in zip(items, specs, strict=True):
+        level, node = 1, spec
+        while node.parent is not None and node.parent in by_code and level < rules.MAX_LEVELS:
+            node, level = by_code[node.parent], level + 1
+        rows.append(
+            IndicatorRow(
+                spec.code,
+                spec.name,
+                level,
+                spec.weight,
+                shares.get(spec.code),
+                spec.survey,
+                list(item.get("guide") or []),
+                leaf_scores.get(spec.code),
+            )
+        )
+    return rows
+
+
+def supplier_history(organization: Organization) -> list[HistoryEntry]:
+    """A supplier's performance history, newest first (public: results and failures are public
+    records; shown to purchasers when they plan and evaluate)."""
+    return list(
+        HistoryEntry.objects.filter(organization=organization)
+        .select_related("evaluation")
+        .order_by("-occurred_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    entries: list[HistoryEntry]
+    grades: dict[str, int]
+    failures: int
+    flagged: bool
+    recommendations: list[ListingRecommendation]
+
+
+def history_summary(organization: Organization) -> HistorySummary:
+    entries = supplier_history(organization)
+    grades: dict[str, int] = dict.fromkeys(rules.GRADES, 0)
+    for e in entries:
+        if e.grade in grades:
+            grades[e.grade] += 1
+    return HistorySummary(
+        entries,
+        grades,
+        sum(1 for e in entries if e.flagged),
+        any(e.flagged for e in entries),
+        list(recommendations_of(organization)),
+    )
+
+
+def recommendations_of(organization: Organization) -> QuerySet[ListingRecommendation]:
+    return ListingRecommendation.objects.filter(organization=organization).prefetch_related("listings")
+
+
+def pending_recommendations(*, actor: Any) -> QuerySet[ListingRecommendation]:
+    qs = ListingRecommendation.objects.select_related("organization").filter(
+        status=RecommendationStatus.PENDING
+    )
+    if not has_role(actor, Role.REGISTRATION, Role.ADMIN, Role.AUDITOR, Role.FINANCE):
+        return qs.none()
+    return qs
+
+
+@dataclass(frozen=True)
+class ConductRow:
+    member: CommitteeMember
+    due_on: date | None
+    conduct: ExpertConduct | None
+
+
+def conduct_to_rate(*, actor: Any) -> list[ConductRow]:
+    """Committee members of the purchaser's ended evaluations, with their rating deadline."""
+    if not has_role(actor, Role.PURCHASER):
+        return []
+    members = (
+        CommitteeMember.objects.filter(
+            evaluation__procurement__purchaser_id=actor.unit_id,
+            evaluation__status=ProcEvalStatus.CONFIRMED,
+        )
+        .select_related("evaluation__procurement", "evaluation__report")
+        .order_by("-evaluation_id", "pk")
+    )
+    conducts = {c.member_id: c for c in ExpertConduct.objects.filter(member__in=members)}
+    rows = []
+    for member in members:
+        due = conduct_due(member)
+        rows.append(ConductRow(member, due.value if due else None, conducts.get(member.pk)))
+    return rows
+
+
+def conduct_records(*, actor: Any) -> QuerySet[ExpertConduct]:
+    """Every conduct rating, for the finance department (which manages the expert database) and
+    auditors; a purchaser sees its own."""
+    qs = ExpertConduct.objects.select_related("member__evaluation__procurement", "rated_by").order_by(
+        "-rated_on", "-pk"
+    )
+    if has_role(actor, Role.FINANCE, Role.AUDITOR, Role.ADMIN):
+        return qs
+    if has_role(actor, Role.PURCHASER):
+        return qs.filter(member__evaluation__procurement__purchaser_id=actor.unit_id)
+    return qs.none()
+
+
+def ended_evaluations_of(evaluation: Evaluation) -> list[CommitteeMember]:
+    return list(evaluation.members.all())
