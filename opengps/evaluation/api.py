@@ -29,7 +29,8 @@ class FactorIn(Schema):
 
 
 class StartIn(Schema):
-    draw_id: int
+    draw_id: int | None = None
+    """The expert draw of the committee; none for single source (no committee, O74 §41)."""
     factors: list[FactorIn] = []
     price_weight: Decimal = Decimal(0)
     formula: str = "O87"
@@ -153,7 +154,7 @@ def evaluation_start(request: HttpRequest, procurement_id: int, payload: StartIn
     evaluation = services.evaluation_start(
         actor=request.user,
         procurement=procurement,
-        draw=get_object_or_404(Draw, pk=payload.draw_id),
+        draw=get_object_or_404(Draw, pk=payload.draw_id) if payload.draw_id is not None else None,
         factors=[services.FactorInput(f.code, f.name, f.max_points) for f in payload.factors],
         price_weight=payload.price_weight,
         formula=payload.formula,
@@ -169,6 +170,15 @@ def member_conflict(request: HttpRequest, procurement_id: int, payload: Conflict
     services.member_confirm_no_conflict(
         actor=request.user, evaluation=evaluation, no_conflict=payload.no_conflict, reason=payload.reason
     )
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/substitutes", response=EvaluationOut)
+def substitute_join(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+    """Seat the accepted substitutes of experts who recused."""
+    evaluation = _evaluation(request, procurement_id)
+    services.committee_substitute_join(actor=request.user, evaluation=evaluation)
+    evaluation.refresh_from_db()
     return _out(evaluation)
 
 

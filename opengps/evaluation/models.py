@@ -38,7 +38,13 @@ class Evaluation(models.Model):
         related_name="evaluation",
     )
     draw = models.ForeignKey(
-        "experts.Draw", verbose_name=_("专家抽取"), on_delete=models.PROTECT, related_name="+"
+        "experts.Draw",
+        verbose_name=_("专家抽取"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("单一来源采购无评审委员会，由采购人员与供应商协商"),
     )
     status = models.CharField(
         _("状态"), max_length=12, choices=EvaluationStatus.choices, default=EvaluationStatus.REVIEWING

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import PermissionDenied
-from opengps.evaluation.models import Award, CommitteeMember, Evaluation, Score
+from opengps.evaluation.models import Award, CommitteeMember, DepositReturn, Evaluation, Score
 from opengps.evaluation.services import all_scores_in
 from opengps.procurement.models import BidReadout
 from opengps.procurement.services import is_official
@@ -66,3 +66,29 @@ def scores_visible(*, actor: Any, evaluation: Evaluation) -> list[Score]:
     if member is None:
         return []
     return list(rows.filter(member=member).order_by("readout_id", "factor_id"))
+
+
+@dataclass(frozen=True)
+class DepositRow:
+    """A bid deposit with its state on `today`: returned (on time or late), due, or overdue."""
+
+    deposit: DepositReturn
+    overdue: bool
+    """Not returned and its deadline has passed."""
+    late: bool
+    """Returned after its deadline."""
+
+
+def deposits_of(*, evaluation: Evaluation, today: date) -> list[DepositRow]:
+    """The procurement's bid deposits and whether each is overdue, derived from dates (no job)."""
+    rows = DepositReturn.objects.filter(award__evaluation=evaluation).select_related(
+        "organization", "award__lot"
+    )
+    return [
+        DepositRow(
+            deposit=d,
+            overdue=d.returned_on is None and d.due_on is not None and today > d.due_on,
+            late=d.returned_on is not None and d.due_on is not None and d.returned_on > d.due_on,
+        )
+        for d in rows.order_by("award__lot__number", "pk")
+    ]

@@ -38,6 +38,7 @@ from opengps.evaluation.models import (
     Score,
 )
 from opengps.experts.models import Draw, MemberStatus
+from opengps.experts.services import draw_member_recuse
 from opengps.procurement.models import BidReadout, Lot, Notification, Procurement, ProcurementStatus
 from opengps.procurement.services import _lock, _rule_error, _set_status, local_date, require_official
 from opengps.rules import scoring
@@ -47,11 +48,12 @@ from opengps.rules.deadlines import (
     award_confirmation_deadline,
     evaluation_report_deadline,
 )
-from opengps.rules.deposits import loser_deposit_return_deadline
+from opengps.rules.deposits import loser_deposit_return_deadline, winner_deposit_return_deadline
 from opengps.rules.procedures import Method
 from opengps.rules.procurement_flow import AwardBasis, procedure_for
 
 HUNDRED = Decimal(100)
+O74_41 = "政府采购非招标采购方式管理办法（财政部令第74号）第四十一条、第四十二条"
 PREFERENCE_FLAGS = {
     "small_micro": "small_micro",
     "prison_enterprise": "prison_enterprise",
@@ -119,7 +121,7 @@ def evaluation_start(
     *,
     actor: Any,
     procurement: Procurement,
-    draw: Draw,
+    draw: Draw | None,
     factors: Sequence[FactorInput] = (),
     price_weight: Decimal | str = Decimal(0),
     formula: str = "O87",
@@ -132,6 +134,8 @@ def evaluation_start(
     The committee is the draw's accepted experts (each needs a platform account). 综合评分法:
     factor points + price weight × 100 must equal 100, and the price weight must be in the legal
     range (`scoring.price_scores` validates it). Price-ranked methods take no factors.
+    Single source has no committee (O74 §41: the purchaser's staff agree the price with the one
+    supplier): `draw` is None, and it is refused for every other method.
     """
     require_official(actor, procurement)
     moment = now or timezone.now()
@@ -146,10 +150,19 @@ def evaluation_start(
     rate = (
         _decimal(small_micro_rate, field="small_micro_rate") if small_micro_rate not in (None, "") else None
     )
-    if draw.procurement_ref != procurement.reference or draw.purchaser_unit_id != procurement.purchaser_id:
+    committee_less = procedure.award_basis is AwardBasis.negotiated_price
+    if draw is None and not committee_less:
+        raise ServiceError("evaluation.draw_required", _("请选择专家抽取（评审委员会）"), field="draw")
+    if draw is not None and (
+        draw.procurement_ref != procurement.reference or draw.purchaser_unit_id != procurement.purchaser_id
+    ):
         raise ServiceError("evaluation.draw_mismatch", _("该专家抽取不属于本采购项目"), field="draw")
-    accepted = list(draw.members.filter(status=MemberStatus.ACCEPTED).select_related("expert__user"))
-    if len(accepted) < draw.needed:
+    accepted = (
+        list(draw.members.filter(status=MemberStatus.ACCEPTED).select_related("expert__user"))
+        if draw is not None
+        else []
+    )
+    if draw is not None and len(accepted) < draw.needed:
         raise ServiceError(
             "evaluation.committee_incomplete",
             _("确认参加的专家 %(have)d 名，少于抽取人数 %(need)d 名")
@@ -221,7 +234,7 @@ def evaluation_start(
             ProcurementStatus.EVALUATING,
             "procurement.evaluation_started",
             extra={
-                "draw": draw.pk,
+                "draw": draw.pk if draw is not None else None,
                 "members": [m.expert_id for m in accepted],
                 "factors": [(f.code, f.max_points) for f in factors],
                 "price_weight": weight,
@@ -234,7 +247,12 @@ def evaluation_start(
 def member_confirm_no_conflict(
     *, actor: Any, evaluation: Evaluation, no_conflict: bool, reason: str = ""
 ) -> CommitteeMember:
-    """A member confirms, having seen the bidder list, that no avoidance applies — or recuses."""
+    """A member confirms, having seen the bidder list, that no avoidance applies — or recuses.
+
+    A recusal continues the committee's draw (`experts.services.draw_member_recuse`): the next
+    expert of the same replayable order is invited and, once accepted, joins with
+    `committee_substitute_join`.
+    """
     member = _member_of(actor, evaluation)
     if not no_conflict and not reason.strip():
         raise ServiceError("evaluation.reason_required", _("请说明回避原因"), field="reason")
@@ -254,7 +272,51 @@ def member_confirm_no_conflict(
             new={"member": member.pk, "state": member.state},
             reason=member.recusal_reason,
         )
+        if not no_conflict:
+            draw_member_recuse(actor=actor, member=member.draw_member, reason=member.recusal_reason)
     return member
+
+
+def committee_substitute_join(*, actor: Any, evaluation: Evaluation) -> list[CommitteeMember]:
+    """Seat every accepted expert of the draw not yet on the committee (substitutes for recusals).
+
+    Officials of the procurement, while the committee reviews. The newcomer confirms no conflict
+    and scores like everyone else; the report waits for them.
+    """
+    require_official(actor, evaluation.procurement)
+    _require_evaluation_status(evaluation, EvaluationStatus.REVIEWING)
+    if evaluation.draw is None:
+        raise Conflict("evaluation.no_committee", _("本项目无评审委员会"))
+    with transaction.atomic():
+        procurement = _lock(evaluation.procurement)
+        seated = set(evaluation.members.values_list("draw_member_id", flat=True))
+        newcomers = [
+            m
+            for m in evaluation.draw.members.filter(status=MemberStatus.ACCEPTED)
+            .select_related("expert__user")
+            .order_by("order")
+            if m.pk not in seated
+        ]
+        if not newcomers:
+            raise Conflict("evaluation.no_substitute", _("没有已确认参加、尚未入席的替补专家"))
+        if any(m.expert.user_id is None for m in newcomers):
+            raise ServiceError("evaluation.expert_without_account", _("评审专家须有平台账户"), field="draw")
+        joined: list[CommitteeMember] = []
+        for m in newcomers:
+            user = m.expert.user
+            assert user is not None  # checked above
+            joined.append(
+                CommitteeMember.objects.create(
+                    evaluation=evaluation, draw_member=m, user=user, name=m.expert.name
+                )
+            )
+        audit.record(
+            actor=actor,
+            action="evaluation.substitute_joined",
+            obj=procurement,
+            new={"members": [j.pk for j in joined], "experts": [m.expert_id for m in newcomers]},
+        )
+    return joined
 
 
 def _readout_of(evaluation: Evaluation, readout: BidReadout) -> BidReadout:
@@ -472,14 +534,17 @@ def build_lot_results(evaluation: Evaluation, *, on_date: date, seed: str) -> li
                     "abnormally_low": low.message_zh if low else "",
                 }
             )
+        negotiated = method is Method.single_source  # one supplier, price agreed: no ranking
         ranking = (
             scoring.rank(candidates, method=method, lowest_price=evaluation.by_price, seed=seed)
-            if candidates
+            if candidates and not negotiated
             else None
         )
         positions = {
             e.candidate.bidder: (e.position, e.decided_by) for e in (ranking.ranked if ranking else ())
         }
+        if negotiated:
+            positions = {c.bidder: (n, "negotiated") for n, c in enumerate(candidates, start=1)}
         for row in rows:
             row["rank"], row["decided_by"] = positions[row["uscc"]]
         rows.sort(key=lambda row: row["rank"])
@@ -507,8 +572,8 @@ def build_lot_results(evaluation: Evaluation, *, on_date: date, seed: str) -> li
                 "lot": lot.number,
                 "lot_id": lot.pk,
                 "title": lot.title,
-                "basis": ranking.basis if ranking else "",
-                "citation": ranking.citation if ranking else "",
+                "basis": ranking.basis if ranking else ("negotiated" if negotiated and rows else ""),
+                "citation": ranking.citation if ranking else (O74_41 if negotiated and rows else ""),
                 "bids": rows,
                 "rejected": rejected,
                 "draws": [
@@ -543,7 +608,8 @@ def evaluation_report_build(
     today = local_date(moment)
     procurement = evaluation.procurement
     on_date = local_date(procurement.announced_at or moment)
-    seed = hashlib.sha256(f"{evaluation.draw.seed}\n{procurement.reference}".encode()).hexdigest()
+    draw_seed = evaluation.draw.seed if evaluation.draw is not None else ""
+    seed = hashlib.sha256(f"{draw_seed}\n{procurement.reference}".encode()).hexdigest()
     try:
         lots = build_lot_results(evaluation, on_date=on_date, seed=seed)
     except RuleError as exc:
@@ -588,7 +654,46 @@ def evaluation_report_build(
             )
             procurement.next_steps = ["retender", "change_method"]
             procurement.save(update_fields=["next_steps"])
+        elif evaluation.draw_id is None:
+            # No committee to sign it (single source, O74 §41-42): the purchaser's record of the
+            # negotiation is the report, delivered as it is made.
+            _deliver(actor, evaluation, report, procurement, moment)
     return report
+
+
+def _deliver(
+    actor: Any, evaluation: Evaluation, report: EvaluationReport, procurement: Procurement, moment: datetime
+) -> None:
+    """The report reaches the purchaser: awards open with their confirmation deadline (O87 §68)."""
+    today = local_date(moment)
+    report.delivered_on = today
+    report.save(update_fields=["delivered_on"])
+    evaluation.status = EvaluationStatus.CONFIRMED
+    evaluation.save(update_fields=["status"])
+    confirm = _deadline(award_confirmation_deadline, today)
+    readouts = {r.pk: r for r in BidReadout.objects.filter(opening__procurement=procurement)}
+    Award.objects.bulk_create(
+        [
+            Award(
+                evaluation=evaluation,
+                lot_id=lot["lot_id"],
+                first_candidate=readouts[lot["bids"][0]["readout"]],
+                report_on=today,
+                confirm_due=confirm.value,
+                confirm_citation=confirm.citation,
+            )
+            for lot in report.lots
+            if lot["bids"]
+        ]
+    )
+    _set_status(
+        actor,
+        procurement,
+        ProcurementStatus.EVALUATED,
+        "procurement.evaluated",
+        extra={"delivered_on": today, "late": today > report.due_on, "confirm_due": confirm.value},
+        reason=confirm.citation,
+    )
 
 
 def evaluation_report_confirm(
@@ -612,35 +717,7 @@ def evaluation_report_confirm(
         if not evaluation.members.filter(
             state=MemberState.CONFIRMED, report_confirmed_at__isnull=True
         ).exists():
-            today = local_date(moment)
-            report.delivered_on = today
-            report.save(update_fields=["delivered_on"])
-            evaluation.status = EvaluationStatus.CONFIRMED
-            evaluation.save(update_fields=["status"])
-            confirm = _deadline(award_confirmation_deadline, today)
-            readouts = {r.pk: r for r in BidReadout.objects.filter(opening__procurement=procurement)}
-            Award.objects.bulk_create(
-                [
-                    Award(
-                        evaluation=evaluation,
-                        lot_id=lot["lot_id"],
-                        first_candidate=readouts[lot["bids"][0]["readout"]],
-                        report_on=today,
-                        confirm_due=confirm.value,
-                        confirm_citation=confirm.citation,
-                    )
-                    for lot in report.lots
-                    if lot["bids"]
-                ]
-            )
-            _set_status(
-                actor,
-                procurement,
-                ProcurementStatus.EVALUATED,
-                "procurement.evaluated",
-                extra={"delivered_on": today, "late": today > report.due_on, "confirm_due": confirm.value},
-                reason=confirm.citation,
-            )
+            _deliver(actor, evaluation, report, procurement, moment)
     return report
 
 
@@ -762,3 +839,65 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
             ]
         )
     return awards
+
+
+def deposit_return_record(
+    *,
+    actor: Any,
+    deposit: DepositReturn,
+    returned_on: date,
+    contract_signed_on: date | None = None,
+    now: datetime | None = None,
+) -> DepositReturn:
+    """Record that a bid deposit was returned (IR §33, O87 §38), late or on time.
+
+    The winner's deadline runs from the contract signature: give `contract_signed_on` when it is
+    not yet known. A date in the future, or before the award notice, is refused.
+    """
+    procurement = deposit.award.evaluation.procurement
+    require_official(actor, procurement)
+    today = _today(now)
+    if returned_on > today:
+        raise ServiceError("deposit.return_in_future", _("退还日期不能晚于今天"), field="returned_on")
+    with transaction.atomic():
+        procurement = _lock(procurement)
+        deposit = DepositReturn.objects.select_for_update().select_related("award").get(pk=deposit.pk)
+        if deposit.returned_on is not None:
+            raise Conflict("deposit.already_returned", _("该保证金已登记退还"))
+        announced = deposit.award.announced_at
+        if announced is None or returned_on < local_date(announced):
+            raise ServiceError(
+                "deposit.return_before_notice",
+                _("退还日期不能早于中标（成交）通知书发出日期"),
+                field="returned_on",
+            )
+        fields = ["returned_on"]
+        if deposit.due_on is None:
+            if contract_signed_on is None:
+                raise ServiceError(
+                    "deposit.contract_date_required",
+                    _("中标（成交）供应商的保证金自合同签订之日起计算退还期限，请填写合同签订日期"),
+                    field="contract_signed_on",
+                )
+            due = _deadline(winner_deposit_return_deadline, contract_signed_on)
+            deposit.due_on, deposit.citation = due.value, due.citation[:300]
+            fields += ["due_on", "citation"]
+        deposit.returned_on = returned_on
+        deposit.save(update_fields=fields)
+        late = returned_on > deposit.due_on
+        audit.record(
+            actor=actor,
+            action="deposit.returned",
+            obj=procurement,
+            old={"deposit": deposit.pk, "returned_on": None},
+            new={
+                "deposit": deposit.pk,
+                "organization": deposit.organization_id,
+                "amount": deposit.amount,
+                "returned_on": returned_on,
+                "due_on": deposit.due_on,
+                "late": late,
+            },
+            reason=deposit.citation,
+        )
+    return deposit

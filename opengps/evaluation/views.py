@@ -5,6 +5,7 @@ POSTs parse fields and call one service; errors are shown with their citation.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,8 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core.errors import ServiceError
 from opengps.evaluation import selectors, services
-from opengps.evaluation.models import Award, Evaluation
+from opengps.evaluation.models import Award, DepositReturn, Evaluation
+from opengps.performance.selectors import history_summary
 from opengps.procurement import documents
 from opengps.procurement.models import BidReadout
 from opengps.procurement.selectors import procurements_visible
@@ -66,6 +68,16 @@ def _act(request: HttpRequest, evaluation: Evaluation) -> None:
         )
     elif action == "announce":
         services.award_announce(actor=user, procurement=evaluation.procurement)
+    elif action == "deposit_returned":
+        signed = request.POST.get("contract_signed_on", "")
+        services.deposit_return_record(
+            actor=user,
+            deposit=DepositReturn.objects.select_related("award__evaluation__procurement").get(
+                pk=int(request.POST.get("deposit", "0") or 0), award__evaluation=evaluation
+            ),
+            returned_on=date.fromisoformat(request.POST.get("returned_on", "")),
+            contract_signed_on=date.fromisoformat(signed) if signed else None,
+        )
 
 
 @login_required
@@ -78,7 +90,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _act(request, evaluation)
             messages.success(request, _("已保存"))
-        except (ServiceError, BidReadout.DoesNotExist, Award.DoesNotExist, ValueError) as exc:
+        except (
+            ServiceError,
+            BidReadout.DoesNotExist,
+            Award.DoesNotExist,
+            DepositReturn.DoesNotExist,
+            ValueError,
+        ) as exc:
             messages.error(request, str(exc.message) if isinstance(exc, ServiceError) else _("请求无效"))
         return redirect("evaluation:detail", pk=pk)
     member = selectors.member_for(request.user, evaluation)
@@ -88,6 +106,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         for a in evaluation.awards.select_related("lot", "first_candidate__organization")
     ]
     bids = services.qualified_readouts(evaluation) if member and member.state == "confirmed" else []
+    histories = (
+        _bidder_histories(evaluation) if is_official(request.user, evaluation.procurement) or bids else []
+    )
     return render(
         request,
         "evaluation/detail.html",
@@ -101,8 +122,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": selectors.scores_visible(actor=request.user, evaluation=evaluation),
             "report": getattr(evaluation, "report", None) if hasattr(evaluation, "report") else None,
             "awards": awards,
+            "deposits": selectors.deposits_of(evaluation=evaluation, today=today),
+            "histories": histories,
+            "today": today,
         },
     )
+
+
+def _bidder_histories(evaluation: Evaluation) -> list[tuple[Any, Any]]:
+    """Each bidder's performance history (public record), for officials and confirmed members."""
+    seen: dict[int, Any] = {}
+    for readout in BidReadout.objects.filter(opening__procurement=evaluation.procurement).select_related(
+        "organization"
+    ):
+        seen.setdefault(readout.organization_id, readout.organization)
+    return [(org, history_summary(org)) for org in sorted(seen.values(), key=lambda o: o.name)]
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

@@ -255,7 +255,7 @@ class Draw(models.Model):
 
 
 class MemberStatus(models.TextChoices):
-    """Where a drawn expert stands; transitions only through `draw_member_respond`."""
+    """Where a drawn expert stands; transitions through `draw_member_respond` and `draw_member_recuse`."""
 
     INVITED = "invited", _("已通知")
     """Drawn and notified; has not answered."""
@@ -265,6 +265,8 @@ class MemberStatus(models.TextChoices):
     """Declined and the pool had no one left to replace them."""
     REPLACED = "replaced", _("已拒绝（已替补）")
     """Declined; the next expert in the draw order was invited instead."""
+    RECUSED = "recused", _("评审时回避")
+    """Accepted, then declared a conflict at the evaluation; the next expert in the order replaces them."""
 
 
 class DrawMember(models.Model):

@@ -711,6 +711,50 @@ def draw_member_respond(
     return locked, substitute
 
 
+def draw_member_recuse(*, actor: Any, member: DrawMember, reason: str) -> DrawMember | None:
+    """An accepted expert declares a conflict at the evaluation (they see the bidders only then).
+
+    The member is marked recused and the next expert of the same draw order is invited, exactly
+    as for a decline, so the committee stays replayable from the draw's recorded inputs. Returns
+    the substitute (None when the pool is used up). By the expert, or the draw's manager.
+    """
+    if not (is_authenticated(actor) and member.expert.user_id == actor.pk):
+        _require_draw_manager(actor, member.draw)
+    if not reason.strip():
+        raise ServiceError("draw.reason_required", _("请说明回避原因"), field="reason")
+    with transaction.atomic():
+        draw = Draw.objects.select_for_update().get(pk=member.draw_id)
+        locked = DrawMember.objects.select_related("expert").get(pk=member.pk)
+        if locked.status != MemberStatus.ACCEPTED:
+            raise Conflict(
+                "draw.not_accepted",
+                _("只有已确认参加的专家可以申请回避（当前：%(status)s）")
+                % {"status": locked.get_status_display()},
+            )
+        substitute = _next_substitute(draw)
+        locked.status, locked.decline_reason, locked.replaced_by = (
+            MemberStatus.RECUSED,
+            reason.strip(),
+            substitute,
+        )
+        locked.save(update_fields=["status", "decline_reason", "replaced_by"])
+        audit.record(
+            actor=actor,
+            action="draw.member_recused",
+            obj=draw,
+            old={"member": locked.pk, "expert": locked.expert_id, "status": MemberStatus.ACCEPTED},
+            new={
+                "member": locked.pk,
+                "expert": locked.expert_id,
+                "status": locked.status,
+                "substitute": substitute.expert_id if substitute else None,
+                "substitute_order": substitute.order if substitute else None,
+            },
+            reason=locked.decline_reason,
+        )
+    return substitute
+
+
 def _next_substitute(draw: Draw) -> DrawMember | None:
     """The next expert of the draw order after every member so far (the pool is the snapshot)."""
     taken = list(draw.members.order_by("order").values_list("expert_id", flat=True))

@@ -18,6 +18,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.accounts.models import Unit
+from opengps.core import ratelimit
 from opengps.core.errors import NotFound, ServiceError
 from opengps.planning.models import PurchasePlan
 from opengps.procurement import sealing, selectors, services
@@ -61,6 +62,7 @@ class ProcurementOut(Schema):
     agency: str
     budget: Decimal
     issued_on: date | None
+    documents_until: date | None
     bid_deadline: datetime | None
     earliest_deadline: date | None
     deadline_citation: str
@@ -143,6 +145,8 @@ class AnnounceIn(Schema):
     bid_deadline: datetime
     opening_place: str = ""
     bid_deposit: Decimal | None = None
+    documents_until: date | None = None
+    """Last day the documents are provided (default: the deadline's day; never under the lawful period)."""
 
 
 class ClarifyIn(Schema):
@@ -199,6 +203,8 @@ class ObjectionOut(Schema):
     text: str
     received_on: date
     review_due: date
+    review_citation: str
+    overdue: bool
     decision: str
     decision_text: str
 
@@ -318,6 +324,17 @@ def bid_inputs(request: HttpRequest) -> list[services.BidFileInput]:
     return inputs
 
 
+DEVICE_HEADER = "X-Device-Id"
+"""Header a bidding client may send with a stable device id; hashed into the device fingerprint."""
+
+
+def device_of(request: HttpRequest) -> str:
+    """The device fingerprint of a bid request (with `ratelimit.client_ip`, where a bid came from)."""
+    return services.device_fingerprint(
+        request.META.get("HTTP_USER_AGENT", ""), request.headers.get(DEVICE_HEADER, "")
+    )
+
+
 def _preferences(text: str) -> list[str]:
     return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
 
@@ -385,6 +402,7 @@ def announce(request: HttpRequest, pk: int, payload: AnnounceIn) -> Any:
         bid_deadline=payload.bid_deadline,
         opening_place=payload.opening_place,
         bid_deposit=payload.bid_deposit,
+        documents_until=payload.documents_until,
     )
 
 
@@ -494,14 +512,19 @@ def _lot(request: HttpRequest, pk: int, number: int) -> Lot:
 
 @router.post("/{pk}/lots/{number}/bid", response={201: ReceiptOut}, auth=django_auth)
 def bid_submit(request: HttpRequest, pk: int, number: int) -> Any:
-    """Submit a sealed bid (multipart: ``price_total``, ``preferences`` comma-separated, and files in
-    fields ``qualification``, ``technical``, ``price_schedule``, ``other``). Returns the signed receipt."""
+    """Submit a sealed bid (multipart: ``price_total``, ``preferences`` comma-separated,
+    ``contact_name`` and ``contact_phone``, and files in fields ``qualification``, ``technical``,
+    ``price_schedule``, ``other``; optional header ``X-Device-Id``). Returns the signed receipt."""
     ack = services.bid_submit(
         actor=request.user,
         lot=_lot(request, pk, number),
         price_total=request.POST.get("price_total", ""),
         files=bid_inputs(request),
         preferences=_preferences(request.POST.get("preferences", "")),
+        contact_name=request.POST.get("contact_name", ""),
+        contact_phone=request.POST.get("contact_phone", ""),
+        source_ip=ratelimit.client_ip(request),
+        source_device=device_of(request),
     )
     return Status(201, _ack_out(ack))
 
@@ -515,13 +538,22 @@ def bid_modify(request: HttpRequest, pk: int, number: int) -> Any:
         price_total=request.POST.get("price_total", ""),
         files=bid_inputs(request),
         preferences=_preferences(request.POST.get("preferences", "")),
+        contact_name=request.POST.get("contact_name", ""),
+        contact_phone=request.POST.get("contact_phone", ""),
+        source_ip=ratelimit.client_ip(request),
+        source_device=device_of(request),
     )
     return Status(201, _ack_out(ack))
 
 
 @router.post("/{pk}/lots/{number}/bid/withdraw", response={201: ReceiptOut}, auth=django_auth)
 def bid_withdraw(request: HttpRequest, pk: int, number: int) -> Any:
-    ack = services.bid_withdraw(actor=request.user, lot=_lot(request, pk, number))
+    ack = services.bid_withdraw(
+        actor=request.user,
+        lot=_lot(request, pk, number),
+        source_ip=ratelimit.client_ip(request),
+        source_device=device_of(request),
+    )
     return Status(201, _ack_out(ack))
 
 

@@ -238,6 +238,13 @@ def announcement(
                     else "",
                 ),
                 (_("采购文件发出日期"), day(procurement.issued_on)),
+                (
+                    _("采购文件提供期限"),
+                    f"{day(procurement.issued_on)} — {day(procurement.documents_until)}"
+                    f"（{procurement.documents_citation}）"
+                    if procurement.documents_until
+                    else "",
+                ),
                 (_("投标截止时间（北京时间）"), deadline),
                 (_("开标地点"), procurement.opening_place),
                 (_("投标保证金（元）"), money(procurement.bid_deposit) if procurement.bid_deposit else ""),

@@ -12,7 +12,10 @@ Extension points for evaluation, award and challenges (built on these models lat
   Content (files, price, preferences, file names) exists only as AES-GCM ciphertext until the
   opening; bid rows use random UUID keys so no id reveals how many bids exist.
 * `OpeningRecord` — the opening minutes of a procurement; `BidReadout` — each bid as read out
-  (bidder, price, preferences, validity). Evaluation reads `BidReadout` rows and opens files with
+  (bidder, price, preferences, validity), with the collusion evidence of its effective version:
+  the submitting network address and device fingerprint (kept on `BidVersion` outside the seal,
+  shown nowhere before the opening) and the declared contact person and phone (sealed bid
+  content). Evaluation reads `BidReadout` rows and opens files with
   `selectors.bid_file_content` (allowed only after the opening).
 
 Disclosure (RULES.md §12; O87 §28): before the bid deadline nobody may learn who or how many
@@ -26,6 +29,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method
@@ -109,6 +113,8 @@ class Procurement(models.Model):
     notice_published_on = models.DateField(_("公示日期"), null=True, blank=True)
     notice_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
     issued_on = models.DateField(_("采购文件发出日期"), null=True, blank=True)
+    documents_until = models.DateField(_("采购文件提供截止日期"), null=True, blank=True)
+    documents_citation = models.CharField(_("提供期限依据"), max_length=300, blank=True)
     bid_deadline = models.DateTimeField(_("投标截止时间"), null=True, blank=True)
     earliest_deadline = models.DateField(_("法定最早截止日期"), null=True, blank=True)
     deadline_citation = models.CharField(_("截止期限依据"), max_length=300, blank=True)
@@ -345,7 +351,10 @@ class Objection(models.Model):
     )
     text = models.TextField(_("异议内容"))
     received_on = models.DateField(_("收到日期"))
-    review_due = models.DateField(_("处理期限"))
+    review_due = models.DateField(
+        _("处理期限"), help_text=_("公示期满后5个工作日内（财政部令第74号 第四十条）")
+    )
+    review_citation = models.CharField(_("依据"), max_length=300, blank=True)
     decision = models.CharField(
         _("处理结果"), max_length=12, choices=Decision.choices, default=Decision.PENDING
     )
@@ -359,6 +368,11 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procurement_id} · {self.get_decision_display()}"
+
+    @property
+    def overdue(self) -> bool:
+        """Still pending after its review deadline (derived from today's date: no job needed)."""
+        return self.decision == self.Decision.PENDING and timezone.localdate() > self.review_due
 
 
 class DocumentObtained(models.Model):
@@ -448,6 +462,14 @@ class BidVersion(models.Model):
     receipt = models.TextField(_("回执"), editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("递交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    source_ip = models.GenericIPAddressField(_("递交网络地址"), null=True, blank=True, editable=False)
+    source_device = models.CharField(
+        _("递交设备指纹"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("SHA-256（浏览器标识 + 客户端设备编号）"),
     )
 
     class Meta:
@@ -541,6 +563,10 @@ class BidReadout(models.Model):
     files = models.JSONField(_("文件清单"), default=list, blank=True)
     valid = models.BooleanField(_("有效"))
     invalid_reason = models.TextField(_("无效原因"), blank=True)
+    source_ip = models.GenericIPAddressField(_("递交网络地址"), null=True, blank=True)
+    source_device = models.CharField(_("递交设备指纹"), max_length=64, blank=True)
+    contact_name = models.CharField(_("投标联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("唱标记录")

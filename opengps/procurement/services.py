@@ -16,6 +16,7 @@ waits for bids in flight and no bid can slip in beside it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,9 +63,13 @@ from opengps.procurement.models import (
 from opengps.procurement.uploads import CheckedFile, check_file
 from opengps.registry.models import Organization, OrgStatus
 from opengps.registry.selectors import organization_eligibility
-from opengps.rules import calendar
 from opengps.rules.base import RuleError
-from opengps.rules.deadlines import enquiry_answer_deadline, single_source_notice_end
+from opengps.rules.deadlines import (
+    documents_available_until,
+    enquiry_answer_deadline,
+    objection_review_deadline,
+    single_source_notice_end,
+)
 from opengps.rules.deposits import check_bid_deposit
 from opengps.rules.methods import decision_for
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method, parse_method
@@ -529,6 +536,42 @@ def _aware(value: datetime, field: str) -> datetime:
     return value
 
 
+def _documents_period(
+    procurement: Procurement, today: date, deadline_day: date, chosen: date | None
+) -> tuple[date, str]:
+    """The last day documents are provided, and the article: lawful minimum ≤ it ≤ the deadline."""
+    try:
+        lawful = documents_available_until(procurement.method, today)
+    except RuleError as exc:
+        if exc.code != "deadline.not_applicable":  # pragma: no cover — calendar covers the years in use
+            raise _rule_error(exc, field="documents_until") from None
+        return (chosen or deadline_day), exc.citation
+    if deadline_day < lawful.value:
+        raise ServiceError(
+            "procurement.deadline_too_early",
+            _("采购文件提供期限至少至 %(end)s，截止时间不得早于该日（依据：%(citation)s）")
+            % {"end": lawful.value, "citation": lawful.citation},
+            field="bid_deadline",
+            params={"earliest": lawful.value.isoformat(), "citation": lawful.citation},
+        )
+    until = chosen or deadline_day
+    if until < lawful.value:
+        raise ServiceError(
+            "procurement.documents_period_too_short",
+            _("采购文件提供期限不得少于法定期限，最早可至 %(end)s（依据：%(citation)s）")
+            % {"end": lawful.value, "citation": lawful.citation},
+            field="documents_until",
+            params={"earliest": lawful.value.isoformat(), "citation": lawful.citation},
+        )
+    if until > deadline_day:
+        raise ServiceError(
+            "procurement.documents_after_deadline",
+            _("采购文件提供期限不能晚于投标截止日期"),
+            field="documents_until",
+        )
+    return until, lawful.citation
+
+
 def procurement_announce(
     *,
     actor: Any,
@@ -536,9 +579,14 @@ def procurement_announce(
     bid_deadline: datetime,
     opening_place: str = "",
     bid_deposit: Decimal | str | None = None,
+    documents_until: date | None = None,
     now: datetime | None = None,
 ) -> Procurement:
     """Publish the announcement (or invitations, or the single-source notice) and seal the key.
+
+    Documents are provided until `documents_until` (default: the deadline's day), never for less
+    than `deadlines.documents_available_until` (refused ``procurement.documents_period_too_short``)
+    nor past the deadline; a deadline before the lawful documents period ends is refused too.
 
     The deadline may not be earlier than `deadlines.earliest_bid_deadline` from today (refused
     with ``procurement.deadline_too_early`` and the article). Single source publishes its notice
@@ -601,8 +649,13 @@ def procurement_announce(
             except RuleError as exc:
                 raise _rule_error(exc, field="bid_deadline") from None
             earliest, citation = ruled.value, ruled.citation
+        provided_until, provided_citation = _documents_period(
+            procurement, today, local_date(deadline), documents_until
+        )
         procurement.wrapped_key = sealing.procurement_key_create(procurement.reference).to_text()
         procurement.issued_on = today
+        procurement.documents_until = provided_until
+        procurement.documents_citation = provided_citation[:300]
         procurement.bid_deadline = deadline
         procurement.earliest_deadline = earliest
         procurement.deadline_citation = citation[:300]
@@ -612,6 +665,8 @@ def procurement_announce(
         fields = [
             "wrapped_key",
             "issued_on",
+            "documents_until",
+            "documents_citation",
             "bid_deadline",
             "earliest_deadline",
             "deadline_citation",
@@ -622,6 +677,7 @@ def procurement_announce(
         extra = {
             "bid_deadline": deadline,
             "issued_on": today,
+            "documents_until": provided_until,
             "earliest": earliest,
             "citation": citation,
             "deposit": deposit,
@@ -651,7 +707,7 @@ def procurement_announce(
 def objection_raise(
     *, actor: Any, procurement: Procurement, text: str, now: datetime | None = None
 ) -> Objection:
-    """Object to a single-source notice while it runs; the purchaser reviews within 5 working days."""
+    """Object to a single-source notice while it runs; reviewed ≤5 working days after it ends (O74 §40)."""
     if not is_authenticated(actor):
         raise PermissionDenied("auth.required", _("请先登录"))
     text = _text(text, field="text", code="procurement.objection_text_required", message=_("请填写异议内容"))
@@ -662,18 +718,23 @@ def objection_raise(
         assert procurement.notice_ends_on is not None
         if today > procurement.notice_ends_on:
             raise Conflict("procurement.notice_ended", _("公示期已结束，不能再提出异议"), field="text")
+        try:
+            due = objection_review_deadline(procurement.notice_ends_on)
+        except RuleError as exc:  # pragma: no cover — the shipped calendar covers the years in use
+            raise _rule_error(exc) from None
         objection = Objection.objects.create(
             procurement=procurement,
             raised_by=actor,
             text=text,
             received_on=today,
-            review_due=calendar.add_working_days(today, 5),
+            review_due=due.value,
+            review_citation=due.citation[:300],
         )
         audit.record(
             actor=actor,
             action="procurement.objection_raised",
             obj=procurement,
-            new={"objection": objection.pk, "review_due": objection.review_due, "citation": O74_40},
+            new={"objection": objection.pk, "review_due": objection.review_due, "citation": due.citation},
         )
     return objection
 
@@ -694,11 +755,17 @@ def objection_decide(
         objection.decision_text = text
         objection.decided_at = _now(now)
         objection.save(update_fields=["decision", "decision_text", "decided_at"])
+        late = local_date(objection.decided_at) > objection.review_due
         audit.record(
             actor=actor,
             action="procurement.objection_decided",
             obj=procurement,
-            new={"objection": objection.pk, "decision": objection.decision},
+            new={
+                "objection": objection.pk,
+                "decision": objection.decision,
+                "review_due": objection.review_due,
+                "late": late,
+            },
             reason=text,
         )
         if uphold:
@@ -886,8 +953,13 @@ def documents_obtain(
     if deadline_passed(procurement, moment):
         raise Conflict("bid.deadline_passed", _("投标截止时间已过"))
     _supplier_may_take_part(org, procurement, procedure)
-    _require_eligible(org, local_date(moment))
     existing = DocumentObtained.objects.filter(procurement=procurement, organization=org).first()
+    if existing is None and procurement.documents_until and local_date(moment) > procurement.documents_until:
+        raise Conflict(
+            "procurement.documents_period_over",
+            _("采购文件提供期限已于 %(end)s 届满") % {"end": procurement.documents_until},
+        )
+    _require_eligible(org, local_date(moment))
     if existing is not None:
         return existing
     try:
@@ -1021,6 +1093,40 @@ def _check_files(files: Sequence[BidFileInput]) -> list[tuple[str, CheckedFile]]
     return checked
 
 
+def device_fingerprint(user_agent: str, device_id: str = "") -> str:
+    """The device fingerprint of a bid act: hex SHA-256 of the user agent and the client's device id.
+
+    Empty when the client sent neither. Only the digest is kept, never the raw strings.
+    """
+    user_agent, device_id = (user_agent or "").strip(), (device_id or "").strip()
+    if not user_agent and not device_id:
+        return ""
+    return hashlib.sha256(f"{user_agent}\n{device_id}".encode()).hexdigest()
+
+
+def _clean_source(source_ip: str | None, source_device: str) -> tuple[str | None, str]:
+    """A well-formed address (else None: an unknown source is recorded as unknown) and digest."""
+    address: str | None = (source_ip or "").strip() or None
+    if address is not None:
+        try:
+            validate_ipv46_address(address)
+        except ValidationError:
+            address = None
+    device = (source_device or "").strip().lower()
+    if len(device) != 64 or any(c not in "0123456789abcdef" for c in device):
+        device = ""
+    return address, device
+
+
+def _clean_contact(name: str, phone: str) -> dict[str, str]:
+    name, phone = (name or "").strip(), (phone or "").strip()
+    if len(name) > 60:
+        raise ServiceError("bid.contact_invalid", _("联系人姓名过长"), field="contact_name")
+    if len(phone) > 30 or any(c not in "0123456789+-() " for c in phone):
+        raise ServiceError("bid.contact_invalid", _("联系电话格式无效"), field="contact_phone")
+    return {"name": name, "phone": phone}
+
+
 def _clean_preferences(preferences: Iterable[str]) -> list[str]:
     chosen = sorted({p for p in preferences if p})
     unknown = [p for p in chosen if p not in PREFERENCES]
@@ -1067,13 +1173,31 @@ def _seal(
     return _Sealed(sealing.seal(wrapped, text, _part_aad(base_aad, "manifest")), sealed_files)
 
 
-def _share_lock(procurement_id: int) -> Procurement:
-    """Lock the procurement row against the opening (and deadline changes) but not other bidders."""
+def _share_lock(procurement: Procurement) -> datetime:
+    """Lock the procurement row against the opening (and deadline changes) but not other bidders.
+
+    Refreshes `procurement.status` and `bid_deadline` from the locked row and returns the
+    database clock. On PostgreSQL it is one statement (``FOR SHARE`` with ``clock_timestamp()``):
+    each query is a round trip, and at the deadline burst every round trip counts. The clock it
+    returns is the bid's ``received_at``; the decisive check still reads the clock again after
+    the writes.
+    """
     if connection.vendor == "postgresql":
         table = Procurement._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT 1 FROM "{table}" WHERE id = %s FOR SHARE', [procurement_id])  # noqa: S608
-    return Procurement.objects.get(pk=procurement_id)
+            cursor.execute(
+                f'SELECT status, bid_deadline, clock_timestamp() FROM "{table}" WHERE id = %s FOR SHARE',  # noqa: S608
+                [procurement.pk],
+            )
+            row = cursor.fetchone()
+        if row is None:  # pragma: no cover — procurements are never deleted
+            raise NotFound("procurement.not_found", _("未找到该采购项目"))
+        procurement.status, procurement.bid_deadline = row[0], row[1]
+        clock: datetime = row[2]
+        return clock
+    fresh = Procurement.objects.values("status", "bid_deadline").get(pk=procurement.pk)
+    procurement.status, procurement.bid_deadline = fresh["status"], fresh["bid_deadline"]
+    return db_now()
 
 
 def _refuse_late(deadline: datetime, clock: datetime, *, source: str = "application") -> None:
@@ -1095,8 +1219,13 @@ def _bid_write(
     files: Sequence[BidFileInput],
     preferences: Iterable[str],
     now: datetime | None,
+    source_ip: str | None = None,
+    source_device: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
 ) -> BidAck:
     org = require_supplier(actor)
+    address, device = _clean_source(source_ip, source_device)
     moment = _now(now)
     procurement = Procurement.objects.get(pk=lot.procurement_id)
     procedure = _procedure(procurement)
@@ -1125,6 +1254,7 @@ def _bid_write(
         manifest = {
             "price_total": str(price),
             "preferences": _clean_preferences(preferences),
+            "contact": _clean_contact(contact_name, contact_phone),
             "version": number,
         }
         sealed = _seal(wrapped, base_aad, manifest, checked)
@@ -1132,11 +1262,10 @@ def _bid_write(
     digest = sealed.manifest.sha256()
     try:
         with transaction.atomic():
-            locked = _share_lock(procurement.pk)
-            _require_status(locked, ProcurementStatus.ANNOUNCED)
-            deadline = locked.bid_deadline
+            received_at = _share_lock(procurement)
+            _require_status(procurement, ProcurementStatus.ANNOUNCED)
+            deadline = procurement.bid_deadline
             assert deadline is not None
-            received_at = db_now()
             _refuse_late(deadline, received_at, source="database")
             receipt = sealing.receipt_issue(
                 procurement_id=procurement.reference,
@@ -1167,6 +1296,8 @@ def _bid_write(
                 received_at=received_at,
                 receipt=receipt.to_json(),
                 submitted_by=actor,
+                source_ip=address,
+                source_device=device,
             )
             BidFile.objects.bulk_create(
                 [
@@ -1181,6 +1312,8 @@ def _bid_write(
         raise Conflict(
             "bid.concurrent_change", _("投标正被同单位的其他人员修改，请刷新后重试"), field="lot"
         ) from None
+    submission.lot = lot  # the receipt names the lot: spare the caller a query for it
+    version.submission = submission
     return BidAck(submission=submission, version=version, receipt=receipt)
 
 
@@ -1192,13 +1325,20 @@ def bid_submit(
     files: Sequence[BidFileInput],
     preferences: Iterable[str] = (),
     now: datetime | None = None,
+    source_ip: str | None = None,
+    source_device: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
 ) -> BidAck:
     """Seal and submit a bid for `lot` (first time, or again after a withdrawal) before the deadline.
 
     Needs a supplier member whose organization is eligible today and has obtained the documents;
     files are size- and type-checked; qualification, technical response and price schedule are
     required. Returns the signed receipt. `now` only moves the application pre-check (tests);
-    the database clock decides.
+    the database clock decides. `contact_name`/`contact_phone` (the bid's contact person) are
+    sealed with the price; `source_ip` and `source_device` (`device_fingerprint`) come from the
+    request and are kept outside the seal, shown nowhere before the opening, and copied to the
+    readout at the opening as evidence for collusion checks.
     """
     return _bid_write(
         actor=actor,
@@ -1208,6 +1348,10 @@ def bid_submit(
         files=files,
         preferences=preferences,
         now=now,
+        source_ip=source_ip,
+        source_device=source_device,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
     )
 
 
@@ -1219,6 +1363,10 @@ def bid_modify(
     files: Sequence[BidFileInput],
     preferences: Iterable[str] = (),
     now: datetime | None = None,
+    source_ip: str | None = None,
+    source_device: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
 ) -> BidAck:
     """Replace a submitted bid with a new sealed version (O87 §34); the latest version counts."""
     return _bid_write(
@@ -1229,10 +1377,21 @@ def bid_modify(
         files=files,
         preferences=preferences,
         now=now,
+        source_ip=source_ip,
+        source_device=source_device,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
     )
 
 
-def bid_withdraw(*, actor: Any, lot: Lot, now: datetime | None = None) -> BidAck:
+def bid_withdraw(
+    *,
+    actor: Any,
+    lot: Lot,
+    now: datetime | None = None,
+    source_ip: str | None = None,
+    source_device: str = "",
+) -> BidAck:
     """Withdraw a submitted bid before the deadline (O87 §34); a receipt acknowledges it."""
     return _bid_write(
         actor=actor,
@@ -1242,6 +1401,8 @@ def bid_withdraw(*, actor: Any, lot: Lot, now: datetime | None = None) -> BidAck
         files=(),
         preferences=(),
         now=now,
+        source_ip=source_ip,
+        source_device=source_device,
     )
 
 
@@ -1364,10 +1525,12 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
             price = Decimal("0.00")
             preferences: list[str] = []
             files: list[dict[str, Any]] = []
+            contact: dict[str, str] = {}
             try:
                 manifest = _open_version(key, procurement, lot, submission.organization, version)
                 price = Decimal(manifest["price_total"])
                 preferences = list(manifest.get("preferences", []))
+                contact = dict(manifest.get("contact") or {})
                 files = [
                     {k: e[k] for k in ("position", "part", "name", "type", "size")}
                     for e in manifest.get("files", [])
@@ -1391,6 +1554,10 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
                     files=files,
                     valid=valid,
                     invalid_reason=problem,
+                    source_ip=version.source_ip,
+                    source_device=version.source_device,
+                    contact_name=str(contact.get("name", ""))[:60],
+                    contact_phone=str(contact.get("phone", ""))[:30],
                 )
             )
         BidReadout.objects.bulk_create(readouts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,10 +22,11 @@ from django.views.decorators.http import require_POST
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
+from opengps.core import ratelimit
 from opengps.core.errors import ServiceError
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement import documents, sealing, selectors, services
-from opengps.procurement.api import bid_inputs
+from opengps.procurement.api import bid_inputs, device_of
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
 from opengps.rules.deadlines import earliest_bid_deadline
@@ -53,6 +54,15 @@ def _datetime(value: str, field: str) -> datetime:
             "request.datetime_invalid", _("时间格式应为 YYYY-MM-DD HH:MM"), field=field
         ) from None
     return moment.replace(tzinfo=BEIJING) if timezone.is_naive(moment) else moment
+
+
+def _date(value: str, field: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ServiceError("request.date_invalid", _("日期格式应为 YYYY-MM-DD"), field=field) from None
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -259,6 +269,7 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
                 bid_deadline=_datetime(post.get("bid_deadline", ""), "bid_deadline"),
                 opening_place=post.get("opening_place", ""),
                 bid_deposit=post.get("bid_deposit") or None,
+                documents_until=_date(post.get("documents_until", ""), "documents_until"),
             ),
             _("公告已发布"),
         ),
@@ -352,6 +363,10 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
                 price_total=post.get("price_total", ""),
                 files=bid_inputs(request),
                 preferences=post.getlist("preferences"),
+                contact_name=post.get("contact_name", ""),
+                contact_phone=post.get("contact_phone", ""),
+                source_ip=ratelimit.client_ip(request),
+                source_device=device_of(request),
             ),
             _("投标文件已密封递交"),
         ),
@@ -362,10 +377,22 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
                 price_total=post.get("price_total", ""),
                 files=bid_inputs(request),
                 preferences=post.getlist("preferences"),
+                contact_name=post.get("contact_name", ""),
+                contact_phone=post.get("contact_phone", ""),
+                source_ip=ratelimit.client_ip(request),
+                source_device=device_of(request),
             ),
             _("投标文件已修改（新版本已密封）"),
         ),
-        "withdraw": (lambda: services.bid_withdraw(actor=user, lot=lot()), _("投标已撤回")),
+        "withdraw": (
+            lambda: services.bid_withdraw(
+                actor=user,
+                lot=lot(),
+                source_ip=ratelimit.client_ip(request),
+                source_device=device_of(request),
+            ),
+            _("投标已撤回"),
+        ),
     }
     if action not in calls:
         messages.error(request, _("未知操作"))

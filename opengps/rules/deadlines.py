@@ -199,6 +199,41 @@ CLARIFICATION_PERIOD = MethodPeriodRule(
 )
 
 
+DOCUMENTS_PERIOD = MethodPeriodRule(
+    name="deadlines.documents_available_until",
+    title_zh="采购文件的提供期限",
+    title_en="Minimum time the procurement documents are provided",
+    direction=Direction.after,
+    table=MappingProxyType(
+        {
+            Method.open_tender: (
+                EffectiveValue(IR, _working(5), "政府采购法实施条例 第三十一条"),
+                EffectiveValue(O87, _working(5), "政府采购法实施条例 第三十一条；财政部令第87号 第十八条"),
+            ),
+            Method.invited_tender: (
+                EffectiveValue(IR, _working(5), "政府采购法实施条例 第三十一条"),
+                EffectiveValue(O87, _working(5), "政府采购法实施条例 第三十一条；财政部令第87号 第十八条"),
+            ),
+            Method.competitive_consultation: (
+                EffectiveValue(C214, _working(5), "财库〔2014〕214号 第十条", "E"),
+            ),
+            # Negotiation and RFQ set only the response period (O74 §29, §45), single source none.
+            Method.competitive_negotiation: (EffectiveValue(O74, None, "财政部令第74号 第二十九条"),),
+            Method.request_for_quotation: (EffectiveValue(O74, None, "财政部令第74号 第四十五条"),),
+            Method.single_source: (
+                EffectiveValue(GPL, None, "政府采购法 第三十九条；财政部令第74号 第四十一条"),
+            ),
+            Method.framework_agreement: (
+                EffectiveValue(O110, _working(5), "财政部令第110号 第九条；财政部令第87号 第十八条"),
+            ),
+            Method.emall: (EffectiveValue(GPL, None, _NO_GPL_SCOPE),),
+        }
+    ),
+    summary_zh="采购文件自公告发布（开始发出）之日起提供，提供期限不得少于该期限。",
+    summary_en="Documents are provided from the announcement for at least this long.",
+)
+
+
 def _rule(
     name: str,
     title_zh: str,
@@ -295,6 +330,12 @@ INTENTION_PUBLICATION = _rule(
     direction=Direction.before,
     shown_as="至少 {}前",
 )
+OBJECTION_REVIEW = _rule(
+    "deadlines.objection_review_deadline",
+    "单一来源公示异议的补充论证",
+    "Objections to a single-source notice reviewed after the notice ends",
+    EffectiveValue(O74, _working(5), "财政部令第74号 第四十条"),
+)
 SINGLE_SOURCE_NOTICE = _rule(
     "deadlines.single_source_notice_end",
     "单一来源采购公示期",
@@ -357,6 +398,7 @@ DEPOSIT_RETURN: Mapping[DepositTrigger, PeriodRule] = MappingProxyType(
 PERIOD_RULES: tuple[PeriodRule, ...] = (
     INTENTION_PUBLICATION,
     SINGLE_SOURCE_NOTICE,
+    OBJECTION_REVIEW,
     EVALUATION_REPORT,
     AWARD_CONFIRMATION,
     AWARD_ANNOUNCEMENT,
@@ -484,6 +526,23 @@ def latest_clarification_date(
     one who must act within it; moving this date later would leave suppliers fewer than 15 days.
     """
     return _apply_method(CLARIFICATION_PERIOD, method, bid_deadline, on_date)
+
+
+def documents_available_until(
+    method: Method | str, announced_on: date, *, on_date: date | None = None
+) -> Ruled[date]:
+    """The earliest last day the documents may stop being provided, counted from the announcement.
+
+    Open/invited tender ≥5 working days (IR §31, O87 §18); consultation ≥5 working days
+    (C214 §10); closed framework agreement as open tender (O110 §9). Negotiation, RFQ, single
+    source and e-mall: RuleError ``deadline.not_applicable`` (the law sets no such period).
+    """
+    return _apply_method(DOCUMENTS_PERIOD, method, announced_on, on_date)
+
+
+def objection_review_deadline(notice_ends_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Objections to a single-source notice reviewed within 5 working days after it ends (O74 §40)."""
+    return _apply(OBJECTION_REVIEW, notice_ends_on, on_date)
 
 
 def evaluation_report_deadline(evaluated_on: date, *, on_date: date | None = None) -> Ruled[date]:
@@ -619,5 +678,6 @@ RULES: tuple[RuleInfo, ...] = (
     ),
     _info(BID_PERIOD, _method_values(BID_PERIOD)),
     _info(CLARIFICATION_PERIOD, _method_values(CLARIFICATION_PERIOD)),
+    _info(DOCUMENTS_PERIOD, _method_values(DOCUMENTS_PERIOD)),
     *(_info(rule, [_shown(rule, entry) for entry in rule.history]) for rule in PERIOD_RULES),
 )

@@ -19,14 +19,25 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from opengps.core.errors import ServiceError
 from opengps.procurement import services
-from opengps.procurement.models import BidSubmission, BidVersion, Procurement
+from opengps.procurement.models import BidReadout, BidSubmission, BidVersion, Procurement
 from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 
 PRICES = ["268123.45", "271456.78", "265987.12", "259111.99"]
 MARKERS = ["TECH-SECRET-7731", "QUAL-SECRET-4410"]
+# Collusion evidence: contacts are sealed bid content; the source address and device are kept
+# outside the seal but shown nowhere before the opening.
+CONTACTS = [
+    ("联系人甲乙丙", "0731-88776655"),
+    ("联系人丁戊己", "13907310042"),
+    ("联系人庚辛壬", "13807319911"),
+]
+SOURCES = ["203.0.113.77", "198.51.100.23", "203.0.113.77"]
+DEVICES = [services.device_fingerprint("SecretBrowser/1.0 (bid-station)", f"dev-{n}") for n in (1, 2, 1)]
+EVIDENCE = [*(c for pair in CONTACTS for c in pair), *SOURCES, *DEVICES]
 CSRF = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), 'name="csrfmiddlewaretoken" value=""'),
     (re.compile(r'"X-CSRFToken": "[^"]+"'), '"X-CSRFToken": ""'),
@@ -123,17 +134,47 @@ def _bid_all(world: dict[str, Any]) -> list[services.BidAck]:
     procurement = world["procurement"]
     lot = procurement.lots.get(number=1)
     acks = []
-    for user, price in zip(world["bidders"], PRICES, strict=False):
+    for n, (user, price) in enumerate(zip(world["bidders"], PRICES, strict=False)):
         services.documents_obtain(actor=user, procurement=procurement)
         acks.append(
             services.bid_submit(
-                actor=user, lot=lot, price_total=price, files=bid_files(), preferences=["small_micro"]
+                actor=user,
+                lot=lot,
+                price_total=price,
+                files=bid_files(),
+                preferences=["small_micro"],
+                contact_name=CONTACTS[n][0],
+                contact_phone=CONTACTS[n][1],
+                source_ip=SOURCES[n],
+                source_device=DEVICES[n],
             )
         )
     first, _second, third = world["bidders"]
-    acks.append(services.bid_modify(actor=first, lot=lot, price_total=PRICES[3], files=bid_files()))
-    acks.append(services.bid_withdraw(actor=third, lot=lot))
-    acks.append(services.bid_submit(actor=third, lot=lot, price_total=PRICES[2], files=bid_files()))
+    acks.append(
+        services.bid_modify(
+            actor=first,
+            lot=lot,
+            price_total=PRICES[3],
+            files=bid_files(),
+            contact_name=CONTACTS[0][0],
+            contact_phone=CONTACTS[0][1],
+            source_ip=SOURCES[0],
+            source_device=DEVICES[0],
+        )
+    )
+    acks.append(services.bid_withdraw(actor=third, lot=lot, source_ip=SOURCES[2], source_device=DEVICES[2]))
+    acks.append(
+        services.bid_submit(
+            actor=third,
+            lot=lot,
+            price_total=PRICES[2],
+            files=bid_files(),
+            contact_name=CONTACTS[2][0],
+            contact_phone=CONTACTS[2][1],
+            source_ip=SOURCES[2],
+            source_device=DEVICES[2],
+        )
+    )
     return acks
 
 
@@ -159,9 +200,9 @@ def test_no_role_sees_bids_bidders_or_their_number_before_the_deadline(
         # pages listing organizations or audit events in general show the bidders' names from
         # their registration; the byte comparison above proves those pages did not change
         about_procurement = "procurement" in url
-        for secret in [*PRICES, *MARKERS, *(names if about_procurement else [])]:
+        for secret in [*PRICES, *MARKERS, *EVIDENCE, *(names if about_procurement else [])]:
             assert secret not in body, (role, url, secret)
-    for secret in [*PRICES, *MARKERS, *names]:
+    for secret in [*PRICES, *MARKERS, *EVIDENCE, *names]:
         assert secret not in caplog.text
     # and a supplier sees only its own receipts, never another's
     first_version = acks[0].version
@@ -187,14 +228,15 @@ def test_a_bidder_sees_its_own_receipts_but_no_other_bid(world: dict[str, Any]) 
     for body in (page, receipt_page, str(own)):
         for other in world["bidders"][1:]:
             assert other.organization.name not in body
-        for secret in [*PRICES, *MARKERS]:  # sealed even for its author
+        for secret in [*PRICES, *MARKERS, *EVIDENCE]:  # sealed even for its author
             assert secret not in body
 
 
 def test_the_database_holds_only_ciphertext(world: dict[str, Any]) -> None:
     _bid_all(world)
     # every column of every table, read with raw SQL
-    secrets = [s.encode() for s in [*PRICES, *MARKERS]] + ["技术响应".encode(), "报价表".encode()]
+    contacts = [c for pair in CONTACTS for c in pair]
+    secrets = [s.encode() for s in [*PRICES, *MARKERS, *contacts]] + ["技术响应".encode(), "报价表".encode()]
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 — table names from introspection
@@ -237,3 +279,82 @@ def test_after_the_deadline_officials_see_the_register_and_readouts(world: dict[
     bidder.force_login(world["bidders"][0])
     assert bidder.get(f"/api/v1/procurement/{procurement.pk}/opening").status_code == 200
     assert BidSubmission.objects.count() == 3 and BidVersion.objects.count() == 6
+    # the collusion evidence of each effective version is on its readout, and only now
+    evidence = {
+        r.organization_id: (r.source_ip, r.source_device, r.contact_name, r.contact_phone)
+        for r in BidReadout.objects.all()
+    }
+    assert evidence == {
+        user.organization_id: (SOURCES[n], DEVICES[n], *CONTACTS[n])
+        for n, user in enumerate(world["bidders"])
+    }
+
+
+def test_the_screen_and_the_api_record_where_each_bid_came_from(world: dict[str, Any]) -> None:
+    # given two bidders, one on the web form and one through the API, from one office and device
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opengps.procurement.tests.conftest import PDF, xlsx_bytes
+
+    procurement = world["procurement"]
+    first, second, _third = world["bidders"]
+    agent: dict[str, Any] = {
+        "REMOTE_ADDR": "192.0.2.15",
+        "HTTP_USER_AGENT": "BidBrowser/9",
+        "HTTP_X_DEVICE_ID": "pc-7",
+    }
+
+    def files() -> dict[str, Any]:
+        return {
+            "qualification": SimpleUploadedFile("q.pdf", PDF),
+            "technical": SimpleUploadedFile("t.pdf", PDF),
+            "price_schedule": SimpleUploadedFile("p.xlsx", xlsx_bytes()),
+        }
+
+    pages = Client()
+    pages.force_login(first)
+    pages.post(f"/procurement/{procurement.pk}/", {"action": "obtain"}, **agent)
+    page = pages.post(
+        f"/procurement/{procurement.pk}/",
+        {
+            "action": "bid",
+            "lot": "1",
+            "price_total": "250000",
+            "contact_name": "联系人子丑",
+            "contact_phone": "0731-1234",
+            **files(),
+        },
+        **agent,
+    )
+    assert page.status_code == 302
+    api = Client()
+    api.force_login(second)
+    assert api.post(f"/api/v1/procurement/{procurement.pk}/documents", **agent).status_code == 201
+    response = api.post(
+        f"/api/v1/procurement/{procurement.pk}/lots/1/bid",
+        {"price_total": "251000", "contact_name": "联系人寅卯", "contact_phone": "0731-1234", **files()},
+        **agent,
+    )
+    assert response.status_code == 201, response.content
+    # then both versions carry the address and the fingerprint of user agent + device id
+    fingerprint = services.device_fingerprint("BidBrowser/9", "pc-7")
+    assert set(BidVersion.objects.values_list("source_ip", "source_device")) == {("192.0.2.15", fingerprint)}
+    # and no official's page or endpoint shows them before the deadline
+    for user in (world["roles"]["purchaser"], world["roles"]["agency"], world["roles"]["auditor"]):
+        client = Client()
+        client.force_login(user)
+        for url in _urls(procurement):
+            body = client.get(url).content.decode("utf-8", errors="replace")
+            for secret in ("192.0.2.15", fingerprint, "联系人子丑", "联系人寅卯", "0731-1234"):
+                assert secret not in body, (url, secret)
+    # a malformed contact phone is refused and changes nothing
+    with pytest.raises(ServiceError) as error:
+        services.bid_modify(
+            actor=first,
+            lot=procurement.lots.get(number=1),
+            price_total="249000",
+            files=bid_files(),
+            contact_phone="call me maybe",
+        )
+    assert error.value.code == "bid.contact_invalid"
+    assert BidVersion.objects.count() == 2

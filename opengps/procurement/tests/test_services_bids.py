@@ -175,3 +175,27 @@ def test_opening_marks_a_price_over_budget_invalid(
     assert record.valid_bids == 2 and not record.proceeds
     invalid = record.readouts.get(valid=False)
     assert "超过采购预算" in invalid.invalid_reason
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (("203.0.113.9", "a" * 64), ("203.0.113.9", "a" * 64)),
+        (("2001:db8::1", "A" * 64), ("2001:db8::1", "a" * 64)),
+        (("unknown", "not-a-digest"), (None, "")),
+        ((None, ""), (None, "")),
+        (("  ", "b" * 63), (None, "")),
+    ],
+)
+def test_the_source_of_a_bid_is_kept_only_when_well_formed(
+    given: tuple[str | None, str], expected: tuple[str | None, str]
+) -> None:
+    assert services._clean_source(*given) == expected
+
+
+def test_the_device_fingerprint_hashes_user_agent_and_device_id() -> None:
+    import hashlib
+
+    assert services.device_fingerprint("", "") == ""
+    assert services.device_fingerprint("UA/1", "pc-7") == hashlib.sha256(b"UA/1\npc-7").hexdigest()
+    assert services.device_fingerprint("UA/1", "pc-7") != services.device_fingerprint("UA/1", "pc-8")

@@ -118,6 +118,34 @@ def test_a_period_ending_in_an_unknown_year() -> None:
 def test_every_method_has_a_bid_and_a_clarification_row() -> None:
     assert set(deadlines.BID_PERIOD.table) == set(Method)
     assert set(deadlines.CLARIFICATION_PERIOD.table) == set(Method)
+    assert set(deadlines.DOCUMENTS_PERIOD.table) == set(Method)
+
+
+# --- documents provided (≥5 working days from the announcement) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "announced", "expected", "citation"),
+    [
+        ("open_tender", "2025-03-03", "2025-03-10", "政府采购法实施条例 第三十一条；财政部令第87号 第十八条"),
+        ("invited_tender", "2025-09-29", "2025-10-13", "第十八条"),  # National Day week
+        ("competitive_consultation", "2025-03-05", "2025-03-12", "财库〔2014〕214号 第十条"),
+        ("framework_agreement", "2025-03-05", "2025-03-12", "财政部令第110号 第九条"),
+        ("open_tender", "2016-03-01", "2016-03-08", "政府采购法实施条例 第三十一条"),  # before O87
+    ],
+)
+def test_documents_available_until(method: str, announced: str, expected: str, citation: str) -> None:
+    result = deadlines.documents_available_until(method, D(announced))
+    assert result.value == D(expected) and citation in result.citation
+
+
+@pytest.mark.parametrize(
+    "method", ["competitive_negotiation", "request_for_quotation", "single_source", "emall"]
+)
+def test_no_documents_period_in_law_is_not_applicable(method: str) -> None:
+    with pytest.raises(RuleError) as error:
+        deadlines.documents_available_until(method, D("2025-03-03"))
+    assert error.value.code == "deadline.not_applicable"
 
 
 # --- clarification (counted backwards) ---------------------------------------------------------
@@ -293,6 +321,9 @@ ROWS: list[tuple[Deadline, str, str, str]] = [
         "实施条例 第三十八条；财政部令第74号 第三十八条",
     ),
     (deadlines.single_source_notice_end, "2025-03-05", "2025-03-12", "第三十八条"),
+    # single-source objections: reviewed within 5 working days after the notice ends
+    (deadlines.objection_review_deadline, "2025-03-12", "2025-03-19", "财政部令第74号 第四十条"),
+    (deadlines.objection_review_deadline, "2025-09-30", "2025-10-14", "第四十条"),  # National Day
     # intention: at least 30 days before, counted backwards (moved earlier)
     (deadlines.intention_publication_latest, "2025-10-31", "2025-09-30", "财库〔2020〕10号"),  # 10-01 holiday
     (deadlines.intention_publication_latest, "2025-03-30", "2025-02-28", "财库〔2020〕10号"),  # Sunday
