@@ -15,10 +15,21 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from opengps.accounts.models import Region
+from opengps.accounts.models import Region, Unit
+from opengps.core import ratelimit
 from opengps.core.errors import NotFound, ServiceError
 from opengps.grants import selectors, services
-from opengps.grants.models import Application, Round
+from opengps.grants.models import (
+    Agreement,
+    Application,
+    FinalAudit,
+    FundReturn,
+    Objection,
+    PitchSession,
+    Programme,
+    Round,
+)
+from opengps.planning.models import BudgetLine
 
 router = Router(tags=["grants"], auth=django_auth)
 
@@ -27,7 +38,14 @@ class ErrorOut(Schema):
     error: dict[str, Any]
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
 
 
 def dumps_decimal(data: Any) -> str:
@@ -280,3 +298,374 @@ def fund_use(request: HttpRequest, year: int) -> HttpResponse:
     return HttpResponse(
         dumps_decimal({"year": year, "rounds": rows}), content_type="application/json; charset=utf-8"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Funder writes: programmes, rounds and each step of the cycle (one service call each)
+
+
+class ProgrammeIn(Schema):
+    name: str
+    fund_source: str = "welfare_lottery"
+    is_venture_philanthropy: bool = False
+    description: str = ""
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    funder_unit_id: int
+    fund_source: str
+    is_venture_philanthropy: bool
+
+
+@router.post("/programmes", response={201: ProgrammeOut, **ERRORS})
+def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Any]:
+    """A funder unit's staff set up a programme."""
+    user: Any = request.user
+    return Status(201, services.programme_create(actor=user, funder_unit=user.unit, **payload.dict()))
+
+
+class CriterionIn(Schema):
+    code: str
+    name: str
+    weight: int
+
+
+class RoundIn(Schema):
+    programme_id: int
+    year: int
+    title: str
+    budget_line_id: int
+    total_amount: Decimal
+    per_project_cap: Decimal
+    purpose_areas: list[str]
+    call_opens: date
+    call_closes: date
+    review_by: date
+    agreement_by: date
+    criteria: list[CriterionIn]
+    objection_days: int = 5
+    tranche_shares: list[int] = [50, 30, 20]
+    pass_score: Decimal = Decimal(60)
+    org_types: list[str] = []
+    min_rating: int | None = None
+    min_years_registered: int = 0
+    regions: list[str] = []
+    exclude_abnormal: bool = True
+    expert_category: str = "A09"
+    audit_firm_id: int | None = None
+    call_text: str = ""
+
+
+def _unit(pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit = Unit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise ServiceError("grants.audit_firm_invalid", "结项审计机构不存在", field=field)
+    return unit
+
+
+@router.post("/rounds", response={201: RoundOut, **ERRORS})
+def round_create(request: HttpRequest, payload: RoundIn) -> Status[Any]:
+    """A draft round of one of the caller's unit's programmes."""
+    data = payload.dict()
+    programme = Programme.objects.filter(pk=data.pop("programme_id")).first()
+    if programme is None:
+        raise NotFound("grants.programme_not_found", "资助项目不存在")
+    line = BudgetLine.objects.filter(pk=data.pop("budget_line_id")).first()
+    if line is None:
+        raise ServiceError("grants.budget_line_invalid", "预算指标不存在", field="budget_line")
+    data["audit_firm"] = _unit(data.pop("audit_firm_id"), "audit_firm")
+    round_ = services.round_create(actor=request.user, programme=programme, budget_line=line, **data)
+    return Status(201, selectors.round_get(actor=request.user, round_id=round_.pk))
+
+
+def _round(request: HttpRequest, round_id: int) -> Round:
+    return selectors.round_get(actor=request.user, round_id=round_id)
+
+
+def _fresh(request: HttpRequest, round_: Round) -> Round:
+    return selectors.round_get(actor=request.user, round_id=round_.pk)
+
+
+@router.post("/rounds/{round_id}/publish", response={200: RoundOut, **ERRORS})
+def round_publish(request: HttpRequest, round_id: int) -> Round:
+    return _fresh(request, services.round_publish(actor=request.user, round=_round(request, round_id)))
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/rounds/{round_id}/cancel", response={200: RoundOut, **ERRORS})
+def round_cancel(request: HttpRequest, round_id: int, payload: ReasonIn) -> Round:
+    round_ = services.round_cancel(actor=request.user, round=_round(request, round_id), reason=payload.reason)
+    return _fresh(request, round_)
+
+
+class FirmIn(Schema):
+    firm_id: int
+
+
+@router.post("/rounds/{round_id}/audit-firm", response={200: RoundOut, **ERRORS})
+def round_audit_firm(request: HttpRequest, round_id: int, payload: FirmIn) -> Round:
+    firm = _unit(payload.firm_id, "firm")
+    assert firm is not None
+    round_ = services.round_assign_audit_firm(actor=request.user, round=_round(request, round_id), firm=firm)
+    return _fresh(request, round_)
+
+
+@router.post("/rounds/{round_id}/review", response={200: RoundOut, **ERRORS})
+def round_review_start(request: HttpRequest, round_id: int) -> Round:
+    """After the call closes, the round goes to review."""
+    return _fresh(request, services.round_review_start(actor=request.user, round=_round(request, round_id)))
+
+
+class PanelIn(Schema):
+    needed: int = 5
+
+
+@router.post("/rounds/{round_id}/panel", response={200: RoundOut, **ERRORS})
+def panel_draw(request: HttpRequest, round_id: int, payload: PanelIn) -> Round:
+    """Draw the expert panel at random (the experts then accept or decline)."""
+    round_ = services.panel_draw(actor=request.user, round=_round(request, round_id), needed=payload.needed)
+    return _fresh(request, round_)
+
+
+class PitchIn(Schema):
+    held_on: date
+    location: str
+    notes: str = ""
+
+
+class PitchOut(Schema):
+    id: int
+    application_id: int
+    held_on: date
+    location: str
+    notes: str
+
+
+@router.post("/applications/{application_id}/pitches", response={201: PitchOut, **ERRORS})
+def pitch_record(request: HttpRequest, application_id: int, payload: PitchIn) -> Status[PitchSession]:
+    app = selectors.application_get(actor=request.user, application_id=application_id)
+    return Status(201, services.pitch_record(actor=request.user, application=app, **payload.dict()))
+
+
+@router.post("/rounds/{round_id}/rank", response={200: RoundOut, **ERRORS})
+def round_rank(request: HttpRequest, round_id: int) -> Round:
+    """Combine the scores and propose funding within the round's total."""
+    return _fresh(request, services.round_rank(actor=request.user, round=_round(request, round_id)))
+
+
+@router.post("/rounds/{round_id}/notice", response={200: RoundOut, **ERRORS})
+def notice_publish(request: HttpRequest, round_id: int) -> Round:
+    return _fresh(request, services.notice_publish(actor=request.user, round=_round(request, round_id)))
+
+
+@router.post("/rounds/{round_id}/decide", response={200: RoundOut, **ERRORS})
+def round_decide(request: HttpRequest, round_id: int) -> Round:
+    """The funding decision once the notice period is over and every objection decided."""
+    return _fresh(request, services.round_decide(actor=request.user, round=_round(request, round_id)))
+
+
+@router.post("/rounds/{round_id}/complete", response={200: RoundOut, **ERRORS})
+def round_complete(request: HttpRequest, round_id: int) -> Round:
+    return _fresh(request, services.round_complete(actor=request.user, round=_round(request, round_id)))
+
+
+# Objections: anyone may file during the notice (anonymous too, rate-limited); decisions are public.
+
+
+class ObjectionIn(Schema):
+    application_id: int | None = None
+    filer_name: str = ""
+    filer_contact: str = ""
+    text: str
+
+
+class ObjectionOut(Schema):
+    """Public view of an objection: never the filer's contact."""
+
+    id: int
+    application_id: int | None
+    filed_on: date
+    text: str
+    status: str
+    decision: str
+    decided_on: date | None
+
+
+class RateLimited(ServiceError):
+    status = 429
+
+
+@router.get("/rounds/{round_id}/objections", response={200: list[ObjectionOut], 404: ErrorOut}, auth=None)
+def objections(request: HttpRequest, round_id: int) -> list[Objection]:
+    return selectors.objections_public(_round(request, round_id))
+
+
+@router.post("/rounds/{round_id}/objections", response={201: ObjectionOut, **ERRORS}, auth=None)
+def objection_file(request: HttpRequest, round_id: int, payload: ObjectionIn) -> Status[Objection]:
+    """Object to the proposed list (signed in or not; name and contact required when anonymous)."""
+    limit, window = services.OBJECTION_RATE
+    if not ratelimit.allow(
+        f"grants-objection:{ratelimit.client_ip(request)}", limit=limit, window_seconds=window
+    ):
+        raise RateLimited("grants.rate_limited", "提交过于频繁，请稍后再试")
+    round_ = _round(request, round_id)
+    app = None
+    if payload.application_id is not None:
+        app = Application.objects.filter(pk=payload.application_id, round=round_).first()
+        if app is None:
+            raise ServiceError("grants.application_other_round", "所涉项目不属于本批次", field="application")
+    item = services.objection_file(
+        actor=request.user,
+        round=round_,
+        application=app,
+        filer_name=payload.filer_name,
+        filer_contact=payload.filer_contact,
+        text=payload.text,
+    )
+    return Status(201, item)
+
+
+class DecideIn(Schema):
+    upheld: bool
+    decision: str
+
+
+@router.post("/objections/{objection_id}/decide", response={200: ObjectionOut, **ERRORS})
+def objection_decide(request: HttpRequest, objection_id: int, payload: DecideIn) -> Objection:
+    item = selectors.objection_get(actor=request.user, objection_id=objection_id)
+    return services.objection_decide(actor=request.user, objection=item, **payload.dict())
+
+
+# Agreements and money
+
+
+class SignIn(Schema):
+    signed_on: date
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class TrancheOut(Schema):
+    seq: int
+    share: int
+    amount: Decimal
+    released_amount: Decimal
+    milestone: str
+    status: str
+
+
+class AgreementOut(Schema):
+    id: int
+    number: str
+    application_id: int
+    amount: Decimal
+    signed_on: date
+    starts_on: date
+    ends_on: date
+    status: str
+    midterm_passed: bool | None
+    final_score: Decimal | None
+    final_grade: str
+    return_due: Decimal
+    tranches: list[TrancheOut]
+
+    @staticmethod
+    def resolve_tranches(obj: Agreement) -> list[Any]:
+        return list(obj.tranches.order_by("seq"))
+
+
+def _agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+    return selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
+
+
+@router.post("/applications/{application_id}/agreement", response={201: AgreementOut, **ERRORS})
+def agreement_sign(request: HttpRequest, application_id: int, payload: SignIn) -> Status[Agreement]:
+    """Sign the agreement of a funded application; the first tranche is released."""
+    app = selectors.application_get(actor=request.user, application_id=application_id)
+    agreement = services.agreement_sign(actor=request.user, application=app, **payload.dict())
+    return Status(201, _agreement(request, agreement.pk))
+
+
+@router.get("/agreements/{agreement_id}", response={200: AgreementOut, **ERRORS})
+def agreement_detail(request: HttpRequest, agreement_id: int) -> Agreement:
+    return _agreement(request, agreement_id)
+
+
+class MidtermIn(Schema):
+    passed: bool
+    findings: str
+    reviewed_on: date
+
+
+@router.post("/agreements/{agreement_id}/midterm", response={200: AgreementOut, **ERRORS})
+def midterm_review(request: HttpRequest, agreement_id: int, payload: MidtermIn) -> Agreement:
+    """Passing releases the next tranche; failing stops the rest."""
+    agreement = _agreement(request, agreement_id)
+    services.midterm_review_record(actor=request.user, agreement=agreement, **payload.dict())
+    return _agreement(request, agreement_id)
+
+
+class FinalReviewIn(Schema):
+    score: Decimal
+    note: str = ""
+    reviewed_on: date
+
+
+@router.post("/agreements/{agreement_id}/final-review", response={200: AgreementOut, **ERRORS})
+def final_review(request: HttpRequest, agreement_id: int, payload: FinalReviewIn) -> Agreement:
+    agreement = _agreement(request, agreement_id)
+    services.final_review_record(actor=request.user, agreement=agreement, **payload.dict())
+    return _agreement(request, agreement_id)
+
+
+class FinalAuditIn(Schema):
+    opinion: str
+    verified_spent: Decimal
+    disallowed: Decimal = Decimal("0.00")
+    findings: list[str]
+    completed_on: date
+
+
+class FinalAuditOut(Schema):
+    id: int
+    agreement_id: int
+    firm_id: int
+    opinion: str
+    verified_spent: Decimal
+    disallowed: Decimal
+    findings: list[str]
+    completed_on: date
+
+
+@router.post("/agreements/{agreement_id}/final-audit", response={201: FinalAuditOut, **ERRORS})
+def final_audit(request: HttpRequest, agreement_id: int, payload: FinalAuditIn) -> Status[FinalAudit]:
+    """The appointed accounting firm records the final audit (结项审计)."""
+    agreement = _agreement(request, agreement_id)
+    return Status(201, services.final_audit_record(actor=request.user, agreement=agreement, **payload.dict()))
+
+
+class FundReturnIn(Schema):
+    amount: Decimal
+    returned_on: date
+    document: str
+
+
+class FundReturnOut(Schema):
+    id: int
+    agreement_id: int
+    amount: Decimal
+    returned_on: date
+    document: str
+
+
+@router.post("/agreements/{agreement_id}/fund-returns", response={201: FundReturnOut, **ERRORS})
+def fund_return(request: HttpRequest, agreement_id: int, payload: FundReturnIn) -> Status[FundReturn]:
+    agreement = _agreement(request, agreement_id)
+    return Status(201, services.fund_return_record(actor=request.user, agreement=agreement, **payload.dict()))

@@ -18,13 +18,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.services import unit_create, user_create
 from opengps.core.demo import DemoLogin, demo_password_hash
 from opengps.experts.services import draw_member_respond, expert_update
 from opengps.grants import services
-from opengps.grants.models import Agreement, Application, Programme, Round
+from opengps.grants.models import Agreement, Application, Programme, Round, RoundStatus
 from opengps.planning.models import BudgetLine
 from opengps.planning.services import budget_line_approve, budget_line_create, budget_line_submit
 from opengps.registry import derived
@@ -51,6 +52,8 @@ TITLES = {
     "disabled": ["残疾儿童康复支持", "残疾人社区融合就业辅导", "精神障碍者社区康复服务"],
     "orphans": ["事实无人抚养儿童陪伴成长", "孤残儿童心理关爱", "困境儿童课业辅导"],
     "poverty": ["低收入家庭社会救助帮扶", "困难群众临时救助转介服务", "易返贫家庭能力提升"],
+    "community": ["社区议事协商能力建设", "老旧小区邻里互助计划", "社区志愿服务积分激励"],
+    "social_work": ["乡镇社工站专业督导", "困境家庭个案管理服务", "青少年社会工作服务"],
 }
 FINDINGS = [
     "资金使用基本规范，会计核算清晰",
@@ -131,18 +134,35 @@ def _member(org: Organization) -> User:
     )
 
 
-def _apply(org: Organization, round_: Round, amount: Decimal, n: int) -> Application:
-    area = AREAS[n % len(AREAS)]
+def _year_later(starts: date) -> date:
+    """The day before the same date next year (a one-year project)."""
+    try:
+        return starts.replace(year=starts.year + 1) - timedelta(days=1)
+    except ValueError:  # 29 February
+        return date(starts.year + 1, 2, 28)
+
+
+def _apply(
+    org: Organization,
+    round_: Round,
+    amount: Decimal,
+    n: int,
+    *,
+    on_date: date = SUBMIT_ON,
+    submit: bool = True,
+) -> Application:
+    area = round_.purpose_areas[n % len(round_.purpose_areas)]
     member = _member(org)
     staff = (amount * Decimal("0.55")).quantize(Decimal("1000"))
+    starts = round_.agreement_by + timedelta(days=1)
     app = services.application_save(
         actor=member,
         round=round_,
         title=f"{TITLES[area][n % 3]}（{org.region.name}）",
         purpose_area=area,
         beneficiary_region=org.region,
-        starts_on=date(2023, 7, 1),
-        ends_on=date(2024, 6, 30),
+        starts_on=starts,
+        ends_on=_year_later(starts),
         requested_amount=amount,
         budget_lines=[
             {"item": "专业服务人员经费", "amount": staff},
@@ -154,15 +174,15 @@ def _apply(org: Organization, round_: Round, amount: Decimal, n: int) -> Applica
             {"name": "服务对象满意度", "target": "≥90%"},
         ],
         summary=f"由{org.name}实施，面向{org.region.full_name}的{rules.PURPOSE_AREAS[area]}服务",
-        today=SUBMIT_ON,
+        today=on_date,
     )
-    return services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+    return services.application_submit(actor=member, application=app, today=on_date) if submit else app
 
 
-def _panel(round_: Round, finance: User) -> list[User]:
-    round_ = services.panel_draw(
-        actor=round_.created_by, round=round_, needed=3, drawn_at=datetime(2023, 5, 6, 9, 30, tzinfo=SHANGHAI)
-    )
+def _panel(
+    round_: Round, finance: User, drawn_at: datetime = datetime(2023, 5, 6, 9, 30, tzinfo=SHANGHAI)
+) -> list[User]:
+    round_ = services.panel_draw(actor=round_.created_by, round=round_, needed=3, drawn_at=drawn_at)
     assert round_.draw is not None
     users = []
     for member in round_.draw.members.select_related("expert__user").order_by("order"):
@@ -199,6 +219,9 @@ def load(context: Any) -> None:
         existing = Round.objects.filter(title=TITLE).first()
         if existing is None:
             _build(funder, finance, firm, cpa, line)
+        candidates = _candidates(line)
+        if candidates is not None:
+            _venture_rounds(funder, finance, firm, cpa, candidates[0])
     if "budget_lines" in context.counts:  # the planning demo counted before our line was added
         context.counts["budget_lines"] = BudgetLine.objects.count()
     context.counts["grant_rounds"] = Round.objects.count()
@@ -341,3 +364,179 @@ def _carry_out(funder: User, finance: User, cpa: User, apps: list[Application]) 
                 returned_on=date(2024, 9, 20),
                 document=f"湘财缴〔2024〕{100 + i}号",
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# 公益创投: smaller rounds of a venture-philanthropy programme, one in each remaining stage, so
+# every screen has something to show: completed (2022), on notice, in review, call open, draft,
+# cancelled. Dates of the live ones follow the day the demo is loaded.
+
+VENTURE = "湖南省社会组织公益创投"
+VENTURE_AREAS = ["community", "social_work", "elderly"]
+
+
+def _venture_line(funder: User, finance: User, year: int, amount: Decimal) -> BudgetLine:
+    code = f"2080299-GYCT{year}"
+    line = BudgetLine.objects.filter(unit=funder.unit, fiscal_year=year, code=code).first()
+    if line is None:
+        line = budget_line_create(
+            actor=funder,
+            unit=funder.unit,  # type: ignore[arg-type]
+            fiscal_year=year,
+            code=code,
+            name="社会组织公益创投",
+            fund_source="welfare_lottery",
+            amount=amount,
+        )
+        budget_line_submit(actor=funder, line=line)
+        line = budget_line_approve(actor=finance, line=line, note=f"{year}年公益创投")
+    return line
+
+
+def _venture_round(
+    funder: User, programme: Programme, line: BudgetLine, title: str, opens: date, firm: Unit, **extra: Any
+) -> Round:
+    values: dict[str, Any] = {
+        "year": opens.year,
+        "total_amount": Decimal("400000.00"),
+        "per_project_cap": Decimal("100000.00"),
+        "purpose_areas": VENTURE_AREAS,
+        "call_opens": opens,
+        "call_closes": opens + timedelta(days=20),
+        "review_by": opens + timedelta(days=50),
+        "agreement_by": opens + timedelta(days=80),
+        "criteria": CRITERIA,
+        "tranche_shares": [60, 40],
+        "min_years_registered": 1,
+        "regions": ["430000"],
+        "audit_firm": firm,
+        "call_text": "公益创投面向成立满1年的社会组织，单个项目资助不超过10万元。"
+        "分两期拨付：签订协议后60%，结项审计后按审定支出拨付余款。",
+    }
+    values.update(extra)
+    return services.round_create(actor=funder, programme=programme, title=title, budget_line=line, **values)
+
+
+def _score_and_rank(round_: Round, finance: User, apps: list[Application], drawn_at: datetime) -> None:
+    apps = [app for app in apps if app.status == "eligible"]  # screening on the day decides
+    experts = _panel(round_, finance, drawn_at)
+    targets = [Decimal(90) - Decimal(6) * i for i in range(len(apps))]
+    for k, user in enumerate(experts):
+        sheet = {app.pk: _scores(target, k) for app, target in zip(apps, targets, strict=True)}
+        services.score_sheet_submit(actor=user, round=round_, sheet=sheet)
+    services.round_rank(actor=round_.created_by, round=round_)
+
+
+def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: list[Organization]) -> None:
+    """One venture-philanthropy round in each stage (idempotent: a round of the same title is kept)."""
+    if len(orgs) < 12:
+        return
+    programme = Programme.objects.filter(funder_unit=funder.unit, name=VENTURE).first() or (
+        services.programme_create(
+            actor=funder,
+            funder_unit=funder.unit,  # type: ignore[arg-type]
+            name=VENTURE,
+            fund_source="welfare_lottery",
+            is_venture_philanthropy=True,
+            description="依托省市两级社会组织孵化基地开展公益创投，支持初创期社会组织实施社区服务项目。",
+        )
+    )
+    today = timezone.localdate()
+    year = today.year
+    amount = Decimal("100000.00")
+
+    title = "2022年度湖南省社会组织公益创投"
+    if not Round.objects.filter(title=title).exists():  # 已完成: every agreement closed
+        line = _venture_line(funder, finance, 2022, Decimal("400000.00"))
+        round_ = _venture_round(funder, programme, line, title, date(2022, 4, 1), firm)
+        round_ = services.round_publish(actor=funder, round=round_)
+        apps = [_apply(org, round_, amount, i, on_date=date(2022, 4, 10)) for i, org in enumerate(orgs[:3])]
+        services.round_review_start(actor=funder, round=round_, today=date(2022, 4, 25))
+        _score_and_rank(round_, finance, apps, datetime(2022, 4, 28, 9, 30, tzinfo=SHANGHAI))
+        services.notice_publish(actor=funder, round=round_, today=date(2022, 5, 10))
+        services.round_decide(actor=funder, round=round_, today=date(2022, 5, 20))
+        for i, app in enumerate(Application.objects.filter(round=round_, status="funded").order_by("rank")):
+            agreement = services.agreement_sign(actor=funder, application=app, signed_on=date(2022, 6, 1))
+            agreement = services.final_review_record(
+                actor=funder,
+                agreement=agreement,
+                score=Decimal(92) - 6 * i,
+                note="孵化基地与服务对象评价",
+                reviewed_on=date(2023, 6, 10),
+            )
+            services.final_audit_record(
+                actor=cpa,
+                agreement=agreement,
+                opinion="unqualified",
+                verified_spent=agreement.amount,
+                findings=[FINDINGS[i % len(FINDINGS)]],
+                completed_on=date(2023, 7, 1),
+            )
+        services.round_complete(actor=funder, round=round_)
+
+    line = _venture_line(funder, finance, year, Decimal("2000000.00"))
+    title = f"{year}年度湖南省社会组织公益创投（第一批）"
+    if not Round.objects.filter(title=title).exists():  # 公示中: the objection period runs
+        opens = today - timedelta(days=50)
+        round_ = _venture_round(
+            funder, programme, line, title, opens, firm, review_by=today + timedelta(days=5)
+        )
+        round_ = services.round_publish(actor=funder, round=round_)
+        on_date = opens + timedelta(days=5)
+        apps = [_apply(org, round_, amount, i, on_date=on_date) for i, org in enumerate(orgs[3:8])]
+        services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
+        _score_and_rank(round_, finance, apps, timezone.now() - timedelta(days=20))
+        services.notice_publish(actor=funder, round=round_, today=today - timedelta(days=1))
+        services.objection_file(
+            actor=None,
+            round=round_,
+            application=Application.objects.filter(round=round_, status="proposed").order_by("rank").first(),
+            filer_name="张先生",
+            filer_contact="0731-84000000",
+            text="该项目的服务社区与另一已资助项目重叠，请核查是否重复资助。",
+            today=today,
+        )
+
+    title = f"{year}年度湖南省社会组织公益创投（第二批）"
+    if not Round.objects.filter(title=title).exists():  # 评审中: panel drawn, scoring under way
+        opens = today - timedelta(days=35)
+        round_ = _venture_round(funder, programme, line, title, opens, firm)
+        round_ = services.round_publish(actor=funder, round=round_)
+        on_date = opens + timedelta(days=5)
+        apps = [_apply(org, round_, amount, i, on_date=on_date) for i, org in enumerate(orgs[8:11])]
+        services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
+        experts = _panel(round_, finance, timezone.now() - timedelta(days=5))
+        services.score_sheet_submit(
+            actor=experts[0],
+            round=round_,
+            sheet={app.pk: _scores(Decimal(85), 0) for app in apps if app.status == "eligible"},
+        )
+
+    title = f"{year}年度湖南省社会组织公益创投（第三批）"
+    if not Round.objects.filter(title=title).exists():  # 申报中: the call is open
+        opens = today - timedelta(days=5)
+        round_ = _venture_round(funder, programme, line, title, opens, firm)
+        round_ = services.round_publish(actor=funder, round=round_)
+        _apply(orgs[11], round_, amount, 0, on_date=today)
+        _apply(orgs[0], round_, amount, 1, on_date=today, submit=False)
+
+    title = f"{year + 1}年度湖南省社会组织公益创投（草稿）"
+    if not Round.objects.filter(title=title).exists():  # 草稿: being prepared
+        _venture_round(funder, programme, line, title, today + timedelta(days=30), firm)
+
+    title = f"{year}年度社区微创投（已取消）"
+    if not Round.objects.filter(title=title).exists():  # 已取消: withdrawn before review
+        round_ = _venture_round(
+            funder,
+            programme,
+            line,
+            title,
+            today + timedelta(days=10),
+            firm,
+            total_amount=Decimal("200000.00"),
+        )
+        services.round_cancel(actor=funder, round=round_, reason="与省级公益创投合并实施")
+
+
+STAGES = frozenset(RoundStatus.values)
+"""The demo holds a round in every stage."""

@@ -8,9 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opengps.accounts.models import Region
-from opengps.grants.models import Application, AuditOpinion, PurposeArea, Round
+from opengps.accounts.models import Region, Unit
+from opengps.grants.models import Application, AuditOpinion, Programme, PurposeArea, Round
+from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.registry.forms import DateInput, ServiceErrorFormMixin
+from opengps.registry.models import OrgType
+from opengps.rules import grants as rules
 
 
 def _pairs(text: str, field: str, error: Any) -> list[tuple[str, str]]:
@@ -132,3 +135,236 @@ class FinalAuditForm(ServiceErrorFormMixin, forms.Form):
 
     def clean_findings(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["findings"].splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Funder screens: each form feeds exactly one service; the service decides.
+
+
+class ProgrammeForm(ServiceErrorFormMixin, forms.Form):
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    fund_source = forms.ChoiceField(
+        label=_("资金来源"), choices=FundSource.choices, initial=FundSource.WELFARE_LOTTERY
+    )
+    is_venture_philanthropy = forms.BooleanField(label=_("公益创投"), required=False)
+    description = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+def _codes(text: str) -> list[str]:
+    """Codes separated by commas, spaces or Chinese enumeration marks."""
+    for sep in ("，", "、", ";", "；", " ", "\n"):
+        text = text.replace(sep, ",")
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
+class RoundForm(ServiceErrorFormMixin, forms.Form):
+    """A new round: money, conditions, timetable and scoring template (评分细则)."""
+
+    programme = forms.ChoiceField(label=_("资助项目"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("批次名称"), max_length=200)
+    budget_line = forms.ChoiceField(label=_("预算指标"), help_text=_("本单位已批复的预算指标"))
+    total_amount = forms.CharField(label=_("资金总额（元）"), max_length=20)
+    per_project_cap = forms.CharField(label=_("单个项目资助上限（元）"), max_length=20)
+    purpose_areas = forms.MultipleChoiceField(
+        label=_("资助方向"), choices=PurposeArea.choices, widget=forms.CheckboxSelectMultiple
+    )
+    org_types = forms.MultipleChoiceField(
+        label=_("允许申报的组织类型"),
+        choices=OrgType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("不选表示不限"),
+    )
+    min_rating = forms.TypedChoiceField(
+        label=_("最低评估等级"),
+        choices=[("", _("不限")), *[(str(n), f"{n}A") for n in range(1, 6)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    min_years_registered = forms.IntegerField(label=_("最低成立年限"), min_value=0, max_value=50, initial=0)
+    regions = forms.CharField(
+        label=_("资助区划"),
+        max_length=500,
+        required=False,
+        help_text=_("行政区划代码，多个用逗号分隔；不填表示不限"),
+    )
+    exclude_abnormal = forms.BooleanField(label=_("排除活动异常名录组织"), required=False, initial=True)
+    call_opens = forms.DateField(label=_("申报开始"), widget=DateInput())
+    call_closes = forms.DateField(label=_("申报截止"), widget=DateInput())
+    review_by = forms.DateField(label=_("评审完成"), widget=DateInput())
+    objection_days = forms.IntegerField(
+        label=_("公示期（日）"), min_value=1, max_value=60, initial=rules.DEFAULT_OBJECTION_DAYS
+    )
+    agreement_by = forms.DateField(label=_("协议签订"), widget=DateInput())
+    criteria = forms.CharField(
+        label=_("评分细则"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一项：代码：名称：分值，分值合计100"),
+    )
+    pass_score = forms.CharField(label=_("立项分数线"), max_length=6, initial="60")
+    tranche_shares = forms.CharField(
+        label=_("分期拨付比例（%）"),
+        max_length=20,
+        initial="50,30,20",
+        help_text=_("1至3期，用逗号分隔，合计100"),
+    )
+    expert_category = forms.CharField(label=_("评审专业（目录类别代码）"), max_length=16, initial="A09")
+    audit_firm = forms.ChoiceField(label=_("结项审计机构"), required=False)
+    call_text = forms.CharField(label=_("申报指南"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+    def __init__(self, *args: Any, unit: Unit | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        programmes = Programme.objects.filter(funder_unit=unit).order_by("name")
+        self.fields["programme"].choices = [(p.pk, p.name) for p in programmes]  # type: ignore[attr-defined]
+        lines = BudgetLine.objects.filter(unit=unit, status=BudgetStatus.APPROVED).order_by(
+            "-fiscal_year", "code"
+        )
+        self.fields["budget_line"].choices = [  # type: ignore[attr-defined]
+            (line.pk, f"{line.fiscal_year} {line.code} {line.name}（{line.amount}）") for line in lines
+        ]
+        firms = Unit.objects.filter(kind=Unit.Kind.EVALUATOR).order_by("name")
+        self.fields["audit_firm"].choices = [("", "—"), *[(f.pk, f.name) for f in firms]]  # type: ignore[attr-defined]
+
+    def clean_regions(self) -> list[str]:
+        return _codes(self.cleaned_data["regions"])
+
+    def clean_criteria(self) -> list[dict[str, str]]:
+        rows = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            parts = [p.strip() for p in line.replace("：", ":").split(":")]
+            if parts == [""]:
+                continue
+            if len(parts) != 3:
+                raise forms.ValidationError(_("评分细则每行应为“代码：名称：分值”"), code="criteria")
+            rows.append({"code": parts[0], "name": parts[1], "weight": parts[2]})
+        return rows
+
+    def clean_tranche_shares(self) -> list[int]:
+        try:
+            return [int(x) for x in _codes(self.cleaned_data["tranche_shares"])]
+        except ValueError:
+            raise forms.ValidationError(_("分期比例应为整数，用逗号分隔"), code="tranche_shares") from None
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["programme"] = Programme.objects.get(pk=values["programme"])
+        values["budget_line"] = BudgetLine.objects.get(pk=values["budget_line"])
+        values["audit_firm"] = Unit.objects.get(pk=values["audit_firm"]) if values["audit_firm"] else None
+        return values
+
+
+class ReasonForm(ServiceErrorFormMixin, forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class AuditFirmForm(ServiceErrorFormMixin, forms.Form):
+    firm = forms.ChoiceField(label=_("结项审计机构"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        firms = Unit.objects.filter(kind=Unit.Kind.EVALUATOR).order_by("name")
+        self.fields["firm"].choices = [(f.pk, f.name) for f in firms]  # type: ignore[attr-defined]
+
+    def service_values(self) -> dict[str, Any]:
+        return {"firm": Unit.objects.get(pk=self.cleaned_data["firm"])}
+
+
+class PanelDrawForm(ServiceErrorFormMixin, forms.Form):
+    needed = forms.IntegerField(
+        label=_("抽取人数"), min_value=3, max_value=15, initial=5, help_text=_("不少于3人的单数")
+    )
+
+
+class _ApplicationChoiceForm(ServiceErrorFormMixin, forms.Form):
+    """A form naming one application among `applications` (offered by the view)."""
+
+    application = forms.ChoiceField(label=_("项目"))
+
+    def __init__(self, *args: Any, applications: list[Application], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applications = {str(a.pk): a for a in applications}
+        self.fields["application"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a.title}（{a.organization}）") for a in applications
+        ]
+        self.order_fields(["application"])
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["application"] = self.applications[values["application"]]
+        return values
+
+
+class PitchForm(_ApplicationChoiceForm):
+    held_on = forms.DateField(label=_("路演日期"), widget=DateInput())
+    location = forms.CharField(label=_("地点"), max_length=200)
+    notes = forms.CharField(label=_("记录"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AgreementSignForm(_ApplicationChoiceForm):
+    signed_on = forms.DateField(label=_("签订日期"), widget=DateInput())
+    starts_on = forms.DateField(
+        label=_("执行开始"), widget=DateInput(), required=False, help_text=_("不填则按申报计划")
+    )
+    ends_on = forms.DateField(
+        label=_("执行结束"), widget=DateInput(), required=False, help_text=_("不填则按申报计划")
+    )
+
+
+class ObjectionForm(ServiceErrorFormMixin, forms.Form):
+    """The public objection form of a notice (anonymous too)."""
+
+    application = forms.ChoiceField(label=_("所涉项目"))
+    filer_name = forms.CharField(label=_("提出人"), max_length=100, help_text=_("姓名或单位名称"))
+    filer_contact = forms.CharField(
+        label=_("联系方式"), max_length=100, help_text=_("电话或电子邮箱，仅资助单位可见")
+    )
+    text = forms.CharField(
+        label=_("异议内容和理由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, listed: list[Application], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listed = {str(a.pk): a for a in listed}
+        self.fields["application"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a.rank}. {a.title}（{a.organization}）") for a in listed
+        ]
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["application"] = self.listed[values["application"]]
+        return values
+
+
+class ObjectionDecideForm(ServiceErrorFormMixin, forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("处理结果"),
+        choices=[("0", _("异议不成立")), ("1", _("异议成立"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MidtermForm(ServiceErrorFormMixin, forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("中期评估结论"),
+        choices=[("1", _("通过，拨付下一期")), ("0", _("不通过，停止后续拨付"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    findings = forms.CharField(label=_("中期评估意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    reviewed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
+
+
+class FinalReviewForm(ServiceErrorFormMixin, forms.Form):
+    score = forms.CharField(label=_("结项评价得分"), max_length=6, help_text=_("0至100分"))
+    note = forms.CharField(label=_("结项评估意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reviewed_on = forms.DateField(label=_("评估日期"), widget=DateInput())
+
+
+class FundReturnForm(ServiceErrorFormMixin, forms.Form):
+    amount = forms.CharField(label=_("退回金额（元）"), max_length=20)
+    returned_on = forms.DateField(label=_("退回日期"), widget=DateInput())
+    document = forms.CharField(label=_("缴款凭证号"), max_length=80)

@@ -351,7 +351,17 @@ class Objection(models.Model):
         related_name="objections",
     )
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提出人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("匿名提出时为空"),
+    )
+    filer_name = models.CharField(_("提出人"), max_length=100)
+    filer_contact = models.CharField(
+        _("联系方式"), max_length=100, help_text=_("仅资助单位可见，用于反馈处理结果")
     )
     text = models.TextField(_("异议内容"))
     filed_on = models.DateField(_("提出日期"))

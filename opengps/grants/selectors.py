@@ -20,6 +20,8 @@ from opengps.grants.models import (
     Application,
     ApplicationStatus,
     FundReturn,
+    Objection,
+    Programme,
     ReviewScore,
     Round,
     RoundStatus,
@@ -218,6 +220,52 @@ def round_summary(round_: Round) -> dict[str, Any]:
         "awarded": awarded or Decimal("0.00"),
         "objection_deadline": objection_deadline(round_),
     }
+
+
+def objections_public(round_: Round) -> list[Objection]:
+    """Objections to a public round's notice with their decisions: public once filed, without the
+    filer's contact (templates show only the masked name)."""
+    if round_.status not in PUBLIC_STATUSES:
+        return []
+    return list(round_.objections.select_related("application__organization").order_by("filed_on", "pk"))
+
+
+def objections_pending(round_: Round) -> list[Objection]:
+    return list(
+        round_.objections.filter(status="pending")
+        .select_related("application__organization")
+        .order_by("filed_on", "pk")
+    )
+
+
+def applications_in(round_: Round, *statuses: str) -> list[Application]:
+    return list(
+        round_.applications.filter(status__in=statuses).select_related("organization").order_by("rank", "pk")
+    )
+
+
+def funded_unsigned(round_: Round) -> list[Application]:
+    """Funded applications of a decided round still waiting for their agreement."""
+    return list(
+        round_.applications.filter(status=ApplicationStatus.FUNDED, agreement__isnull=True)
+        .select_related("organization")
+        .order_by("rank", "pk")
+    )
+
+
+def my_programmes(*, actor: Any) -> list[Programme]:
+    """The programmes of the actor's unit (funder staff only)."""
+    if not has_role(actor, Role.PURCHASER) or actor.unit_id is None:
+        return []
+    return list(Programme.objects.filter(funder_unit_id=actor.unit_id).order_by("name"))
+
+
+def objection_get(*, actor: Any, objection_id: int) -> Objection:
+    """An objection the actor's unit funds (to decide it)."""
+    item = Objection.objects.select_related("round__programme").filter(pk=objection_id).first()
+    if item is None or not can_read_round_private(actor, item.round):
+        raise NotFound("grants.objection_not_found", _("异议不存在"))
+    return item
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ from opengps.grants.models import (
     Tranche,
     TrancheStatus,
 )
+from opengps.performance.models import HistoryKind, HistorySource
+from opengps.performance.services import performance_history_record
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.registry import derived
 from opengps.registry.models import Organization, OrgType
@@ -167,6 +169,12 @@ def objection_deadline(round_: Round) -> date | None:
     if round_.notice_published_on is None:
         return None
     return rules.objection_period_end(round_.notice_published_on, round_.objection_days).value
+
+
+def objection_window_open(round_: Round, today: date | None = None) -> bool:
+    """Whether objections may be filed today: the proposed list is on notice and its period runs."""
+    deadline = objection_deadline(round_)
+    return round_.status == RoundStatus.NOTICE and deadline is not None and _today(today) <= deadline
 
 
 def _reason_json(reason: Reason) -> dict[str, str]:
@@ -1009,32 +1017,89 @@ def notice_publish(*, actor: Any, round: Round, today: date | None = None) -> Ro
         )
 
 
+OBJECTION_RATE = (5, 3600)
+"""Objections per client address (web form and API together): at most 5 an hour. A notice runs
+days, so honest objectors never meet it; floods do."""
+OBJECTION_LISTED = (ApplicationStatus.PROPOSED,)
+"""What an objection may name: a project on the proposed list under notice."""
+
+
 def objection_file(
-    *, actor: Any, round: Round, text: str, application: Application | None = None, today: date | None = None
+    *,
+    actor: Any,
+    round: Round,
+    text: str,
+    application: Application | None = None,
+    filer_name: str = "",
+    filer_contact: str = "",
+    today: date | None = None,
 ) -> Objection:
-    """An organization objects to the proposed list within the notice period."""
-    require_role(actor, Role.SUPPLIER)
+    """Anyone objects to the proposed list within the notice period (公示期内异议).
+
+    Anonymous members of the public too: their name and a contact are required (the contact
+    is for the funder's reply and is never published). A signed-in user's name and account
+    stand in when left blank. Auditors never write; the funder's own staff decide objections
+    and so cannot file them. A named project must be on the list under notice.
+    """
+    signed_in = is_authenticated(actor)
+    if signed_in and actor.role == Role.AUDITOR:
+        raise PermissionDenied("perm.denied", _("审计人员只读，不能提出异议"))
+    if signed_in and is_funder(actor, Round.objects.select_related("programme").get(pk=round.pk)):
+        raise PermissionDenied("grants.funder_cannot_object", _("资助单位经办人员负责处理异议，不能提出异议"))
     text = text.strip()
+    filer_name = filer_name.strip() or (str(actor) if signed_in else "")
+    filer_contact = filer_contact.strip() or (
+        (getattr(actor, "email", "") or f"{_('平台账号')} {actor.username}") if signed_in else ""
+    )
+    if not filer_name:
+        raise ServiceError("grants.filer_name_required", _("请填写提出人姓名或单位名称"), field="filer_name")
+    if not filer_contact:
+        raise ServiceError(
+            "grants.filer_contact_required", _("请填写联系电话或电子邮箱"), field="filer_contact"
+        )
+    if len(filer_name) > 100 or len(filer_contact) > 100:
+        raise ServiceError("grants.filer_too_long", _("姓名和联系方式均不超过100字"), field="filer_name")
     if not text:
         raise ServiceError("grants.objection_text_required", _("请写明异议内容和理由"), field="text")
+    if len(text) > 5000:
+        raise ServiceError("grants.objection_text_too_long", _("异议内容不超过5000字"), field="text")
     on_date = _today(today)
     with transaction.atomic():
         locked = _locked_round(round)
         deadline = objection_deadline(locked)
         if locked.status != RoundStatus.NOTICE or deadline is None or on_date > deadline:
             raise Conflict("grants.objection_period_over", _("不在公示期内，不能提出异议"), field="round")
-        if application is not None and application.round_id != locked.pk:
-            raise ServiceError(
-                "grants.application_other_round", _("所涉项目不属于本批次"), field="application"
-            )
+        if application is not None:
+            named = Application.objects.filter(pk=application.pk).values_list("round_id", "status").first()
+            if named is None or named[0] != locked.pk:
+                raise ServiceError(
+                    "grants.application_other_round", _("所涉项目不属于本批次"), field="application"
+                )
+            if named[1] not in OBJECTION_LISTED:
+                raise ServiceError(
+                    "grants.application_not_listed", _("所涉项目不在拟资助名单中"), field="application"
+                )
         objection = Objection.objects.create(
-            round=locked, application=application, filed_by=actor, text=text, filed_on=on_date
+            round=locked,
+            application=application,
+            filed_by=actor if signed_in else None,
+            filer_name=filer_name,
+            filer_contact=filer_contact,
+            text=text,
+            filed_on=on_date,
         )
+        # The contact stays out of the audit trail's public fields: only the funder needs it.
         audit.record(
-            actor=actor,
+            actor=actor if signed_in else None,
             action="grant_objection.filed",
             obj=objection,
-            new={"round": locked.pk, "application": application.pk if application else None, "text": text},
+            new={
+                "round": locked.pk,
+                "application": application.pk if application else None,
+                "filer_name": filer_name,
+                "anonymous": not signed_in,
+                "text": text,
+            },
         )
     return objection
 
@@ -1303,6 +1368,19 @@ def final_review_record(
             },
             reason=note.strip(),
         )
+        # The result joins the organization's performance history and its credit loop, as a
+        # contract's evaluation does (RULES §10): same transaction, so both or neither.
+        performance_history_record(
+            actor=actor,
+            organization=locked.application.organization,
+            source=HistorySource.GRANT,
+            reference=locked.number,
+            kind=HistoryKind.GRADE,
+            grade=grade.value,
+            score=value,
+            occurred_on=reviewed_on,
+            note=str(_("资助项目结项评估：%(title)s") % {"title": locked.application.title}),
+        )
     return locked
 
 
@@ -1394,6 +1472,18 @@ def final_audit_record(
                     old={"status": previous},
                     new={"status": final.status, "seq": final.seq},
                 )
+        if opinion == AuditOpinion.ADVERSE:
+            # An adverse opinion fails the project as a failed acceptance fails a contract. The
+            # firm is no official, so the entry is the system's; the audit event above names the firm.
+            performance_history_record(
+                actor=None,
+                organization=locked.application.organization,
+                source=HistorySource.GRANT,
+                reference=locked.number,
+                kind=HistoryKind.ACCEPTANCE_FAILED,
+                occurred_on=completed_on,
+                note=str(_("结项审计否定意见：%(findings)s") % {"findings": "；".join(items)}),
+            )
         if settlement.to_return == 0:
             _close(actor, locked)
     return record

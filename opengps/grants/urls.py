@@ -11,6 +11,12 @@ urlpatterns = [
     path("rounds/<int:round_id>/application/", views.application_post, name="application_post"),
     path("rounds/<int:round_id>/scores/", views.score_sheet_post, name="score_sheet_post"),
     path("agreements/<int:agreement_id>/final-audit/", views.final_audit_post, name="final_audit_post"),
+    path("programmes/new/", views.programme_new, name="programme_new"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:round_id>/do/<slug:name>/", views.round_action, name="round_action"),
+    path("rounds/<int:round_id>/objections/", views.objection_post, name="objection_post"),
+    path("objections/<int:objection_id>/decide/", views.objection_decide_post, name="objection_decide"),
+    path("agreements/<int:agreement_id>/do/<slug:name>/", views.agreement_action, name="agreement_action"),
     path("report/", views.report, name="report"),
     path("report/<int:year>.pdf", views.report_pdf, name="report_pdf"),
 ]

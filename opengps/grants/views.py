@@ -1,23 +1,55 @@
-"""Grant pages: public calls, notices and the yearly fund-use report; applications, scores and
-agreements for those allowed to read them. Views read through selectors only."""
+"""Grant pages: public calls, notices, objections and the yearly fund-use report; applications,
+scores and agreements for those allowed to read them; the funder's screens for every step of a
+round. Views read through selectors and write through exactly one service each."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from opengps.core.errors import NotFound, ServiceError
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role
+from opengps.core import ratelimit
+from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.grants import documents, selectors, services
-from opengps.grants.forms import ApplicationForm, FinalAuditForm, ScoreSheetForm
-from opengps.grants.models import Application, ApplicationStatus, Round, RoundStatus
+from opengps.grants.forms import (
+    AgreementSignForm,
+    ApplicationForm,
+    AuditFirmForm,
+    FinalAuditForm,
+    FinalReviewForm,
+    FundReturnForm,
+    MidtermForm,
+    ObjectionDecideForm,
+    ObjectionForm,
+    PanelDrawForm,
+    PitchForm,
+    ProgrammeForm,
+    ReasonForm,
+    RoundForm,
+    ScoreSheetForm,
+)
+from opengps.grants.models import (
+    AgreementStatus,
+    Application,
+    ApplicationStatus,
+    Round,
+    RoundStatus,
+    TrancheStatus,
+)
 from opengps.procurement.views import pdf_response
 
 
@@ -36,6 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.round_list(actor=request.user),
             "mine": selectors.my_applications(actor=request.user),
             "years": selectors.years_with_grants(),
+            "perms_funder": has_role(request.user, Role.PURCHASER),
         },
     )
 
@@ -85,9 +118,12 @@ def _round_page(
     *,
     application_form: ApplicationForm | None = None,
     score_form: ScoreSheetForm | None = None,
+    objection_form: ObjectionForm | None = None,
+    bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     private = selectors.can_read_round_private(request.user, round_)
+    funder = services.is_funder(request.user, round_)
     return render(
         request,
         "grants/round.html",
@@ -101,6 +137,11 @@ def _round_page(
             "objection_deadline": selectors.objection_deadline(round_),
             "application_form": application_form or _application_form(request, round_),
             "score_form": score_form or _score_form(request, round_),
+            "objections": selectors.objections_public(round_),
+            "objection_form": objection_form or _objection_form(request, round_),
+            "funder": funder,
+            "actions": _round_actions(request, round_, bound or {}) if funder else [],
+            "decide_forms": _decide_forms(round_, bound or {}) if funder else [],
         },
         status=status,
     )
@@ -192,12 +233,23 @@ def _is_audit_firm(user: Any, agreement: Any) -> bool:
 
 
 def _agreement_page(
-    request: HttpRequest, agreement: Any, form: FinalAuditForm | None = None, status: int = 200
+    request: HttpRequest,
+    agreement: Any,
+    form: FinalAuditForm | None = None,
+    status: int = 200,
+    bound: dict[str, forms.Form] | None = None,
 ) -> HttpResponse:
     if form is None and _is_audit_firm(request.user, agreement) and not hasattr(agreement, "final_audit"):
         form = FinalAuditForm()
     return render(
-        request, "grants/agreement.html", {"agreement": agreement, "audit_form": form}, status=status
+        request,
+        "grants/agreement.html",
+        {
+            "agreement": agreement,
+            "audit_form": form,
+            "actions": _agreement_actions(request, agreement, bound or {}),
+        },
+        status=status,
     )
 
 
@@ -245,3 +297,378 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     document = documents.fund_use_report(year, selectors.fund_use_report(year))
     return pdf_response(document, f"grants-fund-use-{year}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Funder screens. Each action is one form feeding exactly one service; the table says when the
+# funder's page offers it (the service still decides, so a stale page only shows its error).
+
+
+class ConfirmForm(forms.Form):
+    """A button with nothing to fill in; a refusal shows above the button."""
+
+    def add_service_error(self, exc: ServiceError) -> None:
+        self.add_error(None, str(exc.message))
+
+
+@dataclass(frozen=True)
+class Action:
+    label: Promise
+    button: Promise
+    offered: Callable[[Any], bool]
+    make_form: Callable[[Any, Any], forms.Form]
+    call: Callable[[Any, Any, dict[str, Any]], Any]
+    done: Promise
+    danger: bool = False
+
+
+def _values(form: forms.Form) -> dict[str, Any]:
+    service_values = getattr(form, "service_values", None)
+    return service_values() if service_values else dict(form.cleaned_data)
+
+
+def _plain(data: Any, obj: Any) -> forms.Form:
+    return ConfirmForm(data)
+
+
+OPEN_ROUND = {
+    RoundStatus.DRAFT,
+    RoundStatus.PUBLISHED,
+    RoundStatus.REVIEWING,
+    RoundStatus.NOTICE,
+    RoundStatus.DECIDED,
+}
+
+ROUND_ACTIONS: dict[str, Action] = {
+    "publish": Action(
+        gettext_lazy("发布申报指南"),
+        gettext_lazy("发布"),
+        lambda r: r.status == RoundStatus.DRAFT,
+        _plain,
+        lambda u, r, v: services.round_publish(actor=u, round=r),
+        gettext_lazy("申报指南已发布"),
+    ),
+    "review": Action(
+        gettext_lazy("申报截止，开始评审"),
+        gettext_lazy("开始评审"),
+        lambda r: r.status == RoundStatus.PUBLISHED,
+        _plain,
+        lambda u, r, v: services.round_review_start(actor=u, round=r),
+        gettext_lazy("已进入评审阶段"),
+    ),
+    "panel": Action(
+        gettext_lazy("抽取评审专家"),
+        gettext_lazy("随机抽取"),
+        lambda r: r.status == RoundStatus.REVIEWING and r.draw_id is None,
+        lambda data, r: PanelDrawForm(data),
+        lambda u, r, v: services.panel_draw(actor=u, round=r, **v),
+        gettext_lazy("评审专家已抽取，请等待专家确认"),
+    ),
+    "pitch": Action(
+        gettext_lazy("记录项目路演"),
+        gettext_lazy("保存路演记录"),
+        lambda r: r.status == RoundStatus.REVIEWING,
+        lambda data, r: PitchForm(
+            data, applications=selectors.applications_in(r, ApplicationStatus.ELIGIBLE)
+        ),
+        lambda u, r, v: services.pitch_record(actor=u, **v),
+        gettext_lazy("路演记录已保存"),
+    ),
+    "rank": Action(
+        gettext_lazy("汇总评分并在资金限额内排序"),
+        gettext_lazy("排序"),
+        lambda r: r.status == RoundStatus.REVIEWING and r.draw_id is not None,
+        _plain,
+        lambda u, r, v: services.round_rank(actor=u, round=r),
+        gettext_lazy("已完成排序，拟资助名单已生成"),
+    ),
+    "notice": Action(
+        gettext_lazy("发布拟资助名单公示"),
+        gettext_lazy("发布公示"),
+        lambda r: r.status == RoundStatus.REVIEWING and r.ranked_at is not None,
+        _plain,
+        lambda u, r, v: services.notice_publish(actor=u, round=r),
+        gettext_lazy("拟资助名单已公示"),
+    ),
+    "decide": Action(
+        gettext_lazy("公示期满，作出资助决定"),
+        gettext_lazy("确定资助"),
+        lambda r: r.status == RoundStatus.NOTICE,
+        _plain,
+        lambda u, r, v: services.round_decide(actor=u, round=r),
+        gettext_lazy("资助决定已作出"),
+    ),
+    "sign": Action(
+        gettext_lazy("签订资助协议"),
+        gettext_lazy("签订协议"),
+        lambda r: r.status == RoundStatus.DECIDED and bool(selectors.funded_unsigned(r)),
+        lambda data, r: AgreementSignForm(data, applications=selectors.funded_unsigned(r)),
+        lambda u, r, v: services.agreement_sign(actor=u, **v),
+        gettext_lazy("资助协议已签订，首期资金已拨付"),
+    ),
+    "audit_firm": Action(
+        gettext_lazy("委托结项审计机构"),
+        gettext_lazy("保存"),
+        lambda r: r.status in OPEN_ROUND,
+        lambda data, r: AuditFirmForm(data, initial={"firm": r.audit_firm_id}),
+        lambda u, r, v: services.round_assign_audit_firm(actor=u, round=r, **v),
+        gettext_lazy("结项审计机构已委托"),
+    ),
+    "complete": Action(
+        gettext_lazy("全部协议结项，完成本批次"),
+        gettext_lazy("完成批次"),
+        lambda r: r.status == RoundStatus.DECIDED,
+        _plain,
+        lambda u, r, v: services.round_complete(actor=u, round=r),
+        gettext_lazy("本批次已完成"),
+    ),
+    "cancel": Action(
+        gettext_lazy("取消本批次"),
+        gettext_lazy("取消批次"),
+        lambda r: r.status in (RoundStatus.DRAFT, RoundStatus.PUBLISHED),
+        lambda data, r: ReasonForm(data),
+        lambda u, r, v: services.round_cancel(actor=u, round=r, **v),
+        gettext_lazy("本批次已取消"),
+        danger=True,
+    ),
+}
+
+
+def _pending_tranches(agreement: Any) -> int:
+    return sum(1 for t in agreement.tranches.all() if t.status == TrancheStatus.PENDING)
+
+
+AGREEMENT_ACTIONS: dict[str, Action] = {
+    "midterm": Action(
+        gettext_lazy("中期评估"),
+        gettext_lazy("保存中期评估"),
+        lambda a: (
+            a.status == AgreementStatus.ACTIVE and a.midterm_passed is None and _pending_tranches(a) >= 2
+        ),
+        lambda data, a: MidtermForm(data),
+        lambda u, a, v: services.midterm_review_record(actor=u, agreement=a, **v),
+        gettext_lazy("中期评估已记录"),
+    ),
+    "final_review": Action(
+        gettext_lazy("结项评估"),
+        gettext_lazy("保存结项评估"),
+        lambda a: a.status in (AgreementStatus.ACTIVE, AgreementStatus.STOPPED) and not a.final_grade,
+        lambda data, a: FinalReviewForm(data),
+        lambda u, a, v: services.final_review_record(actor=u, agreement=a, **v),
+        gettext_lazy("结项评估已记录"),
+    ),
+    "fund_return": Action(
+        gettext_lazy("登记退回资金"),
+        gettext_lazy("登记退回"),
+        lambda a: a.status == AgreementStatus.AUDITED,
+        lambda data, a: FundReturnForm(data),
+        lambda u, a, v: services.fund_return_record(actor=u, agreement=a, **v),
+        gettext_lazy("退回资金已登记"),
+    ),
+}
+
+
+def _offered(table: dict[str, Action], obj: Any, bound: dict[str, forms.Form]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "action": action,
+            "form": bound.get(name) or action.make_form(None, obj),
+        }
+        for name, action in table.items()
+        if name in bound or action.offered(obj)
+    ]
+
+
+def _round_actions(request: HttpRequest, round_: Round, bound: dict[str, forms.Form]) -> list[dict[str, Any]]:
+    return _offered(ROUND_ACTIONS, round_, bound)
+
+
+def _may_act_on_agreement(user: Any, agreement: Any, name: str) -> bool:
+    round_ = agreement.application.round
+    return services.is_funder(user, round_) or (name == "fund_return" and has_role(user, Role.FINANCE))
+
+
+def _agreement_actions(
+    request: HttpRequest, agreement: Any, bound: dict[str, forms.Form]
+) -> list[dict[str, Any]]:
+    return [
+        item
+        for item in _offered(AGREEMENT_ACTIONS, agreement, bound)
+        if _may_act_on_agreement(request.user, agreement, item["name"])
+    ]
+
+
+def _decide_forms(round_: Round, bound: dict[str, forms.Form]) -> list[tuple[Any, forms.Form]]:
+    return [
+        (item, bound.get(f"objection{item.pk}") or ObjectionDecideForm(prefix=f"o{item.pk}"))
+        for item in selectors.objections_pending(round_)
+    ]
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return _error_page(
+        request, PermissionDenied("perm.other_unit", gettext_lazy("只有资助单位的经办人员可以办理"))
+    )
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
+    """One funder action on a round (publish, review, panel, pitch, rank, notice, decide, sign,
+    audit firm, complete, cancel): the form is parsed, its one service called."""
+    action = ROUND_ACTIONS.get(name)
+    if action is None:
+        raise Http404
+    try:
+        round_ = selectors.round_get(actor=request.user, round_id=round_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    if not services.is_funder(request.user, round_):
+        return _forbidden(request)
+    form = action.make_form(request.POST, round_)
+    if form.is_valid():
+        try:
+            action.call(request.user, round_, _values(form))
+        except ServiceError as exc:
+            form.add_service_error(exc)  # type: ignore[attr-defined]
+        else:
+            messages.success(request, str(action.done))
+            return redirect("grants:round", round_.pk)
+    round_ = selectors.round_get(actor=request.user, round_id=round_id)
+    return _round_page(request, round_, bound={name: form})
+
+
+@login_required
+@require_POST
+def agreement_action(request: HttpRequest, agreement_id: int, name: str) -> HttpResponse:
+    """One action on an agreement: mid-term review, final review (funder), fund return (funder or
+    finance)."""
+    action = AGREEMENT_ACTIONS.get(name)
+    if action is None:
+        raise Http404
+    try:
+        agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    if not _may_act_on_agreement(request.user, agreement, name):
+        return _forbidden(request)
+    form = action.make_form(request.POST, agreement)
+    if form.is_valid():
+        try:
+            action.call(request.user, agreement, _values(form))
+        except ServiceError as exc:
+            form.add_service_error(exc)  # type: ignore[attr-defined]
+        else:
+            messages.success(request, str(action.done))
+            return redirect("grants:agreement", agreement.pk)
+    agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
+    return _agreement_page(request, agreement, bound={name: form})
+
+
+@login_required
+@require_POST
+def objection_decide_post(request: HttpRequest, objection_id: int) -> HttpResponse:
+    """The funder decides an objection with reasons (the decision is published on the round page)."""
+    try:
+        item = selectors.objection_get(actor=request.user, objection_id=objection_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    if not services.is_funder(request.user, item.round):
+        return _forbidden(request)
+    form = ObjectionDecideForm(request.POST, prefix=f"o{item.pk}")
+    if form.is_valid():
+        try:
+            services.objection_decide(actor=request.user, objection=item, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("异议已处理，处理结果已公开"))
+            return redirect("grants:round", item.round_id)
+    round_ = selectors.round_get(actor=request.user, round_id=item.round_id)
+    return _round_page(request, round_, bound={f"objection{item.pk}": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Public objections
+
+
+def _objection_form(request: HttpRequest, round_: Round) -> ObjectionForm | None:
+    """Offered to everyone during the notice period except the funder's staff and auditors."""
+    if not services.objection_window_open(round_):
+        return None
+    if services.is_funder(request.user, round_) or has_role(request.user, Role.AUDITOR):
+        return None
+    initial = {"filer_name": str(request.user)} if request.user.is_authenticated else None
+    return ObjectionForm(
+        listed=selectors.applications_in(round_, ApplicationStatus.PROPOSED), initial=initial
+    )
+
+
+@require_POST
+def objection_post(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Anyone, signed in or not, objects to a project on the proposed list (rate-limited)."""
+    try:
+        round_ = selectors.round_get(actor=request.user, round_id=round_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    form = ObjectionForm(request.POST, listed=selectors.applications_in(round_, ApplicationStatus.PROPOSED))
+    limit, window = services.OBJECTION_RATE
+    if not ratelimit.allow(
+        f"grants-objection:{ratelimit.client_ip(request)}", limit=limit, window_seconds=window
+    ):
+        form.add_error(None, _("提交过于频繁，请稍后再试"))
+        return _round_page(request, round_, objection_form=form, status=429)
+    if form.is_valid():
+        try:
+            services.objection_file(actor=request.user, round=round_, **form.service_values())
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("异议已提交，资助单位处理后将在本页公开处理结果"))
+            return redirect("grants:round", round_.pk)
+    return _round_page(request, round_, objection_form=form)
+
+
+# ---------------------------------------------------------------------------------------------
+# New programmes and rounds
+
+
+@login_required
+def programme_new(request: HttpRequest) -> HttpResponse:
+    """A funder unit's staff set up a programme."""
+    user: Any = request.user
+    if not has_role(user, Role.PURCHASER):
+        return _forbidden(request)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_create(actor=user, funder_unit=user.unit, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("资助项目已创建"))
+            return redirect("grants:round_new")
+    return render(request, "grants/new.html", {"form": form, "heading": _("新建资助项目")})
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    """A draft round: eligibility rules, caps, timetable and scoring template."""
+    user: Any = request.user
+    if not has_role(user, Role.PURCHASER):
+        return _forbidden(request)
+    form = RoundForm(request.POST or None, unit=user.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_create(actor=user, **form.service_values())
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("资助批次草稿已保存，核对后发布"))
+            return redirect("grants:round", round_.pk)
+    return render(
+        request,
+        "grants/new.html",
+        {"form": form, "heading": _("新建资助批次"), "programmes": selectors.my_programmes(actor=user)},
+    )
