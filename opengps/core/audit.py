@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,6 +23,29 @@ from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.core.request_context import current_request_id
 
 GENESIS_HASH = "0" * 64
+
+Subscriber = Callable[[AuditEvent], None]
+_subscribers: dict[str, list[Subscriber]] = {}
+
+
+def subscribe(action: str, callback: Subscriber) -> None:
+    """Call ``callback(event)`` for every event with exactly this `action`, right after it is written.
+
+    The publisher hook for side effects that must commit with the change (open-data releases): the
+    callback runs inside the writer's transaction while the chain-head lock is held, so its writes
+    are serialized with every other audited change. An exception in it rolls the change back.
+    Registered once, in an app's ``ready()``; subscribing the same callback twice has no effect.
+    """
+    callbacks = _subscribers.setdefault(action, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def unsubscribe(action: str, callback: Subscriber) -> None:
+    """Remove a subscription made by `subscribe` (tests)."""
+    callbacks = _subscribers.get(action, [])
+    if callback in callbacks:
+        callbacks.remove(callback)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -135,6 +158,10 @@ def record_many(
     AuditEvent.objects.bulk_create(events, batch_size=500)
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])
+    if _subscribers:
+        for event in events:
+            for callback in _subscribers.get(action, ()):
+                callback(event)
     return events
 
 

@@ -1,7 +1,87 @@
-"""开放数据 API."""
+"""开放数据 API (public, no authentication): OCDS 1.1 release and record packages, the change
+feed and bulk downloads. JSON keeps Chinese readable (``ensure_ascii=False``)."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Router, Schema
+
+from opengps.opendata import selectors
 
 router = Router(tags=["opendata"])
+JSON = "application/json; charset=utf-8"
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+class DownloadOut(Schema):
+    year: int
+    name: str
+    records: int
+    releases: int
+    size: int
+    sha256: str
+    url: str
+
+
+def _json(text: str) -> HttpResponse:
+    response = HttpResponse(text, content_type=JSON)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@router.get("/releases", auth=None, url_name="opendata_feed")
+def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> HttpResponse:
+    """The change feed: releases with position > `after`, oldest first; follow ``links.next``.
+
+    Positions become visible strictly in order, so a client that stores ``cursor`` and asks again
+    never misses a release, even one whose transaction committed late.
+    """
+    page = selectors.feed_page(after=after, limit=limit)
+    base = request.build_absolute_uri(reverse("api:opendata_feed"))
+    uri = f"{base}?after={page.after}&limit={limit}"
+    next_uri = f"{base}?after={page.next_after}&limit={limit}"
+    return _json(selectors.feed_package(page, uri=uri, next_uri=next_uri))
+
+
+@router.get("/releases/{ocid}", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_releases")
+def releases(request: HttpRequest, ocid: str) -> HttpResponse:
+    """Every release of one contracting process, as an OCDS release package."""
+    return _json(selectors.release_package(ocid=ocid, uri=request.build_absolute_uri()))
+
+
+@router.get("/records/{ocid}", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_record")
+def record(request: HttpRequest, ocid: str) -> HttpResponse:
+    """The record of one contracting process (releases + compiled release), as a record package."""
+    return _json(selectors.record_package(ocid=ocid, uri=request.build_absolute_uri()))
+
+
+@router.get("/downloads", response=list[DownloadOut], auth=None)
+def downloads(request: HttpRequest) -> list[dict[str, Any]]:
+    """Bulk downloads of the latest export: one zip per year (records.jsonl, releases.jsonl)."""
+    job = selectors.export_latest()
+    return [
+        {
+            **entry,
+            "url": request.build_absolute_uri(
+                reverse("api:opendata_download", kwargs={"year": entry["year"]})
+            ),
+        }
+        for entry in (job.files if job else [])
+    ]
+
+
+@router.get(
+    "/downloads/{year}.zip", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_download"
+)
+def download(request: HttpRequest, year: int) -> FileResponse:
+    """One year's zip, streamed from disk."""
+    path, entry = selectors.export_file(year)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=str(entry["name"]), content_type="application/zip"
+    )

@@ -8,3 +8,8 @@ class OpendataConfig(AppConfig):
     name = "opengps.opendata"
     label = "opendata"
     verbose_name = _("开放数据")
+
+    def ready(self) -> None:
+        from opengps.opendata import services
+
+        services.subscribe()

@@ -1,0 +1,147 @@
+"""OCDS 1.1 vocabulary: how our methods, statuses, parties and amounts map onto the standard.
+
+Pure functions over plain values (no database): the release builders call them, tests table-test
+them. Codelists are OCDS 1.1.5's (``/work/shared/ocds-1.1.5/codelists``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from opengps.rules.procedures import METHOD_NAMES_ZH, Method
+from opengps.rules.procurement_flow import SupplierSource
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+CURRENCY = "CNY"
+USCC_SCHEME = "CN-USCI"
+"""org-id.guide scheme of the 统一社会信用代码 (Unified Social Credit Identifier)."""
+VERSION = "1.1"
+EXTENSIONS = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
+)
+"""Extensions whose fields the releases use: bids (statistics, details) and lots."""
+MERGE_RULES_FILE = Path(__file__).resolve().parent / "data" / "merge_rules.json"
+
+BASE_METHOD: Mapping[Method, str] = {
+    Method.open_tender: "open",
+    Method.invited_tender: "selective",
+    Method.competitive_negotiation: "limited",
+    Method.competitive_consultation: "limited",
+    Method.request_for_quotation: "limited",
+    Method.single_source: "direct",
+    Method.framework_agreement: "open",
+}
+"""RULES.md §2 "OCDS mapping". A framework agreement's first stage is a public solicitation open to
+any supplier (O110 §3, §27), hence ``open``; its name stays in ``procurementMethodDetails``."""
+
+
+def procurement_method(method: Method | str, supplier_source: SupplierSource | str | None = None) -> str:
+    """The OCDS ``procurementMethod`` of a method (RULES.md §2).
+
+    谈判/磋商/询价 are ``limited`` unless their suppliers came from a public notice, then ``open``
+    (RULES.md §2): pass the procedure's `supplier_source`.
+    """
+    parsed = Method(method)
+    base = BASE_METHOD.get(parsed, "limited")
+    if base == "limited" and supplier_source == SupplierSource.public:
+        return "open"
+    return base
+
+
+def procurement_method_details(method: Method | str) -> str:
+    """The Chinese name of the method, kept in ``procurementMethodDetails`` (RULES.md §2)."""
+    return METHOD_NAMES_ZH[Method(method)]
+
+
+TENDER_STATUS: Mapping[str, str] = {
+    "draft": "planned",
+    "notice": "active",
+    "announced": "active",
+    "opened": "active",
+    "evaluating": "active",
+    "evaluated": "active",
+    "suspended": "active",
+    "awarded": "complete",
+    "failed": "unsuccessful",
+    "retendered": "unsuccessful",
+    "method_change_requested": "unsuccessful",
+    "method_changed": "unsuccessful",
+    "cancelled": "cancelled",
+}
+"""Procurement status → OCDS ``tender.status`` (tenderStatus codelist)."""
+
+CONTRACT_STATUS: Mapping[str, str] = {
+    "draft": "pending",
+    "signed": "active",
+    "published": "active",
+    "completed": "terminated",
+    "terminated": "terminated",
+}
+"""Contract status → OCDS ``contracts.status``: OCDS "terminated" covers completion and early end."""
+
+
+def tender_status(status: str) -> str:
+    return TENDER_STATUS.get(status, "active")
+
+
+def contract_status(status: str) -> str:
+    return CONTRACT_STATUS.get(status, "active")
+
+
+def amount(value: Decimal | None) -> int | float | None:
+    """A yuan amount as a JSON number.
+
+    Amounts are below 10¹² with two decimals (≤ 14 significant digits), so the shortest float repr
+    prints exactly the stored decimal: no rounding reaches the published number.
+    """
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def value(value: Decimal | None) -> dict[str, Any] | None:
+    number = amount(value)
+    return None if number is None else {"amount": number, "currency": CURRENCY}
+
+
+def date_text(moment: datetime) -> str:
+    """An RFC 3339 date-time in Beijing time, to the second (release dates sort as text)."""
+    return moment.astimezone(BEIJING).isoformat(timespec="seconds")
+
+
+def party_id_for_uscc(uscc: str) -> str:
+    return f"{USCC_SCHEME}-{uscc}"
+
+
+def identifier(uscc: str, legal_name: str) -> dict[str, str]:
+    return {"scheme": USCC_SCHEME, "id": uscc, "legalName": legal_name}
+
+
+def ocid(prefix: str, local_id: str) -> str:
+    """``prefix`` + local identifier, with exactly one hyphen between them."""
+    return f"{prefix.rstrip('-')}-{local_id}"
+
+
+def dumps(data: Any) -> str:
+    """Compact JSON with Chinese kept readable."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop keys whose value is None, "" or an empty list/dict (OCDS omits unknown fields)."""
+    return {k: v for k, v in data.items() if v not in (None, "", [], {})}
+
+
+def load_merge_rules(path: Path = MERGE_RULES_FILE) -> dict[tuple[str, ...], str]:
+    """The merge rules generated by scripts/gen_ocds_merge_rules.py, as `ocdsmerge` expects them."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return {tuple(key.split(".")): rule for key, rule in document["rules"].items()}

@@ -1,0 +1,137 @@
+"""Reads of open data: release and record packages, the change feed, finished exports.
+
+Packages are assembled from the stored release text (spliced, not re-encoded), so a package is
+byte-for-byte the releases that were published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.errors import NotFound
+from opengps.opendata import ocds
+from opengps.opendata.models import ExportJob, Record, Release
+
+PUBLISHER_NAME = "湖南省政府购买服务平台（OpenGPS）"
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+FEED_LIMIT_MAX = 1000
+
+
+def license_url() -> str:
+    return str(getattr(settings, "OPENGPS_OCDS_LICENSE", "") or DEFAULT_LICENSE)
+
+
+def package_header(*, uri: str, published: datetime | None) -> dict[str, Any]:
+    """The metadata every package carries (publisher, licence, extensions, version)."""
+    return {
+        "uri": uri,
+        "version": ocds.VERSION,
+        "extensions": list(ocds.EXTENSIONS),
+        "publishedDate": ocds.date_text(published or datetime.now(tz=ocds.BEIJING)),
+        "publisher": {"name": PUBLISHER_NAME},
+        "license": license_url(),
+        "publicationPolicy": f"{uri.split('/api/')[0]}/opendata/",
+    }
+
+
+def _splice(header: dict[str, Any], key: str, items: list[str], extra: dict[str, Any] | None = None) -> str:
+    body = ocds.dumps({**header, **(extra or {})})
+    return f'{body[:-1]},"{key}":[{",".join(items)}]}}'
+
+
+def releases_of(ocid: str) -> list[Release]:
+    releases = list(Release.objects.filter(ocid=ocid).order_by("position"))
+    if not releases:
+        raise NotFound("opendata.ocid_not_found", _("未找到该开放缔约标识（ocid）的数据"))
+    return releases
+
+
+def release_package(*, ocid: str, uri: str) -> str:
+    """Every release of one contracting process, oldest first, as a release package."""
+    releases = releases_of(ocid)
+    return _splice(
+        package_header(uri=uri, published=releases[-1].date), "releases", [r.payload for r in releases]
+    )
+
+
+def record_package(*, ocid: str, uri: str) -> str:
+    """The record of one contracting process: its releases (embedded) and the compiled release."""
+    releases = releases_of(ocid)
+    record = Record.objects.get(ocid=ocid)
+    body = (
+        f'{{"ocid":{ocds.dumps(ocid)},"releases":[{",".join(r.payload for r in releases)}],'
+        f'"compiledRelease":{record.compiled}}}'
+    )
+    return _splice(package_header(uri=uri, published=releases[-1].date), "records", [body])
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page of the change feed: releases after `after`, and the cursor to ask for next."""
+
+    releases: list[Release]
+    after: int
+    next_after: int
+
+
+def feed_page(*, after: int = 0, limit: int = 100) -> FeedPage:
+    """Releases with position > `after`, in position order (see services: positions commit in order)."""
+    limit = max(1, min(limit, FEED_LIMIT_MAX))
+    releases = list(Release.objects.filter(position__gt=max(after, 0)).order_by("position")[:limit])
+    return FeedPage(releases, after, releases[-1].position if releases else max(after, 0))
+
+
+def feed_package(page: FeedPage, *, uri: str, next_uri: str) -> str:
+    """The feed page as a release package with the next cursor (``links.next``, ``cursor``)."""
+    published = page.releases[-1].date if page.releases else None
+    header = package_header(uri=uri, published=published)
+    extra = {"links": {"next": next_uri}, "cursor": page.next_after}
+    return _splice(header, "releases", [r.payload for r in page.releases], extra)
+
+
+def export_latest() -> ExportJob | None:
+    return ExportJob.objects.filter(status=ExportJob.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+
+
+def export_jobs_recent(limit: int = 5) -> list[ExportJob]:
+    return list(ExportJob.objects.order_by("-created_at", "-pk")[:limit])
+
+
+def export_file(year: int) -> tuple[Path, dict[str, Any]]:
+    """The zip of `year` from the latest finished export."""
+    from opengps.opendata.services import export_dir
+
+    job = export_latest()
+    entry = next((f for f in (job.files if job else []) if f.get("year") == year), None)
+    if job is None or entry is None:
+        raise NotFound("opendata.download_not_found", _("该年度暂无批量下载文件"))
+    path = export_dir() / f"job-{job.pk}" / str(entry["name"])
+    if not path.is_file():
+        raise NotFound("opendata.download_not_found", _("该年度暂无批量下载文件"))
+    return path, entry
+
+
+def stats() -> dict[str, int]:
+    return {
+        "releases": Release.objects.count(),
+        "records": Record.objects.count(),
+        "last_position": Release.objects.order_by("-position").values_list("position", flat=True).first()
+        or 0,
+    }
+
+
+def iter_feed(after: int = 0, batch: int = 500) -> Iterator[Release]:
+    """Follow the feed to its current end (tests, tools)."""
+    while True:
+        page = feed_page(after=after, limit=batch)
+        if not page.releases:
+            return
+        yield from page.releases
+        after = page.next_after
