@@ -43,6 +43,7 @@ def _register_routers() -> None:
     from opengps.oversight.api import router as oversight_router
     from opengps.performance.api import router as performance_router
     from opengps.planning.api import router as planning_router
+    from opengps.portal.api import router as portal_router
     from opengps.procurement.api import router as procurement_router
     from opengps.registry.api import router as registry_router
 
@@ -59,6 +60,7 @@ def _register_routers() -> None:
     api.add_router("/performance", performance_router)
     api.add_router("/opendata", opendata_router)
     api.add_router("/oversight", oversight_router)
+    api.add_router("/portal", portal_router)
 
 
 _register_routers()

@@ -1,10 +1,111 @@
-"""监督预警 pages."""
+"""监督预警 pages: the flag list (filterable), a flag with its evidence, thresholds, runs."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opengps.accounts.models import Region, Unit
+from opengps.accounts.permissions import has_role
+from opengps.core.errors import ServiceError
+from opengps.oversight import selectors, services
+from opengps.oversight.models import FLAG_CHOICES
+from opengps.procurement.services import local_date
+from opengps.rules import redflags
+
+
+def _denied(request: HttpRequest) -> HttpResponse | None:
+    user: Any = request.user
+    if not user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    if not has_role(user, *services.READERS):
+        return render(request, "oversight/denied.html", status=403)
+    return None
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "oversight/index.html", {})
+    """风险预警 — flags of the latest run, filterable by type, unit and region."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    user: Any = request.user
+    if request.method == "POST":
+        try:
+            run = services.redflags_compute(actor=user)
+            messages.success(request, _("已完成预警计算，共 %(n)s 条") % {"n": sum(run.counts.values())})
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("oversight:index")
+    filters = selectors.FlagFilters.from_params(request.GET)
+    context = {
+        "flags": selectors.flag_list(actor=user, filters=filters),
+        "run": selectors.latest_run(actor=user),
+        "filters": filters,
+        "flag_choices": FLAG_CHOICES,
+        "units": Unit.objects.filter(is_active=True).only("pk", "name").order_by("name"),
+        "regions": Region.objects.exclude(level="county").only("code", "name").order_by("code"),
+        "can_compute": has_role(user, *services.WRITERS),
+    }
+    return render(request, "oversight/index.html", context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A flag with its explanation, citation, evidence and links to the pages behind it."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    try:
+        flag = selectors.flag_detail(actor=request.user, pk=pk)
+    except ServiceError:
+        return render(request, "oversight/not_found.html", status=404)
+    return render(
+        request,
+        "oversight/detail.html",
+        {
+            "flag": flag,
+            "links": selectors.flag_links(flag),
+            "bids": flag.evidence.get("bids", []),
+            "evidence_json": json.dumps(flag.evidence, ensure_ascii=False, indent=2, sort_keys=True),
+        },
+    )
+
+
+def thresholds(request: HttpRequest) -> HttpResponse:
+    """预警阈值 — defaults with their justification, values in force, and dated overrides."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    user: Any = request.user
+    if request.method == "POST":
+        try:
+            services.threshold_set(
+                actor=user,
+                key=request.POST.get("key", ""),
+                value=request.POST.get("value", ""),
+                effective_from=date.fromisoformat(request.POST.get("effective_from", "")),
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("已保存"))
+        except ServiceError as exc:
+            messages.error(request, str(exc.message))
+        except ValueError:
+            messages.error(request, _("日期格式应为 YYYY-MM-DD"))
+        return redirect("oversight:thresholds")
+
+    today = local_date(timezone.now())
+    context = {
+        "rows": selectors.threshold_table(actor=user, on_date=today),
+        "today": today,
+        "can_edit": has_role(user, *services.WRITERS),
+        "specs": redflags.THRESHOLDS,
+        "runs": selectors.run_list(actor=user),
+    }
+    return render(request, "oversight/thresholds.html", context)

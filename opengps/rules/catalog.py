@@ -31,6 +31,8 @@ MODULES = (
     "eligibility",
     "compliance",
     "grants",
+    "performance",
+    "redflags",
 )
 
 

@@ -25,6 +25,7 @@ def demo_password_hash() -> str:
     """The demo password hashed once: PBKDF2 takes ~0.5 s, and every demo account shares it."""
     return make_password(DEMO_PASSWORD)
 
+
 # Apps that contribute demo data, in lifecycle order.
 DEMO_APPS = [
     "opengps.registry",
