@@ -8,6 +8,9 @@ Environment variables (all optional in development):
   OPENGPS_OCID_PREFIX   OCDS ocid prefix, default "ocds-opengps"
   OPENGPS_PUBLIC_POST_RATE  anonymous posts per source address, default "20/m" (s, m, h, d)
   OPENGPS_BEHIND_PROXY  "1" when a reverse proxy appends the client address to X-Forwarded-For
+  OPENGPS_PUBLIC_URL    public base URL used in OCDS bulk files (linked releases)
+  OPENGPS_OCDS_LICENSE  licence URL in OCDS packages, default CC BY 4.0
+  OPENGPS_OPENDATA_EXPORT_DIR  where yearly OCDS bulk files go, default var/opendata
 """
 
 from __future__ import annotations
@@ -203,6 +206,9 @@ if not DEBUG and not TESTING and _env_bool("OPENGPS_HTTPS"):
 OPENGPS_OCID_PREFIX = os.environ.get("OPENGPS_OCID_PREFIX", "ocds-opengps")
 OPENGPS_PUBLIC_POST_RATE = os.environ.get("OPENGPS_PUBLIC_POST_RATE", "20/m")
 OPENGPS_BEHIND_PROXY = _env_bool("OPENGPS_BEHIND_PROXY")
+OPENGPS_PUBLIC_URL = os.environ.get("OPENGPS_PUBLIC_URL", "")
+OPENGPS_OCDS_LICENSE = os.environ.get("OPENGPS_OCDS_LICENSE", "")
+OPENGPS_OPENDATA_EXPORT_DIR = Path(os.environ.get("OPENGPS_OPENDATA_EXPORT_DIR", VAR_DIR / "opendata"))
 
 LOGGING = {
     "version": 1,
