@@ -191,6 +191,29 @@ def _conduct(context: Any) -> int:
     return rated
 
 
+def _open_current(context: Any, evaluator_user: User | None) -> None:
+    """One evaluation of this year's running service left open, so a visitor can score it, issue
+    recipient codes (shown once, with the survey QR code) and answer the phone survey."""
+    contract = Contract.objects.filter(status=ContractStatus.PUBLISHED).order_by("pk").first()
+    if contract is None:
+        return
+    purchaser = _purchaser_for(contract)
+    period = f"{date.today().year}年度（中期）"
+    if purchaser is None or PerformanceEvaluation.objects.filter(contract=contract, period=period).exists():
+        return
+    evaluator = evaluator_user.unit if evaluator_user is not None else None
+    evaluation = services.evaluation_create(
+        actor=purchaser, contract=contract, period=period, evaluator=evaluator
+    )
+    services.evaluation_score_submit(
+        actor=purchaser,
+        evaluation=evaluation,
+        scores=_party_scores(Decimal("84"), 0),
+        measured={"output.quantity": "90"},
+        comment="中期检查：服务记录完整，个别回访未按期完成。",
+    )
+
+
 def load(context: Any) -> None:
     _templates(context)
     evaluator_user = context.users.get("evaluator")
@@ -209,6 +232,7 @@ def load(context: Any) -> None:
             except ServiceError as exc:  # pragma: no cover - demo keeps going
                 logger.warning("performance demo skipped %s %s: %s", contract.reference, period, exc)
                 break
+    _open_current(context, evaluator_user)
     # failed acceptances and terminations of this year join the suppliers' histories
     finance = context.users.get("finance")
     for supplier_id in sorted(set(contracts.values_list("supplier_id", flat=True))):

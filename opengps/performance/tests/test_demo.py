@@ -43,11 +43,14 @@ def test_demo_has_a_year_of_published_evaluations_and_loading_twice_changes_noth
     load_demo(organizations=60)
     events = AuditEvent.objects.count()
     load_demo(organizations=60)
-    # then every evaluated contract has four published quarters, nothing was added the second time
-    evaluations = PerformanceEvaluation.objects.all()
+    # then every evaluated contract has four published quarters of last year, nothing was added
+    # the second time, and one evaluation of this year is open for visitors to try
+    evaluations = PerformanceEvaluation.objects.exclude(status=EvaluationStatus.OPEN)
     assert evaluations.count() >= 8 and evaluations.count() % 4 == 0
     assert set(evaluations.values_list("status", flat=True)) == {EvaluationStatus.PUBLISHED}
     assert len({e.finalized_on for e in evaluations}) == 4
+    (still_open,) = PerformanceEvaluation.objects.filter(status=EvaluationStatus.OPEN)
+    assert still_open.contract.status == "published" and still_open.survey_open
     grades = set(evaluations.values_list("grade", flat=True))
     assert "差" in grades and len(grades) >= 3
     assert HistoryEntry.objects.filter(flagged=True).exists()
