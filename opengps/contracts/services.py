@@ -508,7 +508,35 @@ def contract_terminate(
             new={"status": contract.status, "terminated_on": day, "fault": fault},
             reason=why,
         )
+        if fault == TerminationFault.SUPPLIER:
+            _credit_fact(
+                actor,
+                contract,
+                kind="terminated",
+                reference=contract.reference,
+                occurred_on=day,
+                note=why,
+            )
     return contract
+
+
+def _credit_fact(
+    actor: Any, contract: Contract, *, kind: str, reference: str, occurred_on: date, note: str
+) -> None:
+    """Put a failed acceptance or a termination for the supplier's fault on the supplier's
+    performance history at once (the credit loop), in the caller's transaction. Finalizing a
+    performance evaluation later finds it under the same reference and does not count it again."""
+    from opengps.performance.services import performance_history_record
+
+    performance_history_record(
+        actor=actor,
+        organization=contract.supplier,
+        source="contract",
+        reference=reference,
+        kind=kind,
+        occurred_on=occurred_on,
+        note=note[:500],
+    )
 
 
 # --- execution plan: milestones, deliverables, payments, posts -----------------------------------
@@ -1045,6 +1073,17 @@ def acceptance_record(
             },
             reason=why or ACCEPTANCE_RULE,
         )
+        if result == AcceptanceResult.FAIL:
+            from opengps.performance.services import acceptance_reference
+
+            _credit_fact(
+                actor,
+                contract,
+                kind="acceptance_failed",
+                reference=acceptance_reference(contract.reference, phase),
+                occurred_on=day,
+                note=why,
+            )
         if final and result == AcceptanceResult.PASS:
             old = _transition(contract, ContractStatus.COMPLETED)
             contract.completed_at = moment

@@ -8,6 +8,7 @@ urlpatterns = [
     path("late/", views.late, name="late"),
     path("public/", views.public_list, name="public_list"),
     path("public/<int:contract_id>/", views.public_detail, name="public_detail"),
+    path("public/<int:contract_id>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("new/<int:award_id>/", views.create, name="create"),
     path("<int:contract_id>/", views.detail, name="detail"),
     path("<int:contract_id>/do/<slug:name>/", views.action, name="action"),

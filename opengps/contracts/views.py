@@ -3,6 +3,7 @@ and the public contract pages (no login). Views parse and authorize, call one se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from opengps.contracts import forms, selectors, services
+from opengps.contracts import documents, forms, selectors, services
 from opengps.contracts.models import Contract, ContractKind, ContractStatus, ReportAttachment
 from opengps.core.errors import NotFound, ServiceError
 from opengps.procurement.uploads import EXTENSIONS
@@ -306,3 +307,21 @@ def public_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
             "amendments": contract.amendments.all(),
         },
     )
+
+
+def notice_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """合同公告 as PDF, for published contracts only (the same facts as the public page)."""
+    try:
+        contract = selectors.public_contract_get(contract_id)
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    document = documents.contract_notice(
+        contract=contract,
+        amendments=list(contract.amendments.order_by("number")),
+        acceptances=list(selectors.public_acceptances(contract)),
+    )
+    response = HttpResponse(documents.render(document), content_type="application/pdf")
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"contract-notice-{contract.reference}.pdf")
+    response["Content-Disposition"] = f'inline; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

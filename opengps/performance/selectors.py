@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.catalog.models import CatalogItem
 from opengps.core.errors import NotFound
 from opengps.evaluation.models import CommitteeMember, Evaluation
 from opengps.evaluation.models import EvaluationStatus as ProcEvalStatus
@@ -25,6 +27,7 @@ from opengps.performance.models import (
     RecommendationStatus,
 )
 from opengps.performance.services import conduct_due, party_of, specs_of
+from opengps.planning.models import Project
 from opengps.registry.models import Organization
 from opengps.rules import performance as rules
 
@@ -216,3 +219,64 @@ def conduct_records(*, actor: Any) -> QuerySet[ExpertConduct]:
 
 def ended_evaluations_of(evaluation: Evaluation) -> list[CommitteeMember]:
     return list(evaluation.members.all())
+
+
+def history_summaries(organizations: Iterable[Organization]) -> list[tuple[Organization, HistorySummary]]:
+    """`history_summary` of several suppliers in three queries whatever their number (entries,
+    recommendations, their listings), in the order given — for pages that list suppliers, such as
+    a purchase plan's (shown to purchasers when they plan later procurements)."""
+    orgs = list(organizations)
+    ids = [o.pk for o in orgs]
+    entries: dict[int, list[HistoryEntry]] = {pk: [] for pk in ids}
+    for entry in (
+        HistoryEntry.objects.filter(organization_id__in=ids)
+        .select_related("evaluation")
+        .order_by("-occurred_on", "-pk")
+    ):
+        entries[entry.organization_id].append(entry)
+    recommendations: dict[int, list[ListingRecommendation]] = {pk: [] for pk in ids}
+    for rec in ListingRecommendation.objects.filter(organization_id__in=ids).prefetch_related("listings"):
+        recommendations[rec.organization_id].append(rec)
+    summaries = []
+    for org in orgs:
+        own = entries[org.pk]
+        grades: dict[str, int] = dict.fromkeys(rules.GRADES, 0)
+        for e in own:
+            if e.grade in grades:
+                grades[e.grade] += 1
+        flagged = sum(1 for e in own if e.flagged)
+        summaries.append((org, HistorySummary(own, grades, flagged, flagged > 0, recommendations[org.pk])))
+    return summaries
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    """A supplier's latest published evaluation in a catalogue category, with its flagged failures."""
+
+    evaluation: PerformanceEvaluation
+    failures: int
+
+    @property
+    def supplier(self) -> Organization:
+        return self.evaluation.contract.supplier
+
+
+def category_results(items: Iterable[CatalogItem], *, limit: int = 10) -> list[CategoryResult]:
+    """The latest published performance result of each supplier that held a contract bought under a
+    project of any of `items` (catalogue items), newest first, at most `limit` suppliers — the
+    "past results in this category" a purchaser sees when planning (two queries)."""
+    projects = Project.objects.filter(items__in=list(items)).values("pk")
+    evaluations = published().filter(contract__procurement__plan__project_id__in=projects)
+    latest: dict[int, PerformanceEvaluation] = {}
+    for evaluation in evaluations[: limit * 20]:
+        if evaluation.contract.supplier_id not in latest:
+            latest[evaluation.contract.supplier_id] = evaluation
+            if len(latest) == limit:
+                break
+    counts = dict(
+        HistoryEntry.objects.filter(organization_id__in=list(latest), flagged=True)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    )
+    return [CategoryResult(e, counts.get(org_id, 0)) for org_id, e in latest.items()]

@@ -674,6 +674,13 @@ def _history_add(
     return entry
 
 
+def acceptance_reference(contract_reference: str, phase: int) -> str:
+    """The history reference of a failed acceptance phase: the contracts service records it at
+    once under this reference, and finalizing an evaluation (`_sync_contract_facts`) looks it up
+    by the same reference, so a failure is counted once."""
+    return f"{contract_reference} 验收{phase}"
+
+
 def _sync_contract_facts(actor: Any, organization: Organization, today: date) -> int:
     """Bring the supplier's failed acceptances and terminations for its fault into its history
     (the facts the contracts app exposes for the credit loop)."""
@@ -681,9 +688,12 @@ def _sync_contract_facts(actor: Any, organization: Organization, today: date) ->
 
     added = 0
     for acceptance in contract_selectors.failed_acceptances(organization).filter(accepted_on__lte=today):
-        reference = f"{acceptance.contract.reference} 验收{acceptance.phase}"
+        reference = acceptance_reference(acceptance.contract.reference, acceptance.phase)
         if not HistoryEntry.objects.filter(
-            organization=organization, kind=HistoryKind.ACCEPTANCE_FAILED, reference=reference
+            organization=organization,
+            source=HistorySource.CONTRACT,
+            kind=HistoryKind.ACCEPTANCE_FAILED,
+            reference=reference,
         ).exists():
             _history_add(
                 actor,
@@ -700,7 +710,10 @@ def _sync_contract_facts(actor: Any, organization: Organization, today: date) ->
         if (
             contract.terminated_on is not None
             and not HistoryEntry.objects.filter(
-                organization=organization, kind=HistoryKind.TERMINATED, reference=contract.reference
+                organization=organization,
+                source=HistorySource.CONTRACT,
+                kind=HistoryKind.TERMINATED,
+                reference=contract.reference,
             ).exists()
         ):
             _history_add(

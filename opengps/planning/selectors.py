@@ -18,6 +18,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound
 from opengps.core.models import AuditEvent
+from opengps.performance.selectors import CategoryResult, HistorySummary, category_results, history_summaries
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
     BudgetLine,
@@ -28,6 +29,7 @@ from opengps.planning.models import (
     PurchaseIntention,
     PurchasePlan,
 )
+from opengps.registry.models import Organization
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -168,3 +170,36 @@ def public_intentions(*, year: int | None = None, unit_id: int | None = None) ->
     if unit_id is not None:
         intentions = intentions.filter(plan__unit_id=unit_id)
     return intentions.order_by("-published_on", "-pk")
+
+
+def project_suppliers(project: Project) -> list[Organization]:
+    """The suppliers a project's plans name or bought from: the single-source supplier of any of
+    its procurements, and whoever holds or held a contract bought under any of its plans (this
+    plan's and earlier ones, e.g. last year's round of a recurring service), by name — whose
+    performance history the purchaser sees when planning the next procurement."""
+    from opengps.procurement.models import Procurement
+
+    named = Procurement.objects.filter(plan__project=project, single_source_supplier__isnull=False).values(
+        "single_source_supplier_id"
+    )
+    return list(
+        Organization.objects.filter(Q(contracts__procurement__plan__project=project) | Q(pk__in=named))
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class SupplierContext:
+    """What the planning pages show of suppliers' past performance: the history of the project's
+    own suppliers, or — while it has none — the latest published results in its catalogue items."""
+
+    histories: list[tuple[Organization, HistorySummary]]
+    category_results: list[CategoryResult]
+
+
+def supplier_context(project: Project) -> SupplierContext:
+    suppliers = project_suppliers(project)
+    if suppliers:
+        return SupplierContext(history_summaries(suppliers), [])
+    return SupplierContext([], category_results(project.items.all()))

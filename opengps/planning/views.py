@@ -366,6 +366,7 @@ def _project_page(
             "plan_fields": PLAN_FORM_FIELDS,
             "decisions": decisions,
             "preview_error": preview_error,
+            "suppliers": selectors.supplier_context(project),
             "timeline": readable(
                 selectors.project_timeline(actor=user, project=project),
                 actions=PROJECT_ACTIONS,
@@ -512,5 +513,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "intention": PurchaseIntention.objects.filter(plan=plan).first(),
             "is_unit": has_role(user, Role.PURCHASER) and user.unit_id == plan.unit_id,
             "is_finance": has_role(user, Role.FINANCE),
+            "suppliers": selectors.supplier_context(plan.project),
         },
     )

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from opengps.rules import calendar
-from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules import calendar, performance
+from opengps.rules.base import Reason, Ruled, RuleError, RuleInfo
 from opengps.rules.eligibility import (
     M39,
     M60,
@@ -30,11 +30,11 @@ from opengps.rules.jurisdictions import shown_value
 SEED_003 = "湖南省民政厅对省十四届人大二次会议第0258号建议的答复（种子文件003）"
 CALL = "本轮项目申报指南（资助方设定的申报条件）"
 RULES_11 = "RULES §11 福彩公益金与公益创投项目周期"
-GRADES_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）第二十八条；RULES §10"
+GRADES_SOURCE = performance.GRADES_SOURCE
 CIVIL_201_203 = "民法典 第二百零一条、第二百零三条"
 CENT = Decimal("0.01")
 
-Grade = Literal["优", "良", "中", "差"]
+Grade = performance.Grade
 
 PURPOSE_AREAS: Mapping[str, str] = {
     "elderly": "扶老",
@@ -46,16 +46,9 @@ PURPOSE_AREAS: Mapping[str, str] = {
 }
 """Purpose areas of the welfare-lottery fund (扶老、助残、救孤、济困) and the usual extensions."""
 
-_SINCE = date(2020, 2, 25)
-GRADE_BANDS: tuple[EffectiveValue[tuple[tuple[Decimal, Grade], ...]], ...] = (
-    EffectiveValue(
-        _SINCE,
-        ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差")),
-        GRADES_SOURCE,
-        "E",
-    ),
-)
-"""Lower bounds (inclusive) of the grades: 优 ≥90, 良 80–89, 中 60–79, 差 <60."""
+GRADE_BANDS = performance.GRADE_BANDS
+"""The grade bands are the performance rule's (优 ≥90, 良 80–89, 中 60–79, 差 <60): one table for
+contracts and grants, listed here too so the grants rule shows its values."""
 
 DEFAULT_OBJECTION_DAYS = 5
 """Public notice of the proposed list, calendar days [U]; each round stores its own value."""
@@ -508,17 +501,15 @@ def final_settlement(
 
 
 def performance_grade(score: Decimal, on_date: date) -> Ruled[Grade]:
-    """The grade of a final evaluation score 0–100: 优 ≥90, 良 80–89, 中 60–79, 差 <60 (RULES §10)."""
-    if not Decimal(0) <= score <= Decimal(100):
+    """The grade of a final evaluation score 0–100: 优 ≥90, 良 80–89, 中 60–79, 差 <60 (RULES §10;
+    财预〔2020〕10号 第二十八条). The bands are `opengps.rules.performance.grade`'s; only the error
+    code is the grants module's."""
+    try:
+        return performance.grade(score, on_date)
+    except RuleError as exc:
         raise RuleError(
-            "grants.score_invalid",
-            f"评价得分应在 0 至 100 之间（收到 {score}）",
-            f"A score is 0 to 100 (got {score})",
-            GRADES_SOURCE,
-        )
-    entry = value_on(GRADE_BANDS, max(on_date, _SINCE), rule="grants.performance_grade")
-    grade = next(g for bound, g in entry.value if score >= bound)
-    return Ruled(grade, entry.citation)
+            "grants.score_invalid", exc.message_zh, exc.message_en, exc.citation, exc.params
+        ) from None
 
 
 RULES: tuple[RuleInfo, ...] = (

@@ -363,6 +363,19 @@ def test_performance_grade_before_the_rule_uses_the_first_bands_and_refuses_bad_
         assert error.value.code == "grants.score_invalid"
 
 
+@pytest.mark.parametrize("score", [D(100), D(90), D("89.99"), D(80), D("79.99"), D(60), D("59.99"), D(0)])
+def test_performance_grade_is_the_performance_rule_with_the_grants_error_code(score: Decimal) -> None:
+    from opengps.rules import performance
+
+    # one table of bands: the grants grade is the performance grade, citation included
+    assert performance_grade(score, ON) == performance.grade(score, ON)
+    # a bad score keeps the performance rule's message and parameters under the grants code
+    with pytest.raises(RuleError) as error:
+        performance_grade(score + 101, ON)
+    assert (error.value.code, error.value.params) == ("grants.score_invalid", {"score": str(score + 101)})
+    assert error.value.citation == performance.GRADES_SOURCE
+
+
 # ---------------------------------------------------------------------------------------------
 # Transitions and catalogue
 
