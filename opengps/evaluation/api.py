@@ -9,12 +9,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
-from opengps.core.errors import PermissionDenied
+from opengps.core.errors import NotFound, PermissionDenied
 from opengps.evaluation import selectors, services
-from opengps.evaluation.models import Award, Evaluation
+from opengps.evaluation.models import Award, Evaluation, FrameworkMember, FrameworkShortlist
 from opengps.experts.models import Draw
 from opengps.procurement.models import BidReadout, Procurement
 from opengps.procurement.services import local_date
@@ -83,6 +84,17 @@ class EvaluationOut(Schema):
     price_weight: Decimal
     report: dict[str, Any] | None
     awards: list[AwardOut]
+    shortlists: list[dict[str, Any]] = []
+    """Framework agreements: the shortlisted suppliers (入围) per lot and the call-offs."""
+
+
+class CallOffIn(Schema):
+    description: str
+    amount: Decimal
+    member_rank: int | None = None
+    """Direct pick: the purchaser's choice by rank; none = the lowest agreement price (O110 §32)."""
+    quotes: dict[int, Decimal] = {}
+    """Re-bid (O110 §33): rank → quote."""
 
 
 def _evaluation(request: HttpRequest, procurement_id: int) -> Evaluation:
@@ -140,6 +152,7 @@ def _out(evaluation: Evaluation) -> EvaluationOut:
         awards=[
             _award_out(a) for a in evaluation.awards.select_related("lot", "first_candidate__organization")
         ],
+        shortlists=selectors.framework_shortlists(evaluation),
     )
 
 
@@ -245,3 +258,40 @@ def award_announce(request: HttpRequest, procurement_id: int) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.award_announce(actor=request.user, procurement=evaluation.procurement)
     return _out(evaluation)
+
+
+@router.post("/{procurement_id}/shortlist/announce", response=EvaluationOut)
+def shortlist_announce(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+    """Framework agreement: announce the shortlist (入围结果公告, O110 §28)."""
+    evaluation = _evaluation(request, procurement_id)
+    services.framework_shortlist_announce(actor=request.user, procurement=evaluation.procurement)
+    return _out(evaluation)
+
+
+@router.post("/{procurement_id}/shortlist/{lot_number}/call-offs", response={201: EvaluationOut})
+def call_off_pick(
+    request: HttpRequest, procurement_id: int, lot_number: int, payload: CallOffIn
+) -> Status[EvaluationOut]:
+    """Framework agreement: award a call-off to a shortlisted supplier by the agreement's rule."""
+    evaluation = _evaluation(request, procurement_id)
+    shortlist = get_object_or_404(FrameworkShortlist, evaluation=evaluation, lot__number=lot_number)
+    by_rank = {m.rank: m for m in FrameworkMember.objects.filter(shortlist=shortlist)}
+    chosen = None
+    if payload.member_rank is not None:
+        chosen = by_rank.get(payload.member_rank)
+        if chosen is None:
+            raise NotFound("framework.member_not_found", _("没有该排序的入围供应商"))
+    quotes = {}
+    for rank, price in payload.quotes.items():
+        if rank not in by_rank:
+            raise NotFound("framework.member_not_found", _("没有该排序的入围供应商"))
+        quotes[by_rank[rank].pk] = price
+    services.framework_call_off_pick(
+        actor=request.user,
+        shortlist=shortlist,
+        description=payload.description,
+        amount=payload.amount,
+        chosen=chosen,
+        quotes=quotes or None,
+    )
+    return Status(201, _out(evaluation))

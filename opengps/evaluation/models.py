@@ -310,3 +310,105 @@ class DepositReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} · {self.amount}"
+
+
+FIRST_STAGE_CHOICES = [("price_first", _("价格优先法")), ("quality_first", _("质量优先法"))]
+"""确定第一阶段入围供应商的评审方法 (O110 §25)."""
+SECOND_STAGE_CHOICES = [("direct", _("直接选定")), ("rebid", _("二次竞价")), ("rotation", _("顺序轮候"))]
+"""确定第二阶段成交供应商的方式 (O110 §32)."""
+
+
+class FrameworkShortlist(models.Model):
+    """The shortlisted suppliers (入围供应商) of one lot of a framework agreement (O110 §25-28).
+
+    Recorded from the confirmed evaluation report by `opengps.rules.framework.shortlist`; the
+    second-stage rule (direct pick, re-bid or rotation) is the one the documents stated.
+    """
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("评审"), on_delete=models.CASCADE, related_name="shortlists"
+    )
+    lot = models.OneToOneField(
+        "procurement.Lot", verbose_name=_("采购包"), on_delete=models.PROTECT, related_name="+"
+    )
+    first_stage = models.CharField(_("入围评审方法"), max_length=16, choices=FIRST_STAGE_CHOICES)
+    second_stage = models.CharField(_("第二阶段成交方式"), max_length=16, choices=SECOND_STAGE_CHOICES)
+    elimination_rate = models.CharField(_("淘汰比例"), max_length=16)
+    max_members = models.PositiveIntegerField(_("入围数量上限"), null=True, blank=True)
+    responsive = models.PositiveIntegerField(_("有效响应数"))
+    eliminated = models.JSONField(_("淘汰供应商"), default=list, blank=True)
+    cut_value = models.DecimalField(_("最高入围价格或最低入围分值"), max_digits=14, decimal_places=2)
+    citation = models.CharField(_("依据"), max_length=500)
+    recorded_at = models.DateTimeField(_("确定时间"))
+    announced_at = models.DateTimeField(_("入围结果公告时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("框架协议入围结果")
+        verbose_name_plural = _("框架协议入围结果")
+        ordering = ["evaluation_id", "lot_id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot}"
+
+
+class FrameworkMember(models.Model):
+    """A shortlisted supplier, its rank and its agreement price (协议价格, O110 §13)."""
+
+    shortlist = models.ForeignKey(
+        FrameworkShortlist, verbose_name=_("入围结果"), on_delete=models.CASCADE, related_name="members"
+    )
+    readout = models.ForeignKey(
+        "procurement.BidReadout", verbose_name=_("响应"), on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "registry.Organization", verbose_name=_("入围供应商"), on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveIntegerField(_("排序"))
+    price = models.DecimalField(_("协议价格（元）"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("入围供应商")
+        verbose_name_plural = _("入围供应商")
+        ordering = ["shortlist_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "organization"], name="framework_member_once"),
+            models.UniqueConstraint(fields=["shortlist", "rank"], name="framework_member_rank_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.organization_id}"
+
+
+class FrameworkCallOff(models.Model):
+    """A second-stage award (第二阶段成交) to a shortlisted supplier, by the agreement's rule."""
+
+    shortlist = models.ForeignKey(
+        FrameworkShortlist, verbose_name=_("入围结果"), on_delete=models.PROTECT, related_name="call_offs"
+    )
+    number = models.PositiveIntegerField(_("序号"))
+    member = models.ForeignKey(
+        FrameworkMember, verbose_name=_("成交供应商"), on_delete=models.PROTECT, related_name="call_offs"
+    )
+    rule = models.CharField(_("成交方式"), max_length=16, choices=SECOND_STAGE_CHOICES)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    citation = models.CharField(_("依据"), max_length=300)
+    description = models.CharField(_("采购内容"), max_length=200)
+    amount = models.DecimalField(_("成交金额（元）"), max_digits=14, decimal_places=2)
+    picked_at = models.DateTimeField(_("确定时间"))
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确定人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("框架协议第二阶段成交")
+        verbose_name_plural = _("框架协议第二阶段成交")
+        ordering = ["shortlist_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "number"], name="framework_call_off_number_once"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="framework_call_off_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shortlist} #{self.number}"

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import PermissionDenied
-from opengps.evaluation.models import Award, CommitteeMember, DepositReturn, Evaluation, Score
+from opengps.evaluation.models import (
+    Award,
+    CommitteeMember,
+    DepositReturn,
+    Evaluation,
+    FrameworkShortlist,
+    Score,
+)
 from opengps.evaluation.services import all_scores_in
 from opengps.procurement.models import BidReadout
 from opengps.procurement.services import is_official
@@ -92,3 +99,53 @@ def deposits_of(*, evaluation: Evaluation, today: date) -> list[DepositRow]:
         )
         for d in rows.order_by("award__lot__number", "pk")
     ]
+
+
+def framework_shortlists(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The framework agreement's shortlist per lot, its members in rank order and the call-offs."""
+    rows: list[dict[str, Any]] = []
+    shortlists = (
+        FrameworkShortlist.objects.filter(evaluation=evaluation)
+        .select_related("lot")
+        .prefetch_related("members__organization", "call_offs__member__organization")
+        .order_by("lot__number")
+    )
+    for s in shortlists:
+        rows.append(
+            {
+                "lot": s.lot.number,
+                "title": s.lot.title,
+                "first_stage": s.first_stage,
+                "second_stage": s.second_stage,
+                "elimination_rate": s.elimination_rate,
+                "max_members": s.max_members,
+                "responsive": s.responsive,
+                "eliminated": list(s.eliminated),
+                "cut_value": str(s.cut_value),
+                "citation": s.citation,
+                "announced_at": s.announced_at.isoformat() if s.announced_at else None,
+                "members": [
+                    {
+                        "rank": m.rank,
+                        "supplier": m.organization.name,
+                        "uscc": m.organization.uscc,
+                        "price": str(m.price),
+                    }
+                    for m in s.members.all()
+                ],
+                "call_offs": [
+                    {
+                        "number": c.number,
+                        "supplier": c.member.organization.name,
+                        "rule": c.rule,
+                        "note": c.note,
+                        "description": c.description,
+                        "amount": str(c.amount),
+                        "picked_at": c.picked_at.isoformat(),
+                        "citation": c.citation,
+                    }
+                    for c in s.call_offs.all()
+                ],
+            }
+        )
+    return rows

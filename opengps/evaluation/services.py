@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +33,9 @@ from opengps.evaluation.models import (
     EvaluationReport,
     EvaluationStatus,
     Factor,
+    FrameworkCallOff,
+    FrameworkMember,
+    FrameworkShortlist,
     MemberState,
     Review,
     ReviewKind,
@@ -39,8 +43,10 @@ from opengps.evaluation.models import (
 )
 from opengps.experts.models import Draw, MemberStatus
 from opengps.experts.services import draw_member_recuse
+from opengps.procurement import services as procurement_services
 from opengps.procurement.models import BidReadout, Lot, Notification, Procurement, ProcurementStatus
 from opengps.procurement.services import _lock, _rule_error, _set_status, local_date, require_official
+from opengps.rules import framework as framework_rules
 from opengps.rules import scoring
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
@@ -140,6 +146,15 @@ def evaluation_start(
     require_official(actor, procurement)
     moment = now or timezone.now()
     procedure = procedure_for(procurement.method)
+    if (
+        procurement.method == Method.framework_agreement
+        and procurement_services.framework_terms(procurement)["first_stage"] != "price_first"
+    ):
+        raise ServiceError(
+            "evaluation.framework_quality_first_unsupported",
+            _("本平台暂只支持价格优先法确定框架协议入围供应商"),
+            field="method",
+        )
     if procedure.award_basis in (AwardBasis.lowest_price, AwardBasis.framework_price_first):
         by_price = True
     elif procedure.award_basis is AwardBasis.comprehensive:
@@ -670,6 +685,9 @@ def _deliver(
     report.save(update_fields=["delivered_on"])
     evaluation.status = EvaluationStatus.CONFIRMED
     evaluation.save(update_fields=["status"])
+    if procurement.method == Method.framework_agreement:
+        _record_shortlists(actor, evaluation, report, procurement, moment)
+        return
     confirm = _deadline(award_confirmation_deadline, today)
     readouts = {r.pk: r for r in BidReadout.objects.filter(opening__procurement=procurement)}
     Award.objects.bulk_create(
@@ -694,6 +712,251 @@ def _deliver(
         extra={"delivered_on": today, "late": today > report.due_on, "confirm_due": confirm.value},
         reason=confirm.citation,
     )
+
+
+def _record_shortlists(
+    actor: Any, evaluation: Evaluation, report: EvaluationReport, procurement: Procurement, moment: datetime
+) -> None:
+    """Framework agreement: the report decides the shortlist of each lot (O110 §25, §27).
+
+    The responsive bids keep the report's ranking; `rules.framework.shortlist` applies the
+    documents' elimination rate or cap. A lot with fewer than 2 responsive suppliers has no
+    shortlist; when no lot has one, the procurement fails (O110 §27).
+    """
+    terms = procurement_services.framework_terms(procurement)
+    method = framework_rules.FirstStageMethod(terms["first_stage"])
+    rate = Fraction(str(terms["elimination_rate"]))
+    on_date = local_date(procurement.announced_at or moment)
+    readouts = {
+        r.pk: r
+        for r in BidReadout.objects.filter(opening__procurement=procurement).select_related("organization")
+    }
+    recorded: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for lot in report.lots:
+        rows = lot["bids"]
+        submitted = sum(1 for r in readouts.values() if r.lot_id == lot["lot_id"])
+        bids = [
+            framework_rules.FirstStageBid(
+                str(row["readout"]),
+                Decimal(row["evaluated_price"]),
+                Decimal(row["factor_score"]) if row.get("factor_score") else None,
+            )
+            for row in rows
+        ]
+        try:
+            ruled = framework_rules.shortlist(
+                bids,
+                submitted=submitted,
+                on_date=on_date,
+                method=method,
+                elimination_rate=rate,
+                max_members=terms["max_members"],
+                quality_instruments=bool(terms["quality_instruments"]),
+            )
+        except RuleError as exc:
+            failed.append({"lot": lot["lot"], "code": exc.code, "reason": exc.message_zh})
+            continue
+        result = ruled.value
+        shortlist = FrameworkShortlist.objects.create(
+            evaluation=evaluation,
+            lot_id=lot["lot_id"],
+            first_stage=method.value,
+            second_stage=terms["second_stage"],
+            elimination_rate=str(result.rate),
+            max_members=terms["max_members"],
+            responsive=len(bids),
+            eliminated=[readouts[int(ref)].organization.uscc for ref in result.eliminated],
+            cut_value=result.cut_value,
+            citation=ruled.citation,
+            recorded_at=moment,
+        )
+        FrameworkMember.objects.bulk_create(
+            [
+                FrameworkMember(
+                    shortlist=shortlist,
+                    readout=readouts[int(ref)],
+                    organization=readouts[int(ref)].organization,
+                    rank=position,
+                    price=readouts[int(ref)].price_total,
+                )
+                for position, ref in enumerate(result.members, start=1)
+            ]
+        )
+        recorded.append(
+            {
+                "lot": lot["lot"],
+                "members": [readouts[int(ref)].organization.uscc for ref in result.members],
+                "eliminated": shortlist.eliminated,
+                "rate": str(result.rate),
+                "cut_value": result.cut_value,
+                "note": ruled.note,
+            }
+        )
+    audit.record(
+        actor=actor,
+        action="framework.shortlist_recorded",
+        obj=procurement,
+        new={"lots": recorded, "failed": failed, "terms": terms},
+        reason=f"{framework_rules.O110_25}；{framework_rules.O110_27}",
+    )
+    if not recorded:
+        procurement.outcome_reason = str(_("提交响应文件或符合资格条件、实质性要求的供应商不足2家"))
+        _set_status(
+            actor,
+            procurement,
+            ProcurementStatus.FAILED,
+            "procurement.failed",
+            reason=procurement.outcome_reason,
+            extra={"cause": "too_few_responsive", "next_steps": ["retender", "change_method"]},
+            update=["outcome_reason"],
+        )
+        procurement.next_steps = ["retender", "change_method"]
+        procurement.save(update_fields=["next_steps"])
+        return
+    _set_status(
+        actor,
+        procurement,
+        ProcurementStatus.EVALUATED,
+        "procurement.evaluated",
+        extra={"delivered_on": local_date(moment), "late": local_date(moment) > report.due_on},
+        reason=framework_rules.O110_27,
+    )
+
+
+def framework_shortlist_announce(
+    *, actor: Any, procurement: Procurement, now: datetime | None = None
+) -> list[FrameworkShortlist]:
+    """Announce the shortlist (入围结果公告, O110 §28) and notify the bidders; the agreement stands."""
+    require_official(actor, procurement)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        procurement = _lock(procurement)
+        shortlists = list(
+            FrameworkShortlist.objects.filter(evaluation__procurement=procurement)
+            .select_related("lot")
+            .prefetch_related("members__organization")
+        )
+        if procurement.status != ProcurementStatus.EVALUATED or not shortlists:
+            raise Conflict("framework.wrong_status", _("当前状态不能发布入围结果公告"))
+        FrameworkShortlist.objects.filter(pk__in=[s.pk for s in shortlists]).update(announced_at=moment)
+        announced = [
+            {
+                "lot": s.lot.number,
+                "members": [
+                    (m.rank, m.organization.uscc, m.organization.name, m.price) for m in s.members.all()
+                ],
+                "cut_value": s.cut_value,
+                "second_stage": s.second_stage,
+            }
+            for s in shortlists
+        ]
+        audit.record(
+            actor=actor,
+            action="framework.shortlist_announced",
+            obj=procurement,
+            new={"lots": announced},
+            reason="政府采购框架协议采购方式管理暂行办法（财政部令第110号）第二十八条",
+        )
+        _set_status(
+            actor, procurement, ProcurementStatus.AWARDED, "procurement.awarded", extra={"shortlist": True}
+        )
+        members = {m.organization_id for s in shortlists for m in s.members.all()}
+        submitters = BidReadout.objects.filter(opening__procurement=procurement).values_list(
+            "submission__versions__submitted_by_id", "organization_id"
+        )
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=user_id,
+                    procurement=procurement,
+                    kind="award_notice" if org_id in members else "award_result",
+                    title=str(
+                        (_("入围通知书：%(ref)s") if org_id in members else _("入围结果公告：%(ref)s"))
+                        % {"ref": procurement.reference}
+                    ),
+                    body=str(_("入围结果已公告，可在公告之日起依法提出质疑")),
+                )
+                for user_id, org_id in sorted(set(submitters))
+            ]
+        )
+    for s in shortlists:
+        s.announced_at = moment
+    return shortlists
+
+
+def framework_call_off_pick(
+    *,
+    actor: Any,
+    shortlist: FrameworkShortlist,
+    description: str,
+    amount: Decimal | str,
+    chosen: FrameworkMember | None = None,
+    quotes: Mapping[int, Decimal | str] | None = None,
+    now: datetime | None = None,
+) -> FrameworkCallOff:
+    """Award a call-off (第二阶段) to a shortlisted supplier by the agreement's rule (O110 §32-34).
+
+    Direct pick: the purchaser's `chosen` member, else the lowest agreement price; rotation: the
+    next member in rank order, once per round; re-bid: the lowest of `quotes` (member pk →
+    price), each capped by its agreement price. Only after the shortlist was announced.
+    """
+    procurement = shortlist.evaluation.procurement
+    require_official(actor, procurement)
+    moment = now or timezone.now()
+    text = description.strip()
+    if not text:
+        raise ServiceError("framework.description_required", _("请填写采购内容"), field="description")
+    total = _decimal(amount, field="amount")
+    if total <= 0:
+        raise ServiceError("framework.amount_invalid", _("成交金额应大于零"), field="amount")
+    offers = {str(pk): _decimal(price, field="quotes") for pk, price in (quotes or {}).items()}
+    with transaction.atomic():
+        procurement = _lock(procurement)
+        shortlist = FrameworkShortlist.objects.select_for_update().get(pk=shortlist.pk)
+        if procurement.status != ProcurementStatus.AWARDED or shortlist.announced_at is None:
+            raise Conflict("framework.not_announced", _("入围结果公告后才能确定第二阶段成交供应商"))
+        members = {m.pk: m for m in shortlist.members.select_related("organization")}
+        history = [str(c.member_id) for c in shortlist.call_offs.order_by("number")]
+        try:
+            ruled = framework_rules.call_off_pick(
+                framework_rules.SecondStage(shortlist.second_stage),
+                [framework_rules.AgreementMember(str(m.pk), m.price, m.rank) for m in members.values()],
+                history=history,
+                chosen=str(chosen.pk) if chosen is not None else None,
+                quotes=offers or None,
+            )
+        except RuleError as exc:
+            raise _rule_error(exc) from None
+        member = members[int(ruled.value)]
+        call_off = FrameworkCallOff.objects.create(
+            shortlist=shortlist,
+            number=len(history) + 1,
+            member=member,
+            rule=shortlist.second_stage,
+            note=ruled.note,
+            citation=ruled.citation,
+            description=text,
+            amount=total,
+            picked_at=moment,
+            picked_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="framework.call_off_picked",
+            obj=procurement,
+            new={
+                "lot": shortlist.lot.number,
+                "number": call_off.number,
+                "supplier": member.organization.uscc,
+                "rule": shortlist.second_stage,
+                "amount": total,
+                "description": text,
+                "note": ruled.note,
+            },
+            reason=ruled.citation,
+        )
+    return call_off
 
 
 def evaluation_report_confirm(

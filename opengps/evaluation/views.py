@@ -19,7 +19,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core.errors import ServiceError
 from opengps.evaluation import selectors, services
-from opengps.evaluation.models import Award, DepositReturn, Evaluation
+from opengps.evaluation.models import Award, DepositReturn, Evaluation, FrameworkMember, FrameworkShortlist
 from opengps.performance.selectors import history_summary
 from opengps.procurement import documents
 from opengps.procurement.models import BidReadout
@@ -68,6 +68,20 @@ def _act(request: HttpRequest, evaluation: Evaluation) -> None:
         )
     elif action == "announce":
         services.award_announce(actor=user, procurement=evaluation.procurement)
+    elif action == "shortlist_announce":
+        services.framework_shortlist_announce(actor=user, procurement=evaluation.procurement)
+    elif action == "call_off":
+        shortlist = FrameworkShortlist.objects.get(
+            evaluation=evaluation, pk=int(request.POST.get("shortlist", "0") or 0)
+        )
+        rank = request.POST.get("member_rank", "")
+        services.framework_call_off_pick(
+            actor=user,
+            shortlist=shortlist,
+            description=request.POST.get("description", ""),
+            amount=request.POST.get("amount", ""),
+            chosen=shortlist.members.get(rank=int(rank)) if rank else None,
+        )
     elif action == "deposit_returned":
         signed = request.POST.get("contract_signed_on", "")
         services.deposit_return_record(
@@ -95,6 +109,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             BidReadout.DoesNotExist,
             Award.DoesNotExist,
             DepositReturn.DoesNotExist,
+            FrameworkShortlist.DoesNotExist,
+            FrameworkMember.DoesNotExist,
             ValueError,
         ) as exc:
             messages.error(request, str(exc.message) if isinstance(exc, ServiceError) else _("请求无效"))
@@ -122,6 +138,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": selectors.scores_visible(actor=request.user, evaluation=evaluation),
             "report": getattr(evaluation, "report", None) if hasattr(evaluation, "report") else None,
             "awards": awards,
+            "shortlists": list(
+                FrameworkShortlist.objects.filter(evaluation=evaluation)
+                .select_related("lot")
+                .prefetch_related("members__organization", "call_offs__member__organization")
+                .order_by("lot__number")
+            ),
             "deposits": selectors.deposits_of(evaluation=evaluation, today=today),
             "histories": histories,
             "today": today,

@@ -127,6 +127,12 @@ class Procurement(models.Model):
     opened_at = models.DateTimeField(_("开标时间"), null=True, blank=True)
     outcome_reason = models.TextField(_("失败或终止原因"), blank=True)
     next_steps = models.JSONField(_("后续可采取的措施"), default=list, blank=True)
+    framework_terms = models.JSONField(
+        _("框架协议约定"),
+        default=dict,
+        blank=True,
+        help_text=_("框架协议：入围评审方法、淘汰率、入围数量上限、第二阶段成交方式（征集文件载明）"),
+    )
     requested_method = models.CharField(_("申请变更的采购方式"), max_length=32, blank=True)
     previous = models.ForeignKey(
         "self",

@@ -161,6 +161,10 @@ def _context(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
             if m not in (Method.emall, Method(procurement.method))
         ],
         "is_finance": has_role(user, Role.FINANCE),
+        "framework_terms": services.framework_terms(procurement)
+        if procurement.method == Method.framework_agreement
+        else None,
+        "framework_labels": services.FRAMEWORK_STAGE_LABELS,
     }
 
 
@@ -251,6 +255,17 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
                 actor=user, procurement=procurement, documents=post.get("documents", "")
             ),
             _("采购文件已保存"),
+        ),
+        "framework_terms": (
+            lambda: services.framework_terms_set(
+                actor=user,
+                procurement=procurement,
+                first_stage=post.get("first_stage", "price_first"),
+                second_stage=post.get("second_stage", "direct"),
+                elimination_rate=post.get("elimination_rate", "1/5"),
+                max_members=int(post.get("max_members") or 0) or None,
+            ),
+            _("框架协议约定已保存"),
         ),
         "draw": (
             lambda: services.procurement_invite_draw(

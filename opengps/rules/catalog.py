@@ -26,6 +26,7 @@ MODULES = (
     "methods",
     "scoring",
     "committee",
+    "framework",
     "deposits",
     "contracts",
     "eligibility",

@@ -29,6 +29,7 @@ IR_9 = "政府采购法实施条例 第九条"
 C198_16 = "政府采购评审专家管理办法（财库〔2016〕198号）第十六条"
 C198_6 = "政府采购评审专家管理办法（财库〔2016〕198号）第六条"
 HN_EXPERTS = "湖南省政府采购评审专家管理规定"
+O110_9 = "政府采购框架协议采购方式管理暂行办法（财政部令第110号）第九条"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class CommitteeRule:
     min_expert_share: Fraction = Fraction(2, 3)
 
 
-CommitteeKind = Literal["tender", "tender_works", "negotiation_quotation", "consultation"]
+CommitteeKind = Literal["tender", "tender_works", "negotiation_quotation", "consultation", "framework"]
 
 COMMITTEE_RULES: dict[CommitteeKind, tuple[EffectiveValue[CommitteeRule], ...]] = {
     "tender": (
@@ -57,6 +58,16 @@ COMMITTEE_RULES: dict[CommitteeKind, tuple[EffectiveValue[CommitteeRule], ...]] 
         EffectiveValue(date(2014, 2, 1), CommitteeRule(3, 5, large_from_open_threshold=True), O74_7, "T"),
     ),
     "consultation": (EffectiveValue(date(2014, 12, 31), CommitteeRule(3), C214_14, "E"),),
+    # Closed framework agreements are solicited by the open-tender rules (O110 §9 ¶2), so the
+    # first-stage evaluation group (评审小组, O110 §28(6)) is composed as a tender committee.
+    "framework": (
+        EffectiveValue(
+            date(2022, 3, 1),
+            CommitteeRule(5, 7, large_budget=Decimal("10000000")),
+            f"{O110_9}；{O87_47}",
+            "T",
+        ),
+    ),
 }
 
 COMMITTEE_NAMES_ZH: dict[CommitteeKind, str] = {
@@ -64,6 +75,7 @@ COMMITTEE_NAMES_ZH: dict[CommitteeKind, str] = {
     "tender_works": "评标委员会（工程）",
     "negotiation_quotation": "竞争性谈判小组/询价小组",
     "consultation": "磋商小组",
+    "framework": "评审小组（框架协议）",
 }
 
 
@@ -89,6 +101,8 @@ def _kind(method: Method, category: str) -> CommitteeKind:
         return "negotiation_quotation"
     if method is Method.competitive_consultation:
         return "consultation"
+    if method is Method.framework_agreement:
+        return "framework"
     raise RuleError(
         "committee.not_applicable",
         f"{METHOD_NAMES_ZH[method]}无法定的评审委员会组成规则",
@@ -112,7 +126,9 @@ def required_committee(
     Tenders (O87 §47): ≥5 odd, experts ≥ 2/3; ≥7 when the budget is 1000万元 or more (以上
     includes the number), the project is technically complex or of large social impact.
     谈判/询价 (O74 §7): ≥3 odd, ≥5 at or above the open-tender threshold. 磋商 (C214 §14):
-    ≥3 odd. Single source, e-mall and framework agreements raise ``committee.not_applicable``.
+    ≥3 odd. Framework agreements' first stage (O110 §9: solicited as an open tender): as a
+    tender, from O110's entry into force. Single source and the e-mall raise
+    ``committee.not_applicable``.
     """
     cat = parse_category(category)
     kind = _kind(method, cat)

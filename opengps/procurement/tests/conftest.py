@@ -7,6 +7,7 @@ dates are relative to the real clock, because the bid deadline is judged by the 
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -43,11 +44,20 @@ def xlsx_bytes(text: str = "报价 268000.00") -> bytes:
     return buffer.getvalue()
 
 
-def bid_files(marker: str = "QUAL-SECRET-4410") -> list[BidFileInput]:
+_bidder_numbers = itertools.count(1)
+
+
+def bid_files(marker: str = "QUAL-SECRET-4410", *, same_as: str | None = None) -> list[BidFileInput]:
+    """One bidder's three files, carrying the secret markers; each call's files differ in content
+    (as two bidders' documents do), unless `same_as` names the copy to repeat exactly."""
+    copy = str(next(_bidder_numbers)) if same_as is None else f"shared-{same_as}"
+    tag = f"BIDDER-COPY-{copy}".encode()
     return [
-        BidFileInput("qualification", "资格证明.pdf", b"%PDF-1.4\n" + marker.encode() + b"\n%%EOF"),
-        BidFileInput("technical", "技术响应.pdf", PDF),
-        BidFileInput("price_schedule", "报价表.xlsx", xlsx_bytes()),
+        BidFileInput(
+            "qualification", "资格证明.pdf", b"%PDF-1.4\n" + marker.encode() + b"\n" + tag + b"\n%%EOF"
+        ),
+        BidFileInput("technical", "技术响应.pdf", PDF.replace(b"\n%%EOF", b"\n" + tag + b"\n%%EOF")),
+        BidFileInput("price_schedule", "报价表.xlsx", xlsx_bytes(f"报价 268000.00 {tag.decode()}")),
     ]
 
 

@@ -62,7 +62,7 @@ def test_high_social_impact_needs_seven() -> None:
     )
 
 
-@pytest.mark.parametrize("method", [Method.single_source, Method.emall, Method.framework_agreement])
+@pytest.mark.parametrize("method", [Method.single_source, Method.emall])
 def test_no_committee_rule(method: Method) -> None:
     with pytest.raises(RuleError) as error:
         required_committee(method, D("1"), on_date=DAY)
@@ -275,3 +275,18 @@ def test_rules_listing() -> None:
     ]
     assert any("1000万元以上" in str(v.value) for v in committee.RULES[0].values)
     assert any("68周岁" in str(v.value) for v in committee.RULES[2].values)
+
+
+def test_framework_first_stage_is_composed_as_a_tender() -> None:
+    # O110 §9: the closed framework's solicitation follows the open-tender rules (O87 §47)
+    small = required_committee(Method.framework_agreement, D("900000"), on_date=DAY)
+    large = required_committee(Method.framework_agreement, D("10000000"), on_date=DAY)
+    assert (small.value.kind, small.value.min_size, small.value.min_experts(5)) == ("framework", 5, 4)
+    assert large.value.min_size == 7
+    assert "第110号）第九条" in small.citation and "第四十七条" in small.citation
+
+
+def test_framework_rule_not_before_o110() -> None:
+    with pytest.raises(RuleError) as error:
+        required_committee(Method.framework_agreement, D("1"), on_date=date(2022, 2, 28))
+    assert error.value.code == "rules.not_in_force"
