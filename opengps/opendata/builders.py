@@ -235,6 +235,9 @@ def _tender(
         ),
         "amendments": _amendments(clarifications),
     }
+    if method is Method.framework_agreement:
+        # OCDS techniques extension field; core 1.1 allows it as an additional property
+        tender["techniques"] = {"hasFrameworkAgreement": True}
     if procurement.notice_published_on:
         tender["enquiryPeriod"] = {
             "startDate": _day(procurement.notice_published_on),
@@ -311,6 +314,34 @@ def _awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
                     "relatedLots": [str(award.lot.number)],
                 }
             )
+        )
+    return rows + _framework_awards(procurement, parties)
+
+
+def _framework_awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
+    """An announced framework shortlist (入围结果, O110 §28) is one award per lot naming every
+    shortlisted supplier; the agreement prices are in the bids, so the award has no value."""
+    from opengps.evaluation.models import FrameworkShortlist
+
+    shortlists = (
+        FrameworkShortlist.objects.filter(evaluation__procurement=procurement, announced_at__isnull=False)
+        .select_related("lot")
+        .prefetch_related("members__organization__region")
+        .order_by("lot__number")
+    )
+    rows = []
+    for shortlist in shortlists:
+        members = sorted(shortlist.members.all(), key=lambda m: m.rank)
+        rows.append(
+            {
+                "id": f"lot-{shortlist.lot.number}",
+                "title": shortlist.lot.title,
+                "description": f"框架协议入围供应商 {len(members)} 家（{shortlist.citation}）",
+                "status": "active",
+                "date": _moment(shortlist.announced_at),
+                "suppliers": [parties.organization(m.organization, "supplier") for m in members],
+                "relatedLots": [str(shortlist.lot.number)],
+            }
         )
     return rows
 

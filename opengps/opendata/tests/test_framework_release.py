@@ -1,0 +1,46 @@
+"""A framework agreement's announced shortlist is published as one award naming every member."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from opengps.evaluation.models import FrameworkShortlist
+from opengps.evaluation.tests.test_scenario_framework import _first_stage, _framework
+from opengps.evaluation.tests.test_scenarios_award import _post
+from opengps.opendata import selectors
+from opengps.opendata.builders import procurement_ocid
+from opengps.opendata.models import Release
+
+pytestmark = pytest.mark.django_db
+
+
+def test_announced_shortlist_is_an_award_with_every_member_and_validates(
+    purchaser: Any,
+    make_plan: Callable[..., Any],
+    suppliers: list[Any],
+    make_expert: Callable[..., Any],
+    make_user: Callable[..., Any],
+    assert_valid: Callable[[str, Any], None],
+) -> None:
+    # given a framework agreement whose committee has shortlisted four of five suppliers
+    procurement = _framework(purchaser, make_plan)
+    _first_stage(purchaser, procurement, suppliers, make_expert, make_user)
+    ocid = procurement_ocid(procurement)
+    assert not any("awards" in json.loads(r.payload) for r in Release.objects.filter(ocid=ocid))
+    # when the shortlist is announced
+    _post(purchaser, f"{procurement.pk}/shortlist/announce")
+    # then the award release names the four members (by USCC) and nobody else, in schema
+    last = Release.objects.filter(ocid=ocid, tag="award").order_by("position").last()
+    assert last is not None
+    award_release = json.loads(last.payload)
+    (award,) = award_release["awards"]
+    members = FrameworkShortlist.objects.get(lot__procurement=procurement).members.all()
+    expected = {f"CN-USCI-{m.organization.uscc}" for m in members}
+    assert {s["id"] for s in award["suppliers"]} == expected and len(expected) == 4
+    assert award_release["tender"]["techniques"] == {"hasFrameworkAgreement": True}
+    assert_valid("release-package", json.loads(selectors.release_package(ocid=ocid, uri="http://x/")))
+    assert_valid("record-package", json.loads(selectors.record_package(ocid=ocid, uri="http://x/")))
