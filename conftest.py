@@ -108,3 +108,19 @@ def _chinese_first() -> Any:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_calendar_after() -> Any:
+    """A test's stored holiday notices (the demo's provisional year, `next_year_calendar`) may be
+    loaded into this process by a request's periodic reload; never let them outlive the test."""
+    yield
+    from opengps.rules import calendar
+
+    calendar.reset_to_shipped()
+    from django.conf import settings
+
+    if settings.configured:
+        from opengps.core import calendar_sync
+
+        calendar_sync._last_loaded = 0.0

@@ -9,13 +9,19 @@ from __future__ import annotations
 import functools
 import importlib
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.services import regions_load, unit_create, user_create
+from opengps.core import calendar_sync
+from opengps.core.calendar_sync import holiday_year_register
+from opengps.core.models import HolidayYear
+from opengps.rules import calendar
 
 DEMO_PASSWORD = "opengps-demo-2026"  # noqa: S105 — public demo credential, printed on purpose
 
@@ -61,6 +67,7 @@ class DemoContext:
 class DemoSummary:
     logins: list[DemoLogin]
     counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         return ", ".join(f"{k} {v}" for k, v in self.counts.items())
@@ -131,12 +138,50 @@ def _users(context: DemoContext) -> None:
         context.users[username] = user
 
 
+PROVISIONAL_SOURCE = (
+    "演示用临时安排：仅含固定日期的法定节假日（元旦、劳动节、国庆节），国务院通知发布后请在管理后台替换"
+)
+
+
+def _provisional_calendar(context: DemoContext, today: date) -> list[str]:
+    """Demo deadlines count forward from today and may reach into a year whose State Council
+    holiday notice is not shipped yet. Production refuses such deadlines (calendar.unknown_year);
+    the demo, so that it always loads, enters a clearly labelled provisional notice with the
+    fixed-date statutory holidays only (全国年节及纪念日放假办法 §2) and says so."""
+    warnings = []
+    calendar_sync.load_stored_years()  # a notice an administrator entered is never replaced
+    for year in (today.year, today.year + 1):
+        if year in calendar.known_years() or HolidayYear.objects.filter(year=year).exists():
+            continue
+        holidays = [
+            date(year, 1, 1),
+            date(year, 5, 1),
+            date(year, 5, 2),
+            *(date(year, 10, d) for d in (1, 2, 3)),
+        ]
+        holiday_year_register(
+            actor=context.users["admin"],
+            year=year,
+            holidays=[d.isoformat() for d in holidays],
+            workdays=[],
+            source=PROVISIONAL_SOURCE,
+        )
+        warnings.append(
+            f"{year} 年节假日安排尚未录入：演示数据使用临时日历（仅固定日期节假日），"
+            "请在管理后台录入国务院通知 / "
+            f"no State Council holiday notice for {year} yet: the demo entered a provisional calendar "
+            "(fixed-date holidays only); enter the notice in the admin site"
+        )
+    return warnings
+
+
 def load_demo(*, organizations: int = 300) -> DemoSummary:
     context = DemoContext(organizations=organizations)
     with transaction.atomic():
         regions_load()
         _units(context)
         _users(context)
+    warnings = _provisional_calendar(context, timezone.localdate())
     for app in DEMO_APPS:
         module: Any = importlib.import_module(f"{app}.demo")
         module.load(context)
@@ -145,4 +190,4 @@ def load_demo(*, organizations: int = 300) -> DemoSummary:
         for u in context.users.values()
     ] + context.extra_logins
     counts = {"units": len(context.units), "users": len(context.users), **context.counts}
-    return DemoSummary(logins=logins, counts=counts)
+    return DemoSummary(logins=logins, counts=counts, warnings=warnings)

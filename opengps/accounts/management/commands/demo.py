@@ -22,6 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = load_demo(organizations=options["organizations"])
+        for warning in summary.warnings:
+            self.stderr.write(self.style.WARNING(warning))
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪 / demo data ready: {summary.describe()}"))
