@@ -18,7 +18,7 @@ from ninja.security import django_auth
 from opengps.contracts import selectors, services
 from opengps.contracts.models import Acceptance, Contract, Milestone, Payment, Post
 from opengps.core.errors import NotFound, ServiceError
-from opengps.evaluation.models import Award
+from opengps.evaluation.models import Award, FrameworkCallOff
 
 router = Router(tags=["contracts"], auth=django_auth)
 
@@ -360,6 +360,34 @@ def late(request: HttpRequest) -> list[dict[str, Any]]:
 def awards(request: HttpRequest) -> list[Award]:
     """Announced awards of the caller's unit still without a contract."""
     return list(selectors.awards_to_contract(request.user))
+
+
+class CallOffCreateIn(Schema):
+    call_off_id: int
+    starts_on: date
+    ends_on: date
+    title: str = ""
+    multi_year: bool = False
+    performance_bond: Decimal = Decimal("0")
+    small_supplier: bool | None = None
+    people_facing: bool = True
+    report_every_days: int = 30
+    indicators: list[dict[str, str]] = []
+    terms: str = ""
+
+
+@router.post("/call-offs", response={201: ContractOut, **ERRORS})
+def contract_create_call_off(request: HttpRequest, payload: CallOffCreateIn) -> Status[Any]:
+    """Draft the call-off contract of a framework agreement's second-stage pick."""
+    call_off = (
+        FrameworkCallOff.objects.filter(pk=payload.call_off_id)
+        .select_related("shortlist__evaluation__procurement", "shortlist__lot", "member__readout")
+        .first()
+    )
+    if call_off is None:
+        raise NotFound("contract.call_off_not_found", _("框架协议成交记录不存在"))
+    data = payload.dict(exclude={"call_off_id"})
+    return Status(201, services.contract_create_from_call_off(actor=request.user, call_off=call_off, **data))
 
 
 @router.get("/{contract_id}", response={200: ContractOut, **ERRORS})

@@ -57,6 +57,14 @@ class Contract(models.Model):
         on_delete=models.PROTECT,
         related_name="contract",
     )
+    call_off = models.OneToOneField(
+        "evaluation.FrameworkCallOff",
+        verbose_name=_("框架协议第二阶段成交"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contract",
+    )
     procurement = models.ForeignKey(
         "procurement.Procurement",
         verbose_name=_("采购项目"),

@@ -22,7 +22,7 @@ from opengps.contracts.models import (
     TerminationFault,
 )
 from opengps.core.errors import NotFound
-from opengps.evaluation.models import Award
+from opengps.evaluation.models import Award, FrameworkCallOff
 
 READ_ALL_ROLES = frozenset({Role.FINANCE, Role.AUDITOR, Role.ADMIN})
 PUBLIC_STATUSES = (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
@@ -104,6 +104,19 @@ def awards_to_contract(actor: Any) -> QuerySet[Award]:
         )
         .select_related("lot", "evaluation__procurement", "winner__organization")
         .order_by("-announced_at")
+    )
+
+
+def call_offs_to_contract(actor: Any) -> QuerySet[FrameworkCallOff]:
+    """Framework call-offs (second-stage picks) of the actor's unit that have no contract yet."""
+    if not is_authenticated(actor) or actor.role != Role.PURCHASER or actor.unit_id is None:
+        return FrameworkCallOff.objects.none()
+    return (
+        FrameworkCallOff.objects.filter(
+            shortlist__evaluation__procurement__purchaser_id=actor.unit_id, contract__isnull=True
+        )
+        .select_related("shortlist__lot", "shortlist__evaluation__procurement", "member__organization")
+        .order_by("-picked_at")
     )
 
 

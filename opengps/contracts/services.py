@@ -42,7 +42,7 @@ from opengps.contracts.models import (
 )
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
-from opengps.evaluation.models import Award, DepositReturn
+from opengps.evaluation.models import Award, DepositReturn, FrameworkCallOff
 from opengps.procurement.services import _rule_error, local_date
 from opengps.procurement.uploads import check_file
 from opengps.rules import contracts as rules
@@ -272,6 +272,102 @@ def contract_create_from_award(
                 "sign_due": sign.value,
             },
             reason="；".join(c for c in (sign.citation, term.citation) if c),
+        )
+    return contract
+
+
+def contract_create_from_call_off(
+    *,
+    actor: Any,
+    call_off: FrameworkCallOff,
+    starts_on: date,
+    ends_on: date,
+    title: str = "",
+    multi_year: bool = False,
+    performance_bond: Decimal | str = Decimal("0"),
+    small_supplier: bool | None = None,
+    people_facing: bool = True,
+    report_every_days: int = 30,
+    indicators: Sequence[Mapping[str, Any]] = (),
+    terms: str = "",
+    now: datetime | None = None,
+) -> Contract:
+    """Draft the call-off contract (框架协议合同) of a second-stage pick under a framework agreement.
+
+    The supplier and amount are the call-off's (O110 §32-34); term, bond and the 30-day signing
+    period are checked as for an award (O102 §24, IR §48, GPL §46), counted from the pick.
+    """
+    shortlist = call_off.shortlist
+    procurement = shortlist.evaluation.procurement
+    require_role(actor, Role.PURCHASER)
+    if actor.unit_id != procurement.purchaser_id:
+        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人可以订立合同"))
+    term = _ruled(
+        lambda: rules.check_contract_term(starts_on, ends_on, multi_year_conditions=multi_year),
+        field="ends_on",
+    )
+    moment = _moment(now)
+    member = call_off.member
+    amount = call_off.amount
+    bond = yuan(performance_bond, field="performance_bond", allow_zero=True)
+    bond_rule = _ruled(lambda: check_performance_bond(bond, amount), field="performance_bond")
+    notice_on = local_date(call_off.picked_at)
+    sign = _ruled(lambda: contract_sign_deadline(notice_on))
+    if not 1 <= int(report_every_days) <= 366:
+        raise ServiceError(
+            "contract.report_interval_invalid", _("报告周期应为 1–366 天"), field="report_every_days"
+        )
+    with transaction.atomic():
+        call_off = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
+        if Contract.objects.filter(call_off=call_off).exists():
+            raise Conflict("contract.exists", _("该框架协议成交已订立合同"))
+        contract = Contract.objects.create(
+            reference=f"tmp-{moment.timestamp()}-c{call_off.pk}",
+            kind=ContractKind.CALL_OFF,
+            call_off=call_off,
+            procurement=procurement,
+            lot=shortlist.lot,
+            purchaser_id=procurement.purchaser_id,
+            supplier_id=member.organization_id,
+            title=(title or f"{procurement.title}（{call_off.description}）").strip()[:200],
+            amount=amount,
+            original_amount=amount,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            multi_year=multi_year,
+            term_citation=term.citation,
+            notice_on=notice_on,
+            sign_due=sign.value,
+            sign_citation=sign.citation,
+            performance_bond=bond,
+            bond_citation=bond_rule.citation if bond else "",
+            small_supplier=("small_micro" in (member.readout.preferences or []))
+            if small_supplier is None
+            else small_supplier,
+            people_facing=people_facing,
+            report_every_days=int(report_every_days),
+            indicators=_indicators(indicators),
+            terms=(terms or "").strip()[:20000],
+            created_by=actor,
+        )
+        contract.reference = f"{REFERENCE_PREFIX}-{notice_on:%Y}-{contract.pk:06d}"
+        contract.save(update_fields=["reference"])
+        audit.record(
+            actor=actor,
+            action="contract.created",
+            obj=contract,
+            new={
+                "status": contract.status,
+                "kind": ContractKind.CALL_OFF,
+                "call_off": call_off.pk,
+                "supplier": contract.supplier_id,
+                "amount": amount,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "performance_bond": bond,
+                "sign_due": sign.value,
+            },
+            reason="；".join(c for c in (call_off.citation, sign.citation, term.citation) if c),
         )
     return contract
 

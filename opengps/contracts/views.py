@@ -174,6 +174,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "contracts": contracts[:200],
             "awards": selectors.awards_to_contract(user),
+            "call_offs": selectors.call_offs_to_contract(user),
             "late_count": len(selectors.late_items(selectors.contract_list(actor=user))),
             "public": selectors.public_contracts()[:50],
             "statuses": ContractStatus.choices,
@@ -206,6 +207,26 @@ def create(request: HttpRequest, award_id: int) -> HttpResponse:
             return redirect("contracts:detail", contract.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "contracts/create.html", {"award": award, "form": form}, status=status)
+
+
+@login_required
+def create_call_off(request: HttpRequest, call_off_id: int) -> HttpResponse:
+    """Draft the contract of a framework call-off of the caller's unit."""
+    call_off = get_object_or_404(selectors.call_offs_to_contract(request.user), pk=call_off_id)
+    form = forms.CreateForm(request.POST or None, initial={"kind": ContractKind.CALL_OFF})
+    form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        kwargs.pop("kind", None)  # a call-off contract is always of that kind
+        try:
+            contract = services.contract_create_from_call_off(actor=request.user, call_off=call_off, **kwargs)
+        except ServiceError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("合同已创建，请在期限内签订"))
+            return redirect("contracts:detail", contract.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracts/create.html", {"call_off": call_off, "form": form}, status=status)
 
 
 def _detail(

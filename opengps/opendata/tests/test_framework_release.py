@@ -44,3 +44,43 @@ def test_announced_shortlist_is_an_award_with_every_member_and_validates(
     assert award_release["tender"]["techniques"] == {"hasFrameworkAgreement": True}
     assert_valid("release-package", json.loads(selectors.release_package(ocid=ocid, uri="http://x/")))
     assert_valid("record-package", json.loads(selectors.record_package(ocid=ocid, uri="http://x/")))
+
+
+def test_call_off_contract_is_published_under_the_framework_award_and_validates(
+    purchaser: Any,
+    make_plan: Callable[..., Any],
+    suppliers: list[Any],
+    make_expert: Callable[..., Any],
+    make_user: Callable[..., Any],
+    assert_valid: Callable[[str, Any], None],
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opengps.contracts import services as contract_services
+    from opengps.evaluation.models import FrameworkCallOff
+
+    # given an announced shortlist and a direct call-off
+    procurement = _framework(purchaser, make_plan)
+    _first_stage(purchaser, procurement, suppliers, make_expert, make_user)
+    _post(purchaser, f"{procurement.pk}/shortlist/announce")
+    _post(
+        purchaser, f"{procurement.pk}/shortlist/1/call-offs", {"description": "助餐服务", "amount": "120000"}
+    )
+    call_off = FrameworkCallOff.objects.get()
+    # when its contract is drafted, signed and published
+    today = timezone.localdate()
+    contract = contract_services.contract_create_from_call_off(
+        actor=purchaser, call_off=call_off, starts_on=today, ends_on=today + timedelta(days=90)
+    )
+    contract = contract_services.contract_sign(actor=purchaser, contract=contract)
+    contract_services.contract_publish(actor=purchaser, contract=contract)
+    # then the contract release names the framework award and the whole package validates
+    ocid = procurement_ocid(procurement)
+    last = Release.objects.filter(ocid=ocid, tag="contract").order_by("position").last()
+    assert last is not None
+    (published,) = json.loads(last.payload)["contracts"]
+    assert published["awardID"] == "lot-1" and published["value"]["amount"] == 120000
+    assert_valid("release-package", json.loads(selectors.release_package(ocid=ocid, uri="http://x/")))
+    assert_valid("record-package", json.loads(selectors.record_package(ocid=ocid, uri="http://x/")))
