@@ -362,8 +362,9 @@ def awards(request: HttpRequest) -> list[Award]:
     return list(selectors.awards_to_contract(request.user))
 
 
-class CallOffCreateIn(Schema):
-    call_off_id: int
+class TermsIn(Schema):
+    """The purchaser's terms of a new contract (award or framework call-off)."""
+
     starts_on: date
     ends_on: date
     title: str = ""
@@ -374,6 +375,10 @@ class CallOffCreateIn(Schema):
     report_every_days: int = 30
     indicators: list[dict[str, str]] = []
     terms: str = ""
+
+
+class CallOffCreateIn(TermsIn):
+    call_off_id: int
 
 
 @router.post("/call-offs", response={201: ContractOut, **ERRORS})
@@ -398,19 +403,9 @@ def contract_detail(request: HttpRequest, contract_id: int) -> Contract:
 # --- writes --------------------------------------------------------------------------------------
 
 
-class CreateIn(Schema):
+class CreateIn(TermsIn):
     award_id: int
     kind: str
-    starts_on: date
-    ends_on: date
-    title: str = ""
-    multi_year: bool = False
-    performance_bond: Decimal = Decimal("0")
-    small_supplier: bool | None = None
-    people_facing: bool = True
-    report_every_days: int = 30
-    indicators: list[dict[str, str]] = []
-    terms: str = ""
 
 
 @router.post("/", response={201: ContractOut, **ERRORS})

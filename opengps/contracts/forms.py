@@ -112,13 +112,17 @@ class RowChoiceForm(ContractForm):
 
     row_field = "row"
     row_label: Any = ""
-
-    def rows(self) -> Any:
-        raise NotImplementedError
+    # the contract's related rows to choose from, and which of them are still open
+    rows_of = ""
+    rows_where: dict[str, Any] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        rows = self.rows() if self.contract is not None else []
+        rows = (
+            list(getattr(self.contract, self.rows_of).filter(**self.rows_where))
+            if self.contract is not None
+            else []
+        )
         self.fields[self.row_field] = forms.TypedChoiceField(
             label=self.row_label, coerce=int, choices=[(r.pk, str(r)) for r in rows]
         )
@@ -136,9 +140,7 @@ class MilestoneDoneForm(RowChoiceForm):
     row_label = _("履约节点")
     done_on = _date(_("实际完成日期"), required=False)
 
-    def rows(self) -> Any:
-        assert self.contract is not None
-        return self.contract.milestones.filter(done_on__isnull=True)
+    rows_of, rows_where = "milestones", {"done_on__isnull": True}
 
 
 class DeliverableForm(ContractForm):
@@ -163,9 +165,7 @@ class PaidForm(RowChoiceForm):
     )
     voucher = forms.CharField(label=_("支付凭证号"), required=False, max_length=80)
 
-    def rows(self) -> Any:
-        assert self.contract is not None
-        return self.contract.payments.filter(paid_on__isnull=True)
+    rows_of, rows_where = "payments", {"paid_on__isnull": True}
 
 
 class PostForm(ContractForm):
@@ -182,9 +182,7 @@ class PlacementForm(RowChoiceForm):
     starts_on = _date(_("到岗日期"))
     ends_on = _date(_("离岗日期"), required=False)
 
-    def rows(self) -> Any:
-        assert self.contract is not None
-        return self.contract.posts.all()
+    rows_of = "posts"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -282,6 +280,4 @@ class AcceptanceForm(ContractForm):
 class AcceptancePublishForm(RowChoiceForm):
     row_label = _("验收阶段")
 
-    def rows(self) -> Any:
-        assert self.contract is not None
-        return self.contract.acceptances.filter(published=False)
+    rows_of, rows_where = "acceptances", {"published": False}

@@ -10,7 +10,7 @@ Every legal number comes from `opengps.rules` (deadlines, term, 10% cap, bond ca
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -42,7 +42,9 @@ from opengps.contracts.models import (
 )
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.money import parse_yuan
 from opengps.evaluation.models import Award, DepositReturn, FrameworkCallOff
+from opengps.procurement.models import Lot, Procurement
 from opengps.procurement.services import _rule_error, local_date
 from opengps.procurement.uploads import check_file
 from opengps.rules import contracts as rules
@@ -76,16 +78,8 @@ def _moment(now: datetime | None) -> datetime:
 
 
 def yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
-    """A yuan amount from text or Decimal (never float), rounded to the fen."""
-    if isinstance(value, float):
-        raise ServiceError("contract.amount_invalid", _("金额格式无效"), field=field)
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        raise ServiceError("contract.amount_invalid", _("金额格式无效"), field=field) from None
-    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero) or amount >= Decimal("1e12"):
-        raise ServiceError("contract.amount_invalid", _("金额应大于零"), field=field)
-    return amount.quantize(Decimal("0.01"))
+    """A yuan amount from text or Decimal (never float), rounded half-up to the fen."""
+    return parse_yuan(value, field=field, code="contract.amount_invalid", allow_zero=allow_zero)
 
 
 def _text(value: str, *, field: str, message: Any, limit: int = 5000) -> str:
@@ -170,6 +164,115 @@ def _indicators(items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
 # --- creation, signing, publication --------------------------------------------------------------
 
 
+def _require_drafter(actor: Any, procurement: Procurement, kind: str) -> None:
+    require_role(actor, Role.PURCHASER)
+    if actor.unit_id != procurement.purchaser_id:
+        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人可以订立合同"))
+    if kind not in ContractKind.values:
+        raise ServiceError("contract.kind_invalid", _("合同类型无效"), field="kind")
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """What the purchaser fills in for any new contract (the form and API fields)."""
+
+    starts_on: date
+    ends_on: date
+    title: str
+    multi_year: bool
+    performance_bond: Decimal | str
+    small_supplier: bool | None
+    people_facing: bool
+    report_every_days: int
+    indicators: Sequence[Mapping[str, Any]]
+    terms: str
+
+
+def _draft(
+    *,
+    actor: Any,
+    procurement: Procurement,
+    lot: Lot,
+    kind: str,
+    supplier_id: int,
+    amount: Decimal,
+    notice_on: date,
+    declared_small: bool,
+    default_title: str,
+    terms: _Terms,
+    lock: Callable[[], Mapping[str, Any]],
+    basis: str,
+    now: datetime | None,
+) -> Contract:
+    """The shared drafting step: the purchaser's unit only; term (O102 §24), bond (IR §48) and the
+    30-day signing period (GPL §46) from the rules; `lock` locks the source row inside the
+    transaction, refuses a second contract, and returns the link (`award` or `call_off`).
+    The caller has checked `_require_drafter` first."""
+    term = _ruled(
+        lambda: rules.check_contract_term(
+            terms.starts_on, terms.ends_on, multi_year_conditions=terms.multi_year
+        ),
+        field="ends_on",
+    )
+    moment = _moment(now)
+    bond = yuan(terms.performance_bond, field="performance_bond", allow_zero=True)
+    bond_rule = _ruled(lambda: check_performance_bond(bond, amount), field="performance_bond")
+    sign = _ruled(lambda: contract_sign_deadline(notice_on))
+    if not 1 <= int(terms.report_every_days) <= 366:
+        raise ServiceError(
+            "contract.report_interval_invalid", _("报告周期应为 1–366 天"), field="report_every_days"
+        )
+    with transaction.atomic():
+        link = lock()
+        contract = Contract.objects.create(
+            reference=f"tmp-{moment.timestamp()}-{kind}-{lot.pk}-{supplier_id}",
+            kind=kind,
+            **link,
+            procurement=procurement,
+            lot=lot,
+            purchaser_id=procurement.purchaser_id,
+            supplier_id=supplier_id,
+            title=(terms.title or default_title).strip()[:200],
+            amount=amount,
+            original_amount=amount,
+            starts_on=terms.starts_on,
+            ends_on=terms.ends_on,
+            multi_year=terms.multi_year,
+            term_citation=term.citation,
+            notice_on=notice_on,
+            sign_due=sign.value,
+            sign_citation=sign.citation,
+            performance_bond=bond,
+            bond_citation=bond_rule.citation if bond else "",
+            small_supplier=declared_small if terms.small_supplier is None else terms.small_supplier,
+            people_facing=terms.people_facing,
+            report_every_days=int(terms.report_every_days),
+            indicators=_indicators(terms.indicators),
+            terms=(terms.terms or "").strip()[:20000],
+            created_by=actor,
+        )
+        contract.reference = f"{REFERENCE_PREFIX}-{notice_on:%Y}-{contract.pk:06d}"
+        contract.save(update_fields=["reference"])
+        audit.record(
+            actor=actor,
+            action="contract.created",
+            obj=contract,
+            new={
+                "status": contract.status,
+                "kind": kind,
+                **{name: row.pk for name, row in link.items()},
+                "supplier": contract.supplier_id,
+                "amount": amount,
+                "starts_on": terms.starts_on,
+                "ends_on": terms.ends_on,
+                "performance_bond": bond,
+                "sign_due": sign.value,
+            },
+            reason="；".join(c for c in (basis, sign.citation, term.citation) if c),
+        )
+    return contract
+
+
 def contract_create_from_award(
     *,
     actor: Any,
@@ -194,86 +297,46 @@ def contract_create_from_award(
     winner's declared small/micro preference.
     """
     procurement = award.evaluation.procurement
-    require_role(actor, Role.PURCHASER)
-    if actor.unit_id != procurement.purchaser_id:
-        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人可以订立合同"))
-    if kind not in ContractKind.values:
-        raise ServiceError("contract.kind_invalid", _("合同类型无效"), field="kind")
-    if award.winner_id is None or award.announced_at is None:
+    _require_drafter(actor, procurement, kind)
+    if award.winner is None or award.announced_at is None:
         raise Conflict("contract.award_not_announced", _("中标（成交）结果尚未公告，不能订立合同"))
-    term = _ruled(
-        lambda: rules.check_contract_term(starts_on, ends_on, multi_year_conditions=multi_year),
-        field="ends_on",
-    )
-    moment = _moment(now)
     winner = award.winner
-    assert winner is not None
-    amount = winner.price_total
-    bond = yuan(performance_bond, field="performance_bond", allow_zero=True)
-    bond_rule = _ruled(lambda: check_performance_bond(bond, amount), field="performance_bond")
-    notice_on = local_date(award.announced_at)
-    sign = _ruled(lambda: contract_sign_deadline(notice_on))
-    if not 1 <= int(report_every_days) <= 366:
-        raise ServiceError(
-            "contract.report_interval_invalid", _("报告周期应为 1–366 天"), field="report_every_days"
-        )
     lot = award.lot
-    default_title = (
-        procurement.title if procurement.lots.count() == 1 else f"{procurement.title}（{lot.title}）"
-    )
-    with transaction.atomic():
-        award = Award.objects.select_for_update().get(pk=award.pk)
-        if Contract.objects.filter(award=award).exists():
+
+    def lock() -> Mapping[str, Any]:
+        locked = Award.objects.select_for_update().get(pk=award.pk)
+        if Contract.objects.filter(award=locked).exists():
             raise Conflict("contract.exists", _("该中标（成交）结果已订立合同"))
-        contract = Contract.objects.create(
-            reference=f"tmp-{moment.timestamp()}-{award.pk}",
-            kind=kind,
-            award=award,
-            procurement=procurement,
-            lot=lot,
-            purchaser_id=procurement.purchaser_id,
-            supplier_id=winner.organization_id,
-            title=(title or default_title).strip()[:200],
-            amount=amount,
-            original_amount=amount,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            multi_year=multi_year,
-            term_citation=term.citation,
-            notice_on=notice_on,
-            sign_due=sign.value,
-            sign_citation=sign.citation,
-            performance_bond=bond,
-            bond_citation=bond_rule.citation if bond else "",
-            small_supplier=("small_micro" in (winner.preferences or []))
-            if small_supplier is None
-            else small_supplier,
-            people_facing=people_facing,
-            report_every_days=int(report_every_days),
-            indicators=_indicators(indicators),
-            terms=(terms or "").strip()[:20000],
-            created_by=actor,
-        )
-        contract.reference = f"{REFERENCE_PREFIX}-{notice_on:%Y}-{contract.pk:06d}"
-        contract.save(update_fields=["reference"])
-        audit.record(
-            actor=actor,
-            action="contract.created",
-            obj=contract,
-            new={
-                "status": contract.status,
-                "kind": kind,
-                "award": award.pk,
-                "supplier": contract.supplier_id,
-                "amount": amount,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "performance_bond": bond,
-                "sign_due": sign.value,
-            },
-            reason="；".join(c for c in (sign.citation, term.citation) if c),
-        )
-    return contract
+        return {"award": locked}
+
+    return _draft(
+        actor=actor,
+        procurement=procurement,
+        lot=lot,
+        kind=kind,
+        supplier_id=winner.organization_id,
+        amount=winner.price_total,
+        notice_on=local_date(award.announced_at),
+        declared_small="small_micro" in (winner.preferences or []),
+        default_title=procurement.title
+        if procurement.lots.count() == 1
+        else f"{procurement.title}（{lot.title}）",
+        terms=_Terms(
+            starts_on,
+            ends_on,
+            title,
+            multi_year,
+            performance_bond,
+            small_supplier,
+            people_facing,
+            report_every_days,
+            indicators,
+            terms,
+        ),
+        lock=lock,
+        basis="",
+        now=now,
+    )
 
 
 def contract_create_from_call_off(
@@ -299,77 +362,41 @@ def contract_create_from_call_off(
     """
     shortlist = call_off.shortlist
     procurement = shortlist.evaluation.procurement
-    require_role(actor, Role.PURCHASER)
-    if actor.unit_id != procurement.purchaser_id:
-        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人可以订立合同"))
-    term = _ruled(
-        lambda: rules.check_contract_term(starts_on, ends_on, multi_year_conditions=multi_year),
-        field="ends_on",
-    )
-    moment = _moment(now)
+    _require_drafter(actor, procurement, ContractKind.CALL_OFF)
     member = call_off.member
-    amount = call_off.amount
-    bond = yuan(performance_bond, field="performance_bond", allow_zero=True)
-    bond_rule = _ruled(lambda: check_performance_bond(bond, amount), field="performance_bond")
-    notice_on = local_date(call_off.picked_at)
-    sign = _ruled(lambda: contract_sign_deadline(notice_on))
-    if not 1 <= int(report_every_days) <= 366:
-        raise ServiceError(
-            "contract.report_interval_invalid", _("报告周期应为 1–366 天"), field="report_every_days"
-        )
-    with transaction.atomic():
-        call_off = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
-        if Contract.objects.filter(call_off=call_off).exists():
+
+    def lock() -> Mapping[str, Any]:
+        locked = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
+        if Contract.objects.filter(call_off=locked).exists():
             raise Conflict("contract.exists", _("该框架协议成交已订立合同"))
-        contract = Contract.objects.create(
-            reference=f"tmp-{moment.timestamp()}-c{call_off.pk}",
-            kind=ContractKind.CALL_OFF,
-            call_off=call_off,
-            procurement=procurement,
-            lot=shortlist.lot,
-            purchaser_id=procurement.purchaser_id,
-            supplier_id=member.organization_id,
-            title=(title or f"{procurement.title}（{call_off.description}）").strip()[:200],
-            amount=amount,
-            original_amount=amount,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            multi_year=multi_year,
-            term_citation=term.citation,
-            notice_on=notice_on,
-            sign_due=sign.value,
-            sign_citation=sign.citation,
-            performance_bond=bond,
-            bond_citation=bond_rule.citation if bond else "",
-            small_supplier=("small_micro" in (member.readout.preferences or []))
-            if small_supplier is None
-            else small_supplier,
-            people_facing=people_facing,
-            report_every_days=int(report_every_days),
-            indicators=_indicators(indicators),
-            terms=(terms or "").strip()[:20000],
-            created_by=actor,
-        )
-        contract.reference = f"{REFERENCE_PREFIX}-{notice_on:%Y}-{contract.pk:06d}"
-        contract.save(update_fields=["reference"])
-        audit.record(
-            actor=actor,
-            action="contract.created",
-            obj=contract,
-            new={
-                "status": contract.status,
-                "kind": ContractKind.CALL_OFF,
-                "call_off": call_off.pk,
-                "supplier": contract.supplier_id,
-                "amount": amount,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "performance_bond": bond,
-                "sign_due": sign.value,
-            },
-            reason="；".join(c for c in (call_off.citation, sign.citation, term.citation) if c),
-        )
-    return contract
+        return {"call_off": locked}
+
+    return _draft(
+        actor=actor,
+        procurement=procurement,
+        lot=shortlist.lot,
+        kind=ContractKind.CALL_OFF,
+        supplier_id=member.organization_id,
+        amount=call_off.amount,
+        notice_on=local_date(call_off.picked_at),
+        declared_small="small_micro" in (member.readout.preferences or []),
+        default_title=f"{procurement.title}（{call_off.description}）",
+        terms=_Terms(
+            starts_on,
+            ends_on,
+            title,
+            multi_year,
+            performance_bond,
+            small_supplier,
+            people_facing,
+            report_every_days,
+            indicators,
+            terms,
+        ),
+        lock=lock,
+        basis=call_off.citation,
+        now=now,
+    )
 
 
 def contract_sign(

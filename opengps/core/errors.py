@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from opengps.rules.base import RuleError
+
 
 class ServiceError(Exception):
     """A refused request: nothing was changed. `code` is stable, e.g. ``registry.uscc_invalid``."""
@@ -51,3 +53,10 @@ class Conflict(ServiceError):
     """The request clashes with existing data (duplicate, wrong state)."""
 
     status = 409
+
+
+def rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
+    """A pure rule's refusal as a service error: same code, the Chinese message, its citation."""
+    return ServiceError(
+        exc.code, exc.message_zh, field=field, params={**exc.params, "citation": exc.citation}
+    )

@@ -29,6 +29,7 @@ from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import rule_error as _rule_error
 from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.experts import drawing
 from opengps.experts.facts import bidder_json, expert_facts, unit_identifier
@@ -63,12 +64,6 @@ USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
-    return ServiceError(
-        exc.code, exc.message_zh, field=field, params={**exc.params, "citation": exc.citation}
-    )
 
 
 def id_number_hash(id_number: str) -> str:

@@ -27,6 +27,7 @@ from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import has_role, is_authenticated, require_role
 from opengps.core import audit
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from opengps.core.errors import rule_error as _rule_error
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.models import DrawMember, MemberStatus
 from opengps.experts.services import draw_create
@@ -70,12 +71,6 @@ CENT = Decimal("0.01")
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
-    return ServiceError(
-        exc.code, exc.message_zh, field=field, params={**exc.params, "citation": exc.citation}
-    )
 
 
 def _refuse(reasons: Sequence[Reason], *, field: str | None = None) -> None:

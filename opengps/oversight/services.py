@@ -21,6 +21,7 @@ from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
+from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import Award, Review
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.planning.models import PlanStatus, PurchasePlan
@@ -38,10 +39,6 @@ READERS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN)
 NOT_PURCHASED = (ProcurementStatus.DRAFT, ProcurementStatus.CANCELLED)
 DIGEST_KEYS = ("sha256", "content_sha256", "digest")
 """Keys under which a readout's file entry may carry the SHA-256 of the plaintext file."""
-
-
-def _rule_error(exc: RuleError, field: str | None = None) -> ServiceError:
-    return ServiceError(exc.code, exc.message_zh, field=field, params=exc.params)
 
 
 def thresholds_in_force(on_date: date) -> redflags.Thresholds:
@@ -71,7 +68,7 @@ def threshold_set(
     try:
         redflags.check_threshold(key, amount)
     except RuleError as exc:
-        raise _rule_error(exc, "value") from None
+        raise _rule_error(exc, field="value") from None
     if effective_from < local_date(moment):
         raise ServiceError(
             "oversight.threshold_backdated",

@@ -28,6 +28,7 @@ from opengps.catalog.models import CatalogItem
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import audit, ratelimit
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
+from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance.models import (
     EvaluationStatus,
@@ -58,12 +59,6 @@ MAX_CODES = 2000
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
-    return ServiceError(
-        exc.code, exc.message_zh, field=field, params={**exc.params, "citation": exc.citation}
-    )
 
 
 def _decimal(value: Any, *, field: str, code: str = "performance.number_invalid") -> Decimal:

@@ -24,6 +24,7 @@ from opengps.catalog.models import CatalogItem, ItemKind, VersionStatus
 from opengps.catalog.services import yuan
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import rule_error as _rule_error
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
     EDITABLE_PROJECT_STATUSES,
@@ -64,12 +65,6 @@ FACT_NAMES = frozenset(f.name for f in fields(PurchaseFacts))
 def today() -> date:
     """The platform's today (Beijing time); tests replace it to fix the calendar."""
     return timezone.localdate()
-
-
-def _rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
-    return ServiceError(
-        exc.code, exc.message_zh, field=field, params={**exc.params, "citation": exc.citation}
-    )
 
 
 def _transition(entity: str, obj: Any, target: str) -> None:

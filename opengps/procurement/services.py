@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,6 +38,7 @@ from opengps.accounts.permissions import is_authenticated, require_role, require
 from opengps.core import audit
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from opengps.core.models import AuditChainHead
+from opengps.core.money import parse_yuan
 from opengps.experts import drawing
 from opengps.planning import services as planning_services
 from opengps.planning.models import PlanStatus, PurchasePlan
@@ -63,6 +64,7 @@ from opengps.procurement.models import (
     ProcurementStatus,
 )
 from opengps.procurement.uploads import CheckedFile, check_file
+from opengps.registry import derived
 from opengps.registry.models import Organization, OrgStatus
 from opengps.registry.selectors import organization_eligibility
 from opengps.rules import framework as framework_rules
@@ -142,13 +144,7 @@ def local_date(moment: datetime) -> date:
 
 
 def yuan(value: Decimal | str | int, *, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError):
-        raise ServiceError("procurement.amount_invalid", _("金额格式无效"), field=field) from None
-    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e12"):
-        raise ServiceError("procurement.amount_invalid", _("金额应大于零"), field=field)
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return parse_yuan(value, field=field, code="procurement.amount_invalid")
 
 
 def _text(value: str, *, field: str, code: str, message: Any, limit: int = 20000) -> str:
@@ -1039,25 +1035,10 @@ def _supplier_may_take_part(
         )
 
 
-def _eligible_cached(eligible: bool, derived_until: date | None, on_date: date) -> bool:
-    """Whether the registry's cached derived columns already say "eligible" on `on_date` (today).
-
-    The registry keeps today's derived status in indexed columns, valid until `derived_until`
-    and rewritten whenever a fact changes: a valid cached "eligible" needs no recomputation.
-    Anything else (another day, a stale or negative cache) asks the rules, which give reasons.
-    """
-    return (
-        bool(eligible)
-        and derived_until is not None
-        and on_date < derived_until
-        and on_date == timezone.localdate()
-    )
-
-
 def _require_eligible(org: Organization, on_date: date) -> None:
     if on_date == timezone.localdate():
         cache = Organization.objects.filter(pk=org.pk).values_list("eligible", "derived_until").first()
-        if cache is not None and _eligible_cached(cache[0], cache[1], on_date):
+        if cache is not None and derived.says_eligible(cache[0], cache[1], on_date):
             return
     result = organization_eligibility(org, on_date)
     if result.eligible:
@@ -1446,7 +1427,7 @@ def _bid_write(
     _refuse_late(procurement.bid_deadline, moment)
     _supplier_may_take_part(bidder.org_id, procurement, procedure, invited=bidder.invited)
     on_date = local_date(moment)
-    if not _eligible_cached(bidder.eligible, bidder.derived_until, on_date):
+    if not derived.says_eligible(bidder.eligible, bidder.derived_until, on_date):
         _require_eligible(Organization.objects.get(pk=bidder.org_id), on_date)
     if not bidder.obtained_documents:
         raise Conflict("bid.documents_not_obtained", _("请先获取采购文件"), field="lot")

@@ -166,7 +166,20 @@ def bump_generation() -> None:
 
 
 def stale() -> Q:
+    """Rows whose cached status is not valid today (the complement of `says_eligible`'s test)."""
     return Q(derived_until__isnull=True) | Q(derived_until__lte=timezone.localdate())
+
+
+def says_eligible(eligible: bool, derived_until: date | None, on_date: date) -> bool:
+    """Whether the cached columns already say "eligible" on `on_date`: only for today, and only
+    while the cache is not stale. Anything else (another day, stale, negative) must ask the rules,
+    which give the reasons."""
+    return (
+        bool(eligible)
+        and on_date == timezone.localdate()
+        and derived_until is not None
+        and on_date < derived_until
+    )
 
 
 def refresh_stale() -> int:
