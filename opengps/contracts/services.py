@@ -10,6 +10,7 @@ Every legal number comes from `opengps.rules` (deadlines, term, 10% cap, bond ca
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -214,7 +215,7 @@ def _draft(
         ),
         field="ends_on",
     )
-    moment = _moment(now)
+    _moment(now)  # a naive time is refused, as in every service
     bond = yuan(terms.performance_bond, field="performance_bond", allow_zero=True)
     bond_rule = _ruled(lambda: check_performance_bond(bond, amount), field="performance_bond")
     sign = _ruled(lambda: contract_sign_deadline(notice_on))
@@ -225,7 +226,7 @@ def _draft(
     with transaction.atomic():
         link = lock()
         contract = Contract.objects.create(
-            reference=f"tmp-{moment.timestamp()}-{kind}-{lot.pk}-{supplier_id}",
+            reference=f"tmp-{uuid.uuid4().hex}",  # replaced below once the pk is known
             kind=kind,
             **link,
             procurement=procurement,
