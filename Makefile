@@ -40,7 +40,7 @@ run: $(VENV)/.runtime
 	$(BIN)/gunicorn opengps.wsgi --bind $(HOST):$(PORT) --workers 2
 
 test: $(VENV)/.dev
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 DEMO_PASSWORD = "test-password-123"  # noqa: S105 — test-only credential
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Callable[..., None]]:
+    """Pin the one clock (`opengps.core.clock`, via time-machine) at a day (10:00 Beijing time) or an
+    aware moment; `None` returns to the real clock. Ticks from there unless `tick=False`.
+
+    Database-clock deadlines (bids) are not moved: run those parts of a test on the real clock."""
+    state: dict[str, Any] = {}
+
+    def pin(when: date | datetime | None, *, tick: bool = True) -> None:
+        traveller = state.pop("traveller", None)
+        if traveller is not None:
+            traveller.stop()
+        if when is None:
+            return
+        if not isinstance(when, datetime):
+            when = datetime.combine(when, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
+        traveller = time_machine.travel(when, tick=tick)
+        traveller.start()
+        state["traveller"] = traveller
+
+    yield pin
+    pin(None)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
@@ -28,7 +27,7 @@ from opengps.catalog.models import (
     PriceEntry,
     VersionStatus,
 )
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.rules.base import RuleError
 from opengps.rules.workflow import check_transition
@@ -322,7 +321,7 @@ def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVe
                 new={"status": older.status, "by": version},
             )
         version.status = VersionStatus.PUBLISHED
-        version.published_at = timezone.now()
+        version.published_at = clock.now()
         version.published_by = actor
         version.save(update_fields=["status", "published_at", "published_by"])
         audit.record(
@@ -895,13 +894,13 @@ def department_catalogue_publish(
         )
     with transaction.atomic():
         catalogue, _created = DepartmentCatalogue.objects.select_for_update().get_or_create(
-            version=version, unit=unit, defaults={"published_at": timezone.now(), "published_by": actor}
+            version=version, unit=unit, defaults={"published_at": clock.now(), "published_by": actor}
         )
         before = sorted(catalogue.items.values_list("code", flat=True))
         if before == codes:
             return catalogue
         catalogue.items.set(items)
-        catalogue.published_at, catalogue.published_by = timezone.now(), actor
+        catalogue.published_at, catalogue.published_by = clock.now(), actor
         catalogue.save(update_fields=["published_at", "published_by"])
         audit.record(
             actor=actor,

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
@@ -23,7 +22,7 @@ from opengps.challenges.models import (
     Complaint,
     ComplaintDecision,
 )
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import Award
 from opengps.procurement.models import BidReadout, DocumentObtained, Procurement, ProcurementStatus
@@ -47,7 +46,7 @@ from opengps.rules.deadlines import (
 
 
 def _today(now: datetime | None) -> date:
-    return local_date(now or timezone.now())
+    return local_date(now or clock.now())
 
 
 def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
@@ -136,7 +135,7 @@ def challenge_answer(
     """The purchaser (or agency) answers in writing; late answers are recorded as late (O94 §13)."""
     require_official(actor, challenge.procurement)
     body = _text(answer, field="answer", code="challenge.answer_required", message=_("请填写答复内容"))
-    moment = now or timezone.now()
+    moment = now or clock.now()
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if challenge.status != ChallengeStatus.PENDING:
@@ -265,7 +264,7 @@ def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: 
 def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
     """Finance lifts the suspension: the procurement resumes where it was."""
     _require_finance(actor)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     with transaction.atomic():
         procurement = _lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -285,7 +284,7 @@ def complaint_decide(
     """Finance decides within 30 working days (O94 §26); a suspension still in force ends with it."""
     _require_finance(actor)
     body = _text(text, field="text", code="complaint.decision_required", message=_("请填写处理决定"))
-    moment = now or timezone.now()
+    moment = now or clock.now()
     with transaction.atomic():
         procurement = _lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -23,12 +23,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from opengps.accounts.models import Role, User
 from opengps.contracts import services
 from opengps.contracts.models import Contract
 from opengps.contracts.services import CheckInput, ReportFile
+from opengps.core import clock
 from opengps.evaluation.models import Award
 
 logger = logging.getLogger(__name__)
@@ -129,7 +128,7 @@ def _reports(contract: Contract, supplier: User | None, count: int) -> None:
     for n in range(count):
         period_start = contract.starts_on + step * n
         period_end = period_start + step - timedelta(days=1)
-        if period_end > timezone.localdate():
+        if period_end > clock.today():
             break
         services.progress_report_submit(
             actor=supplier,
@@ -169,7 +168,7 @@ def _accept(
 
 
 def _completed(award: Award, officer: User, supplier: User | None) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     contract = _publish(
         _create(award, officer, kind="outsourcing", start=today - timedelta(days=95)), officer
     )
@@ -194,7 +193,7 @@ def _completed(award: Award, officer: User, supplier: User | None) -> None:
 
 
 def _in_progress(award: Award, officer: User, supplier: User | None) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     contract = _publish(
         _create(award, officer, kind="outsourcing", start=today - timedelta(days=75)), officer
     )
@@ -208,7 +207,7 @@ def _in_progress(award: Award, officer: User, supplier: User | None) -> None:
 
 
 def _terminated(award: Award, officer: User, supplier: User | None) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     contract = _publish(
         _create(award, officer, kind="outsourcing", start=today - timedelta(days=70)), officer
     )
@@ -232,16 +231,16 @@ def _terminated(award: Award, officer: User, supplier: User | None) -> None:
 
 
 def _signed(award: Award, officer: User, supplier: User | None) -> None:
-    start = timezone.localdate() + timedelta(days=10)
+    start = clock.today() + timedelta(days=10)
     services.contract_sign(actor=officer, contract=_create(award, officer, kind="outsourcing", start=start))
 
 
 def _draft(award: Award, officer: User, supplier: User | None) -> None:
-    _create(award, officer, kind="call_off", start=timezone.localdate() + timedelta(days=20), days=180)
+    _create(award, officer, kind="call_off", start=clock.today() + timedelta(days=20), days=180)
 
 
 def _posts(award: Award, officer: User, supplier: User | None) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     contract = _create(award, officer, kind="posts", start=today - timedelta(days=30))
     posts = [
         services.post_add(

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
@@ -21,6 +20,7 @@ from opengps.contracts.models import (
     Payment,
     TerminationFault,
 )
+from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.evaluation.models import Award, FrameworkCallOff
 
@@ -168,7 +168,7 @@ def missing_reports(contract: Contract, today: date, received: int | None = None
 
 def late_items(contracts: QuerySet[Contract], today: date | None = None) -> list[LateItem]:
     """What is late across `contracts`, computed from dates (no scheduled job)."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     items: list[LateItem] = []
     rows = list(
         contracts.filter(
@@ -198,7 +198,7 @@ def late_items(contracts: QuerySet[Contract], today: date | None = None) -> list
 
 
 def overdue_payments(contract: Contract, today: date | None = None) -> list[Payment]:
-    day = today or timezone.localdate()
+    day = today or clock.today()
     return [
         p for p in contract.payments.all() if p.paid_on is None and p.due_on is not None and p.due_on < day
     ]

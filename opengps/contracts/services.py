@@ -41,7 +41,7 @@ from opengps.contracts.models import (
     ReportAttachment,
     TerminationFault,
 )
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import parse_yuan
 from opengps.evaluation.models import Award, DepositReturn, FrameworkCallOff
@@ -72,7 +72,7 @@ class ReportFile:
 
 
 def _moment(now: datetime | None) -> datetime:
-    moment = now or timezone.now()
+    moment = now or clock.now()
     if timezone.is_naive(moment):
         raise ServiceError("request.time_naive", _("时间必须带时区"))
     return moment

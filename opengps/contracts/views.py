@@ -13,12 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from opengps.contracts import documents, forms, selectors, services
 from opengps.contracts.models import Contract, ContractKind, ContractStatus, ReportAttachment
+from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError
 from opengps.procurement.uploads import EXTENSIONS
 
@@ -243,7 +243,7 @@ def _detail(
         {
             "contract": contract,
             "summary": selectors.contract_summary(contract),
-            "missing_reports": selectors.missing_reports(contract, timezone.localdate()),
+            "missing_reports": selectors.missing_reports(contract, clock.today()),
             "overdue_payments": selectors.overdue_payments(contract),
             "actions": action_forms,
             "posts": contract.posts.prefetch_related("placements"),

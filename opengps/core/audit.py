@@ -17,8 +17,8 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, models
-from django.utils import timezone
 
+from opengps.core import clock
 from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.core.request_context import current_request_id
 
@@ -130,7 +130,7 @@ def record_many(
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     user, label = _actor_fields(actor)
     request_id = current_request_id()
-    now = timezone.now()
+    now = clock.now()
     events: list[AuditEvent] = []
     seq, prev = head.last_seq, head.last_hash
     for obj, old, new in changes:

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.evaluation import selectors, services
 from opengps.evaluation.models import Award, Evaluation, FrameworkMember, FrameworkShortlist
@@ -107,7 +107,7 @@ def _evaluation(request: HttpRequest, procurement_id: int) -> Evaluation:
 
 
 def _award_out(award: Award) -> AwardOut:
-    effective = selectors.award_effective_winner(award, today=local_date(timezone.now()))
+    effective = selectors.award_effective_winner(award, today=local_date(clock.now()))
     return AwardOut(
         lot=award.lot.number,
         first_candidate=award.first_candidate.organization.name,

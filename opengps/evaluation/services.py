@@ -18,12 +18,11 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import (
     Award,
@@ -76,7 +75,7 @@ class FactorInput:
 
 
 def _today(now: datetime | None) -> date:
-    return local_date(now or timezone.now())
+    return local_date(now or clock.now())
 
 
 def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
@@ -144,7 +143,7 @@ def evaluation_start(
     supplier): `draw` is None, and it is refused for every other method.
     """
     require_official(actor, procurement)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     procedure = procedure_for(procurement.method)
     if (
         procurement.method == Method.framework_agreement
@@ -276,7 +275,7 @@ def member_confirm_no_conflict(
         if member.state != MemberState.PENDING:
             raise Conflict("evaluation.already_confirmed", _("您已确认过回避情况"))
         member.state = MemberState.CONFIRMED if no_conflict else MemberState.RECUSED
-        member.conflict_confirmed_at = timezone.now() if no_conflict else None
+        member.conflict_confirmed_at = clock.now() if no_conflict else None
         member.recusal_reason = "" if no_conflict else reason.strip()
         member.save(update_fields=["state", "conflict_confirmed_at", "recusal_reason"])
         audit.record(
@@ -371,7 +370,7 @@ def review_record(
                 "passed": passed,
                 "reason": reason.strip(),
                 "recorded_by": member,
-                "recorded_at": timezone.now(),
+                "recorded_at": clock.now(),
             },
         )
         audit.record(
@@ -441,7 +440,7 @@ def scores_submit(
         if member.scores_submitted_at is not None:
             raise Conflict("evaluation.scores_already_submitted", _("评分已提交，不能修改"))
         Score.objects.bulk_create(rows)
-        member.scores_submitted_at = timezone.now()
+        member.scores_submitted_at = clock.now()
         member.save(update_fields=["scores_submitted_at"])
         canonical = json.dumps(
             sorted((r.readout_id, r.factor.code, str(r.points)) for r in rows), separators=(",", ":")
@@ -619,7 +618,7 @@ def evaluation_report_build(
         raise Conflict("evaluation.scores_pending", _("尚有评委未提交评分"))
     if evaluation.by_price and evaluation.members.filter(state=MemberState.PENDING).exists():
         raise Conflict("evaluation.scores_pending", _("尚有评委未确认回避情况"))
-    moment = now or timezone.now()
+    moment = now or clock.now()
     today = local_date(moment)
     procurement = evaluation.procurement
     on_date = local_date(procurement.announced_at or moment)
@@ -829,7 +828,7 @@ def framework_shortlist_announce(
 ) -> list[FrameworkShortlist]:
     """Announce the shortlist (入围结果公告, O110 §28) and notify the bidders; the agreement stands."""
     require_official(actor, procurement)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     with transaction.atomic():
         procurement = _lock(procurement)
         shortlists = list(
@@ -903,7 +902,7 @@ def framework_call_off_pick(
     """
     procurement = shortlist.evaluation.procurement
     require_official(actor, procurement)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     text = description.strip()
     if not text:
         raise ServiceError("framework.description_required", _("请填写采购内容"), field="description")
@@ -965,7 +964,7 @@ def evaluation_report_confirm(
     """A member confirms (signs) the report; with the last one it goes to the purchaser."""
     member = _confirmed_member(actor, evaluation)
     _require_evaluation_status(evaluation, EvaluationStatus.REPORTED)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     with transaction.atomic():
         procurement = _lock(evaluation.procurement)
         member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
@@ -991,7 +990,7 @@ def award_confirm(*, actor: Any, award: Award, now: datetime | None = None) -> A
     """
     procurement = award.evaluation.procurement
     require_official(actor, procurement)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     today = local_date(moment)
     with transaction.atomic():
         procurement = _lock(procurement)
@@ -1027,7 +1026,7 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
     from opengps.evaluation.selectors import award_effective_winner
 
     require_official(actor, procurement)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     today = local_date(moment)
     with transaction.atomic():
         procurement = _lock(procurement)

@@ -12,11 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.evaluation import selectors, services
 from opengps.evaluation.models import Award, DepositReturn, Evaluation, FrameworkMember, FrameworkShortlist
@@ -116,7 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc.message) if isinstance(exc, ServiceError) else _("请求无效"))
         return redirect("evaluation:detail", pk=pk)
     member = selectors.member_for(request.user, evaluation)
-    today = local_date(timezone.now())
+    today = local_date(clock.now())
     awards = [
         (a, selectors.award_effective_winner(a, today=today))
         for a in evaluation.awards.select_related("lot", "first_candidate__organization")

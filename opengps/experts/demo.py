@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from opengps.accounts.models import Region
+from opengps.core import clock
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.identity import make_id_number
 from opengps.experts.models import Draw, Expert
@@ -166,7 +166,7 @@ def _plan(rng: random.Random, today: date) -> list[dict[str, Any]]:
 def load(context: Any) -> None:
     """Add the experts demo set (idempotent: skipped when the demo experts exist)."""
     finance = context.users["finance"]
-    today = timezone.localdate()
+    today = clock.today()
     rng = random.Random(SEED)
     with transaction.atomic():
         if not Expert.objects.filter(name="孙立平").exists():
@@ -195,6 +195,10 @@ def load(context: Any) -> None:
             )
             _stories(finance, experts, today)
         _demo_draw(context, today)
+
+
+def totals(context: Any) -> None:
+    """Counted after every app has loaded: later stages draw panels too (procurements, grants)."""
     context.counts["experts"] = Expert.objects.count()
     context.counts["expert_draws"] = Draw.objects.count()
 

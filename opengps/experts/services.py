@@ -27,7 +27,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.permissions import is_authenticated, require_role
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.core.models import AuditChainHead, AuditEvent
@@ -93,7 +93,7 @@ def _valid_id_number(id_number: str) -> str:
         born = ric.get_birth_date(number)
     except StdnumError:
         raise ServiceError("expert.id_number_invalid", _("身份证号码无效"), field="id_number") from None
-    if born.year < 1900 or born > timezone.localdate():
+    if born.year < 1900 or born > clock.today():
         raise ServiceError("expert.id_number_invalid", _("身份证号码无效"), field="id_number")
     return str(number)
 
@@ -537,7 +537,7 @@ def draw_create(
         raise ServiceError("draw.needed_invalid", _("抽取人数至少为1人"), field="needed")
     if budget < 0:
         raise ServiceError("draw.budget_invalid", _("预算金额不能为负数"), field="budget")
-    moment = drawn_at or timezone.now()
+    moment = drawn_at or clock.now()
     on_date = timezone.localdate(moment)
     try:
         spec = required_committee(
@@ -674,7 +674,7 @@ def draw_member_respond(
                 "draw.already_answered",
                 _("该专家已答复（%(status)s）") % {"status": locked.get_status_display()},
             )
-        now = timezone.now()
+        now = clock.now()
         locked.responded_at, locked.responded_by = now, actor
         substitute: DrawMember | None = None
         if accept:

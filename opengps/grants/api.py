@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Unit
-from opengps.core import ratelimit
+from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, ServiceError
 from opengps.grants import selectors, services
 from opengps.grants.models import (
@@ -280,7 +279,7 @@ def scores_view(request: HttpRequest, application_id: int) -> dict[str, Any]:
 @router.get("/report/{year}", auth=None)
 def fund_use(request: HttpRequest, year: int) -> HttpResponse:
     """The yearly fund-use report as JSON."""
-    if not 2000 <= year <= timezone.localdate().year + 1:
+    if not 2000 <= year <= clock.today().year + 1:
         raise NotFound("grants.year_invalid", "年度无效")
     rows = [
         {

@@ -18,10 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.services import unit_create, user_create
+from opengps.core import clock
 from opengps.core.demo import DemoLogin, demo_password_hash
 from opengps.experts.services import draw_member_respond, expert_update
 from opengps.grants import services
@@ -82,6 +82,7 @@ def _setup(context: Any) -> tuple[User, User, Unit, User, BudgetLine]:
         actor=None,
         username="cpa",
         password_hash=demo_password_hash(),
+        password_is_public=True,
         role=Role.EVALUATOR,
         display_name="唐敏（会计师事务所·结项审计）",
         unit=firm,
@@ -128,6 +129,7 @@ def _member(org: Organization) -> User:
         actor=None,
         username=f"org{org.pk}",
         password_hash=demo_password_hash(),
+        password_is_public=True,
         role=Role.SUPPLIER,
         display_name=f"{org.name}项目负责人",
         organization=org,
@@ -192,6 +194,7 @@ def _panel(
                 actor=None,
                 username=f"expert{expert.pk}",
                 password_hash=demo_password_hash(),
+                password_is_public=True,
                 role=Role.EXPERT,
                 display_name=f"{expert.name}（评审专家）",
             )
@@ -441,7 +444,7 @@ def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: li
             description="依托省市两级社会组织孵化基地开展公益创投，支持初创期社会组织实施社区服务项目。",
         )
     )
-    today = timezone.localdate()
+    today = clock.today()
     year = today.year
     amount = Decimal("100000.00")
 
@@ -485,7 +488,7 @@ def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: li
         on_date = opens + timedelta(days=5)
         apps = [_apply(org, round_, amount, i, on_date=on_date) for i, org in enumerate(orgs[3:8])]
         services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
-        _score_and_rank(round_, finance, apps, timezone.now() - timedelta(days=20))
+        _score_and_rank(round_, finance, apps, clock.now() - timedelta(days=20))
         services.notice_publish(actor=funder, round=round_, today=today - timedelta(days=1))
         services.objection_file(
             actor=None,
@@ -505,7 +508,7 @@ def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: li
         on_date = opens + timedelta(days=5)
         apps = [_apply(org, round_, amount, i, on_date=on_date) for i, org in enumerate(orgs[8:11])]
         services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
-        experts = _panel(round_, finance, timezone.now() - timedelta(days=5))
+        experts = _panel(round_, finance, clock.now() - timedelta(days=5))
         services.score_sheet_submit(
             actor=experts[0],
             round=round_,

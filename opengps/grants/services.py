@@ -20,12 +20,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import has_role, is_authenticated, require_role
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.experts.facts import bidders_from_organizations
@@ -106,7 +105,7 @@ def _money(value: Decimal | str | int, field: str) -> Decimal:
 
 
 def _today(today: date | None) -> date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def is_funder(actor: Any, round_: Round) -> bool:
@@ -666,7 +665,7 @@ def application_submit(*, actor: Any, application: Application, today: date | No
         result = screen(app, on_date)
         target = ApplicationStatus.ELIGIBLE if result.eligible else ApplicationStatus.SCREENED_OUT
         old = _transition("grant_application", app, target)
-        app.submitted_at = timezone.now()
+        app.submitted_at = clock.now()
         app.screening = [_reason_json(r) for r in result.reasons]
         app.save(update_fields=["status", "submitted_at", "screening", "updated_at"])
         audit.record(
@@ -974,7 +973,7 @@ def round_rank(*, actor: Any, round: Round) -> Round:
             apps, ["status", "rank", "combined_score", "awarded_amount", "ranking_note"]
         )
         audit.record_many(actor=actor, action="grant_application.ranked", changes=changes)
-        locked.ranked_at = timezone.now()
+        locked.ranked_at = clock.now()
         locked.save(update_fields=["ranked_at"])
         audit.record(
             actor=actor,

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
-from opengps.core import ratelimit
+from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.grants import documents, selectors, services
 from opengps.grants.forms import (
@@ -283,7 +282,7 @@ def final_audit_post(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 def report(request: HttpRequest) -> HttpResponse:
     """公益金使用情况年度报告 (public)."""
-    year = selectors.report_year(request.GET.get("year"), timezone.localdate())
+    year = selectors.report_year(request.GET.get("year"), clock.today())
     return render(
         request,
         "grants/report.html",

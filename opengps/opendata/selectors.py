@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.opendata import ocds
 from opengps.opendata.models import ExportJob, Record, Release
@@ -34,7 +35,7 @@ def package_header(*, uri: str, published: datetime | None) -> dict[str, Any]:
         "uri": uri,
         "version": ocds.VERSION,
         "extensions": list(ocds.EXTENSIONS),
-        "publishedDate": ocds.date_text(published or datetime.now(tz=ocds.BEIJING)),
+        "publishedDate": ocds.date_text(published or clock.local_now()),
         "publisher": {"name": PUBLISHER_NAME},
         "license": license_url(),
         "publicationPolicy": f"{uri.split('/api/')[0]}/opendata/",

@@ -31,12 +31,11 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections, connection, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.models import AuditEvent
 from opengps.opendata import builders, ocds
 from opengps.opendata.models import ExportJob, FeedHead, Record, Release
@@ -293,7 +292,7 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
             if not rebuild
             else set()
         )
-        now = timezone.now()
+        now = clock.now()
         for intention in PurchaseIntention.objects.select_related("plan").order_by("pk"):
             if builders.plan_ocid(intention.plan) in existing:
                 continue
@@ -458,7 +457,7 @@ def export_job_run(job_id: int, *, on_progress: Callable[[ExportJob], None] | No
     except Exception as exc:  # the job must end visibly, whatever went wrong
         logger.exception("open data export job %s failed", job.pk)
         job.status, job.error = ExportJob.Status.FAILED, str(_("导出失败：%(error)s") % {"error": exc})
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save(update_fields=["status", "files", "processed", "error", "finished_at"])
     if on_progress:
         on_progress(job)

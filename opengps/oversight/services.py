@@ -14,12 +14,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import Award, Review
@@ -60,7 +59,7 @@ def threshold_set(
 ) -> FlagThreshold:
     """Record a threshold override in force from `effective_from` (today or later: history stays)."""
     require_role(actor, *WRITERS)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
@@ -352,7 +351,7 @@ def redflags_compute(*, actor: Any, on_date: date | None = None, now: datetime |
     Reads only public and opened data: announcements, opening readouts, reviews, awards, plans.
     """
     require_role(actor, *WRITERS)
-    moment = now or timezone.now()
+    moment = now or clock.now()
     day = on_date or local_date(moment)
     thresholds = thresholds_in_force(day)
     procurements = list(
@@ -396,7 +395,7 @@ def redflags_compute(*, actor: Any, on_date: date | None = None, now: datetime |
     with transaction.atomic():
         run = FlagRun.objects.create(
             started_at=moment,
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
             on_date=day,
             started_by=actor,
             thresholds={key: str(value) for key, value in asdict(thresholds).items()},

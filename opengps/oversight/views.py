@@ -10,11 +10,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opengps.accounts.models import Region, Unit
 from opengps.accounts.permissions import has_role
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.oversight import selectors, services
 from opengps.oversight.models import FLAG_CHOICES
@@ -100,7 +100,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("日期格式应为 YYYY-MM-DD"))
         return redirect("oversight:thresholds")
 
-    today = local_date(timezone.now())
+    today = local_date(clock.now())
     context = {
         "rows": selectors.threshold_table(actor=user, on_date=today),
         "today": today,

@@ -20,6 +20,7 @@ from typing import Any
 
 from opengps.accounts.models import Role, User
 from opengps.contracts.models import Contract, ContractStatus
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.evaluation.models import CommitteeMember
 from opengps.evaluation.models import EvaluationStatus as ProcEvalStatus
@@ -198,7 +199,7 @@ def _open_current(context: Any, evaluator_user: User | None) -> None:
     if contract is None:
         return
     purchaser = _purchaser_for(contract)
-    period = f"{date.today().year}年度（中期）"
+    period = f"{clock.today().year}年度（中期）"
     if purchaser is None or PerformanceEvaluation.objects.filter(contract=contract, period=period).exists():
         return
     evaluator = evaluator_user.unit if evaluator_user is not None else None
@@ -217,7 +218,7 @@ def _open_current(context: Any, evaluator_user: User | None) -> None:
 def load(context: Any) -> None:
     _templates(context)
     evaluator_user = context.users.get("evaluator")
-    year = date.today().year - 1
+    year = clock.today().year - 1
     contracts = Contract.objects.filter(
         status__in=[ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED]
     ).order_by("pk")

@@ -19,14 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role, is_authenticated, require_role
 from opengps.catalog.models import CatalogItem
 from opengps.contracts.models import Contract, ContractStatus
-from opengps.core import audit, ratelimit
+from opengps.core import audit, clock, ratelimit
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import CommitteeMember
@@ -72,7 +71,7 @@ def _decimal(value: Any, *, field: str, code: str = "performance.number_invalid"
 
 
 def _today(today: date | None) -> date:
-    return today or timezone.localdate()
+    return today or clock.today()
 
 
 def specs_of(indicators: Sequence[Mapping[str, Any]]) -> list[rules.IndicatorSpec]:
@@ -440,7 +439,7 @@ def survey_answer(*, token: str, code: str, answer: int, comment: str = "", sour
             raise ServiceError("performance.code_invalid", _("评价码无效"), field="code")
         if row.used_at is not None:
             raise Conflict("performance.code_used", _("该评价码已提交过评价"), field="code")
-        row.used_at = timezone.now()
+        row.used_at = clock.now()
         row.save(update_fields=["used_at"])
         response = SurveyResponse.objects.create(
             evaluation=evaluation, code=row, answer=answer, comment=comment
@@ -557,7 +556,7 @@ def evaluation_publish(*, actor: Any, evaluation: PerformanceEvaluation) -> Perf
         evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if evaluation.status != EvaluationStatus.FINALIZED:
             raise Conflict("performance.not_finalized", _("评定后才能公开"), field="status")
-        evaluation.status, evaluation.published_at = EvaluationStatus.PUBLISHED, timezone.now()
+        evaluation.status, evaluation.published_at = EvaluationStatus.PUBLISHED, clock.now()
         evaluation.save(update_fields=["status", "published_at"])
         audit.record(
             actor=actor,

@@ -11,13 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opengps.accounts.models import Role
 from opengps.contracts.models import Contract, ContractStatus
-from opengps.core import ratelimit
+from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance import documents, selectors, services
@@ -353,7 +352,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 "weight_third_party": weights.get("third_party", 0),
             }
         else:
-            today = timezone.localdate()
+            today = clock.today()
             defaults = dict(value_on(rules.DEFAULT_SOURCE_WEIGHTS, today, rule="performance.composite").value)
             tops = value_on(rules.DEFAULT_TOP_WEIGHTS, today, rule="performance.validate_template").value
             initial = {

@@ -8,8 +8,7 @@ before they started; for those the loader runs the services on a simulated earli
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,10 +17,12 @@ from opengps.accounts.models import Role, User
 from opengps.accounts.services import user_create
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version
+from opengps.core import clock
 from opengps.core.demo import demo_password_hash
 from opengps.core.errors import ServiceError
 from opengps.planning import services
 from opengps.planning.models import BudgetLine, FundSource, Project, PurchaseIntention, PurchasePlan
+from opengps.rules.deadlines import intention_publication_latest
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +34,8 @@ EXTRA_USERS = [
 ]
 
 
-@contextmanager
-def _on_day(day: date) -> Iterator[None]:
-    original = services.today
-    services.today = lambda: day
-    try:
-        yield
-    finally:
-        services.today = original
+def _on_day(day: date) -> AbstractContextManager[None]:
+    return clock.simulated_today(day)
 
 
 def _users(context: Any) -> None:
@@ -51,6 +46,7 @@ def _users(context: Any) -> None:
                 actor=None,
                 username=username,
                 password_hash=demo_password_hash(),
+                password_is_public=True,
                 role=role,
                 display_name=display,
                 unit=context.units[unit_key],
@@ -157,7 +153,7 @@ def load(context: Any) -> None:
         _count(context)
         return
     items = {item.code: item for item in version.items.filter(level=3)}
-    today = services.today()
+    today = clock.today()
     year = today.year
     staff, head, finance = context.users["purchaser"], context.users["head"], context.users["finance"]
     cs_staff, cs_head, cs_finance = (
@@ -346,7 +342,9 @@ def load(context: Any) -> None:
             actor=staff, plan=ready, summary="为流浪乞讨人员提供救助寻亲、心理疏导等服务"
         )
         # in procurement and contracted: acted on simulated earlier days
-        earlier = today - timedelta(days=75)
+        started = today - timedelta(days=40)
+        # 30 days before the start, moved earlier when that falls in a holiday (财库〔2020〕10号)
+        earlier = min(today - timedelta(days=75), intention_publication_latest(started).value)
         with _on_day(earlier):
             social = services.plan_submit(
                 actor=staff,
@@ -355,7 +353,7 @@ def load(context: Any) -> None:
                     project=p_social,
                     budget_line=lottery,
                     method="competitive_consultation",
-                    procurement_starts_on=earlier + timedelta(days=35),
+                    procurement_starts_on=started,
                 ),
             )
             services.intention_publish(actor=staff, plan=social, summary="社工站督导、培训与评估")
@@ -366,11 +364,11 @@ def load(context: Any) -> None:
                     project=p_eval,
                     budget_line=general,
                     method="competitive_consultation",
-                    procurement_starts_on=earlier + timedelta(days=35),
+                    procurement_starts_on=started,
                 ),
             )
             services.intention_publish(actor=staff, plan=evaluation, summary="第三方绩效评价")
-        with _on_day(earlier + timedelta(days=35)):
+        with _on_day(started):
             services.plan_start_procurement(actor=staff, plan=social)
             services.plan_start_procurement(actor=staff, plan=evaluation)
         services.plan_record_contract(actor=staff, plan=evaluation, contract_amount=Decimal("418000"))

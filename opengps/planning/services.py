@@ -15,14 +15,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import has_role, require_role, require_unit_member
 from opengps.catalog.models import CatalogItem, ItemKind, VersionStatus
 from opengps.catalog.services import yuan
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.planning.models import (
@@ -60,11 +59,6 @@ O102_24 = "政府购买服务管理办法（财政部令第102号）第二十四
 C22_10 = "政府采购需求管理办法（财库〔2021〕22号）第十条"
 BUDGET_FIRST = "政府购买服务管理办法（财政部令第102号）第二十一条；预算法 第十三条"
 FACT_NAMES = frozenset(f.name for f in fields(PurchaseFacts))
-
-
-def today() -> date:
-    """The platform's today (Beijing time); tests replace it to fix the calendar."""
-    return timezone.localdate()
 
 
 def _transition(entity: str, obj: Any, target: str) -> None:
@@ -189,7 +183,7 @@ def budget_line_approve(*, actor: Any, line: BudgetLine, note: str = "") -> Budg
     _require_finance_for(actor, line.unit)
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        line.approved_by, line.approved_at, line.review_note = actor, timezone.now(), note
+        line.approved_by, line.approved_at, line.review_note = actor, clock.now(), note
         _set_status(
             actor,
             line,
@@ -533,7 +527,10 @@ def project_survey_required(project: Project, on_date: date | None = None) -> tu
     """Whether the project needs a demand survey, and the clause (需求管理办法 第十一条)."""
     try:
         ruled = demand_survey_required(
-            project.estimated_amount, CATEGORY, on_date or today(), public_service=project.is_public_service
+            project.estimated_amount,
+            CATEGORY,
+            on_date or clock.today(),
+            public_service=project.is_public_service,
         )
     except RuleError as exc:
         raise _rule_error(exc) from None
@@ -621,7 +618,7 @@ def project_approve(*, actor: Any, project: Project, note: str = "") -> Project:
     _require_finance_for(actor, project.unit)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        project.approved_by, project.approved_at, project.review_note = actor, timezone.now(), note
+        project.approved_by, project.approved_at, project.review_note = actor, clock.now(), note
         _set_status(
             actor,
             project,
@@ -929,7 +926,7 @@ def plan_approve_method(*, actor: Any, plan: PurchasePlan, note: str) -> Purchas
         plan = _lock_plan(plan)
         plan.method_approved_by, plan.method_approved_at, plan.method_approval_note = (
             actor,
-            timezone.now(),
+            clock.now(),
             note,
         )
         _set_status(
@@ -972,7 +969,7 @@ def _intention_deadline(starts_on: date) -> tuple[date, str]:
 def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> PurchaseIntention:
     """Publish the intention today; refused when today is less than 30 days before the start."""
     _require_unit_staff(actor, plan.unit)
-    published_on = today()
+    published_on = clock.today()
     latest, citation = _intention_deadline(plan.procurement_starts_on)
     if published_on > latest:
         raise ServiceError(
@@ -1061,7 +1058,7 @@ def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
         intention = PurchaseIntention.objects.filter(plan=plan).first()
         if intention is None:
             raise Conflict("planning.intention_missing", _("请先公开采购意向"), field="status")
-        latest, citation = _intention_deadline(today())
+        latest, citation = _intention_deadline(clock.today())
         if intention.published_on > latest:
             raise ServiceError(
                 "planning.intention_period_short",
@@ -1069,7 +1066,9 @@ def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
                 % {"published": intention.published_on, "citation": citation},
                 params={"citation": citation},
             )
-        _set_status(actor, plan, PlanStatus.IN_PROCUREMENT, "plan.procurement_started", extra={"on": today()})
+        _set_status(
+            actor, plan, PlanStatus.IN_PROCUREMENT, "plan.procurement_started", extra={"on": clock.today()}
+        )
     return plan
 
 

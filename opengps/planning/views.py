@@ -22,6 +22,7 @@ from opengps.accounts.permissions import has_role
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version, purchasable_items
 from opengps.catalog.services import yuan
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.core.timeline import readable
 from opengps.planning import selectors, services
@@ -245,7 +246,7 @@ def _project_form(
             "items": items,
             "regions": _regions(user),
             "values": _project_values(
-                project, request.POST if request.method == "POST" else None, services.today().year
+                project, request.POST if request.method == "POST" else None, clock.today().year
             ),
             "error": error,
             "form_fields": PROJECT_FORM_FIELDS,
@@ -314,7 +315,7 @@ def _preview(
         value = yuan(amount)
         if value <= 0:
             raise ServiceError("planning.amount_invalid", _("金额应大于零"), field="amount")
-        on_date = _date(starts_on, "procurement_starts_on") if starts_on.strip() else services.today()
+        on_date = _date(starts_on, "procurement_starts_on") if starts_on.strip() else clock.today()
         return services.method_options(value, services.purchase_facts(facts), on_date), None
     except ServiceError as exc:
         return (), exc

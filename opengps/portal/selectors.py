@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Region, Unit
 from opengps.contracts.models import Acceptance, Contract
+from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.evaluation.models import Award
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
@@ -67,7 +68,7 @@ class Kind:
 
 
 def _intentions() -> QuerySet[Any]:
-    return PurchaseIntention.objects.filter(published_on__lte=timezone.localdate())
+    return PurchaseIntention.objects.filter(published_on__lte=clock.today())
 
 
 def _announcements() -> QuerySet[Any]:

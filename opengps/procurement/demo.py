@@ -22,19 +22,18 @@ import io
 import logging
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from opengps.accounts.models import Role, User
 from opengps.accounts.services import user_create
 from opengps.catalog.selectors import current_version
+from opengps.core import clock
 from opengps.core.demo import demo_password_hash
 from opengps.evaluation import services as evaluation_services
 from opengps.evaluation.models import Award, Evaluation
@@ -47,6 +46,7 @@ from opengps.procurement import services
 from opengps.procurement.models import BidReadout, Procurement
 from opengps.registry.models import Organization, OrgStatus
 from opengps.registry.selectors import organization_eligibility
+from opengps.rules.deadlines import intention_publication_latest
 
 logger = logging.getLogger(__name__)
 
@@ -89,14 +89,8 @@ def _files(org: Organization, price: str) -> list[services.BidFileInput]:
     ]
 
 
-@contextmanager
-def _on_day(day: date) -> Iterator[None]:
-    original = planning_services.today
-    planning_services.today = lambda: day
-    try:
-        yield
-    finally:
-        planning_services.today = original
+def _on_day(day: date) -> AbstractContextManager[None]:
+    return clock.simulated_today(day)
 
 
 @dataclass(frozen=True)
@@ -296,6 +290,7 @@ class _Loader:
                     actor=None,
                     username=f"supplier_d{len(users) + 1:02d}",
                     password_hash=demo_password_hash(),
+                    password_is_public=True,
                     role=Role.SUPPLIER,
                     display_name=f"投标经办（{org.name}）",
                     organization=org,
@@ -311,6 +306,7 @@ class _Loader:
             actor=None,
             username=f"expert_{expert.pk:03d}",
             password_hash=demo_password_hash(),
+            password_is_public=True,
             role=Role.EXPERT,
             display_name=f"{expert.name}（评审专家）",
         )
@@ -371,7 +367,9 @@ class _Loader:
         start = self.today - timedelta(days=45)
         if spec.stage in ("announced", "notice", "cancelled"):
             start = self.today - timedelta(days=5)
-        with _on_day(start - timedelta(days=35)):
+        # 30 days before the start, moved earlier when that falls in a holiday (财库〔2020〕10号)
+        published_on = min(start - timedelta(days=35), intention_publication_latest(start).value)
+        with _on_day(published_on):
             plan = planning_services.plan_create(
                 actor=staff,
                 project=project,
@@ -432,7 +430,7 @@ class _Loader:
     def run_to_deadline(self, spec: Spec, procurement: Procurement) -> Procurement:
         """Announce on a simulated earlier day with a deadline just ahead of the real clock, and bid."""
         official = self.official(spec)
-        issued = timezone.now() - timedelta(days=40)
+        issued = clock.now() - timedelta(days=40)
         if spec.method == "invited_tender":
             services.procurement_invite_draw(
                 actor=official, procurement=procurement, count=3, drawn_at=issued
@@ -443,7 +441,7 @@ class _Loader:
                 self.account_for(invitation.organization)
         bidders = self.bidders(spec, procurement)
         lots = [lot.number for lot in procurement.lots.all()]
-        deadline = timezone.now() + DEADLINE_MARGIN + PER_BID * (len(bidders) * len(lots) + 2)
+        deadline = clock.now() + DEADLINE_MARGIN + PER_BID * (len(bidders) * len(lots) + 2)
         procurement = services.procurement_announce(
             actor=official,
             procurement=procurement,
@@ -488,6 +486,7 @@ class _Loader:
                 actor=None,
                 username=f"supplier_d{len(self.pool) + 1:02d}",
                 password_hash=demo_password_hash(),
+                password_is_public=True,
                 role=Role.SUPPLIER,
                 display_name=f"投标经办（{org.name}）",
                 organization=org,
@@ -497,7 +496,7 @@ class _Loader:
 
     def wait_for_deadlines(self) -> None:
         if self.deadlines:
-            remaining = (max(self.deadlines) - timezone.now()).total_seconds()
+            remaining = (max(self.deadlines) - clock.now()).total_seconds()
             if remaining > 0:
                 time.sleep(remaining + 0.2)
 
@@ -624,7 +623,7 @@ def load(context: Any) -> None:
     users = context.users
     loader = _Loader(
         context=context,
-        today=timezone.localdate(),
+        today=clock.today(),
         staff={"hn": users["purchaser"], "cs": users["purchaser_cs"]},
         heads={"hn": users["head"], "cs": users["head_cs"]},
         finance={"hn": users["finance"], "cs": users["finance_cs"]},

@@ -29,9 +29,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opengps.core import clock
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method
 
 METHOD_CHOICES = [(m.value, METHOD_NAMES_ZH[m]) for m in Method if m is not Method.emall]
@@ -378,7 +378,7 @@ class Objection(models.Model):
     @property
     def overdue(self) -> bool:
         """Still pending after its review deadline (derived from today's date: no job needed)."""
-        return self.decision == self.Decision.PENDING and timezone.localdate() > self.review_due
+        return self.decision == self.Decision.PENDING and clock.today() > self.review_due
 
 
 class DocumentObtained(models.Model):

@@ -335,7 +335,7 @@ def unwrap_for_opening(
 ) -> DataKey:
     """The procurement's data key, for the opening step only: refused while `now` < `deadline`.
 
-    Both times must be timezone-aware. The caller passes the server clock (`timezone.now()`);
+    Both times must be timezone-aware. The caller passes the server clock (`clock.now()`);
     the opening service is the one caller, and it audits each call.
     """
     if _aware(now, "now") < _aware(deadline, "deadline"):

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.procurement import sealing
 from opengps.procurement.models import (
@@ -65,7 +65,7 @@ def procurements_visible(*, actor: Any) -> QuerySet[Procurement]:
 
 def procurements_open_for_bids(*, now: datetime | None = None) -> QuerySet[Procurement]:
     """Announced procurements whose deadline is still ahead (the suppliers' list)."""
-    moment = now or timezone.now()
+    moment = now or clock.now()
     return (
         Procurement.objects.filter(
             status__in=[ProcurementStatus.ANNOUNCED, ProcurementStatus.NOTICE], bid_deadline__gt=moment
@@ -97,7 +97,7 @@ def is_sealed(procurement: Procurement, now: datetime | None = None) -> bool:
     """True until the bid deadline has passed (and always before an announcement)."""
     if procurement.bid_deadline is None:
         return True
-    return (now or timezone.now()) < procurement.bid_deadline
+    return (now or clock.now()) < procurement.bid_deadline
 
 
 def sealed_gate(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> None:
@@ -290,7 +290,7 @@ def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple
         raise NotFound("bid.file_not_found", _("未找到该文件"))
     assert procurement.bid_deadline is not None
     wrapped = sealing.WrappedKey.from_text(procurement.wrapped_key, procurement_id=procurement.reference)
-    key = sealing.unwrap_for_opening(wrapped, deadline=procurement.bid_deadline, now=timezone.now())
+    key = sealing.unwrap_for_opening(wrapped, deadline=procurement.bid_deadline, now=clock.now())
     base = sealing.bid_aad(
         procurement_id=procurement.reference,
         lot_id=str(readout.lot.number),

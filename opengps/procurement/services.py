@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import is_authenticated, require_role, require_unit_member
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from opengps.core.models import AuditChainHead
 from opengps.core.money import parse_yuan
@@ -133,7 +133,7 @@ def _rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
 
 
 def _now(now: datetime | None) -> datetime:
-    moment = now or timezone.now()
+    moment = now or clock.now()
     if timezone.is_naive(moment):
         raise ServiceError("request.time_naive", _("时间必须带时区"))
     return moment
@@ -300,7 +300,7 @@ def _create(
         raise ServiceError("procurement.agency_invalid", _("所选单位不是采购代理机构"), field="agency")
     cleaned = _clean_lots(lots, plan.amount)
     procurement = Procurement.objects.create(
-        reference=f"tmp-{timezone.now().timestamp()}-{plan.pk}",
+        reference=f"tmp-{clock.now().timestamp()}-{plan.pk}",
         plan=plan,
         purchaser=plan.unit,
         agency=agency,
@@ -502,7 +502,7 @@ def framework_terms_set(
         framework_rules.shortlist(
             sample,
             submitted=len(sample),
-            on_date=local_date(timezone.now()),
+            on_date=local_date(clock.now()),
             method=stage1,
             elimination_rate=rate,
             max_members=max_members,
@@ -1036,7 +1036,7 @@ def _supplier_may_take_part(
 
 
 def _require_eligible(org: Organization, on_date: date) -> None:
-    if on_date == timezone.localdate():
+    if on_date == clock.today():
         cache = Organization.objects.filter(pk=org.pk).values_list("eligible", "derived_until").first()
         if cache is not None and derived.says_eligible(cache[0], cache[1], on_date):
             return
@@ -1923,7 +1923,7 @@ def procurement_request_method_change(
         {**{k: bool(v) for k, v in plan.method_facts.items()}, "failed_open_tender": True}
     )
     decision = decision_for(
-        planning_services.method_options(plan.amount, facts, planning_services.today()), target
+        planning_services.method_options(plan.amount, facts, clock.today()), target
     )
     if not decision.allowed:
         blocking = [r for r in decision.reasons if r.severity == "block"] or list(decision.reasons[:1])
@@ -2014,6 +2014,6 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     if not is_authenticated(actor) or notification.recipient_id != actor.pk:
         raise NotFound("procurement.notification_not_found", _("未找到该通知"))
     if notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])
     return notification

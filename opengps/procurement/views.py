@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
-from opengps.core import ratelimit
+from opengps.core import clock, ratelimit
 from opengps.core.errors import ServiceError
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement import documents, sealing, selectors, services
@@ -118,7 +118,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def _context(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
     user: Any = request.user
-    now = timezone.now()
+    now = clock.now()
     procedure = procedure_for(procurement.method)
     official = services.is_official(user, procurement)
     sealed = selectors.is_sealed(procurement, now)

@@ -10,12 +10,12 @@ from typing import Any
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.registry import derived, selectors, services
 from opengps.registry.models import CreditListing, Organization, OrgStatus, OrgType, Rating
@@ -263,7 +263,7 @@ def _eligibility(result: Eligibility, on_date: date) -> dict[str, Any]:
 
 def _profile(uscc: str) -> dict[str, Any]:
     org = selectors.organization_with_records(uscc)
-    today = timezone.localdate()
+    today = clock.today()
     return {
         **_row(org),
         "is_charity": org.is_charity,
@@ -345,7 +345,7 @@ def profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
 @router.get("/organizations/{uscc}/eligibility", response={200: EligibilityOut, 404: ErrorOut})
 def eligibility(request: HttpRequest, uscc: str, on: date | None = None) -> dict[str, Any]:
     """承接资格 — eligibility as supplier of purchased services on a date (default today)."""
-    on_date = on or timezone.localdate()
+    on_date = on or clock.today()
     org = selectors.organization_with_records(uscc)
     return _eligibility(selectors.organization_eligibility(org, on_date), on_date)
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.services import unit_create, user_create
+from opengps.core import clock
 from opengps.core.demo import demo_password_hash
 from opengps.registry import demo_names, derived, services
 from opengps.registry.demo_names import OrgSpec, Place
@@ -489,6 +489,7 @@ class _Loader:
                     actor=None,
                     username=username,
                     password_hash=demo_password_hash(),
+                    password_is_public=True,
                     role=Role.SUPPLIER,
                     display_name=display,
                     organization=org,
@@ -526,7 +527,7 @@ def _one_refresh_at_the_end() -> Iterator[None]:
 
 def load(context: Any) -> None:
     """Add the registry demo set to `context` (idempotent: existing organizations are kept as they are)."""
-    loader = _Loader(context=context, today=timezone.localdate(), rng=random.Random(SEED))
+    loader = _Loader(context=context, today=clock.today(), rng=random.Random(SEED))
     with transaction.atomic(), _one_refresh_at_the_end():
         loader.ensure_authorities()
         places, weights = loader.places()

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
+from opengps.core import clock
 from opengps.registry.models import AnnualReport, CreditListing, CreditListKind, Organization, Rating
 from opengps.rules.base import value_on
 from opengps.rules.eligibility import (
@@ -126,7 +126,7 @@ DERIVED_FIELDS = ["rating_level", "credit_level", "on_other_list", "eligible", "
 
 def refresh(organization_ids: Iterable[int], on_date: date | None = None) -> int:
     """Recompute the cached status of these organizations for `on_date` (default today)."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     ids = list(organization_ids)
     table = connection.ops.quote_name(Organization._meta.db_table)
     assignments = ", ".join(f"{connection.ops.quote_name(f)} = %s" for f in DERIVED_FIELDS)
@@ -167,7 +167,7 @@ def bump_generation() -> None:
 
 def stale() -> Q:
     """Rows whose cached status is not valid today (the complement of `says_eligible`'s test)."""
-    return Q(derived_until__isnull=True) | Q(derived_until__lte=timezone.localdate())
+    return Q(derived_until__isnull=True) | Q(derived_until__lte=clock.today())
 
 
 def says_eligible(eligible: bool, derived_until: date | None, on_date: date) -> bool:
@@ -176,7 +176,7 @@ def says_eligible(eligible: bool, derived_until: date | None, on_date: date) -> 
     which give the reasons."""
     return (
         bool(eligible)
-        and on_date == timezone.localdate()
+        and on_date == clock.today()
         and derived_until is not None
         and on_date < derived_until
     )
@@ -190,7 +190,7 @@ def refresh_stale() -> int:
 
 def refresh_stale_throttled() -> int:
     """`refresh_stale()` at most every STALE_CHECK_SECONDS per process (and at once on a new day)."""
-    now, today = time.monotonic(), timezone.localdate()
+    now, today = time.monotonic(), clock.today()
     if now - _LAST_CHECK["at"] < STALE_CHECK_SECONDS and _LAST_CHECK["day"] == today:
         return 0
     done = refresh_stale()

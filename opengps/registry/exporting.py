@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import FileResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _g
 from openpyxl import Workbook
 
+from opengps.core import clock
 from opengps.registry import selectors
 from opengps.registry.models import Organization
 
@@ -69,7 +69,7 @@ def xlsx_response(rows: Iterable[Organization], *, public: bool) -> FileResponse
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     write_workbook(iterator, spool, public=public)
     spool.seek(0)
-    name = f"organizations-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    name = f"organizations-{clock.local_now():%Y%m%d-%H%M}.xlsx"
     return FileResponse(
         spool,
         as_attachment=True,

@@ -19,13 +19,13 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import close_old_connections, connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from opengps.accounts.models import Region, Unit
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
 from opengps.registry import derived, services
 from opengps.registry.models import CommunityKind, ImportJob, Organization, OrgType, RegistrationLevel
@@ -303,7 +303,7 @@ def validate_workbook(
             if authority.region.level == Region.Level.PROVINCE
             else services.region_codes_within(authority.region)
         )
-        today = timezone.localdate()
+        today = clock.today()
         candidates: list[tuple[int, services.OrganizationInput]] = []
         first_row_of: dict[str, int] = {}
         total = 0
@@ -452,7 +452,7 @@ def import_job_create(
             registration_authority=authority,
             original_name=Path(filename).name[:200],
         )
-        job.file.save(f"{timezone.now():%Y%m%d%H%M%S}.xlsx", File(file), save=False)
+        job.file.save(f"{clock.now():%Y%m%d%H%M%S}.xlsx", File(file), save=False)
         job.save()
         if start:
             job_id = job.pk
@@ -530,7 +530,7 @@ def import_job_run(job_id: int, *, on_progress: Callable[[ImportJob], None] | No
         message = exc.message if isinstance(exc, ServiceError) else _g("处理失败，未写入任何数据")
         job.status = ImportJob.Status.FAILED
         job.report = {"errors": [], "failure": str(message), "created": 0}
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save(
         update_fields=[
             "status",

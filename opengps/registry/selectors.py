@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from opengps.accounts.models import Region
+from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.registry import derived
 from opengps.registry.models import (
@@ -293,7 +293,7 @@ def organization_with_records(uscc: str) -> Organization:
 
 def organization_eligibility(org: Organization, on_date: date | None = None) -> Eligibility:
     """What the eligibility rules decide for this organization on `on_date` (default today)."""
-    on_date = on_date or timezone.localdate()
+    on_date = on_date or clock.today()
     if not hasattr(org, "_prefetched_objects_cache") or "ratings" not in org._prefetched_objects_cache:
         org = Organization.objects.prefetch_related(*derived.facts_prefetch()).get(pk=org.pk)
     return derived.eligibility_of(org, on_date)
@@ -305,7 +305,7 @@ def credit_reason_label(reason: str) -> str:
 
 
 def registry_overview() -> dict[str, int]:
-    today = timezone.localdate()
+    today = clock.today()
     active = CreditListing.objects.filter(listed_on__lte=today, removed_on__isnull=True)
     return {
         "organizations": Organization.objects.count(),

@@ -14,14 +14,13 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
-from opengps.core import audit
+from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.registry import derived
 from opengps.registry.models import (
@@ -199,7 +198,7 @@ MAX_LENGTHS = {
 
 def organization_input_errors(data: OrganizationInput, *, today: date | None = None) -> list[ServiceError]:
     """Every problem with the fields themselves (no database): empty when the input is acceptable."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     errors: list[ServiceError] = []
     if not data.name:
         errors.append(ServiceError("registry.name_required", _("请填写名称"), field="name"))
@@ -428,7 +427,7 @@ def organization_update(
 def _check_day(day: date | None, *, field: str, org: Organization, label: Any) -> date:
     if day is None:
         raise ServiceError("registry.date_required", _("请填写%(label)s") % {"label": label}, field=field)
-    if day > timezone.localdate():
+    if day > clock.today():
         raise ServiceError(
             "registry.date_in_future", _("%(label)s不能晚于今天") % {"label": label}, field=field
         )

@@ -17,12 +17,12 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_http_methods
 
 from opengps.accounts.models import Region
+from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.performance import selectors as performance_selectors
 from opengps.registry import exporting, importing, selectors, services
@@ -88,7 +88,7 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
         org = selectors.organization_with_records(uscc)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
-    today = timezone.localdate()
+    today = clock.today()
     eligibility = selectors.organization_eligibility(org, today)
     user: Any = request.user
     return render(
@@ -313,7 +313,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
                 return HttpResponseRedirect(reverse("registry:manage-org", args=[org.uscc]) + f"#{action}")
         status = 400
     org = selectors.organization_with_records(uscc)
-    today = timezone.localdate()
+    today = clock.today()
     eligibility = selectors.organization_eligibility(org, today)
     return render(
         request,

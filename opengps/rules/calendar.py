@@ -94,6 +94,11 @@ _SHIPPED: Mapping[int, CalendarYear] = MappingProxyType(_load_shipped())
 _years: Mapping[int, CalendarYear] = _SHIPPED
 
 
+def shipped_years() -> frozenset[int]:
+    """The years shipped with the platform (``data/holidays.json``), before any registration."""
+    return frozenset(_SHIPPED)
+
+
 def known_years() -> frozenset[int]:
     """The years whose working days can be computed (shipped and registered)."""
     return frozenset(_years)

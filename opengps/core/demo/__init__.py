@@ -14,11 +14,10 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.services import regions_load, unit_create, user_create
-from opengps.core import calendar_sync
+from opengps.core import calendar_sync, clock
 from opengps.core.calendar_sync import holiday_year_register
 from opengps.core.models import HolidayYear
 from opengps.rules import calendar
@@ -128,6 +127,7 @@ def _users(context: DemoContext) -> None:
                 actor=None,
                 username=username,
                 password_hash=demo_password_hash(),
+                password_is_public=True,
                 role=role,
                 display_name=display,
                 unit=context.units.get(unit_key),
@@ -138,19 +138,23 @@ def _users(context: DemoContext) -> None:
         context.users[username] = user
 
 
+DEMO_YEARS_BACK = 3  # the earliest demo dates: last year's evaluations, the 2023 grants round's agreements
+
 PROVISIONAL_SOURCE = (
     "演示用临时安排：仅含固定日期的法定节假日（元旦、劳动节、国庆节），国务院通知发布后请在管理后台替换"
 )
 
 
-def _provisional_calendar(context: DemoContext, today: date) -> list[str]:
-    """Demo deadlines count forward from today and may reach into a year whose State Council
-    holiday notice is not shipped yet. Production refuses such deadlines (calendar.unknown_year);
-    the demo, so that it always loads, enters a clearly labelled provisional notice with the
-    fixed-date statutory holidays only (全国年节及纪念日放假办法 §2) and says so."""
+def _provisional_calendar(context: DemoContext, anchor: date) -> list[str]:
+    """Demo dates reach from a few years before the anchor (the grants' 2023 round, last year's
+    evaluations) to the next year (deadlines counted forward), and may fall in years whose State
+    Council holiday notice is not shipped. Production refuses such deadlines (calendar.unknown_year);
+    the demo, so that it loads on any date, enters a clearly labelled provisional notice with the
+    fixed-date statutory holidays only (全国年节及纪念日放假办法 §2) for each such year and says so.
+    It never replaces a notice an administrator entered."""
     warnings = []
-    calendar_sync.load_stored_years()  # a notice an administrator entered is never replaced
-    for year in (today.year, today.year + 1):
+    calendar_sync.load_stored_years()
+    for year in range(anchor.year - DEMO_YEARS_BACK, anchor.year + 2):
         if year in calendar.known_years() or HolidayYear.objects.filter(year=year).exists():
             continue
         holidays = [
@@ -172,19 +176,28 @@ def _provisional_calendar(context: DemoContext, today: date) -> list[str]:
             f"no State Council holiday notice for {year} yet: the demo entered a provisional calendar "
             "(fixed-date holidays only); enter the notice in the admin site"
         )
+    # In force in this process now, also when the caller's transaction has not committed yet
+    # (holiday_year_register reloads on commit).
+    calendar_sync.load_stored_years()
     return warnings
 
 
 def load_demo(*, organizations: int = 300) -> DemoSummary:
+    """Load (or top up) the demo. Every date in it is relative to one anchor, today on the one clock
+    (`opengps.core.clock`); the live procurements' bid deadlines are on the database clock, which on
+    SQLite is the same process clock and on PostgreSQL the server's."""
     context = DemoContext(organizations=organizations)
     with transaction.atomic():
         regions_load()
         _units(context)
         _users(context)
-    warnings = _provisional_calendar(context, timezone.localdate())
-    for app in DEMO_APPS:
-        module: Any = importlib.import_module(f"{app}.demo")
+    warnings = _provisional_calendar(context, clock.today())
+    modules: list[Any] = [importlib.import_module(f"{app}.demo") for app in DEMO_APPS]
+    for module in modules:
         module.load(context)
+    for module in modules:  # counts that later stages change are taken at the end
+        if hasattr(module, "totals"):
+            module.totals(context)
     logins = [
         DemoLogin(u.username, u.role_label, str(u.unit or u.organization or ""))
         for u in context.users.values()

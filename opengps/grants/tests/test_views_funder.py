@@ -39,12 +39,23 @@ from opengps.grants.tests.conftest import (
 pytestmark = pytest.mark.django_db
 
 
+class _PinnedDays(dict[str, date]):
+    """`clock["today"] = day` moves the one clock (screens never pass a day to the services)."""
+
+    def __init__(self, pin: Callable[..., None]) -> None:
+        super().__init__()
+        self._pin = pin
+
+    def __setitem__(self, key: str, day: date) -> None:
+        super().__setitem__(key, day)
+        self._pin(day)
+
+
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> dict[str, date]:
-    """The services' "today" (screens never pass one), moved by the test."""
-    now = {"today": date(2023, 3, 20)}
-    monkeypatch.setattr(services, "_today", lambda today: today or now["today"])
-    return now
+def clock(clock_at: Callable[..., None]) -> dict[str, date]:
+    days = _PinnedDays(clock_at)
+    days["today"] = date(2023, 3, 20)
+    return days
 
 
 def _actions(since: int) -> list[str]:

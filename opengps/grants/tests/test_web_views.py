@@ -62,8 +62,8 @@ def _form_data(**overrides: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def call_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_today", lambda today: today or SUBMIT_ON)
+def call_open(clock_at: Callable[..., None]) -> None:
+    clock_at(SUBMIT_ON)
 
 
 def test_application_form_saves_and_submits(

@@ -10,7 +10,6 @@ import pytest
 
 from opengps.accounts.models import Region
 from opengps.catalog.tests import conftest as catalog_fixtures
-from opengps.planning import services
 from opengps.planning.models import BudgetLine, FundSource, Project
 from opengps.planning.services import (
     budget_line_approve,
@@ -30,8 +29,8 @@ TODAY = date(2026, 3, 2)  # a Monday; the shipped calendar knows 2026
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+def fixed_today(clock_at: Callable[..., None]) -> date:
+    clock_at(TODAY)
     return TODAY
 
 

@@ -100,15 +100,13 @@ def test_contract_amount_is_what_the_line_has_spent(
     purchaser: Any,
     make_line: Callable[..., BudgetLine],
     make_project: Callable[..., Project],
-    monkeypatch: pytest.MonkeyPatch,
+    clock_at: Callable[..., None],
 ) -> None:
     # given a plan whose intention has been public for more than 30 days
-    from opengps.planning import services
-
     line = make_line("1000000")
     plan = plan_submit(actor=purchaser, plan=_plan(purchaser, make_project("300000"), line))
     intention_publish(actor=purchaser, plan=plan)
-    monkeypatch.setattr(services, "today", lambda: START)
+    clock_at(START)
     # when
     plan = plan_start_procurement(actor=purchaser, plan=plan)
     plan = plan_record_contract(actor=purchaser, plan=plan, contract_amount="285000")

@@ -29,8 +29,8 @@ make_project = planning_fixtures.make_project
 make_org = registry_fixtures.make_org
 fresh_registry_caches = registry_fixtures.fresh_registry_caches
 
-PLAN_TODAY = date(2026, 3, 2)
-PLAN_START = date(2026, 4, 13)
+PLAN_TODAY = date(2025, 3, 3)  # a Monday, >30 days before any date the suite may run on (2026-)
+PLAN_START = date(2025, 4, 14)
 PRICE = "268000.00"
 
 PDF = b"%PDF-1.7\n" + "投标文件 技术响应 唯一标记 TECH-SECRET-7731".encode() + b"\n%%EOF\n"
@@ -62,12 +62,11 @@ def bid_files(marker: str = "QUAL-SECRET-4410", *, same_as: str | None = None) -
 
 
 @pytest.fixture
-def plan_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
-    def set_today(day: date) -> None:
-        monkeypatch.setattr(planning_services, "today", lambda: day)
-
-    set_today(PLAN_TODAY)
-    return set_today
+def plan_today(clock_at: Callable[..., None]) -> Callable[..., None]:
+    """Plans are filed on PLAN_TODAY (the pinned clock); `plan_today(None)` returns to the real clock,
+    on which procurements run (their bid deadlines are judged by the database clock)."""
+    clock_at(PLAN_TODAY)
+    return clock_at
 
 
 @pytest.fixture
@@ -99,7 +98,7 @@ def make_plan(
         if plan.status == "pending_approval":
             plan = planning_services.plan_approve_method(actor=finance, plan=plan, note="同意")
         planning_services.intention_publish(actor=purchaser, plan=plan)
-        plan_today(PLAN_START)
+        plan_today(None)  # procurements run on the real clock
         plan.refresh_from_db()
         return plan
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from opengps.procurement import documents, selectors, services
 from opengps.procurement.tests.conftest import announce_times, bid_files
@@ -87,7 +86,7 @@ def test_opening_minutes_pdf_is_404_for_every_role_before_the_deadline_and_after
     auditor: Any,
     admin_user: Any,
     suppliers: list[Any],
-    monkeypatch: pytest.MonkeyPatch,
+    clock_at: Callable[..., None],
 ) -> None:
     lot = announced.lots.get(number=1)
     bidders, outsider = suppliers[:3], suppliers[4]
@@ -108,7 +107,7 @@ def test_opening_minutes_pdf_is_404_for_every_role_before_the_deadline_and_after
     )
     announced.refresh_from_db()
     later = announced.bid_deadline + timedelta(minutes=2)
-    monkeypatch.setattr(timezone, "now", lambda: later)  # the wall clock past the deadline too
+    clock_at(later)  # the wall clock past the deadline too
     for user in (purchaser, agency, finance, auditor, admin_user, bidders[0]):
         assert _is_pdf(_client(user).get(url)), user
     for user in (None, outsider):

@@ -21,6 +21,7 @@ from opengps.rules.calendar import (
     is_working_day,
     known_years,
     register_year,
+    shipped_years,
     working_days_between,
 )
 
@@ -47,7 +48,7 @@ def _generator() -> ModuleType:
 
 
 def test_shipped_years_are_2004_to_2026() -> None:
-    assert known_years() == frozenset(range(2004, 2027))
+    assert known_years() == shipped_years() == frozenset(range(2004, 2027))
 
 
 def test_every_shipped_day_agrees_with_chinese_calendar() -> None:

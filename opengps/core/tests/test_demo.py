@@ -1,0 +1,373 @@
+"""The whole demo, loaded once for this module (≈20 s) and shared by its tests; idempotent.
+
+Every test here reads the same demo, loaded inside a module-long transaction that is rolled back
+at the end (each test runs in a savepoint inside it). The module is one xdist group, so one worker
+loads it once (`make test` runs with `--dist loadgroup`).
+
+The demo is anchored on one date. On SQLite the one clock is pinned there (ticking) — the database
+clock that judges the live bid deadlines is the same process clock. PostgreSQL's clock cannot be
+pinned from here, so on PostgreSQL the anchor is the server's today; the demo enters provisional
+holiday data for any year it reaches, so it loads on any date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.test import Client
+
+from opengps.core import calendar_sync, clock
+from opengps.core.audit import verify_chain
+from opengps.core.demo import DEMO_PASSWORD, PROVISIONAL_SOURCE, DemoSummary, load_demo
+from opengps.core.models import AuditEvent, HolidayYear
+from opengps.rules import calendar
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+
+# A Monday late in a year whose successor has no shipped holiday notice: deadlines and terms
+# reach into the next year, as they do every December.
+ANCHOR = datetime(2026, 12, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+ORGANIZATIONS = 150  # the 2023 grants round funds 70 of them
+
+
+@dataclass
+class Demo:
+    summary: DemoSummary
+    events: int
+    loaded_at: datetime
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Demo]:
+    with django_db_blocker.unblock():
+        traveller = time_machine.travel(ANCHOR, tick=True) if connection.vendor == "sqlite" else None
+        if traveller is not None:
+            traveller.start()
+        try:
+            with transaction.atomic():
+                summary = load_demo(organizations=ORGANIZATIONS)
+                yield Demo(summary=summary, events=AuditEvent.objects.count(), loaded_at=clock.now())
+                transaction.set_rollback(True)
+        finally:
+            if traveller is not None:
+                traveller.stop()
+            calendar.reset_to_shipped()
+            calendar_sync._last_loaded = 0.0
+
+
+@pytest.fixture
+def anchored(demo: Demo) -> Iterator[None]:
+    """Each test reads the demo on the clock as it was when the load ended (SQLite); the module's
+    pin covers the fixture's setup only."""
+    if connection.vendor == "sqlite":
+        with time_machine.travel(demo.loaded_at, tick=True):
+            calendar_sync.load_stored_years()
+            yield
+    else:
+        calendar_sync.load_stored_years()
+        yield
+
+
+def test_loading_again_changes_nothing_and_the_chain_holds(demo: Demo, anchored: None) -> None:
+    from opengps.registry import demo_names
+    from opengps.registry.models import Organization
+
+    # when the demo is loaded a second time
+    again = load_demo(organizations=ORGANIZATIONS)
+    # then nothing was added, every organization went through the services, and the chain holds
+    assert again.counts == demo.summary.counts
+    assert AuditEvent.objects.count() == demo.events
+    checked, problem = verify_chain()
+    assert problem is None and checked == demo.events
+    assert Organization.objects.count() == ORGANIZATIONS
+    assert AuditEvent.objects.filter(action="registry.org_created").count() == ORGANIZATIONS
+    assert all(demo_names.is_valid_uscc(code) for code in Organization.objects.values_list("uscc", flat=True))
+
+
+def test_the_demo_enters_provisional_holiday_data_for_the_years_it_reaches(
+    demo: Demo, anchored: None
+) -> None:
+    today = clock.today()
+    for year in (today.year, today.year + 1):
+        assert year in calendar.known_years()
+    provisional = set(HolidayYear.objects.filter(source=PROVISIONAL_SOURCE).values_list("year", flat=True))
+    assert provisional == {
+        y for y in range(today.year - 3, today.year + 2) if y not in calendar.shipped_years()
+    }
+    assert len(demo.summary.warnings) == len(provisional)
+
+
+def test_registry_stories_and_every_printed_login(demo: Demo, anchored: None) -> None:
+    from opengps.accounts.models import User
+    from opengps.registry.models import CreditListing, Organization, Rating
+
+    supplier = User.objects.get(username="supplier")
+    assert supplier.organization is not None and supplier.organization.rating_level == 4
+    assert Organization.objects.get(name="耒阳市启明社会工作服务中心").credit_level == "serious"
+    assert Organization.objects.get(name="长沙市芙蓉区暖心居家养老服务中心").credit_level == "abnormal"
+    assert Rating.objects.filter(revoked_on__isnull=False).count() == 1
+    assert CreditListing.objects.filter(kind="serious", removed_on__isnull=False).exists()
+    logins = demo.summary.logins
+    assert {login.username for login in logins} >= {"supplier", "supplier_zz", "supplier_listed", "head"}
+    roles = set()
+    for login in logins:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": login.username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login.username
+        assert client.get("/accounts/me/").status_code == 200
+        roles.add(User.objects.get(username=login.username).role)
+    assert roles == {
+        "admin",
+        "purchaser",
+        "agency",
+        "finance",
+        "registration",
+        "supplier",
+        "expert",
+        "evaluator",
+        "auditor",
+    }
+
+
+def test_catalogue_budgets_projects_and_plans_in_every_state(demo: Demo, anchored: None) -> None:
+    from opengps.catalog.models import CatalogVersion, VersionStatus
+    from opengps.planning.models import (
+        BudgetLine,
+        BudgetStatus,
+        PlanStatus,
+        Project,
+        ProjectStatus,
+        PurchasePlan,
+    )
+
+    assert CatalogVersion.objects.get().status == VersionStatus.PUBLISHED
+    assert set(BudgetLine.objects.values_list("status", flat=True)) == set(BudgetStatus.values)
+    assert set(Project.objects.values_list("status", flat=True)) == set(ProjectStatus.values)
+    assert set(PurchasePlan.objects.values_list("status", flat=True)) == set(PlanStatus.values)
+    assert PurchasePlan.objects.exclude(split_flags=[]).exists()
+    assert PurchasePlan.objects.exclude(compliance_findings=[]).filter(status=PlanStatus.DRAFT).exists()
+    assert demo.summary.counts["catalogue_items"] >= 190
+
+
+def test_procurements_in_every_stage_with_announced_awards_and_sealed_bids(
+    demo: Demo, anchored: None
+) -> None:
+    from opengps.evaluation.models import Award
+    from opengps.procurement import demo as procurement_demo
+    from opengps.procurement.models import (
+        BidReadout,
+        BidSubmission,
+        BidVersion,
+        Procurement,
+        ProcurementStatus,
+    )
+    from opengps.procurement.sealing import Receipt, platform_public_key_pem, receipt_verify
+
+    assert demo.summary.counts["procurements"] == len(procurement_demo.SPECS)
+    statuses = set(Procurement.objects.values_list("status", flat=True))
+    assert {
+        ProcurementStatus.ANNOUNCED,
+        ProcurementStatus.NOTICE,
+        ProcurementStatus.OPENED,
+        ProcurementStatus.EVALUATING,
+        ProcurementStatus.FAILED,
+        ProcurementStatus.CANCELLED,
+        ProcurementStatus.AWARDED,
+    } <= statuses
+    # at least 8 announced award lots, across both purchaser units, several winners and methods
+    awards = Award.objects.filter(winner__isnull=False, announced_at__isnull=False).select_related(
+        "lot__procurement", "winner"
+    )
+    assert awards.count() >= 8
+    assert {a.lot.procurement.purchaser.name for a in awards} == {"湖南省民政厅", "长沙市民政局"}
+    assert len({a.winner.organization_id for a in awards if a.winner}) >= 6
+    assert {a.lot.procurement.method for a in awards} >= {
+        "open_tender",
+        "invited_tender",
+        "competitive_consultation",
+        "competitive_negotiation",
+        "single_source",
+    }
+    # every opened procurement's deadline is in the past, and no readout was received after it
+    now = clock.now()
+    for procurement in Procurement.objects.exclude(opened_at=None):
+        assert procurement.bid_deadline is not None and procurement.bid_deadline <= now
+        assert procurement.opened_at is not None and procurement.opened_at >= procurement.bid_deadline
+    assert all(r.received_at < r.opening.deadline for r in BidReadout.objects.select_related("opening"))
+    # the procurement still open for bids holds sealed bids with valid receipts
+    open_one = Procurement.objects.get(status=ProcurementStatus.ANNOUNCED)
+    assert open_one.bid_deadline is not None and open_one.bid_deadline > now
+    sealed = BidSubmission.objects.filter(procurement=open_one)
+    assert sealed.count() == 2 and not BidReadout.objects.filter(submission__in=sealed).exists()
+    for version in BidVersion.objects.filter(submission__in=sealed):
+        assert receipt_verify(Receipt.from_json(version.receipt), platform_public_key_pem())
+        assert "投标".encode() not in bytes(version.sealed_manifest)
+
+
+def test_contracts_in_every_state(demo: Demo, anchored: None) -> None:
+    from opengps.accounts.models import User
+    from opengps.contracts import selectors
+    from opengps.contracts.models import Acceptance, Contract, ContractStatus
+
+    assert demo.summary.counts["contracts"] == Contract.objects.count() == 6
+    statuses = set(Contract.objects.values_list("status", flat=True))
+    assert statuses == {
+        ContractStatus.DRAFT,
+        ContractStatus.SIGNED,
+        ContractStatus.PUBLISHED,
+        ContractStatus.COMPLETED,
+        ContractStatus.TERMINATED,
+    }
+    completed = Contract.objects.get(status=ContractStatus.COMPLETED)
+    assert list(completed.acceptances.values_list("result", flat=True)) == ["pass", "partial", "pass"]
+    assert all(a.published for a in completed.acceptances.all())
+    assert completed.reports.count() == 3
+    amended = Contract.objects.get(amendments__isnull=False)
+    assert amended.status == ContractStatus.PUBLISHED and amended.amount > (amended.original_amount or 0)
+    posts = Contract.objects.get(kind="posts")
+    assert posts.posts.count() == 2 and sum(p.placements.count() for p in posts.posts.all()) == 3
+    terminated = Contract.objects.get(status=ContractStatus.TERMINATED)
+    assert list(selectors.failed_acceptances(terminated.supplier)) == list(
+        Acceptance.objects.filter(contract=terminated, result="fail")
+    )
+    assert list(selectors.terminations(terminated.supplier, supplier_fault_only=True)) == [terminated]
+    # the late list of the purchasing units shows the in-progress contract's overdue items
+    kinds = {i.kind for i in selectors.late_items(Contract.objects.all())}
+    assert {"milestone", "report"} <= kinds
+    # every contract page renders for its purchaser and for an auditor; published ones publicly
+    auditor = Client()
+    auditor.force_login(User.objects.get(username="auditor"))
+    for contract in Contract.objects.all():
+        office = Client()
+        office.force_login(User.objects.filter(role="purchaser", unit=contract.purchaser).order_by("pk")[0])
+        assert office.get(f"/contracts/{contract.pk}/").status_code == 200
+        assert auditor.get(f"/contracts/{contract.pk}/").status_code == 200
+        public = Client().get(f"/contracts/public/{contract.pk}/").status_code
+        assert public == (200 if contract.published_at else 404)
+    assert auditor.get("/contracts/late/").status_code == 200
+
+
+def test_a_year_of_published_evaluations_and_the_credit_loop(demo: Demo, anchored: None) -> None:
+    from opengps.performance.models import (
+        EvaluationStatus,
+        ExpertConduct,
+        HistoryEntry,
+        ListingRecommendation,
+        PerformanceEvaluation,
+    )
+
+    # every evaluated contract has four published quarters of last year, and one evaluation of
+    # this year is open for visitors to try
+    evaluations = PerformanceEvaluation.objects.exclude(status=EvaluationStatus.OPEN)
+    assert evaluations.count() >= 8 and evaluations.count() % 4 == 0
+    assert set(evaluations.values_list("status", flat=True)) == {EvaluationStatus.PUBLISHED}
+    assert len({e.finalized_on for e in evaluations}) == 4
+    (still_open,) = PerformanceEvaluation.objects.filter(status=EvaluationStatus.OPEN)
+    assert still_open.contract.status == "published" and still_open.survey_open
+    grades = set(evaluations.values_list("grade", flat=True))
+    assert "差" in grades and len(grades) >= 3
+    assert HistoryEntry.objects.filter(flagged=True).exists()
+    assert ListingRecommendation.objects.exists()
+    assert ExpertConduct.objects.exists()
+
+
+def test_the_2023_round_funds_70_organizations_with_exactly_7_5_million(demo: Demo, anchored: None) -> None:
+    from opengps.grants.demo import TITLE
+    from opengps.grants.models import (
+        Agreement,
+        AgreementStatus,
+        Application,
+        ApplicationStatus,
+        FundReturn,
+        Round,
+        RoundStatus,
+    )
+
+    round_ = Round.objects.get(title=TITLE)
+    assert (round_.year, round_.status) == (2023, RoundStatus.DECIDED)
+    funded = Application.objects.filter(round=round_, status=ApplicationStatus.FUNDED)
+    assert funded.count() == 70 and funded.values("organization").distinct().count() == 70
+    awarded = funded.aggregate(s=Sum("awarded_amount"))["s"]
+    assert awarded == Decimal("7500000.00") == round_.total_amount
+    signed = Agreement.objects.filter(application__round=round_).aggregate(s=Sum("amount"))["s"]
+    assert signed == Decimal("7500000.00")
+    # never above any round's total, and nothing paid above what was awarded
+    for each in Round.objects.all():
+        listed = each.applications.filter(status__in=[ApplicationStatus.PROPOSED, ApplicationStatus.FUNDED])
+        assert (listed.aggregate(s=Sum("awarded_amount"))["s"] or 0) <= each.total_amount
+    for agreement in Agreement.objects.prefetch_related("tranches"):
+        assert sum(t.released_amount for t in agreement.tranches.all()) <= agreement.amount
+    statuses = set(Application.objects.filter(round=round_).values_list("status", flat=True))
+    assert {ApplicationStatus.SCREENED_OUT, ApplicationStatus.NOT_SELECTED} <= statuses
+    assert all(app.screening for app in Application.objects.filter(status=ApplicationStatus.SCREENED_OUT))
+    stages = set(Agreement.objects.filter(application__round=round_).values_list("status", flat=True))
+    assert {AgreementStatus.CLOSED, AgreementStatus.AUDITED, AgreementStatus.FINAL_REVIEWED} <= stages
+    assert Agreement.objects.filter(midterm_passed=False).count() == 3
+    assert FundReturn.objects.exists()
+    assert set(Agreement.objects.values_list("final_grade", flat=True)) >= {"优", "良", "差"}
+
+
+def test_a_grants_round_in_every_stage(demo: Demo, anchored: None) -> None:
+    from opengps.grants.demo import STAGES
+    from opengps.grants.models import (
+        Agreement,
+        AgreementStatus,
+        ApplicationStatus,
+        Objection,
+        Round,
+        RoundStatus,
+    )
+    from opengps.grants.services import objection_window_open
+
+    assert set(Round.objects.values_list("status", flat=True)) == STAGES == set(RoundStatus.values)
+    completed = Round.objects.get(status=RoundStatus.COMPLETED)
+    assert completed.programme.is_venture_philanthropy
+    assert (
+        not Agreement.objects.filter(application__round=completed)
+        .exclude(status=AgreementStatus.CLOSED)
+        .exists()
+    )
+    # the round on notice takes objections today, and one from the public waits for a decision
+    on_notice = Round.objects.get(status=RoundStatus.NOTICE)
+    assert objection_window_open(on_notice)
+    pending = Objection.objects.get(round=on_notice)
+    assert pending.filed_by is None and pending.status == "pending"
+    # the round under review has its panel; the open call has a submission and a draft
+    assert Round.objects.get(status=RoundStatus.REVIEWING).draw is not None
+    open_call = Round.objects.get(status=RoundStatus.PUBLISHED)
+    assert set(open_call.applications.values_list("status", flat=True)) >= {ApplicationStatus.DRAFT}
+
+
+def test_published_data_is_valid_ocds_without_early_bids(demo: Demo, anchored: None) -> None:
+    from opengps.opendata import builders, services
+    from opengps.opendata.models import Record, Release
+    from opengps.opendata.tests.conftest import schema_errors
+    from opengps.procurement.models import OpeningRecord, Procurement
+
+    published = Procurement.objects.filter(
+        Q(announced_at__isnull=False) | Q(notice_published_on__isnull=False)
+    )
+    assert published.exists()
+    ocids = set(Release.objects.order_by().values_list("ocid", flat=True).distinct())
+    opened = set(OpeningRecord.objects.values_list("procurement_id", flat=True))
+    for procurement in published:
+        ocid = builders.procurement_ocid(procurement)
+        assert ocid in ocids, procurement.reference
+        for release in Release.objects.filter(ocid=ocid):
+            data = json.loads(release.payload)
+            assert not schema_errors("release", data), release.release_id
+            if procurement.pk not in opened:
+                assert "bids" not in data and "tenderers" not in data["tender"]
+    assert Record.objects.count() == len(ocids)
+    # and every cached compiled release equals a fresh merge by the reference library
+    assert services.records_verify() == []
