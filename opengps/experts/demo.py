@@ -195,6 +195,7 @@ def load(context: Any) -> None:
             )
             _stories(finance, experts, today)
         _demo_draw(context, today)
+    totals(context)
 
 
 def totals(context: Any) -> None:

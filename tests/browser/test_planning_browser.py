@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from opengps.catalog.tests.conftest import finance, small_catalogue  # noqa: F401 — fixtures
-from opengps.planning.tests.conftest import fixed_today, head, make_line, make_project  # noqa: F401
+from opengps.planning.tests.conftest import head, make_line, make_project, pinned_day  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

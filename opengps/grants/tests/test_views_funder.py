@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from opengps.accounts.models import User
 from opengps.core.models import AuditEvent
 from opengps.experts.services import draw_member_respond
 from opengps.grants import services
@@ -40,20 +41,26 @@ pytestmark = pytest.mark.django_db
 
 
 class _PinnedDays(dict[str, date]):
-    """`clock["today"] = day` moves the one clock (screens never pass a day to the services)."""
+    """`clock["today"] = day` moves the one clock (screens never pass a day to the services).
 
-    def __init__(self, pin: Callable[..., None]) -> None:
+    Weeks pass between the steps, so the signed-in official's session has expired by then: she
+    signs in again on the new day."""
+
+    def __init__(self, pin: Callable[..., None], client: Client) -> None:
         super().__init__()
-        self._pin = pin
+        self._pin, self._client = pin, client
 
     def __setitem__(self, key: str, day: date) -> None:
+        user_id = self._client.session.get("_auth_user_id")
         super().__setitem__(key, day)
         self._pin(day)
+        if user_id:
+            self._client.force_login(User.objects.get(pk=user_id))
 
 
 @pytest.fixture
-def clock(clock_at: Callable[..., None]) -> dict[str, date]:
-    days = _PinnedDays(clock_at)
+def clock(clock_at: Callable[..., None], client: Client) -> dict[str, date]:
+    days = _PinnedDays(clock_at, client)
     days["today"] = date(2023, 3, 20)
     return days
 

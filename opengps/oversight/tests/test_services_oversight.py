@@ -208,12 +208,13 @@ def test_thresholds_are_dated_data_and_each_run_keeps_the_values_it_used(
 
 
 def test_split_purchases_are_flagged_per_unit(
-    finance_user: Any, purchaser: Any, make_line: Any, make_project: Any, plan_today: Any
+    finance_user: Any, purchaser: Any, make_line: Any, make_project: Any, filing_day: Any
 ) -> None:
     # given two plans on one budget line and one item, each under the 200万 open-tender threshold
     from opengps.planning import services as planning_services
-    from opengps.procurement.tests.conftest import PLAN_START
+    from opengps.procurement.tests.conftest import PLAN_START, PLAN_TODAY
 
+    filing_day(PLAN_TODAY)
     line = make_line("4000000")
     plans = []
     for n in (1, 2):

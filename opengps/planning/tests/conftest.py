@@ -29,7 +29,7 @@ TODAY = date(2026, 3, 2)  # a Monday; the shipped calendar knows 2026
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(clock_at: Callable[..., None]) -> date:
+def pinned_day(clock_at: Callable[..., None]) -> date:
     clock_at(TODAY)
     return TODAY
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from opengps.core import clock
 from opengps.performance import selectors as performance_selectors
 from opengps.performance import services as performance_services
 from opengps.performance.tests import conftest as fixtures
@@ -43,7 +44,7 @@ make_org = fixtures.make_org
 make_plan = fixtures.make_plan
 make_project = fixtures.make_project
 opened = fixtures.opened
-plan_today = fixtures.plan_today
+filing_day = fixtures.filing_day
 small_catalogue = fixtures.small_catalogue
 suppliers = fixtures.suppliers
 template = fixtures.template
@@ -134,7 +135,7 @@ def test_a_new_plan_in_the_same_catalogue_item_shows_past_results_in_the_categor
         project=project,
         budget_line=make_line("400000"),
         method="open_tender",
-        procurement_starts_on=services.today() + timedelta(days=60),
+        procurement_starts_on=clock.today() + timedelta(days=60),
         requirements="为辖区老年人提供助餐服务",
     )
     # when the purchaser opens the plan and the project

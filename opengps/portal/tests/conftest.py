@@ -17,6 +17,6 @@ make_org = evaluation_fixtures.make_org
 make_plan = evaluation_fixtures.make_plan
 make_project = evaluation_fixtures.make_project
 opened = evaluation_fixtures.opened
-plan_today = evaluation_fixtures.plan_today
+filing_day = evaluation_fixtures.filing_day
 small_catalogue = evaluation_fixtures.small_catalogue
 suppliers = evaluation_fixtures.suppliers

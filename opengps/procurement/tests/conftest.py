@@ -62,10 +62,9 @@ def bid_files(marker: str = "QUAL-SECRET-4410", *, same_as: str | None = None) -
 
 
 @pytest.fixture
-def plan_today(clock_at: Callable[..., None]) -> Callable[..., None]:
-    """Plans are filed on PLAN_TODAY (the pinned clock); `plan_today(None)` returns to the real clock,
-    on which procurements run (their bid deadlines are judged by the database clock)."""
-    clock_at(PLAN_TODAY)
+def filing_day(clock_at: Callable[..., None]) -> Callable[..., None]:
+    """`filing_day(PLAN_TODAY)` pins the clock on the day plans are filed; `filing_day(None)` returns
+    to the real clock, on which procurements run (bid deadlines are judged by the database clock)."""
     return clock_at
 
 
@@ -75,14 +74,14 @@ def make_plan(
     finance: Any,
     make_line: Callable[..., Any],
     make_project: Callable[..., Any],
-    plan_today: Callable[[date], None],
+    filing_day: Callable[[date], None],
 ) -> Callable[..., Any]:
     """A plan whose intention has run 30 days, ready for `procurement_create`."""
     counter = {"n": 0}
 
     def make(method: str = "open_tender", *, amount: str = "300000", **facts: bool) -> Any:
         counter["n"] += 1
-        plan_today(PLAN_TODAY)
+        filing_day(PLAN_TODAY)
         items = ["A0401", "A0402", "A0901", "B0201"]
         project = make_project(amount, item=items[counter["n"] % 4], name=f"居家养老上门服务{counter['n']}")
         plan = planning_services.plan_create(
@@ -98,7 +97,7 @@ def make_plan(
         if plan.status == "pending_approval":
             plan = planning_services.plan_approve_method(actor=finance, plan=plan, note="同意")
         planning_services.intention_publish(actor=purchaser, plan=plan)
-        plan_today(None)  # procurements run on the real clock
+        filing_day(None)  # procurements run on the real clock
         plan.refresh_from_db()
         return plan
 
