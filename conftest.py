@@ -97,22 +97,22 @@ def purchaser(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def next_year_calendar(db: Any) -> Any:
-    """Deadlines count from the real clock and may run into a year the shipped calendar lacks.
+    """Deadlines count from the real clock (bids: the database clock) and may run into a year the
+    shipped calendar lacks — every December, and in CI's other-year leg.
 
     Stores a plain test notice (New Year's Day off) for such years in the database, as an
     administrator would, so the periodic reload in `opengps.core.calendar_sync` keeps it; the
-    shipped data is restored afterwards.
+    shipped data is restored afterwards. Covers this year and the next on the pinned clock and on
+    the machine's real clock (time-machine's escape hatch), whichever a test's steps run on.
     """
-    from datetime import date
-
-    from django.utils import timezone
-
-    from opengps.core import calendar_sync
+    from opengps.core import calendar_sync, clock
     from opengps.core.models import HolidayYear
     from opengps.rules import calendar
 
-    for year in (timezone.now().year, timezone.now().year + 1):
-        if year not in calendar.known_years():
+    hatch = time_machine.escape_hatch
+    real_year = (hatch.datetime.datetime.now() if hatch.is_travelling() else datetime.now()).year
+    for year in sorted({clock.today().year, clock.today().year + 1, real_year, real_year + 1}):
+        if year not in calendar.known_years() and not HolidayYear.objects.filter(year=year).exists():
             HolidayYear.objects.create(
                 year=year, holidays=[date(year, 1, 1).isoformat()], workdays=[], source="测试用节假日安排"
             )

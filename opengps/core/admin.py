@@ -70,6 +70,7 @@ class HolidayYearForm(forms.ModelForm[HolidayYear]):
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin[HolidayYear]):
     form = HolidayYearForm
+    change_list_template = "core/holiday_notice_admin_changelist.html"  # links the paste-a-notice page
     list_display = ["year", "source", "entered_by", "entered_at"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

@@ -15,3 +15,5 @@ class CoreConfig(AppConfig):
         from opengps.core.calendar_sync import refresh_if_stale
 
         request_started.connect(refresh_if_stale, dispatch_uid="opengps-calendar-sync")
+
+        from opengps.core import checks  # noqa: F401 — registers the system checks

@@ -1,16 +1,22 @@
-"""Reads of the audit trail, for auditors' timelines."""
+"""Reads of the audit trail (auditors' timelines) and of the holiday calendar's coverage."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
-from opengps.accounts.permissions import has_role
-from opengps.core.errors import PermissionDenied
-from opengps.core.models import AuditEvent
+from opengps.accounts.permissions import has_role, require_role
+from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.models import AuditEvent, HolidayYear
+from opengps.rules import calendar
+from opengps.rules.base import RuleError
+from opengps.rules.holiday_notice import ParsedNotice, parse_notice
 
 AUDIT_READERS = (Role.AUDITOR, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
 
@@ -40,3 +46,116 @@ def audit_recent(
     if object_type:
         events = events.filter(object_type=object_type)
     return events[:limit]
+
+
+# --- holiday calendar: next year's State Council notice ---------------------------------------
+
+HOLIDAY_NOTICE_WATCHERS = (Role.ADMIN, Role.FINANCE)
+"""Who is told on their home page that next year's holiday notice is missing."""
+HOLIDAY_NOTICE_WARN_FROM = (10, 1)
+"""(month, day) from which next year's notice is expected; the State Council has published it
+between late October and mid-November (2024: 2023-10-25; 2025: 2024-11-12; 2026: 2025-11-04)."""
+
+
+def holiday_notice_missing(today: date) -> date | None:
+    """The first day on which deadlines will be refused for want of a holiday notice, or None.
+
+    That is 1 January of the first year without one among this year and — from 1 October —
+    next year (`calendar.known_years()`: shipped and entered notices). The caller loads the stored
+    years first (requests do, through `calendar_sync.refresh_if_stale`).
+    """
+    years = [today.year]
+    if (today.month, today.day) >= HOLIDAY_NOTICE_WARN_FROM:
+        years.append(today.year + 1)
+    known = calendar.known_years()
+    missing = [year for year in years if year not in known]
+    return date(missing[0], 1, 1) if missing else None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeDay:
+    """One day of the confirmation calendar."""
+
+    day: date
+    holiday: str
+    """The holiday's name when the notice gives the day off, else ""."""
+    workday: bool
+    """A make-up working day (调休上班)."""
+
+    @property
+    def weekend(self) -> bool:
+        return self.day.weekday() >= 5
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeWeek:
+    """A Monday-to-Sunday week that holds a day of the notice."""
+
+    days: list[NoticeDay]
+    after_gap: bool
+    """Whether weeks the notice leaves alone come before this one (shown as a break)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoticePreview:
+    """A parsed notice as the administrator confirms it, with what it would replace."""
+
+    notice: ParsedNotice
+    weeks: list[NoticeWeek]
+    replaces: HolidayYear | None
+    """The notice already entered for the year, if any."""
+    shipped: bool
+    """Whether the year is in the data shipped with the platform."""
+
+
+def holiday_notice_preview(*, actor: Any, text: str, year: int | None = None) -> NoticePreview:
+    """Parse a pasted State Council holiday notice for an administrator to confirm.
+
+    Errors are `ServiceError`s on the field ``text`` naming the line (`parse_notice`'s codes), or
+    ``calendar.notice_other_year`` when a date falls outside the notice's year (the year it falls
+    in is a separate calendar, entered in the admin site).
+    """
+    require_role(actor, Role.ADMIN)
+    try:
+        notice = parse_notice(text, year)
+    except RuleError as exc:
+        raise ServiceError(
+            exc.code, exc.message(get_language() or ""), field="text", params=exc.params
+        ) from None
+    outside = sorted(day for day in (*notice.holidays, *notice.workdays) if day.year != notice.year)
+    if outside:
+        raise ServiceError(
+            "calendar.notice_other_year",
+            _("通知中的日期 %(days)s 不属于 %(year)s 年：请在管理后台“节假日安排”中修改该年度的安排")
+            % {"days": "、".join(day.isoformat() for day in outside), "year": notice.year},
+            field="text",
+            params={"year": notice.year, "days": [day.isoformat() for day in outside]},
+        )
+    return NoticePreview(
+        notice=notice,
+        weeks=_notice_weeks(notice),
+        replaces=HolidayYear.objects.filter(year=notice.year).select_related("entered_by").first(),
+        shipped=notice.year in calendar.shipped_years(),
+    )
+
+
+def _notice_weeks(notice: ParsedNotice) -> list[NoticeWeek]:
+    """The weeks (Monday first) that hold a holiday or a make-up working day, in order."""
+    workdays = set(notice.workdays)
+    mondays = sorted({day - timedelta(days=day.weekday()) for day in (*notice.holidays, *workdays)})
+    return [
+        NoticeWeek(
+            days=[
+                NoticeDay(day=day, holiday=notice.holidays.get(day, ""), workday=day in workdays)
+                for day in (monday + timedelta(days=n) for n in range(7))
+            ],
+            after_gap=index > 0 and monday - mondays[index - 1] > timedelta(days=7),
+        )
+        for index, monday in enumerate(mondays)
+    ]
+
+
+def holiday_years_entered(*, actor: Any) -> QuerySet[HolidayYear]:
+    """The notices administrators have entered, newest year first."""
+    require_role(actor, Role.ADMIN)
+    return HolidayYear.objects.select_related("entered_by").order_by("-year")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opengps.core import views
+from opengps.core import holiday_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -8,5 +8,7 @@ urlpatterns = [
     path("audit/", views.audit_search, name="audit-search"),
     path("audit/<str:object_type>/<str:object_id>/", views.audit_timeline, name="audit-timeline"),
     path("rules/", views.rules_index, name="rules"),
+    path("calendar/notice/", holiday_views.notice_entry, name="holiday-notice"),
+    path("calendar/notice/confirm/", holiday_views.notice_confirm, name="holiday-notice-confirm"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from opengps.core import selectors
+from opengps.accounts.permissions import has_role
+from opengps.core import clock, selectors
 from opengps.core.errors import PermissionDenied
 from opengps.rules.catalog import all_rules
 
@@ -15,7 +18,10 @@ from opengps.rules.catalog import all_rules
 def home(request: HttpRequest) -> HttpResponse:
     from opengps.registry.selectors import registry_overview
 
-    return render(request, "core/home.html", {"overview": registry_overview()})
+    context: dict[str, Any] = {"overview": registry_overview()}
+    if has_role(request.user, *selectors.HOLIDAY_NOTICE_WATCHERS):
+        context["holiday_notice_missing"] = selectors.holiday_notice_missing(clock.today())
+    return render(request, "core/home.html", context)
 
 
 def rules_index(request: HttpRequest) -> HttpResponse:

@@ -61,6 +61,11 @@ def bid_files(marker: str = "QUAL-SECRET-4410", *, same_as: str | None = None) -
     ]
 
 
+@pytest.fixture(autouse=True)
+def _next_year_calendar(next_year_calendar: None) -> None:
+    """Procurements run on the real clock; see the root conftest's `next_year_calendar`."""
+
+
 @pytest.fixture
 def filing_day(clock_at: Callable[..., None]) -> Callable[..., None]:
     """`filing_day(PLAN_TODAY)` pins the clock on the day plans are filed; `filing_day(None)` returns

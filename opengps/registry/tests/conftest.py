@@ -22,6 +22,15 @@ def with_wrong_check_digit(code: str) -> str:
     return code[:17] + wrong
 
 
+REGISTRY_DAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def _registry_day(clock_at: Callable[..., None]) -> None:
+    """Ratings, credit listings and penalties here carry fixed dates; judge them on a fixed day."""
+    clock_at(REGISTRY_DAY)
+
+
 @pytest.fixture(autouse=True)
 def fresh_registry_caches() -> None:
     """Per-process caches (match counts, the stale check throttle) must not leak between tests."""
