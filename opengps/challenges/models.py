@@ -142,3 +142,60 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procurement_id} · {self.get_decision_display()}"
+
+
+class ClockStopReason(models.TextChoices):
+    """Why the complaint clock stops (O94 §27); the values are the rules' `ClockStopReason`."""
+
+    INSPECTION = "inspection", _("检验")
+    TESTING = "testing", _("检测")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")
+    SUPPLEMENT = "supplement", _("投诉人补正材料")
+
+
+class ComplaintClockStop(models.Model):
+    """A period not counted in the 30 working days of a complaint decision (O94 §27).
+
+    From the day finance sends the request or notice (`stopped_on`) to the day it receives the
+    answer or material (`resumed_on`, empty while still stopped), both days included.
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("投诉"), on_delete=models.CASCADE, related_name="clock_stops"
+    )
+    reason = models.CharField(_("中止事由"), max_length=16, choices=ClockStopReason.choices)
+    note = models.TextField(_("说明"))
+    stopped_on = models.DateField(_("发出文书日期"))
+    resumed_on = models.DateField(_("收到反馈日期"), null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("中止人"), on_delete=models.PROTECT, related_name="+"
+    )
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("恢复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("投诉处理期限中止")
+        verbose_name_plural = _("投诉处理期限中止")
+        ordering = ["complaint_id", "stopped_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(resumed_on__isnull=True)
+                | models.Q(resumed_on__gte=models.F("stopped_on")),
+                name="clock_stop_resumed_after_stopped",
+            ),
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=models.Q(resumed_on__isnull=True),
+                name="one_running_clock_stop",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} · {self.get_reason_display()} {self.stopped_on}"

@@ -19,7 +19,9 @@ from opengps.challenges.models import (
     Challenge,
     ChallengeStatus,
     ChallengeSubject,
+    ClockStopReason,
     Complaint,
+    ComplaintClockStop,
     ComplaintDecision,
 )
 from opengps.core import audit, clock
@@ -35,12 +37,15 @@ from opengps.procurement.services import (
     require_official,
     require_supplier,
 )
+from opengps.rules import deadlines as rules_deadlines
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
+    ClockStop,
     challenge_answer_deadline,
     challenge_deadline,
     complaint_deadline,
     complaint_decision_deadline,
+    should_have_known,
     suspension_end_latest,
 )
 
@@ -58,9 +63,16 @@ def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
 
 
 def known_on(procurement: Procurement, subject: str) -> date | None:
-    """When a supplier knew, or should have known, of what it challenges (O94 §10)."""
+    """When a supplier knew, or should have known, of what it challenges (IR §53, O94 §10-11):
+    the documents' issue date, the end of the opening, or the end of the 1-working-day result
+    announcement (O87 §69)."""
     if subject == ChallengeSubject.DOCUMENTS:
-        return procurement.issued_on
+        day = procurement.issued_on
+        return (
+            None
+            if day is None
+            else _deadline(lambda d: should_have_known("documents", documents_received_on=d), day).value
+        )
     if subject == ChallengeSubject.PROCESS:
         return local_date(procurement.opened_at) if procurement.opened_at else None
     announced = (
@@ -69,7 +81,11 @@ def known_on(procurement: Procurement, subject: str) -> date | None:
         .values_list("announced_at", flat=True)
         .first()
     )
-    return local_date(announced) if announced else None
+    if not announced:
+        return None
+    return _deadline(
+        lambda d: should_have_known("result", result_announced_on=d), local_date(announced)
+    ).value
 
 
 def challenge_file(
@@ -311,4 +327,78 @@ def complaint_decide(
             and not complaint.resumed_at
         ):
             _resume(actor, complaint, procurement, moment, body)
+    return complaint
+
+
+def _stops(complaint: Complaint) -> list[ClockStop]:
+    return [
+        ClockStop(rules_deadlines.ClockStopReason(stop.reason), stop.stopped_on, stop.resumed_on)
+        for stop in complaint.clock_stops.order_by("stopped_on", "pk")
+    ]
+
+
+def complaint_clock_stop(
+    *, actor: Any, complaint: Complaint, reason: str, note: str, now: datetime | None = None
+) -> ComplaintClockStop:
+    """Finance stops the decision clock for inspection, testing, appraisal, expert review or the
+    complainant's supplementing material (O94 §27): from the day it sends the request."""
+    _require_finance(actor)
+    if reason not in ClockStopReason.values:
+        raise ServiceError("complaint.clock_reason_invalid", _("请选择中止计时的事由"), field="reason")
+    why = _text(note, field="note", code="complaint.reason_required", message=_("请说明中止计时的理由"))
+    today = _today(now)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.decision != ComplaintDecision.PENDING:
+            raise Conflict("complaint.already_decided", _("该投诉已处理"))
+        if complaint.clock_stops.filter(resumed_on__isnull=True).exists():
+            raise Conflict("complaint.clock_already_stopped", _("投诉处理期限已在中止计时中"))
+        if today < complaint.received_on:
+            raise ServiceError("complaint.clock_before_receipt", _("不能早于收到投诉之日中止计时"))
+        stop = ComplaintClockStop.objects.create(
+            complaint=complaint, reason=reason, note=why, stopped_on=today, stopped_by=actor
+        )
+        audit.record(
+            actor=actor,
+            action="procurement.complaint_clock_stopped",
+            obj=complaint.procurement,
+            new={"complaint": complaint.pk, "reason": reason, "stopped_on": today},
+            reason=f"{ClockStopReason(reason).label}：{why}（{rules_deadlines.O94_27}）",
+        )
+    return stop
+
+
+def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
+    """Finance received the answer or material: the clock resumes, and the decision deadline moves
+    later by the working days it stood still (O94 §27)."""
+    _require_finance(actor)
+    today = _today(now)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        stop = complaint.clock_stops.filter(resumed_on__isnull=True).first()
+        if stop is None:
+            raise Conflict("complaint.clock_not_stopped", _("投诉处理期限未中止计时"))
+        stop.resumed_on, stop.resumed_by = today, actor
+        stop.save(update_fields=["resumed_on", "resumed_by"])
+        try:
+            due = rules_deadlines.complaint_decision_due(complaint.received_on, _stops(complaint))
+        except RuleError as exc:
+            raise _rule_error(exc) from None
+        old_due = complaint.decision_due
+        complaint.decision_due, complaint.decision_citation = due.value, due.citation
+        complaint.save(update_fields=["decision_due", "decision_citation"])
+        audit.record(
+            actor=actor,
+            action="procurement.complaint_clock_resumed",
+            obj=complaint.procurement,
+            old={"complaint": complaint.pk, "decision_due": old_due},
+            new={
+                "complaint": complaint.pk,
+                "reason": stop.reason,
+                "stopped_on": stop.stopped_on,
+                "resumed_on": today,
+                "decision_due": due.value,
+            },
+            reason=f"{due.note}（{due.citation}）",
+        )
     return complaint

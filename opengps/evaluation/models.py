@@ -341,6 +341,11 @@ class FrameworkShortlist(models.Model):
     citation = models.CharField(_("依据"), max_length=500)
     recorded_at = models.DateTimeField(_("确定时间"))
     announced_at = models.DateTimeField(_("入围结果公告时间"), null=True, blank=True)
+    signed_on = models.DateField(_("框架协议签订日期"), null=True, blank=True)
+    sign_late_reason = models.TextField(_("逾期签订原因"), blank=True)
+    file_due = models.DateField(_("备案期限"), null=True, blank=True)
+    filed_on = models.DateField(_("报财政部门备案日期"), null=True, blank=True)
+    file_late_reason = models.TextField(_("逾期备案原因"), blank=True)
 
     class Meta:
         verbose_name = _("框架协议入围结果")

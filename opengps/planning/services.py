@@ -958,10 +958,19 @@ def plan_reject_method(*, actor: Any, plan: PurchasePlan, reason: str) -> Purcha
     return plan
 
 
-def _intention_deadline(starts_on: date) -> tuple[date, str]:
+_BUDGET_LEVELS = {"province": "provincial", "prefecture": "city", "county": "county"}
+"""Region level of the purchasing unit → budget-unit level of 财库〔2020〕10号's phase-in."""
+
+
+def _intention_deadline(starts_on: date, unit: Any = None) -> tuple[date, str]:
+    """The latest publication day; a unit not yet bound by the phase-in has none (date.max)."""
+    region = getattr(unit, "region", None)
+    level = _BUDGET_LEVELS.get(getattr(region, "level", ""), "central")
     try:
-        ruled = intention_publication_latest(starts_on)
+        ruled = intention_publication_latest(starts_on, level=level)
     except RuleError as exc:
+        if exc.code == "intention.not_required":
+            return date.max, exc.citation
         raise _rule_error(exc, field="procurement_starts_on") from None
     return ruled.value, ruled.citation
 
@@ -970,7 +979,7 @@ def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> P
     """Publish the intention today; refused when today is less than 30 days before the start."""
     _require_unit_staff(actor, plan.unit)
     published_on = clock.today()
-    latest, citation = _intention_deadline(plan.procurement_starts_on)
+    latest, citation = _intention_deadline(plan.procurement_starts_on, plan.unit)
     if published_on > latest:
         raise ServiceError(
             "planning.intention_too_late",
@@ -1058,7 +1067,7 @@ def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
         intention = PurchaseIntention.objects.filter(plan=plan).first()
         if intention is None:
             raise Conflict("planning.intention_missing", _("请先公开采购意向"), field="status")
-        latest, citation = _intention_deadline(clock.today())
+        latest, citation = _intention_deadline(clock.today(), plan.unit)
         if intention.published_on > latest:
             raise ServiceError(
                 "planning.intention_period_short",

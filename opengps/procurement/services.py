@@ -68,7 +68,7 @@ from opengps.registry import derived
 from opengps.registry.models import Organization, OrgStatus
 from opengps.registry.selectors import organization_eligibility
 from opengps.rules import framework as framework_rules
-from opengps.rules.base import RuleError
+from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
     documents_available_until,
     enquiry_answer_deadline,
@@ -83,6 +83,7 @@ from opengps.rules.procurement_flow import (
     Procedure,
     SupplierSource,
     check_bid_deadline,
+    check_prequalification_deadline,
     check_transition,
     opening_outcome,
     postponed_deadline,
@@ -815,6 +816,45 @@ def procurement_announce(
                 update=fields,
             )
     return procurement
+
+
+def procurement_prequalification_announce(
+    *, actor: Any, procurement: Procurement, application_deadline: datetime, now: datetime | None = None
+) -> Ruled[date]:
+    """Announce a prequalification (资格预审公告) of a tender: applications may be submitted for at
+    least 5 working days from the announcement (实施条例 第二十一条；87号令 第十六条).
+
+    A shorter period is refused with the earliest lawful date; the announcement is recorded in the
+    audit chain with its deadline and citation.
+    """
+    require_official(actor, procurement)
+    moment = _now(now)
+    deadline = _aware(application_deadline, "application_deadline")
+    with transaction.atomic():
+        procurement = _lock(procurement)
+        _require_status(procurement, ProcurementStatus.DRAFT)
+        if procurement.method not in {Method.open_tender, Method.invited_tender}:
+            raise ServiceError(
+                "procurement.prequalification_not_tender",
+                _("资格预审仅适用于公开招标和邀请招标"),
+                field="application_deadline",
+            )
+        try:
+            earliest = check_prequalification_deadline(local_date(moment), local_date(deadline))
+        except RuleError as exc:
+            raise _rule_error(exc, field="application_deadline") from None
+        audit.record(
+            actor=actor,
+            action="procurement.prequalification_announced",
+            obj=procurement,
+            new={
+                "announced_on": local_date(moment),
+                "application_deadline": deadline,
+                "earliest": earliest.value,
+            },
+            reason=earliest.citation,
+        )
+    return earliest
 
 
 def objection_raise(
@@ -1772,6 +1812,7 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
                 procurement.method,
                 sum(1 for r in lot_rows if r.valid),
                 purchase_of_services=procurement.purchase_of_services,
+                two_after_failed_tender=_negotiates_with_two(procurement),
             )
             lot_results.append(
                 {
@@ -1827,7 +1868,14 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
             update=["opened_at"],
         )
         if not proceeds:
-            procurement.next_steps = [NextStep.retender.value, NextStep.change_method.value]
+            # O74 §27 ¶2: an open tender with exactly two valid bids may also negotiate with them.
+            steps = [NextStep.retender.value, NextStep.change_method.value]
+            steps += [
+                step
+                for step in dict.fromkeys(s for result in lot_results for s in result["next_steps"])  # type: ignore[attr-defined]
+                if step not in steps
+            ]
+            procurement.next_steps = steps
             procurement.outcome_reason = str(
                 _("有效投标不足 %(required)d 家（依据：%(citation)s）")
                 % {"required": record.required_bids, "citation": record.citation}
@@ -1867,6 +1915,16 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
 
 
 # --- after a failure ------------------------------------------------------------------------------
+
+
+def _negotiates_with_two(procurement: Procurement) -> bool:
+    """A negotiation approved after an open tender that had exactly two valid bids (O74 §27 ¶2)."""
+    previous = procurement.previous
+    return (
+        procurement.method == Method.competitive_negotiation
+        and previous is not None
+        and NextStep.negotiate_with_two.value in (previous.next_steps or [])
+    )
 
 
 def _lots_of(procurement: Procurement) -> list[LotInput]:
@@ -1920,11 +1978,14 @@ def procurement_request_method_change(
         raise ServiceError("procurement.same_method", _("新的采购方式与原方式相同"), field="method")
     plan = procurement.plan
     facts = planning_services.purchase_facts(
-        {**{k: bool(v) for k, v in plan.method_facts.items()}, "failed_open_tender": True}
+        {
+            **{k: bool(v) for k, v in plan.method_facts.items()},
+            "failed_open_tender": True,
+            "two_responsive_after_open_tender": NextStep.negotiate_with_two.value
+            in (procurement.next_steps or []),
+        }
     )
-    decision = decision_for(
-        planning_services.method_options(plan.amount, facts, clock.today()), target
-    )
+    decision = decision_for(planning_services.method_options(plan.amount, facts, clock.today()), target)
     if not decision.allowed:
         blocking = [r for r in decision.reasons if r.severity == "block"] or list(decision.reasons[:1])
         raise ServiceError(

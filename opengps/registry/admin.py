@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from opengps.registry.models import AnnualReport, CreditListing, ImportJob, Organization, Rating
+from opengps.registry.models import AnnualReport, CreditListing, ImportJob, Organization, Penalty, Rating
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -92,6 +92,14 @@ class CreditListingAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["organization"]
     search_fields = ["organization__name", "organization__uscc", "decision_document"]
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "kind", "amount", "decided_on", "issuer", "decision_document", "ends_on"]
+    list_filter = ["kind", "for_business"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__name", "organization__uscc", "decision_document", "issuer"]
 
 
 @admin.register(ImportJob)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -180,6 +181,31 @@ class CreditListingIn(Schema):
     reason: str
     decision_document: str
     listed_on: date
+
+
+class PenaltyIn(Schema):
+    kind: str
+    decided_on: date
+    issuer: str
+    decision_document: str
+    amount: Decimal | None = None
+    facts: str = ""
+    for_business: bool = True
+    large_by_issuer: bool = False
+    ends_on: date | None = None
+
+
+class PenaltyOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    decided_on: date
+    issuer: str
+    decision_document: str
+    amount: Decimal | None
+    for_business: bool
+    large_by_issuer: bool
+    ends_on: date | None
 
 
 class CreditRemovalIn(Schema):
@@ -457,3 +483,22 @@ def credit_listing_removal(
     if listing is None:
         raise NotFound("registry.listing_not_found", _("未找到该信用名录记录"))
     return _listing_out(services.credit_delist(actor=request.user, listing=listing, **payload.dict()))
+
+
+@router.post(
+    "/organizations/{uscc}/penalties",
+    auth=django_auth,
+    response={201: PenaltyOut, **WRITE_RESPONSES},
+)
+def penalty_create(request: HttpRequest, uscc: str, payload: PenaltyIn) -> Status[dict[str, Any]]:
+    """登记行政处罚记录（重大违法记录的审查依据：政府采购法 第二十二条、实施条例 第十九条）."""
+    penalty = services.penalty_record(
+        actor=request.user, organization=selectors.organization_get(uscc), **payload.dict()
+    )
+    return Status(
+        201,
+        {
+            **{f: getattr(penalty, f) for f in PenaltyOut.model_fields if f != "kind_label"},
+            "kind_label": str(penalty.get_kind_display()),
+        },
+    )

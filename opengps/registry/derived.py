@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
 from opengps.core import clock
-from opengps.registry.models import AnnualReport, CreditListing, CreditListKind, Organization, Rating
+from opengps.registry.models import AnnualReport, CreditListing, CreditListKind, Organization, Penalty, Rating
 from opengps.rules.base import value_on
 from opengps.rules.eligibility import (
     RATING_VALID_YEARS,
@@ -24,9 +24,12 @@ from opengps.rules.eligibility import (
     Eligibility,
     OrganizationFacts,
     OtherListEntry,
+    PenaltyFact,
+    PenaltyKind,
     RatingFact,
     add_years,
     effective_credit_status,
+    penalty_reasons,
     supplier_eligibility,
 )
 
@@ -55,6 +58,20 @@ def facts_prefetch() -> list[Any]:
             ),
         ),
         Prefetch("annual_reports", queryset=AnnualReport.objects.only("id", "organization_id", "year")),
+        Prefetch(
+            "penalties",
+            queryset=Penalty.objects.only(
+                "id",
+                "organization_id",
+                "kind",
+                "decided_on",
+                "issuer",
+                "amount",
+                "for_business",
+                "ends_on",
+                "large_by_issuer",
+            ),
+        ),
     ]
 
 
@@ -77,6 +94,18 @@ def organization_facts(org: Organization) -> OrganizationFacts:
             OtherListEntry(c.kind, c.listed_on, c.removed_on)  # type: ignore[arg-type]
             for c in listings
             if c.kind not in M60_KINDS
+        ),
+        penalties=tuple(
+            PenaltyFact(
+                PenaltyKind(p.kind),
+                p.decided_on,
+                p.issuer,
+                p.amount,
+                for_business=p.for_business,
+                ends_on=p.ends_on,
+                large_by_issuer=p.large_by_issuer,
+            )
+            for p in org.penalties.all()
         ),
     )
 
@@ -102,6 +131,10 @@ def _valid_until(org: Organization, facts: OrganizationFacts, on_date: date) -> 
         boundaries += [d for d in (rating.awarded_on, end) if d > on_date]
     for listing in facts.other_lists:
         boundaries += [d for d in (listing.listed_on, listing.removed_on) if d is not None and d > on_date]
+    boundaries += [d for d in penalty_reasons(facts.penalties, on_date)[1] if d > on_date]
+    for penalty in facts.penalties:
+        if penalty.decided_on > on_date:
+            boundaries.append(penalty.decided_on)
     fallback = on_date + timedelta(days=300 + (org.pk or 0) % 60)
     return min([*boundaries, fallback])
 
@@ -175,10 +208,7 @@ def says_eligible(eligible: bool, derived_until: date | None, on_date: date) -> 
     while the cache is not stale. Anything else (another day, stale, negative) must ask the rules,
     which give the reasons."""
     return (
-        bool(eligible)
-        and on_date == clock.today()
-        and derived_until is not None
-        and on_date < derived_until
+        bool(eligible) and on_date == clock.today() and derived_until is not None and on_date < derived_until
     )
 
 

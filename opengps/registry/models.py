@@ -245,6 +245,66 @@ class CreditListing(models.Model):
         return f"{self.get_kind_display()} {self.listed_on}"
 
 
+class PenaltyKind(models.TextChoices):
+    """Kinds of penalty screened as major illegal records (政府采购法 第二十二条, 实施条例 第十九条)."""
+
+    CRIMINAL = "criminal", _("刑事处罚")
+    """Always a major illegal record."""
+    SUSPENSION = "suspension", _("责令停产停业")
+    """Always a major illegal record."""
+    LICENCE_REVOKED = "licence_revoked", _("吊销许可证或者执照")
+    """Always a major illegal record."""
+    FINE = "fine", _("罚款")
+    """A major illegal record when it is a large fine (较大数额罚款)."""
+    DEBARMENT = "debarment", _("禁止参加政府采购活动")
+    """Excludes the supplier until the ban ends."""
+    WARNING = "warning", _("警告等其他行政处罚")
+    """Recorded, not a major illegal record."""
+
+
+class Penalty(models.Model):
+    """An administrative penalty (or criminal judgment) against an organization, as decided."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="penalties"
+    )
+    kind = models.CharField(_("处罚种类"), max_length=16, choices=PenaltyKind.choices)
+    amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    decided_on = models.DateField(_("处罚决定日期"))
+    issuer = models.CharField(_("处罚机关"), max_length=120)
+    decision_document = models.CharField(_("处罚决定书文号"), max_length=120)
+    facts = models.TextField(_("违法事实"), blank=True)
+    for_business = models.BooleanField(_("因违法经营受到处罚"), default=True)
+    large_by_issuer = models.BooleanField(
+        _("处罚机关认定为较大数额罚款"),
+        default=False,
+        help_text=_("如处罚经听证程序或法律、行政法规规定了该领域的较大数额罚款标准"),
+    )
+    ends_on = models.DateField(_("禁止参加政府采购活动至"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("行政处罚记录")
+        verbose_name_plural = _("行政处罚记录")
+        ordering = ["-decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0),
+                name="penalty_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("decided_on")),
+                name="penalty_ends_after_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.decided_on}"
+
+
 class ImportJob(models.Model):
     """One uploaded workbook of organizations, validated row by row and imported in the background."""
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -31,6 +32,8 @@ from opengps.registry.models import (
     Organization,
     OrgStatus,
     OrgType,
+    Penalty,
+    PenaltyKind,
     Rating,
     RegistrationLevel,
 )
@@ -704,6 +707,81 @@ def credit_delist(
             },
         )
     return listing
+
+
+def penalty_record(
+    *,
+    actor: Any,
+    organization: Organization,
+    kind: str,
+    decided_on: date,
+    issuer: str,
+    decision_document: str,
+    amount: Decimal | None = None,
+    facts: str = "",
+    for_business: bool = True,
+    large_by_issuer: bool = False,
+    ends_on: date | None = None,
+) -> Penalty:
+    """Record an administrative penalty or criminal judgment against an organization.
+
+    Eligibility reads it: a major illegal record (刑事处罚、责令停产停业、吊销许可证或者执照、较大数额
+    罚款) excludes the supplier for three years (政府采购法 第二十二条第一款第（五）项；实施条例
+    第十九条), a debarment until it ends.
+    """
+    if kind not in PenaltyKind.values:
+        raise ServiceError("registry.penalty_kind_invalid", _("处罚种类无效"), field="kind")
+    issuer = _require_text(
+        issuer, field="issuer", code="registry.issuer_required", message=_("请填写处罚机关")
+    )
+    decision_document = _require_text(
+        decision_document,
+        field="decision_document",
+        code="registry.document_required",
+        message=_("请填写处罚决定书文号"),
+    )
+    if kind == PenaltyKind.FINE and (amount is None or amount <= 0):
+        raise ServiceError("registry.amount_required", _("罚款须填写大于零的金额"), field="amount")
+    if kind != PenaltyKind.FINE and amount is not None:
+        raise ServiceError("registry.amount_not_fine", _("只有罚款填写金额"), field="amount")
+    if ends_on is not None and (kind != PenaltyKind.DEBARMENT or ends_on < decided_on):
+        raise ServiceError(
+            "registry.penalty_end_invalid",
+            _("只有禁止参加政府采购活动填写截止日期，且不得早于处罚决定日期"),
+            field="ends_on",
+        )
+    require_manages(actor, organization)
+    _check_day(decided_on, field="decided_on", org=organization, label=_("处罚决定日期"))
+    with transaction.atomic():
+        penalty = Penalty.objects.create(
+            organization=organization,
+            kind=kind,
+            amount=amount,
+            decided_on=decided_on,
+            issuer=issuer,
+            decision_document=decision_document,
+            facts=(facts or "").strip(),
+            for_business=for_business,
+            large_by_issuer=large_by_issuer,
+            ends_on=ends_on,
+            recorded_by=actor,
+        )
+        derived.refresh([organization.pk])
+        audit.record(
+            actor=actor,
+            action="registry.penalty_recorded",
+            obj=organization,
+            reason=decision_document,
+            new={
+                "penalty": penalty.pk,
+                "kind": kind,
+                "amount": amount,
+                "decided_on": decided_on,
+                "issuer": issuer,
+                "ends_on": ends_on,
+            },
+        )
+    return penalty
 
 
 def organizations_refresh(*, organization_ids: Iterable[int] | None = None) -> int:

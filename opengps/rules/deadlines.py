@@ -309,18 +309,70 @@ COMPLAINT = _rule(
     EffectiveValue(GPL, _working(15), "政府采购法 第五十五条"),
     EffectiveValue(O94, _working(15), "政府采购法 第五十五条；财政部令第94号 第十七条"),
 )
+# The 30 working days and the 30-day suspension are in the law itself since 2003 (GPL §56, §57);
+# O94 (2018) restates them, and adds the excluded periods of §27 (`complaint_decision_due`).
 COMPLAINT_DECISION = _rule(
     "deadlines.complaint_decision_deadline",
     "投诉处理决定",
     "Complaint decided by the finance department",
-    EffectiveValue(O94, _working(30), "财政部令第94号 第二十六条"),
+    EffectiveValue(GPL, _working(30), "政府采购法 第五十六条"),
+    EffectiveValue(O94, _working(30), "政府采购法 第五十六条；财政部令第94号 第二十六条"),
 )
 PROCUREMENT_SUSPENSION = _rule(
     "deadlines.suspension_end_latest",
     "暂停采购活动",
     "Procurement suspended during a complaint",
-    EffectiveValue(O94, _days(30), "财政部令第94号 第二十八条"),
+    EffectiveValue(GPL, _days(30), "政府采购法 第五十七条"),
+    EffectiveValue(O94, _days(30), "政府采购法 第五十七条；财政部令第94号 第二十八条"),
     shown_as="最长 {}",
+)
+AWARD_PUBLICITY = _rule(
+    "deadlines.award_publicity_end",
+    "中标公告期限",
+    "Award announcement period (its end starts the challenge period against the result)",
+    EffectiveValue(O87, _working(1), "财政部令第87号 第六十九条"),
+    shown_as="{}",
+)
+PREQUALIFICATION_PERIOD = _rule(
+    "deadlines.earliest_prequalification_deadline",
+    "提交资格预审申请文件的最短期限",
+    "Minimum time from the prequalification announcement to the application deadline",
+    EffectiveValue(IR, _working(5), "政府采购法实施条例 第二十一条"),
+    EffectiveValue(O87, _working(5), "政府采购法实施条例 第二十一条；财政部令第87号 第十六条"),
+    shown_as="≥{}",
+)
+PREQUALIFICATION_CLARIFICATION = _rule(
+    "deadlines.latest_prequalification_clarification_date",
+    "澄清或者修改资格预审文件的最晚日期",
+    "Latest date to clarify the prequalification documents without postponing the application deadline",
+    EffectiveValue(O87, _days(3), "财政部令第87号 第二十七条第三款"),
+    direction=Direction.before,
+    shown_as="至少 {}前",
+)
+_O110_COUNTING = "财政部令第110号 第四十九条"
+FRAMEWORK_SIGNING = _rule(
+    "deadlines.framework_sign_deadline",
+    "签订框架协议",
+    "Framework agreement signed after the shortlist notice",
+    EffectiveValue(O110, _days(30), f"财政部令第110号 第二十九条；{_O110_COUNTING}"),
+)
+FRAMEWORK_FILING = _rule(
+    "deadlines.framework_filing_deadline",
+    "框架协议副本报财政部门备案",
+    "Copy of the framework agreement filed with the finance department after signing",
+    EffectiveValue(O110, _working(7), "财政部令第110号 第二十九条"),
+)
+CALL_OFF_PUBLICATION = _rule(
+    "deadlines.call_off_publication_deadline",
+    "逐笔发布第二阶段成交结果公告",
+    "Call-off result (re-bid or rotation) published after the supplier is chosen",
+    EffectiveValue(O110, _working(2), "财政部令第110号 第三十五条"),
+)
+JOIN_REVIEW = _rule(
+    "deadlines.framework_join_review_deadline",
+    "审核加入开放式框架协议的申请",
+    "Application to join an open framework agreement reviewed",
+    EffectiveValue(O110, _working(7), "财政部令第110号 第三十九条"),
 )
 INTENTION_PUBLICATION = _rule(
     "deadlines.intention_publication_latest",
@@ -410,6 +462,13 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     COMPLAINT,
     COMPLAINT_DECISION,
     PROCUREMENT_SUSPENSION,
+    AWARD_PUBLICITY,
+    PREQUALIFICATION_PERIOD,
+    PREQUALIFICATION_CLARIFICATION,
+    FRAMEWORK_SIGNING,
+    FRAMEWORK_FILING,
+    CALL_OFF_PUBLICATION,
+    JOIN_REVIEW,
     *DEPOSIT_RETURN.values(),
 )
 
@@ -591,12 +650,15 @@ def complaint_deadline(answer_due_on: date, *, on_date: date | None = None) -> R
 
 
 def complaint_decision_deadline(received_on: date, *, on_date: date | None = None) -> Ruled[date]:
-    """Finance decides a complaint within 30 working days of receiving it (O94 §26)."""
+    """Finance decides a complaint within 30 working days of receiving it (GPL §56; O94 §26).
+
+    Without excluded periods; `complaint_decision_due` counts the clock stops of O94 §27.
+    """
     return _apply(COMPLAINT_DECISION, received_on, on_date)
 
 
 def suspension_end_latest(suspended_on: date, *, on_date: date | None = None) -> Ruled[date]:
-    """Last day a procurement suspended during a complaint may stay suspended: 30 days (O94 §28)."""
+    """Last day a procurement suspended during a complaint may stay suspended: 30 days (GPL §57; O94 §28)."""
     return _apply(PROCUREMENT_SUSPENSION, suspended_on, on_date)
 
 
@@ -622,12 +684,337 @@ def deposit_return_deadline(
     return _apply(DEPOSIT_RETURN[parsed], event_on, on_date)
 
 
-def intention_publication_latest(procurement_starts_on: date, *, on_date: date | None = None) -> Ruled[date]:
+class BudgetLevel(StrEnum):
+    """The level of the budget unit (预算单位), which fixes when intention publication began."""
+
+    central = "central"
+    """中央预算单位."""
+    provincial = "provincial"
+    """省级预算单位."""
+    city = "city"
+    """设区的市级预算单位 (省级以下)."""
+    county = "county"
+    """县级预算单位 (省级以下)."""
+
+
+BUDGET_LEVEL_NAMES_ZH: Mapping[BudgetLevel, str] = MappingProxyType(
+    {
+        BudgetLevel.central: "中央预算单位",
+        BudgetLevel.provincial: "省级预算单位",
+        BudgetLevel.city: "市级预算单位",
+        BudgetLevel.county: "县级预算单位",
+    }
+)
+
+_C10_TEXT = "财政部关于开展政府采购意向公开工作的通知（财库〔2020〕10号）"
+INTENTION_PHASE_IN: Mapping[BudgetLevel, EffectiveValue[bool]] = MappingProxyType(
+    {
+        # Projects carried out from these dates: central units (and the pilot cities) from
+        # 2020-07-01, provincial units from 2021-01-01, units below the province from 2022-01-01.
+        BudgetLevel.central: EffectiveValue(date(2020, 7, 1), True, _C10_TEXT, "E"),
+        BudgetLevel.provincial: EffectiveValue(date(2021, 1, 1), True, _C10_TEXT, "E"),
+        BudgetLevel.city: EffectiveValue(date(2022, 1, 1), True, _C10_TEXT, "E"),
+        BudgetLevel.county: EffectiveValue(date(2022, 1, 1), True, _C10_TEXT, "E"),
+    }
+)
+"""From which procurement start date each level of budget unit must publish its intentions."""
+
+
+def parse_budget_level(level: BudgetLevel | str) -> BudgetLevel:
+    """The `BudgetLevel` for `level`; RuleError ``intention.unknown_level`` for anything else."""
+    try:
+        return BudgetLevel(level)
+    except ValueError:
+        raise RuleError(
+            "intention.unknown_level",
+            f"未知的预算单位层级“{level}”",
+            f"Unknown budget-unit level '{level}'",
+            params={"level": str(level), "known": [item.value for item in BudgetLevel]},
+        ) from None
+
+
+def intention_required(procurement_starts_on: date, *, level: BudgetLevel | str) -> Ruled[bool]:
+    """Whether a unit of `level` must publish the intention of a procurement starting that day.
+
+    财库〔2020〕10号 phases publication in: central units for projects carried out from
+    2020-07-01, provincial units from 2021-01-01, city and county units from 2022-01-01.
+    """
+    parsed = parse_budget_level(level)
+    entry = INTENTION_PHASE_IN[parsed]
+    required = procurement_starts_on >= entry.effective_from
+    note = (
+        f"{BUDGET_LEVEL_NAMES_ZH[parsed]}自 {entry.effective_from.isoformat()} 起实施的采购项目应公开采购意向"
+    )
+    return Ruled(required, entry.citation, note)
+
+
+def intention_publication_latest(
+    procurement_starts_on: date,
+    *,
+    level: BudgetLevel | str = BudgetLevel.central,
+    on_date: date | None = None,
+) -> Ruled[date]:
     """Latest day to publish the procurement intention: ≥30 days before the start (财库〔2020〕10号).
 
-    Counted backwards like `latest_clarification_date`: moved earlier to a working day.
+    Counted backwards like `latest_clarification_date`: moved earlier to a working day. Raises
+    RuleError ``intention.not_required`` when a unit of `level` need not yet publish it for a
+    procurement starting that day (see `intention_required`).
     """
+    required = intention_required(procurement_starts_on, level=level)
+    if not required.value:
+        parsed = parse_budget_level(level)
+        since = INTENTION_PHASE_IN[parsed].effective_from
+        raise RuleError(
+            "intention.not_required",
+            f"{BUDGET_LEVEL_NAMES_ZH[parsed]}自 {since.isoformat()} 起实施的采购项目方须公开采购意向",
+            f"Units of level '{parsed.value}' publish intentions for projects starting "
+            f"from {since.isoformat()}",
+            citation=required.citation,
+            params={"level": parsed.value, "since": since.isoformat()},
+        )
     return _apply(INTENTION_PUBLICATION, procurement_starts_on, on_date)
+
+
+def award_publicity_end(announced_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Last day of the award announcement: it runs 1 working day (O87 §69)."""
+    return _apply(AWARD_PUBLICITY, announced_on, on_date)
+
+
+def earliest_prequalification_deadline(announced_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Earliest deadline for prequalification applications: ≥5 working days from the announcement
+    (IR §21; O87 §16)."""
+    return _apply(PREQUALIFICATION_PERIOD, announced_on, on_date)
+
+
+def latest_prequalification_clarification_date(
+    application_deadline: date, *, on_date: date | None = None
+) -> Ruled[date]:
+    """Last day to clarify the prequalification documents: ≥3 days before the application deadline
+    (O87 §27 ¶3), counted backwards (moved earlier to a working day)."""
+    return _apply(PREQUALIFICATION_CLARIFICATION, application_deadline, on_date)
+
+
+def postponed_after_clarification(
+    entry: EffectiveValue[Period], published_on: date, deadline_on: date, *, on_date: date
+) -> Ruled[date] | None:
+    """The deadline a clarification published on `published_on` requires, or None when in time.
+
+    The clarification must leave at least `entry`'s period before the deadline; when it does not,
+    the new deadline is counted *forward* from the clarification day by that period: the next day
+    is the first (民法典 §201), and a last day that is not a working day moves to the next working
+    day (§203) — as `earliest_bid_deadline` counts. A deadline already on or after it stands.
+    """
+    required, moved = count_forward(published_on, entry.value)
+    if deadline_on >= required:
+        return None
+    counting = counting_citation(entry.value, Direction.after, on_date)
+    note = (
+        f"澄清或者修改于 {published_on.isoformat()} 发出，距截止日期不足{entry.value}，"
+        f"截止时间顺延至 {required.isoformat()}"
+    )
+    return Ruled(required, _join(entry.citation, counting), f"{note}；{moved}" if moved else note)
+
+
+def postponed_prequalification_deadline(
+    published_on: date, deadline_on: date, *, on_date: date | None = None
+) -> Ruled[date] | None:
+    """The postponed application deadline after a late clarification of the prequalification
+    documents (O87 §27 ¶3: at least 3 days before, else postpone), or None when in time."""
+    when = published_on if on_date is None else on_date
+    entry = value_on(PREQUALIFICATION_CLARIFICATION.history, when, rule=PREQUALIFICATION_CLARIFICATION.name)
+    return postponed_after_clarification(entry, published_on, deadline_on, on_date=when)
+
+
+def framework_sign_deadline(notice_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Framework agreement signed within 30 days of the shortlist notice (O110 §29, §49)."""
+    return _apply(FRAMEWORK_SIGNING, notice_on, on_date)
+
+
+def framework_filing_deadline(signed_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Copy of the agreement filed with finance within 7 working days of signing (O110 §29)."""
+    return _apply(FRAMEWORK_FILING, signed_on, on_date)
+
+
+def call_off_publication_deadline(chosen_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Re-bid or rotation call-off result published within 2 working days (O110 §35)."""
+    return _apply(CALL_OFF_PUBLICATION, chosen_on, on_date)
+
+
+def framework_join_review_deadline(received_on: date, *, on_date: date | None = None) -> Ruled[date]:
+    """Application to join an open framework agreement reviewed within 7 working days (O110 §39)."""
+    return _apply(JOIN_REVIEW, received_on, on_date)
+
+
+# --- when a supplier should have known (IR §53) -----------------------------------------------
+
+
+class ChallengeGround(StrEnum):
+    """What a challenge is about; each fixes when the supplier should have known (IR §53)."""
+
+    documents = "documents"
+    """采购文件: the day the documents were received, or the end of their announcement period."""
+    process = "process"
+    """采购过程: the day the procedural step ended."""
+    result = "result"
+    """中标或者成交结果: the day the result announcement period ended."""
+
+
+IR_53 = "政府采购法实施条例 第五十三条"
+_IR_53_ITEM = {
+    ChallengeGround.documents: f"{IR_53}第（一）项；财政部令第94号 第十一条",
+    ChallengeGround.process: f"{IR_53}第（二）项",
+    ChallengeGround.result: f"{IR_53}第（三）项",
+}
+
+
+def _known_date_missing(ground: ChallengeGround, what_zh: str, what_en: str) -> RuleError:
+    return RuleError(
+        "challenge.known_date_missing",
+        f"缺少{what_zh}，无法确定应知其权益受到损害之日",
+        f"The {what_en} is needed to fix when the supplier should have known",
+        citation=_IR_53_ITEM[ground],
+        params={"ground": ground.value},
+    )
+
+
+def should_have_known(
+    ground: ChallengeGround | str,
+    *,
+    documents_received_on: date | None = None,
+    documents_notice_ends_on: date | None = None,
+    step_ended_on: date | None = None,
+    result_announced_on: date | None = None,
+    on_date: date | None = None,
+) -> Ruled[date]:
+    """The day a supplier should have known of the harm it challenges (IR §53), per ground.
+
+    Documents: the day the supplier received them or the day the documents' announcement period
+    ended (IR §53(一), O94 §11); when both are known the later one, which keeps the supplier's full
+    period either way. Process: the end of the step (IR §53(二)). Result: the end of the 1-working-
+    day award announcement (IR §53(三), O87 §69). The challenge period of 7 working days
+    (`challenge_deadline`) runs from this day. RuleError ``challenge.unknown_ground`` or
+    ``challenge.known_date_missing`` when the date it needs is not given.
+    """
+    try:
+        parsed = ChallengeGround(ground)
+    except ValueError:
+        raise RuleError(
+            "challenge.unknown_ground",
+            f"未知的质疑事项类别“{ground}”",
+            f"Unknown challenge ground '{ground}'",
+            citation=IR_53,
+            params={"ground": str(ground), "known": [item.value for item in ChallengeGround]},
+        ) from None
+    citation = _IR_53_ITEM[parsed]
+    if parsed is ChallengeGround.documents:
+        known = [day for day in (documents_received_on, documents_notice_ends_on) if day is not None]
+        if not known:
+            raise _known_date_missing(parsed, "收到采购文件之日或采购文件公告期限届满之日", "documents date")
+        return Ruled(max(known), citation, "收到采购文件之日与公告期限届满之日中较晚者")
+    if parsed is ChallengeGround.process:
+        if step_ended_on is None:
+            raise _known_date_missing(parsed, "采购程序环节结束之日", "end of the procedural step")
+        return Ruled(step_ended_on, citation, "采购程序环节结束之日")
+    if result_announced_on is None:
+        raise _known_date_missing(parsed, "中标（成交）结果公告日期", "result announcement date")
+    end = award_publicity_end(result_announced_on, on_date=on_date)
+    return Ruled(end.value, f"{citation}；{end.citation}", "中标（成交）结果公告期限届满之日")
+
+
+# --- the complaint clock (O94 §27) -------------------------------------------------------------
+
+
+class ClockStopReason(StrEnum):
+    """Why the complaint clock stops (O94 §27): the time these take is not counted."""
+
+    inspection = "inspection"
+    """检验."""
+    testing = "testing"
+    """检测."""
+    appraisal = "appraisal"
+    """鉴定."""
+    expert_review = "expert_review"
+    """专家评审."""
+    supplement = "supplement"
+    """投诉人补正材料."""
+
+
+CLOCK_STOP_REASONS_ZH: Mapping[ClockStopReason, str] = MappingProxyType(
+    {
+        ClockStopReason.inspection: "检验",
+        ClockStopReason.testing: "检测",
+        ClockStopReason.appraisal: "鉴定",
+        ClockStopReason.expert_review: "专家评审",
+        ClockStopReason.supplement: "投诉人补正材料",
+    }
+)
+
+O94_27 = "财政部令第94号 第二十七条"
+CLOCK_STOPS: tuple[EffectiveValue[str], ...] = (
+    EffectiveValue(O94, "检验、检测、鉴定、专家评审及投诉人补正材料所需时间不计入", O94_27),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockStop:
+    """A period excluded from the complaint decision time (O94 §27 ¶2).
+
+    From the day the finance department sends the request or the notice to supplement
+    (`stopped_on`) to the day it receives the answer or material (`resumed_on`), both included;
+    `resumed_on` is None while the clock is still stopped.
+    """
+
+    reason: ClockStopReason
+    stopped_on: date
+    resumed_on: date | None = None
+
+
+def complaint_decision_due(
+    received_on: date,
+    stops: Sequence[ClockStop] = (),
+    *,
+    as_of: date | None = None,
+    on_date: date | None = None,
+) -> Ruled[date]:
+    """The complaint decision deadline: 30 working days (GPL §56, O94 §26), not counting the
+    working days the clock was stopped for inspection, testing, appraisal, expert review or
+    supplementing material (O94 §27).
+
+    A stop still running (no `resumed_on`) counts as lasting through `as_of`; the due date then
+    is the earliest possible and moves later each day it stays stopped. RuleError
+    ``complaint.clock_stop_invalid`` for a stop before receipt or resumed before it stopped, or
+    while still stopped without `as_of`; ``rules.not_in_force`` for stops before O94.
+    """
+    when = received_on if on_date is None else on_date
+    entry = value_on(COMPLAINT_DECISION.history, when, rule=COMPLAINT_DECISION.name)
+    if not stops:
+        return _ruled(entry.value, entry.citation, received_on, when, Direction.after)
+    rule = value_on(CLOCK_STOPS, when, rule="deadlines.complaint_clock_stops")
+    spans: list[tuple[date, date]] = []
+    for stop in stops:
+        end = stop.resumed_on if stop.resumed_on is not None else as_of
+        if end is None or stop.stopped_on < received_on or end < stop.stopped_on:
+            raise RuleError(
+                "complaint.clock_stop_invalid",
+                "中止计时的期间无效：须在收到投诉之后开始、恢复日期不早于开始日期（仍在中止的须给出计算日期）",
+                "Invalid clock stop: it must start after receipt and resume on or after it starts "
+                "(a running stop needs the as-of date)",
+                citation=rule.citation,
+                params={"reason": stop.reason.value, "stopped_on": stop.stopped_on.isoformat()},
+            )
+        spans.append((stop.stopped_on, end))
+    remaining = entry.value.amount
+    day = received_on
+    excluded = 0
+    while remaining:
+        day = calendar.next_working_day(day + timedelta(days=1))
+        if any(start <= day <= end for start, end in spans):
+            excluded += 1
+            continue
+        remaining -= 1
+    counting = counting_citation(entry.value, Direction.after, when)
+    note = f"扣除中止计时的 {excluded} 个工作日"
+    return Ruled(day, _join(entry.citation, rule.citation, counting), note)
 
 
 def single_source_notice_end(published_on: date, *, on_date: date | None = None) -> Ruled[date]:
@@ -680,4 +1067,50 @@ RULES: tuple[RuleInfo, ...] = (
     _info(CLARIFICATION_PERIOD, _method_values(CLARIFICATION_PERIOD)),
     _info(DOCUMENTS_PERIOD, _method_values(DOCUMENTS_PERIOD)),
     *(_info(rule, [_shown(rule, entry) for entry in rule.history]) for rule in PERIOD_RULES),
+    RuleInfo(
+        "deadlines.intention_required",
+        "采购意向公开的分步实施",
+        "Intention publication phased in by budget-unit level",
+        tuple(
+            EffectiveValue(
+                entry.effective_from,
+                f"{BUDGET_LEVEL_NAMES_ZH[level]}：自此日起实施的采购项目应公开采购意向",
+                entry.citation,
+                entry.confidence,
+            )
+            for level, entry in INTENTION_PHASE_IN.items()
+        ),
+        "先中央后地方：中央预算单位2020年7月1日起，省级2021年1月1日起，省级以下（市、县）2022年1月1日起。",
+        "Central units from 2020-07-01, provincial units from 2021-01-01, city and county units from "
+        "2022-01-01.",
+    ),
+    RuleInfo(
+        "deadlines.should_have_known",
+        "应知其权益受到损害之日",
+        "When a supplier should have known of the harm (start of the challenge period)",
+        (
+            EffectiveValue(
+                IR,
+                "采购文件：收到采购文件之日或者采购文件公告期限届满之日",
+                _IR_53_ITEM[ChallengeGround.documents],
+            ),
+            EffectiveValue(IR, "采购过程：各采购程序环节结束之日", _IR_53_ITEM[ChallengeGround.process]),
+            EffectiveValue(
+                IR,
+                "中标或者成交结果：结果公告期限（1 个工作日）届满之日",
+                f"{_IR_53_ITEM[ChallengeGround.result]}；财政部令第87号 第六十九条",
+            ),
+        ),
+        "质疑期限 7 个工作日自该日起算。",
+        "The 7-working-day challenge period runs from this day.",
+    ),
+    RuleInfo(
+        "deadlines.complaint_clock_stops",
+        "投诉处理期限中止计时",
+        "Periods excluded from the complaint decision time",
+        tuple(EffectiveValue(e.effective_from, e.value, e.citation, e.confidence) for e in CLOCK_STOPS),
+        "自财政部门发出相关文书、补正通知之日至收到相关反馈文书或材料之日，不计入30个工作日的处理期限。",
+        "From the day the request or notice is sent to the day the answer or material is received, "
+        "the time is not counted in the 30 working days.",
+    ),
 )

@@ -11,6 +11,8 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 from opengps.rules.base import EffectiveValue, Reason, RuleError, RuleInfo, value_on
@@ -20,6 +22,14 @@ M60 = "社会组织信用信息管理办法（民政部令第60号）"
 M39 = "社会组织评估管理办法（民政部令第39号）"
 C2016_125 = "关于在政府采购活动中查询及使用信用记录有关问题的通知（财库〔2016〕125号）"
 GPL_22 = "政府采购法 第二十二条"
+GPL_22_5 = "政府采购法 第二十二条第一款第（五）项"
+IR_19_1 = "政府采购法实施条例 第十九条第一款"
+IR_19_2 = "政府采购法实施条例 第十九条第二款"
+C2022_3 = (
+    "关于《中华人民共和国政府采购法实施条例》第十九条第一款“较大数额罚款”具体适用问题的意见"
+    "（财库〔2022〕3号）"
+)
+CIVIL_201_202 = "民法典 第二百零一条、第二百零二条"
 O102_6 = "政府购买服务管理办法（财政部令第102号）第六条"
 SEED_003 = "湖南省政府购买服务相关规定（种子文件003：同等条件下优先向行业协会商会购买）"
 CIVIL_202 = "民法典 第二百零二条"
@@ -75,6 +85,53 @@ class OtherListEntry:
     removed_on: date | None = None
 
 
+class PenaltyKind(StrEnum):
+    """The kind of a penalty recorded against a supplier (IR §19)."""
+
+    criminal = "criminal"
+    """刑事处罚 — always a major illegal record."""
+    suspension = "suspension"
+    """责令停产停业 — always a major illegal record."""
+    licence_revoked = "licence_revoked"
+    """吊销许可证或者执照 — always a major illegal record."""
+    fine = "fine"
+    """罚款 — a major illegal record when it is a 较大数额罚款."""
+    debarment = "debarment"
+    """禁止在一定期限内参加政府采购活动 (GPL §77): excluded until it ends (IR §19 ¶2)."""
+    warning = "warning"
+    """警告 or another minor penalty — not a major illegal record."""
+
+
+PENALTY_KIND_NAMES_ZH: dict[PenaltyKind, str] = {
+    PenaltyKind.criminal: "刑事处罚",
+    PenaltyKind.suspension: "责令停产停业",
+    PenaltyKind.licence_revoked: "吊销许可证或者执照",
+    PenaltyKind.fine: "罚款",
+    PenaltyKind.debarment: "禁止参加政府采购活动",
+    PenaltyKind.warning: "警告等其他行政处罚",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyFact:
+    """An administrative penalty or criminal judgment against the supplier (IR §19).
+
+    `large_by_issuer` records that the issuer treated a fine as 较大数额 (e.g. it was subject to a
+    hearing): before 财库〔2022〕3号 that was the test; since, a fine of 200万 or more is one too.
+    """
+
+    kind: PenaltyKind
+    decided_on: date
+    issuer: str
+    amount: Decimal | None = None
+    """Fine amount in yuan (罚款)."""
+    for_business: bool = True
+    """Imposed for illegal business conduct (因违法经营); other penalties are not counted."""
+    ends_on: date | None = None
+    """Debarment: the last day of the ban."""
+    large_by_issuer: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class OrganizationFacts:
     status: OrgStatus
@@ -86,6 +143,8 @@ class OrganizationFacts:
     annual_reports_filed: frozenset[int]
     """Years whose annual work report (年度工作报告) was filed."""
     other_lists: tuple[OtherListEntry, ...] = ()
+    penalties: tuple[PenaltyFact, ...] = ()
+    """Administrative penalties and criminal judgments (IR §19), screened for the last 3 years."""
 
 
 ABNORMAL_REASONS: dict[str, str] = {
@@ -156,6 +215,102 @@ def add_years(day: date, years: int) -> date:
 def _years(history: tuple[EffectiveValue[int], ...], on_date: date, rule: str) -> EffectiveValue[int]:
     # Periods that predate their rule (an old listing) use the earliest known value.
     return value_on(history, max(on_date, history[0].effective_from), rule=rule)
+
+
+# ---------------------------------------------------------------------------------------------
+# Major illegal records in the last three years (GPL §22(五), IR §19)
+
+LOOKBACK_YEARS: tuple[EffectiveValue[int], ...] = (EffectiveValue(date(2003, 1, 1), 3, GPL_22_5),)
+"""参加政府采购活动前三年内 (GPL §22 ¶1(五))."""
+LARGE_FINE: tuple[EffectiveValue[Decimal | None], ...] = (
+    EffectiveValue(date(2015, 3, 1), None, IR_19_1, "U"),
+    EffectiveValue(date(2022, 1, 5), Decimal("2000000"), f"{IR_19_1}；{C2022_3}", "E"),
+)
+"""较大数额罚款: before 财库〔2022〕3号 as the issuer determined (None); since, 200万元 or more
+(a higher standard set by law for a field applies instead — record it with `large_by_issuer`)."""
+
+_ALWAYS_MAJOR = frozenset({PenaltyKind.criminal, PenaltyKind.suspension, PenaltyKind.licence_revoked})
+
+
+def record_counts_until(penalty: PenaltyFact, on_date: date) -> date:
+    """The last day a record decided on `decided_on` is still within the 3 years (民法典 §201-§202:
+    the start day is not counted, the period ends on the corresponding day three years later)."""
+    years = value_on(
+        LOOKBACK_YEARS, max(on_date, LOOKBACK_YEARS[0].effective_from), rule="eligibility.lookback"
+    )
+    return add_years(penalty.decided_on, years.value)
+
+
+def is_major_illegal_record(penalty: PenaltyFact, on_date: date) -> bool:
+    """Whether `penalty` is a 重大违法记录 (IR §19 ¶1): criminal penalty, suspension, licence
+    revoked, or a large fine, each for illegal business conduct."""
+    if not penalty.for_business:
+        return False
+    if penalty.kind in _ALWAYS_MAJOR:
+        return True
+    if penalty.kind is not PenaltyKind.fine:
+        return False
+    if penalty.large_by_issuer:
+        return True
+    line = value_on(
+        LARGE_FINE, max(penalty.decided_on, LARGE_FINE[0].effective_from), rule="eligibility.large_fine"
+    )
+    return line.value is not None and penalty.amount is not None and penalty.amount >= line.value
+
+
+def _penalty_text(penalty: PenaltyFact) -> str:
+    amount = f"{penalty.amount:,.2f} 元" if penalty.amount is not None else ""
+    return f"{penalty.decided_on.isoformat()} {penalty.issuer}作出{PENALTY_KIND_NAMES_ZH[penalty.kind]}" + (
+        f"（{amount}）" if amount else ""
+    )
+
+
+def penalty_reasons(penalties: Iterable[PenaltyFact], on_date: date) -> tuple[list[Reason], list[date]]:
+    """Blocking reasons for major illegal records within 3 years and debarments in force, and the
+    days after which they stop counting (GPL §22(五), IR §19)."""
+    reasons: list[Reason] = []
+    changes: list[date] = []
+    for penalty in penalties:
+        if penalty.decided_on > on_date:
+            continue
+        if penalty.kind is PenaltyKind.debarment:
+            ends = penalty.ends_on
+            if ends is not None and ends < on_date:
+                continue  # IR §19 ¶2: the ban has ended, the supplier may take part again
+            until_zh, until_en = ("", "")
+            if ends is not None:
+                changes.append(ends + timedelta(days=1))
+                until_zh, until_en = (f"至 {ends.isoformat()}", f" until {ends.isoformat()}")
+            reasons.append(
+                Reason(
+                    "eligibility.debarred",
+                    f"{_penalty_text(penalty)}，禁止参加政府采购活动{until_zh}",
+                    f"Debarred from government procurement by {penalty.issuer} on "
+                    f"{penalty.decided_on.isoformat()}{until_en}",
+                    f"{IR_19_2}；政府采购法 第七十七条",
+                    "block",
+                )
+            )
+            continue
+        last = record_counts_until(penalty, on_date)
+        if on_date > last or not is_major_illegal_record(penalty, on_date):
+            continue
+        changes.append(last + timedelta(days=1))
+        citation = f"{GPL_22_5}；{IR_19_1}；{CIVIL_201_202}"
+        if penalty.kind is PenaltyKind.fine and not penalty.large_by_issuer:
+            citation += f"；{C2022_3}"
+        reasons.append(
+            Reason(
+                "eligibility.major_illegal_record",
+                f"参加政府采购活动前三年内有重大违法记录：{_penalty_text(penalty)}，"
+                f"至 {last.isoformat()} 期满",
+                f"Major illegal record within the last three years: {penalty.kind.value} by "
+                f"{penalty.issuer} on {penalty.decided_on.isoformat()}, counting until {last.isoformat()}",
+                citation,
+                "block",
+            )
+        )
+    return reasons, changes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,7 +516,8 @@ def supplier_eligibility(facts: OrganizationFacts, on_date: date) -> Eligibility
 
     Blocks: registration not normal; serious-violation list in force (M60: no purchase of
     services, no grants); judgment-defaulter, major tax-violation or procurement blacklist in
-    force (财库〔2016〕125号). Flags: abnormal list; missing annual report. Priority: a 3A+
+    force (财库〔2016〕125号); a major illegal record within the last 3 years or a debarment in
+    force (GPL §22(五), IR §19). Flags: abnormal list; missing annual report. Priority: a 3A+
     grade in force (M39). Every reason carries its citation.
     """
     reasons: list[Reason] = []
@@ -398,6 +554,9 @@ def supplier_eligibility(facts: OrganizationFacts, on_date: date) -> Eligibility
                 "block",
             )
         )
+    penalty_blocks, penalty_changes = penalty_reasons(facts.penalties, on_date)
+    reasons.extend(penalty_blocks)
+    changes.extend(penalty_changes)
     report = missing_annual_report(facts, on_date)
     if report is not None:
         reasons.append(report)
@@ -481,6 +640,34 @@ RULES: tuple[RuleInfo, ...] = (
                 "E",
             ),
         ),
+    ),
+    RuleInfo(
+        name="eligibility.major_illegal_records",
+        title_zh="近三年内重大违法记录",
+        title_en="Major illegal records in the last three years",
+        values=(
+            *_period_value(LOOKBACK_YEARS, "年", "参加政府采购活动前无重大违法记录的期间："),
+            shown_value(
+                date(2015, 3, 1),
+                "重大违法记录：刑事处罚、责令停产停业、吊销许可证或者执照、较大数额罚款（因违法经营）",
+                IR_19_1,
+            ),
+            *(
+                shown_value(
+                    e.effective_from,
+                    "较大数额罚款：由作出处罚的机关认定"
+                    if e.value is None
+                    else f"较大数额罚款：{int(e.value) // 10000}万元以上（另有更高标准的从其规定）",
+                    e.citation,
+                    e.confidence,
+                )
+                for e in LARGE_FINE
+            ),
+            shown_value(date(2015, 3, 1), "被禁止参加政府采购活动的，期限届满后可以参加", IR_19_2),
+        ),
+        summary_zh="处罚记录自作出之日起三年内（至三年后的对应日）拒绝其参加政府采购活动。",
+        summary_en="A major illegal record excludes the supplier for three years from the decision "
+        "(through the corresponding day three years later).",
     ),
     RuleInfo(
         name="eligibility.annual_report",

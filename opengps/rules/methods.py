@@ -43,6 +43,9 @@ C214_3 = "政府采购竞争性磋商采购方式管理暂行办法（财库〔2
 O110_3 = "政府采购框架协议采购方式管理暂行办法（财政部令第110号）第三条"
 CIVIL_1259 = "民法典 第一千二百五十九条"
 BUDGET_LAW_18 = "预算法 第十八条"
+GPL_4 = "政府采购法 第四条"
+TL_3 = "招标投标法 第三条"
+WORKS_5 = "必须招标的工程项目规定（国家发展改革委令第16号）第五条"
 HN_EMALL = "湖南省政府采购电子卖场（限额以下采购）"
 
 METHOD_IN_FORCE: dict[Method, EffectiveValue[date]] = {
@@ -214,6 +217,22 @@ def allowed_methods(
         reasons = grounds + (approval if needs_approval else ()) + context
         return MethodDecision(method, True, needs_approval, False, MIN_SUPPLIERS[method], reasons)
 
+    def works_must_be_tendered(non_tender_citation: str) -> Reason | None:
+        """Works at or above the tendering threshold must be tendered (GPL §4, TL §3): the
+        non-tender methods are open only to works that need not be tendered, whatever the
+        complexity or urgency (O74 §3(四), C214 §3(五))."""
+        if cat != "works" or not at_open:
+            return None
+        return _reason(
+            "works_must_be_tendered",
+            f"工程达到必须招标的规模标准（{format_wan(open_threshold.value)}），应当依照招标投标法招标，"
+            "不得采用非招标采购方式；技术复杂、紧急等情形不是免于招标的理由",
+            f"Works at or above the tendering threshold ({open_threshold.value:,}) must be tendered "
+            "under the Tendering Law; complexity or urgency does not exempt them",
+            f"{GPL_4}；{TL_3}；{WORKS_5}；{non_tender_citation}",
+            "block",
+        )
+
     decisions: list[MethodDecision] = []
 
     # 公开招标: always available; mandatory at or above the threshold (GPL §26-28).
@@ -315,6 +334,7 @@ def allowed_methods(
                 ),
             ]
         ),
+        refusal=works_must_be_tendered(f"{O74_3}第（四）项"),
     )
     if negotiation.allowed and facts.two_responsive_after_open_tender:
         # O74 §27 para 2: approval whatever the amount, and two suppliers suffice.
@@ -364,6 +384,7 @@ def allowed_methods(
                     ),
                 ]
             ),
+            refusal=works_must_be_tendered(f"{C214_3}第（五）项"),
         )
     )
 
@@ -422,6 +443,7 @@ def allowed_methods(
                 ),
             ]
         ),
+        refusal=works_must_be_tendered(f"{O74_3}第（四）项"),
     )
     if single.allowed and at_open and facts.only_one_supplier:
         single = MethodDecision(
@@ -728,6 +750,11 @@ RULES: tuple[RuleInfo, ...] = (
             ),
             shown_value(
                 date(2015, 3, 1), "达到公开招标数额标准改用其他方式须经设区的市级以上财政部门批准", IR_23
+            ),
+            shown_value(
+                date(2003, 1, 1),
+                "工程：达到必须招标规模的应当依照招标投标法招标，不得以技术复杂等为由采用非招标方式",
+                f"{GPL_4}；{TL_3}；{WORKS_5}；{O74_3}第（四）项；{C214_3}第（五）项",
             ),
             *_rule_values_methods(),
         ),

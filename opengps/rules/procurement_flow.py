@@ -12,12 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
 from opengps.rules.base import Ruled, RuleError
-from opengps.rules.deadlines import earliest_bid_deadline, latest_clarification_date
+from opengps.rules.deadlines import (
+    CLARIFICATION_PERIOD,
+    earliest_bid_deadline,
+    earliest_prequalification_deadline,
+    method_period,
+    postponed_after_clarification,
+)
+from opengps.rules.jurisdictions import parse_category
 from opengps.rules.methods import MIN_SUPPLIERS
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method, parse_method
 
@@ -35,6 +42,8 @@ O74_35 = "政府采购非招标采购方式管理办法（财政部令第74号�
 O74_48 = "政府采购非招标采购方式管理办法（财政部令第74号）第四十八条"
 O74_38 = "政府采购非招标采购方式管理办法（财政部令第74号）第三十八条至第四十条"
 C214_21 = "政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第二十一条、第二十三条"
+C214_3_4 = "政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第三条第（四）项、第二十一条"
+O74_27_2 = "政府采购非招标采购方式管理办法（财政部令第74号）第二十七条第二款、第四条"
 C124 = "财政部关于政府采购竞争性磋商采购方式管理暂行办法有关问题的补充通知（财库〔2015〕124号）"
 O110_27 = "政府采购框架协议采购方式管理暂行办法（财政部令第110号）第二十七条"
 
@@ -181,10 +190,19 @@ def procedure_for(method: Method | str) -> Procedure:
     return procedure
 
 
-def min_valid_bids(procedure: Procedure, *, purchase_of_services: bool) -> Ruled[int]:
-    """How many valid bids the opening needs, with the article(s)."""
-    if purchase_of_services and procedure.min_valid_bids_services is not None:
-        return Ruled(procedure.min_valid_bids_services, f"{procedure.min_bids_citation}；{C124}")
+def min_valid_bids(
+    procedure: Procedure, *, purchase_of_services: bool, research_project: bool = False
+) -> Ruled[int]:
+    """How many valid bids the opening needs, with the article(s).
+
+    Consultation may go on with 2 for purchase of services (C124) and for research projects with
+    insufficient competition or supported technology transfer (C214 §3(四), §21).
+    """
+    if procedure.min_valid_bids_services is not None:
+        if research_project:
+            return Ruled(procedure.min_valid_bids_services, f"{procedure.min_bids_citation}；{C214_3_4}")
+        if purchase_of_services:
+            return Ruled(procedure.min_valid_bids_services, f"{procedure.min_bids_citation}；{C124}")
     return Ruled(procedure.min_valid_bids, procedure.min_bids_citation)
 
 
@@ -258,31 +276,43 @@ def check_bid_deadline(method: Method | str, issued_on: date, deadline_on: date)
     return earliest
 
 
-def postponed_deadline(method: Method | str, published_on: date, deadline_on: date) -> Ruled[date] | None:
+def postponed_deadline(
+    method: Method | str, published_on: date, deadline_on: date, *, on_date: date | None = None
+) -> Ruled[date] | None:
     """The deadline a clarification published on `published_on` requires, or None when it is in time.
 
     A clarification or change that may affect bids must come at least the method's period before
-    the deadline (O87 §27, C214 §10, O74 §29/§45); otherwise the deadline moves to the first
-    date whose latest clarification day is on or after `published_on`. Single source has no such
-    period: never postponed.
+    the deadline (O87 §27, C214 §10, O74 §29/§45, O110 §9); otherwise the deadline is postponed to
+    the clarification day plus that period, counted forward: the next day first (民法典 §201), a
+    last day that is not a working day moved to the next working day (§203; O110 §49) — as
+    `earliest_bid_deadline` counts. Single source has no such period: never postponed.
     """
     procedure = procedure_for(method)
     if not procedure.bid_period_applies:
         return None
-    latest = latest_clarification_date(procedure.method, deadline_on)
-    if published_on <= latest.value:
-        return None
-    candidate = deadline_on
-    while True:  # ends: the latest clarification day grows with the deadline
-        candidate += timedelta(days=1)
-        ruled = latest_clarification_date(procedure.method, candidate)
-        if ruled.value >= published_on:
-            return Ruled(
-                candidate,
-                ruled.citation,
-                f"澄清或者修改于 {published_on.isoformat()} 发出，"
-                f"晚于 {latest.value.isoformat()}，截止时间顺延",
-            )
+    when = published_on if on_date is None else on_date
+    entry = method_period(CLARIFICATION_PERIOD, procedure.method, when)
+    return postponed_after_clarification(entry, published_on, deadline_on, on_date=when)
+
+
+def check_prequalification_deadline(announced_on: date, deadline_on: date) -> Ruled[date]:
+    """The earliest lawful prequalification application deadline, refusing an earlier one.
+
+    Applications may be submitted for at least 5 working days from the announcement (IR §21;
+    O87 §16). RuleError ``procurement.prequalification_too_short`` otherwise.
+    """
+    earliest = earliest_prequalification_deadline(announced_on)
+    if deadline_on < earliest.value:
+        raise RuleError(
+            "procurement.prequalification_too_short",
+            f"资格预审申请截止日期 {deadline_on.isoformat()} 早于法定最早日期 {earliest.value.isoformat()}"
+            f"（自公告发布之日起不得少于5个工作日；依据：{earliest.citation}）",
+            f"Prequalification deadline {deadline_on.isoformat()} is before the earliest lawful "
+            f"{earliest.value.isoformat()} (at least 5 working days from the announcement)",
+            citation=earliest.citation,
+            params={"earliest": earliest.value.isoformat(), "deadline": deadline_on.isoformat()},
+        )
+    return earliest
 
 
 # --- opening ---------------------------------------------------------------------------------------
@@ -295,6 +325,9 @@ class NextStep(StrEnum):
     """Amend the documents and tender again (O87 §44)."""
     change_method = "change_method"
     """Change the method with prior approval of the finance department (O87 §43, IR §23)."""
+    negotiate_with_two = "negotiate_with_two"
+    """Open tender of goods or services with exactly two bidders or responsive bids: negotiate with
+    those two after the finance department's approval (O74 §27 ¶2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,12 +341,41 @@ class OpeningOutcome:
     next_steps: tuple[NextStep, ...] = ()
 
 
-def opening_outcome(method: Method | str, valid_bids: int, *, purchase_of_services: bool) -> OpeningOutcome:
-    """Too few valid bids at opening → failed, with the lawful next steps (O87 §43-44, O74 §27)."""
+def opening_outcome(
+    method: Method | str,
+    valid_bids: int,
+    *,
+    purchase_of_services: bool,
+    research_project: bool = False,
+    category: str = "services",
+    two_after_failed_tender: bool = False,
+) -> OpeningOutcome:
+    """Too few valid bids at opening → failed, with the lawful next steps (O87 §43-44, O74 §27).
+
+    An open tender of goods or services with exactly two valid bids may also continue by
+    negotiation with those two, with the finance department's approval (O74 §27 ¶2); works are
+    tendered under the Tendering Law and never take this path. The negotiation that follows
+    (`two_after_failed_tender`) needs only those two (O74 §27 ¶2).
+    """
     procedure = procedure_for(method)
-    required = min_valid_bids(procedure, purchase_of_services=purchase_of_services)
+    required = min_valid_bids(
+        procedure, purchase_of_services=purchase_of_services, research_project=research_project
+    )
+    if procedure.method is Method.competitive_negotiation and two_after_failed_tender:
+        required = negotiation_minimum(two_after_failed_tender=True)
     if valid_bids >= required.value:
         return OpeningOutcome(True, valid_bids, required.value, required.citation)
     steps: tuple[NextStep, ...] = (NextStep.retender, NextStep.change_method)
     citation = f"{required.citation}；{O87_44}；{IR_23}"
+    if procedure.method is Method.open_tender and valid_bids == 2 and parse_category(category) != "works":
+        steps += (NextStep.negotiate_with_two,)
+        citation = f"{citation}；{O74_27_2}"
     return OpeningOutcome(False, valid_bids, required.value, citation, steps)
+
+
+def negotiation_minimum(*, two_after_failed_tender: bool) -> Ruled[int]:
+    """Suppliers a competitive negotiation needs: 3, or the 2 of a failed open tender negotiated
+    with approval (O74 §27 ¶2, which lowers the minimum of §33 and §35 to two)."""
+    if two_after_failed_tender:
+        return Ruled(2, O74_27_2, "公开招标只有两家供应商投标或实质性响应，经批准与该两家谈判")
+    return Ruled(MIN_SUPPLIERS[Method.competitive_negotiation], O74_27)

@@ -241,7 +241,20 @@ PRICE_WEIGHT_RANGES: dict[tuple[Formula, Category], tuple[EffectiveValue[tuple[D
 def price_weight_range(
     formula: Formula, category: str = "services", on_date: date | None = None
 ) -> EffectiveValue[tuple[Decimal, Decimal]]:
-    """The allowed price-weight range; RuleError ``scoring.formula_not_applicable`` if none."""
+    """The allowed price-weight range.
+
+    RuleError ``scoring.formula_unknown`` (listing the known ones) for a name that is no formula
+    (names are case-sensitive: ``"O87"``, ``"C214"``); ``scoring.formula_not_applicable`` when
+    the formula sets no range for the category.
+    """
+    known = sorted({name for name, _ in PRICE_WEIGHT_RANGES})
+    if formula not in known:
+        raise RuleError(
+            "scoring.formula_unknown",
+            f"未知的价格分公式“{formula}”，已知的公式为：{'、'.join(known)}",
+            f"Unknown price formula '{formula}'; the known formulas are: {', '.join(known)}",
+            params={"formula": str(formula), "known": known},
+        )
     cat = parse_category(category)
     history = PRICE_WEIGHT_RANGES.get((formula, cat))
     if history is None:

@@ -118,3 +118,55 @@ def test_unanswered_challenge_allows_complaint_after_answer_due_and_resume_by_fi
             actor=suppliers[1], challenge=challenge2, text="迟到", now=timezone.now() + timedelta(days=90)
         )
     assert error.value.code == "complaint.late"
+
+
+def test_the_complaint_clock_stops_for_expert_review_and_resumes(
+    opened: Procurement, suppliers: list[Any], finance: Any, purchaser: Any
+) -> None:
+    from datetime import date as date_type
+
+    from opengps.challenges.models import ComplaintClockStop
+    from opengps.rules.calendar import add_working_days, is_working_day
+
+    # given a complaint received today, decided within 30 working days (GPL §56, O94 §26)
+    challenge = services.challenge_file(
+        actor=suppliers[1], procurement=opened, subject="process", text="唱标遗漏"
+    )
+    services.challenge_answer(actor=purchaser, challenge=challenge, answer="不成立")
+    complaint = services.complaint_file(actor=suppliers[1], challenge=challenge, text="对答复不满意")
+    first_due = complaint.decision_due
+    stop_at = timezone.now() + timedelta(days=3)
+    resume_at = timezone.now() + timedelta(days=12)
+    # a purchaser may not stop the clock, and the reason must be one of O94 §27
+    with pytest.raises(PermissionDenied):
+        services.complaint_clock_stop(actor=purchaser, complaint=complaint, reason="expert_review", note="x")
+    with pytest.raises(ServiceError):
+        services.complaint_clock_stop(actor=finance, complaint=complaint, reason="holiday", note="x")
+    # when finance sends the file to an expert review, then receives the opinion
+    services.complaint_clock_stop(
+        actor=finance, complaint=complaint, reason="expert_review", note="组织专家对评分进行复核", now=stop_at
+    )
+    with pytest.raises(Conflict):
+        services.complaint_clock_stop(
+            actor=finance, complaint=complaint, reason="testing", note="x", now=stop_at
+        )
+    complaint = services.complaint_clock_resume(actor=finance, complaint=complaint, now=resume_at)
+    # then the due date moves later by the working days from sending to receiving, both included
+    from opengps.procurement.services import local_date
+
+    stopped_on, resumed_on = local_date(stop_at), local_date(resume_at)
+    span = [date_type.fromordinal(d) for d in range(stopped_on.toordinal(), resumed_on.toordinal() + 1)]
+    stopped_working_days = sum(1 for day in span if is_working_day(day))
+    assert complaint.decision_due == add_working_days(first_due, stopped_working_days)
+    assert "财政部令第94号 第二十七条" in complaint.decision_citation
+    stop = ComplaintClockStop.objects.get(complaint=complaint)
+    assert stop.reason == "expert_review" and stop.resumed_on == resumed_on
+    with pytest.raises(Conflict):
+        services.complaint_clock_resume(actor=finance, complaint=complaint, now=resume_at)
+    assert _actions(opened)[-2:] == [
+        "procurement.complaint_clock_stopped",
+        "procurement.complaint_clock_resumed",
+    ]
+    resumed = AuditEvent.objects.get(action="procurement.complaint_clock_resumed")
+    assert resumed.new_values["reason"] == "expert_review"
+    assert resumed.old_values["decision_due"] == first_due.isoformat()

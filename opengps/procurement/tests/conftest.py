@@ -79,7 +79,7 @@ def make_plan(
     finance: Any,
     make_line: Callable[..., Any],
     make_project: Callable[..., Any],
-    filing_day: Callable[[date], None],
+    filing_day: Callable[..., None],
 ) -> Callable[..., Any]:
     """A plan whose intention has run 30 days, ready for `procurement_create`."""
     counter = {"n": 0}

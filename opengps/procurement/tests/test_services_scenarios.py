@@ -358,3 +358,76 @@ def test_framework_agreement_first_stage_needs_two_bids(
     assert lots[1]["proceeds"] and lots[1]["valid"] == 2 and not lots[2]["proceeds"]
     assert record.proceeds
     assert timeline(procurement)[-1] == "procurement.opened"
+
+
+def test_open_tender_with_two_bids_negotiates_with_the_two_after_approval(
+    purchaser: Any, finance: Any, make_plan: Callable[..., Any], suppliers: list[Any]
+) -> None:
+    # given an open tender of services that received exactly two valid bids
+    plan = make_plan("open_tender")
+    procurement = services.procurement_create(actor=purchaser, plan=plan, documents="招标文件")
+    issued, deadline = announce_times()
+    services.procurement_announce(actor=purchaser, procurement=procurement, bid_deadline=deadline, now=issued)
+    _bid(suppliers[0], procurement, "280000")
+    _bid(suppliers[1], procurement, "270000")
+    record = _open(purchaser, procurement)
+    procurement.refresh_from_db()
+    # then it fails (GPL §36, O87 §43) but may negotiate with the two (O74 §27 ¶2)
+    assert not record.proceeds and procurement.status == ProcurementStatus.FAILED
+    assert "negotiate_with_two" in procurement.next_steps
+    assert "第二十七条第二款" in record.citation
+    # when finance approves the change to competitive negotiation
+    services.procurement_request_method_change(
+        actor=purchaser,
+        procurement=procurement,
+        method="competitive_negotiation",
+        reason="公开招标只有两家实质性响应，申请与该两家竞争性谈判",
+    )
+    procurement.refresh_from_db()
+    new = services.procurement_decide_method_change(
+        actor=finance, procurement=procurement, approve=True, note="同意与该两家谈判"
+    )
+    issued, deadline = announce_times()
+    services.procurement_announce(actor=purchaser, procurement=new, bid_deadline=deadline, now=issued)
+    _bid(suppliers[0], new, "275000")
+    _bid(suppliers[1], new, "265000")
+    negotiation = _open(purchaser, new)
+    # then the negotiation proceeds with two (the minimum of O74 §33, §35 becomes two)
+    assert negotiation.proceeds and negotiation.required_bids == 2
+    assert "第二十七条第二款" in negotiation.citation
+
+
+def test_a_prequalification_with_too_short_a_period_is_refused(
+    purchaser: Any, make_plan: Callable[..., Any]
+) -> None:
+    from datetime import date, datetime, time
+
+    from opengps.procurement.services import BEIJING
+    from opengps.rules.calendar import add_working_days
+
+    # given a tender draft, announced on a Monday (2025-03-03)
+    plan = make_plan("open_tender")
+    procurement = services.procurement_create(actor=purchaser, plan=plan, documents="资格预审文件")
+    announced = datetime.combine(date(2025, 3, 3), time(9), tzinfo=BEIJING)
+    # when the application deadline leaves only 4 working days (IR §21 requires at least 5)
+    with pytest.raises(ServiceError) as refused:
+        services.procurement_prequalification_announce(
+            actor=purchaser,
+            procurement=procurement,
+            application_deadline=datetime.combine(date(2025, 3, 7), time(17), tzinfo=BEIJING),
+            now=announced,
+        )
+    # then it is refused with the earliest lawful date: the 5th working day after, Monday 03-10
+    assert refused.value.code == "procurement.prequalification_too_short"
+    assert (
+        refused.value.params["earliest"] == add_working_days(date(2025, 3, 3), 5).isoformat() == "2025-03-10"
+    )
+    assert "实施条例 第二十一条" in str(refused.value.message)
+    earliest = services.procurement_prequalification_announce(
+        actor=purchaser,
+        procurement=procurement,
+        application_deadline=datetime.combine(date(2025, 3, 10), time(17), tzinfo=BEIJING),
+        now=announced,
+    )
+    assert earliest.value == date(2025, 3, 10)
+    assert timeline(procurement)[-1] == "procurement.prequalification_announced"

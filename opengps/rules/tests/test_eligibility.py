@@ -369,6 +369,7 @@ def test_rules_listing() -> None:
     assert names == [
         "eligibility.credit_lists",
         "eligibility.other_lists",
+        "eligibility.major_illegal_records",
         "eligibility.annual_report",
         "eligibility.rating",
     ]

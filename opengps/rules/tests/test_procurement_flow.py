@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from opengps.rules.base import RuleError
+from opengps.rules.calendar import is_working_day
 from opengps.rules.deadlines import latest_clarification_date
 from opengps.rules.procedures import Method
 from opengps.rules.procurement_flow import (
@@ -114,13 +115,12 @@ def test_a_clarification_in_time_does_not_postpone() -> None:
 
 
 def test_a_late_clarification_postpones_to_the_first_lawful_deadline() -> None:
-    deadline = date(2026, 4, 20)
-    published = date(2026, 4, 10)
-    ruled = postponed_deadline("open_tender", published, deadline)
+    # O87 §27: 15 days counted forward from the clarification day (民法典 §201): 04-10 + 15 =
+    # Saturday 04-25, moved to Monday 04-27 (民法典 §203).
+    ruled = postponed_deadline("open_tender", date(2026, 4, 10), date(2026, 4, 20))
     assert ruled is not None
-    assert latest_clarification_date("open_tender", ruled.value).value >= published
-    day_before = latest_clarification_date("open_tender", ruled.value.replace(day=ruled.value.day - 1)).value
-    assert day_before < published
+    assert not is_working_day(date(2026, 4, 25))
+    assert ruled.value == date(2026, 4, 27)
     assert "第二十七条" in ruled.citation and "截止时间顺延" in ruled.note
 
 
@@ -129,5 +129,5 @@ def test_opening_outcomes() -> None:
     assert ok.proceeds and ok.next_steps == ()
     failed = opening_outcome("open_tender", 2, purchase_of_services=True)
     assert not failed.proceeds and failed.required == 3
-    assert failed.next_steps == (NextStep.retender, NextStep.change_method)
+    assert failed.next_steps == (NextStep.retender, NextStep.change_method, NextStep.negotiate_with_two)
     assert "第四十四条" in failed.citation and "第二十三条" in failed.citation
