@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,9 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_experts_load_once_and_the_demo_draw_replays(
-    agency: Any, finance: Any, make_user: Any, units: dict[str, Any]
+    agency: Any, finance: Any, make_user: Any, units: dict[str, Any], clock_at: Any
 ) -> None:
-    # given the accounts the core demo makes (no registry organizations: no bidders)
+    # given a fixed day (experts' years in the field count to today)
+    clock_at(date(2026, 11, 20))
+    # and the accounts the core demo makes (no registry organizations: no bidders)
     context = SimpleNamespace(
         users={"finance": finance, "agency": agency, "expert": make_user("expert", unit=None)},
         units={"hn_civil": units["civil"]},

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from opengps.core import clock as one_clock
 from opengps.core.errors import ServiceError
 from opengps.procurement import clock, selectors, services
 from opengps.procurement.models import BidSubmission, BidVersion, Procurement
@@ -82,7 +83,7 @@ def test_an_ineligible_supplier_gets_the_reasons_with_citations(
         kind="procurement_blacklist",
         reason="提供虚假材料谋取中标",
         decision_document="湘财采〔2026〕1号",
-        listed_on=date(2026, 1, 5),
+        listed_on=one_clock.today() - timedelta(days=30),  # the bid runs on the real clock
     )
     with pytest.raises(ServiceError) as error:
         services.documents_obtain(actor=suppliers[0], procurement=announced)
@@ -142,7 +143,7 @@ def test_bid_rules_of_order(announced: Procurement, suppliers: list[Any], purcha
     with pytest.raises(ServiceError) as error:
         services.bid_modify(actor=user, lot=lot, price_total="1", files=bid_files())
     assert error.value.code == "bid.not_submitted"
-    ack = services.bid_submit(actor=user, lot=lot, price_total="1,000.005", files=bid_files())
+    ack = services.bid_submit(actor=user, lot=lot, price_total="1,000.01", files=bid_files())
     with pytest.raises(ServiceError) as error:
         services.bid_submit(actor=user, lot=lot, price_total="1", files=bid_files())
     assert error.value.code == "bid.already_submitted"
