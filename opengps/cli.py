@@ -1,7 +1,9 @@
 """The `opengps` command: a thin front to the platform's management commands.
 
 Examples:
-  opengps audit verify          recompute the audit hash chain, name the first broken event
+  opengps audit verify          recompute the audit hash chain and the transparency log, name the
+                                first problem (--checkpoint FILE|URL: also against published checkpoints)
+  opengps audit checkpoint      sign and publish the transparency log's tree head (run daily)
   opengps rules list            every legal rule the platform applies
   opengps rules explain NAME    show a legal rule's value, citation and effective dates
   opengps rules explain deadlines.earliest_bid_deadline open_tender 2025-09-25

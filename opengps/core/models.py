@@ -109,3 +109,75 @@ class RateLimitWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @{self.window_start}: {self.hits}"
+
+
+class TransparencyHead(models.Model):
+    """The single row locked while a leaf is appended to the transparency log; ``size`` leaves so far.
+
+    Holding its lock until commit makes leaf indexes gap-free and committed in order, so the
+    committed leaves are always the prefix 0 … size-1 (see `opengps.core.transparency`).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("透明日志头")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="transparency_head_singleton"),
+            models.CheckConstraint(condition=models.Q(size__gte=0), name="transparency_head_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.size}"
+
+
+class TransparencyLeaf(models.Model):
+    """One leaf of the platform-wide transparency log: the RFC 9162 leaf hash of a receipt digest.
+
+    Append-only, and deliberately nothing else: no procurement, lot, bidder or time, so the log
+    tells nobody which procurement a bid belongs to (the receipt, held by its bidder, binds it).
+    """
+
+    index = models.BigIntegerField(_("叶序号"), primary_key=True)
+    leaf_hash = models.CharField(_("叶哈希"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("透明日志叶")
+        verbose_name_plural = _("透明日志叶")
+        ordering = ["index"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(index__gte=0), name="transparency_leaf_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.leaf_hash[:12]}"
+
+
+class TransparencyCheckpoint(models.Model):
+    """A signed tree head: the log's size and root and the audit chain's head, at one moment.
+
+    Also appended to the checkpoint file and published; `opengps audit verify` checks the log
+    and the chain against every one of them.
+    """
+
+    tree_size = models.BigIntegerField(_("日志叶数"))
+    root_hash = models.CharField(_("根哈希"), max_length=64)
+    issued_at = models.DateTimeField(_("签发时间"), db_index=True)
+    audit_seq = models.BigIntegerField(_("审计链序号"))
+    audit_hash = models.CharField(_("审计链头哈希"), max_length=64)
+    key_id = models.CharField(_("签名密钥标识"), max_length=16)
+    signature = models.CharField(_("签名"), max_length=120)
+
+    class Meta:
+        verbose_name = _("透明日志检查点")
+        verbose_name_plural = _("透明日志检查点")
+        ordering = ["issued_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tree_size__gte=0) & models.Q(audit_seq__gte=0), name="checkpoint_sizes"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issued_at:%Y-%m-%d %H:%M} size={self.tree_size}"

@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("search/", views.search, name="search"),
+    path("checkpoints/", views.checkpoints, name="checkpoints"),
     path("units/<int:pk>/", views.unit, name="unit"),
     path("organizations/<int:pk>/", views.organization, name="organization"),
     path("feeds/<slug:kind>.rss", feeds.NoticeRssFeed(), name="feed-rss"),

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from opengps.core.errors import NotFound
+from opengps.core.inputs import as_id
 from opengps.portal import selectors
 
 
 def _page_number(request: HttpRequest) -> int:
     value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() else 1
+    return as_id(value) or 1
 
 
 def _filter_context(filters: selectors.PortalFilters) -> dict[str, Any]:
@@ -35,6 +37,21 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/index.html", {"sections": sections, **_filter_context(selectors.PortalFilters())}
     )
+
+
+def checkpoints(request: HttpRequest) -> HttpResponse:
+    """透明日志检查点 — the signed heads of the bid transparency log and the audit chain, newest first."""
+    from opengps.core import transparency
+
+    recent = list(reversed(transparency.checkpoints_stored()))[:CHECKPOINTS_SHOWN]
+    rows = [
+        {"checkpoint": c, "signed_at": datetime.fromisoformat(c.timestamp.replace("Z", "+00:00"))}
+        for c in recent
+    ]
+    return render(request, "portal/checkpoints.html", {"rows": rows})
+
+
+CHECKPOINTS_SHOWN = 60
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -2,10 +2,11 @@
 
 Key hierarchy
 -------------
-* **Platform key-encryption key (KEK)** — 32 random bytes from ``OPENGPS_SEAL_KEK`` (base64); in
-  development and tests generated once into ``var/seal_kek`` (mode 0600, never in the repository).
-  Losing it loses every sealed bid not yet opened: production sets the variable from a secret
-  store and backs it up there.
+* **Platform key-encryption key (KEK)** — 32 random bytes from the configured provider
+  (``OPENGPS_KEK_PROVIDER``: ``env`` reads ``OPENGPS_SEAL_KEK`` (base64), ``file`` a mounted secret
+  file, ``development`` generates ``var/seal_kek`` (mode 0600) and is refused with DEBUG off; see
+  `opengps.core.keys` and docs/security.md). Losing it loses every sealed bid not yet opened:
+  production keeps it in a secret store and backs it up there.
 * **Data key** — 32 random bytes per procurement, made at announcement (`procurement_key_create`)
   and stored only wrapped: AES-256-GCM under the KEK with associated data
   ``"opengps.seal.wrap/1" NUL procurement_id``, so a wrapped key moved to another procurement does
@@ -25,9 +26,12 @@ An Ed25519 platform key (``OPENGPS_RECEIPT_KEY``, base64 of the 32-byte private 
      "supplier_uscc": …}
 
 with keys sorted, no spaces, ``ensure_ascii=False``. ``key_id`` is the first 16 hex digits of the
-SHA-256 of the raw 32-byte public key. A supplier verifies offline with the public key from
-`platform_public_key_pem()` (any Ed25519 library: rebuild the canonical text, check the base64
-signature). ``sealed_sha256`` is the SHA-256 of `SealedBlob.to_bytes()`.
+SHA-256 of the raw 32-byte public key. The SHA-256 of that canonical text (`Receipt.digest`) is
+appended, in the bid's transaction, as a leaf of the platform's transparency log
+(`opengps.core.transparency`), whose signed checkpoints let the supplier prove the bid is kept.
+A supplier verifies offline with the public key from `platform_public_key_pem()` (any Ed25519
+library: rebuild the canonical text, check the base64 signature).
+``sealed_sha256`` is the SHA-256 of `SealedBlob.to_bytes()`.
 
 Key objects never show their bytes: their ``repr``/``str`` are masked and they refuse pickling.
 """
@@ -36,18 +40,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import json
-import os
 import re
 import secrets
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NoReturn
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -55,6 +54,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from opengps.core import keys
 from opengps.core.errors import ServiceError
 
 KEY_BYTES = 32
@@ -64,8 +64,8 @@ BLOB_AAD = b"opengps.seal.blob/1\x00"
 BLOB_MAGIC = b"OGS1"
 WRAPPED_PREFIX = "ogsk1"
 RECEIPT_FORMAT = "opengps.seal.receipt/1"
-KEK_ENV = "OPENGPS_SEAL_KEK"
-RECEIPT_KEY_ENV = "OPENGPS_RECEIPT_KEY"
+KEK_ENV = keys.KEK_ENV
+RECEIPT_KEY_ENV = keys.RECEIPT_KEY_ENV
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -189,73 +189,19 @@ def _b64d(text: str) -> bytes:
 # Loading the platform keys
 
 
-def _var_dir() -> Path:
-    from django.conf import settings
-
-    return Path(settings.VAR_DIR)
-
-
-def _read_or_create_secret_file(path: Path) -> bytes:
-    """32 random bytes kept base64 in `path`, created 0600.
-
-    Written to a private temporary file and hard-linked into place, so a second process starting
-    at the same moment reads either nothing (and links its own) or the complete key — never a
-    half-written one — and the key is never readable by others, not even briefly.
-    """
-    if not path.exists():
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode("ascii"))
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-        finally:
-            os.unlink(temporary)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise SealError("seal.key_invalid", f"密钥文件 {path} 的权限过宽（{mode:o}），应为 600")
-    return _decode_key(path.read_text(encoding="ascii").strip(), str(path))
-
-
-def _decode_key(text: str, source: str) -> bytes:
-    try:
-        value = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        value = b""
-    if len(value) != KEY_BYTES:
-        # never echo the value: it may be a real key pasted into the wrong variable
-        raise SealError("seal.key_invalid", f"{source} 应为 base64 编码的 {KEY_BYTES} 字节密钥")
-    return value
-
-
-def _platform_secret(env: str, filename: str) -> bytes:
-    text = os.environ.get(env)
-    if text:
-        return _decode_key(text.strip(), env)
-    return _read_or_create_secret_file(_var_dir() / filename)
-
-
 @lru_cache(maxsize=1)
 def platform_kek() -> KeyEncryptionKey:
-    """The platform KEK (``OPENGPS_SEAL_KEK`` or ``var/seal_kek``), loaded once per process."""
-    return KeyEncryptionKey(_platform_secret(KEK_ENV, "seal_kek"))
+    """The platform KEK from the configured provider (`opengps.core.keys.kek_provider`), loaded
+    once per process. Raises ImproperlyConfigured when production names no provider."""
+    try:
+        return KeyEncryptionKey(keys.kek_provider().load())
+    except keys.KeyMaterialError as exc:
+        raise SealError(exc.code, exc.message) from None
 
 
-@lru_cache(maxsize=1)
-def _platform_signing_key() -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(_platform_secret(RECEIPT_KEY_ENV, "receipt_key"))
-
-
-def platform_public_key() -> Ed25519PublicKey:
-    return _platform_signing_key().public_key()
-
-
-def platform_public_key_pem() -> str:
-    """The receipt-verification key (SubjectPublicKeyInfo PEM) suppliers download and keep."""
-    pem = platform_public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return pem.decode("ascii")
+_platform_signing_key = keys.platform_signing_key
+platform_public_key = keys.platform_public_key
+platform_public_key_pem = keys.platform_public_key_pem
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,9 +312,7 @@ def _canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _public_key_id(public_key: Ed25519PublicKey) -> str:
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+_public_key_id = keys.public_key_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +342,13 @@ class Receipt:
 
     def canonical(self) -> str:
         return _canonical(self.payload())
+
+    def digest(self) -> str:
+        """Hex SHA-256 of `canonical()`: the receipt's leaf data in the transparency log.
+
+        Reveals nothing without the receipt (the content hash in it is of random-nonce ciphertext).
+        """
+        return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
 
     def to_json(self) -> str:
         """``{"receipt": payload, "signature": "…"}`` — what the supplier downloads."""

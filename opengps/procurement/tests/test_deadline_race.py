@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from opengps.core import transparency
 from opengps.core.errors import ServiceError
 from opengps.procurement import clock, services
 from opengps.procurement.models import BidSubmission, BidVersion, Procurement
@@ -155,6 +156,9 @@ def test_clients_racing_the_deadline(purchaser: Any, registrar: Any, make_plan: 
     acked = dict(outcome.acked)
     assert {str(k) for k in stored} == set(acked), "acknowledged and stored bids differ"
     assert len(stored) == len(outcome.acked)
+    # each has its leaf in the transparency log: gap-free, one per version, rolled-back ones gone
+    log = transparency.verify_log()
+    assert log.problems == [] and log.leaves == len(stored)
     # none was received at or after the deadline, by the database clock
     assert all(received < deadline for received in stored.values())
     # every client was refused by the deadline in the end; the slow-clock ones by the database

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from opengps.core import transparency
 from opengps.core.errors import ServiceError
 from opengps.procurement import services
 from opengps.procurement.models import BidReadout, BidSubmission, BidVersion, Procurement
@@ -60,7 +62,10 @@ def world(
     admin_user: Any,
     make_plan: Callable[..., Any],
     suppliers: list[Any],
+    settings: Any,
+    tmp_path: Path,
 ) -> dict[str, Any]:
+    settings.OPENGPS_CHECKPOINT_FILE = tmp_path / "checkpoints.jsonl"
     plan = make_plan("open_tender")
     procurement = services.procurement_create(
         actor=purchaser, plan=plan, documents="招标文件", agency=agency.unit
@@ -72,6 +77,8 @@ def world(
     other = suppliers[4]
     services.documents_obtain(actor=other, procurement=procurement)
     services.enquiry_ask(actor=other, procurement=procurement, question="服务期限能否延长？")
+    # a published transparency-log checkpoint, so its endpoints have something to show
+    transparency.checkpoint_create()
     return {
         "procurement": procurement,
         "bidders": suppliers[:3],
@@ -115,6 +122,13 @@ def _urls(procurement: Procurement) -> list[str]:
         "/admin/core/auditevent/",
         "/planning/",
         "/registry/",
+        # the platform-wide transparency log: only checkpointed sizes, never the live one
+        "/api/v1/transparency/checkpoints",
+        "/api/v1/transparency/checkpoints/latest",
+        "/api/v1/transparency/consistency?first=0&second=0",
+        "/api/v1/transparency/consistency?first=0&second=1",
+        "/api/v1/transparency/consistency?first=0&second=3",
+        f"/api/v1/transparency/proof?leaf={'ab' * 32}",
     ]
 
 
@@ -187,6 +201,7 @@ def test_no_role_sees_bids_bidders_or_their_number_before_the_deadline(
     before = _snapshot(world["roles"], urls)
     assert before[("purchaser", f"/procurement/{procurement.pk}/")][0] == 200
     assert before[("admin", "/admin/procurement/procurement/")][0] == 200
+    assert before[("anonymous", "/api/v1/transparency/checkpoints/latest")][0] == 200
     # when three suppliers obtain the documents and bid, modify and withdraw (logging everything)
     with caplog.at_level(logging.DEBUG):
         acks = _bid_all(world)

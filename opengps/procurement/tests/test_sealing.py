@@ -10,6 +10,7 @@ import pickle
 import stat
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -261,11 +262,11 @@ def test_keys_never_show_their_bytes(
 
 
 def test_platform_keys_are_generated_into_var_with_0600(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     monkeypatch.delenv(sealing.KEK_ENV, raising=False)
     monkeypatch.delenv(sealing.RECEIPT_KEY_ENV, raising=False)
-    monkeypatch.setattr(sealing, "_var_dir", lambda: tmp_path)
+    settings.VAR_DIR = tmp_path
     sealing.platform_kek.cache_clear()
     sealing._platform_signing_key.cache_clear()
     try:
