@@ -29,12 +29,16 @@ $(VENV)/.dev: $(VENV)/.runtime requirements/dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	touch $@
 
+# The demo is development: OPENGPS_DEBUG=1 (a random secret key kept in var/secret_key).
 demo: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo
+	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py migrate --noinput
+	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py demo
+	@# a signed transparency-log checkpoint over the demo's bids and audit chain (var/checkpoints.jsonl)
+	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py audit checkpoint > /dev/null
 	@echo "OpenGPS: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
+# Production settings: needs OPENGPS_SECRET_KEY (and OPENGPS_ALLOWED_HOSTS, OPENGPS_HTTPS=1 behind TLS).
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(BIN)/gunicorn opengps.wsgi --bind $(HOST):$(PORT) --workers 2

@@ -2,15 +2,29 @@
 
 Environment variables (all optional in development):
   DATABASE_URL          default sqlite:///var/opengps.sqlite3 (WAL mode); postgres://… uses psycopg 3
-  OPENGPS_SECRET_KEY    required when OPENGPS_DEBUG is off and not running tests
+  OPENGPS_SECRET_KEY    required when OPENGPS_DEBUG is off (startup fails without it); development
+                        and tests keep a random key in var/secret_key
   OPENGPS_DEBUG         "1" for development error pages
+  OPENGPS_HTTPS         "1" behind TLS: secure cookies, HSTS, redirect to https
   OPENGPS_ALLOWED_HOSTS comma-separated, default "127.0.0.1,localhost"
-  OPENGPS_OCID_PREFIX   OCDS ocid prefix, default "ocds-opengps"
+  OPENGPS_OCID_PREFIX   OCDS ocid prefix registered with OCDS (ocds-xxxxxx); required in production,
+                        development and tests use the test prefix "ocds-test00"
   OPENGPS_PUBLIC_POST_RATE  anonymous posts per source address, default "20/m" (s, m, h, d)
   OPENGPS_BEHIND_PROXY  "1" when a reverse proxy appends the client address to X-Forwarded-For
-  OPENGPS_PUBLIC_URL    public base URL used in OCDS bulk files (linked releases)
+  OPENGPS_PUBLIC_URL    the platform's public base URL (OCDS document and linked-release URLs);
+                        required in production, development and tests use http://127.0.0.1:8000
   OPENGPS_OCDS_LICENSE  licence URL in OCDS packages, default CC BY 4.0
   OPENGPS_OPENDATA_EXPORT_DIR  where yearly OCDS bulk files go, default var/opendata
+  OPENGPS_MAX_REQUEST_BYTES     largest request body accepted (Content-Length), default 100 MB
+  OPENGPS_LOGIN_FAILURE_LIMIT   wrong passwords before a login is locked, default 10
+  OPENGPS_LOGIN_LOCKOUT_MINUTES how long a lockout lasts after the last failure, default 15
+  OPENGPS_SESSION_HOURS         a sign-in lasts at most this long, default 8
+  OPENGPS_OFFICIAL_IDLE_MINUTES officials are signed out after this long without a request, default 30
+  OPENGPS_KEK_PROVIDER  where the bid-sealing key-encryption key comes from: env | file | development
+  OPENGPS_SEAL_KEK      base64 of the 32-byte KEK (provider "env")
+  OPENGPS_SEAL_KEK_FILE path of a secret file holding it (provider "file"; mode 0400 or 0600)
+  OPENGPS_CHECKPOINT_FILE  append-only JSON Lines file of signed transparency-log checkpoints,
+                        default var/checkpoints.jsonl
 """
 
 from __future__ import annotations
@@ -18,11 +32,14 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()
 
@@ -40,12 +57,36 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 DEBUG = _env_bool("OPENGPS_DEBUG")
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# Tools that load the settings without running the platform and never use the secret key: mypy's
+# django-stubs plugin, and build steps (migrations check, static files, translations).
+TOOLING = "mypy" in sys.modules or sys.argv[1:2] in (
+    ["makemigrations"],
+    ["collectstatic"],
+    ["makemessages"],
+    ["compilemessages"],
+)
+
+MISSING_KEY_HELP = """OPENGPS_SECRET_KEY is not set, and OPENGPS_DEBUG is off (production).
+The secret key signs sessions and keys the experts' ID-number hashes, so every process of a
+deployment must share one key that never changes. Generate one once and keep it secret:
+
+    python3 -c 'import secrets; print(secrets.token_urlsafe(50))'
+
+then set OPENGPS_SECRET_KEY to it in the service environment (systemd EnvironmentFile, container
+secret, ...). For development set OPENGPS_DEBUG=1 instead (`make demo` does): a random key is
+then kept in var/secret_key.
+未设置 OPENGPS_SECRET_KEY 且未开启调试模式（生产环境）：请生成一个固定的随机密钥并通过环境变量提供。"""
 
 
 def _secret_key() -> str:
     key = os.environ.get("OPENGPS_SECRET_KEY")
     if key:
         return key
+    if TOOLING:
+        return secrets.token_urlsafe(50)
+    if not DEBUG and not TESTING:
+        # Never generate one silently: each host or container would get its own key.
+        raise ImproperlyConfigured(MISSING_KEY_HELP)
     # Development and tests: a random key kept in var/ (never in the repository).
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -69,6 +110,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "opengps.core",
     "opengps.accounts",
     "opengps.registry",
@@ -87,17 +131,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "opengps.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "opengps.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "opengps.core.locale.ChineseFirstLocaleMiddleware",
+    "opengps.core.middleware.UnstorableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "opengps.accounts.middleware.SessionExpiryMiddleware",
+    "opengps.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "opengps.core.middleware.DatabaseRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "opengps.urls"
@@ -116,6 +168,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opengps.core.context_processors.platform",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -150,14 +203,45 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while the account (or account and address) is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Every path that sets a password (accounts.services) validates against these.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "display_name", "first_name", "last_name", "email")},
+    },
+    {"NAME": "opengps.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling (django-axes). Failures are counted in the database, so every worker process
+# sees the same count; a login is locked per account and address, and per account whatever the
+# address (so rotating addresses does not help; the price is that anyone can lock an account
+# for the cool-off period, which an administrator can lift).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("OPENGPS_LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("OPENGPS_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failed attempts shown in a user's login history
+AXES_CLIENT_IP_CALLABLE = "opengps.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "opengps.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# TOTP second factor (opengps.accounts.otp): the issuer shown in authenticator apps
+OTP_TOTP_ISSUER = "OpenGPS"
+
+# A sign-in lasts at most OPENGPS_SESSION_HOURS; officials are also signed out after
+# OPENGPS_OFFICIAL_IDLE_MINUTES without a request (opengps.accounts.middleware).
+SESSION_COOKIE_AGE = int(float(os.environ.get("OPENGPS_SESSION_HOURS", 8)) * 3600)
+OPENGPS_OFFICIAL_IDLE_SECONDS = int(float(os.environ.get("OPENGPS_OFFICIAL_IDLE_MINUTES", 30)) * 60)
 
 # Chinese first: message ids in the code are Simplified Chinese; locale/en holds the English.
 LANGUAGE_CODE = "zh-hans"
@@ -180,7 +264,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Uploads: checked by size and type in the services that accept them.
+# Uploads: checked by size and type in the services that accept them. The largest legitimate
+# request is a bid: four parts (qualification, technical, price schedule, other) of up to
+# OPENGPS_MAX_BID_FILE_BYTES (20 MB) each; anything whose Content-Length exceeds
+# OPENGPS_MAX_REQUEST_BYTES is refused with 413 before its body is read.
+OPENGPS_MAX_REQUEST_BYTES = int(os.environ.get("OPENGPS_MAX_REQUEST_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 OPENGPS_MAX_WORKBOOK_BYTES = int(os.environ.get("OPENGPS_MAX_WORKBOOK_BYTES", 20 * 1024 * 1024))
@@ -202,13 +290,58 @@ if not DEBUG and not TESTING and _env_bool("OPENGPS_HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The token only takes effect once the domain is submitted to the browsers' preload list.
+    SECURE_HSTS_PRELOAD = True
+if _env_bool("OPENGPS_BEHIND_PROXY"):
+    # The TLS-terminating proxy must set (not append to) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-OPENGPS_OCID_PREFIX = os.environ.get("OPENGPS_OCID_PREFIX", "ocds-opengps")
+# Content-Security-Policy: only our own scripts, styles, images and fonts; the rare inline script
+# carries the per-request nonce ({{ request.csp_nonce }}); no inline styles or event handlers
+# (htmx's own indicator styles are switched off in base.html). Swagger UI (/api/v1/docs) is
+# served from our static files and fits the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Open data identifiers and links. A deployment's ocids and URLs are permanent once published
+# (releases are append-only), so production never falls back to a placeholder: with DEBUG off,
+# `manage.py check --deploy` reports an unset value (opengps.E101/E102) and publishing refuses to
+# start under it (ImproperlyConfigured, see opengps/opendata/builders.py). Development, the demo and
+# the tests use a prefix marked as test data and the local server's address.
+OCDS_TEST_OCID_PREFIX = "ocds-test00"
+"""Not a registered prefix: marks ocids as test data (demo, development, tests)."""
+OPENGPS_OCID_PREFIX = os.environ.get("OPENGPS_OCID_PREFIX", "") or (
+    OCDS_TEST_OCID_PREFIX if DEBUG or TESTING else ""
+)
 OPENGPS_PUBLIC_POST_RATE = os.environ.get("OPENGPS_PUBLIC_POST_RATE", "20/m")
 OPENGPS_BEHIND_PROXY = _env_bool("OPENGPS_BEHIND_PROXY")
-OPENGPS_PUBLIC_URL = os.environ.get("OPENGPS_PUBLIC_URL", "")
+OPENGPS_PUBLIC_URL = os.environ.get("OPENGPS_PUBLIC_URL", "") or (
+    "http://127.0.0.1:8000" if DEBUG or TESTING else ""
+)
 OPENGPS_OCDS_LICENSE = os.environ.get("OPENGPS_OCDS_LICENSE", "")
 OPENGPS_OPENDATA_EXPORT_DIR = Path(os.environ.get("OPENGPS_OPENDATA_EXPORT_DIR", VAR_DIR / "opendata"))
+
+# Key custody and the transparency log (see docs/security.md). The KEK provider is "env"
+# (OPENGPS_SEAL_KEK), "file" (OPENGPS_SEAL_KEK_FILE, a mounted secret, mode 0400/0600) or
+# "development" (var/seal_kek, only with DEBUG on). Unset, DEBUG and the tests use "env" when
+# OPENGPS_SEAL_KEK is set, else "development"; production must name one: the first use of the key
+# fails with instructions otherwise (ImproperlyConfigured).
+OPENGPS_KEK_PROVIDER = os.environ.get("OPENGPS_KEK_PROVIDER", "").strip().lower()
+OPENGPS_SEAL_KEK_FILE = os.environ.get("OPENGPS_SEAL_KEK_FILE", "")
+OPENGPS_CHECKPOINT_FILE = Path(os.environ.get("OPENGPS_CHECKPOINT_FILE", VAR_DIR / "checkpoints.jsonl"))
 
 LOGGING = {
     "version": 1,
@@ -216,5 +349,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OPENGPS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every failure and lockout at WARNING (with the username and address masked).
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc as stdnum_uscc
+
+GOVERNMENT_ORGAN_USCC_PREFIX = "11"
+"""GB 32100-2015: registration authority 1 (机构编制) and kind 1 (机关) — every government organ's
+统一社会信用代码 starts with it."""
+
+
+def validate_uscc(value: str) -> None:
+    """A 统一社会信用代码 whose check character is right (python-stdnum, GB 32100-2015)."""
+    if value and not stdnum_uscc.is_valid(value):
+        raise ValidationError(_("统一社会信用代码无效（应为18位，校验位正确）"), code="invalid")
 
 
 class Region(models.Model):
@@ -74,16 +86,37 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("18位；机关以“11”开头。公开数据以此标识采购人（CN-USCI）"),
+    )
     is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["region_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc=""), name="unit_uscc_unique_when_set"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uscc="") | models.Q(uscc__regex=r"^[0-9]{8}[0-9A-HJ-NP-RTUW-Y]{10}$"),
+                name="unit_uscc_18_characters",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+GOVERNMENT_ORGAN_KINDS = frozenset(
+    {Unit.Kind.DEPARTMENT, Unit.Kind.FINANCE, Unit.Kind.CIVIL_AFFAIRS, Unit.Kind.AUDIT}
+)
+"""Unit kinds that are 机关 (their USCC starts with "11"); institutions, agencies and firms are not."""
 
 
 class Role(models.TextChoices):
@@ -98,6 +131,12 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("第三方评价机构")
     AUDITOR = "auditor", _("审计监督（只读）")
     ADMIN = "admin", _("平台管理员")
+
+
+OFFICIAL_ROLES = frozenset(
+    {Role.PURCHASER, Role.AGENCY, Role.FINANCE, Role.REGISTRATION, Role.AUDITOR, Role.ADMIN}
+)
+"""Roles whose sessions end after a short idle time (OPENGPS_OFFICIAL_IDLE_MINUTES)."""
 
 
 class User(AbstractUser):
@@ -122,6 +161,17 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改初始密码"),
+        default=False,
+        help_text=_("管理员设置的初始密码或重置的密码：登录后必须先修改密码才能继续使用"),
+    )
+    password_is_public = models.BooleanField(
+        _("演示账户（密码公开）"),
+        default=False,
+        help_text=_("演示数据的账户，密码在 README 和 make demo 输出中公开；修改密码后取消"),
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -139,6 +189,11 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label)
+
+    @property
+    def is_official(self) -> bool:
+        """Government staff and the platform's administrators and auditors: shorter idle sessions."""
+        return self.role in OFFICIAL_ROLES
 
     @property
     def can_read_audit(self) -> bool:

@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from opengps.catalog.models import CatalogVersion, ItemKind
 from opengps.catalog.services import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
 from opengps.core.errors import ServiceError
+from opengps.core.exports import restore_cell, safe_row
 
 FORMAT = "opengps.catalog/2"
 """Version 2 appended 服务计量单位 and 停用 to 目录 and 执行年度 to 参考价格; version 1 still imports."""
@@ -49,35 +50,39 @@ def export_xlsx(version: CatalogVersion) -> bytes:
         ("状态", version.get_status_display()),
     )
     for key, value in metadata:
-        meta.append([key, value])
+        meta.append(safe_row([key, value]))
     items = book.create_sheet(ITEM_SHEET)
-    items.append(list(ITEM_HEADER))
+    items.append(safe_row(ITEM_HEADER))
     for row in content.items:
         items.append(
-            [
-                row.code,
-                row.name,
-                row.level,
-                row.parent_code,
-                KIND_LABELS[row.kind],
-                row.description,
-                row.citation,
-                row.unit_of_service,
-                RETIRED_MARK if row.retired else "",
-            ]
+            safe_row(
+                [
+                    row.code,
+                    row.name,
+                    row.level,
+                    row.parent_code,
+                    KIND_LABELS[row.kind],
+                    row.description,
+                    row.citation,
+                    row.unit_of_service,
+                    RETIRED_MARK if row.retired else "",
+                ]
+            )
         )
     prices = book.create_sheet(PRICE_SHEET)
-    prices.append(list(PRICE_HEADER))
+    prices.append(safe_row(PRICE_HEADER))
     for price in content.prices:
         prices.append(
-            [
-                price.item_code,
-                names.get(price.item_code, ""),
-                price.unit_of_measure,
-                price.price,
-                price.note,
-                price.effective_year,
-            ]
+            safe_row(
+                [
+                    price.item_code,
+                    names.get(price.item_code, ""),
+                    price.unit_of_measure,
+                    price.price,
+                    price.note,
+                    price.effective_year,
+                ]
+            )
         )
         prices.cell(row=prices.max_row, column=4).number_format = "0.00"
     for sheet in (items, prices):
@@ -91,6 +96,7 @@ def export_xlsx(version: CatalogVersion) -> bytes:
 
 
 def _text(value: Any) -> str:
+    value = restore_cell(value)  # a cell our export protected from formula injection
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -122,7 +128,7 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
         if not any(cells):
             continue
         code, name, level, parent, kind, description, citation, unit_of_service, retired = cells
-        if not level.isdigit() or kind not in KIND_CODES or retired not in ("", RETIRED_MARK):
+        if not level.isdecimal() or kind not in KIND_CODES or retired not in ("", RETIRED_MARK):
             raise ServiceError(
                 "catalog.workbook_invalid",
                 _("“目录”第%(row)d行的层级或类别无效") % {"row": number},
@@ -150,7 +156,7 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
         year = _text(price_cells[5])
         try:
             amount = yuan(Decimal(str(price_cells[3])))
-            if year and not year.isdigit():
+            if year and not year.isdecimal():
                 raise ServiceError("catalog.workbook_invalid", "")
         except (InvalidOperation, ServiceError):
             raise ServiceError(

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from opengps.accounts.models import Region, Role, Unit, User
-from opengps.accounts.services import unit_create, user_create
+from opengps.accounts.models import Role, Unit, User
+from opengps.accounts.services import user_create
 from opengps.core import clock
-from opengps.core.demo import DemoLogin, demo_password_hash
+from opengps.core.demo import DemoLogin, demo_password_hash, demo_unit
 from opengps.experts.services import draw_member_respond, expert_update
 from opengps.grants import services
 from opengps.grants.models import Agreement, Application, Programme, Round, RoundStatus
@@ -63,6 +63,11 @@ FINDINGS = [
 ]
 
 
+def _area_text(label: str) -> str:
+    """A purpose area as a phrase: "扶老服务", "社会工作服务" — never "社会工作服务服务"."""
+    return label if label.endswith("服务") else f"{label}服务"
+
+
 def _amounts() -> list[Decimal]:
     """70 awards summing to exactly 7,500,000.00: a cycle of 80,000 … 140,000, twenty cut by 10,000."""
     base = [Decimal(80000 + 10000 * (i % 7)) for i in range(FUNDED)]
@@ -75,9 +80,7 @@ def _amounts() -> list[Decimal]:
 def _setup(context: Any) -> tuple[User, User, Unit, User, BudgetLine]:
     funder, finance = context.users["purchaser"], context.users["finance"]
     civil = context.units["hn_civil"]
-    firm = Unit.objects.filter(name=FIRM).first() or unit_create(
-        actor=None, name=FIRM, kind=Unit.Kind.EVALUATOR, region=Region.objects.get(pk="430100")
-    )
+    firm = demo_unit(name=FIRM, kind=Unit.Kind.EVALUATOR, region="430100", parent=None, serial=201)
     cpa = User.objects.filter(username="cpa").first() or user_create(
         actor=None,
         username="cpa",
@@ -175,7 +178,7 @@ def _apply(
             {"name": "直接服务对象人数", "target": f"≥{80 + n % 5 * 40}人"},
             {"name": "服务对象满意度", "target": "≥90%"},
         ],
-        summary=f"由{org.name}实施，面向{org.region.full_name}的{rules.PURPOSE_AREAS[area]}服务",
+        summary=f"由{org.name}实施，面向{org.region.full_name}的{_area_text(rules.PURPOSE_AREAS[area])}",
         today=on_date,
     )
     return services.application_submit(actor=member, application=app, today=on_date) if submit else app

@@ -526,8 +526,11 @@ class _Loader:
         members = list(draw.members.order_by("order"))
         for n, member in enumerate(members):
             if decline_one and n == 1:
+                # only the expert (or the agency that drew) may decline: the expert answers
+                self.expert_account(member.expert)
+                member.expert.refresh_from_db()
                 _member, substitute = draw_member_respond(
-                    actor=official, member=member, accept=False, reason="评审当日另有公务安排"
+                    actor=member.expert.user, member=member, accept=False, reason="评审当日另有公务安排"
                 )
                 if substitute is not None:
                     members.append(substitute)

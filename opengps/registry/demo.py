@@ -20,9 +20,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from opengps.accounts.models import Region, Role, Unit, User
-from opengps.accounts.services import unit_create, user_create
+from opengps.accounts.services import user_create
 from opengps.core import clock
-from opengps.core.demo import demo_password_hash
+from opengps.core.demo import demo_password_hash, demo_unit
 from opengps.registry import demo_names, derived, services
 from opengps.registry.demo_names import OrgSpec, Place
 from opengps.registry.models import (
@@ -207,17 +207,14 @@ class _Loader:
 
     def ensure_authorities(self) -> None:
         units = self.context.units
-        for key, name, region, parent in EXTRA_AUTHORITIES:
-            unit = Unit.objects.filter(name=name).first()
-            if unit is None:
-                unit = unit_create(
-                    actor=None,
-                    name=name,
-                    kind=Unit.Kind.CIVIL_AFFAIRS,
-                    region=Region.objects.get(pk=region),
-                    parent=units.get(parent),
-                )
-            units[key] = unit
+        for serial, (key, name, region, parent) in enumerate(EXTRA_AUTHORITIES, 101):
+            units[key] = demo_unit(
+                name=name,
+                kind=Unit.Kind.CIVIL_AFFAIRS,
+                region=region,
+                parent=units.get(parent),
+                serial=serial,
+            )
         for unit in units.values():
             self.units_by_id[unit.pk] = unit
             if unit.kind == Unit.Kind.CIVIL_AFFAIRS:

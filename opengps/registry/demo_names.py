@@ -55,6 +55,27 @@ def make_uscc(*, kind_code: str, region_code: str, serial: int) -> str:
     return str(stdnum_uscc.validate(code))
 
 
+DEMO_UNIT_ORG_CODE_PREFIX = "999"
+"""Organization-code bodies of the demo's government units: 999 and a serial, a range no
+authority issues, so a demo unit's code is valid (both check characters) and plainly invented."""
+
+
+def make_unit_uscc(*, prefix: str, region_code: str, serial: int) -> str:
+    """A valid USCC for a demo government unit (GB 32100-2015).
+
+    `prefix` is the registration-authority and kind code: "11" a government organ (机关), "12" a
+    public institution (事业单位), "91" a company (企业). The organization code is
+    ``DEMO_UNIT_ORG_CODE_PREFIX`` + the 5-digit `serial` with its GB 11714 check character.
+    """
+    if len(prefix) != 2 or not prefix.isdigit() or len(region_code) != 6 or not region_code.isdigit():
+        raise ValueError("invalid prefix or region code")
+    if not 0 < serial < 100_000:
+        raise ValueError("serial must have at most 5 digits")
+    body = f"{DEMO_UNIT_ORG_CODE_PREFIX}{serial:05d}"
+    first17 = prefix + region_code + body + org_code_check_char(body)
+    return str(stdnum_uscc.validate(first17 + stdnum_uscc.calc_check_digit(first17)))
+
+
 def is_valid_uscc(code: str) -> bool:
     """Both check characters are right (python-stdnum checks only the final one)."""
     if not stdnum_uscc.is_valid(code):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _g
 from openpyxl import Workbook
 
 from opengps.core import clock
+from opengps.core.exports import safe_row
 from opengps.registry import selectors
 from opengps.registry.models import Organization
 
@@ -55,10 +56,10 @@ def write_workbook(rows: Iterable[Organization], target: Any, *, public: bool) -
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_g("社会组织"))
     cols = columns(public=public)
-    sheet.append([header for header, _get in cols])
+    sheet.append(safe_row(header for header, _get in cols))
     count = 0
     for org in rows:
-        sheet.append([get(org) for _header, get in cols])
+        sheet.append(safe_row(get(org) for _header, get in cols))
         count += 1
     workbook.save(target)
     return count

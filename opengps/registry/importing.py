@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from opengps.accounts.models import Region, Unit
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
+from opengps.core.exports import restore_cell, safe_row
 from opengps.registry import derived, services
 from opengps.registry.models import CommunityKind, ImportJob, Organization, OrgType, RegistrationLevel
 
@@ -142,6 +143,7 @@ def _rows(path: Path) -> tuple[int, Iterator[tuple[int, tuple[Any, ...]]], Calla
 
 
 def _text(value: Any) -> str:
+    value = restore_cell(value)  # a cell our export protected from formula injection
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -555,24 +557,26 @@ def template_workbook_bytes() -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_g("社会组织"))
-    sheet.append(list(HEADERS))
+    sheet.append(safe_row(HEADERS))
     sheet.append(
-        [
-            "长沙市示例养老服务中心",
-            "52430100MJG1195365",
-            "社会服务机构",
-            "430104",
-            "2018-05-20",
-            "市州级",
-            "居家养老服务",
-            "张伟",
-            "0731-88888888",
-            "长沙市岳麓区麓山路1号",
-            "否",
-            "否",
-            "否",
-            "",
-        ]
+        safe_row(
+            [
+                "长沙市示例养老服务中心",
+                "52430100MJG1195365",
+                "社会服务机构",
+                "430104",
+                "2018-05-20",
+                "市州级",
+                "居家养老服务",
+                "张伟",
+                "0731-88888888",
+                "长沙市岳麓区麓山路1号",
+                "否",
+                "否",
+                "否",
+                "",
+            ]
+        )
     )
     buffer = BytesIO()
     workbook.save(buffer)

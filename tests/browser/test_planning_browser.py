@@ -38,11 +38,14 @@ def test_the_method_preview_follows_the_amount_and_the_facts(
     # when the amount is lowered below the open-tender threshold
     page.fill("#n-amount", "800000")
     page.locator("#n-amount").dispatch_event("change")
-    page.wait_for_function("!document.querySelector('#method-preview').innerText.includes('须财政部门批准')")
+    # (an arrow function: a bare expression would be eval'd, which the page's CSP refuses)
+    page.wait_for_function(
+        "() => !document.querySelector('#method-preview').innerText.includes('须财政部门批准')"
+    )
     # then the preview is refreshed in place, without leaving the page
     assert page.url.endswith(f"/planning/projects/{project.pk}/")
     assert "竞争性磋商" in page.locator("#method-preview").inner_text()
     # when a circumstance is ticked and the method chosen, the chosen row is marked
     page.select_option("#n-method", "competitive_consultation")
-    page.wait_for_function("document.querySelector('#method-preview').innerText.includes('已选')")
+    page.wait_for_function("() => document.querySelector('#method-preview').innerText.includes('已选')")
     page.screenshot(path="var/browser-plan-preview.png", full_page=True)

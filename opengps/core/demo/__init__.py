@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from opengps.accounts.models import Region, Role, Unit, User
-from opengps.accounts.services import regions_load, unit_create, user_create
+from opengps.accounts.services import regions_load, unit_create, unit_uscc_set, user_create
 from opengps.core import calendar_sync, clock
 from opengps.core.calendar_sync import holiday_year_register
 from opengps.core.models import HolidayYear
@@ -105,18 +105,38 @@ USERS: list[tuple[str, str, str, str]] = [
 ]
 
 
+UNIT_USCC_PREFIX: dict[str, str] = {
+    Unit.Kind.INSTITUTION: "12",
+    Unit.Kind.AGENCY: "12",
+    Unit.Kind.EVALUATOR: "91",
+}
+"""GB 32100-2015 authority and kind codes of the demo's units: the trading centre is a public
+institution (事业单位, 12), the evaluation firms are companies (91), every other unit is a government
+organ (机关, 11)."""
+
+
+def demo_unit(*, name: str, kind: str, region: str, parent: Unit | None, serial: int) -> Unit:
+    """The demo unit `name` with a valid, plainly invented 统一社会信用代码 (organization code
+    999 + `serial`, unique per demo unit): created, or given its code if an earlier load made it
+    without one. Idempotent; a code an administrator has entered is kept."""
+    from opengps.registry.demo_names import make_unit_uscc
+
+    uscc = make_unit_uscc(prefix=UNIT_USCC_PREFIX.get(kind, "11"), region_code=region, serial=serial)
+    unit = Unit.objects.filter(name=name).first()
+    if unit is None:
+        return unit_create(
+            actor=None, name=name, kind=kind, region=Region.objects.get(pk=region), parent=parent, uscc=uscc
+        )
+    if not unit.uscc:
+        unit = unit_uscc_set(actor=None, unit=unit, uscc=uscc, reason="演示数据：补录统一社会信用代码")
+    return unit
+
+
 def _units(context: DemoContext) -> None:
-    for key, name, kind, region, parent in UNITS:
-        unit = Unit.objects.filter(name=name).first()
-        if unit is None:
-            unit = unit_create(
-                actor=None,
-                name=name,
-                kind=kind,
-                region=Region.objects.get(pk=region),
-                parent=context.units.get(parent),
-            )
-        context.units[key] = unit
+    for serial, (key, name, kind, region, parent) in enumerate(UNITS, 1):
+        context.units[key] = demo_unit(
+            name=name, kind=kind, region=region, parent=context.units.get(parent), serial=serial
+        )
 
 
 def _users(context: DemoContext) -> None:

@@ -28,6 +28,13 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪 / demo data ready: {summary.describe()}"))
         self.stdout.write(f"所有演示账户的密码 / password for every demo account: {DEMO_PASSWORD}")
+        self.stdout.write(
+            self.style.WARNING(
+                "该密码是公开的：演示账户不适合录入真实数据；登录页和顶栏会标明演示账户。"
+                " / This password is public: never put real data in a demo account; the login page"
+                " and the top bar mark demo accounts."
+            )
+        )
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role_label}  {login.where}")

@@ -1,0 +1,54 @@
+"""Reads on accounts: a user's login history (from django-axes' logs) for themself and for admins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from axes.models import AccessFailureLog, AccessLog
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role, User
+from opengps.accounts.permissions import is_authenticated
+from opengps.core.errors import NotFound, PermissionDenied
+
+HISTORY_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class LoginEntry:
+    at: datetime
+    address: str
+    succeeded: bool
+    locked_out: bool
+    user_agent: str
+    logged_out_at: datetime | None
+
+
+def user_for_history(*, actor: Any, username: str) -> User:
+    """The account whose login history `actor` may read: their own, or any for an administrator."""
+    if not is_authenticated(actor):
+        raise PermissionDenied("auth.required", _("请先登录"))
+    if actor.get_username() != username and actor.role != Role.ADMIN:
+        raise PermissionDenied("perm.denied", _("只能查看自己的登录记录"))
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound("user.not_found", _("用户不存在"))
+    return user
+
+
+def login_history(*, actor: Any, user: User, limit: int = HISTORY_LIMIT) -> list[LoginEntry]:
+    """The latest sign-ins and failed attempts of `user`, newest first (at most `limit`)."""
+    user_for_history(actor=actor, username=user.username)
+    successes = AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[:limit]
+    failures = AccessFailureLog.objects.filter(username=user.username).order_by("-attempt_time")[:limit]
+    entries = [
+        LoginEntry(row.attempt_time, row.ip_address or "", True, False, row.user_agent, row.logout_time)
+        for row in successes
+    ] + [
+        LoginEntry(row.attempt_time, row.ip_address or "", False, row.locked_out, row.user_agent, None)
+        for row in failures
+    ]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
