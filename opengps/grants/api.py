@@ -11,12 +11,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Unit
 from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, ServiceError
+from opengps.core.inputs import (
+    Date,
+    Id,
+    Points,
+    Score,
+    SmallCount,
+    Str12,
+    Str16,
+    Str20,
+    Str32,
+    Str64,
+    Str80,
+    Str100,
+    Str200,
+    Text,
+    Year,
+    Yuan,
+)
 from opengps.grants import selectors, services
 from opengps.grants.models import (
     Agreement,
@@ -33,17 +51,17 @@ from opengps.planning.models import BudgetLine
 router = Router(tags=["grants"], auth=django_auth)
 
 
-class ErrorOut(Schema):
+class GrantErrorOut(Schema):
     error: dict[str, Any]
 
 
 ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    429: ErrorOut,
+    400: GrantErrorOut,
+    401: GrantErrorOut,
+    403: GrantErrorOut,
+    404: GrantErrorOut,
+    409: GrantErrorOut,
+    429: GrantErrorOut,
 }
 
 
@@ -124,19 +142,19 @@ def rounds(request: HttpRequest) -> list[Round]:
     return selectors.round_list(actor=request.user)
 
 
-@router.get("/rounds/{round_id}", response={200: RoundOut, 404: ErrorOut}, auth=None)
-def round_detail(request: HttpRequest, round_id: int) -> Round:
+@router.get("/rounds/{round_id}", response={200: RoundOut, 404: GrantErrorOut}, auth=None)
+def round_detail(request: HttpRequest, round_id: Id) -> Round:
     return selectors.round_get(actor=request.user, round_id=round_id)
 
 
-@router.get("/rounds/{round_id}/notice", response={200: list[ListedOut], 404: ErrorOut}, auth=None)
-def round_notice(request: HttpRequest, round_id: int) -> list[Application]:
+@router.get("/rounds/{round_id}/notice", response={200: list[ListedOut], 404: GrantErrorOut}, auth=None)
+def round_notice(request: HttpRequest, round_id: Id) -> list[Application]:
     """The proposed list on public notice, then the funded list."""
     return selectors.notice_list(selectors.round_get(actor=request.user, round_id=round_id))
 
 
 @router.get("/360giving", auth=None)
-def giving_360(request: HttpRequest, year: int | None = Query(None)) -> HttpResponse:  # type: ignore[type-arg]
+def giving_360(request: HttpRequest, year: Year | None = None) -> HttpResponse:
     """Grants as open data in the 360Giving shape; `year` filters by award date."""
     return HttpResponse(
         dumps_decimal(selectors.giving_360(year)), content_type="application/json; charset=utf-8"
@@ -147,27 +165,27 @@ def giving_360(request: HttpRequest, year: int | None = Query(None)) -> HttpResp
 # Applications
 
 
-class BudgetLineIn(Schema):
-    item: str
-    amount: Decimal
+class GrantBudgetLineIn(Schema):
+    item: Str200
+    amount: Yuan
 
 
 class IndicatorIn(Schema):
-    name: str
-    target: str
+    name: Str200
+    target: Str200
 
 
 class ApplicationIn(Schema):
-    title: str
-    purpose_area: str
-    beneficiary_region: str
-    starts_on: date
-    ends_on: date
-    requested_amount: Decimal
-    budget_lines: list[BudgetLineIn] = []
+    title: Str200
+    purpose_area: Str16
+    beneficiary_region: Str32
+    starts_on: Date
+    ends_on: Date
+    requested_amount: Yuan
+    budget_lines: list[GrantBudgetLineIn] = []
     indicators: list[IndicatorIn] = []
-    summary: str = ""
-    plan: str = ""
+    summary: Text = ""
+    plan: Text = ""
 
 
 class ApplicationOut(Schema):
@@ -204,36 +222,36 @@ def _input(payload: ApplicationIn) -> dict[str, Any]:
 
 
 @router.post("/rounds/{round_id}/applications", response={201: ApplicationOut, **ERRORS})
-def application_create(request: HttpRequest, round_id: int, payload: ApplicationIn) -> Status[Any]:
+def application_create(request: HttpRequest, round_id: Id, payload: ApplicationIn) -> Status[Any]:
     """Save a new draft application of the caller's organization."""
     round_ = selectors.round_get(actor=request.user, round_id=round_id)
     return Status(201, services.application_save(actor=request.user, round=round_, **_input(payload)))
 
 
 @router.put("/applications/{application_id}", response={200: ApplicationOut, **ERRORS})
-def application_update(request: HttpRequest, application_id: int, payload: ApplicationIn) -> Application:
+def application_update(request: HttpRequest, application_id: Id, payload: ApplicationIn) -> Application:
     app = selectors.application_get(actor=request.user, application_id=application_id)
     return services.application_save(actor=request.user, round=app.round, application=app, **_input(payload))
 
 
 @router.post("/applications/{application_id}/submit", response={200: ApplicationOut, **ERRORS})
-def application_submit(request: HttpRequest, application_id: int) -> Application:
+def application_submit(request: HttpRequest, application_id: Id) -> Application:
     """Submit: screened at once; the reasons are in `screening`."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
     return services.application_submit(actor=request.user, application=app)
 
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **ERRORS})
-def application_detail(request: HttpRequest, application_id: int) -> Application:
+def application_detail(request: HttpRequest, application_id: Id) -> Application:
     return selectors.application_get(actor=request.user, application_id=application_id)
 
 
-class ScoresIn(Schema):
-    scores: dict[str, Decimal]
-    comment: str = ""
+class GrantScoresIn(Schema):
+    scores: dict[Str64, Score]
+    comment: Text = ""
 
 
-class ScoreOut(Schema):
+class GrantScoreOut(Schema):
     member: int
     total: Decimal
     scores: dict[str, str]
@@ -244,16 +262,16 @@ class ScoreViewOut(Schema):
     expected: int
     submitted: int
     complete: bool
-    own: ScoreOut | None
-    scores: list[ScoreOut]
+    own: GrantScoreOut | None
+    scores: list[GrantScoreOut]
 
 
 def _score(score: Any) -> dict[str, Any]:
     return {"member": score.member_id, "total": score.total, "scores": score.scores, "comment": score.comment}
 
 
-@router.post("/applications/{application_id}/scores", response={201: ScoreOut, **ERRORS})
-def score_submit(request: HttpRequest, application_id: int, payload: ScoresIn) -> Status[Any]:
+@router.post("/applications/{application_id}/scores", response={201: GrantScoreOut, **ERRORS})
+def score_submit(request: HttpRequest, application_id: Id, payload: GrantScoresIn) -> Status[Any]:
     """A panel expert's independent scores, once per application."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
     score = services.score_submit(
@@ -263,7 +281,7 @@ def score_submit(request: HttpRequest, application_id: int, payload: ScoresIn) -
 
 
 @router.get("/applications/{application_id}/scores", response={200: ScoreViewOut, **ERRORS})
-def scores_view(request: HttpRequest, application_id: int) -> dict[str, Any]:
+def scores_view(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     """Own scores always; the others' only once every member has scored."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
     view = selectors.application_scores(actor=request.user, application=app)
@@ -277,7 +295,7 @@ def scores_view(request: HttpRequest, application_id: int) -> dict[str, Any]:
 
 
 @router.get("/report/{year}", auth=None)
-def fund_use(request: HttpRequest, year: int) -> HttpResponse:
+def fund_use(request: HttpRequest, year: Year) -> HttpResponse:
     """The yearly fund-use report as JSON."""
     if not 2000 <= year <= clock.today().year + 1:
         raise NotFound("grants.year_invalid", "年度无效")
@@ -304,10 +322,10 @@ def fund_use(request: HttpRequest, year: int) -> HttpResponse:
 
 
 class ProgrammeIn(Schema):
-    name: str
-    fund_source: str = "welfare_lottery"
+    name: Str200
+    fund_source: Str20 = "welfare_lottery"
     is_venture_philanthropy: bool = False
-    description: str = ""
+    description: Text = ""
 
 
 class ProgrammeOut(Schema):
@@ -326,35 +344,35 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Any]:
 
 
 class CriterionIn(Schema):
-    code: str
-    name: str
-    weight: int
+    code: Str64
+    name: Str200
+    weight: SmallCount
 
 
 class RoundIn(Schema):
-    programme_id: int
-    year: int
-    title: str
-    budget_line_id: int
-    total_amount: Decimal
-    per_project_cap: Decimal
-    purpose_areas: list[str]
-    call_opens: date
-    call_closes: date
-    review_by: date
-    agreement_by: date
+    programme_id: Id
+    year: Year
+    title: Str200
+    budget_line_id: Id
+    total_amount: Yuan
+    per_project_cap: Yuan
+    purpose_areas: list[Str32]
+    call_opens: Date
+    call_closes: Date
+    review_by: Date
+    agreement_by: Date
     criteria: list[CriterionIn]
-    objection_days: int = 5
-    tranche_shares: list[int] = [50, 30, 20]
-    pass_score: Decimal = Decimal(60)
-    org_types: list[str] = []
-    min_rating: int | None = None
-    min_years_registered: int = 0
-    regions: list[str] = []
+    objection_days: SmallCount = 5
+    tranche_shares: list[SmallCount] = [50, 30, 20]
+    pass_score: Points = Decimal(60)
+    org_types: list[Str32] = []
+    min_rating: SmallCount | None = None
+    min_years_registered: SmallCount = 0
+    regions: list[Str32] = []
     exclude_abnormal: bool = True
-    expert_category: str = "A09"
-    audit_firm_id: int | None = None
-    call_text: str = ""
+    expert_category: Str16 = "A09"
+    audit_firm_id: Id | None = None
+    call_text: Text = ""
 
 
 def _unit(pk: int | None, field: str) -> Unit | None:
@@ -381,7 +399,7 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status[Any]:
     return Status(201, selectors.round_get(actor=request.user, round_id=round_.pk))
 
 
-def _round(request: HttpRequest, round_id: int) -> Round:
+def _round(request: HttpRequest, round_id: Id) -> Round:
     return selectors.round_get(actor=request.user, round_id=round_id)
 
 
@@ -390,26 +408,26 @@ def _fresh(request: HttpRequest, round_: Round) -> Round:
 
 
 @router.post("/rounds/{round_id}/publish", response={200: RoundOut, **ERRORS})
-def round_publish(request: HttpRequest, round_id: int) -> Round:
+def round_publish(request: HttpRequest, round_id: Id) -> Round:
     return _fresh(request, services.round_publish(actor=request.user, round=_round(request, round_id)))
 
 
-class ReasonIn(Schema):
-    reason: str
+class GrantReasonIn(Schema):
+    reason: Text
 
 
 @router.post("/rounds/{round_id}/cancel", response={200: RoundOut, **ERRORS})
-def round_cancel(request: HttpRequest, round_id: int, payload: ReasonIn) -> Round:
+def round_cancel(request: HttpRequest, round_id: Id, payload: GrantReasonIn) -> Round:
     round_ = services.round_cancel(actor=request.user, round=_round(request, round_id), reason=payload.reason)
     return _fresh(request, round_)
 
 
 class FirmIn(Schema):
-    firm_id: int
+    firm_id: Id
 
 
 @router.post("/rounds/{round_id}/audit-firm", response={200: RoundOut, **ERRORS})
-def round_audit_firm(request: HttpRequest, round_id: int, payload: FirmIn) -> Round:
+def round_audit_firm(request: HttpRequest, round_id: Id, payload: FirmIn) -> Round:
     firm = _unit(payload.firm_id, "firm")
     assert firm is not None
     round_ = services.round_assign_audit_firm(actor=request.user, round=_round(request, round_id), firm=firm)
@@ -417,26 +435,26 @@ def round_audit_firm(request: HttpRequest, round_id: int, payload: FirmIn) -> Ro
 
 
 @router.post("/rounds/{round_id}/review", response={200: RoundOut, **ERRORS})
-def round_review_start(request: HttpRequest, round_id: int) -> Round:
+def round_review_start(request: HttpRequest, round_id: Id) -> Round:
     """After the call closes, the round goes to review."""
     return _fresh(request, services.round_review_start(actor=request.user, round=_round(request, round_id)))
 
 
 class PanelIn(Schema):
-    needed: int = 5
+    needed: SmallCount = 5
 
 
 @router.post("/rounds/{round_id}/panel", response={200: RoundOut, **ERRORS})
-def panel_draw(request: HttpRequest, round_id: int, payload: PanelIn) -> Round:
+def panel_draw(request: HttpRequest, round_id: Id, payload: PanelIn) -> Round:
     """Draw the expert panel at random (the experts then accept or decline)."""
     round_ = services.panel_draw(actor=request.user, round=_round(request, round_id), needed=payload.needed)
     return _fresh(request, round_)
 
 
 class PitchIn(Schema):
-    held_on: date
-    location: str
-    notes: str = ""
+    held_on: Date
+    location: Str200
+    notes: Text = ""
 
 
 class PitchOut(Schema):
@@ -448,30 +466,30 @@ class PitchOut(Schema):
 
 
 @router.post("/applications/{application_id}/pitches", response={201: PitchOut, **ERRORS})
-def pitch_record(request: HttpRequest, application_id: int, payload: PitchIn) -> Status[PitchSession]:
+def pitch_record(request: HttpRequest, application_id: Id, payload: PitchIn) -> Status[PitchSession]:
     app = selectors.application_get(actor=request.user, application_id=application_id)
     return Status(201, services.pitch_record(actor=request.user, application=app, **payload.dict()))
 
 
 @router.post("/rounds/{round_id}/rank", response={200: RoundOut, **ERRORS})
-def round_rank(request: HttpRequest, round_id: int) -> Round:
+def round_rank(request: HttpRequest, round_id: Id) -> Round:
     """Combine the scores and propose funding within the round's total."""
     return _fresh(request, services.round_rank(actor=request.user, round=_round(request, round_id)))
 
 
 @router.post("/rounds/{round_id}/notice", response={200: RoundOut, **ERRORS})
-def notice_publish(request: HttpRequest, round_id: int) -> Round:
+def notice_publish(request: HttpRequest, round_id: Id) -> Round:
     return _fresh(request, services.notice_publish(actor=request.user, round=_round(request, round_id)))
 
 
 @router.post("/rounds/{round_id}/decide", response={200: RoundOut, **ERRORS})
-def round_decide(request: HttpRequest, round_id: int) -> Round:
+def round_decide(request: HttpRequest, round_id: Id) -> Round:
     """The funding decision once the notice period is over and every objection decided."""
     return _fresh(request, services.round_decide(actor=request.user, round=_round(request, round_id)))
 
 
 @router.post("/rounds/{round_id}/complete", response={200: RoundOut, **ERRORS})
-def round_complete(request: HttpRequest, round_id: int) -> Round:
+def round_complete(request: HttpRequest, round_id: Id) -> Round:
     return _fresh(request, services.round_complete(actor=request.user, round=_round(request, round_id)))
 
 
@@ -479,13 +497,13 @@ def round_complete(request: HttpRequest, round_id: int) -> Round:
 
 
 class ObjectionIn(Schema):
-    application_id: int | None = None
-    filer_name: str = ""
-    filer_contact: str = ""
-    text: str
+    application_id: Id | None = None
+    filer_name: Str100 = ""
+    filer_contact: Str100 = ""
+    text: Text
 
 
-class ObjectionOut(Schema):
+class GrantObjectionOut(Schema):
     """Public view of an objection: never the filer's contact."""
 
     id: int
@@ -501,13 +519,15 @@ class RateLimited(ServiceError):
     status = 429
 
 
-@router.get("/rounds/{round_id}/objections", response={200: list[ObjectionOut], 404: ErrorOut}, auth=None)
-def objections(request: HttpRequest, round_id: int) -> list[Objection]:
+@router.get(
+    "/rounds/{round_id}/objections", response={200: list[GrantObjectionOut], 404: GrantErrorOut}, auth=None
+)
+def objections(request: HttpRequest, round_id: Id) -> list[Objection]:
     return selectors.objections_public(_round(request, round_id))
 
 
-@router.post("/rounds/{round_id}/objections", response={201: ObjectionOut, **ERRORS}, auth=None)
-def objection_file(request: HttpRequest, round_id: int, payload: ObjectionIn) -> Status[Objection]:
+@router.post("/rounds/{round_id}/objections", response={201: GrantObjectionOut, **ERRORS}, auth=None)
+def objection_file(request: HttpRequest, round_id: Id, payload: ObjectionIn) -> Status[Objection]:
     """Object to the proposed list (signed in or not; name and contact required when anonymous)."""
     limit, window = services.OBJECTION_RATE
     if not ratelimit.allow(
@@ -531,13 +551,13 @@ def objection_file(request: HttpRequest, round_id: int, payload: ObjectionIn) ->
     return Status(201, item)
 
 
-class DecideIn(Schema):
+class GrantDecideIn(Schema):
     upheld: bool
-    decision: str
+    decision: Text
 
 
-@router.post("/objections/{objection_id}/decide", response={200: ObjectionOut, **ERRORS})
-def objection_decide(request: HttpRequest, objection_id: int, payload: DecideIn) -> Objection:
+@router.post("/objections/{objection_id}/decide", response={200: GrantObjectionOut, **ERRORS})
+def objection_decide(request: HttpRequest, objection_id: Id, payload: GrantDecideIn) -> Objection:
     item = selectors.objection_get(actor=request.user, objection_id=objection_id)
     return services.objection_decide(actor=request.user, objection=item, **payload.dict())
 
@@ -545,10 +565,10 @@ def objection_decide(request: HttpRequest, objection_id: int, payload: DecideIn)
 # Agreements and money
 
 
-class SignIn(Schema):
-    signed_on: date
-    starts_on: date | None = None
-    ends_on: date | None = None
+class GrantSignIn(Schema):
+    signed_on: Date
+    starts_on: Date | None = None
+    ends_on: Date | None = None
 
 
 class TrancheOut(Schema):
@@ -580,12 +600,12 @@ class AgreementOut(Schema):
         return list(obj.tranches.order_by("seq"))
 
 
-def _agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+def _agreement(request: HttpRequest, agreement_id: Id) -> Agreement:
     return selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
 
 
 @router.post("/applications/{application_id}/agreement", response={201: AgreementOut, **ERRORS})
-def agreement_sign(request: HttpRequest, application_id: int, payload: SignIn) -> Status[Agreement]:
+def agreement_sign(request: HttpRequest, application_id: Id, payload: GrantSignIn) -> Status[Agreement]:
     """Sign the agreement of a funded application; the first tranche is released."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
     agreement = services.agreement_sign(actor=request.user, application=app, **payload.dict())
@@ -593,18 +613,18 @@ def agreement_sign(request: HttpRequest, application_id: int, payload: SignIn) -
 
 
 @router.get("/agreements/{agreement_id}", response={200: AgreementOut, **ERRORS})
-def agreement_detail(request: HttpRequest, agreement_id: int) -> Agreement:
+def agreement_detail(request: HttpRequest, agreement_id: Id) -> Agreement:
     return _agreement(request, agreement_id)
 
 
 class MidtermIn(Schema):
     passed: bool
-    findings: str
-    reviewed_on: date
+    findings: Text
+    reviewed_on: Date
 
 
 @router.post("/agreements/{agreement_id}/midterm", response={200: AgreementOut, **ERRORS})
-def midterm_review(request: HttpRequest, agreement_id: int, payload: MidtermIn) -> Agreement:
+def midterm_review(request: HttpRequest, agreement_id: Id, payload: MidtermIn) -> Agreement:
     """Passing releases the next tranche; failing stops the rest."""
     agreement = _agreement(request, agreement_id)
     services.midterm_review_record(actor=request.user, agreement=agreement, **payload.dict())
@@ -612,24 +632,24 @@ def midterm_review(request: HttpRequest, agreement_id: int, payload: MidtermIn) 
 
 
 class FinalReviewIn(Schema):
-    score: Decimal
-    note: str = ""
-    reviewed_on: date
+    score: Score
+    note: Text = ""
+    reviewed_on: Date
 
 
 @router.post("/agreements/{agreement_id}/final-review", response={200: AgreementOut, **ERRORS})
-def final_review(request: HttpRequest, agreement_id: int, payload: FinalReviewIn) -> Agreement:
+def final_review(request: HttpRequest, agreement_id: Id, payload: FinalReviewIn) -> Agreement:
     agreement = _agreement(request, agreement_id)
     services.final_review_record(actor=request.user, agreement=agreement, **payload.dict())
     return _agreement(request, agreement_id)
 
 
 class FinalAuditIn(Schema):
-    opinion: str
-    verified_spent: Decimal
-    disallowed: Decimal = Decimal("0.00")
-    findings: list[str]
-    completed_on: date
+    opinion: Str12
+    verified_spent: Yuan
+    disallowed: Yuan = Decimal("0.00")
+    findings: list[Text]
+    completed_on: Date
 
 
 class FinalAuditOut(Schema):
@@ -644,16 +664,16 @@ class FinalAuditOut(Schema):
 
 
 @router.post("/agreements/{agreement_id}/final-audit", response={201: FinalAuditOut, **ERRORS})
-def final_audit(request: HttpRequest, agreement_id: int, payload: FinalAuditIn) -> Status[FinalAudit]:
+def final_audit(request: HttpRequest, agreement_id: Id, payload: FinalAuditIn) -> Status[FinalAudit]:
     """The appointed accounting firm records the final audit (结项审计)."""
     agreement = _agreement(request, agreement_id)
     return Status(201, services.final_audit_record(actor=request.user, agreement=agreement, **payload.dict()))
 
 
 class FundReturnIn(Schema):
-    amount: Decimal
-    returned_on: date
-    document: str
+    amount: Yuan
+    returned_on: Date
+    document: Str80
 
 
 class FundReturnOut(Schema):
@@ -665,6 +685,6 @@ class FundReturnOut(Schema):
 
 
 @router.post("/agreements/{agreement_id}/fund-returns", response={201: FundReturnOut, **ERRORS})
-def fund_return(request: HttpRequest, agreement_id: int, payload: FundReturnIn) -> Status[FundReturn]:
+def fund_return(request: HttpRequest, agreement_id: Id, payload: FundReturnIn) -> Status[FundReturn]:
     agreement = _agreement(request, agreement_id)
     return Status(201, services.fund_return_record(actor=request.user, agreement=agreement, **payload.dict()))

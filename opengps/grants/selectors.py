@@ -9,11 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.grants.models import (
     Agreement,
@@ -32,7 +36,8 @@ from opengps.grants.services import is_funder, objection_deadline, panel_members
 __all__ = ["objection_deadline", "panel_members"]
 
 OVERSIGHT_ROLES = (Role.FINANCE, Role.REGISTRATION, Role.AUDITOR, Role.ADMIN)
-"""Read every round's records: finance, the registration authority, auditors (read-only), admins."""
+"""Read rounds' records: finance and the registration authority those of their region's funders,
+auditors (read-only) and admins every round (`opengps.accounts.scopes`)."""
 PUBLIC_STATUSES = (
     RoundStatus.PUBLISHED,
     RoundStatus.REVIEWING,
@@ -48,8 +53,10 @@ def can_read_round_private(actor: Any, round_: Round) -> bool:
     the appointed audit firm."""
     if not is_authenticated(actor):
         return False
-    if actor.role in OVERSIGHT_ROLES or is_funder(actor, round_):
+    if is_funder(actor, round_):
         return True
+    if actor.role in OVERSIGHT_ROLES:
+        return scopes.supervises(actor, round_.programme.funder_unit)
     return (
         has_role(actor, Role.EVALUATOR)
         and round_.audit_firm_id is not None
@@ -67,8 +74,10 @@ def round_list(*, actor: Any) -> list[Round]:
     """Public rounds, plus the drafts of the actor's own unit (and all for oversight roles)."""
     qs = Round.objects.select_related("programme__funder_unit", "budget_line")
     visible = Q(status__in=PUBLIC_STATUSES)
-    if is_authenticated(actor) and actor.role in OVERSIGHT_ROLES:
-        visible = Q()
+    if scopes.reads_everything(actor):
+        visible = Q()  # (Q() | anything is not "everything": an empty Q drops out of an OR)
+    elif is_authenticated(actor) and actor.role in OVERSIGHT_ROLES:
+        visible |= scopes.units_q(actor, "programme__funder_unit")
     elif has_role(actor, Role.PURCHASER):
         visible |= Q(programme__funder_unit_id=actor.unit_id)
     return list(qs.filter(visible).order_by("-year", "pk"))
@@ -326,57 +335,97 @@ def _org_id(uscc: str) -> str:
 
 
 def _funder_id(unit: Any) -> str:
+    """The funder's org id: ``CN-USCI-`` and its 统一社会信用代码, as every recipient's. A unit whose
+    code an administrator has not entered yet keeps the platform-local id until it is entered."""
     return _org_id(unit.uscc) if unit.uscc else f"CN-OPENGPS-UNIT-{unit.pk}"
 
 
-def giving_360(year: int | None = None) -> dict[str, Any]:
-    """Funded grants shaped as a 360Giving data package (https://standard.threesixtygiving.org).
+GIVING_VERSION = "1.4"
+GIVING_PUBLISHER = "湖南省政府购买服务平台（OpenGPS）"
+"""The same publisher name as the OCDS packages (opengps.opendata.selectors.PUBLISHER_NAME)."""
+GIVING_DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
-    One grant per signed agreement (the award date is the signing date); recipients carry the
-    ``CN-USCI`` org-id of their Unified Social Credit Code. Amounts stay Decimal: the API writes
-    them as JSON numbers without passing through float.
+
+def _public_base() -> str:
+    return str(getattr(settings, "OPENGPS_PUBLIC_URL", "") or "").rstrip("/")
+
+
+def _location(region: Any) -> dict[str, Any]:
+    """Where the beneficiaries are. 360Giving's geoCodeType codelist lists only UK gazetteers, so
+    the GB/T 2260 code is not a geoCode: the region is named, the country is ``CN`` (ISO 3166-1)
+    and the code is kept readable in the description."""
+    return {
+        "name": region.full_name,
+        "countryCode": "CN",
+        "description": f"GB/T 2260 行政区划代码 {region.code}",
+    }
+
+
+def giving_360(year: int | None = None) -> dict[str, Any]:
+    """Funded grants as a 360Giving data package (https://standard.threesixtygiving.org, 1.4).
+
+    One grant per signed agreement (the award date is the signing date); recipients and funders
+    carry the ``CN-USCI`` org-id of their Unified Social Credit Code; ``amountDisbursed`` is what
+    the tranches have released so far; every round is a public call (申报指南), so
+    ``fromOpenCall`` is "Yes"; ``dataSource`` is the round's public page. Amounts stay Decimal: the
+    API writes them as JSON numbers without passing through float.
     """
     qs = (
         Agreement.objects.select_related(
             "application__organization",
-            "application__beneficiary_region",
+            "application__beneficiary_region__parent__parent",
             "application__round__programme__funder_unit",
         )
         .filter(application__round__status__in=PUBLIC_STATUSES)
+        .annotate(disbursed=Sum("tranches__released_amount"))
         .order_by("signed_on", "number")
     )
     if year is not None:
         qs = qs.filter(signed_on__year=year)
+    base = _public_base()
     grants = []
     for agreement in qs:
         app = agreement.application
         funder = app.round.programme.funder_unit
-        grants.append(
-            {
-                "id": f"360G-opengps-{agreement.number}",
-                "title": app.title,
-                "description": app.summary or app.title,
-                "currency": "CNY",
-                "amountAwarded": agreement.amount,
-                "awardDate": agreement.signed_on.isoformat(),
-                "plannedDates": [
-                    {"startDate": agreement.starts_on.isoformat(), "endDate": agreement.ends_on.isoformat()}
-                ],
-                "recipientOrganization": [
-                    {"id": _org_id(app.organization.uscc), "name": app.organization.name}
-                ],
-                "fundingOrganization": [{"id": _funder_id(funder), "name": funder.name}],
-                "grantProgramme": [{"code": f"round-{app.round.pk}", "title": app.round.title}],
-                "beneficiaryLocation": [
-                    {
-                        "name": app.beneficiary_region.full_name,
-                        "geoCode": app.beneficiary_region_id,
-                        "geoCodeType": "GB/T 2260",
-                    }
-                ],
-            }
-        )
-    return {"grants": grants}
+        round_url = f"{base}{reverse('grants:round', kwargs={'round_id': app.round.pk})}" if base else ""
+        grant: dict[str, Any] = {
+            "id": f"360G-opengps-{agreement.number}",
+            "title": app.title,
+            "description": app.summary or app.title,
+            "currency": "CNY",
+            "amountAwarded": agreement.amount,
+            "amountDisbursed": (agreement.disbursed or Decimal(0)).quantize(Decimal("0.01")),
+            "awardDate": agreement.signed_on.isoformat(),
+            "plannedDates": [
+                {"startDate": agreement.starts_on.isoformat(), "endDate": agreement.ends_on.isoformat()}
+            ],
+            "recipientOrganization": [{"id": _org_id(app.organization.uscc), "name": app.organization.name}],
+            "fundingOrganization": [{"id": _funder_id(funder), "name": funder.name}],
+            "grantProgramme": [{"code": f"round-{app.round.pk}", "title": app.round.title}],
+            "beneficiaryLocation": [_location(app.beneficiary_region)],
+            "fromOpenCall": "Yes",
+        }
+        if round_url:
+            grant["dataSource"] = round_url
+        grants.append(grant)
+    moment = clock.now().isoformat(timespec="seconds")
+    package: dict[str, Any] = {
+        "version": GIVING_VERSION,
+        "title": f"{GIVING_PUBLISHER} 福彩公益金资助项目{f'（{year} 年）' if year else ''}",
+        "description": "按 360Giving 数据标准公开的福彩公益金资助项目：每份已签订的资助协议为一条资助记录",
+        "issued": moment,
+        "modified": moment,
+        "identifier": f"opengps-360giving-{year or 'all'}",
+        "publisher": {"name": GIVING_PUBLISHER},
+        "license": str(getattr(settings, "OPENGPS_OCDS_LICENSE", "") or GIVING_DEFAULT_LICENSE),
+        "grants": grants,
+    }
+    if base:
+        package["publisher"]["website"] = f"{base}/"
+        package["accessURL"] = f"{base}{reverse('grants:report')}"
+        query = f"?year={year}" if year else ""
+        package["downloadURL"] = f"{base}/api/v1/grants/360giving{query}"
+    return package
 
 
 def years_with_grants() -> list[int]:
@@ -384,4 +433,4 @@ def years_with_grants() -> list[int]:
 
 
 def report_year(raw: str | None, default: date) -> int:
-    return int(raw) if raw and raw.isdigit() and 2000 <= int(raw) <= 2100 else default.year
+    return int(raw) if raw and raw.isdecimal() and 2000 <= int(raw) <= 2100 else default.year

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import has_role, is_authenticated, require_role
 from opengps.core import audit, clock
@@ -535,6 +536,8 @@ def application_save(
     require_role(actor, Role.SUPPLIER)
     organization = actor.organization
     _require_applicant(actor, organization)
+    if application is not None:  # another organization's draft: refused before any state check
+        _require_applicant(actor, application.organization)
     on_date = _today(today)
     title = title.strip()
     if not title:
@@ -1505,9 +1508,12 @@ def fund_return_record(
     """Record money returned after the final audit (funder staff or the finance department);
     the agreement closes once everything due is back."""
     round_ = agreement.application.round
-    if not (is_funder(actor, round_) or has_role(actor, Role.FINANCE)):
+    if not is_funder(actor, round_):
         require_role(actor, Role.PURCHASER, Role.FINANCE)
-        raise PermissionDenied("perm.other_unit", _("只有资助单位或财政部门可以登记退回资金"))
+        if actor.role == Role.PURCHASER:
+            raise PermissionDenied("perm.other_unit", _("只有资助单位或财政部门可以登记退回资金"))
+        # finance of the funder's region (or above), never another city's
+        scopes.require_supervises(actor, round_.programme.funder_unit)
     value = _money(amount, "amount")
     document = document.strip()
     if not document:

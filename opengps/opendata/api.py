@@ -13,9 +13,10 @@ from opengps.opendata import selectors
 
 router = Router(tags=["opendata"])
 JSON = "application/json; charset=utf-8"
+FEED_CURSOR_HEADER = "OpenGPS-Feed-Cursor"
 
 
-class ErrorOut(Schema):
+class OpenDataErrorOut(Schema):
     error: dict[str, Any]
 
 
@@ -37,25 +38,36 @@ def _json(text: str) -> HttpResponse:
 
 @router.get("/releases", auth=None, url_name="opendata_feed")
 def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> HttpResponse:
-    """The change feed: releases with position > `after`, oldest first; follow ``links.next``.
+    """The change feed: releases with position > `after`, oldest first, as a release package.
 
-    Positions become visible strictly in order, so a client that stores ``cursor`` and asks again
-    never misses a release, even one whose transaction committed late.
+    Paging is in the HTTP headers, so the body is a plain OCDS 1.1.5 package (its schema declares no
+    ``links``): ``Link: <…>; rel="next"`` (RFC 8288) while more releases follow — the last page (the
+    current end) has none, so a client that follows it until it disappears stops — and
+    ``OpenGPS-Feed-Cursor``, the position to resume from later with ``after=<cursor>``. Positions
+    become visible strictly in order, so that never misses a release, even one whose transaction
+    committed late.
     """
     page = selectors.feed_page(after=after, limit=limit)
     base = request.build_absolute_uri(reverse("api:opendata_feed"))
-    uri = f"{base}?after={page.after}&limit={limit}"
-    next_uri = f"{base}?after={page.next_after}&limit={limit}"
-    return _json(selectors.feed_package(page, uri=uri, next_uri=next_uri))
+    response = _json(selectors.feed_package(page, uri=f"{base}?after={page.after}&limit={limit}"))
+    if page.has_more:
+        response["Link"] = f'<{base}?after={page.next_after}&limit={limit}>; rel="next"'
+    response[FEED_CURSOR_HEADER] = str(page.next_after)
+    response["Access-Control-Expose-Headers"] = f"Link, {FEED_CURSOR_HEADER}"
+    return response
 
 
-@router.get("/releases/{ocid}", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_releases")
+@router.get(
+    "/releases/{ocid}", response={200: Any, 404: OpenDataErrorOut}, auth=None, url_name="opendata_releases"
+)
 def releases(request: HttpRequest, ocid: str) -> HttpResponse:
     """Every release of one contracting process, as an OCDS release package."""
     return _json(selectors.release_package(ocid=ocid, uri=request.build_absolute_uri()))
 
 
-@router.get("/records/{ocid}", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_record")
+@router.get(
+    "/records/{ocid}", response={200: Any, 404: OpenDataErrorOut}, auth=None, url_name="opendata_record"
+)
 def record(request: HttpRequest, ocid: str) -> HttpResponse:
     """The record of one contracting process (releases + compiled release), as a record package."""
     return _json(selectors.record_package(ocid=ocid, uri=request.build_absolute_uri()))
@@ -77,7 +89,10 @@ def downloads(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/downloads/{year}.zip", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_download"
+    "/downloads/{year}.zip",
+    response={200: Any, 404: OpenDataErrorOut},
+    auth=None,
+    url_name="opendata_download",
 )
 def download(request: HttpRequest, year: int) -> FileResponse:
     """One year's zip, streamed from disk."""

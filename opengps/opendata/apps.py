@@ -10,6 +10,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("开放数据")
 
     def ready(self) -> None:
+        import opengps.opendata.checks  # noqa: F401  (registers the deployment checks)
         from opengps.opendata import services
 
         services.subscribe()

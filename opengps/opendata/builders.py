@@ -17,6 +17,9 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+from django.urls import reverse
 
 from opengps.accounts.models import Unit
 from opengps.opendata import ocds
@@ -27,14 +30,54 @@ from opengps.rules.base import RuleError
 from opengps.rules.procedures import Method, parse_method
 from opengps.rules.procurement_flow import AWARD_BASIS_ZH, procedure_for
 
-DEFAULT_OCID_PREFIX = "ocds-opengps"
 PUBLIC_CONTRACT_STATUSES = ("signed", "published", "completed", "terminated")
 """A contract is public once signed (IR §50: published within 2 working days of signing)."""
+FAILED_STATUSES = ("failed", "retendered", "method_change_requested", "method_changed")
+"""Procurement statuses the portal lists as 采购失败（废标）公告."""
+
+
+MISSING_SETTING_HELP = """%(name)s is not set, and OPENGPS_DEBUG is off (production).
+%(why)s Set it in the service environment; `manage.py check --deploy` lists what is missing.
+未设置 %(name)s（生产环境）：开放数据发布后不可更改，请先配置再发布。"""
+OCID_PREFIX_WHY = (
+    "Every published ocid starts with it and can never change: register the deployment's prefix "
+    "with the Open Contracting Partnership (ocds- and 6 characters) and set OPENGPS_OCID_PREFIX."
+)
+PUBLIC_URL_WHY = (
+    "Published documents and bulk files link to the platform by it: set OPENGPS_PUBLIC_URL to its "
+    "public address, e.g. https://gps.example.gov.cn."
+)
+
+
+def _required(name: str, why: str) -> str:
+    value = str(getattr(settings, name, "") or "")
+    if not value:
+        raise ImproperlyConfigured(MISSING_SETTING_HELP % {"name": name, "why": why})
+    return value
+
+
+def public_base_url() -> str:
+    """``settings.OPENGPS_PUBLIC_URL``: the platform's public address, base of every published URL."""
+    return _required("OPENGPS_PUBLIC_URL", PUBLIC_URL_WHY).rstrip("/")
+
+
+def public_url(path: str) -> str:
+    return f"{public_base_url()}{path}"
 
 
 def ocid_prefix() -> str:
-    """``settings.OPENGPS_OCID_PREFIX`` (environment variable of the same name), else the default."""
-    return str(getattr(settings, "OPENGPS_OCID_PREFIX", "") or DEFAULT_OCID_PREFIX)
+    """``settings.OPENGPS_OCID_PREFIX``: required in production; development, the demo and the
+    tests use the test prefix ``settings.OCDS_TEST_OCID_PREFIX``."""
+    return _required("OPENGPS_OCID_PREFIX", OCID_PREFIX_WHY)
+
+
+def configuration_errors() -> list[tuple[str, str]]:
+    """(setting, why) for each open-data setting a production deployment has not set."""
+    return [
+        (name, why)
+        for name, why in (("OPENGPS_OCID_PREFIX", OCID_PREFIX_WHY), ("OPENGPS_PUBLIC_URL", PUBLIC_URL_WHY))
+        if not getattr(settings, name, "")
+    ]
 
 
 def procurement_ocid(procurement: Procurement) -> str:
@@ -47,9 +90,18 @@ def plan_ocid(plan: PurchasePlan) -> str:
 
 
 def _day(value: date | None) -> str | None:
+    """A day-only date that starts something (or happened on that day): 00:00:00 Beijing time."""
     if value is None:
         return None
     return ocds.date_text(datetime.combine(value, time(0, 0), tzinfo=ocds.BEIJING))
+
+
+def _day_end(value: date | None) -> str | None:
+    """A day-only date that ends something (``endDate``, ``dueDate``): the whole day is included,
+    so it is 23:59:59 Beijing time, not the start of the last day."""
+    if value is None:
+        return None
+    return ocds.date_text(datetime.combine(value, time(23, 59, 59), tzinfo=ocds.BEIJING))
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -119,7 +171,7 @@ def _planning(plan: PurchasePlan, intention: PurchaseIntention | None) -> dict[s
                     "id": "procurement-start",
                     "title": "预计采购开始日期",
                     "type": "preProcurement",
-                    "dueDate": _day(plan.procurement_starts_on),
+                    "dueDate": _day_end(plan.procurement_starts_on),
                     "status": "scheduled",
                 }
             ],
@@ -201,6 +253,89 @@ def _amendments(clarifications: list[Clarification]) -> list[dict[str, Any]]:
     return rows
 
 
+def _document(
+    doc_id: str, document_type: str, title: str, url: str, published: str | None, fmt: str
+) -> dict[str, Any]:
+    return ocds.compact(
+        {
+            "id": doc_id,
+            "documentType": document_type,
+            "title": title,
+            "url": public_url(url),
+            "datePublished": published,
+            "format": fmt,
+            "language": "zh",
+        }
+    )
+
+
+def _tender_documents(procurement: Procurement, clarifications: list[Clarification]) -> list[dict[str, Any]]:
+    """The notices a reader can open (no login): the announcement page on the portal and its PDF,
+    the single-source notice (公示), each clarification or amendment notice, and the failure or
+    termination notice — each at the URL the portal serves it from."""
+    pk = procurement.pk
+    announced = _moment(procurement.announced_at)
+    documents = []
+    if procurement.notice_published_on and procurement.method == Method.single_source:
+        documents.append(
+            _document(
+                "single-source-notice",
+                "tenderNotice",
+                f"单一来源采购公示：{procurement.title}",
+                reverse("portal:notice", kwargs={"kind": "single_source", "pk": pk}),
+                _day(procurement.notice_published_on),
+                "text/html",
+            )
+        )
+    if procurement.announced_at is not None:
+        documents.append(
+            _document(
+                "announcement",
+                "tenderNotice",
+                f"采购公告：{procurement.title}",
+                reverse("portal:notice", kwargs={"kind": "announcement", "pk": pk}),
+                announced,
+                "text/html",
+            )
+        )
+    documents.append(
+        _document(
+            "announcement-pdf",
+            "tenderNotice",
+            f"采购公告（PDF）：{procurement.title}",
+            reverse("procurement:notice-pdf", kwargs={"pk": pk}),
+            announced or _day(procurement.notice_published_on),
+            "application/pdf",
+        )
+    )
+    if procurement.announced_at is not None:
+        documents += [
+            _document(
+                f"{c.kind}-{c.pk}",
+                "clarifications",
+                f"{c.get_kind_display()}：{procurement.title}",
+                reverse("portal:notice", kwargs={"kind": "amendment", "pk": c.pk}),
+                _moment(c.published_at),
+                "text/html",
+            )
+            for c in clarifications
+        ]
+        ended = {"failed": FAILED_STATUSES, "cancelled": ("cancelled",)}
+        for kind, statuses in ended.items():
+            if procurement.status in statuses:
+                documents.append(
+                    _document(
+                        kind,
+                        "cancellationDetails",
+                        f"{'采购失败（废标）公告' if kind == 'failed' else '终止公告'}：{procurement.title}",
+                        reverse("portal:notice", kwargs={"kind": kind, "pk": pk}),
+                        None,
+                        "text/html",
+                    )
+                )
+    return documents
+
+
 def _tender(
     procurement: Procurement, parties: Parties, procuring: dict[str, str], lots: list[Lot]
 ) -> dict[str, Any]:
@@ -234,6 +369,7 @@ def _tender(
             {"startDate": _moment(procurement.announced_at), "endDate": _moment(procurement.bid_deadline)}
         ),
         "amendments": _amendments(clarifications),
+        "documents": _tender_documents(procurement, clarifications),
     }
     if method is Method.framework_agreement:
         # OCDS techniques extension field; core 1.1 allows it as an additional property
@@ -241,7 +377,7 @@ def _tender(
     if procurement.notice_published_on:
         tender["enquiryPeriod"] = {
             "startDate": _day(procurement.notice_published_on),
-            "endDate": _day(procurement.notice_ends_on),
+            "endDate": _day_end(procurement.notice_ends_on),
         }
     return ocds.compact(tender)
 
@@ -312,10 +448,44 @@ def _awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
                     "value": ocds.value(award.winner.price_total) if award.winner else None,
                     "suppliers": suppliers,
                     "relatedLots": [str(award.lot.number)],
+                    "documents": _award_documents(procurement, award),
                 }
             )
         )
     return rows + _framework_awards(procurement, parties)
+
+
+def _award_documents(procurement: Procurement, award: Any) -> list[dict[str, Any]]:
+    """中标（成交）结果公告: the lot's page on the portal, and the whole result as PDF once every lot
+    of the procurement is announced with its winner (when the PDF is served)."""
+    from opengps.evaluation.models import Award
+
+    if award.winner is None:
+        return []
+    title = f"中标（成交）结果公告：{procurement.title}"
+    documents = [
+        _document(
+            "result",
+            "awardNotice",
+            title,
+            reverse("portal:notice", kwargs={"kind": "result", "pk": award.pk}),
+            _moment(award.announced_at),
+            "text/html",
+        )
+    ]
+    lots = Award.objects.filter(evaluation__procurement=procurement)
+    if not lots.filter(Q(announced_at__isnull=True) | Q(winner__isnull=True)).exists():
+        documents.append(
+            _document(
+                "result-pdf",
+                "awardNotice",
+                f"{title}（PDF）",
+                reverse("evaluation:result-pdf", kwargs={"pk": procurement.pk}),
+                _moment(award.announced_at),
+                "application/pdf",
+            )
+        )
+    return documents
 
 
 def _framework_awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
@@ -351,7 +521,7 @@ def _contracts(procurement: Procurement, parties: Parties, buyer: dict[str, str]
 
     contracts = (
         Contract.objects.filter(procurement=procurement, status__in=PUBLIC_CONTRACT_STATUSES)
-        .select_related("lot", "supplier__region")
+        .select_related("lot", "supplier__region", "award", "procurement")
         .order_by("lot__number", "pk")
     )
     return [_contract(contract, parties, buyer) for contract in contracts]
@@ -360,6 +530,55 @@ def _contracts(procurement: Procurement, parties: Parties, buyer: dict[str, str]
 def _related(contract: Any, name: str) -> list[Any]:
     manager = getattr(contract, name, None)
     return list(manager.all()) if manager is not None else []
+
+
+def _performance_documents(contract: Any) -> list[dict[str, Any]]:
+    """Published performance evaluations (绩效评价结果), which the portal shows, as implementation
+    documents: score and grade in the title, the public report page as the URL."""
+    from opengps.performance.models import EvaluationStatus
+
+    evaluations = [
+        e
+        for e in _related(contract, "evaluations")
+        if e.status == EvaluationStatus.PUBLISHED and e.published_at is not None
+    ]
+    return [
+        ocds.compact(
+            {
+                "id": f"performance-{e.pk}",
+                "documentType": "physicalProgressReport",
+                "title": f"绩效评价结果（{e.period}）：综合得分 {e.score}，等级 {e.grade}",
+                "description": e.citation,
+                "url": public_url(reverse("portal:notice", kwargs={"kind": "performance", "pk": e.pk})),
+                "datePublished": _moment(e.published_at),
+                "format": "text/html",
+                "language": "zh",
+            }
+        )
+        for e in sorted(evaluations, key=lambda e: (e.published_at, e.pk))
+    ]
+
+
+def _milestone(m: Any, contract: Any) -> dict[str, Any]:
+    """A contract milestone (milestoneStatus codelist): ``met`` once done; a milestone still open
+    when the contract is terminated early can no longer be met, so it is ``notMet`` as of the
+    termination day (``dateModified``) rather than ``scheduled`` forever."""
+    status, modified, note = "met" if m.done_on else "scheduled", None, m.note
+    if m.done_on is None and contract.status == "terminated":
+        status, modified = "notMet", _day(contract.terminated_on)
+        note = "；".join(part for part in (m.note, "合同提前解除，该节点未完成") if part)
+    return ocds.compact(
+        {
+            "id": f"M{m.order}",
+            "title": m.title,
+            "type": "delivery",
+            "description": note,
+            "dueDate": _day_end(m.due_on),
+            "dateMet": _day(m.done_on),
+            "dateModified": modified,
+            "status": status,
+        }
+    )
 
 
 def _contract(contract: Any, parties: Parties, buyer: dict[str, str]) -> dict[str, Any]:
@@ -377,20 +596,7 @@ def _contract(contract: Any, parties: Parties, buyer: dict[str, str]) -> dict[st
         )
         for a in _related(contract, "amendments")
     ]
-    milestones = [
-        ocds.compact(
-            {
-                "id": f"M{m.order}",
-                "title": m.title,
-                "type": "delivery",
-                "description": m.note,
-                "dueDate": _day(m.due_on),
-                "dateMet": _day(m.done_on),
-                "status": "met" if m.done_on else "scheduled",
-            }
-        )
-        for m in _related(contract, "milestones")
-    ]
+    milestones = [_milestone(m, contract) for m in _related(contract, "milestones")]
     transactions = [
         {
             "id": f"{contract.reference}-P{p.order}",
@@ -426,9 +632,49 @@ def _contract(contract: Any, parties: Parties, buyer: dict[str, str]) -> dict[st
         }
         for r in _related(contract, "reports")
     ]
+    documents += _performance_documents(contract)
+    notices = []
+    if contract.published_at is not None:  # 合同公告 (IR §50): the portal page and its PDF
+        notices = [
+            _document(
+                "contract-notice",
+                "contractNotice",
+                f"合同公告：{contract.title}",
+                reverse("portal:notice", kwargs={"kind": "contract", "pk": contract.pk}),
+                _moment(contract.published_at),
+                "text/html",
+            ),
+            _document(
+                "contract-notice-pdf",
+                "contractNotice",
+                f"合同公告（PDF）：{contract.title}",
+                reverse("contracts:notice_pdf", kwargs={"contract_id": contract.pk}),
+                _moment(contract.published_at),
+                "application/pdf",
+            ),
+        ]
+    award = contract.award
+    if award is not None and award.winner_id is not None and award.announced_at is not None:
+        # the result the contract follows: public from the announcement, so a signed contract
+        # links a page that answers before its own notice is due (IR §50: 2 working days)
+        notices.append(
+            _document(
+                "result",
+                "awardNotice",
+                f"中标（成交）结果公告：{contract.procurement.title}",
+                reverse("portal:notice", kwargs={"kind": "result", "pk": award.pk}),
+                _moment(award.announced_at),
+                "text/html",
+            )
+        )
     description = contract.get_kind_display()
-    if contract.status == "terminated" and getattr(contract, "termination_reason", ""):
-        description += f"；合同解除：{contract.termination_reason}"
+    if contract.status == "terminated":
+        # OCDS contract status "terminated" covers both ends: the description says which
+        description += f"；合同提前解除（{_day(contract.terminated_on) or ''}）"
+        if getattr(contract, "termination_reason", ""):
+            description += f"：{contract.termination_reason}"
+    elif contract.status == "completed":
+        description += f"；合同履行完毕（终验合格，{_moment(contract.completed_at) or ''}）"
     return ocds.compact(
         {
             "id": contract.reference,
@@ -436,11 +682,12 @@ def _contract(contract: Any, parties: Parties, buyer: dict[str, str]) -> dict[st
             "title": contract.title,
             "description": description,
             "status": ocds.contract_status(contract.status),
-            "period": {"startDate": _day(contract.starts_on), "endDate": _day(contract.ends_on)},
+            "period": {"startDate": _day(contract.starts_on), "endDate": _day_end(contract.ends_on)},
             "value": ocds.value(contract.amount),
             "dateSigned": _day(contract.signed_on),
             "amendments": amendments,
             "milestones": milestones,
+            "documents": notices,
             "implementation": ocds.compact({"transactions": transactions, "documents": documents}),
         }
     )

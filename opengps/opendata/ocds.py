@@ -29,6 +29,11 @@ EXTENSIONS = (
 """Extensions whose fields the releases use: bids (statistics, details) and lots."""
 MERGE_RULES_FILE = Path(__file__).resolve().parent / "data" / "merge_rules.json"
 
+NEGOTIATED_METHODS = frozenset(
+    {Method.competitive_negotiation, Method.competitive_consultation, Method.request_for_quotation}
+)
+"""Methods whose suppliers are invited after being found (O74 §12): ``selective`` or ``limited``."""
+
 BASE_METHOD: Mapping[Method, str] = {
     Method.open_tender: "open",
     Method.invited_tender: "selective",
@@ -43,15 +48,22 @@ any supplier (O110 §3, §27), hence ``open``; its name stays in ``procurementMe
 
 
 def procurement_method(method: Method | str, supplier_source: SupplierSource | str | None = None) -> str:
-    """The OCDS ``procurementMethod`` of a method (RULES.md §2).
+    """The OCDS ``procurementMethod`` of a method (RULES.md §2); pass the procedure's
+    `supplier_source`.
 
-    谈判/磋商/询价 are ``limited`` unless their suppliers came from a public notice, then ``open``
-    (RULES.md §2): pass the procedure's `supplier_source`.
+    竞争性谈判, 竞争性磋商 and 询价 find their suppliers in one of three ways (O74 §12; 财库〔2014〕214号
+    §6): a public announcement, a random draw from the supplier database, or written recommendation
+    by the purchaser and the experts. Only the suppliers so found and judged qualified are invited to
+    negotiate or quote, so they are never ``open`` (OCDS: "all interested suppliers may submit a
+    tender"). From a public announcement they are ``selective`` ("only qualified suppliers are invited
+    to submit a tender", as OCDS publishers map the EU's negotiated procedures with a prior call);
+    from the database or recommendations, ``limited`` ("the procuring entity contacts a number of
+    suppliers of its choice"). The Chinese name stays in ``procurementMethodDetails``.
     """
     parsed = Method(method)
     base = BASE_METHOD.get(parsed, "limited")
-    if base == "limited" and supplier_source == SupplierSource.public:
-        return "open"
+    if parsed in NEGOTIATED_METHODS and supplier_source == SupplierSource.public:
+        return "selective"
     return base
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core import clock
 from opengps.core.errors import NotFound
-from opengps.opendata import ocds
+from opengps.opendata import builders, ocds
 from opengps.opendata.models import ExportJob, Record, Release
 
 PUBLISHER_NAME = "湖南省政府购买服务平台（OpenGPS）"
@@ -31,14 +31,15 @@ def license_url() -> str:
 
 def package_header(*, uri: str, published: datetime | None) -> dict[str, Any]:
     """The metadata every package carries (publisher, licence, extensions, version)."""
+    base = builders.public_base_url()
     return {
         "uri": uri,
         "version": ocds.VERSION,
         "extensions": list(ocds.EXTENSIONS),
         "publishedDate": ocds.date_text(published or clock.local_now()),
-        "publisher": {"name": PUBLISHER_NAME},
+        "publisher": {"name": PUBLISHER_NAME, "uri": f"{base}/"},
         "license": license_url(),
-        "publicationPolicy": f"{uri.split('/api/')[0]}/opendata/",
+        "publicationPolicy": f"{base}/opendata/",
     }
 
 
@@ -75,26 +76,29 @@ def record_package(*, ocid: str, uri: str) -> str:
 
 @dataclass(frozen=True)
 class FeedPage:
-    """One page of the change feed: releases after `after`, and the cursor to ask for next."""
+    """One page of the change feed: releases after `after`, the cursor to resume from, and whether
+    more releases already follow (only then does the page link a next one)."""
 
     releases: list[Release]
     after: int
     next_after: int
+    has_more: bool = False
 
 
 def feed_page(*, after: int = 0, limit: int = 100) -> FeedPage:
     """Releases with position > `after`, in position order (see services: positions commit in order)."""
     limit = max(1, min(limit, FEED_LIMIT_MAX))
-    releases = list(Release.objects.filter(position__gt=max(after, 0)).order_by("position")[:limit])
-    return FeedPage(releases, after, releases[-1].position if releases else max(after, 0))
+    rows = list(Release.objects.filter(position__gt=max(after, 0)).order_by("position")[: limit + 1])
+    releases = rows[:limit]
+    return FeedPage(releases, after, releases[-1].position if releases else max(after, 0), len(rows) > limit)
 
 
-def feed_package(page: FeedPage, *, uri: str, next_uri: str) -> str:
-    """The feed page as a release package with the next cursor (``links.next``, ``cursor``)."""
+def feed_package(page: FeedPage, *, uri: str) -> str:
+    """The feed page as a plain OCDS 1.1.5 release package: no field the package schema does not
+    declare (the next page and the resume cursor travel in HTTP headers, see `api.feed`)."""
     published = page.releases[-1].date if page.releases else None
     header = package_header(uri=uri, published=published)
-    extra = {"links": {"next": next_uri}, "cursor": page.next_after}
-    return _splice(header, "releases", [r.payload for r in page.releases], extra)
+    return _splice(header, "releases", [r.payload for r in page.releases])
 
 
 def export_latest() -> ExportJob | None:

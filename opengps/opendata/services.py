@@ -119,6 +119,23 @@ def _compiled(previous: str | None, release: dict[str, Any]) -> str:
     return ocds.dumps(merged.asdict())
 
 
+RELEASE_METADATA = ("id", "date", "tag")
+"""Fields every release has of its own; the rest is what the release says about the process."""
+
+
+def release_content(release: dict[str, Any]) -> dict[str, Any]:
+    """What a release says about its process: everything but its own id, date and tag (as JSON)."""
+    data: dict[str, Any] = json.loads(ocds.dumps(release))
+    return {key: value for key, value in data.items() if key not in RELEASE_METADATA}
+
+
+def _repeats_previous(ocid: str, release: dict[str, Any]) -> bool:
+    previous = (
+        Release.objects.filter(ocid=ocid).order_by("-position").values_list("payload", flat=True).first()
+    )
+    return previous is not None and release_content(json.loads(previous)) == release_content(release)
+
+
 def release_append(
     *,
     ocid: str,
@@ -126,11 +143,13 @@ def release_append(
     moment: datetime,
     build: Callable[[str], dict[str, Any]],
     event_seq: int | None = None,
-) -> Release:
+) -> Release | None:
     """Append one release (and fold it into its record) in the caller's transaction.
 
     `build(release_id)` returns the release; its position comes from the feed counter (see the
-    module docstring). Must run inside ``transaction.atomic()``.
+    module docstring). Must run inside ``transaction.atomic()``. A release that would say nothing
+    new — equal to the previous release of the same ocid but for its id, date and tag — is not
+    written (returns None): every release of a process changes something a data user can see.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("release_append() must run inside the transaction that publishes the change")
@@ -138,6 +157,8 @@ def release_append(
     position = head.last_position + 1
     release_id = f"{ocid}-{position}"
     data = build(release_id)
+    if _repeats_previous(ocid, data):
+        return None
     release = Release.objects.create(
         position=position,
         ocid=ocid,
@@ -213,7 +234,9 @@ def on_audit_event(event: AuditEvent) -> Release | None:
     return emit_procurement(procurement, tag=tag, moment=event.occurred_at, event_seq=event.seq)
 
 
-def emit_planning(plan: PurchasePlan, *, tag: str, moment: datetime, event_seq: int | None = None) -> Release:
+def emit_planning(
+    plan: PurchasePlan, *, tag: str, moment: datetime, event_seq: int | None = None
+) -> Release | None:
     return release_append(
         ocid=builders.plan_ocid(plan),
         tag=tag,
@@ -227,7 +250,7 @@ def emit_planning(plan: PurchasePlan, *, tag: str, moment: datetime, event_seq: 
 
 def emit_procurement(
     procurement: Procurement, *, tag: str, moment: datetime, event_seq: int | None = None
-) -> Release:
+) -> Release | None:
     return release_append(
         ocid=builders.procurement_ocid(procurement),
         tag=tag,
@@ -274,7 +297,8 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
 
     One release per contracting process from its current state, dated now and tagged with its
     most advanced stage; processes that already have releases are left alone unless `rebuild`
-    (which adds a fresh snapshot release — releases are never changed or deleted).
+    (which adds a fresh snapshot release where the current mapping publishes something the last
+    release did not — releases are never changed or deleted). Counts the releases written.
     `actor` must be an administrator (or None for the command line).
     """
     if actor is not None:
@@ -296,16 +320,16 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
         for intention in PurchaseIntention.objects.select_related("plan").order_by("pk"):
             if builders.plan_ocid(intention.plan) in existing:
                 continue
-            emit_planning(intention.plan, tag="planning", moment=now)
-            counts["planning"] += 1
+            if emit_planning(intention.plan, tag="planning", moment=now) is not None:
+                counts["planning"] += 1
         published = Procurement.objects.filter(
             models.Q(announced_at__isnull=False) | models.Q(notice_published_on__isnull=False)
         ).order_by("pk")
         for procurement in published:
             if builders.procurement_ocid(procurement) in existing:
                 continue
-            emit_procurement(procurement, tag=_current_tag(procurement), moment=now)
-            counts["procurements"] += 1
+            if emit_procurement(procurement, tag=_current_tag(procurement), moment=now) is not None:
+                counts["procurements"] += 1
     return counts
 
 
@@ -351,7 +375,8 @@ def linked_release_url(base: str, ocid: str, release_id: str) -> str:
 
 
 def public_base_url() -> str:
-    return str(getattr(settings, "OPENGPS_PUBLIC_URL", "") or "https://opengps.example.cn").rstrip("/")
+    """The configured public address (``OPENGPS_PUBLIC_URL``), base of linked-release URLs."""
+    return builders.public_base_url()
 
 
 def record_lines(year: int, *, base: str, chunk: int = 2000) -> Iterator[str]:
@@ -401,12 +426,25 @@ def release_lines(year: int, *, chunk: int = 2000) -> Iterator[str]:
         yield payload + "\n"
 
 
+METADATA_NAME = "metadata.json"
+"""The package metadata of a yearly zip: wrap any line of its JSON Lines files in it (``releases``
+or ``records``: [line]) to get a valid OCDS release or record package."""
+
+
+def export_metadata(year: int, *, base: str) -> dict[str, Any]:
+    """Publisher, licence, version, extensions and date of one year's bulk files."""
+    from opengps.opendata import selectors
+
+    return selectors.package_header(uri=f"{base}/api/v1/opendata/downloads/{year}.zip", published=None)
+
+
 def export_year(
     year: int, path: Path, *, base: str, on_record: Callable[[], None] | None = None
 ) -> dict[str, Any]:
-    """Write one year's zip (records.jsonl, releases.jsonl), entry by entry, streamed to disk."""
+    """Write one year's zip (metadata.json, records.jsonl, releases.jsonl), streamed to disk."""
     records = releases = 0
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        archive.writestr(METADATA_NAME, json.dumps(export_metadata(year, base=base), ensure_ascii=False))
         with archive.open("records.jsonl", "w", force_zip64=True) as out:
             for line in record_lines(year, base=base):
                 out.write(line.encode("utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,6 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "license": selectors.license_url(),
             "publisher": selectors.PUBLISHER_NAME,
             "extensions": ocds.EXTENSIONS,
+            "test_prefix": settings.OCDS_TEST_OCID_PREFIX,
             "examples": list(Record.objects.order_by("-last_position").values_list("ocid", flat=True)[:5]),
         },
     )

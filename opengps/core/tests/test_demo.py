@@ -371,3 +371,176 @@ def test_published_data_is_valid_ocds_without_early_bids(demo: Demo, anchored: N
     assert Record.objects.count() == len(ocids)
     # and every cached compiled release equals a fresh merge by the reference library
     assert services.records_verify() == []
+
+
+def test_no_release_repeats_its_predecessor(demo: Demo, anchored: None) -> None:
+    """Issue 15 #4: every release of a process changes something a data user can see; published
+    performance results reach OCDS as implementation documents."""
+    from opengps.opendata import services
+    from opengps.opendata.models import Release
+    from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
+
+    previous: dict[str, dict[str, Any]] = {}
+    repeats = []
+    for release in Release.objects.order_by("position"):
+        content = services.release_content(json.loads(release.payload))
+        if content == previous.get(release.ocid):
+            repeats.append(f"{release.release_id} ({release.tag})")
+        previous[release.ocid] = content
+    assert not repeats, repeats
+    published = PerformanceEvaluation.objects.filter(status=EvaluationStatus.PUBLISHED)
+    assert published.exists()
+    for evaluation in published.select_related("contract__procurement"):
+        contract = next(
+            c
+            for c in previous[_ocid(evaluation.contract.procurement)]["contracts"]
+            if c["id"] == evaluation.contract.reference
+        )
+        document = next(
+            d for d in contract["implementation"]["documents"] if d["id"] == f"performance-{evaluation.pk}"
+        )
+        # its URL is the public page of the result, on the configured public address
+        path = document["url"].removeprefix(services.public_base_url())
+        assert path.startswith("/portal/") and Client().get(path).status_code == 200
+
+
+def _ocid(procurement: Any) -> str:
+    from opengps.opendata import builders
+
+    return builders.procurement_ocid(procurement)
+
+
+def test_the_review_engine_finds_nothing_in_the_demos_bulk_files_and_feed(
+    demo: Demo, anchored: None, tmp_path: Any
+) -> None:
+    """Issue 15: `libcoveocds`, offline, over the demo's yearly bulk files (every line wrapped in
+    the zip's own package metadata) and every page of the change feed."""
+    import re
+    import zipfile
+
+    from opengps.opendata import services
+    from opengps.opendata.models import Record, Release
+    from opengps.opendata.tests.test_libcove import findings, no_network
+
+    client = Client()
+    problems: dict[str, list[str]] = {}
+    with no_network():
+        for year in Record.objects.order_by("year").values_list("year", flat=True).distinct():
+            path = tmp_path / f"ocds-{year}.zip"
+            services.export_year(year, path, base=services.public_base_url())
+            with zipfile.ZipFile(path) as archive:
+                metadata = json.loads(archive.read("metadata.json"))
+                records = [json.loads(line) for line in archive.read("records.jsonl").splitlines()]
+                releases = [json.loads(line) for line in archive.read("releases.jsonl").splitlines()]
+            problems[f"{year} records"] = findings({**metadata, "records": records})
+            problems[f"{year} releases"] = findings({**metadata, "releases": releases})
+        url: str | None = "/api/v1/opendata/releases?limit=50"
+        seen = 0
+        while url is not None:
+            response = client.get(url)
+            package = response.json()
+            seen += len(package["releases"])
+            problems[url] = findings(package)
+            match = re.fullmatch(r'<([^>]+)>; rel="next"', response.get("Link", ""))
+            url = match.group(1) if match else None
+    assert seen == Release.objects.count() > 50
+    assert all(not found for found in problems.values()), {k: v for k, v in problems.items() if v}
+
+
+def test_every_buyer_and_procuring_entity_is_identified_by_its_uscc(demo: Demo, anchored: None) -> None:
+    """Issue 15 #2: the demo's units have valid 统一社会信用代码 (government organs' start with
+    "11"); every buyer and procuring entity in every release carries its ``CN-USCI`` identifier,
+    and the 360Giving funders are named by the same org id."""
+    from opengps.accounts.models import GOVERNMENT_ORGAN_KINDS, Unit
+    from opengps.grants.selectors import giving_360
+    from opengps.opendata.models import Release
+    from opengps.registry.demo_names import is_valid_uscc
+
+    units = list(Unit.objects.all())
+    assert units and all(is_valid_uscc(u.uscc) for u in units), [u.name for u in units if not u.uscc]
+    assert all(u.uscc.startswith("11") for u in units if u.kind in GOVERNMENT_ORGAN_KINDS)
+    by_code = {u.uscc: u for u in units}
+    unidentified = []
+    for release in Release.objects.order_by("position"):
+        data = json.loads(release.payload)
+        parties = {p["id"]: p for p in data["parties"]}
+        refs = [data["buyer"]] + (
+            [data["tender"]["procuringEntity"]] if "procuringEntity" in data["tender"] else []
+        )
+        for ref in refs:
+            identifier = parties[ref["id"]].get("identifier", {})
+            unit = by_code.get(identifier.get("id", ""))
+            if (
+                identifier.get("scheme") != "CN-USCI"
+                or unit is None
+                or identifier.get("legalName") != unit.name
+                or ref["id"] != f"CN-USCI-{unit.uscc}"
+            ):
+                unidentified.append(f"{release.release_id}: {ref['name']}")
+    assert not unidentified, unidentified
+    funders = {f["id"] for g in giving_360()["grants"] for f in g["fundingOrganization"]}
+    assert funders and all(
+        f.startswith("CN-USCI-11") and f.removeprefix("CN-USCI-") in by_code for f in funders
+    )
+
+
+def test_every_tender_award_and_contract_links_a_document_the_server_serves(
+    demo: Demo, anchored: None
+) -> None:
+    """Issue 15 #1: every procurement release's tender, every award and every contract has a
+    document whose URL (on the configured public address) answers 200 without login — the portal
+    pages first; one PDF of each kind is fetched too (rendering every PDF would take minutes)."""
+    from opengps.opendata import services
+    from opengps.opendata.models import Release
+
+    client = Client()
+    base = services.public_base_url()
+    status: dict[str, int] = {}
+
+    def served(documents: list[dict[str, Any]]) -> bool:
+        for document in documents:
+            url = document.get("url", "")
+            if url.startswith(base) and url not in status:
+                status[url] = client.get(url.removeprefix(base)).status_code
+            if status.get(url) == 200:
+                return True
+        return False
+
+    missing: list[str] = []
+    pdfs: dict[str, str] = {}
+    for release in Release.objects.order_by("position"):
+        data = json.loads(release.payload)
+        if "planning" in data["tag"]:
+            continue  # a purchase intention: no procurement notice exists yet
+        sections = [("tender", data["tender"])]
+        sections += [(f"award {a['id']}", a) for a in data.get("awards", []) if a.get("suppliers")]
+        sections += [(f"contract {c['id']}", c) for c in data.get("contracts", [])]
+        for name, section in sections:
+            documents = section.get("documents", [])
+            if not served(documents):
+                missing.append(f"{release.release_id} {name}")
+            for d in documents:
+                if d["format"] == "application/pdf":
+                    pdfs.setdefault(d["documentType"], d["url"])
+    assert not missing, missing[:20]
+    assert set(pdfs) == {"tenderNotice", "awardNotice", "contractNotice"}
+    for url in pdfs.values():
+        response = client.get(url.removeprefix(base))
+        assert (response.status_code, response["Content-Type"]) == (200, "application/pdf"), url
+
+
+def test_the_360giving_export_of_the_demo_keeps_to_the_standards_shapes(demo: Demo, anchored: None) -> None:
+    """Issue 15 #12: package metadata, amountDisbursed, fromOpenCall, dataSource, no UK-only
+    geoCodeType, and no description saying "服务服务"."""
+    from opengps.grants.selectors import giving_360
+    from opengps.grants.tests.test_api_views import giving_360_problems
+
+    package = giving_360()
+    assert len(package["grants"]) >= 70
+    assert giving_360_problems(package) == []
+    assert not [g["id"] for g in package["grants"] if "服务服务" in g["description"]]
+    assert all(
+        location.get("countryCode") == "CN"
+        for g in package["grants"]
+        for location in g["beneficiaryLocation"]
+    )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from opengps.core.errors import PermissionDenied
@@ -94,9 +95,134 @@ def test_360giving_export_shape(client: Client, funded: dict[str, Any]) -> None:
     assert grant["recipientOrganization"] == [{"id": f"CN-USCI-{org.uscc}", "name": org.name}]
     assert grant["fundingOrganization"][0]["name"] == "湖南省民政厅"
     assert grant["plannedDates"] == [{"startDate": "2023-07-01", "endDate": "2024-06-30"}]
-    assert grant["beneficiaryLocation"][0]["geoCode"] == "430104"
-    # and another year has none
-    assert client.get("/api/v1/grants/360giving", {"year": 2022}).json() == {"grants": []}
+    # issue 15 #12: no UK-only geoCodeType; the region by name, country CN, code in the description
+    assert grant["beneficiaryLocation"] == [
+        {
+            "name": funded["app"].beneficiary_region.full_name,
+            "countryCode": "CN",
+            "description": "GB/T 2260 行政区划代码 430104",
+        }
+    ]
+    released = sum(t.released_amount or 0 for t in funded["agreement"].tranches.all())
+    assert grant["fromOpenCall"] == "Yes" and grant["amountDisbursed"] == released > 0
+    assert b'"amountDisbursed": 50000.00' in response.content
+    assert grant["dataSource"] == f"{settings.OPENGPS_PUBLIC_URL}/grants/rounds/{funded['round'].pk}/"
+    assert client.get(grant["dataSource"].removeprefix(settings.OPENGPS_PUBLIC_URL)).status_code == 200
+    # and the package carries its metadata, every field in the shapes of 360Giving 1.4
+    assert data["version"] == "1.4" and data["publisher"]["name"]
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert giving_360_problems(data) == []
+    # and another year has no grants
+    assert client.get("/api/v1/grants/360giving", {"year": 2022}).json()["grants"] == []
+
+
+GIVING_ISO_DATE = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+GIVING_ORGANIZATION = {
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["id", "name"],
+        "properties": {"id": {"type": "string", "pattern": "^[A-Z]{2}-"}, "name": {"type": "string"}},
+        "additionalProperties": False,
+    },
+}
+GIVING_SHAPES = {
+    "type": "object",
+    "required": ["grants", "version", "publisher", "license"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "string", "pattern": r"^(\d+\.)(\d+)$"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "issued": {"type": "string", "format": "date-time"},
+        "modified": {"type": "string", "format": "date-time"},
+        "identifier": {"type": "string"},
+        "publisher": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}, "website": {"type": "string", "format": "uri"}},
+            "additionalProperties": False,
+        },
+        "license": {"type": "string", "format": "uri"},
+        "accessURL": {"type": "string", "format": "uri"},
+        "downloadURL": {"type": "string", "format": "uri"},
+        "grants": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "id",
+                    "title",
+                    "description",
+                    "currency",
+                    "amountAwarded",
+                    "awardDate",
+                    "recipientOrganization",
+                    "fundingOrganization",
+                ],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": "^360G-"},
+                    "title": {"type": "string"},
+                    "description": {"type": "string", "not": {"pattern": "服务服务"}},
+                    "currency": {"enum": ["CNY"]},
+                    "amountAwarded": {"type": "number"},
+                    "amountDisbursed": {"type": "number"},
+                    "awardDate": GIVING_ISO_DATE,
+                    "plannedDates": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"startDate": GIVING_ISO_DATE, "endDate": GIVING_ISO_DATE},
+                            "additionalProperties": False,
+                        },
+                    },
+                    "recipientOrganization": GIVING_ORGANIZATION,
+                    "fundingOrganization": GIVING_ORGANIZATION,
+                    "grantProgramme": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["code"],
+                            "properties": {"code": {"type": "string"}, "title": {"type": "string"}},
+                            "additionalProperties": False,
+                        },
+                    },
+                    "beneficiaryLocation": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "countryCode": {"enum": ["CN"]},
+                                "description": {"type": "string"},
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
+                    "fromOpenCall": {"enum": ["Yes", "No"]},
+                    "dataSource": {"type": "string", "format": "uri"},
+                },
+            },
+        },
+    },
+}
+"""The shapes of the 360Giving 1.4 package and grant fields this export produces — written from the
+standard's documentation, not its published schema file (not shipped here: no verified copy of
+the 1.4 release). ``additionalProperties: false`` makes a new field fail until its shape is added;
+``countryCode`` is ISO 3166-1 and no geoCodeType is used (360Giving's codelist is UK-only)."""
+
+
+def giving_360_problems(package: dict[str, Any]) -> list[str]:
+    """Every way `package` (parsed with Decimal amounts) departs from GIVING_SHAPES."""
+    import jsonschema  # type: ignore[import-untyped]
+
+    data = json.loads(json.dumps(package, default=float))
+    checker = jsonschema.Draft7Validator(
+        GIVING_SHAPES, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in checker.iter_errors(data)]
 
 
 def test_public_pages_and_notice(client: Client, funded: dict[str, Any]) -> None:

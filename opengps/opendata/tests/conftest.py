@@ -96,6 +96,11 @@ def schema_errors(kind: str, data: Any) -> list[str]:
     ]
 
 
+def schema_properties(kind: str) -> set[str]:
+    """The top-level fields the official `kind` schema declares."""
+    return set(_schema(f"{kind}-schema.json")["properties"])
+
+
 @pytest.fixture
 def assert_valid() -> Callable[[str, Any], None]:
     def check(kind: str, data: Any) -> None:

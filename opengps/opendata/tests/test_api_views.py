@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 
 from opengps.core.errors import PermissionDenied
 from opengps.core.models import AuditEvent
-from opengps.opendata import builders, services
+from opengps.opendata import builders, ocds, selectors, services
 from opengps.opendata.models import ExportJob, Record, Release
 from opengps.opendata.tests.conftest import schema_errors
 from opengps.procurement.models import Procurement
@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _export_dir(tmp_path: Path) -> Any:
-    with override_settings(OPENGPS_OPENDATA_EXPORT_DIR=tmp_path):
+    with override_settings(
+        OPENGPS_OPENDATA_EXPORT_DIR=tmp_path, OPENGPS_PUBLIC_URL="https://gps.example.gov.cn/"
+    ):
         yield
 
 
@@ -77,8 +79,9 @@ def test_backfill_builds_one_release_per_process_without_one(
     assert list(
         AuditEvent.objects.filter(action__startswith="opendata.").values_list("action", flat=True)
     ) == ["opendata.releases_backfilled", "opendata.releases_backfilled"]
+    # a rebuild adds a snapshot only where the mapping now publishes something new: here nothing
     call_command("opendata_backfill", "--rebuild", stdout=io.StringIO())
-    assert Release.objects.count() == 4
+    assert Release.objects.count() == 2
     out = io.StringIO()
     call_command("opendata_backfill", "--verify", stdout=out)
     assert "一致" in out.getvalue()
@@ -109,16 +112,22 @@ def test_export_writes_yearly_zips_with_progress_and_serves_them(
     ocids = set(Record.objects.filter(year=year).values_list("ocid", flat=True))
     assert {r["ocid"] for r in records} == ocids and len(records) == len(ocids) >= 1
     assert len(releases) == Release.objects.filter(ocid__in=ocids).count() >= 2
+    # the zip carries its package metadata: publisher, licence, version 1.1, date, extensions
+    metadata = json.loads(archive.read("metadata.json"))
+    assert metadata["version"] == "1.1" and metadata["license"] == selectors.license_url()
+    assert metadata["publisher"] == {"name": selectors.PUBLISHER_NAME, "uri": "https://gps.example.gov.cn/"}
+    assert metadata["extensions"] == list(ocds.EXTENSIONS)
+    assert metadata["uri"] == f"https://gps.example.gov.cn/api/v1/opendata/downloads/{year}.zip"
+    assert "publishedDate" in metadata
     for record in records:  # each line is a record: linked releases + compiled release
-        package = {
-            "uri": "https://example.cn/x",
-            "version": "1.1",
-            "publishedDate": "2026-11-30T00:00:00+08:00",
-            "publisher": {"name": "x"},
-            "records": [record],
-        }
-        assert not schema_errors("record-package", package)
-        assert all(r["url"].startswith("https://") for r in record["releases"])
+        assert not schema_errors("record-package", {**metadata, "records": [record]})
+        # linked releases point at the configured public address, not a placeholder host
+        for linked in record["releases"]:
+            assert linked["url"].startswith(
+                f"https://gps.example.gov.cn/api/v1/opendata/releases/{record['ocid']}#"
+            )
+    for release in releases:
+        assert not schema_errors("release-package", {**metadata, "releases": [release]})
     # and the page lists the download; the progress page renders for htmx and full requests
     page = client.get("/opendata/")
     assert page.status_code == 200 and f"{year}.zip".encode() in page.content
@@ -152,3 +161,15 @@ def test_endpoints_are_documented_in_the_openapi_schema(client: Client) -> None:
         "/api/v1/opendata/downloads",
         "/api/v1/opendata/downloads/{year}.zip",
     ]
+
+
+def test_the_page_documents_the_mappings_in_chinese_and_english(client: Client) -> None:
+    # given the open-data page, when it is read in Chinese and in English
+    chinese = client.get("/opendata/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/opendata/", headers={"Accept-Language": "en"}).content.decode()
+    # then the date, contract-status, release and feed rules are documented in both
+    for text in ("23:59:59", "notMet", "metadata.json", "OpenGPS-Feed-Cursor", "ocds-test00"):
+        assert text in chinese and text in english, text
+    assert "日期映射" in chinese and "Date mapping" in english
+    assert "测试前缀" in chinese and "test prefix" in english

@@ -34,17 +34,20 @@ def _writer(number: int, done: list[str], errors: list[BaseException]) -> None:
                         ocid=ocid,
                         tag="tender",
                         moment=datetime.now(tz=UTC),
-                        build=lambda release_id, ocid=ocid: {  # type: ignore[misc]
+                        build=lambda release_id, ocid=ocid, key=f"{number}-{i}": {  # type: ignore[misc]
                             "ocid": ocid,
                             "id": release_id,
                             "date": "2026-11-30T10:00:00+08:00",
                             "tag": ["tender"],
                             "initiationType": "tender",
+                            # each release changes something (an unchanged one is not written)
+                            "tender": {"id": key},
                         },
                     )
                     time.sleep(rng.random() * 0.006)  # a slow commit after the release is written
                     if rng.random() < 0.15:
                         raise Rollback
+                assert release is not None  # each release changes something, so it is written
                 done.append(release.release_id)
             except Rollback:
                 pass
@@ -137,6 +140,7 @@ def test_feed_never_serves_a_position_above_an_uncommitted_one() -> None:
                     moment=datetime.now(tz=UTC),
                     build=lambda rid: {"ocid": "ocds-test-fast", "id": rid},
                 )
+            assert release is not None
             out.append(release.position)
         except BaseException as exc:
             errors.append(exc)

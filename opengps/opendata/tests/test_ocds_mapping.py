@@ -21,8 +21,12 @@ from opengps.rules.procurement_flow import PROCEDURES, SupplierSource
         (Method.competitive_negotiation, None, "limited", "竞争性谈判"),
         (Method.competitive_consultation, None, "limited", "竞争性磋商"),
         (Method.request_for_quotation, None, "limited", "询价"),
-        (Method.competitive_negotiation, SupplierSource.public, "open", "竞争性谈判"),
+        # issue 15 #6: found through a public announcement, then only the qualified are invited
+        (Method.competitive_negotiation, SupplierSource.public, "selective", "竞争性谈判"),
+        (Method.competitive_consultation, SupplierSource.public, "selective", "竞争性磋商"),
+        (Method.request_for_quotation, SupplierSource.public, "selective", "询价"),
         (Method.competitive_consultation, SupplierSource.invited, "limited", "竞争性磋商"),
+        (Method.competitive_negotiation, SupplierSource.invited, "limited", "竞争性谈判"),
         (Method.single_source, SupplierSource.named, "direct", "单一来源"),
         (Method.framework_agreement, SupplierSource.public, "open", "框架协议"),
         (Method.emall, None, "limited", "电子卖场"),
@@ -39,6 +43,9 @@ def test_every_platform_procedure_maps_to_an_ocds_method() -> None:
     methods = {m: ocds.procurement_method(m, p.supplier_source) for m, p in PROCEDURES.items()}
     assert set(methods.values()) <= {"open", "selective", "limited", "direct"}
     assert methods[Method.invited_tender] == "selective" and methods[Method.single_source] == "direct"
+    # nothing but an open tender or a framework agreement's public first stage is "open"
+    opened = {m for m, code in methods.items() if code == "open"}
+    assert opened == {Method.open_tender, Method.framework_agreement}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,11 @@ class Command(BaseCommand):
     help = "为尚无 OCDS 发布的已公开采购意向和采购项目生成发布（按当前状态，每个项目一条）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--rebuild", action="store_true", help="已有发布的项目也追加一条当前状态的发布")
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="已有发布的项目：当前状态与最近一条发布不同时追加一条（如映射规则更新后）",
+        )
         parser.add_argument("--verify", action="store_true", help="只核对记录缓存与重新汇编的结果是否一致")
 
     def handle(self, *args: Any, **options: Any) -> None:
