@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -11,28 +12,49 @@ from ninja.security import django_auth
 
 from opengps.challenges import selectors, services
 from opengps.challenges.models import Challenge, Complaint
+from opengps.core.inputs import Id, SmallCount, Str16, Text
 from opengps.procurement.models import Procurement
 
 router = Router(tags=["challenges"], auth=django_auth)
 
 
 class ChallengeIn(Schema):
-    subject: str
-    text: str
+    subject: Str16
+    text: Text
 
 
-class TextIn(Schema):
-    text: str
+class ChallengeTextIn(Schema):
+    text: Text
 
 
 class SuspendIn(Schema):
-    days: int
-    reason: str
+    days: SmallCount
+    reason: Text
 
 
-class DecideIn(Schema):
+class ChallengeDecideIn(Schema):
     upheld: bool
-    text: str
+    text: Text
+
+
+class ClockStopIn(Schema):
+    reason: Str16
+    """inspection 检验 / testing 检测 / appraisal 鉴定 / expert_review 专家评审 / supplement 补正材料."""
+    note: Text
+
+
+class ClockStopOut(Schema):
+    reason: str
+    reason_label: str
+    note: str
+    stopped_on: date
+    resumed_on: date | None
+
+    @staticmethod
+    def resolve_reason_label(obj: Any) -> str:
+        # revalidated when nested in an already-built ComplaintOut: keep its label
+        label = getattr(obj, "reason_label", None)
+        return str(label if label is not None else obj.get_reason_display())
 
 
 class ComplaintOut(Schema):
@@ -48,6 +70,13 @@ class ComplaintOut(Schema):
     suspension_citation: str
     decision: str
     decision_text: str
+    clock_stops: list[ClockStopOut]
+    """Periods not counted in the decision time (O94 §27); `decision_due` already excludes those resumed."""
+
+    @staticmethod
+    def resolve_clock_stops(obj: Any) -> list[Any]:
+        stops = obj.clock_stops
+        return list(stops) if isinstance(stops, list) else list(stops.all())
 
 
 class ChallengeOut(Schema):
@@ -91,7 +120,7 @@ def _challenge_out(c: Challenge) -> ChallengeOut:
 
 
 @router.get("/{procurement_id}", response=list[ChallengeOut])
-def challenge_list(request: HttpRequest, procurement_id: int) -> list[ChallengeOut]:
+def challenge_list(request: HttpRequest, procurement_id: Id) -> list[ChallengeOut]:
     procurement = get_object_or_404(Procurement, pk=procurement_id)
     return [
         _challenge_out(c) for c in selectors.challenges_visible(actor=request.user, procurement=procurement)
@@ -99,7 +128,7 @@ def challenge_list(request: HttpRequest, procurement_id: int) -> list[ChallengeO
 
 
 @router.post("/{procurement_id}", response={201: ChallengeOut})
-def challenge_file(request: HttpRequest, procurement_id: int, payload: ChallengeIn) -> Status[ChallengeOut]:
+def challenge_file(request: HttpRequest, procurement_id: Id, payload: ChallengeIn) -> Status[ChallengeOut]:
     procurement = get_object_or_404(Procurement, pk=procurement_id)
     challenge = services.challenge_file(
         actor=request.user, procurement=procurement, subject=payload.subject, text=payload.text
@@ -108,7 +137,7 @@ def challenge_file(request: HttpRequest, procurement_id: int, payload: Challenge
 
 
 @router.post("/challenge/{challenge_id}/answer", response=ChallengeOut)
-def challenge_answer(request: HttpRequest, challenge_id: int, payload: TextIn) -> ChallengeOut:
+def challenge_answer(request: HttpRequest, challenge_id: Id, payload: ChallengeTextIn) -> ChallengeOut:
     challenge = get_object_or_404(Challenge, pk=challenge_id)
     return _challenge_out(
         services.challenge_answer(actor=request.user, challenge=challenge, answer=payload.text)
@@ -116,13 +145,13 @@ def challenge_answer(request: HttpRequest, challenge_id: int, payload: TextIn) -
 
 
 @router.post("/challenge/{challenge_id}/complaint", response={201: ComplaintOut})
-def complaint_file(request: HttpRequest, challenge_id: int, payload: TextIn) -> Status[Complaint]:
+def complaint_file(request: HttpRequest, challenge_id: Id, payload: ChallengeTextIn) -> Status[Complaint]:
     challenge = get_object_or_404(Challenge, pk=challenge_id)
     return Status(201, services.complaint_file(actor=request.user, challenge=challenge, text=payload.text))
 
 
 @router.post("/complaint/{complaint_id}/suspend", response=ComplaintOut)
-def complaint_suspend(request: HttpRequest, complaint_id: int, payload: SuspendIn) -> Complaint:
+def complaint_suspend(request: HttpRequest, complaint_id: Id, payload: SuspendIn) -> Complaint:
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     return services.complaint_suspend(
         actor=request.user, complaint=complaint, days=payload.days, reason=payload.reason
@@ -130,15 +159,32 @@ def complaint_suspend(request: HttpRequest, complaint_id: int, payload: SuspendI
 
 
 @router.post("/complaint/{complaint_id}/resume", response=ComplaintOut)
-def complaint_resume(request: HttpRequest, complaint_id: int) -> Complaint:
+def complaint_resume(request: HttpRequest, complaint_id: Id) -> Complaint:
     return services.complaint_resume(
         actor=request.user, complaint=get_object_or_404(Complaint, pk=complaint_id)
     )
 
 
 @router.post("/complaint/{complaint_id}/decide", response=ComplaintOut)
-def complaint_decide(request: HttpRequest, complaint_id: int, payload: DecideIn) -> Complaint:
+def complaint_decide(request: HttpRequest, complaint_id: Id, payload: ChallengeDecideIn) -> Complaint:
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     return services.complaint_decide(
         actor=request.user, complaint=complaint, upheld=payload.upheld, text=payload.text
     )
+
+
+@router.post("/complaint/{complaint_id}/clock-stop", response={201: ComplaintOut})
+def complaint_clock_stop(request: HttpRequest, complaint_id: Id, payload: ClockStopIn) -> Status[Complaint]:
+    """中止计算投诉处理期限（财政部令第94号 第二十七条）: finance only; one stop at a time."""
+    complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=complaint_id)
+    services.complaint_clock_stop(
+        actor=request.user, complaint=complaint, reason=payload.reason, note=payload.note
+    )
+    return Status(201, Complaint.objects.get(pk=complaint.pk))
+
+
+@router.post("/complaint/{complaint_id}/clock-resume", response=ComplaintOut)
+def complaint_clock_resume(request: HttpRequest, complaint_id: Id) -> Complaint:
+    """恢复计算投诉处理期限: `decision_due` moves later by the working days the clock stood still."""
+    complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=complaint_id)
+    return services.complaint_clock_resume(actor=request.user, complaint=complaint)

@@ -1,7 +1,8 @@
 """Writes of challenges and complaints; every deadline comes from `opengps.rules.deadlines` with its article.
 
 A challenge's "known on" date is derived from the procurement, not claimed by the supplier:
-the documents' issue date, the opening, or the result announcement (O94 §10).
+the later of the supplier's receipt of the documents and the end of their announcement period,
+the opening, or the end of the result announcement (IR §53, O94 §10-11).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.challenges.models import (
@@ -62,17 +64,31 @@ def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
         raise _rule_error(exc) from None
 
 
-def known_on(procurement: Procurement, subject: str) -> date | None:
+def known_on(procurement: Procurement, subject: str, organization: Any = None) -> date | None:
     """When a supplier knew, or should have known, of what it challenges (IR §53, O94 §10-11):
-    the documents' issue date, the end of the opening, or the end of the 1-working-day result
-    announcement (O87 §69)."""
+    for the documents, the day `organization` received them or the end of the documents'
+    announcement period (`documents_until`), as `should_have_known` gives; the end of the
+    opening; or the end of the 1-working-day result announcement (O87 §69)."""
     if subject == ChallengeSubject.DOCUMENTS:
-        day = procurement.issued_on
-        return (
-            None
-            if day is None
-            else _deadline(lambda d: should_have_known("documents", documents_received_on=d), day).value
+        if procurement.issued_on is None:
+            return None
+        obtained = (
+            DocumentObtained.objects.filter(procurement=procurement, organization=organization)
+            .values_list("obtained_at", flat=True)
+            .first()
+            if organization is not None
+            else None
         )
+        received = local_date(obtained) if obtained else None
+        notice_ends = procurement.documents_until
+        if received is None and notice_ends is None:
+            received = procurement.issued_on  # no register nor period recorded: the documents' issue
+        return _deadline(
+            lambda _day: should_have_known(
+                "documents", documents_received_on=received, documents_notice_ends_on=notice_ends
+            ),
+            procurement.issued_on,
+        ).value
     if subject == ChallengeSubject.PROCESS:
         return local_date(procurement.opened_at) if procurement.opened_at else None
     announced = (
@@ -102,7 +118,7 @@ def challenge_file(
     if not took_part:
         raise PermissionDenied("challenge.not_participant", _("只有参与该采购活动的供应商可以提出质疑"))
     body = _text(text, field="text", code="challenge.text_required", message=_("请填写质疑事项和理由"))
-    knew = known_on(procurement, subject)
+    knew = known_on(procurement, subject, org)
     if knew is None:
         raise ServiceError("challenge.not_yet", _("该事项尚未发生，不能质疑"), field="subject")
     today = _today(now)
@@ -138,6 +154,8 @@ def challenge_file(
                 "challenge": challenge.pk,
                 "supplier": org.uscc,
                 "subject": subject,
+                "known_on": knew,
+                "filing_due": due.value,
                 "answer_due": answer.value,
             },
             reason=due.citation,
@@ -221,15 +239,18 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
     return complaint
 
 
-def _require_finance(actor: Any) -> None:
+def _require_finance(actor: Any, complaint: Complaint) -> None:
+    """The finance department handling the complaint: of the purchaser's region or above (O94 §3),
+    never another city's."""
     require_role(actor, Role.FINANCE)
+    scopes.require_supervises(actor, complaint.procurement.purchaser)
 
 
 def complaint_suspend(
     *, actor: Any, complaint: Complaint, days: int, reason: str, now: datetime | None = None
 ) -> Complaint:
     """Finance suspends the procurement while it handles the complaint, for at most 30 days (O94 §28)."""
-    _require_finance(actor)
+    _require_finance(actor, complaint)
     why = _text(reason, field="reason", code="complaint.reason_required", message=_("请说明暂停理由"))
     today = _today(now)
     latest = _deadline(suspension_end_latest, today)
@@ -279,7 +300,7 @@ def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: 
 
 def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
     """Finance lifts the suspension: the procurement resumes where it was."""
-    _require_finance(actor)
+    _require_finance(actor, complaint)
     moment = now or clock.now()
     with transaction.atomic():
         procurement = _lock(complaint.procurement)
@@ -298,7 +319,7 @@ def complaint_decide(
     *, actor: Any, complaint: Complaint, upheld: bool, text: str, now: datetime | None = None
 ) -> Complaint:
     """Finance decides within 30 working days (O94 §26); a suspension still in force ends with it."""
-    _require_finance(actor)
+    _require_finance(actor, complaint)
     body = _text(text, field="text", code="complaint.decision_required", message=_("请填写处理决定"))
     moment = now or clock.now()
     with transaction.atomic():
@@ -342,7 +363,7 @@ def complaint_clock_stop(
 ) -> ComplaintClockStop:
     """Finance stops the decision clock for inspection, testing, appraisal, expert review or the
     complainant's supplementing material (O94 §27): from the day it sends the request."""
-    _require_finance(actor)
+    _require_finance(actor, complaint)
     if reason not in ClockStopReason.values:
         raise ServiceError("complaint.clock_reason_invalid", _("请选择中止计时的事由"), field="reason")
     why = _text(note, field="note", code="complaint.reason_required", message=_("请说明中止计时的理由"))
@@ -371,7 +392,7 @@ def complaint_clock_stop(
 def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
     """Finance received the answer or material: the clock resumes, and the decision deadline moves
     later by the working days it stood still (O94 §27)."""
-    _require_finance(actor)
+    _require_finance(actor, complaint)
     today = _today(now)
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -8,12 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from opengps.accounts.models import Role
 from opengps.challenges import selectors, services
-from opengps.challenges.models import Challenge, ChallengeSubject, Complaint
-from opengps.core.errors import ServiceError
+from opengps.challenges.forms import ClockResumeForm, ClockStopForm
+from opengps.challenges.models import Challenge, ChallengeSubject, ClockStopReason, Complaint
+from opengps.core import clock
+from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.procurement.models import Procurement
 from opengps.procurement.services import is_official
 
@@ -64,8 +68,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc.message) if isinstance(exc, ServiceError) else _("请求无效"))
         return redirect("challenges:detail", pk=pk)
     user: Any = request.user
+    today = clock.today()
     rows = [
-        (c, selectors.complaint_due(c))
+        (c, selectors.complaint_due(c), _clock_of(c, today))
         for c in selectors.challenges_visible(actor=user, procurement=procurement)
     ]
     return render(
@@ -78,5 +83,85 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supplier": user.role == Role.SUPPLIER,
             "official": is_official(user, procurement),
             "finance": user.role == Role.FINANCE,
+            "clock_reasons": ClockStopReason.choices,
         },
+    )
+
+
+def _clock_of(challenge: Challenge, today: Any) -> selectors.ComplaintClock | None:
+    complaint = getattr(challenge, "complaint", None) if hasattr(challenge, "complaint") else None
+    return selectors.complaint_clock(complaint, today) if complaint is not None else None
+
+
+def _complaint_page(complaint: Complaint) -> str:
+    return reverse("challenges:detail", args=[complaint.procurement_id]) + f"#complaint-{complaint.pk}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clock_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    """中止计算投诉处理期限 — finance sends a request for inspection, testing, appraisal, expert
+    review or a notice to supplement (O94 §27); the error shows beside its field."""
+    try:
+        complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=pk)
+    except (PermissionDenied, NotFound) as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    form = ClockStopForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.complaint_clock_stop(actor=request.user, complaint=complaint, **form.cleaned_data)
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("已中止计算投诉处理期限"))
+                return redirect(_complaint_page(complaint))
+        status = 400
+    return render(
+        request,
+        "challenges/clock_form.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "clock": selectors.complaint_clock(complaint),
+            "stopping": True,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clock_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """恢复计算投诉处理期限 — finance received the answer or the material (O94 §27 ¶2); the decision
+    deadline moves later by the working days the clock stood still."""
+    try:
+        complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=pk)
+    except (PermissionDenied, NotFound) as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    form = ClockResumeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_clock_resume(actor=request.user, complaint=complaint)
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            status = exc.status if isinstance(exc, PermissionDenied) else 400
+        else:
+            messages.success(
+                request,
+                _("已恢复计算投诉处理期限，处理期限为 %(due)s") % {"due": complaint.decision_due.isoformat()},
+            )
+            return redirect(_complaint_page(complaint))
+    return render(
+        request,
+        "challenges/clock_form.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "clock": selectors.complaint_clock(complaint),
+            "stopping": False,
+        },
+        status=status,
     )

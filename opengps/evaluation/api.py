@@ -14,8 +14,9 @@ from ninja.security import django_auth
 
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied
+from opengps.core.inputs import Id, Rate, Score, SmallCount, Str8, Str16, Str32, Str64, Str200, Text, Yuan
 from opengps.evaluation import selectors, services
-from opengps.evaluation.models import Award, Evaluation, FrameworkMember, FrameworkShortlist
+from opengps.evaluation.models import Award, Evaluation, FrameworkCallOff, FrameworkMember, FrameworkShortlist
 from opengps.experts.models import Draw
 from opengps.procurement.models import BidReadout, Procurement
 from opengps.procurement.services import local_date
@@ -24,46 +25,46 @@ router = Router(tags=["evaluation"], auth=django_auth)
 
 
 class FactorIn(Schema):
-    code: str
-    name: str
-    max_points: Decimal
+    code: Str32
+    name: Str200
+    max_points: Score
 
 
 class StartIn(Schema):
-    draw_id: int | None = None
+    draw_id: Id | None = None
     """The expert draw of the committee; none for single source (no committee, O74 §41)."""
     factors: list[FactorIn] = []
-    price_weight: Decimal = Decimal(0)
-    formula: str = "O87"
-    small_micro_rate: Decimal | None = None
+    price_weight: Rate = Decimal(0)
+    formula: Str8 = "O87"
+    small_micro_rate: Rate | None = None
     by_price: bool = False
 
 
 class ConflictIn(Schema):
     no_conflict: bool
-    reason: str = ""
+    reason: Text = ""
 
 
 class ReviewIn(Schema):
-    readout_id: int
-    kind: str
-    requirement: str
+    readout_id: Id
+    kind: Str16
+    requirement: Str200
     passed: bool
-    reason: str = ""
+    reason: Text = ""
 
 
-class ScoresIn(Schema):
-    scores: dict[int, dict[str, Decimal]]
+class EvaluationScoresIn(Schema):
+    scores: dict[Id, dict[Str64, Score]]
 
 
-class ScoreOut(Schema):
+class EvaluationScoreOut(Schema):
     member: str
     supplier: str
     factor: str
     points: Decimal
 
 
-class AwardOut(Schema):
+class EvaluationAwardOut(Schema):
     lot: int
     first_candidate: str
     report_on: date
@@ -83,21 +84,21 @@ class EvaluationOut(Schema):
     factors: list[dict[str, Any]]
     price_weight: Decimal
     report: dict[str, Any] | None
-    awards: list[AwardOut]
+    awards: list[EvaluationAwardOut]
     shortlists: list[dict[str, Any]] = []
     """Framework agreements: the shortlisted suppliers (入围) per lot and the call-offs."""
 
 
 class CallOffIn(Schema):
-    description: str
-    amount: Decimal
-    member_rank: int | None = None
+    description: Str200
+    amount: Yuan
+    member_rank: SmallCount | None = None
     """Direct pick: the purchaser's choice by rank; none = the lowest agreement price (O110 §32)."""
-    quotes: dict[int, Decimal] = {}
+    quotes: dict[Id, Yuan] = {}
     """Re-bid (O110 §33): rank → quote."""
 
 
-def _evaluation(request: HttpRequest, procurement_id: int) -> Evaluation:
+def _evaluation(request: HttpRequest, procurement_id: Id) -> Evaluation:
     evaluation = get_object_or_404(
         Evaluation.objects.select_related("procurement"), procurement_id=procurement_id
     )
@@ -106,9 +107,9 @@ def _evaluation(request: HttpRequest, procurement_id: int) -> Evaluation:
     return evaluation
 
 
-def _award_out(award: Award) -> AwardOut:
+def _award_out(award: Award) -> EvaluationAwardOut:
     effective = selectors.award_effective_winner(award, today=local_date(clock.now()))
-    return AwardOut(
+    return EvaluationAwardOut(
         lot=award.lot.number,
         first_candidate=award.first_candidate.organization.name,
         report_on=award.report_on,
@@ -157,12 +158,12 @@ def _out(evaluation: Evaluation) -> EvaluationOut:
 
 
 @router.get("/{procurement_id}", response=EvaluationOut)
-def evaluation_detail(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+def evaluation_detail(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     return _out(_evaluation(request, procurement_id))
 
 
 @router.post("/{procurement_id}/start", response={201: EvaluationOut})
-def evaluation_start(request: HttpRequest, procurement_id: int, payload: StartIn) -> Status[EvaluationOut]:
+def evaluation_start(request: HttpRequest, procurement_id: Id, payload: StartIn) -> Status[EvaluationOut]:
     procurement = get_object_or_404(Procurement, pk=procurement_id)
     evaluation = services.evaluation_start(
         actor=request.user,
@@ -178,7 +179,7 @@ def evaluation_start(request: HttpRequest, procurement_id: int, payload: StartIn
 
 
 @router.post("/{procurement_id}/conflict", response=EvaluationOut)
-def member_conflict(request: HttpRequest, procurement_id: int, payload: ConflictIn) -> EvaluationOut:
+def member_conflict(request: HttpRequest, procurement_id: Id, payload: ConflictIn) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.member_confirm_no_conflict(
         actor=request.user, evaluation=evaluation, no_conflict=payload.no_conflict, reason=payload.reason
@@ -187,7 +188,7 @@ def member_conflict(request: HttpRequest, procurement_id: int, payload: Conflict
 
 
 @router.post("/{procurement_id}/substitutes", response=EvaluationOut)
-def substitute_join(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+def substitute_join(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     """Seat the accepted substitutes of experts who recused."""
     evaluation = _evaluation(request, procurement_id)
     services.committee_substitute_join(actor=request.user, evaluation=evaluation)
@@ -196,7 +197,7 @@ def substitute_join(request: HttpRequest, procurement_id: int) -> EvaluationOut:
 
 
 @router.post("/{procurement_id}/reviews", response=EvaluationOut)
-def review_record(request: HttpRequest, procurement_id: int, payload: ReviewIn) -> EvaluationOut:
+def review_record(request: HttpRequest, procurement_id: Id, payload: ReviewIn) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.review_record(
         actor=request.user,
@@ -211,17 +212,17 @@ def review_record(request: HttpRequest, procurement_id: int, payload: ReviewIn) 
 
 
 @router.post("/{procurement_id}/scores", response=EvaluationOut)
-def scores_submit(request: HttpRequest, procurement_id: int, payload: ScoresIn) -> EvaluationOut:
+def scores_submit(request: HttpRequest, procurement_id: Id, payload: EvaluationScoresIn) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.scores_submit(actor=request.user, evaluation=evaluation, scores=payload.scores)
     return _out(evaluation)
 
 
-@router.get("/{procurement_id}/scores", response=list[ScoreOut])
-def scores_list(request: HttpRequest, procurement_id: int) -> list[ScoreOut]:
+@router.get("/{procurement_id}/scores", response=list[EvaluationScoreOut])
+def scores_list(request: HttpRequest, procurement_id: Id) -> list[EvaluationScoreOut]:
     evaluation = _evaluation(request, procurement_id)
     return [
-        ScoreOut(
+        EvaluationScoreOut(
             member=s.member.name, supplier=s.readout.organization.name, factor=s.factor.code, points=s.points
         )
         for s in selectors.scores_visible(actor=request.user, evaluation=evaluation)
@@ -229,7 +230,7 @@ def scores_list(request: HttpRequest, procurement_id: int) -> list[ScoreOut]:
 
 
 @router.post("/{procurement_id}/report", response=EvaluationOut)
-def report_build(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+def report_build(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.evaluation_report_build(actor=request.user, evaluation=evaluation)
     evaluation.refresh_from_db()
@@ -237,7 +238,7 @@ def report_build(request: HttpRequest, procurement_id: int) -> EvaluationOut:
 
 
 @router.post("/{procurement_id}/report/confirm", response=EvaluationOut)
-def report_confirm(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+def report_confirm(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.evaluation_report_confirm(actor=request.user, evaluation=evaluation)
     evaluation.refresh_from_db()
@@ -245,7 +246,7 @@ def report_confirm(request: HttpRequest, procurement_id: int) -> EvaluationOut:
 
 
 @router.post("/{procurement_id}/awards/{lot_number}/confirm", response=EvaluationOut)
-def award_confirm(request: HttpRequest, procurement_id: int, lot_number: int) -> EvaluationOut:
+def award_confirm(request: HttpRequest, procurement_id: Id, lot_number: Id) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.award_confirm(
         actor=request.user, award=get_object_or_404(Award, evaluation=evaluation, lot__number=lot_number)
@@ -254,14 +255,14 @@ def award_confirm(request: HttpRequest, procurement_id: int, lot_number: int) ->
 
 
 @router.post("/{procurement_id}/announce", response=EvaluationOut)
-def award_announce(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+def award_announce(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.award_announce(actor=request.user, procurement=evaluation.procurement)
     return _out(evaluation)
 
 
 @router.post("/{procurement_id}/shortlist/announce", response=EvaluationOut)
-def shortlist_announce(request: HttpRequest, procurement_id: int) -> EvaluationOut:
+def shortlist_announce(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     """Framework agreement: announce the shortlist (入围结果公告, O110 §28)."""
     evaluation = _evaluation(request, procurement_id)
     services.framework_shortlist_announce(actor=request.user, procurement=evaluation.procurement)
@@ -270,7 +271,7 @@ def shortlist_announce(request: HttpRequest, procurement_id: int) -> EvaluationO
 
 @router.post("/{procurement_id}/shortlist/{lot_number}/call-offs", response={201: EvaluationOut})
 def call_off_pick(
-    request: HttpRequest, procurement_id: int, lot_number: int, payload: CallOffIn
+    request: HttpRequest, procurement_id: Id, lot_number: SmallCount, payload: CallOffIn
 ) -> Status[EvaluationOut]:
     """Framework agreement: award a call-off to a shortlisted supplier by the agreement's rule."""
     evaluation = _evaluation(request, procurement_id)
@@ -295,3 +296,31 @@ def call_off_pick(
         quotes=quotes or None,
     )
     return Status(201, _out(evaluation))
+
+
+class CallOffPublishIn(Schema):
+    late_reason: Text = ""
+
+
+@router.post("/{procurement_id}/shortlist/{lot_number}/call-offs/{number}/publish", response=EvaluationOut)
+def call_off_publish(
+    request: HttpRequest, procurement_id: Id, lot_number: SmallCount, number: Id, payload: CallOffPublishIn
+) -> EvaluationOut:
+    """Framework agreement: publish one call-off result (成交结果单笔公告) — a re-bid or rotation
+    within 2 working days (O110 §35); later needs `late_reason` and is marked late."""
+    evaluation = _evaluation(request, procurement_id)
+    call_off = (
+        FrameworkCallOff.objects.filter(
+            shortlist__evaluation=evaluation, shortlist__lot__number=lot_number, number=number
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if call_off is None:
+        raise NotFound("framework.call_off_not_found", _("未找到该笔第二阶段成交"))
+    services.framework_call_off_publish(
+        actor=request.user,
+        call_off=selectors.call_off_for_official(actor=request.user, call_off_id=call_off),
+        late_reason=payload.late_reason,
+    )
+    return _out(evaluation)

@@ -403,6 +403,15 @@ class FrameworkCallOff(models.Model):
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("确定人"), on_delete=models.PROTECT, related_name="+"
     )
+    publish_due = models.DateField(
+        _("成交结果公告期限"),
+        null=True,
+        blank=True,
+        help_text=_("二次竞价或顺序轮候确定成交供应商后2个工作日内逐笔公告；直接选定的为空"),
+    )
+    publish_citation = models.CharField(_("公告期限依据"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("成交结果公告时间"), null=True, blank=True)
+    publish_late_reason = models.TextField(_("逾期公告原因"), blank=True)
 
     class Meta:
         verbose_name = _("框架协议第二阶段成交")

@@ -8,20 +8,25 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
-from opengps.core.errors import PermissionDenied
+from opengps.core.errors import NotFound, PermissionDenied
 from opengps.evaluation.models import (
     Award,
     CommitteeMember,
     DepositReturn,
     Evaluation,
+    FrameworkCallOff,
     FrameworkShortlist,
     Score,
 )
 from opengps.evaluation.services import all_scores_in
 from opengps.procurement.models import BidReadout
 from opengps.procurement.services import is_official
+
+FINANCE_ONLY = frozenset({Role.FINANCE})
+"""Finance reads the evaluations of its region's purchasers; auditors and administrators all."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def can_read_evaluation(actor: Any, evaluation: Evaluation) -> bool:
         return False
     return (
         is_official(actor, evaluation.procurement)
-        or actor.role in (Role.FINANCE, Role.AUDITOR)
+        or scopes.supervises(actor, evaluation.procurement.purchaser, roles=FINANCE_ONLY)
         or member_for(actor, evaluation) is not None
     )
 
@@ -143,9 +148,28 @@ def framework_shortlists(evaluation: Evaluation) -> list[dict[str, Any]]:
                         "amount": str(c.amount),
                         "picked_at": c.picked_at.isoformat(),
                         "citation": c.citation,
+                        "publish_due": c.publish_due.isoformat() if c.publish_due else None,
+                        "publish_citation": c.publish_citation,
+                        "published_at": c.published_at.isoformat() if c.published_at else None,
+                        "publish_late_reason": c.publish_late_reason,
                     }
                     for c in s.call_offs.all()
                 ],
             }
         )
     return rows
+
+
+def call_off_for_official(*, actor: Any, call_off_id: int) -> FrameworkCallOff:
+    """A call-off of a procurement the actor runs (its purchaser or agency); NotFound otherwise, so
+    another unit's call-offs are not even confirmed to exist."""
+    call_off = (
+        FrameworkCallOff.objects.select_related(
+            "shortlist__evaluation__procurement", "shortlist__lot", "member__organization"
+        )
+        .filter(pk=call_off_id)
+        .first()
+    )
+    if call_off is None or not is_official(actor, call_off.shortlist.evaluation.procurement):
+        raise NotFound("framework.call_off_not_found", _("未找到该笔第二阶段成交"))
+    return call_off

@@ -51,6 +51,7 @@ from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
     award_announcement_deadline,
     award_confirmation_deadline,
+    call_off_publication_deadline,
     evaluation_report_deadline,
 )
 from opengps.rules.deposits import loser_deposit_return_deadline, winner_deposit_return_deadline
@@ -928,6 +929,7 @@ def framework_call_off_pick(
         except RuleError as exc:
             raise _rule_error(exc) from None
         member = members[int(ruled.value)]
+        publish = _call_off_publication(shortlist.second_stage, local_date(moment))
         call_off = FrameworkCallOff.objects.create(
             shortlist=shortlist,
             number=len(history) + 1,
@@ -939,6 +941,8 @@ def framework_call_off_pick(
             amount=total,
             picked_at=moment,
             picked_by=actor,
+            publish_due=publish.value if publish else None,
+            publish_citation=publish.citation if publish else "",
         )
         audit.record(
             actor=actor,
@@ -952,8 +956,65 @@ def framework_call_off_pick(
                 "amount": total,
                 "description": text,
                 "note": ruled.note,
+                "publish_due": call_off.publish_due,
             },
             reason=ruled.citation,
+        )
+    return call_off
+
+
+PUBLISHED_CALL_OFFS = frozenset({"rebid", "rotation"})
+"""Second-stage rules whose each result is announced (O110 §35: 二次竞价或者顺序轮候)."""
+
+
+def _call_off_publication(second_stage: str, chosen_on: date) -> Ruled[date] | None:
+    """The last day to publish a re-bid or rotation result (O110 §35), None for a direct pick."""
+    if second_stage not in PUBLISHED_CALL_OFFS:
+        return None
+    try:
+        return call_off_publication_deadline(chosen_on)
+    except RuleError as exc:
+        raise _rule_error(exc) from None
+
+
+def framework_call_off_publish(
+    *, actor: Any, call_off: FrameworkCallOff, late_reason: str = "", now: datetime | None = None
+) -> FrameworkCallOff:
+    """Publish one call-off result (成交结果单笔公告): for a re-bid or rotation within 2 working days
+    of choosing the supplier (O110 §35); later needs its reason and is marked late, as a late
+    contract publication is. A direct pick may be published too, without a deadline."""
+    procurement = call_off.shortlist.evaluation.procurement
+    require_official(actor, procurement)
+    moment = now or clock.now()
+    today = local_date(moment)
+    with transaction.atomic():
+        call_off = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
+        if call_off.published_at is not None:
+            raise Conflict("framework.call_off_already_published", _("该笔成交结果已公告"))
+        late = call_off.publish_due is not None and today > call_off.publish_due
+        reason = (late_reason or "").strip()
+        if late and not reason:
+            raise ServiceError(
+                "framework.call_off_publish_late_reason_required",
+                _("成交结果公告期限已于 %(due)s 届满，逾期公告须说明原因（依据：%(citation)s）")
+                % {"due": call_off.publish_due, "citation": call_off.publish_citation},
+                field="late_reason",
+                params={"due": str(call_off.publish_due), "citation": call_off.publish_citation},
+            )
+        call_off.published_at, call_off.publish_late_reason = moment, reason if late else ""
+        call_off.save(update_fields=["published_at", "publish_late_reason"])
+        audit.record(
+            actor=actor,
+            action="framework.call_off_published",
+            obj=procurement,
+            new={
+                "lot": call_off.shortlist.lot.number,
+                "number": call_off.number,
+                "published_at": moment,
+                "publish_due": call_off.publish_due,
+                "late": late,
+            },
+            reason=(reason if late else call_off.publish_citation) or str(_("直接选定，无逐笔公告期限")),
         )
     return call_off
 

@@ -12,13 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
-from opengps.core.errors import ServiceError
+from opengps.core.errors import NotFound, ServiceError
 from opengps.evaluation import selectors, services
+from opengps.evaluation.forms import CallOffPublishForm
 from opengps.evaluation.models import Award, DepositReturn, Evaluation, FrameworkMember, FrameworkShortlist
 from opengps.performance.selectors import history_summary
 from opengps.procurement import documents
@@ -205,7 +209,7 @@ def award_notice_pdf(request: HttpRequest, pk: int, lot: int) -> HttpResponse:
     user: Any = request.user
     allowed = (
         is_official(user, procurement)
-        or has_role(user, Role.FINANCE, Role.AUDITOR)
+        or scopes.supervises(user, procurement.purchaser, roles=selectors.FINANCE_ONLY)
         or (has_role(user, Role.SUPPLIER) and user.organization_id == award.winner.organization_id)
     )
     if not allowed:
@@ -231,3 +235,35 @@ def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(awards[0].evaluation.members.filter(state="confirmed").order_by("pk"))
     document = documents.result_announcement(procurement=procurement, awards=awards, members=members)
     return pdf_response(document, f"result-{procurement.reference}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_off_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """逐笔发布第二阶段成交结果公告 — within 2 working days of a re-bid or rotation result (O110
+    §35); later needs its reason, shown beside the field when missing."""
+    try:
+        call_off = selectors.call_off_for_official(actor=request.user, call_off_id=pk)
+    except NotFound as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    form = CallOffPublishForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.framework_call_off_publish(
+                    actor=request.user, call_off=call_off, **form.cleaned_data
+                )
+            except ServiceError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("已发布成交结果公告"))
+                procurement_id = call_off.shortlist.evaluation.procurement_id
+                return redirect(reverse("evaluation:detail", args=[procurement_id]) + f"#call-off-{pk}")
+        status = 400
+    return render(
+        request,
+        "evaluation/call_off_publish.html",
+        {"call_off": call_off, "form": form, "today": clock.today()},
+        status=status,
+    )

@@ -95,18 +95,20 @@ def organization_facts(org: Organization) -> OrganizationFacts:
             for c in listings
             if c.kind not in M60_KINDS
         ),
-        penalties=tuple(
-            PenaltyFact(
-                PenaltyKind(p.kind),
-                p.decided_on,
-                p.issuer,
-                p.amount,
-                for_business=p.for_business,
-                ends_on=p.ends_on,
-                large_by_issuer=p.large_by_issuer,
-            )
-            for p in org.penalties.all()
-        ),
+        penalties=tuple(penalty_fact(p) for p in org.penalties.all()),
+    )
+
+
+def penalty_fact(p: Penalty) -> PenaltyFact:
+    """The facts the eligibility rules read from one recorded penalty."""
+    return PenaltyFact(
+        PenaltyKind(p.kind),
+        p.decided_on,
+        p.issuer,
+        p.amount,
+        for_business=p.for_business,
+        ends_on=p.ends_on,
+        large_by_issuer=p.large_by_issuer,
     )
 
 

@@ -16,6 +16,7 @@ from opengps.registry.models import (
     ImportJob,
     OrgStatus,
     OrgType,
+    PenaltyKind,
     RegistrationLevel,
 )
 from opengps.rules.eligibility import ABNORMAL_REASONS, SERIOUS_REASONS
@@ -113,6 +114,35 @@ class CreditDelistForm(ServiceErrorFormMixin, forms.Form):
     removed_on = forms.DateField(label=_("移出日期"), widget=DateInput())
     reason = forms.CharField(label=_("移出事由"), max_length=500, required=False)
     document = forms.CharField(label=_("移出决定文书号"), max_length=120, required=False)
+
+
+class PenaltyForm(ServiceErrorFormMixin, forms.Form):
+    """An administrative penalty or criminal judgment as decided (政府采购法 第二十二条；条例 第十九条)."""
+
+    kind = forms.ChoiceField(label=_("处罚种类"), choices=PenaltyKind.choices)
+    decided_on = forms.DateField(label=_("处罚决定日期"), widget=DateInput())
+    issuer = forms.CharField(label=_("处罚机关"), max_length=120, required=False)
+    decision_document = forms.CharField(label=_("处罚决定书文号"), max_length=120, required=False)
+    amount = forms.DecimalField(
+        label=_("罚款金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text=_("仅罚款填写"),
+    )
+    for_business = forms.BooleanField(label=_("因违法经营受到处罚"), required=False, initial=True)
+    large_by_issuer = forms.BooleanField(
+        label=_("处罚机关认定为较大数额罚款"),
+        required=False,
+        help_text=_("如处罚经听证程序或法律、行政法规规定了该领域的较大数额罚款标准"),
+    )
+    ends_on = forms.DateField(
+        label=_("禁止参加政府采购活动至"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("仅禁止参加政府采购活动填写"),
+    )
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class StatusForm(ServiceErrorFormMixin, forms.Form):

@@ -28,9 +28,11 @@ from opengps.registry.models import (
     ImportJob,
     Organization,
     OrgType,
+    Penalty,
     Rating,
 )
-from opengps.rules.eligibility import ABNORMAL_REASONS, SERIOUS_REASONS, Eligibility
+from opengps.rules.base import Reason
+from opengps.rules.eligibility import ABNORMAL_REASONS, SERIOUS_REASONS, Eligibility, penalty_effect
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -282,13 +284,22 @@ def organization_with_records(uscc: str) -> Organization:
         .order_by("-listed_on", "-pk")
     )
     reports = list(AnnualReport.objects.filter(organization=org).order_by("-year"))
+    penalties = list(Penalty.objects.filter(organization=org).order_by("-decided_on", "-pk"))
     # The eligibility rules read these through the related managers; fill their caches.
     org._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "ratings": ratings,
         "credit_listings": listings,
         "annual_reports": reports,
+        "penalties": penalties,
     }
     return org
+
+
+def penalty_rows(org: Organization, on_date: date | None = None) -> list[tuple[Penalty, Reason]]:
+    """Each recorded penalty with what it does to eligibility on `on_date` and the article (GPL §22(五),
+    IR §19) — public information, as administrative penalties are (the record's author is not shown)."""
+    on_date = on_date or clock.today()
+    return [(p, penalty_effect(derived.penalty_fact(p), on_date)) for p in org.penalties.all()]
 
 
 def organization_eligibility(org: Organization, on_date: date | None = None) -> Eligibility:

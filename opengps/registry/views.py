@@ -32,6 +32,7 @@ from opengps.registry.forms import (
     CreditListForm,
     ImportForm,
     OrganizationForm,
+    PenaltyForm,
     RatingForm,
     RatingRevokeForm,
     StatusForm,
@@ -47,7 +48,7 @@ def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    return int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
 
 
 def _row(org: Organization) -> tuple[Organization, str, str, str]:
@@ -102,6 +103,7 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "ratings": org.ratings.all(),
             "reports": org.annual_reports.all(),
             "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
+            "penalties": _penalties(org, today),
             "eligibility": eligibility,
             "reasons": _reasons(eligibility),
             "today": today,
@@ -115,6 +117,14 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
 def _reasons(eligibility: Eligibility) -> list[tuple[Reason, str]]:
     english = (get_language() or "").startswith("en")
     return [(r, r.message_en if english else r.message_zh) for r in eligibility.reasons]
+
+
+def _penalties(org: Organization, today: Any) -> list[tuple[Any, Reason, str]]:
+    english = (get_language() or "").startswith("en")
+    return [
+        (p, effect, effect.message_en if english else effect.message_zh)
+        for p, effect in selectors.penalty_rows(org, today)
+    ]
 
 
 def _can_manage(user: Any, org: Organization) -> bool:
@@ -228,6 +238,7 @@ ACTIONS: dict[str, Any] = {
     "report": AnnualReportForm,
     "list": CreditListForm,
     "delist": CreditDelistForm,
+    "penalty": PenaltyForm,
     "status": StatusForm,
 }
 
@@ -282,6 +293,8 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
             reason=data["reason"],
             document=data["document"],
         )
+    elif action == "penalty":
+        services.penalty_record(actor=actor, organization=org, **data)
     elif action == "status":
         services.organization_change_status(actor=actor, organization=org, **data)
 
@@ -293,7 +306,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
     org = _org_for_manage(request, uscc)
     forms = {name: cls(prefix=name) for name, cls in ACTIONS.items()}
     following = request.GET.get("recommendation", "")
-    if following.isdigit():  # deciding on the performance app's recommendation: prefill the listing
+    if following.isdecimal():  # deciding on the performance app's recommendation: prefill the listing
         forms["list"] = ACTIONS["list"](prefix="list", initial={"recommendation_id": int(following)})
     status = 200
     if request.method == "POST":
@@ -325,6 +338,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
             "ratings": org.ratings.all(),
             "reports": org.annual_reports.all(),
             "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
+            "penalties": _penalties(org, today),
             "eligibility": eligibility,
             "reasons": _reasons(eligibility),
             "today": today,

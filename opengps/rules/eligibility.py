@@ -313,6 +313,62 @@ def penalty_reasons(penalties: Iterable[PenaltyFact], on_date: date) -> tuple[li
     return reasons, changes
 
 
+def penalty_effect(penalty: PenaltyFact, on_date: date) -> Reason:
+    """What one recorded penalty does to eligibility on `on_date`, with its article — the registry
+    lists it beside each penalty. A ``"block"`` reason is the one `penalty_reasons` gives; otherwise
+    an ``"info"`` reason says why it does not (or no longer) count (GPL §22(五), IR §19)."""
+    blocking, _changes = penalty_reasons((penalty,), on_date)
+    if blocking:
+        return blocking[0]
+    if penalty.decided_on > on_date:
+        return Reason(
+            "eligibility.penalty_not_yet",
+            f"处罚决定日期 {penalty.decided_on.isoformat()} 在审查日之后，自该日起审查",
+            f"Decided on {penalty.decided_on.isoformat()}, after the day judged",
+            f"{GPL_22_5}；{IR_19_1}",
+        )
+    if penalty.kind is PenaltyKind.debarment:
+        ends = penalty.ends_on.isoformat() if penalty.ends_on else ""
+        return Reason(
+            "eligibility.debarment_ended",
+            f"禁止参加政府采购活动的期限已于 {ends} 届满，可以参加政府采购活动",
+            f"The debarment ended on {ends}",
+            IR_19_2,
+        )
+    if not penalty.for_business:
+        return Reason(
+            "eligibility.penalty_not_business",
+            "非因违法经营受到的处罚，不属于重大违法记录",
+            "Not imposed for illegal business conduct: not a major illegal record",
+            IR_19_1,
+        )
+    if is_major_illegal_record(penalty, on_date):
+        last = record_counts_until(penalty, on_date)
+        return Reason(
+            "eligibility.penalty_expired",
+            f"重大违法记录已于 {last.isoformat()} 满三年，不再影响资格",
+            f"Major illegal record older than three years (counted until {last.isoformat()})",
+            f"{GPL_22_5}；{IR_19_1}；{CIVIL_201_202}",
+        )
+    if penalty.kind is PenaltyKind.fine:
+        line = value_on(
+            LARGE_FINE, max(penalty.decided_on, LARGE_FINE[0].effective_from), rule="eligibility.large_fine"
+        )
+        threshold_zh = f"（{line.value:,.0f} 元）" if line.value is not None else "（以处罚机关认定为准）"
+        return Reason(
+            "eligibility.penalty_not_major",
+            f"罚款未达较大数额{threshold_zh}，不属于重大违法记录",
+            "A fine below the large-fine line: not a major illegal record",
+            line.citation,
+        )
+    return Reason(
+        "eligibility.penalty_not_major",
+        f"{PENALTY_KIND_NAMES_ZH[penalty.kind]}不属于重大违法记录",
+        f"A {penalty.kind.value} is not a major illegal record",
+        IR_19_1,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Ratings
 

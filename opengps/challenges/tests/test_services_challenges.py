@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -12,8 +14,10 @@ from opengps.challenges import services
 from opengps.challenges.models import ComplaintDecision
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
+from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement, ProcurementStatus
-from opengps.rules.deadlines import challenge_deadline
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +30,45 @@ def _actions(procurement: Procurement) -> list[str]:
     )
 
 
-def test_a_late_challenge_is_refused_with_its_citation(opened: Procurement, suppliers: list[Any]) -> None:
-    # given documents issued 40 days ago
-    assert opened.issued_on is not None
-    due = challenge_deadline(opened.issued_on)
-    # when a bidder challenges the documents now
+def test_a_late_challenge_is_refused_with_its_citation(
+    purchaser: Any, make_plan: Callable[..., Any], suppliers: list[Any], clock_at: Callable[..., None]
+) -> None:
+    # given an open tender announced Mon 2025-06-09, documents provided until Tue 2025-06-17
+    # (5 working days, IR §31), one bidder receiving them on 06-10 and another on 06-17
+    plan = make_plan("open_tender")
+    clock_at(date(2025, 6, 9))
+    procurement = procurement_services.procurement_create(actor=purchaser, plan=plan, documents="招标文件")
+    procurement = procurement_services.procurement_announce(
+        actor=purchaser,
+        procurement=procurement,
+        bid_deadline=datetime(2025, 7, 10, 10, tzinfo=SHANGHAI),
+        documents_until=date(2025, 6, 17),
+    )
+    clock_at(date(2025, 6, 10))
+    procurement_services.documents_obtain(actor=suppliers[0], procurement=procurement)
+    clock_at(date(2025, 6, 17))
+    procurement_services.documents_obtain(actor=suppliers[1], procurement=procurement)
+    # then both should have known on the later of receipt and the end of the documents' period,
+    # 06-17 (IR §53(一), O94 §11), not on the issue date; 7 working days run to Thu 06-26
+    for supplier in suppliers[:2]:
+        assert services.known_on(procurement, "documents", supplier.organization) == date(2025, 6, 17)
+    clock_at(date(2025, 6, 24))  # 7 working days after the issue date have run (06-18)
+    early = services.challenge_file(
+        actor=suppliers[0], procurement=procurement, subject="documents", text="评分标准倾向性"
+    )
+    assert (early.known_on, early.filing_due) == (date(2025, 6, 17), date(2025, 6, 26))
+    received = AuditEvent.objects.get(action="procurement.challenge_received")
+    assert received.new_values["known_on"] == "2025-06-17"
+    assert received.new_values["filing_due"] == "2025-06-26"
+    # when the other bidder challenges the documents on Fri 06-27
+    clock_at(date(2025, 6, 27))
     with pytest.raises(ServiceError) as error:
         services.challenge_file(
-            actor=suppliers[0], procurement=opened, subject="documents", text="评分标准倾向性"
+            actor=suppliers[1], procurement=procurement, subject="documents", text="资格条件排斥"
         )
-    # then it is refused: 7 working days from the issue date, with the article
+    # then it is refused: 7 working days from the day it should have known, with the article
     assert error.value.code == "challenge.late"
-    assert due.value.isoformat() in str(error.value.message)
+    assert "2025-06-26" in str(error.value.message) and "2025-06-17" in str(error.value.message)
     assert "财政部令第94号 第十条" in str(error.value.message)
 
 

@@ -99,7 +99,7 @@ def _committee(
     first = draw.members.order_by("order").first()
     assert first is not None
     _declined, substitute = draw_member_respond(
-        actor=purchaser, member=first, accept=False, reason="出差在外"
+        actor=first.expert.user, member=first, accept=False, reason="出差在外"
     )
     assert substitute is not None
     users = []

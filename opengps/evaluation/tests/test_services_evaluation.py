@@ -330,9 +330,17 @@ def test_the_api_and_pages(
     )
     assert response.status_code == 201, response.content
     assert "第十三条" in response.json()["answer_citation"]
-    late = client.post(
+    # the documents: known when the documents' period ended, not when they were issued (IR §53(一))
+    documents = client.post(
         f"/api/v1/challenges/{opened.pk}",
         {"subject": "documents", "text": "文件"},
         content_type="application/json",
     )
-    assert late.status_code == 400 and late.json()["error"]["code"] == "challenge.late"
+    assert opened.documents_until is not None
+    assert documents.status_code == 201 and documents.json()["known_on"] == opened.documents_until.isoformat()
+    early = client.post(
+        f"/api/v1/challenges/{opened.pk}",
+        {"subject": "result", "text": "结果"},
+        content_type="application/json",
+    )
+    assert early.status_code == 400 and early.json()["error"]["code"] == "challenge.not_yet"

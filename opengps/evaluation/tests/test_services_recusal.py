@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from opengps.core.errors import Conflict, ServiceError
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import services
 from opengps.evaluation.models import MemberState
@@ -84,10 +84,15 @@ def test_only_an_accepted_member_may_recuse_and_with_a_reason(
     purchaser: Any, opened: Procurement, committee: Any
 ) -> None:
     member = committee.members.order_by("order").first()
+    expert = member.expert.user
+    # the purchaser may not recuse an expert on their behalf: that would reshape the random draw
+    with pytest.raises(PermissionDenied) as denied:
+        draw_member_recuse(actor=purchaser, member=member, reason="与投标人存在利害关系")
+    assert denied.value.code == "draw.decline_not_yours"
     with pytest.raises(ServiceError) as error:
-        draw_member_recuse(actor=purchaser, member=member, reason=" ")
+        draw_member_recuse(actor=expert, member=member, reason=" ")
     assert error.value.code == "draw.reason_required"
-    draw_member_recuse(actor=purchaser, member=member, reason="与投标人存在利害关系")
+    draw_member_recuse(actor=expert, member=member, reason="与投标人存在利害关系")
     with pytest.raises(Conflict) as conflict:
-        draw_member_recuse(actor=purchaser, member=member, reason="再次")
+        draw_member_recuse(actor=expert, member=member, reason="再次")
     assert conflict.value.code == "draw.not_accepted"
