@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from opengps.core.errors import ServiceError
+from opengps.core.inputs import validation_error_body
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="OpenGPS API",
@@ -24,11 +31,17 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"error": {"code": "request.invalid", "message": "请求参数无效", "details": exc.errors}},
-        status=422,
-    )
+    """A request the schemas refuse: the platform's error shape, the field named, the message Chinese."""
+    return api.create_response(request, validation_error_body(exc.errors), status=422)
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """Defence in depth: a value the database refuses (a bound a schema forgot) is the client's
+    input, not a server fault; the schemas' bounds (`opengps.core.inputs`) should catch it first."""
+    logger.warning("database refused a value on %s %s: %s", request.method, request.path, exc)
+    error = {"code": "request.out_of_range", "message": gettext("输入的值超出允许范围（长度或数值过大）")}
+    return api.create_response(request, {"error": error}, status=400)
 
 
 def _register_routers() -> None:
@@ -36,6 +49,7 @@ def _register_routers() -> None:
     from opengps.challenges.api import router as challenges_router
     from opengps.contracts.api import router as contracts_router
     from opengps.core.api import router as core_router
+    from opengps.core.transparency_api import router as transparency_router
     from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router
     from opengps.grants.api import router as grants_router
@@ -48,6 +62,7 @@ def _register_routers() -> None:
     from opengps.registry.api import router as registry_router
 
     api.add_router("/audit", core_router)
+    api.add_router("/transparency", transparency_router)
     api.add_router("/registry", registry_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/planning", planning_router)

@@ -25,5 +25,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # the admin site signs in through the platform's login (password, lockout, then the TOTP code)
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True, permanent=False),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from opengps.accounts.models import Unit
 from opengps.catalog import selectors, services
 from opengps.catalog.excel import export_xlsx
 from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry
+from opengps.core.inputs import Id, PatchIn, Price, Str10, Str20, Str60, Str64, Str120, Str200, Text, Year
 
 router = Router(tags=["catalog"])
 
@@ -72,58 +73,58 @@ class VersionDetailOut(VersionOut):
 
 
 class VersionIn(Schema):
-    year: int
-    title: str
-    issuer: str = ""
-    document_number: str = ""
-    based_on: int | None = None
+    year: Year
+    title: Str200
+    issuer: Str120 = ""
+    document_number: Str60 = ""
+    based_on: Id | None = None
 
 
 class ItemIn(Schema):
-    code: str
-    name: str
-    parent_code: str = ""
-    kind: str = "item"
-    description: str = ""
-    citation: str = ""
-    unit_of_service: str = ""
+    code: Str20
+    name: Str200
+    parent_code: Str64 = ""
+    kind: Str10 = "item"
+    description: Text = ""
+    citation: Str200 = ""
+    unit_of_service: Str20 = ""
 
 
-class ItemPatchIn(Schema):
+class ItemPatchIn(PatchIn):
     """Fields to change; those left out keep their value."""
 
-    code: str | None = None
-    name: str | None = None
-    parent_code: str | None = None
+    code: Str20 | None = None
+    name: Str200 | None = None
+    parent_code: Str64 | None = None
     negative: bool | None = None
-    description: str | None = None
-    citation: str | None = None
-    unit_of_service: str | None = None
+    description: Text | None = None
+    citation: Str200 | None = None
+    unit_of_service: Str20 | None = None
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class CatalogReasonIn(Schema):
+    reason: Text = ""
 
 
 class PriceIn(Schema):
-    item_code: str
-    unit_of_measure: str
-    price: Decimal
-    note: str = ""
-    effective_year: int | None = None
+    item_code: Str64
+    unit_of_measure: Str20
+    price: Price
+    note: Str200 = ""
+    effective_year: Year | None = None
     """Defaults to the version's year."""
 
 
 class PriceUpdateIn(Schema):
-    unit_of_measure: str
-    price: Decimal
-    effective_year: int
-    note: str = ""
+    unit_of_measure: Str20
+    price: Price
+    effective_year: Year
+    note: Str200 = ""
 
 
 class DepartmentIn(Schema):
-    unit_id: int
-    item_codes: list[str]
+    unit_id: Id
+    item_codes: list[Str64]
 
 
 class ImportOut(Schema):
@@ -131,7 +132,7 @@ class ImportOut(Schema):
     changed: bool
 
 
-def _version(request: HttpRequest, pk: int) -> CatalogVersion:
+def _version(request: HttpRequest, pk: Id) -> CatalogVersion:
     return selectors.version_get(actor=request.user, pk=pk)
 
 
@@ -142,13 +143,13 @@ def versions(request: HttpRequest) -> Any:
 
 
 @router.get("/versions/{pk}", response=VersionDetailOut)
-def version_detail(request: HttpRequest, pk: int) -> Any:
+def version_detail(request: HttpRequest, pk: Id) -> Any:
     """一个版本的全部事项（含负面清单）和参考价格."""
     return _version(request, pk)
 
 
 @router.get("/versions/{pk}/export.xlsx")
-def version_export(request: HttpRequest, pk: int) -> HttpResponse:
+def version_export(request: HttpRequest, pk: Id) -> HttpResponse:
     """导出 Excel — the version as an .xlsx workbook (re-importable unchanged)."""
     version = _version(request, pk)
     response = HttpResponse(
@@ -172,24 +173,24 @@ def version_create(request: HttpRequest, payload: VersionIn) -> Any:
     return Status(201, version)
 
 
-def _item(request: HttpRequest, pk: int, code: str) -> CatalogItem:
+def _item(request: HttpRequest, pk: Id, code: str) -> CatalogItem:
     return selectors.item_by_code(version=_version(request, pk), code=code)
 
 
-def _price(request: HttpRequest, pk: int, price_id: int) -> PriceEntry:
+def _price(request: HttpRequest, pk: Id, price_id: Id) -> PriceEntry:
     return get_object_or_404(
         PriceEntry.objects.select_related("item__version"), pk=price_id, item__version=_version(request, pk)
     )
 
 
 @router.post("/versions/{pk}/items", response=ItemOut, auth=django_auth)
-def item_save(request: HttpRequest, pk: int, payload: ItemIn) -> Any:
+def item_save(request: HttpRequest, pk: Id, payload: ItemIn) -> Any:
     """Add an entry to a draft (or rename an existing code)."""
     return services.catalog_item_save(actor=request.user, version=_version(request, pk), **payload.dict())
 
 
 @router.patch("/versions/{pk}/items/{code}", response=ItemOut, auth=django_auth)
-def item_update(request: HttpRequest, pk: int, code: str, payload: ItemPatchIn) -> Any:
+def item_update(request: HttpRequest, pk: Id, code: str, payload: ItemPatchIn) -> Any:
     """修改目录事项 — code, name, parent, description, unit of service, negative-list flag (drafts only)."""
     return services.catalog_item_update(
         actor=request.user, item=_item(request, pk, code), **payload.dict(exclude_unset=True)
@@ -197,7 +198,7 @@ def item_update(request: HttpRequest, pk: int, code: str, payload: ItemPatchIn) 
 
 
 @router.post("/versions/{pk}/items/{code}/retire", response=ItemOut, auth=django_auth)
-def item_retire(request: HttpRequest, pk: int, code: str, payload: ReasonIn) -> Any:
+def item_retire(request: HttpRequest, pk: Id, code: str, payload: CatalogReasonIn) -> Any:
     """停用 a third-level item of a draft: kept in the version, no longer purchasable."""
     return services.catalog_item_retire(
         actor=request.user, item=_item(request, pk, code), reason=payload.reason
@@ -205,20 +206,20 @@ def item_retire(request: HttpRequest, pk: int, code: str, payload: ReasonIn) -> 
 
 
 @router.post("/versions/{pk}/items/{code}/reinstate", response=ItemOut, auth=django_auth)
-def item_reinstate(request: HttpRequest, pk: int, code: str, payload: ReasonIn) -> Any:
+def item_reinstate(request: HttpRequest, pk: Id, code: str, payload: CatalogReasonIn) -> Any:
     return services.catalog_item_reinstate(
         actor=request.user, item=_item(request, pk, code), reason=payload.reason
     )
 
 
 @router.delete("/versions/{pk}/items/{code}", response={204: None}, auth=django_auth)
-def item_remove(request: HttpRequest, pk: int, code: str) -> Any:
+def item_remove(request: HttpRequest, pk: Id, code: str) -> Any:
     services.catalog_item_remove(actor=request.user, item=_item(request, pk, code))
     return Status(204, None)
 
 
 @router.post("/versions/{pk}/prices", response=PriceOut, auth=django_auth)
-def price_set(request: HttpRequest, pk: int, payload: PriceIn) -> Any:
+def price_set(request: HttpRequest, pk: Id, payload: PriceIn) -> Any:
     """Set a reference price of a third-level item per unit of measure and effective year."""
     return services.catalog_price_set(
         actor=request.user,
@@ -231,25 +232,25 @@ def price_set(request: HttpRequest, pk: int, payload: PriceIn) -> Any:
 
 
 @router.patch("/versions/{pk}/prices/{price_id}", response=PriceOut, auth=django_auth)
-def price_update(request: HttpRequest, pk: int, price_id: int, payload: PriceUpdateIn) -> Any:
+def price_update(request: HttpRequest, pk: Id, price_id: Id, payload: PriceUpdateIn) -> Any:
     return services.catalog_price_update(
         actor=request.user, entry=_price(request, pk, price_id), **payload.dict()
     )
 
 
 @router.delete("/versions/{pk}/prices/{price_id}", response={204: None}, auth=django_auth)
-def price_remove(request: HttpRequest, pk: int, price_id: int) -> Any:
+def price_remove(request: HttpRequest, pk: Id, price_id: Id) -> Any:
     services.catalog_price_remove(actor=request.user, entry=_price(request, pk, price_id))
     return Status(204, None)
 
 
 @router.post("/versions/{pk}/publish", response=VersionOut, auth=django_auth)
-def version_publish(request: HttpRequest, pk: int) -> Any:
+def version_publish(request: HttpRequest, pk: Id) -> Any:
     return services.catalog_version_publish(actor=request.user, version=_version(request, pk))
 
 
 @router.post("/import", response=ImportOut, auth=django_auth)
-def version_import(request: HttpRequest, file: File[UploadedFile], version_id: int | None = None) -> Any:
+def version_import(request: HttpRequest, file: File[UploadedFile], version_id: Id | None = None) -> Any:
     """导入 Excel — into a draft (`version_id`) or as a new draft version."""
     target = _version(request, version_id) if version_id else None
     version, changed = services.catalog_import_xlsx(actor=request.user, data=file.read(), version=target)
@@ -257,7 +258,7 @@ def version_import(request: HttpRequest, file: File[UploadedFile], version_id: i
 
 
 @router.post("/versions/{pk}/departments", response={200: dict[str, Any]}, auth=django_auth)
-def department_publish(request: HttpRequest, pk: int, payload: DepartmentIn) -> Any:
+def department_publish(request: HttpRequest, pk: Id, payload: DepartmentIn) -> Any:
     """发布部门目录 — a department's subset of a published version."""
     unit = get_object_or_404(Unit, pk=payload.unit_id)
     catalogue = services.department_catalogue_publish(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from opengps.catalog.models import (
 )
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, NotFound, ServiceError
+from opengps.core.money import CEILING, parse_yuan
 from opengps.rules.base import RuleError
 from opengps.rules.workflow import check_transition
 
@@ -36,15 +37,20 @@ GUIDANCE_2022 = Path(__file__).with_name("data") / "guidance_2022.json"
 EDITOR_ROLES = (Role.FINANCE, Role.ADMIN)
 O102_10 = "政府购买服务管理办法（财政部令第102号）第十条"
 CENT = Decimal("0.01")
+PRICE_CEILING = Decimal("1e10")  # ReferencePrice.price is a DecimalField(max_digits=12, decimal_places=2)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def yuan(value: Decimal | str | int) -> Decimal:
-    """An amount in yuan, rounded half-up to the cent; ServiceError for anything not a number."""
+def yuan(value: Decimal | str | int, *, field: str = "amount", ceiling: Decimal = CEILING) -> Decimal:
+    """An amount in yuan, exact to the cent (more decimals are refused, never rounded), below
+    `ceiling`; ServiceError for anything else. Zero and negatives are the caller's to judge."""
     try:
-        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
         raise ServiceError("money.invalid", _("金额“%(value)s”无效") % {"value": value}) from None
+    if amount.is_finite() and amount <= 0:
+        return amount.quantize(CENT)
+    return parse_yuan(amount, field=field, code="money.invalid", ceiling=ceiling)
 
 
 @dataclass(frozen=True)
@@ -742,7 +748,7 @@ def _price_input(
     item: CatalogItem, unit_of_measure: str, price: Decimal | str, effective_year: int | None
 ) -> tuple[str, Decimal, int]:
     """Checked (unit, price, year) for a price of `item`: a third-level item, a positive yuan amount."""
-    amount = yuan(price)
+    amount = yuan(price, field="price", ceiling=PRICE_CEILING)
     if amount <= 0:
         raise ServiceError("catalog.price_invalid", _("参考价格应大于零"), field="price")
     if item.level != 3 or item.kind != ItemKind.ITEM:
@@ -926,7 +932,7 @@ def catalog_import_xlsx(
     with transaction.atomic():
         if version is None:
             year = meta.get("年度", "")
-            if not year.isdigit():
+            if not year.isdecimal():
                 raise ServiceError("catalog.workbook_invalid", _("工作表“版本”缺少年度"), field="file")
             version = catalog_version_create(
                 actor=actor,

@@ -17,6 +17,7 @@ from opengps.accounts.permissions import has_role
 from opengps.catalog import selectors, services
 from opengps.catalog.models import CatalogItem, CatalogVersion, ItemKind
 from opengps.core.errors import ServiceError
+from opengps.core.inputs import BIGINT_MAX, parse_int
 from opengps.core.timeline import readable
 
 
@@ -25,7 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.versions_visible(actor=request.user))
     chosen = request.GET.get("version", "")
     version = None
-    if chosen.isdigit():
+    if chosen.isdecimal():
         version = next((v for v in versions if v.pk == int(chosen)), None)
     version = version or selectors.current_version() or (versions[0] if versions else None)
     roots, negatives = selectors.version_tree(version) if version else ([], [])
@@ -58,7 +59,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 year=int(request.POST.get("year") or 0),
                 title=request.POST.get("title", ""),
                 based_on=selectors.version_get(actor=request.user, pk=int(based))
-                if based.isdigit()
+                if based.isdecimal()
                 else None,
             )
             messages.success(request, _("已新建草稿版本"))
@@ -71,7 +72,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 data=upload.read(),
                 version=selectors.version_get(actor=request.user, pk=int(target))
-                if target.isdigit()
+                if target.isdecimal()
                 else None,
             )
             messages.success(request, _("已导入") if changed else _("导入的内容与现有内容相同，未作改动"))
@@ -126,7 +127,7 @@ def _year(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdecimal():
         raise ServiceError("catalog.price_year_invalid", _("执行年度应为四位年份"), field="effective_year")
     return int(value)
 
@@ -221,8 +222,12 @@ def item_detail(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:
     if action:
         post = request.POST
         user: Any = request.user
-        price = item.prices.filter(pk=int(post.get("price") or 0)).first() if post.get("price") else None
         try:
+            price = (
+                item.prices.filter(pk=parse_int(post.get("price"), field="price", high=BIGINT_MAX)).first()
+                if post.get("price")
+                else None
+            )
             if action == "update":
                 services.catalog_item_update(
                     actor=user,

@@ -18,16 +18,38 @@ from ninja.security import django_auth
 from opengps.contracts import selectors, services
 from opengps.contracts.models import Acceptance, Contract, Milestone, Payment, Post
 from opengps.core.errors import NotFound, ServiceError
+from opengps.core.inputs import (
+    Count,
+    Date,
+    Id,
+    SmallCount,
+    Str8,
+    Str16,
+    Str32,
+    Str60,
+    Str64,
+    Str80,
+    Str120,
+    Str200,
+    Text,
+    Yuan,
+)
 from opengps.evaluation.models import Award, FrameworkCallOff
 
 router = Router(tags=["contracts"], auth=django_auth)
 
 
-class ErrorOut(Schema):
+class ContractErrorOut(Schema):
     error: dict[str, Any]
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ContractErrorOut,
+    401: ContractErrorOut,
+    403: ContractErrorOut,
+    404: ContractErrorOut,
+    409: ContractErrorOut,
+}
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -155,7 +177,7 @@ class ReportOut(Schema):
         return list(obj.attachments.all())
 
 
-class CheckOut(Schema):
+class ContractCheckOut(Schema):
     deliverable_id: int
     deliverable: str
     passed: bool
@@ -178,7 +200,7 @@ class AcceptanceOut(Schema):
     recipients_invited: int
     recipients_how: str
     recipient_opinions: list[dict[str, Any]]
-    items: list[CheckOut]
+    items: list[ContractCheckOut]
     published: bool
     published_at: datetime | None
 
@@ -261,7 +283,7 @@ class PublicAcceptanceOut(Schema):
     result: str
     reasons: str
     recipients_invited: int
-    items: list[CheckOut]
+    items: list[ContractCheckOut]
     published_at: datetime | None
 
     @staticmethod
@@ -286,7 +308,7 @@ class LateOut(Schema):
     days_late: int
 
 
-class AwardOut(Schema):
+class ContractAwardOut(Schema):
     id: int
     procurement: str
     lot: int
@@ -325,8 +347,8 @@ def public_list(request: HttpRequest) -> list[Contract]:
     return list(selectors.public_contracts()[:200])
 
 
-@router.get("/public/{contract_id}", response={200: PublicDetailOut, 404: ErrorOut}, auth=None)
-def public_detail(request: HttpRequest, contract_id: int) -> Contract:
+@router.get("/public/{contract_id}", response={200: PublicDetailOut, 404: ContractErrorOut}, auth=None)
+def public_detail(request: HttpRequest, contract_id: Id) -> Contract:
     """One published contract with its published acceptance results."""
     return selectors.public_contract_get(contract_id)
 
@@ -335,7 +357,7 @@ def public_detail(request: HttpRequest, contract_id: int) -> Contract:
 
 
 @router.get("/", response=list[PublicContractOut])
-def contract_list(request: HttpRequest, status: str = "") -> list[Contract]:
+def contract_list(request: HttpRequest, status: Str32 = "") -> list[Contract]:
     """Contracts the caller may read: own unit's, own organization's, or all (finance, auditors)."""
     return list(selectors.contract_list(actor=request.user, status=status))
 
@@ -356,7 +378,7 @@ def late(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/awards", response=list[AwardOut])
+@router.get("/awards", response=list[ContractAwardOut])
 def awards(request: HttpRequest) -> list[Award]:
     """Announced awards of the caller's unit still without a contract."""
     return list(selectors.awards_to_contract(request.user))
@@ -365,20 +387,20 @@ def awards(request: HttpRequest) -> list[Award]:
 class TermsIn(Schema):
     """The purchaser's terms of a new contract (award or framework call-off)."""
 
-    starts_on: date
-    ends_on: date
-    title: str = ""
+    starts_on: Date
+    ends_on: Date
+    title: Str200 = ""
     multi_year: bool = False
-    performance_bond: Decimal = Decimal("0")
+    performance_bond: Yuan = Decimal("0")
     small_supplier: bool | None = None
     people_facing: bool = True
-    report_every_days: int = 30
-    indicators: list[dict[str, str]] = []
-    terms: str = ""
+    report_every_days: SmallCount = 30
+    indicators: list[dict[Str64, Text]] = []
+    terms: Text = ""
 
 
 class CallOffCreateIn(TermsIn):
-    call_off_id: int
+    call_off_id: Id
 
 
 @router.post("/call-offs", response={201: ContractOut, **ERRORS})
@@ -396,20 +418,20 @@ def contract_create_call_off(request: HttpRequest, payload: CallOffCreateIn) -> 
 
 
 @router.get("/{contract_id}", response={200: ContractOut, **ERRORS})
-def contract_detail(request: HttpRequest, contract_id: int) -> Contract:
+def contract_detail(request: HttpRequest, contract_id: Id) -> Contract:
     return selectors.contract_get(actor=request.user, contract_id=contract_id)
 
 
 # --- writes --------------------------------------------------------------------------------------
 
 
-class CreateIn(TermsIn):
-    award_id: int
-    kind: str
+class ContractCreateIn(TermsIn):
+    award_id: Id
+    kind: Str16
 
 
 @router.post("/", response={201: ContractOut, **ERRORS})
-def contract_create(request: HttpRequest, payload: CreateIn) -> Status[Any]:
+def contract_create(request: HttpRequest, payload: ContractCreateIn) -> Status[Any]:
     """Draft the contract of an announced award."""
     award = Award.objects.filter(pk=payload.award_id).select_related("evaluation__procurement", "lot").first()
     if award is None:
@@ -418,93 +440,91 @@ def contract_create(request: HttpRequest, payload: CreateIn) -> Status[Any]:
     return Status(201, services.contract_create_from_award(actor=request.user, award=award, **data))
 
 
-def _contract(request: HttpRequest, contract_id: int) -> Contract:
+def _contract(request: HttpRequest, contract_id: Id) -> Contract:
     return selectors.contract_get(actor=request.user, contract_id=contract_id)
 
 
-class SignIn(Schema):
-    signed_on: date | None = None
-    late_reason: str = ""
+class ContractSignIn(Schema):
+    signed_on: Date | None = None
+    late_reason: Text = ""
 
 
 @router.post("/{contract_id}/sign", response={200: ContractOut, **ERRORS})
-def contract_sign(request: HttpRequest, contract_id: int, payload: SignIn) -> Contract:
+def contract_sign(request: HttpRequest, contract_id: Id, payload: ContractSignIn) -> Contract:
     return services.contract_sign(
         actor=request.user, contract=_contract(request, contract_id), **payload.dict()
     )
 
 
 class LateIn(Schema):
-    late_reason: str = ""
+    late_reason: Text = ""
 
 
 @router.post("/{contract_id}/publish", response={200: ContractOut, **ERRORS})
-def contract_publish(request: HttpRequest, contract_id: int, payload: LateIn) -> Contract:
+def contract_publish(request: HttpRequest, contract_id: Id, payload: LateIn) -> Contract:
     return services.contract_publish(
         actor=request.user, contract=_contract(request, contract_id), late_reason=payload.late_reason
     )
 
 
 class AmendIn(Schema):
-    added_amount: Decimal
-    reason: str
-    signed_on: date | None = None
-    new_ends_on: date | None = None
+    added_amount: Yuan
+    reason: Text
+    signed_on: Date | None = None
+    new_ends_on: Date | None = None
 
 
 @router.post("/{contract_id}/amendments", response={201: AmendmentOut, **ERRORS})
-def contract_amend(request: HttpRequest, contract_id: int, payload: AmendIn) -> Status[Any]:
+def contract_amend(request: HttpRequest, contract_id: Id, payload: AmendIn) -> Status[Any]:
     """A supplementary contract; refused beyond 10% of the original amount (GPL §49)."""
     contract = _contract(request, contract_id)
     return Status(201, services.contract_amend(actor=request.user, contract=contract, **payload.dict()))
 
 
 class TerminateIn(Schema):
-    reason: str
-    fault: str
-    terminated_on: date | None = None
+    reason: Text
+    fault: Str32
+    terminated_on: Date | None = None
 
 
 @router.post("/{contract_id}/terminate", response={200: ContractOut, **ERRORS})
-def contract_terminate(request: HttpRequest, contract_id: int, payload: TerminateIn) -> Contract:
+def contract_terminate(request: HttpRequest, contract_id: Id, payload: TerminateIn) -> Contract:
     contract = _contract(request, contract_id)
     return services.contract_terminate(actor=request.user, contract=contract, **payload.dict())
 
 
 class MilestoneIn(Schema):
-    title: str
-    due_on: date
-    note: str = ""
+    title: Str200
+    due_on: Date
+    note: Text = ""
 
 
 @router.post("/{contract_id}/milestones", response={201: MilestoneOut, **ERRORS})
-def milestone_add(request: HttpRequest, contract_id: int, payload: MilestoneIn) -> Status[Any]:
+def milestone_add(request: HttpRequest, contract_id: Id, payload: MilestoneIn) -> Status[Any]:
     contract = _contract(request, contract_id)
     return Status(201, services.milestone_add(actor=request.user, contract=contract, **payload.dict()))
 
 
 class DoneIn(Schema):
-    done_on: date | None = None
-    note: str = ""
+    done_on: Date | None = None
+    note: Text = ""
 
 
 @router.post("/{contract_id}/milestones/{milestone_id}/complete", response={200: MilestoneOut, **ERRORS})
-def milestone_complete(
-    request: HttpRequest, contract_id: int, milestone_id: int, payload: DoneIn
-) -> Milestone:
+def milestone_complete(request: HttpRequest, contract_id: Id, milestone_id: Id, payload: DoneIn) -> Milestone:
     contract = _contract(request, contract_id)
     milestone = get_object_or_404(Milestone, pk=milestone_id, contract=contract)
     return services.milestone_complete(actor=request.user, milestone=milestone, **payload.dict())
 
 
 class DeliverableIn(Schema):
-    name: str
-    standard: str = ""
-    milestone_id: int | None = None
+    name: Str200
+    standard: Text = ""
+    milestone_id: Id | None = None
 
 
 @router.post("/{contract_id}/deliverables", response={201: DeliverableOut, **ERRORS})
-def deliverable_add(request: HttpRequest, contract_id: int, payload: DeliverableIn) -> Status[Any]:
+def deliverable_add(request: HttpRequest, contract_id: Id, payload: DeliverableIn) -> Status[Any]:
     contract = _contract(request, contract_id)
     milestone = None
     if payload.milestone_id is not None:
@@ -524,68 +544,68 @@ def deliverable_add(request: HttpRequest, contract_id: int, payload: Deliverable
 
 
 class PaymentIn(Schema):
-    title: str
-    amount: Decimal
-    planned_on: date | None = None
-    after_phase: int | None = None
+    title: Str200
+    amount: Yuan
+    planned_on: Date | None = None
+    after_phase: SmallCount | None = None
 
 
 @router.post("/{contract_id}/payments", response={201: PaymentOut, **ERRORS})
-def payment_add(request: HttpRequest, contract_id: int, payload: PaymentIn) -> Status[Any]:
+def payment_add(request: HttpRequest, contract_id: Id, payload: PaymentIn) -> Status[Any]:
     contract = _contract(request, contract_id)
     return Status(201, services.payment_schedule_add(actor=request.user, contract=contract, **payload.dict()))
 
 
 class PaidIn(Schema):
-    paid_on: date | None = None
-    paid_amount: Decimal | None = None
-    voucher: str = ""
+    paid_on: Date | None = None
+    paid_amount: Yuan | None = None
+    voucher: Str80 = ""
 
 
 @router.post("/{contract_id}/payments/{payment_id}/paid", response={200: PaymentOut, **ERRORS})
-def payment_paid(request: HttpRequest, contract_id: int, payment_id: int, payload: PaidIn) -> Payment:
+def payment_paid(request: HttpRequest, contract_id: Id, payment_id: Id, payload: PaidIn) -> Payment:
     contract = _contract(request, contract_id)
     payment = get_object_or_404(Payment, pk=payment_id, contract=contract)
     return services.payment_record(actor=request.user, payment=payment, **payload.dict())
 
 
 class PostIn(Schema):
-    name: str
-    headcount: int
-    location: str
-    duties: str = ""
+    name: Str120
+    headcount: SmallCount
+    location: Str200
+    duties: Text = ""
 
 
 @router.post("/{contract_id}/posts", response={201: PostOut, **ERRORS})
-def post_add(request: HttpRequest, contract_id: int, payload: PostIn) -> Status[Any]:
+def post_add(request: HttpRequest, contract_id: Id, payload: PostIn) -> Status[Any]:
     contract = _contract(request, contract_id)
     return Status(201, services.post_add(actor=request.user, contract=contract, **payload.dict()))
 
 
 class PlacementIn(Schema):
-    person_name: str
-    starts_on: date
-    qualification: str = ""
-    ends_on: date | None = None
+    person_name: Str60
+    starts_on: Date
+    qualification: Str200 = ""
+    ends_on: Date | None = None
 
 
 @router.post("/{contract_id}/posts/{post_id}/placements", response={201: PlacementOut, **ERRORS})
-def placement_add(request: HttpRequest, contract_id: int, post_id: int, payload: PlacementIn) -> Status[Any]:
+def placement_add(request: HttpRequest, contract_id: Id, post_id: Id, payload: PlacementIn) -> Status[Any]:
     contract = _contract(request, contract_id)
     post = get_object_or_404(Post, pk=post_id, contract=contract)
     return Status(201, services.placement_record(actor=request.user, post=post, **payload.dict()))
 
 
 class FileIn(Schema):
-    name: str
+    name: Str200
     content_base64: str
 
 
 class ReportIn(Schema):
-    period_start: date
-    period_end: date
-    summary: str
-    figures: dict[str, str] = {}
+    period_start: Date
+    period_end: Date
+    summary: Text
+    figures: dict[Str64, Text] = {}
     files: list[FileIn] = []
 
 
@@ -601,7 +621,7 @@ def _files(files: list[FileIn]) -> list[services.ReportFile]:
 
 
 @router.post("/{contract_id}/reports", response={201: ReportOut, **ERRORS})
-def report_submit(request: HttpRequest, contract_id: int, payload: ReportIn) -> Status[Any]:
+def report_submit(request: HttpRequest, contract_id: Id, payload: ReportIn) -> Status[Any]:
     """A progress report by the supplier; attachments as base64 (size and type checked)."""
     contract = _contract(request, contract_id)
     report = services.progress_report_submit(
@@ -617,37 +637,37 @@ def report_submit(request: HttpRequest, contract_id: int, payload: ReportIn) -> 
 
 
 class CheckIn(Schema):
-    deliverable_id: int
+    deliverable_id: Id
     passed: bool
-    reason: str = ""
+    reason: Text = ""
 
 
 class MemberIn(Schema):
-    name: str
-    role: str = ""
+    name: Str120
+    role: Str60 = ""
 
 
 class OpinionIn(Schema):
-    who: str = ""
-    opinion: str
+    who: Str120 = ""
+    opinion: Text
     satisfied: bool | None = None
 
 
 class AcceptanceIn(Schema):
-    title: str
-    result: str
+    title: Str200
+    result: Str8
     members: list[MemberIn]
     checklist: list[CheckIn]
-    reasons: str = ""
+    reasons: Text = ""
     final: bool = False
-    accepted_on: date | None = None
-    recipients_invited: int = 0
-    recipients_how: str = ""
+    accepted_on: Date | None = None
+    recipients_invited: Count = 0
+    recipients_how: Str200 = ""
     recipient_opinions: list[OpinionIn] = []
 
 
 @router.post("/{contract_id}/acceptances", response={201: AcceptanceOut, **ERRORS})
-def acceptance_record(request: HttpRequest, contract_id: int, payload: AcceptanceIn) -> Status[Any]:
+def acceptance_record(request: HttpRequest, contract_id: Id, payload: AcceptanceIn) -> Status[Any]:
     """One acceptance phase; the final phase passing completes the contract."""
     contract = _contract(request, contract_id)
     data = payload.dict()
@@ -656,7 +676,7 @@ def acceptance_record(request: HttpRequest, contract_id: int, payload: Acceptanc
 
 
 @router.post("/{contract_id}/acceptances/{acceptance_id}/publish", response={200: AcceptanceOut, **ERRORS})
-def acceptance_publish(request: HttpRequest, contract_id: int, acceptance_id: int) -> Acceptance:
+def acceptance_publish(request: HttpRequest, contract_id: Id, acceptance_id: Id) -> Acceptance:
     contract = _contract(request, contract_id)
     acceptance = get_object_or_404(Acceptance, pk=acceptance_id, contract=contract)
     return services.acceptance_publish(actor=request.user, acceptance=acceptance)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.contracts.models import (
@@ -25,6 +26,7 @@ from opengps.core.errors import NotFound
 from opengps.evaluation.models import Award, FrameworkCallOff
 
 READ_ALL_ROLES = frozenset({Role.FINANCE, Role.AUDITOR, Role.ADMIN})
+"""Oversee contracts: auditors and administrators all, finance its region's (`accounts.scopes`)."""
 PUBLIC_STATUSES = (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 
 
@@ -38,7 +40,7 @@ def visible_contracts(actor: Any) -> QuerySet[Contract]:
     if not is_authenticated(actor):
         return Contract.objects.none()
     if actor.role in READ_ALL_ROLES:
-        return _base()
+        return _base().filter(scopes.units_q(actor, "purchaser"))
     if actor.role in (Role.PURCHASER, Role.AGENCY) and actor.unit_id is not None:
         return _base().filter(Q(purchaser_id=actor.unit_id) | Q(procurement__agency_id=actor.unit_id))
     if actor.role == Role.SUPPLIER and actor.organization_id is not None:

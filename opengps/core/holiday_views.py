@@ -22,7 +22,7 @@ def _year(request: HttpRequest) -> int | None:
     value = request.POST.get("year", "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+    if not value.isdecimal() or not 2000 <= int(value) <= 2100:
         raise ServiceError("calendar.notice_bad_year", _("年度应为四位数字，如 2027"), field="year")
     return int(value)
 

@@ -1,14 +1,27 @@
-"""Request id middleware: accepts a sane X-Request-ID or makes one, and echoes it back."""
+"""Request middleware: the request-body cap, the request id (a sane X-Request-ID or a new one), and
+the guard against text no column can store (NUL, unpaired surrogates)."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 
 from opengps.core.request_context import reset_request_id, set_request_id
+
+logger = logging.getLogger(__name__)
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -28,3 +41,138 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def max_request_bytes() -> int:
+    """``OPENGPS_MAX_REQUEST_BYTES`` (default 100 MB)."""
+    return int(getattr(settings, "OPENGPS_MAX_REQUEST_BYTES", 100 * 1024 * 1024))
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse (413) a request whose declared Content-Length exceeds the platform's cap before any
+    of the body is read. Per-file limits stay in the services; this is the overall backstop.
+    A body without Content-Length reaches Django as empty (WSGI), so it cannot bypass the cap."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = max_request_bytes()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return self.too_large(request, length, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def too_large(request: HttpRequest, length: int, limit: int) -> HttpResponse:
+        # Runs before the locale middleware: honour the visitor's language cookie here.
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = gettext("请求内容过大（%(size)s MB），超过平台上限 %(limit)s MB，未予接收。") % {
+                "size": f"{length / (1024 * 1024):.1f}",
+                "limit": limit // (1024 * 1024),
+            }
+            if request.path_info.startswith("/api/"):
+                response: HttpResponse = JsonResponse(
+                    {
+                        "error": {
+                            "code": "request.too_large",
+                            "message": message,
+                            "params": {"limit": limit, "size": length},
+                        }
+                    },
+                    status=413,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            else:
+                html = render_to_string(
+                    "core/too_large.html", {"message": message, "language": language}, request=None
+                )
+                response = HttpResponse(html, status=413)
+        return response
+
+
+class UnstorableTextMiddleware:
+    """Refuse (400) a request whose query string, JSON body or form holds text no column can store —
+    a NUL or an unpaired surrogate — naming the field, before any view sees it. Defence in depth: the
+    schemas' text types (`opengps.core.inputs`) refuse the same, but this also covers query and path
+    parameters and hand-parsed forms. Multipart bodies are left to the forms (Django's CharField
+    refuses NUL; undecodable bytes arrive as U+FFFD)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = self.find(request)
+        if found is None:
+            return self.get_response(request)
+        field, code, problem = found
+        message = f"{field}：{problem}" if field else problem
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"error": {"code": code, "message": message, "field": field}},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+    @classmethod
+    def find(cls, request: HttpRequest) -> tuple[str, str, str] | None:
+        from opengps.core.inputs import text_problem
+
+        pairs: list[tuple[str, Any]] = [("path", request.path_info)]
+        pairs.extend((k, v) for k, values in request.GET.lists() for v in [k, *values])
+        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            if request.content_type == "application/json":
+                with contextlib.suppress(ValueError):  # not JSON (or not UTF-8): the view's parser answers
+                    pairs.extend(_walk_json("", json.loads(request.body)))
+            elif request.content_type == "application/x-www-form-urlencoded":
+                pairs.extend((k, v) for k, values in request.POST.lists() for v in [k, *values])
+        for field, value in pairs:
+            if isinstance(value, str) and (problem := text_problem(value)) is not None:
+                return field, problem[0], problem[1]
+        return None
+
+
+def _walk_json(path: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, key
+            yield from _walk_json(inner, item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_json(f"{path}.{index}" if path else str(index), item)
+    else:
+        yield path, value
+
+
+class DatabaseRefusalMiddleware:
+    """Defence in depth for the screens, as `opengps.api.data_error` is for the API: a value the
+    database refuses (a length or number a hand-parsed form did not bound) is the user's input,
+    answered with a 400 page that says so — never a 500. The service's transaction has already
+    rolled back, so nothing changed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DataError):
+            return None
+        logger.warning("database refused a value on %s %s: %s", request.method, request.path, exception)
+        message = gettext("输入的内容超出允许范围（文字过长或数值过大），未予保存。请返回修改后再提交。")
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"error": {"code": "request.out_of_range", "message": message}},
+                status=400,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return render(request, "core/bad_input.html", {"message": message}, status=400)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, require_role
 from opengps.core.errors import PermissionDenied, ServiceError
@@ -26,9 +28,31 @@ def _require_reader(actor: Any) -> None:
         raise PermissionDenied("audit.read_denied", _("仅审计、财政、登记管理机关和管理员可查看审计记录"))
 
 
+def _in_scope(actor: Any, object_type: str, object_id: str) -> bool:
+    """Regional readers (finance, registration) see the timelines of their region's objects only;
+    objects that belong to no unit (catalogue items, organizations, calendars) stay readable."""
+    prefix = scopes.supervised_prefix(actor)
+    if scopes.reads_everything(actor) or object_type not in scopes.OBJECT_UNIT_PATHS:
+        return True
+    if prefix is None:
+        return False
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return False
+    path = scopes.OBJECT_UNIT_PATHS[object_type]
+    try:
+        in_region = {f"{path}__region__code__startswith": prefix}
+        return bool(model._default_manager.filter(pk=object_id, **in_region).exists())
+    except (ValueError, TypeError):  # an id that is no id of this model
+        return False
+
+
 def audit_timeline(*, actor: Any, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
-    """Every event of one object, oldest first."""
+    """Every event of one object, oldest first; a regional reader only within its region."""
     _require_reader(actor)
+    if not _in_scope(actor, object_type, object_id):
+        raise PermissionDenied("audit.out_of_region", _("无权查看本行政区划以外单位的审计记录"))
     return (
         AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
         .select_related("actor")
@@ -41,6 +65,10 @@ def audit_recent(
 ) -> QuerySet[AuditEvent]:
     _require_reader(actor)
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
+    prefix = scopes.supervised_prefix(actor)
+    if not scopes.reads_everything(actor):
+        # a regional reader sees what its region's officials did (not the whole platform)
+        events = events.filter(actor__unit__region__code__startswith=prefix or "-")
     if action:
         events = events.filter(action__startswith=action)
     if object_type:

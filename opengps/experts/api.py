@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Role, Unit
 from opengps.core.errors import NotFound, ServiceError
+from opengps.core.inputs import Id, Str18, Str32, Str200
 from opengps.experts import selectors, services
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.models import Draw, DrawMember, Expert
@@ -22,11 +23,17 @@ from opengps.rules.committee import BidderFacts
 router = Router(tags=["experts"], auth=django_auth)
 
 
-class ErrorOut(Schema):
+class ExpertErrorOut(Schema):
     error: dict[str, Any]
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ExpertErrorOut,
+    401: ExpertErrorOut,
+    403: ExpertErrorOut,
+    404: ExpertErrorOut,
+    409: ExpertErrorOut,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,10 +102,10 @@ class ExpertPageOut(Schema):
 
 
 class ExpertQuery(Schema):
-    q: str = ""
-    specialty: str = ""
-    region: str = ""
-    status: str = ""
+    q: Str200 = ""
+    specialty: Str200 = ""
+    region: Str32 = ""
+    status: Str32 = ""
     page: int = Field(1, ge=1, le=100_000)
 
 
@@ -117,7 +124,7 @@ def expert_list(request: HttpRequest, query: Query[ExpertQuery]) -> dict[str, An
 
 
 @router.get("/{int:expert_id}", response={200: ExpertOut, **ERRORS})
-def expert_get(request: HttpRequest, expert_id: int) -> Expert:
+def expert_get(request: HttpRequest, expert_id: Id) -> Expert:
     """One expert with declared ties (identity number masked)."""
     return selectors.expert_detail(actor=request.user, expert_id=expert_id)
 
@@ -133,24 +140,24 @@ class BidderIn(Schema):
     principal: str | None = Field(None, max_length=60)
 
 
-class DrawIn(Schema):
+class ExpertDrawIn(Schema):
     procurement_ref: str = Field(..., max_length=64)
     title: str = Field(..., max_length=200)
-    purchaser_unit: int | None = Field(None, description="采购人单位编号；采购人本人操作时可省略")
+    purchaser_unit: Id | None = Field(None, description="采购人单位编号；采购人本人操作时可省略")
     category: str = Field(..., max_length=16, description="指导性目录类别代码，如 A04")
-    method: str
+    method: Str32
     budget: Decimal = Field(..., ge=0, max_digits=16, decimal_places=2)
     needed: int = Field(..., ge=1, le=99)
     purchaser_reps: int = Field(0, ge=0, le=9)
-    region: str | None = Field(None, description="专家所在区划代码；为空表示全省")
+    region: Str32 | None = Field(None, description="专家所在区划代码；为空表示全省")
     complex_project: bool = False
-    bidder_usccs: list[str] = Field(
+    bidder_usccs: list[Str18] = Field(
         default_factory=list, description="投标供应商（社会组织库中的统一社会信用代码）"
     )
     bidders: list[BidderIn] = Field(default_factory=list, description="社会组织库以外的投标供应商")
 
 
-class ReasonOut(Schema):
+class ExpertReasonOut(Schema):
     code: str
     message_zh: str
     message_en: str
@@ -161,7 +168,7 @@ class ReasonOut(Schema):
 class ExclusionOut(Schema):
     expert_id: int
     name: str
-    reasons: list[ReasonOut]
+    reasons: list[ExpertReasonOut]
 
 
 class MemberOut(Schema):
@@ -195,7 +202,7 @@ class DrawRow(Schema):
         return obj.purchaser_unit.name
 
 
-class CheckOut(Schema):
+class ExpertCheckOut(Schema):
     ok: bool
     seed_matches: bool
     inputs_match: bool
@@ -204,7 +211,7 @@ class CheckOut(Schema):
     replayed: list[int]
 
 
-class DrawOut(DrawRow):
+class ExpertDrawOut(DrawRow):
     budget: Decimal
     purchaser_reps: int
     region: str | None
@@ -215,7 +222,7 @@ class DrawOut(DrawRow):
     exclusions: list[ExclusionOut]
     committee: dict[str, Any]
     members: list[MemberOut]
-    check: CheckOut
+    check: ExpertCheckOut
 
     @staticmethod
     def resolve_region(obj: Draw) -> str | None:
@@ -238,7 +245,7 @@ class DrawOut(DrawRow):
         }
 
 
-def _bidders(payload: DrawIn) -> list[BidderFacts]:
+def _bidders(payload: ExpertDrawIn) -> list[BidderFacts]:
     usccs = sorted({code.strip().upper() for code in payload.bidder_usccs if code.strip()})
     organizations = list(Organization.objects.filter(uscc__in=usccs))
     unknown = sorted(set(usccs) - {org.uscc for org in organizations})
@@ -262,8 +269,8 @@ def draw_list(request: HttpRequest) -> Any:
     return list(selectors.draw_list(actor=request.user)[:200])
 
 
-@router.post("/draws", response={201: DrawOut, **ERRORS})
-def draw_create(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
+@router.post("/draws", response={201: ExpertDrawOut, **ERRORS})
+def draw_create(request: HttpRequest, payload: ExpertDrawIn) -> Status[Draw]:
     """随机抽取评审专家 — the server sets the draw time; the seed comes from the audit chain head."""
     user: Any = request.user
     unit_id = payload.purchaser_unit or (user.unit_id if user.role == Role.PURCHASER else None)
@@ -290,8 +297,8 @@ def draw_create(request: HttpRequest, payload: DrawIn) -> Status[Draw]:
     return Status(201, selectors.draw_detail(actor=user, draw_id=draw.pk))
 
 
-@router.get("/draws/{int:draw_id}", response={200: DrawOut, **ERRORS})
-def draw_get(request: HttpRequest, draw_id: int) -> Draw:
+@router.get("/draws/{int:draw_id}", response={200: ExpertDrawOut, **ERRORS})
+def draw_get(request: HttpRequest, draw_id: Id) -> Draw:
     """一次抽取的公开输入、随机种子、候选与排除、抽中专家和复核结果."""
     return selectors.draw_detail(actor=request.user, draw_id=draw_id)
 
@@ -308,7 +315,7 @@ class ResponseOut(Schema):
 
 
 @router.post("/members/{int:member_id}/response", response={200: ResponseOut, **ERRORS})
-def member_respond(request: HttpRequest, member_id: int, payload: ResponseIn) -> dict[str, Any]:
+def member_respond(request: HttpRequest, member_id: Id, payload: ResponseIn) -> dict[str, Any]:
     """专家答复：确认无回避情形并参加，或说明原因拒绝（自动抽取替补）."""
     member = selectors.member_for_response(actor=request.user, member_id=member_id)
     answered, substitute = services.draw_member_respond(actor=request.user, member=member, **payload.dict())

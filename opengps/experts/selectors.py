@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
@@ -23,6 +24,8 @@ from opengps.experts.models import Draw, DrawMember, Expert, ExpertStatus, Membe
 
 EXPERT_READERS = frozenset({Role.FINANCE, Role.AGENCY, Role.AUDITOR, Role.ADMIN})
 DRAW_SUPERVISORS = frozenset({Role.FINANCE, Role.AUDITOR, Role.ADMIN})
+"""Oversee draws: auditors and administrators all, finance its region's purchasers' (`accounts.scopes`)."""
+FINANCE_ONLY = frozenset({Role.FINANCE})
 PAGE_SIZE = 50
 
 
@@ -116,7 +119,7 @@ def can_read_draw(actor: Any, draw: Draw) -> bool:
     if not is_authenticated(actor):
         return False
     if actor.role in DRAW_SUPERVISORS:
-        return True
+        return scopes.supervises(actor, draw.purchaser_unit, roles=FINANCE_ONLY)
     if actor.role == Role.PURCHASER:
         return actor.unit_id is not None and actor.unit_id == draw.purchaser_unit_id
     if actor.role == Role.AGENCY:
@@ -136,7 +139,7 @@ def draw_list(*, actor: Any) -> QuerySet[Draw]:
     _require_login(actor)
     draws = Draw.objects.select_related("purchaser_unit", "agency_unit", "region")
     if actor.role in DRAW_SUPERVISORS:
-        return draws
+        return draws.filter(scopes.units_q(actor, "purchaser_unit"))
     if actor.role == Role.PURCHASER:
         return draws.filter(purchaser_unit_id=actor.unit_id)
     if actor.role == Role.AGENCY:

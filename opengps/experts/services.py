@@ -496,6 +496,18 @@ def _require_draw_manager(actor: Any, draw: Draw) -> None:
         raise PermissionDenied("perm.other_unit", _("不能操作其他单位的数据"))
 
 
+def _require_decline_on_behalf(actor: Any, draw: Draw) -> None:
+    """Only the expert, or the agency that made the draw (with the reason it records), may decline
+    or recuse a drawn expert: a purchaser declining for an expert could reshape a random draw by
+    skipping experts it does not want (O87 §47: the draw is random, the purchaser not its master)."""
+    require_role(actor, *DRAW_ROLES)
+    if actor.role != Role.AGENCY or draw.agency_unit_id is None or actor.unit_id != draw.agency_unit_id:
+        raise PermissionDenied(
+            "draw.decline_not_yours",
+            _("只有专家本人或组织抽取的代理机构（须记录原因）可以代为谢绝或回避"),
+        )
+
+
 def draw_create(
     *,
     actor: Any,
@@ -657,7 +669,10 @@ def draw_member_respond(
     ``(member, substitute)`` — substitute None when accepting or when the pool is used up.
     """
     if not (is_authenticated(actor) and member.expert.user_id == actor.pk):
-        _require_draw_manager(actor, member.draw)
+        if accept:
+            _require_draw_manager(actor, member.draw)
+        else:
+            _require_decline_on_behalf(actor, member.draw)
     if accept and not no_conflict_confirmed:
         raise ServiceError(
             "draw.conflict_not_confirmed",
@@ -714,7 +729,7 @@ def draw_member_recuse(*, actor: Any, member: DrawMember, reason: str) -> DrawMe
     the substitute (None when the pool is used up). By the expert, or the draw's manager.
     """
     if not (is_authenticated(actor) and member.expert.user_id == actor.pk):
-        _require_draw_manager(actor, member.draw)
+        _require_decline_on_behalf(actor, member.draw)
     if not reason.strip():
         raise ServiceError("draw.reason_required", _("请说明回避原因"), field="reason")
     with transaction.atomic():

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.core.inputs import Date, Id, Measure, Str32, Str40, Text
 from opengps.oversight import selectors, services
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 
@@ -94,10 +95,10 @@ class RunOut(Schema):
 
 
 class ThresholdIn(Schema):
-    key: str
-    value: Decimal
-    effective_from: date
-    reason: str
+    key: Str40
+    value: Measure
+    effective_from: Date
+    reason: Text
 
 
 class ThresholdOut(Schema):
@@ -108,10 +109,10 @@ class ThresholdOut(Schema):
 
 
 class FlagQuery(Schema):
-    code: str = ""
-    unit: str = ""
-    region: str = ""
-    run: str = ""
+    code: Str32 = ""
+    unit: Str32 = ""
+    region: Str32 = ""
+    run: Str32 = ""
 
 
 @router.get("/flags", response=list[FlagOut])
@@ -121,7 +122,7 @@ def flag_list(request: HttpRequest, query: Query[FlagQuery]) -> Any:
 
 
 @router.get("/flags/{pk}", response=FlagDetailOut)
-def flag_detail(request: HttpRequest, pk: int) -> Any:
+def flag_detail(request: HttpRequest, pk: Id) -> Any:
     return selectors.flag_detail(actor=request.user, pk=pk)
 
 

@@ -12,8 +12,10 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from opengps.accounts import scopes
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import NotFound
+from opengps.core.inputs import as_id
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.oversight.services import READERS, thresholds_in_force
 from opengps.rules import redflags
@@ -39,9 +41,9 @@ class FlagFilters:
         run = str(params.get("run") or "").strip()
         return cls(
             code=code if code in redflags.FlagCode.__members__ else "",
-            unit=int(unit) if unit.isdigit() else None,
+            unit=as_id(unit),
             region=region if re.fullmatch(r"[0-9]{6}", region) else "",
-            run=int(run) if run.isdigit() else None,
+            run=as_id(run),
         )
 
 
@@ -55,6 +57,19 @@ def run_list(*, actor: Any, limit: int = 20) -> list[FlagRun]:
     return list(FlagRun.objects.select_related("started_by")[:limit])
 
 
+def _flag_scope(actor: Any) -> Q:
+    """Finance sees the flags of its region and below (by the unit flagged, else the flag's
+    region); flags tied to neither (platform-wide supplier patterns) stay visible to it."""
+    if scopes.reads_everything(actor):
+        return Q()
+    prefix = scopes.supervised_prefix(actor) or "-"
+    return (
+        Q(unit__region__code__startswith=prefix)
+        | Q(unit__isnull=True, region__code__startswith=prefix)
+        | Q(unit__isnull=True, region__isnull=True)
+    )
+
+
 def flag_list(*, actor: Any, filters: FlagFilters | None = None, limit: int = 500) -> list[Flag]:
     """Flags of one run (the latest by default), filtered; one query, no N+1."""
     require_reader(actor)
@@ -65,6 +80,7 @@ def flag_list(*, actor: Any, filters: FlagFilters | None = None, limit: int = 50
     qs: QuerySet[Flag] = Flag.objects.filter(run_id=run_id).select_related(
         "procurement", "lot", "unit", "organization", "region"
     )
+    qs = qs.filter(_flag_scope(actor))
     if filters.code:
         qs = qs.filter(code=filters.code)
     if filters.unit:
@@ -85,7 +101,7 @@ def flag_detail(*, actor: Any, pk: int) -> Flag:
         .filter(pk=pk)
         .first()
     )
-    if flag is None:
+    if flag is None or not Flag.objects.filter(_flag_scope(actor), pk=flag.pk).exists():
         raise NotFound("oversight.flag_not_found", _("未找到该预警"))
     return flag
 

@@ -17,6 +17,7 @@ from opengps.catalog.models import CatalogItem
 from opengps.contracts.models import Contract
 from opengps.core import ratelimit
 from opengps.core.errors import NotFound
+from opengps.core.inputs import Id, Measure, Score, SmallCount, Str8, Str32, Str40, Str64, Str120, Text
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance import documents, selectors, services
 from opengps.performance.models import (
@@ -30,11 +31,17 @@ from opengps.registry.models import Organization
 router = Router(tags=["performance"], auth=django_auth)
 
 
-class ErrorOut(Schema):
+class PerformanceErrorOut(Schema):
     error: dict[str, Any]
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: PerformanceErrorOut,
+    401: PerformanceErrorOut,
+    403: PerformanceErrorOut,
+    404: PerformanceErrorOut,
+    409: PerformanceErrorOut,
+}
 
 
 class PartyOut(Schema):
@@ -45,7 +52,7 @@ class PartyOut(Schema):
     submitted_at: datetime
 
 
-class EvaluationOut(Schema):
+class PerformanceEvaluationOut(Schema):
     id: int
     contract: str
     contract_title: str
@@ -155,13 +162,13 @@ def published(request: HttpRequest) -> Any:
     return selectors.published()[:500]
 
 
-@router.get("/evaluations/{evaluation_id}", response={200: EvaluationOut, **ERRORS}, auth=None)
-def evaluation_detail(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+@router.get("/evaluations/{evaluation_id}", response={200: PerformanceEvaluationOut, **ERRORS}, auth=None)
+def evaluation_detail(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
     """One evaluation: public once published; before that, the parties, finance and auditors."""
     return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation_id)
 
 
-@router.get("/suppliers/{uscc}/history", response={200: HistoryPage, 404: ErrorOut}, auth=None)
+@router.get("/suppliers/{uscc}/history", response={200: HistoryPage, 404: PerformanceErrorOut}, auth=None)
 def supplier_history(request: HttpRequest, uscc: str) -> dict[str, Any]:
     """A supplier's performance history and the credit loop's recommendations."""
     org = Organization.objects.filter(uscc=uscc).first()
@@ -195,14 +202,14 @@ def survey_qr(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(documents.qr_svg(url), content_type="image/svg+xml")
 
 
-class SurveyIn(Schema):
-    code: str
-    answer: int
-    comment: str = ""
+class PerformanceSurveyIn(Schema):
+    code: Str32
+    answer: SmallCount
+    comment: Text = ""
 
 
 @router.post("/survey/{token}", response={201: dict[str, bool], **ERRORS}, auth=None)
-def survey_answer(request: HttpRequest, token: str, payload: SurveyIn) -> Status[Any]:
+def survey_answer(request: HttpRequest, token: str, payload: PerformanceSurveyIn) -> Status[Any]:
     """A recipient's anonymous answer with a one-time code; throttled per client address."""
     services.survey_answer(
         token=token,
@@ -225,12 +232,12 @@ def work(request: HttpRequest) -> Any:
 
 
 class EvaluationIn(Schema):
-    contract: str
-    period: str
-    evaluator_id: int | None = None
+    contract: Str64
+    period: Str40
+    evaluator_id: Id | None = None
 
 
-@router.post("/evaluations", response={201: EvaluationOut, **ERRORS})
+@router.post("/evaluations", response={201: PerformanceEvaluationOut, **ERRORS})
 def evaluation_create(request: HttpRequest, payload: EvaluationIn) -> Status[Any]:
     contract = Contract.objects.filter(reference=payload.contract).first()
     if contract is None:
@@ -246,18 +253,18 @@ def evaluation_create(request: HttpRequest, payload: EvaluationIn) -> Status[Any
     return Status(201, evaluation)
 
 
-def _evaluation(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+def _evaluation(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
     return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation_id)
 
 
-class ScoresIn(Schema):
-    scores: dict[str, Decimal] = {}
-    measured: dict[str, Decimal] = {}
-    comment: str = ""
+class PerformanceScoresIn(Schema):
+    scores: dict[Str64, Score] = {}
+    measured: dict[Str64, Measure] = {}
+    comment: Text = ""
 
 
 @router.post("/evaluations/{evaluation_id}/scores", response={201: PartyOut, **ERRORS})
-def scores_submit(request: HttpRequest, evaluation_id: int, payload: ScoresIn) -> Status[Any]:
+def scores_submit(request: HttpRequest, evaluation_id: Id, payload: PerformanceScoresIn) -> Status[Any]:
     """The actor's party (self / purchaser / third_party, from who they are) submits its scores."""
     row = services.evaluation_score_submit(
         actor=request.user,
@@ -270,11 +277,11 @@ def scores_submit(request: HttpRequest, evaluation_id: int, payload: ScoresIn) -
 
 
 class CodesIn(Schema):
-    count: int
+    count: SmallCount
 
 
 @router.post("/evaluations/{evaluation_id}/codes", response={201: dict[str, list[str]], **ERRORS})
-def codes_issue(request: HttpRequest, evaluation_id: int, payload: CodesIn) -> Status[Any]:
+def codes_issue(request: HttpRequest, evaluation_id: Id, payload: CodesIn) -> Status[Any]:
     """One-time survey codes, returned once (only their hashes are stored)."""
     codes = services.recipient_codes_issue(
         actor=request.user, evaluation=_evaluation(request, evaluation_id), count=payload.count
@@ -282,16 +289,16 @@ def codes_issue(request: HttpRequest, evaluation_id: int, payload: CodesIn) -> S
     return Status(201, {"codes": codes})
 
 
-@router.post("/evaluations/{evaluation_id}/finalize", response={200: EvaluationOut, **ERRORS})
-def finalize(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+@router.post("/evaluations/{evaluation_id}/finalize", response={200: PerformanceEvaluationOut, **ERRORS})
+def finalize(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
     evaluation = services.evaluation_finalize(
         actor=request.user, evaluation=_evaluation(request, evaluation_id)
     )
     return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation.pk)
 
 
-@router.post("/evaluations/{evaluation_id}/publish", response={200: EvaluationOut, **ERRORS})
-def publish(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
+@router.post("/evaluations/{evaluation_id}/publish", response={200: PerformanceEvaluationOut, **ERRORS})
+def publish(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
     evaluation = services.evaluation_publish(
         actor=request.user, evaluation=_evaluation(request, evaluation_id)
     )
@@ -303,10 +310,10 @@ def publish(request: HttpRequest, evaluation_id: int) -> PerformanceEvaluation:
 
 
 class TemplateIn(Schema):
-    name: str
-    category_id: int | None = None
+    name: Str120
+    category_id: Id | None = None
     indicators: list[dict[str, Any]]
-    source_weights: dict[str, Decimal]
+    source_weights: dict[Str32, Measure]
 
 
 class TemplateOut(Schema):
@@ -349,7 +356,7 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Any]:
 
 
 @router.put("/templates/{template_id}", response={200: TemplateOut, **ERRORS})
-def template_update(request: HttpRequest, template_id: int, payload: TemplateIn) -> IndicatorTemplate:
+def template_update(request: HttpRequest, template_id: Id, payload: TemplateIn) -> IndicatorTemplate:
     template = IndicatorTemplate.objects.filter(pk=template_id).first()
     if template is None:
         raise NotFound("performance.template_not_found", "未找到该模板")
@@ -368,8 +375,8 @@ def template_update(request: HttpRequest, template_id: int, payload: TemplateIn)
 
 
 class ConductIn(Schema):
-    rating: str
-    note: str = ""
+    rating: Str8
+    note: Text = ""
 
 
 class ConductOut(Schema):
@@ -392,7 +399,7 @@ class ConductOut(Schema):
 
 
 @router.post("/conduct/{member_id}", response={201: ConductOut, **ERRORS})
-def conduct_rate(request: HttpRequest, member_id: int, payload: ConductIn) -> Status[Any]:
+def conduct_rate(request: HttpRequest, member_id: Id, payload: ConductIn) -> Status[Any]:
     member = CommitteeMember.objects.select_related("evaluation__procurement").filter(pk=member_id).first()
     if member is None:
         raise NotFound("expert_conduct.member_not_found", "未找到该评审专家")

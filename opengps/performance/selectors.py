@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.catalog.models import CatalogItem
@@ -32,6 +33,8 @@ from opengps.registry.models import Organization
 from opengps.rules import performance as rules
 
 PUBLIC = (EvaluationStatus.PUBLISHED,)
+FINANCE_ONLY = frozenset({Role.FINANCE})
+"""Oversee evaluations: auditors and administrators all, finance its region's (`accounts.scopes`)."""
 
 
 def _base() -> QuerySet[PerformanceEvaluation]:
@@ -46,7 +49,7 @@ def can_read(actor: Any, evaluation: PerformanceEvaluation) -> bool:
         return True
     if not is_authenticated(actor):
         return False
-    if actor.role in {Role.AUDITOR, Role.FINANCE, Role.ADMIN}:
+    if scopes.supervises(actor, evaluation.contract.purchaser, roles=FINANCE_ONLY):
         return True
     return party_of(actor, evaluation) is not None
 
@@ -72,7 +75,7 @@ def work_list(*, actor: Any) -> QuerySet[PerformanceEvaluation]:
     if not is_authenticated(actor):
         return qs.none()
     if actor.role in {Role.FINANCE, Role.AUDITOR, Role.ADMIN}:
-        return qs
+        return qs.filter(scopes.units_q(actor, "contract__purchaser"))
     if actor.role == Role.PURCHASER:
         return qs.filter(contract__purchaser_id=actor.unit_id)
     if actor.role == Role.SUPPLIER:
@@ -211,7 +214,7 @@ def conduct_records(*, actor: Any) -> QuerySet[ExpertConduct]:
         "-rated_on", "-pk"
     )
     if has_role(actor, Role.FINANCE, Role.AUDITOR, Role.ADMIN):
-        return qs
+        return qs.filter(scopes.units_q(actor, "member__evaluation__procurement__purchaser"))
     if has_role(actor, Role.PURCHASER):
         return qs.filter(member__evaluation__procurement__purchaser_id=actor.unit_id)
     return qs.none()

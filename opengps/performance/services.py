@@ -21,6 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role, is_authenticated, require_role
 from opengps.catalog.models import CatalogItem
@@ -145,8 +146,13 @@ def template_save(
     template: IndicatorTemplate | None = None,
 ) -> IndicatorTemplate:
     """Create or edit an indicator template. Weights that do not sum to 100 (first level, each
-    indicator's children, the parties) are refused with the rule's code and nothing changes."""
+    indicator's children, the parties) are refused with the rule's code and nothing changes.
+
+    Templates are province-wide (one per catalogue category, for every unit in Hunan), so only
+    the provincial finance department (or an administrator) edits them; a city finance bureau
+    reads them."""
     require_role(actor, Role.FINANCE, Role.ADMIN)
+    scopes.require_provincial(actor)
     name = name.strip()
     if not name:
         raise ServiceError("performance.name_required", _("请填写模板名称"), field="name")

@@ -17,6 +17,22 @@ from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Unit
 from opengps.catalog.models import CatalogItem
+from opengps.core.inputs import (
+    Count,
+    Date,
+    Id,
+    PatchIn,
+    Quantity,
+    Str16,
+    Str20,
+    Str32,
+    Str40,
+    Str64,
+    Str200,
+    Text,
+    Year,
+    Yuan,
+)
 from opengps.core.models import AuditEvent
 from opengps.planning import selectors, services
 from opengps.planning.models import BudgetLine, Project, PurchaseIntention, PurchasePlan
@@ -59,22 +75,22 @@ class BudgetLineOut(Schema):
         return selectors.usage_of(obj).available
 
 
-class BudgetLineIn(Schema):
-    fiscal_year: int
-    code: str
-    name: str
-    fund_source: str
-    amount: Decimal
-    unit_id: int | None = None
+class PlanningBudgetLineIn(Schema):
+    fiscal_year: Year
+    code: Str40
+    name: Str200
+    fund_source: Str20
+    amount: Yuan
+    unit_id: Id | None = None
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class PlanningReasonIn(Schema):
+    reason: Text = ""
 
 
 class AdjustIn(Schema):
-    amount: Decimal
-    reason: str
+    amount: Yuan
+    reason: Text
 
 
 class ProjectOut(Schema):
@@ -109,36 +125,36 @@ class ProjectOut(Schema):
 
 
 class ProjectIn(Schema):
-    fiscal_year: int
-    name: str
-    item_ids: list[int]
-    description: str
-    quantity: Decimal
-    quantity_unit: str
-    estimated_amount: Decimal
-    recipients: str
-    area: str
-    term_start: date
-    term_end: date
-    term_reason: str = ""
+    fiscal_year: Year
+    name: Str200
+    item_ids: list[Id]
+    description: Text
+    quantity: Quantity
+    quantity_unit: Str20
+    estimated_amount: Yuan
+    recipients: Str200
+    area: Str32
+    term_start: Date
+    term_end: Date
+    term_reason: Text = ""
     is_public_service: bool = True
 
 
-class ProjectPatchIn(Schema):
+class ProjectPatchIn(PatchIn):
     """Fields of the proposal to change (draft or returned projects); those left out keep their value."""
 
-    fiscal_year: int | None = None
-    name: str | None = None
-    item_ids: list[int] | None = None
-    description: str | None = None
-    quantity: Decimal | None = None
-    quantity_unit: str | None = None
-    estimated_amount: Decimal | None = None
-    recipients: str | None = None
-    area: str | None = None
-    term_start: date | None = None
-    term_end: date | None = None
-    term_reason: str | None = None
+    fiscal_year: Year | None = None
+    name: Str200 | None = None
+    item_ids: list[Id] | None = None
+    description: Text | None = None
+    quantity: Quantity | None = None
+    quantity_unit: Str20 | None = None
+    estimated_amount: Yuan | None = None
+    recipients: Str200 | None = None
+    area: Str32 | None = None
+    term_start: Date | None = None
+    term_end: Date | None = None
+    term_reason: Text | None = None
     is_public_service: bool | None = None
 
 
@@ -164,11 +180,11 @@ class EventOut(Schema):
         return obj.new_values or {}
 
 
-class SurveyIn(Schema):
-    method: str
-    conducted_on: date
-    respondents: int
-    findings: str
+class PlanningSurveyIn(Schema):
+    method: Str16
+    conducted_on: Date
+    respondents: Count
+    findings: Text
 
 
 class PlanOut(Schema):
@@ -195,30 +211,30 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    project_id: int
-    budget_line_id: int
-    method: str
-    procurement_starts_on: date
-    facts: dict[str, bool] = {}
-    amount: Decimal | None = None
-    title: str = ""
-    requirements: str = ""
+    project_id: Id
+    budget_line_id: Id
+    method: Str32
+    procurement_starts_on: Date
+    facts: dict[Str64, bool] = {}
+    amount: Yuan | None = None
+    title: Str200 = ""
+    requirements: Text = ""
 
 
 class RequirementsIn(Schema):
-    requirements: str
+    requirements: Text
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: Text = ""
 
 
 class ContractIn(Schema):
-    contract_amount: Decimal
+    contract_amount: Yuan
 
 
 class IntentionIn(Schema):
-    summary: str = ""
+    summary: Text = ""
 
 
 class IntentionOut(Schema):
@@ -237,13 +253,13 @@ class IntentionOut(Schema):
 
 
 class MethodQuery(Schema):
-    amount: Decimal
-    on_date: date
-    facts: str = ""
+    amount: Yuan
+    on_date: Date
+    facts: Text = ""
     """Comma-separated fact names that hold, e.g. ``complex_or_unspecifiable,urgent``."""
 
 
-class ReasonOut(Schema):
+class PlanningReasonOut(Schema):
     code: str
     message_zh: str
     message_en: str
@@ -258,12 +274,12 @@ class MethodOut(Schema):
     approval_needed: bool
     required: bool
     min_suppliers: int
-    reasons: list[ReasonOut]
+    reasons: list[PlanningReasonOut]
 
 
-class TextIn(Schema):
-    text: str
-    on_date: date | None = None
+class PlanningTextIn(Schema):
+    text: Text
+    on_date: Date | None = None
 
 
 class FindingOut(Schema):
@@ -278,19 +294,19 @@ class FindingOut(Schema):
 # --- budget lines -------------------------------------------------------------------------------------
 
 
-def _line(request: HttpRequest, pk: int) -> BudgetLine:
+def _line(request: HttpRequest, pk: Id) -> BudgetLine:
     return selectors.budget_line_get(actor=request.user, pk=pk)
 
 
 @router.get("/budget-lines", response=list[BudgetLineOut])
-def budget_lines(request: HttpRequest, fiscal_year: int | None = None) -> Any:
+def budget_lines(request: HttpRequest, fiscal_year: Year | None = None) -> Any:
     """预算指标 with committed/spent/available derived from the plans."""
     lines = selectors.budget_lines_visible(actor=request.user)
     return list(lines.filter(fiscal_year=fiscal_year) if fiscal_year else lines)
 
 
 @router.post("/budget-lines", response={201: BudgetLineOut}, auth=django_auth)
-def budget_line_create(request: HttpRequest, payload: BudgetLineIn) -> Any:
+def budget_line_create(request: HttpRequest, payload: PlanningBudgetLineIn) -> Any:
     user: Any = request.user
     unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else user.unit
     line = services.budget_line_create(
@@ -306,25 +322,25 @@ def budget_line_create(request: HttpRequest, payload: BudgetLineIn) -> Any:
 
 
 @router.post("/budget-lines/{pk}/submit", response=BudgetLineOut, auth=django_auth)
-def budget_line_submit(request: HttpRequest, pk: int) -> Any:
+def budget_line_submit(request: HttpRequest, pk: Id) -> Any:
     services.budget_line_submit(actor=request.user, line=_line(request, pk))
     return _line(request, pk)
 
 
 @router.post("/budget-lines/{pk}/approve", response=BudgetLineOut, auth=django_auth)
-def budget_line_approve(request: HttpRequest, pk: int, payload: NoteIn) -> Any:
+def budget_line_approve(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
     services.budget_line_approve(actor=request.user, line=_line(request, pk), note=payload.note)
     return _line(request, pk)
 
 
 @router.post("/budget-lines/{pk}/reject", response=BudgetLineOut, auth=django_auth)
-def budget_line_reject(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def budget_line_reject(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     services.budget_line_reject(actor=request.user, line=_line(request, pk), reason=payload.reason)
     return _line(request, pk)
 
 
 @router.post("/budget-lines/{pk}/adjust", response=BudgetLineOut, auth=django_auth)
-def budget_line_adjust(request: HttpRequest, pk: int, payload: AdjustIn) -> Any:
+def budget_line_adjust(request: HttpRequest, pk: Id, payload: AdjustIn) -> Any:
     services.budget_line_adjust(
         actor=request.user, line=_line(request, pk), amount=payload.amount, reason=payload.reason
     )
@@ -334,18 +350,18 @@ def budget_line_adjust(request: HttpRequest, pk: int, payload: AdjustIn) -> Any:
 # --- projects -------------------------------------------------------------------------------------------
 
 
-def _project(request: HttpRequest, pk: int) -> Project:
+def _project(request: HttpRequest, pk: Id) -> Project:
     return selectors.project_get(actor=request.user, pk=pk)
 
 
 @router.get("/projects", response=list[ProjectOut])
-def projects(request: HttpRequest, status: str = "") -> Any:
+def projects(request: HttpRequest, status: Str32 = "") -> Any:
     found = selectors.projects_visible(actor=request.user)
     return list(found.filter(status=status) if status else found)
 
 
 @router.get("/projects/{pk}", response=ProjectOut)
-def project_detail(request: HttpRequest, pk: int) -> Any:
+def project_detail(request: HttpRequest, pk: Id) -> Any:
     return _project(request, pk)
 
 
@@ -359,7 +375,7 @@ def project_propose(request: HttpRequest, payload: ProjectIn) -> Any:
 
 
 @router.patch("/projects/{pk}", response=ProjectOut, auth=django_auth)
-def project_update(request: HttpRequest, pk: int, payload: ProjectPatchIn) -> Any:
+def project_update(request: HttpRequest, pk: Id, payload: ProjectPatchIn) -> Any:
     """修改项目 — only while a draft or returned for changes (else 409 ``planning.project_not_editable``)."""
     data = payload.dict(exclude_unset=True)
     if "item_ids" in data:
@@ -372,46 +388,46 @@ def project_update(request: HttpRequest, pk: int, payload: ProjectPatchIn) -> An
 
 
 @router.get("/projects/{pk}/timeline", response=list[EventOut])
-def project_timeline(request: HttpRequest, pk: int) -> Any:
+def project_timeline(request: HttpRequest, pk: Id) -> Any:
     """项目动态 — every event of the project with old → new values, oldest first."""
     return list(selectors.project_timeline(actor=request.user, project=_project(request, pk)))
 
 
 @router.post("/projects/{pk}/survey", response=ProjectOut, auth=django_auth)
-def project_survey(request: HttpRequest, pk: int, payload: SurveyIn) -> Any:
+def project_survey(request: HttpRequest, pk: Id, payload: PlanningSurveyIn) -> Any:
     services.demand_survey_record(actor=request.user, project=_project(request, pk), **payload.dict())
     return _project(request, pk)
 
 
 @router.post("/projects/{pk}/submit", response=ProjectOut, auth=django_auth)
-def project_submit(request: HttpRequest, pk: int) -> Any:
+def project_submit(request: HttpRequest, pk: Id) -> Any:
     return services.project_submit(actor=request.user, project=_project(request, pk))
 
 
 @router.post("/projects/{pk}/approve-unit", response=ProjectOut, auth=django_auth)
-def project_approve_unit(request: HttpRequest, pk: int, payload: NoteIn) -> Any:
+def project_approve_unit(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
     return services.project_approve_unit(actor=request.user, project=_project(request, pk), note=payload.note)
 
 
 @router.post("/projects/{pk}/approve", response=ProjectOut, auth=django_auth)
-def project_approve(request: HttpRequest, pk: int, payload: NoteIn) -> Any:
+def project_approve(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
     return services.project_approve(actor=request.user, project=_project(request, pk), note=payload.note)
 
 
 @router.post("/projects/{pk}/return", response=ProjectOut, auth=django_auth)
-def project_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def project_return(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     return services.project_return(actor=request.user, project=_project(request, pk), reason=payload.reason)
 
 
 @router.post("/projects/{pk}/withdraw", response=ProjectOut, auth=django_auth)
-def project_withdraw(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def project_withdraw(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     return services.project_withdraw(actor=request.user, project=_project(request, pk), reason=payload.reason)
 
 
 # --- plans ------------------------------------------------------------------------------------------------
 
 
-def _plan(request: HttpRequest, pk: int) -> PurchasePlan:
+def _plan(request: HttpRequest, pk: Id) -> PurchasePlan:
     return selectors.plan_get(actor=request.user, pk=pk)
 
 
@@ -435,19 +451,19 @@ def method_options(request: HttpRequest, query: Query[MethodQuery]) -> Any:
 
 
 @router.post("/compliance-check", response=list[FindingOut])
-def compliance_check(request: HttpRequest, payload: TextIn) -> Any:
+def compliance_check(request: HttpRequest, payload: PlanningTextIn) -> Any:
     """采购需求合规审查 — every sentence with each discriminatory clause it contains, cited."""
     return list(check_requirements(payload.text[:50000], payload.on_date))
 
 
 @router.get("/plans", response=list[PlanOut])
-def plans(request: HttpRequest, status: str = "") -> Any:
+def plans(request: HttpRequest, status: Str32 = "") -> Any:
     found = selectors.plans_visible(actor=request.user)
     return list(found.filter(status=status) if status else found)
 
 
 @router.get("/plans/{pk}", response=PlanOut)
-def plan_detail(request: HttpRequest, pk: int) -> Any:
+def plan_detail(request: HttpRequest, pk: Id) -> Any:
     return _plan(request, pk)
 
 
@@ -470,55 +486,55 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
 
 
 @router.post("/plans/{pk}/requirements", response=PlanOut, auth=django_auth)
-def plan_requirements(request: HttpRequest, pk: int, payload: RequirementsIn) -> Any:
+def plan_requirements(request: HttpRequest, pk: Id, payload: RequirementsIn) -> Any:
     return services.plan_update_requirements(
         actor=request.user, plan=_plan(request, pk), requirements=payload.requirements
     )
 
 
 @router.post("/plans/{pk}/confirm-compliance", response=PlanOut, auth=django_auth)
-def plan_confirm(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def plan_confirm(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     return services.plan_confirm_compliance(
         actor=request.user, plan=_plan(request, pk), reason=payload.reason
     )
 
 
 @router.post("/plans/{pk}/submit", response=PlanOut, auth=django_auth)
-def plan_submit(request: HttpRequest, pk: int) -> Any:
+def plan_submit(request: HttpRequest, pk: Id) -> Any:
     return services.plan_submit(actor=request.user, plan=_plan(request, pk))
 
 
 @router.post("/plans/{pk}/approve-method", response=PlanOut, auth=django_auth)
-def plan_approve_method(request: HttpRequest, pk: int, payload: NoteIn) -> Any:
+def plan_approve_method(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
     return services.plan_approve_method(actor=request.user, plan=_plan(request, pk), note=payload.note)
 
 
 @router.post("/plans/{pk}/reject-method", response=PlanOut, auth=django_auth)
-def plan_reject_method(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def plan_reject_method(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     return services.plan_reject_method(actor=request.user, plan=_plan(request, pk), reason=payload.reason)
 
 
 @router.post("/plans/{pk}/intention", response={201: IntentionOut}, auth=django_auth)
-def plan_intention(request: HttpRequest, pk: int, payload: IntentionIn) -> Any:
+def plan_intention(request: HttpRequest, pk: Id, payload: IntentionIn) -> Any:
     return Status(
         201, services.intention_publish(actor=request.user, plan=_plan(request, pk), summary=payload.summary)
     )
 
 
 @router.post("/plans/{pk}/start", response=PlanOut, auth=django_auth)
-def plan_start(request: HttpRequest, pk: int) -> Any:
+def plan_start(request: HttpRequest, pk: Id) -> Any:
     return services.plan_start_procurement(actor=request.user, plan=_plan(request, pk))
 
 
 @router.post("/plans/{pk}/contract", response=PlanOut, auth=django_auth)
-def plan_contract(request: HttpRequest, pk: int, payload: ContractIn) -> Any:
+def plan_contract(request: HttpRequest, pk: Id, payload: ContractIn) -> Any:
     return services.plan_record_contract(
         actor=request.user, plan=_plan(request, pk), contract_amount=payload.contract_amount
     )
 
 
 @router.post("/plans/{pk}/cancel", response=PlanOut, auth=django_auth)
-def plan_cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def plan_cancel(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     return services.plan_cancel(actor=request.user, plan=_plan(request, pk), reason=payload.reason)
 
 
@@ -526,6 +542,6 @@ def plan_cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
 
 
 @router.get("/intentions", response=list[IntentionOut])
-def intentions(request: HttpRequest, year: int | None = None, unit_id: int | None = None) -> Any:
+def intentions(request: HttpRequest, year: Year | None = None, unit_id: Id | None = None) -> Any:
     """采购意向公开 — public, no login."""
     return list(selectors.public_intentions(year=year, unit_id=unit_id)[:500])

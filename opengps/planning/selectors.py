@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound
@@ -91,13 +92,14 @@ def _finance_region(actor: Any) -> str | None:
 
 
 def _scope(qs: QuerySet[Any], actor: Any, *, draft_status: str, unit_field: str = "unit") -> QuerySet[Any]:
+    """Auditors and administrators all; finance its region's units and below (`accounts.scopes`),
+    never their drafts; other officials their own unit."""
     if not is_authenticated(actor):
         return qs.none()
     if actor.role in (Role.AUDITOR, Role.ADMIN):
         return qs
-    region = _finance_region(actor)
-    if region is not None:
-        return qs.filter(**{f"{unit_field}__region_id": region}).exclude(status=draft_status)
+    if _finance_region(actor) is not None:
+        return qs.filter(scopes.units_q(actor, unit_field)).exclude(status=draft_status)
     if actor.unit_id:
         return qs.filter(**{f"{unit_field}_id": actor.unit_id})
     return qs.none()
@@ -154,11 +156,13 @@ def plan_get(*, actor: Any, pk: int) -> PurchasePlan:
 
 
 def finance_queue(*, actor: Any) -> dict[str, QuerySet[Any]]:
-    """What waits for this finance department: budget lines, projects, method approvals."""
+    """What waits for this finance department: budget lines, projects, method approvals — of its
+    own level of government only (本级财政部门 decides; it reads the levels below)."""
+    own_level = {"unit__region_id": _finance_region(actor) or "-"}
     return {
-        "budget_lines": budget_lines_visible(actor=actor).filter(status=BudgetStatus.SUBMITTED),
-        "projects": projects_visible(actor=actor).filter(status=ProjectStatus.UNIT_APPROVED),
-        "plans": plans_visible(actor=actor).filter(status=PlanStatus.PENDING_APPROVAL),
+        "budget_lines": budget_lines_visible(actor=actor).filter(status=BudgetStatus.SUBMITTED, **own_level),
+        "projects": projects_visible(actor=actor).filter(status=ProjectStatus.UNIT_APPROVED, **own_level),
+        "plans": plans_visible(actor=actor).filter(status=PlanStatus.PENDING_APPROVAL, **own_level),
     }
 
 

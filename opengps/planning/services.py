@@ -120,7 +120,7 @@ def _reason_required(reason: str) -> str:
 
 
 def _positive(value: Decimal | str | int, field: str) -> Decimal:
-    amount = yuan(value)
+    amount = yuan(value, field=field)
     if amount <= 0:
         raise ServiceError("planning.amount_invalid", _("金额应大于零"), field=field)
     return amount

@@ -24,6 +24,7 @@ from opengps.catalog.selectors import current_version, purchasable_items
 from opengps.catalog.services import yuan
 from opengps.core import clock
 from opengps.core.errors import ServiceError
+from opengps.core.inputs import as_id, parse_int, parse_year
 from opengps.core.timeline import readable
 from opengps.planning import selectors, services
 from opengps.planning.models import DemandSurvey, FundSource, Project, ProjectStatus, PurchaseIntention
@@ -149,7 +150,7 @@ def budget_action(request: HttpRequest, pk: int = 0) -> HttpResponse:
             lambda: services.budget_line_create(
                 actor=user,
                 unit=user.unit,
-                fiscal_year=int(post.get("fiscal_year") or 0),
+                fiscal_year=parse_year(post.get("fiscal_year"), field="fiscal_year"),
                 code=post.get("code", ""),
                 name=post.get("name", ""),
                 fund_source=post.get("fund_source", ""),
@@ -186,7 +187,7 @@ def _project_values(project: Project | None, post: QueryDict | None, default_yea
     """What the project form shows: the posted values after an error, else the project's own."""
     if post is not None:
         values: dict[str, Any] = {key: post.get(key, "") for key in PROJECT_FORM_FIELDS if key != "items"}
-        values["items"] = [v for v in post.getlist("items") if v.isdigit()]
+        values["items"] = [v for v in post.getlist("items") if as_id(v)]
         values["is_public_service"] = post.get("is_public_service") == "on"
         return values
     if project is None:
@@ -210,13 +211,10 @@ def _project_values(project: Project | None, post: QueryDict | None, default_yea
 
 def _project_fields(post: QueryDict, items: Any, user: Any) -> dict[str, Any]:
     """The proposal's fields parsed from a form (ServiceError for a malformed date or year)."""
-    year = post.get("fiscal_year", "").strip()
-    if not year.isdigit():
-        raise ServiceError("request.year_invalid", _("请填写四位数的预算年度"), field="fiscal_year")
     return {
-        "fiscal_year": int(year),
+        "fiscal_year": parse_year(post.get("fiscal_year"), field="fiscal_year"),
         "name": post.get("name", ""),
-        "items": list(items.filter(pk__in=[int(v) for v in post.getlist("items") if v.isdigit()])),
+        "items": list(items.filter(pk__in=[i for v in post.getlist("items") if (i := as_id(v))])),
         "description": post.get("description", ""),
         "quantity": post.get("quantity", ""),
         "quantity_unit": post.get("quantity_unit", ""),
@@ -398,7 +396,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project,
                 method=post.get("method", ""),
                 conducted_on=_date(post.get("conducted_on", ""), "conducted_on"),
-                respondents=int(post.get("respondents") or 0),
+                respondents=parse_int(post.get("respondents"), field="respondents", default=0),
                 findings=post.get("findings", ""),
             ),
             "submit": lambda: services.project_submit(actor=user, project=project),
@@ -448,7 +446,7 @@ def plan_new(request: HttpRequest, project_pk: int) -> HttpResponse:
         return _project_page(request, project, plan_values=post)
     try:
         line_pk = post.get("budget_line", "")
-        if not line_pk.isdigit():
+        if not as_id(line_pk):
             raise ServiceError("planning.budget_required", _("请选择预算指标"), field="budget_line")
         line = selectors.budget_line_get(actor=user, pk=int(line_pk))
         plan = services.plan_create(

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from opengps.core.inputs import Id, Page, Str32, Str200
 from opengps.portal import selectors
 
 router = Router(tags=["portal"])
@@ -49,13 +50,13 @@ class KindOut(Schema):
 
 
 class NoticeQuery(Schema):
-    q: str = ""
-    unit: str = ""
-    region: str = ""
-    category: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    page: int = 1
+    q: Str200 = ""
+    unit: Str32 = ""
+    region: Str32 = ""
+    category: Str32 = ""
+    date_from: Str32 = ""
+    date_to: Str32 = ""
+    page: Page = 1
 
 
 def _filters(query: NoticeQuery) -> selectors.PortalFilters:
@@ -81,6 +82,6 @@ def notices(request: HttpRequest, kind: str, query: Query[NoticeQuery]) -> Any:
 
 
 @router.get("/notices/{kind}/{pk}", response=NoticeOut)
-def notice(request: HttpRequest, kind: str, pk: int) -> Any:
+def notice(request: HttpRequest, kind: str, pk: Id) -> Any:
     spec, obj = selectors.notice(kind, pk)
     return selectors.to_item(spec, obj)

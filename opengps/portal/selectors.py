@@ -32,6 +32,7 @@ from opengps.accounts.models import Region, Unit
 from opengps.contracts.models import Acceptance, Contract
 from opengps.core import clock
 from opengps.core.errors import NotFound
+from opengps.core.inputs import as_id
 from opengps.evaluation.models import Award
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
 from opengps.planning.models import PurchaseIntention
@@ -258,7 +259,7 @@ class PortalFilters:
         category = text("category", 20)
         return cls(
             q=text("q", 100),
-            unit=int(unit) if unit.isdigit() else None,
+            unit=as_id(unit),
             region=region if re.fullmatch(r"[0-9]{6}", region) else "",
             category=category if re.fullmatch(r"[A-Z][0-9A-Z]{0,19}", category) else "",
             date_from=day("from"),

@@ -18,8 +18,9 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.accounts.models import Unit
-from opengps.core import ratelimit
+from opengps.core import ratelimit, transparency
 from opengps.core.errors import NotFound, ServiceError
+from opengps.core.inputs import Date, Deadline, Id, SmallCount, Str16, Str18, Str32, Str200, Text, Yuan
 from opengps.planning.models import PurchasePlan
 from opengps.procurement import sealing, selectors, services
 from opengps.procurement.models import BidVersion, Clarification, Lot, Procurement
@@ -113,28 +114,28 @@ class ProcurementOut(Schema):
 
 
 class LotIn(Schema):
-    title: str
-    budget: Decimal
-    description: str = ""
+    title: Str200
+    budget: Yuan
+    description: Text = ""
 
 
-class CreateIn(Schema):
-    plan_id: int
-    title: str = ""
-    documents: str = ""
-    agency_id: int | None = None
+class ProcurementCreateIn(Schema):
+    plan_id: Id
+    title: Str200 = ""
+    documents: Text = ""
+    agency_id: Id | None = None
     lots: list[LotIn] = []
-    single_source_supplier_uscc: str = ""
-    single_source_reason: str = ""
+    single_source_supplier_uscc: Str18 = ""
+    single_source_reason: Text = ""
 
 
-class DrawIn(Schema):
-    count: int = 3
-    region: str = ""
-    keyword: str = ""
+class ProcurementDrawIn(Schema):
+    count: SmallCount = 3
+    region: Str32 = ""
+    keyword: Str200 = ""
 
 
-class DrawOut(Schema):
+class ProcurementDrawOut(Schema):
     seed: str
     inputs: dict[str, str]
     pool_size: int
@@ -142,49 +143,49 @@ class DrawOut(Schema):
 
 
 class AnnounceIn(Schema):
-    bid_deadline: datetime
-    opening_place: str = ""
-    bid_deposit: Decimal | None = None
-    documents_until: date | None = None
+    bid_deadline: Deadline
+    opening_place: Str200 = ""
+    bid_deposit: Yuan | None = None
+    documents_until: Date | None = None
     """Last day the documents are provided (default: the deadline's day; never under the lawful period)."""
 
 
 class ClarifyIn(Schema):
-    kind: str
-    text: str
+    kind: Str16
+    text: Text
     affects_bids: bool = True
-    new_deadline: datetime | None = None
+    new_deadline: Deadline | None = None
 
 
-class TextIn(Schema):
-    text: str
+class ProcurementTextIn(Schema):
+    text: Text
 
 
-class ReasonIn(Schema):
-    reason: str
+class ProcurementReasonIn(Schema):
+    reason: Text
 
 
 class QuestionIn(Schema):
-    question: str
+    question: Text
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: Text
 
 
-class DecideIn(Schema):
+class ProcurementDecideIn(Schema):
     uphold: bool
-    text: str
+    text: Text
 
 
 class MethodChangeIn(Schema):
-    method: str
-    reason: str
+    method: Str32
+    reason: Text
 
 
 class MethodDecisionIn(Schema):
     approve: bool
-    note: str
+    note: Text
 
 
 class EnquiryOut(Schema):
@@ -198,7 +199,7 @@ class EnquiryOut(Schema):
     answered_at: datetime | None
 
 
-class ObjectionOut(Schema):
+class ProcurementObjectionOut(Schema):
     id: int
     text: str
     received_on: date
@@ -207,6 +208,14 @@ class ObjectionOut(Schema):
     overdue: bool
     decision: str
     decision_text: str
+
+
+class ReceiptLeafOut(Schema):
+    leaf_hash: str
+    leaf_index: int | None
+    """Given once a published checkpoint covers the leaf (daily); null until then."""
+    tree_size: int | None
+    proof_url: str | None
 
 
 class ReceiptOut(Schema):
@@ -220,6 +229,8 @@ class ReceiptOut(Schema):
     sealed_sha256: str
     receipt: dict[str, Any]
     signature: str
+    transparency: ReceiptLeafOut
+    """The receipt's leaf in the transparency log: its index and proof once a checkpoint covers it."""
 
 
 class OwnBidOut(Schema):
@@ -260,7 +271,7 @@ class OpeningOut(Schema):
 
 
 class VerifyIn(Schema):
-    receipt: str
+    receipt: Text
 
 
 class VerifyOut(Schema):
@@ -282,12 +293,25 @@ class NotificationOut(Schema):
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _get(request: HttpRequest, pk: int) -> Procurement:
+def _get(request: HttpRequest, pk: Id) -> Procurement:
     return selectors.procurement_get(actor=request.user, pk=pk)
 
 
-def _receipt_out(version: BidVersion) -> dict[str, Any]:
+def _leaf_out(status: transparency.LeafStatus) -> dict[str, Any]:
+    return {
+        "leaf_hash": status.leaf_hash,
+        "leaf_index": status.leaf_index,
+        "tree_size": status.tree_size,
+        "proof_url": None
+        if status.pending
+        else f"/api/v1/transparency/proof?leaf={status.leaf_hash}&tree_size={status.tree_size}",
+    }
+
+
+def _receipt_out(version: BidVersion, leaf: transparency.LeafStatus | None = None) -> dict[str, Any]:
     receipt = sealing.Receipt.from_json(version.receipt)
+    if leaf is None:
+        leaf = selectors.receipt_leaves([version])[version.pk]
     return {
         "submission_id": version.submission_id,
         "version_id": version.pk,
@@ -299,12 +323,14 @@ def _receipt_out(version: BidVersion) -> dict[str, Any]:
         "sealed_sha256": version.sealed_sha256,
         "receipt": receipt.payload(),
         "signature": receipt.signature,
+        "transparency": _leaf_out(leaf),
     }
 
 
 def _ack_out(ack: services.BidAck) -> dict[str, Any]:
     ack.version.submission = ack.submission
-    return _receipt_out(ack.version)
+    # just appended: no checkpoint covers it yet (and the bid path spends no query to say so)
+    return _receipt_out(ack.version, transparency.leaf_pending(ack.receipt.digest()))
 
 
 def bid_inputs(request: HttpRequest) -> list[services.BidFileInput]:
@@ -343,7 +369,7 @@ def _preferences(text: str) -> list[str]:
 
 
 @router.get("/", response=list[ProcurementOut])
-def procurement_list(request: HttpRequest, status: str = "") -> Any:
+def procurement_list(request: HttpRequest, status: Str32 = "") -> Any:
     """采购项目 — public announcements, plus the actor's own drafts."""
     qs = selectors.procurements_visible(actor=request.user)
     if status:
@@ -352,12 +378,12 @@ def procurement_list(request: HttpRequest, status: str = "") -> Any:
 
 
 @router.get("/{pk}", response=ProcurementOut)
-def procurement_detail(request: HttpRequest, pk: int) -> Any:
+def procurement_detail(request: HttpRequest, pk: Id) -> Any:
     return _get(request, pk)
 
 
 @router.post("/", response={201: ProcurementOut}, auth=django_auth)
-def procurement_create(request: HttpRequest, payload: CreateIn) -> Any:
+def procurement_create(request: HttpRequest, payload: ProcurementCreateIn) -> Any:
     plan = get_object_or_404(PurchasePlan, pk=payload.plan_id)
     agency = get_object_or_404(Unit, pk=payload.agency_id) if payload.agency_id else None
     supplier = (
@@ -378,8 +404,8 @@ def procurement_create(request: HttpRequest, payload: CreateIn) -> Any:
     return Status(201, procurement)
 
 
-@router.post("/{pk}/draw", response=DrawOut, auth=django_auth)
-def invite_draw(request: HttpRequest, pk: int, payload: DrawIn) -> Any:
+@router.post("/{pk}/draw", response=ProcurementDrawOut, auth=django_auth)
+def invite_draw(request: HttpRequest, pk: Id, payload: ProcurementDrawIn) -> Any:
     draw = services.procurement_invite_draw(
         actor=request.user,
         procurement=_get(request, pk),
@@ -395,7 +421,7 @@ def invite_draw(request: HttpRequest, pk: int, payload: DrawIn) -> Any:
 
 
 @router.post("/{pk}/announce", response=ProcurementOut, auth=django_auth)
-def announce(request: HttpRequest, pk: int, payload: AnnounceIn) -> Any:
+def announce(request: HttpRequest, pk: Id, payload: AnnounceIn) -> Any:
     return services.procurement_announce(
         actor=request.user,
         procurement=_get(request, pk),
@@ -407,7 +433,7 @@ def announce(request: HttpRequest, pk: int, payload: AnnounceIn) -> Any:
 
 
 @router.post("/{pk}/clarifications", response={201: ClarificationOut}, auth=django_auth)
-def clarify(request: HttpRequest, pk: int, payload: ClarifyIn) -> Any:
+def clarify(request: HttpRequest, pk: Id, payload: ClarifyIn) -> Any:
     return Status(
         201,
         services.procurement_clarify(
@@ -422,7 +448,7 @@ def clarify(request: HttpRequest, pk: int, payload: ClarifyIn) -> Any:
 
 
 @router.get("/{pk}/enquiries", response=list[EnquiryOut], auth=django_auth)
-def enquiries(request: HttpRequest, pk: int) -> Any:
+def enquiries(request: HttpRequest, pk: Id) -> Any:
     rows = selectors.enquiries_for(actor=request.user, procurement=_get(request, pk))
     return [
         {**{f: getattr(r.enquiry, f) for f in EnquiryOut.model_fields if f != "asker"}, "asker": r.asker}
@@ -431,7 +457,7 @@ def enquiries(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/{pk}/enquiries", response={201: EnquiryOut}, auth=django_auth)
-def enquiry_ask(request: HttpRequest, pk: int, payload: QuestionIn) -> Any:
+def enquiry_ask(request: HttpRequest, pk: Id, payload: QuestionIn) -> Any:
     enquiry = services.enquiry_ask(
         actor=request.user, procurement=_get(request, pk), question=payload.question
     )
@@ -445,7 +471,7 @@ def enquiry_ask(request: HttpRequest, pk: int, payload: QuestionIn) -> Any:
 
 
 @router.post("/{pk}/enquiries/{enquiry_id}/answer", response=EnquiryOut, auth=django_auth)
-def enquiry_answer(request: HttpRequest, pk: int, enquiry_id: UUID, payload: AnswerIn) -> Any:
+def enquiry_answer(request: HttpRequest, pk: Id, enquiry_id: UUID, payload: AnswerIn) -> Any:
     procurement = _get(request, pk)
     enquiry = services.enquiry_answer(
         actor=request.user,
@@ -455,20 +481,20 @@ def enquiry_answer(request: HttpRequest, pk: int, enquiry_id: UUID, payload: Ans
     return {**{f: getattr(enquiry, f) for f in EnquiryOut.model_fields if f != "asker"}, "asker": ""}
 
 
-@router.get("/{pk}/objections", response=list[ObjectionOut], auth=django_auth)
-def objections(request: HttpRequest, pk: int) -> Any:
+@router.get("/{pk}/objections", response=list[ProcurementObjectionOut], auth=django_auth)
+def objections(request: HttpRequest, pk: Id) -> Any:
     return selectors.objections_of(actor=request.user, procurement=_get(request, pk))
 
 
-@router.post("/{pk}/objections", response={201: ObjectionOut}, auth=django_auth)
-def objection_raise(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+@router.post("/{pk}/objections", response={201: ProcurementObjectionOut}, auth=django_auth)
+def objection_raise(request: HttpRequest, pk: Id, payload: ProcurementTextIn) -> Any:
     return Status(
         201, services.objection_raise(actor=request.user, procurement=_get(request, pk), text=payload.text)
     )
 
 
-@router.post("/{pk}/objections/{objection_id}/decide", response=ObjectionOut, auth=django_auth)
-def objection_decide(request: HttpRequest, pk: int, objection_id: int, payload: DecideIn) -> Any:
+@router.post("/{pk}/objections/{objection_id}/decide", response=ProcurementObjectionOut, auth=django_auth)
+def objection_decide(request: HttpRequest, pk: Id, objection_id: Id, payload: ProcurementDecideIn) -> Any:
     procurement = _get(request, pk)
     objection = selectors.objection_get(actor=request.user, procurement=procurement, pk=objection_id)
     return services.objection_decide(
@@ -477,12 +503,12 @@ def objection_decide(request: HttpRequest, pk: int, objection_id: int, payload: 
 
 
 @router.post("/{pk}/notice/close", response=ProcurementOut, auth=django_auth)
-def notice_close(request: HttpRequest, pk: int) -> Any:
+def notice_close(request: HttpRequest, pk: Id) -> Any:
     return services.procurement_notice_close(actor=request.user, procurement=_get(request, pk))
 
 
 @router.post("/{pk}/documents", response={201: dict[str, str]}, auth=django_auth)
-def documents_obtain(request: HttpRequest, pk: int) -> Any:
+def documents_obtain(request: HttpRequest, pk: Id) -> Any:
     """获取采购文件 — returns the documents; who obtained them stays secret until the deadline."""
     procurement = _get(request, pk)
     services.documents_obtain(actor=request.user, procurement=procurement)
@@ -490,7 +516,7 @@ def documents_obtain(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/{pk}/documents", response=dict[str, str], auth=django_auth)
-def documents_read(request: HttpRequest, pk: int) -> Any:
+def documents_read(request: HttpRequest, pk: Id) -> Any:
     procurement = _get(request, pk)
     if not selectors.may_read_documents(actor=request.user, procurement=procurement):
         raise NotFound("procurement.documents_not_obtained", "请先获取采购文件")
@@ -498,7 +524,7 @@ def documents_read(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/{pk}/register", response=list[RegisterOut], auth=django_auth)
-def documents_register(request: HttpRequest, pk: int) -> Any:
+def documents_register(request: HttpRequest, pk: Id) -> Any:
     """Who obtained the documents — purchaser, agency and supervisors, after the deadline only."""
     return selectors.documents_register(actor=request.user, procurement=_get(request, pk))
 
@@ -512,7 +538,7 @@ _LOT_SQL = (
 )
 
 
-def _lot(request: HttpRequest, pk: int, number: int) -> Lot:
+def _lot(request: HttpRequest, pk: Id, number: Id) -> Lot:
     """The lot to bid on, in one plain query: bids come in bursts at the deadline, and the service
     reads the procurement columns it needs itself (the lot's other columns stay deferred).
 
@@ -528,7 +554,7 @@ def _lot(request: HttpRequest, pk: int, number: int) -> Lot:
 
 
 @router.post("/{pk}/lots/{number}/bid", response={201: ReceiptOut}, auth=django_auth)
-def bid_submit(request: HttpRequest, pk: int, number: int) -> Any:
+def bid_submit(request: HttpRequest, pk: Id, number: Id) -> Any:
     """Submit a sealed bid (multipart: ``price_total``, ``preferences`` comma-separated,
     ``contact_name`` and ``contact_phone``, and files in fields ``qualification``, ``technical``,
     ``price_schedule``, ``other``; optional header ``X-Device-Id``). Returns the signed receipt."""
@@ -547,7 +573,7 @@ def bid_submit(request: HttpRequest, pk: int, number: int) -> Any:
 
 
 @router.post("/{pk}/lots/{number}/bid/modify", response={201: ReceiptOut}, auth=django_auth)
-def bid_modify(request: HttpRequest, pk: int, number: int) -> Any:
+def bid_modify(request: HttpRequest, pk: Id, number: Id) -> Any:
     """Replace the bid with a new sealed version (same fields as submitting)."""
     ack = services.bid_modify(
         actor=request.user,
@@ -564,7 +590,7 @@ def bid_modify(request: HttpRequest, pk: int, number: int) -> Any:
 
 
 @router.post("/{pk}/lots/{number}/bid/withdraw", response={201: ReceiptOut}, auth=django_auth)
-def bid_withdraw(request: HttpRequest, pk: int, number: int) -> Any:
+def bid_withdraw(request: HttpRequest, pk: Id, number: Id) -> Any:
     ack = services.bid_withdraw(
         actor=request.user,
         lot=_lot(request, pk, number),
@@ -575,7 +601,7 @@ def bid_withdraw(request: HttpRequest, pk: int, number: int) -> Any:
 
 
 @router.get("/{pk}/my-bids", response=list[OwnBidOut], auth=django_auth)
-def my_bids(request: HttpRequest, pk: int) -> Any:
+def my_bids(request: HttpRequest, pk: Id) -> Any:
     """The actor's own organization's bids and receipts (never anyone else's, never content)."""
     rows = selectors.own_bids(actor=request.user, procurement=_get(request, pk))
     result = []
@@ -584,11 +610,12 @@ def my_bids(request: HttpRequest, pk: int) -> Any:
             continue
         for version in row.versions:
             version.submission = row.submission
+        leaves = selectors.receipt_leaves(row.versions)
         result.append(
             {
                 "lot": row.lot.number,
                 "status": row.submission.status,
-                "versions": [_receipt_out(v) for v in row.versions],
+                "versions": [_receipt_out(v, leaves[v.pk]) for v in row.versions],
             }
         )
     return result
@@ -644,7 +671,7 @@ def _opening_out(request: HttpRequest, procurement: Procurement) -> dict[str, An
 
 
 @router.post("/{pk}/open", response=OpeningOut, auth=django_auth)
-def procurement_open(request: HttpRequest, pk: int) -> Any:
+def procurement_open(request: HttpRequest, pk: Id) -> Any:
     """开标 — at or after the deadline: decrypt, read out, minute, notify."""
     procurement = _get(request, pk)
     services.procurement_open(actor=request.user, procurement=procurement)
@@ -652,12 +679,12 @@ def procurement_open(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/{pk}/opening", response=OpeningOut, auth=django_auth)
-def opening(request: HttpRequest, pk: int) -> Any:
+def opening(request: HttpRequest, pk: Id) -> Any:
     return _opening_out(request, _get(request, pk))
 
 
 @router.post("/{pk}/retender", response={201: ProcurementOut}, auth=django_auth)
-def retender(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def retender(request: HttpRequest, pk: Id, payload: ProcurementReasonIn) -> Any:
     return Status(
         201,
         services.procurement_retender(
@@ -667,21 +694,21 @@ def retender(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
 
 
 @router.post("/{pk}/method-change", response=ProcurementOut, auth=django_auth)
-def method_change(request: HttpRequest, pk: int, payload: MethodChangeIn) -> Any:
+def method_change(request: HttpRequest, pk: Id, payload: MethodChangeIn) -> Any:
     return services.procurement_request_method_change(
         actor=request.user, procurement=_get(request, pk), method=payload.method, reason=payload.reason
     )
 
 
 @router.post("/{pk}/method-change/decide", response=ProcurementOut, auth=django_auth)
-def method_change_decide(request: HttpRequest, pk: int, payload: MethodDecisionIn) -> Any:
+def method_change_decide(request: HttpRequest, pk: Id, payload: MethodDecisionIn) -> Any:
     return services.procurement_decide_method_change(
         actor=request.user, procurement=_get(request, pk), approve=payload.approve, note=payload.note
     )
 
 
 @router.post("/{pk}/cancel", response=ProcurementOut, auth=django_auth)
-def cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def cancel(request: HttpRequest, pk: Id, payload: ProcurementReasonIn) -> Any:
     return services.procurement_cancel(
         actor=request.user, procurement=_get(request, pk), reason=payload.reason
     )

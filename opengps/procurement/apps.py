@@ -8,3 +8,10 @@ class ProcurementConfig(AppConfig):
     name = "opengps.procurement"
     label = "procurement"
     verbose_name = _("采购实施")
+
+    def ready(self) -> None:
+        from opengps.core import transparency
+        from opengps.procurement.selectors import bid_receipt_digests
+
+        # every acknowledged bid version must have its leaf in the transparency log
+        transparency.register_leaf_source("procurement.bidversion", bid_receipt_digests)

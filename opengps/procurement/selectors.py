@@ -6,6 +6,8 @@ count of them to anyone but a supplier asking about its own bid. `sealed_gate` i
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,9 +15,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
-from opengps.core import clock
+from opengps.core import clock, transparency
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.procurement import sealing
 from opengps.procurement.models import (
@@ -37,7 +40,9 @@ from opengps.procurement.models import (
 from opengps.procurement.services import _part_aad, is_official
 
 SUPERVISORS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN)
-"""Roles that see every procurement (never sealed content before the deadline)."""
+"""Roles that oversee procurements (never sealed content before the deadline): auditors and
+administrators every one, finance those of its region and below (`opengps.accounts.scopes`)."""
+FINANCE_ONLY = frozenset({Role.FINANCE})
 PUBLIC_STATUSES = [s for s in ProcurementStatus.values if s != ProcurementStatus.DRAFT]
 
 
@@ -45,13 +50,20 @@ def _q_visible(actor: Any) -> Q:
     public = Q(status__in=PUBLIC_STATUSES)
     if not is_authenticated(actor):
         return public
-    if actor.role in SUPERVISORS:
+    if scopes.reads_everything(actor):
         return Q()
+    if actor.role in SUPERVISORS:
+        return public | scopes.units_q(actor, "purchaser")
     if actor.role == Role.PURCHASER:
         return public | Q(purchaser_id=actor.unit_id)
     if actor.role == Role.AGENCY:
         return public | Q(agency_id=actor.unit_id)
     return public
+
+
+def supervises(actor: Any, procurement: Procurement) -> bool:
+    """Auditors and administrators, or the finance department whose region holds the purchaser."""
+    return scopes.supervises(actor, procurement.purchaser, roles=FINANCE_ONLY)
 
 
 def procurements_visible(*, actor: Any) -> QuerySet[Procurement]:
@@ -110,7 +122,7 @@ def sealed_gate(*, actor: Any, procurement: Procurement, now: datetime | None = 
                 "（依据：财政部令第87号 第二十八条）"
             ),
         )
-    if not (is_official(actor, procurement) or has_role(actor, *SUPERVISORS)):
+    if not (is_official(actor, procurement) or supervises(actor, procurement)):
         raise PermissionDenied("perm.denied", _("无权查看"))
 
 
@@ -147,7 +159,7 @@ def has_obtained(*, actor: Any, procurement: Procurement) -> bool:
 def may_read_documents(*, actor: Any, procurement: Procurement) -> bool:
     return (
         is_official(actor, procurement)
-        or has_role(actor, *SUPERVISORS)
+        or supervises(actor, procurement)
         or has_obtained(actor=actor, procurement=procurement)
     )
 
@@ -207,7 +219,7 @@ def clarifications_of(procurement: Procurement) -> QuerySet[Clarification]:
 def invitations_of(*, actor: Any, procurement: Procurement) -> list[Invitation]:
     """Invited suppliers: for the officials who drew them and supervisors; a supplier sees only itself."""
     qs = Invitation.objects.filter(procurement=procurement).select_related("organization").order_by("order")
-    if is_official(actor, procurement) or has_role(actor, *SUPERVISORS):
+    if is_official(actor, procurement) or supervises(actor, procurement):
         return list(qs)
     if has_role(actor, Role.SUPPLIER):
         return list(qs.filter(organization_id=actor.organization_id))
@@ -226,7 +238,7 @@ def enquiries_for(*, actor: Any, procurement: Procurement, now: datetime | None 
     qs = (
         Enquiry.objects.filter(procurement=procurement).select_related("organization").order_by("received_at")
     )
-    if is_official(actor, procurement) or has_role(actor, *SUPERVISORS):
+    if is_official(actor, procurement) or supervises(actor, procurement):
         disclosed = not is_sealed(procurement, now)
         return [EnquiryRow(e, e.organization.name if disclosed else "") for e in qs]
     if has_role(actor, Role.SUPPLIER):
@@ -245,7 +257,7 @@ def enquiry_get(*, actor: Any, procurement: Procurement, enquiry_id: Any) -> Enq
 
 def objections_of(*, actor: Any, procurement: Procurement) -> list[Objection]:
     qs = Objection.objects.filter(procurement=procurement).order_by("received_on")
-    if is_official(actor, procurement) or has_role(actor, *SUPERVISORS):
+    if is_official(actor, procurement) or supervises(actor, procurement):
         return list(qs)
     if is_authenticated(actor):
         return list(qs.filter(raised_by=actor))
@@ -269,7 +281,7 @@ def opening_of(*, actor: Any, procurement: Procurement) -> tuple[OpeningRecord, 
         .select_related("organization", "lot")
         .order_by("lot__number", "received_at")
     )
-    allowed = is_official(actor, procurement) or has_role(actor, *SUPERVISORS)
+    allowed = is_official(actor, procurement) or supervises(actor, procurement)
     if not allowed and has_role(actor, Role.SUPPLIER):
         allowed = any(r.organization_id == actor.organization_id for r in readouts)
     if not allowed:
@@ -280,7 +292,7 @@ def opening_of(*, actor: Any, procurement: Procurement) -> tuple[OpeningRecord, 
 def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple[dict[str, Any], bytes]:
     """Decrypt one file of a read-out bid (evaluation, after the opening only)."""
     procurement = readout.opening.procurement
-    if not (is_official(actor, procurement) or has_role(actor, *SUPERVISORS)):
+    if not (is_official(actor, procurement) or supervises(actor, procurement)):
         raise PermissionDenied("perm.denied", _("无权查看投标文件"))
     entry = next((f for f in readout.files if f["position"] == position), None)
     file = BidFile.objects.filter(
@@ -301,6 +313,25 @@ def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple
         key, sealing.SealedBlob.from_bytes(bytes(file.sealed)), _part_aad(base, f"file/{position}")
     )
     return entry, content
+
+
+def bid_receipt_digests() -> Iterator[str]:
+    """The receipt digest of every stored bid version, oldest first: the transparency log's
+    leaf source (`opengps.core.transparency.register_leaf_source`). A receipt that no longer
+    parses yields the digest of its text, which no leaf matches, so it is reported."""
+    versions = BidVersion.objects.order_by("received_at", "pk").values_list("receipt", flat=True)
+    for text in versions.iterator(chunk_size=2000):
+        try:
+            yield sealing.Receipt.from_json(text).digest()
+        except sealing.SealError:
+            yield hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def receipt_leaves(versions: Sequence[BidVersion]) -> dict[Any, transparency.LeafStatus]:
+    """Each of the bidder's versions' leaf in the transparency log (index once checkpointed)."""
+    digests = {version.pk: sealing.Receipt.from_json(version.receipt).digest() for version in versions}
+    status = transparency.leaf_status(list(digests.values()))
+    return {pk: status[digest] for pk, digest in digests.items()}
 
 
 def receipt_check(text: str) -> tuple[sealing.Receipt | None, bool]:

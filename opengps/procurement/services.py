@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import is_authenticated, require_role, require_unit_member
-from opengps.core import audit, clock
+from opengps.core import audit, clock, transparency
 from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from opengps.core.models import AuditChainHead
 from opengps.core.money import parse_yuan
@@ -1547,6 +1547,9 @@ def _bid_write(
                     for i, (blob, file_digest) in enumerate(sealed.files, start=1)
                 ]
             )
+            # The receipt's leaf in the platform-wide transparency log: the last write, because
+            # the log head stays locked from here to commit (see opengps.core.transparency).
+            transparency.leaf_append(receipt_digest=receipt.digest())
             # The decisive check: the database's statement clock after every write, inside the
             # transaction that commits them. At or after the deadline everything rolls back.
             _refuse_late(deadline, db_now(), source="database")

@@ -24,6 +24,7 @@ from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import clock, ratelimit
 from opengps.core.errors import ServiceError
+from opengps.core.inputs import BIGINT_MAX, check_deadline, parse_int
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement import documents, sealing, selectors, services
 from opengps.procurement.api import bid_inputs, device_of
@@ -53,7 +54,9 @@ def _datetime(value: str, field: str) -> datetime:
         raise ServiceError(
             "request.datetime_invalid", _("时间格式应为 YYYY-MM-DD HH:MM"), field=field
         ) from None
-    return moment.replace(tzinfo=BEIJING) if timezone.is_naive(moment) else moment
+    return check_deadline(
+        moment.replace(tzinfo=BEIJING) if timezone.is_naive(moment) else moment, field=field
+    )
 
 
 def _date(value: str, field: str) -> date | None:
@@ -123,7 +126,7 @@ def _context(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
     official = services.is_official(user, procurement)
     sealed = selectors.is_sealed(procurement, now)
     register = None
-    if not sealed and (official or has_role(user, *selectors.SUPERVISORS)):
+    if not sealed and (official or selectors.supervises(user, procurement)):
         register = selectors.documents_register(actor=user, procurement=procurement, now=now)
     opening = selectors.opening_of(actor=user, procurement=procurement)
     earliest = None
@@ -138,7 +141,7 @@ def _context(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
         "min_bids": min_valid_bids(procedure, purchase_of_services=procurement.purchase_of_services),
         "procedure": procedure,
         "official": official,
-        "supervisor": has_role(user, *selectors.SUPERVISORS),
+        "supervisor": selectors.supervises(user, procurement),
         "is_supplier": has_role(user, Role.SUPPLIER),
         "sealed": sealed,
         "open_for_bids": procurement.status == ProcurementStatus.ANNOUNCED and sealed,
@@ -247,7 +250,9 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
     back = redirect("procurement:detail", procurement.pk)
 
     def lot() -> Any:
-        return selectors.lot_get(actor=user, procurement=procurement, number=int(post.get("lot") or 0))
+        return selectors.lot_get(
+            actor=user, procurement=procurement, number=parse_int(post.get("lot"), field="lot", default=0)
+        )
 
     calls: dict[str, tuple[Callable[[], Any], str]] = {
         "documents": (
@@ -263,7 +268,7 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
                 first_stage=post.get("first_stage", "price_first"),
                 second_stage=post.get("second_stage", "direct"),
                 elimination_rate=post.get("elimination_rate", "1/5"),
-                max_members=int(post.get("max_members") or 0) or None,
+                max_members=parse_int(post.get("max_members"), field="max_members", default=0) or None,
             ),
             _("框架协议约定已保存"),
         ),
@@ -271,7 +276,7 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
             lambda: services.procurement_invite_draw(
                 actor=user,
                 procurement=procurement,
-                count=int(post.get("count") or 3),
+                count=parse_int(post.get("count"), field="count", high=99, default=3),
                 region=post.get("region", ""),
                 keyword=post.get("keyword", ""),
             ),
@@ -315,7 +320,9 @@ def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
             lambda: services.objection_decide(
                 actor=user,
                 objection=selectors.objection_get(
-                    actor=user, procurement=procurement, pk=int(post.get("objection") or 0)
+                    actor=user,
+                    procurement=procurement,
+                    pk=parse_int(post.get("objection"), field="objection", high=BIGINT_MAX, default=0),
                 ),
                 uphold=post.get("uphold") == "1",
                 text=post.get("text", ""),
@@ -438,6 +445,7 @@ def receipt(request: HttpRequest, version_id: str) -> HttpResponse:
             "receipt_json": version.receipt,
             "valid": sealing.receipt_verify(receipt_obj, sealing.platform_public_key()),
             "public_key_pem": sealing.platform_public_key_pem(),
+            "leaf": selectors.receipt_leaves([version])[version.pk],
         },
     )
 

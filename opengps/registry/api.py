@@ -18,6 +18,25 @@ from ninja.security import django_auth
 
 from opengps.core import clock
 from opengps.core.errors import NotFound
+from opengps.core.inputs import (
+    Date,
+    Id,
+    PatchIn,
+    SmallCount,
+    Str12,
+    Str16,
+    Str18,
+    Str24,
+    Str30,
+    Str32,
+    Str60,
+    Str80,
+    Str120,
+    Str200,
+    Text,
+    Year,
+    Yuan,
+)
 from opengps.registry import derived, selectors, services
 from opengps.registry.models import CreditListing, Organization, OrgStatus, OrgType, Rating
 from opengps.rules.eligibility import Eligibility
@@ -54,7 +73,7 @@ class SearchOut(Schema):
     results: list[OrganizationRow]
 
 
-class ReasonOut(Schema):
+class RegistryReasonOut(Schema):
     code: str
     message: str
     message_zh: str
@@ -70,7 +89,7 @@ class EligibilityOut(Schema):
     priority: bool
     rating_in_force: int | None
     next_change: date | None
-    reasons: list[ReasonOut]
+    reasons: list[RegistryReasonOut]
 
 
 class RatingOut(Schema):
@@ -118,81 +137,81 @@ class ProfileOut(OrganizationRow):
 
 
 class SearchQuery(Schema):
-    q: str = ""
-    type: str = ""
-    region: str = ""
+    q: Str200 = ""
+    type: Str32 = ""
+    region: Str32 = ""
     min_rating: int | None = Field(None, ge=1, le=5)
-    credit: str = ""
+    credit: Str32 = ""
     page: int = Field(1, ge=1)
     page_size: int = Field(selectors.DEFAULT_PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
 
 
 class OrganizationIn(Schema):
-    name: str
-    uscc: str
-    org_type: str = Field(..., description="social_group | social_service_agency | foundation")
-    region: str = Field(..., description="GB/T 2260 六位区划代码")
-    founded_on: date
-    registration_level: str = ""
-    business_scope: str = ""
-    legal_representative: str = ""
-    contact_person: str = ""
-    contact_phone: str = ""
-    address: str = ""
+    name: Str120
+    uscc: Str18
+    org_type: Str24 = Field(..., description="social_group | social_service_agency | foundation")
+    region: Str32 = Field(..., description="GB/T 2260 六位区划代码")
+    founded_on: Date
+    registration_level: Str12 = ""
+    business_scope: Text = ""
+    legal_representative: Str60 = ""
+    contact_person: Str60 = ""
+    contact_phone: Str30 = ""
+    address: Str200 = ""
     is_charity: bool = False
     is_industry_association: bool = False
     is_community_org: bool = False
-    community_kind: str = ""
+    community_kind: Str16 = ""
 
 
-class OrganizationPatch(Schema):
-    name: str | None = None
-    uscc: str | None = None
-    org_type: str | None = None
-    region: str | None = None
-    founded_on: date | None = None
-    registration_level: str | None = None
-    business_scope: str | None = None
-    legal_representative: str | None = None
-    contact_person: str | None = None
-    contact_phone: str | None = None
-    address: str | None = None
+class OrganizationPatch(PatchIn):
+    name: Str120 | None = None
+    uscc: Str18 | None = None
+    org_type: Str24 | None = None
+    region: Str32 | None = None
+    founded_on: Date | None = None
+    registration_level: Str12 | None = None
+    business_scope: Text | None = None
+    legal_representative: Str60 | None = None
+    contact_person: Str60 | None = None
+    contact_phone: Str30 | None = None
+    address: Str200 | None = None
     is_charity: bool | None = None
     is_industry_association: bool | None = None
     is_community_org: bool | None = None
-    community_kind: str | None = None
-    reason: str = ""
+    community_kind: Str16 | None = None
+    reason: Text = ""
 
 
 class RatingIn(Schema):
-    level: int
-    awarded_on: date
-    decision_no: str
-    reason: str = ""
+    level: SmallCount
+    awarded_on: Date
+    decision_no: Str80
+    reason: Text = ""
 
 
 class RatingRevokeIn(Schema):
-    revoked_on: date
-    reason: str
+    revoked_on: Date
+    reason: Text
 
 
 class CreditListingIn(Schema):
-    kind: str
-    reason: str
-    decision_document: str
-    listed_on: date
+    kind: Str24
+    reason: Text
+    decision_document: Str120
+    listed_on: Date
 
 
 class PenaltyIn(Schema):
-    kind: str
-    decided_on: date
-    issuer: str
-    decision_document: str
-    amount: Decimal | None = None
-    facts: str = ""
+    kind: Str16
+    decided_on: Date
+    issuer: Str120
+    decision_document: Str120
+    amount: Yuan | None = None
+    facts: Text = ""
     for_business: bool = True
     large_by_issuer: bool = False
-    ends_on: date | None = None
+    ends_on: Date | None = None
 
 
 class PenaltyOut(Schema):
@@ -209,24 +228,24 @@ class PenaltyOut(Schema):
 
 
 class CreditRemovalIn(Schema):
-    removed_on: date
-    reason: str
-    document: str
+    removed_on: Date
+    reason: Text
+    document: Str80
 
 
 class AnnualReportIn(Schema):
-    year: int
-    submitted_on: date
-    result: str = "submitted"
+    year: Year
+    submitted_on: Date
+    result: Str12 = "submitted"
 
 
 class StatusIn(Schema):
-    status: str
-    on_date: date
-    reason: str
+    status: Str16
+    on_date: Date
+    reason: Text
 
 
-class ErrorOut(Schema):
+class RegistryErrorOut(Schema):
     error: dict[str, Any]
 
 
@@ -362,14 +381,14 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> HttpResponse:
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-@router.get("/organizations/{uscc}", response={200: ProfileOut, 404: ErrorOut})
+@router.get("/organizations/{uscc}", response={200: ProfileOut, 404: RegistryErrorOut})
 def profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
     """社会组织公开信息 — profile with rating, credit listings and today's eligibility with citations."""
     return _profile(uscc)
 
 
-@router.get("/organizations/{uscc}/eligibility", response={200: EligibilityOut, 404: ErrorOut})
-def eligibility(request: HttpRequest, uscc: str, on: date | None = None) -> dict[str, Any]:
+@router.get("/organizations/{uscc}/eligibility", response={200: EligibilityOut, 404: RegistryErrorOut})
+def eligibility(request: HttpRequest, uscc: str, on: Date | None = None) -> dict[str, Any]:
     """承接资格 — eligibility as supplier of purchased services on a date (default today)."""
     on_date = on or clock.today()
     org = selectors.organization_with_records(uscc)
@@ -379,7 +398,13 @@ def eligibility(request: HttpRequest, uscc: str, on: date | None = None) -> dict
 # ---------------------------------------------------------------------------------------------
 # Registration-authority writes (session login; CSRF token required as for any form)
 
-WRITE_RESPONSES: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+WRITE_RESPONSES: dict[int, Any] = {
+    400: RegistryErrorOut,
+    401: RegistryErrorOut,
+    403: RegistryErrorOut,
+    404: RegistryErrorOut,
+    409: RegistryErrorOut,
+}
 
 
 @router.post("/organizations", auth=django_auth, response={201: ProfileOut, **WRITE_RESPONSES})
@@ -423,7 +448,7 @@ def rating_create(request: HttpRequest, uscc: str, payload: RatingIn) -> Status[
     auth=django_auth,
     response={200: RatingOut, **WRITE_RESPONSES},
 )
-def rating_revocation(request: HttpRequest, uscc: str, rating_id: int, payload: RatingRevokeIn) -> Rating:
+def rating_revocation(request: HttpRequest, uscc: str, rating_id: Id, payload: RatingRevokeIn) -> Rating:
     """撤销评估等级."""
     org = selectors.organization_get(uscc)
     rating = Rating.objects.filter(pk=rating_id, organization=org).select_related("organization").first()
@@ -473,7 +498,7 @@ def credit_listing_create(
     response={200: CreditListingOut, **WRITE_RESPONSES},
 )
 def credit_listing_removal(
-    request: HttpRequest, uscc: str, listing_id: int, payload: CreditRemovalIn
+    request: HttpRequest, uscc: str, listing_id: Id, payload: CreditRemovalIn
 ) -> dict[str, Any]:
     """移出信用名录."""
     org = selectors.organization_get(uscc)

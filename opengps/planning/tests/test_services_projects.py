@@ -189,7 +189,7 @@ def test_budget_line_review_by_finance(purchaser: Any, finance: Any, make_user: 
         code="MZ-01",
         name="社工站",
         fund_source="welfare_lottery",
-        amount="1200000.005",
+        amount="1,200,000.01",
     )
     assert line.amount == Decimal("1200000.01")
     assert line not in budget_lines_visible(actor=finance)
