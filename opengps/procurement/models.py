@@ -115,6 +115,8 @@ class Procurement(models.Model):
     issued_on = models.DateField(_("采购文件发出日期"), null=True, blank=True)
     documents_until = models.DateField(_("采购文件提供截止日期"), null=True, blank=True)
     documents_citation = models.CharField(_("提供期限依据"), max_length=300, blank=True)
+    prequalification_announced_on = models.DateField(_("资格预审公告日期"), null=True, blank=True)
+    prequalification_deadline = models.DateTimeField(_("资格预审申请截止时间"), null=True, blank=True)
     bid_deadline = models.DateTimeField(_("投标截止时间"), null=True, blank=True)
     earliest_deadline = models.DateField(_("法定最早截止日期"), null=True, blank=True)
     deadline_citation = models.CharField(_("截止期限依据"), max_length=300, blank=True)

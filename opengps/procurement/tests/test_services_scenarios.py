@@ -431,3 +431,58 @@ def test_a_prequalification_with_too_short_a_period_is_refused(
     )
     assert earliest.value == date(2025, 3, 10)
     assert timeline(procurement)[-1] == "procurement.prequalification_announced"
+
+
+def test_a_late_clarification_of_the_prequalification_documents_postpones_the_application_deadline(
+    purchaser: Any, make_plan: Callable[..., Any]
+) -> None:
+    from datetime import date, datetime, time
+
+    from opengps.procurement.services import BEIJING
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=BEIJING)
+
+    # given a tender draft whose prequalification was announced on Monday 2025-03-03, applications
+    # due Wednesday 2025-03-12 17:00
+    procurement = services.procurement_create(
+        actor=purchaser, plan=make_plan("open_tender"), documents="资格预审文件"
+    )
+    with pytest.raises(ServiceError) as missing:
+        services.procurement_prequalification_clarify(
+            actor=purchaser, procurement=procurement, text="补充说明", now=at(date(2025, 3, 1), 9)
+        )
+    assert missing.value.code == "procurement.prequalification_missing"
+    services.procurement_prequalification_announce(
+        actor=purchaser,
+        procurement=procurement,
+        application_deadline=at(date(2025, 3, 12), 17),
+        now=at(date(2025, 3, 3), 9),
+    )
+    procurement.refresh_from_db()
+    assert procurement.prequalification_announced_on == date(2025, 3, 3)
+    # when a clarification comes on Friday 03-07, at least 3 days before the deadline
+    # (87号令 第二十七条第三款)
+    kept = services.procurement_prequalification_clarify(
+        actor=purchaser, procurement=procurement, text="资格条件第3项的说明", now=at(date(2025, 3, 7), 10)
+    )
+    # then the deadline stands
+    assert kept == at(date(2025, 3, 12), 17)
+    # when another comes on Tuesday 03-11, one day before it
+    moved = services.procurement_prequalification_clarify(
+        actor=purchaser, procurement=procurement, text="修改申请文件格式", now=at(date(2025, 3, 11), 10)
+    )
+    # then the deadline moves to 3 days after the clarification, counted from the next day
+    # (民法典 第二百零一条): 03-12, 03-13, 03-14 — Friday 2025-03-14, a working day — same time of day
+    assert moved == at(date(2025, 3, 14), 17)
+    procurement.refresh_from_db()
+    assert procurement.prequalification_deadline == moved
+    events = AuditEvent.objects.filter(action="procurement.prequalification_clarified")
+    event = events.order_by("-seq").first()
+    assert event is not None and "第二十七条" in event.reason and event.new_values["postponed"] is True
+    # and after the (new) deadline nothing more can be clarified
+    with pytest.raises(ServiceError) as closed:
+        services.procurement_prequalification_clarify(
+            actor=purchaser, procurement=procurement, text="迟到的澄清", now=at(date(2025, 3, 14), 18)
+        )
+    assert closed.value.code == "procurement.prequalification_closed"
