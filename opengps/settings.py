@@ -7,6 +7,8 @@ Environment variables (all optional in development):
   OPENGPS_DEBUG         "1" for development error pages
   OPENGPS_HTTPS         "1" behind TLS: secure cookies, HSTS, redirect to https
   OPENGPS_ALLOWED_HOSTS comma-separated, default "127.0.0.1,localhost"
+  OPENGPS_360G_PREFIX   360Giving identifier prefix registered with 360Giving (360G-…); required in
+                        production, development and tests use "360G-test-opengps"
   OPENGPS_OCID_PREFIX   OCDS ocid prefix registered with OCDS (ocds-xxxxxx); required in production,
                         development and tests use the test prefix "ocds-test00"
   OPENGPS_PUBLIC_POST_RATE  anonymous posts per source address, default "20/m" (s, m, h, d)
@@ -325,6 +327,11 @@ OCDS_TEST_OCID_PREFIX = "ocds-test00"
 """Not a registered prefix: marks ocids as test data (demo, development, tests)."""
 OPENGPS_OCID_PREFIX = os.environ.get("OPENGPS_OCID_PREFIX", "") or (
     OCDS_TEST_OCID_PREFIX if DEBUG or TESTING else ""
+)
+GIVING_TEST_PREFIX = "360G-test-opengps"
+"""Not a registered 360Giving prefix: marks grant ids as test data (demo, development, tests)."""
+OPENGPS_360G_PREFIX = os.environ.get("OPENGPS_360G_PREFIX", "") or (
+    GIVING_TEST_PREFIX if DEBUG or TESTING else ""
 )
 OPENGPS_PUBLIC_POST_RATE = os.environ.get("OPENGPS_PUBLIC_POST_RATE", "20/m")
 OPENGPS_BEHIND_PROXY = _env_bool("OPENGPS_BEHIND_PROXY")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -361,6 +362,20 @@ def _location(region: Any) -> dict[str, Any]:
     }
 
 
+def giving_prefix() -> str:
+    """``settings.OPENGPS_360G_PREFIX``: required in production (grant ids are permanent once
+    published); development, the demo and the tests use the test prefix ``GIVING_TEST_PREFIX``."""
+    prefix = str(getattr(settings, "OPENGPS_360G_PREFIX", "") or "")
+    if not prefix:
+        raise ImproperlyConfigured(
+            "OPENGPS_360G_PREFIX is not set, and OPENGPS_DEBUG is off (production). Register the "
+            "publisher's prefix with 360Giving and set it; `manage.py check --deploy` lists what is "
+            "missing.\n"
+            "未设置 OPENGPS_360G_PREFIX（生产环境）：360Giving 资助标识发布后不可更改，请先配置再发布。"
+        )
+    return prefix
+
+
 def giving_360(year: int | None = None) -> dict[str, Any]:
     """Funded grants as a 360Giving data package (https://standard.threesixtygiving.org, 1.4).
 
@@ -383,13 +398,14 @@ def giving_360(year: int | None = None) -> dict[str, Any]:
     if year is not None:
         qs = qs.filter(signed_on__year=year)
     base = _public_base()
+    prefix = giving_prefix()
     grants = []
     for agreement in qs:
         app = agreement.application
         funder = app.round.programme.funder_unit
         round_url = f"{base}{reverse('grants:round', kwargs={'round_id': app.round.pk})}" if base else ""
         grant: dict[str, Any] = {
-            "id": f"360G-opengps-{agreement.number}",
+            "id": f"{prefix}-{agreement.number}",
             "title": app.title,
             "description": app.summary or app.title,
             "currency": "CNY",

@@ -43,6 +43,10 @@ OCID_PREFIX_WHY = (
     "Every published ocid starts with it and can never change: register the deployment's prefix "
     "with the Open Contracting Partnership (ocds- and 6 characters) and set OPENGPS_OCID_PREFIX."
 )
+GIVING_PREFIX_WHY = (
+    "Every published 360Giving grant id starts with it and can never change: register the publisher's "
+    "prefix with 360Giving (360G- and the publisher's name) and set OPENGPS_360G_PREFIX."
+)
 PUBLIC_URL_WHY = (
     "Published documents and bulk files link to the platform by it: set OPENGPS_PUBLIC_URL to its "
     "public address, e.g. https://gps.example.gov.cn."
@@ -75,7 +79,11 @@ def configuration_errors() -> list[tuple[str, str]]:
     """(setting, why) for each open-data setting a production deployment has not set."""
     return [
         (name, why)
-        for name, why in (("OPENGPS_OCID_PREFIX", OCID_PREFIX_WHY), ("OPENGPS_PUBLIC_URL", PUBLIC_URL_WHY))
+        for name, why in (
+            ("OPENGPS_OCID_PREFIX", OCID_PREFIX_WHY),
+            ("OPENGPS_PUBLIC_URL", PUBLIC_URL_WHY),
+            ("OPENGPS_360G_PREFIX", GIVING_PREFIX_WHY),
+        )
         if not getattr(settings, name, "")
     ]
 

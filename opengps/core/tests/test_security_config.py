@@ -87,6 +87,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
         OPENGPS_ALLOWED_HOSTS="gps.example.gov.cn",
         OPENGPS_OCID_PREFIX="ocds-abc123",
         OPENGPS_PUBLIC_URL="https://gps.example.gov.cn",
+        OPENGPS_360G_PREFIX="360G-hnmzt",
         OPENGPS_KEK_PROVIDER="env",
         OPENGPS_SEAL_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
     )
@@ -111,6 +112,7 @@ def test_check_deploy_requires_the_open_data_prefix_and_public_url(tmp_path: Pat
     assert result.returncode != 0, output
     assert "opengps.E101" in output and "OPENGPS_OCID_PREFIX" in output, output
     assert "opengps.E102" in output and "OPENGPS_PUBLIC_URL" in output, output
+    assert "opengps.E103" in output and "OPENGPS_360G_PREFIX" in output, output
     # and publishing refuses to use a placeholder (ImproperlyConfigured, with instructions)
     code = "import django; django.setup(); from opengps.opendata import builders; builders.ocid_prefix()"
     refused = _run(code, tmp_path, OPENGPS_DEBUG="0", OPENGPS_SECRET_KEY=secrets.token_urlsafe(50))

@@ -325,3 +325,21 @@ def test_only_the_appointed_firm_audits_and_auditors_never_write(
             returned_on=date(2024, 9, 1),
             document="x",
         )
+
+
+def test_grant_ids_carry_the_configured_360giving_prefix(
+    client: Client, funded: dict[str, Any], settings: Any
+) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from opengps.grants.selectors import giving_360
+
+    # given the tests' marked test prefix, then a registered one
+    assert all(g["id"].startswith("360G-test-opengps-") for g in giving_360(2023)["grants"])
+    settings.OPENGPS_360G_PREFIX = "360G-hnmzt"
+    grants = client.get("/api/v1/grants/360giving", {"year": 2023}).json()["grants"]
+    assert grants and all(g["id"].startswith("360G-hnmzt-") for g in grants)
+    # and production without one refuses to publish rather than use a placeholder
+    settings.OPENGPS_360G_PREFIX = ""
+    with pytest.raises(ImproperlyConfigured, match="OPENGPS_360G_PREFIX"):
+        giving_360(2023)
