@@ -589,6 +589,58 @@ def _milestone(m: Any, contract: Any) -> dict[str, Any]:
     )
 
 
+def _contract_notices(contract: Any) -> list[dict[str, Any]]:
+    """The contract's public notices: its own page and PDF once published, and the award result."""
+    notices: list[dict[str, Any]] = []
+    if contract.published_at is not None:  # 合同公告 (IR §50): the portal page and its PDF
+        notices = [
+            _document(
+                "contract-notice",
+                "contractNotice",
+                f"合同公告：{contract.title}",
+                reverse("portal:notice", kwargs={"kind": "contract", "pk": contract.pk}),
+                _moment(contract.published_at),
+                "text/html",
+            ),
+            _document(
+                "contract-notice-pdf",
+                "contractNotice",
+                f"合同公告（PDF）：{contract.title}",
+                reverse("contracts:notice_pdf", kwargs={"contract_id": contract.pk}),
+                _moment(contract.published_at),
+                "application/pdf",
+            ),
+        ]
+    award = contract.award
+    if award is not None and award.winner_id is not None and award.announced_at is not None:
+        # the result the contract follows: public from the announcement, so a signed contract
+        # links a page that answers before its own notice is due (IR §50: 2 working days)
+        notices.append(
+            _document(
+                "result",
+                "awardNotice",
+                f"中标（成交）结果公告：{contract.procurement.title}",
+                reverse("portal:notice", kwargs={"kind": "result", "pk": award.pk}),
+                _moment(award.announced_at),
+                "text/html",
+            )
+        )
+    return notices
+
+
+def _contract_description(contract: Any) -> str:
+    """The kind, and how a terminated or completed contract ended (OCDS has one status for both)."""
+    description = str(contract.get_kind_display())
+    if contract.status == "terminated":
+        # OCDS contract status "terminated" covers both ends: the description says which
+        description += f"；合同提前解除（{_day(contract.terminated_on) or ''}）"
+        if getattr(contract, "termination_reason", ""):
+            description += f"：{contract.termination_reason}"
+    elif contract.status == "completed":
+        description += f"；合同履行完毕（终验合格，{_moment(contract.completed_at) or ''}）"
+    return description
+
+
 def _contract(contract: Any, parties: Parties, buyer: dict[str, str]) -> dict[str, Any]:
     supplier = parties.organization(contract.supplier, "supplier", "payee")
     parties.unit(contract.purchaser, "payer")
@@ -641,48 +693,8 @@ def _contract(contract: Any, parties: Parties, buyer: dict[str, str]) -> dict[st
         for r in _related(contract, "reports")
     ]
     documents += _performance_documents(contract)
-    notices = []
-    if contract.published_at is not None:  # 合同公告 (IR §50): the portal page and its PDF
-        notices = [
-            _document(
-                "contract-notice",
-                "contractNotice",
-                f"合同公告：{contract.title}",
-                reverse("portal:notice", kwargs={"kind": "contract", "pk": contract.pk}),
-                _moment(contract.published_at),
-                "text/html",
-            ),
-            _document(
-                "contract-notice-pdf",
-                "contractNotice",
-                f"合同公告（PDF）：{contract.title}",
-                reverse("contracts:notice_pdf", kwargs={"contract_id": contract.pk}),
-                _moment(contract.published_at),
-                "application/pdf",
-            ),
-        ]
-    award = contract.award
-    if award is not None and award.winner_id is not None and award.announced_at is not None:
-        # the result the contract follows: public from the announcement, so a signed contract
-        # links a page that answers before its own notice is due (IR §50: 2 working days)
-        notices.append(
-            _document(
-                "result",
-                "awardNotice",
-                f"中标（成交）结果公告：{contract.procurement.title}",
-                reverse("portal:notice", kwargs={"kind": "result", "pk": award.pk}),
-                _moment(award.announced_at),
-                "text/html",
-            )
-        )
-    description = contract.get_kind_display()
-    if contract.status == "terminated":
-        # OCDS contract status "terminated" covers both ends: the description says which
-        description += f"；合同提前解除（{_day(contract.terminated_on) or ''}）"
-        if getattr(contract, "termination_reason", ""):
-            description += f"：{contract.termination_reason}"
-    elif contract.status == "completed":
-        description += f"；合同履行完毕（终验合格，{_moment(contract.completed_at) or ''}）"
+    notices = _contract_notices(contract)
+    description = _contract_description(contract)
     return ocds.compact(
         {
             "id": contract.reference,

@@ -282,9 +282,9 @@ def _notice_year(normalized: str, year: int | None) -> int:
     if chosen is None:
         raise RuleError(
             "calendar.notice_year_missing",
-            "未找到通知的年份：请粘贴含标题“国务院办公厅关于XXXX年部分节假日安排的通知”的全文，或注明年份",
+            "未找到通知的年份：请粘贴含标题的全文（如“国务院办公厅关于2027年部分节假日安排的通知”），或注明年份",
             "The notice's year was not found: paste it with its title "
-            "(国务院办公厅关于XXXX年部分节假日安排的通知) or give the year",
+            "(e.g. 国务院办公厅关于2027年部分节假日安排的通知) or give the year",
             CITATION,
         )
     return chosen

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,40 +49,6 @@ def app() -> Iterator[WSGIHandler]:
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def people(
-    clock_at: Callable[..., None], make_user: Callable[..., Any], registrar: Any, purchaser: Any
-) -> Any:
-    from opengps.planning.services import budget_line_create
-    from opengps.registry.services import organization_create
-
-    clock_at(date(2026, 3, 2))
-    org = organization_create(
-        actor=registrar,
-        name="长沙市阳光养老服务中心",
-        uscc="52430100MJJ0000017",
-        org_type="social_service_agency",
-        region="430104",
-        founded_on=date(2015, 3, 1),
-        legal_representative="张伟",
-        address="长沙市岳麓区麓山路1号",
-    )
-    budget_line_create(
-        actor=purchaser,
-        unit=purchaser.unit,
-        fiscal_year=2026,
-        code="430000-MZ-001",
-        name="居家养老服务补助",
-        fund_source="general",
-        amount="500000",
-    )
-    return {
-        "purchaser": purchaser,
-        "supplier": make_user("supplier", unit=None, organization=org),
-        "finance": make_user("finance", unit="finance"),
-    }
-
-
 def _credentials(user: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(cookies, headers) of a signed-in session with a CSRF token, as a browser would send them."""
     client = Client()
@@ -106,10 +71,10 @@ def _call(case: Any, app: WSGIHandler, cookies: dict[str, str], headers: dict[st
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_no_server_error_on_any_operation(app: WSGIHandler, people: Any, shard: int) -> None:
+def test_no_server_error_on_any_operation(app: WSGIHandler, world: Any, shard: int) -> None:
     # given the OpenAPI document as the app serves it, and a signed-in session of each role
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    sessions = {role: _credentials(people[role]) for role in ROLES}
+    sessions = {role: _credentials(world[role]) for role in ROLES}
     results = list(schema.get_all_operations())
     operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) == len(results)  # every operation's schema is usable

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,43 +21,6 @@ from opengps.registry.models import Organization
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LINE = {"fiscal_year": 2026, "code": "430000-MZ-901", "name": "居家养老服务补助", "fund_source": "general"}
-
-
-@pytest.fixture
-def world(
-    clock_at: Callable[..., None], make_user: Callable[..., Any], registrar: Any, purchaser: Any
-) -> Any:
-    from opengps.planning.services import budget_line_create
-    from opengps.registry.services import organization_create
-
-    clock_at(date(2026, 3, 2))
-    org = organization_create(
-        actor=registrar,
-        name="长沙市阳光养老服务中心",
-        uscc="52430100MJJ0000017",
-        org_type="social_service_agency",
-        region="430104",
-        founded_on=date(2015, 3, 1),
-        legal_representative="张伟",
-        address="长沙市岳麓区麓山路1号",
-    )
-    line = budget_line_create(
-        actor=purchaser,
-        unit=purchaser.unit,
-        fiscal_year=2026,
-        code="430000-MZ-001",
-        name="居家养老服务补助",
-        fund_source="general",
-        amount="500000",
-    )
-    return {
-        "org": org,
-        "line": line,
-        "purchaser": purchaser,
-        "registrar": registrar,
-        "finance": make_user("finance", unit="finance"),
-        "supplier": make_user("supplier", unit=None, organization=org),
-    }
 
 
 def _client(user: Any) -> Client:
