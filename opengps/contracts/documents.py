@@ -16,18 +16,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
-from opengps.procurement.documents import (
-    Document,
-    _cite,
-    _facts,
-    _grid,
-    _p,
-    day,
-    local,
-    money,
-    render,
-    texts,
-)
+from opengps.core.pdf import Document, cite, day, facts, grid, local, money, p, render, texts
 
 __all__ = ["Document", "contract_notice", "render", "texts"]
 
@@ -37,12 +26,12 @@ def contract_notice(*, contract: Any, amendments: Sequence[Any], acceptances: Se
     title = _("合同公告")
     procurement = contract.procurement
     story: list[Flowable] = [
-        _p(title, "title"),
-        _p(f"{contract.title}　{_('合同编号')}：{contract.reference}", "subtitle"),
-        _facts([(_("发布单位"), contract.purchaser.name), (_("公开时间"), local(contract.published_at))]),
+        p(title, "title"),
+        p(f"{contract.title}　{_('合同编号')}：{contract.reference}", "subtitle"),
+        facts([(_("发布单位"), contract.purchaser.name), (_("公开时间"), local(contract.published_at))]),
         Spacer(1, 4 * mm),
-        _p(_("合同基本情况"), "h2"),
-        _facts(
+        p(_("合同基本情况"), "h2"),
+        facts(
             [
                 (_("合同编号"), contract.reference),
                 (_("合同名称"), contract.title),
@@ -81,11 +70,11 @@ def contract_notice(*, contract: Any, amendments: Sequence[Any], acceptances: Se
         ),
     ]
     if contract.publish_citation:
-        story.append(_cite(contract.publish_citation))
+        story.append(cite(contract.publish_citation))
     if amendments:
-        story.append(_p(_("补充合同"), "h2"))
+        story.append(p(_("补充合同"), "h2"))
         story.append(
-            _grid(
+            grid(
                 [_("签订日期"), _("追加金额（元）"), _("变更后合同金额（元）"), _("变更后结束日期")],
                 [
                     [day(a.signed_on), money(a.added_amount), money(a.amount_after), day(a.ends_on_after)]
@@ -95,9 +84,9 @@ def contract_notice(*, contract: Any, amendments: Sequence[Any], acceptances: Se
             )
         )
     if acceptances:
-        story.append(_p(_("验收结果"), "h2"))
+        story.append(p(_("验收结果"), "h2"))
         story.append(
-            _grid(
+            grid(
                 [_("阶段"), _("验收日期"), _("结论"), _("说明")],
                 [
                     [f"{a.phase} · {a.title}", day(a.accepted_on), a.get_result_display(), a.reasons]
@@ -106,5 +95,5 @@ def contract_notice(*, contract: Any, amendments: Sequence[Any], acceptances: Se
                 [45 * mm, 25 * mm, 22 * mm, None],
             )
         )
-    story.append(_p(f"{contract.purchaser.name}\n{day(contract.published_at)}", "sign"))
+    story.append(p(f"{contract.purchaser.name}\n{day(contract.published_at)}", "sign"))
     return Document(title, story)

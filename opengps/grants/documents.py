@@ -8,60 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
-from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
-from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle  # type: ignore[import-untyped]
+from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
+from opengps.core.pdf import Document, money, p, render, style, table
 from opengps.grants.selectors import FundUseRow
-from opengps.procurement.documents import Document, cjk_font, money, render
 
 __all__ = ["Document", "fund_use_report", "render"]
 
 
-def _style(name: str, size: float = 10.5, leading: float = 16, **extra: object) -> ParagraphStyle:
-    return ParagraphStyle(
-        name, fontName=cjk_font(), fontSize=size, leading=leading, wordWrap="CJK", spaceAfter=3, **extra
-    )
-
-
-def _p(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
-def _table(rows: list[list[Paragraph]], widths: Sequence[float | None]) -> Table:
-    table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-            ]
-        )
-    )
-    return table
-
-
 def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
     """公益金使用情况年度报告 for `year`: totals for the year, then one section per round."""
-    title_style = _style("grant-title", 18, 26, alignment=TA_CENTER)
-    h2 = _style("grant-h2", 13, 20, spaceBefore=8)
-    body = _style("grant-body")
-    cell = _style("grant-cell", 9, 12.5)
+    title_style = style("grant-title", 18, 26, alignment=TA_CENTER)
+    h2 = style("grant-h2", 13, 20, spaceBefore=8)
+    body = style("grant-body")
+    cell = style("grant-cell", 9, 12.5)
     title = _("%(year)s 年度公益金使用情况") % {"year": year}
     total = sum((r.total for r in rows), Decimal("0.00"))
     awarded = sum((r.awarded for r in rows), Decimal("0.00"))
     paid = sum((r.paid for r in rows), Decimal("0.00"))
     returned = sum((r.returned for r in rows), Decimal("0.00"))
     story: list[Flowable] = [
-        _p(title, title_style),
-        _p(_("年度合计安排资金：%(amount)s 元") % {"amount": money(total)}, body),
-        _p(
+        p(title, title_style),
+        p(_("年度合计安排资金：%(amount)s 元") % {"amount": money(total)}, body),
+        p(
             _("资助 %(n)d 个项目 %(awarded)s 元；已拨付 %(paid)s 元；已退回 %(returned)s 元")
             % {
                 "n": sum(r.projects for r in rows),
@@ -73,17 +46,17 @@ def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
         ),
     ]
     if not rows:
-        story.append(_p(_("该年度暂无公开的资助批次。"), body))
+        story.append(p(_("该年度暂无公开的资助批次。"), body))
     for row in rows:
         story += [
             Spacer(1, 3 * mm),
-            _p(row.round.title, h2),
-            _table(
+            p(row.round.title, h2),
+            table(
                 [
-                    [_p(h, cell) for h in (_("安排资金（元）"), _("资助金额（元）"), _("项目数"))]
-                    + [_p(h, cell) for h in (_("已拨付（元）"), _("已退回（元）"))],
+                    [p(h, cell) for h in (_("安排资金（元）"), _("资助金额（元）"), _("项目数"))]
+                    + [p(h, cell) for h in (_("已拨付（元）"), _("已退回（元）"))],
                     [
-                        _p(v, cell)
+                        p(v, cell)
                         for v in (
                             money(row.total),
                             money(row.awarded),
@@ -98,10 +71,10 @@ def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
         ]
         if row.by_purpose:
             story.append(
-                _table(
-                    [[_p(h, cell) for h in (_("资助方向"), _("项目数"), _("资助金额（元）"))]]
+                table(
+                    [[p(h, cell) for h in (_("资助方向"), _("项目数"), _("资助金额（元）"))]]
                     + [
-                        [_p(area, cell), _p(n, cell), _p(money(amount), cell)]
+                        [p(area, cell), p(n, cell), p(money(amount), cell)]
                         for area, (n, amount) in row.by_purpose.items()
                     ],
                     [70 * mm, 30 * mm, None],
@@ -109,5 +82,5 @@ def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
             )
         if row.grades:
             grades = "、".join(f"{g} {n}" for g, n in row.grades.items())
-            story.append(_p(_("结项评价等级") + "：" + grades, body))
+            story.append(p(_("结项评价等级") + "：" + grades, body))
     return Document(title=title, story=story)

@@ -1,128 +1,23 @@
 """Official documents as PDF: announcement, opening minutes, evaluation report, award notice, result.
 
-Pure functions: the caller selects (and permission-checks) the data, these only typeset it. Each
-document is a *story* (a list of ReportLab flowables, see `*_story`) rendered by `render` to A4 PDF
-bytes. Chinese uses ReportLab's built-in CID font STSong-Light (Adobe-GB1, no font file, no network)
-and `wordWrap="CJK"`, so lines break between any two characters and never before closing punctuation.
-Times are shown in Asia/Shanghai; every deadline carries its citation.
+Pure functions: the caller selects (and permission-checks) the data, these only typeset it with the
+shared kit in `opengps.core.pdf` (`Document`, `render`, the CJK styles). Times are shown in
+Asia/Shanghai; every deadline carries its citation.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from functools import cache
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
-from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # type: ignore[import-untyped]
-from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # type: ignore[import-untyped]
+from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
-BEIJING = ZoneInfo("Asia/Shanghai")
-FONT = "STSong-Light"
-PLATFORM = "OpenGPS 政府购买服务开放平台"
+from opengps.core.pdf import Document, cite, day, facts, grid, local, money, p, render, texts
 
-
-@cache
-def cjk_font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-@cache
-def _styles() -> dict[str, ParagraphStyle]:
-    font = cjk_font()
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK", spaceAfter=3)
-    return {
-        "title": ParagraphStyle(
-            "title", parent=body, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=4
-        ),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=10, alignment=TA_CENTER, spaceAfter=10),
-        "h2": ParagraphStyle("h2", parent=body, fontSize=13, leading=20, spaceBefore=8, spaceAfter=4),
-        "body": body,
-        "cite": ParagraphStyle(
-            "cite", parent=body, fontSize=8.5, leading=12, textColor=colors.HexColor("#555555")
-        ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=12.5, spaceAfter=0),
-        "sign": ParagraphStyle("sign", parent=body, alignment=TA_RIGHT, spaceBefore=14),
-    }
-
-
-# ---- text helpers ---------------------------------------------------------------------------------
-
-
-def local(moment: datetime | None) -> str:
-    """`YYYY-MM-DD HH:MM` in Beijing time ("" for None)."""
-    if moment is None:
-        return ""
-    return timezone.localtime(moment, BEIJING).strftime("%Y-%m-%d %H:%M")
-
-
-def day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value, BEIJING).strftime("%Y-%m-%d")
-    return value.isoformat()
-
-
-def money(value: Any) -> str:
-    """Thousands-separated yuan with two decimals ("—" when absent)."""
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(str(value)):,.2f}"
-
-
-def _p(text: Any, style: str = "body") -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), _styles()[style])
-
-
-def _cite(text: Any) -> Paragraph:
-    return _p(_("依据：%(citation)s") % {"citation": text}, "cite")
-
-
-def _facts(rows: Iterable[tuple[str, Any]]) -> Table:
-    """Two-column label/value table; rows with an empty value are left out."""
-    data = [[_p(label, "cell"), _p(value, "cell")] for label, value in rows if value not in (None, "")]
-    table = Table(data, colWidths=[38 * mm, None], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-            ]
-        )
-    )
-    return table
-
-
-def _grid(header: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float | None]) -> Table:
-    data = [[_p(h, "cell") for h in header]] + [[_p(v, "cell") for v in row] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-            ]
-        )
-    )
-    return table
+__all__ = ["Document", "day", "local", "money", "render", "texts"]
 
 
 def _heading(title: str, procurement: Any, issued: str) -> list[Flowable]:
@@ -134,66 +29,16 @@ def _heading(title: str, procurement: Any, issued: str) -> list[Flowable]:
             "agency": procurement.agency,
         }
     return [
-        _p(title, "title"),
-        _p(f"{procurement.title}　{_('项目编号')}：{procurement.reference}", "subtitle"),
-        _facts([(_("发布单位"), issuer), (_("发布日期"), issued)]),
+        p(title, "title"),
+        p(f"{procurement.title}　{_('项目编号')}：{procurement.reference}", "subtitle"),
+        facts([(_("发布单位"), issuer), (_("发布日期"), issued)]),
         Spacer(1, 4 * mm),
     ]
 
 
 def _signature(procurement: Any, on: str) -> list[Flowable]:
     unit = procurement.agency if procurement.agency_id else procurement.purchaser
-    return [_p(f"{unit}\n{on}", "sign")]
-
-
-def texts(story: Iterable[Flowable]) -> list[str]:
-    """The plain text of every paragraph in a story, table cells included (for tests and search)."""
-    out: list[str] = []
-    for item in story:
-        if isinstance(item, Paragraph):
-            out.append(item.getPlainText())
-        elif isinstance(item, Table):
-            for row in item._cellvalues:  # ReportLab keeps the cells only here
-                for cell in row:
-                    cells = cell if isinstance(cell, list | tuple) else [cell]
-                    out.extend(texts(c for c in cells if isinstance(c, Flowable)))
-    return out
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    story: list[Flowable]
-
-
-def render(document: Document, *, invariant: bool = False) -> bytes:
-    """A4 PDF bytes; `invariant` fixes the timestamps and ids so equal input gives equal bytes."""
-    buffer = io.BytesIO()
-    font = cjk_font()
-
-    def page(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor(colors.HexColor("#666666"))
-        canvas.drawString(doc.leftMargin, 12 * mm, f"{PLATFORM} · {document.title}")
-        canvas.drawRightString(A4[0] - doc.rightMargin, 12 * mm, _("第 %(page)d 页") % {"page": doc.page})
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=22 * mm,
-        title=document.title,
-        author=PLATFORM,
-        creator=PLATFORM,
-        lang="zh-CN",
-        invariant=1 if invariant else 0,
-    )
-    doc.build(list(document.story), onFirstPage=page, onLaterPages=page)
-    return buffer.getvalue()
+    return [p(f"{unit}\n{on}", "sign")]
 
 
 # ---- the documents --------------------------------------------------------------------------------
@@ -214,9 +59,9 @@ def announcement(
             "citation": procurement.deadline_citation,
         }
     story: list[Flowable] = _heading(title, procurement, issued or day(procurement.issued_on))
-    story.append(_p(_("一、项目基本情况"), "h2"))
+    story.append(p(_("一、项目基本情况"), "h2"))
     story.append(
-        _facts(
+        facts(
             [
                 (_("项目名称"), procurement.title),
                 (_("项目编号"), procurement.reference),
@@ -251,23 +96,23 @@ def announcement(
             ]
         )
     )
-    story.append(_p(_("二、采购包"), "h2"))
+    story.append(p(_("二、采购包"), "h2"))
     story.append(
-        _grid(
+        grid(
             [_("包号"), _("名称"), _("预算（元）")],
             [[lot.number, lot.title, money(lot.budget)] for lot in lots],
             [18 * mm, None, 40 * mm],
         )
     )
     if clarifications:
-        story.append(_p(_("三、澄清与修改"), "h2"))
+        story.append(p(_("三、澄清与修改"), "h2"))
         for c in clarifications:
             line = f"{day(c.published_on)} {c.get_kind_display()}：{c.text}"
             if c.postponed:
                 line += " — " + _("截止时间顺延至 %(deadline)s") % {"deadline": local(c.deadline_after)}
-            story.append(_p(line))
+            story.append(p(line))
             if c.postponed and c.citation:
-                story.append(_cite(c.citation))
+                story.append(cite(c.citation))
     story += _signature(procurement, issued)
     return Document(title, story)
 
@@ -277,7 +122,7 @@ def opening_minutes(*, procurement: Any, record: Any, readouts: Sequence[Any]) -
     title = _("开标记录")
     story = _heading(title, procurement, day(record.opened_at))
     story.append(
-        _facts(
+        facts(
             [
                 (_("投标截止时间"), local(record.deadline)),
                 (_("开标时间"), local(record.opened_at)),
@@ -296,10 +141,10 @@ def opening_minutes(*, procurement: Any, record: Any, readouts: Sequence[Any]) -
             ]
         )
     )
-    story.append(_cite(record.citation))
-    story.append(_p(_("唱标记录"), "h2"))
+    story.append(cite(record.citation))
+    story.append(p(_("唱标记录"), "h2"))
     story.append(
-        _grid(
+        grid(
             [_("包"), _("投标人"), _("投标总价（元）"), _("递交时间"), _("政策优惠"), _("有效性")],
             [
                 [
@@ -326,7 +171,7 @@ def evaluation_report(
     title = _("评审报告")
     story = _heading(title, procurement, day(report.built_at))
     story.append(
-        _facts(
+        facts(
             [
                 (_("评审结束日期"), day(report.scoring_ended_on)),
                 (_("提交期限"), f"{day(report.due_on)}（{_('依据')}：{report.due_citation}）"),
@@ -334,24 +179,24 @@ def evaluation_report(
             ]
         )
     )
-    story.append(_p(_("一、评审委员会"), "h2"))
+    story.append(p(_("一、评审委员会"), "h2"))
     story.append(
-        _grid(
+        grid(
             [_("姓名"), _("状态"), _("确认评审报告时间")],
             [[m.name, m.get_state_display(), local(m.report_confirmed_at) or "—"] for m in members],
             [40 * mm, 40 * mm, None],
         )
     )
     if factors:
-        story.append(_p(_("二、评审因素"), "h2"))
+        story.append(p(_("二、评审因素"), "h2"))
         story.append(
-            _grid([_("评审因素"), _("分值")], [[f.name, f.max_points] for f in factors], [None, 30 * mm])
+            grid([_("评审因素"), _("分值")], [[f.name, f.max_points] for f in factors], [None, 30 * mm])
         )
-    story.append(_p(_("三、评审结果"), "h2"))
+    story.append(p(_("三、评审结果"), "h2"))
     for lot in report.lots:
-        story.append(_p(_("第%(number)s包 %(title)s") % {"number": lot["lot"], "title": lot["title"]}))
+        story.append(p(_("第%(number)s包 %(title)s") % {"number": lot["lot"], "title": lot["title"]}))
         story.append(
-            _grid(
+            grid(
                 [_("排名"), _("投标人"), _("投标报价"), _("评审价"), _("价格分"), _("因素得分"), _("总分")],
                 [
                     [
@@ -369,12 +214,12 @@ def evaluation_report(
             )
         )
         if lot.get("citation"):
-            story.append(_cite(lot["citation"]))
+            story.append(cite(lot["citation"]))
         for d in lot.get("deviations", []):
-            story.append(_p(d))
+            story.append(p(d))
         for r in lot.get("rejected", []):
             story.append(
-                _p(
+                p(
                     _("未通过审查：%(supplier)s — %(reasons)s")
                     % {"supplier": r["supplier"], "reasons": "；".join(r["reasons"])}
                 )
@@ -389,9 +234,9 @@ def award_notice(
     title = _("中标（成交）通知书")
     issued = day(award.announced_at)
     story = _heading(title, procurement, issued)
-    story.append(_p(f"{winner.organization}：", "body"))
+    story.append(p(f"{winner.organization}：", "body"))
     story.append(
-        _p(
+        p(
             _(
                 "　　经评审并由采购人确认，贵单位被确定为%(title)s（项目编号：%(reference)s）"
                 "第%(lot)s包「%(lot_title)s」的中标（成交）供应商，中标（成交）金额为人民币 %(price)s 元。"
@@ -405,10 +250,10 @@ def award_notice(
             }
         )
     )
-    story.append(_p(_("　　请于 %(due)s 前与采购人签订政府采购合同。") % {"due": day(sign_due)}))
-    story.append(_cite(sign_citation))
+    story.append(p(_("　　请于 %(due)s 前与采购人签订政府采购合同。") % {"due": day(sign_due)}))
+    story.append(cite(sign_citation))
     story.append(
-        _facts(
+        facts(
             [
                 (_("统一社会信用代码"), winner.organization.uscc),
                 (_("定标日期"), day(award.decided_on)),
@@ -417,7 +262,7 @@ def award_notice(
         )
     )
     if award.announce_citation:
-        story.append(_cite(award.announce_citation))
+        story.append(cite(award.announce_citation))
     story += _signature(procurement, issued)
     return Document(title, story)
 
@@ -427,9 +272,9 @@ def result_announcement(*, procurement: Any, awards: Sequence[Any], members: Seq
     title = _("中标（成交）结果公告")
     issued = day(max((a.announced_at for a in awards if a.announced_at), default=None))
     story = _heading(title, procurement, issued)
-    story.append(_p(_("一、项目基本情况"), "h2"))
+    story.append(p(_("一、项目基本情况"), "h2"))
     story.append(
-        _facts(
+        facts(
             [
                 (_("采购人"), procurement.purchaser),
                 (_("采购代理机构"), procurement.agency or ""),
@@ -439,9 +284,9 @@ def result_announcement(*, procurement: Any, awards: Sequence[Any], members: Seq
             ]
         )
     )
-    story.append(_p(_("二、中标（成交）信息"), "h2"))
+    story.append(p(_("二、中标（成交）信息"), "h2"))
     story.append(
-        _grid(
+        grid(
             [
                 _("包"),
                 _("名称"),
@@ -465,8 +310,8 @@ def result_announcement(*, procurement: Any, awards: Sequence[Any], members: Seq
         )
     )
     for citation in dict.fromkeys(a.announce_citation for a in awards if a.announce_citation):
-        story.append(_cite(citation))
-    story.append(_p(_("三、评审委员会成员名单"), "h2"))
-    story.append(_p("、".join(m.name for m in members) or "—"))
+        story.append(cite(citation))
+    story.append(p(_("三、评审委员会成员名单"), "h2"))
+    story.append(p("、".join(m.name for m in members) or "—"))
     story += _signature(procurement, issued)
     return Document(title, story)

@@ -140,7 +140,11 @@ def test_city_registrar_manages_its_own_but_not_province_registered(
             awarded_on=date(2024, 1, 5),
             decision_no="长民评〔2024〕1号",
         )
+    province_org.refresh_from_db()
+    assert province_org.address != "新住所"
     services.organization_update(actor=cs_registrar, organization=city_org, changes={"address": "新住所"})
+    city_org.refresh_from_db()
+    assert city_org.address == "新住所"
 
 
 def test_city_registrar_cannot_register_outside_its_area(
@@ -156,6 +160,9 @@ def test_province_registrar_manages_city_registered(
 ) -> None:
     city_org = make_org(actor=cs_registrar, region="430102")
     services.organization_update(actor=registrar, organization=city_org, changes={"business_scope": "助老"})
+    city_org.refresh_from_db()
+    assert city_org.business_scope == "助老"
+    assert [e.action for e in events(city_org)] == ["registry.org_created", "registry.org_updated"]
 
 
 def test_update_records_old_and_new_and_skips_no_change(make_org: Callable[..., Any], registrar: Any) -> None:
