@@ -48,7 +48,7 @@ def _register_routers() -> None:
     from opengps.catalog.api import router as catalog_router
     from opengps.challenges.api import router as challenges_router
     from opengps.contracts.api import router as contracts_router
-    from opengps.core.api import router as core_router
+    from opengps.workbench.api import router as core_router
     from opengps.core.transparency_api import router as transparency_router
     from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "opengps.opendata",
     "opengps.portal",
     "opengps.oversight",
+    "opengps.workbench",
 ]
 
 MIDDLEWARE = [
@@ -203,8 +204,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "workbench:home"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any attempt while the account (or account and address) is locked out.
     "axes.backends.AxesStandaloneBackend",

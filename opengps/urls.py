@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from opengps.api import api
 
 urlpatterns = [
-    path("", include("opengps.core.urls")),
+    path("", include("opengps.workbench.urls")),
     path("accounts/", include("opengps.accounts.urls")),
     path("registry/", include("opengps.registry.urls")),
     path("experts/", include("opengps.experts.urls")),

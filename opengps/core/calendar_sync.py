@@ -7,16 +7,10 @@ import time
 from datetime import date
 from typing import Any
 
-from django.db import DatabaseError, transaction
-from django.utils.translation import gettext_lazy as _
+from django.db import DatabaseError
 
-from opengps.accounts.models import Role
-from opengps.accounts.permissions import require_role
-from opengps.core import audit
-from opengps.core.errors import ServiceError
 from opengps.core.models import HolidayYear
 from opengps.rules import calendar
-from opengps.rules.base import RuleError
 
 RELOAD_SECONDS = 60.0
 _last_loaded = 0.0
@@ -48,40 +42,21 @@ def refresh_if_stale(**_: Any) -> None:
         load_stored_years()
 
 
-def _parse_days(values: list[str], field: str) -> list[date]:
-    days: list[date] = []
-    for value in values:
-        try:
-            days.append(date.fromisoformat(value.strip()))
-        except ValueError:
-            raise ServiceError(
-                "calendar.bad_date",
-                _("日期“%(value)s”格式错误，应为 YYYY-MM-DD") % {"value": value},
-                field=field,
-            ) from None
-    return days
+HOLIDAY_NOTICE_WARN_FROM = (10, 1)
+"""(month, day) from which next year's notice is expected; the State Council has published it
+between late October and mid-November (2024: 2023-10-25; 2025: 2024-11-12; 2026: 2025-11-04)."""
 
 
-def holiday_year_register(
-    *, actor: Any, year: int, holidays: list[str], workdays: list[str], source: str
-) -> HolidayYear:
-    """Store a State Council holiday notice for `year` and put it in force at once."""
-    require_role(actor, Role.ADMIN)
-    holiday_days = _parse_days(holidays, "holidays")
-    workday_days = _parse_days(workdays, "workdays")
-    try:  # validate with the rule before anything is written
-        calendar.validate_year(year, holiday_days, workday_days, source)
-    except RuleError as exc:
-        raise ServiceError(exc.code, exc.message_zh, params=exc.params) from exc
-    with transaction.atomic():
-        row = HolidayYear.objects.filter(year=year).first()
-        old = {"holidays": row.holidays, "workdays": row.workdays, "source": row.source} if row else {}
-        new = {
-            "holidays": [d.isoformat() for d in sorted(holiday_days)],
-            "workdays": [d.isoformat() for d in sorted(workday_days)],
-            "source": source,
-        }
-        row, _created = HolidayYear.objects.update_or_create(year=year, defaults={**new, "entered_by": actor})
-        audit.record(actor=actor, action="calendar.year_registered", obj=row, old=old, new=new)
-        transaction.on_commit(load_stored_years)
-    return row
+def holiday_notice_missing(today: date) -> date | None:
+    """The first day on which deadlines will be refused for want of a holiday notice, or None.
+
+    That is 1 January of the first year without one among this year and — from 1 October —
+    next year (`calendar.known_years()`: shipped and entered notices). The caller loads the stored
+    years first (requests do, through `calendar_sync.refresh_if_stale`).
+    """
+    years = [today.year]
+    if (today.month, today.day) >= HOLIDAY_NOTICE_WARN_FROM:
+        years.append(today.year + 1)
+    known = calendar.known_years()
+    missing = [year for year in years if year not in known]
+    return date(missing[0], 1, 1) if missing else None

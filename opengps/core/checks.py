@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from opengps.core import calendar_sync, clock, selectors
+from opengps.core import calendar_sync, clock
 
 
 @register()
@@ -24,7 +24,7 @@ def holiday_notice_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     # Not migrated yet (or no database): the shipped years are what is in force.
     with contextlib.suppress(DatabaseError):
         calendar_sync.load_stored_years()
-    first_refused = selectors.holiday_notice_missing(clock.today())
+    first_refused = calendar_sync.holiday_notice_missing(clock.today())
     if first_refused is None:
         return []
     return [
@@ -35,7 +35,7 @@ def holiday_notice_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             )
             % {"year": first_refused.year, "day": first_refused.isoformat()},
             hint=_("通知发布后，由管理员在 %(url)s 粘贴全文录入（或在管理后台“节假日安排”中录入）")
-            % {"url": reverse("core:holiday-notice")},
+            % {"url": reverse("workbench:holiday-notice")},
             id="opengps.W001",
         )
     ]

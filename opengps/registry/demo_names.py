@@ -13,29 +13,18 @@ from datetime import date, timedelta
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from opengps.core.identifiers import DEMO_UNIT_ORG_CODE_PREFIX as DEMO_UNIT_ORG_CODE_PREFIX
+from opengps.core.identifiers import USCC_LETTERS, org_code_check_char
+from opengps.core.identifiers import is_valid_uscc as is_valid_uscc
+from opengps.core.identifiers import make_unit_uscc as make_unit_uscc
+
 # Registration-authority code 5 (民政) and the kind codes of GB 32100-2015 for the three legal forms.
 USCC_AUTHORITY_CIVIL_AFFAIRS = "5"
 KIND_CODES = {"social_group": "1", "social_service_agency": "2", "foundation": "3"}
 
-# GB 11714-1997 organization code: 8 body characters, weights, check = 11 - (sum mod 11).
-_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-# Letters allowed in a USCC (GB 32100 excludes I, O, S, V, Z).
-_USCC_LETTERS = "ABCDEFGHJKLMNPQRTUWXY"
 # Organization codes given by civil-affairs authorities since 2016 begin with "MJ".
-_ORG_CODE_SPACE = len(_USCC_LETTERS) * 100_000
+_ORG_CODE_SPACE = len(USCC_LETTERS) * 100_000
 _ORG_CODE_STRIDE = 611_953  # coprime with _ORG_CODE_SPACE: serial -> code is a bijection
-
-
-def org_code_check_char(body: str) -> str:
-    """The GB 11714 check character of an 8-character organization-code body."""
-    if len(body) != 8:
-        raise ValueError("organization code body must have 8 characters")
-    total = 0
-    for char, weight in zip(body, _ORG_CODE_WEIGHTS, strict=True):
-        value = int(char) if char.isdigit() else ord(char) - ord("A") + 10
-        total += value * weight
-    check = 11 - total % 11
-    return {10: "X", 11: "0"}.get(check, str(check))
 
 
 def make_uscc(*, kind_code: str, region_code: str, serial: int) -> str:
@@ -48,42 +37,11 @@ def make_uscc(*, kind_code: str, region_code: str, serial: int) -> str:
     if kind_code not in {"1", "2", "3", "9"} or len(region_code) != 6 or not region_code.isdigit():
         raise ValueError("invalid kind or region code")
     n = (serial * _ORG_CODE_STRIDE) % _ORG_CODE_SPACE
-    body = "MJ" + _USCC_LETTERS[n // 100_000] + f"{n % 100_000:05d}"
+    body = "MJ" + USCC_LETTERS[n // 100_000] + f"{n % 100_000:05d}"
     org_code = body + org_code_check_char(body)
     first17 = USCC_AUTHORITY_CIVIL_AFFAIRS + kind_code + region_code + org_code
     code = first17 + stdnum_uscc.calc_check_digit(first17)
     return str(stdnum_uscc.validate(code))
-
-
-DEMO_UNIT_ORG_CODE_PREFIX = "999"
-"""Organization-code bodies of the demo's government units: 999 and a serial, a range no
-authority issues, so a demo unit's code is valid (both check characters) and plainly invented."""
-
-
-def make_unit_uscc(*, prefix: str, region_code: str, serial: int) -> str:
-    """A valid USCC for a demo government unit (GB 32100-2015).
-
-    `prefix` is the registration-authority and kind code: "11" a government organ (机关), "12" a
-    public institution (事业单位), "91" a company (企业). The organization code is
-    ``DEMO_UNIT_ORG_CODE_PREFIX`` + the 5-digit `serial` with its GB 11714 check character.
-    """
-    if len(prefix) != 2 or not prefix.isdigit() or len(region_code) != 6 or not region_code.isdigit():
-        raise ValueError("invalid prefix or region code")
-    if not 0 < serial < 100_000:
-        raise ValueError("serial must have at most 5 digits")
-    body = f"{DEMO_UNIT_ORG_CODE_PREFIX}{serial:05d}"
-    first17 = prefix + region_code + body + org_code_check_char(body)
-    return str(stdnum_uscc.validate(first17 + stdnum_uscc.calc_check_digit(first17)))
-
-
-def is_valid_uscc(code: str) -> bool:
-    """Both check characters are right (python-stdnum checks only the final one)."""
-    if not stdnum_uscc.is_valid(code):
-        return False
-    org_code = code[8:17]
-    if any(c not in "0123456789" + _USCC_LETTERS for c in org_code[:8]):
-        return False
-    return org_code_check_char(org_code[:8]) == org_code[8]
 
 
 @dataclass(frozen=True)

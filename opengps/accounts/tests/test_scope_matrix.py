@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import Client
 
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
-from opengps.core.tests.test_demo import Demo, anchored, demo  # noqa: F401 — shared module fixtures
+from opengps.workbench.tests.test_demo import Demo, anchored, demo  # noqa: F401 — shared module fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
@@ -181,13 +181,13 @@ def world(demo: Demo, django_db_blocker: Any) -> Iterator[World]:  # noqa: F811
 
 def _read(kind: str, actor: Any, obj: Any) -> None:
     from opengps.contracts import selectors as contracts
-    from opengps.core import selectors as core
     from opengps.evaluation import selectors as evaluation
     from opengps.experts import selectors as experts
     from opengps.grants import selectors as grants
     from opengps.performance import selectors as performance
     from opengps.planning import selectors as planning
     from opengps.procurement import selectors as procurement
+    from opengps.workbench import selectors as core
 
     if kind == "plan":
         planning.plan_get(actor=actor, pk=obj.pk)

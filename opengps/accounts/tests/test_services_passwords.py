@@ -142,7 +142,7 @@ def test_only_administrators_reset_passwords(units: Any) -> None:
 
 
 def test_demo_accounts_keep_their_public_password_and_are_marked() -> None:
-    from opengps.core.demo import DEMO_PASSWORD, demo_password_hash
+    from opengps.accounts.demo import DEMO_PASSWORD, demo_password_hash
 
     # given a demo account provisioned with the published password
     user = user_create(

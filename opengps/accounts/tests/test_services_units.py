@@ -12,8 +12,8 @@ from django.test import Client
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.services import unit_create, unit_uscc_set, user_create
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.identifiers import make_unit_uscc
 from opengps.core.models import AuditEvent
-from opengps.registry.demo_names import make_unit_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_the_admin_site_edits_the_code_through_the_service(units: dict[str, Any]
 
 
 def test_the_demo_gives_an_existing_unit_its_code_and_keeps_an_entered_one(units: dict[str, Any]) -> None:
-    from opengps.core.demo import demo_unit
+    from opengps.accounts.demo import demo_unit
 
     # given a unit an earlier demo load made without a code
     civil = units["civil"]

@@ -233,7 +233,7 @@ def test_an_htmx_request_after_expiry_redirects_the_whole_page(auditor: User) ->
 
 
 def test_demo_accounts_are_announced_on_the_login_page_and_after_login(units: Any) -> None:
-    from opengps.core.demo import DEMO_PASSWORD, demo_password_hash
+    from opengps.accounts.demo import DEMO_PASSWORD, demo_password_hash
 
     client = Client()
     assert "demo-notice" not in client.get("/accounts/login/").content.decode()

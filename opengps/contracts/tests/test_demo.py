@@ -1,4 +1,4 @@
-"""The contracts demo loader on its own (the whole demo is tested in opengps/core/tests/test_demo.py)."""
+"""The contracts demo loader on its own (the whole demo is tested in opengps/workbench/tests/test_demo.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from opengps.accounts.demo import DemoContext
 from opengps.contracts.models import Contract
-from opengps.core.demo import DemoContext
 
 pytestmark = pytest.mark.django_db
 

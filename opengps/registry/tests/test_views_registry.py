@@ -64,7 +64,7 @@ def test_profile_shows_every_reason_with_citation_and_hides_contacts(client: Cli
 def test_auditor_sees_the_audit_timeline_link(client: Client, orgs: list[Any], auditor: Any) -> None:
     client.force_login(auditor)
     html = client.get(reverse("registry:detail", args=[orgs[0].uscc])).content.decode()
-    assert reverse("core:audit-timeline", args=["registry.organization", orgs[0].pk]) in html
+    assert reverse("workbench:audit-timeline", args=["registry.organization", orgs[0].pk]) in html
 
 
 def test_unknown_profile_is_404(client: Client, regions: None) -> None:

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from opengps.core.calendar_sync import holiday_year_register
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent, HolidayYear
+from opengps.workbench.services import holiday_year_register
 
 
 @admin.register(AuditEvent)
@@ -70,7 +70,7 @@ class HolidayYearForm(forms.ModelForm[HolidayYear]):
 @admin.register(HolidayYear)
 class HolidayYearAdmin(admin.ModelAdmin[HolidayYear]):
     form = HolidayYearForm
-    change_list_template = "core/holiday_notice_admin_changelist.html"  # links the paste-a-notice page
+    change_list_template = "workbench/holiday_notice_admin_changelist.html"  # links the paste-a-notice page
     list_display = ["year", "source", "entered_by", "entered_at"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

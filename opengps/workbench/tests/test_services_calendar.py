@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from opengps.core.calendar_sync import holiday_year_register, load_stored_years
+from opengps.core.calendar_sync import load_stored_years
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent, HolidayYear
 from opengps.rules import calendar
+from opengps.workbench.services import holiday_year_register
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,11 @@ from django.core.checks import WARNING, run_checks
 from django.db import OperationalError
 from django.test import Client
 
-from opengps.core import calendar_sync, checks, selectors
-from opengps.core.calendar_sync import holiday_year_register
+from opengps.core import calendar_sync, checks
 from opengps.core.models import AuditEvent, HolidayYear
 from opengps.rules import calendar
+from opengps.workbench import selectors
+from opengps.workbench.services import holiday_year_register
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 NOTICES = Path(__file__).resolve().parents[2] / "rules" / "tests" / "data"
@@ -186,7 +187,7 @@ def test_the_admin_sites_holiday_list_links_the_paste_page(client: Client, make_
     ],
 )
 def test_the_first_refused_date(today: date, refused_from: date | None) -> None:
-    assert selectors.holiday_notice_missing(today) == refused_from
+    assert calendar_sync.holiday_notice_missing(today) == refused_from
 
 
 def test_finance_and_admins_see_the_missing_notice_on_their_home_page_from_october(

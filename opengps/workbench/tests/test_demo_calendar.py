@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from opengps.accounts.demo import DemoContext
 from opengps.core import calendar_sync
-from opengps.core.demo import PROVISIONAL_SOURCE, DemoContext, _provisional_calendar
 from opengps.core.models import AuditEvent, HolidayYear
+from opengps.demo import PROVISIONAL_SOURCE, _provisional_calendar
 from opengps.rules import calendar
 
 pytestmark = pytest.mark.django_db

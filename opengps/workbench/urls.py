@@ -1,8 +1,8 @@
 from django.urls import path
 
-from opengps.core import holiday_views, views
+from opengps.workbench import holiday_views, views
 
-app_name = "core"
+app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_search, name="audit-search"),

@@ -28,8 +28,8 @@ from django.test import Client
 
 from opengps.core import calendar_sync, clock
 from opengps.core.audit import verify_chain
-from opengps.core.demo import DEMO_PASSWORD, PROVISIONAL_SOURCE, DemoSummary, load_demo
 from opengps.core.models import AuditEvent, HolidayYear
+from opengps.demo import DEMO_PASSWORD, PROVISIONAL_SOURCE, DemoSummary, load_demo
 from opengps.rules import calendar
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]

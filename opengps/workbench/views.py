@@ -1,4 +1,4 @@
-"""Home page, health check and the auditors' timeline screens."""
+"""Home page, the rules index, health check and the auditors' timeline screens."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from opengps.accounts.permissions import has_role
-from opengps.core import clock, selectors
+from opengps.core import calendar_sync, clock
 from opengps.core.errors import PermissionDenied
+from opengps.registry.selectors import registry_overview
 from opengps.rules.catalog import all_rules
+from opengps.workbench import selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from opengps.registry.selectors import registry_overview
-
     context: dict[str, Any] = {"overview": registry_overview()}
     if has_role(request.user, *selectors.HOLIDAY_NOTICE_WATCHERS):
-        context["holiday_notice_missing"] = selectors.holiday_notice_missing(clock.today())
-    return render(request, "core/home.html", context)
+        context["holiday_notice_missing"] = calendar_sync.holiday_notice_missing(clock.today())
+    return render(request, "workbench/home.html", context)
 
 
 def rules_index(request: HttpRequest) -> HttpResponse:
@@ -37,7 +37,7 @@ def rules_index(request: HttpRequest) -> HttpResponse:
                 "values": rule.values,
             }
         )
-    return render(request, "core/rules.html", {"groups": groups})
+    return render(request, "workbench/rules.html", {"groups": groups})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -56,7 +56,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         )
     except PermissionDenied as exc:
         return render(request, "core/error.html", {"error": exc}, status=403)
-    return render(request, "core/audit_list.html", {"events": events, "query": request.GET})
+    return render(request, "workbench/audit_list.html", {"events": events, "query": request.GET})
 
 
 @login_required
@@ -69,6 +69,6 @@ def audit_timeline(request: HttpRequest, object_type: str, object_id: str) -> Ht
         return render(request, "core/error.html", {"error": exc}, status=403)
     return render(
         request,
-        "core/audit_timeline.html",
+        "workbench/audit_timeline.html",
         {"events": events, "object_type": object_type, "object_id": object_id},
     )

@@ -80,26 +80,6 @@ def audit_recent(
 
 HOLIDAY_NOTICE_WATCHERS = (Role.ADMIN, Role.FINANCE)
 """Who is told on their home page that next year's holiday notice is missing."""
-HOLIDAY_NOTICE_WARN_FROM = (10, 1)
-"""(month, day) from which next year's notice is expected; the State Council has published it
-between late October and mid-November (2024: 2023-10-25; 2025: 2024-11-12; 2026: 2025-11-04)."""
-
-
-def holiday_notice_missing(today: date) -> date | None:
-    """The first day on which deadlines will be refused for want of a holiday notice, or None.
-
-    That is 1 January of the first year without one among this year and — from 1 October —
-    next year (`calendar.known_years()`: shipped and entered notices). The caller loads the stored
-    years first (requests do, through `calendar_sync.refresh_if_stale`).
-    """
-    years = [today.year]
-    if (today.month, today.day) >= HOLIDAY_NOTICE_WARN_FROM:
-        years.append(today.year + 1)
-    known = calendar.known_years()
-    missing = [year for year in years if year not in known]
-    return date(missing[0], 1, 1) if missing else None
-
-
 @dataclass(frozen=True, slots=True)
 class NoticeDay:
     """One day of the confirmation calendar."""

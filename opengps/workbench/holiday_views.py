@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opengps.core import selectors
-from opengps.core.calendar_sync import holiday_year_register
 from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.workbench import selectors
+from opengps.workbench.services import holiday_year_register
 
 TEXT_MAX = 20_000  # a notice is about 1,000 characters; refuse pasting a whole web page twice over
 
@@ -40,7 +40,7 @@ def _page(request: HttpRequest, *, status: int = 200, **context: Any) -> HttpRes
     context.setdefault("text", request.POST.get("text", ""))
     context.setdefault("year", request.POST.get("year", ""))
     context["entered"] = selectors.holiday_years_entered(actor=request.user)
-    return render(request, "core/holiday_notice.html", context, status=status)
+    return render(request, "workbench/holiday_notice.html", context, status=status)
 
 
 @login_required
@@ -84,4 +84,4 @@ def notice_confirm(request: HttpRequest) -> HttpResponse:
         _("已录入 %(year)s 年节假日安排：%(holidays)s 天法定节假日、%(workdays)s 个调休上班日，即时生效")
         % {"year": notice.year, "holidays": len(notice.holidays), "workdays": len(notice.workdays)},
     )
-    return redirect("core:holiday-notice")
+    return redirect("workbench:holiday-notice")

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from opengps.core import selectors
+from opengps.workbench import selectors
 
 router = Router(tags=["audit"])
 
