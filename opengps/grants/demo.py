@@ -379,6 +379,8 @@ def _carry_out(funder: User, finance: User, cpa: User, apps: list[Application]) 
 
 VENTURE = "湖南省社会组织公益创投"
 VENTURE_AREAS = ["community", "social_work", "elderly"]
+VENTURE_AMOUNT = Decimal("100000.00")
+"""What each venture application asks for: the per-project cap."""
 
 
 def _venture_line(funder: User, finance: User, year: int, amount: Decimal) -> BudgetLine:
@@ -433,11 +435,8 @@ def _score_and_rank(round_: Round, finance: User, apps: list[Application], drawn
     services.round_rank(actor=round_.created_by, round=round_)
 
 
-def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: list[Organization]) -> None:
-    """One venture-philanthropy round in each stage (idempotent: a round of the same title is kept)."""
-    if len(orgs) < 12:
-        return
-    programme = Programme.objects.filter(funder_unit=funder.unit, name=VENTURE).first() or (
+def _venture_programme(funder: User) -> Programme:
+    return Programme.objects.filter(funder_unit=funder.unit, name=VENTURE).first() or (
         services.programme_create(
             actor=funder,
             funder_unit=funder.unit,  # type: ignore[arg-type]
@@ -447,84 +446,122 @@ def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: li
             description="依托省市两级社会组织孵化基地开展公益创投，支持初创期社会组织实施社区服务项目。",
         )
     )
+
+
+def _venture_completed(
+    funder: User, finance: User, firm: Unit, cpa: User, programme: Programme, orgs: list[Organization]
+) -> None:
+    """已完成: the 2022 round, every agreement closed."""
+    title = "2022年度湖南省社会组织公益创投"
+    if Round.objects.filter(title=title).exists():
+        return
+    line = _venture_line(funder, finance, 2022, Decimal("400000.00"))
+    round_ = _venture_round(funder, programme, line, title, date(2022, 4, 1), firm)
+    round_ = services.round_publish(actor=funder, round=round_)
+    on_date = date(2022, 4, 10)
+    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=on_date) for i, org in enumerate(orgs[:3])]
+    services.round_review_start(actor=funder, round=round_, today=date(2022, 4, 25))
+    _score_and_rank(round_, finance, apps, datetime(2022, 4, 28, 9, 30, tzinfo=SHANGHAI))
+    services.notice_publish(actor=funder, round=round_, today=date(2022, 5, 10))
+    services.round_decide(actor=funder, round=round_, today=date(2022, 5, 20))
+    for i, app in enumerate(Application.objects.filter(round=round_, status="funded").order_by("rank")):
+        agreement = services.agreement_sign(actor=funder, application=app, signed_on=date(2022, 6, 1))
+        agreement = services.final_review_record(
+            actor=funder,
+            agreement=agreement,
+            score=Decimal(92) - 6 * i,
+            note="孵化基地与服务对象评价",
+            reviewed_on=date(2023, 6, 10),
+        )
+        services.final_audit_record(
+            actor=cpa,
+            agreement=agreement,
+            opinion="unqualified",
+            verified_spent=agreement.amount,
+            findings=[FINDINGS[i % len(FINDINGS)]],
+            completed_on=date(2023, 7, 1),
+        )
+    services.round_complete(actor=funder, round=round_)
+
+
+def _venture_on_notice(
+    funder: User,
+    finance: User,
+    firm: Unit,
+    programme: Programme,
+    line: BudgetLine,
+    orgs: list[Organization],
+    today: date,
+) -> None:
+    """公示中: the first batch of this year, its objection period running, one objection filed."""
+    title = f"{today.year}年度湖南省社会组织公益创投（第一批）"
+    if Round.objects.filter(title=title).exists():
+        return
+    opens = today - timedelta(days=50)
+    round_ = _venture_round(funder, programme, line, title, opens, firm, review_by=today + timedelta(days=5))
+    round_ = services.round_publish(actor=funder, round=round_)
+    on_date = opens + timedelta(days=5)
+    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=on_date) for i, org in enumerate(orgs[3:8])]
+    services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
+    _score_and_rank(round_, finance, apps, clock.now() - timedelta(days=20))
+    services.notice_publish(actor=funder, round=round_, today=today - timedelta(days=1))
+    services.objection_file(
+        actor=None,
+        round=round_,
+        application=Application.objects.filter(round=round_, status="proposed").order_by("rank").first(),
+        filer_name="张先生",
+        filer_contact="0731-84000000",
+        text="该项目的服务社区与另一已资助项目重叠，请核查是否重复资助。",
+        today=today,
+    )
+
+
+def _venture_in_review(
+    funder: User,
+    finance: User,
+    firm: Unit,
+    programme: Programme,
+    line: BudgetLine,
+    orgs: list[Organization],
+    today: date,
+) -> None:
+    """评审中: the second batch, its panel drawn and scoring under way."""
+    title = f"{today.year}年度湖南省社会组织公益创投（第二批）"
+    if Round.objects.filter(title=title).exists():
+        return
+    opens = today - timedelta(days=35)
+    round_ = _venture_round(funder, programme, line, title, opens, firm)
+    round_ = services.round_publish(actor=funder, round=round_)
+    on_date = opens + timedelta(days=5)
+    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=on_date) for i, org in enumerate(orgs[8:11])]
+    services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
+    experts = _panel(round_, finance, clock.now() - timedelta(days=5))
+    services.score_sheet_submit(
+        actor=experts[0],
+        round=round_,
+        sheet={app.pk: _scores(Decimal(85), 0) for app in apps if app.status == "eligible"},
+    )
+
+
+def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: list[Organization]) -> None:
+    """One venture-philanthropy round in each stage (idempotent: a round of the same title is kept)."""
+    if len(orgs) < 12:
+        return
+    programme = _venture_programme(funder)
     today = clock.today()
     year = today.year
-    amount = Decimal("100000.00")
-
-    title = "2022年度湖南省社会组织公益创投"
-    if not Round.objects.filter(title=title).exists():  # 已完成: every agreement closed
-        line = _venture_line(funder, finance, 2022, Decimal("400000.00"))
-        round_ = _venture_round(funder, programme, line, title, date(2022, 4, 1), firm)
-        round_ = services.round_publish(actor=funder, round=round_)
-        apps = [_apply(org, round_, amount, i, on_date=date(2022, 4, 10)) for i, org in enumerate(orgs[:3])]
-        services.round_review_start(actor=funder, round=round_, today=date(2022, 4, 25))
-        _score_and_rank(round_, finance, apps, datetime(2022, 4, 28, 9, 30, tzinfo=SHANGHAI))
-        services.notice_publish(actor=funder, round=round_, today=date(2022, 5, 10))
-        services.round_decide(actor=funder, round=round_, today=date(2022, 5, 20))
-        for i, app in enumerate(Application.objects.filter(round=round_, status="funded").order_by("rank")):
-            agreement = services.agreement_sign(actor=funder, application=app, signed_on=date(2022, 6, 1))
-            agreement = services.final_review_record(
-                actor=funder,
-                agreement=agreement,
-                score=Decimal(92) - 6 * i,
-                note="孵化基地与服务对象评价",
-                reviewed_on=date(2023, 6, 10),
-            )
-            services.final_audit_record(
-                actor=cpa,
-                agreement=agreement,
-                opinion="unqualified",
-                verified_spent=agreement.amount,
-                findings=[FINDINGS[i % len(FINDINGS)]],
-                completed_on=date(2023, 7, 1),
-            )
-        services.round_complete(actor=funder, round=round_)
-
+    _venture_completed(funder, finance, firm, cpa, programme, orgs)
     line = _venture_line(funder, finance, year, Decimal("2000000.00"))
-    title = f"{year}年度湖南省社会组织公益创投（第一批）"
-    if not Round.objects.filter(title=title).exists():  # 公示中: the objection period runs
-        opens = today - timedelta(days=50)
-        round_ = _venture_round(
-            funder, programme, line, title, opens, firm, review_by=today + timedelta(days=5)
-        )
-        round_ = services.round_publish(actor=funder, round=round_)
-        on_date = opens + timedelta(days=5)
-        apps = [_apply(org, round_, amount, i, on_date=on_date) for i, org in enumerate(orgs[3:8])]
-        services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
-        _score_and_rank(round_, finance, apps, clock.now() - timedelta(days=20))
-        services.notice_publish(actor=funder, round=round_, today=today - timedelta(days=1))
-        services.objection_file(
-            actor=None,
-            round=round_,
-            application=Application.objects.filter(round=round_, status="proposed").order_by("rank").first(),
-            filer_name="张先生",
-            filer_contact="0731-84000000",
-            text="该项目的服务社区与另一已资助项目重叠，请核查是否重复资助。",
-            today=today,
-        )
-
-    title = f"{year}年度湖南省社会组织公益创投（第二批）"
-    if not Round.objects.filter(title=title).exists():  # 评审中: panel drawn, scoring under way
-        opens = today - timedelta(days=35)
-        round_ = _venture_round(funder, programme, line, title, opens, firm)
-        round_ = services.round_publish(actor=funder, round=round_)
-        on_date = opens + timedelta(days=5)
-        apps = [_apply(org, round_, amount, i, on_date=on_date) for i, org in enumerate(orgs[8:11])]
-        services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
-        experts = _panel(round_, finance, clock.now() - timedelta(days=5))
-        services.score_sheet_submit(
-            actor=experts[0],
-            round=round_,
-            sheet={app.pk: _scores(Decimal(85), 0) for app in apps if app.status == "eligible"},
-        )
+    _venture_on_notice(funder, finance, firm, programme, line, orgs, today)
+    _venture_in_review(funder, finance, firm, programme, line, orgs, today)
 
     title = f"{year}年度湖南省社会组织公益创投（第三批）"
     if not Round.objects.filter(title=title).exists():  # 申报中: the call is open
         opens = today - timedelta(days=5)
         round_ = _venture_round(funder, programme, line, title, opens, firm)
         round_ = services.round_publish(actor=funder, round=round_)
-        _apply(orgs[11], round_, amount, 0, on_date=today)
-        _apply(orgs[0], round_, amount, 1, on_date=today, submit=False)
+        _apply(orgs[11], round_, VENTURE_AMOUNT, 0, on_date=today)
+        _apply(orgs[0], round_, VENTURE_AMOUNT, 1, on_date=today, submit=False)
 
     title = f"{year + 1}年度湖南省社会组织公益创投（草稿）"
     if not Round.objects.filter(title=title).exists():  # 草稿: being prepared

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -56,6 +57,44 @@ def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, NotFound):
         raise Http404(str(exc.message)) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+def _read_through(get: Callable[..., Any], kwarg: str) -> Callable[[ObjectView], ObjectView]:
+    """For a view on one object: it is read by `get` (a selector scoped to the user) from the URL's
+    `kwarg` and passed on in its place; a refusal renders the error page (404 when not found)."""
+
+    def decorate(view: ObjectView) -> ObjectView:
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                obj = get(actor=request.user, **{kwarg: kwargs.pop(kwarg)})
+            except ServiceError as exc:
+                return _error_page(request, exc)
+            return view(request, obj, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+ObjectView = Callable[..., HttpResponse]
+_round_view = _read_through(selectors.round_get, "round_id")
+_agreement_view = _read_through(selectors.agreement_get, "agreement_id")
+
+
+def _perform(request: HttpRequest, form: Any, call: Callable[[], Any], done: str | Promise) -> Any:
+    """Call the form's one service once the form is valid: the object it wrote, with `done` queued
+    as the success message; or None, with the service's refusal shown beside its field (`form` has
+    ``add_service_error``; every grant service returns what it wrote)."""
+    if not form.is_valid():
+        return None
+    try:
+        result = call()
+    except ServiceError as exc:
+        form.add_service_error(exc)
+        return None
+    messages.success(request, str(done))
+    return result
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -146,23 +185,17 @@ def _round_page(
     )
 
 
-def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+@_round_view
+def round_detail(request: HttpRequest, round_: Round) -> HttpResponse:
     """The call (public), the proposed/funded list (public), and private records for readers."""
-    try:
-        round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
     return _round_page(request, round_)
 
 
 @login_required
 @require_POST
-def application_post(request: HttpRequest, round_id: int) -> HttpResponse:
+@_round_view
+def application_post(request: HttpRequest, round_: Round) -> HttpResponse:
     """Save the organization's draft; with ``action=submit`` also submit it (all or nothing)."""
-    try:
-        round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
     form = ApplicationForm(request.POST, round=round_)
     if not form.is_valid():
         return _round_page(request, round_, application_form=form)
@@ -191,26 +224,23 @@ def application_post(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def score_sheet_post(request: HttpRequest, round_id: int) -> HttpResponse:
+@_round_view
+def score_sheet_post(request: HttpRequest, round_: Round) -> HttpResponse:
     """A panel member submits the score sheet for every application not yet scored."""
-    try:
-        round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
     form = ScoreSheetForm(request.POST, round=round_, applications=_unscored(request, round_))
     if not form.applications:
         messages.error(request, _("没有待评分的项目"))
         return redirect("grants:round", round_.pk)
-    if form.is_valid():
-        try:
-            services.score_sheet_submit(
-                actor=request.user, round=round_, sheet=form.sheet(), comments=form.comments()
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("评分表已提交"))
-            return redirect("grants:round", round_.pk)
+    submitted = _perform(
+        request,
+        form,
+        lambda: services.score_sheet_submit(
+            actor=request.user, round=round_, sheet=form.sheet(), comments=form.comments()
+        ),
+        _("评分表已提交"),
+    )
+    if submitted is not None:
+        return redirect("grants:round", round_.pk)
     return _round_page(request, round_, score_form=form)
 
 
@@ -252,31 +282,25 @@ def _agreement_page(
     )
 
 
-def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    try:
-        agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
+@_agreement_view
+def agreement_detail(request: HttpRequest, agreement: Any) -> HttpResponse:
     return _agreement_page(request, agreement)
 
 
 @login_required
 @require_POST
-def final_audit_post(request: HttpRequest, agreement_id: int) -> HttpResponse:
+@_agreement_view
+def final_audit_post(request: HttpRequest, agreement: Any) -> HttpResponse:
     """The appointed audit firm records the final audit (结项审计)."""
-    try:
-        agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
     form = FinalAuditForm(request.POST)
-    if form.is_valid():
-        try:
-            services.final_audit_record(actor=request.user, agreement=agreement, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("结项审计已录入"))
-            return redirect("grants:agreement", agreement.pk)
+    recorded = _perform(
+        request,
+        form,
+        lambda: services.final_audit_record(actor=request.user, agreement=agreement, **form.cleaned_data),
+        _("结项审计已录入"),
+    )
+    if recorded is not None:
+        return redirect("grants:agreement", agreement.pk)
     return _agreement_page(request, agreement, form)
 
 
@@ -526,14 +550,11 @@ def round_action(request: HttpRequest, round_id: int, name: str) -> HttpResponse
     if not services.is_funder(request.user, round_):
         return _forbidden(request)
     form = action.make_form(request.POST, round_)
-    if form.is_valid():
-        try:
-            action.call(request.user, round_, _values(form))
-        except ServiceError as exc:
-            form.add_service_error(exc)  # type: ignore[attr-defined]
-        else:
-            messages.success(request, str(action.done))
-            return redirect("grants:round", round_.pk)
+    if (
+        _perform(request, form, lambda: action.call(request.user, round_, _values(form)), action.done)
+        is not None
+    ):
+        return redirect("grants:round", round_.pk)
     round_ = selectors.round_get(actor=request.user, round_id=round_id)
     return _round_page(request, round_, bound={name: form})
 
@@ -553,14 +574,11 @@ def agreement_action(request: HttpRequest, agreement_id: int, name: str) -> Http
     if not _may_act_on_agreement(request.user, agreement, name):
         return _forbidden(request)
     form = action.make_form(request.POST, agreement)
-    if form.is_valid():
-        try:
-            action.call(request.user, agreement, _values(form))
-        except ServiceError as exc:
-            form.add_service_error(exc)  # type: ignore[attr-defined]
-        else:
-            messages.success(request, str(action.done))
-            return redirect("grants:agreement", agreement.pk)
+    if (
+        _perform(request, form, lambda: action.call(request.user, agreement, _values(form)), action.done)
+        is not None
+    ):
+        return redirect("grants:agreement", agreement.pk)
     agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
     return _agreement_page(request, agreement, bound={name: form})
 
@@ -576,14 +594,14 @@ def objection_decide_post(request: HttpRequest, objection_id: int) -> HttpRespon
     if not services.is_funder(request.user, item.round):
         return _forbidden(request)
     form = ObjectionDecideForm(request.POST, prefix=f"o{item.pk}")
-    if form.is_valid():
-        try:
-            services.objection_decide(actor=request.user, objection=item, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("异议已处理，处理结果已公开"))
-            return redirect("grants:round", item.round_id)
+    decided = _perform(
+        request,
+        form,
+        lambda: services.objection_decide(actor=request.user, objection=item, **form.cleaned_data),
+        _("异议已处理，处理结果已公开"),
+    )
+    if decided is not None:
+        return redirect("grants:round", item.round_id)
     round_ = selectors.round_get(actor=request.user, round_id=item.round_id)
     return _round_page(request, round_, bound={f"objection{item.pk}": form})
 
@@ -605,12 +623,9 @@ def _objection_form(request: HttpRequest, round_: Round) -> ObjectionForm | None
 
 
 @require_POST
-def objection_post(request: HttpRequest, round_id: int) -> HttpResponse:
+@_round_view
+def objection_post(request: HttpRequest, round_: Round) -> HttpResponse:
     """Anyone, signed in or not, objects to a project on the proposed list (rate-limited)."""
-    try:
-        round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
     form = ObjectionForm(request.POST, listed=selectors.applications_in(round_, ApplicationStatus.PROPOSED))
     limit, window = services.OBJECTION_RATE
     if not ratelimit.allow(
@@ -618,14 +633,14 @@ def objection_post(request: HttpRequest, round_id: int) -> HttpResponse:
     ):
         form.add_error(None, _("提交过于频繁，请稍后再试"))
         return _round_page(request, round_, objection_form=form, status=429)
-    if form.is_valid():
-        try:
-            services.objection_file(actor=request.user, round=round_, **form.service_values())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("异议已提交，资助单位处理后将在本页公开处理结果"))
-            return redirect("grants:round", round_.pk)
+    filed = _perform(
+        request,
+        form,
+        lambda: services.objection_file(actor=request.user, round=round_, **form.service_values()),
+        _("异议已提交，资助单位处理后将在本页公开处理结果"),
+    )
+    if filed is not None:
+        return redirect("grants:round", round_.pk)
     return _round_page(request, round_, objection_form=form)
 
 
@@ -640,14 +655,17 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     if not has_role(user, Role.PURCHASER):
         return _forbidden(request)
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_create(actor=user, funder_unit=user.unit, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("资助项目已创建"))
-            return redirect("grants:round_new")
+    if (
+        request.method == "POST"
+        and _perform(
+            request,
+            form,
+            lambda: services.programme_create(actor=user, funder_unit=user.unit, **form.cleaned_data),
+            _("资助项目已创建"),
+        )
+        is not None
+    ):
+        return redirect("grants:round_new")
     return render(request, "grants/new.html", {"form": form, "heading": _("新建资助项目")})
 
 
@@ -658,14 +676,16 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if not has_role(user, Role.PURCHASER):
         return _forbidden(request)
     form = RoundForm(request.POST or None, unit=user.unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.round_create(actor=user, **form.service_values())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("资助批次草稿已保存，核对后发布"))
-            return redirect("grants:round", round_.pk)
+    round_ = None
+    if request.method == "POST":
+        round_ = _perform(
+            request,
+            form,
+            lambda: services.round_create(actor=user, **form.service_values()),
+            _("资助批次草稿已保存，核对后发布"),
+        )
+    if round_ is not None:
+        return redirect("grants:round", round_.pk)
     return render(
         request,
         "grants/new.html",

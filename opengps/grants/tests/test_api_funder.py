@@ -9,8 +9,18 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from opengps.experts.services import draw_member_respond
+from opengps.grants import services
 from opengps.grants.models import AgreementStatus, Round, RoundStatus
-from opengps.grants.tests.conftest import CRITERIA, DECIDE_ON, NOTICE_ON, REVIEW_ON, SUBMIT_ON, World
+from opengps.grants.tests.conftest import (
+    CRITERIA,
+    DECIDE_ON,
+    NOTICE_ON,
+    REVIEW_ON,
+    SUBMIT_ON,
+    World,
+    application_values,
+)
 from opengps.grants.tests.test_views_funder import _on_notice, clock  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -161,10 +171,6 @@ def test_review_steps_over_the_api(
     panel_experts: list[Any],
     clock: dict[str, date],  # noqa: F811
 ) -> None:
-    from opengps.experts.services import draw_member_respond
-    from opengps.grants import services
-    from opengps.grants.tests.conftest import application_values
-
     round_ = make_round()
     _org, member = make_org()
     app = services.application_save(actor=member, round=round_, **application_values())

@@ -65,12 +65,60 @@ def _grant_actions(since: int) -> list[str]:
     return timeline
 
 
-def test_call_to_final_audit_writes_the_whole_timeline(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
-) -> None:
-    # given a published round of 300,000 yuan (cap 120,000; 3A+, 2 years, Hunan) and five organizations
-    start = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    round_ = make_round()
+CYCLE_TIMELINE = [
+    "grant_round.created",
+    "grant_round.published",
+    "grant_application.draft_saved",
+    "grant_application.submitted",
+    "grant_application.screened",
+    "grant_application.draft_saved",
+    "grant_application.submitted",
+    "grant_application.screened",
+    "grant_application.draft_saved",
+    "grant_application.submitted",
+    "grant_application.screened",
+    "grant_application.draft_saved",
+    "grant_application.submitted",
+    "grant_application.screened",
+    "grant_application.draft_saved",
+    "grant_application.submitted",
+    "grant_application.screened",
+    "grant_round.review_started",
+    "draw.created",
+    "grant_round.panel_drawn",
+    "draw.member_accepted",
+    "grant_review.scored",
+    "grant_review.pitch_recorded",
+    "grant_application.ranked",
+    "grant_round.ranked",
+    "grant_round.notice_published",
+    "grant_objection.filed",
+    "grant_objection.dismissed",
+    "grant_application.funded",
+    "grant_round.decided",
+    "grant_agreement.signed",
+    "grant_tranche.released",
+    "grant_agreement.signed",
+    "grant_tranche.released",
+    "grant_agreement.midterm_passed",
+    "grant_tranche.released",
+    "grant_agreement.midterm_failed",
+    "grant_tranche.stopped",
+    "grant_agreement.final_reviewed",
+    "grant_agreement.audited",
+    "grant_tranche.released",
+    "grant_agreement.closed",
+    "grant_agreement.audited",
+    "grant_agreement.funds_returned",
+    "grant_agreement.closed",
+    "grant_round.completed",
+]
+"""The audit timeline of the whole cycle below, in chain order (consecutive repeats collapsed)."""
+
+
+def _apply_and_screen(round_: Any, make_org: Callable[..., Any]) -> tuple[Any, Any, Any, Any]:
+    """Five organizations apply; the blacklisted and the 2A ones are screened out. Returns A, B, C
+    and C's member."""
     (_, a_member), (_, b_member), (_, c_member) = make_org(), make_org(), make_org()
     _blacklisted, bl_member = make_org(serious=True)
     _low, low_member = make_org(rating=2)
@@ -88,7 +136,12 @@ def test_call_to_final_audit_writes_the_whole_timeline(
     assert "eligibility.serious_list" in {r["code"] for r in blacklisted.screening}
     assert "grants.rating_below_minimum" in {r["code"] for r in low.screening}
     assert all(r["citation"] for r in blacklisted.screening + low.screening)
+    return a, b, c, c_member
 
+
+def _review_and_rank(world: World, round_: Any, a: Any, b: Any, c: Any) -> tuple[Any, Any, Any, Any]:
+    """The panel is drawn, each expert scores alone, a pitch is held and the round is ranked.
+    Returns the round and A, B, C as ranked."""
     # when the call closes, the panel is drawn (磋商 rules: ≥3, odd) and each expert scores alone
     services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
     round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
@@ -118,11 +171,14 @@ def test_call_to_final_audit_writes_the_whole_timeline(
     )
     assert a.combined_score == D("92.00") and c.combined_score == D("78.00")
     assert "剩余可资助资金 80000.00 元" in c.ranking_note
+    return round_, a, b, c
 
-    # when the list is on notice, an objection is filed and dismissed, and funding is decided
+
+def _notice_and_decide(world: World, round_: Any, a: Any, b: Any, objector: Any) -> Any:
+    """On notice, an objection to B is filed and dismissed, and funding is decided."""
     services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
     objection = services.objection_file(
-        actor=c_member, round=round_, application=b, text="该组织执行能力不足", today=date(2023, 5, 26)
+        actor=objector, round=round_, application=b, text="该组织执行能力不足", today=date(2023, 5, 26)
     )
     with pytest.raises(Conflict) as early:
         services.round_decide(actor=world.funder, round=round_, today=date(2023, 5, 30))
@@ -133,8 +189,11 @@ def test_call_to_final_audit_writes_the_whole_timeline(
     round_ = services.round_decide(actor=world.funder, round=round_, today=DECIDE_ON)
     assert round_.status == RoundStatus.DECIDED
     assert [x.title for x in selectors.notice_list(round_)] == [a.title, b.title]
+    return round_
 
-    # and agreements are carried out: A passes everything; B fails the mid-term review
+
+def _carry_out(world: World, a: Any, b: Any) -> tuple[Any, Any]:
+    """Agreements are signed and reviewed: A passes everything; B fails the mid-term review."""
     agreement_a = services.agreement_sign(actor=world.funder, application=a, signed_on=date(2023, 6, 20))
     agreement_b = services.agreement_sign(actor=world.funder, application=b, signed_on=date(2023, 6, 21))
     assert [t.amount for t in agreement_a.tranches.order_by("seq")] == [
@@ -176,8 +235,11 @@ def test_call_to_final_audit_writes_the_whole_timeline(
         note="未完成主要指标",
         reviewed_on=date(2024, 7, 11),
     )
+    return agreement_a, agreement_b
 
-    # then the accounting firm's final audit settles the money
+
+def _audit_and_settle(world: World, agreement_a: Any, agreement_b: Any) -> None:
+    """The accounting firm's final audit settles the money; B returns what it owes."""
     services.final_audit_record(
         actor=world.firm_user,
         agreement=agreement_a,
@@ -209,57 +271,33 @@ def test_call_to_final_audit_writes_the_whole_timeline(
     )
     agreement_b.refresh_from_db()
     assert agreement_b.status == AgreementStatus.CLOSED
+
+
+def test_call_to_final_audit_writes_the_whole_timeline(
+    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
+) -> None:
+    # given a published round of 300,000 yuan (cap 120,000; 3A+, 2 years, Hunan) and five organizations
+    start = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    round_ = make_round()
+
+    # when they apply, then the blacklisted and the 2A organizations are screened out
+    a, b, c, c_member = _apply_and_screen(round_, make_org)
+
+    # when the panel scores, then the round is ranked within the fund limit
+    round_, a, b, c = _review_and_rank(world, round_, a, b, c)
+
+    # when the list is on notice, an objection is filed and dismissed, and funding is decided
+    round_ = _notice_and_decide(world, round_, a, b, objector=c_member)
+
+    # and agreements are carried out: A passes everything; B fails the mid-term review
+    agreement_a, agreement_b = _carry_out(world, a, b)
+
+    # then the accounting firm's final audit settles the money
+    _audit_and_settle(world, agreement_a, agreement_b)
     services.round_complete(actor=world.funder, round=round_)
 
     # and the audit timeline tells the story in order
-    assert _grant_actions(start) == [
-        "grant_round.created",
-        "grant_round.published",
-        "grant_application.draft_saved",
-        "grant_application.submitted",
-        "grant_application.screened",
-        "grant_application.draft_saved",
-        "grant_application.submitted",
-        "grant_application.screened",
-        "grant_application.draft_saved",
-        "grant_application.submitted",
-        "grant_application.screened",
-        "grant_application.draft_saved",
-        "grant_application.submitted",
-        "grant_application.screened",
-        "grant_application.draft_saved",
-        "grant_application.submitted",
-        "grant_application.screened",
-        "grant_round.review_started",
-        "draw.created",
-        "grant_round.panel_drawn",
-        "draw.member_accepted",
-        "grant_review.scored",
-        "grant_review.pitch_recorded",
-        "grant_application.ranked",
-        "grant_round.ranked",
-        "grant_round.notice_published",
-        "grant_objection.filed",
-        "grant_objection.dismissed",
-        "grant_application.funded",
-        "grant_round.decided",
-        "grant_agreement.signed",
-        "grant_tranche.released",
-        "grant_agreement.signed",
-        "grant_tranche.released",
-        "grant_agreement.midterm_passed",
-        "grant_tranche.released",
-        "grant_agreement.midterm_failed",
-        "grant_tranche.stopped",
-        "grant_agreement.final_reviewed",
-        "grant_agreement.audited",
-        "grant_tranche.released",
-        "grant_agreement.closed",
-        "grant_agreement.audited",
-        "grant_agreement.funds_returned",
-        "grant_agreement.closed",
-        "grant_round.completed",
-    ]
+    assert _grant_actions(start) == CYCLE_TIMELINE
 
 
 def test_an_application_over_the_cap_is_refused(

@@ -11,6 +11,7 @@ import pytest
 from opengps.core.models import AuditEvent
 from opengps.grants import services
 from opengps.grants.models import AgreementStatus
+from opengps.grants.services import agreements
 from opengps.grants.tests.conftest import World
 from opengps.grants.tests.test_api_views import funded  # noqa: F401
 from opengps.performance.models import HistoryEntry
@@ -89,7 +90,8 @@ def test_a_failure_in_the_history_undoes_the_final_review(
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("history unavailable")
 
-    monkeypatch.setattr(services, "performance_history_record", broken)
+    # final_review_record looks the writer up in its own module
+    monkeypatch.setattr(agreements, "performance_history_record", broken)
     with pytest.raises(RuntimeError):
         services.final_review_record(
             actor=world.funder, agreement=agreement, score="90", note="", reviewed_on=date(2024, 7, 10)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from opengps.demo import DEMO_PASSWORD, load_demo
+from opengps.demo.loader import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,154 @@
+"""Helpers shared by the grant services: refusals, status transitions, money input, locks and actor checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role, require_role
+from opengps.core import audit
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.money import FEN
+from opengps.grants.models import (
+    Agreement,
+    Application,
+    Round,
+    Tranche,
+    TrancheStatus,
+)
+from opengps.registry.models import Organization
+from opengps.rules.base import Reason, RuleError
+from opengps.rules.grants_flow import check_transition
+from opengps.rules.procedures import Method
+
+PANEL_METHOD = Method.competitive_consultation
+"""The panel is drawn as for 竞争性磋商 (≥3 members, odd; C214 §14): the method of purchased
+services scored by 综合评分法, which is what a grant review is."""
+
+
+def is_funder(actor: Any, round_: Round) -> bool:
+    """Staff (purchaser role) of the unit that funds the round's programme."""
+    return has_role(actor, Role.PURCHASER) and actor.unit_id == round_.programme.funder_unit_id
+
+
+def _refuse(reasons: Sequence[Reason], *, field: str | None = None) -> None:
+    """Raise the first blocking reason as a ServiceError carrying every code."""
+    if reasons:
+        first = reasons[0]
+        raise ServiceError(
+            first.code,
+            "；".join(r.message_zh for r in reasons),
+            field=field,
+            params={"codes": [r.code for r in reasons], "citation": first.citation},
+        )
+
+
+def _transition(entity: str, obj: Any, target: str) -> str:
+    old = obj.status
+    try:
+        check_transition(entity, old, target)
+    except RuleError as exc:
+        raise Conflict(exc.code, exc.message_zh, field="status", params=exc.params) from None
+    obj.status = target
+    return str(old)
+
+
+def _money(value: Decimal | str | int, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError("grants.amount_invalid", _("金额格式不正确"), field=field) from None
+    if not amount.is_finite() or amount != amount.quantize(FEN):
+        raise ServiceError("grants.amount_invalid", _("金额以元为单位，最多两位小数"), field=field)
+    return amount.quantize(FEN)
+
+
+def _require_funder(actor: Any, round_: Round) -> None:
+    require_role(actor, Role.PURCHASER)
+    if actor.unit_id != round_.programme.funder_unit_id:
+        raise PermissionDenied("perm.other_unit", _("只有资助单位的经办人员可以办理"))
+
+
+def _require_applicant(actor: Any, organization: Organization) -> None:
+    require_role(actor, Role.SUPPLIER)
+    if actor.organization_id != organization.pk:
+        raise PermissionDenied("grants.not_your_organization", _("只能办理本组织的申报"))
+
+
+def _locked_round(round_: Round) -> Round:
+    return Round.objects.select_for_update().select_related("programme").get(pk=round_.pk)
+
+
+def _locked_application(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("round__programme", "organization")
+        .get(pk=application.pk)
+    )
+
+
+def _locked_agreement(agreement: Agreement) -> Agreement:
+    return (
+        Agreement.objects.select_for_update()
+        .select_related("application__round__programme", "application__organization")
+        .get(pk=agreement.pk)
+    )
+
+
+def _reason_json(reason: Reason) -> dict[str, str]:
+    return {
+        "code": reason.code,
+        "message_zh": reason.message_zh,
+        "message_en": reason.message_en,
+        "citation": reason.citation,
+        "severity": reason.severity,
+    }
+
+
+def _status_set(
+    actor: Any,
+    entity: str,
+    obj: Any,
+    target: str,
+    action: str,
+    *,
+    fields: Sequence[str] = (),
+    reason: str = "",
+    new: Mapping[str, Any] | None = None,
+) -> str:
+    """Move `obj` to `target` by `entity`'s transition table, save its status and `fields` (set by
+    the caller), and audit old → new status with `new`'s further values. Returns the old status."""
+    old = _transition(entity, obj, target)
+    obj.save(update_fields=["status", *fields])
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        old={"status": old},
+        new={"status": target, **(new or {})},
+        reason=reason,
+    )
+    return old
+
+
+def _round_status(
+    actor: Any, round_: Round, target: str, action: str, *, reason: str = "", **new: Any
+) -> Round:
+    columns = {f.name for f in Round._meta.concrete_fields}
+    fields = [k for k in new if k in columns]
+    _status_set(actor, "grant_round", round_, target, action, fields=fields, reason=reason, new=new)
+    return round_
+
+
+def _release(
+    tranche: Tranche, amount: Decimal, on_date: date
+) -> tuple[Tranche, dict[str, Any], dict[str, Any]]:
+    old = _transition("grant_tranche", tranche, TrancheStatus.RELEASED)
+    tranche.released_amount, tranche.released_on = amount, on_date
+    tranche.save(update_fields=["status", "released_amount", "released_on"])
+    return tranche, {"status": old}, {"status": tranche.status, "seq": tranche.seq, "released_amount": amount}

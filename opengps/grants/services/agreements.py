@@ -1,0 +1,194 @@
+"""Grant agreements and their tranches: signing (first tranche), the mid-term review and the final review."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core import audit
+from opengps.core.errors import Conflict, ServiceError
+from opengps.core.errors import rule_error as _rule_error
+from opengps.grants.models import (
+    Agreement,
+    AgreementStatus,
+    Application,
+    ApplicationStatus,
+    Tranche,
+    TrancheStatus,
+)
+from opengps.grants.services._common import (
+    _locked_agreement,
+    _locked_application,
+    _money,
+    _release,
+    _require_funder,
+    _status_set,
+    _transition,
+)
+from opengps.performance.models import HistoryKind, HistorySource
+from opengps.performance.services import performance_history_record
+from opengps.rules import grants as rules
+from opengps.rules.base import RuleError
+
+
+def _milestones(count: int) -> list[str]:
+    return {
+        1: ["签订协议"],
+        2: ["签订协议", "结项审计完成"],
+        3: ["签订协议", "中期评估通过", "结项审计完成"],
+    }[count]
+
+
+def agreement_sign(
+    *,
+    actor: Any,
+    application: Application,
+    signed_on: date,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Agreement:
+    """Sign the grant agreement of a funded application; the first tranche is released on signing."""
+    app = Application.objects.select_related("round__programme").get(pk=application.pk)
+    _require_funder(actor, app.round)
+    with transaction.atomic():
+        locked = _locked_application(app)
+        if locked.status != ApplicationStatus.FUNDED or locked.awarded_amount is None:
+            raise Conflict("grants.not_funded", _("只有已立项资助的项目可以签订协议"), field="status")
+        if Agreement.objects.filter(application=locked).exists():
+            raise Conflict("grants.agreement_exists", _("该项目已签订协议"), field="application")
+        round_ = locked.round
+        agreement = Agreement.objects.create(
+            application=locked,
+            number=f"GR{round_.year}-{round_.pk:03d}-{locked.pk:05d}",
+            amount=locked.awarded_amount,
+            signed_on=signed_on,
+            starts_on=starts_on or locked.starts_on,
+            ends_on=ends_on or locked.ends_on,
+            signed_by=actor,
+        )
+        shares = list(round_.tranche_shares)
+        amounts = rules.tranche_amounts(agreement.amount, shares)
+        tranches = Tranche.objects.bulk_create(
+            [
+                Tranche(agreement=agreement, seq=i, share=share, amount=amount, milestone=milestone)
+                for i, (share, amount, milestone) in enumerate(
+                    zip(shares, amounts, _milestones(len(shares)), strict=True), start=1
+                )
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="grant_agreement.signed",
+            obj=agreement,
+            new={
+                "application": locked.pk,
+                "amount": agreement.amount,
+                "signed_on": signed_on,
+                "tranches": [[t.share, t.amount, t.milestone] for t in tranches],
+            },
+        )
+        first = Tranche.objects.get(agreement=agreement, seq=1)
+        audit.record_many(
+            actor=actor, action="grant_tranche.released", changes=[_release(first, first.amount, signed_on)]
+        )
+    return agreement
+
+
+def midterm_review_record(
+    *, actor: Any, agreement: Agreement, passed: bool, findings: str, reviewed_on: date
+) -> Agreement:
+    """The mid-term review: passing releases the next tranche, failing stops every remaining one."""
+    _require_funder(actor, agreement.application.round)
+    findings = findings.strip()
+    if not findings:
+        raise ServiceError("grants.findings_required", _("请填写中期评估意见"), field="findings")
+    with transaction.atomic():
+        locked = _locked_agreement(agreement)
+        if locked.status != AgreementStatus.ACTIVE or locked.midterm_passed is not None:
+            raise Conflict("grants.midterm_not_allowed", _("该协议不能进行中期评估"), field="status")
+        pending = list(locked.tranches.filter(status=TrancheStatus.PENDING).order_by("seq"))
+        if len(pending) < 2:
+            raise Conflict("grants.no_midterm_tranche", _("该协议没有以中期评估为节点的拨付"), field="status")
+        locked.midterm_passed, locked.midterm_on, locked.midterm_findings = passed, reviewed_on, findings
+        fields = ["midterm_passed", "midterm_on", "midterm_findings"]
+        if passed:
+            locked.save(update_fields=fields)
+            audit.record(
+                actor=actor,
+                action="grant_agreement.midterm_passed",
+                obj=locked,
+                new={"midterm_passed": True, "midterm_on": reviewed_on},
+                reason=findings,
+            )
+            audit.record_many(
+                actor=actor,
+                action="grant_tranche.released",
+                changes=[_release(pending[0], pending[0].amount, reviewed_on)],
+            )
+            return locked
+        _status_set(
+            actor,
+            "grant_agreement",
+            locked,
+            AgreementStatus.STOPPED,
+            "grant_agreement.midterm_failed",
+            fields=fields,
+            reason=findings,
+            new={"midterm_passed": False, "midterm_on": reviewed_on},
+        )
+        changes = []
+        for tranche in pending:
+            previous = _transition("grant_tranche", tranche, TrancheStatus.STOPPED)
+            changes.append((tranche, {"status": previous}, {"status": tranche.status, "seq": tranche.seq}))
+        Tranche.objects.bulk_update(pending, ["status"])
+        audit.record_many(actor=actor, action="grant_tranche.stopped", changes=changes, reason=findings)
+    return locked
+
+
+def final_review_record(
+    *, actor: Any, agreement: Agreement, score: Decimal | str, note: str, reviewed_on: date
+) -> Agreement:
+    """The funder's final review: a score 0–100 graded 优/良/中/差 (RULES §10)."""
+    _require_funder(actor, agreement.application.round)
+    value = _money(score, "score")
+    try:
+        grade = rules.performance_grade(value, reviewed_on)
+    except RuleError as exc:
+        raise _rule_error(exc, field="score") from None
+    with transaction.atomic():
+        locked = _locked_agreement(agreement)
+        if (
+            locked.status == AgreementStatus.ACTIVE
+            and locked.tranches.filter(status=TrancheStatus.PENDING).count() > 1
+        ):
+            raise Conflict("grants.midterm_missing", _("请先完成中期评估"), field="status")
+        locked.final_score, locked.final_grade = value, grade.value
+        locked.final_review_on, locked.final_review_note = reviewed_on, note.strip()
+        _status_set(
+            actor,
+            "grant_agreement",
+            locked,
+            AgreementStatus.FINAL_REVIEWED,
+            "grant_agreement.final_reviewed",
+            fields=["final_score", "final_grade", "final_review_on", "final_review_note"],
+            reason=note.strip(),
+            new={"final_score": value, "final_grade": grade.value, "citation": grade.citation},
+        )
+        # The result joins the organization's performance history and its credit loop, as a
+        # contract's evaluation does (RULES §10): same transaction, so both or neither.
+        performance_history_record(
+            actor=actor,
+            organization=locked.application.organization,
+            source=HistorySource.GRANT,
+            reference=locked.number,
+            kind=HistoryKind.GRADE,
+            grade=grade.value,
+            score=value,
+            occurred_on=reviewed_on,
+            note=str(_("资助项目结项评估：%(title)s") % {"title": locked.application.title}),
+        )
+    return locked

@@ -1,0 +1,252 @@
+"""The public notice of the proposed list, objections to it and the funding decision."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import is_authenticated
+from opengps.core import audit, clock
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.grants.models import (
+    Application,
+    ApplicationStatus,
+    Objection,
+    ObjectionStatus,
+    Round,
+    RoundStatus,
+)
+from opengps.grants.services._common import (
+    _locked_application,
+    _locked_round,
+    _require_funder,
+    _round_status,
+    _status_set,
+    _transition,
+    is_funder,
+)
+from opengps.rules import grants as rules
+
+
+def objection_deadline(round_: Round) -> date | None:
+    if round_.notice_published_on is None:
+        return None
+    return rules.objection_period_end(round_.notice_published_on, round_.objection_days).value
+
+
+def objection_window_open(round_: Round, today: date | None = None) -> bool:
+    """Whether objections may be filed today: the proposed list is on notice and its period runs."""
+    deadline = objection_deadline(round_)
+    on_date = today or clock.today()
+    return round_.status == RoundStatus.NOTICE and deadline is not None and on_date <= deadline
+
+
+def notice_publish(*, actor: Any, round: Round, today: date | None = None) -> Round:
+    """Publish the proposed list for public notice; objections run `objection_days` from today."""
+    _require_funder(actor, round)
+    on_date = today or clock.today()
+    with transaction.atomic():
+        locked = _locked_round(round)
+        if locked.ranked_at is None or locked.applications.filter(status=ApplicationStatus.ELIGIBLE).exists():
+            raise Conflict("grants.not_ranked", _("请先完成排序"), field="status")
+        locked.notice_published_on = on_date
+        deadline = rules.objection_period_end(on_date, locked.objection_days)
+        return _round_status(
+            actor,
+            locked,
+            RoundStatus.NOTICE,
+            "grant_round.notice_published",
+            notice_published_on=on_date,
+            objection_deadline=deadline.value,
+        )
+
+
+OBJECTION_RATE = (5, 3600)
+"""Objections per client address (web form and API together): at most 5 an hour. A notice runs
+days, so honest objectors never meet it; floods do."""
+OBJECTION_LISTED = (ApplicationStatus.PROPOSED,)
+"""What an objection may name: a project on the proposed list under notice."""
+
+
+def objection_file(
+    *,
+    actor: Any,
+    round: Round,
+    text: str,
+    application: Application | None = None,
+    filer_name: str = "",
+    filer_contact: str = "",
+    today: date | None = None,
+) -> Objection:
+    """Anyone objects to the proposed list within the notice period (公示期内异议).
+
+    Anonymous members of the public too: their name and a contact are required (the contact
+    is for the funder's reply and is never published). A signed-in user's name and account
+    stand in when left blank. Auditors never write; the funder's own staff decide objections
+    and so cannot file them. A named project must be on the list under notice.
+    """
+    signed_in = is_authenticated(actor)
+    if signed_in and actor.role == Role.AUDITOR:
+        raise PermissionDenied("perm.denied", _("审计人员只读，不能提出异议"))
+    if signed_in and is_funder(actor, Round.objects.select_related("programme").get(pk=round.pk)):
+        raise PermissionDenied("grants.funder_cannot_object", _("资助单位经办人员负责处理异议，不能提出异议"))
+    text = text.strip()
+    filer_name = filer_name.strip() or (str(actor) if signed_in else "")
+    filer_contact = filer_contact.strip() or (
+        (getattr(actor, "email", "") or f"{_('平台账号')} {actor.username}") if signed_in else ""
+    )
+    if not filer_name:
+        raise ServiceError("grants.filer_name_required", _("请填写提出人姓名或单位名称"), field="filer_name")
+    if not filer_contact:
+        raise ServiceError(
+            "grants.filer_contact_required", _("请填写联系电话或电子邮箱"), field="filer_contact"
+        )
+    if len(filer_name) > 100 or len(filer_contact) > 100:
+        raise ServiceError("grants.filer_too_long", _("姓名和联系方式均不超过100字"), field="filer_name")
+    if not text:
+        raise ServiceError("grants.objection_text_required", _("请写明异议内容和理由"), field="text")
+    if len(text) > 5000:
+        raise ServiceError("grants.objection_text_too_long", _("异议内容不超过5000字"), field="text")
+    on_date = today or clock.today()
+    with transaction.atomic():
+        locked = _locked_round(round)
+        deadline = objection_deadline(locked)
+        if locked.status != RoundStatus.NOTICE or deadline is None or on_date > deadline:
+            raise Conflict("grants.objection_period_over", _("不在公示期内，不能提出异议"), field="round")
+        if application is not None:
+            named = Application.objects.filter(pk=application.pk).values_list("round_id", "status").first()
+            if named is None or named[0] != locked.pk:
+                raise ServiceError(
+                    "grants.application_other_round", _("所涉项目不属于本批次"), field="application"
+                )
+            if named[1] not in OBJECTION_LISTED:
+                raise ServiceError(
+                    "grants.application_not_listed", _("所涉项目不在拟资助名单中"), field="application"
+                )
+        objection = Objection.objects.create(
+            round=locked,
+            application=application,
+            filed_by=actor if signed_in else None,
+            filer_name=filer_name,
+            filer_contact=filer_contact,
+            text=text,
+            filed_on=on_date,
+        )
+        # The contact stays out of the audit trail's public fields: only the funder needs it.
+        audit.record(
+            actor=actor if signed_in else None,
+            action="grant_objection.filed",
+            obj=objection,
+            new={
+                "round": locked.pk,
+                "application": application.pk if application else None,
+                "filer_name": filer_name,
+                "anonymous": not signed_in,
+                "text": text,
+            },
+        )
+    return objection
+
+
+def objection_decide(
+    *, actor: Any, objection: Objection, upheld: bool, decision: str, today: date | None = None
+) -> Objection:
+    """Decide an objection with reasons. Upheld against a proposed project: it is disqualified,
+    the others go back to review and the round is ranked again (then a new notice)."""
+    round_ = Round.objects.select_related("programme").get(pk=objection.round_id)
+    _require_funder(actor, round_)
+    decision = decision.strip()
+    if not decision:
+        raise ServiceError("grants.decision_required", _("请填写处理意见"), field="decision")
+    with transaction.atomic():
+        locked_round = _locked_round(round_)
+        item = Objection.objects.select_for_update().get(pk=objection.pk)
+        target = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+        item.decision, item.decided_by, item.decided_on = decision, actor, today or clock.today()
+        _status_set(
+            actor,
+            "grant_objection",
+            item,
+            target,
+            f"grant_objection.{target}",
+            fields=["decision", "decided_by", "decided_on"],
+            reason=decision,
+        )
+        if upheld and item.application_id is not None:
+            app = _locked_application(Application(pk=item.application_id))
+            if app.status == ApplicationStatus.PROPOSED:
+                _reopen_round(actor, locked_round, app, decision)
+    return item
+
+
+def _reopen_round(actor: Any, round_: Round, disqualified: Application, reason: str) -> None:
+    disqualified.awarded_amount = None
+    _status_set(
+        actor,
+        "grant_application",
+        disqualified,
+        ApplicationStatus.DISQUALIFIED,
+        "grant_application.disqualified",
+        fields=["awarded_amount", "updated_at"],
+        reason=reason,
+    )
+    others = list(
+        round_.applications.filter(
+            status__in=[ApplicationStatus.PROPOSED, ApplicationStatus.NOT_SELECTED]
+        ).order_by("pk")
+    )
+    changes = []
+    for app in others:
+        previous = _transition("grant_application", app, ApplicationStatus.ELIGIBLE)
+        app.awarded_amount, app.rank, app.ranking_note = None, None, ""
+        changes.append((app, {"status": previous}, {"status": app.status}))
+    Application.objects.bulk_update(others, ["status", "awarded_amount", "rank", "ranking_note"])
+    audit.record_many(actor=actor, action="grant_application.reopened", changes=changes, reason=reason)
+    round_.ranked_at = None
+    round_.notice_published_on = None
+    round_.save(update_fields=["ranked_at", "notice_published_on"])
+    _round_status(actor, round_, RoundStatus.REVIEWING, "grant_round.review_reopened", reason=reason)
+
+
+def round_decide(*, actor: Any, round: Round, today: date | None = None) -> Round:
+    """The funding decision after the notice period, with every objection decided."""
+    _require_funder(actor, round)
+    on_date = today or clock.today()
+    with transaction.atomic():
+        locked = _locked_round(round)
+        deadline = objection_deadline(locked)
+        if locked.status != RoundStatus.NOTICE or deadline is None or on_date <= deadline:
+            raise Conflict(
+                "grants.notice_period_running",
+                _("公示期（至 %(end)s）结束后才能作出资助决定") % {"end": deadline},
+                field="status",
+            )
+        if locked.objections.filter(status=ObjectionStatus.PENDING).exists():
+            raise Conflict("grants.objections_pending", _("尚有未处理的异议"), field="status")
+        apps = list(locked.applications.filter(status=ApplicationStatus.PROPOSED).order_by("rank"))
+        funded_sum = sum((a.awarded_amount or Decimal(0) for a in apps), Decimal(0))
+        if funded_sum > locked.total_amount:  # the ranking never allows it; refuse rather than overspend
+            raise Conflict("grants.over_total", _("拟资助金额合计超过资金总额"), field="status")
+        changes = []
+        for app in apps:
+            old = _transition("grant_application", app, ApplicationStatus.FUNDED)
+            changes.append(
+                (app, {"status": old}, {"status": app.status, "awarded_amount": app.awarded_amount})
+            )
+        Application.objects.bulk_update(apps, ["status"])
+        audit.record_many(actor=actor, action="grant_application.funded", changes=changes)
+        locked.decided_on = on_date
+        return _round_status(
+            actor,
+            locked,
+            RoundStatus.DECIDED,
+            "grant_round.decided",
+            decided_on=on_date,
+            funded=len(apps),
+            funded_sum=funded_sum,
+        )

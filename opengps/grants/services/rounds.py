@@ -1,0 +1,309 @@
+"""Programmes and rounds: setting up a programme, drafting a round on an approved budget line, publishing,
+cancelling, naming its audit firm."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Region, Role, Unit
+from opengps.accounts.permissions import require_role
+from opengps.core import audit
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import rule_error as _rule_error
+from opengps.grants.models import (
+    Programme,
+    PurposeArea,
+    Round,
+    RoundStatus,
+)
+from opengps.grants.services._common import (
+    _locked_round,
+    _money,
+    _refuse,
+    _require_funder,
+    _round_status,
+)
+from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
+from opengps.registry.models import OrgType
+from opengps.rules import grants as rules
+from opengps.rules.base import RuleError
+
+
+def programme_create(
+    *,
+    actor: Any,
+    funder_unit: Unit,
+    name: str,
+    fund_source: str,
+    is_venture_philanthropy: bool = False,
+    description: str = "",
+) -> Programme:
+    """A funder unit sets up a programme (e.g. 省级福彩公益金支持社会组织参与社会服务项目)."""
+    require_role(actor, Role.PURCHASER)
+    if actor.unit_id != funder_unit.pk:
+        raise PermissionDenied("perm.other_unit", _("只能为本单位设立资助项目"))
+    name = name.strip()
+    if not name:
+        raise ServiceError("grants.name_required", _("请填写项目名称"), field="name")
+    if fund_source not in FundSource.values:
+        raise ServiceError("grants.fund_source_invalid", _("资金来源无效"), field="fund_source")
+    with transaction.atomic():
+        if Programme.objects.filter(funder_unit=funder_unit, name=name).exists():
+            raise Conflict("grants.programme_exists", _("本单位已有同名资助项目"), field="name")
+        programme = Programme.objects.create(
+            name=name,
+            funder_unit=funder_unit,
+            fund_source=fund_source,
+            is_venture_philanthropy=is_venture_philanthropy,
+            description=description.strip(),
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="grant_programme.created",
+            obj=programme,
+            new={"name": name, "funder_unit": funder_unit.pk, "fund_source": fund_source},
+        )
+    return programme
+
+
+def _clean_criteria(criteria: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    try:
+        cleaned: list[dict[str, Any]] = [
+            {"code": str(c["code"]).strip(), "name": str(c["name"]).strip(), "weight": int(c["weight"])}
+            for c in criteria
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise ServiceError(
+            "grants.criteria_invalid", _("评分细则每项须有代码、名称和分值"), field="criteria"
+        ) from None
+    _refuse(
+        rules.template_problems([rules.Criterion(c["code"], c["name"], c["weight"]) for c in cleaned]),
+        field="criteria",
+    )
+    return cleaned
+
+
+def _checked_amounts(
+    programme: Programme, budget_line: BudgetLine, total_amount: Decimal | str, per_project_cap: Decimal | str
+) -> tuple[Decimal, Decimal]:
+    """The round's total and per-project cap, on an approved budget line of the funder unit."""
+    total = _money(total_amount, "total_amount")
+    cap = _money(per_project_cap, "per_project_cap")
+    if total <= 0 or cap <= 0 or cap > total:
+        raise ServiceError(
+            "grants.amounts_invalid",
+            _("资金总额和单项上限须为正数，且单项上限不超过总额"),
+            field="per_project_cap",
+        )
+    if budget_line.unit_id != programme.funder_unit_id or budget_line.status != BudgetStatus.APPROVED:
+        raise ServiceError(
+            "grants.budget_line_invalid", _("须使用资助单位已批复的预算指标"), field="budget_line"
+        )
+    return total, cap
+
+
+def _checked_conditions(
+    *,
+    purpose_areas: Sequence[str],
+    org_types: Sequence[str],
+    min_rating: int | None,
+    regions: Sequence[str],
+    audit_firm: Unit | None,
+) -> tuple[list[str], list[str]]:
+    """The purpose areas and region codes of a round, each condition a known value."""
+    areas = list(dict.fromkeys(purpose_areas))
+    if not areas or any(a not in PurposeArea.values for a in areas):
+        raise ServiceError("grants.purpose_invalid", _("请选择有效的资助方向"), field="purpose_areas")
+    if any(t not in OrgType.values for t in org_types):
+        raise ServiceError("grants.org_type_invalid", _("组织类型无效"), field="org_types")
+    if min_rating is not None and not 1 <= min_rating <= 5:
+        raise ServiceError("grants.min_rating_invalid", _("最低评估等级应为1A至5A"), field="min_rating")
+    region_codes = list(dict.fromkeys(regions))
+    if Region.objects.filter(pk__in=region_codes).count() != len(region_codes):
+        raise ServiceError("grants.region_invalid", _("资助区划代码无效"), field="regions")
+    if audit_firm is not None and audit_firm.kind != Unit.Kind.EVALUATOR:
+        raise ServiceError("grants.audit_firm_invalid", _("结项审计机构须为第三方机构"), field="audit_firm")
+    return areas, region_codes
+
+
+def _check_tranches(total: Decimal, tranche_shares: Sequence[int]) -> None:
+    if not 1 <= len(tranche_shares) <= 3:
+        raise ServiceError("grants.tranche_shares_invalid", _("分期拨付为1至3期"), field="tranche_shares")
+    try:
+        rules.tranche_amounts(total, tranche_shares)
+    except RuleError as exc:
+        raise _rule_error(exc, field="tranche_shares") from None
+
+
+def _locked_line_with_room(budget_line: BudgetLine, total: Decimal) -> BudgetLine:
+    """The budget line, locked, refused when the rounds not cancelled leave less than `total` on it."""
+    line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
+    used = Round.objects.filter(budget_line=line).exclude(status=RoundStatus.CANCELLED).aggregate(
+        s=Sum("total_amount")
+    )["s"] or Decimal(0)
+    if used + total > line.amount:
+        raise ServiceError(
+            "grants.budget_exceeded",
+            _("预算指标余额 %(left)s 元，不足以安排 %(total)s 元")
+            % {"left": line.amount - used, "total": total},
+            field="total_amount",
+            params={"left": str(line.amount - used)},
+        )
+    return line
+
+
+def _created_values(round_: Round) -> dict[str, Any]:
+    """What the audit event of a new round records: its money, template, conditions and timetable."""
+    return {
+        "programme": round_.programme.pk,
+        "budget_line": round_.budget_line.pk,
+        "fund_source": round_.budget_line.fund_source,
+        "total_amount": round_.total_amount,
+        "per_project_cap": round_.per_project_cap,
+        "criteria": round_.criteria,
+        "conditions": {
+            "org_types": round_.org_types,
+            "min_rating": round_.min_rating,
+            "min_years_registered": round_.min_years_registered,
+            "regions": round_.regions,
+            "exclude_abnormal": round_.exclude_abnormal,
+        },
+        "timetable": [round_.call_opens, round_.call_closes, round_.review_by, round_.agreement_by],
+        "objection_days": round_.objection_days,
+        "tranche_shares": round_.tranche_shares,
+    }
+
+
+def round_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    year: int,
+    title: str,
+    budget_line: BudgetLine,
+    total_amount: Decimal | str,
+    per_project_cap: Decimal | str,
+    purpose_areas: Sequence[str],
+    call_opens: date,
+    call_closes: date,
+    review_by: date,
+    agreement_by: date,
+    criteria: Sequence[Mapping[str, Any]],
+    objection_days: int = rules.DEFAULT_OBJECTION_DAYS,
+    tranche_shares: Sequence[int] = rules.DEFAULT_TRANCHE_SHARES,
+    pass_score: Decimal | str = Decimal(60),
+    org_types: Sequence[str] = (),
+    min_rating: int | None = None,
+    min_years_registered: int = 0,
+    regions: Sequence[str] = (),
+    exclude_abnormal: bool = True,
+    expert_category: str = "A09",
+    audit_firm: Unit | None = None,
+    call_text: str = "",
+) -> Round:
+    """A draft round of `programme`, drawing on an approved budget line of the funder unit.
+
+    Refused when the money is not there (line not approved, not the funder's, or already used by
+    other rounds), the template's weights do not sum to 100, the timetable is out of order, or a
+    condition is not a known value.
+    """
+    _require_funder(actor, Round(programme=programme))
+    title = title.strip()
+    if not title:
+        raise ServiceError("grants.title_required", _("请填写批次名称"), field="title")
+    total, cap = _checked_amounts(programme, budget_line, total_amount, per_project_cap)
+    areas, region_codes = _checked_conditions(
+        purpose_areas=purpose_areas,
+        org_types=org_types,
+        min_rating=min_rating,
+        regions=regions,
+        audit_firm=audit_firm,
+    )
+    _refuse(
+        rules.timetable_problems(call_opens, call_closes, review_by, agreement_by, objection_days),
+        field="call_closes",
+    )
+    _check_tranches(total, tranche_shares)
+    cleaned = _clean_criteria(criteria)
+    passing = _money(pass_score, "pass_score")
+    if not 0 <= passing <= 100:
+        raise ServiceError("grants.pass_score_invalid", _("立项分数线应在0至100分之间"), field="pass_score")
+    with transaction.atomic():
+        line = _locked_line_with_room(budget_line, total)
+        round_ = Round.objects.create(
+            programme=programme,
+            year=year,
+            title=title,
+            call_text=call_text.strip(),
+            budget_line=line,
+            purpose_areas=areas,
+            total_amount=total,
+            per_project_cap=cap,
+            org_types=sorted(set(org_types)),
+            min_rating=min_rating,
+            min_years_registered=min_years_registered,
+            regions=region_codes,
+            exclude_abnormal=exclude_abnormal,
+            call_opens=call_opens,
+            call_closes=call_closes,
+            review_by=review_by,
+            objection_days=objection_days,
+            agreement_by=agreement_by,
+            criteria=cleaned,
+            pass_score=passing,
+            tranche_shares=list(tranche_shares),
+            expert_category=expert_category.strip().upper(),
+            audit_firm=audit_firm,
+            created_by=actor,
+        )
+        audit.record(actor=actor, action="grant_round.created", obj=round_, new=_created_values(round_))
+    return round_
+
+
+def round_publish(*, actor: Any, round: Round) -> Round:
+    """Publish the call (申报指南): public from now on; open between its dates."""
+    _require_funder(actor, round)
+    with transaction.atomic():
+        locked = _locked_round(round)
+        return _round_status(actor, locked, RoundStatus.PUBLISHED, "grant_round.published")
+
+
+def round_cancel(*, actor: Any, round: Round, reason: str) -> Round:
+    _require_funder(actor, round)
+    if not reason.strip():
+        raise ServiceError("grants.reason_required", _("请填写原因"), field="reason")
+    with transaction.atomic():
+        locked = _locked_round(round)
+        return _round_status(
+            actor, locked, RoundStatus.CANCELLED, "grant_round.cancelled", reason=reason.strip()
+        )
+
+
+def round_assign_audit_firm(*, actor: Any, round: Round, firm: Unit) -> Round:
+    """Name the accounting firm that will carry out the final audits (结项审计)."""
+    _require_funder(actor, round)
+    if firm.kind != Unit.Kind.EVALUATOR:
+        raise ServiceError("grants.audit_firm_invalid", _("结项审计机构须为第三方机构"), field="firm")
+    with transaction.atomic():
+        locked = _locked_round(round)
+        old = locked.audit_firm_id
+        if old == firm.pk:
+            return locked
+        locked.audit_firm = firm
+        locked.save(update_fields=["audit_firm"])
+        audit.record(
+            actor=actor,
+            action="grant_round.audit_firm_assigned",
+            obj=locked,
+            old={"audit_firm": old},
+            new={"audit_firm": firm.pk},
+        )
+    return locked
