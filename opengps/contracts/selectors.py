@@ -24,6 +24,7 @@ from opengps.contracts.models import (
 from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.evaluation.models import Award, FrameworkCallOff
+from opengps.rules.contracts import amendment_cap
 
 READ_ALL_ROLES = frozenset({Role.FINANCE, Role.AUDITOR, Role.ADMIN})
 """Oversee contracts: auditors and administrators all, finance its region's (`accounts.scopes`)."""
@@ -228,8 +229,6 @@ def terminations(organization: Any, *, supplier_fault_only: bool = False) -> Que
 
 def contract_summary(contract: Contract) -> dict[str, Any]:
     """Figures for the contract page: amendments total and cap, payments scheduled and paid."""
-    from opengps.rules.contracts import amendment_cap
-
     amendments = list(contract.amendments.all())
     payments = list(contract.payments.all())
     original = contract.original_amount or contract.amount

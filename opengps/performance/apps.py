@@ -8,3 +8,8 @@ class PerformanceConfig(AppConfig):
     name = "opengps.performance"
     label = "performance"
     verbose_name = _("绩效评价")
+
+    def ready(self) -> None:
+        from opengps.performance import hooks
+
+        hooks.register()

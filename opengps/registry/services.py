@@ -23,7 +23,7 @@ from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
-from opengps.registry import derived
+from opengps.registry import derived, hooks
 from opengps.registry.models import (
     AnnualReport,
     CommunityKind,
@@ -651,9 +651,7 @@ def credit_list(
             recommendation=recommendation,
         )
         if recommendation is not None:
-            from opengps.performance.services import recommendation_mark_listed
-
-            recommendation_mark_listed(actor=actor, recommendation=recommendation, listing=listing)
+            hooks.recommendations().mark_listed(actor=actor, recommendation=recommendation, listing=listing)
         derived.refresh([organization.pk])
         audit.record(
             actor=actor,

@@ -24,8 +24,7 @@ from django.views.decorators.http import require_http_methods
 from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
-from opengps.performance import selectors as performance_selectors
-from opengps.registry import exporting, importing, selectors, services
+from opengps.registry import exporting, hooks, importing, selectors, services
 from opengps.registry.forms import (
     AnnualReportForm,
     CreditDelistForm,
@@ -109,7 +108,7 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
             "today": today,
             "show_contacts": user.is_authenticated and user.role != "supplier",
             "can_manage": _can_manage(user, org),
-            "history": performance_selectors.history_summary(org),
+            **hooks.organization_context(org),  # the performance history, among others
         },
     )
 
@@ -264,9 +263,7 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
     elif action == "list":
         recommendation = None
         if data.get("recommendation_id"):
-            recommendation = (
-                performance_selectors.recommendations_of(org).filter(pk=data["recommendation_id"]).first()
-            )
+            recommendation = hooks.recommendations().find(org, data["recommendation_id"])
             if recommendation is None:
                 raise NotFound("performance.recommendation_not_found", _g("未找到该列入建议"))
         services.credit_list(
@@ -342,7 +339,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
             "eligibility": eligibility,
             "reasons": _reasons(eligibility),
             "today": today,
-            "history": performance_selectors.history_summary(org),
+            **hooks.organization_context(org),  # the performance history, among others
         },
         status=status,
     )

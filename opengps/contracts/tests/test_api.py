@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -25,15 +25,14 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def test_contract_life_over_the_api(
-    purchaser: Any, award: Award, winner_user: Any, auditor: Any, make_user: Any
-) -> None:
-    office = client_for(purchaser)
-    start = timezone.localdate() - timedelta(days=45)
-    # the purchaser sees the award waiting for a contract
-    assert [a["id"] for a in office.get(f"{API}/awards").json()] == [award.pk]
-    # create, sign, publish
-    created = office.post(
+def post_json(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
+    return client.post(url, body or {}, content_type="application/json")
+
+
+def _create_sign_publish(office: Client, award: Award, start: date) -> int:
+    """The purchaser creates, signs and publishes the contract of the award; returns its id."""
+    created = post_json(
+        office,
         f"{API}/",
         {
             "award_id": award.pk,
@@ -43,44 +42,45 @@ def test_contract_life_over_the_api(
             "performance_bond": "10000",
             "indicators": [{"code": "visits", "name": "上门服务人次", "target": "1200"}],
         },
-        content_type="application/json",
     )
     assert created.status_code == 201, created.content
-    cid = created.json()["id"]
+    cid: int = created.json()["id"]
     assert created.json()["amount"] in ("268000.00", 268000.0, "268000")
-    assert office.post(f"{API}/{cid}/sign", {}, content_type="application/json").status_code == 200
-    published = office.post(f"{API}/{cid}/publish", {}, content_type="application/json")
+    assert post_json(office, f"{API}/{cid}/sign").status_code == 200
+    published = post_json(office, f"{API}/{cid}/publish")
     assert published.json()["status"] == "published"
+    return cid
+
+
+def _amend_over_the_cap_then_within(office: Client, cid: int) -> None:
     # an amendment over the cap comes back as a coded error citing the rule
-    over = office.post(
-        f"{API}/{cid}/amendments",
-        {"added_amount": "26800.01", "reason": "追加"},
-        content_type="application/json",
-    )
+    over = post_json(office, f"{API}/{cid}/amendments", {"added_amount": "26800.01", "reason": "追加"})
     assert over.status_code == 400
     assert over.json()["error"]["code"] == "contract.amendment_over_cap"
     assert "第四十九条" in over.json()["error"]["message"]
-    ok = office.post(
-        f"{API}/{cid}/amendments", {"added_amount": "1000", "reason": "追加"}, content_type="application/json"
-    )
+    ok = post_json(office, f"{API}/{cid}/amendments", {"added_amount": "1000", "reason": "追加"})
     assert ok.status_code == 201 and ok.json()["cumulative"] in ("1000.00", 1000.0)
-    # plan: deliverable, milestone, payment
-    d = office.post(f"{API}/{cid}/deliverables", {"name": "服务档案"}, content_type="application/json").json()
-    m = office.post(
+
+
+def _plan(office: Client, cid: int, start: date) -> int:
+    """A deliverable, a milestone (then completed) and a payment after phase 1; returns the
+    deliverable's id."""
+    d = post_json(office, f"{API}/{cid}/deliverables", {"name": "服务档案"}).json()
+    m = post_json(
+        office,
         f"{API}/{cid}/milestones",
         {"title": "需求评估", "due_on": (start + timedelta(days=10)).isoformat()},
-        content_type="application/json",
     ).json()
-    office.post(
-        f"{API}/{cid}/payments",
-        {"title": "尾款", "amount": "100000", "after_phase": 1},
-        content_type="application/json",
-    )
+    post_json(office, f"{API}/{cid}/payments", {"title": "尾款", "amount": "100000", "after_phase": 1})
     assert {i["kind"] for i in office.get(f"{API}/late").json()} == {"milestone", "report"}
-    done = office.post(f"{API}/{cid}/milestones/{m['id']}/complete", {}, content_type="application/json")
+    done = post_json(office, f"{API}/{cid}/milestones/{m['id']}/complete")
     assert done.json()["done_on"] == timezone.localdate().isoformat()
+    deliverable: int = d["id"]
+    return deliverable
+
+
+def _report(office: Client, supplier: Client, cid: int, start: date) -> None:
     # the supplier reports with an attachment; the purchaser may not
-    supplier = client_for(winner_user)
     report = {
         "period_start": start.isoformat(),
         "period_end": (start + timedelta(days=29)).isoformat(),
@@ -88,36 +88,52 @@ def test_contract_life_over_the_api(
         "figures": {"visits": "120"},
         "files": [{"name": "台账.pdf", "content_base64": base64.b64encode(PDF).decode()}],
     }
-    filed = supplier.post(f"{API}/{cid}/reports", report, content_type="application/json")
+    filed = post_json(supplier, f"{API}/{cid}/reports", report)
     assert filed.status_code == 201, filed.content
     assert filed.json()["attachments"][0]["kind"] == "pdf"
-    assert office.post(f"{API}/{cid}/reports", report, content_type="application/json").status_code == 403
-    # acceptance: final phase passes, completes the contract; publish it
-    accepted = office.post(
+    assert post_json(office, f"{API}/{cid}/reports", report).status_code == 403
+
+
+def _accept_finally_and_publish(office: Client, cid: int, deliverable: int) -> dict[str, Any]:
+    """The final phase passes, completing the contract, and is published; returns the detail."""
+    accepted = post_json(
+        office,
         f"{API}/{cid}/acceptances",
         {
             "title": "最终验收",
             "result": "pass",
             "final": True,
             "members": [{"name": "张敏", "role": "采购人代表"}],
-            "checklist": [{"deliverable_id": d["id"], "passed": True}],
+            "checklist": [{"deliverable_id": deliverable, "passed": True}],
             "recipients_invited": 10,
             "recipients_how": "电话回访",
             "recipient_opinions": [{"who": "服务对象A", "opinion": "满意", "satisfied": True}],
         },
-        content_type="application/json",
     )
     assert accepted.status_code == 201, accepted.content
     aid = accepted.json()["id"]
-    office.post(f"{API}/{cid}/acceptances/{aid}/publish", {}, content_type="application/json")
-    detail = office.get(f"{API}/{cid}").json()
+    post_json(office, f"{API}/{cid}/acceptances/{aid}/publish")
+    detail: dict[str, Any] = office.get(f"{API}/{cid}").json()
     assert detail["status"] == "completed" and detail["acceptances"][0]["published"] is True
     assert detail["payments"][0]["due_on"] is not None
+    return detail
+
+
+def test_contract_life_over_the_api(
+    purchaser: Any, award: Award, winner_user: Any, auditor: Any, make_user: Any
+) -> None:
+    office = client_for(purchaser)
+    start = timezone.localdate() - timedelta(days=45)
+    # the purchaser sees the award waiting for a contract
+    assert [a["id"] for a in office.get(f"{API}/awards").json()] == [award.pk]
+    cid = _create_sign_publish(office, award, start)
+    _amend_over_the_cap_then_within(office, cid)
+    deliverable = _plan(office, cid, start)
+    _report(office, client_for(winner_user), cid, start)
+    detail = _accept_finally_and_publish(office, cid, deliverable)
     # auditors read everything but cannot write; another unit sees nothing
     assert client_for(auditor).get(f"{API}/{cid}").status_code == 200
-    denied = client_for(auditor).post(
-        f"{API}/{cid}/terminate", {"reason": "x", "fault": "mutual"}, content_type="application/json"
-    )
+    denied = post_json(client_for(auditor), f"{API}/{cid}/terminate", {"reason": "x", "fault": "mutual"})
     assert denied.status_code == 403
     stranger = client_for(make_user("purchaser", unit="cs_civil"))
     assert stranger.get(f"{API}/{cid}").status_code == 404

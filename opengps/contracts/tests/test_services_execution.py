@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +13,11 @@ from django.utils import timezone
 
 from opengps.contracts import selectors, services
 from opengps.contracts.models import (
+    Acceptance,
     Contract,
     ContractStatus,
     Milestone,
+    Payment,
     ReportAttachment,
 )
 from opengps.contracts.services import CheckInput, ReportFile
@@ -294,188 +297,155 @@ def test_terminations_selector(purchaser: Any, running: Contract) -> None:
     assert Decimal(running.amount) == Decimal("268000.00")
 
 
-def test_bad_input_is_refused_with_a_stable_code_and_changes_nothing(
-    purchaser: Any, running: Contract, winner_user: Any
-) -> None:
-    # given a published contract with a milestone, a deliverable and a paid instalment
+@dataclass(frozen=True)
+class Given:
+    """A published contract with a completed milestone, a deliverable, a paid instalment and an
+    unpaid one, and the people who act on it."""
+
+    purchaser: Any
+    supplier: Any
+    contract: Contract
+    milestone: Milestone
+    paid: Payment
+    unpaid: Payment
+    today: date
+    naive: datetime
+
+    @property
+    def tomorrow(self) -> date:
+        return self.today + timedelta(days=1)
+
+    def acceptance(self, **changes: Any) -> Acceptance:
+        return services.acceptance_record(
+            **{
+                "actor": self.purchaser,
+                "contract": self.contract,
+                "title": "验收",
+                "result": "pass",
+                "members": MEMBERS,
+                "checklist": [CheckInput(self.contract.deliverables.get().pk, True)],
+                **changes,
+            }
+        )
+
+    def report(self, **changes: Any) -> Any:
+        return services.progress_report_submit(
+            **{
+                "actor": self.supplier,
+                "contract": self.contract,
+                "period_start": self.contract.starts_on,
+                "period_end": self.today,
+                "summary": "本期情况",
+                **changes,
+            }
+        )
+
+    def amend(self, **changes: Any) -> Any:
+        return services.contract_amend(actor=self.purchaser, contract=self.contract, **changes)
+
+    def terminate(self, **changes: Any) -> Any:
+        return services.contract_terminate(actor=self.purchaser, contract=self.contract, **changes)
+
+    def schedule(self, **changes: Any) -> Any:
+        return services.payment_schedule_add(actor=self.purchaser, contract=self.contract, **changes)
+
+
+BAD_INPUT: list[tuple[Callable[[Given], Any], str]] = [
+    (
+        lambda g: services.contract_publish(actor=g.purchaser, contract=g.contract, now=g.naive),
+        "request.time_naive",
+    ),
+    (lambda g: g.amend(added_amount=1.5, reason="x"), "contract.amount_invalid"),
+    (lambda g: g.amend(added_amount="abc", reason="x"), "contract.amount_invalid"),
+    (lambda g: g.amend(added_amount="-1", reason="x"), "contract.amount_invalid"),
+    (lambda g: g.amend(added_amount="0", reason="x"), "contract.amendment_empty"),
+    (lambda g: g.amend(added_amount="1", reason="长" * 5001), "contract.text_too_long"),
+    (
+        lambda g: g.amend(
+            added_amount="0", reason="延期", new_ends_on=g.contract.starts_on + timedelta(days=1200)
+        ),
+        "contract.term_over_three_years",
+    ),
+    (lambda g: g.terminate(reason="x", fault="nobody"), "contract.fault_invalid"),
+    (lambda g: g.terminate(reason="x", fault="mutual", terminated_on=g.tomorrow), "contract.date_in_future"),
+    (
+        lambda g: g.terminate(reason="x", fault="mutual", terminated_on=g.today - timedelta(days=1)),
+        "contract.date_before_signing",
+    ),
+    (
+        lambda g: services.milestone_add(
+            actor=g.purchaser, contract=g.contract, title="x", due_on=g.contract.ends_on + timedelta(days=1)
+        ),
+        "contract.date_outside_term",
+    ),
+    (
+        lambda g: services.milestone_complete(actor=g.purchaser, milestone=g.milestone),
+        "contract.milestone_done",
+    ),
+    (
+        lambda g: services.milestone_complete(actor=g.purchaser, milestone=g.milestone, done_on=g.tomorrow),
+        "contract.date_in_future",
+    ),
+    (lambda g: g.schedule(title="x", amount="1"), "contract.payment_when_missing"),
+    (lambda g: g.schedule(title="x", amount="1", after_phase=0), "contract.phase_invalid"),
+    (lambda g: services.payment_record(actor=g.purchaser, payment=g.paid), "contract.payment_recorded"),
+    (
+        lambda g: services.payment_record(actor=g.purchaser, payment=g.unpaid, paid_on=g.tomorrow),
+        "contract.date_in_future",
+    ),
+    (
+        lambda g: services.payment_record(actor=g.purchaser, payment=g.unpaid, paid_amount="1000.01"),
+        "contract.paid_over_amount",
+    ),
+    (
+        lambda g: services.post_add(
+            actor=g.purchaser, contract=g.contract, name="社工", headcount=1, location="站点"
+        ),
+        "contract.not_posts",
+    ),
+    (lambda g: g.report(period_end=g.contract.starts_on - timedelta(days=1)), "contract.period_invalid"),
+    (lambda g: g.report(period_end=g.tomorrow), "contract.period_outside"),
+    (lambda g: g.report(figures={"visits": "abc"}), "contract.figure_invalid"),
+    (lambda g: g.report(figures={"visits": "NaN"}), "contract.figure_invalid"),
+    (lambda g: g.report(figures={"visits": 1.5}), "contract.figure_invalid"),
+    (lambda g: g.report(files=[ReportFile("a.pdf", PDF)] * 11), "contract.too_many_files"),
+    (lambda g: g.acceptance(accepted_on=g.tomorrow), "contract.date_in_future"),
+    (lambda g: g.acceptance(recipients_invited=-1), "acceptance.invited_invalid"),
+]
+"""Each bad call on `Given` and the stable code it is refused with."""
+
+
+@pytest.fixture
+def given(purchaser: Any, running: Contract, winner_user: Any) -> Given:
     today = timezone.localdate()
-    tomorrow = today + timedelta(days=1)
     milestone = services.milestone_add(
         actor=purchaser, contract=running, title="建档", due_on=running.starts_on
     )
     services.milestone_complete(actor=purchaser, milestone=milestone)
-    payment = services.payment_schedule_add(
+    paid = services.payment_schedule_add(
         actor=purchaser, contract=running, title="预付款", amount="1000", planned_on=today
     )
-    services.payment_record(actor=purchaser, payment=payment)
-    other_payment = services.payment_schedule_add(
+    services.payment_record(actor=purchaser, payment=paid)
+    unpaid = services.payment_schedule_add(
         actor=purchaser, contract=running, title="二期", amount="1000", planned_on=today
     )
     services.deliverable_add(actor=purchaser, contract=running, name="档案")
-    acceptance_base: dict[str, Any] = {
-        "actor": purchaser,
-        "contract": running,
-        "title": "验收",
-        "result": "pass",
-        "members": MEMBERS,
-        "checklist": [CheckInput(running.deliverables.get().pk, True)],
-    }
-    report_base: dict[str, Any] = {
-        "actor": winner_user,
-        "contract": running,
-        "period_start": running.starts_on,
-        "period_end": today,
-        "summary": "本期情况",
-    }
     naive = timezone.now().replace(tzinfo=None)
-    cases: list[tuple[Callable[[], Any], str]] = [
-        (
-            lambda: services.contract_publish(actor=purchaser, contract=running, now=naive),
-            "request.time_naive",
-        ),
-        (
-            lambda: services.contract_amend(
-                actor=purchaser,
-                contract=running,
-                added_amount=1.5,  # type: ignore[arg-type]
-                reason="x",
-            ),
-            "contract.amount_invalid",
-        ),
-        (
-            lambda: services.contract_amend(
-                actor=purchaser, contract=running, added_amount="abc", reason="x"
-            ),
-            "contract.amount_invalid",
-        ),
-        (
-            lambda: services.contract_amend(actor=purchaser, contract=running, added_amount="-1", reason="x"),
-            "contract.amount_invalid",
-        ),
-        (
-            lambda: services.contract_amend(actor=purchaser, contract=running, added_amount="0", reason="x"),
-            "contract.amendment_empty",
-        ),
-        (
-            lambda: services.contract_amend(
-                actor=purchaser, contract=running, added_amount="1", reason="长" * 5001
-            ),
-            "contract.text_too_long",
-        ),
-        (
-            lambda: services.contract_amend(
-                actor=purchaser,
-                contract=running,
-                added_amount="0",
-                reason="延期",
-                new_ends_on=running.starts_on + timedelta(days=1200),
-            ),
-            "contract.term_over_three_years",
-        ),
-        (
-            lambda: services.contract_terminate(
-                actor=purchaser, contract=running, reason="x", fault="nobody"
-            ),
-            "contract.fault_invalid",
-        ),
-        (
-            lambda: services.contract_terminate(
-                actor=purchaser, contract=running, reason="x", fault="mutual", terminated_on=tomorrow
-            ),
-            "contract.date_in_future",
-        ),
-        (
-            lambda: services.contract_terminate(
-                actor=purchaser,
-                contract=running,
-                reason="x",
-                fault="mutual",
-                terminated_on=today - timedelta(days=1),
-            ),
-            "contract.date_before_signing",
-        ),
-        (
-            lambda: services.milestone_add(
-                actor=purchaser, contract=running, title="x", due_on=running.ends_on + timedelta(days=1)
-            ),
-            "contract.date_outside_term",
-        ),
-        (
-            lambda: services.milestone_complete(actor=purchaser, milestone=milestone),
-            "contract.milestone_done",
-        ),
-        (
-            lambda: services.milestone_complete(actor=purchaser, milestone=milestone, done_on=tomorrow),
-            "contract.date_in_future",
-        ),
-        (
-            lambda: services.payment_schedule_add(actor=purchaser, contract=running, title="x", amount="1"),
-            "contract.payment_when_missing",
-        ),
-        (
-            lambda: services.payment_schedule_add(
-                actor=purchaser, contract=running, title="x", amount="1", after_phase=0
-            ),
-            "contract.phase_invalid",
-        ),
-        (lambda: services.payment_record(actor=purchaser, payment=payment), "contract.payment_recorded"),
-        (
-            lambda: services.payment_record(actor=purchaser, payment=other_payment, paid_on=tomorrow),
-            "contract.date_in_future",
-        ),
-        (
-            lambda: services.payment_record(actor=purchaser, payment=other_payment, paid_amount="1000.01"),
-            "contract.paid_over_amount",
-        ),
-        (
-            lambda: services.post_add(
-                actor=purchaser, contract=running, name="社工", headcount=1, location="站点"
-            ),
-            "contract.not_posts",
-        ),
-        (
-            lambda: services.progress_report_submit(
-                **{**report_base, "period_end": running.starts_on - timedelta(days=1)}
-            ),
-            "contract.period_invalid",
-        ),
-        (
-            lambda: services.progress_report_submit(**{**report_base, "period_end": tomorrow}),
-            "contract.period_outside",
-        ),
-        (
-            lambda: services.progress_report_submit(**{**report_base, "figures": {"visits": "abc"}}),
-            "contract.figure_invalid",
-        ),
-        (
-            lambda: services.progress_report_submit(**{**report_base, "figures": {"visits": "NaN"}}),
-            "contract.figure_invalid",
-        ),
-        (
-            lambda: services.progress_report_submit(**{**report_base, "figures": {"visits": 1.5}}),
-            "contract.figure_invalid",
-        ),
-        (
-            lambda: services.progress_report_submit(
-                **{**report_base, "files": [ReportFile("a.pdf", PDF)] * 11}
-            ),
-            "contract.too_many_files",
-        ),
-        (
-            lambda: services.acceptance_record(**{**acceptance_base, "accepted_on": tomorrow}),
-            "contract.date_in_future",
-        ),
-        (
-            lambda: services.acceptance_record(**{**acceptance_base, "recipients_invited": -1}),
-            "acceptance.invited_invalid",
-        ),
-    ]
+    return Given(purchaser, winner_user, running, milestone, paid, unpaid, today, naive)
+
+
+def test_bad_input_is_refused_with_a_stable_code_and_changes_nothing(given: Given) -> None:
+    # given a published contract with a milestone, a deliverable and a paid instalment
     events = AuditEvent.objects.count()
-    for call, code in cases:
+    # when each bad call of the table is made
+    for n, (call, code) in enumerate(BAD_INPUT):
         with pytest.raises(ServiceError) as caught:
-            call()
-        assert caught.value.code == code
+            call(given)
+        # then it is refused with its code
+        assert caught.value.code == code, f"case {n}"
+    # and nothing changed
     assert AuditEvent.objects.count() == events
+    running = given.contract
     running.refresh_from_db()
     assert running.amount == Decimal("268000.00") and running.status == ContractStatus.PUBLISHED
     assert running.reports.count() == 0 and running.amendments.count() == 0

@@ -38,9 +38,31 @@ def actions(obj: Any) -> list[str]:
     )
 
 
-def test_award_to_contract_to_acceptances_to_graded_published_evaluation(
-    purchaser: Any, award: Any, winner_user: Any, evaluator_user: Any, evaluator_unit: Any, template: Any
-) -> None:
+SCORES = {
+    "self": {"quantity": "98", "quality.rate": "100", "quality.complaints": "95", "benefit": "92"},
+    "purchaser": {"quantity": "90", "quality.rate": "85", "quality.complaints": "88", "benefit": "86"},
+    "third_party": {"quantity": "88", "quality.rate": "80", "quality.complaints": "84", "benefit": "83.5"},
+}
+"""Each party's sheet, in the template's party order (weights 10/50/40)."""
+ANSWERS = [5, 4, 4, 3]
+
+
+def _accept(
+    purchaser: Any, contract: Any, title: str, result: str, checklist: list[CheckInput], **extra: Any
+) -> Any:
+    return contract_services.acceptance_record(
+        actor=purchaser,
+        contract=contract,
+        title=title,
+        result=result,
+        members=MEMBERS,
+        checklist=checklist,
+        **extra,
+        **RECIPIENTS,
+    )
+
+
+def _contract_through_three_acceptances(purchaser: Any, award: Any) -> tuple[Any, list[Any]]:
     # given the announced award, the purchaser drafts, signs and publishes the contract
     start = timezone.localdate() - timedelta(days=90)
     contract = contract_services.contract_create_from_award(
@@ -51,71 +73,47 @@ def test_award_to_contract_to_acceptances_to_graded_published_evaluation(
     contract = contract_services.contract_publish(actor=purchaser, contract=contract)
     records = contract_services.deliverable_add(actor=purchaser, contract=contract, name="上门服务记录")
     files = contract_services.deliverable_add(actor=purchaser, contract=contract, name="服务对象档案")
-
     # when three phases are accepted: pass, partial with reasons, final pass
+    both = [CheckInput(records.pk, True), CheckInput(files.pk, True)]
     phases = [
-        contract_services.acceptance_record(
-            actor=purchaser,
-            contract=contract,
-            title="第一阶段验收",
-            result="pass",
-            members=MEMBERS,
-            checklist=[CheckInput(records.pk, True), CheckInput(files.pk, True)],
-            **RECIPIENTS,
-        ),
-        contract_services.acceptance_record(
-            actor=purchaser,
-            contract=contract,
-            title="第二阶段验收",
-            result="partial",
+        _accept(purchaser, contract, "第一阶段验收", "pass", both),
+        _accept(
+            purchaser,
+            contract,
+            "第二阶段验收",
+            "partial",
+            [CheckInput(records.pk, True), CheckInput(files.pk, False, "档案缺两份")],
             reasons="服务对象档案缺两份，限期补齐",
-            members=MEMBERS,
-            checklist=[CheckInput(records.pk, True), CheckInput(files.pk, False, "档案缺两份")],
-            **RECIPIENTS,
         ),
-        contract_services.acceptance_record(
-            actor=purchaser,
-            contract=contract,
-            title="最终验收",
-            result="pass",
-            final=True,
-            members=MEMBERS,
-            checklist=[CheckInput(records.pk, True), CheckInput(files.pk, True)],
-            **RECIPIENTS,
-        ),
+        _accept(purchaser, contract, "最终验收", "pass", both, final=True),
     ]
     for phase in phases:
         contract_services.acceptance_publish(actor=purchaser, acceptance=phase)
     contract.refresh_from_db()
     assert contract.status == ContractStatus.COMPLETED
+    return contract, phases
 
-    # and the performance evaluation combines the four sources
+
+def _evaluate(purchaser: Any, contract: Any, evaluator_unit: Any, scorers: list[Any]) -> Any:
+    """The performance evaluation combines the four sources; it is finalized and published."""
     evaluation = services.evaluation_create(
         actor=purchaser, contract=contract, period="2025年度", evaluator=evaluator_unit
     )
-    scores = {
-        winner_user: {"quantity": "98", "quality.rate": "100", "quality.complaints": "95", "benefit": "92"},
-        purchaser: {"quantity": "90", "quality.rate": "85", "quality.complaints": "88", "benefit": "86"},
-        evaluator_user: {
-            "quantity": "88",
-            "quality.rate": "80",
-            "quality.complaints": "84",
-            "benefit": "83.5",
-        },
-    }
-    for user, sheet in scores.items():
+    for user, sheet in zip(scorers, SCORES.values(), strict=True):
         services.evaluation_score_submit(actor=user, evaluation=evaluation, scores=sheet)
     codes = services.recipient_codes_issue(actor=purchaser, evaluation=evaluation, count=4)
-    for k, (code, answer) in enumerate(zip(codes, [5, 4, 4, 3], strict=True)):
+    for k, (code, answer) in enumerate(zip(codes, ANSWERS, strict=True)):
         services.survey_answer(
             token=evaluation.survey_token, code=code, answer=answer, source=f"198.51.100.{k}"
         )
     evaluation = services.evaluation_finalize(actor=purchaser, evaluation=evaluation)
-    evaluation = services.evaluation_publish(actor=purchaser, evaluation=evaluation)
+    return services.evaluation_publish(actor=purchaser, evaluation=evaluation)
 
-    # then the composite is the independent calculation: parties 10/50/40, shares 30/12/18/30/10
-    # (by hand: 90.0×30 + 84.5×12 + 87.1×18 + 85.6×30 + 80×10 = 8649.8 → 86.498 → 86.50)
-    parties = list(scores.values())
+
+def _composite_by_hand() -> Decimal:
+    """Parties 10/50/40, shares 30/12/18/30/10
+    (by hand: 90.0×30 + 84.5×12 + 87.1×18 + 85.6×30 + 80×10 = 8649.8 → 86.498 → 86.50)."""
+    parties = list(SCORES.values())
     weights = [D(10), D(50), D(40)]
 
     def leaf(code: str) -> Decimal:
@@ -129,11 +127,11 @@ def test_award_to_contract_to_acceptances_to_graded_published_evaluation(
         + leaf("benefit") * 30
         + satisfaction * 10
     ) / 100
-    assert evaluation.score == raw.quantize(D("0.01"), rounding=ROUND_HALF_UP) == D("86.50")
-    assert evaluation.grade == "良"
-    assert evaluation.status == EvaluationStatus.PUBLISHED
+    return raw.quantize(D("0.01"), rounding=ROUND_HALF_UP)
 
-    # and the audit timeline of each object tells the story in order
+
+def _assert_timelines(contract: Any, phases: list[Any], evaluation: Any) -> None:
+    """The audit timeline of each object tells the story in order."""
     assert actions(contract) == [
         "contract.created",
         "contract.signed",
@@ -156,7 +154,9 @@ def test_award_to_contract_to_acceptances_to_graded_published_evaluation(
     recorded = AuditEvent.objects.filter(action="performance.finalized").get()
     assert recorded.new_values["score"] == "86.50" and recorded.new_values["grade"] == "良"
 
-    # and the published records: the contract, its acceptances, the evaluation, the supplier's history
+
+def _assert_published(contract: Any, phases: list[Any], evaluation: Any) -> None:
+    """The published records: the contract, its acceptances, the evaluation, the supplier's history."""
     assert contract in contract_selectors.public_contracts()
     assert list(contract_selectors.public_acceptances(contract)) == phases
     assert list(selectors.published()) == [evaluation]
@@ -177,3 +177,18 @@ def test_award_to_contract_to_acceptances_to_graded_published_evaluation(
     assert [(e["grade"], e["reference"]) for e in history["entries"]] == [
         ("良", f"{contract.reference} 2025年度")
     ]
+
+
+def test_award_to_contract_to_acceptances_to_graded_published_evaluation(
+    purchaser: Any, award: Any, winner_user: Any, evaluator_user: Any, evaluator_unit: Any, template: Any
+) -> None:
+    # given a contract through three phased acceptances (pass, partial, final pass)
+    contract, phases = _contract_through_three_acceptances(purchaser, award)
+    # when the supplier, the purchaser and the evaluator score it and four recipients answer
+    evaluation = _evaluate(purchaser, contract, evaluator_unit, [winner_user, purchaser, evaluator_user])
+    # then the composite is the independent calculation
+    assert evaluation.score == _composite_by_hand() == D("86.50")
+    assert evaluation.grade == "良"
+    assert evaluation.status == EvaluationStatus.PUBLISHED
+    _assert_timelines(contract, phases, evaluation)
+    _assert_published(contract, phases, evaluation)

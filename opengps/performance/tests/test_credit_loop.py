@@ -1,5 +1,6 @@
 """The credit loop is immediate: a failed acceptance or a termination for the supplier's fault
-reaches the supplier's performance history in the same transaction as the contract event."""
+reaches the supplier's performance history in the same transaction as the contract event (the
+performance app hears it through `opengps.contracts.hooks`, registered in `apps.py`)."""
 
 from __future__ import annotations
 

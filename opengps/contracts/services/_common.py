@@ -1,0 +1,102 @@
+"""Helpers shared by the contract services: the clock guard, amounts, text, the actor checks,
+the row lock and the status transition."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import require_role
+from opengps.contracts.models import (
+    Contract,
+)
+from opengps.core import clock
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.money import parse_yuan
+from opengps.procurement.services import _rule_error
+from opengps.rules import contracts as rules
+from opengps.rules.base import RuleError
+
+
+def _moment(now: datetime | None) -> datetime:
+    moment = now or clock.now()
+    if timezone.is_naive(moment):
+        raise ServiceError("request.time_naive", _("时间必须带时区"))
+    return moment
+
+
+def _day_or_today(day: date | None, today: date, *, field: str, message: Any) -> date:
+    """The day an event happened, today by default; a day after today is refused."""
+    chosen = day or today
+    if chosen > today:
+        raise ServiceError("contract.date_in_future", message, field=field)
+    return chosen
+
+
+def yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
+    """A yuan amount from text or Decimal (never float), rounded half-up to the fen."""
+    return parse_yuan(value, field=field, code="contract.amount_invalid", allow_zero=allow_zero)
+
+
+def _text(value: str, *, field: str, message: Any, limit: int = 5000) -> str:
+    clean = (value or "").strip()
+    if not clean:
+        raise ServiceError("contract.text_required", message, field=field)
+    if len(clean) > limit:
+        raise ServiceError("contract.text_too_long", _("内容过长"), field=field)
+    return clean
+
+
+def require_purchaser(actor: Any, contract: Contract) -> None:
+    """Writes on a contract: staff (purchaser role) of the purchasing unit only."""
+    require_role(actor, Role.PURCHASER)
+    if actor.unit_id != contract.purchaser_id:
+        raise PermissionDenied("perm.other_unit", _("只有该合同的采购人可以操作"))
+
+
+def require_supplier_member(actor: Any, contract: Contract) -> None:
+    """Progress reports: members of the contract's supplier organization only."""
+    require_role(actor, Role.SUPPLIER)
+    if actor.organization_id != contract.supplier_id:
+        raise PermissionDenied("contract.not_supplier", _("只有该合同的供应商可以报送"))
+
+
+def _lock(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def _transition(contract: Contract, target: str) -> str:
+    try:
+        rules.check_contract_transition(contract.status, target)
+    except RuleError as exc:
+        raise Conflict(
+            exc.code,
+            _("合同当前状态（%(status)s）不能执行此操作") % {"status": contract.get_status_display()},
+            field="status",
+            params=exc.params,
+        ) from None
+    old = contract.status
+    contract.status = target
+    return old
+
+
+def _require_status(contract: Contract, *statuses: str) -> None:
+    if contract.status not in statuses:
+        raise Conflict(
+            "contract.wrong_status",
+            _("合同当前状态（%(status)s）不能执行此操作") % {"status": contract.get_status_display()},
+            field="status",
+            params={"status": contract.status, "allowed": list(statuses)},
+        )
+
+
+def _ruled(call: Any, *, field: str | None = None) -> Any:
+    try:
+        return call()
+    except RuleError as exc:
+        raise _rule_error(exc, field=field) from None

@@ -1,0 +1,296 @@
+"""The execution plan: milestones, deliverables, payment instalments, posts and placements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.contracts.models import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    Deliverable,
+    Milestone,
+    Payment,
+    Placement,
+    Post,
+)
+from opengps.contracts.services._common import (
+    _day_or_today,
+    _lock,
+    _moment,
+    _require_status,
+    _text,
+    require_purchaser,
+    require_supplier_member,
+    yuan,
+)
+from opengps.core import audit
+from opengps.core.errors import Conflict, ServiceError
+from opengps.procurement.services import local_date
+
+
+def _plan_editable(contract: Contract) -> None:
+    _require_status(contract, ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
+
+
+def milestone_add(*, actor: Any, contract: Contract, title: str, due_on: date, note: str = "") -> Milestone:
+    """Add a dated milestone to the execution plan."""
+    require_purchaser(actor, contract)
+    name = _text(title, field="title", message=_("请填写节点名称"), limit=200)
+    with transaction.atomic():
+        contract = _lock(contract)
+        _plan_editable(contract)
+        if not contract.starts_on <= due_on <= contract.ends_on:
+            raise ServiceError("contract.date_outside_term", _("日期须在合同履行期限内"), field="due_on")
+        order = (contract.milestones.aggregate(n=Max("order"))["n"] or 0) + 1
+        milestone = Milestone.objects.create(
+            contract=contract, order=order, title=name, due_on=due_on, note=(note or "").strip()
+        )
+        audit.record(
+            actor=actor,
+            action="contract.milestone_updated",
+            obj=contract,
+            new={"milestone": milestone.pk, "order": order, "title": name, "due_on": due_on},
+        )
+    return milestone
+
+
+def milestone_complete(
+    *,
+    actor: Any,
+    milestone: Milestone,
+    done_on: date | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Milestone:
+    """Mark a milestone reached (the purchaser confirms)."""
+    contract = milestone.contract
+    require_purchaser(actor, contract)
+    today = local_date(_moment(now))
+    day = _day_or_today(done_on, today, field="done_on", message=_("完成日期不能晚于今天"))
+    with transaction.atomic():
+        contract = _lock(contract)
+        _require_status(contract, ContractStatus.PUBLISHED)
+        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if milestone.done_on is not None:
+            raise Conflict("contract.milestone_done", _("该节点已完成"))
+        milestone.done_on = day
+        if note:
+            milestone.note = note.strip()
+        milestone.save(update_fields=["done_on", "note"])
+        audit.record(
+            actor=actor,
+            action="contract.milestone_updated",
+            obj=contract,
+            old={"milestone": milestone.pk, "done_on": None},
+            new={"milestone": milestone.pk, "done_on": day, "late": day > milestone.due_on},
+        )
+    return milestone
+
+
+def deliverable_add(
+    *, actor: Any, contract: Contract, name: str, standard: str = "", milestone: Milestone | None = None
+) -> Deliverable:
+    """Add a deliverable (with its acceptance standard) that acceptance phases will check."""
+    require_purchaser(actor, contract)
+    label = _text(name, field="name", message=_("请填写交付内容"), limit=200)
+    if milestone is not None and milestone.contract_id != contract.pk:
+        raise ServiceError("contract.milestone_other_contract", _("节点不属于该合同"), field="milestone")
+    with transaction.atomic():
+        contract = _lock(contract)
+        _plan_editable(contract)
+        deliverable = Deliverable.objects.create(
+            contract=contract, milestone=milestone, name=label, standard=(standard or "").strip()
+        )
+        audit.record(
+            actor=actor,
+            action="contract.milestone_updated",
+            obj=contract,
+            new={
+                "deliverable": deliverable.pk,
+                "name": label,
+                "milestone": milestone.pk if milestone else None,
+            },
+        )
+    return deliverable
+
+
+def payment_schedule_add(
+    *,
+    actor: Any,
+    contract: Contract,
+    title: str,
+    amount: Decimal | str,
+    planned_on: date | None = None,
+    after_phase: int | None = None,
+) -> Payment:
+    """Add an instalment: on a planned date, or after an acceptance phase passes (then, for a small
+    supplier, due within 30 days of the acceptance — see `acceptance_record`)."""
+    require_purchaser(actor, contract)
+    label = _text(title, field="title", message=_("请填写款项名称"), limit=200)
+    money = yuan(amount, field="amount")
+    if planned_on is None and after_phase is None:
+        raise ServiceError(
+            "contract.payment_when_missing", _("请填写计划支付日期或对应的验收阶段"), field="planned_on"
+        )
+    if after_phase is not None and not 1 <= int(after_phase) <= 20:
+        raise ServiceError("contract.phase_invalid", _("验收阶段序号无效"), field="after_phase")
+    with transaction.atomic():
+        contract = _lock(contract)
+        _plan_editable(contract)
+        scheduled = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        if scheduled + money > contract.amount:
+            raise ServiceError(
+                "contract.payments_over_amount",
+                _("支付计划合计 %(total)s 元超过合同金额 %(amount)s 元")
+                % {"total": scheduled + money, "amount": contract.amount},
+                field="amount",
+                params={"total": str(scheduled + money), "amount": str(contract.amount)},
+            )
+        order = (contract.payments.aggregate(n=Max("order"))["n"] or 0) + 1
+        payment = Payment.objects.create(
+            contract=contract,
+            order=order,
+            title=label,
+            amount=money,
+            planned_on=planned_on,
+            after_phase=after_phase,
+            due_on=planned_on if after_phase is None else None,
+        )
+        audit.record(
+            actor=actor,
+            action="contract.milestone_updated",
+            obj=contract,
+            new={
+                "payment": payment.pk,
+                "order": order,
+                "amount": money,
+                "planned_on": planned_on,
+                "after_phase": after_phase,
+            },
+        )
+    return payment
+
+
+def payment_record(
+    *,
+    actor: Any,
+    payment: Payment,
+    paid_on: date | None = None,
+    paid_amount: Decimal | str | None = None,
+    voucher: str = "",
+    now: datetime | None = None,
+) -> Payment:
+    """Record that an instalment was paid (late when after its due date)."""
+    contract = payment.contract
+    require_purchaser(actor, contract)
+    today = local_date(_moment(now))
+    day = _day_or_today(paid_on, today, field="paid_on", message=_("支付日期不能晚于今天"))
+    with transaction.atomic():
+        contract = _lock(contract)
+        _require_status(
+            contract, ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED
+        )
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.paid_on is not None:
+            raise Conflict("contract.payment_recorded", _("该笔款项已登记支付"))
+        money = payment.amount if paid_amount in (None, "") else yuan(paid_amount, field="paid_amount")
+        if money > payment.amount:
+            raise ServiceError(
+                "contract.paid_over_amount", _("实付金额超过该期应付金额"), field="paid_amount"
+            )
+        payment.paid_on, payment.paid_amount, payment.voucher = day, money, (voucher or "").strip()[:80]
+        payment.save(update_fields=["paid_on", "paid_amount", "voucher"])
+        late = payment.due_on is not None and day > payment.due_on
+        audit.record(
+            actor=actor,
+            action="contract.payment_recorded",
+            obj=contract,
+            old={"payment": payment.pk, "paid_on": None},
+            new={
+                "payment": payment.pk,
+                "paid_on": day,
+                "paid_amount": money,
+                "due_on": payment.due_on,
+                "late": late,
+            },
+            reason=payment.due_citation,
+        )
+    return payment
+
+
+def post_add(
+    *, actor: Any, contract: Contract, name: str, headcount: int, location: str, duties: str = ""
+) -> Post:
+    """岗位购买: a post, how many people it needs and where they serve."""
+    require_purchaser(actor, contract)
+    if contract.kind != ContractKind.POSTS:
+        raise Conflict("contract.not_posts", _("只有岗位购买合同可以设置岗位"))
+    label = _text(name, field="name", message=_("请填写岗位名称"), limit=120)
+    place = _text(location, field="location", message=_("请填写服务地点"), limit=200)
+    if not 1 <= int(headcount) <= 10000:
+        raise ServiceError("contract.headcount_invalid", _("岗位人数无效"), field="headcount")
+    with transaction.atomic():
+        contract = _lock(contract)
+        _plan_editable(contract)
+        post = Post.objects.create(
+            contract=contract,
+            name=label,
+            headcount=int(headcount),
+            location=place,
+            duties=(duties or "").strip(),
+        )
+        audit.record(
+            actor=actor,
+            action="contract.milestone_updated",
+            obj=contract,
+            new={"post": post.pk, "name": label, "headcount": post.headcount, "location": place},
+        )
+    return post
+
+
+def placement_record(
+    *,
+    actor: Any,
+    post: Post,
+    person_name: str,
+    starts_on: date,
+    qualification: str = "",
+    ends_on: date | None = None,
+) -> Placement:
+    """The supplier (or the purchaser) records who is placed in a post; a post is never over-staffed."""
+    contract = post.contract
+    if getattr(actor, "role", None) == Role.SUPPLIER:
+        require_supplier_member(actor, contract)
+    else:
+        require_purchaser(actor, contract)
+    person = _text(person_name, field="person_name", message=_("请填写姓名"), limit=60)
+    if ends_on is not None and ends_on < starts_on:
+        raise ServiceError("contract.placement_dates", _("离岗日期不能早于到岗日期"), field="ends_on")
+    with transaction.atomic():
+        contract = _lock(contract)
+        _require_status(contract, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
+        active = Placement.objects.filter(post=post, ends_on__isnull=True).count()
+        if ends_on is None and active >= post.headcount:
+            raise Conflict("contract.post_full", _("该岗位在岗人数已满"), field="person_name")
+        placement = Placement.objects.create(
+            post=post,
+            person_name=person,
+            qualification=(qualification or "").strip()[:200],
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        audit.record(
+            actor=actor,
+            action="contract.milestone_updated",
+            obj=contract,
+            new={"post": post.pk, "placement": placement.pk, "starts_on": starts_on, "ends_on": ends_on},
+        )
+    return placement

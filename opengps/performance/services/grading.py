@@ -1,0 +1,139 @@
+"""The composite score and grade of an evaluation, and the published report."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core import audit, clock
+from opengps.core.errors import Conflict
+from opengps.core.errors import rule_error as _rule_error
+from opengps.performance.models import (
+    EvaluationStatus,
+    HistoryKind,
+    HistorySource,
+    Party,
+    PerformanceEvaluation,
+)
+from opengps.performance.services._common import _require_purchaser, specs_of, weights_of
+from opengps.performance.services.history import _history_add, _sync_contract_facts
+from opengps.rules import performance as rules
+from opengps.rules.base import RuleError
+
+
+def _satisfaction(evaluation: PerformanceEvaluation, on_date: date) -> Decimal | None:
+    answers = list(evaluation.responses.values_list("answer", flat=True))
+    if not answers:
+        return None
+    return rules.satisfaction_score(answers, on_date).value
+
+
+def evaluation_finalize(
+    *, actor: Any, evaluation: PerformanceEvaluation, today: date | None = None
+) -> PerformanceEvaluation:
+    """Compute the composite score and grade (purchaser), close the survey, add the grade to the
+    supplier's performance history and apply the credit loop.
+
+    Needs the purchaser's scores, the evaluator's when one is assigned, and at least one survey
+    answer when the template has satisfaction leaves.
+    """
+    _require_purchaser(actor, evaluation.contract)
+    day = today or clock.today()
+    with transaction.atomic():
+        evaluation = (
+            PerformanceEvaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
+        )
+        if evaluation.status != EvaluationStatus.OPEN:
+            raise Conflict("performance.not_open", _("该绩效评价已评定"), field="status")
+        submitted = {p.party: p for p in evaluation.party_scores.all()}
+        if Party.PURCHASER not in submitted:
+            raise Conflict("performance.purchaser_missing", _("购买主体尚未提交评价"), field="scores")
+        if evaluation.evaluator_id is not None and Party.THIRD_PARTY not in submitted:
+            raise Conflict("performance.third_party_missing", _("第三方评价机构尚未提交评价"), field="scores")
+        satisfaction = _satisfaction(evaluation, day)
+        party_scores = {
+            party: {c: Decimal(v) for c, v in row.scores.items()} for party, row in submitted.items()
+        }
+        try:
+            result = rules.composite(
+                specs_of(evaluation.indicators),
+                party_scores,
+                weights_of(evaluation.source_weights),
+                satisfaction,
+                day,
+            )
+        except RuleError as exc:
+            raise _rule_error(exc) from None
+        evaluation.score, evaluation.grade, evaluation.citation = (
+            result.score,
+            result.grade,
+            result.citation[:300],
+        )
+        evaluation.leaf_scores = {c: str(rules.round_score(v)) for c, v in result.leaves.items()}
+        evaluation.satisfaction = rules.round_score(satisfaction) if satisfaction is not None else None
+        evaluation.finalized_on, evaluation.survey_open = day, False
+        evaluation.status = EvaluationStatus.FINALIZED
+        evaluation.save(
+            update_fields=[
+                "score",
+                "grade",
+                "citation",
+                "leaf_scores",
+                "satisfaction",
+                "finalized_on",
+                "survey_open",
+                "status",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="performance.finalized",
+            obj=evaluation,
+            old={"status": EvaluationStatus.OPEN},
+            new={
+                "status": evaluation.status,
+                "score": result.score,
+                "grade": result.grade,
+                "satisfaction": evaluation.satisfaction,
+                "responses": evaluation.responses.count(),
+                "parties": sorted(submitted),
+            },
+        )
+        contract = evaluation.contract
+        _sync_contract_facts(actor, contract.supplier, day)
+        _history_add(
+            actor,
+            organization=contract.supplier,
+            source=HistorySource.CONTRACT,
+            kind=HistoryKind.GRADE,
+            reference=f"{contract.reference} {evaluation.period}",
+            grade=result.grade,
+            score=result.score,
+            occurred_on=day,
+            note=contract.title,
+            evaluation=evaluation,
+        )
+    return evaluation
+
+
+def evaluation_publish(*, actor: Any, evaluation: PerformanceEvaluation) -> PerformanceEvaluation:
+    """Publish the evaluation report (purchaser)."""
+    _require_purchaser(actor, evaluation.contract)
+    with transaction.atomic():
+        evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if evaluation.status != EvaluationStatus.FINALIZED:
+            raise Conflict("performance.not_finalized", _("评定后才能公开"), field="status")
+        evaluation.status, evaluation.published_at = EvaluationStatus.PUBLISHED, clock.now()
+        evaluation.save(update_fields=["status", "published_at"])
+        audit.record(
+            actor=actor,
+            action="performance.published",
+            obj=evaluation,
+            old={"status": EvaluationStatus.FINALIZED},
+            new={"status": evaluation.status, "score": evaluation.score, "grade": evaluation.grade},
+        )
+    return evaluation
