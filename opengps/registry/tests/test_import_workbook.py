@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO, StringIO
@@ -96,9 +95,7 @@ def test_big_workbook_all_or_nothing_reports_exactly_the_three_bad_rows_and_writ
     big_workbook: Path, run_import: Callable[..., ImportJob]
 ) -> None:
     # when
-    started = time.perf_counter()
     job = run_import(big_workbook)
-    elapsed = time.perf_counter() - started
     # then
     assert errors_of(job) == [
         (BAD_CHECK_DIGIT_ROW, "uscc", "registry.uscc_check_digit"),
@@ -110,16 +107,13 @@ def test_big_workbook_all_or_nothing_reports_exactly_the_three_bad_rows_and_writ
     assert job.status == ImportJob.Status.REJECTED and job.total_rows == BIG_ROWS
     assert Organization.objects.count() == 0
     assert not AuditEvent.objects.filter(action__startswith="registry.").exists()
-    assert elapsed < 30, f"validating {BIG_ROWS} rows took {elapsed:.1f}s"
 
 
 def test_big_workbook_valid_only_writes_the_other_rows_with_one_audit_event_each(
     big_workbook: Path, run_import: Callable[..., ImportJob]
 ) -> None:
     # when
-    started = time.perf_counter()
     job = run_import(big_workbook, mode="valid_only")
-    elapsed = time.perf_counter() - started
     # then
     assert job.status == ImportJob.Status.SUCCEEDED
     assert job.created_count == BIG_ROWS - 3 == Organization.objects.count()
@@ -127,9 +121,6 @@ def test_big_workbook_valid_only_writes_the_other_rows_with_one_audit_event_each
     assert AuditEvent.objects.filter(action="registry.org_created").count() == BIG_ROWS - 3
     summary = AuditEvent.objects.get(action="registry.import_completed")
     assert summary.new_values["created"] == BIG_ROWS - 3 and summary.new_values["errors"] == 3
-    # Dominated by the 9,997 audit appends (one chain-head lock each); see the report for timings.
-    assert elapsed < 180, f"importing {BIG_ROWS} rows took {elapsed:.1f}s"
-    print(f"valid_only import of {BIG_ROWS} rows: {elapsed:.1f}s")
 
 
 def test_wrong_columns_name_the_expected_headers(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -204,11 +203,14 @@ def test_next_and_previous_working_day() -> None:
     assert calendar.add_days(D("2025-09-12"), 20) == D("2025-10-02")
 
 
-def test_counting_a_few_hundred_days_is_quick() -> None:
-    started = time.perf_counter()
-    for offset in range(200):
-        add_working_days(D("2024-01-01") + timedelta(days=offset), 300)
-    assert time.perf_counter() - started < 2.0
+def test_counting_hundreds_of_working_days_round_trips() -> None:
+    # Long walks across the 2024–2025 holiday notices: n working days forward is exactly n working
+    # days in between, and the day reached is itself a working day (timing lives in benchmarks/).
+    for offset in range(0, 200, 7):
+        start = D("2024-01-01") + timedelta(days=offset)
+        end = add_working_days(start, 300)
+        assert calendar.working_days_between(start, end) == 300
+        assert calendar.is_working_day(end)
 
 
 # --- unknown years and registration ------------------------------------------------------------
