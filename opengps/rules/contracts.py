@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from opengps.rules import deadlines
+from opengps.rules import deadlines, transitions
 from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
 from opengps.rules.deposits import share_cap, validate_amount
+from opengps.rules.transitions import Refusal, Transitions
 
 O102 = date(2020, 3, 1)  # 财政部令第102号 政府购买服务管理办法 (text not in ../law: [E])
 SME_PAYMENT_REGULATION = date(2020, 9, 1)  # 保障中小企业款项支付条例 (国务院令第728号; text not in ../law)
@@ -159,7 +160,7 @@ def small_supplier_payment_due(accepted_on: date, *, on_date: date | None = None
     return Ruled(day, citation, note)
 
 
-CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
+CONTRACT_TRANSITIONS: Transitions = {
     "draft": frozenset({"signed"}),
     "signed": frozenset({"published", "terminated"}),
     "published": frozenset({"completed", "terminated"}),
@@ -170,16 +171,16 @@ CONTRACT_TRANSITIONS: dict[str, frozenset[str]] = {
 final acceptance or terminated early with a reason. An unsigned draft is never terminated: it
 simply is not a contract yet."""
 
+CONTRACT_REFUSAL = Refusal(
+    "contract.transition_not_allowed",
+    "合同状态不能从“{current}”变为“{target}”",
+    "A contract cannot go from '{current}' to '{target}'",
+)
+
 
 def check_contract_transition(current: str, target: str) -> None:
     """Refuse a status change not in `CONTRACT_TRANSITIONS` with ``contract.transition_not_allowed``."""
-    if target not in CONTRACT_TRANSITIONS.get(current, frozenset()):
-        raise RuleError(
-            "contract.transition_not_allowed",
-            f"合同状态不能从“{current}”变为“{target}”",
-            f"A contract cannot go from '{current}' to '{target}'",
-            params={"current": current, "target": target},
-        )
+    transitions.check_transition(CONTRACT_TRANSITIONS, current, target, refusal=CONTRACT_REFUSAL)
 
 
 def _shown(entry: EffectiveValue[Any], text: str) -> EffectiveValue[object]:

@@ -14,6 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from opengps.rules import deadlines
 from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
 from opengps.rules.deadlines import DepositTrigger
+from opengps.rules.money import CENT
 
 __all__ = [
     "BID_DEPOSIT_RATE",
@@ -32,7 +33,6 @@ __all__ = [
     "withdrawn_deposit_return_deadline",
 ]
 
-FEN = Decimal("0.01")
 
 BID_DEPOSIT_RATE: tuple[EffectiveValue[Decimal], ...] = (
     EffectiveValue(deadlines.O74, Decimal("0.02"), "财政部令第74号 第十四条"),
@@ -66,7 +66,7 @@ def _rate(
 
 def share_cap(base: Decimal, rate: EffectiveValue[Decimal], field: str) -> Ruled[Decimal]:
     """`rate` of `base`, in yuan rounded down to the fen (never above the legal share), citing the article."""
-    value = (validate_amount(base, field=field) * rate.value).quantize(FEN, rounding=ROUND_DOWN)
+    value = (validate_amount(base, field=field) * rate.value).quantize(CENT, rounding=ROUND_DOWN)
     return Ruled(value, rate.citation, f"{base} × {rate.value:%} = {value}（元，舍去分以下）")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from opengps.rules import calendar, performance
@@ -26,13 +26,13 @@ from opengps.rules.eligibility import (
     supplier_eligibility,
 )
 from opengps.rules.jurisdictions import shown_value
+from opengps.rules.money import round_cent
 
 SEED_003 = "湖南省民政厅对省十四届人大二次会议第0258号建议的答复（种子文件003）"
 CALL = "本轮项目申报指南（资助方设定的申报条件）"
 RULES_11 = "RULES §11 福彩公益金与公益创投项目周期"
 GRADES_SOURCE = performance.GRADES_SOURCE
 CIVIL_201_203 = "民法典 第二百零一条、第二百零三条"
-CENT = Decimal("0.01")
 
 Grade = performance.Grade
 
@@ -186,17 +186,13 @@ def applicant_eligibility(
 # What may be asked
 
 
-def _money(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def request_problems(
     requested: Decimal, budget_lines: Sequence[Decimal], *, cap: Decimal, total: Decimal
 ) -> tuple[Reason, ...]:
     """Why a request may not be submitted: non-positive, over the per-project cap or the round's
     total, or a budget breakdown that does not add up to the amount asked. Empty when fine."""
     reasons: list[Reason] = []
-    if requested <= 0 or requested != _money(requested):
+    if requested <= 0 or requested != round_cent(requested):
         reasons.append(
             Reason(
                 "grants.amount_invalid",
@@ -466,7 +462,7 @@ def tranche_amounts(amount: Decimal, shares: Sequence[int]) -> tuple[Decimal, ..
             CALL,
             {"shares": list(shares)},
         )
-    parts = [_money(amount * share / 100) for share in shares[:-1]]
+    parts = [round_cent(amount * share / 100) for share in shares[:-1]]
     return (*parts, amount - sum(parts, Decimal(0)))
 
 

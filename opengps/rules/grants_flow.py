@@ -7,11 +7,9 @@ can never be written. Whether a published call is open is derived from its dates
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from opengps.rules.transitions import EntityTransitions, Transitions
 
-from opengps.rules.base import RuleError
-
-Table = Mapping[str, frozenset[str]]
+Table = Transitions
 
 ROUND: Table = {
     "draft": frozenset({"published", "cancelled"}),
@@ -62,26 +60,19 @@ TRANCHE: Table = {
 }
 """分期拨付: released when its milestone is met, stopped when the mid-term review fails."""
 
-TABLES: dict[str, Table] = {
-    "grant_round": ROUND,
-    "grant_application": APPLICATION,
-    "grant_objection": OBJECTION,
-    "grant_agreement": AGREEMENT,
-    "grant_tranche": TRANCHE,
-}
+TABLES = EntityTransitions(
+    {
+        "grant_round": ROUND,
+        "grant_application": APPLICATION,
+        "grant_objection": OBJECTION,
+        "grant_agreement": AGREEMENT,
+        "grant_tranche": TRANCHE,
+    }
+)
+"""The tables by entity name, checked through `opengps.rules.transitions`."""
 
+can_transition = TABLES.can_transition
+"""Whether `entity` may go from status `current` to `target`."""
 
-def can_transition(entity: str, current: str, target: str) -> bool:
-    """Whether `entity` may go from status `current` to `target`."""
-    return target in TABLES[entity].get(current, frozenset())
-
-
-def check_transition(entity: str, current: str, target: str) -> None:
-    """Refuse a change not in the table with RuleError ``workflow.transition_not_allowed``."""
-    if not can_transition(entity, current, target):
-        raise RuleError(
-            "workflow.transition_not_allowed",
-            f"状态不能从“{current}”变为“{target}”",
-            f"Status cannot change from '{current}' to '{target}'",
-            params={"entity": entity, "current": current, "target": target},
-        )
+check_transition = TABLES.check_transition
+"""Refuse a change not in the table with RuleError ``workflow.transition_not_allowed``."""

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal, TypeVar
 
 from opengps.rules import calendar
 from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
 from opengps.rules.jurisdictions import shown_value
+from opengps.rules.money import round_cent
 
 GRADES_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）第二十八条；RULES §10"
 INDICATORS_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）附件；RULES §10"
@@ -28,7 +29,6 @@ CREDIT_SOURCE = (
     "种子文件003；RULES §10"
 )
 EXPERT_SOURCE = "政府采购法实施条例 第六十二条；政府采购评审专家管理办法（财库〔2016〕198号）第二十九条"
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 K = TypeVar("K")
 
@@ -290,7 +290,7 @@ def leaf_weights(indicators: Sequence[IndicatorSpec]) -> dict[str, Decimal]:
 
 def round_score(value: Decimal) -> Decimal:
     """A score rounded half-up to 2 places (scores are only rounded once, at the end)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_cent(value)
 
 
 def _check_score(code: str, value: Decimal) -> None:

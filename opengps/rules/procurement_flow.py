@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
+from opengps.rules import transitions
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
     CLARIFICATION_PERIOD,
@@ -27,6 +28,7 @@ from opengps.rules.deadlines import (
 from opengps.rules.jurisdictions import parse_category
 from opengps.rules.methods import MIN_SUPPLIERS
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method, parse_method
+from opengps.rules.transitions import Transitions
 
 O87_43 = "政府采购货物和服务招标投标管理办法（财政部令第87号）第四十三条"
 O87_44 = "政府采购货物和服务招标投标管理办法（财政部令第87号）第四十四条"
@@ -208,7 +210,7 @@ def min_valid_bids(
 
 # --- statuses -----------------------------------------------------------------------------------
 
-Table = Mapping[str, frozenset[str]]
+Table = Transitions
 
 PROCUREMENT: Table = MappingProxyType(
     {
@@ -235,18 +237,12 @@ the procurement at any of these steps and it resumes where it was (O94 §28)."""
 
 def can_transition(current: str, target: str) -> bool:
     """Whether a procurement may go from status `current` to `target`."""
-    return target in PROCUREMENT.get(current, frozenset())
+    return transitions.can_transition(PROCUREMENT, current, target)
 
 
 def check_transition(current: str, target: str) -> None:
     """Refuse a change not in `PROCUREMENT` with RuleError ``workflow.transition_not_allowed``."""
-    if not can_transition(current, target):
-        raise RuleError(
-            "workflow.transition_not_allowed",
-            f"状态不能从“{current}”变为“{target}”",
-            f"Status cannot change from '{current}' to '{target}'",
-            params={"entity": "procurement", "current": current, "target": target},
-        )
+    transitions.check_transition(PROCUREMENT, current, target, entity="procurement")
 
 
 # --- dates ----------------------------------------------------------------------------------------

@@ -426,6 +426,17 @@ def split_purchase(group: SplitPurchaseGroup) -> Flag:
     )
 
 
+def _share_at_least(
+    part: Decimal, total: Decimal, procurements: int, threshold: Decimal, thresholds: Thresholds
+) -> Decimal | None:
+    """`part`'s share of `total` when it reaches `threshold`, else None; None also when the unit
+    made too few procurements for a share to mean anything (OCP2016)."""
+    if procurements < thresholds.share_min_procurements or total <= 0:
+        return None
+    share = part / total
+    return share if share >= threshold else None
+
+
 def single_source_share(
     *,
     single_source_amount: Decimal,
@@ -434,10 +445,10 @@ def single_source_share(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Flag | None:
     """A unit buying a large share (by value) through single source (OCP2016; GPL §31, O74 §38)."""
-    if procurements < thresholds.share_min_procurements or total_amount <= 0:
-        return None
-    share = single_source_amount / total_amount
-    if share < thresholds.single_source_share:
+    share = _share_at_least(
+        single_source_amount, total_amount, procurements, thresholds.single_source_share, thresholds
+    )
+    if share is None:
         return None
     return Flag(
         FlagCode.single_source_share,
@@ -463,10 +474,10 @@ def supplier_share(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Flag | None:
     """One supplier winning a large share of a unit's awarded value (OCP2016 "repeat winner")."""
-    if procurements < thresholds.share_min_procurements or total_amount <= 0:
-        return None
-    share = supplier_amount / total_amount
-    if share < thresholds.supplier_share:
+    share = _share_at_least(
+        supplier_amount, total_amount, procurements, thresholds.supplier_share, thresholds
+    )
+    if share is None:
         return None
     return Flag(
         FlagCode.supplier_share,

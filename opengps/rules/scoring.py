@@ -7,11 +7,12 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 
 from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
 from opengps.rules.jurisdictions import CATEGORY_NAMES_ZH, Category, parse_category, shown_value
+from opengps.rules.money import round_cent
 from opengps.rules.procedures import METHOD_NAMES_EN, METHOD_NAMES_ZH, Method
 
 C46_9 = "政府采购促进中小企业发展管理办法（财库〔2020〕46号）第九条"
@@ -30,21 +31,10 @@ O74_48 = "政府采购非招标采购方式管理办法（财政部令第74号�
 C214_24 = "政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第二十四条"
 SEED_003 = "湖南省政府购买服务相关规定（种子文件003：同等条件下优先向行业协会商会购买）"
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 Formula = Literal["O87", "C214"]
 Combine = Literal["mean", "median"]
-
-
-def _money(amount: Decimal) -> Decimal:
-    """Yuan to 2 places, ROUND_HALF_UP (STYLE §6)."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _points(score: Decimal) -> Decimal:
-    """Scores to 2 places, ROUND_HALF_UP."""
-    return score.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,7 +178,7 @@ def evaluated_price(
     entry = value_on(DEDUCTION_RANGES[cat], on_date, rule="scoring.deduction_ranges")
     ranges = entry.value
     if reserved_for_sme:
-        return Ruled(_money(price), C46_9, "专门面向中小企业的项目/采购包，不再价格扣除")
+        return Ruled(round_cent(price), C46_9, "专门面向中小企业的项目/采购包，不再价格扣除")
     as_small_micro = (
         (preferences.small_micro and not preferences.social_organization)
         or (preferences.small_micro and policy.sme_deduction_for_social_organizations)
@@ -207,19 +197,19 @@ def evaluated_price(
             note += "（按配置将社会组织视同小微企业 [U]）"
         if preferences.consortium_small_micro_share is not None:
             note += "；不重复享受联合体/分包扣除"
-        return Ruled(_money(price * (1 - rate)), "；".join(basis), note)
+        return Ruled(round_cent(price * (1 - rate)), "；".join(basis), note)
     share = preferences.consortium_small_micro_share
     if share is not None and share >= ranges.min_share and not preferences.consortium_control_relation:
         rate = _check_rate(consortium_rate, ranges.consortium, "consortium", entry.citation)
         return Ruled(
-            _money(price * (1 - rate)),
+            round_cent(price * (1 - rate)),
             f"{entry.citation}第二款" if entry.citation == C46_9 else entry.citation,
             f"联合体/分包小微企业份额 {share:%} ≥ {ranges.min_share:%}，价格扣除 {rate:%}",
         )
     note = "无价格扣除"
     if preferences.social_organization and preferences.small_micro:
         note = "社会组织不属于企业，默认不享受小微企业价格扣除 [U]"
-    return Ruled(_money(price), entry.citation, note)
+    return Ruled(round_cent(price), entry.citation, note)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +298,7 @@ def price_scores(
     base = min(evaluated_prices.values())
     return {
         bidder: Ruled(
-            _points(base / price * HUNDRED * weight),
+            round_cent(base / price * HUNDRED * weight),
             allowed.citation,
             f"({base}/{price})×100×{weight}",
         )
@@ -360,7 +350,7 @@ def combine_member_scores(
         combined = combine([scores[factor] for scores in scores_by_member.values()])
         total += combined * (factor_weights[factor] if factor_weights is not None else 1)
     how = "算术平均" if policy.combine == "mean" else "中位数"
-    return Ruled(_points(total), O87_55, f"各成员评分取{how}（采购文件未另行规定时的默认做法 [U]）")
+    return Ruled(round_cent(total), O87_55, f"各成员评分取{how}（采购文件未另行规定时的默认做法 [U]）")
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal:
@@ -452,6 +442,35 @@ def rank(
     it), then a random draw (O87 §68) derived from `seed` and returned as a `DrawRecord`.
     Raises ``scoring.draw_seed_required`` when a draw is needed and no seed was given.
     """
+    _check_rankable(candidates, method)
+    basis: Literal["score", "price"] = "score" if method in _SCORE_METHODS and not lowest_price else "price"
+    steps, citation = _tie_break_steps(candidates, method, basis, policy)
+    draws: list[DrawRecord] = []
+    placed: list[tuple[Candidate, str]] = []
+    if candidates:
+        _place(list(candidates), steps, steps[0][0], seed=seed, placed=placed, draws=draws)
+    reasons: tuple[Reason, ...] = ()
+    if method in (Method.competitive_negotiation, Method.request_for_quotation) and len(candidates) < 3:
+        reasons = (
+            Reason(
+                "scoring.fewer_than_three_candidates",
+                "成交候选人不足3名",
+                "Fewer than 3 candidates",
+                citation,
+                "flag",
+            ),
+        )
+    return Ranking(
+        basis,
+        tuple(RankedCandidate(i, c, decided) for i, (c, decided) in enumerate(placed, start=1)),
+        tuple(draws),
+        citation,
+        reasons,
+    )
+
+
+def _check_rankable(candidates: Sequence[Candidate], method: Method) -> None:
+    """Refuse a method that has no ranking, or a bidder listed twice."""
     if method not in _SCORE_METHODS and method not in _PRICE_METHODS:
         raise RuleError(
             "scoring.rank_not_applicable",
@@ -467,7 +486,15 @@ def rank(
             "A bidder appears twice",
             params={"bidders": bidders},
         )
-    basis: Literal["score", "price"] = "score" if method in _SCORE_METHODS and not lowest_price else "price"
+
+
+def _tie_break_steps(
+    candidates: Sequence[Candidate], method: Method, basis: Literal["score", "price"], policy: ScoringPolicy
+) -> tuple[list[tuple[str, _Key]], str]:
+    """The ordered criteria of a ranking, each named, and the articles they come from.
+
+    Ranking by score needs every bidder's total (``scoring.total_score_missing``, O87 §57).
+    """
     steps: list[tuple[str, _Key]] = []
     if basis == "score":
         missing = [c.bidder for c in candidates if c.total_score is None]
@@ -496,62 +523,51 @@ def rank(
     if policy.industry_association_priority:
         steps.append(("industry_association", lambda c: (0 if c.industry_association else 1, Decimal(0))))
         citation += f"；{SEED_003}"
-    draws: list[DrawRecord] = []
-    placed: list[tuple[Candidate, str]] = []
+    return steps, citation
 
-    def place(group: list[Candidate], remaining: list[tuple[str, _Key]], decided: str) -> None:
-        if len(group) == 1:
-            placed.append((group[0], decided))
-            return
-        if not remaining:
-            tied = tuple(sorted(c.bidder for c in group))
-            if seed is None:
-                raise RuleError(
-                    "scoring.draw_seed_required",
-                    "存在无法区分的并列，需要随机抽取（请提供抽取种子）",
-                    "A tie remains: a random draw is needed (give a seed)",
-                    O87_68,
-                    {"tied": list(tied)},
-                )
-            record = DrawRecord(seed, tied, ())
-            record = DrawRecord(seed, tied, replay_draw(record))
-            draws.append(record)
-            by_bidder = {c.bidder: c for c in group}
-            placed.extend((by_bidder[bidder], "draw") for bidder in record.order)
-            return
-        name, key = remaining[0]
-        keyed = [(k, c) for c in group if (k := key(c)) is not None]
-        if len(keyed) < len(group):
-            # The documents state no tie-break for some of these bidders: skip that step.
-            place(group, remaining[1:], decided)
-            return
-        runs: dict[tuple[int, Decimal], list[Candidate]] = {}
-        for k, candidate in keyed:
-            runs.setdefault(k, []).append(candidate)
-        next_decided = name if len(runs) > 1 else decided
-        for k in sorted(runs):
-            place(runs[k], remaining[1:], next_decided)
 
-    if candidates:
-        place(list(candidates), steps, steps[0][0])
-    reasons: tuple[Reason, ...] = ()
-    if method in (Method.competitive_negotiation, Method.request_for_quotation) and len(candidates) < 3:
-        reasons = (
-            Reason(
-                "scoring.fewer_than_three_candidates",
-                "成交候选人不足3名",
-                "Fewer than 3 candidates",
-                citation,
-                "flag",
-            ),
-        )
-    return Ranking(
-        basis,
-        tuple(RankedCandidate(i, c, decided) for i, (c, decided) in enumerate(placed, start=1)),
-        tuple(draws),
-        citation,
-        reasons,
-    )
+def _place(
+    group: list[Candidate],
+    remaining: list[tuple[str, _Key]],
+    decided: str,
+    *,
+    seed: str | None,
+    placed: list[tuple[Candidate, str]],
+    draws: list[DrawRecord],
+) -> None:
+    """Append `group` to `placed` in rank order: split it by the first remaining criterion, recurse
+    into each run of equals, and draw lots (O87 §68) among those no criterion separates."""
+    if len(group) == 1:
+        placed.append((group[0], decided))
+        return
+    if not remaining:
+        tied = tuple(sorted(c.bidder for c in group))
+        if seed is None:
+            raise RuleError(
+                "scoring.draw_seed_required",
+                "存在无法区分的并列，需要随机抽取（请提供抽取种子）",
+                "A tie remains: a random draw is needed (give a seed)",
+                O87_68,
+                {"tied": list(tied)},
+            )
+        record = DrawRecord(seed, tied, ())
+        record = DrawRecord(seed, tied, replay_draw(record))
+        draws.append(record)
+        by_bidder = {c.bidder: c for c in group}
+        placed.extend((by_bidder[bidder], "draw") for bidder in record.order)
+        return
+    name, key = remaining[0]
+    keyed = [(k, c) for c in group if (k := key(c)) is not None]
+    if len(keyed) < len(group):
+        # The documents state no tie-break for some of these bidders: skip that step.
+        _place(group, remaining[1:], decided, seed=seed, placed=placed, draws=draws)
+        return
+    runs: dict[tuple[int, Decimal], list[Candidate]] = {}
+    for k, candidate in keyed:
+        runs.setdefault(k, []).append(candidate)
+    next_decided = name if len(runs) > 1 else decided
+    for k in sorted(runs):
+        _place(runs[k], remaining[1:], next_decided, seed=seed, placed=placed, draws=draws)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,11 +590,11 @@ def abnormally_low_price(
         return None
     return Reason(
         "scoring.abnormally_low_price",
-        f"报价 {price} 低于其他有效报价平均值（{_money(mean)}）的 {policy.abnormal_low_ratio:%}，"
+        f"报价 {price} 低于其他有效报价平均值（{round_cent(mean)}）的 {policy.abnormal_low_ratio:%}，"
         "评标委员会应要求其书面说明并提供证明材料，不能证明合理性的按无效投标处理"
         "（比例为可配置的默认值 [U]）",
         f"Price {price} is below {policy.abnormal_low_ratio:%} of the mean of the others "
-        f"({_money(mean)}): ask for a written explanation; if not justified the bid is invalid "
+        f"({round_cent(mean)}): ask for a written explanation; if not justified the bid is invalid "
         "(ratio is a configurable default [U])",
         O87_60,
         "flag",
@@ -622,14 +638,14 @@ def deviating_members(
                     member,
                     bidder,
                     score,
-                    _points(mean),
+                    round_cent(mean),
                     Reason(
                         "scoring.deviating_score",
-                        f"评委“{member}”对“{bidder}”的评分 {score} 与其他评委平均分 {_points(mean)} "
+                        f"评委“{member}”对“{bidder}”的评分 {score} 与其他评委平均分 {round_cent(mean)} "
                         f"相差超过 {policy.deviation_ratio:%}，可能{direction_zh}，应复核"
                         "（阈值为可配置的默认值 [U]）",
                         f"Member '{member}' scored '{bidder}' {score}, more than "
-                        f"{policy.deviation_ratio:%} from the others' mean {_points(mean)} (abnormally "
+                        f"{policy.deviation_ratio:%} from the others' mean {round_cent(mean)} (abnormally "
                         f"{direction_en}); review (threshold is a configurable default [U])",
                         O87_64,
                         "flag",

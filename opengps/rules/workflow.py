@@ -6,11 +6,9 @@ never be written. Status values are the stable codes stored in the database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from opengps.rules.transitions import EntityTransitions, Transitions
 
-from opengps.rules.base import RuleError
-
-Table = Mapping[str, frozenset[str]]
+Table = Transitions
 
 CATALOG_VERSION: Table = {
     "draft": frozenset({"published"}),
@@ -49,25 +47,18 @@ PLAN: Table = {
 }
 """采购实施计划: finance approval when the method or a split-purchase flag needs it."""
 
-TABLES: dict[str, Table] = {
-    "catalog_version": CATALOG_VERSION,
-    "budget_line": BUDGET_LINE,
-    "project": PROJECT,
-    "plan": PLAN,
-}
+TABLES = EntityTransitions(
+    {
+        "catalog_version": CATALOG_VERSION,
+        "budget_line": BUDGET_LINE,
+        "project": PROJECT,
+        "plan": PLAN,
+    }
+)
+"""The tables by entity name, checked through `opengps.rules.transitions`."""
 
+can_transition = TABLES.can_transition
+"""Whether `entity` may go from status `current` to `target`."""
 
-def can_transition(entity: str, current: str, target: str) -> bool:
-    """Whether `entity` may go from status `current` to `target`."""
-    return target in TABLES[entity].get(current, frozenset())
-
-
-def check_transition(entity: str, current: str, target: str) -> None:
-    """Refuse a transition not in the table with RuleError ``workflow.transition_not_allowed``."""
-    if not can_transition(entity, current, target):
-        raise RuleError(
-            "workflow.transition_not_allowed",
-            f"状态不能从“{current}”变为“{target}”",
-            f"Status cannot change from '{current}' to '{target}'",
-            params={"entity": entity, "current": current, "target": target},
-        )
+check_transition = TABLES.check_transition
+"""Refuse a transition not in the table with RuleError ``workflow.transition_not_allowed``."""

@@ -186,8 +186,21 @@ def test_indicator_score_from_a_guide(measured: Decimal, points: Decimal, note: 
 # Sources and composite
 
 
-def test_source_weights_valid() -> None:
-    validate_source_weights(WEIGHTS)
+@pytest.mark.parametrize(
+    "weights",
+    [
+        WEIGHTS,
+        {"purchaser": D(100)},
+        {"self": D(0), "purchaser": D(60), "third_party": D(40)},
+    ],
+)
+def test_source_weights_summing_to_100_are_accepted(weights: dict[str, Decimal]) -> None:
+    # given the parties of the composite evaluation other than the recipients (heard through
+    # satisfaction), each weighted >= 0 and together 100 (seed 003; RULES §10)
+    # when they are checked (a refusal raises RuleError)
+    validate_source_weights(weights)
+    # then they make a weighted mean: parties who agree give that very score
+    assert combine_sources(dict.fromkeys(weights, D("77.5")), weights) == D("77.5")
 
 
 @pytest.mark.parametrize(
