@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method
-from opengps.rules.procurement_flow import SupplierSource
+from opengps.rules.procurement_flow import AwardBasis, SupplierSource
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 CURRENCY = "CNY"
@@ -25,8 +25,10 @@ VERSION = "1.1"
 EXTENSIONS = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json",
 )
-"""Extensions whose fields the releases use: bids (statistics, details) and lots."""
+"""Extensions whose fields the releases use (their v1.1.5 tags, compatible with OCDS 1.1): bids
+(statistics, details), lots, and enquiries (询问 and their answers, ``tender.enquiries``)."""
 MERGE_RULES_FILE = Path(__file__).resolve().parent / "data" / "merge_rules.json"
 
 NEGOTIATED_METHODS = frozenset(
@@ -65,6 +67,33 @@ def procurement_method(method: Method | str, supplier_source: SupplierSource | s
     if parsed in NEGOTIATED_METHODS and supplier_source == SupplierSource.public:
         return "selective"
     return base
+
+
+AWARD_CRITERIA: Mapping[AwardBasis, str] = {
+    AwardBasis.lowest_price: "priceOnly",
+    AwardBasis.framework_price_first: "priceOnly",
+    AwardBasis.comprehensive: "ratedCriteria",
+    AwardBasis.negotiated_price: "singleBidOnly",
+}
+"""Award basis → OCDS ``tender.awardCriteria`` (awardCriteria codelist). 最后报价最低 and the framework's
+price-first entry are ``priceOnly``; 综合评分法 is ``ratedCriteria``; a price negotiated with the one
+supplier is ``singleBidOnly``. 综合评分法或最低评标价法 is left out: which one applies is stated only
+in the procurement documents, so only ``awardCriteriaDetails`` (the Chinese) is published."""
+
+CLASSIFICATION_SCHEME = "CN-GPSC"
+"""Scheme of ``items.classification``: the codes of the platform's 政府购买服务指导性目录 (the
+guidance catalogue of purchasable services, its published versions). Not in the open
+itemClassificationScheme codelist, so it is documented on ``/opendata/``."""
+DOCUMENTED_OPEN_CODES: Mapping[str, frozenset[str]] = {
+    "scheme": frozenset({CLASSIFICATION_SCHEME}),
+}
+"""Values of open codelists that are not in the OCDS codelists, by field name, each documented on
+``/opendata/`` (OCDS allows them: the codelist is open)."""
+
+
+def award_criteria(basis: AwardBasis | str) -> str | None:
+    """The awardCriteria code of an award basis, or None where the basis does not determine one."""
+    return AWARD_CRITERIA.get(AwardBasis(basis))
 
 
 def procurement_method_details(method: Method | str) -> str:

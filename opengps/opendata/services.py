@@ -53,6 +53,7 @@ TAG_BY_ACTION: dict[str, str] = {
     "procurement.amendment_published": "tenderAmendment",
     "procurement.deadline_postponed": "tenderAmendment",
     "procurement.opened": "tenderUpdate",
+    "procurement.complaint_decided": "tenderUpdate",
     "procurement.failed": "tenderCancellation",
     "procurement.cancelled": "tenderCancellation",
     "procurement.awarded": "award",
@@ -248,11 +249,20 @@ def emit_planning(
     )
 
 
+LINK_TAG = "planningUpdate"
+"""Tag of the release that adds a later procurement to its plan's process (`relatedProcesses`):
+the update is to what the plan led to (releaseTag: "details of a … planned contracting process
+are being updated")."""
+
+
 def emit_procurement(
     procurement: Procurement, *, tag: str, moment: datetime, event_seq: int | None = None
 ) -> Release | None:
-    return release_append(
-        ocid=builders.procurement_ocid(procurement),
+    """Append the procurement's release; a later procurement of a plan (its own ocid) also gets a
+    release of the plan's process that links it back, the first time it is published."""
+    ocid = builders.procurement_ocid(procurement)
+    release = release_append(
+        ocid=ocid,
         tag=tag,
         moment=moment,
         event_seq=event_seq,
@@ -260,6 +270,27 @@ def emit_procurement(
             procurement, release_id=release_id, moment=moment, tag=tag
         ),
     )
+    plan_process = builders.plan_process(procurement.plan)
+    if plan_process is not None and plan_process.pk != procurement.pk and not _links(plan_process, ocid):
+        release_append(
+            ocid=builders.plan_ocid(procurement.plan),
+            tag=LINK_TAG,
+            moment=moment,
+            event_seq=event_seq,
+            build=lambda release_id: builders.build_procurement_release(
+                plan_process, release_id=release_id, moment=moment, tag=LINK_TAG
+            ),
+        )
+    return release
+
+
+def _links(plan_process: Procurement, ocid: str) -> bool:
+    """Whether the record of the plan's process already links the process `ocid`."""
+    record = Record.objects.filter(ocid=builders.procurement_ocid(plan_process)).values_list(
+        "compiled", flat=True
+    )
+    compiled = json.loads(record.first() or "{}")
+    return any(r.get("identifier") == ocid for r in compiled.get("relatedProcesses") or [])
 
 
 def subscribe() -> None:
@@ -318,7 +349,9 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
         )
         now = clock.now()
         for intention in PurchaseIntention.objects.select_related("plan").order_by("pk"):
-            if builders.plan_ocid(intention.plan) in existing:
+            # a plan whose procurement is published is that procurement's process: the
+            # procurement's release (with the planning section) is written below
+            if builders.plan_ocid(intention.plan) in existing or builders.plan_process(intention.plan):
                 continue
             if emit_planning(intention.plan, tag="planning", moment=now) is not None:
                 counts["planning"] += 1

@@ -49,7 +49,8 @@ def test_packages_keep_chinese_readable_and_are_public(
     package = response.json()
     assert_valid("record-package", package)
     record = package["records"][0]
-    assert [r["tag"] for r in record["releases"]] == [["tender"], ["tenderUpdate"]]
+    # the plan's only procurement continues the plan's process: its intention comes first
+    assert [r["tag"] for r in record["releases"]] == [["planning"], ["tender"], ["tenderUpdate"]]
     assert record["compiledRelease"]["tag"] == ["compiled"]
     assert record["compiledRelease"]["bids"]["statistics"][0]["value"] == 3
 
@@ -70,9 +71,12 @@ def test_backfill_builds_one_release_per_process_without_one(
     with pytest.raises(PermissionDenied):
         services.releases_backfill(actor=purchaser)
     counts = services.releases_backfill(actor=admin_user)
-    # then one planning release and one current-state release exist, and a second run adds nothing
-    assert counts == {"planning": 1, "procurements": 1}
+    # then one current-state release of the process (the plan and its procurement: one ocid, the
+    # planning section included) exists, and a second run adds nothing
+    assert counts == {"planning": 0, "procurements": 1}
+    assert builders.procurement_ocid(opened) == builders.plan_ocid(opened.plan)
     release = json.loads(Release.objects.get(ocid=builders.procurement_ocid(opened)).payload)
+    assert release["planning"]["budget"]["id"] == f"PLAN-{opened.plan_id}"
     assert release["tag"] == ["tenderUpdate"] and release["bids"]["details"]
     assert not schema_errors("release", release)
     assert services.releases_backfill(actor=admin_user) == {"planning": 0, "procurements": 0}
@@ -81,7 +85,7 @@ def test_backfill_builds_one_release_per_process_without_one(
     ) == ["opendata.releases_backfilled", "opendata.releases_backfilled"]
     # a rebuild adds a snapshot only where the mapping now publishes something new: here nothing
     call_command("opendata_backfill", "--rebuild", stdout=io.StringIO())
-    assert Release.objects.count() == 2
+    assert Release.objects.count() == 1
     out = io.StringIO()
     call_command("opendata_backfill", "--verify", stdout=out)
     assert "一致" in out.getvalue()

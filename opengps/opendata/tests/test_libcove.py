@@ -1,25 +1,28 @@
 """The OCDS Data Review Tool's engine (`libcoveocds`), run offline over what a scenario publishes.
 
-The standard comes from ``../shared/ocds-1.1.5`` (zipped in memory, as the engine reads it) and
-every HTTP request is refused, so nothing is ever fetched. The bids and lots extensions are not
-shipped in the test data yet: the engine reports them as not retrievable, and their fields as
-additional fields — the only additional fields allowed here (`EXTENSION_FIELDS`). Everything else
-must be clean: no schema or codelist error, no other additional field, no additional-check finding.
+The standard comes from ``../shared/ocds-1.1.5`` (zipped in memory, as the engine reads it); the
+extensions the packages declare (bids, lots, enquiries — their official v1.1.5 URLs) are answered
+from the copies shipped in ``tests/data/extensions`` (see its README for provenance); every other
+HTTP request is refused, so nothing is ever fetched. Everything must be clean: no schema or
+codelist error, no additional field, no additional-check finding.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 import requests
+import urllib3
 from django.test import Client
 
 from opengps.contracts import services as contract_services
@@ -29,20 +32,17 @@ from opengps.opendata.tests.conftest import SCHEMA_DIR
 
 pytestmark = pytest.mark.django_db
 
-EXTENSION_FIELDS = {
-    ("", "bids"),  # bids extension
-    ("/tender", "lots"),  # lots extension
-    ("/tender/items", "relatedLot"),
-    ("/awards", "relatedLots"),
-    ("/contracts", "relatedLots"),
-}
-"""(path within a release, field) of the bids and lots extensions' fields the releases use, reported
-as additional while the extensions' schemas are not available offline."""
-RELEASE_ROOTS = ("/records/compiledRelease", "/records/releases", "/releases")
-
-
-def _within_release(path: str) -> str:
-    return next((path.removeprefix(root) for root in RELEASE_ROOTS if path.startswith(root)), path)
+EXTENSIONS_DIR = Path(__file__).resolve().parent / "data" / "extensions"
+"""``<repository>/<version>/`` copies of the declared extensions (extension.json, release-schema.json,
+codelists/)."""
+RAW_FILE = re.compile(
+    r"^https://raw\.githubusercontent\.com/open-contracting-extensions/(?P<repo>[\w-]+)/(?P<ref>[\w.]+)/(?P<name>.+)$"
+)
+ARCHIVE = re.compile(
+    r"^https://github\.com/open-contracting-extensions/(?P<repo>[\w-]+)/archive/(?P<ref>[\w.]+)\.zip$"
+)
+"""The two ways the extension registry library reads an extension: file by file from the declared
+base URL, or the tag's archive from GitHub (what it does for GitHub-hosted extensions)."""
 
 
 @cache
@@ -61,24 +61,56 @@ STANDARD_SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
 """Where the 1.1.5 schemas refer to each other; answered from the local copies."""
 
 
+@cache
+def _extension_archive(repo: str, ref: str) -> bytes:
+    """The local copy as GitHub's archive of the tag (``<repo>-<version>/…``)."""
+    folder = EXTENSIONS_DIR / repo / ref
+    root = f"{repo}-{ref.removeprefix('v')}/"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(root, "")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name != "README.md":
+                archive.write(path, root + path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def _local_content(url: str) -> bytes | None:
+    """The bytes answering `url` from the local copies, or None (not a copy we hold)."""
+    name = url.removeprefix(STANDARD_SCHEMA_URL)
+    if url.startswith(STANDARD_SCHEMA_URL) and (SCHEMA_DIR / name).is_file():
+        return (SCHEMA_DIR / name).read_bytes()
+    if match := RAW_FILE.match(url):
+        path = EXTENSIONS_DIR / match["repo"] / match["ref"] / match["name"]
+        return path.read_bytes() if path.is_file() else None
+    if (match := ARCHIVE.match(url)) and (EXTENSIONS_DIR / match["repo"] / match["ref"]).is_dir():
+        return _extension_archive(match["repo"], match["ref"])
+    return None
+
+
 class Offline:
-    """Stands in for every HTTP request: the standard's own schema URLs are answered from the
-    local copies, anything else is refused (and noted) — the validation never fetches."""
+    """Stands in for every HTTP request: the standard's schema URLs and the declared extensions are
+    answered from the local copies (and noted), anything else is refused (and noted) — the
+    validation never fetches."""
 
     def __init__(self) -> None:
         self.refused: list[str] = []
+        self.served: list[str] = []
 
     def send(self, request: Any, *args: Any, **kwargs: Any) -> requests.Response:
         url = str(request.url)
-        name = url.removeprefix(STANDARD_SCHEMA_URL)
-        if url.startswith(STANDARD_SCHEMA_URL) and (SCHEMA_DIR / name).is_file():
-            response = requests.Response()
-            response.status_code, response.url, response.request = 200, url, request
-            response._content = (SCHEMA_DIR / name).read_bytes()
-            response.encoding = "utf-8"
-            return response
-        self.refused.append(url)
-        raise requests.ConnectionError(f"offline test: {url}")
+        content = _local_content(url)
+        if content is None:
+            self.refused.append(url)
+            raise requests.ConnectionError(f"offline test: {url}")
+        self.served.append(url)
+        response = requests.Response()
+        response.status_code, response.url, response.request = 200, url, request
+        response._content = content
+        response.encoding = "utf-8"
+        # the extension registry's cached session stores the raw response too
+        response.raw = urllib3.HTTPResponse(body=io.BytesIO(content), status=200, request_url=url)
+        return response
 
 
 @contextmanager
@@ -109,17 +141,21 @@ def review(package: dict[str, Any]) -> dict[str, Any]:
 
 
 def findings(package: dict[str, Any]) -> list[str]:
-    """Every error, codelist value outside its codelist, additional field (but the extensions') and
-    additional-check finding the engine reports."""
+    """Every error, codelist value outside its codelist (but the documented open-codelist values),
+    additional field, invalid extension and additional-check finding the engine reports."""
     result = review(package)
     problems = [f"schema: {e}" for e in result.get("validation_errors") or []]
-    for kind in ("additional_closed_codelist_values", "additional_open_codelist_values"):
-        problems += [f"{kind}: {path} {found}" for path, found in (result.get(kind) or {}).items()]
     problems += [
-        f"additional field: {f['path']}/{f['field']}"
-        for f in result.get("additional_fields") or []
-        if (_within_release(f["path"]), f["field"]) not in EXTENSION_FIELDS
+        f"additional_closed_codelist_values: {path} {found}"
+        for path, found in (result.get("additional_closed_codelist_values") or {}).items()
     ]
+    problems += [
+        f"additional_open_codelist_values: {path} {found}"
+        for path, found in (result.get("additional_open_codelist_values") or {}).items()
+        if not set(found["values"]) <= ocds.DOCUMENTED_OPEN_CODES.get(found["field"], frozenset())
+    ]
+    problems += [f"additional field: {f['path']}/{f['field']}" for f in result.get("additional_fields") or []]
+    problems += [f"extension: {url} {why}" for url, why in (result.get("invalid_extension") or {}).items()]
     problems += [f"check: {name} {found}" for name, found in (result.get("additional_checks") or {}).items()]
     problems += [f"deprecated: {field}" for field in result.get("deprecated_fields") or []]
     if result.get("json_deref_error"):
@@ -149,12 +185,10 @@ def test_the_review_engine_finds_nothing_in_a_contracting_process(
     assert Release.objects.filter(ocid=ocid).count() >= 4
     # when the engine reviews each package offline
     problems = {name: findings(package) for name, package in packages.items()}
-    # then it finds nothing beyond the (not yet shipped) extensions, and nothing was fetched
+    # then it finds nothing, against the standard and the declared extensions, all read locally
     assert problems == {name: [] for name in packages}, json.dumps(problems, ensure_ascii=False, indent=1)
     assert all(package["extensions"] == list(ocds.EXTENSIONS) for package in packages.values())
-    assert offline.refused, "the engine was expected to try (and fail) to fetch the extensions"
-    extensions = (
-        "open-contracting-extensions/ocds_bid_extension",
-        "open-contracting-extensions/ocds_lots_extension",
-    )
-    assert all(any(name in url for name in extensions) for url in offline.refused), offline.refused
+    assert offline.refused == [], offline.refused
+    for url in ocds.EXTENSIONS:
+        repo = url.split("/")[4]
+        assert any(f"/{repo}/" in served for served in offline.served), (repo, offline.served)

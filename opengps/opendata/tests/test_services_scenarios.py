@@ -19,6 +19,7 @@ from opengps.core.models import AuditEvent
 from opengps.opendata import builders, selectors, services
 from opengps.opendata.models import Record, Release
 from opengps.opendata.tests.conftest import schema_errors, schema_properties
+from opengps.opendata.tests.processes import process_link_problems
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
 from opengps.procurement.tests.conftest import announce_times, bid_files
@@ -85,7 +86,7 @@ def secrets_absent(text: str, procurement: Procurement, suppliers: list[Any]) ->
 def test_no_bid_data_appears_before_the_opening(
     purchaser: Any, make_plan: Callable[..., Any], suppliers: list[Any], client: Client
 ) -> None:
-    # given a plan whose intention is published: a planning release on the plan's own ocid
+    # given a plan whose intention is published: a planning release on the plan's ocid
     plan = make_plan("open_tender")
     assert tags(builders.plan_ocid(plan)) == ["planning"]
     # when the procurement is created (a draft: nothing public) and announced
@@ -93,7 +94,8 @@ def test_no_bid_data_appears_before_the_opening(
         actor=purchaser, plan=plan, documents="招标文件正文"
     )
     ocid = builders.procurement_ocid(procurement)
-    assert tags(ocid) == []
+    assert ocid == builders.plan_ocid(plan)  # the plan's only procurement continues its process
+    assert tags(ocid) == ["planning"]
     issued, deadline = announce_times()
     procurement = procurement_services.procurement_announce(
         actor=purchaser, procurement=procurement, bid_deadline=deadline, bid_deposit="5000", now=issued
@@ -114,7 +116,7 @@ def test_no_bid_data_appears_before_the_opening(
     procurement_services.bid_withdraw(actor=suppliers[3], lot=lot)
     procurement_services.enquiry_ask(actor=suppliers[2], procurement=procurement, question="是否含节假日？")
     # then no release, package or feed page shows bidders, their number or prices
-    assert tags(ocid) == ["tender", "tenderAmendment"]
+    assert tags(ocid) == ["planning", "tender", "tenderAmendment"]
     before = "".join(Release.objects.values_list("payload", flat=True))
     before += client.get(f"/api/v1/opendata/releases/{ocid}").content.decode()
     before += client.get(f"/api/v1/opendata/records/{ocid}").content.decode()
@@ -127,7 +129,7 @@ def test_no_bid_data_appears_before_the_opening(
         actor=purchaser, procurement=procurement, now=deadline + timedelta(minutes=1)
     )
     # then the opening release carries the bids (extension): 3 valid, the withdrawn one absent
-    assert tags(ocid) == ["tender", "tenderAmendment", "tenderUpdate"]
+    assert tags(ocid) == ["planning", "tender", "tenderAmendment", "tenderUpdate"]
     opening = payloads(ocid)[-1]
     assert opening["tender"]["numberOfTenderers"] == 3
     assert {s["measure"]: s["value"] for s in opening["bids"]["statistics"]} == {"bids": 3, "validBids": 3}
@@ -136,30 +138,31 @@ def test_no_bid_data_appears_before_the_opening(
     assert validate_everything(client) > 0
 
 
-def test_full_lifecycle_emits_tagged_releases_that_validate(
-    purchaser: Any, opened: Procurement, committee: Any, suppliers: list[Any], client: Client
-) -> None:
-    # given a procurement announced and opened through the services
-    procurement, plan = opened, opened.plan
-    ocid = builders.procurement_ocid(procurement)
-    assert tags(ocid) == ["tender", "tenderUpdate"]
-    # when it is evaluated and the award announced
+def _award_step(purchaser: Any, procurement: Procurement, committee: Any, ocid: str) -> Any:
+    """Evaluate and announce the award; check the award release. Returns the award."""
     from opengps.contracts.tests.conftest import announce_award
 
     award = announce_award(purchaser, procurement, committee)
-    assert tags(ocid) == ["tender", "tenderUpdate", "award"]
-    award_release = payloads(ocid)[2]
+    assert tags(ocid) == ["planning", "tender", "tenderUpdate", "award"]
+    award_release = payloads(ocid)[3]
     assert award_release["tender"]["status"] == "complete"
     assert award_release["awards"][0]["value"] == {"amount": 268000, "currency": "CNY"}
-    winner = award.winner.organization  # type: ignore[union-attr]
+    assert award.winner is not None
+    winner = award.winner.organization
     assert award_release["awards"][0]["suppliers"] == [{"id": f"CN-USCI-{winner.uscc}", "name": winner.name}]
     party = next(p for p in award_release["parties"] if p["id"] == f"CN-USCI-{winner.uscc}")
     assert party["identifier"] == {"scheme": "CN-USCI", "id": winner.uscc, "legalName": winner.name}
     assert sorted(party["roles"]) == ["supplier", "tenderer"]
     assert award_release["tender"]["procurementMethod"] == "open"
     assert award_release["tender"]["procurementMethodDetails"] == "公开招标"
-    assert award_release["relatedProcesses"][0]["identifier"] == builders.plan_ocid(plan)
-    # when the contract is created (draft: nothing), signed, published, amended and carried out
+    # one process from planning to contract: nothing to relate, the planning is in this record
+    assert "relatedProcesses" not in award_release
+    assert award_release["planning"]["budget"]["id"] == f"PLAN-{procurement.plan_id}"
+    return award
+
+
+def _contract_steps(purchaser: Any, award: Any, ocid: str) -> Any:
+    """Create (draft: nothing), sign, publish, amend, pay and accept the contract."""
     contract = contract_services.contract_create_from_award(
         actor=purchaser,
         award=award,
@@ -191,9 +194,14 @@ def test_full_lifecycle_emits_tagged_releases_that_validate(
         **RECIPIENTS,
     )
     contract_services.acceptance_publish(actor=purchaser, acceptance=acceptance)
-    # then each published step that changes the data has its release, in the order of the audit
+    return contract
+
+
+def _check_contract_releases(ocid: str) -> dict[str, Any]:
+    """Each published step has its release; the last one's contract and linked notices."""
+    # each published step that changes the data has its release, in the order of the audit
     # trail (publishing the signed contract adds its 合同公告 as the contract's documents)
-    assert tags(ocid)[3:] == [
+    assert tags(ocid)[4:] == [
         "contract",
         "contract",
         "contractAmendment",
@@ -219,10 +227,15 @@ def test_full_lifecycle_emits_tagged_releases_that_validate(
     for document in linked:
         response = Client().get(document["url"].removeprefix(builders.public_base_url()))
         assert (response.status_code, response["Content-Type"].split(";")[0]) == (200, document["format"])
-    # every release event points back at its audit event
+    return last
+
+
+def _check_audit_links_and_record(ocid: str, winner_name: str, reference: str) -> None:
+    """Every release points back at its audit event; the record equals a fresh merge."""
     seqs = list(Release.objects.filter(ocid=ocid).order_by("position").values_list("event_seq", flat=True))
     events = dict(AuditEvent.objects.filter(seq__in=seqs).values_list("seq", "action"))
     assert [events.get(s or 0) for s in seqs] == [
+        "plan.intention_published",
         "procurement.announced",
         "procurement.opened",
         "procurement.awarded",
@@ -239,10 +252,34 @@ def test_full_lifecycle_emits_tagged_releases_that_validate(
 
     compiled = merger().create_compiled_release(payloads(ocid))
     assert json.loads(Record.objects.get(ocid=ocid).compiled) == compiled
-    assert compiled["awards"][0]["suppliers"][0]["name"] == winner.name
+    assert compiled["awards"][0]["suppliers"][0]["name"] == winner_name
+    # the procurement's tender replaced the intention's placeholder (PLAN-n) in the record
+    assert compiled["tender"]["id"] == reference
     assert records_verify() == []
-    # and 100% of what the scenario produced validates against the official schemas
-    assert validate_everything(client) >= 14
+
+
+def test_full_lifecycle_emits_tagged_releases_that_validate(
+    purchaser: Any, opened: Procurement, committee: Any, suppliers: list[Any], client: Client
+) -> None:
+    # given a procurement announced and opened through the services: the plan's only procurement,
+    # so it continues the plan's process (one ocid from the intention to the contract)
+    procurement, plan = opened, opened.plan
+    ocid = builders.procurement_ocid(procurement)
+    assert ocid == builders.plan_ocid(plan)
+    assert tags(ocid) == ["planning", "tender", "tenderUpdate"]
+    # when it is evaluated and the award announced
+    award = _award_step(purchaser, procurement, committee, ocid)
+    # when the contract is created (draft: nothing), signed, published, amended and carried out
+    _contract_steps(purchaser, award, ocid)
+    # then each published step has its release, with its notices
+    _check_contract_releases(ocid)
+    # every release event points back at its audit event, and the record is a fresh merge
+    _check_audit_links_and_record(ocid, award.winner.organization.name, procurement.reference)
+    # and one process is counted once: one record for the plan and its procurement
+    assert Record.objects.count() == 1 and process_link_problems() == []
+    # and 100% of what the scenario produced validates against the official schemas: 10 releases,
+    # the release and record package of the one process, and the feed page
+    assert validate_everything(client) == 10 + 2 + 1
 
 
 def test_failed_opening_and_cancellation_publish_tender_cancellations(
@@ -263,8 +300,9 @@ def test_failed_opening_and_cancellation_publish_tender_cancellations(
         actor=purchaser, procurement=procurement, now=deadline + timedelta(minutes=1)
     )
     ocid = builders.procurement_ocid(procurement)
+    assert ocid == builders.plan_ocid(plan)
     # then the opening and the failure are both published, the failure as unsuccessful
-    assert tags(ocid) == ["tender", "tenderUpdate", "tenderCancellation"]
+    assert tags(ocid) == ["planning", "tender", "tenderUpdate", "tenderCancellation"]
     failed = payloads(ocid)[-1]
     assert failed["tender"]["status"] == "unsuccessful"
     assert failed["bids"]["statistics"][1] == {
@@ -283,17 +321,34 @@ def test_failed_opening_and_cancellation_publish_tender_cancellations(
     )
     procurement_services.procurement_cancel(actor=purchaser, procurement=retender, reason="需求取消")
     new_ocid = builders.procurement_ocid(retender)
-    # then the new process links the failed one and ends cancelled
+    # then the new process (its own ocid) links the plan's process, which is the failed one,
+    # and ends cancelled
+    assert new_ocid != ocid
     assert tags(new_ocid) == ["tender", "tenderCancellation"]
     cancelled = payloads(new_ocid)[-1]
     assert cancelled["tender"]["status"] == "cancelled"
-    assert cancelled["relatedProcesses"][-1] == {
-        "id": "previous",
-        "relationship": ["unsuccessfulProcess"],
-        "title": procurement.title,
-        "scheme": "ocid",
-        "identifier": ocid,
-    }
+    assert cancelled["relatedProcesses"] == [
+        {
+            "id": "planning",
+            "relationship": ["planning", "unsuccessfulProcess"],
+            "title": plan.intention.title,
+            "scheme": "ocid",
+            "identifier": ocid,
+        }
+    ]
+    # and the plan's process links it back, once, in a planningUpdate release
+    assert tags(ocid)[-1] == "planningUpdate" and tags(ocid).count("planningUpdate") == 1
+    assert payloads(ocid)[-1]["relatedProcesses"] == [
+        {
+            "id": f"later-{retender.reference}",
+            "relationship": ["replacementProcess"],
+            "title": retender.title,
+            "scheme": "ocid",
+            "identifier": new_ocid,
+        }
+    ]
+    assert process_link_problems() == []
+    assert_no_release_repeats_its_predecessor()
     assert validate_everything(client) > 0
 
 
@@ -302,7 +357,8 @@ def test_a_draft_cancelled_before_publication_emits_nothing(
 ) -> None:
     procurement = procurement_services.procurement_create(actor=purchaser, plan=make_plan(), documents="x")
     procurement_services.procurement_cancel(actor=purchaser, procurement=procurement, reason="不再需要")
-    assert tags(builders.procurement_ocid(procurement)) == []
+    # the plan's process keeps only its planning release
+    assert tags(builders.procurement_ocid(procurement)) == ["planning"]
     assert AuditEvent.objects.filter(action="procurement.cancelled").exists()
 
 
@@ -322,7 +378,7 @@ def test_single_source_notice_names_the_supplier_and_maps_to_direct(
     procurement_services.procurement_announce(
         actor=purchaser, procurement=procurement, bid_deadline=issued + timedelta(days=20)
     )
-    release = payloads(builders.procurement_ocid(procurement))[0]
+    release = payloads(builders.procurement_ocid(procurement))[-1]
     assert release["tag"] == ["tender"]
     assert release["tender"]["procurementMethod"] == "direct"
     assert release["tender"]["procurementMethodDetails"] == "单一来源"
