@@ -52,10 +52,6 @@ from opengps.rules.deadlines import (
 )
 
 
-def _today(now: datetime | None) -> date:
-    return local_date(now or clock.now())
-
-
 def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
     """A statutory deadline; a year without holiday data is a refusal, not a crash."""
     try:
@@ -121,7 +117,7 @@ def challenge_file(
     knew = known_on(procurement, subject, org)
     if knew is None:
         raise ServiceError("challenge.not_yet", _("该事项尚未发生，不能质疑"), field="subject")
-    today = _today(now)
+    today = clock.local_date(now or clock.now())
     due = _deadline(challenge_deadline, knew)
     if today > due.value:
         raise ServiceError(
@@ -200,7 +196,7 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
         raise PermissionDenied("complaint.not_challenger", _("只有提出质疑的供应商可以就该质疑投诉"))
     body = _text(text, field="text", code="complaint.text_required", message=_("请填写投诉事项"))
     challenge = Challenge.objects.select_related("procurement").get(pk=challenge.pk)
-    today = _today(now)
+    today = clock.local_date(now or clock.now())
     if challenge.status == ChallengeStatus.PENDING and today <= challenge.answer_due:
         raise ServiceError(
             "complaint.challenge_pending",
@@ -252,7 +248,7 @@ def complaint_suspend(
     """Finance suspends the procurement while it handles the complaint, for at most 30 days (O94 §28)."""
     _require_finance(actor, complaint)
     why = _text(reason, field="reason", code="complaint.reason_required", message=_("请说明暂停理由"))
-    today = _today(now)
+    today = clock.local_date(now or clock.now())
     latest = _deadline(suspension_end_latest, today)
     until = date.fromordinal(today.toordinal() + days) if days > 0 else None
     if until is None or until > latest.value:
@@ -367,7 +363,7 @@ def complaint_clock_stop(
     if reason not in ClockStopReason.values:
         raise ServiceError("complaint.clock_reason_invalid", _("请选择中止计时的事由"), field="reason")
     why = _text(note, field="note", code="complaint.reason_required", message=_("请说明中止计时的理由"))
-    today = _today(now)
+    today = clock.local_date(now or clock.now())
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.decision != ComplaintDecision.PENDING:
@@ -393,7 +389,7 @@ def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | 
     """Finance received the answer or material: the clock resumes, and the decision deadline moves
     later by the working days it stood still (O94 §27)."""
     _require_finance(actor, complaint)
-    today = _today(now)
+    today = clock.local_date(now or clock.now())
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         stop = complaint.clock_stops.filter(resumed_on__isnull=True).first()

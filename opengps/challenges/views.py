@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -97,6 +98,23 @@ def _complaint_page(complaint: Complaint) -> str:
     return reverse("challenges:detail", args=[complaint.procurement_id]) + f"#complaint-{complaint.pk}"
 
 
+def _clock_form(
+    request: HttpRequest, complaint: Complaint, form: forms.Form, *, stopping: bool, status: int
+) -> HttpResponse:
+    """The stop or resume form beside the complaint's decision clock."""
+    return render(
+        request,
+        "challenges/clock_form.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "clock": selectors.complaint_clock(complaint),
+            "stopping": stopping,
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def clock_stop(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,17 +136,7 @@ def clock_stop(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已中止计算投诉处理期限"))
                 return redirect(_complaint_page(complaint))
         status = 400
-    return render(
-        request,
-        "challenges/clock_form.html",
-        {
-            "complaint": complaint,
-            "form": form,
-            "clock": selectors.complaint_clock(complaint),
-            "stopping": True,
-        },
-        status=status,
-    )
+    return _clock_form(request, complaint, form, stopping=True, status=status)
 
 
 @login_required
@@ -154,14 +162,4 @@ def clock_resume(request: HttpRequest, pk: int) -> HttpResponse:
                 _("已恢复计算投诉处理期限，处理期限为 %(due)s") % {"due": complaint.decision_due.isoformat()},
             )
             return redirect(_complaint_page(complaint))
-    return render(
-        request,
-        "challenges/clock_form.html",
-        {
-            "complaint": complaint,
-            "form": form,
-            "clock": selectors.complaint_clock(complaint),
-            "stopping": False,
-        },
-        status=status,
-    )
+    return _clock_form(request, complaint, form, stopping=False, status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -157,6 +158,14 @@ def _out(evaluation: Evaluation) -> EvaluationOut:
     )
 
 
+def _after(request: HttpRequest, procurement_id: int, service: Callable[..., object]) -> EvaluationOut:
+    """Run `service(actor=…, evaluation=…)` on the procurement's evaluation; its state afterwards."""
+    evaluation = _evaluation(request, procurement_id)
+    service(actor=request.user, evaluation=evaluation)
+    evaluation.refresh_from_db()
+    return _out(evaluation)
+
+
 @router.get("/{procurement_id}", response=EvaluationOut)
 def evaluation_detail(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     return _out(_evaluation(request, procurement_id))
@@ -190,10 +199,7 @@ def member_conflict(request: HttpRequest, procurement_id: Id, payload: ConflictI
 @router.post("/{procurement_id}/substitutes", response=EvaluationOut)
 def substitute_join(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     """Seat the accepted substitutes of experts who recused."""
-    evaluation = _evaluation(request, procurement_id)
-    services.committee_substitute_join(actor=request.user, evaluation=evaluation)
-    evaluation.refresh_from_db()
-    return _out(evaluation)
+    return _after(request, procurement_id, services.committee_substitute_join)
 
 
 @router.post("/{procurement_id}/reviews", response=EvaluationOut)
@@ -231,18 +237,12 @@ def scores_list(request: HttpRequest, procurement_id: Id) -> list[EvaluationScor
 
 @router.post("/{procurement_id}/report", response=EvaluationOut)
 def report_build(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
-    evaluation = _evaluation(request, procurement_id)
-    services.evaluation_report_build(actor=request.user, evaluation=evaluation)
-    evaluation.refresh_from_db()
-    return _out(evaluation)
+    return _after(request, procurement_id, services.evaluation_report_build)
 
 
 @router.post("/{procurement_id}/report/confirm", response=EvaluationOut)
 def report_confirm(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
-    evaluation = _evaluation(request, procurement_id)
-    services.evaluation_report_confirm(actor=request.user, evaluation=evaluation)
-    evaluation.refresh_from_db()
-    return _out(evaluation)
+    return _after(request, procurement_id, services.evaluation_report_confirm)
 
 
 @router.post("/{procurement_id}/awards/{lot_number}/confirm", response=EvaluationOut)

@@ -19,9 +19,9 @@ from opengps.evaluation.models import (
     Evaluation,
     FrameworkCallOff,
     FrameworkShortlist,
+    MemberState,
     Score,
 )
-from opengps.evaluation.services import all_scores_in
 from opengps.procurement.models import BidReadout
 from opengps.procurement.services import is_official
 
@@ -46,6 +46,13 @@ def award_effective_winner(award: Award, *, today: date) -> EffectiveWinner:
     if today > award.confirm_due:
         return EffectiveWinner(award.first_candidate, "deemed", award.confirm_due + timedelta(days=1))
     return EffectiveWinner(None, "pending", award.confirm_due)
+
+
+def all_scores_in(evaluation: Evaluation) -> bool:
+    """Whether every confirmed member has submitted (and none is still pending)."""
+    states = list(evaluation.members.values_list("state", "scores_submitted_at"))
+    active = [s for s in states if s[0] != MemberState.RECUSED]
+    return bool(active) and all(s[0] == MemberState.CONFIRMED and s[1] is not None for s in active)
 
 
 def member_for(actor: Any, evaluation: Evaluation) -> CommitteeMember | None:

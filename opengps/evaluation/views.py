@@ -21,10 +21,9 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError
-from opengps.evaluation import selectors, services
+from opengps.evaluation import hooks, selectors, services
 from opengps.evaluation.forms import CallOffPublishForm
 from opengps.evaluation.models import Award, DepositReturn, Evaluation, FrameworkMember, FrameworkShortlist
-from opengps.performance.selectors import history_summary
 from opengps.procurement import documents
 from opengps.procurement.models import BidReadout
 from opengps.procurement.selectors import procurements_visible
@@ -150,6 +149,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "deposits": selectors.deposits_of(evaluation=evaluation, today=today),
             "histories": histories,
+            "history_template": hooks.bidder_history_template(),
             "today": today,
         },
     )
@@ -157,12 +157,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _bidder_histories(evaluation: Evaluation) -> list[tuple[Any, Any]]:
     """Each bidder's performance history (public record), for officials and confirmed members."""
+    if hooks.bidder_history_template() is None:
+        return []
     seen: dict[int, Any] = {}
     for readout in BidReadout.objects.filter(opening__procurement=evaluation.procurement).select_related(
         "organization"
     ):
         seen.setdefault(readout.organization_id, readout.organization)
-    return [(org, history_summary(org)) for org in sorted(seen.values(), key=lambda o: o.name)]
+    return hooks.bidder_histories(sorted(seen.values(), key=lambda o: o.name))
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,7 @@ from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
+from opengps.experts.matching import specialty_matches
 from opengps.experts.models import Draw, DrawMember, Expert, ExpertStatus, MemberStatus
 
 EXPERT_READERS = frozenset({Role.FINANCE, Role.AGENCY, Role.AUDITOR, Role.ADMIN})
@@ -87,8 +88,6 @@ def expert_page(*, actor: Any, filters: ExpertFilters | None = None, page: int =
     filters = filters or ExpertFilters()
     experts = expert_queryset(actor=actor, filters=filters)
     if filters.specialty:
-        from opengps.experts.services import specialty_matches
-
         wanted = filters.specialty
         matching = [
             e.pk

@@ -1,6 +1,7 @@
 """The performance app's part in earlier stages' declared hooks: the credit loop hears the
-contracts app's supplier faults, and the registry finds, decides and shows this app's listing
-recommendations and performance history. Registered once, from `apps.PerformanceConfig.ready`."""
+contracts app's supplier faults, the evaluation page shows each bidder's performance history, and
+the registry finds, decides and shows this app's listing recommendations and history. Registered
+once, from `apps.PerformanceConfig.ready`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opengps.contracts import hooks as contract_hooks
+from opengps.evaluation import hooks as evaluation_hooks
 from opengps.performance import selectors, services
 from opengps.performance.models import ListingRecommendation
 from opengps.registry import hooks as registry_hooks
@@ -33,3 +35,4 @@ def register() -> None:
     contract_hooks.on_supplier_fault(services.supplier_fault_record)
     registry_hooks.register_recommendations(Recommendations())
     registry_hooks.register_organization_panel(history_panel)
+    evaluation_hooks.register_bidder_history(selectors.history_summary, template="performance/_history.html")

@@ -1,0 +1,108 @@
+"""Helpers shared by the evaluation services: members, statuses, numbers, deadlines, outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import require_role
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.evaluation.models import CommitteeMember, Evaluation, MemberState
+from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
+from opengps.procurement.services import _rule_error, _set_status
+from opengps.rules.base import Ruled, RuleError
+
+HUNDRED = Decimal(100)
+NEXT_STEPS_AFTER_FAILURE = ["retender", "change_method"]
+
+
+def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
+    """A statutory deadline; a year without holiday data is a refusal, not a crash."""
+    try:
+        return rule(day)
+    except RuleError as exc:
+        raise _rule_error(exc) from None
+
+
+def _decimal(value: Any, *, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ServiceError("evaluation.number_invalid", _("数值格式无效"), field=field) from None
+    if not number.is_finite():
+        raise ServiceError("evaluation.number_invalid", _("数值格式无效"), field=field)
+    return number
+
+
+def _member_of(actor: Any, evaluation: Evaluation) -> CommitteeMember:
+    require_role(actor, Role.EXPERT)
+    member = CommitteeMember.objects.filter(evaluation=evaluation, user=actor).first()
+    if member is None:
+        raise PermissionDenied("evaluation.not_member", _("您不是该项目评审委员会成员"))
+    return member
+
+
+def _confirmed_member(actor: Any, evaluation: Evaluation) -> CommitteeMember:
+    member = _member_of(actor, evaluation)
+    if member.state != MemberState.CONFIRMED:
+        raise PermissionDenied(
+            "evaluation.conflict_not_confirmed", _("须先确认与投标人不存在回避情形，才能查看投标文件和评分")
+        )
+    return member
+
+
+def _require_evaluation_status(evaluation: Evaluation, *statuses: str) -> None:
+    if evaluation.status not in statuses:
+        raise Conflict(
+            "evaluation.wrong_status",
+            _("评审当前状态（%(status)s）不能执行此操作") % {"status": evaluation.get_status_display()},
+            params={"status": evaluation.status},
+        )
+
+
+def _fail_procurement(actor: Any, procurement: Procurement, *, reason: str, cause: str) -> None:
+    """The procurement fails at evaluation (O87 §65, O110 §27): it may be re-tendered or change method."""
+    procurement.outcome_reason = reason
+    _set_status(
+        actor,
+        procurement,
+        ProcurementStatus.FAILED,
+        "procurement.failed",
+        reason=procurement.outcome_reason,
+        extra={"cause": cause, "next_steps": list(NEXT_STEPS_AFTER_FAILURE)},
+        update=["outcome_reason"],
+    )
+    procurement.next_steps = list(NEXT_STEPS_AFTER_FAILURE)
+    procurement.save(update_fields=["next_steps"])
+
+
+def _notify_bidders(
+    procurement: Procurement,
+    *,
+    chosen: set[int],
+    chosen_title: str,
+    other_title: str,
+    body: str,
+) -> None:
+    """Notify everyone who submitted a bid: a notice to the `chosen` organizations, the result to
+    the others (each title has a ``%(ref)s`` for the procurement's reference)."""
+    submitters = BidReadout.objects.filter(opening__procurement=procurement).values_list(
+        "submission__versions__submitted_by_id", "organization_id"
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                procurement=procurement,
+                kind="award_notice" if org_id in chosen else "award_result",
+                title=(chosen_title if org_id in chosen else other_title) % {"ref": procurement.reference},
+                body=body,
+            )
+            for user_id, org_id in sorted(set(submitters))
+        ]
+    )

@@ -1,0 +1,362 @@
+"""The expert database (财库〔2016〕198号): registering experts, their record, ties and declared relations."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from opengps.accounts.models import Region, Role, Unit, User
+from opengps.accounts.permissions import is_authenticated, require_role
+from opengps.core import audit, clock
+from opengps.core.errors import Conflict, ServiceError
+from opengps.experts.models import (
+    AffiliationRole,
+    Expert,
+    ExpertAffiliation,
+    ExpertRelation,
+    ExpertStatus,
+    RelationKind,
+    TitleLevel,
+)
+
+DATABASE_MANAGERS = (Role.FINANCE, Role.ADMIN)
+"""The finance department keeps the provincial expert database (财库〔2016〕198号 第四条)."""
+USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+def id_number_hash(id_number: str) -> str:
+    """Keyed hash of a normalized identity card number (HMAC-SHA256 under SECRET_KEY).
+
+    A plain hash of an 18-digit number with a known structure is easy to reverse by trying
+    birth dates; the key makes that impossible without the server. Rotating SECRET_KEY needs the
+    stored hashes recomputed from the source records.
+    """
+    key = hashlib.sha256(b"opengps.experts.id_number\x00" + settings.SECRET_KEY.encode("utf-8")).digest()
+    return hmac.new(key, ric.compact(id_number).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def mask_id_number(id_number: str) -> str:
+    """``430102********123X``: region code and last four digits only."""
+    number = ric.compact(id_number)
+    return number[:6] + "*" * 8 + number[-4:]
+
+
+def _valid_id_number(id_number: str) -> str:
+    """Length, digits, check digit (GB 11643) and a real birth date. The birth place is not checked:
+    numbers keep the region code of their issue, which later boundary changes may have retired."""
+    number = ric.compact(id_number)
+    try:
+        if len(number) != 18 or not number[:17].isdigit() or number[-1] != ric.calc_check_digit(number):
+            raise StdnumError()
+        born = ric.get_birth_date(number)
+    except StdnumError:
+        raise ServiceError("expert.id_number_invalid", _("身份证号码无效"), field="id_number") from None
+    if born.year < 1900 or born > clock.today():
+        raise ServiceError("expert.id_number_invalid", _("身份证号码无效"), field="id_number")
+    return str(number)
+
+
+def _clean_specialties(specialties: Iterable[str]) -> list[str]:
+    codes = sorted({code.strip().upper() for code in specialties if code and code.strip()})
+    if not codes:
+        raise ServiceError("expert.specialties_required", _("至少填写一个评审专业"), field="specialties")
+    for code in codes:
+        if not code.isalnum() or len(code) > 16:
+            raise ServiceError(
+                "expert.specialty_invalid",
+                _("评审专业代码“%(code)s”无效") % {"code": code},
+                field="specialties",
+            )
+    return codes
+
+
+def _check_uscc(value: str, field: str) -> str:
+    value = value.strip().upper()
+    if value and not re.fullmatch(USCC_PATTERN, value):
+        raise ServiceError("expert.uscc_invalid", _("统一社会信用代码格式无效"), field=field)
+    return value
+
+
+def is_self(actor: Any, expert: Expert) -> bool:
+    """Whether `actor` is the expert's own account."""
+    return is_authenticated(actor) and expert.user_id is not None and expert.user_id == actor.pk
+
+
+def _require_manager_or_self(actor: Any, expert: Expert) -> None:
+    if not is_self(actor, expert):
+        require_role(actor, *DATABASE_MANAGERS)
+
+
+def _expert_snapshot(expert: Expert) -> dict[str, Any]:
+    return {
+        "name": expert.name,
+        "phone": expert.phone,
+        "title_level": expert.title_level,
+        "title_name": expert.title_name,
+        "title_obtained_on": expert.title_obtained_on,
+        "field_since": expert.field_since,
+        "region": expert.region_id,
+        "specialties": list(expert.specialties),
+        "employer_name": expert.employer_name,
+        "employer_uscc": expert.employer_uscc,
+        "employer_unit": expert.employer_unit_id,
+        "status": expert.status,
+        "user": expert.user_id,
+    }
+
+
+def _check_user(user: User | None, expert: Expert | None = None) -> None:
+    if user is None:
+        return
+    if user.role != Role.EXPERT:
+        raise ServiceError("expert.user_not_expert", _("关联的账户必须是评审专家角色"), field="user")
+    taken = Expert.objects.filter(user=user)
+    if expert is not None:
+        taken = taken.exclude(pk=expert.pk)
+    if taken.exists():
+        raise Conflict("expert.user_taken", _("该账户已关联其他专家"), field="user")
+
+
+def expert_register(
+    *,
+    actor: Any,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    title_level: str,
+    title_name: str = "",
+    title_obtained_on: date,
+    field_since: date,
+    region: Region,
+    specialties: Sequence[str],
+    employer_name: str = "",
+    employer_uscc: str = "",
+    employer_unit: Unit | None = None,
+    user: User | None = None,
+) -> Expert:
+    """Enter an expert into the database (finance department or administrator).
+
+    The birth date is read from the identity card number; the number itself is kept only as a
+    keyed hash (duplicates refused) and a masked form.
+    """
+    require_role(actor, *DATABASE_MANAGERS)
+    name = name.strip()
+    if not name:
+        raise ServiceError("expert.name_required", _("请填写姓名"), field="name")
+    number = _valid_id_number(id_number)
+    if title_level not in TitleLevel.values:
+        raise ServiceError("expert.title_invalid", _("职称级别无效"), field="title_level")
+    birth_date = ric.get_birth_date(number)
+    if field_since <= birth_date:
+        raise ServiceError(
+            "expert.field_since_invalid", _("从事相关工作起始日期应晚于出生日期"), field="field_since"
+        )
+    codes = _clean_specialties(specialties)
+    uscc = _check_uscc(employer_uscc, "employer_uscc")
+    _check_user(user)
+    with transaction.atomic():
+        digest = id_number_hash(number)
+        if Expert.objects.filter(id_number_hash=digest).exists():
+            raise Conflict("expert.duplicate", _("该身份证号码的专家已在库中"), field="id_number")
+        expert = Expert.objects.create(
+            name=name,
+            id_number_hash=digest,
+            id_number_masked=mask_id_number(number),
+            phone=phone.strip(),
+            title_level=title_level,
+            title_name=title_name.strip(),
+            title_obtained_on=title_obtained_on,
+            field_since=field_since,
+            birth_date=birth_date,
+            region=region,
+            specialties=codes,
+            employer_name=employer_name.strip(),
+            employer_uscc=uscc,
+            employer_unit=employer_unit,
+            user=user,
+        )
+        audit.record(
+            actor=actor,
+            action="expert.registered",
+            obj=expert,
+            new={**_expert_snapshot(expert), "id_number": expert.id_number_masked},
+        )
+    return expert
+
+
+UPDATABLE = frozenset(
+    {
+        "name",
+        "phone",
+        "title_level",
+        "title_name",
+        "title_obtained_on",
+        "field_since",
+        "region",
+        "specialties",
+        "employer_name",
+        "employer_uscc",
+        "employer_unit",
+        "status",
+        "user",
+    }
+)
+SELF_UPDATABLE = frozenset({"phone"})
+
+
+def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: Any) -> Expert:
+    """Change an expert's record. Managers may change any of `UPDATABLE`; the expert only the phone.
+
+    Suspending (``status="suspended"``) needs a `reason`. Returns early when nothing changes.
+    """
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ServiceError(
+            "expert.field_not_updatable",
+            _("不能修改这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))},
+            params={"fields": sorted(unknown)},
+        )
+    if is_self(actor, expert) and set(changes) <= SELF_UPDATABLE:
+        pass
+    else:
+        require_role(actor, *DATABASE_MANAGERS)
+    if "title_level" in changes and changes["title_level"] not in TitleLevel.values:
+        raise ServiceError("expert.title_invalid", _("职称级别无效"), field="title_level")
+    if "status" in changes:
+        if changes["status"] not in ExpertStatus.values:
+            raise ServiceError("expert.status_invalid", _("状态无效"), field="status")
+        if changes["status"] == ExpertStatus.SUSPENDED and not reason.strip():
+            raise ServiceError("expert.reason_required", _("暂停专家须说明原因"), field="reason")
+    if "specialties" in changes:
+        changes["specialties"] = _clean_specialties(changes["specialties"])
+    if "employer_uscc" in changes:
+        changes["employer_uscc"] = _check_uscc(changes["employer_uscc"], "employer_uscc")
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        if not changes["name"]:
+            raise ServiceError("expert.name_required", _("请填写姓名"), field="name")
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if "user" in changes:
+            _check_user(changes["user"], locked)
+        before = _expert_snapshot(locked)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        if "field_since" in changes and locked.field_since <= locked.birth_date:
+            raise ServiceError(
+                "expert.field_since_invalid", _("从事相关工作起始日期应晚于出生日期"), field="field_since"
+            )
+        old, new = audit.diff(before, _expert_snapshot(locked))
+        if not new:
+            return locked
+        locked.save(update_fields=[*changes, "updated_at"])
+        audit.record(actor=actor, action="expert.updated", obj=locked, old=old, new=new, reason=reason)
+    return locked
+
+
+def affiliation_add(
+    *,
+    actor: Any,
+    expert: Expert,
+    role: str,
+    organization_name: str,
+    organization_uscc: str = "",
+    unit: Unit | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> ExpertAffiliation:
+    """Record an employment, office or shareholding (declared by the expert or entered by managers)."""
+    _require_manager_or_self(actor, expert)
+    if role not in AffiliationRole.values:
+        raise ServiceError("affiliation.role_invalid", _("关系类型无效"), field="role")
+    uscc = _check_uscc(organization_uscc, "organization_uscc")
+    if bool(uscc) == (unit is not None):
+        raise ServiceError(
+            "affiliation.target_required",
+            _("请填写组织的统一社会信用代码或选择单位（二者选一）"),
+            field="organization_uscc",
+        )
+    if start is not None and end is not None and end < start:
+        raise ServiceError("affiliation.period_invalid", _("终止日期不能早于起始日期"), field="end")
+    name = organization_name.strip() or (unit.name if unit is not None else "")
+    if not name:
+        raise ServiceError("affiliation.name_required", _("请填写组织名称"), field="organization_name")
+    with transaction.atomic():
+        affiliation = ExpertAffiliation.objects.create(
+            expert=expert,
+            role=role,
+            organization_uscc=uscc,
+            unit=unit,
+            organization_name=name,
+            start=start,
+            end=end,
+        )
+        audit.record(
+            actor=actor,
+            action="expert.affiliation_added",
+            obj=expert,
+            new={
+                "affiliation": affiliation.pk,
+                "role": role,
+                "organization_uscc": uscc,
+                "unit": unit,
+                "organization_name": name,
+                "start": start,
+                "end": end,
+            },
+        )
+    return affiliation
+
+
+def relation_declare(
+    *,
+    actor: Any,
+    expert: Expert,
+    person_name: str,
+    relation: str,
+    generations: int | None = None,
+    organization_uscc: str = "",
+    organization_name: str = "",
+) -> ExpertRelation:
+    """Record a declared kin relation with a person (e.g. a social organization's legal representative)."""
+    _require_manager_or_self(actor, expert)
+    person = person_name.strip()
+    if not person:
+        raise ServiceError("relation.person_required", _("请填写关系人姓名"), field="person_name")
+    if relation not in RelationKind.values:
+        raise ServiceError("relation.kind_invalid", _("关系类型无效"), field="relation")
+    if generations is not None and not 1 <= generations <= 9:
+        raise ServiceError("relation.generations_invalid", _("代数应为 1 至 9"), field="generations")
+    uscc = _check_uscc(organization_uscc, "organization_uscc")
+    with transaction.atomic():
+        declared = ExpertRelation.objects.create(
+            expert=expert,
+            person_name=person,
+            relation=relation,
+            generations=generations,
+            organization_uscc=uscc,
+            organization_name=organization_name.strip(),
+        )
+        audit.record(
+            actor=actor,
+            action="expert.relation_declared",
+            obj=expert,
+            new={
+                "relation": declared.pk,
+                "person_name": person,
+                "kind": relation,
+                "generations": generations,
+                "organization_uscc": uscc,
+            },
+        )
+    return declared
