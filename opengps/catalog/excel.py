@@ -17,8 +17,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from opengps.catalog.content import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
 from opengps.catalog.models import CatalogVersion, ItemKind
-from opengps.catalog.services import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
 from opengps.core.errors import ServiceError
 from opengps.core.exports import restore_cell, safe_row
 

@@ -210,6 +210,59 @@ def item_new(request: HttpRequest, version_pk: int) -> HttpResponse:
     )
 
 
+def _price_input(post: QueryDict) -> dict[str, Any]:
+    """The price form's fields as the price services take them (the year as entered, or None)."""
+    return {
+        "unit_of_measure": post.get("unit_of_measure", ""),
+        "price": post.get("price_amount", ""),
+        "effective_year": _year(post.get("effective_year", "")),
+        "note": post.get("note", ""),
+    }
+
+
+def _item_act(post: QueryDict, user: Any, item: CatalogItem, action: str) -> str:
+    """Run one POSTed action on an entry or one of its prices; the success message, or ServiceError."""
+    price = (
+        item.prices.filter(pk=parse_int(post.get("price"), field="price", high=BIGINT_MAX)).first()
+        if post.get("price")
+        else None
+    )
+    if action == "update":
+        services.catalog_item_update(
+            actor=user,
+            item=item,
+            code=post.get("code", ""),
+            name=post.get("name", ""),
+            parent_code=post.get("parent_code", "") if item.level > 1 else None,
+            negative=post.get("negative") == "on" if item.level != 2 else None,
+            description=post.get("description", ""),
+            citation=post.get("citation", ""),
+            unit_of_service=post.get("unit_of_service", ""),
+        )
+        return _("已保存")
+    if action == "retire":
+        services.catalog_item_retire(actor=user, item=item, reason=post.get("reason", ""))
+        return _("事项已停用")
+    if action == "reinstate":
+        services.catalog_item_reinstate(actor=user, item=item, reason=post.get("reason", ""))
+        return _("事项已恢复")
+    if action == "remove":
+        services.catalog_item_remove(actor=user, item=item)
+        return _("事项已删除")
+    if action == "price_add":
+        services.catalog_price_set(actor=user, item=item, **_price_input(post))
+        return _("参考价格已保存")
+    if action == "price_update" and price is not None:
+        fields = _price_input(post)
+        fields["effective_year"] = fields["effective_year"] or 0
+        services.catalog_price_update(actor=user, entry=price, **fields)
+        return _("参考价格已保存")
+    if action == "price_remove" and price is not None:
+        services.catalog_price_remove(actor=user, entry=price)
+        return _("参考价格已删除")
+    raise ServiceError("request.unknown_action", _("未知操作"))
+
+
 def item_detail(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:
     """One entry with its reference prices and history; editable by finance while the version is a draft."""
     try:
@@ -220,67 +273,14 @@ def item_detail(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:
     error: ServiceError | None = None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action:
-        post = request.POST
-        user: Any = request.user
         try:
-            price = (
-                item.prices.filter(pk=parse_int(post.get("price"), field="price", high=BIGINT_MAX)).first()
-                if post.get("price")
-                else None
-            )
-            if action == "update":
-                services.catalog_item_update(
-                    actor=user,
-                    item=item,
-                    code=post.get("code", ""),
-                    name=post.get("name", ""),
-                    parent_code=post.get("parent_code", "") if item.level > 1 else None,
-                    negative=post.get("negative") == "on" if item.level != 2 else None,
-                    description=post.get("description", ""),
-                    citation=post.get("citation", ""),
-                    unit_of_service=post.get("unit_of_service", ""),
-                )
-                done = _("已保存")
-            elif action == "retire":
-                services.catalog_item_retire(actor=user, item=item, reason=post.get("reason", ""))
-                done = _("事项已停用")
-            elif action == "reinstate":
-                services.catalog_item_reinstate(actor=user, item=item, reason=post.get("reason", ""))
-                done = _("事项已恢复")
-            elif action == "remove":
-                services.catalog_item_remove(actor=user, item=item)
-                messages.success(request, _("事项已删除"))
-                return redirect(f"{reverse('catalog:index')}?version={version.pk}")
-            elif action == "price_add":
-                services.catalog_price_set(
-                    actor=user,
-                    item=item,
-                    unit_of_measure=post.get("unit_of_measure", ""),
-                    price=post.get("price_amount", ""),
-                    effective_year=_year(post.get("effective_year", "")),
-                    note=post.get("note", ""),
-                )
-                done = _("参考价格已保存")
-            elif action in ("price_update", "price_remove") and price is not None:
-                if action == "price_update":
-                    services.catalog_price_update(
-                        actor=user,
-                        entry=price,
-                        unit_of_measure=post.get("unit_of_measure", ""),
-                        price=post.get("price_amount", ""),
-                        effective_year=_year(post.get("effective_year", "")) or 0,
-                        note=post.get("note", ""),
-                    )
-                    done = _("参考价格已保存")
-                else:
-                    services.catalog_price_remove(actor=user, entry=price)
-                    done = _("参考价格已删除")
-            else:
-                raise ServiceError("request.unknown_action", _("未知操作"))
+            done = _item_act(request.POST, request.user, item, action)
         except ServiceError as exc:
             error = exc
         else:
             messages.success(request, done)
+            if action == "remove":
+                return redirect(f"{reverse('catalog:index')}?version={version.pk}")
             return redirect("catalog:item", version_pk=version.pk, pk=item.pk)
         item = selectors.item_get(actor=request.user, version=version, pk=pk)
     values = _item_form_values(item, request.POST if action == "update" else None)

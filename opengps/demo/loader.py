@@ -29,6 +29,7 @@ DEMO_APPS = [
     "opengps.planning",
     "opengps.experts",
     "opengps.procurement",
+    "opengps.evaluation",
     "opengps.contracts",
     "opengps.performance",
     "opengps.grants",

@@ -12,6 +12,7 @@ from opengps.contracts import hooks as contract_hooks
 from opengps.evaluation import hooks as evaluation_hooks
 from opengps.performance import selectors, services
 from opengps.performance.models import ListingRecommendation
+from opengps.planning import hooks as planning_hooks
 from opengps.registry import hooks as registry_hooks
 from opengps.registry.models import CreditListing, Organization
 
@@ -36,3 +37,6 @@ def register() -> None:
     registry_hooks.register_recommendations(Recommendations())
     registry_hooks.register_organization_panel(history_panel)
     evaluation_hooks.register_bidder_history(selectors.history_summary, template="performance/_history.html")
+    planning_hooks.register_supplier_performance(
+        histories=selectors.history_summaries, category_results=selectors.category_results
+    )

@@ -7,6 +7,7 @@ published intentions only. Budget usage is always summed from the plans, never s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,8 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound
 from opengps.core.models import AuditEvent
-from opengps.performance.selectors import CategoryResult, HistorySummary, category_results, history_summaries
+from opengps.core.money import FEN
+from opengps.planning.hooks import supplier_performance
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
     BudgetLine,
@@ -33,7 +35,6 @@ from opengps.planning.models import (
 from opengps.registry.models import Organization
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -83,7 +84,7 @@ def usage_of(line: BudgetLine) -> BudgetUsage:
     if active is None or spent is None:
         return budget_usage(line)
     # SQLite returns a bare 0 for the coalesced sum; keep yuan to the cent everywhere.
-    active, spent = Decimal(active).quantize(CENT), Decimal(spent).quantize(CENT)
+    active, spent = Decimal(active).quantize(FEN), Decimal(spent).quantize(FEN)
     return BudgetUsage(amount=line.amount, committed=active + spent, spent=spent)
 
 
@@ -180,12 +181,13 @@ def project_suppliers(project: Project) -> list[Organization]:
     """The suppliers a project's plans name or bought from: the single-source supplier of any of
     its procurements, and whoever holds or held a contract bought under any of its plans (this
     plan's and earlier ones, e.g. last year's round of a recurring service), by name — whose
-    performance history the purchaser sees when planning the next procurement."""
-    from opengps.procurement.models import Procurement
+    performance history the purchaser sees when planning the next procurement.
 
-    named = Procurement.objects.filter(plan__project=project, single_source_supplier__isnull=False).values(
-        "single_source_supplier_id"
-    )
+    Procurements and contracts are later stages: they are reached through the relations they
+    declare on the plan and the organization, never imported."""
+    named = PurchasePlan.objects.filter(
+        project=project, procurements__single_source_supplier__isnull=False
+    ).values("procurements__single_source_supplier_id")
     return list(
         Organization.objects.filter(Q(contracts__procurement__plan__project=project) | Q(pk__in=named))
         .distinct()
@@ -196,14 +198,16 @@ def project_suppliers(project: Project) -> list[Organization]:
 @dataclass(frozen=True)
 class SupplierContext:
     """What the planning pages show of suppliers' past performance: the history of the project's
-    own suppliers, or — while it has none — the latest published results in its catalogue items."""
+    own suppliers, or — while it has none — the latest published results in its catalogue items
+    (both read by the performance app, through `planning.hooks`)."""
 
-    histories: list[tuple[Organization, HistorySummary]]
-    category_results: list[CategoryResult]
+    histories: Sequence[tuple[Organization, object]]
+    category_results: Sequence[object]
 
 
 def supplier_context(project: Project) -> SupplierContext:
+    performance = supplier_performance()
     suppliers = project_suppliers(project)
     if suppliers:
-        return SupplierContext(history_summaries(suppliers), [])
-    return SupplierContext([], category_results(project.items.all()))
+        return SupplierContext(performance.histories(suppliers), [])
+    return SupplierContext([], performance.category_results(project.items.all()))

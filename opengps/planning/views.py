@@ -5,7 +5,7 @@ Each POST parses its fields, calls one service and shows its error (with the cit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import has_role
+from opengps.catalog.content import yuan
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version, purchasable_items
-from opengps.catalog.services import yuan
 from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.core.inputs import as_id, parse_int, parse_year
@@ -111,6 +111,17 @@ def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     return result
 
 
+def _dispatch(request: HttpRequest, calls: Mapping[str, Callable[[], Any]]) -> None:
+    """Run the POSTed `action` among `calls` (an unknown one does nothing); its outcome as a message."""
+    action = request.POST.get("action", "")
+    if action in calls:
+        _run(request, calls[action], _("已处理"))
+
+
+def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
 def workbench(request: HttpRequest) -> HttpResponse:
     """项目与计划: a unit's own lines, projects and plans; finance's queue; everything for auditors."""
     if not request.user.is_authenticated:
@@ -170,8 +181,7 @@ def budget_action(request: HttpRequest, pk: int = 0) -> HttpResponse:
         "reject": lambda: services.budget_line_reject(actor=user, line=line, reason=post.get("reason", "")),
         "reopen": lambda: services.budget_line_reopen(actor=user, line=line),
     }
-    if action in calls:
-        _run(request, calls[action], _("已处理"))
+    _dispatch(request, calls)
     return redirect("planning:workbench")
 
 
@@ -277,7 +287,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         project = selectors.project_get(actor=user, pk=pk)
     except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return _error_page(request, exc)
     version = current_version()
     current = set(project.items.values_list("pk", flat=True))
     items = (
@@ -387,7 +397,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         project = selectors.project_get(actor=user, pk=pk)
     except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return _error_page(request, exc)
     if request.method == "POST":
         post = request.POST
         calls: dict[str, Callable[[], Any]] = {
@@ -413,9 +423,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user, project=project, reason=post.get("reason", "")
             ),
         }
-        action = post.get("action", "")
-        if action in calls:
-            _run(request, calls[action], _("已处理"))
+        _dispatch(request, calls)
         return redirect("planning:project", pk=pk)
     return _project_page(request, project)
 
@@ -441,7 +449,7 @@ def plan_new(request: HttpRequest, project_pk: int) -> HttpResponse:
     try:
         project = selectors.project_get(actor=user, pk=project_pk)
     except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return _error_page(request, exc)
     if post.get("preview"):
         return _project_page(request, project, plan_values=post)
     try:
@@ -471,7 +479,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = selectors.plan_get(actor=user, pk=pk)
     except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return _error_page(request, exc)
     if request.method == "POST":
         post = request.POST
         calls: dict[str, Callable[[], Any]] = {
@@ -494,9 +502,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "start": lambda: services.plan_start_procurement(actor=user, plan=plan),
             "cancel": lambda: services.plan_cancel(actor=user, plan=plan, reason=post.get("reason", "")),
         }
-        action = post.get("action", "")
-        if action in calls:
-            _run(request, calls[action], _("已处理"))
+        _dispatch(request, calls)
         return redirect("planning:plan", pk=pk)
     facts = services.purchase_facts(plan.method_facts) if plan.method_facts else PurchaseFacts()
     return render(

@@ -7,6 +7,7 @@ supplier sees only its own receipts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -361,6 +362,23 @@ def device_of(request: HttpRequest) -> str:
     )
 
 
+def bid_source(request: HttpRequest) -> dict[str, Any]:
+    """Where a bid act came from (client address, device fingerprint), kept outside the seal."""
+    return {"source_ip": ratelimit.client_ip(request), "source_device": device_of(request)}
+
+
+def bid_content(request: HttpRequest, *, preferences: list[str]) -> dict[str, Any]:
+    """The fields of a submitted or modified bid in a multipart request, and where it came from."""
+    return {
+        "price_total": request.POST.get("price_total", ""),
+        "files": bid_inputs(request),
+        "preferences": preferences,
+        "contact_name": request.POST.get("contact_name", ""),
+        "contact_phone": request.POST.get("contact_phone", ""),
+        **bid_source(request),
+    }
+
+
 def _preferences(text: str) -> list[str]:
     return [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
 
@@ -553,50 +571,32 @@ def _lot(request: HttpRequest, pk: Id, number: Id) -> Lot:
     return selectors.lot_get(actor=request.user, procurement=_get(request, pk), number=number)
 
 
+def _bid_write(request: HttpRequest, pk: Id, number: Id, write: Callable[..., services.BidAck]) -> Any:
+    """Submit or modify: the bid's fields from the request, the receipt as 201."""
+    preferences = _preferences(request.POST.get("preferences", ""))
+    ack = write(
+        actor=request.user, lot=_lot(request, pk, number), **bid_content(request, preferences=preferences)
+    )
+    return Status(201, _ack_out(ack))
+
+
 @router.post("/{pk}/lots/{number}/bid", response={201: ReceiptOut}, auth=django_auth)
 def bid_submit(request: HttpRequest, pk: Id, number: Id) -> Any:
     """Submit a sealed bid (multipart: ``price_total``, ``preferences`` comma-separated,
     ``contact_name`` and ``contact_phone``, and files in fields ``qualification``, ``technical``,
     ``price_schedule``, ``other``; optional header ``X-Device-Id``). Returns the signed receipt."""
-    ack = services.bid_submit(
-        actor=request.user,
-        lot=_lot(request, pk, number),
-        price_total=request.POST.get("price_total", ""),
-        files=bid_inputs(request),
-        preferences=_preferences(request.POST.get("preferences", "")),
-        contact_name=request.POST.get("contact_name", ""),
-        contact_phone=request.POST.get("contact_phone", ""),
-        source_ip=ratelimit.client_ip(request),
-        source_device=device_of(request),
-    )
-    return Status(201, _ack_out(ack))
+    return _bid_write(request, pk, number, services.bid_submit)
 
 
 @router.post("/{pk}/lots/{number}/bid/modify", response={201: ReceiptOut}, auth=django_auth)
 def bid_modify(request: HttpRequest, pk: Id, number: Id) -> Any:
     """Replace the bid with a new sealed version (same fields as submitting)."""
-    ack = services.bid_modify(
-        actor=request.user,
-        lot=_lot(request, pk, number),
-        price_total=request.POST.get("price_total", ""),
-        files=bid_inputs(request),
-        preferences=_preferences(request.POST.get("preferences", "")),
-        contact_name=request.POST.get("contact_name", ""),
-        contact_phone=request.POST.get("contact_phone", ""),
-        source_ip=ratelimit.client_ip(request),
-        source_device=device_of(request),
-    )
-    return Status(201, _ack_out(ack))
+    return _bid_write(request, pk, number, services.bid_modify)
 
 
 @router.post("/{pk}/lots/{number}/bid/withdraw", response={201: ReceiptOut}, auth=django_auth)
 def bid_withdraw(request: HttpRequest, pk: Id, number: Id) -> Any:
-    ack = services.bid_withdraw(
-        actor=request.user,
-        lot=_lot(request, pk, number),
-        source_ip=ratelimit.client_ip(request),
-        source_device=device_of(request),
-    )
+    ack = services.bid_withdraw(actor=request.user, lot=_lot(request, pk, number), **bid_source(request))
     return Status(201, _ack_out(ack))
 
 

@@ -5,7 +5,8 @@ made through `opengps.planning.services` on a simulated earlier day, as the plan
 Bids are judged by the database clock, which cannot be moved: procurements that must already be
 opened are announced (on a simulated earlier day) with a deadline a few seconds ahead of the real
 clock, their suppliers bid at once, and the loader waits for the deadline before opening them —
-so every receipt, opening and award time is real. Evaluation and award run on today's date.
+so every receipt, opening and award time is real. The evaluation demo (`opengps.evaluation.demo`)
+then evaluates and awards the procurements whose stage is "awarded" or "evaluating", on today's date.
 
 Stages: announced and open for bids, a single-source notice running, opened, under evaluation,
 failed (too few bids), cancelled, and awarded lots by open tender, invited tender, competitive
@@ -30,20 +31,16 @@ from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.demo import demo_password_hash
 from opengps.accounts.models import Role, User
 from opengps.accounts.services import user_create
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
-from opengps.core.demo import demo_password_hash
-from opengps.evaluation import services as evaluation_services
-from opengps.evaluation.models import Award, Evaluation
-from opengps.experts.facts import bidders_from_organizations
-from opengps.experts.models import Draw, Expert, MemberStatus
-from opengps.experts.services import draw_create, draw_member_respond, expert_update
+from opengps.planning import demo as planning_demo
 from opengps.planning import services as planning_services
 from opengps.planning.models import BudgetLine, FundSource, PlanStatus, PurchasePlan
 from opengps.procurement import services
-from opengps.procurement.models import BidReadout, Procurement
+from opengps.procurement.models import Procurement
 from opengps.registry.models import Organization, OrgStatus
 from opengps.registry.selectors import organization_eligibility
 from opengps.rules.deadlines import intention_publication_latest
@@ -55,13 +52,6 @@ MARK_LINE_CS = "DEMO-CG-CS"
 SUPPLIER_ACCOUNTS = 10
 DEADLINE_MARGIN = timedelta(seconds=3)
 PER_BID = timedelta(milliseconds=400)
-
-FACTORS = [
-    evaluation_services.FactorInput("plan", "服务方案", Decimal("40")),
-    evaluation_services.FactorInput("team", "人员配备与专业能力", Decimal("20")),
-    evaluation_services.FactorInput("record", "同类项目业绩", Decimal("10")),
-]
-PRICE_WEIGHT = Decimal("0.30")
 
 PDF_TEXT = "投标（响应）文件"
 SINGLE_SOURCE_REASON = "该服务须由长期承担服务对象照护的机构连续提供，只能从唯一供应商处采购"
@@ -255,6 +245,15 @@ SPECS: list[Spec] = [
 ]
 
 
+STAFF = {"hn": "purchaser", "cs": "purchaser_cs"}
+"""The purchaser account of each demo unit (`Spec.unit`)."""
+
+
+def official_of(users: dict[str, User], spec: Spec) -> User:
+    """Who runs the procurement of `spec`: the agency's account, or the purchaser's."""
+    return users["agency"] if spec.by_agency else users[STAFF[spec.unit]]
+
+
 @dataclass
 class _Loader:
     context: Any
@@ -298,19 +297,6 @@ class _Loader:
             )
         self.pool = users
         return True
-
-    def expert_account(self, expert: Expert) -> None:
-        if expert.user_id is not None:
-            return
-        user = User.objects.filter(username=f"expert_{expert.pk:03d}").first() or user_create(
-            actor=None,
-            username=f"expert_{expert.pk:03d}",
-            password_hash=demo_password_hash(),
-            password_is_public=True,
-            role=Role.EXPERT,
-            display_name=f"{expert.name}（评审专家）",
-        )
-        expert_update(actor=self.finance["hn"], expert=expert, user=user)
 
     # -- plans -------------------------------------------------------------------------------
 
@@ -389,7 +375,7 @@ class _Loader:
     # -- procurements ------------------------------------------------------------------------
 
     def official(self, spec: Spec) -> Any:
-        return self.context.users["agency"] if spec.by_agency else self.staff[spec.unit]
+        return official_of(self.context.users, spec)
 
     def create(self, spec: Spec, plan: PurchasePlan) -> Procurement:
         staff = self.staff[spec.unit]
@@ -500,116 +486,12 @@ class _Loader:
             if remaining > 0:
                 time.sleep(remaining + 0.2)
 
-    def committee(self, spec: Spec, procurement: Procurement, *, decline_one: bool = False) -> Draw | None:
-        if spec.method == "single_source":
-            return None
-        official = self.official(spec)
-        orgs = [
-            r.organization
-            for r in BidReadout.objects.filter(opening__procurement=procurement).select_related(
-                "organization"
-            )
-        ]
-        unique = list({o.pk: o for o in orgs}.values())
-        needed = 5 if spec.method in ("open_tender", "invited_tender") else 3
-        draw = draw_create(
-            actor=official,
-            procurement_ref=procurement.reference,
-            title=procurement.title,
-            purchaser_unit=procurement.purchaser,
-            category=spec.category,
-            method=spec.method,
-            budget=procurement.budget,
-            needed=needed,
-            bidders=bidders_from_organizations(unique),
-        )
-        members = list(draw.members.order_by("order"))
-        for n, member in enumerate(members):
-            if decline_one and n == 1:
-                # only the expert (or the agency that drew) may decline: the expert answers
-                self.expert_account(member.expert)
-                member.expert.refresh_from_db()
-                _member, substitute = draw_member_respond(
-                    actor=member.expert.user, member=member, accept=False, reason="评审当日另有公务安排"
-                )
-                if substitute is not None:
-                    members.append(substitute)
-                continue
-            draw_member_respond(actor=official, member=member, accept=True, no_conflict_confirmed=True)
-        for member in draw.members.filter(status=MemberStatus.ACCEPTED).select_related("expert"):
-            self.expert_account(member.expert)
-        return draw
-
-    def evaluate(self, spec: Spec, procurement: Procurement, *, finish: bool) -> Evaluation:
-        official = self.official(spec)
-        draw = self.committee(spec, procurement, decline_one=spec.method == "open_tender")
-        comprehensive = spec.method in ("open_tender", "invited_tender", "competitive_consultation")
-        evaluation = evaluation_services.evaluation_start(
-            actor=official,
-            procurement=procurement,
-            draw=draw,
-            factors=FACTORS if comprehensive else (),
-            price_weight=PRICE_WEIGHT if comprehensive else Decimal(0),
-            formula="C214" if spec.method == "competitive_consultation" else "O87",
-        )
-        members = list(evaluation.members.select_related("user").order_by("pk"))
-        for member in members:
-            evaluation_services.member_confirm_no_conflict(
-                actor=member.user, evaluation=evaluation, no_conflict=True
-            )
-        bids = evaluation_services.qualified_readouts(evaluation)
-        if members:
-            for bid in bids:
-                evaluation_services.review_record(
-                    actor=members[0].user,
-                    evaluation=evaluation,
-                    readout=bid,
-                    kind="qualification",
-                    requirement="具有独立承担民事责任的能力",
-                    passed=True,
-                )
-        if not finish:
-            return evaluation
-        if comprehensive:
-            intended = [self.pool[i].organization_id for i in spec.bidders] if spec.bidders else []
-            for m, member in enumerate(members):
-                scores = {}
-                for bid in bids:
-                    place = 3
-                    if bid.organization_id in intended:
-                        place = (intended.index(bid.organization_id) - (bid.lot.number - 1)) % len(intended)
-                    scores[bid.pk] = {
-                        "plan": str(Decimal(37) - 4 * place - (m % 2)),
-                        "team": str(Decimal(18) - 2 * place - Decimal("0.5") * (m % 3)),
-                        "record": str(Decimal(9) - place),
-                    }
-                evaluation_services.scores_submit(actor=member.user, evaluation=evaluation, scores=scores)
-        builder = members[0].user if members else official
-        evaluation_services.evaluation_report_build(actor=builder, evaluation=evaluation)
-        for member in members:
-            evaluation_services.evaluation_report_confirm(actor=member.user, evaluation=evaluation)
-        purchaser = self.staff[spec.unit]
-        for award in Award.objects.filter(evaluation=evaluation).order_by("lot__number"):
-            evaluation_services.award_confirm(actor=purchaser, award=award)
-        evaluation_services.award_announce(actor=purchaser, procurement=procurement)
-        evaluation.refresh_from_db()
-        return evaluation
-
 
 def _count(context: Any) -> None:
-    # this demo adds plans, projects and expert draws of its own: recount theirs too, so the
-    # summary is the same whether or not this load created anything
-    from opengps.planning import demo as planning_demo
-
+    # this demo adds plans and projects of its own: recount theirs too, so the summary is the
+    # same whether or not this load created anything
     planning_demo._count(context)
-    context.counts["expert_draws"] = Draw.objects.count()
-    awards = Award.objects.filter(winner__isnull=False, announced_at__isnull=False)
-    context.counts.update(
-        {
-            "procurements": Procurement.objects.count(),
-            "awarded_lots": awards.count(),
-        }
-    )
+    context.counts["procurements"] = Procurement.objects.count()
 
 
 def load(context: Any) -> None:
@@ -650,11 +532,7 @@ def load(context: Any) -> None:
             if spec.stage in ("awarded", "opened", "evaluating", "failed"):
                 services.procurement_open(actor=official, procurement=procurement)
                 procurement.refresh_from_db()
-            if spec.stage == "awarded":
-                loader.evaluate(spec, procurement, finish=True)
-            elif spec.stage == "evaluating":
-                loader.evaluate(spec, procurement, finish=False)
-            elif spec.stage == "announced":
+            if spec.stage == "announced":
                 _announce_open(loader, spec, procurement)
             elif spec.stage == "notice":
                 services.procurement_announce(
@@ -677,7 +555,7 @@ def load(context: Any) -> None:
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=services.BEIJING)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=clock.BEIJING)
 
 
 def _announce_open(loader: _Loader, spec: Spec, procurement: Procurement) -> None:

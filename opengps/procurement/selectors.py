@@ -21,6 +21,7 @@ from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core import clock, transparency
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.procurement import sealing
+from opengps.procurement.envelope import part_aad
 from opengps.procurement.models import (
     BidFile,
     BidReadout,
@@ -37,7 +38,7 @@ from opengps.procurement.models import (
     Procurement,
     ProcurementStatus,
 )
-from opengps.procurement.services import _part_aad, is_official
+from opengps.procurement.policies import is_official
 
 SUPERVISORS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN)
 """Roles that oversee procurements (never sealed content before the deadline): auditors and
@@ -310,7 +311,7 @@ def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple
         version=readout.version,
     )
     content = sealing.open_blob(
-        key, sealing.SealedBlob.from_bytes(bytes(file.sealed)), _part_aad(base, f"file/{position}")
+        key, sealing.SealedBlob.from_bytes(bytes(file.sealed)), part_aad(base, f"file/{position}")
     )
     return entry, content
 

@@ -10,31 +10,29 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
-from opengps.core import clock, ratelimit
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.core.inputs import BIGINT_MAX, check_deadline, parse_int
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement import documents, sealing, selectors, services
-from opengps.procurement.api import bid_inputs, device_of
+from opengps.procurement.api import bid_content, bid_source
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
 from opengps.rules.deadlines import earliest_bid_deadline
 from opengps.rules.procedures import METHOD_NAMES_ZH, Method
 from opengps.rules.procurement_flow import AWARD_BASIS_ZH, min_valid_bids, procedure_for
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
@@ -55,7 +53,7 @@ def _datetime(value: str, field: str) -> datetime:
             "request.datetime_invalid", _("时间格式应为 YYYY-MM-DD HH:MM"), field=field
         ) from None
     return check_deadline(
-        moment.replace(tzinfo=BEIJING) if timezone.is_naive(moment) else moment, field=field
+        moment.replace(tzinfo=clock.BEIJING) if timezone.is_naive(moment) else moment, field=field
     )
 
 
@@ -241,186 +239,187 @@ def opening_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(document, f"opening-minutes-{procurement.reference}.pdf")
 
 
+# --- actions on one procurement: one small handler each, dispatched on the POST "action" field -----
+
+
+def _lot(request: HttpRequest, procurement: Procurement) -> Any:
+    number = parse_int(request.POST.get("lot"), field="lot", default=0)
+    return selectors.lot_get(actor=request.user, procurement=procurement, number=number)
+
+
+def _documents(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_update_documents(
+        actor=request.user, procurement=procurement, documents=request.POST.get("documents", "")
+    )
+
+
+def _framework_terms(request: HttpRequest, procurement: Procurement) -> Any:
+    post = request.POST
+    return services.framework_terms_set(
+        actor=request.user,
+        procurement=procurement,
+        first_stage=post.get("first_stage", "price_first"),
+        second_stage=post.get("second_stage", "direct"),
+        elimination_rate=post.get("elimination_rate", "1/5"),
+        max_members=parse_int(post.get("max_members"), field="max_members", default=0) or None,
+    )
+
+
+def _draw(request: HttpRequest, procurement: Procurement) -> Any:
+    post = request.POST
+    return services.procurement_invite_draw(
+        actor=request.user,
+        procurement=procurement,
+        count=parse_int(post.get("count"), field="count", high=99, default=3),
+        region=post.get("region", ""),
+        keyword=post.get("keyword", ""),
+    )
+
+
+def _announce(request: HttpRequest, procurement: Procurement) -> Any:
+    post = request.POST
+    return services.procurement_announce(
+        actor=request.user,
+        procurement=procurement,
+        bid_deadline=_datetime(post.get("bid_deadline", ""), "bid_deadline"),
+        opening_place=post.get("opening_place", ""),
+        bid_deposit=post.get("bid_deposit") or None,
+        documents_until=_date(post.get("documents_until", ""), "documents_until"),
+    )
+
+
+def _clarify(request: HttpRequest, procurement: Procurement) -> Any:
+    post = request.POST
+    return services.procurement_clarify(
+        actor=request.user,
+        procurement=procurement,
+        kind=post.get("kind", ""),
+        text=post.get("text", ""),
+        affects_bids=bool(post.get("affects_bids")),
+        new_deadline=_datetime(post.get("new_deadline", ""), "new_deadline")
+        if post.get("new_deadline")
+        else None,
+    )
+
+
+def _answer(request: HttpRequest, procurement: Procurement) -> Any:
+    user, post = request.user, request.POST
+    enquiry = selectors.enquiry_get(actor=user, procurement=procurement, enquiry_id=post.get("enquiry", ""))
+    return services.enquiry_answer(actor=user, enquiry=enquiry, answer=post.get("answer", ""))
+
+
+def _decide_objection(request: HttpRequest, procurement: Procurement) -> Any:
+    user, post = request.user, request.POST
+    pk = parse_int(post.get("objection"), field="objection", high=BIGINT_MAX, default=0)
+    objection = selectors.objection_get(actor=user, procurement=procurement, pk=pk)
+    return services.objection_decide(
+        actor=user, objection=objection, uphold=post.get("uphold") == "1", text=post.get("text", "")
+    )
+
+
+def _close_notice(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_notice_close(actor=request.user, procurement=procurement)
+
+
+def _open(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_open(actor=request.user, procurement=procurement)
+
+
+def _retender(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_retender(
+        actor=request.user, procurement=procurement, reason=request.POST.get("reason", "")
+    )
+
+
+def _method_change(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_request_method_change(
+        actor=request.user,
+        procurement=procurement,
+        method=request.POST.get("method", ""),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+def _decide_method_change(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_decide_method_change(
+        actor=request.user,
+        procurement=procurement,
+        approve=request.POST.get("approve") == "1",
+        note=request.POST.get("note", ""),
+    )
+
+
+def _cancel(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.procurement_cancel(
+        actor=request.user, procurement=procurement, reason=request.POST.get("reason", "")
+    )
+
+
+def _obtain(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.documents_obtain(actor=request.user, procurement=procurement)
+
+
+def _ask(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.enquiry_ask(
+        actor=request.user, procurement=procurement, question=request.POST.get("question", "")
+    )
+
+
+def _object(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.objection_raise(
+        actor=request.user, procurement=procurement, text=request.POST.get("text", "")
+    )
+
+
+def _bid(request: HttpRequest, procurement: Procurement) -> Any:
+    content = bid_content(request, preferences=request.POST.getlist("preferences"))
+    return services.bid_submit(actor=request.user, lot=_lot(request, procurement), **content)
+
+
+def _modify(request: HttpRequest, procurement: Procurement) -> Any:
+    content = bid_content(request, preferences=request.POST.getlist("preferences"))
+    return services.bid_modify(actor=request.user, lot=_lot(request, procurement), **content)
+
+
+def _withdraw(request: HttpRequest, procurement: Procurement) -> Any:
+    return services.bid_withdraw(actor=request.user, lot=_lot(request, procurement), **bid_source(request))
+
+
+ACTIONS: dict[str, tuple[Callable[[HttpRequest, Procurement], Any], Any]] = {
+    "documents": (_documents, gettext_lazy("采购文件已保存")),
+    "framework_terms": (_framework_terms, gettext_lazy("框架协议约定已保存")),
+    "draw": (_draw, gettext_lazy("已随机抽取受邀供应商")),
+    "announce": (_announce, gettext_lazy("公告已发布")),
+    "clarify": (_clarify, gettext_lazy("澄清或修改已发布")),
+    "answer": (_answer, gettext_lazy("已答复")),
+    "decide_objection": (_decide_objection, gettext_lazy("异议已处理")),
+    "close_notice": (_close_notice, gettext_lazy("公示已结束")),
+    "open": (_open, gettext_lazy("已开标")),
+    "retender": (_retender, gettext_lazy("已创建重新招标项目")),
+    "method_change": (_method_change, gettext_lazy("已提交变更采购方式申请")),
+    "decide_method_change": (_decide_method_change, gettext_lazy("已审核")),
+    "cancel": (_cancel, gettext_lazy("采购项目已终止")),
+    "obtain": (_obtain, gettext_lazy("已获取采购文件")),
+    "ask": (_ask, gettext_lazy("询问已提交")),
+    "object": (_object, gettext_lazy("异议已提交")),
+    "bid": (_bid, gettext_lazy("投标文件已密封递交")),
+    "modify": (_modify, gettext_lazy("投标文件已修改（新版本已密封）")),
+    "withdraw": (_withdraw, gettext_lazy("投标已撤回")),
+}
+"""The actions of the detail page's forms: the handler (parses the POST, calls one service) and
+the message shown on success."""
+
+
 def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    user: Any = request.user
-    post: QueryDict = request.POST
-    action = post.get("action", "")
     back = redirect("procurement:detail", procurement.pk)
-
-    def lot() -> Any:
-        return selectors.lot_get(
-            actor=user, procurement=procurement, number=parse_int(post.get("lot"), field="lot", default=0)
-        )
-
-    calls: dict[str, tuple[Callable[[], Any], str]] = {
-        "documents": (
-            lambda: services.procurement_update_documents(
-                actor=user, procurement=procurement, documents=post.get("documents", "")
-            ),
-            _("采购文件已保存"),
-        ),
-        "framework_terms": (
-            lambda: services.framework_terms_set(
-                actor=user,
-                procurement=procurement,
-                first_stage=post.get("first_stage", "price_first"),
-                second_stage=post.get("second_stage", "direct"),
-                elimination_rate=post.get("elimination_rate", "1/5"),
-                max_members=parse_int(post.get("max_members"), field="max_members", default=0) or None,
-            ),
-            _("框架协议约定已保存"),
-        ),
-        "draw": (
-            lambda: services.procurement_invite_draw(
-                actor=user,
-                procurement=procurement,
-                count=parse_int(post.get("count"), field="count", high=99, default=3),
-                region=post.get("region", ""),
-                keyword=post.get("keyword", ""),
-            ),
-            _("已随机抽取受邀供应商"),
-        ),
-        "announce": (
-            lambda: services.procurement_announce(
-                actor=user,
-                procurement=procurement,
-                bid_deadline=_datetime(post.get("bid_deadline", ""), "bid_deadline"),
-                opening_place=post.get("opening_place", ""),
-                bid_deposit=post.get("bid_deposit") or None,
-                documents_until=_date(post.get("documents_until", ""), "documents_until"),
-            ),
-            _("公告已发布"),
-        ),
-        "clarify": (
-            lambda: services.procurement_clarify(
-                actor=user,
-                procurement=procurement,
-                kind=post.get("kind", ""),
-                text=post.get("text", ""),
-                affects_bids=bool(post.get("affects_bids")),
-                new_deadline=_datetime(post.get("new_deadline", ""), "new_deadline")
-                if post.get("new_deadline")
-                else None,
-            ),
-            _("澄清或修改已发布"),
-        ),
-        "answer": (
-            lambda: services.enquiry_answer(
-                actor=user,
-                enquiry=selectors.enquiry_get(
-                    actor=user, procurement=procurement, enquiry_id=post.get("enquiry", "")
-                ),
-                answer=post.get("answer", ""),
-            ),
-            _("已答复"),
-        ),
-        "decide_objection": (
-            lambda: services.objection_decide(
-                actor=user,
-                objection=selectors.objection_get(
-                    actor=user,
-                    procurement=procurement,
-                    pk=parse_int(post.get("objection"), field="objection", high=BIGINT_MAX, default=0),
-                ),
-                uphold=post.get("uphold") == "1",
-                text=post.get("text", ""),
-            ),
-            _("异议已处理"),
-        ),
-        "close_notice": (
-            lambda: services.procurement_notice_close(actor=user, procurement=procurement),
-            _("公示已结束"),
-        ),
-        "open": (lambda: services.procurement_open(actor=user, procurement=procurement), _("已开标")),
-        "retender": (
-            lambda: services.procurement_retender(
-                actor=user, procurement=procurement, reason=post.get("reason", "")
-            ),
-            _("已创建重新招标项目"),
-        ),
-        "method_change": (
-            lambda: services.procurement_request_method_change(
-                actor=user,
-                procurement=procurement,
-                method=post.get("method", ""),
-                reason=post.get("reason", ""),
-            ),
-            _("已提交变更采购方式申请"),
-        ),
-        "decide_method_change": (
-            lambda: services.procurement_decide_method_change(
-                actor=user,
-                procurement=procurement,
-                approve=post.get("approve") == "1",
-                note=post.get("note", ""),
-            ),
-            _("已审核"),
-        ),
-        "cancel": (
-            lambda: services.procurement_cancel(
-                actor=user, procurement=procurement, reason=post.get("reason", "")
-            ),
-            _("采购项目已终止"),
-        ),
-        "obtain": (
-            lambda: services.documents_obtain(actor=user, procurement=procurement),
-            _("已获取采购文件"),
-        ),
-        "ask": (
-            lambda: services.enquiry_ask(
-                actor=user, procurement=procurement, question=post.get("question", "")
-            ),
-            _("询问已提交"),
-        ),
-        "object": (
-            lambda: services.objection_raise(actor=user, procurement=procurement, text=post.get("text", "")),
-            _("异议已提交"),
-        ),
-        "bid": (
-            lambda: services.bid_submit(
-                actor=user,
-                lot=lot(),
-                price_total=post.get("price_total", ""),
-                files=bid_inputs(request),
-                preferences=post.getlist("preferences"),
-                contact_name=post.get("contact_name", ""),
-                contact_phone=post.get("contact_phone", ""),
-                source_ip=ratelimit.client_ip(request),
-                source_device=device_of(request),
-            ),
-            _("投标文件已密封递交"),
-        ),
-        "modify": (
-            lambda: services.bid_modify(
-                actor=user,
-                lot=lot(),
-                price_total=post.get("price_total", ""),
-                files=bid_inputs(request),
-                preferences=post.getlist("preferences"),
-                contact_name=post.get("contact_name", ""),
-                contact_phone=post.get("contact_phone", ""),
-                source_ip=ratelimit.client_ip(request),
-                source_device=device_of(request),
-            ),
-            _("投标文件已修改（新版本已密封）"),
-        ),
-        "withdraw": (
-            lambda: services.bid_withdraw(
-                actor=user,
-                lot=lot(),
-                source_ip=ratelimit.client_ip(request),
-                source_device=device_of(request),
-            ),
-            _("投标已撤回"),
-        ),
-    }
-    if action not in calls:
+    action = ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
         messages.error(request, _("未知操作"))
         return back
-    call, success = calls[action]
-    result = _run(request, call, success)
+    handler, success = action
+    result = _run(request, lambda: handler(request, procurement), str(success))
     if isinstance(result, services.BidAck):
         return redirect("procurement:receipt", result.version.pk)
     if isinstance(result, Procurement) and result.pk != procurement.pk:

@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from opengps.core.clock import BEIJING
 from opengps.procurement import sealing
 from opengps.procurement.sealing import (
     DataKey,
@@ -34,7 +35,6 @@ from opengps.procurement.sealing import (
     unwrap_for_opening,
 )
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 DEADLINE = datetime(2026, 4, 20, 9, 30, tzinfo=BEIJING)
 AAD = bid_aad(procurement_id="HNZC-2026-0001", lot_id="1", supplier_uscc="52430100MJ0000001X", version=1)
 BID = "投标报价：人民币壹佰贰拾万元整（¥1,200,000.00）".encode()

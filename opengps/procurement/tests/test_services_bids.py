@@ -191,7 +191,7 @@ def test_opening_marks_a_price_over_budget_invalid(
 def test_the_source_of_a_bid_is_kept_only_when_well_formed(
     given: tuple[str | None, str], expected: tuple[str | None, str]
 ) -> None:
-    assert services._clean_source(*given) == expected
+    assert services.bids._clean_source(*given) == expected
 
 
 def test_the_device_fingerprint_hashes_user_agent_and_device_id() -> None:

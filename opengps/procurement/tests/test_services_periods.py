@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from opengps.core.clock import BEIJING
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent
 from opengps.procurement import services
 from opengps.procurement.models import Procurement, ProcurementStatus
-from opengps.procurement.services import BEIJING, local_date
+from opengps.procurement.services import local_date
 from opengps.procurement.tests.conftest import announce_times
 from opengps.rules.deadlines import documents_available_until, objection_review_deadline
 

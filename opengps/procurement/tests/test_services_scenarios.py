@@ -402,7 +402,7 @@ def test_a_prequalification_with_too_short_a_period_is_refused(
 ) -> None:
     from datetime import date, datetime, time
 
-    from opengps.procurement.services import BEIJING
+    from opengps.core.clock import BEIJING
     from opengps.rules.calendar import add_working_days
 
     # given a tender draft, announced on a Monday (2025-03-03)
@@ -438,7 +438,7 @@ def test_a_late_clarification_of_the_prequalification_documents_postpones_the_ap
 ) -> None:
     from datetime import date, datetime, time
 
-    from opengps.procurement.services import BEIJING
+    from opengps.core.clock import BEIJING
 
     def at(day: date, hour: int) -> datetime:
         return datetime.combine(day, time(hour), tzinfo=BEIJING)

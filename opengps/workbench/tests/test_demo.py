@@ -29,7 +29,7 @@ from django.test import Client
 from opengps.core import calendar_sync, clock
 from opengps.core.audit import verify_chain
 from opengps.core.models import AuditEvent, HolidayYear
-from opengps.demo import DEMO_PASSWORD, PROVISIONAL_SOURCE, DemoSummary, load_demo
+from opengps.demo.loader import DEMO_PASSWORD, PROVISIONAL_SOURCE, DemoSummary, load_demo
 from opengps.rules import calendar
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
@@ -402,6 +402,28 @@ def test_no_release_repeats_its_predecessor(demo: Demo, anchored: None) -> None:
         # its URL is the public page of the result, on the configured public address
         path = document["url"].removeprefix(services.public_base_url())
         assert path.startswith("/portal/") and Client().get(path).status_code == 200
+
+
+def test_one_process_from_plan_to_contract_and_links_both_ways(demo: Demo, anchored: None) -> None:
+    """Issue 15 #9: a plan's first procurement continues the plan's ocid (no double count); a later
+    procurement of the same plan has its own record, linked to the plan's process and back."""
+    from opengps.opendata.models import Record
+    from opengps.opendata.tests.processes import process_link_problems
+    from opengps.planning.models import PurchasePlan
+
+    assert process_link_problems() == []
+    plan_ocids = {r for r in Record.objects.values_list("ocid", flat=True) if "-PLAN-" in r}
+    procured = {_ocid(p) for p in _published_procurements()}
+    # every published procurement of the demo continues a plan's process, none is counted twice
+    assert procured <= set(Record.objects.values_list("ocid", flat=True))
+    assert len(plan_ocids) <= PurchasePlan.objects.count()
+
+
+def _published_procurements() -> list[Any]:
+    from opengps.opendata.builders.common import PUBLISHED
+    from opengps.procurement.models import Procurement
+
+    return list(Procurement.objects.filter(PUBLISHED))
 
 
 def _ocid(procurement: Any) -> str:

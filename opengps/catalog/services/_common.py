@@ -1,0 +1,70 @@
+"""Helpers the catalogue services share: who may edit, the version's status, locks, writing content."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role
+from opengps.catalog.content import CatalogueContent
+from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry, VersionStatus
+from opengps.core.errors import Conflict
+from opengps.rules.base import RuleError
+from opengps.rules.workflow import check_transition
+
+EDITOR_ROLES = (Role.FINANCE, Role.ADMIN)
+
+
+def _transition(version: CatalogVersion, target: str) -> None:
+    try:
+        check_transition("catalog_version", version.status, target)
+    except RuleError as exc:
+        raise Conflict(
+            exc.code,
+            _("目录“%(version)s”当前状态（%(status)s）不能执行此操作")
+            % {"version": version, "status": version.get_status_display()},
+            field="status",
+            params=exc.params,
+        ) from None
+
+
+def _require_draft(version: CatalogVersion) -> None:
+    if version.status != VersionStatus.DRAFT:
+        raise Conflict(
+            "catalog.version_published",
+            _("目录“%(version)s”已发布，不能修改；请基于它新建草稿版本") % {"version": version},
+            field="version",
+        )
+
+
+def _lock(version: CatalogVersion) -> CatalogVersion:
+    return CatalogVersion.objects.select_for_update().get(pk=version.pk)
+
+
+def _write_content(version: CatalogVersion, content: CatalogueContent) -> None:
+    """Replace the draft's rows with `content` (already validated)."""
+    version.items.all().delete()  # prices and children cascade
+    by_code: dict[str, CatalogItem] = {}
+    for position, row in enumerate(content.items, 1):
+        by_code[row.code] = CatalogItem.objects.create(
+            version=version,
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            kind=row.kind,
+            parent=by_code.get(row.parent_code),
+            description=row.description,
+            citation=row.citation,
+            unit_of_service=row.unit_of_service,
+            retired=row.retired,
+            position=position,
+        )
+    PriceEntry.objects.bulk_create(
+        PriceEntry(
+            item=by_code[p.item_code],
+            unit_of_measure=p.unit_of_measure,
+            price=p.price,
+            effective_year=p.effective_year or version.year,
+            note=p.note,
+        )
+        for p in content.prices
+    )

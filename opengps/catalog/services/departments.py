@@ -1,0 +1,54 @@
+"""Department catalogues: a unit's published subset of a published guidance catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role, Unit
+from opengps.accounts.permissions import has_role, require_role, require_unit_member
+from opengps.catalog.models import CatalogVersion, DepartmentCatalogue, ItemKind, VersionStatus
+from opengps.catalog.services._common import EDITOR_ROLES
+from opengps.core import audit, clock
+from opengps.core.errors import Conflict, NotFound
+
+
+def department_catalogue_publish(
+    *, actor: Any, version: CatalogVersion, unit: Unit, item_codes: Sequence[str]
+) -> DepartmentCatalogue:
+    """Publish (or republish) a department's subset of a published guidance catalogue."""
+    if not has_role(actor, *EDITOR_ROLES):
+        require_role(actor, Role.PURCHASER)
+        require_unit_member(actor, unit)
+    if version.status == VersionStatus.DRAFT:
+        raise Conflict("catalog.version_not_published", _("部门目录只能基于已发布的指导性目录"))
+    codes = sorted(set(item_codes))
+    items = list(version.items.filter(code__in=codes, level=3, kind=ItemKind.ITEM, retired=False))
+    missing = sorted(set(codes) - {item.code for item in items})
+    if missing or not items:
+        raise NotFound(
+            "catalog.item_unknown",
+            _("指导性目录中没有这些三级事项：%(codes)s") % {"codes": "、".join(missing) or "—"},
+            field="item_codes",
+        )
+    with transaction.atomic():
+        catalogue, _created = DepartmentCatalogue.objects.select_for_update().get_or_create(
+            version=version, unit=unit, defaults={"published_at": clock.now(), "published_by": actor}
+        )
+        before = sorted(catalogue.items.values_list("code", flat=True))
+        if before == codes:
+            return catalogue
+        catalogue.items.set(items)
+        catalogue.published_at, catalogue.published_by = clock.now(), actor
+        catalogue.save(update_fields=["published_at", "published_by"])
+        audit.record(
+            actor=actor,
+            action="catalog.department_published",
+            obj=catalogue,
+            old={"items": before},
+            new={"items": codes, "unit": unit},
+        )
+    return catalogue

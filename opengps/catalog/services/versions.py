@@ -1,0 +1,90 @@
+"""Versions of the guidance catalogue: a new draft (optionally a copy of another) and its publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.permissions import require_role
+from opengps.catalog.content import catalog_content, validate_content
+from opengps.catalog.models import CatalogVersion, ItemKind, VersionStatus
+from opengps.catalog.services._common import EDITOR_ROLES, _lock, _transition, _write_content
+from opengps.core import audit, clock
+from opengps.core.errors import ServiceError
+
+
+def catalog_version_create(
+    *,
+    actor: Any,
+    year: int,
+    title: str,
+    issuer: str = "",
+    document_number: str = "",
+    based_on: CatalogVersion | None = None,
+) -> CatalogVersion:
+    """A new draft version of `year`; with `based_on`, a copy of that version's content to edit."""
+    require_role(actor, *EDITOR_ROLES)
+    if not 2000 <= year <= 2100:
+        raise ServiceError("catalog.year_invalid", _("年度无效"), field="year")
+    if not title.strip():
+        raise ServiceError("catalog.title_required", _("请填写目录名称"), field="title")
+    with transaction.atomic():
+        last = CatalogVersion.objects.select_for_update().filter(year=year).order_by("-revision").first()
+        version = CatalogVersion.objects.create(
+            year=year,
+            revision=(last.revision + 1) if last else 1,
+            title=title.strip(),
+            issuer=issuer,
+            document_number=document_number,
+            based_on=based_on,
+        )
+        if based_on is not None:
+            _write_content(version, catalog_content(based_on))
+        audit.record(
+            actor=actor,
+            action="catalog.version_created",
+            obj=version,
+            new={"year": year, "revision": version.revision, "title": version.title, "based_on": based_on},
+        )
+    return version
+
+
+def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVersion:
+    """Publish a draft; an earlier published version of the same year becomes superseded."""
+    require_role(actor, *EDITOR_ROLES)
+    with transaction.atomic():
+        version = _lock(version)
+        _transition(version, VersionStatus.PUBLISHED)
+        content = catalog_content(version)
+        if not any(row.level == 3 and row.kind == ItemKind.ITEM and not row.retired for row in content.items):
+            raise ServiceError("catalog.empty", _("目录没有三级事项，不能发布"))
+        errors = validate_content(content)
+        if errors:
+            raise ServiceError("catalog.content_invalid", errors[0], params={"errors": errors[:50]})
+        for older in CatalogVersion.objects.select_for_update().filter(
+            year=version.year, status=VersionStatus.PUBLISHED
+        ):
+            _transition(older, VersionStatus.SUPERSEDED)
+            older.status = VersionStatus.SUPERSEDED
+            older.save(update_fields=["status"])
+            audit.record(
+                actor=actor,
+                action="catalog.version_superseded",
+                obj=older,
+                old={"status": VersionStatus.PUBLISHED},
+                new={"status": older.status, "by": version},
+            )
+        version.status = VersionStatus.PUBLISHED
+        version.published_at = clock.now()
+        version.published_by = actor
+        version.save(update_fields=["status", "published_at", "published_by"])
+        audit.record(
+            actor=actor,
+            action="catalog.version_published",
+            obj=version,
+            old={"status": VersionStatus.DRAFT},
+            new={"status": version.status, "items": len(content.items), "prices": len(content.prices)},
+        )
+    return version

@@ -1,0 +1,176 @@
+"""Helpers the planning services share: citations, transitions, actor checks, amounts, the budget decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role, Unit
+from opengps.accounts.permissions import require_role, require_unit_member
+from opengps.catalog.content import yuan
+from opengps.core import audit
+from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.planning.models import BudgetLine, BudgetStatus, PurchasePlan
+from opengps.planning.selectors import budget_usage
+from opengps.rules.base import RuleError
+from opengps.rules.compliance import check_requirements
+from opengps.rules.workflow import check_transition
+
+CATEGORY = "services"  # 政府购买服务: the platform's purchases are services
+O102_10 = "政府购买服务管理办法（财政部令第102号）第十条"
+O102_24 = "政府购买服务管理办法（财政部令第102号）第二十四条"
+C22_10 = "政府采购需求管理办法（财库〔2021〕22号）第十条"
+BUDGET_FIRST = "政府购买服务管理办法（财政部令第102号）第二十一条；预算法 第十三条"
+
+
+def _transition(entity: str, obj: Any, target: str) -> None:
+    try:
+        check_transition(entity, obj.status, target)
+    except RuleError as exc:
+        raise Conflict(
+            exc.code,
+            _("当前状态（%(status)s）不能执行此操作") % {"status": obj.get_status_display()},
+            field="status",
+            params=exc.params,
+        ) from None
+
+
+def _set_status(
+    actor: Any,
+    obj: Model,
+    target: str,
+    action: str,
+    *,
+    reason: str = "",
+    extra: Mapping[str, Any] | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> None:
+    """Move `obj` to `target` (checked against the workflow table), saving `values` with it, and audit."""
+    entity = {"budgetline": "budget_line", "project": "project", "purchaseplan": "plan"}[
+        obj._meta.model_name or ""
+    ]
+    _transition(entity, obj, target)
+    old = getattr(obj, "status")  # noqa: B009 — generic over three models
+    for name, value in {"status": target, **(values or {})}.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=["status", *(values or {})])
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        old={"status": old},
+        new={"status": target, **(extra or {})},
+        reason=reason,
+    )
+
+
+def _require_unit_staff(actor: Any, unit: Unit) -> None:
+    require_role(actor, Role.PURCHASER)
+    require_unit_member(actor, unit)
+
+
+def _require_finance_for(actor: Any, unit: Unit) -> None:
+    """The finance department of the unit's own level of government (本级财政部门)."""
+    require_role(actor, Role.FINANCE)
+    if actor.unit is None or actor.unit.region_id != unit.region_id:
+        raise PermissionDenied("planning.finance_other_level", _("只能由本级财政部门审核"))
+
+
+def _reason_required(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("planning.reason_required", _("请填写理由"), field="reason")
+    return reason
+
+
+def _positive(value: Decimal | str | int, field: str) -> Decimal:
+    amount = yuan(value, field=field)
+    if amount <= 0:
+        raise ServiceError("planning.amount_invalid", _("金额应大于零"), field=field)
+    return amount
+
+
+def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year: int) -> None:
+    """THE budget decision (先有预算、后购买服务): an approved line of the unit and year covering `amount`.
+
+    Must be called with `line` locked in the current transaction.
+    """
+    if line.unit_id != unit.pk:
+        raise ServiceError(
+            "planning.budget_other_unit",
+            _("预算指标“%(line)s”不属于本单位") % {"line": line},
+            field="budget_line",
+            params={"line": line.code},
+        )
+    if line.status != BudgetStatus.APPROVED:
+        raise ServiceError(
+            "planning.budget_not_approved",
+            _(
+                "预算指标“%(line)s”尚未经财政部门批复（当前状态：%(status)s），不能据以采购（依据：%(citation)s）"
+            )
+            % {"line": line, "status": line.get_status_display(), "citation": BUDGET_FIRST},
+            field="budget_line",
+            params={"line": line.code, "status": line.status, "citation": BUDGET_FIRST},
+        )
+    if line.fiscal_year != fiscal_year:
+        raise ServiceError(
+            "planning.budget_other_year",
+            _("预算指标“%(line)s”属于 %(line_year)s 年度，项目属于 %(year)s 年度")
+            % {"line": line, "line_year": line.fiscal_year, "year": fiscal_year},
+            field="budget_line",
+            params={"line": line.code},
+        )
+    usage = budget_usage(line)
+    if usage.available < amount:
+        shortfall = amount - usage.available
+        raise ServiceError(
+            "planning.budget_insufficient",
+            _(
+                "预算指标“%(line)s”可用余额 %(available)s 元（批复 %(amount)s 元，已占用 %(committed)s 元），"
+                "本计划需 %(needed)s 元，尚缺 %(shortfall)s 元（依据：%(citation)s）"
+            )
+            % {
+                "line": line,
+                "available": usage.available,
+                "amount": usage.amount,
+                "committed": usage.committed,
+                "needed": amount,
+                "shortfall": shortfall,
+                "citation": BUDGET_FIRST,
+            },
+            field="budget_line",
+            params={
+                "line": line.code,
+                "available": str(usage.available),
+                "needed": str(amount),
+                "shortfall": str(shortfall),
+                "citation": BUDGET_FIRST,
+            },
+        )
+
+
+def _findings(text: str, on_date: date) -> list[dict[str, str]]:
+    return [
+        {
+            "sentence": f.sentence,
+            "rule_code": f.rule_code,
+            "message_zh": f.message_zh,
+            "message_en": f.message_en,
+            "citation": f.citation,
+            "matched": f.matched,
+        }
+        for f in check_requirements(text, on_date)
+    ]
+
+
+def _lock_plan(plan: PurchasePlan) -> PurchasePlan:
+    return (
+        PurchasePlan.objects.select_for_update(of=("self",))
+        .select_related("unit", "budget_line")
+        .get(pk=plan.pk)
+    )

@@ -1,0 +1,70 @@
+"""Adjustments to a plan before or during procurement: a new start date, or cancellation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core import audit
+from opengps.core.errors import Conflict, ServiceError
+from opengps.planning.models import ACTIVE_PLAN_STATUSES, PlanStatus, PurchasePlan
+from opengps.planning.services._common import (
+    _findings,
+    _lock_plan,
+    _reason_required,
+    _require_unit_staff,
+    _set_status,
+)
+from opengps.planning.services.plans import method_options, purchase_facts
+from opengps.rules.methods import decision_for
+from opengps.rules.procedures import Method
+
+
+def plan_reschedule(
+    *, actor: Any, plan: PurchasePlan, procurement_starts_on: date, reason: str
+) -> PurchasePlan:
+    """Move the planned start (before the intention is published): the method and text are rechecked."""
+    _require_unit_staff(actor, plan.unit)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        if plan.status not in (PlanStatus.DRAFT, PlanStatus.READY):
+            raise Conflict("planning.plan_locked", _("采购意向公开后不能再修改采购开始日期"), field="status")
+        decision = decision_for(
+            method_options(plan.amount, purchase_facts(plan.method_facts), procurement_starts_on),
+            Method(plan.method),
+        )
+        if not decision.allowed or (decision.approval_needed and plan.method_approved_at is None):
+            raise ServiceError(
+                "planning.method_recheck",
+                _("新的开始日期下采购方式须重新审批，请取消后重新编制计划"),
+                field="procurement_starts_on",
+            )
+        old = plan.procurement_starts_on
+        plan.procurement_starts_on = procurement_starts_on
+        plan.compliance_findings = _findings(plan.requirements, procurement_starts_on)
+        plan.save(update_fields=["procurement_starts_on", "compliance_findings"])
+        audit.record(
+            actor=actor,
+            action="plan.rescheduled",
+            obj=plan,
+            old={"starts_on": old},
+            new={"starts_on": procurement_starts_on},
+            reason=reason,
+        )
+    return plan
+
+
+def plan_cancel(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
+    """Cancel a plan; its amount becomes available on the budget line again."""
+    _require_unit_staff(actor, plan.unit)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        if plan.status not in ACTIVE_PLAN_STATUSES:
+            raise Conflict("planning.plan_closed", _("该计划已结束"), field="status")
+        _set_status(actor, plan, PlanStatus.CANCELLED, "plan.cancelled", reason=reason)
+    return plan

@@ -1,0 +1,148 @@
+"""Budget lines (预算指标): entered by a unit, approved, returned or adjusted by its finance department."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.accounts.models import Role, Unit
+from opengps.accounts.permissions import has_role
+from opengps.core import audit, clock
+from opengps.core.errors import Conflict, ServiceError
+from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
+from opengps.planning.selectors import budget_usage
+from opengps.planning.services._common import (
+    _positive,
+    _reason_required,
+    _require_finance_for,
+    _require_unit_staff,
+    _set_status,
+)
+
+
+def budget_line_create(
+    *, actor: Any, unit: Unit, fiscal_year: int, code: str, name: str, fund_source: str, amount: Decimal | str
+) -> BudgetLine:
+    """A unit enters a budget line (draft); the finance department of its level may enter one too."""
+    if has_role(actor, Role.FINANCE):
+        _require_finance_for(actor, unit)
+    else:
+        _require_unit_staff(actor, unit)
+    if fund_source not in FundSource.values:
+        raise ServiceError("planning.fund_source_invalid", _("资金来源无效"), field="fund_source")
+    if not code.strip() or not name.strip():
+        raise ServiceError("planning.budget_code_required", _("请填写预算项目编码和名称"), field="code")
+    value = _positive(amount, "amount")
+    with transaction.atomic():
+        if BudgetLine.objects.filter(unit=unit, fiscal_year=fiscal_year, code=code.strip()).exists():
+            raise Conflict("planning.budget_duplicate", _("该年度已有此预算项目编码"), field="code")
+        line = BudgetLine.objects.create(
+            unit=unit,
+            fiscal_year=fiscal_year,
+            code=code.strip(),
+            name=name.strip(),
+            fund_source=fund_source,
+            amount=value,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="budget.created",
+            obj=line,
+            new={
+                "unit": unit,
+                "fiscal_year": fiscal_year,
+                "code": line.code,
+                "name": line.name,
+                "fund_source": fund_source,
+                "amount": value,
+            },
+        )
+    return line
+
+
+def budget_line_submit(*, actor: Any, line: BudgetLine) -> BudgetLine:
+    _require_unit_staff(actor, line.unit)
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        _set_status(actor, line, BudgetStatus.SUBMITTED, "budget.submitted")
+    return line
+
+
+def budget_line_approve(*, actor: Any, line: BudgetLine, note: str = "") -> BudgetLine:
+    """批复: the finance department approves; from now on plans may draw on the line."""
+    _require_finance_for(actor, line.unit)
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        _set_status(
+            actor,
+            line,
+            BudgetStatus.APPROVED,
+            "budget.approved",
+            reason=note,
+            extra={"amount": line.amount},
+            values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
+        )
+    return line
+
+
+def budget_line_reject(*, actor: Any, line: BudgetLine, reason: str) -> BudgetLine:
+    _require_finance_for(actor, line.unit)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        _set_status(
+            actor,
+            line,
+            BudgetStatus.REJECTED,
+            "budget.rejected",
+            reason=reason,
+            values={"review_note": reason},
+        )
+    return line
+
+
+def budget_line_reopen(*, actor: Any, line: BudgetLine) -> BudgetLine:
+    """A returned line goes back to draft so the unit can correct and resubmit it."""
+    _require_unit_staff(actor, line.unit)
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        _set_status(actor, line, BudgetStatus.DRAFT, "budget.reopened")
+    return line
+
+
+def budget_line_adjust(*, actor: Any, line: BudgetLine, amount: Decimal | str, reason: str) -> BudgetLine:
+    """预算调整: change an approved line's amount; never below what its plans already commit."""
+    _require_finance_for(actor, line.unit)
+    reason = _reason_required(reason)
+    value = _positive(amount, "amount")
+    with transaction.atomic():
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        if line.status != BudgetStatus.APPROVED:
+            raise Conflict("planning.budget_not_approved", _("只能调整已批复的预算指标"), field="status")
+        if value == line.amount:
+            return line
+        committed = budget_usage(line).committed
+        if value < committed:
+            raise Conflict(
+                "planning.budget_below_committed",
+                _("预算指标“%(line)s”已占用 %(committed)s 元，调整后的金额不能低于该数")
+                % {"line": line, "committed": committed},
+                field="amount",
+                params={"committed": str(committed)},
+            )
+        old = line.amount
+        line.amount = value
+        line.save(update_fields=["amount"])
+        audit.record(
+            actor=actor,
+            action="budget.adjusted",
+            obj=line,
+            old={"amount": old},
+            new={"amount": value},
+            reason=reason,
+        )
+    return line

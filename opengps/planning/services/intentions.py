@@ -1,0 +1,134 @@
+"""Publication and execution: the purchase intention (30 days ahead), start of procurement, the contract."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core import clock
+from opengps.core.errors import Conflict, ServiceError
+from opengps.core.errors import rule_error as _rule_error
+from opengps.planning.models import PlanStatus, PurchaseIntention, PurchasePlan
+from opengps.planning.services._common import (
+    _lock_plan,
+    _positive,
+    _require_unit_staff,
+    _set_status,
+    _transition,
+)
+from opengps.rules.base import RuleError
+from opengps.rules.deadlines import intention_publication_latest
+
+_BUDGET_LEVELS = {"province": "provincial", "prefecture": "city", "county": "county"}
+"""Region level of the purchasing unit → budget-unit level of 财库〔2020〕10号's phase-in."""
+
+
+def _intention_deadline(starts_on: date, unit: Any = None) -> tuple[date, str]:
+    """The latest publication day; a unit not yet bound by the phase-in has none (date.max)."""
+    region = getattr(unit, "region", None)
+    level = _BUDGET_LEVELS.get(getattr(region, "level", ""), "central")
+    try:
+        ruled = intention_publication_latest(starts_on, level=level)
+    except RuleError as exc:
+        if exc.code == "intention.not_required":
+            return date.max, exc.citation
+        raise _rule_error(exc, field="procurement_starts_on") from None
+    return ruled.value, ruled.citation
+
+
+def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> PurchaseIntention:
+    """Publish the intention today; refused when today is less than 30 days before the start."""
+    _require_unit_staff(actor, plan.unit)
+    published_on = clock.today()
+    latest, citation = _intention_deadline(plan.procurement_starts_on, plan.unit)
+    if published_on > latest:
+        raise ServiceError(
+            "planning.intention_too_late",
+            _(
+                "采购意向应当在采购活动开始前至少30日公开（依据：%(citation)s）：计划 %(start)s 开始采购，"
+                "最迟应于 %(latest)s 公开，今天（%(today)s）已不能公开；请推迟采购开始日期"
+            )
+            % {
+                "citation": citation,
+                "start": plan.procurement_starts_on,
+                "latest": latest,
+                "today": published_on,
+            },
+            field="procurement_starts_on",
+            params={
+                "citation": citation,
+                "latest": latest.isoformat(),
+                "starts_on": plan.procurement_starts_on.isoformat(),
+            },
+        )
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        _transition("plan", plan, PlanStatus.INTENTION_PUBLISHED)
+        intention = PurchaseIntention.objects.create(
+            plan=plan,
+            title=plan.title,
+            summary=(summary or plan.project.description).strip(),
+            budget_amount=plan.amount,
+            expected_month=plan.procurement_starts_on.strftime("%Y-%m"),
+            published_on=published_on,
+            latest_allowed_on=latest,
+            citation=citation,
+            published_by=actor,
+        )
+        _set_status(
+            actor,
+            plan,
+            PlanStatus.INTENTION_PUBLISHED,
+            "plan.intention_published",
+            extra={"published_on": published_on, "latest": latest, "citation": citation},
+        )
+    return intention
+
+
+def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
+    """Start the procurement today: only once the intention has been public for the full period."""
+    _require_unit_staff(actor, plan.unit)
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        intention = PurchaseIntention.objects.filter(plan=plan).first()
+        if intention is None:
+            raise Conflict("planning.intention_missing", _("请先公开采购意向"), field="status")
+        latest, citation = _intention_deadline(clock.today(), plan.unit)
+        if intention.published_on > latest:
+            raise ServiceError(
+                "planning.intention_period_short",
+                _("采购意向于 %(published)s 公开，须满30日后方可开始采购（依据：%(citation)s）")
+                % {"published": intention.published_on, "citation": citation},
+                params={"citation": citation},
+            )
+        _set_status(
+            actor, plan, PlanStatus.IN_PROCUREMENT, "plan.procurement_started", extra={"on": clock.today()}
+        )
+    return plan
+
+
+def plan_record_contract(*, actor: Any, plan: PurchasePlan, contract_amount: Decimal | str) -> PurchasePlan:
+    """The contract is signed: its amount is what the budget line has spent."""
+    _require_unit_staff(actor, plan.unit)
+    value = _positive(contract_amount, "contract_amount")
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        if value > plan.amount:
+            raise ServiceError(
+                "planning.contract_over_budget",
+                _("合同金额不能超过采购预算 %(amount)s 元") % {"amount": plan.amount},
+                field="contract_amount",
+            )
+        _set_status(
+            actor,
+            plan,
+            PlanStatus.CONTRACTED,
+            "plan.contracted",
+            extra={"contract_amount": value},
+            values={"contract_amount": value},
+        )
+    return plan

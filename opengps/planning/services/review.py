@@ -1,0 +1,172 @@
+"""Review and approval: projects by the unit head and the finance department, plans' methods by finance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core import clock
+from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.planning.models import DemandSurvey, PlanStatus, Project, ProjectStatus, PurchasePlan
+from opengps.planning.services._common import (
+    _lock_plan,
+    _reason_required,
+    _require_finance_for,
+    _require_unit_staff,
+    _set_status,
+)
+from opengps.planning.services.projects import project_survey_required
+
+
+def project_submit(*, actor: Any, project: Project) -> Project:
+    """Send a draft to the unit head; refused without the demand survey C22 §11 requires."""
+    _require_unit_staff(actor, project.unit)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        required, citation = project_survey_required(project)
+        if required and not DemandSurvey.objects.filter(project=project).exists():
+            raise ServiceError(
+                "planning.demand_survey_required",
+                _("本项目须先开展需求调查并记录结果（依据：%(citation)s）") % {"citation": citation},
+                field="demand_survey",
+                params={"citation": citation},
+            )
+        _set_status(
+            actor, project, ProjectStatus.SUBMITTED, "project.submitted", extra={"survey_required": required}
+        )
+    return project
+
+
+def project_approve_unit(*, actor: Any, project: Project, note: str = "") -> Project:
+    """The head of the unit approves — someone other than the proposer (four eyes)."""
+    _require_unit_staff(actor, project.unit)
+    if project.proposed_by_id == actor.pk:
+        raise PermissionDenied("planning.same_person", _("申报人不能审核自己申报的项目"))
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        _set_status(
+            actor,
+            project,
+            ProjectStatus.UNIT_APPROVED,
+            "project.unit_approved",
+            reason=note,
+            values={"unit_approved_by": actor},
+        )
+    return project
+
+
+def project_approve(*, actor: Any, project: Project, note: str = "") -> Project:
+    """The finance department of the unit's level enters the project in the library."""
+    _require_finance_for(actor, project.unit)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        _set_status(
+            actor,
+            project,
+            ProjectStatus.APPROVED,
+            "project.approved",
+            reason=note,
+            values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
+        )
+    return project
+
+
+def project_return(*, actor: Any, project: Project, reason: str) -> Project:
+    """Return for changes: by the unit head while submitted, by the finance department when unit-approved."""
+    reason = _reason_required(reason)
+    if project.status == ProjectStatus.UNIT_APPROVED:
+        _require_finance_for(actor, project.unit)
+    else:
+        _require_unit_staff(actor, project.unit)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        _set_status(
+            actor,
+            project,
+            ProjectStatus.RETURNED,
+            "project.returned",
+            reason=reason,
+            values={"review_note": reason},
+        )
+    return project
+
+
+def project_withdraw(*, actor: Any, project: Project, reason: str) -> Project:
+    _require_unit_staff(actor, project.unit)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        _set_status(actor, project, ProjectStatus.WITHDRAWN, "project.withdrawn", reason=reason)
+    return project
+
+
+def plan_submit(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
+    """Submit: to the finance department when its approval is needed, else straight to ready."""
+    _require_unit_staff(actor, plan.unit)
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        if plan.compliance_findings and not plan.compliance_confirmed_reason:
+            raise ServiceError(
+                "planning.compliance_unconfirmed",
+                _(
+                    "采购需求有 %(count)s 处可能构成差别歧视的条款，请修改或说明理由后确认"
+                    "（首条：%(first)s，依据：%(citation)s）"
+                )
+                % {
+                    "count": len(plan.compliance_findings),
+                    "first": plan.compliance_findings[0]["sentence"],
+                    "citation": plan.compliance_findings[0]["citation"],
+                },
+                field="requirements",
+                params={"findings": plan.compliance_findings},
+            )
+        needs_finance = plan.approval_needed or bool(plan.split_flags)
+        target = PlanStatus.PENDING_APPROVAL if needs_finance else PlanStatus.READY
+        _set_status(
+            actor,
+            plan,
+            target,
+            "plan.submitted",
+            extra={"approval_needed": plan.approval_needed, "split_flags": len(plan.split_flags)},
+        )
+    return plan
+
+
+def plan_approve_method(*, actor: Any, plan: PurchasePlan, note: str) -> PurchasePlan:
+    """The finance department approves the method (IR §23) or clears a split-purchase flag."""
+    _require_finance_for(actor, plan.unit)
+    note = _reason_required(note)
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        _set_status(
+            actor,
+            plan,
+            PlanStatus.READY,
+            "plan.method_approved",
+            reason=note,
+            extra={"method": plan.method},
+            values={
+                "method_approved_by": actor,
+                "method_approved_at": clock.now(),
+                "method_approval_note": note,
+            },
+        )
+    return plan
+
+
+def plan_reject_method(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
+    _require_finance_for(actor, plan.unit)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        plan = _lock_plan(plan)
+        _set_status(
+            actor,
+            plan,
+            PlanStatus.DRAFT,
+            "plan.method_rejected",
+            reason=reason,
+            values={"method_approval_note": reason},
+        )
+    return plan
