@@ -48,7 +48,6 @@ def _register_routers() -> None:
     from opengps.catalog.api import router as catalog_router
     from opengps.challenges.api import router as challenges_router
     from opengps.contracts.api import router as contracts_router
-    from opengps.workbench.api import router as core_router
     from opengps.core.transparency_api import router as transparency_router
     from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router
@@ -60,6 +59,7 @@ def _register_routers() -> None:
     from opengps.portal.api import router as portal_router
     from opengps.procurement.api import router as procurement_router
     from opengps.registry.api import router as registry_router
+    from opengps.workbench.api import router as core_router
 
     api.add_router("/audit", core_router)
     api.add_router("/transparency", transparency_router)

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "opengps.portal",
     "opengps.oversight",
     "opengps.workbench",
+    "opengps.demo",
 ]
 
 MIDDLEWARE = [

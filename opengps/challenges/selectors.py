@@ -16,7 +16,7 @@ from opengps.challenges.models import Challenge, Complaint, ComplaintClockStop
 from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.procurement.models import Procurement
-from opengps.procurement.services import is_official
+from opengps.procurement.policies import is_official
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import ClockStop, ClockStopReason, complaint_deadline, complaint_decision_due
 

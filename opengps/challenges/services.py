@@ -27,17 +27,17 @@ from opengps.challenges.models import (
     ComplaintDecision,
 )
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import Award
 from opengps.procurement.models import BidReadout, DocumentObtained, Procurement, ProcurementStatus
-from opengps.procurement.services import (
-    _lock,
-    _rule_error,
-    _set_status,
-    _text,
-    local_date,
+from opengps.procurement.policies import (
+    lock,
     require_official,
     require_supplier,
+    required_text,
+    rule_error,
+    set_status,
 )
 from opengps.rules import deadlines as rules_deadlines
 from opengps.rules.base import Ruled, RuleError
@@ -57,7 +57,7 @@ def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
     try:
         return rule(day)
     except RuleError as exc:
-        raise _rule_error(exc) from None
+        raise rule_error(exc) from None
 
 
 def known_on(procurement: Procurement, subject: str, organization: Any = None) -> date | None:
@@ -113,7 +113,9 @@ def challenge_file(
     )
     if not took_part:
         raise PermissionDenied("challenge.not_participant", _("只有参与该采购活动的供应商可以提出质疑"))
-    body = _text(text, field="text", code="challenge.text_required", message=_("请填写质疑事项和理由"))
+    body = required_text(
+        text, field="text", code="challenge.text_required", message=_("请填写质疑事项和理由")
+    )
     knew = known_on(procurement, subject, org)
     if knew is None:
         raise ServiceError("challenge.not_yet", _("该事项尚未发生，不能质疑"), field="subject")
@@ -164,7 +166,9 @@ def challenge_answer(
 ) -> Challenge:
     """The purchaser (or agency) answers in writing; late answers are recorded as late (O94 §13)."""
     require_official(actor, challenge.procurement)
-    body = _text(answer, field="answer", code="challenge.answer_required", message=_("请填写答复内容"))
+    body = required_text(
+        answer, field="answer", code="challenge.answer_required", message=_("请填写答复内容")
+    )
     moment = now or clock.now()
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
@@ -194,7 +198,7 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
     org = require_supplier(actor)
     if org.pk != challenge.organization_id:
         raise PermissionDenied("complaint.not_challenger", _("只有提出质疑的供应商可以就该质疑投诉"))
-    body = _text(text, field="text", code="complaint.text_required", message=_("请填写投诉事项"))
+    body = required_text(text, field="text", code="complaint.text_required", message=_("请填写投诉事项"))
     challenge = Challenge.objects.select_related("procurement").get(pk=challenge.pk)
     today = clock.local_date(now or clock.now())
     if challenge.status == ChallengeStatus.PENDING and today <= challenge.answer_due:
@@ -247,7 +251,7 @@ def complaint_suspend(
 ) -> Complaint:
     """Finance suspends the procurement while it handles the complaint, for at most 30 days (O94 §28)."""
     _require_finance(actor, complaint)
-    why = _text(reason, field="reason", code="complaint.reason_required", message=_("请说明暂停理由"))
+    why = required_text(reason, field="reason", code="complaint.reason_required", message=_("请说明暂停理由"))
     today = clock.local_date(now or clock.now())
     latest = _deadline(suspension_end_latest, today)
     until = date.fromordinal(today.toordinal() + days) if days > 0 else None
@@ -260,7 +264,7 @@ def complaint_suspend(
             params={"latest": latest.value.isoformat(), "citation": latest.citation},
         )
     with transaction.atomic():
-        procurement = _lock(complaint.procurement)
+        procurement = lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.decision != ComplaintDecision.PENDING or complaint.suspended_on is not None:
             raise Conflict("complaint.cannot_suspend", _("该投诉已处理或已暂停过采购活动"))
@@ -270,7 +274,7 @@ def complaint_suspend(
         complaint.save(
             update_fields=["suspended_from", "suspended_on", "suspended_until", "suspension_citation"]
         )
-        _set_status(
+        set_status(
             actor,
             procurement,
             ProcurementStatus.SUSPENDED,
@@ -284,7 +288,7 @@ def complaint_suspend(
 def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: datetime, why: str) -> None:
     complaint.resumed_at = moment
     complaint.save(update_fields=["resumed_at"])
-    _set_status(
+    set_status(
         actor,
         procurement,
         complaint.suspended_from,
@@ -299,7 +303,7 @@ def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None =
     _require_finance(actor, complaint)
     moment = now or clock.now()
     with transaction.atomic():
-        procurement = _lock(complaint.procurement)
+        procurement = lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if (
             procurement.status != ProcurementStatus.SUSPENDED
@@ -316,10 +320,10 @@ def complaint_decide(
 ) -> Complaint:
     """Finance decides within 30 working days (O94 §26); a suspension still in force ends with it."""
     _require_finance(actor, complaint)
-    body = _text(text, field="text", code="complaint.decision_required", message=_("请填写处理决定"))
+    body = required_text(text, field="text", code="complaint.decision_required", message=_("请填写处理决定"))
     moment = now or clock.now()
     with transaction.atomic():
-        procurement = _lock(complaint.procurement)
+        procurement = lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.decision != ComplaintDecision.PENDING:
             raise Conflict("complaint.already_decided", _("该投诉已处理"))
@@ -362,7 +366,9 @@ def complaint_clock_stop(
     _require_finance(actor, complaint)
     if reason not in ClockStopReason.values:
         raise ServiceError("complaint.clock_reason_invalid", _("请选择中止计时的事由"), field="reason")
-    why = _text(note, field="note", code="complaint.reason_required", message=_("请说明中止计时的理由"))
+    why = required_text(
+        note, field="note", code="complaint.reason_required", message=_("请说明中止计时的理由")
+    )
     today = clock.local_date(now or clock.now())
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -400,7 +406,7 @@ def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | 
         try:
             due = rules_deadlines.complaint_decision_due(complaint.received_on, _stops(complaint))
         except RuleError as exc:
-            raise _rule_error(exc) from None
+            raise rule_error(exc) from None
         old_due = complaint.decision_due
         complaint.decision_due, complaint.decision_citation = due.value, due.citation
         complaint.save(update_fields=["decision_due", "decision_citation"])

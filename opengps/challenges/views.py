@@ -20,7 +20,7 @@ from opengps.challenges.models import Challenge, ChallengeSubject, ClockStopReas
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.procurement.models import Procurement
-from opengps.procurement.services import is_official
+from opengps.procurement.policies import is_official
 
 
 def _act(request: HttpRequest, procurement: Procurement) -> None:

@@ -22,6 +22,7 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 
 # --- text ------------------------------------------------------------------------------------------------
@@ -161,7 +162,6 @@ DateTime = Annotated[dt.datetime, AfterValidator(_moment_in_window)]
 def deadline_problem(value: dt.datetime) -> str | None:
     """Why `value` cannot be a deadline (more than `DEADLINE_MAX_MONTHS` ahead of the one clock), or
     None. Statute sets minimum periods; the earliest lawful deadline is the services' to judge."""
-    from opengps.core import clock
 
     latest = clock.now() + dt.timedelta(days=366 * DEADLINE_MAX_MONTHS // 12)
     aware = value if value.tzinfo is not None else value.replace(tzinfo=clock.BEIJING)

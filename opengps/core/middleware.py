@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from opengps.core.inputs import text_problem
 from opengps.core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,6 @@ class UnstorableTextMiddleware:
 
     @classmethod
     def find(cls, request: HttpRequest) -> tuple[str, str, str] | None:
-        from opengps.core.inputs import text_problem
 
         pairs: list[tuple[str, Any]] = [("path", request.path_info)]
         pairs.extend((k, v) for k, values in request.GET.lists() for v in [k, *values])

@@ -14,7 +14,8 @@ from typing import Any
 from django.db import transaction
 
 from opengps.accounts.demo import DEMO_PASSWORD as DEMO_PASSWORD
-from opengps.accounts.demo import DemoContext, DemoLogin, DemoSummary, units_load, users_load
+from opengps.accounts.demo import DemoContext, DemoLogin, units_load, users_load
+from opengps.accounts.demo import DemoSummary as DemoSummary
 from opengps.accounts.demo import demo_password_hash as demo_password_hash
 from opengps.accounts.services import regions_load
 from opengps.core import calendar_sync, clock

@@ -14,13 +14,13 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.core import clock
+from opengps.core.clock import local_date
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.core.inputs import Id, Rate, Score, SmallCount, Str8, Str16, Str32, Str64, Str200, Text, Yuan
 from opengps.evaluation import selectors, services
 from opengps.evaluation.models import Award, Evaluation, FrameworkCallOff, FrameworkMember, FrameworkShortlist
 from opengps.experts.models import Draw
 from opengps.procurement.models import BidReadout, Procurement
-from opengps.procurement.services import local_date
 
 router = Router(tags=["evaluation"], auth=django_auth)
 

@@ -23,7 +23,7 @@ from opengps.evaluation.models import (
     Score,
 )
 from opengps.procurement.models import BidReadout
-from opengps.procurement.services import is_official
+from opengps.procurement.policies import is_official
 
 FINANCE_ONLY = frozenset({Role.FINANCE})
 """Finance reads the evaluations of its region's purchasers; auditors and administrators all."""

@@ -20,14 +20,15 @@ from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
+from opengps.core.clock import local_date
 from opengps.core.errors import NotFound, ServiceError
 from opengps.evaluation import hooks, selectors, services
 from opengps.evaluation.forms import CallOffPublishForm
 from opengps.evaluation.models import Award, DepositReturn, Evaluation, FrameworkMember, FrameworkShortlist
 from opengps.procurement import documents
 from opengps.procurement.models import BidReadout
+from opengps.procurement.policies import is_official
 from opengps.procurement.selectors import procurements_visible
-from opengps.procurement.services import is_official, local_date
 from opengps.procurement.views import pdf_response
 from opengps.rules.deadlines import contract_sign_deadline
 

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from opengps.accounts.demo import DemoLogin, demo_password_hash, demo_unit
 from opengps.accounts.models import Role, Unit, User
 from opengps.accounts.services import user_create
 from opengps.core import clock
-from opengps.core.demo import DemoLogin, demo_password_hash, demo_unit
 from opengps.experts.services import draw_member_respond, expert_update
 from opengps.grants import services
 from opengps.grants.models import Agreement, Application, Programme, Round, RoundStatus

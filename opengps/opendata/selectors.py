@@ -109,10 +109,15 @@ def export_jobs_recent(limit: int = 5) -> list[ExportJob]:
     return list(ExportJob.objects.order_by("-created_at", "-pk")[:limit])
 
 
+def export_dir() -> Path:
+    """Where the bulk export zips are written (created if missing)."""
+    path = Path(getattr(settings, "OPENGPS_OPENDATA_EXPORT_DIR", settings.VAR_DIR / "opendata"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def export_file(year: int) -> tuple[Path, dict[str, Any]]:
     """The zip of `year` from the latest finished export."""
-    from opengps.opendata.services import export_dir
-
     job = export_latest()
     entry = next((f for f in (job.files if job else []) if f.get("year") == year), None)
     if job is None or entry is None:

@@ -29,16 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import close_old_connections, connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
+from opengps.contracts.models import Contract
 from opengps.core import audit, clock
 from opengps.core.models import AuditEvent
-from opengps.opendata import builders, ocds
+from opengps.opendata import builders, ocds, selectors
 from opengps.opendata.models import ExportJob, FeedHead, Record, Release
+from opengps.opendata.selectors import export_dir
 from opengps.planning.models import PurchaseIntention, PurchasePlan
 from opengps.procurement.models import Procurement
 
@@ -307,7 +308,6 @@ def _hook(event: AuditEvent) -> None:
 
 
 def _current_tag(procurement: Procurement) -> str:
-    from opengps.contracts.models import Contract
 
     if Contract.objects.filter(
         procurement=procurement, status__in=builders.PUBLIC_CONTRACT_STATUSES
@@ -367,12 +367,6 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
 
 
 # --- bulk exports -------------------------------------------------------------------------------
-
-
-def export_dir() -> Path:
-    path = Path(getattr(settings, "OPENGPS_OPENDATA_EXPORT_DIR", settings.VAR_DIR / "opendata"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def export_job_create(*, actor: Any, start: bool = True) -> ExportJob:
@@ -466,8 +460,6 @@ or ``records``: [line]) to get a valid OCDS release or record package."""
 
 def export_metadata(year: int, *, base: str) -> dict[str, Any]:
     """Publisher, licence, version, extensions and date of one year's bulk files."""
-    from opengps.opendata import selectors
-
     return selectors.package_header(uri=f"{base}/api/v1/opendata/downloads/{year}.zip", published=None)
 
 

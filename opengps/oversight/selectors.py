@@ -16,6 +16,7 @@ from opengps.accounts import scopes
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import NotFound
 from opengps.core.inputs import as_id
+from opengps.evaluation.models import Evaluation
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.oversight.services import READERS, thresholds_in_force
 from opengps.rules import redflags
@@ -131,7 +132,6 @@ def flag_links(flag: Flag) -> list[tuple[str, str]]:
 
 
 def _has_evaluation(procurement_id: int) -> bool:
-    from opengps.evaluation.models import Evaluation
 
     return Evaluation.objects.filter(procurement_id=procurement_id).exists()
 

@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import Award, Review
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement.models import BidReadout, OpeningRecord, Procurement, ProcurementStatus
-from opengps.procurement.services import local_date
 from opengps.rules import redflags
 from opengps.rules.base import EffectiveValue, RuleError
 from opengps.rules.methods import PurchaseRecord, detect_split_purchases

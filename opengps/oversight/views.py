@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from opengps.accounts.models import Region, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
+from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
 from opengps.oversight import selectors, services
 from opengps.oversight.models import FLAG_CHOICES
-from opengps.procurement.services import local_date
 from opengps.rules import redflags
 
 

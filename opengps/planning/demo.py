@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from opengps.accounts.demo import demo_password_hash
 from opengps.accounts.models import Role, User
 from opengps.accounts.services import user_create
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
-from opengps.core.demo import demo_password_hash
 from opengps.core.errors import ServiceError
 from opengps.planning import services
 from opengps.planning.models import BudgetLine, FundSource, Project, PurchaseIntention, PurchasePlan

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from opengps.core import transparency
 from opengps.core.errors import NotFound
 from opengps.core.inputs import as_id
 from opengps.portal import selectors
@@ -41,7 +42,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def checkpoints(request: HttpRequest) -> HttpResponse:
     """透明日志检查点 — the signed heads of the bid transparency log and the audit chain, newest first."""
-    from opengps.core import transparency
 
     recent = list(reversed(transparency.checkpoints_stored()))[:CHECKPOINTS_SHOWN]
     rows = [

@@ -19,10 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from opengps.accounts.demo import demo_password_hash, demo_unit
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.services import user_create
 from opengps.core import clock
-from opengps.core.demo import demo_password_hash, demo_unit
 from opengps.registry import demo_names, derived, services
 from opengps.registry.demo_names import OrgSpec, Place
 from opengps.registry.models import (

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 from stdnum.cn import uscc as stdnum_uscc
 
 from opengps.core.identifiers import DEMO_UNIT_ORG_CODE_PREFIX as DEMO_UNIT_ORG_CODE_PREFIX
-from opengps.core.identifiers import USCC_LETTERS, org_code_check_char
+from opengps.core.identifiers import USCC_LETTERS
 from opengps.core.identifiers import is_valid_uscc as is_valid_uscc
 from opengps.core.identifiers import make_unit_uscc as make_unit_uscc
+from opengps.core.identifiers import org_code_check_char as org_code_check_char
 
 # Registration-authority code 5 (民政) and the kind codes of GB 32100-2015 for the three legal forms.
 USCC_AUTHORITY_CIVIL_AFFAIRS = "5"

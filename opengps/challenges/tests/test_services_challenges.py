@@ -183,7 +183,7 @@ def test_the_complaint_clock_stops_for_expert_review_and_resumes(
         )
     complaint = services.complaint_clock_resume(actor=finance, complaint=complaint, now=resume_at)
     # then the due date moves later by the working days from sending to receiving, both included
-    from opengps.procurement.services import local_date
+    from opengps.core.clock import local_date
 
     stopped_on, resumed_on = local_date(stop_at), local_date(resume_at)
     span = [date_type.fromordinal(d) for d in range(stopped_on.toordinal(), resumed_on.toordinal() + 1)]

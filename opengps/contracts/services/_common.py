@@ -18,7 +18,7 @@ from opengps.contracts.models import (
 from opengps.core import clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import parse_yuan
-from opengps.procurement.services import _rule_error
+from opengps.procurement.policies import rule_error
 from opengps.rules import contracts as rules
 from opengps.rules.base import RuleError
 
@@ -99,4 +99,4 @@ def _ruled(call: Any, *, field: str | None = None) -> Any:
     try:
         return call()
     except RuleError as exc:
-        raise _rule_error(exc, field=field) from None
+        raise rule_error(exc, field=field) from None

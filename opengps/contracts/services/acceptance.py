@@ -30,8 +30,8 @@ from opengps.contracts.services._common import (
     require_purchaser,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
-from opengps.procurement.services import local_date
 from opengps.rules import contracts as rules
 
 ACCEPTANCE_RULE = "财库〔2016〕205号 第四条；政府采购法实施条例 第四十五条"

@@ -25,8 +25,9 @@ from opengps.contracts.services._common import (
     yuan,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
-from opengps.procurement.services import _rule_error, local_date
+from opengps.procurement.policies import rule_error
 from opengps.rules import contracts as rules
 from opengps.rules.base import RuleError
 
@@ -65,7 +66,7 @@ def contract_amend(
         try:
             cap = rules.check_amendment(original, cumulative)
         except RuleError as exc:
-            raise _rule_error(exc, field="added_amount") from None
+            raise rule_error(exc, field="added_amount") from None
         if ends_on != contract.ends_on:
             _ruled(
                 lambda: rules.check_contract_term(

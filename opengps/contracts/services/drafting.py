@@ -25,10 +25,10 @@ from opengps.contracts.services._common import (
     yuan,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import Award, FrameworkCallOff
 from opengps.procurement.models import Lot, Procurement
-from opengps.procurement.services import local_date
 from opengps.rules import contracts as rules
 from opengps.rules.deadlines import (
     contract_sign_deadline,

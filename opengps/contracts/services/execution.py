@@ -32,8 +32,8 @@ from opengps.contracts.services._common import (
     yuan,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
-from opengps.procurement.services import local_date
 
 
 def _plan_editable(contract: Contract) -> None:

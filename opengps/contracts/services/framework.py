@@ -12,9 +12,10 @@ from opengps.contracts.services._common import (
     _ruled,
 )
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.models import FrameworkShortlist
-from opengps.procurement.services import local_date, require_official
+from opengps.procurement.policies import require_official
 from opengps.rules.deadlines import (
     FRAMEWORK_FILING,
     framework_filing_deadline,

@@ -26,8 +26,8 @@ from opengps.contracts.services._common import (
     require_supplier_member,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
-from opengps.procurement.services import local_date
 from opengps.procurement.uploads import check_file
 
 MAX_REPORT_FILES = 10

@@ -21,9 +21,9 @@ from opengps.contracts.services._common import (
     require_purchaser,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
 from opengps.evaluation.models import DepositReturn
-from opengps.procurement.services import local_date
 from opengps.rules.deadlines import (
     contract_publication_deadline,
 )

@@ -23,8 +23,8 @@ from opengps.contracts.services._common import (
     require_purchaser,
 )
 from opengps.core import audit
+from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
-from opengps.procurement.services import local_date
 
 
 def contract_terminate(

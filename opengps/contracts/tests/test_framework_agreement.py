@@ -11,12 +11,12 @@ import pytest
 from django.utils import timezone
 
 from opengps.contracts import services
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import services as evaluation_services
 from opengps.evaluation.models import FrameworkShortlist
 from opengps.evaluation.tests.test_scenario_framework import _first_stage, _framework
-from opengps.procurement.services import local_date
 from opengps.rules.calendar import add_working_days, next_working_day
 
 pytestmark = pytest.mark.django_db

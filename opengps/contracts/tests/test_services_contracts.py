@@ -13,10 +13,10 @@ from django.utils import timezone
 from opengps.contracts import services
 from opengps.contracts.models import Amendment, Contract, ContractStatus
 from opengps.contracts.tests.conftest import announce_award
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation.models import Award, DepositReturn
-from opengps.procurement.services import local_date
 from opengps.rules.deadlines import contract_publication_deadline, contract_sign_deadline
 
 pytestmark = pytest.mark.django_db

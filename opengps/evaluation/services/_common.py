@@ -14,7 +14,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import CommitteeMember, Evaluation, MemberState
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
-from opengps.procurement.services import _rule_error, _set_status
+from opengps.procurement.policies import rule_error, set_status
 from opengps.rules.base import Ruled, RuleError
 
 HUNDRED = Decimal(100)
@@ -26,7 +26,7 @@ def _deadline(rule: Callable[[date], Ruled[date]], day: date) -> Ruled[date]:
     try:
         return rule(day)
     except RuleError as exc:
-        raise _rule_error(exc) from None
+        raise rule_error(exc) from None
 
 
 def _decimal(value: Any, *, field: str) -> Decimal:
@@ -68,7 +68,7 @@ def _require_evaluation_status(evaluation: Evaluation, *statuses: str) -> None:
 def _fail_procurement(actor: Any, procurement: Procurement, *, reason: str, cause: str) -> None:
     """The procurement fails at evaluation (O87 §65, O110 §27): it may be re-tendered or change method."""
     procurement.outcome_reason = reason
-    _set_status(
+    set_status(
         actor,
         procurement,
         ProcurementStatus.FAILED,

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.models import Award, DepositReturn
 from opengps.evaluation.selectors import award_effective_winner
 from opengps.evaluation.services._common import _deadline, _notify_bidders
 from opengps.procurement.models import BidReadout, Procurement, ProcurementStatus
-from opengps.procurement.services import _lock, _set_status, local_date, require_official
+from opengps.procurement.policies import lock, require_official, set_status
 from opengps.rules.deadlines import award_announcement_deadline
 from opengps.rules.deposits import loser_deposit_return_deadline, winner_deposit_return_deadline
 
@@ -29,7 +30,7 @@ def award_confirm(*, actor: Any, award: Award, now: datetime | None = None) -> A
     moment = now or clock.now()
     today = local_date(moment)
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         award = Award.objects.select_for_update().get(pk=award.pk)
         if procurement.status != ProcurementStatus.EVALUATED or award.winner_id is not None:
             raise Conflict("award.wrong_status", _("当前状态不能确认中标（成交）供应商"))
@@ -63,7 +64,7 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
     moment = now or clock.now()
     today = local_date(moment)
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         awards = list(
             Award.objects.filter(evaluation__procurement=procurement).select_related("first_candidate", "lot")
         )
@@ -108,7 +109,7 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
                         due_on=None if is_winner else deposit_due.value,
                         citation=deposit_due.citation,
                     )
-        _set_status(
+        set_status(
             actor, procurement, ProcurementStatus.AWARDED, "procurement.awarded", extra={"lots": announced}
         )
         _notify_bidders(
@@ -140,7 +141,7 @@ def deposit_return_record(
     if returned_on > today:
         raise ServiceError("deposit.return_in_future", _("退还日期不能晚于今天"), field="returned_on")
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         deposit = DepositReturn.objects.select_for_update().select_related("award").get(pk=deposit.pk)
         if deposit.returned_on is not None:
             raise Conflict("deposit.already_returned", _("该保证金已登记退还"))

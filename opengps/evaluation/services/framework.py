@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.models import (
     Evaluation,
@@ -23,7 +24,7 @@ from opengps.evaluation.models import (
 from opengps.evaluation.services._common import _decimal, _fail_procurement, _notify_bidders
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import BidReadout, Procurement, ProcurementStatus
-from opengps.procurement.services import _lock, _rule_error, _set_status, local_date, require_official
+from opengps.procurement.policies import lock, require_official, rule_error, set_status
 from opengps.rules import framework as framework_rules
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import call_off_publication_deadline
@@ -140,7 +141,7 @@ def _record_shortlists(
             cause="too_few_responsive",
         )
         return
-    _set_status(
+    set_status(
         actor,
         procurement,
         ProcurementStatus.EVALUATED,
@@ -157,7 +158,7 @@ def framework_shortlist_announce(
     require_official(actor, procurement)
     moment = now or clock.now()
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         shortlists = list(
             FrameworkShortlist.objects.filter(evaluation__procurement=procurement)
             .select_related("lot")
@@ -184,7 +185,7 @@ def framework_shortlist_announce(
             new={"lots": announced},
             reason="政府采购框架协议采购方式管理暂行办法（财政部令第110号）第二十八条",
         )
-        _set_status(
+        set_status(
             actor, procurement, ProcurementStatus.AWARDED, "procurement.awarded", extra={"shortlist": True}
         )
         _notify_bidders(
@@ -226,7 +227,7 @@ def framework_call_off_pick(
         raise ServiceError("framework.amount_invalid", _("成交金额应大于零"), field="amount")
     offers = {str(pk): _decimal(price, field="quotes") for pk, price in (quotes or {}).items()}
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         shortlist = FrameworkShortlist.objects.select_for_update().get(pk=shortlist.pk)
         if procurement.status != ProcurementStatus.AWARDED or shortlist.announced_at is None:
             raise Conflict("framework.not_announced", _("入围结果公告后才能确定第二阶段成交供应商"))
@@ -241,7 +242,7 @@ def framework_call_off_pick(
                 quotes=offers or None,
             )
         except RuleError as exc:
-            raise _rule_error(exc) from None
+            raise rule_error(exc) from None
         member = members[int(ruled.value)]
         publish = _call_off_publication(shortlist.second_stage, local_date(moment))
         call_off = FrameworkCallOff.objects.create(
@@ -288,7 +289,7 @@ def _call_off_publication(second_stage: str, chosen_on: date) -> Ruled[date] | N
     try:
         return call_off_publication_deadline(chosen_on)
     except RuleError as exc:
-        raise _rule_error(exc) from None
+        raise rule_error(exc) from None
 
 
 def framework_call_off_publish(

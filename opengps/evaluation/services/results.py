@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict
 from opengps.evaluation.models import (
     Award,
@@ -41,7 +42,7 @@ from opengps.evaluation.services._common import (
 from opengps.evaluation.services.framework import _record_shortlists
 from opengps.evaluation.services.scoring import qualified_readouts
 from opengps.procurement.models import BidReadout, Lot, Procurement, ProcurementStatus
-from opengps.procurement.services import _lock, _rule_error, _set_status, local_date, require_official
+from opengps.procurement.policies import lock, require_official, rule_error, set_status
 from opengps.rules import scoring
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import award_confirmation_deadline, evaluation_report_deadline
@@ -265,10 +266,10 @@ def evaluation_report_build(
     try:
         lots = build_lot_results(evaluation, on_date=on_date, seed=seed)
     except RuleError as exc:
-        raise _rule_error(exc) from None
+        raise rule_error(exc) from None
     due = _deadline(evaluation_report_deadline, today)
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         report = EvaluationReport.objects.create(
             evaluation=evaluation,
             built_at=moment,
@@ -335,7 +336,7 @@ def _deliver(
             if lot["bids"]
         ]
     )
-    _set_status(
+    set_status(
         actor,
         procurement,
         ProcurementStatus.EVALUATED,
@@ -353,7 +354,7 @@ def evaluation_report_confirm(
     _require_evaluation_status(evaluation, EvaluationStatus.REPORTED)
     moment = now or clock.now()
     with transaction.atomic():
-        procurement = _lock(evaluation.procurement)
+        procurement = lock(evaluation.procurement)
         member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
         if member.report_confirmed_at is not None:
             raise Conflict("evaluation.report_already_confirmed", _("您已确认评审报告"))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.models import (
     CommitteeMember,
@@ -30,7 +31,7 @@ from opengps.experts.models import Draw, DrawMember, MemberStatus
 from opengps.experts.services import draw_member_recuse
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement, ProcurementStatus
-from opengps.procurement.services import _lock, _rule_error, _set_status, local_date, require_official
+from opengps.procurement.policies import lock, require_official, rule_error, set_status
 from opengps.rules import scoring
 from opengps.rules.base import RuleError
 from opengps.rules.procedures import Method
@@ -111,7 +112,7 @@ def _check_weights(
     try:
         scoring.price_scores({"check": Decimal(1)}, weight, formula, on_date=on_date)
     except RuleError as exc:
-        raise _rule_error(exc, field="price_weight") from None
+        raise rule_error(exc, field="price_weight") from None
 
 
 def _check_small_micro_rate(rate: Decimal, on_date: date) -> None:
@@ -120,7 +121,7 @@ def _check_small_micro_rate(rate: Decimal, on_date: date) -> None:
             Decimal(100), scoring.Preferences(small_micro=True), on_date, small_micro_rate=rate
         )
     except RuleError as exc:
-        raise _rule_error(exc, field="small_micro_rate") from None
+        raise rule_error(exc, field="small_micro_rate") from None
 
 
 def evaluation_start(
@@ -159,7 +160,7 @@ def evaluation_start(
     if rate is not None:
         _check_small_micro_rate(rate, announce_on)
     with transaction.atomic():
-        procurement = _lock(procurement)
+        procurement = lock(procurement)
         if Evaluation.objects.filter(procurement=procurement).exists():
             raise Conflict("evaluation.exists", _("该项目已开始评审"))
         evaluation = Evaluation.objects.create(
@@ -186,7 +187,7 @@ def evaluation_start(
                 for f in factors
             ]
         )
-        _set_status(
+        set_status(
             actor,
             procurement,
             ProcurementStatus.EVALUATING,
@@ -246,7 +247,7 @@ def committee_substitute_join(*, actor: Any, evaluation: Evaluation) -> list[Com
     if evaluation.draw is None:
         raise Conflict("evaluation.no_committee", _("本项目无评审委员会"))
     with transaction.atomic():
-        procurement = _lock(evaluation.procurement)
+        procurement = lock(evaluation.procurement)
         seated = set(evaluation.members.values_list("draw_member_id", flat=True))
         newcomers = [
             m

@@ -12,13 +12,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import services as evaluation_services
 from opengps.evaluation.models import FrameworkCallOff, FrameworkShortlist
 from opengps.evaluation.tests.test_scenario_framework import _first_stage, _framework
 from opengps.procurement.models import Procurement
-from opengps.procurement.services import local_date
 from opengps.rules.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db

@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import selectors, services
 from opengps.evaluation.models import Award, DepositReturn, Evaluation
 from opengps.evaluation.tests.test_services_evaluation import _report_confirmed
 from opengps.procurement.models import Procurement
-from opengps.procurement.services import local_date
 from opengps.rules.deposits import winner_deposit_return_deadline
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import selectors, services
 from opengps.evaluation.models import Award, DepositReturn, Evaluation
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
-from opengps.procurement.services import local_date
 
 pytestmark = pytest.mark.django_db
 

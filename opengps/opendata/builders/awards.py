@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
+from opengps.evaluation.models import Award, FrameworkShortlist
 from opengps.opendata import ocds
 from opengps.opendata.builders.common import (
     Parties,
@@ -17,7 +18,6 @@ from opengps.procurement.models import Procurement
 
 
 def _awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
-    from opengps.evaluation.models import Award
 
     awards = (
         Award.objects.filter(evaluation__procurement=procurement, announced_at__isnull=False)
@@ -49,7 +49,6 @@ def _awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
 def _award_documents(procurement: Procurement, award: Any) -> list[dict[str, Any]]:
     """中标（成交）结果公告: the lot's page on the portal, and the whole result as PDF once every lot
     of the procurement is announced with its winner (when the PDF is served)."""
-    from opengps.evaluation.models import Award
 
     if award.winner is None:
         return []
@@ -82,7 +81,6 @@ def _award_documents(procurement: Procurement, award: Any) -> list[dict[str, Any
 def _framework_awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
     """An announced framework shortlist (入围结果, O110 §28) is one award per lot naming every
     shortlisted supplier; the agreement prices are in the bids, so the award has no value."""
-    from opengps.evaluation.models import FrameworkShortlist
 
     shortlists = (
         FrameworkShortlist.objects.filter(evaluation__procurement=procurement, announced_at__isnull=False)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from opengps.contracts.models import Contract
 from opengps.opendata import ocds
 from opengps.opendata.builders.common import (
     PUBLIC_CONTRACT_STATUSES,
@@ -16,11 +17,11 @@ from opengps.opendata.builders.common import (
     _moment,
     public_url,
 )
+from opengps.performance.models import EvaluationStatus
 from opengps.procurement.models import Procurement
 
 
 def _contracts(procurement: Procurement, parties: Parties, buyer: dict[str, str]) -> list[dict[str, Any]]:
-    from opengps.contracts.models import Contract
 
     contracts = (
         Contract.objects.filter(procurement=procurement, status__in=PUBLIC_CONTRACT_STATUSES)
@@ -38,7 +39,6 @@ def _related(contract: Any, name: str) -> list[Any]:
 def _performance_documents(contract: Any) -> list[dict[str, Any]]:
     """Published performance evaluations (绩效评价结果), which the portal shows, as implementation
     documents: score and grade in the title, the public report page as the URL."""
-    from opengps.performance.models import EvaluationStatus
 
     evaluations = [
         e

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from opengps.challenges.models import Complaint
 from opengps.opendata import ocds
 from opengps.opendata.builders.common import (
     FAILED_STATUSES,
@@ -177,7 +178,6 @@ def _complaint_documents(procurement: Procurement) -> list[dict[str, Any]]:
     result is announced in the designated media), as ``complaints`` documents: what was complained
     about and the outcome, dated the decision. Neither the complainant nor the decision's free text
     (which may name the complainant or a bidder) is published; pending complaints are not."""
-    from opengps.challenges.models import Complaint
 
     decided = (
         Complaint.objects.filter(procurement=procurement, decided_at__isnull=False)

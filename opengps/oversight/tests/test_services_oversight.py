@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from opengps.core.clock import local_date
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import services as evaluation_services
@@ -17,7 +18,6 @@ from opengps.evaluation.models import Award
 from opengps.oversight import selectors, services
 from opengps.oversight.models import Flag
 from opengps.procurement.models import BidReadout, Procurement
-from opengps.procurement.services import local_date
 from opengps.rules.redflags import FlagCode
 
 pytestmark = pytest.mark.django_db

@@ -28,13 +28,8 @@ from opengps.procurement.policies import O87_63 as O87_63
 from opengps.procurement.policies import deadline_passed as deadline_passed
 from opengps.procurement.policies import is_official as is_official
 from opengps.procurement.policies import local_date as local_date
-from opengps.procurement.policies import lock as _lock
 from opengps.procurement.policies import require_official as require_official
-from opengps.procurement.policies import require_status as _require_status
 from opengps.procurement.policies import require_supplier as require_supplier
-from opengps.procurement.policies import required_text as _text
-from opengps.procurement.policies import rule_error as _rule_error
-from opengps.procurement.policies import set_status as _set_status
 from opengps.procurement.policies import yuan as yuan
 from opengps.procurement.services.announce import (
     procurement_announce as procurement_announce,
@@ -100,11 +95,6 @@ __all__ = [
     "BidAck",
     "BidFileInput",
     "LotInput",
-    "_lock",
-    "_require_status",
-    "_rule_error",
-    "_set_status",
-    "_text",
     "bid_modify",
     "bid_submit",
     "bid_withdraw",

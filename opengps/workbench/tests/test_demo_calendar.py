@@ -11,7 +11,7 @@ import pytest
 from opengps.accounts.demo import DemoContext
 from opengps.core import calendar_sync
 from opengps.core.models import AuditEvent, HolidayYear
-from opengps.demo import PROVISIONAL_SOURCE, _provisional_calendar
+from opengps.demo.loader import PROVISIONAL_SOURCE, _provisional_calendar
 from opengps.rules import calendar
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,6 @@ from django.test import Client
 from opengps.core import calendar_sync, checks
 from opengps.core.models import AuditEvent, HolidayYear
 from opengps.rules import calendar
-from opengps.workbench import selectors
 from opengps.workbench.services import holiday_year_register
 
 BEIJING = ZoneInfo("Asia/Shanghai")
