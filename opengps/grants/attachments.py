@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core.errors import ServiceError
+from opengps.core.uploads import display_name, sniff_among
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 KINDS = ("pdf", "docx", "xlsx", "jpg", "png")
-_ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 _EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
 
 
@@ -32,26 +30,13 @@ class CheckedFile:
 
 def detect_kind(content: bytes) -> str | None:
     """The file type read from its first bytes, or None when it is not one we accept."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if not content.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError):
-        return None
-    return next((kind for kind, marker in _ZIP_MARKERS.items() if marker in names), None)
+    return sniff_among(content, KINDS)
 
 
 def check_file(name: str, content: bytes) -> CheckedFile:
     """Refuse an empty, oversized or mistyped file (``grants.file_empty`` / ``file_too_large`` /
     ``file_type``); the extension must agree with the content."""
-    clean = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
+    clean = display_name(name)
     if not content:
         raise ServiceError("grants.file_empty", _("文件“%(name)s”为空") % {"name": clean}, field="file")
     limit = max_bytes()

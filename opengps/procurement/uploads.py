@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core.errors import ServiceError
+from opengps.core.uploads import display_name, sniff_among
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 EXTENSIONS = {
@@ -18,7 +17,6 @@ EXTENSIONS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
 }
-ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
 def max_bytes() -> int:
@@ -38,24 +36,12 @@ class CheckedFile:
 
 def detect_kind(content: bytes) -> str | None:
     """``"pdf"``, ``"docx"``, ``"xlsx"``, ``"zip"`` from the content, or None."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if not content.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError):
-        return None
-    for kind, marker in ZIP_MARKERS.items():
-        if marker in names:
-            return kind
-    return "zip"
+    return sniff_among(content, EXTENSIONS.keys())
 
 
 def check_file(name: str, content: bytes, *, field: str = "files") -> CheckedFile:
     """Refuse an empty, oversized or disallowed file with ``bid.file_too_large``/``bid.file_type``."""
-    clean = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "file"
+    clean = display_name(name)
     limit = max_bytes()
     if not content:
         raise ServiceError("bid.file_empty", _("文件“%(name)s”为空") % {"name": clean}, field=field)
