@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -188,14 +188,7 @@ def _procurement_flags(
         for flag in [*[c for c in candidates if c], *redflags.collusion_signals(signals)]:
             evidence = {**flag.evidence, "lot": lot_id, "bids": table}
             yield _Pending(
-                redflags.Flag(
-                    flag.code,
-                    flag.severity,
-                    flag.explanation_zh,
-                    flag.explanation_en,
-                    flag.citation,
-                    evidence,
-                ),
+                replace(flag, evidence=evidence),
                 procurement,
                 lot_id=lot_id,
                 unit=procurement.purchaser,
@@ -250,14 +243,7 @@ def _unit_flags(
                 "procurements_list": [p.pk for p in rows if p.method == Method.single_source],
             }
             yield _Pending(
-                redflags.Flag(
-                    flag.code,
-                    flag.severity,
-                    flag.explanation_zh,
-                    flag.explanation_en,
-                    flag.citation,
-                    evidence,
-                ),
+                replace(flag, evidence=evidence),
                 unit=units[unit_id],
             )
     won: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -284,14 +270,7 @@ def _unit_flags(
             if flag:
                 evidence = {**flag.evidence, "procurements_list": sorted(won_procurements[unit_id][org_id])}
                 yield _Pending(
-                    redflags.Flag(
-                        flag.code,
-                        flag.severity,
-                        flag.explanation_zh,
-                        flag.explanation_en,
-                        flag.citation,
-                        evidence,
-                    ),
+                    replace(flag, evidence=evidence),
                     unit=units[unit_id],
                     organization_id=org_id,
                 )
@@ -338,9 +317,7 @@ def _split_flags() -> Iterable[_Pending]:
             ],
         }
         yield _Pending(
-            redflags.Flag(
-                flag.code, flag.severity, flag.explanation_zh, flag.explanation_en, flag.citation, evidence
-            ),
+            replace(flag, evidence=evidence),
             unit=by_pk[group.purchases[0].reference].unit,
         )
 

@@ -33,6 +33,7 @@ from opengps.contracts.models import Acceptance, Contract
 from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.core.inputs import as_id
+from opengps.core.paging import PageNumbers
 from opengps.evaluation.models import Award
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
 from opengps.planning.models import PurchaseIntention
@@ -405,24 +406,12 @@ def _describe(key: str, obj: Any) -> tuple[str, str, Decimal | None]:
 
 
 @dataclass
-class Page:
+class Page(PageNumbers):
     items: list[NoticeItem]
     count: int
     page: int
     page_size: int = PAGE_SIZE
     filters: PortalFilters = field(default_factory=PortalFilters)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
 
 
 def notice_page(kind_key: str, filters: PortalFilters | None = None, page: int = 1) -> Page:

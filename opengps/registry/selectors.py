@@ -19,6 +19,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound
+from opengps.core.paging import PageNumbers
 from opengps.registry import derived
 from opengps.registry.models import (
     AnnualReport,
@@ -96,24 +97,12 @@ class SearchFilters:
 
 
 @dataclass
-class SearchPage:
+class SearchPage(PageNumbers):
     results: list[Organization]
     count: int
     page: int
     page_size: int
     filters: SearchFilters = field(default_factory=SearchFilters)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.count / self.page_size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
 
 
 def region_codes_within(code: str) -> list[str]:
