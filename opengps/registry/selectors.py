@@ -329,3 +329,21 @@ def import_job_get(*, actor: Any, job_id: int) -> ImportJob:
 
 def import_jobs_recent(*, actor: Any, limit: int = 10) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(created_by=actor).order_by("-created_at")[:limit]
+
+
+def rating_of(organization: Organization, pk: int) -> Rating:
+    """One of `organization`'s ratings (refused as not found when it belongs to another)."""
+    rating = Rating.objects.filter(pk=pk, organization=organization).select_related("organization").first()
+    if rating is None:
+        raise NotFound("registry.rating_not_found", _("未找到该评估等级记录"))
+    return rating
+
+
+def listing_of(organization: Organization, pk: int) -> CreditListing:
+    """One of `organization`'s credit-list entries (refused as not found when it belongs to another)."""
+    listing = (
+        CreditListing.objects.filter(pk=pk, organization=organization).select_related("organization").first()
+    )
+    if listing is None:
+        raise NotFound("registry.listing_not_found", _("未找到该信用名录记录"))
+    return listing

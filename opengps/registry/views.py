@@ -36,7 +36,7 @@ from opengps.registry.forms import (
     RatingRevokeForm,
     StatusForm,
 )
-from opengps.registry.models import CreditListing, ImportJob, Organization, OrgType, Rating
+from opengps.registry.models import ImportJob, Organization, OrgType
 from opengps.rules.base import Reason
 from opengps.rules.eligibility import Eligibility
 
@@ -248,13 +248,7 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
     if action == "rating":
         services.rating_record(actor=actor, organization=org, **data)
     elif action == "revoke":
-        rating = (
-            Rating.objects.filter(pk=data["rating_id"], organization=org)
-            .select_related("organization")
-            .first()
-        )
-        if rating is None:
-            raise NotFound("registry.rating_not_found", _g("未找到该评估等级记录"))
+        rating = selectors.rating_of(org, data["rating_id"])
         services.rating_revoke(
             actor=actor, rating=rating, revoked_on=data["revoked_on"], reason=data["reason"]
         )
@@ -276,13 +270,7 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
             recommendation=recommendation,
         )
     elif action == "delist":
-        listing = (
-            CreditListing.objects.filter(pk=data["listing_id"], organization=org)
-            .select_related("organization")
-            .first()
-        )
-        if listing is None:
-            raise NotFound("registry.listing_not_found", _g("未找到该信用名录记录"))
+        listing = selectors.listing_of(org, data["listing_id"])
         services.credit_delist(
             actor=actor,
             listing=listing,
