@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.workbench import selectors
+from opengps.workbench.errors import Code
 from opengps.workbench.services import holiday_year_register
 
 TEXT_MAX = 20_000  # a notice is about 1,000 characters; refuse pasting a whole web page twice over
@@ -23,16 +24,16 @@ def _year(request: HttpRequest) -> int | None:
     if not value:
         return None
     if not value.isdecimal() or not 2000 <= int(value) <= 2100:
-        raise ServiceError("calendar.notice_bad_year", _("年度应为四位数字，如 2027"), field="year")
+        raise ServiceError(Code.NOTICE_BAD_YEAR, _("年度应为四位数字，如 2027"), field="year")
     return int(value)
 
 
 def _text(request: HttpRequest) -> str:
     text = request.POST.get("text", "")
     if not text.strip():
-        raise ServiceError("calendar.notice_required", _("请粘贴国务院办公厅通知的全文"), field="text")
+        raise ServiceError(Code.NOTICE_REQUIRED, _("请粘贴国务院办公厅通知的全文"), field="text")
     if len(text) > TEXT_MAX:
-        raise ServiceError("calendar.notice_too_long", _("粘贴的内容过长：只需通知正文"), field="text")
+        raise ServiceError(Code.NOTICE_TOO_LONG, _("粘贴的内容过长：只需通知正文"), field="text")
     return text
 
 

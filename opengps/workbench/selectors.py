@@ -19,13 +19,14 @@ from opengps.core.models import AuditEvent, HolidayYear
 from opengps.rules import calendar
 from opengps.rules.base import RuleError
 from opengps.rules.holiday_notice import ParsedNotice, parse_notice
+from opengps.workbench.errors import Code
 
 AUDIT_READERS = (Role.AUDITOR, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
 
 
 def _require_reader(actor: Any) -> None:
     if not has_role(actor, *AUDIT_READERS):
-        raise PermissionDenied("audit.read_denied", _("仅审计、财政、登记管理机关和管理员可查看审计记录"))
+        raise PermissionDenied(Code.AUDIT_READ_DENIED, _("仅审计、财政、登记管理机关和管理员可查看审计记录"))
 
 
 def _in_scope(actor: Any, object_type: str, object_id: str) -> bool:
@@ -52,7 +53,7 @@ def audit_timeline(*, actor: Any, object_type: str, object_id: str) -> QuerySet[
     """Every event of one object, oldest first; a regional reader only within its region."""
     _require_reader(actor)
     if not _in_scope(actor, object_type, object_id):
-        raise PermissionDenied("audit.out_of_region", _("无权查看本行政区划以外单位的审计记录"))
+        raise PermissionDenied(Code.AUDIT_OUT_OF_REGION, _("无权查看本行政区划以外单位的审计记录"))
     return (
         AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
         .select_related("actor")
@@ -133,7 +134,7 @@ def holiday_notice_preview(*, actor: Any, text: str, year: int | None = None) ->
     outside = sorted(day for day in (*notice.holidays, *notice.workdays) if day.year != notice.year)
     if outside:
         raise ServiceError(
-            "calendar.notice_other_year",
+            Code.NOTICE_OTHER_YEAR,
             _("通知中的日期 %(days)s 不属于 %(year)s 年：请在管理后台“节假日安排”中修改该年度的安排")
             % {"days": "、".join(day.isoformat() for day in outside), "year": notice.year},
             field="text",

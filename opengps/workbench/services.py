@@ -16,6 +16,8 @@ from opengps.core.errors import ServiceError
 from opengps.core.models import HolidayYear
 from opengps.rules import calendar
 from opengps.rules.base import RuleError
+from opengps.workbench.errors import Code
+from opengps.workbench.events import Event
 
 
 def _parse_days(values: list[str], field: str) -> list[date]:
@@ -25,7 +27,7 @@ def _parse_days(values: list[str], field: str) -> list[date]:
             days.append(date.fromisoformat(value.strip()))
         except ValueError:
             raise ServiceError(
-                "calendar.bad_date",
+                Code.BAD_DATE,
                 _("日期“%(value)s”格式错误，应为 YYYY-MM-DD") % {"value": value},
                 field=field,
             ) from None
@@ -52,6 +54,6 @@ def holiday_year_register(
             "source": source,
         }
         row, _created = HolidayYear.objects.update_or_create(year=year, defaults={**new, "entered_by": actor})
-        audit.record(actor=actor, action="calendar.year_registered", obj=row, old=old, new=new)
+        audit.record(actor=actor, action=Event.HOLIDAY_YEAR_REGISTERED, obj=row, old=old, new=new)
         transaction.on_commit(load_stored_years)
     return row
