@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from opengps.core.api_errors import declare_errors
 from opengps.core.errors import ServiceError
 from opengps.core.inputs import validation_error_body
 
@@ -79,3 +80,4 @@ def _register_routers() -> None:
 
 
 _register_routers()
+declare_errors(api)

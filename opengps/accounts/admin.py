@@ -69,7 +69,7 @@ class UserAddForm(forms.ModelForm[User]):
             )
         except ServiceError as exc:
             field = {"password": "password1"}.get(exc.field or "", exc.field)
-            self.add_error(field if field in self.fields else None, str(exc.message))
+            self.add_error(field if field in self.fields else None, exc.text())
 
 
 @admin.register(User)
@@ -168,7 +168,7 @@ class UserAdmin(admin.ModelAdmin[User]):
                     actor=request.user, user=user, reason=gettext("管理后台解锁")
                 )
             except ServiceError as exc:
-                self.message_user(request, str(exc.message), messages.ERROR)
+                self.message_user(request, exc.text(), messages.ERROR)
                 return
         self.message_user(
             request, gettext("已清除 %(n)s 条登录失败记录。") % {"n": cleared}, messages.SUCCESS
@@ -197,7 +197,7 @@ class UserAdmin(admin.ModelAdmin[User]):
                 )
             except ServiceError as exc:
                 form.add_error(
-                    "password1" if exc.field == "password1" else None, ValidationError(str(exc.message))
+                    "password1" if exc.field == "password1" else None, ValidationError(exc.text())
                 )
             else:
                 self.message_user(
@@ -250,7 +250,7 @@ class UnitForm(forms.ModelForm[Unit]):
                     reason=gettext("管理后台修改"),
                 )
         except ServiceError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+            self.add_error(exc.field if exc.field in self.fields else None, exc.text())
 
 
 @admin.register(Unit)

@@ -146,7 +146,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                 new_password=form.cleaned_data["new_password1"],
             )
         except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            form.add_error(exc.field if exc.field in form.fields else None, exc.text())
             return self.form_invalid(form)
         update_session_auth_hash(self.request, user)
         messages.success(self.request, gettext("密码已修改。"))
@@ -174,7 +174,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
     try:
         otp.totp_enrol(actor=request.user, code=request.POST.get("code", "")[:20])
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
         return redirect(reverse("accounts:me") + "?totp=enrol")
     messages.success(request, gettext("已启用两步验证：以后登录时需输入验证器中的 6 位验证码。"))
     return redirect("accounts:me")
@@ -186,7 +186,7 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
     try:
         otp.totp_disable(actor=request.user, code=request.POST.get("code", "")[:20])
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
         return redirect("accounts:me")
     messages.success(request, gettext("已停用两步验证。"))
     return redirect("accounts:me")

@@ -84,7 +84,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("未知操作"))
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
     except ValueError:
         messages.error(request, _("输入有误"))
     return redirect("catalog:index")

@@ -17,6 +17,7 @@ from ninja.security import django_auth
 
 from opengps.contracts import selectors, services
 from opengps.contracts.models import Acceptance, Contract, Milestone, Payment, Post
+from opengps.core.api_errors import ERRORS, ErrorOut
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.inputs import (
     Count,
@@ -37,19 +38,6 @@ from opengps.core.inputs import (
 from opengps.evaluation.models import Award, FrameworkCallOff
 
 router = Router(tags=["contracts"], auth=django_auth)
-
-
-class ContractErrorOut(Schema):
-    error: dict[str, Any]
-
-
-ERRORS: dict[int, Any] = {
-    400: ContractErrorOut,
-    401: ContractErrorOut,
-    403: ContractErrorOut,
-    404: ContractErrorOut,
-    409: ContractErrorOut,
-}
 
 
 # --- output --------------------------------------------------------------------------------------
@@ -347,7 +335,7 @@ def public_list(request: HttpRequest) -> list[Contract]:
     return list(selectors.public_contracts()[:200])
 
 
-@router.get("/public/{contract_id}", response={200: PublicDetailOut, 404: ContractErrorOut}, auth=None)
+@router.get("/public/{contract_id}", response={200: PublicDetailOut, 404: ErrorOut}, auth=None)
 def public_detail(request: HttpRequest, contract_id: Id) -> Contract:
     """One published contract with its published acceptance results."""
     return selectors.public_contract_get(contract_id)

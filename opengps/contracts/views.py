@@ -152,7 +152,7 @@ def available_actions(user: Any, contract: Contract) -> list[str]:
 
 def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, NotFound):
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
@@ -161,7 +161,7 @@ FIELD_ALIASES = {"files": "attachments"}
 
 def _add_error(form: Any, exc: ServiceError) -> None:
     field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, str(exc.message))
+    form.add_error(field if field in form.fields else None, exc.text())
 
 
 def index(request: HttpRequest) -> HttpResponse:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
 
 from opengps.rules.base import RuleError
+
+
+class ErrorCode(StrEnum):
+    """Base of each app's declared error codes (`<app>/errors.py`, STYLE: codes as data).
+
+    A member is ``NAME = "stable.code", _("默认中文消息，可带 %(param)s")``: the value is the code API
+    clients match on, the message (zh source, en by gettext) is what the user reads when the raise
+    site gives no more specific one; ``%(name)s`` placeholders are filled from the error's params.
+    """
+
+    message: str | Promise
+
+    def __new__(cls, value: str, message: str | Promise = "") -> ErrorCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.message = message
+        return member
 
 
 class ServiceError(Exception):
@@ -17,19 +35,31 @@ class ServiceError(Exception):
     def __init__(
         self,
         code: str,
-        message: str | Promise,
+        message: str | Promise | None = None,
         *,
         field: str | None = None,
         params: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(str(message))
-        self.code = code
+        if message is None:
+            message = getattr(code, "message", "") or str(code)
+        self.code = str(code)
         self.message = message
         self.field = field
         self.params = params or {}
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        """The message in the active language, its ``%(name)s`` placeholders filled from params."""
+        text = str(self.message)
+        if self.params and "%(" in text:
+            try:
+                return text % self.params
+            except (KeyError, TypeError, ValueError):
+                return text
+        return text
 
     def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"code": self.code, "message": str(self.message)}
+        data: dict[str, Any] = {"code": self.code, "message": self.text()}
         if self.field:
             data["field"] = self.field
         if self.params:

@@ -1,6 +1,7 @@
 """Readable timelines: audit events of one object turned into labelled "field: old → new" lines.
 
-Each domain passes its own labels for actions, fields and coded values; the audit rows stay as
+Each domain passes its own labels for fields and coded values (actions are labelled from the
+declared events of `opengps.core.events`); the audit rows stay as
 recorded (codes, not translations), so the hash chain never depends on the reader's language.
 """
 
@@ -13,6 +14,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+
+from opengps.core.events import label_for
 
 Label = str | Promise
 
@@ -51,12 +54,15 @@ def _show(value: Any, choices: Mapping[str, Label] | None) -> str:
 def readable(
     events: Iterable[Any],
     *,
-    actions: Mapping[str, Label],
+    actions: Mapping[str, Label] | None = None,
     fields: Mapping[str, Label],
     choices: Mapping[str, Mapping[str, Label]] | None = None,
 ) -> list[Entry]:
-    """One `Entry` per audit event; keys without a label in `fields` are left out (internal ids)."""
+    """One `Entry` per audit event; keys without a label in `fields` are left out (internal ids).
+
+    An action is labelled from `actions` when given, else from the declared events (`label_for`)."""
     choices = choices or {}
+    actions = actions or {}
     entries = []
     for event in events:
         old: dict[str, Any] = event.old_values or {}
@@ -66,7 +72,7 @@ def readable(
             Entry(
                 seq=event.seq,
                 action=event.action,
-                label=str(actions.get(event.action, event.action)),
+                label=str(actions[event.action]) if event.action in actions else label_for(event.action),
                 actor=event.actor_label,
                 occurred_at=event.occurred_at,
                 reason=event.reason,

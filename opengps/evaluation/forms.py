@@ -20,4 +20,4 @@ class CallOffPublishForm(forms.Form):
 
     def add_service_error(self, exc: ServiceError) -> None:
         """Show the service's error beside its field (or on top when it names none)."""
-        self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+        self.add_error(exc.field if exc.field in self.fields else None, exc.text())

@@ -117,7 +117,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             FrameworkMember.DoesNotExist,
             ValueError,
         ) as exc:
-            messages.error(request, str(exc.message) if isinstance(exc, ServiceError) else _("请求无效"))
+            messages.error(request, exc.text() if isinstance(exc, ServiceError) else _("请求无效"))
         return redirect("evaluation:detail", pk=pk)
     member = selectors.member_for(request.user, evaluation)
     today = local_date(clock.now())

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Role, Unit
+from opengps.core.api_errors import ERRORS
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.inputs import Id, Str18, Str32, Str200
 from opengps.experts import selectors, services
@@ -21,19 +22,6 @@ from opengps.registry.models import Organization
 from opengps.rules.committee import BidderFacts
 
 router = Router(tags=["experts"], auth=django_auth)
-
-
-class ExpertErrorOut(Schema):
-    error: dict[str, Any]
-
-
-ERRORS: dict[int, Any] = {
-    400: ExpertErrorOut,
-    401: ExpertErrorOut,
-    403: ExpertErrorOut,
-    404: ExpertErrorOut,
-    409: ExpertErrorOut,
-}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from opengps.experts.models import ExpertStatus, MemberStatus
 
 def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, NotFound):
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from opengps.accounts.models import Region, Unit
 from opengps.core import clock, ratelimit
+from opengps.core.api_errors import ERRORS, ErrorOut
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.inputs import (
     Date,
@@ -49,20 +50,6 @@ from opengps.grants.models import (
 from opengps.planning.models import BudgetLine
 
 router = Router(tags=["grants"], auth=django_auth)
-
-
-class GrantErrorOut(Schema):
-    error: dict[str, Any]
-
-
-ERRORS: dict[int, Any] = {
-    400: GrantErrorOut,
-    401: GrantErrorOut,
-    403: GrantErrorOut,
-    404: GrantErrorOut,
-    409: GrantErrorOut,
-    429: GrantErrorOut,
-}
 
 
 def dumps_decimal(data: Any) -> str:
@@ -142,12 +129,12 @@ def rounds(request: HttpRequest) -> list[Round]:
     return selectors.round_list(actor=request.user)
 
 
-@router.get("/rounds/{round_id}", response={200: RoundOut, 404: GrantErrorOut}, auth=None)
+@router.get("/rounds/{round_id}", response={200: RoundOut, 404: ErrorOut}, auth=None)
 def round_detail(request: HttpRequest, round_id: Id) -> Round:
     return selectors.round_get(actor=request.user, round_id=round_id)
 
 
-@router.get("/rounds/{round_id}/notice", response={200: list[ListedOut], 404: GrantErrorOut}, auth=None)
+@router.get("/rounds/{round_id}/notice", response={200: list[ListedOut], 404: ErrorOut}, auth=None)
 def round_notice(request: HttpRequest, round_id: Id) -> list[Application]:
     """The proposed list on public notice, then the funded list."""
     return selectors.notice_list(selectors.round_get(actor=request.user, round_id=round_id))
@@ -520,7 +507,7 @@ class RateLimited(ServiceError):
 
 
 @router.get(
-    "/rounds/{round_id}/objections", response={200: list[GrantObjectionOut], 404: GrantErrorOut}, auth=None
+    "/rounds/{round_id}/objections", response={200: list[GrantObjectionOut], 404: ErrorOut}, auth=None
 )
 def objections(request: HttpRequest, round_id: Id) -> list[Objection]:
     return selectors.objections_public(_round(request, round_id))

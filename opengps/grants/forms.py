@@ -112,7 +112,7 @@ class ScoreSheetForm(ServiceErrorFormMixin, forms.Form):
             )
 
     def add_service_error(self, exc: Any) -> None:
-        self.add_error(None, str(exc.message))
+        self.add_error(None, exc.text())
 
     def sheet(self) -> dict[int, dict[str, Decimal]]:
         return {

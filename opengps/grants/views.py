@@ -55,7 +55,7 @@ from opengps.procurement.views import pdf_response
 
 def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, NotFound):
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
@@ -331,7 +331,7 @@ class ConfirmForm(forms.Form):
     """A button with nothing to fill in; a refusal shows above the button."""
 
     def add_service_error(self, exc: ServiceError) -> None:
-        self.add_error(None, str(exc.message))
+        self.add_error(None, exc.text())
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
+from opengps.core.api_errors import ErrorOut
 from opengps.opendata import selectors
 
 router = Router(tags=["opendata"])
 JSON = "application/json; charset=utf-8"
 FEED_CURSOR_HEADER = "OpenGPS-Feed-Cursor"
-
-
-class OpenDataErrorOut(Schema):
-    error: dict[str, Any]
 
 
 class DownloadOut(Schema):
@@ -57,17 +54,13 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> HttpResponse
     return response
 
 
-@router.get(
-    "/releases/{ocid}", response={200: Any, 404: OpenDataErrorOut}, auth=None, url_name="opendata_releases"
-)
+@router.get("/releases/{ocid}", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_releases")
 def releases(request: HttpRequest, ocid: str) -> HttpResponse:
     """Every release of one contracting process, as an OCDS release package."""
     return _json(selectors.release_package(ocid=ocid, uri=request.build_absolute_uri()))
 
 
-@router.get(
-    "/records/{ocid}", response={200: Any, 404: OpenDataErrorOut}, auth=None, url_name="opendata_record"
-)
+@router.get("/records/{ocid}", response={200: Any, 404: ErrorOut}, auth=None, url_name="opendata_record")
 def record(request: HttpRequest, ocid: str) -> HttpResponse:
     """The record of one contracting process (releases + compiled release), as a record package."""
     return _json(selectors.record_package(ocid=ocid, uri=request.build_absolute_uri()))
@@ -90,7 +83,7 @@ def downloads(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/downloads/{year}.zip",
-    response={200: Any, 404: OpenDataErrorOut},
+    response={200: Any, 404: ErrorOut},
     auth=None,
     url_name="opendata_download",
 )

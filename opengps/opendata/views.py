@@ -48,7 +48,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
     try:
         job = services.export_job_create(actor=request.user)
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
         return redirect("opendata:index")
     return redirect("opendata:export-job", job_id=job.pk)
 

@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
             run = services.redflags_compute(actor=user)
             messages.success(request, _("已完成预警计算，共 %(n)s 条") % {"n": sum(run.counts.values())})
         except ServiceError as exc:
-            messages.error(request, str(exc.message))
+            messages.error(request, exc.text())
         return redirect("oversight:index")
     filters = selectors.FlagFilters.from_params(request.GET)
     context = {
@@ -95,7 +95,7 @@ def thresholds(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("已保存"))
         except ServiceError as exc:
-            messages.error(request, str(exc.message))
+            messages.error(request, exc.text())
         except ValueError:
             messages.error(request, _("日期格式应为 YYYY-MM-DD"))
         return redirect("oversight:thresholds")

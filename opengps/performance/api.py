@@ -16,6 +16,7 @@ from opengps.accounts.models import Unit
 from opengps.catalog.models import CatalogItem
 from opengps.contracts.models import Contract
 from opengps.core import ratelimit
+from opengps.core.api_errors import ERRORS, ErrorOut
 from opengps.core.errors import NotFound
 from opengps.core.inputs import Id, Measure, Score, SmallCount, Str8, Str32, Str40, Str64, Str120, Text
 from opengps.evaluation.models import CommitteeMember
@@ -29,19 +30,6 @@ from opengps.performance.models import (
 from opengps.registry.models import Organization
 
 router = Router(tags=["performance"], auth=django_auth)
-
-
-class PerformanceErrorOut(Schema):
-    error: dict[str, Any]
-
-
-ERRORS: dict[int, Any] = {
-    400: PerformanceErrorOut,
-    401: PerformanceErrorOut,
-    403: PerformanceErrorOut,
-    404: PerformanceErrorOut,
-    409: PerformanceErrorOut,
-}
 
 
 class PartyOut(Schema):
@@ -168,7 +156,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: Id) -> PerformanceEva
     return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation_id)
 
 
-@router.get("/suppliers/{uscc}/history", response={200: HistoryPage, 404: PerformanceErrorOut}, auth=None)
+@router.get("/suppliers/{uscc}/history", response={200: HistoryPage, 404: ErrorOut}, auth=None)
 def supplier_history(request: HttpRequest, uscc: str) -> dict[str, Any]:
     """A supplier's performance history and the credit loop's recommendations."""
     org = Organization.objects.filter(uscc=uscc).first()

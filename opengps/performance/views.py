@@ -41,7 +41,7 @@ from opengps.rules.base import value_on
 
 def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, NotFound):
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
@@ -145,7 +145,7 @@ def _get_for(request: HttpRequest, pk: int) -> PerformanceEvaluation:
     try:
         return selectors.evaluation_get(actor=request.user, evaluation_id=pk)
     except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
 
 
 @login_required
@@ -254,7 +254,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
         evaluation = selectors.evaluation_by_token(token)
     except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     form = SurveyForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     status, done = 200, False
     if request.method == "POST":
@@ -286,7 +286,7 @@ def survey_qr(request: HttpRequest, token: str) -> HttpResponse:
     try:
         evaluation = selectors.evaluation_by_token(token)
     except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     response = HttpResponse(documents.qr_svg(_survey_url(request, evaluation)), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     return response

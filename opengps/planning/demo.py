@@ -258,7 +258,7 @@ def _province(context: Any, o: _Officials, items: dict[str, CatalogItem], today:
         _province_plans(o.staff, projects, lines, today, start)
     except ServiceError as exc:  # e.g. a calendar year not yet entered: keep what was built
         context.counts["planning_skipped"] = 1
-        logger.warning("planning demo: %s %s", exc.code, exc.message)
+        logger.warning("planning demo: %s %s", exc.code, exc.text())
 
 
 def _changsha(o: _Officials, items: dict[str, CatalogItem], year: int, start: date) -> None:
@@ -269,7 +269,7 @@ def _changsha(o: _Officials, items: dict[str, CatalogItem], year: int, start: da
         plan = _submitted_plan(o.staff, projects["home"], lines["general"], start)
         services.intention_publish(actor=o.staff, plan=plan, summary="为长沙市城区高龄老年人提供居家养老服务")
     except ServiceError as exc:
-        logger.warning("planning demo: %s %s", exc.code, exc.message)
+        logger.warning("planning demo: %s %s", exc.code, exc.text())
 
 
 def _count(context: Any) -> None:

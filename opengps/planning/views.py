@@ -105,7 +105,7 @@ def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     try:
         result = call()
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
         return None
     messages.success(request, success)
     return result
@@ -173,7 +173,7 @@ def budget_action(request: HttpRequest, pk: int = 0) -> HttpResponse:
     try:
         line = selectors.budget_line_get(actor=user, pk=pk)
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
         return redirect("planning:workbench")
     calls: dict[str, Callable[[], Any]] = {
         "submit": lambda: services.budget_line_submit(actor=user, line=line),

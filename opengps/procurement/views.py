@@ -39,7 +39,7 @@ def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     try:
         result = call()
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, exc.text())
         return None
     messages.success(request, success)
     return result

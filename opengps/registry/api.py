@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.core import clock
+from opengps.core.api_errors import ErrorOut
 from opengps.core.errors import NotFound
 from opengps.core.inputs import (
     Date,
@@ -245,10 +246,6 @@ class StatusIn(Schema):
     reason: Text
 
 
-class RegistryErrorOut(Schema):
-    error: dict[str, Any]
-
-
 # ---------------------------------------------------------------------------------------------
 # Shaping
 
@@ -381,13 +378,13 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> HttpResponse:
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-@router.get("/organizations/{uscc}", response={200: ProfileOut, 404: RegistryErrorOut})
+@router.get("/organizations/{uscc}", response={200: ProfileOut, 404: ErrorOut})
 def profile(request: HttpRequest, uscc: str) -> dict[str, Any]:
     """社会组织公开信息 — profile with rating, credit listings and today's eligibility with citations."""
     return _profile(uscc)
 
 
-@router.get("/organizations/{uscc}/eligibility", response={200: EligibilityOut, 404: RegistryErrorOut})
+@router.get("/organizations/{uscc}/eligibility", response={200: EligibilityOut, 404: ErrorOut})
 def eligibility(request: HttpRequest, uscc: str, on: Date | None = None) -> dict[str, Any]:
     """承接资格 — eligibility as supplier of purchased services on a date (default today)."""
     on_date = on or clock.today()
@@ -399,11 +396,11 @@ def eligibility(request: HttpRequest, uscc: str, on: Date | None = None) -> dict
 # Registration-authority writes (session login; CSRF token required as for any form)
 
 WRITE_RESPONSES: dict[int, Any] = {
-    400: RegistryErrorOut,
-    401: RegistryErrorOut,
-    403: RegistryErrorOut,
-    404: RegistryErrorOut,
-    409: RegistryErrorOut,
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
 }
 
 

@@ -34,7 +34,7 @@ class ServiceErrorFormMixin:
 
     def add_service_error(self, exc: ServiceError) -> None:
         field = exc.field if exc.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, str(exc.message))  # type: ignore[attr-defined]
+        self.add_error(field, exc.text())  # type: ignore[attr-defined]
 
 
 class OrganizationForm(ServiceErrorFormMixin, forms.Form):

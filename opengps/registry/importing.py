@@ -179,7 +179,7 @@ def parse_row(
         return values[position] if position < len(values) else None
 
     def error(field: str, exc: ServiceError) -> RowError:
-        return RowError(number, field, FIELD_HEADER.get(field, field), exc.code, str(exc.message))
+        return RowError(number, field, FIELD_HEADER.get(field, field), exc.code, exc.text())
 
     errors: list[RowError] = []
     parsed: dict[str, Any] = {}
@@ -529,7 +529,7 @@ def import_job_run(job_id: int, *, on_progress: Callable[[ImportJob], None] | No
         job.created_count, job.error_count = created, len(result.errors)
     except Exception as exc:  # the job must end visibly, whatever went wrong
         logger.exception("registry import job %s failed", job.pk)
-        message = exc.message if isinstance(exc, ServiceError) else _g("处理失败，未写入任何数据")
+        message = exc.text() if isinstance(exc, ServiceError) else _g("处理失败，未写入任何数据")
         job.status = ImportJob.Status.FAILED
         job.report = {"errors": [], "failure": str(message), "created": 0}
     job.finished_at = clock.now()

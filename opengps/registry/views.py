@@ -87,7 +87,7 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
     try:
         org = selectors.organization_with_records(uscc)
     except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+        raise Http404(exc.text()) from exc
     today = clock.today()
     eligibility = selectors.organization_eligibility(org, today)
     user: Any = request.user

@@ -63,7 +63,7 @@ class HolidayYearForm(forms.ModelForm[HolidayYear]):
                 workdays=self.split(data.get("workdays_text", "")),
             )
         except ServiceError as exc:
-            raise ValidationError(str(exc.message)) from exc
+            raise ValidationError(exc.text()) from exc
         return data
 
 

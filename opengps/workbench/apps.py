@@ -9,3 +9,6 @@ class WorkbenchConfig(AppConfig):
     name = "opengps.workbench"
     label = "workbench"
     verbose_name = _("工作台")
+
+    def ready(self) -> None:
+        from opengps.workbench import events  # noqa: F401  (registers the timeline labels)

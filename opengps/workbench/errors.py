@@ -1,26 +1,24 @@
-"""The workbench's error codes (STYLE: codes as data). Messages stay beside each raise, where their
-parameters are; codes that the rules raise (`calendar.*` of `opengps.rules.calendar` and
+"""The workbench's error codes (STYLE: codes as data), each with its message (zh source, en by
+gettext). Codes that the rules raise (`calendar.*` of `opengps.rules.calendar` and
 `opengps.rules.holiday_notice`) pass through unchanged and are declared there."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.errors import ErrorCode
 
 
-class Code(StrEnum):
+class Code(ErrorCode):
     """Stable codes the workbench's screens, selectors and services refuse with."""
 
-    AUDIT_READ_DENIED = "audit.read_denied"
-    """The role may not read audit records (only auditors, finance, registration and administrators)."""
-    AUDIT_OUT_OF_REGION = "audit.out_of_region"
-    """The object belongs to a unit outside the reader's region."""
-    NOTICE_BAD_YEAR = "calendar.notice_bad_year"
-    """The year typed beside a pasted holiday notice is not a four-digit year in 2000–2100."""
-    NOTICE_REQUIRED = "calendar.notice_required"
-    """Nothing was pasted."""
-    NOTICE_TOO_LONG = "calendar.notice_too_long"
-    """More than a notice was pasted (20,000 characters at most)."""
-    NOTICE_OTHER_YEAR = "calendar.notice_other_year"
-    """The notice names days outside its own year."""
-    BAD_DATE = "calendar.bad_date"
-    """A holiday or working day entered by hand is not YYYY-MM-DD."""
+    AUDIT_READ_DENIED = "audit.read_denied", _("仅审计、财政、登记管理机关和管理员可查看审计记录")
+    AUDIT_OUT_OF_REGION = "audit.out_of_region", _("无权查看本行政区划以外单位的审计记录")
+    NOTICE_BAD_YEAR = "calendar.notice_bad_year", _("年度应为四位数字，如 2027")
+    NOTICE_REQUIRED = "calendar.notice_required", _("请粘贴国务院办公厅通知的全文")
+    NOTICE_TOO_LONG = "calendar.notice_too_long", _("粘贴的内容过长：只需通知正文")
+    NOTICE_OTHER_YEAR = (
+        "calendar.notice_other_year",
+        _("通知中的日期 %(days)s 不属于 %(year)s 年：请在管理后台“节假日安排”中修改该年度的安排"),
+    )
+    BAD_DATE = "calendar.bad_date", _("日期“%(value)s”格式错误，应为 YYYY-MM-DD")

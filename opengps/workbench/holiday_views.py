@@ -24,16 +24,16 @@ def _year(request: HttpRequest) -> int | None:
     if not value:
         return None
     if not value.isdecimal() or not 2000 <= int(value) <= 2100:
-        raise ServiceError(Code.NOTICE_BAD_YEAR, _("年度应为四位数字，如 2027"), field="year")
+        raise ServiceError(Code.NOTICE_BAD_YEAR, field="year")
     return int(value)
 
 
 def _text(request: HttpRequest) -> str:
     text = request.POST.get("text", "")
     if not text.strip():
-        raise ServiceError(Code.NOTICE_REQUIRED, _("请粘贴国务院办公厅通知的全文"), field="text")
+        raise ServiceError(Code.NOTICE_REQUIRED, field="text")
     if len(text) > TEXT_MAX:
-        raise ServiceError(Code.NOTICE_TOO_LONG, _("粘贴的内容过长：只需通知正文"), field="text")
+        raise ServiceError(Code.NOTICE_TOO_LONG, field="text")
     return text
 
 

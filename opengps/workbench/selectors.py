@@ -26,7 +26,7 @@ AUDIT_READERS = (Role.AUDITOR, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
 
 def _require_reader(actor: Any) -> None:
     if not has_role(actor, *AUDIT_READERS):
-        raise PermissionDenied(Code.AUDIT_READ_DENIED, _("仅审计、财政、登记管理机关和管理员可查看审计记录"))
+        raise PermissionDenied(Code.AUDIT_READ_DENIED)
 
 
 def _in_scope(actor: Any, object_type: str, object_id: str) -> bool:
@@ -53,7 +53,7 @@ def audit_timeline(*, actor: Any, object_type: str, object_id: str) -> QuerySet[
     """Every event of one object, oldest first; a regional reader only within its region."""
     _require_reader(actor)
     if not _in_scope(actor, object_type, object_id):
-        raise PermissionDenied(Code.AUDIT_OUT_OF_REGION, _("无权查看本行政区划以外单位的审计记录"))
+        raise PermissionDenied(Code.AUDIT_OUT_OF_REGION)
     return (
         AuditEvent.objects.filter(object_type=object_type, object_id=object_id)
         .select_related("actor")
@@ -81,6 +81,8 @@ def audit_recent(
 
 HOLIDAY_NOTICE_WATCHERS = (Role.ADMIN, Role.FINANCE)
 """Who is told on their home page that next year's holiday notice is missing."""
+
+
 @dataclass(frozen=True, slots=True)
 class NoticeDay:
     """One day of the confirmation calendar."""

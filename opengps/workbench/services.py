@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
@@ -26,11 +25,7 @@ def _parse_days(values: list[str], field: str) -> list[date]:
         try:
             days.append(date.fromisoformat(value.strip()))
         except ValueError:
-            raise ServiceError(
-                Code.BAD_DATE,
-                _("日期“%(value)s”格式错误，应为 YYYY-MM-DD") % {"value": value},
-                field=field,
-            ) from None
+            raise ServiceError(Code.BAD_DATE, field=field, params={"value": value}) from None
     return days
 
 

@@ -116,7 +116,7 @@ def _readout(
         contact = dict(manifest.get("contact") or {})
         files = [{k: e[k] for k in READOUT_FILE_KEYS} for e in manifest.get("files", [])]
     except sealing.SealError as exc:
-        valid, problem = False, f"{exc.message}"
+        valid, problem = False, exc.text()
     if version.received_at >= deadline:  # cannot happen: the commit check refuses it
         valid, problem = False, f"截止时间后递交（{O87_33}）"
     elif valid and price > lot.budget:

@@ -3,49 +3,27 @@ audited with a code or action that is not declared."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
+from opengps.core.declared import problems
+from opengps.core.errors import ServiceError
 from opengps.workbench.errors import Code
-from opengps.workbench.events import LABELS, Event
-
-APP = Path(__file__).resolve().parents[1]
-REFUSALS = {"ServiceError", "PermissionDenied", "NotFound", "Conflict"}
+from opengps.workbench.events import Event
 
 
-def _calls() -> list[ast.Call]:
-    calls = []
-    for path in APP.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
-        calls += [n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call)]
-    return calls
+def test_codes_and_events_are_declared_and_used() -> None:
+    assert problems("workbench", enums=[Code, Event]) == []
 
 
-def _name(node: ast.expr) -> str:
-    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+def test_every_code_has_a_message_and_every_event_a_label() -> None:
+    assert all(str(code.message) for code in Code)
+    assert all(str(event.label) for event in Event)
 
 
-def test_every_refusal_uses_a_declared_code_and_every_code_is_used() -> None:
-    used, literals = set(), []
-    for call in _calls():
-        if _name(call.func) in REFUSALS and call.args:
-            first = call.args[0]
-            if isinstance(first, ast.Constant):
-                literals.append(first.value)
-            elif isinstance(first, ast.Attribute) and _name(first.value) == "Code":
-                used.add(first.attr)
-    assert literals == []
-    assert used == set(Code.__members__)
-
-
-def test_every_event_is_emitted_and_labelled() -> None:
-    emitted = {
-        keyword.value.attr
-        for call in _calls()
-        if _name(call.func) == "record"
-        for keyword in call.keywords
-        if keyword.arg == "action" and isinstance(keyword.value, ast.Attribute)
+def test_a_refusal_reads_its_declared_message_with_its_params() -> None:
+    error = ServiceError(Code.BAD_DATE, field="holidays", params={"value": "2027-13-01"})
+    assert error.code == "calendar.bad_date"
+    assert error.as_dict() == {
+        "code": "calendar.bad_date",
+        "message": "日期“2027-13-01”格式错误，应为 YYYY-MM-DD",
+        "field": "holidays",
+        "params": {"value": "2027-13-01"},
     }
-    assert emitted == set(Event.__members__)
-    assert set(LABELS) == set(Event) and all(str(label) for label in LABELS.values())

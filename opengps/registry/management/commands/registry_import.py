@@ -39,7 +39,7 @@ class Command(BaseCommand):
                     start=False,
                 )
         except ServiceError as exc:
-            raise CommandError(f"{exc.code}: {exc.message}") from exc
+            raise CommandError(f"{exc.code}: {exc.text()}") from exc
 
         def progress(current: ImportJob) -> None:
             self.stdout.write(
