@@ -35,13 +35,18 @@ demo: $(VENV)/.runtime
 	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py demo
 	@# a signed transparency-log checkpoint over the demo's bids and audit chain (var/checkpoints.jsonl)
 	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py audit checkpoint > /dev/null
-	@echo "OpenGPS: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@echo "OpenGPS: http://$(HOST):$(PORT)/  (Ctrl-C to stop; a task worker runs beside it)"
+	@export OPENGPS_DEBUG=$${OPENGPS_DEBUG:-1}; \
+	  $(PY) manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Production settings: needs OPENGPS_SECRET_KEY (and OPENGPS_ALLOWED_HOSTS, OPENGPS_HTTPS=1 behind TLS).
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
-	$(BIN)/gunicorn opengps.wsgi --bind $(HOST):$(PORT) --workers 2
+	@$(PY) manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn opengps.wsgi --bind $(HOST):$(PORT) --workers 2
 
 test: $(VENV)/.dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from opengps.core import metrics
 from opengps.core.api_errors import declare_errors
 from opengps.core.errors import ServiceError
 from opengps.core.inputs import validation_error_body
@@ -27,6 +28,7 @@ api = NinjaAPI(
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    metrics.REFUSALS.labels(code=exc.code, status=exc.status).inc()
     return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
 
 

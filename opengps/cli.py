@@ -3,7 +3,10 @@
 Examples:
   opengps audit verify          recompute the audit hash chain and the transparency log, name the
                                 first problem (--checkpoint FILE|URL: also against published checkpoints)
-  opengps audit checkpoint      sign and publish the transparency log's tree head (run daily)
+  opengps audit checkpoint      sign and publish the transparency log's tree head (the worker
+                                does it nightly)
+  opengps worker                run background tasks and the schedule (--once, --interval N,
+                                --no-schedule, --schedule-only with a Redis backend's rqworkers)
   opengps rules list            every legal rule the platform applies
   opengps rules explain NAME    show a legal rule's value, citation and effective dates
   opengps rules explain deadlines.earliest_bid_deadline open_tender 2025-09-25

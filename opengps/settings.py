@@ -115,6 +115,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_prometheus",
     "opengps.core",
     "opengps.accounts",
     "opengps.registry",
@@ -135,6 +138,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "opengps.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -154,6 +158,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "opengps.core.middleware.DatabaseRefusalMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "opengps.urls"
@@ -276,6 +281,49 @@ OPENGPS_MAX_REQUEST_BYTES = int(os.environ.get("OPENGPS_MAX_REQUEST_BYTES", 100 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 OPENGPS_MAX_WORKBOOK_BYTES = int(os.environ.get("OPENGPS_MAX_WORKBOOK_BYTES", 20 * 1024 * 1024))
+
+# Background work is tasks (opengps.core.tasks): the database backend by default (the task row
+# commits with its job; `opengps worker` runs them), or Redis (RQ) for a cluster with
+# OPENGPS_TASKS_REDIS_URL (`opengps manage rqworker default` runs them there; docs/operations.md).
+OPENGPS_TASKS_REDIS_URL = os.environ.get("OPENGPS_TASKS_REDIS_URL", "")
+if OPENGPS_TASKS_REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": OPENGPS_TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Operations: /metrics answers these networks only (comma-separated CIDRs; others get 404);
+# /readyz reports a replica lagging more than OPENGPS_REPLICA_MAX_LAG seconds.
+_METRICS_NETWORKS = os.environ.get("OPENGPS_METRICS_NETWORKS", "127.0.0.1/32,::1/128")
+OPENGPS_METRICS_NETWORKS = [net.strip() for net in _METRICS_NETWORKS.split(",") if net.strip()]
+OPENGPS_REPLICA_MAX_LAG = float(os.environ.get("OPENGPS_REPLICA_MAX_LAG", "30"))
+
+# Periodic work (`opengps.core.tasks.tick`, run by every worker; each period runs once): times
+# are Asia/Shanghai; a daily entry is due from `at` until the day ends, so a worker that was down
+# at that moment still runs the day's work when it comes back.
+OPENGPS_SCHEDULE: dict[str, dict[str, str]] = {
+    "transparency.checkpoint": {
+        "task": "opengps.core.transparency.checkpoint_task",
+        "every": "day",
+        "at": "00:30",
+    },
+    "oversight.redflags": {
+        "task": "opengps.oversight.tasks.redflags_nightly",
+        "every": "day",
+        "at": "02:00",
+    },
+    "opendata.export": {
+        "task": "opengps.opendata.tasks.export_nightly",
+        "every": "day",
+        "at": "03:00",
+    },
+    "tasks.prune": {
+        "task": "opengps.core.tasks.prune_results",
+        "every": "day",
+        "at": "04:00",
+    },
+}
 
 CACHES = {
     "default": {

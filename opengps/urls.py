@@ -5,8 +5,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from opengps.api import api
+from opengps.core import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("", include("opengps.workbench.urls")),
     path("accounts/", include("opengps.accounts.urls")),
     path("registry/", include("opengps.registry.urls")),

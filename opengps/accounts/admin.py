@@ -196,9 +196,7 @@ class UserAdmin(admin.ModelAdmin[User]):
                     actor=request.user, user=subject, new_password=form.cleaned_data["password1"]
                 )
             except ServiceError as exc:
-                form.add_error(
-                    "password1" if exc.field == "password1" else None, ValidationError(exc.text())
-                )
+                form.add_error("password1" if exc.field == "password1" else None, ValidationError(exc.text()))
             else:
                 self.message_user(
                     request,

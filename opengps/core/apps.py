@@ -17,3 +17,6 @@ class CoreConfig(AppConfig):
         request_started.connect(refresh_if_stale, dispatch_uid="opengps-calendar-sync")
 
         from opengps.core import checks  # noqa: F401 — registers the system checks
+        from opengps.core.metrics import register_collectors
+
+        register_collectors()

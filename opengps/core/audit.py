@@ -16,9 +16,9 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
-from opengps.core import clock
+from opengps.core import clock, metrics
 from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.core.request_context import current_request_id
 
@@ -158,6 +158,8 @@ def record_many(
     AuditEvent.objects.bulk_create(events, batch_size=500)
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])
+    count = len(events)
+    transaction.on_commit(lambda: metrics.AUDIT_EVENTS.labels(action=str(action)).inc(count))
     if _subscribers:
         for event in events:
             for callback in _subscribers.get(action, ()):

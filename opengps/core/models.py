@@ -181,3 +181,24 @@ class TransparencyCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issued_at:%Y-%m-%d %H:%M} size={self.tree_size}"
+
+
+class ScheduledRun(models.Model):
+    """One period's run of a piece of periodic work (`opengps.core.tasks.tick`).
+
+    The unique (name, period) pair is the scheduler's lock: however many workers tick at once, only
+    one insert succeeds, and only that worker enqueues the period's task.
+    """
+
+    name = models.CharField(_("任务"), max_length=80)
+    period = models.CharField(_("周期"), max_length=20)
+    enqueued_at = models.DateTimeField(_("入队时间"))
+
+    class Meta:
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+        ordering = ["-enqueued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["name", "period"], name="scheduled_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period}"

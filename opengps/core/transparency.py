@@ -47,7 +47,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from opengps.core import clock, keys, merkle
+from opengps.core import clock, keys, merkle, tasks
 from opengps.core.audit import GENESIS_HASH
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.core.models import (
@@ -264,9 +264,9 @@ def checkpoint_create(*, now: datetime | None = None) -> Checkpoint:
     """Sign, store, append to the checkpoint file and return the current tree head.
 
     Refuses (``transparency.inconsistent``) to sign a log or an audit chain that does not extend
-    the previous checkpoint: a rewritten history gets no fresh signature. Run daily — there is no
-    scheduler yet, so `opengps audit checkpoint` is run by the operator's cron (and once at the
-    end of `make demo`); the task-system issue will schedule it once per day across workers.
+    the previous checkpoint: a rewritten history gets no fresh signature. Run daily by the
+    scheduler (`checkpoint_task`, ``OPENGPS_SCHEDULE``), once at the end of `make demo`, and by
+    hand with `opengps audit checkpoint`.
     """
     with transaction.atomic():
         leaves = _leaf_hashes()
@@ -575,3 +575,9 @@ def verify_log(extra_checkpoints: Iterable[Checkpoint] = ()) -> LogReport:
             )
         )
     return report
+
+
+@tasks.background(attempts=3, timeout=600, backoff=300)
+def checkpoint_task() -> str:
+    """The daily signed tree head (scheduled as ``transparency.checkpoint``); returns its root hash."""
+    return checkpoint_create().root_hash

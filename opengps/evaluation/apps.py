@@ -7,4 +7,3 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "opengps.evaluation"
     verbose_name = _("评审与定标")
-

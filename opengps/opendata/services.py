@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -29,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import close_old_connections, connection, models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract
-from opengps.core import audit, clock
+from opengps.core import audit, clock, tasks
 from opengps.core.models import AuditEvent
 from opengps.opendata import builders, ocds, selectors
 from opengps.opendata.models import ExportJob, FeedHead, Record, Release
@@ -370,31 +369,25 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
 
 
 def export_job_create(*, actor: Any, start: bool = True) -> ExportJob:
-    """Queue a bulk export (administrators); it runs in a background thread after the commit."""
+    """Queue a bulk export (administrators); a worker runs it as a task (`export_job_task`)."""
     if actor is not None:
         require_role(actor, Role.ADMIN)
     with transaction.atomic():
         job = ExportJob.objects.create(created_by=actor if actor is not None else None)
         audit.record(actor=actor, action="opendata.export_started", obj=job, new={"job": job.pk})
         if start:
-            job_id = job.pk
-            transaction.on_commit(lambda: start_background(job_id))
+            tasks.enqueue(export_job_task, job.pk)
     return job
 
 
-def start_background(job_id: int) -> None:
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"opendata-export-{job_id}", daemon=True
-    )
-    thread.start()
-
-
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        export_job_run(job_id)
-    finally:
-        connection.close()
+@tasks.background(attempts=3, timeout=3600, backoff=60)
+def export_job_task(job_id: int) -> str:
+    """The bulk export as a task: runs the job unless it already finished (a retried or reclaimed
+    task may find it done), and says how it ended."""
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished:
+        return "skipped"
+    return str(export_job_run(job_id).status)
 
 
 def linked_release_url(base: str, ocid: str, release_id: str) -> str:

@@ -67,7 +67,13 @@ class FlagRun(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     on_date = models.DateField(_("阈值适用日期"))
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("空表示系统的夜间定时计算"),
     )
     thresholds = models.JSONField(_("使用的阈值"), default=dict)
     counts = models.JSONField(_("各类预警数量"), default=dict)

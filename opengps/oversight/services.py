@@ -326,8 +326,11 @@ def redflags_compute(*, actor: Any, on_date: date | None = None, now: datetime |
     """Compute every red flag into a new run, with the thresholds in force on `on_date` (default today).
 
     Reads only public and opened data: announcements, opening readouts, reviews, awards, plans.
+    ``actor=None`` is the system's nightly run (``oversight.tasks.redflags_nightly``); a person must
+    hold a writer role.
     """
-    require_role(actor, *WRITERS)
+    if actor is not None:
+        require_role(actor, *WRITERS)
     moment = now or clock.now()
     day = on_date or local_date(moment)
     thresholds = thresholds_in_force(day)

@@ -8,7 +8,6 @@ Each created organization gets its own audit event, plus one summary event for t
 from __future__ import annotations
 
 import logging
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -18,14 +17,14 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from opengps.accounts.models import Region, Unit
-from opengps.core import audit, clock
+from opengps.core import audit, clock, tasks
 from opengps.core.errors import ServiceError
 from opengps.core.exports import restore_cell, safe_row
 from opengps.registry import derived, services
@@ -430,7 +429,7 @@ def import_job_create(
 ) -> ImportJob:
     """Accept an upload (checked by size and content), store it under MEDIA_ROOT/imports/, queue it.
 
-    The job runs in a background thread started after the transaction commits (`start=False`
+    A worker runs the job as a task enqueued with it (`import_job_task`; `start=False`
     leaves it for the caller, as the management command does).
     """
     services.require_writer(actor)
@@ -457,24 +456,39 @@ def import_job_create(
         job.file.save(f"{clock.now():%Y%m%d%H%M%S}.xlsx", File(file), save=False)
         job.save()
         if start:
-            job_id = job.pk
-            transaction.on_commit(lambda: start_background(job_id))
+            tasks.enqueue(import_job_task, job.pk)
     return job
 
 
-def start_background(job_id: int) -> None:
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"registry-import-{job_id}", daemon=True
-    )
-    thread.start()
+@tasks.background(attempts=3, timeout=1800, backoff=30)
+def import_job_task(job_id: int) -> str:
+    """The import as a task: runs the job unless it already ended (a retried or reclaimed task may
+    find it done), and says how it ended."""
+    job = ImportJob.objects.filter(pk=job_id).only("status").first()
+    if job is None or job.status in ENDED:
+        return "skipped"
+    return str(import_job_run(job_id).status)
 
 
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        import_job_run(job_id)
-    finally:
-        connection.close()
+ROW_FIELDS = ("total_rows", "processed_rows", "created_count", "error_count")
+ENDED = (ImportJob.Status.SUCCEEDED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
+
+
+def _job_end(
+    job: ImportJob,
+    status: str,
+    report: dict[str, Any],
+    total: int,
+    created: int,
+    errors: int,
+    *,
+    keep_rows: bool = False,
+) -> None:
+    job.status, job.report, job.finished_at = status, report, clock.now()
+    if not keep_rows:
+        job.total_rows, job.processed_rows = total, total
+        job.created_count, job.error_count = created, errors
+    job.save(update_fields=["status", "report", "finished_at", *ROW_FIELDS])
 
 
 def import_job_run(job_id: int, *, on_progress: Callable[[ImportJob], None] | None = None) -> ImportJob:
@@ -523,27 +537,16 @@ def import_job_run(job_id: int, *, on_progress: Callable[[ImportJob], None] | No
                         "errors": len(result.errors),
                     },
                 )
-        status = ImportJob.Status.SUCCEEDED if write else ImportJob.Status.REJECTED
-        job.status, job.report = status, report
-        job.total_rows, job.processed_rows = result.total, result.total
-        job.created_count, job.error_count = created, len(result.errors)
+                # the organizations and the job's end commit together: a task run again after its
+                # worker died finds the job ended and writes nothing twice
+                _job_end(job, ImportJob.Status.SUCCEEDED, report, result.total, created, len(result.errors))
+        else:
+            _job_end(job, ImportJob.Status.REJECTED, report, result.total, created, len(result.errors))
     except Exception as exc:  # the job must end visibly, whatever went wrong
         logger.exception("registry import job %s failed", job.pk)
         message = exc.text() if isinstance(exc, ServiceError) else _g("处理失败，未写入任何数据")
-        job.status = ImportJob.Status.FAILED
-        job.report = {"errors": [], "failure": str(message), "created": 0}
-    job.finished_at = clock.now()
-    job.save(
-        update_fields=[
-            "status",
-            "report",
-            "total_rows",
-            "processed_rows",
-            "created_count",
-            "error_count",
-            "finished_at",
-        ]
-    )
+        report = {"errors": [], "failure": str(message), "created": 0}
+        _job_end(job, ImportJob.Status.FAILED, report, job.total_rows, 0, 0, keep_rows=True)
     if on_progress:
         on_progress(job)
     return job

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -10,13 +10,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from opengps.core import tasks
 from opengps.core.clock import local_date
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.evaluation import services as evaluation_services
 from opengps.evaluation.models import Award
 from opengps.oversight import selectors, services
-from opengps.oversight.models import Flag
+from opengps.oversight.models import Flag, FlagRun
 from opengps.procurement.models import BidReadout, Procurement
 from opengps.rules.redflags import FlagCode
 
@@ -376,3 +377,18 @@ def test_single_source_share_of_a_unit(
     flag = Flag.objects.get(run=run, code=FlagCode.single_source_share)
     assert flag.unit_id == purchaser.unit_id and flag.evidence["share"] == "1.0000"
     assert flag.evidence["procurements_list"] == [single.pk]
+
+
+def test_the_nightly_schedule_computes_red_flags_as_the_system(rushed_same_prices: Procurement) -> None:
+    # given: the platform schedule (oversight.redflags at 02:00 Beijing time)
+    two_past = datetime.now(UTC).replace(hour=18, minute=5)  # 02:05 the next day in Beijing
+    # when: two workers tick in the same night, then one runs the queue
+    started = tasks.tick(now=two_past)
+    assert "oversight.redflags" in started
+    assert "oversight.redflags" not in tasks.tick(now=two_past)
+    tasks.run_ready()
+    # then: one run, started by nobody (the system), flags as when a person computes them
+    run = FlagRun.objects.get()
+    assert run.started_by is None
+    assert codes(rushed_same_prices) == {FlagCode.short_submission_period, FlagCode.identical_prices}
+    assert actions() == ["oversight.flags_computed"]

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from opengps.core import tasks
 from opengps.core.models import AuditEvent
 from opengps.registry import importing, services
 from opengps.registry.models import ImportJob, Organization
@@ -197,14 +198,15 @@ def test_import_upload_runs_after_commit_and_shows_progress_and_report(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    # given: the background thread replaced by a direct run (the test database is not shared with threads)
+    # given: a worker runs the queued task right after the upload
     settings.MEDIA_ROOT = tmp_path / "media"
-    monkeypatch.setattr(importing, "start_background", lambda job_id: importing.import_job_run(job_id))
     path = save([row(1), row(2, **{"统一社会信用代码": "123"})], tmp_path / "orgs.xlsx")
     client.force_login(registrar)
     # when
     with django_capture_on_commit_callbacks(execute=True), path.open("rb") as handle:
         response = client.post(reverse("registry:import"), {"file": handle, "mode": "valid_only"})
+    assert ImportJob.objects.get().status == "pending"
+    assert tasks.run_ready() == 1
     # then
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(

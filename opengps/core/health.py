@@ -1,0 +1,82 @@
+"""Operations endpoints: `/healthz` (the process answers), `/readyz` (it can serve: the database
+answers; replica lag and task-queue lag reported) and `/metrics` (Prometheus, for the monitoring
+network only). None of them touches a session or needs a login."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_prometheus.exports import ExportToDjangoView
+
+from opengps.core import tasks
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is alive (no database call: a load balancer's liveness probe)."""
+    return JsonResponse({"status": "ok"})
+
+
+def replica_lag() -> float | None:
+    """Seconds the read replica is behind (None without a replica; raises when it does not answer)."""
+    if "replica" not in settings.DATABASES:
+        return None
+    with connections["replica"].cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+        )
+        row = cursor.fetchone()
+    return float(row[0] or 0) if row else 0.0
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready to serve: the primary database answers (else 503). Also reports the replica's lag and
+    the task queue (ready tasks, age of the oldest); a replica that does not answer or lags more
+    than OPENGPS_REPLICA_MAX_LAG is reported as such (public reads then go to the primary)."""
+    body: dict[str, Any] = {"status": "ok"}
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+        depth, age = tasks.queue_depth()
+        body["tasks"] = {"ready": depth, "oldest_age_seconds": round(age, 1)}
+    except DatabaseError as exc:
+        logger.warning("readyz: database not answering: %s", exc)
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    try:
+        lag = replica_lag()
+    except DatabaseError:
+        body["replica"] = {"status": "down"}
+    else:
+        if lag is not None:
+            late = lag > settings.OPENGPS_REPLICA_MAX_LAG
+            body["replica"] = {"status": "lagging" if late else "ok", "lag_seconds": round(lag, 3)}
+    return JsonResponse(body)
+
+
+def _allowed(request: HttpRequest) -> bool:
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net) for net in settings.OPENGPS_METRICS_NETWORKS)
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, to the monitoring networks only (OPENGPS_METRICS_NETWORKS; 404 to others)."""
+    if not _allowed(request):
+        return HttpResponse(status=404)
+    return ExportToDjangoView(request)  # type: ignore[no-any-return]

@@ -1,0 +1,66 @@
+"""Operations endpoints: /healthz answers without the database, /readyz reports the database and
+the task queue (503 when the database does not answer), /metrics only to the monitoring network."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client, override_settings
+
+from opengps.core.tests import task_samples
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_without_touching_the_database(django_assert_num_queries: Any) -> None:
+    Client().get("/healthz")  # the per-process holiday-calendar reload (once a minute) happens here
+    with django_assert_num_queries(0):
+        response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_reports_the_task_queue() -> None:
+    task_samples.noted.enqueue()
+    task_samples.noted.enqueue()
+    body = Client().get("/readyz").json()
+    assert body["status"] == "ok"
+    assert body["tasks"]["ready"] == 2
+    assert body["tasks"]["oldest_age_seconds"] >= 0
+    assert "replica" not in body  # no replica configured
+
+
+def test_readyz_is_503_with_a_plain_body_when_the_database_does_not_answer() -> None:
+    with mock.patch("opengps.core.health.tasks.queue_depth", side_effect=DatabaseError("gone")):
+        response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+def test_healthz_refuses_other_methods() -> None:
+    assert Client().post("/healthz").status_code == 405
+
+
+def test_metrics_are_served_to_the_monitoring_network_only() -> None:
+    # given: a committed audit event and a refused API request counted
+    outside = Client(REMOTE_ADDR="203.0.113.9").get("/metrics")
+    assert outside.status_code == 404
+    Client().get("/api/v1/registry/organizations/not-a-number")
+    # when
+    response = Client(REMOTE_ADDR="127.0.0.1").get("/metrics")
+    # then
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "django_http_requests_latency_seconds_by_view_method" in text
+    assert "opengps_task_queue_depth" in text
+    assert "opengps_refusals_total" in text
+
+
+@override_settings(OPENGPS_METRICS_NETWORKS=["10.0.0.0/8"])
+def test_the_monitoring_networks_are_configurable() -> None:
+    assert Client(REMOTE_ADDR="127.0.0.1").get("/metrics").status_code == 404
+    assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 200
