@@ -51,3 +51,16 @@ def long_once(key: str, marker: str) -> str:
     with transaction.atomic():
         ScheduledRun.objects.create(name=key, period="done", enqueued_at=clock.now())
     return "done"
+
+
+@tasks.background(attempts=3, timeout=60, backoff=0)
+def recorded(key: str, fail_times: int = 0) -> str:
+    """Writes one row per run (``<key>#<n>``) and fails its first `fail_times` runs: the runs are
+    counted in the database, so the count survives worker processes (RQ forks one per job)."""
+    from opengps.core.models import ScheduledRun
+
+    runs = ScheduledRun.objects.filter(name__startswith=f"{key}#").count()
+    ScheduledRun.objects.create(name=f"{key}#{runs + 1}", period="run", enqueued_at=clock.now())
+    if runs < fail_times:
+        raise RuntimeError("not yet")
+    return "recorded"
