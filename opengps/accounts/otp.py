@@ -14,9 +14,9 @@ from typing import Any
 
 import segno
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opengps.accounts.errors import Code
 from opengps.accounts.models import Role, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, ratelimit
@@ -55,7 +55,7 @@ def qr_svg(device: TOTPDevice) -> str:
 def _clean_code(code: str) -> str:
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6):
-        raise ServiceError("otp.code_invalid", _("请输入验证器显示的 6 位数字验证码"), field="code")
+        raise ServiceError(Code.OTP_CODE_INVALID, field="code")
     return code
 
 
@@ -63,9 +63,7 @@ def throttle(username: str) -> None:
     """Count one code attempt for the account; refuse once over `CODE_LIMIT`."""
     limit, window = CODE_LIMIT
     if not ratelimit.allow(f"otp:{username}", limit=limit, window_seconds=window):
-        raise ServiceError(
-            "otp.throttled", _("验证码错误次数过多，请 %(minutes)s 分钟后再试") % {"minutes": window // 60}
-        )
+        raise ServiceError(Code.OTP_THROTTLED, params={"minutes": window // 60})
 
 
 def code_check(*, user: User, code: str) -> TOTPDevice:
@@ -74,22 +72,22 @@ def code_check(*, user: User, code: str) -> TOTPDevice:
     code = _clean_code(code)
     device = confirmed_device(user)
     if device is None or not device.verify_token(code):
-        raise ServiceError("otp.code_wrong", _("验证码不正确或已过期"), field="code")
+        raise ServiceError(Code.OTP_CODE_WRONG, field="code")
     return device
 
 
 def totp_enrol(*, actor: Any, code: str) -> TOTPDevice:
     """Confirm the pending device with a first code from the authenticator app."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     if is_enrolled(actor):
-        raise ServiceError("otp.already_enrolled", _("已启用两步验证"))
+        raise ServiceError(Code.OTP_ALREADY_ENROLLED)
     throttle(actor.get_username())
     code = _clean_code(code)
     with transaction.atomic():
         device = pending_device(actor)
         if not device.verify_token(code):
-            raise ServiceError("otp.code_wrong", _("验证码不正确或已过期"), field="code")
+            raise ServiceError(Code.OTP_CODE_WRONG, field="code")
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit.record(
@@ -105,7 +103,7 @@ def totp_enrol(*, actor: Any, code: str) -> TOTPDevice:
 def totp_disable(*, actor: Any, code: str) -> None:
     """The user turns the second factor off, proving it with a current code."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     device = code_check(user=actor, code=code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor).delete()
@@ -124,7 +122,7 @@ def totp_reset(*, actor: Any, user: User, reason: str) -> bool:
     require_role(actor, Role.ADMIN)
     reason = reason.strip()
     if not reason:
-        raise ServiceError("otp.reason_required", _("请填写重置原因"), field="reason")
+        raise ServiceError(Code.OTP_REASON_REQUIRED, field="reason")
     with transaction.atomic():
         devices = list(TOTPDevice.objects.filter(user=user).values_list("pk", "confirmed"))
         if not devices:

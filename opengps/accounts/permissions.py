@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.errors import Code
 from opengps.accounts.models import Role, Unit
 from opengps.core.errors import PermissionDenied
 
@@ -24,10 +25,10 @@ def has_role(actor: Any, *roles: str) -> bool:
 def require_role(actor: Any, *roles: str) -> None:
     """Refuse unless the actor holds one of `roles`. Auditors never write, so never pass here."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     if actor.role not in roles:
         raise PermissionDenied(
-            "perm.denied",
+            Code.PERM_DENIED,
             _("您的角色（%(role)s）无权执行此操作") % {"role": actor.role_label},
             params={"role": actor.role, "allowed": sorted(roles)},
         )
@@ -45,6 +46,6 @@ def can_read_unit_private(actor: Any, unit: Unit | None) -> bool:
 def require_unit_member(actor: Any, unit: Unit) -> None:
     """Writes on a unit's records: only that unit's own staff."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     if actor.unit_id != unit.pk:
-        raise PermissionDenied("perm.other_unit", _("不能操作其他单位的数据"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)

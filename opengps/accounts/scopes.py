@@ -27,8 +27,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.errors import Code
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import PermissionDenied
@@ -120,19 +120,19 @@ def require_supervises(actor: Any, unit: Unit, *, roles: frozenset[str] = frozen
     """Refuse a supervisor's write on a unit outside its region (a city never edits a provincial
     or another city's object). Auditors are refused here too: they write nothing."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     if actor.role in READ_EVERYTHING and actor.role != Role.ADMIN:
-        raise PermissionDenied("perm.read_only", _("审计监督只读，不能修改数据"))
+        raise PermissionDenied(Code.PERM_READ_ONLY)
     if actor.role == Role.ADMIN:
         return
     if actor.role not in roles or not supervises(actor, unit, roles=roles):
-        raise PermissionDenied("perm.out_of_region", _("不能操作本行政区划以外单位的数据"))
+        raise PermissionDenied(Code.PERM_OUT_OF_REGION)
 
 
 def require_provincial(actor: Any) -> None:
     """Province-wide objects (indicator templates per catalogue category): provincial officials."""
     if not is_provincial(actor) and not (is_authenticated(actor) and actor.role == Role.ADMIN):
-        raise PermissionDenied("perm.provincial_only", _("全省通用的数据只能由省级部门修改"))
+        raise PermissionDenied(Code.PERM_PROVINCIAL_ONLY)
 
 
 # Audit timelines name their object by model label; the path from each object to the unit that

@@ -9,6 +9,7 @@ from typing import Any
 from axes.models import AccessFailureLog, AccessLog
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.errors import Code
 from opengps.accounts.models import Role, User
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
@@ -29,12 +30,12 @@ class LoginEntry:
 def user_for_history(*, actor: Any, username: str) -> User:
     """The account whose login history `actor` may read: their own, or any for an administrator."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     if actor.get_username() != username and actor.role != Role.ADMIN:
-        raise PermissionDenied("perm.denied", _("只能查看自己的登录记录"))
+        raise PermissionDenied(Code.PERM_DENIED, _("只能查看自己的登录记录"))
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound("user.not_found", _("用户不存在"))
+        raise NotFound(Code.USER_NOT_FOUND)
     return user
 
 

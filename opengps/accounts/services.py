@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from opengps.accounts import lockout
+from opengps.accounts.errors import Code
 from opengps.accounts.models import (
     GOVERNMENT_ORGAN_KINDS,
     GOVERNMENT_ORGAN_USCC_PREFIX,
@@ -59,15 +60,9 @@ def unit_uscc_clean(value: str, *, kind: str) -> str:
     if not number:
         return ""
     if not stdnum_uscc.is_valid(number):
-        raise ServiceError(
-            "unit.uscc_invalid", _("统一社会信用代码无效：应为18位，且校验位正确"), field="uscc"
-        )
+        raise ServiceError(Code.UNIT_USCC_INVALID, field="uscc")
     if kind in GOVERNMENT_ORGAN_KINDS and not number.startswith(GOVERNMENT_ORGAN_USCC_PREFIX):
-        raise ServiceError(
-            "unit.uscc_not_organ",
-            _("机关的统一社会信用代码应以“11”开头（登记管理部门代码1、机构类别代码1）"),
-            field="uscc",
-        )
+        raise ServiceError(Code.UNIT_USCC_NOT_ORGAN, field="uscc")
     return str(number)
 
 
@@ -78,11 +73,7 @@ def _uscc_taken(uscc: str, *, exclude_pk: int | None = None) -> Conflict | None:
     other = others.first() if uscc else None
     if other is None:
         return None
-    return Conflict(
-        "unit.uscc_duplicate",
-        _("统一社会信用代码已由单位“%(name)s”使用") % {"name": other.name},
-        field="uscc",
-    )
+    return Conflict(Code.UNIT_USCC_DUPLICATE, field="uscc", params={"name": other.name})
 
 
 def unit_create(
@@ -98,11 +89,11 @@ def unit_create(
     if actor is not None:
         require_role(actor, Role.ADMIN)
     if kind not in Unit.Kind.values:
-        raise ServiceError("unit.kind_invalid", _("单位类型无效"), field="kind")
+        raise ServiceError(Code.UNIT_KIND_INVALID, field="kind")
     uscc = unit_uscc_clean(uscc, kind=kind)
     with transaction.atomic():
         if Unit.objects.filter(name=name).exists():
-            raise Conflict("unit.duplicate", _("单位“%(name)s”已存在") % {"name": name}, field="name")
+            raise Conflict(Code.UNIT_DUPLICATE, field="name", params={"name": name})
         if (taken := _uscc_taken(uscc)) is not None:
             raise taken
         unit = Unit.objects.create(
@@ -151,7 +142,7 @@ def password_check(password: str, *, user: User, field: str = "password") -> Non
         validate_password(password, user=user)
     except ValidationError as exc:
         raise ServiceError(
-            "user.password_weak",
+            Code.USER_PASSWORD_WEAK,
             " ".join(str(message) for message in exc.messages),
             field=field,
             params={"reasons": sorted({str(error.code) for error in exc.error_list if error.code})},
@@ -182,15 +173,13 @@ def user_create(
     if actor is not None:
         require_role(actor, Role.ADMIN)
     if role not in Role.values:
-        raise ServiceError("user.role_invalid", _("角色无效"), field="role")
+        raise ServiceError(Code.USER_ROLE_INVALID, field="role")
     if role == Role.SUPPLIER and organization is None:
-        raise ServiceError(
-            "user.organization_required", _("供应商账户必须关联社会组织"), field="organization"
-        )
+        raise ServiceError(Code.USER_ORGANIZATION_REQUIRED, field="organization")
     if role in {Role.PURCHASER, Role.AGENCY, Role.FINANCE, Role.REGISTRATION} and unit is None:
-        raise ServiceError("user.unit_required", _("该角色必须关联单位"), field="unit")
+        raise ServiceError(Code.USER_UNIT_REQUIRED, field="unit")
     if password_hash and actor is not None:
-        raise ServiceError("user.password_required", _("请为新账户设置初始密码"), field="password")
+        raise ServiceError(Code.USER_PASSWORD_REQUIRED, field="password")
     user = User(
         username=username,
         role=role,
@@ -208,9 +197,7 @@ def user_create(
         user.set_password(password)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict(
-                "user.duplicate", _("用户名“%(username)s”已被使用") % {"username": username}, field="username"
-            )
+            raise Conflict(Code.USER_DUPLICATE, field="username", params={"username": username})
         user.save()
         audit.record(
             actor=actor,
@@ -234,11 +221,11 @@ def user_password_change(*, actor: Any, user: User, old_password: str, new_passw
     The audit event says that the password changed, never what it is.
     """
     if not is_authenticated(actor) or actor.pk != user.pk:
-        raise PermissionDenied("perm.denied", _("只能修改自己的密码"))
+        raise PermissionDenied(Code.PERM_DENIED, _("只能修改自己的密码"))
     if not user.check_password(old_password):
-        raise ServiceError("user.password_incorrect", _("原密码不正确"), field="old_password")
+        raise ServiceError(Code.USER_PASSWORD_INCORRECT, field="old_password")
     if new_password == old_password:
-        raise ServiceError("user.password_unchanged", _("新密码不能与原密码相同"), field="new_password1")
+        raise ServiceError(Code.USER_PASSWORD_UNCHANGED, field="new_password1")
     password_check(new_password, user=user, field="new_password1")
     return _password_store(
         actor=actor, user=user, password=new_password, must_change=False, action="user.password_changed"

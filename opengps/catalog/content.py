@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogVersion, ItemKind, PriceEntry
 from opengps.core.errors import ServiceError
 from opengps.core.money import CEILING, FEN, parse_yuan
@@ -23,7 +24,7 @@ def yuan(value: Decimal | str | int, *, field: str = "amount", ceiling: Decimal 
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ServiceError("money.invalid", _("金额“%(value)s”无效") % {"value": value}) from None
+        raise ServiceError(Code.MONEY_INVALID, params={"value": value}) from None
     if amount.is_finite() and amount <= 0:
         return amount.quantize(FEN)
     return parse_yuan(amount, field=field, code="money.invalid", ceiling=ceiling)

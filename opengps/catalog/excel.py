@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from opengps.catalog.content import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogVersion, ItemKind
 from opengps.core.errors import ServiceError
 from opengps.core.exports import restore_cell, safe_row
@@ -107,17 +108,18 @@ def _text(value: Any) -> str:
 def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
     """Metadata and content of a workbook; ServiceError ``catalog.workbook_invalid`` naming the row."""
     if len(data) > settings.OPENGPS_MAX_WORKBOOK_BYTES:
-        raise ServiceError("catalog.workbook_too_large", _("文件过大"), field="file")
+        raise ServiceError(Code.CATALOG_WORKBOOK_TOO_LARGE, field="file")
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
-        raise ServiceError(
-            "catalog.workbook_invalid", _("无法读取该文件，请上传 .xlsx 格式的目录"), field="file"
-        ) from None
+        raise ServiceError(Code.CATALOG_WORKBOOK_INVALID, field="file") from None
     for sheet in (META_SHEET, ITEM_SHEET, PRICE_SHEET):
         if sheet not in book.sheetnames:
             raise ServiceError(
-                "catalog.workbook_invalid", _("缺少工作表“%(sheet)s”") % {"sheet": sheet}, field="file"
+                Code.CATALOG_WORKBOOK_INVALID,
+                _("缺少工作表“%(sheet)s”"),
+                field="file",
+                params={"sheet": sheet},
             )
     meta = {
         _text(r[0]): _text(r[1]) for r in book[META_SHEET].iter_rows(values_only=True) if len(r) > 1 and r[0]
@@ -130,7 +132,7 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
         code, name, level, parent, kind, description, citation, unit_of_service, retired = cells
         if not level.isdecimal() or kind not in KIND_CODES or retired not in ("", RETIRED_MARK):
             raise ServiceError(
-                "catalog.workbook_invalid",
+                Code.CATALOG_WORKBOOK_INVALID,
                 _("“目录”第%(row)d行的层级或类别无效") % {"row": number},
                 field="file",
                 params={"row": number},
@@ -157,10 +159,10 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
         try:
             amount = yuan(Decimal(str(price_cells[3])))
             if year and not year.isdecimal():
-                raise ServiceError("catalog.workbook_invalid", "")
+                raise ServiceError(Code.CATALOG_WORKBOOK_INVALID, "")
         except (InvalidOperation, ServiceError):
             raise ServiceError(
-                "catalog.workbook_invalid",
+                Code.CATALOG_WORKBOOK_INVALID,
                 _("“参考价格”第%(row)d行的价格或执行年度无效") % {"row": number},
                 field="file",
                 params={"row": number},

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
+from opengps.catalog.errors import Code
 from opengps.catalog.models import (
     CatalogItem,
     CatalogVersion,
@@ -35,7 +35,7 @@ def versions_visible(*, actor: Any) -> QuerySet[CatalogVersion]:
 def version_get(*, actor: Any, pk: int) -> CatalogVersion:
     version = versions_visible(actor=actor).filter(pk=pk).first()
     if version is None:
-        raise NotFound("catalog.version_not_found", _("目录版本不存在"))
+        raise NotFound(Code.CATALOG_VERSION_NOT_FOUND)
     return version
 
 
@@ -101,14 +101,14 @@ def item_get(*, actor: Any, version: CatalogVersion, pk: int) -> CatalogItem:
         .first()
     )
     if item is None:
-        raise NotFound("catalog.item_not_found", _("目录事项不存在"))
+        raise NotFound(Code.CATALOG_ITEM_NOT_FOUND)
     return item
 
 
 def item_by_code(*, version: CatalogVersion, code: str) -> CatalogItem:
     item = version.items.select_related("parent", "version").filter(code=code).first()
     if item is None:
-        raise NotFound("catalog.item_not_found", _("目录事项不存在"), field="code")
+        raise NotFound(Code.CATALOG_ITEM_NOT_FOUND, field="code")
     return item
 
 

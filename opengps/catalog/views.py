@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from opengps.accounts.permissions import has_role
 from opengps.catalog import selectors, services
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogItem, CatalogVersion, ItemKind
 from opengps.core.errors import ServiceError
 from opengps.core.inputs import BIGINT_MAX, parse_int
@@ -66,7 +67,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         elif action == "import":
             upload = request.FILES.get("file")
             if upload is None:
-                raise ServiceError("catalog.file_required", _("请选择文件"), field="file")
+                raise ServiceError(Code.CATALOG_FILE_REQUIRED, field="file")
             target = request.POST.get("version", "")
             version, changed = services.catalog_import_xlsx(
                 actor=request.user,
@@ -128,7 +129,7 @@ def _year(value: str) -> int | None:
     if not value:
         return None
     if not value.isdecimal():
-        raise ServiceError("catalog.price_year_invalid", _("执行年度应为四位年份"), field="effective_year")
+        raise ServiceError(Code.CATALOG_PRICE_YEAR_INVALID, _("执行年度应为四位年份"), field="effective_year")
     return int(value)
 
 
@@ -260,7 +261,7 @@ def _item_act(post: QueryDict, user: Any, item: CatalogItem, action: str) -> str
     if action == "price_remove" and price is not None:
         services.catalog_price_remove(actor=user, entry=price)
         return _("参考价格已删除")
-    raise ServiceError("request.unknown_action", _("未知操作"))
+    raise ServiceError(Code.REQUEST_UNKNOWN_ACTION)
 
 
 def item_detail(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:

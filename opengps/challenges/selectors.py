@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
+from opengps.challenges.errors import Code
 from opengps.challenges.models import Challenge, Complaint, ComplaintClockStop
 from opengps.core import clock
 from opengps.core.errors import NotFound
@@ -62,7 +62,7 @@ def complaint_for_finance(*, actor: Any, complaint_id: int) -> Complaint:
         .first()
     )
     if complaint is None or not scopes.supervises(actor, complaint.procurement.purchaser, roles=FINANCE_ONLY):
-        raise NotFound("complaint.not_found", _("未找到该投诉"))
+        raise NotFound(Code.COMPLAINT_NOT_FOUND)
     return complaint
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
+from opengps.challenges.errors import Code
 from opengps.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -106,24 +107,24 @@ def challenge_file(
     """A supplier that took part challenges within 7 working days of knowing (GPL §52, O94 §10-11)."""
     org = require_supplier(actor)
     if subject not in ChallengeSubject.values:
-        raise ServiceError("challenge.subject_invalid", _("请选择质疑事项"), field="subject")
+        raise ServiceError(Code.CHALLENGE_SUBJECT_INVALID, field="subject")
     took_part = (
         DocumentObtained.objects.filter(procurement=procurement, organization=org).exists()
         or BidReadout.objects.filter(opening__procurement=procurement, organization=org).exists()
     )
     if not took_part:
-        raise PermissionDenied("challenge.not_participant", _("只有参与该采购活动的供应商可以提出质疑"))
+        raise PermissionDenied(Code.CHALLENGE_NOT_PARTICIPANT)
     body = required_text(
         text, field="text", code="challenge.text_required", message=_("请填写质疑事项和理由")
     )
     knew = known_on(procurement, subject, org)
     if knew is None:
-        raise ServiceError("challenge.not_yet", _("该事项尚未发生，不能质疑"), field="subject")
+        raise ServiceError(Code.CHALLENGE_NOT_YET, field="subject")
     today = clock.local_date(now or clock.now())
     due = _deadline(challenge_deadline, knew)
     if today > due.value:
         raise ServiceError(
-            "challenge.late",
+            Code.CHALLENGE_LATE,
             _("质疑期限已于 %(due)s 届满（知道之日 %(known)s 起 7 个工作日；依据：%(citation)s）")
             % {"due": due.value.isoformat(), "known": knew.isoformat(), "citation": due.citation},
             field="subject",
@@ -173,7 +174,7 @@ def challenge_answer(
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if challenge.status != ChallengeStatus.PENDING:
-            raise Conflict("challenge.already_answered", _("该质疑已答复"))
+            raise Conflict(Code.CHALLENGE_ALREADY_ANSWERED)
         challenge.status, challenge.answer = ChallengeStatus.ANSWERED, body
         challenge.answered_at, challenge.answered_by = moment, actor
         challenge.save(update_fields=["status", "answer", "answered_at", "answered_by"])
@@ -197,19 +198,16 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
     the answer was due (GPL §55, O94 §17)."""
     org = require_supplier(actor)
     if org.pk != challenge.organization_id:
-        raise PermissionDenied("complaint.not_challenger", _("只有提出质疑的供应商可以就该质疑投诉"))
+        raise PermissionDenied(Code.COMPLAINT_NOT_CHALLENGER)
     body = required_text(text, field="text", code="complaint.text_required", message=_("请填写投诉事项"))
     challenge = Challenge.objects.select_related("procurement").get(pk=challenge.pk)
     today = clock.local_date(now or clock.now())
     if challenge.status == ChallengeStatus.PENDING and today <= challenge.answer_due:
-        raise ServiceError(
-            "complaint.challenge_pending",
-            _("质疑答复期限（%(due)s）届满前，须等待采购人答复") % {"due": challenge.answer_due.isoformat()},
-        )
+        raise ServiceError(Code.COMPLAINT_CHALLENGE_PENDING, params={"due": challenge.answer_due.isoformat()})
     due = _deadline(complaint_deadline, challenge.answer_due)
     if today > due.value:
         raise ServiceError(
-            "complaint.late",
+            Code.COMPLAINT_LATE,
             _("投诉期限已于 %(due)s 届满（依据：%(citation)s）")
             % {"due": due.value.isoformat(), "citation": due.citation},
             params={"due": due.value.isoformat(), "citation": due.citation},
@@ -217,7 +215,7 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
     decision = _deadline(complaint_decision_deadline, today)
     with transaction.atomic():
         if Complaint.objects.filter(challenge=challenge).exists():
-            raise Conflict("complaint.exists", _("已就该质疑提起投诉"))
+            raise Conflict(Code.COMPLAINT_EXISTS)
         complaint = Complaint.objects.create(
             challenge=challenge,
             procurement=challenge.procurement,
@@ -257,7 +255,7 @@ def complaint_suspend(
     until = date.fromordinal(today.toordinal() + days) if days > 0 else None
     if until is None or until > latest.value:
         raise ServiceError(
-            "complaint.suspension_too_long",
+            Code.COMPLAINT_SUSPENSION_TOO_LONG,
             _("暂停采购活动最长至 %(latest)s（依据：%(citation)s）")
             % {"latest": latest.value.isoformat(), "citation": latest.citation},
             field="days",
@@ -267,7 +265,7 @@ def complaint_suspend(
         procurement = lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.decision != ComplaintDecision.PENDING or complaint.suspended_on is not None:
-            raise Conflict("complaint.cannot_suspend", _("该投诉已处理或已暂停过采购活动"))
+            raise Conflict(Code.COMPLAINT_CANNOT_SUSPEND)
         complaint.suspended_from = procurement.status
         complaint.suspended_on, complaint.suspended_until = today, until
         complaint.suspension_citation = latest.citation
@@ -310,7 +308,7 @@ def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None =
             or complaint.resumed_at
             or not complaint.suspended_from
         ):
-            raise Conflict("complaint.not_suspended", _("采购活动未因该投诉暂停"))
+            raise Conflict(Code.COMPLAINT_NOT_SUSPENDED)
         _resume(actor, complaint, procurement, moment, str(_("财政部门决定恢复采购活动")))
     return complaint
 
@@ -326,7 +324,7 @@ def complaint_decide(
         procurement = lock(complaint.procurement)
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.decision != ComplaintDecision.PENDING:
-            raise Conflict("complaint.already_decided", _("该投诉已处理"))
+            raise Conflict(Code.COMPLAINT_ALREADY_DECIDED)
         complaint.decision = ComplaintDecision.UPHELD if upheld else ComplaintDecision.DISMISSED
         complaint.decision_text, complaint.decided_at, complaint.decided_by = body, moment, actor
         complaint.save(update_fields=["decision", "decision_text", "decided_at", "decided_by"])
@@ -365,7 +363,7 @@ def complaint_clock_stop(
     complainant's supplementing material (O94 §27): from the day it sends the request."""
     _require_finance(actor, complaint)
     if reason not in ClockStopReason.values:
-        raise ServiceError("complaint.clock_reason_invalid", _("请选择中止计时的事由"), field="reason")
+        raise ServiceError(Code.COMPLAINT_CLOCK_REASON_INVALID, field="reason")
     why = required_text(
         note, field="note", code="complaint.reason_required", message=_("请说明中止计时的理由")
     )
@@ -373,11 +371,11 @@ def complaint_clock_stop(
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.decision != ComplaintDecision.PENDING:
-            raise Conflict("complaint.already_decided", _("该投诉已处理"))
+            raise Conflict(Code.COMPLAINT_ALREADY_DECIDED)
         if complaint.clock_stops.filter(resumed_on__isnull=True).exists():
-            raise Conflict("complaint.clock_already_stopped", _("投诉处理期限已在中止计时中"))
+            raise Conflict(Code.COMPLAINT_CLOCK_ALREADY_STOPPED)
         if today < complaint.received_on:
-            raise ServiceError("complaint.clock_before_receipt", _("不能早于收到投诉之日中止计时"))
+            raise ServiceError(Code.COMPLAINT_CLOCK_BEFORE_RECEIPT)
         stop = ComplaintClockStop.objects.create(
             complaint=complaint, reason=reason, note=why, stopped_on=today, stopped_by=actor
         )
@@ -400,7 +398,7 @@ def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | 
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         stop = complaint.clock_stops.filter(resumed_on__isnull=True).first()
         if stop is None:
-            raise Conflict("complaint.clock_not_stopped", _("投诉处理期限未中止计时"))
+            raise Conflict(Code.COMPLAINT_CLOCK_NOT_STOPPED)
         stop.resumed_on, stop.resumed_by = today, actor
         stop.save(update_fields=["resumed_on", "resumed_by"])
         try:

@@ -11,11 +11,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from opengps.contracts import selectors, services
+from opengps.contracts.errors import Code
 from opengps.contracts.models import Acceptance, Contract, Milestone, Payment, Post
 from opengps.core.api_errors import ERRORS, ErrorOut
 from opengps.core.errors import NotFound, ServiceError
@@ -400,7 +400,7 @@ def contract_create_call_off(request: HttpRequest, payload: CallOffCreateIn) -> 
         .first()
     )
     if call_off is None:
-        raise NotFound("contract.call_off_not_found", _("框架协议成交记录不存在"))
+        raise NotFound(Code.CONTRACT_CALL_OFF_NOT_FOUND)
     data = payload.dict(exclude={"call_off_id"})
     return Status(201, services.contract_create_from_call_off(actor=request.user, call_off=call_off, **data))
 
@@ -423,7 +423,7 @@ def contract_create(request: HttpRequest, payload: ContractCreateIn) -> Status[A
     """Draft the contract of an announced award."""
     award = Award.objects.filter(pk=payload.award_id).select_related("evaluation__procurement", "lot").first()
     if award is None:
-        raise NotFound("contract.award_not_found", _("中标（成交）结果不存在"))
+        raise NotFound(Code.CONTRACT_AWARD_NOT_FOUND)
     data = payload.dict(exclude={"award_id"})
     return Status(201, services.contract_create_from_award(actor=request.user, award=award, **data))
 
@@ -518,9 +518,7 @@ def deliverable_add(request: HttpRequest, contract_id: Id, payload: DeliverableI
     if payload.milestone_id is not None:
         milestone = contract.milestones.filter(pk=payload.milestone_id).first()
         if milestone is None:
-            raise ServiceError(
-                "contract.milestone_other_contract", _("节点不属于该合同"), field="milestone_id"
-            )
+            raise ServiceError(Code.CONTRACT_MILESTONE_OTHER_CONTRACT, field="milestone_id")
     deliverable = services.deliverable_add(
         actor=request.user,
         contract=contract,
@@ -603,7 +601,7 @@ def _files(files: list[FileIn]) -> list[services.ReportFile]:
         try:
             content = base64.b64decode(f.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ServiceError("contract.file_encoding", _("附件须为 base64 编码"), field="files") from None
+            raise ServiceError(Code.CONTRACT_FILE_ENCODING, field="files") from None
         out.append(services.ReportFile(f.name, content))
     return out
 

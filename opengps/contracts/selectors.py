@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Acceptance,
     AcceptanceResult,
@@ -74,7 +75,7 @@ def is_supplier_member(actor: Any, contract: Contract) -> bool:
 def contract_get(*, actor: Any, contract_id: int) -> Contract:
     contract = visible_contracts(actor).filter(pk=contract_id).first()
     if contract is None:
-        raise NotFound("contract.not_found", _("合同不存在或无权查看"))
+        raise NotFound(Code.CONTRACT_NOT_FOUND)
     return contract
 
 
@@ -86,7 +87,7 @@ def public_contracts() -> QuerySet[Contract]:
 def public_contract_get(contract_id: int) -> Contract:
     contract = public_contracts().filter(pk=contract_id).first()
     if contract is None:
-        raise NotFound("contract.not_found", _("合同不存在或尚未公开"))
+        raise NotFound(Code.CONTRACT_NOT_FOUND, _("合同不存在或尚未公开"))
     return contract
 
 

@@ -30,12 +30,15 @@ def _name(node: ast.expr) -> str:
     return node.attr if isinstance(node, ast.Attribute) else ""
 
 
-def problems(app: str, *, enums: Iterable[type[Enum]], refusals: Iterable[str] = ()) -> list[str]:
+def problems(
+    app: str, *, enums: Iterable[type[Enum]], refusals: Iterable[str] = (), actions: bool = True
+) -> list[str]:
     """What breaks the rule in `opengps/<app>` (an empty list when nothing does).
 
     `enums` are the app's declared enums (its `Code`, its `Event`); each member must be referenced
     as ``<EnumName>.<MEMBER>`` somewhere under `opengps/` outside tests. `refusals` adds the app's
-    own `ServiceError` subclasses to the calls whose first argument must not be a literal."""
+    own `ServiceError` subclasses to the calls whose first argument must not be a literal.
+    `actions=False` leaves audit actions out (an app whose events are not declared yet)."""
     refusal_names = REFUSALS | set(refusals)
     found: list[str] = []
     for path, tree in _sources(ROOT / app):
@@ -47,7 +50,7 @@ def problems(app: str, *, enums: Iterable[type[Enum]], refusals: Iterable[str] =
                 first = node.args[0]
                 if isinstance(first, ast.Constant | ast.JoinedStr):
                     found.append(f"{where}:{node.lineno}: refusal with a literal code {ast.unparse(first)}")
-            if _name(node.func) in RECORDERS:
+            if actions and _name(node.func) in RECORDERS:
                 for keyword in node.keywords:
                     if keyword.arg == "action" and isinstance(keyword.value, ast.Constant | ast.JoinedStr):
                         found.append(

@@ -43,14 +43,19 @@ class ServiceError(Exception):
         if message is None:
             message = getattr(code, "message", "") or str(code)
         self.code = str(code)
-        self.message = message
+        self.template = message
         self.field = field
         self.params = params or {}
         super().__init__(self.text())
 
+    @property
+    def message(self) -> str:
+        """The message as the user reads it (`text`)."""
+        return self.text()
+
     def text(self) -> str:
         """The message in the active language, its ``%(name)s`` placeholders filled from params."""
-        text = str(self.message)
+        text = str(self.template)
         if self.params and "%(" in text:
             try:
                 return text % self.params
@@ -63,8 +68,20 @@ class ServiceError(Exception):
         if self.field:
             data["field"] = self.field
         if self.params:
-            data["params"] = self.params
+            data["params"] = {name: _jsonable(value) for name, value in self.params.items()}
         return data
+
+
+def _jsonable(value: Any) -> Any:
+    """A param as JSON carries it: numbers, strings, booleans and lists as they are, anything else
+    (Decimal, dates, lazy text, model objects) as the text the message shows."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return str(value)
 
 
 class PermissionDenied(ServiceError):

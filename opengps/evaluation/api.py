@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
@@ -18,6 +17,7 @@ from opengps.core.clock import local_date
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.core.inputs import Id, Rate, Score, SmallCount, Str8, Str16, Str32, Str64, Str200, Text, Yuan
 from opengps.evaluation import selectors, services
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import Award, Evaluation, FrameworkCallOff, FrameworkMember, FrameworkShortlist
 from opengps.experts.models import Draw
 from opengps.procurement.models import BidReadout, Procurement
@@ -104,7 +104,7 @@ def _evaluation(request: HttpRequest, procurement_id: Id) -> Evaluation:
         Evaluation.objects.select_related("procurement"), procurement_id=procurement_id
     )
     if not selectors.can_read_evaluation(request.user, evaluation):
-        raise PermissionDenied("evaluation.not_visible", "无权查看该项目的评审")
+        raise PermissionDenied(Code.EVALUATION_NOT_VISIBLE)
     return evaluation
 
 
@@ -281,11 +281,11 @@ def call_off_pick(
     if payload.member_rank is not None:
         chosen = by_rank.get(payload.member_rank)
         if chosen is None:
-            raise NotFound("framework.member_not_found", _("没有该排序的入围供应商"))
+            raise NotFound(Code.FRAMEWORK_MEMBER_NOT_FOUND)
     quotes = {}
     for rank, price in payload.quotes.items():
         if rank not in by_rank:
-            raise NotFound("framework.member_not_found", _("没有该排序的入围供应商"))
+            raise NotFound(Code.FRAMEWORK_MEMBER_NOT_FOUND)
         quotes[by_rank[rank].pk] = price
     services.framework_call_off_pick(
         actor=request.user,
@@ -317,7 +317,7 @@ def call_off_publish(
         .first()
     )
     if call_off is None:
-        raise NotFound("framework.call_off_not_found", _("未找到该笔第二阶段成交"))
+        raise NotFound(Code.FRAMEWORK_CALL_OFF_NOT_FOUND)
     services.framework_call_off_publish(
         actor=request.user,
         call_off=selectors.call_off_for_official(actor=request.user, call_off_id=call_off),

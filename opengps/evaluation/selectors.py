@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import (
     Award,
     CommitteeMember,
@@ -75,7 +74,7 @@ def scores_visible(*, actor: Any, evaluation: Evaluation) -> list[Score]:
     """Raw scores the actor may see: a member sees only their own until every member has submitted;
     officials, finance and auditors see none before then (independent scoring, O87 §55)."""
     if not can_read_evaluation(actor, evaluation):
-        raise PermissionDenied("evaluation.not_visible", _("无权查看该项目的评审"))
+        raise PermissionDenied(Code.EVALUATION_NOT_VISIBLE)
     rows = Score.objects.filter(member__evaluation=evaluation).select_related(
         "member", "factor", "readout__organization"
     )
@@ -178,5 +177,5 @@ def call_off_for_official(*, actor: Any, call_off_id: int) -> FrameworkCallOff:
         .first()
     )
     if call_off is None or not is_official(actor, call_off.shortlist.evaluation.procurement):
-        raise NotFound("framework.call_off_not_found", _("未找到该笔第二阶段成交"))
+        raise NotFound(Code.FRAMEWORK_CALL_OFF_NOT_FOUND)
     return call_off

@@ -16,6 +16,7 @@ from opengps.core.api_errors import ERRORS
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.inputs import Id, Str18, Str32, Str200
 from opengps.experts import selectors, services
+from opengps.experts.errors import Code
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.models import Draw, DrawMember, Expert
 from opengps.registry.models import Organization
@@ -239,7 +240,7 @@ def _bidders(payload: ExpertDrawIn) -> list[BidderFacts]:
     unknown = sorted(set(usccs) - {org.uscc for org in organizations})
     if unknown:
         raise ServiceError(
-            "draw.bidder_unknown",
+            Code.DRAW_BIDDER_UNKNOWN,
             _("社会组织库中没有这些统一社会信用代码：%(codes)s") % {"codes": "、".join(unknown)},
             field="bidder_usccs",
             params={"unknown": unknown},
@@ -264,10 +265,10 @@ def draw_create(request: HttpRequest, payload: ExpertDrawIn) -> Status[Draw]:
     unit_id = payload.purchaser_unit or (user.unit_id if user.role == Role.PURCHASER else None)
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
     if unit is None:
-        raise NotFound("draw.purchaser_unit_not_found", _("请选择采购人单位"))
+        raise NotFound(Code.DRAW_PURCHASER_UNIT_NOT_FOUND)
     region = Region.objects.filter(pk=payload.region).first() if payload.region else None
     if payload.region and region is None:
-        raise NotFound("draw.region_not_found", _("区划代码不存在"))
+        raise NotFound(Code.DRAW_REGION_NOT_FOUND)
     draw = services.draw_create(
         actor=user,
         procurement_ref=payload.procurement_ref,

@@ -14,12 +14,12 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
+from opengps.experts.errors import Code
 from opengps.experts.matching import specialty_matches
 from opengps.experts.models import Draw, DrawMember, Expert, ExpertStatus, MemberStatus
 
@@ -32,7 +32,7 @@ PAGE_SIZE = 50
 
 def _require_login(actor: Any) -> None:
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
 
 
 def can_read_experts(actor: Any) -> bool:
@@ -42,7 +42,7 @@ def can_read_experts(actor: Any) -> bool:
 def require_expert_reader(actor: Any) -> None:
     _require_login(actor)
     if actor.role not in EXPERT_READERS:
-        raise PermissionDenied("perm.denied", _("您的角色无权查看评审专家库"))
+        raise PermissionDenied(Code.PERM_DENIED)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def expert_detail(*, actor: Any, expert_id: int) -> Expert:
         .first()
     )
     if expert is None:
-        raise NotFound("expert.not_found", _("未找到该评审专家"))
+        raise NotFound(Code.EXPERT_NOT_FOUND)
     if expert.user_id != actor.pk:
         require_expert_reader(actor)
     return expert
@@ -161,7 +161,7 @@ def draw_detail(*, actor: Any, draw_id: int) -> Draw:
     )
     if draw is None or not can_read_draw(actor, draw):
         # Not found and not allowed look the same: a draw's existence is itself confidential.
-        raise NotFound("draw.not_found", _("未找到该专家抽取记录"))
+        raise NotFound(Code.DRAW_NOT_FOUND)
     return draw
 
 
@@ -170,7 +170,7 @@ def member_for_response(*, actor: Any, member_id: int) -> DrawMember:
     _require_login(actor)
     member = DrawMember.objects.select_related("draw", "expert").filter(pk=member_id).first()
     if member is None or not (member.expert.user_id == actor.pk or can_read_draw(actor, member.draw)):
-        raise NotFound("draw.member_not_found", _("未找到该抽取通知"))
+        raise NotFound(Code.DRAW_MEMBER_NOT_FOUND)
     return member
 
 

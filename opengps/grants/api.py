@@ -37,6 +37,7 @@ from opengps.core.inputs import (
     Yuan,
 )
 from opengps.grants import selectors, services
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Agreement,
     Application,
@@ -198,7 +199,7 @@ class ApplicationOut(Schema):
 def _region(code: str) -> Region:
     region = Region.objects.filter(pk=code).first()
     if region is None:
-        raise ServiceError("grants.region_invalid", "服务区域代码无效", field="beneficiary_region")
+        raise ServiceError(Code.GRANTS_REGION_INVALID, field="beneficiary_region")
     return region
 
 
@@ -285,7 +286,7 @@ def scores_view(request: HttpRequest, application_id: Id) -> dict[str, Any]:
 def fund_use(request: HttpRequest, year: Year) -> HttpResponse:
     """The yearly fund-use report as JSON."""
     if not 2000 <= year <= clock.today().year + 1:
-        raise NotFound("grants.year_invalid", "年度无效")
+        raise NotFound(Code.GRANTS_YEAR_INVALID)
     rows = [
         {
             "round": row.round.title,
@@ -367,7 +368,7 @@ def _unit(pk: int | None, field: str) -> Unit | None:
         return None
     unit = Unit.objects.filter(pk=pk).first()
     if unit is None:
-        raise ServiceError("grants.audit_firm_invalid", "结项审计机构不存在", field=field)
+        raise ServiceError(Code.GRANTS_AUDIT_FIRM_INVALID, "结项审计机构不存在", field=field)
     return unit
 
 
@@ -377,10 +378,10 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status[Any]:
     data = payload.dict()
     programme = Programme.objects.filter(pk=data.pop("programme_id")).first()
     if programme is None:
-        raise NotFound("grants.programme_not_found", "资助项目不存在")
+        raise NotFound(Code.GRANTS_PROGRAMME_NOT_FOUND)
     line = BudgetLine.objects.filter(pk=data.pop("budget_line_id")).first()
     if line is None:
-        raise ServiceError("grants.budget_line_invalid", "预算指标不存在", field="budget_line")
+        raise ServiceError(Code.GRANTS_BUDGET_LINE_INVALID, field="budget_line")
     data["audit_firm"] = _unit(data.pop("audit_firm_id"), "audit_firm")
     round_ = services.round_create(actor=request.user, programme=programme, budget_line=line, **data)
     return Status(201, selectors.round_get(actor=request.user, round_id=round_.pk))
@@ -520,13 +521,13 @@ def objection_file(request: HttpRequest, round_id: Id, payload: ObjectionIn) -> 
     if not ratelimit.allow(
         f"grants-objection:{ratelimit.client_ip(request)}", limit=limit, window_seconds=window
     ):
-        raise RateLimited("grants.rate_limited", "提交过于频繁，请稍后再试")
+        raise RateLimited(Code.GRANTS_RATE_LIMITED)
     round_ = _round(request, round_id)
     app = None
     if payload.application_id is not None:
         app = Application.objects.filter(pk=payload.application_id, round=round_).first()
         if app is None:
-            raise ServiceError("grants.application_other_round", "所涉项目不属于本批次", field="application")
+            raise ServiceError(Code.GRANTS_APPLICATION_OTHER_ROUND, field="application")
     item = services.objection_file(
         actor=request.user,
         round=round_,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core.errors import ServiceError
 from opengps.core.uploads import display_name, sniff_among
+from opengps.grants.errors import Code
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
@@ -38,11 +39,11 @@ def check_file(name: str, content: bytes) -> CheckedFile:
     ``file_type``); the extension must agree with the content."""
     clean = display_name(name)
     if not content:
-        raise ServiceError("grants.file_empty", _("文件“%(name)s”为空") % {"name": clean}, field="file")
+        raise ServiceError(Code.GRANTS_FILE_EMPTY, field="file", params={"name": clean})
     limit = max_bytes()
     if len(content) > limit:
         raise ServiceError(
-            "grants.file_too_large",
+            Code.GRANTS_FILE_TOO_LARGE,
             _("文件“%(name)s”超过大小上限 %(limit)s MB") % {"name": clean, "limit": limit // (1024 * 1024)},
             field="file",
             params={"limit": limit, "size": len(content)},
@@ -51,7 +52,7 @@ def check_file(name: str, content: bytes) -> CheckedFile:
     extension = _EXTENSIONS.get(clean.rsplit(".", 1)[-1].lower() if "." in clean else "")
     if kind is None or extension != kind:
         raise ServiceError(
-            "grants.file_type",
+            Code.GRANTS_FILE_TYPE,
             _("文件“%(name)s”类型不符：只接受 PDF、DOCX、XLSX、JPG、PNG，且内容须与扩展名一致")
             % {"name": clean},
             field="file",

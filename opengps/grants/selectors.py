@@ -13,13 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Agreement,
     Application,
@@ -91,7 +91,7 @@ def round_get(*, actor: Any, round_id: int) -> Round:
         .first()
     )
     if round_ is None or (round_.status not in PUBLIC_STATUSES and not can_read_round_private(actor, round_)):
-        raise NotFound("grants.round_not_found", _("资助批次不存在"))
+        raise NotFound(Code.GRANTS_ROUND_NOT_FOUND)
     return round_
 
 
@@ -139,7 +139,7 @@ def application_get(*, actor: Any, application_id: int) -> Application:
         .first()
     )
     if app is None:
-        raise NotFound("grants.application_not_found", _("申报项目不存在"))
+        raise NotFound(Code.GRANTS_APPLICATION_NOT_FOUND)
     own = has_role(actor, Role.SUPPLIER) and actor.organization_id == app.organization_id
     private = can_read_round_private(actor, app.round) and app.status != ApplicationStatus.DRAFT
     panel = (
@@ -149,8 +149,8 @@ def application_get(*, actor: Any, application_id: int) -> Application:
     )
     if not (own or private or panel):
         if not is_authenticated(actor):
-            raise PermissionDenied("auth.required", _("请先登录"))
-        raise NotFound("grants.application_not_found", _("申报项目不存在"))
+            raise PermissionDenied(Code.AUTH_REQUIRED)
+        raise NotFound(Code.GRANTS_APPLICATION_NOT_FOUND)
     return app
 
 
@@ -211,10 +211,10 @@ def agreement_get(*, actor: Any, agreement_id: int) -> Agreement:
         .first()
     )
     if agreement is None:
-        raise NotFound("grants.agreement_not_found", _("资助协议不存在"))
+        raise NotFound(Code.GRANTS_AGREEMENT_NOT_FOUND)
     own = has_role(actor, Role.SUPPLIER) and actor.organization_id == agreement.application.organization_id
     if not (own or can_read_round_private(actor, agreement.application.round)):
-        raise NotFound("grants.agreement_not_found", _("资助协议不存在"))
+        raise NotFound(Code.GRANTS_AGREEMENT_NOT_FOUND)
     return agreement
 
 
@@ -274,7 +274,7 @@ def objection_get(*, actor: Any, objection_id: int) -> Objection:
     """An objection the actor's unit funds (to decide it)."""
     item = Objection.objects.select_related("round__programme").filter(pk=objection_id).first()
     if item is None or not can_read_round_private(actor, item.round):
-        raise NotFound("grants.objection_not_found", _("异议不存在"))
+        raise NotFound(Code.GRANTS_OBJECTION_NOT_FOUND)
     return item
 
 

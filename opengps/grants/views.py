@@ -25,6 +25,7 @@ from opengps.accounts.permissions import has_role
 from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.grants import documents, selectors, services
+from opengps.grants.errors import Code
 from opengps.grants.forms import (
     AgreementSignForm,
     ApplicationForm,
@@ -530,9 +531,7 @@ def _decide_forms(round_: Round, bound: dict[str, forms.Form]) -> list[tuple[Any
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return _error_page(
-        request, PermissionDenied("perm.other_unit", gettext_lazy("只有资助单位的经办人员可以办理"))
-    )
+    return _error_page(request, PermissionDenied(Code.PERM_OTHER_UNIT))
 
 
 @login_required

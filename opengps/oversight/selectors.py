@@ -17,6 +17,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core.errors import NotFound
 from opengps.core.inputs import as_id
 from opengps.evaluation.models import Evaluation
+from opengps.oversight.errors import Code
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.oversight.services import READERS, thresholds_in_force
 from opengps.rules import redflags
@@ -103,7 +104,7 @@ def flag_detail(*, actor: Any, pk: int) -> Flag:
         .first()
     )
     if flag is None or not Flag.objects.filter(_flag_scope(actor), pk=flag.pk).exists():
-        raise NotFound("oversight.flag_not_found", _("未找到该预警"))
+        raise NotFound(Code.OVERSIGHT_FLAG_NOT_FOUND)
     return flag
 
 

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role
@@ -23,6 +22,7 @@ from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import Award, Review
+from opengps.oversight.errors import Code
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement.models import BidReadout, OpeningRecord, Procurement, ProcurementStatus
@@ -63,19 +63,15 @@ def threshold_set(
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ServiceError("oversight.threshold_invalid", _("阈值须为数字"), field="value") from None
+        raise ServiceError(Code.OVERSIGHT_THRESHOLD_INVALID, field="value") from None
     try:
         redflags.check_threshold(key, amount)
     except RuleError as exc:
         raise _rule_error(exc, field="value") from None
     if effective_from < local_date(moment):
-        raise ServiceError(
-            "oversight.threshold_backdated",
-            _("生效日期不能早于今天（历史阈值不可改写）"),
-            field="effective_from",
-        )
+        raise ServiceError(Code.OVERSIGHT_THRESHOLD_BACKDATED, field="effective_from")
     if not reason.strip():
-        raise ServiceError("oversight.reason_required", _("请说明调整理由"), field="reason")
+        raise ServiceError(Code.OVERSIGHT_REASON_REQUIRED, field="reason")
     try:
         with transaction.atomic():
             row = FlagThreshold.objects.create(
@@ -94,9 +90,7 @@ def threshold_set(
                 reason=reason.strip(),
             )
     except IntegrityError:
-        raise Conflict(
-            "oversight.threshold_exists", _("该阈值在该日期已有设置"), field="effective_from"
-        ) from None
+        raise Conflict(Code.OVERSIGHT_THRESHOLD_EXISTS, field="effective_from") from None
     return row
 
 

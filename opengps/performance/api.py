@@ -21,6 +21,7 @@ from opengps.core.errors import NotFound
 from opengps.core.inputs import Id, Measure, Score, SmallCount, Str8, Str32, Str40, Str64, Str120, Text
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance import documents, selectors, services
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     ExpertConduct,
     IndicatorTemplate,
@@ -161,7 +162,7 @@ def supplier_history(request: HttpRequest, uscc: str) -> dict[str, Any]:
     """A supplier's performance history and the credit loop's recommendations."""
     org = Organization.objects.filter(uscc=uscc).first()
     if org is None:
-        raise NotFound("registry.not_found", "未找到该社会组织")
+        raise NotFound(Code.REGISTRY_NOT_FOUND)
     summary = selectors.history_summary(org)
     return {
         "organization": org.name,
@@ -229,12 +230,12 @@ class EvaluationIn(Schema):
 def evaluation_create(request: HttpRequest, payload: EvaluationIn) -> Status[Any]:
     contract = Contract.objects.filter(reference=payload.contract).first()
     if contract is None:
-        raise NotFound("contract.not_found", "未找到该合同")
+        raise NotFound(Code.CONTRACT_NOT_FOUND)
     evaluator = None
     if payload.evaluator_id is not None:
         evaluator = Unit.objects.filter(pk=payload.evaluator_id).first()
         if evaluator is None:
-            raise NotFound("performance.evaluator_not_found", "未找到该第三方评价机构")
+            raise NotFound(Code.PERFORMANCE_EVALUATOR_NOT_FOUND)
     evaluation = services.evaluation_create(
         actor=request.user, contract=contract, period=payload.period, evaluator=evaluator
     )
@@ -327,7 +328,7 @@ def _category(category_id: int | None) -> CatalogItem | None:
         return None
     item = CatalogItem.objects.filter(pk=category_id).first()
     if item is None:
-        raise NotFound("catalog.not_found", "未找到该目录类别")
+        raise NotFound(Code.CATALOG_NOT_FOUND)
     return item
 
 
@@ -347,7 +348,7 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Any]:
 def template_update(request: HttpRequest, template_id: Id, payload: TemplateIn) -> IndicatorTemplate:
     template = IndicatorTemplate.objects.filter(pk=template_id).first()
     if template is None:
-        raise NotFound("performance.template_not_found", "未找到该模板")
+        raise NotFound(Code.PERFORMANCE_TEMPLATE_NOT_FOUND)
     return services.template_save(
         actor=request.user,
         template=template,
@@ -390,7 +391,7 @@ class ConductOut(Schema):
 def conduct_rate(request: HttpRequest, member_id: Id, payload: ConductIn) -> Status[Any]:
     member = CommitteeMember.objects.select_related("evaluation__procurement").filter(pk=member_id).first()
     if member is None:
-        raise NotFound("expert_conduct.member_not_found", "未找到该评审专家")
+        raise NotFound(Code.EXPERT_CONDUCT_MEMBER_NOT_FOUND)
     conduct = services.expert_conduct_rate(
         actor=request.user, member=member, rating=payload.rating, note=payload.note
     )

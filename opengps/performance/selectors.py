@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
@@ -18,6 +17,7 @@ from opengps.catalog.models import CatalogItem
 from opengps.core.errors import NotFound
 from opengps.evaluation.models import CommitteeMember, Evaluation
 from opengps.evaluation.models import EvaluationStatus as ProcEvalStatus
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     EvaluationStatus,
     ExpertConduct,
@@ -57,14 +57,14 @@ def can_read(actor: Any, evaluation: PerformanceEvaluation) -> bool:
 def evaluation_get(*, actor: Any, evaluation_id: int) -> PerformanceEvaluation:
     evaluation = _base().filter(pk=evaluation_id).first()
     if evaluation is None or not can_read(actor, evaluation):
-        raise NotFound("performance.not_found", _("未找到该绩效评价"))
+        raise NotFound(Code.PERFORMANCE_NOT_FOUND)
     return evaluation
 
 
 def evaluation_by_token(token: str) -> PerformanceEvaluation:
     evaluation = _base().filter(survey_token=token).first()
     if evaluation is None:
-        raise NotFound("performance.survey_not_found", _("问卷不存在"))
+        raise NotFound(Code.PERFORMANCE_SURVEY_NOT_FOUND)
     return evaluation
 
 

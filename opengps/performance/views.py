@@ -20,6 +20,7 @@ from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance import documents, selectors, services
+from opengps.performance.errors import Code
 from opengps.performance.forms import (
     CodesForm,
     ConductForm,
@@ -312,7 +313,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if getattr(request.user, "role", "") not in {Role.FINANCE, Role.ADMIN}:
-        return _error_page(request, PermissionDenied("perm.denied", _("只有财政部门可以维护绩效指标模板")))
+        return _error_page(request, PermissionDenied(Code.PERM_DENIED, _("只有财政部门可以维护绩效指标模板")))
     template = IndicatorTemplate.objects.filter(pk=pk).first() if pk else None
     if pk and template is None:
         raise Http404(_("未找到该模板"))

@@ -21,6 +21,7 @@ from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound
 from opengps.core.models import AuditEvent
 from opengps.core.money import FEN
+from opengps.planning.errors import Code
 from opengps.planning.hooks import supplier_performance
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
@@ -114,7 +115,7 @@ def budget_lines_visible(*, actor: Any) -> QuerySet[BudgetLine]:
 def budget_line_get(*, actor: Any, pk: int) -> BudgetLine:
     line = budget_lines_visible(actor=actor).filter(pk=pk).first()
     if line is None:
-        raise NotFound("planning.budget_not_found", "预算指标不存在或无权查看")
+        raise NotFound(Code.PLANNING_BUDGET_NOT_FOUND)
     return line
 
 
@@ -126,7 +127,7 @@ def projects_visible(*, actor: Any) -> QuerySet[Project]:
 def project_get(*, actor: Any, pk: int) -> Project:
     project = projects_visible(actor=actor).filter(pk=pk).first()
     if project is None:
-        raise NotFound("planning.project_not_found", "项目不存在或无权查看")
+        raise NotFound(Code.PLANNING_PROJECT_NOT_FOUND)
     return project
 
 
@@ -152,7 +153,7 @@ def plans_visible(*, actor: Any) -> QuerySet[PurchasePlan]:
 def plan_get(*, actor: Any, pk: int) -> PurchasePlan:
     plan = plans_visible(actor=actor).filter(pk=pk).first()
     if plan is None:
-        raise NotFound("planning.plan_not_found", "采购实施计划不存在或无权查看")
+        raise NotFound(Code.PLANNING_PLAN_NOT_FOUND)
     return plan
 
 

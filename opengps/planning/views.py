@@ -27,6 +27,7 @@ from opengps.core.errors import ServiceError
 from opengps.core.inputs import as_id, parse_int, parse_year
 from opengps.core.timeline import readable
 from opengps.planning import selectors, services
+from opengps.planning.errors import Code
 from opengps.planning.models import DemandSurvey, FundSource, Project, ProjectStatus, PurchaseIntention
 from opengps.rules.methods import MethodDecision, PurchaseFacts
 from opengps.rules.procedures import METHOD_NAMES_ZH
@@ -93,7 +94,7 @@ def _date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ServiceError("request.date_invalid", _("日期格式应为 YYYY-MM-DD"), field=field) from None
+        raise ServiceError(Code.REQUEST_DATE_INVALID, field=field) from None
 
 
 def _facts(post: QueryDict) -> dict[str, bool]:
@@ -308,9 +309,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("planning:project", pk=project.pk)
     elif not project.is_editable:
         error = ServiceError(
-            "planning.project_not_editable",
-            _("项目当前状态（%(status)s）不能修改；只有草稿或被退回修改的项目可以修改")
-            % {"status": project.get_status_display()},
+            Code.PLANNING_PROJECT_NOT_EDITABLE, params={"status": project.get_status_display()}
         )
     return _project_form(request, project=project, items=items, error=error)
 
@@ -322,7 +321,7 @@ def _preview(
     try:
         value = yuan(amount)
         if value <= 0:
-            raise ServiceError("planning.amount_invalid", _("金额应大于零"), field="amount")
+            raise ServiceError(Code.PLANNING_AMOUNT_INVALID, field="amount")
         on_date = _date(starts_on, "procurement_starts_on") if starts_on.strip() else clock.today()
         return services.method_options(value, services.purchase_facts(facts), on_date), None
     except ServiceError as exc:
@@ -455,7 +454,7 @@ def plan_new(request: HttpRequest, project_pk: int) -> HttpResponse:
     try:
         line_pk = post.get("budget_line", "")
         if not as_id(line_pk):
-            raise ServiceError("planning.budget_required", _("请选择预算指标"), field="budget_line")
+            raise ServiceError(Code.PLANNING_BUDGET_REQUIRED, field="budget_line")
         line = selectors.budget_line_get(actor=user, pk=int(line_pk))
         plan = services.plan_create(
             actor=user,

@@ -37,6 +37,7 @@ from opengps.core.paging import PageNumbers
 from opengps.evaluation.models import Award
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
 from opengps.planning.models import PurchaseIntention
+from opengps.portal.errors import Code
 from opengps.procurement.models import Clarification, OpeningRecord, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
 
@@ -229,7 +230,7 @@ KINDS: dict[str, Kind] = {
 def kind_or_404(key: str) -> Kind:
     kind = KINDS.get(key)
     if kind is None:
-        raise NotFound("portal.kind_not_found", _("没有这类公告"))
+        raise NotFound(Code.PORTAL_KIND_NOT_FOUND)
     return kind
 
 
@@ -464,7 +465,7 @@ def notice(kind_key: str, pk: int) -> tuple[Kind, Any]:
     kind = kind_or_404(kind_key)
     obj = kind.public().select_related(*kind.related).filter(pk=pk).first()
     if obj is None:
-        raise NotFound("portal.notice_not_found", _("未找到该公告，或尚未公开"))
+        raise NotFound(Code.PORTAL_NOTICE_NOT_FOUND)
     return kind, obj
 
 
@@ -481,7 +482,7 @@ def unit_history(unit_id: int, limit: int = 50) -> tuple[Unit, dict[str, list[No
     """What a unit announced, bought and accepted, by kind."""
     unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
     if unit is None:
-        raise NotFound("portal.unit_not_found", _("未找到该单位"))
+        raise NotFound(Code.PORTAL_UNIT_NOT_FOUND)
     filters = PortalFilters(unit=unit.pk)
     history = {
         key: [to_item(kind, row) for row in filtered(kind, filters)[:limit]] for key, kind in KINDS.items()
@@ -493,7 +494,7 @@ def organization_history(org_id: int, limit: int = 50) -> tuple[Organization, di
     """What a supplier won, and its contracts, acceptances and performance results."""
     org = Organization.objects.select_related("region").filter(pk=org_id).first()
     if org is None:
-        raise NotFound("portal.organization_not_found", _("未找到该社会组织"))
+        raise NotFound(Code.PORTAL_ORGANIZATION_NOT_FOUND)
     paths = {
         "result": "winner__organization",
         "contract": "supplier",

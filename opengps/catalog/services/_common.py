@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.catalog.content import CatalogueContent
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry, VersionStatus
 from opengps.core.errors import Conflict
 from opengps.rules.base import RuleError
@@ -29,11 +30,7 @@ def _transition(version: CatalogVersion, target: str) -> None:
 
 def _require_draft(version: CatalogVersion) -> None:
     if version.status != VersionStatus.DRAFT:
-        raise Conflict(
-            "catalog.version_published",
-            _("目录“%(version)s”已发布，不能修改；请基于它新建草稿版本") % {"version": version},
-            field="version",
-        )
+        raise Conflict(Code.CATALOG_VERSION_PUBLISHED, field="version", params={"version": version})
 
 
 def _lock(version: CatalogVersion) -> CatalogVersion:

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role, require_role, require_unit_member
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogVersion, DepartmentCatalogue, ItemKind, VersionStatus
 from opengps.catalog.services._common import EDITOR_ROLES
 from opengps.core import audit, clock
@@ -24,15 +24,13 @@ def department_catalogue_publish(
         require_role(actor, Role.PURCHASER)
         require_unit_member(actor, unit)
     if version.status == VersionStatus.DRAFT:
-        raise Conflict("catalog.version_not_published", _("部门目录只能基于已发布的指导性目录"))
+        raise Conflict(Code.CATALOG_VERSION_NOT_PUBLISHED)
     codes = sorted(set(item_codes))
     items = list(version.items.filter(code__in=codes, level=3, kind=ItemKind.ITEM, retired=False))
     missing = sorted(set(codes) - {item.code for item in items})
     if missing or not items:
         raise NotFound(
-            "catalog.item_unknown",
-            _("指导性目录中没有这些三级事项：%(codes)s") % {"codes": "、".join(missing) or "—"},
-            field="item_codes",
+            Code.CATALOG_ITEM_UNKNOWN, field="item_codes", params={"codes": "、".join(missing) or "—"}
         )
     with transaction.atomic():
         catalogue, _created = DepartmentCatalogue.objects.select_for_update().get_or_create(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import CatalogueContent, catalog_content, content_from_json, validate_content
+from opengps.catalog.errors import Code
 from opengps.catalog.excel import parse_xlsx
 from opengps.catalog.models import CatalogVersion
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _require_draft, _write_content
@@ -41,7 +42,7 @@ def catalog_content_replace(
     errors = validate_content(content)
     if errors:
         raise ServiceError(
-            "catalog.content_invalid",
+            Code.CATALOG_CONTENT_INVALID,
             _("目录内容有误：%(first)s") % {"first": errors[0]},
             params={"errors": errors[:50]},
         )
@@ -99,7 +100,7 @@ def catalog_import_xlsx(
         if version is None:
             year = meta.get("年度", "")
             if not year.isdecimal():
-                raise ServiceError("catalog.workbook_invalid", _("工作表“版本”缺少年度"), field="file")
+                raise ServiceError(Code.CATALOG_WORKBOOK_INVALID, _("工作表“版本”缺少年度"), field="file")
             version = catalog_version_create(
                 actor=actor,
                 year=int(year),

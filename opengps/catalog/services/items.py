@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import CatalogueContent, ItemRow, catalog_content, validate_content
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogItem, CatalogVersion, ItemKind
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _require_draft
 from opengps.core import audit
@@ -47,7 +48,7 @@ def _renumber(version: CatalogVersion, *, last: CatalogItem | None = None) -> No
 def _check_valid(version: CatalogVersion, *, field: str) -> None:
     errors = validate_content(catalog_content(version))
     if errors:
-        raise ServiceError("catalog.item_invalid", errors[0], field=field, params={"errors": errors[:20]})
+        raise ServiceError(Code.CATALOG_ITEM_INVALID, errors[0], field=field, params={"errors": errors[:20]})
 
 
 def _parent_for(version: CatalogVersion, parent_code: str, level: int) -> CatalogItem | None:
@@ -55,12 +56,12 @@ def _parent_for(version: CatalogVersion, parent_code: str, level: int) -> Catalo
     parent_code = parent_code.strip()
     if level == 1:
         if parent_code:
-            raise ServiceError("catalog.item_parent_invalid", _("一级事项不能有上级"), field="parent_code")
+            raise ServiceError(Code.CATALOG_ITEM_PARENT_INVALID, _("一级事项不能有上级"), field="parent_code")
         return None
     parent = version.items.filter(code=parent_code, level=level - 1, kind=ItemKind.ITEM).first()
     if parent is None:
         raise ServiceError(
-            "catalog.item_parent_invalid",
+            Code.CATALOG_ITEM_PARENT_INVALID,
             _("上级编码“%(parent)s”不是本版本的%(level)s级目录事项")
             % {"parent": parent_code or "—", "level": level - 1},
             field="parent_code",
@@ -72,7 +73,7 @@ def _parent_for(version: CatalogVersion, parent_code: str, level: int) -> Catalo
 def _required_text(value: str, field: str) -> str:
     value = value.strip()
     if not value:
-        raise ServiceError("catalog.field_required", _("请填写编码和名称"), field=field)
+        raise ServiceError(Code.CATALOG_FIELD_REQUIRED, field=field)
     return value
 
 
@@ -96,7 +97,7 @@ def catalog_item_create(
         _require_draft(version)
         if version.items.filter(code=code).exists():
             raise Conflict(
-                "catalog.item_code_taken",
+                Code.CATALOG_ITEM_CODE_TAKEN,
                 _("编码“%(code)s”在本版本中已被使用") % {"code": code},
                 field="code",
                 params={"code": code},
@@ -104,7 +105,7 @@ def catalog_item_create(
         parent = version.items.filter(code=parent_code.strip()).first() if parent_code.strip() else None
         if parent_code.strip() and parent is None:
             raise ServiceError(
-                "catalog.item_invalid",
+                Code.CATALOG_ITEM_INVALID,
                 _("上级编码“%(parent)s”在本版本中不存在") % {"parent": parent_code.strip()},
                 field="parent_code",
                 params={"parent": parent_code.strip()},
@@ -115,7 +116,7 @@ def catalog_item_create(
         errors = validate_content(CatalogueContent((*catalog_content(version).items, row), ()))
         if errors:
             raise ServiceError(
-                "catalog.item_invalid", errors[0], field="parent_code" if parent_code else "code"
+                Code.CATALOG_ITEM_INVALID, errors[0], field="parent_code" if parent_code else "code"
             )
         item = CatalogItem.objects.create(
             version=version,
@@ -186,7 +187,7 @@ def catalog_item_update(
         new_name = _required_text(name, "name") if name is not None else item.name
         if new_code != item.code and version.items.filter(code=new_code).exists():
             raise Conflict(
-                "catalog.item_code_taken",
+                Code.CATALOG_ITEM_CODE_TAKEN,
                 _("编码“%(code)s”在本版本中已被使用") % {"code": new_code},
                 field="code",
                 params={"code": new_code},
@@ -199,21 +200,13 @@ def catalog_item_update(
             kind = ItemKind.NEGATIVE if negative else ItemKind.ITEM
         if kind != item.kind:
             if item.level == 2:
-                raise ServiceError(
-                    "catalog.item_negative_level",
-                    _("只有一级事项或三级事项可以列入负面清单"),
-                    field="negative",
-                )
+                raise ServiceError(Code.CATALOG_ITEM_NEGATIVE_LEVEL, field="negative")
             if item.children.exists():
                 raise Conflict(
-                    "catalog.item_has_children", _("有下级事项的条目不能列入负面清单"), field="negative"
+                    Code.CATALOG_ITEM_HAS_CHILDREN, _("有下级事项的条目不能列入负面清单"), field="negative"
                 )
             if kind == ItemKind.NEGATIVE and item.prices.exists():
-                raise Conflict(
-                    "catalog.item_has_prices",
-                    _("“%(item)s”有参考价格，列入负面清单前请先删除参考价格") % {"item": item.name},
-                    field="negative",
-                )
+                raise Conflict(Code.CATALOG_ITEM_HAS_PRICES, field="negative", params={"item": item.name})
         item.code, item.name, item.parent, item.kind = new_code, new_name, parent, kind
         if description is not None:
             item.description = description.strip()
@@ -261,7 +254,7 @@ def catalog_item_save(
     """Add an entry to a draft, or change the name/description of an existing code (API upsert)."""
     require_role(actor, *EDITOR_ROLES)
     if kind not in ItemKind.values:
-        raise ServiceError("catalog.item_invalid", _("类别无效：%(code)s") % {"code": code}, field="kind")
+        raise ServiceError(Code.CATALOG_ITEM_INVALID, field="kind", params={"code": code})
     existing = version.items.filter(code=code.strip()).first()
     if existing is not None:
         return catalog_item_update(
@@ -291,7 +284,7 @@ def _retired_set(*, actor: Any, item: CatalogItem, retired: bool, action: str, r
         _require_draft(_lock(item.version))
         item = CatalogItem.objects.select_for_update().get(pk=item.pk)
         if retired and (item.level != 3 or item.kind != ItemKind.ITEM):
-            raise ServiceError("catalog.retire_level", _("只有三级目录事项可以停用"), field="code")
+            raise ServiceError(Code.CATALOG_RETIRE_LEVEL, field="code")
         if item.retired == retired:
             return item
         item.retired = retired
@@ -312,7 +305,7 @@ def catalog_item_retire(*, actor: Any, item: CatalogItem, reason: str) -> Catalo
     require_role(actor, *EDITOR_ROLES)
     reason = reason.strip()
     if not reason:
-        raise ServiceError("catalog.reason_required", _("请填写停用理由"), field="reason")
+        raise ServiceError(Code.CATALOG_REASON_REQUIRED, field="reason")
     return _retired_set(actor=actor, item=item, retired=True, action="catalog.item_retired", reason=reason)
 
 
@@ -330,7 +323,7 @@ def catalog_item_remove(*, actor: Any, item: CatalogItem) -> None:
     with transaction.atomic():
         _require_draft(_lock(item.version))
         if item.children.exists():
-            raise Conflict("catalog.item_has_children", _("请先删除下级事项"), field="code")
+            raise Conflict(Code.CATALOG_ITEM_HAS_CHILDREN, field="code")
         audit.record(
             actor=actor, action="catalog.item_removed", obj=item, old={"code": item.code, "name": item.name}
         )

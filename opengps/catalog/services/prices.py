@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import FIRST_YEAR, yuan
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogItem, ItemKind, PriceEntry
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _require_draft
 from opengps.core import audit
@@ -28,21 +28,20 @@ def _price_input(
     """Checked (unit, price, year) for a price of `item`: a third-level item, a positive yuan amount."""
     amount = yuan(price, field="price", ceiling=PRICE_CEILING)
     if amount <= 0:
-        raise ServiceError("catalog.price_invalid", _("参考价格应大于零"), field="price")
+        raise ServiceError(Code.CATALOG_PRICE_INVALID, field="price")
     if item.level != 3 or item.kind != ItemKind.ITEM:
-        raise ServiceError("catalog.price_level", _("参考价格只能对应三级目录事项"), field="item")
+        raise ServiceError(Code.CATALOG_PRICE_LEVEL, field="item")
     if item.retired:
-        raise Conflict("catalog.item_retired", _("该事项已停用，不能设置参考价格"), field="item")
+        raise Conflict(Code.CATALOG_ITEM_RETIRED, field="item")
     unit_of_measure = unit_of_measure.strip()
     if not unit_of_measure:
-        raise ServiceError("catalog.unit_required", _("请填写计量单位"), field="unit_of_measure")
+        raise ServiceError(Code.CATALOG_UNIT_REQUIRED, field="unit_of_measure")
     year = effective_year or item.version.year
     if not FIRST_YEAR <= year <= item.version.year + 1:
         raise ServiceError(
-            "catalog.price_year_invalid",
-            _("执行年度应在 %(first)s 年至 %(last)s 年之间")
-            % {"first": FIRST_YEAR, "last": item.version.year + 1},
+            Code.CATALOG_PRICE_YEAR_INVALID,
             field="effective_year",
+            params={"first": FIRST_YEAR, "last": item.version.year + 1},
         )
     return unit_of_measure, amount, year
 
@@ -121,10 +120,9 @@ def catalog_price_update(
         )
         if clash:
             raise Conflict(
-                "catalog.price_duplicate",
-                _("该事项已有 %(year)s 年度按“%(unit)s”计的参考价格")
-                % {"year": year, "unit": unit_of_measure},
+                Code.CATALOG_PRICE_DUPLICATE,
                 field="unit_of_measure",
+                params={"year": year, "unit": unit_of_measure},
             )
         entry.unit_of_measure, entry.price, entry.effective_year, entry.note = (
             unit_of_measure,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import catalog_content, validate_content
+from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogVersion, ItemKind, VersionStatus
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _transition, _write_content
 from opengps.core import audit, clock
@@ -27,9 +27,9 @@ def catalog_version_create(
     """A new draft version of `year`; with `based_on`, a copy of that version's content to edit."""
     require_role(actor, *EDITOR_ROLES)
     if not 2000 <= year <= 2100:
-        raise ServiceError("catalog.year_invalid", _("年度无效"), field="year")
+        raise ServiceError(Code.CATALOG_YEAR_INVALID, field="year")
     if not title.strip():
-        raise ServiceError("catalog.title_required", _("请填写目录名称"), field="title")
+        raise ServiceError(Code.CATALOG_TITLE_REQUIRED, field="title")
     with transaction.atomic():
         last = CatalogVersion.objects.select_for_update().filter(year=year).order_by("-revision").first()
         version = CatalogVersion.objects.create(
@@ -59,10 +59,10 @@ def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVe
         _transition(version, VersionStatus.PUBLISHED)
         content = catalog_content(version)
         if not any(row.level == 3 and row.kind == ItemKind.ITEM and not row.retired for row in content.items):
-            raise ServiceError("catalog.empty", _("目录没有三级事项，不能发布"))
+            raise ServiceError(Code.CATALOG_EMPTY)
         errors = validate_content(content)
         if errors:
-            raise ServiceError("catalog.content_invalid", errors[0], params={"errors": errors[:50]})
+            raise ServiceError(Code.CATALOG_CONTENT_INVALID, errors[0], params={"errors": errors[:50]})
         for older in CatalogVersion.objects.select_for_update().filter(
             year=version.year, status=VersionStatus.PUBLISHED
         ):

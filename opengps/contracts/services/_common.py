@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Contract,
 )
@@ -26,7 +27,7 @@ from opengps.rules.base import RuleError
 def _moment(now: datetime | None) -> datetime:
     moment = now or clock.now()
     if timezone.is_naive(moment):
-        raise ServiceError("request.time_naive", _("时间必须带时区"))
+        raise ServiceError(Code.REQUEST_TIME_NAIVE)
     return moment
 
 
@@ -34,7 +35,7 @@ def _day_or_today(day: date | None, today: date, *, field: str, message: Any) ->
     """The day an event happened, today by default; a day after today is refused."""
     chosen = day or today
     if chosen > today:
-        raise ServiceError("contract.date_in_future", message, field=field)
+        raise ServiceError(Code.CONTRACT_DATE_IN_FUTURE, message, field=field)
     return chosen
 
 
@@ -46,9 +47,9 @@ def yuan(value: Any, *, field: str, allow_zero: bool = False) -> Decimal:
 def _text(value: str, *, field: str, message: Any, limit: int = 5000) -> str:
     clean = (value or "").strip()
     if not clean:
-        raise ServiceError("contract.text_required", message, field=field)
+        raise ServiceError(Code.CONTRACT_TEXT_REQUIRED, message, field=field)
     if len(clean) > limit:
-        raise ServiceError("contract.text_too_long", _("内容过长"), field=field)
+        raise ServiceError(Code.CONTRACT_TEXT_TOO_LONG, field=field)
     return clean
 
 
@@ -56,14 +57,14 @@ def require_purchaser(actor: Any, contract: Contract) -> None:
     """Writes on a contract: staff (purchaser role) of the purchasing unit only."""
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != contract.purchaser_id:
-        raise PermissionDenied("perm.other_unit", _("只有该合同的采购人可以操作"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
 def require_supplier_member(actor: Any, contract: Contract) -> None:
     """Progress reports: members of the contract's supplier organization only."""
     require_role(actor, Role.SUPPLIER)
     if actor.organization_id != contract.supplier_id:
-        raise PermissionDenied("contract.not_supplier", _("只有该合同的供应商可以报送"))
+        raise PermissionDenied(Code.CONTRACT_NOT_SUPPLIER)
 
 
 def _lock(contract: Contract) -> Contract:
@@ -88,7 +89,7 @@ def _transition(contract: Contract, target: str) -> str:
 def _require_status(contract: Contract, *statuses: str) -> None:
     if contract.status not in statuses:
         raise Conflict(
-            "contract.wrong_status",
+            Code.CONTRACT_WRONG_STATUS,
             _("合同当前状态（%(status)s）不能执行此操作") % {"status": contract.get_status_display()},
             field="status",
             params={"status": contract.status, "allowed": list(statuses)},

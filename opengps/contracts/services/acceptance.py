@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts import hooks
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Acceptance,
     AcceptanceResult,
@@ -55,7 +56,7 @@ def _members(members: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
         if name:
             cleaned.append({"name": name, "role": str(m.get("role", "")).strip()[:100]})
     if not cleaned:
-        raise ServiceError("acceptance.group_required", _("请填写验收小组成员"), field="members")
+        raise ServiceError(Code.ACCEPTANCE_GROUP_REQUIRED, field="members")
     return cleaned
 
 
@@ -74,11 +75,7 @@ def _opinions(opinions: Sequence[Mapping[str, Any]], invited: int) -> list[dict[
             }
         )
     if len(cleaned) > invited:
-        raise ServiceError(
-            "acceptance.opinions_over_invited",
-            _("服务对象意见数不能多于邀请人数"),
-            field="recipient_opinions",
-        )
+        raise ServiceError(Code.ACCEPTANCE_OPINIONS_OVER_INVITED, field="recipient_opinions")
     return cleaned
 
 
@@ -112,28 +109,24 @@ def _check_phase(
     day = _day_or_today(accepted_on, today, field="accepted_on", message=_("验收日期不能晚于今天"))
     label = _text(title, field="title", message=_("请填写验收阶段名称"), limit=200)
     if result not in AcceptanceResult.values:
-        raise ServiceError("acceptance.result_invalid", _("验收结论无效"), field="result")
+        raise ServiceError(Code.ACCEPTANCE_RESULT_INVALID, field="result")
     group = _members(members)
     why = (reasons or "").strip()
     if not checklist:
-        raise ServiceError("acceptance.checklist_required", _("请逐项填写验收清单"), field="checklist")
+        raise ServiceError(Code.ACCEPTANCE_CHECKLIST_REQUIRED, field="checklist")
     failed = [c for c in checklist if not c.passed]
     if any(not (c.reason or "").strip() for c in failed):
-        raise ServiceError("acceptance.failure_reason_required", _("不合格项须说明理由"), field="checklist")
+        raise ServiceError(Code.ACCEPTANCE_FAILURE_REASON_REQUIRED, field="checklist")
     if result == AcceptanceResult.PASS and failed:
-        raise ServiceError(
-            "acceptance.result_inconsistent", _("验收清单有不合格项，结论不能为合格"), field="result"
-        )
+        raise ServiceError(Code.ACCEPTANCE_RESULT_INCONSISTENT, field="result")
     if result != AcceptanceResult.PASS and not why:
-        raise ServiceError(
-            "acceptance.reasons_required", _("结论为部分合格或不合格时须说明理由"), field="reasons"
-        )
+        raise ServiceError(Code.ACCEPTANCE_REASONS_REQUIRED, field="reasons")
     invited = int(recipients_invited or 0)
     if invited < 0:
-        raise ServiceError("acceptance.invited_invalid", _("邀请人数无效"), field="recipients_invited")
+        raise ServiceError(Code.ACCEPTANCE_INVITED_INVALID, field="recipients_invited")
     if contract.people_facing and invited == 0:
         raise ServiceError(
-            "acceptance.recipients_required",
+            Code.ACCEPTANCE_RECIPIENTS_REQUIRED,
             _("面向服务对象的项目，验收时须邀请服务对象参与并出具意见（依据：%(citation)s）")
             % {"citation": ACCEPTANCE_RULE},
             field="recipients_invited",
@@ -147,11 +140,7 @@ def _check_deliverables(contract: Contract, checklist: Sequence[CheckInput]) -> 
     deliverables = {d.pk: d for d in contract.deliverables.all()}
     ids = [c.deliverable_id for c in checklist]
     if len(set(ids)) != len(ids) or any(i not in deliverables for i in ids):
-        raise ServiceError(
-            "acceptance.checklist_invalid",
-            _("验收清单须为该合同的交付内容，且每项只列一次"),
-            field="checklist",
-        )
+        raise ServiceError(Code.ACCEPTANCE_CHECKLIST_INVALID, field="checklist")
 
 
 def _checklist_items(acceptance: Acceptance, checklist: Sequence[CheckInput]) -> None:
@@ -299,7 +288,7 @@ def acceptance_publish(*, actor: Any, acceptance: Acceptance, now: datetime | No
     with transaction.atomic():
         acceptance = Acceptance.objects.select_for_update().get(pk=acceptance.pk)
         if acceptance.published:
-            raise Conflict("acceptance.already_published", _("验收结果已公开"))
+            raise Conflict(Code.ACCEPTANCE_ALREADY_PUBLISHED)
         acceptance.published, acceptance.published_at = True, moment
         acceptance.save(update_fields=["published", "published_at"])
         audit.record(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Amendment,
     Contract,
@@ -57,9 +58,7 @@ def contract_amend(
         _require_status(contract, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
         ends_on = new_ends_on or contract.ends_on
         if added == 0 and ends_on == contract.ends_on:
-            raise ServiceError(
-                "contract.amendment_empty", _("补充合同未变更金额或期限"), field="added_amount"
-            )
+            raise ServiceError(Code.CONTRACT_AMENDMENT_EMPTY, field="added_amount")
         original = contract.original_amount or contract.amount
         before = contract.amendments.aggregate(total=Sum("added_amount"))["total"] or Decimal("0")
         cumulative = before + added

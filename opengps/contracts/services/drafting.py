@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Contract,
     ContractKind,
@@ -45,7 +46,7 @@ def _indicators(items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
         code = str(item.get("code") or f"i{n}").strip()[:32]
         name = _text(str(item.get("name", "")), field="indicators", message=_("绩效指标须有名称"), limit=200)
         if code in codes:
-            raise ServiceError("contract.indicator_duplicate", _("绩效指标代码重复"), field="indicators")
+            raise ServiceError(Code.CONTRACT_INDICATOR_DUPLICATE, field="indicators")
         codes.add(code)
         cleaned.append(
             {
@@ -61,9 +62,9 @@ def _indicators(items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
 def _require_drafter(actor: Any, procurement: Procurement, kind: str) -> None:
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != procurement.purchaser_id:
-        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人可以订立合同"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只有该项目的采购人可以订立合同"))
     if kind not in ContractKind.values:
-        raise ServiceError("contract.kind_invalid", _("合同类型无效"), field="kind")
+        raise ServiceError(Code.CONTRACT_KIND_INVALID, field="kind")
 
 
 class ContractTerms(TypedDict, total=False):
@@ -129,9 +130,7 @@ def _draft(
     bond_rule = _ruled(lambda: check_performance_bond(bond, amount), field="performance_bond")
     sign = _ruled(lambda: contract_sign_deadline(notice_on))
     if not 1 <= int(terms.report_every_days) <= 366:
-        raise ServiceError(
-            "contract.report_interval_invalid", _("报告周期应为 1–366 天"), field="report_every_days"
-        )
+        raise ServiceError(Code.CONTRACT_REPORT_INTERVAL_INVALID, field="report_every_days")
     with transaction.atomic():
         link = lock()
         contract = Contract.objects.create(
@@ -201,14 +200,14 @@ def contract_create_from_award(
     procurement = award.evaluation.procurement
     _require_drafter(actor, procurement, kind)
     if award.winner is None or award.announced_at is None:
-        raise Conflict("contract.award_not_announced", _("中标（成交）结果尚未公告，不能订立合同"))
+        raise Conflict(Code.CONTRACT_AWARD_NOT_ANNOUNCED)
     winner = award.winner
     lot = award.lot
 
     def lock() -> Mapping[str, Any]:
         locked = Award.objects.select_for_update().get(pk=award.pk)
         if Contract.objects.filter(award=locked).exists():
-            raise Conflict("contract.exists", _("该中标（成交）结果已订立合同"))
+            raise Conflict(Code.CONTRACT_EXISTS)
         return {"award": locked}
 
     return _draft(
@@ -251,7 +250,7 @@ def contract_create_from_call_off(
     def lock() -> Mapping[str, Any]:
         locked = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
         if Contract.objects.filter(call_off=locked).exists():
-            raise Conflict("contract.exists", _("该框架协议成交已订立合同"))
+            raise Conflict(Code.CONTRACT_EXISTS, _("该框架协议成交已订立合同"))
         return {"call_off": locked}
 
     return _draft(

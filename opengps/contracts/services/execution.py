@@ -11,6 +11,7 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Contract,
     ContractKind,
@@ -48,7 +49,7 @@ def milestone_add(*, actor: Any, contract: Contract, title: str, due_on: date, n
         contract = _lock(contract)
         _plan_editable(contract)
         if not contract.starts_on <= due_on <= contract.ends_on:
-            raise ServiceError("contract.date_outside_term", _("日期须在合同履行期限内"), field="due_on")
+            raise ServiceError(Code.CONTRACT_DATE_OUTSIDE_TERM, field="due_on")
         order = (contract.milestones.aggregate(n=Max("order"))["n"] or 0) + 1
         milestone = Milestone.objects.create(
             contract=contract, order=order, title=name, due_on=due_on, note=(note or "").strip()
@@ -80,7 +81,7 @@ def milestone_complete(
         _require_status(contract, ContractStatus.PUBLISHED)
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
         if milestone.done_on is not None:
-            raise Conflict("contract.milestone_done", _("该节点已完成"))
+            raise Conflict(Code.CONTRACT_MILESTONE_DONE)
         milestone.done_on = day
         if note:
             milestone.note = note.strip()
@@ -102,7 +103,7 @@ def deliverable_add(
     require_purchaser(actor, contract)
     label = _text(name, field="name", message=_("请填写交付内容"), limit=200)
     if milestone is not None and milestone.contract_id != contract.pk:
-        raise ServiceError("contract.milestone_other_contract", _("节点不属于该合同"), field="milestone")
+        raise ServiceError(Code.CONTRACT_MILESTONE_OTHER_CONTRACT, field="milestone")
     with transaction.atomic():
         contract = _lock(contract)
         _plan_editable(contract)
@@ -137,18 +138,16 @@ def payment_schedule_add(
     label = _text(title, field="title", message=_("请填写款项名称"), limit=200)
     money = yuan(amount, field="amount")
     if planned_on is None and after_phase is None:
-        raise ServiceError(
-            "contract.payment_when_missing", _("请填写计划支付日期或对应的验收阶段"), field="planned_on"
-        )
+        raise ServiceError(Code.CONTRACT_PAYMENT_WHEN_MISSING, field="planned_on")
     if after_phase is not None and not 1 <= int(after_phase) <= 20:
-        raise ServiceError("contract.phase_invalid", _("验收阶段序号无效"), field="after_phase")
+        raise ServiceError(Code.CONTRACT_PHASE_INVALID, field="after_phase")
     with transaction.atomic():
         contract = _lock(contract)
         _plan_editable(contract)
         scheduled = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
         if scheduled + money > contract.amount:
             raise ServiceError(
-                "contract.payments_over_amount",
+                Code.CONTRACT_PAYMENTS_OVER_AMOUNT,
                 _("支付计划合计 %(total)s 元超过合同金额 %(amount)s 元")
                 % {"total": scheduled + money, "amount": contract.amount},
                 field="amount",
@@ -200,12 +199,10 @@ def payment_record(
         )
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.paid_on is not None:
-            raise Conflict("contract.payment_recorded", _("该笔款项已登记支付"))
+            raise Conflict(Code.CONTRACT_PAYMENT_RECORDED)
         money = payment.amount if paid_amount in (None, "") else yuan(paid_amount, field="paid_amount")
         if money > payment.amount:
-            raise ServiceError(
-                "contract.paid_over_amount", _("实付金额超过该期应付金额"), field="paid_amount"
-            )
+            raise ServiceError(Code.CONTRACT_PAID_OVER_AMOUNT, field="paid_amount")
         payment.paid_on, payment.paid_amount, payment.voucher = day, money, (voucher or "").strip()[:80]
         payment.save(update_fields=["paid_on", "paid_amount", "voucher"])
         late = payment.due_on is not None and day > payment.due_on
@@ -232,11 +229,11 @@ def post_add(
     """岗位购买: a post, how many people it needs and where they serve."""
     require_purchaser(actor, contract)
     if contract.kind != ContractKind.POSTS:
-        raise Conflict("contract.not_posts", _("只有岗位购买合同可以设置岗位"))
+        raise Conflict(Code.CONTRACT_NOT_POSTS)
     label = _text(name, field="name", message=_("请填写岗位名称"), limit=120)
     place = _text(location, field="location", message=_("请填写服务地点"), limit=200)
     if not 1 <= int(headcount) <= 10000:
-        raise ServiceError("contract.headcount_invalid", _("岗位人数无效"), field="headcount")
+        raise ServiceError(Code.CONTRACT_HEADCOUNT_INVALID, field="headcount")
     with transaction.atomic():
         contract = _lock(contract)
         _plan_editable(contract)
@@ -273,13 +270,13 @@ def placement_record(
         require_purchaser(actor, contract)
     person = _text(person_name, field="person_name", message=_("请填写姓名"), limit=60)
     if ends_on is not None and ends_on < starts_on:
-        raise ServiceError("contract.placement_dates", _("离岗日期不能早于到岗日期"), field="ends_on")
+        raise ServiceError(Code.CONTRACT_PLACEMENT_DATES, field="ends_on")
     with transaction.atomic():
         contract = _lock(contract)
         _require_status(contract, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
         active = Placement.objects.filter(post=post, ends_on__isnull=True).count()
         if ends_on is None and active >= post.headcount:
-            raise Conflict("contract.post_full", _("该岗位在岗人数已满"), field="person_name")
+            raise Conflict(Code.CONTRACT_POST_FULL, field="person_name")
         placement = Placement.objects.create(
             post=post,
             person_name=person,

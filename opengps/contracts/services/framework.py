@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.contracts.errors import Code
 from opengps.contracts.services._common import (
     _ruled,
 )
@@ -53,9 +54,9 @@ def framework_agreement_sign(
     with transaction.atomic():
         shortlist = FrameworkShortlist.objects.select_for_update().get(pk=shortlist.pk)
         if shortlist.announced_at is None:
-            raise Conflict("framework.not_announced", _("入围结果公告（入围通知书）发出后方可签订框架协议"))
+            raise Conflict(Code.FRAMEWORK_NOT_ANNOUNCED)
         if shortlist.signed_on is not None:
-            raise Conflict("framework.already_signed", _("框架协议已签订"))
+            raise Conflict(Code.FRAMEWORK_ALREADY_SIGNED)
         sign = _ruled(lambda: framework_sign_deadline(local_date(shortlist.announced_at)))
         reason = _framework_late(
             day,
@@ -97,9 +98,9 @@ def framework_agreement_file(
     with transaction.atomic():
         shortlist = FrameworkShortlist.objects.select_for_update().get(pk=shortlist.pk)
         if shortlist.signed_on is None or shortlist.file_due is None:
-            raise Conflict("framework.not_signed", _("框架协议签订后方可备案"))
+            raise Conflict(Code.FRAMEWORK_NOT_SIGNED)
         if shortlist.filed_on is not None:
-            raise Conflict("framework.already_filed", _("框架协议已备案"))
+            raise Conflict(Code.FRAMEWORK_ALREADY_FILED)
         reason = _framework_late(
             day,
             shortlist.file_due,

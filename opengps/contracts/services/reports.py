@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Contract,
     ContractStatus,
@@ -48,19 +49,15 @@ def _figures(contract: Contract, figures: Mapping[str, Any]) -> dict[str, str]:
         if value in (None, ""):
             continue
         if code not in codes:
-            raise ServiceError(
-                "contract.indicator_unknown",
-                _("“%(code)s”不是该合同的绩效指标") % {"code": code},
-                field="figures",
-            )
+            raise ServiceError(Code.CONTRACT_INDICATOR_UNKNOWN, field="figures", params={"code": code})
         if isinstance(value, float):
-            raise ServiceError("contract.figure_invalid", _("指标数值格式无效"), field="figures")
+            raise ServiceError(Code.CONTRACT_FIGURE_INVALID, field="figures")
         try:
             number = Decimal(str(value).strip())
         except (InvalidOperation, ValueError):
-            raise ServiceError("contract.figure_invalid", _("指标数值格式无效"), field="figures") from None
+            raise ServiceError(Code.CONTRACT_FIGURE_INVALID, field="figures") from None
         if not number.is_finite():
-            raise ServiceError("contract.figure_invalid", _("指标数值格式无效"), field="figures")
+            raise ServiceError(Code.CONTRACT_FIGURE_INVALID, field="figures")
         cleaned[code] = str(number)
     return cleaned
 
@@ -84,13 +81,11 @@ def progress_report_submit(
     moment = _moment(now)
     text = _text(summary, field="summary", message=_("请填写履约情况"), limit=20000)
     if period_end < period_start:
-        raise ServiceError("contract.period_invalid", _("报告期止不能早于报告期起"), field="period_end")
+        raise ServiceError(Code.CONTRACT_PERIOD_INVALID, field="period_end")
     if period_start < contract.starts_on or period_end > local_date(moment):
-        raise ServiceError(
-            "contract.period_outside", _("报告期须在合同开始之后且不晚于今天"), field="period_start"
-        )
+        raise ServiceError(Code.CONTRACT_PERIOD_OUTSIDE, field="period_start")
     if len(files) > MAX_REPORT_FILES:
-        raise ServiceError("contract.too_many_files", _("附件最多 10 个"), field="files")
+        raise ServiceError(Code.CONTRACT_TOO_MANY_FILES, field="files")
     checked = [check_file(f.name, f.content, field="files") for f in files]
     numbers = _figures(contract, figures or {})
     with transaction.atomic():

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Contract,
     ContractStatus,
@@ -64,11 +65,7 @@ def contract_sign(
     today = local_date(_moment(now))
     day = _day_or_today(signed_on, today, field="signed_on", message=_("签订日期不能晚于今天"))
     if contract.notice_on and day < contract.notice_on:
-        raise ServiceError(
-            "contract.signed_before_notice",
-            _("签订日期不能早于中标（成交）通知书发出日期"),
-            field="signed_on",
-        )
+        raise ServiceError(Code.CONTRACT_SIGNED_BEFORE_NOTICE, field="signed_on")
     late, reason = _late_reason(
         day,
         contract.sign_due,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts import hooks
+from opengps.contracts.errors import Code
 from opengps.contracts.models import (
     Contract,
     ContractStatus,
@@ -45,15 +46,13 @@ def contract_terminate(
     today = local_date(_moment(now))
     why = _text(reason, field="reason", message=_("请说明解除原因"))
     if fault not in TerminationFault.values:
-        raise ServiceError("contract.fault_invalid", _("请选择解除责任方"), field="fault")
+        raise ServiceError(Code.CONTRACT_FAULT_INVALID, field="fault")
     day = _day_or_today(terminated_on, today, field="terminated_on", message=_("解除日期不能晚于今天"))
     with transaction.atomic():
         contract = _lock(contract)
         old = _transition(contract, ContractStatus.TERMINATED)
         if contract.signed_on and day < contract.signed_on:
-            raise ServiceError(
-                "contract.date_before_signing", _("解除日期不能早于签订日期"), field="terminated_on"
-            )
+            raise ServiceError(Code.CONTRACT_DATE_BEFORE_SIGNING, field="terminated_on")
         contract.terminated_on, contract.termination_fault, contract.termination_reason = day, fault, why
         contract.save(update_fields=["status", "terminated_on", "termination_fault", "termination_reason"])
         audit.record(

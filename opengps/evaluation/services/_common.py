@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import CommitteeMember, Evaluation, MemberState
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
 from opengps.procurement.policies import rule_error, set_status
@@ -33,9 +34,9 @@ def _decimal(value: Any, *, field: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ServiceError("evaluation.number_invalid", _("数值格式无效"), field=field) from None
+        raise ServiceError(Code.EVALUATION_NUMBER_INVALID, field=field) from None
     if not number.is_finite():
-        raise ServiceError("evaluation.number_invalid", _("数值格式无效"), field=field)
+        raise ServiceError(Code.EVALUATION_NUMBER_INVALID, field=field)
     return number
 
 
@@ -43,23 +44,21 @@ def _member_of(actor: Any, evaluation: Evaluation) -> CommitteeMember:
     require_role(actor, Role.EXPERT)
     member = CommitteeMember.objects.filter(evaluation=evaluation, user=actor).first()
     if member is None:
-        raise PermissionDenied("evaluation.not_member", _("您不是该项目评审委员会成员"))
+        raise PermissionDenied(Code.EVALUATION_NOT_MEMBER)
     return member
 
 
 def _confirmed_member(actor: Any, evaluation: Evaluation) -> CommitteeMember:
     member = _member_of(actor, evaluation)
     if member.state != MemberState.CONFIRMED:
-        raise PermissionDenied(
-            "evaluation.conflict_not_confirmed", _("须先确认与投标人不存在回避情形，才能查看投标文件和评分")
-        )
+        raise PermissionDenied(Code.EVALUATION_CONFLICT_NOT_CONFIRMED)
     return member
 
 
 def _require_evaluation_status(evaluation: Evaluation, *statuses: str) -> None:
     if evaluation.status not in statuses:
         raise Conflict(
-            "evaluation.wrong_status",
+            Code.EVALUATION_WRONG_STATUS,
             _("评审当前状态（%(status)s）不能执行此操作") % {"status": evaluation.get_status_display()},
             params={"status": evaluation.status},
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import Award, DepositReturn
 from opengps.evaluation.selectors import award_effective_winner
 from opengps.evaluation.services._common import _deadline, _notify_bidders
@@ -33,10 +34,10 @@ def award_confirm(*, actor: Any, award: Award, now: datetime | None = None) -> A
         procurement = lock(procurement)
         award = Award.objects.select_for_update().get(pk=award.pk)
         if procurement.status != ProcurementStatus.EVALUATED or award.winner_id is not None:
-            raise Conflict("award.wrong_status", _("当前状态不能确认中标（成交）供应商"))
+            raise Conflict(Code.AWARD_WRONG_STATUS)
         if today > award.confirm_due:
             raise Conflict(
-                "award.confirmation_period_over",
+                Code.AWARD_CONFIRMATION_PERIOD_OVER,
                 _("确认期限 %(due)s 已过，排名第一的候选人依法为中标（成交）供应商（依据：%(citation)s）")
                 % {"due": award.confirm_due.isoformat(), "citation": award.confirm_citation},
                 params={"due": award.confirm_due.isoformat(), "citation": award.confirm_citation},
@@ -69,16 +70,15 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
             Award.objects.filter(evaluation__procurement=procurement).select_related("first_candidate", "lot")
         )
         if procurement.status != ProcurementStatus.EVALUATED or not awards:
-            raise Conflict("award.wrong_status", _("当前状态不能发布中标（成交）结果"))
+            raise Conflict(Code.AWARD_WRONG_STATUS, _("当前状态不能发布中标（成交）结果"))
         announced: list[dict[str, Any]] = []
         deposit_due = _deadline(loser_deposit_return_deadline, today)
         for award in awards:
             effective = award_effective_winner(award, today=today)
             if effective.winner is None:
                 raise Conflict(
-                    "award.not_confirmed",
-                    _("第 %(lot)d 包尚未确认中标（成交）供应商，确认期限 %(due)s")
-                    % {"lot": award.lot.number, "due": award.confirm_due.isoformat()},
+                    Code.AWARD_NOT_CONFIRMED,
+                    params={"lot": award.lot.number, "due": award.confirm_due.isoformat()},
                 )
             due = _deadline(award_announcement_deadline, effective.decided_on)
             award.winner = effective.winner
@@ -139,27 +139,19 @@ def deposit_return_record(
     require_official(actor, procurement)
     today = clock.local_date(now or clock.now())
     if returned_on > today:
-        raise ServiceError("deposit.return_in_future", _("退还日期不能晚于今天"), field="returned_on")
+        raise ServiceError(Code.DEPOSIT_RETURN_IN_FUTURE, field="returned_on")
     with transaction.atomic():
         procurement = lock(procurement)
         deposit = DepositReturn.objects.select_for_update().select_related("award").get(pk=deposit.pk)
         if deposit.returned_on is not None:
-            raise Conflict("deposit.already_returned", _("该保证金已登记退还"))
+            raise Conflict(Code.DEPOSIT_ALREADY_RETURNED)
         announced = deposit.award.announced_at
         if announced is None or returned_on < local_date(announced):
-            raise ServiceError(
-                "deposit.return_before_notice",
-                _("退还日期不能早于中标（成交）通知书发出日期"),
-                field="returned_on",
-            )
+            raise ServiceError(Code.DEPOSIT_RETURN_BEFORE_NOTICE, field="returned_on")
         fields = ["returned_on"]
         if deposit.due_on is None:
             if contract_signed_on is None:
-                raise ServiceError(
-                    "deposit.contract_date_required",
-                    _("中标（成交）供应商的保证金自合同签订之日起计算退还期限，请填写合同签订日期"),
-                    field="contract_signed_on",
-                )
+                raise ServiceError(Code.DEPOSIT_CONTRACT_DATE_REQUIRED, field="contract_signed_on")
             due = _deadline(winner_deposit_return_deadline, contract_signed_on)
             deposit.due_on, deposit.citation = due.value, due.citation[:300]
             fields += ["due_on", "citation"]

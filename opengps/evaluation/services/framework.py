@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import (
     Evaluation,
     EvaluationReport,
@@ -165,7 +166,7 @@ def framework_shortlist_announce(
             .prefetch_related("members__organization")
         )
         if procurement.status != ProcurementStatus.EVALUATED or not shortlists:
-            raise Conflict("framework.wrong_status", _("当前状态不能发布入围结果公告"))
+            raise Conflict(Code.FRAMEWORK_WRONG_STATUS)
         FrameworkShortlist.objects.filter(pk__in=[s.pk for s in shortlists]).update(announced_at=moment)
         announced = [
             {
@@ -221,16 +222,16 @@ def framework_call_off_pick(
     moment = now or clock.now()
     text = description.strip()
     if not text:
-        raise ServiceError("framework.description_required", _("请填写采购内容"), field="description")
+        raise ServiceError(Code.FRAMEWORK_DESCRIPTION_REQUIRED, field="description")
     total = _decimal(amount, field="amount")
     if total <= 0:
-        raise ServiceError("framework.amount_invalid", _("成交金额应大于零"), field="amount")
+        raise ServiceError(Code.FRAMEWORK_AMOUNT_INVALID, field="amount")
     offers = {str(pk): _decimal(price, field="quotes") for pk, price in (quotes or {}).items()}
     with transaction.atomic():
         procurement = lock(procurement)
         shortlist = FrameworkShortlist.objects.select_for_update().get(pk=shortlist.pk)
         if procurement.status != ProcurementStatus.AWARDED or shortlist.announced_at is None:
-            raise Conflict("framework.not_announced", _("入围结果公告后才能确定第二阶段成交供应商"))
+            raise Conflict(Code.FRAMEWORK_NOT_ANNOUNCED)
         members = {m.pk: m for m in shortlist.members.select_related("organization")}
         history = [str(c.member_id) for c in shortlist.call_offs.order_by("number")]
         try:
@@ -305,12 +306,12 @@ def framework_call_off_publish(
     with transaction.atomic():
         call_off = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
         if call_off.published_at is not None:
-            raise Conflict("framework.call_off_already_published", _("该笔成交结果已公告"))
+            raise Conflict(Code.FRAMEWORK_CALL_OFF_ALREADY_PUBLISHED)
         late = call_off.publish_due is not None and today > call_off.publish_due
         reason = (late_reason or "").strip()
         if late and not reason:
             raise ServiceError(
-                "framework.call_off_publish_late_reason_required",
+                Code.FRAMEWORK_CALL_OFF_PUBLISH_LATE_REASON_REQUIRED,
                 _("成交结果公告期限已于 %(due)s 届满，逾期公告须说明原因（依据：%(citation)s）")
                 % {"due": call_off.publish_due, "citation": call_off.publish_citation},
                 field="late_reason",

@@ -21,6 +21,7 @@ from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import (
     Award,
     CommitteeMember,
@@ -254,9 +255,9 @@ def evaluation_report_build(
         _confirmed_member(actor, evaluation)
     _require_evaluation_status(evaluation, EvaluationStatus.REVIEWING)
     if not all_scores_in(evaluation) and not evaluation.by_price:
-        raise Conflict("evaluation.scores_pending", _("尚有评委未提交评分"))
+        raise Conflict(Code.EVALUATION_SCORES_PENDING)
     if evaluation.by_price and evaluation.members.filter(state=MemberState.PENDING).exists():
-        raise Conflict("evaluation.scores_pending", _("尚有评委未确认回避情况"))
+        raise Conflict(Code.EVALUATION_SCORES_PENDING, _("尚有评委未确认回避情况"))
     moment = now or clock.now()
     today = local_date(moment)
     procurement = evaluation.procurement
@@ -357,7 +358,7 @@ def evaluation_report_confirm(
         procurement = lock(evaluation.procurement)
         member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
         if member.report_confirmed_at is not None:
-            raise Conflict("evaluation.report_already_confirmed", _("您已确认评审报告"))
+            raise Conflict(Code.EVALUATION_REPORT_ALREADY_CONFIRMED)
         member.report_confirmed_at = moment
         member.save(update_fields=["report_confirmed_at"])
         audit.record(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import (
     CommitteeMember,
     Evaluation,
@@ -35,7 +36,7 @@ from opengps.procurement.models import BidReadout
 
 def _readout_of(evaluation: Evaluation, readout: BidReadout) -> BidReadout:
     if readout.opening.procurement_id != evaluation.procurement_id or not readout.valid:
-        raise ServiceError("evaluation.bid_not_found", _("该投标不属于本项目或开标时已无效"), field="readout")
+        raise ServiceError(Code.EVALUATION_BID_NOT_FOUND, field="readout")
     return readout
 
 
@@ -54,12 +55,12 @@ def review_record(
     _require_evaluation_status(evaluation, EvaluationStatus.REVIEWING)
     readout = _readout_of(evaluation, readout)
     if kind not in ReviewKind.values:
-        raise ServiceError("evaluation.review_kind_invalid", _("审查类型无效"), field="kind")
+        raise ServiceError(Code.EVALUATION_REVIEW_KIND_INVALID, field="kind")
     requirement = requirement.strip()
     if not requirement or len(requirement) > 200:
-        raise ServiceError("evaluation.requirement_required", _("请填写审查要求"), field="requirement")
+        raise ServiceError(Code.EVALUATION_REQUIREMENT_REQUIRED, field="requirement")
     if not passed and not reason.strip():
-        raise ServiceError("evaluation.reason_required", _("不通过的须说明理由"), field="reason")
+        raise ServiceError(Code.EVALUATION_REASON_REQUIRED, field="reason")
     with transaction.atomic():
         review, created = Review.objects.update_or_create(
             evaluation=evaluation,
@@ -116,29 +117,25 @@ def scores_submit(
     bids = {r.pk: r for r in qualified_readouts(evaluation)}
     if set(scores) != set(bids):
         raise ServiceError(
-            "evaluation.scores_incomplete",
-            _("须对每一个通过审查的投标评分"),
-            field="scores",
-            params={"expected": sorted(bids)},
+            Code.EVALUATION_SCORES_INCOMPLETE, field="scores", params={"expected": sorted(bids)}
         )
     rows: list[Score] = []
     for readout_id, by_factor in scores.items():
         if set(by_factor) != set(factors):
-            raise ServiceError("evaluation.scores_incomplete", _("须对每一个评审因素评分"), field="scores")
+            raise ServiceError(Code.EVALUATION_SCORES_INCOMPLETE, _("须对每一个评审因素评分"), field="scores")
         for code, raw in by_factor.items():
             points = _decimal(raw, field=f"scores.{readout_id}.{code}")
             if points < 0 or points > factors[code].max_points or points != points.quantize(Decimal("0.01")):
                 raise ServiceError(
-                    "evaluation.score_out_of_range",
-                    _("“%(factor)s”的得分应在 0 至 %(max)s 之间（最多两位小数）")
-                    % {"factor": factors[code].name, "max": factors[code].max_points},
+                    Code.EVALUATION_SCORE_OUT_OF_RANGE,
                     field=f"scores.{readout_id}.{code}",
+                    params={"factor": factors[code].name, "max": factors[code].max_points},
                 )
             rows.append(Score(member=member, readout_id=readout_id, factor=factors[code], points=points))
     with transaction.atomic():
         member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
         if member.scores_submitted_at is not None:
-            raise Conflict("evaluation.scores_already_submitted", _("评分已提交，不能修改"))
+            raise Conflict(Code.EVALUATION_SCORES_ALREADY_SUBMITTED)
         Score.objects.bulk_create(rows)
         member.scores_submitted_at = clock.now()
         member.save(update_fields=["scores_submitted_at"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
+from opengps.evaluation.errors import Code
 from opengps.evaluation.models import (
     CommitteeMember,
     Evaluation,
@@ -52,11 +53,7 @@ def _ranked_by_price(procurement: Procurement, by_price: bool) -> bool:
         procurement.method == Method.framework_agreement
         and procurement_services.framework_terms(procurement)["first_stage"] != "price_first"
     ):
-        raise ServiceError(
-            "evaluation.framework_quality_first_unsupported",
-            _("本平台暂只支持价格优先法确定框架协议入围供应商"),
-            field="method",
-        )
+        raise ServiceError(Code.EVALUATION_FRAMEWORK_QUALITY_FIRST_UNSUPPORTED, field="method")
     if procedure.award_basis in (AwardBasis.lowest_price, AwardBasis.framework_price_first):
         return True
     if procedure.award_basis is AwardBasis.comprehensive:
@@ -71,11 +68,11 @@ def _accepted_committee(
 ) -> list[DrawMember]:
     """The draw's accepted experts, complete and each with an account; [] for single source."""
     if draw is None and not committee_less:
-        raise ServiceError("evaluation.draw_required", _("请选择专家抽取（评审委员会）"), field="draw")
+        raise ServiceError(Code.EVALUATION_DRAW_REQUIRED, field="draw")
     if draw is not None and (
         draw.procurement_ref != procurement.reference or draw.purchaser_unit_id != procurement.purchaser_id
     ):
-        raise ServiceError("evaluation.draw_mismatch", _("该专家抽取不属于本采购项目"), field="draw")
+        raise ServiceError(Code.EVALUATION_DRAW_MISMATCH, field="draw")
     accepted = (
         list(draw.members.filter(status=MemberStatus.ACCEPTED).select_related("expert__user"))
         if draw is not None
@@ -83,13 +80,12 @@ def _accepted_committee(
     )
     if draw is not None and len(accepted) < draw.needed:
         raise ServiceError(
-            "evaluation.committee_incomplete",
-            _("确认参加的专家 %(have)d 名，少于抽取人数 %(need)d 名")
-            % {"have": len(accepted), "need": draw.needed},
+            Code.EVALUATION_COMMITTEE_INCOMPLETE,
             field="draw",
+            params={"have": len(accepted), "need": draw.needed},
         )
     if any(m.expert.user_id is None for m in accepted):
-        raise ServiceError("evaluation.expert_without_account", _("评审专家须有平台账户"), field="draw")
+        raise ServiceError(Code.EVALUATION_EXPERT_WITHOUT_ACCOUNT, field="draw")
     return accepted
 
 
@@ -99,16 +95,12 @@ def _check_weights(
     """综合评分法: distinct factors with positive points, summing with the price weight to 100."""
     codes = [f.code.strip() for f in factors]
     if not factors or len(set(codes)) != len(codes) or any(not c for c in codes):
-        raise ServiceError("evaluation.factors_invalid", _("请定义评审因素（代码不得重复）"), field="factors")
+        raise ServiceError(Code.EVALUATION_FACTORS_INVALID, field="factors")
     if any(f.max_points <= 0 for f in factors):
-        raise ServiceError("evaluation.factors_invalid", _("评审因素分值应大于零"), field="factors")
+        raise ServiceError(Code.EVALUATION_FACTORS_INVALID, _("评审因素分值应大于零"), field="factors")
     total = sum((f.max_points for f in factors), Decimal(0)) + weight * HUNDRED
     if total != HUNDRED:
-        raise ServiceError(
-            "evaluation.weights_not_100",
-            _("评审因素分值与价格分合计应为100分（现为 %(total)s）") % {"total": total},
-            field="factors",
-        )
+        raise ServiceError(Code.EVALUATION_WEIGHTS_NOT_100, field="factors", params={"total": total})
     try:
         scoring.price_scores({"check": Decimal(1)}, weight, formula, on_date=on_date)
     except RuleError as exc:
@@ -162,7 +154,7 @@ def evaluation_start(
     with transaction.atomic():
         procurement = lock(procurement)
         if Evaluation.objects.filter(procurement=procurement).exists():
-            raise Conflict("evaluation.exists", _("该项目已开始评审"))
+            raise Conflict(Code.EVALUATION_EXISTS)
         evaluation = Evaluation.objects.create(
             procurement=procurement,
             draw=draw,
@@ -214,11 +206,11 @@ def member_confirm_no_conflict(
     """
     member = _member_of(actor, evaluation)
     if not no_conflict and not reason.strip():
-        raise ServiceError("evaluation.reason_required", _("请说明回避原因"), field="reason")
+        raise ServiceError(Code.EVALUATION_REASON_REQUIRED, _("请说明回避原因"), field="reason")
     with transaction.atomic():
         member = CommitteeMember.objects.select_for_update().get(pk=member.pk)
         if member.state != MemberState.PENDING:
-            raise Conflict("evaluation.already_confirmed", _("您已确认过回避情况"))
+            raise Conflict(Code.EVALUATION_ALREADY_CONFIRMED)
         member.state = MemberState.CONFIRMED if no_conflict else MemberState.RECUSED
         member.conflict_confirmed_at = clock.now() if no_conflict else None
         member.recusal_reason = "" if no_conflict else reason.strip()
@@ -245,7 +237,7 @@ def committee_substitute_join(*, actor: Any, evaluation: Evaluation) -> list[Com
     require_official(actor, evaluation.procurement)
     _require_evaluation_status(evaluation, EvaluationStatus.REVIEWING)
     if evaluation.draw is None:
-        raise Conflict("evaluation.no_committee", _("本项目无评审委员会"))
+        raise Conflict(Code.EVALUATION_NO_COMMITTEE)
     with transaction.atomic():
         procurement = lock(evaluation.procurement)
         seated = set(evaluation.members.values_list("draw_member_id", flat=True))
@@ -257,9 +249,9 @@ def committee_substitute_join(*, actor: Any, evaluation: Evaluation) -> list[Com
             if m.pk not in seated
         ]
         if not newcomers:
-            raise Conflict("evaluation.no_substitute", _("没有已确认参加、尚未入席的替补专家"))
+            raise Conflict(Code.EVALUATION_NO_SUBSTITUTE)
         if any(m.expert.user_id is None for m in newcomers):
-            raise ServiceError("evaluation.expert_without_account", _("评审专家须有平台账户"), field="draw")
+            raise ServiceError(Code.EVALUATION_EXPERT_WITHOUT_ACCOUNT, field="draw")
         joined: list[CommitteeMember] = []
         for m in newcomers:
             user = m.expert.user

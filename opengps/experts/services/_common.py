@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import PermissionDenied
+from opengps.experts.errors import Code
 from opengps.experts.models import Draw
 
 DRAW_ROLES = (Role.PURCHASER, Role.AGENCY)
@@ -18,9 +17,9 @@ def _require_draw_manager(actor: Any, draw: Draw) -> None:
     """Purchaser staff of the draw's unit, or the agency that made it."""
     require_role(actor, *DRAW_ROLES)
     if actor.role == Role.PURCHASER and actor.unit_id != draw.purchaser_unit_id:
-        raise PermissionDenied("perm.other_unit", _("不能操作其他单位的数据"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)
     if actor.role == Role.AGENCY and actor.unit_id != draw.agency_unit_id:
-        raise PermissionDenied("perm.other_unit", _("不能操作其他单位的数据"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
 def _require_decline_on_behalf(actor: Any, draw: Draw) -> None:
@@ -29,7 +28,4 @@ def _require_decline_on_behalf(actor: Any, draw: Draw) -> None:
     skipping experts it does not want (O87 §47: the draw is random, the purchaser not its master)."""
     require_role(actor, *DRAW_ROLES)
     if actor.role != Role.AGENCY or draw.agency_unit_id is None or actor.unit_id != draw.agency_unit_id:
-        raise PermissionDenied(
-            "draw.decline_not_yours",
-            _("只有专家本人或组织抽取的代理机构（须记录原因）可以代为谢绝或回避"),
-        )
+        raise PermissionDenied(Code.DRAW_DECLINE_NOT_YOURS)

@@ -16,6 +16,7 @@ from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.experts import drawing
+from opengps.experts.errors import Code
 from opengps.experts.models import Draw, DrawMember, MemberStatus
 from opengps.experts.services._common import _require_decline_on_behalf, _require_draw_manager
 
@@ -79,13 +80,9 @@ def draw_member_respond(
         else:
             _require_decline_on_behalf(actor, member.draw)
     if accept and not no_conflict_confirmed:
-        raise ServiceError(
-            "draw.conflict_not_confirmed",
-            _("参加评审前须确认与供应商不存在回避情形"),
-            field="no_conflict_confirmed",
-        )
+        raise ServiceError(Code.DRAW_CONFLICT_NOT_CONFIRMED, field="no_conflict_confirmed")
     if not accept and not reason.strip():
-        raise ServiceError("draw.reason_required", _("请说明不能参加的原因"), field="reason")
+        raise ServiceError(Code.DRAW_REASON_REQUIRED, field="reason")
     with transaction.atomic():
         draw, locked = _lock_member(
             member,
@@ -129,7 +126,7 @@ def draw_member_recuse(*, actor: Any, member: DrawMember, reason: str) -> DrawMe
     if not _is_the_expert(actor, member):
         _require_decline_on_behalf(actor, member.draw)
     if not reason.strip():
-        raise ServiceError("draw.reason_required", _("请说明回避原因"), field="reason")
+        raise ServiceError(Code.DRAW_REASON_REQUIRED, _("请说明回避原因"), field="reason")
     with transaction.atomic():
         draw, locked = _lock_member(
             member,
@@ -160,7 +157,7 @@ def _next_substitute(draw: Draw) -> DrawMember | None:
     taken = list(draw.members.order_by("order").values_list("expert_id", flat=True))
     order = drawing.draw_order(draw.seed, draw.pool)
     if order[: len(taken)] != taken:  # never continue a draw whose record disagrees with its seed
-        raise Conflict("draw.replay_mismatch", _("抽取记录与随机种子不一致，不能继续抽取替补"))
+        raise Conflict(Code.DRAW_REPLAY_MISMATCH)
     if len(order) <= len(taken):
         return None
     return DrawMember.objects.create(

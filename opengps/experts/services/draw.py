@@ -23,6 +23,7 @@ from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.core.models import AuditChainHead
 from opengps.experts import drawing
+from opengps.experts.errors import Code
 from opengps.experts.facts import bidder_json, unit_identifier
 from opengps.experts.matching import region_matches, specialty_matches
 from opengps.experts.models import Draw, DrawMember, Expert
@@ -39,17 +40,15 @@ def _clean_draw_request(
     """The stripped procurement number, title and (upper-case) category, or the field refused."""
     procurement_ref, title, category = procurement_ref.strip(), title.strip(), category.strip().upper()
     if not procurement_ref or len(procurement_ref) > 64:
-        raise ServiceError(
-            "draw.procurement_ref_invalid", _("请填写采购项目编号（不超过64个字符）"), field="procurement_ref"
-        )
+        raise ServiceError(Code.DRAW_PROCUREMENT_REF_INVALID, field="procurement_ref")
     if not title:
-        raise ServiceError("draw.title_required", _("请填写项目名称"), field="title")
+        raise ServiceError(Code.DRAW_TITLE_REQUIRED, field="title")
     if not category.isalnum():
-        raise ServiceError("draw.category_invalid", _("请选择评审专业"), field="category")
+        raise ServiceError(Code.DRAW_CATEGORY_INVALID, field="category")
     if needed < 1 or purchaser_reps < 0:
-        raise ServiceError("draw.needed_invalid", _("抽取人数至少为1人"), field="needed")
+        raise ServiceError(Code.DRAW_NEEDED_INVALID, field="needed")
     if budget < 0:
-        raise ServiceError("draw.budget_invalid", _("预算金额不能为负数"), field="budget")
+        raise ServiceError(Code.DRAW_BUDGET_INVALID, field="budget")
     return procurement_ref, title, category
 
 
@@ -73,7 +72,7 @@ def _committee(
     problems = check_committee(spec.value, needed, purchaser_reps)
     if problems:
         raise ServiceError(
-            "draw.committee_invalid",
+            Code.DRAW_COMMITTEE_INVALID,
             "；".join(p.message_zh for p in problems),
             field="needed",
             params={
@@ -124,7 +123,7 @@ def _screened(
     )
     if len(screening.pool) < needed:
         raise ServiceError(
-            "draw.not_enough_experts",
+            Code.DRAW_NOT_ENOUGH_EXPERTS,
             _("符合条件的专家只有 %(available)d 名，需要 %(needed)d 名；请扩大区划范围或调整评审专业")
             % {"available": len(screening.pool), "needed": needed},
             field="needed",
@@ -185,7 +184,7 @@ def draw_create(
     """
     require_role(actor, *DRAW_ROLES)
     if actor.role == Role.PURCHASER and actor.unit_id != purchaser_unit.pk:
-        raise PermissionDenied("perm.other_unit", _("采购人只能为本单位的项目抽取专家"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT, _("采购人只能为本单位的项目抽取专家"))
     procurement_ref, title, category = _clean_draw_request(
         procurement_ref=procurement_ref,
         title=title,

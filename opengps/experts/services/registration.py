@@ -19,6 +19,7 @@ from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.experts.errors import Code
 from opengps.experts.models import (
     AffiliationRole,
     Expert,
@@ -60,30 +61,26 @@ def _valid_id_number(id_number: str) -> str:
             raise StdnumError()
         born = ric.get_birth_date(number)
     except StdnumError:
-        raise ServiceError("expert.id_number_invalid", _("身份证号码无效"), field="id_number") from None
+        raise ServiceError(Code.EXPERT_ID_NUMBER_INVALID, field="id_number") from None
     if born.year < 1900 or born > clock.today():
-        raise ServiceError("expert.id_number_invalid", _("身份证号码无效"), field="id_number")
+        raise ServiceError(Code.EXPERT_ID_NUMBER_INVALID, field="id_number")
     return str(number)
 
 
 def _clean_specialties(specialties: Iterable[str]) -> list[str]:
     codes = sorted({code.strip().upper() for code in specialties if code and code.strip()})
     if not codes:
-        raise ServiceError("expert.specialties_required", _("至少填写一个评审专业"), field="specialties")
+        raise ServiceError(Code.EXPERT_SPECIALTIES_REQUIRED, field="specialties")
     for code in codes:
         if not code.isalnum() or len(code) > 16:
-            raise ServiceError(
-                "expert.specialty_invalid",
-                _("评审专业代码“%(code)s”无效") % {"code": code},
-                field="specialties",
-            )
+            raise ServiceError(Code.EXPERT_SPECIALTY_INVALID, field="specialties", params={"code": code})
     return codes
 
 
 def _check_uscc(value: str, field: str) -> str:
     value = value.strip().upper()
     if value and not re.fullmatch(USCC_PATTERN, value):
-        raise ServiceError("expert.uscc_invalid", _("统一社会信用代码格式无效"), field=field)
+        raise ServiceError(Code.EXPERT_USCC_INVALID, field=field)
     return value
 
 
@@ -119,12 +116,12 @@ def _check_user(user: User | None, expert: Expert | None = None) -> None:
     if user is None:
         return
     if user.role != Role.EXPERT:
-        raise ServiceError("expert.user_not_expert", _("关联的账户必须是评审专家角色"), field="user")
+        raise ServiceError(Code.EXPERT_USER_NOT_EXPERT, field="user")
     taken = Expert.objects.filter(user=user)
     if expert is not None:
         taken = taken.exclude(pk=expert.pk)
     if taken.exists():
-        raise Conflict("expert.user_taken", _("该账户已关联其他专家"), field="user")
+        raise Conflict(Code.EXPERT_USER_TAKEN, field="user")
 
 
 def expert_register(
@@ -152,22 +149,20 @@ def expert_register(
     require_role(actor, *DATABASE_MANAGERS)
     name = name.strip()
     if not name:
-        raise ServiceError("expert.name_required", _("请填写姓名"), field="name")
+        raise ServiceError(Code.EXPERT_NAME_REQUIRED, field="name")
     number = _valid_id_number(id_number)
     if title_level not in TitleLevel.values:
-        raise ServiceError("expert.title_invalid", _("职称级别无效"), field="title_level")
+        raise ServiceError(Code.EXPERT_TITLE_INVALID, field="title_level")
     birth_date = ric.get_birth_date(number)
     if field_since <= birth_date:
-        raise ServiceError(
-            "expert.field_since_invalid", _("从事相关工作起始日期应晚于出生日期"), field="field_since"
-        )
+        raise ServiceError(Code.EXPERT_FIELD_SINCE_INVALID, field="field_since")
     codes = _clean_specialties(specialties)
     uscc = _check_uscc(employer_uscc, "employer_uscc")
     _check_user(user)
     with transaction.atomic():
         digest = id_number_hash(number)
         if Expert.objects.filter(id_number_hash=digest).exists():
-            raise Conflict("expert.duplicate", _("该身份证号码的专家已在库中"), field="id_number")
+            raise Conflict(Code.EXPERT_DUPLICATE, field="id_number")
         expert = Expert.objects.create(
             name=name,
             id_number_hash=digest,
@@ -222,7 +217,7 @@ def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: An
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ServiceError(
-            "expert.field_not_updatable",
+            Code.EXPERT_FIELD_NOT_UPDATABLE,
             _("不能修改这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))},
             params={"fields": sorted(unknown)},
         )
@@ -231,12 +226,12 @@ def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: An
     else:
         require_role(actor, *DATABASE_MANAGERS)
     if "title_level" in changes and changes["title_level"] not in TitleLevel.values:
-        raise ServiceError("expert.title_invalid", _("职称级别无效"), field="title_level")
+        raise ServiceError(Code.EXPERT_TITLE_INVALID, field="title_level")
     if "status" in changes:
         if changes["status"] not in ExpertStatus.values:
-            raise ServiceError("expert.status_invalid", _("状态无效"), field="status")
+            raise ServiceError(Code.EXPERT_STATUS_INVALID, field="status")
         if changes["status"] == ExpertStatus.SUSPENDED and not reason.strip():
-            raise ServiceError("expert.reason_required", _("暂停专家须说明原因"), field="reason")
+            raise ServiceError(Code.EXPERT_REASON_REQUIRED, field="reason")
     if "specialties" in changes:
         changes["specialties"] = _clean_specialties(changes["specialties"])
     if "employer_uscc" in changes:
@@ -244,7 +239,7 @@ def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: An
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
         if not changes["name"]:
-            raise ServiceError("expert.name_required", _("请填写姓名"), field="name")
+            raise ServiceError(Code.EXPERT_NAME_REQUIRED, field="name")
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
         if "user" in changes:
@@ -253,9 +248,7 @@ def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: An
         for key, value in changes.items():
             setattr(locked, key, value)
         if "field_since" in changes and locked.field_since <= locked.birth_date:
-            raise ServiceError(
-                "expert.field_since_invalid", _("从事相关工作起始日期应晚于出生日期"), field="field_since"
-            )
+            raise ServiceError(Code.EXPERT_FIELD_SINCE_INVALID, field="field_since")
         old, new = audit.diff(before, _expert_snapshot(locked))
         if not new:
             return locked
@@ -278,19 +271,15 @@ def affiliation_add(
     """Record an employment, office or shareholding (declared by the expert or entered by managers)."""
     _require_manager_or_self(actor, expert)
     if role not in AffiliationRole.values:
-        raise ServiceError("affiliation.role_invalid", _("关系类型无效"), field="role")
+        raise ServiceError(Code.AFFILIATION_ROLE_INVALID, field="role")
     uscc = _check_uscc(organization_uscc, "organization_uscc")
     if bool(uscc) == (unit is not None):
-        raise ServiceError(
-            "affiliation.target_required",
-            _("请填写组织的统一社会信用代码或选择单位（二者选一）"),
-            field="organization_uscc",
-        )
+        raise ServiceError(Code.AFFILIATION_TARGET_REQUIRED, field="organization_uscc")
     if start is not None and end is not None and end < start:
-        raise ServiceError("affiliation.period_invalid", _("终止日期不能早于起始日期"), field="end")
+        raise ServiceError(Code.AFFILIATION_PERIOD_INVALID, field="end")
     name = organization_name.strip() or (unit.name if unit is not None else "")
     if not name:
-        raise ServiceError("affiliation.name_required", _("请填写组织名称"), field="organization_name")
+        raise ServiceError(Code.AFFILIATION_NAME_REQUIRED, field="organization_name")
     with transaction.atomic():
         affiliation = ExpertAffiliation.objects.create(
             expert=expert,
@@ -332,11 +321,11 @@ def relation_declare(
     _require_manager_or_self(actor, expert)
     person = person_name.strip()
     if not person:
-        raise ServiceError("relation.person_required", _("请填写关系人姓名"), field="person_name")
+        raise ServiceError(Code.RELATION_PERSON_REQUIRED, field="person_name")
     if relation not in RelationKind.values:
-        raise ServiceError("relation.kind_invalid", _("关系类型无效"), field="relation")
+        raise ServiceError(Code.RELATION_KIND_INVALID, field="relation")
     if generations is not None and not 1 <= generations <= 9:
-        raise ServiceError("relation.generations_invalid", _("代数应为 1 至 9"), field="generations")
+        raise ServiceError(Code.RELATION_GENERATIONS_INVALID, field="generations")
     uscc = _check_uscc(organization_uscc, "organization_uscc")
     with transaction.atomic():
         declared = ExpertRelation.objects.create(

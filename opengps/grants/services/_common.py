@@ -14,6 +14,7 @@ from opengps.accounts.permissions import has_role, require_role
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import FEN
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Agreement,
     Application,
@@ -62,22 +63,22 @@ def _money(value: Decimal | str | int, field: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ServiceError("grants.amount_invalid", _("金额格式不正确"), field=field) from None
+        raise ServiceError(Code.GRANTS_AMOUNT_INVALID, _("金额格式不正确"), field=field) from None
     if not amount.is_finite() or amount != amount.quantize(FEN):
-        raise ServiceError("grants.amount_invalid", _("金额以元为单位，最多两位小数"), field=field)
+        raise ServiceError(Code.GRANTS_AMOUNT_INVALID, field=field)
     return amount.quantize(FEN)
 
 
 def _require_funder(actor: Any, round_: Round) -> None:
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != round_.programme.funder_unit_id:
-        raise PermissionDenied("perm.other_unit", _("只有资助单位的经办人员可以办理"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
 def _require_applicant(actor: Any, organization: Organization) -> None:
     require_role(actor, Role.SUPPLIER)
     if actor.organization_id != organization.pk:
-        raise PermissionDenied("grants.not_your_organization", _("只能办理本组织的申报"))
+        raise PermissionDenied(Code.GRANTS_NOT_YOUR_ORGANIZATION)
 
 
 def _locked_round(round_: Round) -> Round:

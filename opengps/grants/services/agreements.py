@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Agreement,
     AgreementStatus,
@@ -57,9 +58,9 @@ def agreement_sign(
     with transaction.atomic():
         locked = _locked_application(app)
         if locked.status != ApplicationStatus.FUNDED or locked.awarded_amount is None:
-            raise Conflict("grants.not_funded", _("只有已立项资助的项目可以签订协议"), field="status")
+            raise Conflict(Code.GRANTS_NOT_FUNDED, field="status")
         if Agreement.objects.filter(application=locked).exists():
-            raise Conflict("grants.agreement_exists", _("该项目已签订协议"), field="application")
+            raise Conflict(Code.GRANTS_AGREEMENT_EXISTS, field="application")
         round_ = locked.round
         agreement = Agreement.objects.create(
             application=locked,
@@ -105,14 +106,14 @@ def midterm_review_record(
     _require_funder(actor, agreement.application.round)
     findings = findings.strip()
     if not findings:
-        raise ServiceError("grants.findings_required", _("请填写中期评估意见"), field="findings")
+        raise ServiceError(Code.GRANTS_FINDINGS_REQUIRED, field="findings")
     with transaction.atomic():
         locked = _locked_agreement(agreement)
         if locked.status != AgreementStatus.ACTIVE or locked.midterm_passed is not None:
-            raise Conflict("grants.midterm_not_allowed", _("该协议不能进行中期评估"), field="status")
+            raise Conflict(Code.GRANTS_MIDTERM_NOT_ALLOWED, field="status")
         pending = list(locked.tranches.filter(status=TrancheStatus.PENDING).order_by("seq"))
         if len(pending) < 2:
-            raise Conflict("grants.no_midterm_tranche", _("该协议没有以中期评估为节点的拨付"), field="status")
+            raise Conflict(Code.GRANTS_NO_MIDTERM_TRANCHE, field="status")
         locked.midterm_passed, locked.midterm_on, locked.midterm_findings = passed, reviewed_on, findings
         fields = ["midterm_passed", "midterm_on", "midterm_findings"]
         if passed:
@@ -165,7 +166,7 @@ def final_review_record(
             locked.status == AgreementStatus.ACTIVE
             and locked.tranches.filter(status=TrancheStatus.PENDING).count() > 1
         ):
-            raise Conflict("grants.midterm_missing", _("请先完成中期评估"), field="status")
+            raise Conflict(Code.GRANTS_MIDTERM_MISSING, field="status")
         locked.final_score, locked.final_grade = value, grade.value
         locked.final_review_on, locked.final_review_note = reviewed_on, note.strip()
         _status_set(

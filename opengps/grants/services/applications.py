@@ -16,6 +16,7 @@ from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.grants import attachments
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Application,
     ApplicationStatus,
@@ -53,9 +54,7 @@ def _clean_lines(budget_lines: Iterable[Mapping[str, Any]]) -> list[dict[str, st
     for line in budget_lines:
         item = str(line.get("item", "")).strip()
         if not item:
-            raise ServiceError(
-                "grants.budget_item_required", _("预算明细每项须填写用途"), field="budget_lines"
-            )
+            raise ServiceError(Code.GRANTS_BUDGET_ITEM_REQUIRED, field="budget_lines")
         cleaned.append({"item": item[:100], "amount": str(_money(line.get("amount", ""), "budget_lines"))})
     return cleaned
 
@@ -66,13 +65,13 @@ def _clean_indicators(indicators: Iterable[Mapping[str, Any]]) -> list[dict[str,
         for i in indicators
     ]
     if any(not i["name"] or not i["target"] for i in cleaned):
-        raise ServiceError("grants.indicator_invalid", _("绩效指标每项须有名称和目标值"), field="indicators")
+        raise ServiceError(Code.GRANTS_INDICATOR_INVALID, field="indicators")
     return cleaned
 
 
 def _require_call_open(round_: Round, on_date: date) -> None:
     if round_.status != RoundStatus.PUBLISHED:
-        raise Conflict("grants.call_not_published", _("申报指南未发布或已结束申报"), field="round")
+        raise Conflict(Code.GRANTS_CALL_NOT_PUBLISHED, field="round")
     state = rules.call_state(round_.call_opens, round_.call_closes, on_date)
     if state != "open":
         raise Conflict(
@@ -146,11 +145,11 @@ def application_save(
     on_date = today or clock.today()
     title = title.strip()
     if not title:
-        raise ServiceError("grants.title_required", _("请填写项目名称"), field="title")
+        raise ServiceError(Code.GRANTS_TITLE_REQUIRED, field="title")
     if purpose_area not in round.purpose_areas:
-        raise ServiceError("grants.purpose_invalid", _("资助方向不在本轮范围内"), field="purpose_area")
+        raise ServiceError(Code.GRANTS_PURPOSE_INVALID, field="purpose_area")
     if starts_on > ends_on:
-        raise ServiceError("grants.dates_invalid", _("计划开始日期不能晚于结束日期"), field="ends_on")
+        raise ServiceError(Code.GRANTS_DATES_INVALID, field="ends_on")
     requested = _money(requested_amount, "requested_amount")
     _amount_problems(round, requested)
     values: dict[str, Any] = {
@@ -170,22 +169,14 @@ def application_save(
         _require_call_open(locked_round, on_date)
         if application is None:
             if Application.objects.filter(round=locked_round, organization=organization).exists():
-                raise Conflict(
-                    "grants.application_exists",
-                    _("本组织已申报本轮项目，每个组织每轮限报一项"),
-                    field="round",
-                )
+                raise Conflict(Code.GRANTS_APPLICATION_EXISTS, field="round")
             try:
                 with transaction.atomic():
                     app = Application.objects.create(
                         round=locked_round, organization=organization, created_by=actor, **values
                     )
             except IntegrityError:
-                raise Conflict(
-                    "grants.application_exists",
-                    _("本组织已申报本轮项目，每个组织每轮限报一项"),
-                    field="round",
-                ) from None
+                raise Conflict(Code.GRANTS_APPLICATION_EXISTS, field="round") from None
             audit.record(
                 actor=actor, action="grant_application.draft_saved", obj=app, new=_application_values(app)
             )
@@ -193,7 +184,7 @@ def application_save(
         app = _locked_application(application)
         _require_applicant(actor, app.organization)
         if app.round_id != locked_round.pk or app.status != ApplicationStatus.DRAFT:
-            raise Conflict("grants.not_draft", _("只能修改草稿"), field="status")
+            raise Conflict(Code.GRANTS_NOT_DRAFT, field="status")
         before = _application_values(app)
         for name, value in values.items():
             setattr(app, name, value)
@@ -212,11 +203,9 @@ def attachment_add(*, actor: Any, application: Application, name: str, content: 
         app = _locked_application(application)
         _require_applicant(actor, app.organization)
         if app.status != ApplicationStatus.DRAFT:
-            raise Conflict("grants.not_draft", _("只能修改草稿"), field="status")
+            raise Conflict(Code.GRANTS_NOT_DRAFT, field="status")
         if app.attachments.count() >= attachments.MAX_FILES:
-            raise ServiceError(
-                "grants.too_many_files", _("附件最多 %(n)d 个") % {"n": attachments.MAX_FILES}, field="file"
-            )
+            raise ServiceError(Code.GRANTS_TOO_MANY_FILES, field="file", params={"n": attachments.MAX_FILES})
         digest = hashlib.sha256(checked.content).hexdigest()
         item = Attachment.objects.create(
             application=app,
@@ -269,7 +258,7 @@ def application_submit(*, actor: Any, application: Application, today: date | No
             field="requested_amount",
         )
         if not app.indicators:
-            raise ServiceError("grants.indicators_required", _("请至少填写一项绩效指标"), field="indicators")
+            raise ServiceError(Code.GRANTS_INDICATORS_REQUIRED, field="indicators")
         result = screen(app, on_date)
         target = ApplicationStatus.ELIGIBLE if result.eligible else ApplicationStatus.SCREENED_OUT
         old = _transition("grant_application", app, target)
@@ -318,5 +307,5 @@ def application_get(*, actor: Any, application_id: int) -> Application:
         .first()
     )
     if app is None or not is_authenticated(actor):
-        raise NotFound("grants.application_not_found", _("申报项目不存在"))
+        raise NotFound(Code.GRANTS_APPLICATION_NOT_FOUND)
     return app

@@ -18,6 +18,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Agreement,
     AgreementStatus,
@@ -72,14 +73,14 @@ def final_audit_record(
     require_role(actor, Role.EVALUATOR)
     round_ = agreement.application.round
     if round_.audit_firm_id is None or actor.unit_id != round_.audit_firm_id:
-        raise PermissionDenied("grants.not_audit_firm", _("只有本批次委托的审计机构可以录入结项审计"))
+        raise PermissionDenied(Code.GRANTS_NOT_AUDIT_FIRM)
     if opinion not in AuditOpinion.values:
-        raise ServiceError("grants.opinion_invalid", _("审计意见无效"), field="opinion")
+        raise ServiceError(Code.GRANTS_OPINION_INVALID, field="opinion")
     spent = _money(verified_spent, "verified_spent")
     not_allowed = _money(disallowed, "disallowed")
     items = [f.strip() for f in findings if f.strip()]
     if not items:
-        raise ServiceError("grants.findings_required", _("请至少填写一条审计发现"), field="findings")
+        raise ServiceError(Code.GRANTS_FINDINGS_REQUIRED, _("请至少填写一条审计发现"), field="findings")
     with transaction.atomic():
         locked = _locked_agreement(agreement)
         old = _transition("grant_agreement", locked, AgreementStatus.AUDITED)
@@ -169,21 +170,21 @@ def fund_return_record(
     if not is_funder(actor, round_):
         require_role(actor, Role.PURCHASER, Role.FINANCE)
         if actor.role == Role.PURCHASER:
-            raise PermissionDenied("perm.other_unit", _("只有资助单位或财政部门可以登记退回资金"))
+            raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只有资助单位或财政部门可以登记退回资金"))
         # finance of the funder's region (or above), never another city's
         scopes.require_supervises(actor, round_.programme.funder_unit)
     value = _money(amount, "amount")
     document = document.strip()
     if not document:
-        raise ServiceError("grants.document_required", _("请填写缴款凭证号"), field="document")
+        raise ServiceError(Code.GRANTS_DOCUMENT_REQUIRED, field="document")
     with transaction.atomic():
         locked = _locked_agreement(agreement)
         if locked.status != AgreementStatus.AUDITED:
-            raise Conflict("grants.no_return_due", _("该协议没有待退回的资金"), field="status")
+            raise Conflict(Code.GRANTS_NO_RETURN_DUE, field="status")
         outstanding = locked.return_due - returned_amount(locked)
         if value <= 0 or value > outstanding:
             raise ServiceError(
-                "grants.return_invalid",
+                Code.GRANTS_RETURN_INVALID,
                 _("退回金额应大于0且不超过待退回的 %(left)s 元") % {"left": outstanding},
                 field="amount",
                 params={"outstanding": str(outstanding)},
@@ -218,5 +219,5 @@ def round_complete(*, actor: Any, round: Round) -> Round:
             .exclude(status=AgreementStatus.CLOSED)
             .exists()
         ):
-            raise Conflict("grants.agreements_open", _("尚有未结项的资助协议"), field="status")
+            raise Conflict(Code.GRANTS_AGREEMENTS_OPEN, field="status")
         return _round_status(actor, locked, RoundStatus.COMPLETED, "grant_round.completed")

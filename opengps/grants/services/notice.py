@@ -13,6 +13,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Application,
     ApplicationStatus,
@@ -53,7 +54,7 @@ def notice_publish(*, actor: Any, round: Round, today: date | None = None) -> Ro
     with transaction.atomic():
         locked = _locked_round(round)
         if locked.ranked_at is None or locked.applications.filter(status=ApplicationStatus.ELIGIBLE).exists():
-            raise Conflict("grants.not_ranked", _("请先完成排序"), field="status")
+            raise Conflict(Code.GRANTS_NOT_RANKED, field="status")
         locked.notice_published_on = on_date
         deadline = rules.objection_period_end(on_date, locked.objection_days)
         return _round_status(
@@ -92,42 +93,36 @@ def objection_file(
     """
     signed_in = is_authenticated(actor)
     if signed_in and actor.role == Role.AUDITOR:
-        raise PermissionDenied("perm.denied", _("审计人员只读，不能提出异议"))
+        raise PermissionDenied(Code.PERM_DENIED)
     if signed_in and is_funder(actor, Round.objects.select_related("programme").get(pk=round.pk)):
-        raise PermissionDenied("grants.funder_cannot_object", _("资助单位经办人员负责处理异议，不能提出异议"))
+        raise PermissionDenied(Code.GRANTS_FUNDER_CANNOT_OBJECT)
     text = text.strip()
     filer_name = filer_name.strip() or (str(actor) if signed_in else "")
     filer_contact = filer_contact.strip() or (
         (getattr(actor, "email", "") or f"{_('平台账号')} {actor.username}") if signed_in else ""
     )
     if not filer_name:
-        raise ServiceError("grants.filer_name_required", _("请填写提出人姓名或单位名称"), field="filer_name")
+        raise ServiceError(Code.GRANTS_FILER_NAME_REQUIRED, field="filer_name")
     if not filer_contact:
-        raise ServiceError(
-            "grants.filer_contact_required", _("请填写联系电话或电子邮箱"), field="filer_contact"
-        )
+        raise ServiceError(Code.GRANTS_FILER_CONTACT_REQUIRED, field="filer_contact")
     if len(filer_name) > 100 or len(filer_contact) > 100:
-        raise ServiceError("grants.filer_too_long", _("姓名和联系方式均不超过100字"), field="filer_name")
+        raise ServiceError(Code.GRANTS_FILER_TOO_LONG, field="filer_name")
     if not text:
-        raise ServiceError("grants.objection_text_required", _("请写明异议内容和理由"), field="text")
+        raise ServiceError(Code.GRANTS_OBJECTION_TEXT_REQUIRED, field="text")
     if len(text) > 5000:
-        raise ServiceError("grants.objection_text_too_long", _("异议内容不超过5000字"), field="text")
+        raise ServiceError(Code.GRANTS_OBJECTION_TEXT_TOO_LONG, field="text")
     on_date = today or clock.today()
     with transaction.atomic():
         locked = _locked_round(round)
         deadline = objection_deadline(locked)
         if locked.status != RoundStatus.NOTICE or deadline is None or on_date > deadline:
-            raise Conflict("grants.objection_period_over", _("不在公示期内，不能提出异议"), field="round")
+            raise Conflict(Code.GRANTS_OBJECTION_PERIOD_OVER, field="round")
         if application is not None:
             named = Application.objects.filter(pk=application.pk).values_list("round_id", "status").first()
             if named is None or named[0] != locked.pk:
-                raise ServiceError(
-                    "grants.application_other_round", _("所涉项目不属于本批次"), field="application"
-                )
+                raise ServiceError(Code.GRANTS_APPLICATION_OTHER_ROUND, field="application")
             if named[1] not in OBJECTION_LISTED:
-                raise ServiceError(
-                    "grants.application_not_listed", _("所涉项目不在拟资助名单中"), field="application"
-                )
+                raise ServiceError(Code.GRANTS_APPLICATION_NOT_LISTED, field="application")
         objection = Objection.objects.create(
             round=locked,
             application=application,
@@ -162,7 +157,7 @@ def objection_decide(
     _require_funder(actor, round_)
     decision = decision.strip()
     if not decision:
-        raise ServiceError("grants.decision_required", _("请填写处理意见"), field="decision")
+        raise ServiceError(Code.GRANTS_DECISION_REQUIRED, field="decision")
     with transaction.atomic():
         locked_round = _locked_round(round_)
         item = Objection.objects.select_for_update().get(pk=objection.pk)
@@ -221,17 +216,13 @@ def round_decide(*, actor: Any, round: Round, today: date | None = None) -> Roun
         locked = _locked_round(round)
         deadline = objection_deadline(locked)
         if locked.status != RoundStatus.NOTICE or deadline is None or on_date <= deadline:
-            raise Conflict(
-                "grants.notice_period_running",
-                _("公示期（至 %(end)s）结束后才能作出资助决定") % {"end": deadline},
-                field="status",
-            )
+            raise Conflict(Code.GRANTS_NOTICE_PERIOD_RUNNING, field="status", params={"end": deadline})
         if locked.objections.filter(status=ObjectionStatus.PENDING).exists():
-            raise Conflict("grants.objections_pending", _("尚有未处理的异议"), field="status")
+            raise Conflict(Code.GRANTS_OBJECTIONS_PENDING, field="status")
         apps = list(locked.applications.filter(status=ApplicationStatus.PROPOSED).order_by("rank"))
         funded_sum = sum((a.awarded_amount or Decimal(0) for a in apps), Decimal(0))
         if funded_sum > locked.total_amount:  # the ranking never allows it; refuse rather than overspend
-            raise Conflict("grants.over_total", _("拟资助金额合计超过资金总额"), field="status")
+            raise Conflict(Code.GRANTS_OVER_TOTAL, field="status")
         changes = []
         for app in apps:
             old = _transition("grant_application", app, ApplicationStatus.FUNDED)

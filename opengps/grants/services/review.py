@@ -19,6 +19,7 @@ from opengps.core.money import FEN
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.models import DrawMember, MemberStatus
 from opengps.experts.services import draw_create
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Application,
     ApplicationStatus,
@@ -52,11 +53,7 @@ def round_review_start(*, actor: Any, round: Round, today: date | None = None) -
     with transaction.atomic():
         locked = _locked_round(round)
         if rules.call_state(locked.call_opens, locked.call_closes, on_date) != "closed":
-            raise Conflict(
-                "grants.call_still_open",
-                _("申报截止（%(closes)s）后才能开始评审") % {"closes": locked.call_closes},
-                field="status",
-            )
+            raise Conflict(Code.GRANTS_CALL_STILL_OPEN, field="status", params={"closes": locked.call_closes})
         eligible = locked.applications.filter(status=ApplicationStatus.ELIGIBLE).count()
         return _round_status(
             actor, locked, RoundStatus.REVIEWING, "grant_round.review_started", eligible=eligible
@@ -72,9 +69,9 @@ def panel_draw(*, actor: Any, round: Round, needed: int = 5, drawn_at: datetime 
     with transaction.atomic():
         locked = _locked_round(round)
         if locked.status != RoundStatus.REVIEWING:
-            raise Conflict("grants.not_reviewing", _("只有评审阶段可以抽取评审专家"), field="status")
+            raise Conflict(Code.GRANTS_NOT_REVIEWING, field="status")
         if locked.draw_id is not None:
-            raise Conflict("grants.panel_exists", _("本批次已抽取评审专家"), field="draw")
+            raise Conflict(Code.GRANTS_PANEL_EXISTS, field="draw")
         organizations = Organization.objects.filter(
             grant_applications__round=locked, grant_applications__status=ApplicationStatus.ELIGIBLE
         ).order_by("pk")
@@ -115,7 +112,7 @@ def _member_of(actor: Any, round_: Round) -> DrawMember:
     require_role(actor, Role.EXPERT)
     member = next((m for m in panel_members(round_) if m.expert.user_id == actor.pk), None)
     if member is None:
-        raise PermissionDenied("grants.not_on_panel", _("您不是本批次的评审专家"))
+        raise PermissionDenied(Code.GRANTS_NOT_ON_PANEL)
     return member
 
 
@@ -149,7 +146,7 @@ def score_sheet_submit(
         try:
             parsed[app_id] = {str(k): Decimal(str(v)) for k, v in scores.items()}
         except InvalidOperation:
-            raise ServiceError("grants.score_invalid", _("得分格式不正确"), field="scores") from None
+            raise ServiceError(Code.GRANTS_SCORE_INVALID, field="scores") from None
         _refuse(rules.score_problems(criteria, parsed[app_id]), field="scores")
     with transaction.atomic():
         locked_round = _locked_round(round)
@@ -162,9 +159,9 @@ def score_sheet_submit(
             or len(apps) != len(parsed)
             or any(a.status != ApplicationStatus.ELIGIBLE for a in apps.values())
         ):
-            raise Conflict("grants.not_under_review", _("该项目当前不在评审中"), field="status")
+            raise Conflict(Code.GRANTS_NOT_UNDER_REVIEW, field="status")
         if ReviewScore.objects.filter(application__in=list(apps), member=member).exists():
-            raise Conflict("grants.already_scored", _("您已对该项目评分，不能重复提交"), field="scores")
+            raise Conflict(Code.GRANTS_ALREADY_SCORED, field="scores")
         created = ReviewScore.objects.bulk_create(
             [
                 ReviewScore(
@@ -199,11 +196,11 @@ def pitch_record(
     app = Application.objects.select_related("round__programme").get(pk=application.pk)
     _require_funder(actor, app.round)
     if not location.strip():
-        raise ServiceError("grants.location_required", _("请填写路演地点"), field="location")
+        raise ServiceError(Code.GRANTS_LOCATION_REQUIRED, field="location")
     with transaction.atomic():
         locked = _locked_application(app)
         if locked.status != ApplicationStatus.ELIGIBLE:
-            raise Conflict("grants.not_under_review", _("该项目当前不在评审中"), field="status")
+            raise Conflict(Code.GRANTS_NOT_UNDER_REVIEW, field="status")
         pitch = PitchSession.objects.create(
             application=locked,
             held_on=held_on,
@@ -226,11 +223,7 @@ def _combined_scores(round_: Round, apps: list[Application]) -> dict[int, Decima
     members = panel_members(round_)
     minimum = int(round_.draw.committee.get("min_size", 3)) if round_.draw else 3
     if len(members) < minimum:
-        raise Conflict(
-            "grants.panel_incomplete",
-            _("确认参加的评审专家不足 %(n)d 名") % {"n": minimum},
-            field="draw",
-        )
+        raise Conflict(Code.GRANTS_PANEL_INCOMPLETE, field="draw", params={"n": minimum})
     member_ids = {m.pk for m in members}
     by_app: dict[int, dict[str, dict[str, Decimal]]] = {a.pk: {} for a in apps}
     for score in ReviewScore.objects.filter(application__in=apps, member_id__in=member_ids):
@@ -238,7 +231,7 @@ def _combined_scores(round_: Round, apps: list[Application]) -> dict[int, Decima
     missing = [a.pk for a in apps if len(by_app[a.pk]) != len(member_ids)]
     if missing:
         raise Conflict(
-            "grants.scores_missing",
+            Code.GRANTS_SCORES_MISSING,
             _("还有 %(n)d 个项目未获全部评审专家评分") % {"n": len(missing)},
             params={"applications": missing},
         )
@@ -288,7 +281,7 @@ def round_rank(*, actor: Any, round: Round) -> Round:
     with transaction.atomic():
         locked = _locked_round(round)
         if locked.status != RoundStatus.REVIEWING:
-            raise Conflict("grants.not_reviewing", _("只有评审阶段可以排序"), field="status")
+            raise Conflict(Code.GRANTS_NOT_REVIEWING, _("只有评审阶段可以排序"), field="status")
         apps = list(
             locked.applications.filter(status=ApplicationStatus.ELIGIBLE)
             .select_related("organization")

@@ -17,6 +17,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.grants.errors import Code
 from opengps.grants.models import (
     Programme,
     PurposeArea,
@@ -48,15 +49,15 @@ def programme_create(
     """A funder unit sets up a programme (e.g. 省级福彩公益金支持社会组织参与社会服务项目)."""
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != funder_unit.pk:
-        raise PermissionDenied("perm.other_unit", _("只能为本单位设立资助项目"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只能为本单位设立资助项目"))
     name = name.strip()
     if not name:
-        raise ServiceError("grants.name_required", _("请填写项目名称"), field="name")
+        raise ServiceError(Code.GRANTS_NAME_REQUIRED, field="name")
     if fund_source not in FundSource.values:
-        raise ServiceError("grants.fund_source_invalid", _("资金来源无效"), field="fund_source")
+        raise ServiceError(Code.GRANTS_FUND_SOURCE_INVALID, field="fund_source")
     with transaction.atomic():
         if Programme.objects.filter(funder_unit=funder_unit, name=name).exists():
-            raise Conflict("grants.programme_exists", _("本单位已有同名资助项目"), field="name")
+            raise Conflict(Code.GRANTS_PROGRAMME_EXISTS, field="name")
         programme = Programme.objects.create(
             name=name,
             funder_unit=funder_unit,
@@ -81,9 +82,7 @@ def _clean_criteria(criteria: Iterable[Mapping[str, Any]]) -> list[dict[str, Any
             for c in criteria
         ]
     except (KeyError, TypeError, ValueError):
-        raise ServiceError(
-            "grants.criteria_invalid", _("评分细则每项须有代码、名称和分值"), field="criteria"
-        ) from None
+        raise ServiceError(Code.GRANTS_CRITERIA_INVALID, field="criteria") from None
     _refuse(
         rules.template_problems([rules.Criterion(c["code"], c["name"], c["weight"]) for c in cleaned]),
         field="criteria",
@@ -98,14 +97,10 @@ def _checked_amounts(
     total = _money(total_amount, "total_amount")
     cap = _money(per_project_cap, "per_project_cap")
     if total <= 0 or cap <= 0 or cap > total:
-        raise ServiceError(
-            "grants.amounts_invalid",
-            _("资金总额和单项上限须为正数，且单项上限不超过总额"),
-            field="per_project_cap",
-        )
+        raise ServiceError(Code.GRANTS_AMOUNTS_INVALID, field="per_project_cap")
     if budget_line.unit_id != programme.funder_unit_id or budget_line.status != BudgetStatus.APPROVED:
         raise ServiceError(
-            "grants.budget_line_invalid", _("须使用资助单位已批复的预算指标"), field="budget_line"
+            Code.GRANTS_BUDGET_LINE_INVALID, _("须使用资助单位已批复的预算指标"), field="budget_line"
         )
     return total, cap
 
@@ -121,22 +116,22 @@ def _checked_conditions(
     """The purpose areas and region codes of a round, each condition a known value."""
     areas = list(dict.fromkeys(purpose_areas))
     if not areas or any(a not in PurposeArea.values for a in areas):
-        raise ServiceError("grants.purpose_invalid", _("请选择有效的资助方向"), field="purpose_areas")
+        raise ServiceError(Code.GRANTS_PURPOSE_INVALID, _("请选择有效的资助方向"), field="purpose_areas")
     if any(t not in OrgType.values for t in org_types):
-        raise ServiceError("grants.org_type_invalid", _("组织类型无效"), field="org_types")
+        raise ServiceError(Code.GRANTS_ORG_TYPE_INVALID, field="org_types")
     if min_rating is not None and not 1 <= min_rating <= 5:
-        raise ServiceError("grants.min_rating_invalid", _("最低评估等级应为1A至5A"), field="min_rating")
+        raise ServiceError(Code.GRANTS_MIN_RATING_INVALID, field="min_rating")
     region_codes = list(dict.fromkeys(regions))
     if Region.objects.filter(pk__in=region_codes).count() != len(region_codes):
-        raise ServiceError("grants.region_invalid", _("资助区划代码无效"), field="regions")
+        raise ServiceError(Code.GRANTS_REGION_INVALID, _("资助区划代码无效"), field="regions")
     if audit_firm is not None and audit_firm.kind != Unit.Kind.EVALUATOR:
-        raise ServiceError("grants.audit_firm_invalid", _("结项审计机构须为第三方机构"), field="audit_firm")
+        raise ServiceError(Code.GRANTS_AUDIT_FIRM_INVALID, field="audit_firm")
     return areas, region_codes
 
 
 def _check_tranches(total: Decimal, tranche_shares: Sequence[int]) -> None:
     if not 1 <= len(tranche_shares) <= 3:
-        raise ServiceError("grants.tranche_shares_invalid", _("分期拨付为1至3期"), field="tranche_shares")
+        raise ServiceError(Code.GRANTS_TRANCHE_SHARES_INVALID, field="tranche_shares")
     try:
         rules.tranche_amounts(total, tranche_shares)
     except RuleError as exc:
@@ -151,7 +146,7 @@ def _locked_line_with_room(budget_line: BudgetLine, total: Decimal) -> BudgetLin
     )["s"] or Decimal(0)
     if used + total > line.amount:
         raise ServiceError(
-            "grants.budget_exceeded",
+            Code.GRANTS_BUDGET_EXCEEDED,
             _("预算指标余额 %(left)s 元，不足以安排 %(total)s 元")
             % {"left": line.amount - used, "total": total},
             field="total_amount",
@@ -218,7 +213,7 @@ def round_create(
     _require_funder(actor, Round(programme=programme))
     title = title.strip()
     if not title:
-        raise ServiceError("grants.title_required", _("请填写批次名称"), field="title")
+        raise ServiceError(Code.GRANTS_TITLE_REQUIRED, _("请填写批次名称"), field="title")
     total, cap = _checked_amounts(programme, budget_line, total_amount, per_project_cap)
     areas, region_codes = _checked_conditions(
         purpose_areas=purpose_areas,
@@ -235,7 +230,7 @@ def round_create(
     cleaned = _clean_criteria(criteria)
     passing = _money(pass_score, "pass_score")
     if not 0 <= passing <= 100:
-        raise ServiceError("grants.pass_score_invalid", _("立项分数线应在0至100分之间"), field="pass_score")
+        raise ServiceError(Code.GRANTS_PASS_SCORE_INVALID, field="pass_score")
     with transaction.atomic():
         line = _locked_line_with_room(budget_line, total)
         round_ = Round.objects.create(
@@ -279,7 +274,7 @@ def round_publish(*, actor: Any, round: Round) -> Round:
 def round_cancel(*, actor: Any, round: Round, reason: str) -> Round:
     _require_funder(actor, round)
     if not reason.strip():
-        raise ServiceError("grants.reason_required", _("请填写原因"), field="reason")
+        raise ServiceError(Code.GRANTS_REASON_REQUIRED, field="reason")
     with transaction.atomic():
         locked = _locked_round(round)
         return _round_status(
@@ -291,7 +286,7 @@ def round_assign_audit_firm(*, actor: Any, round: Round, firm: Unit) -> Round:
     """Name the accounting firm that will carry out the final audits (结项审计)."""
     _require_funder(actor, round)
     if firm.kind != Unit.Kind.EVALUATOR:
-        raise ServiceError("grants.audit_firm_invalid", _("结项审计机构须为第三方机构"), field="firm")
+        raise ServiceError(Code.GRANTS_AUDIT_FIRM_INVALID, field="firm")
     with transaction.atomic():
         locked = _locked_round(round)
         old = locked.audit_firm_id

@@ -13,6 +13,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract
 from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.performance.errors import Code
 from opengps.rules import performance as rules
 
 
@@ -53,4 +54,4 @@ def weights_of(source_weights: Mapping[str, Any]) -> dict[str, Decimal]:
 def _require_purchaser(actor: Any, contract: Contract) -> None:
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != contract.purchaser_id:
-        raise PermissionDenied("perm.other_unit", _("只有该合同的购买主体可以操作"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)

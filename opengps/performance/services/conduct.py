@@ -13,6 +13,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import CommitteeMember
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     ExpertConduct,
 )
@@ -36,7 +37,7 @@ def expert_conduct_rate(
     procurement = member.evaluation.procurement
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != procurement.purchaser_id:
-        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人可以评价评审专家"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只有该项目的采购人可以评价评审专家"))
     problems = rules.conduct_problems(rating, note)
     if problems:
         raise ServiceError(
@@ -46,11 +47,11 @@ def expert_conduct_rate(
         )
     due = conduct_due(member)
     if due is None:
-        raise Conflict("expert_conduct.evaluation_not_ended", _("评审尚未结束，不能评价"), field="member")
+        raise Conflict(Code.EXPERT_CONDUCT_EVALUATION_NOT_ENDED, field="member")
     day = today or clock.today()
     with transaction.atomic():
         if ExpertConduct.objects.filter(member=member).exists():
-            raise Conflict("expert_conduct.already_rated", _("已评价该专家"), field="member")
+            raise Conflict(Code.EXPERT_CONDUCT_ALREADY_RATED, field="member")
         conduct = ExpertConduct.objects.create(
             member=member,
             rating=rating,

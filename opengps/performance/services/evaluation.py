@@ -15,6 +15,7 @@ from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     EvaluationStatus,
     IndicatorTemplate,
@@ -39,19 +40,17 @@ def evaluation_create(
     _require_purchaser(actor, contract)
     period = period.strip()
     if not period:
-        raise ServiceError("performance.period_required", _("请填写评价期间"), field="period")
+        raise ServiceError(Code.PERFORMANCE_PERIOD_REQUIRED, field="period")
     if contract.status not in {ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED}:
-        raise Conflict(
-            "performance.contract_not_performing", _("合同尚未公开履行，不能开展绩效评价"), field="contract"
-        )
+        raise Conflict(Code.PERFORMANCE_CONTRACT_NOT_PERFORMING, field="contract")
     if evaluator is not None and evaluator.kind != Unit.Kind.EVALUATOR:
-        raise ServiceError("performance.evaluator_invalid", _("请选择第三方评价机构"), field="evaluator")
+        raise ServiceError(Code.PERFORMANCE_EVALUATOR_INVALID, field="evaluator")
     template = template or template_for_contract(contract)
     if template is None:
-        raise ServiceError("performance.template_missing", _("尚无适用的绩效指标模板"), field="template")
+        raise ServiceError(Code.PERFORMANCE_TEMPLATE_MISSING, field="template")
     with transaction.atomic():
         if PerformanceEvaluation.objects.filter(contract=contract, period=period).exists():
-            raise Conflict("performance.period_exists", _("该评价期间已有绩效评价"), field="period")
+            raise Conflict(Code.PERFORMANCE_PERIOD_EXISTS, field="period")
         evaluation = PerformanceEvaluation.objects.create(
             contract=contract,
             period=period,
@@ -107,10 +106,10 @@ def evaluation_score_submit(
     guide turns it into points (`rules.indicator_score`).
     """
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     party = party_of(actor, evaluation)
     if party is None:
-        raise PermissionDenied("perm.denied", _("您不是该绩效评价的评价方"))
+        raise PermissionDenied(Code.PERM_DENIED)
     specs = specs_of(evaluation.indicators)
     leaves = rules.validate_template(specs)
     by_code = {s.code: s for s in specs}
@@ -118,21 +117,17 @@ def evaluation_score_submit(
     points: dict[str, Decimal] = {}
     for code, value in (measured or {}).items():
         if code not in by_code or not by_code[code].guide:
-            raise ServiceError(
-                "performance.no_guide", _("指标“%(code)s”没有评分标准") % {"code": code}, field=code
-            )
+            raise ServiceError(Code.PERFORMANCE_NO_GUIDE, field=code, params={"code": code})
         points[code] = rules.indicator_score(by_code[code].guide, _decimal(value, field=code)).value
     for code, value in given.items():
         if code not in by_code:
-            raise ServiceError(
-                "performance.indicator_unknown", _("未知的指标“%(code)s”") % {"code": code}, field=code
-            )
+            raise ServiceError(Code.PERFORMANCE_INDICATOR_UNKNOWN, field=code, params={"code": code})
         points[code] = _decimal(value, field=code)
     needed = [c for c in leaves if not by_code[c].survey]
     missing = [c for c in needed if c not in points]
     if missing:
         raise ServiceError(
-            "performance.score_missing",
+            Code.PERFORMANCE_SCORE_MISSING,
             _("请为指标“%(name)s”评分") % {"name": by_code[missing[0]].name},
             field=missing[0],
             params={"missing": missing},
@@ -141,18 +136,16 @@ def evaluation_score_submit(
     for code in needed:
         if not Decimal(0) <= points[code] <= rules.HUNDRED:
             raise ServiceError(
-                "performance.score_invalid",
-                _("指标“%(name)s”的得分应在 0 至 100 之间") % {"name": by_code[code].name},
-                field=code,
+                Code.PERFORMANCE_SCORE_INVALID, field=code, params={"name": by_code[code].name}
             )
     scored_share = sum((shares[c] for c in needed), Decimal(0))
     total = rules.round_score(sum((points[c] * shares[c] for c in needed), Decimal(0)) / scored_share)
     with transaction.atomic():
         evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if evaluation.status != EvaluationStatus.OPEN:
-            raise Conflict("performance.not_open", _("该绩效评价已评定"), field="status")
+            raise Conflict(Code.PERFORMANCE_NOT_OPEN, field="status")
         if PartyScore.objects.filter(evaluation=evaluation, party=party).exists():
-            raise Conflict("performance.already_submitted", _("本方已提交评价"), field="scores")
+            raise Conflict(Code.PERFORMANCE_ALREADY_SUBMITTED, field="scores")
         row = PartyScore.objects.create(
             evaluation=evaluation,
             party=party,

@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict
 from opengps.core.errors import rule_error as _rule_error
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     EvaluationStatus,
     HistoryKind,
@@ -48,12 +48,12 @@ def evaluation_finalize(
             PerformanceEvaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
         )
         if evaluation.status != EvaluationStatus.OPEN:
-            raise Conflict("performance.not_open", _("该绩效评价已评定"), field="status")
+            raise Conflict(Code.PERFORMANCE_NOT_OPEN, field="status")
         submitted = {p.party: p for p in evaluation.party_scores.all()}
         if Party.PURCHASER not in submitted:
-            raise Conflict("performance.purchaser_missing", _("购买主体尚未提交评价"), field="scores")
+            raise Conflict(Code.PERFORMANCE_PURCHASER_MISSING, field="scores")
         if evaluation.evaluator_id is not None and Party.THIRD_PARTY not in submitted:
-            raise Conflict("performance.third_party_missing", _("第三方评价机构尚未提交评价"), field="scores")
+            raise Conflict(Code.PERFORMANCE_THIRD_PARTY_MISSING, field="scores")
         satisfaction = _satisfaction(evaluation, day)
         party_scores = {
             party: {c: Decimal(v) for c, v in row.scores.items()} for party, row in submitted.items()
@@ -126,7 +126,7 @@ def evaluation_publish(*, actor: Any, evaluation: PerformanceEvaluation) -> Perf
     with transaction.atomic():
         evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if evaluation.status != EvaluationStatus.FINALIZED:
-            raise Conflict("performance.not_finalized", _("评定后才能公开"), field="status")
+            raise Conflict(Code.PERFORMANCE_NOT_FINALIZED, field="status")
         evaluation.status, evaluation.published_at = EvaluationStatus.PUBLISHED, clock.now()
         evaluation.save(update_fields=["status", "published_at"])
         audit.record(

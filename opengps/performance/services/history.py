@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
@@ -15,6 +14,7 @@ from opengps.contracts import selectors as contract_selectors
 from opengps.contracts.hooks import SupplierFault
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     HistoryEntry,
     HistoryKind,
@@ -205,14 +205,14 @@ def performance_history_record(
     if actor is not None and is_authenticated(actor):
         require_role(actor, Role.PURCHASER, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
     if source not in HistorySource.values:
-        raise ServiceError("performance.source_invalid", _("来源无效"), field="source")
+        raise ServiceError(Code.PERFORMANCE_SOURCE_INVALID, field="source")
     if kind not in HistoryKind.values:
-        raise ServiceError("performance.kind_invalid", _("记录类型无效"), field="kind")
+        raise ServiceError(Code.PERFORMANCE_KIND_INVALID, field="kind")
     if kind == HistoryKind.GRADE and grade not in rules.GRADES:
-        raise ServiceError("performance.grade_invalid", _("等级应为优、良、中或差"), field="grade")
+        raise ServiceError(Code.PERFORMANCE_GRADE_INVALID, field="grade")
     reference = reference.strip()
     if not reference:
-        raise ServiceError("performance.reference_required", _("请填写编号"), field="reference")
+        raise ServiceError(Code.PERFORMANCE_REFERENCE_REQUIRED, field="reference")
     with transaction.atomic():
         return _history_add(
             actor,

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
 from opengps.accounts.models import Role
@@ -16,6 +15,7 @@ from opengps.contracts.models import Contract
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     IndicatorTemplate,
 )
@@ -30,11 +30,7 @@ def _clean_indicators(indicators: Sequence[Mapping[str, Any]]) -> list[dict[str,
         code = str(item.get("code") or "").strip()
         name = str(item.get("name") or "").strip()
         if not code or not name:
-            raise ServiceError(
-                "performance.indicator_incomplete",
-                _("第 %(n)d 个指标缺少代码或名称") % {"n": n},
-                field="indicators",
-            )
+            raise ServiceError(Code.PERFORMANCE_INDICATOR_INCOMPLETE, field="indicators", params={"n": n})
         guide = [
             {
                 "minimum": str(_decimal(b.get("minimum"), field="indicators")),
@@ -80,7 +76,7 @@ def template_save(
     scopes.require_provincial(actor)
     name = name.strip()
     if not name:
-        raise ServiceError("performance.name_required", _("请填写模板名称"), field="name")
+        raise ServiceError(Code.PERFORMANCE_NAME_REQUIRED, field="name")
     cleaned = _clean_indicators(indicators)
     weights = {str(k): str(_decimal(v, field="source_weights")) for k, v in source_weights.items()}
     try:
@@ -109,14 +105,12 @@ def template_save(
         # NULL categories are distinct to the database constraint: one general template, checked here.
         clash = IndicatorTemplate.objects.filter(category=category, is_active=True).exclude(pk=template.pk)
         if template.is_active and clash.exists():
-            raise Conflict("performance.template_exists", _("该目录类别已有启用的指标模板"), field="category")
+            raise Conflict(Code.PERFORMANCE_TEMPLATE_EXISTS, field="category")
         try:
             with transaction.atomic():
                 template.save()
         except IntegrityError:
-            raise Conflict(
-                "performance.template_exists", _("该目录类别已有启用的指标模板"), field="category"
-            ) from None
+            raise Conflict(Code.PERFORMANCE_TEMPLATE_EXISTS, field="category") from None
         audit.record(
             actor=actor,
             action="performance.template_saved",

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     ListingRecommendation,
     RecommendationStatus,
@@ -24,11 +24,11 @@ def recommendation_decline(
     require_manages(actor, recommendation.organization)
     note = note.strip()
     if not note:
-        raise ServiceError("performance.note_required", _("请说明不列入的理由"), field="note")
+        raise ServiceError(Code.PERFORMANCE_NOTE_REQUIRED, field="note")
     with transaction.atomic():
         recommendation = ListingRecommendation.objects.select_for_update().get(pk=recommendation.pk)
         if recommendation.status != RecommendationStatus.PENDING:
-            raise Conflict("performance.recommendation_decided", _("该建议已作出决定"), field="status")
+            raise Conflict(Code.PERFORMANCE_RECOMMENDATION_DECIDED, field="status")
         recommendation.status = RecommendationStatus.DECLINED
         recommendation.decided_on, recommendation.decision_note = (today or clock.today()), note
         recommendation.decided_by = actor
@@ -53,11 +53,9 @@ def recommendation_mark_listed(
         raise RuntimeError("recommendation_mark_listed runs inside the listing's transaction")
     recommendation = ListingRecommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.status != RecommendationStatus.PENDING:
-        raise Conflict("performance.recommendation_decided", _("该建议已作出决定"), field="recommendation")
+        raise Conflict(Code.PERFORMANCE_RECOMMENDATION_DECIDED, field="recommendation")
     if recommendation.organization_id != listing.organization_id:
-        raise ServiceError(
-            "performance.recommendation_other_org", _("该建议不属于此社会组织"), field="recommendation"
-        )
+        raise ServiceError(Code.PERFORMANCE_RECOMMENDATION_OTHER_ORG, field="recommendation")
     recommendation.status = RecommendationStatus.LISTED
     recommendation.decided_on, recommendation.decided_by = listing.listed_on, actor
     recommendation.decision_note = listing.decision_document

@@ -7,10 +7,10 @@ import secrets
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock, ratelimit
 from opengps.core.errors import Conflict, NotFound, ServiceError
+from opengps.performance.errors import Code
 from opengps.performance.models import (
     EvaluationStatus,
     PerformanceEvaluation,
@@ -39,13 +39,9 @@ def recipient_codes_issue(*, actor: Any, evaluation: PerformanceEvaluation, coun
     """
     _require_purchaser(actor, evaluation.contract)
     if evaluation.status != EvaluationStatus.OPEN:
-        raise Conflict("performance.not_open", _("该绩效评价已评定"), field="status")
+        raise Conflict(Code.PERFORMANCE_NOT_OPEN, field="status")
     if not 1 <= count <= MAX_CODES:
-        raise ServiceError(
-            "performance.code_count_invalid",
-            _("评价码数量应在 1 至 %(max)d 之间") % {"max": MAX_CODES},
-            field="count",
-        )
+        raise ServiceError(Code.PERFORMANCE_CODE_COUNT_INVALID, field="count", params={"max": MAX_CODES})
     codes: list[str] = []
     with transaction.atomic():
         known = set(RecipientCode.objects.filter(evaluation=evaluation).values_list("code_hash", flat=True))
@@ -76,14 +72,14 @@ def survey_answer(*, token: str, code: str, answer: int, comment: str = "", sour
     """
     limit, window = SURVEY_RATE
     if not ratelimit.allow(f"performance.survey:{source}", limit=limit, window_seconds=window):
-        raise ServiceError("performance.survey_throttled", _("提交过于频繁，请稍后再试"))
+        raise ServiceError(Code.PERFORMANCE_SURVEY_THROTTLED)
     evaluation = PerformanceEvaluation.objects.filter(survey_token=token).first()
     if evaluation is None:
-        raise NotFound("performance.survey_not_found", _("问卷不存在"))
+        raise NotFound(Code.PERFORMANCE_SURVEY_NOT_FOUND)
     if evaluation.status != EvaluationStatus.OPEN or not evaluation.survey_open:
-        raise Conflict("performance.survey_closed", _("问卷已关闭"))
+        raise Conflict(Code.PERFORMANCE_SURVEY_CLOSED)
     if answer not in (1, 2, 3, 4, 5):
-        raise ServiceError("performance.answer_invalid", _("请选择满意程度"), field="answer")
+        raise ServiceError(Code.PERFORMANCE_ANSWER_INVALID, field="answer")
     comment = comment.strip()[:500]
     with transaction.atomic():
         row = (
@@ -92,9 +88,9 @@ def survey_answer(*, token: str, code: str, answer: int, comment: str = "", sour
             .first()
         )
         if row is None:
-            raise ServiceError("performance.code_invalid", _("评价码无效"), field="code")
+            raise ServiceError(Code.PERFORMANCE_CODE_INVALID, field="code")
         if row.used_at is not None:
-            raise Conflict("performance.code_used", _("该评价码已提交过评价"), field="code")
+            raise Conflict(Code.PERFORMANCE_CODE_USED, field="code")
         row.used_at = clock.now()
         row.save(update_fields=["used_at"])
         response = SurveyResponse.objects.create(

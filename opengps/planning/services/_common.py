@@ -15,6 +15,7 @@ from opengps.accounts.permissions import require_role, require_unit_member
 from opengps.catalog.content import yuan
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.planning.errors import Code
 from opengps.planning.models import BudgetLine, BudgetStatus, PurchasePlan
 from opengps.planning.selectors import budget_usage
 from opengps.rules.base import RuleError
@@ -78,20 +79,20 @@ def _require_finance_for(actor: Any, unit: Unit) -> None:
     """The finance department of the unit's own level of government (本级财政部门)."""
     require_role(actor, Role.FINANCE)
     if actor.unit is None or actor.unit.region_id != unit.region_id:
-        raise PermissionDenied("planning.finance_other_level", _("只能由本级财政部门审核"))
+        raise PermissionDenied(Code.PLANNING_FINANCE_OTHER_LEVEL)
 
 
 def _reason_required(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ServiceError("planning.reason_required", _("请填写理由"), field="reason")
+        raise ServiceError(Code.PLANNING_REASON_REQUIRED, field="reason")
     return reason
 
 
 def _positive(value: Decimal | str | int, field: str) -> Decimal:
     amount = yuan(value, field=field)
     if amount <= 0:
-        raise ServiceError("planning.amount_invalid", _("金额应大于零"), field=field)
+        raise ServiceError(Code.PLANNING_AMOUNT_INVALID, field=field)
     return amount
 
 
@@ -102,14 +103,14 @@ def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year
     """
     if line.unit_id != unit.pk:
         raise ServiceError(
-            "planning.budget_other_unit",
+            Code.PLANNING_BUDGET_OTHER_UNIT,
             _("预算指标“%(line)s”不属于本单位") % {"line": line},
             field="budget_line",
             params={"line": line.code},
         )
     if line.status != BudgetStatus.APPROVED:
         raise ServiceError(
-            "planning.budget_not_approved",
+            Code.PLANNING_BUDGET_NOT_APPROVED,
             _(
                 "预算指标“%(line)s”尚未经财政部门批复（当前状态：%(status)s），不能据以采购（依据：%(citation)s）"
             )
@@ -119,7 +120,7 @@ def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year
         )
     if line.fiscal_year != fiscal_year:
         raise ServiceError(
-            "planning.budget_other_year",
+            Code.PLANNING_BUDGET_OTHER_YEAR,
             _("预算指标“%(line)s”属于 %(line_year)s 年度，项目属于 %(year)s 年度")
             % {"line": line, "line_year": line.fiscal_year, "year": fiscal_year},
             field="budget_line",
@@ -129,7 +130,7 @@ def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year
     if usage.available < amount:
         shortfall = amount - usage.available
         raise ServiceError(
-            "planning.budget_insufficient",
+            Code.PLANNING_BUDGET_INSUFFICIENT,
             _(
                 "预算指标“%(line)s”可用余额 %(available)s 元（批复 %(amount)s 元，已占用 %(committed)s 元），"
                 "本计划需 %(needed)s 元，尚缺 %(shortfall)s 元（依据：%(citation)s）"

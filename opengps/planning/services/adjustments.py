@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
+from opengps.planning.errors import Code
 from opengps.planning.models import ACTIVE_PLAN_STATUSES, PlanStatus, PurchasePlan
 from opengps.planning.services._common import (
     _findings,
@@ -32,17 +32,13 @@ def plan_reschedule(
     with transaction.atomic():
         plan = _lock_plan(plan)
         if plan.status not in (PlanStatus.DRAFT, PlanStatus.READY):
-            raise Conflict("planning.plan_locked", _("采购意向公开后不能再修改采购开始日期"), field="status")
+            raise Conflict(Code.PLANNING_PLAN_LOCKED, field="status")
         decision = decision_for(
             method_options(plan.amount, purchase_facts(plan.method_facts), procurement_starts_on),
             Method(plan.method),
         )
         if not decision.allowed or (decision.approval_needed and plan.method_approved_at is None):
-            raise ServiceError(
-                "planning.method_recheck",
-                _("新的开始日期下采购方式须重新审批，请取消后重新编制计划"),
-                field="procurement_starts_on",
-            )
+            raise ServiceError(Code.PLANNING_METHOD_RECHECK, field="procurement_starts_on")
         old = plan.procurement_starts_on
         plan.procurement_starts_on = procurement_starts_on
         plan.compliance_findings = _findings(plan.requirements, procurement_starts_on)
@@ -65,6 +61,6 @@ def plan_cancel(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
     with transaction.atomic():
         plan = _lock_plan(plan)
         if plan.status not in ACTIVE_PLAN_STATUSES:
-            raise Conflict("planning.plan_closed", _("该计划已结束"), field="status")
+            raise Conflict(Code.PLANNING_PLAN_CLOSED, field="status")
         _set_status(actor, plan, PlanStatus.CANCELLED, "plan.cancelled", reason=reason)
     return plan

@@ -12,6 +12,7 @@ from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.planning.errors import Code
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.planning.selectors import budget_usage
 from opengps.planning.services._common import (
@@ -32,13 +33,13 @@ def budget_line_create(
     else:
         _require_unit_staff(actor, unit)
     if fund_source not in FundSource.values:
-        raise ServiceError("planning.fund_source_invalid", _("资金来源无效"), field="fund_source")
+        raise ServiceError(Code.PLANNING_FUND_SOURCE_INVALID, field="fund_source")
     if not code.strip() or not name.strip():
-        raise ServiceError("planning.budget_code_required", _("请填写预算项目编码和名称"), field="code")
+        raise ServiceError(Code.PLANNING_BUDGET_CODE_REQUIRED, field="code")
     value = _positive(amount, "amount")
     with transaction.atomic():
         if BudgetLine.objects.filter(unit=unit, fiscal_year=fiscal_year, code=code.strip()).exists():
-            raise Conflict("planning.budget_duplicate", _("该年度已有此预算项目编码"), field="code")
+            raise Conflict(Code.PLANNING_BUDGET_DUPLICATE, field="code")
         line = BudgetLine.objects.create(
             unit=unit,
             fiscal_year=fiscal_year,
@@ -122,13 +123,13 @@ def budget_line_adjust(*, actor: Any, line: BudgetLine, amount: Decimal | str, r
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().get(pk=line.pk)
         if line.status != BudgetStatus.APPROVED:
-            raise Conflict("planning.budget_not_approved", _("只能调整已批复的预算指标"), field="status")
+            raise Conflict(Code.PLANNING_BUDGET_NOT_APPROVED, _("只能调整已批复的预算指标"), field="status")
         if value == line.amount:
             return line
         committed = budget_usage(line).committed
         if value < committed:
             raise Conflict(
-                "planning.budget_below_committed",
+                Code.PLANNING_BUDGET_BELOW_COMMITTED,
                 _("预算指标“%(line)s”已占用 %(committed)s 元，调整后的金额不能低于该数")
                 % {"line": line, "committed": committed},
                 field="amount",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.planning.errors import Code
 from opengps.planning.models import PlanStatus, PurchaseIntention, PurchasePlan
 from opengps.planning.services._common import (
     _lock_plan,
@@ -47,7 +48,7 @@ def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> P
     latest, citation = _intention_deadline(plan.procurement_starts_on, plan.unit)
     if published_on > latest:
         raise ServiceError(
-            "planning.intention_too_late",
+            Code.PLANNING_INTENTION_TOO_LATE,
             _(
                 "采购意向应当在采购活动开始前至少30日公开（依据：%(citation)s）：计划 %(start)s 开始采购，"
                 "最迟应于 %(latest)s 公开，今天（%(today)s）已不能公开；请推迟采购开始日期"
@@ -96,11 +97,11 @@ def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
         plan = _lock_plan(plan)
         intention = PurchaseIntention.objects.filter(plan=plan).first()
         if intention is None:
-            raise Conflict("planning.intention_missing", _("请先公开采购意向"), field="status")
+            raise Conflict(Code.PLANNING_INTENTION_MISSING, field="status")
         latest, citation = _intention_deadline(clock.today(), plan.unit)
         if intention.published_on > latest:
             raise ServiceError(
-                "planning.intention_period_short",
+                Code.PLANNING_INTENTION_PERIOD_SHORT,
                 _("采购意向于 %(published)s 公开，须满30日后方可开始采购（依据：%(citation)s）")
                 % {"published": intention.published_on, "citation": citation},
                 params={"citation": citation},
@@ -119,9 +120,7 @@ def plan_record_contract(*, actor: Any, plan: PurchasePlan, contract_amount: Dec
         plan = _lock_plan(plan)
         if value > plan.amount:
             raise ServiceError(
-                "planning.contract_over_budget",
-                _("合同金额不能超过采购预算 %(amount)s 元") % {"amount": plan.amount},
-                field="contract_amount",
+                Code.PLANNING_CONTRACT_OVER_BUDGET, field="contract_amount", params={"amount": plan.amount}
             )
         _set_status(
             actor,

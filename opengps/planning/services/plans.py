@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.planning.errors import Code
 from opengps.planning.models import BudgetLine, PlanStatus, Project, ProjectStatus, PurchasePlan
 from opengps.planning.services._common import (
     CATEGORY,
@@ -44,7 +45,7 @@ def purchase_facts(values: Mapping[str, bool] | None) -> PurchaseFacts:
     unknown = sorted(set(values) - FACT_NAMES)
     if unknown:
         raise ServiceError(
-            "planning.fact_unknown",
+            Code.PLANNING_FACT_UNKNOWN,
             _("未知的适用情形：%(names)s") % {"names": "、".join(unknown)},
             field="facts",
             params={"unknown": unknown},
@@ -127,11 +128,7 @@ def plan_create(
     """
     _require_unit_staff(actor, project.unit)
     if project.status != ProjectStatus.APPROVED:
-        raise Conflict(
-            "planning.project_not_approved",
-            _("项目尚未经财政部门审核入库，不能编制采购计划"),
-            field="project",
-        )
+        raise Conflict(Code.PLANNING_PROJECT_NOT_APPROVED, field="project")
     value = _positive(amount if amount is not None else project.estimated_amount, "amount")
     try:
         chosen = parse_method(method)
@@ -142,7 +139,7 @@ def plan_create(
     if not decision.allowed:
         blocking = [r for r in decision.reasons if r.severity == "block"] or list(decision.reasons[:1])
         raise ServiceError(
-            "planning.method_not_allowed",
+            Code.PLANNING_METHOD_NOT_ALLOWED,
             _("不能采用%(method)s：%(reason)s（依据：%(citation)s）")
             % {
                 "method": METHOD_NAMES_ZH[chosen],
@@ -196,7 +193,7 @@ def plan_update_requirements(*, actor: Any, plan: PurchasePlan, requirements: st
     with transaction.atomic():
         plan = _lock_plan(plan)
         if plan.status != PlanStatus.DRAFT:
-            raise Conflict("planning.plan_not_draft", _("只能修改草稿状态的采购需求"), field="status")
+            raise Conflict(Code.PLANNING_PLAN_NOT_DRAFT, field="status")
         text = requirements.strip()
         if text == plan.requirements:
             return plan
@@ -229,9 +226,9 @@ def plan_confirm_compliance(*, actor: Any, plan: PurchasePlan, reason: str) -> P
     with transaction.atomic():
         plan = _lock_plan(plan)
         if plan.status != PlanStatus.DRAFT:
-            raise Conflict("planning.plan_not_draft", _("只能在草稿状态确认"), field="status")
+            raise Conflict(Code.PLANNING_PLAN_NOT_DRAFT, _("只能在草稿状态确认"), field="status")
         if not plan.compliance_findings:
-            raise Conflict("planning.nothing_to_confirm", _("采购需求没有合规提示，无需确认"))
+            raise Conflict(Code.PLANNING_NOTHING_TO_CONFIRM)
         plan.compliance_confirmed_reason, plan.compliance_confirmed_by = reason, actor
         plan.save(update_fields=["compliance_confirmed_reason", "compliance_confirmed_by"])
         audit.record(

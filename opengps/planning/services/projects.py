@@ -16,6 +16,7 @@ from opengps.catalog.models import CatalogItem, ItemKind, VersionStatus
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
+from opengps.planning.errors import Code
 from opengps.planning.models import EDITABLE_PROJECT_STATUSES, DemandSurvey, Project
 from opengps.planning.services._common import (
     C22_10,
@@ -32,11 +33,11 @@ from opengps.rules.jurisdictions import demand_survey_required
 def _catalogue_items(items: Iterable[CatalogItem]) -> list[CatalogItem]:
     chosen = list(items)
     if not chosen:
-        raise ServiceError("planning.items_required", _("请至少选择一个指导性目录事项"), field="items")
+        raise ServiceError(Code.PLANNING_ITEMS_REQUIRED, field="items")
     for item in chosen:
         if item.kind == ItemKind.NEGATIVE:
             raise ServiceError(
-                "planning.negative_list",
+                Code.PLANNING_NEGATIVE_LIST,
                 _("“%(item)s”属于政府购买服务负面清单，不得购买（依据：%(citation)s）")
                 % {"item": item.name, "citation": O102_10},
                 field="items",
@@ -44,7 +45,7 @@ def _catalogue_items(items: Iterable[CatalogItem]) -> list[CatalogItem]:
             )
         if item.level != 3 or item.retired or item.version.status != VersionStatus.PUBLISHED:
             raise ServiceError(
-                "planning.item_not_purchasable",
+                Code.PLANNING_ITEM_NOT_PURCHASABLE,
                 _("“%(item)s”不是现行指导性目录中的三级事项") % {"item": item.name},
                 field="items",
                 params={"item": item.code},
@@ -55,19 +56,19 @@ def _catalogue_items(items: Iterable[CatalogItem]) -> list[CatalogItem]:
 def _check_term(term_start: date, term_end: date, term_reason: str) -> None:
     """Term ≤1 year; up to 3 years with a stated reason (政府购买服务管理办法 第二十四条)."""
     if term_end < term_start:
-        raise ServiceError("planning.term_invalid", _("服务期止不能早于服务期起"), field="term_end")
+        raise ServiceError(Code.PLANNING_TERM_INVALID, field="term_end")
     one_year = date(term_start.year + 1, term_start.month, min(term_start.day, 28))
     three_years = date(term_start.year + 3, term_start.month, min(term_start.day, 28))
     if term_end >= three_years:
         raise ServiceError(
-            "planning.term_too_long",
+            Code.PLANNING_TERM_TOO_LONG,
             _("服务期限最长不超过3年（依据：%(citation)s）") % {"citation": O102_24},
             field="term_end",
             params={"citation": O102_24},
         )
     if term_end >= one_year and not term_reason.strip():
         raise ServiceError(
-            "planning.term_reason_required",
+            Code.PLANNING_TERM_REASON_REQUIRED,
             _("服务期限超过1年的，须说明服务稳定、持续、资金有保障且价格稳定的理由（依据：%(citation)s）")
             % {"citation": O102_24},
             field="term_reason",
@@ -95,11 +96,9 @@ def project_propose(
     """A unit proposes a project for the library (draft, visible to the unit only)."""
     require_role(actor, Role.PURCHASER)
     if actor.unit is None:
-        raise PermissionDenied("perm.no_unit", _("您的账户未关联单位"))
+        raise PermissionDenied(Code.PERM_NO_UNIT)
     if not name.strip() or not description.strip() or not recipients.strip():
-        raise ServiceError(
-            "planning.project_incomplete", _("请填写项目名称、服务内容和服务对象"), field="name"
-        )
+        raise ServiceError(Code.PLANNING_PROJECT_INCOMPLETE, field="name")
     chosen = _catalogue_items(items)
     amount = _positive(estimated_amount, "estimated_amount")
     qty = _positive(quantity, "quantity")
@@ -186,7 +185,7 @@ def project_update(
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status not in EDITABLE_PROJECT_STATUSES:
             raise Conflict(
-                "planning.project_not_editable",
+                Code.PLANNING_PROJECT_NOT_EDITABLE,
                 _("项目当前状态（%(status)s）不能修改；只有草稿或被退回修改的项目可以修改")
                 % {"status": project.get_status_display()},
                 field="status",
@@ -201,9 +200,7 @@ def project_update(
         if recipients is not None:
             project.recipients = recipients.strip()
         if not project.name or not project.description or not project.recipients:
-            raise ServiceError(
-                "planning.project_incomplete", _("请填写项目名称、服务内容和服务对象"), field="name"
-            )
+            raise ServiceError(Code.PLANNING_PROJECT_INCOMPLETE, field="name")
         if fiscal_year is not None:
             project.fiscal_year = fiscal_year
         if quantity is not None:
@@ -259,25 +256,23 @@ def demand_survey_record(
     """Record (or correct) the project's demand survey before it is submitted."""
     _require_unit_staff(actor, project.unit)
     if method not in DemandSurvey.Method.values:
-        raise ServiceError("planning.survey_method_invalid", _("调查方式无效"), field="method")
+        raise ServiceError(Code.PLANNING_SURVEY_METHOD_INVALID, field="method")
     if not findings.strip():
-        raise ServiceError("planning.survey_findings_required", _("请填写调查结论"), field="findings")
+        raise ServiceError(Code.PLANNING_SURVEY_FINDINGS_REQUIRED, field="findings")
     if method == DemandSurvey.Method.MARKET and respondents < 3:
         raise ServiceError(
-            "planning.survey_too_few",
+            Code.PLANNING_SURVEY_TOO_FEW,
             _("面向市场主体开展需求调查时，调查对象一般不少于3个（依据：%(citation)s）")
             % {"citation": C22_10},
             field="respondents",
             params={"citation": C22_10},
         )
     if respondents < 1:
-        raise ServiceError("planning.survey_too_few", _("请填写调查对象数量"), field="respondents")
+        raise ServiceError(Code.PLANNING_SURVEY_TOO_FEW, _("请填写调查对象数量"), field="respondents")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.status not in EDITABLE_PROJECT_STATUSES:
-            raise Conflict(
-                "planning.project_not_draft", _("只能在草稿或退回修改状态记录需求调查"), field="status"
-            )
+            raise Conflict(Code.PLANNING_PROJECT_NOT_DRAFT, field="status")
         values = {
             "method": method,
             "conducted_on": conducted_on,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core import clock
 from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.planning.errors import Code
 from opengps.planning.models import DemandSurvey, PlanStatus, Project, ProjectStatus, PurchasePlan
 from opengps.planning.services._common import (
     _lock_plan,
@@ -28,7 +29,7 @@ def project_submit(*, actor: Any, project: Project) -> Project:
         required, citation = project_survey_required(project)
         if required and not DemandSurvey.objects.filter(project=project).exists():
             raise ServiceError(
-                "planning.demand_survey_required",
+                Code.PLANNING_DEMAND_SURVEY_REQUIRED,
                 _("本项目须先开展需求调查并记录结果（依据：%(citation)s）") % {"citation": citation},
                 field="demand_survey",
                 params={"citation": citation},
@@ -43,7 +44,7 @@ def project_approve_unit(*, actor: Any, project: Project, note: str = "") -> Pro
     """The head of the unit approves — someone other than the proposer (four eyes)."""
     _require_unit_staff(actor, project.unit)
     if project.proposed_by_id == actor.pk:
-        raise PermissionDenied("planning.same_person", _("申报人不能审核自己申报的项目"))
+        raise PermissionDenied(Code.PLANNING_SAME_PERSON)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         _set_status(
@@ -109,7 +110,7 @@ def plan_submit(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
         plan = _lock_plan(plan)
         if plan.compliance_findings and not plan.compliance_confirmed_reason:
             raise ServiceError(
-                "planning.compliance_unconfirmed",
+                Code.PLANNING_COMPLIANCE_UNCONFIRMED,
                 _(
                     "采购需求有 %(count)s 处可能构成差别歧视的条款，请修改或说明理由后确认"
                     "（首条：%(first)s，依据：%(citation)s）"
