@@ -43,6 +43,14 @@ KEK_FILE_ENV = "OPENGPS_SEAL_KEK_FILE"
 RECEIPT_KEY_ENV = "OPENGPS_RECEIPT_KEY"
 PROVIDERS = ("env", "file", "development")
 
+MISSING_RECEIPT_KEY_HELP = """OPENGPS_RECEIPT_KEY is not set, and OPENGPS_DEBUG is off (production).
+It is the Ed25519 seed that signs bid receipts and transparency-log checkpoints: every node must sign
+with the same key, and a published checkpoint is checked against its public key for years, so a key
+made on first use in one node's var/ would split the platform's signatures. Make one once with
+    python3 -c 'import base64,secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'
+and give it to every process (systemd EnvironmentFile / secret store); keep a copy offline.
+未设置 OPENGPS_RECEIPT_KEY 且未开启调试模式（生产环境）：请生成一个固定的签名密钥并提供给所有节点。"""
+
 MISSING_PROVIDER_HELP = """OPENGPS_KEK_PROVIDER is not set, and OPENGPS_DEBUG is off (production).
 The key-encryption key (KEK) wraps every procurement's bid-sealing key: anyone holding it and a
 copy of the database can open sealed bids before the deadline. Choose where it lives:
@@ -220,6 +228,8 @@ def kek_provider() -> KekProvider:
 def platform_signing_key() -> Ed25519PrivateKey:
     """The Ed25519 key that signs receipts and checkpoints (``OPENGPS_RECEIPT_KEY`` or var/receipt_key)."""
     text = os.environ.get(RECEIPT_KEY_ENV)
+    if not text and not _development_allowed():
+        raise ImproperlyConfigured(MISSING_RECEIPT_KEY_HELP)
     seed = (
         decode_key(text, RECEIPT_KEY_ENV)
         if text

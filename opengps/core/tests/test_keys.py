@@ -124,3 +124,23 @@ def test_production_without_a_provider_fails_at_first_use_with_instructions(tmp_
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
     assert configured.returncode == 0, configured.stderr
+
+
+def test_the_receipt_key_is_never_made_on_first_use_in_production(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: production (no debug, not the tests) and no OPENGPS_RECEIPT_KEY
+    monkeypatch.delenv(keys.RECEIPT_KEY_ENV, raising=False)
+    settings.VAR_DIR = tmp_path
+    settings.TESTING, settings.DEBUG = False, False
+    keys.platform_signing_key.cache_clear()
+    try:
+        # when / then: refused, and no key file appears in var/
+        with pytest.raises(ImproperlyConfigured, match="OPENGPS_RECEIPT_KEY is not set"):
+            keys.platform_signing_key()
+        assert not (tmp_path / "receipt_key").exists()
+        # a configured key is used
+        monkeypatch.setenv(keys.RECEIPT_KEY_ENV, ENCODED)
+        assert keys.platform_signing_key().public_key() is not None
+    finally:
+        keys.platform_signing_key.cache_clear()
