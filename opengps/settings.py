@@ -27,6 +27,8 @@ Environment variables (all optional in development):
   OPENGPS_SEAL_KEK_FILE path of a secret file holding it (provider "file"; mode 0400 or 0600)
   OPENGPS_CHECKPOINT_FILE  append-only JSON Lines file of signed transparency-log checkpoints,
                         default var/checkpoints.jsonl
+  OPENGPS_LOG_FORMAT    "plain" (default) or "json": one JSON object per log line, with the request id
+  OPENGPS_LOG_LEVEL     root log level, default INFO
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from opengps.core.logs import LOG_FORMATS, logging_config
 
 django_stubs_ext.monkeypatch()
 
@@ -158,6 +162,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "opengps.core.middleware.DatabaseRefusalMiddleware",
+    # only with DATABASE_REPLICA_URL; inside DatabaseRefusalMiddleware so that a failed replica read
+    # is retried on the primary before it becomes a 503
+    "opengps.core.replica.ReplicaMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -206,6 +213,20 @@ def _database(url: str) -> dict[str, Any]:
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'opengps.sqlite3'}")
 DATABASES = {"default": _database(DATABASE_URL)}
+# A streaming read replica (PostgreSQL): public read-only pages and API reads go there, everything
+# else to the primary (opengps.core.replica). In tests it mirrors the primary's test database, which
+# physical replication copies to it, so Django creates nothing on the replica.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL streaming replica")
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2  # a dead replica: primary soon
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["opengps.core.replica.ReplicaRouter"]
+# After a write a client reads from the primary this long, and at least OPENGPS_REPLICA_MAX_LAG (the
+# lag a replica may have and still serve), so it always reads its own writes.
+OPENGPS_REPLICA_PIN_SECONDS = float(os.environ.get("OPENGPS_REPLICA_PIN_SECONDS", "60"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -264,14 +285,61 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "opengps" / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+
+
+# Files the running platform keeps go through Django's storage API, never a path on the node, so
+# any web or worker process of a cluster reads what another wrote: "default" holds uploads (registry
+# import workbooks), "exports" the open-data bulk files. One machine: folders under var/ (media/, and
+# OPENGPS_OPENDATA_EXPORT_DIR for the bulk files). A cluster: OPENGPS_STORAGE_S3_BUCKET puts both on
+# S3-compatible object storage (django-storages), under the prefixes media/ and opendata/. The
+# credentials come from the environment (OPENGPS_STORAGE_S3_ACCESS_KEY_ID and …_SECRET_ACCESS_KEY,
+# else boto3's own chain: AWS_* variables, instance role), never from the repository.
+S3_BACKEND = "storages.backends.s3.S3Storage"
+
+
+def storages_config(env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """STORAGES for an environment: local folders, or one S3 bucket when OPENGPS_STORAGE_S3_BUCKET is set."""
+    bucket = env.get("OPENGPS_STORAGE_S3_BUCKET", "").strip()
+    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    if not bucket:
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # MEDIA_ROOT
+            "exports": {"BACKEND": "opengps.opendata.storage.ExportFolderStorage"},
+            "staticfiles": static,
+        }
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": env.get("OPENGPS_STORAGE_S3_ENDPOINT_URL", "").strip() or None,
+        "region_name": env.get("OPENGPS_STORAGE_S3_REGION", "").strip() or None,
+        "default_acl": None,  # private objects: read through the platform or a signed URL
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "max_memory_size": 8 * 1024 * 1024,  # a download larger than this spools to a temporary file
+    }
+    style = env.get("OPENGPS_STORAGE_S3_ADDRESSING_STYLE", "").strip()
+    if style:  # "path" for most self-hosted stores (MinIO, Ceph); unset: boto3 decides
+        options["addressing_style"] = style
+    access_key = env.get("OPENGPS_STORAGE_S3_ACCESS_KEY_ID", "")
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = env.get("OPENGPS_STORAGE_S3_SECRET_ACCESS_KEY", "")
+    return {
+        "default": {"BACKEND": S3_BACKEND, "OPTIONS": {**options, "location": "media"}},
+        "exports": {"BACKEND": S3_BACKEND, "OPTIONS": {**options, "location": "opendata"}},
+        "staticfiles": static,
+    }
+
+
+STORAGES = storages_config(dict(os.environ))
+# With object storage, "1" answers a bulk-file download with a redirect to a signed URL valid five
+# minutes (the store serves the bytes; the public must reach it); unset, the platform streams them.
+OPENGPS_STORAGE_S3_REDIRECT_DOWNLOADS = _env_bool("OPENGPS_STORAGE_S3_REDIRECT_DOWNLOADS") and bool(
+    os.environ.get("OPENGPS_STORAGE_S3_BUCKET", "").strip()
+)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: checked by size and type in the services that accept them. The largest legitimate
 # request is a bid: four parts (qualification, technical, price schedule, other) of up to
@@ -284,11 +352,13 @@ OPENGPS_MAX_WORKBOOK_BYTES = int(os.environ.get("OPENGPS_MAX_WORKBOOK_BYTES", 20
 
 # Background work is tasks (opengps.core.tasks): the database backend by default (the task row
 # commits with its job; `opengps worker` runs them), or Redis (RQ) for a cluster with
-# OPENGPS_TASKS_REDIS_URL (`opengps manage rqworker default` runs them there; docs/operations.md).
+# OPENGPS_TASKS_REDIS_URL (`opengps manage rqworker default --with-scheduler` runs them there;
+# docs/operations.md).
 OPENGPS_TASKS_REDIS_URL = os.environ.get("OPENGPS_TASKS_REDIS_URL", "")
 if OPENGPS_TASKS_REDIS_URL:
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": OPENGPS_TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # workers run django.tasks jobs (no --job-class needed)
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -341,6 +411,9 @@ if not DEBUG and not TESTING and _env_bool("OPENGPS_HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    # The operations endpoints answer over plain HTTP too: the balancer's health checks and the
+    # monitoring scrape reach each node directly, behind the TLS proxy (docs/operations.md).
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The token only takes effect once the domain is submitted to the browsers' preload list.
@@ -400,12 +473,10 @@ OPENGPS_KEK_PROVIDER = os.environ.get("OPENGPS_KEK_PROVIDER", "").strip().lower(
 OPENGPS_SEAL_KEK_FILE = os.environ.get("OPENGPS_SEAL_KEK_FILE", "")
 OPENGPS_CHECKPOINT_FILE = Path(os.environ.get("OPENGPS_CHECKPOINT_FILE", VAR_DIR / "checkpoints.jsonl"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("OPENGPS_LOG_LEVEL", "INFO")},
-    # axes logs every failure and lockout at WARNING (with the username and address masked).
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# Logs go to stderr (journald under systemd), every record with the request id it was logged in:
+# plain lines by default (the demo), JSON lines with OPENGPS_LOG_FORMAT=json (production; see
+# opengps/core/logs.py and deploy/gunicorn.conf.py, whose access log is JSON too).
+OPENGPS_LOG_FORMAT = os.environ.get("OPENGPS_LOG_FORMAT", "plain").strip().lower() or "plain"
+if OPENGPS_LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"OPENGPS_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+LOGGING = logging_config(log_format=OPENGPS_LOG_FORMAT, level=os.environ.get("OPENGPS_LOG_LEVEL", "INFO"))

@@ -7,6 +7,9 @@ from django.views.generic import RedirectView
 from opengps.api import api
 from opengps.core import health
 
+# an unreachable database met outside a view is a 503 with a message, not a 500 (core.middleware)
+handler500 = "opengps.core.middleware.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
@@ -27,17 +28,40 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+REPLICA_CATCH_UP_SECONDS = 0.25
+"""How long `replica_lag` watches a standby replay what it had received before it calls it late."""
+
+
 def replica_lag() -> float | None:
-    """Seconds the read replica is behind (None without a replica; raises when it does not answer)."""
+    """Seconds the read replica is behind (None without a replica; raises when it does not answer).
+
+    A standby that replays what it had received within REPLICA_CATCH_UP_SECONDS lags that long; one
+    that does not, or whose WAL receiver is gone (primary unreachable, WAL recycled), is as late as
+    its last replayed commit. A database that is not a standby lags 0."""
     if "replica" not in settings.DATABASES:
         return None
     with connections["replica"].cursor() as cursor:
         cursor.execute(
-            "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+            "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn()::text, "
+            "EXISTS (SELECT FROM pg_stat_wal_receiver)"
         )
-        row = cursor.fetchone()
-    return float(row[0] or 0) if row else 0.0
+        in_recovery, received, receiving = cursor.fetchone()
+        if not in_recovery:
+            return 0.0
+        started = time.monotonic()
+        while True:
+            cursor.execute(
+                "SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, false), EXTRACT(EPOCH FROM "
+                "now() - COALESCE(pg_last_xact_replay_timestamp(), pg_postmaster_start_time()))",
+                [received],
+            )
+            caught_up, since_commit = cursor.fetchone()
+            waited = time.monotonic() - started
+            if receiving and caught_up:
+                return waited
+            if not receiving or waited >= REPLICA_CATCH_UP_SECONDS:
+                return max(float(since_commit), waited)
+            time.sleep(0.02)
 
 
 @require_GET

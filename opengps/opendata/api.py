@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from ninja import Router, Schema
 
 from opengps.core.api_errors import ErrorOut
 from opengps.opendata import selectors
+from opengps.opendata.storage import exports_storage
 
 router = Router(tags=["opendata"])
 JSON = "application/json; charset=utf-8"
 FEED_CURSOR_HEADER = "OpenGPS-Feed-Cursor"
+ZIP = "application/zip"
+SIGNED_URL_SECONDS = 300
 
 
 class DownloadOut(Schema):
@@ -87,9 +93,15 @@ def downloads(request: HttpRequest) -> list[dict[str, Any]]:
     auth=None,
     url_name="opendata_download",
 )
-def download(request: HttpRequest, year: int) -> FileResponse:
-    """One year's zip, streamed from disk."""
-    path, entry = selectors.export_file(year)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=str(entry["name"]), content_type="application/zip"
-    )
+def download(request: HttpRequest, year: int) -> HttpResponseBase:
+    """One year's zip, streamed from the "exports" storage — or, with object storage and
+    OPENGPS_STORAGE_S3_REDIRECT_DOWNLOADS, a redirect to a signed URL that the store answers with
+    the same file name and type."""
+    name, entry = selectors.export_file(year)
+    filename = str(entry["name"])
+    storage = exports_storage()
+    if settings.OPENGPS_STORAGE_S3_REDIRECT_DOWNLOADS:
+        disposition = content_disposition_header(as_attachment=True, filename=filename)
+        parameters = {"ResponseContentDisposition": disposition, "ResponseContentType": ZIP}
+        return HttpResponseRedirect(storage.url(name, parameters=parameters, expire=SIGNED_URL_SECONDS))  # type: ignore[call-arg]
+    return FileResponse(storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=ZIP)

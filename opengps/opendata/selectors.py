@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 
 from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.opendata import builders, ocds
+from opengps.opendata.errors import Code
 from opengps.opendata.models import ExportJob, Record, Release
+from opengps.opendata.storage import exports_storage
 
 PUBLISHER_NAME = "湖南省政府购买服务平台（OpenGPS）"
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -51,7 +51,7 @@ def _splice(header: dict[str, Any], key: str, items: list[str], extra: dict[str,
 def releases_of(ocid: str) -> list[Release]:
     releases = list(Release.objects.filter(ocid=ocid).order_by("position"))
     if not releases:
-        raise NotFound("opendata.ocid_not_found", _("未找到该开放缔约标识（ocid）的数据"))
+        raise NotFound(Code.OPENDATA_OCID_NOT_FOUND)
     return releases
 
 
@@ -109,23 +109,21 @@ def export_jobs_recent(limit: int = 5) -> list[ExportJob]:
     return list(ExportJob.objects.order_by("-created_at", "-pk")[:limit])
 
 
-def export_dir() -> Path:
-    """Where the bulk export zips are written (created if missing)."""
-    path = Path(getattr(settings, "OPENGPS_OPENDATA_EXPORT_DIR", settings.VAR_DIR / "opendata"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def export_name(job: ExportJob, file_name: str) -> str:
+    """The name, in the "exports" storage, of one bulk file of an export job."""
+    return f"job-{job.pk}/{file_name}"
 
 
-def export_file(year: int) -> tuple[Path, dict[str, Any]]:
-    """The zip of `year` from the latest finished export."""
+def export_file(year: int) -> tuple[str, dict[str, Any]]:
+    """The storage name and listing entry of `year`'s zip from the latest finished export."""
     job = export_latest()
     entry = next((f for f in (job.files if job else []) if f.get("year") == year), None)
     if job is None or entry is None:
-        raise NotFound("opendata.download_not_found", _("该年度暂无批量下载文件"))
-    path = export_dir() / f"job-{job.pk}" / str(entry["name"])
-    if not path.is_file():
-        raise NotFound("opendata.download_not_found", _("该年度暂无批量下载文件"))
-    return path, entry
+        raise NotFound(Code.OPENDATA_DOWNLOAD_NOT_FOUND)
+    name = export_name(job, str(entry["name"]))
+    if not exports_storage().exists(name):
+        raise NotFound(Code.OPENDATA_DOWNLOAD_NOT_FOUND)
+    return name, entry
 
 
 def stats() -> dict[str, int]:

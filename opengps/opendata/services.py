@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.files import File
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +40,7 @@ from opengps.core import audit, clock, tasks
 from opengps.core.models import AuditEvent
 from opengps.opendata import builders, ocds, selectors
 from opengps.opendata.models import ExportJob, FeedHead, Record, Release
-from opengps.opendata.selectors import export_dir
+from opengps.opendata.storage import exports_storage
 from opengps.planning.models import PurchaseIntention, PurchasePlan
 from opengps.procurement.models import Procurement
 
@@ -487,13 +489,25 @@ def export_year(
     }
 
 
+def export_store(job: ExportJob, path: Path) -> str:
+    """Keep a finished zip in the "exports" storage under its job's name, replacing what a failed
+    earlier attempt of the same job may have left there."""
+    storage = exports_storage()
+    name = selectors.export_name(job, path.name)
+    if storage.exists(name):
+        storage.delete(name)
+    with path.open("rb") as handle:
+        stored = storage.save(name, File(handle, name=path.name))
+    if stored != name:  # another writer took the name meanwhile: fail the job rather than mislabel
+        raise RuntimeError(f"the bulk file was stored as {stored}, not {name}")
+    return stored
+
+
 def export_job_run(job_id: int, *, on_progress: Callable[[ExportJob], None] | None = None) -> ExportJob:
     """Export every year; the job row shows progress (records written / total) throughout."""
     job = ExportJob.objects.get(pk=job_id)
     job.status, job.total = ExportJob.Status.RUNNING, Record.objects.count()
     job.save(update_fields=["status", "total"])
-    folder = export_dir() / f"job-{job.pk}"
-    folder.mkdir(parents=True, exist_ok=True)
     base = public_base_url()
     done = 0
 
@@ -508,7 +522,15 @@ def export_job_run(job_id: int, *, on_progress: Callable[[ExportJob], None] | No
 
     try:
         years = list(Record.objects.order_by("year").values_list("year", flat=True).distinct())
-        files = [export_year(year, folder / f"ocds-{year}.zip", base=base, on_record=tick) for year in years]
+        files = []
+        # Each zip is built in a scratch folder of the worker's temporary directory (removed as
+        # soon as it is stored) and kept in the "exports" storage, so any node can serve it.
+        with tempfile.TemporaryDirectory(prefix="opengps-export-") as scratch:
+            for year in years:
+                path = Path(scratch) / f"ocds-{year}.zip"
+                files.append(export_year(year, path, base=base, on_record=tick))
+                export_store(job, path)
+                path.unlink()
         job.files, job.processed, job.status = files, done, ExportJob.Status.SUCCEEDED
     except Exception as exc:  # the job must end visibly, whatever went wrong
         logger.exception("open data export job %s failed", job.pk)

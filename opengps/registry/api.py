@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -39,6 +38,7 @@ from opengps.core.inputs import (
     Yuan,
 )
 from opengps.registry import derived, selectors, services
+from opengps.registry.errors import Code
 from opengps.registry.models import CreditListing, Organization, OrgStatus, OrgType, Rating
 from opengps.rules.eligibility import Eligibility
 
@@ -450,7 +450,7 @@ def rating_revocation(request: HttpRequest, uscc: str, rating_id: Id, payload: R
     org = selectors.organization_get(uscc)
     rating = Rating.objects.filter(pk=rating_id, organization=org).select_related("organization").first()
     if rating is None:
-        raise NotFound("registry.rating_not_found", _("未找到该评估等级记录"))
+        raise NotFound(Code.REGISTRY_RATING_NOT_FOUND)
     return services.rating_revoke(actor=request.user, rating=rating, **payload.dict())
 
 
@@ -503,7 +503,7 @@ def credit_listing_removal(
         CreditListing.objects.filter(pk=listing_id, organization=org).select_related("organization").first()
     )
     if listing is None:
-        raise NotFound("registry.listing_not_found", _("未找到该信用名录记录"))
+        raise NotFound(Code.REGISTRY_LISTING_NOT_FOUND)
     return _listing_out(services.credit_delist(actor=request.user, listing=listing, **payload.dict()))
 
 

@@ -20,7 +20,6 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from opengps.accounts.models import Region, Unit
@@ -28,6 +27,7 @@ from opengps.core import audit, clock, tasks
 from opengps.core.errors import ServiceError
 from opengps.core.exports import restore_cell, safe_row
 from opengps.registry import derived, services
+from opengps.registry.errors import Code
 from opengps.registry.models import CommunityKind, ImportJob, Organization, OrgType, RegistrationLevel
 
 logger = logging.getLogger(__name__)
@@ -104,17 +104,14 @@ def check_workbook(fileobj: IO[bytes], size: int) -> None:
     limit = settings.OPENGPS_MAX_WORKBOOK_BYTES
     if size > limit:
         raise ServiceError(
-            "registry.import_too_large",
-            _("文件过大（%(size)s MB），上限为 %(limit)s MB")
-            % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
+            Code.REGISTRY_IMPORT_TOO_LARGE,
             field="file",
+            params={"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
         )
     fileobj.seek(0)
     head = fileobj.read(4)
     fileobj.seek(0)
-    not_xlsx = ServiceError(
-        "registry.import_not_xlsx", _("只接受 Excel 工作簿（.xlsx），请另存为 .xlsx 后上传"), field="file"
-    )
+    not_xlsx = ServiceError(Code.REGISTRY_IMPORT_NOT_XLSX, field="file")
     if head != ZIP_MAGIC:
         raise not_xlsx
     try:
@@ -126,8 +123,8 @@ def check_workbook(fileobj: IO[bytes], size: int) -> None:
         fileobj.seek(0)
 
 
-def _rows(path: Path) -> tuple[int, Iterator[tuple[int, tuple[Any, ...]]], Callable[[], None]]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+def _rows(source: Path | IO[bytes]) -> tuple[int, Iterator[tuple[int, tuple[Any, ...]]], Callable[[], None]]:
+    workbook = load_workbook(source, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     estimate = max(0, (sheet.max_row or 1) - 1)
 
@@ -206,10 +203,7 @@ def parse_row(
         errors.append(
             error(
                 "founded_on",
-                ServiceError(
-                    "registry.date_invalid",
-                    _("成立登记日期“%(value)s”无法识别，应为日期，如 2020-01-31") % {"value": str(exc)[:40]},
-                ),
+                ServiceError(Code.REGISTRY_DATE_INVALID, params={"value": str(exc)[:40]}),
             )
         )
     for field in BOOL_FIELDS:
@@ -221,10 +215,7 @@ def parse_row(
             errors.append(
                 error(
                     field,
-                    ServiceError(
-                        "registry.bool_invalid",
-                        _("应填写“是”或“否”，当前为“%(value)s”") % {"value": raw[:20]},
-                    ),
+                    ServiceError(Code.REGISTRY_BOOL_INVALID, params={"value": raw[:20]}),
                 )
             )
     data = services.OrganizationInput(**parsed).normalized()
@@ -287,10 +278,11 @@ def _header_errors(header: tuple[Any, ...]) -> tuple[dict[str, int], list[RowErr
 
 
 def validate_workbook(
-    path: Path, *, authority: Unit, progress: Callable[[int, int], None] | None = None
+    source: Path | IO[bytes], *, authority: Unit, progress: Callable[[int, int], None] | None = None
 ) -> Validation:
-    """Every row checked; database lookups batched (regions once, existing codes in chunks)."""
-    estimate, rows, close = _rows(path)
+    """Every row checked; database lookups batched (regions once, existing codes in chunks).
+    `source` is a path or an open binary file (seekable: a workbook is a zip)."""
+    estimate, rows, close = _rows(source)
     try:
         first = next(rows, None)
         if first is None:
@@ -427,24 +419,20 @@ def import_job_create(
     registration_authority: Unit | None = None,
     start: bool = True,
 ) -> ImportJob:
-    """Accept an upload (checked by size and content), store it under MEDIA_ROOT/imports/, queue it.
+    """Accept an upload (checked by size and content), keep it in the default storage (imports/), queue it.
 
     A worker runs the job as a task enqueued with it (`import_job_task`; `start=False`
     leaves it for the caller, as the management command does).
     """
     services.require_writer(actor)
     if mode not in ImportJob.Mode.values:
-        raise ServiceError("registry.import_mode_invalid", _("导入方式无效"), field="mode")
+        raise ServiceError(Code.REGISTRY_IMPORT_MODE_INVALID, field="mode")
     authority = registration_authority or actor.unit
     if authority is None:
-        raise ServiceError(
-            "registry.authority_required", _("请指定登记管理机关"), field="registration_authority"
-        )
+        raise ServiceError(Code.REGISTRY_AUTHORITY_REQUIRED, field="registration_authority")
     managed = services.managed_unit_ids(actor)
     if managed is not None and authority.pk not in managed:
-        raise ServiceError(
-            "registry.out_of_scope", _("只能以本机关或下级机关名义登记"), field="registration_authority"
-        )
+        raise ServiceError(Code.REGISTRY_OUT_OF_SCOPE, field="registration_authority")
     check_workbook(file, size)
     with transaction.atomic():
         job = ImportJob(
@@ -503,9 +491,9 @@ def import_job_run(job_id: int, *, on_progress: Callable[[ImportJob], None] | No
             on_progress(job)
 
     try:
-        result = validate_workbook(
-            Path(job.file.path), authority=job.registration_authority, progress=progress
-        )
+        # Read through the storage (a folder or object storage), never a path on this node.
+        with job.file.storage.open(job.file.name, "rb") as workbook:
+            result = validate_workbook(workbook, authority=job.registration_authority, progress=progress)
         report: dict[str, Any] = {
             "total_rows": result.total,
             "valid_rows": len(result.valid),

@@ -24,6 +24,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.registry import derived, hooks
+from opengps.registry.errors import Code
 from opengps.registry.models import (
     AnnualReport,
     CommunityKind,
@@ -51,7 +52,7 @@ def require_writer(actor: Any) -> None:
     """Registration authority staff and admins only; auditors and everyone else never write."""
     require_role(actor, *WRITER_ROLES)
     if actor.role == Role.REGISTRATION and actor.unit_id is None:
-        raise PermissionDenied("registry.no_unit", _("登记管理机关用户必须关联单位"))
+        raise PermissionDenied(Code.REGISTRY_NO_UNIT)
 
 
 def managed_unit_ids(actor: Any) -> set[int] | None:
@@ -74,8 +75,9 @@ def require_manages(actor: Any, organization: Organization) -> None:
     managed = managed_unit_ids(actor)
     if managed is not None and organization.registration_authority_id not in managed:
         raise PermissionDenied(
-            "registry.out_of_scope",
-            _("“%(name)s”不由本机关或下级机关登记，无权管理") % {"name": organization.name},
+            Code.REGISTRY_OUT_OF_SCOPE,
+            _("“%(name)s”不由本机关或下级机关登记，无权管理"),
+            params={"name": organization.name},
         )
 
 
@@ -92,15 +94,11 @@ def region_codes_within(region: Region) -> set[str]:
 def _authority_for(actor: Any, registration_authority: Unit | None) -> Unit:
     if registration_authority is None:
         if actor.unit is None:
-            raise ServiceError(
-                "registry.authority_required", _("请指定登记管理机关"), field="registration_authority"
-            )
+            raise ServiceError(Code.REGISTRY_AUTHORITY_REQUIRED, field="registration_authority")
         return actor.unit  # type: ignore[no-any-return]
     managed = managed_unit_ids(actor)
     if managed is not None and registration_authority.pk not in managed:
-        raise PermissionDenied(
-            "registry.out_of_scope", _("只能以本机关或下级机关名义登记"), field="registration_authority"
-        )
+        raise PermissionDenied(Code.REGISTRY_OUT_OF_SCOPE, field="registration_authority")
     return registration_authority
 
 
@@ -120,12 +118,12 @@ def uscc_clean(value: str) -> str:
     """The code in canonical form, or ServiceError: `registry.uscc_format` / `registry.uscc_check_digit`."""
     number = stdnum_uscc.compact(value or "")
     if not number:
-        raise ServiceError("registry.uscc_required", _("请填写统一社会信用代码"), field="uscc")
+        raise ServiceError(Code.REGISTRY_USCC_REQUIRED, field="uscc")
     try:
         return str(stdnum_uscc.validate(number))
     except InvalidLength as exc:
         raise ServiceError(
-            "registry.uscc_format",
+            Code.REGISTRY_USCC_FORMAT,
             _("统一社会信用代码应为18位，当前为%(count)d位") % {"count": len(number)},
             field="uscc",
             params={"length": len(number)},
@@ -133,7 +131,7 @@ def uscc_clean(value: str) -> str:
     except InvalidChecksum as exc:
         expected = stdnum_uscc.calc_check_digit(number[:17])
         raise ServiceError(
-            "registry.uscc_check_digit",
+            Code.REGISTRY_USCC_CHECK_DIGIT,
             _("统一社会信用代码校验位错误：按前17位计算，第18位应为“%(expected)s”，实际为“%(actual)s”")
             % {"expected": expected, "actual": number[17]},
             field="uscc",
@@ -149,7 +147,7 @@ def uscc_clean(value: str) -> str:
             0,
         )
         raise ServiceError(
-            "registry.uscc_format",
+            Code.REGISTRY_USCC_FORMAT,
             _(
                 "统一社会信用代码第%(position)d位“%(char)s”无效：前8位应为数字，其余为数字或大写字母（不含I、O、S、V、Z）"
             )
@@ -204,12 +202,12 @@ def organization_input_errors(data: OrganizationInput, *, today: date | None = N
     today = today or clock.today()
     errors: list[ServiceError] = []
     if not data.name:
-        errors.append(ServiceError("registry.name_required", _("请填写名称"), field="name"))
+        errors.append(ServiceError(Code.REGISTRY_NAME_REQUIRED, field="name"))
     for name, limit in MAX_LENGTHS.items():
         if len(getattr(data, name)) > limit:
             errors.append(
                 ServiceError(
-                    "registry.too_long",
+                    Code.REGISTRY_TOO_LONG,
                     _("不能超过%(limit)d个字符") % {"limit": limit},
                     field=name,
                     params={"limit": limit},
@@ -220,43 +218,25 @@ def organization_input_errors(data: OrganizationInput, *, today: date | None = N
     except ServiceError as exc:
         errors.append(exc)
     if data.org_type not in OrgType.values:
-        errors.append(
-            ServiceError(
-                "registry.org_type_invalid", _("类型应为社会团体、社会服务机构或基金会"), field="org_type"
-            )
-        )
+        errors.append(ServiceError(Code.REGISTRY_ORG_TYPE_INVALID, field="org_type"))
     if not re.fullmatch(r"[0-9]{6}", data.region):
-        errors.append(ServiceError("registry.region_format", _("区划代码应为6位数字"), field="region"))
+        errors.append(ServiceError(Code.REGISTRY_REGION_FORMAT, field="region"))
     if data.founded_on is None:
-        errors.append(ServiceError("registry.date_required", _("请填写成立登记日期"), field="founded_on"))
+        errors.append(ServiceError(Code.REGISTRY_DATE_REQUIRED, _("请填写成立登记日期"), field="founded_on"))
     elif data.founded_on > today:
         errors.append(
-            ServiceError("registry.date_in_future", _("成立登记日期不能晚于今天"), field="founded_on")
+            ServiceError(Code.REGISTRY_DATE_IN_FUTURE, _("成立登记日期不能晚于今天"), field="founded_on")
         )
     if data.registration_level and data.registration_level not in RegistrationLevel.values:
-        errors.append(
-            ServiceError(
-                "registry.level_invalid", _("登记层级应为省级、市州级或县市区级"), field="registration_level"
-            )
-        )
+        errors.append(ServiceError(Code.REGISTRY_LEVEL_INVALID, field="registration_level"))
     if data.contact_phone and not PHONE_RE.match(data.contact_phone):
-        errors.append(ServiceError("registry.phone_invalid", _("联系电话格式不正确"), field="contact_phone"))
+        errors.append(ServiceError(Code.REGISTRY_PHONE_INVALID, field="contact_phone"))
     if data.community_kind and data.community_kind not in CommunityKind.values:
-        errors.append(
-            ServiceError("registry.community_kind_invalid", _("社区社会组织类别无效"), field="community_kind")
-        )
+        errors.append(ServiceError(Code.REGISTRY_COMMUNITY_KIND_INVALID, field="community_kind"))
     elif data.is_community_org and not data.community_kind:
-        errors.append(
-            ServiceError(
-                "registry.community_kind_required", _("社区社会组织须选择类别"), field="community_kind"
-            )
-        )
+        errors.append(ServiceError(Code.REGISTRY_COMMUNITY_KIND_REQUIRED, field="community_kind"))
     elif data.community_kind and not data.is_community_org:
-        errors.append(
-            ServiceError(
-                "registry.community_kind_not_allowed", _("非社区社会组织不填写类别"), field="community_kind"
-            )
-        )
+        errors.append(ServiceError(Code.REGISTRY_COMMUNITY_KIND_NOT_ALLOWED, field="community_kind"))
     return errors
 
 
@@ -274,15 +254,12 @@ def organization_values(org: Organization) -> dict[str, Any]:
 def _region(code: str, authority: Unit) -> Region:
     region = Region.objects.filter(pk=code).select_related("parent").first()
     if region is None:
-        raise ServiceError(
-            "registry.region_unknown", _("区划代码“%(code)s”不存在") % {"code": code}, field="region"
-        )
+        raise ServiceError(Code.REGISTRY_REGION_UNKNOWN, field="region", params={"code": code})
     if authority.region.level != Region.Level.PROVINCE and code not in region_codes_within(authority.region):
         raise ServiceError(
-            "registry.region_out_of_scope",
-            _("区划“%(region)s”不在登记管理机关“%(unit)s”的辖区内")
-            % {"region": region.name, "unit": authority.name},
+            Code.REGISTRY_REGION_OUT_OF_SCOPE,
             field="region",
+            params={"region": region.name, "unit": authority.name},
         )
     return region
 
@@ -296,11 +273,7 @@ def _duplicate(uscc: str, *, exclude_pk: int | None = None) -> Conflict | None:
     )
     if existing is None:
         return None
-    return Conflict(
-        "registry.uscc_duplicate",
-        _("统一社会信用代码%(uscc)s已被“%(name)s”使用") % {"uscc": uscc, "name": existing},
-        field="uscc",
-    )
+    return Conflict(Code.REGISTRY_USCC_DUPLICATE, field="uscc", params={"uscc": uscc, "name": existing})
 
 
 def organization_build(data: OrganizationInput, *, authority: Unit, region: Region) -> Organization:
@@ -374,7 +347,7 @@ def organization_create(
             with transaction.atomic():
                 org.save(force_insert=True)
         except IntegrityError as exc:  # a concurrent insert of the same code
-            raise Conflict("registry.uscc_duplicate", _("统一社会信用代码已被使用"), field="uscc") from exc
+            raise Conflict(Code.REGISTRY_USCC_DUPLICATE, _("统一社会信用代码已被使用"), field="uscc") from exc
         derived.refresh([org.pk])
         audit.record(
             actor=actor, action="registry.org_created", obj=org, new=organization_created_values(org)
@@ -390,9 +363,9 @@ def organization_update(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ServiceError(
-            "registry.field_unknown",
-            _("不能修改的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))},
+            Code.REGISTRY_FIELD_UNKNOWN,
             field=sorted(unknown)[0],
+            params={"fields": "、".join(sorted(unknown))},
         )
     require_manages(actor, organization)
     with transaction.atomic():
@@ -429,17 +402,14 @@ def organization_update(
 
 def _check_day(day: date | None, *, field: str, org: Organization, label: Any) -> date:
     if day is None:
-        raise ServiceError("registry.date_required", _("请填写%(label)s") % {"label": label}, field=field)
+        raise ServiceError(Code.REGISTRY_DATE_REQUIRED, field=field, params={"label": label})
     if day > clock.today():
-        raise ServiceError(
-            "registry.date_in_future", _("%(label)s不能晚于今天") % {"label": label}, field=field
-        )
+        raise ServiceError(Code.REGISTRY_DATE_IN_FUTURE, field=field, params={"label": label})
     if day < org.founded_on:
         raise ServiceError(
-            "registry.date_before_founding",
-            _("%(label)s不能早于成立登记日期（%(founded)s）")
-            % {"label": label, "founded": org.founded_on.isoformat()},
+            Code.REGISTRY_DATE_BEFORE_FOUNDING,
             field=field,
+            params={"label": label, "founded": org.founded_on.isoformat()},
         )
     return day
 
@@ -456,16 +426,14 @@ def organization_change_status(
 ) -> Organization:
     """Record 注销 (deregistered) or 撤销 (registration revoked) with its date and reason."""
     if status not in {OrgStatus.DEREGISTERED, OrgStatus.REVOKED}:
-        raise ServiceError("registry.status_invalid", _("只能变更为注销或撤销"), field="status")
+        raise ServiceError(Code.REGISTRY_STATUS_INVALID, field="status")
     reason = _require_text(reason, field="reason", code="registry.reason_required", message=_("请填写原因"))
     require_manages(actor, organization)
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         if org.status != OrgStatus.NORMAL:
             raise Conflict(
-                "registry.status_final",
-                _("该组织已是“%(status)s”状态，不能再变更") % {"status": org.get_status_display()},
-                field="status",
+                Code.REGISTRY_STATUS_FINAL, field="status", params={"status": org.get_status_display()}
             )
         _check_day(on_date, field="on_date", org=org, label=_("变更日期"))
         old = {"status": org.status, "status_changed_on": org.status_changed_on}
@@ -498,7 +466,7 @@ def rating_record(
 ) -> Rating:
     """Record an evaluation grade 1A–5A; it is in force for the period the rules give (M39)."""
     if not isinstance(level, int) or not 1 <= level <= 5:
-        raise ServiceError("registry.rating_level", _("评估等级应为1A至5A"), field="level")
+        raise ServiceError(Code.REGISTRY_RATING_LEVEL, field="level")
     decision_no = _require_text(
         decision_no,
         field="decision_no",
@@ -508,10 +476,10 @@ def rating_record(
     require_manages(actor, organization)
     _check_day(awarded_on, field="awarded_on", org=organization, label=_("评定日期"))
     if organization.status != OrgStatus.NORMAL:
-        raise Conflict("registry.org_not_normal", _("已注销或撤销的组织不能评定等级"), field="level")
+        raise Conflict(Code.REGISTRY_ORG_NOT_NORMAL, field="level")
     with transaction.atomic():
         if Rating.objects.filter(organization=organization, awarded_on=awarded_on).exists():
-            raise Conflict("registry.rating_duplicate", _("该日期已有评估等级记录"), field="awarded_on")
+            raise Conflict(Code.REGISTRY_RATING_DUPLICATE, field="awarded_on")
         rating = Rating.objects.create(
             organization=organization,
             level=level,
@@ -546,10 +514,10 @@ def rating_revoke(*, actor: Any, rating: Rating, revoked_on: date, reason: str) 
     with transaction.atomic():
         rating = Rating.objects.select_for_update().get(pk=rating.pk)
         if rating.revoked_on is not None:
-            raise Conflict("registry.rating_already_revoked", _("该评估等级已被撤销"), field="revoked_on")
+            raise Conflict(Code.REGISTRY_RATING_ALREADY_REVOKED, field="revoked_on")
         _check_day(revoked_on, field="revoked_on", org=org, label=_("撤销日期"))
         if revoked_on < rating.awarded_on:
-            raise ServiceError("registry.date_order", _("撤销日期不能早于评定日期"), field="revoked_on")
+            raise ServiceError(Code.REGISTRY_DATE_ORDER, field="revoked_on")
         rating.revoked_on, rating.revocation_reason = revoked_on, reason
         rating.save(update_fields=["revoked_on", "revocation_reason"])
         derived.refresh([org.pk])
@@ -574,23 +542,18 @@ def annual_report_record(
 ) -> AnnualReport:
     """Record the annual work report for a year (one per year)."""
     if result not in AnnualReport.Result.values:
-        raise ServiceError("registry.report_result_invalid", _("年报结论无效"), field="result")
+        raise ServiceError(Code.REGISTRY_REPORT_RESULT_INVALID, field="result")
     require_manages(actor, organization)
     _check_day(submitted_on, field="submitted_on", org=organization, label=_("报送日期"))
     if not isinstance(year, int) or year < organization.founded_on.year or year > submitted_on.year:
         raise ServiceError(
-            "registry.report_year_invalid",
-            _("年度应在成立年度（%(first)d）与报送年度（%(last)d）之间")
-            % {"first": organization.founded_on.year, "last": submitted_on.year},
+            Code.REGISTRY_REPORT_YEAR_INVALID,
             field="year",
+            params={"first": organization.founded_on.year, "last": submitted_on.year},
         )
     with transaction.atomic():
         if AnnualReport.objects.filter(organization=organization, year=year).exists():
-            raise Conflict(
-                "registry.annual_report_duplicate",
-                _("%(year)d年度的报告已登记") % {"year": year},
-                field="year",
-            )
+            raise Conflict(Code.REGISTRY_ANNUAL_REPORT_DUPLICATE, field="year", params={"year": year})
         report = AnnualReport.objects.create(
             organization=organization, year=year, submitted_on=submitted_on, result=result
         )
@@ -620,7 +583,7 @@ def credit_list(
     the listing links to it and the recommendation is marked decided in the same transaction.
     """
     if kind not in CreditListKind.values:
-        raise ServiceError("registry.credit_kind_invalid", _("名录类型无效"), field="kind")
+        raise ServiceError(Code.REGISTRY_CREDIT_KIND_INVALID, field="kind")
     reason = _require_text(
         reason, field="reason", code="registry.reason_required", message=_("请填写列入事由")
     )
@@ -637,9 +600,7 @@ def credit_list(
             organization=organization, kind=kind, removed_on__isnull=True
         ).exists():
             raise Conflict(
-                "registry.credit_already_listed",
-                _("该组织已在“%(kind)s”中，尚未移出") % {"kind": CreditListKind(kind).label},
-                field="kind",
+                Code.REGISTRY_CREDIT_ALREADY_LISTED, field="kind", params={"kind": CreditListKind(kind).label}
             )
         listing = CreditListing.objects.create(
             organization=organization,
@@ -684,10 +645,10 @@ def credit_delist(
     with transaction.atomic():
         listing = CreditListing.objects.select_for_update().get(pk=listing.pk)
         if listing.removed_on is not None:
-            raise Conflict("registry.credit_already_removed", _("该记录已移出"), field="removed_on")
+            raise Conflict(Code.REGISTRY_CREDIT_ALREADY_REMOVED, field="removed_on")
         _check_day(removed_on, field="removed_on", org=org, label=_("移出日期"))
         if removed_on < listing.listed_on:
-            raise ServiceError("registry.date_order", _("移出日期不能早于列入日期"), field="removed_on")
+            raise ServiceError(Code.REGISTRY_DATE_ORDER, _("移出日期不能早于列入日期"), field="removed_on")
         listing.removed_on, listing.removal_reason, listing.removal_document = removed_on, reason, document
         listing.save(update_fields=["removed_on", "removal_reason", "removal_document"])
         derived.refresh([org.pk])
@@ -728,7 +689,7 @@ def penalty_record(
     第十九条), a debarment until it ends.
     """
     if kind not in PenaltyKind.values:
-        raise ServiceError("registry.penalty_kind_invalid", _("处罚种类无效"), field="kind")
+        raise ServiceError(Code.REGISTRY_PENALTY_KIND_INVALID, field="kind")
     issuer = _require_text(
         issuer, field="issuer", code="registry.issuer_required", message=_("请填写处罚机关")
     )
@@ -739,15 +700,11 @@ def penalty_record(
         message=_("请填写处罚决定书文号"),
     )
     if kind == PenaltyKind.FINE and (amount is None or amount <= 0):
-        raise ServiceError("registry.amount_required", _("罚款须填写大于零的金额"), field="amount")
+        raise ServiceError(Code.REGISTRY_AMOUNT_REQUIRED, field="amount")
     if kind != PenaltyKind.FINE and amount is not None:
-        raise ServiceError("registry.amount_not_fine", _("只有罚款填写金额"), field="amount")
+        raise ServiceError(Code.REGISTRY_AMOUNT_NOT_FINE, field="amount")
     if ends_on is not None and (kind != PenaltyKind.DEBARMENT or ends_on < decided_on):
-        raise ServiceError(
-            "registry.penalty_end_invalid",
-            _("只有禁止参加政府采购活动填写截止日期，且不得早于处罚决定日期"),
-            field="ends_on",
-        )
+        raise ServiceError(Code.REGISTRY_PENALTY_END_INVALID, field="ends_on")
     require_manages(actor, organization)
     _check_day(decided_on, field="decided_on", org=organization, label=_("处罚决定日期"))
     with transaction.atomic():

@@ -25,6 +25,7 @@ from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.registry import exporting, hooks, importing, selectors, services
+from opengps.registry.errors import Code
 from opengps.registry.forms import (
     AnnualReportForm,
     CreditDelistForm,
@@ -259,7 +260,7 @@ def _run_action(request: HttpRequest, org: Organization, action: str, form: Any)
         if data.get("recommendation_id"):
             recommendation = hooks.recommendations().find(org, data["recommendation_id"])
             if recommendation is None:
-                raise NotFound("performance.recommendation_not_found", _g("未找到该列入建议"))
+                raise NotFound(Code.PERFORMANCE_RECOMMENDATION_NOT_FOUND)
         services.credit_list(
             actor=actor,
             organization=org,
@@ -297,7 +298,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
-            return _error_page(request, ServiceError("registry.action_invalid", _g("无效的操作")))
+            return _error_page(request, ServiceError(Code.REGISTRY_ACTION_INVALID))
         form = forms[action] = ACTIONS[action](request.POST, prefix=action)
         if form.is_valid():
             try:
