@@ -9,13 +9,15 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help demo run test test-fast lint typecheck coverage-rules bench bench-bids bench-ocds messages lock clean
+.PHONY: help demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds drills messages lock clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
 	@echo "make test   — run the test suite (DATABASE_URL selects the database; SQLite by default)"
 	@echo "make lint   — ruff and mypy;  make messages — rebuild translations"
 	@echo "make bench  — registry search;  make bench-bids — bid-deadline burst;  make bench-ocds — OCDS export vs ocdskit"
+	@echo "make bench-national — registry search on 900,000 organizations (own database; the first run generates ~10 min)"
+	@echo "make drills — fault drills: kill -9 workers, restart PostgreSQL, backup and restore (drills/README.md)"
 
 $(VENV)/.runtime: requirements/base.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpenGPS needs Python >= 3.11"'
@@ -65,11 +67,18 @@ coverage-rules: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks.run
 
+bench-national: $(VENV)/.dev
+	$(PY) -m benchmarks.run --scale national
+
 bench-bids: $(VENV)/.dev
 	$(PY) -m benchmarks.bid_burst
 
 bench-ocds: $(VENV)/.dev
 	$(PY) -m benchmarks.ocds_export
+
+# Fault drills on PostgreSQL (127.0.0.1:5432): kill a web or task worker, restart the database, back up and restore.
+drills: $(VENV)/.dev
+	$(PY) -m drills.run
 
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'

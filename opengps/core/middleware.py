@@ -1,5 +1,6 @@
-"""Request middleware: the request-body cap, the request id (a sane X-Request-ID or a new one), and
-the guard against text no column can store (NUL, unpaired surrogates)."""
+"""Request middleware: the request-body cap, the request id (a sane X-Request-ID or a new one), the
+guard against text no column can store (NUL, unpaired surrogates), and the answers when the database
+refuses a value (400) or cannot be reached (503)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,19 @@ import contextlib
 import json
 import logging
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
+from django.views import defaults
 
 from opengps.core.inputs import text_problem
 from opengps.core.request_context import reset_request_id, set_request_id
@@ -152,11 +155,51 @@ def _walk_json(path: str, value: Any) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+"""What a request meets while the database restarts or cannot be reached (connection refused or
+cut, "the database system is starting up"), and also a deadlock or a cancelled statement: all of
+them pass, so the answer is a 503 that says to try again, never a 500 with a traceback."""
+
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with a message (JSON under /api/, else a page rendered without the request: its context
+    would read the session, i.e. the database). The request's transaction rolled back; a write whose
+    commit succeeded before the connection broke may still be stored, so the user is told to check."""
+    message = gettext(
+        "服务暂时不可用：数据库暂时无法连接或繁忙，本次请求未能完成。请稍后重试；"
+        "若刚才提交了数据，请先刷新页面确认是否已保存。"
+    )
+    response: HttpResponse
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"code": "service.unavailable", "message": message}},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        html = render_to_string("core/unavailable.html", {"message": message, "language": language})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler (`handler500`): an unreachable database met outside a view — in a middleware
+    reading the session, say, where `DatabaseRefusalMiddleware` cannot see it — is a 503 too."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
+    return defaults.server_error(request)
+
+
 class DatabaseRefusalMiddleware:
     """Defence in depth for the screens, as `opengps.api.data_error` is for the API: a value the
     database refuses (a length or number a hand-parsed form did not bound) is the user's input,
     answered with a 400 page that says so — never a 500. The service's transaction has already
-    rolled back, so nothing changed."""
+    rolled back, so nothing changed. A database that cannot be reached (restarting, connection cut)
+    is answered with a 503 on screens and API alike (`database_unavailable`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -165,6 +208,9 @@ class DatabaseRefusalMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            logger.warning("database unavailable on %s %s: %s", request.method, request.path, exception)
+            return database_unavailable(request)
         if not isinstance(exception, DataError):
             return None
         logger.warning("database refused a value on %s %s: %s", request.method, request.path, exception)
