@@ -129,6 +129,7 @@ def set_up(suppliers: int) -> Setup:
         catalog_version_create,
         catalog_version_publish,
     )
+    from opengps.core import clock
     from opengps.planning import services as planning
     from opengps.planning.models import FundSource
     from opengps.procurement import services as procurement_services
@@ -164,9 +165,8 @@ def set_up(suppliers: int) -> Setup:
     catalog_content_replace(actor=finance, version=version, content=content)
     catalogue = catalog_version_publish(actor=finance, version=version)
 
-    real_today = planning.today
-    planning.today = lambda: PLAN_TODAY
-    try:
+    # The planning steps run on planning's calendar (the demo's simulated day; moments stay real).
+    with clock.simulated_today(PLAN_TODAY):
         line = planning.budget_line_create(
             actor=purchaser,
             unit=civil,
@@ -215,13 +215,11 @@ def set_up(suppliers: int) -> Setup:
         if plan.status == "pending_approval":
             plan = planning.plan_approve_method(actor=finance, plan=plan, note="同意")
         planning.intention_publish(actor=purchaser, plan=plan)
-        planning.today = lambda: PLAN_START
+    with clock.simulated_today(PLAN_START):
         plan.refresh_from_db()
         procurement = procurement_services.procurement_create(
             actor=purchaser, plan=plan, documents="招标文件"
         )
-    finally:
-        planning.today = real_today
     # Announced 40 days ago with a deadline an hour ahead: the deadline is moved to the burst later.
     now = timezone.now()
     procurement = procurement_services.procurement_announce(

@@ -1,9 +1,12 @@
-"""Province-scale registry data for benchmarks: 30,000 organizations with ratings, reports and credit lists.
+"""Registry data for benchmarks: 30,000 (province) to 900,000 (national) organizations with records.
 
-This is benchmark data, not demo data: rows are bulk-inserted straight into the tables, so no
-audit events are written for them and no service rule is checked; only the cached eligibility
-columns are then derived through `registry.services.organizations_refresh`. Never point it at a database
-whose audit chain matters; `benchmarks.run` uses a dedicated database (opengps_bench).
+This is benchmark data, not demo data: rows are COPYed straight into the tables, so no audit
+events are written for them and no service rule is checked. The cached eligibility columns are
+computed on the way in by the function `registry.services.organizations_refresh` uses
+(`registry.derived.derived_columns`, over the same facts in memory), and a random sample is
+checked against a fresh derivation from the database afterwards. Never point it at a database
+whose audit chain matters; `benchmarks.run` uses dedicated databases (opengps_bench,
+opengps_bench_national).
 
     python -m benchmarks.generate --organizations 30000 --database-url postgres://postgres@127.0.0.1:5432/opengps_bench
 """
@@ -11,13 +14,15 @@ whose audit chain matters; `benchmarks.run` uses a dedicated database (opengps_b
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -253,22 +258,149 @@ def _listings(rng: random.Random, org: Any, founded: date, decided_by: int, toda
 
 
 def _derive(log: Callable[[str], None], started: float) -> None:
-    """Fill the cached eligibility columns the search filters on, as the services would; VACUUM ANALYZE."""
+    """Refresh the rows whose cached eligibility columns fell stale since the data was generated."""
     from django.db import connection
 
     from opengps.registry import derived, services
     from opengps.registry.models import Organization
 
+    if connection.vendor == "postgresql":
+        # Fresh statistics, also for indexes a migration added since the data was generated.
+        with connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{Organization._meta.db_table}"')
     stale = list(Organization.objects.filter(derived.stale()).values_list("pk", flat=True))
     if stale:
         services.organizations_refresh(organization_ids=stale)
         elapsed = time.perf_counter() - started
-        log(f"derived eligibility columns of {len(stale)} organizations ({elapsed:.1f} s)")
+        log(f"refreshed the eligibility columns of {len(stale)} organizations ({elapsed:.1f} s)")
         if connection.vendor == "postgresql":
-            # The refresh rewrote every row: vacuum the dead versions (as autovacuum would, later)
+            # The refresh rewrote rows: vacuum the dead versions (as autovacuum would, later)
             # so the search is measured on a table in its steady state.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
+
+
+# Second trade names (字号) that set apart the organizations of one more round of names: the name
+# parts of `demo_names` hold a few hundred thousand distinct names, a nation holds 900,000.
+EXTRA_TRADE_NAMES = [
+    "金桥",
+    "同舟",
+    "惠众",
+    "益心",
+    "新星",
+    "融爱",
+    "启航",
+    "泽润",
+    "和煦",
+    "沐光",
+    "嘉禾",
+    "睿德",
+    "致远",
+    "信达",
+    "汇善",
+    "承恩",
+    "鸿雁",
+    "谷雨",
+    "立春",
+    "青禾",
+]
+ROUND = 100_000  # organizations per round of names (a province's 30,000 fit in one round)
+COPY_CHUNK = 50_000
+
+
+def _specs(
+    rng: random.Random, organizations: int, places: Sequence[Any], weights: Sequence[float], today: date
+) -> Iterator[list[Any]]:
+    """Organization specs in rounds of at most ROUND, names unique across rounds; USCCs by serial."""
+    from opengps.registry import demo_names
+
+    if organizations > ROUND * (len(EXTRA_TRADE_NAMES) + 1):
+        raise SystemExit(f"at most {ROUND * (len(EXTRA_TRADE_NAMES) + 1):,} organizations")
+    seen: set[str] = set()
+    serial, made, round_no = 1, 0, 0
+    while made < organizations:
+        size = min(ROUND, organizations - made)
+        batch = demo_names.generate_organizations(
+            rng, size, places, today=today, weights=weights, serial_start=serial
+        )
+        serial += len(batch)
+        if round_no:
+            extra = EXTRA_TRADE_NAMES[(round_no - 1) % len(EXTRA_TRADE_NAMES)]
+            batch = [
+                dataclasses.replace(s, name=f"{s.place.prefix}{extra}{s.name[len(s.place.prefix) :]}")
+                for s in batch
+            ]
+        fresh = [s for s in batch if s.name not in seen]
+        seen.update(s.name for s in fresh)
+        made += len(fresh)
+        round_no += 1
+        yield fresh
+
+
+def _copy(cursor: Any, objects: Sequence[Any], now: datetime) -> None:
+    """COPY model instances (ids set) into their table, every concrete column."""
+    if not objects:
+        return
+    meta = objects[0]._meta
+    fields = meta.concrete_fields
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    stamped = {
+        f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    attnames = [f.attname for f in fields]
+    with cursor.copy(f'COPY "{meta.db_table}" ({columns}) FROM STDIN') as copy:
+        for obj in objects:
+            row = []
+            for name in attnames:
+                value = now if name in stamped else getattr(obj, name)
+                row.append(value.value if isinstance(value, Enum) else value)
+            copy.write_row(row)
+
+
+def _secondary_indexes(cursor: Any, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(name, definition) of the indexes on `tables` that back no constraint (dropped while loading)."""
+    cursor.execute(
+        """
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+        WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexname::regclass)
+        ORDER BY i.indexname
+        """,
+        [list(tables)],
+    )
+    return [(str(name), str(definition)) for name, definition in cursor.fetchall()]
+
+
+def _next_ids(cursor: Any, models: Sequence[Any]) -> dict[Any, int]:
+    ids = {}
+    for model in models:
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{model._meta.db_table}"')
+        ids[model] = int(cursor.fetchone()[0])
+    return ids
+
+
+def _reset_sequences(cursor: Any, models: Sequence[Any]) -> None:
+    for model in models:
+        table = model._meta.db_table
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)",  # noqa: E501
+            [table],
+        )
+
+
+def _verify_sample(rng: random.Random, total: int, today: date, size: int = 500) -> int:
+    """Re-derive a random sample from the database as `organizations_refresh` would; mismatches."""
+    from opengps.registry import derived
+    from opengps.registry.models import Organization
+
+    ids = rng.sample(range(1, total + 1), min(size, total))
+    sample = Organization.objects.filter(pk__in=ids).prefetch_related(*derived.facts_prefetch())
+    mismatches = 0
+    for org in sample:
+        stored = tuple(getattr(org, f) for f in derived.DERIVED_FIELDS)
+        if stored != derived.derived_columns(org, today):
+            mismatches += 1
+    return mismatches
 
 
 def generate(
@@ -282,15 +414,19 @@ def generate(
     """Fill the registry tables with `organizations` generated organizations (reproducible by `seed`).
 
     Does nothing when exactly that many organizations are there already. With other registry
-    data present it refuses unless `replace` is set, and then deletes it first.
+    data present it refuses unless `replace` is set, and then empties the registry tables first.
+    PostgreSQL only: the rows are COPYed, secondary indexes dropped while loading and rebuilt.
     """
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.utils import timezone
 
     from opengps.accounts.services import REGIONS_FILE, regions_load
-    from opengps.registry import demo_names
-    from opengps.registry.models import AnnualReport, CreditListing, Organization, Rating
+    from opengps.registry import demo_names, derived
+    from opengps.registry.models import AnnualReport, CreditListing, Organization, Penalty, Rating
 
     started = time.perf_counter()
+    if connection.vendor != "postgresql":
+        raise SystemExit("the generator loads PostgreSQL (COPY)")
     existing = Organization.objects.count()
     if existing == organizations and Rating.objects.exists():
         _derive(log, started)
@@ -307,42 +443,97 @@ def generate(
             f"the database holds {existing} organizations; --replace deletes them (benchmark databases only)"
         )
     today = today or date.today()
+    now = timezone.now()
     rng = random.Random(seed)
     regions_load()
     rows = json.loads(REGIONS_FILE.read_text(encoding="utf-8"))
     places = demo_names.places_from_regions((r["code"], r["name"], r["level"], r["parent"]) for r in rows)
+    due_year = today.year - 1 if (today.month, today.day) > (5, 31) else today.year - 2
+    models = [Organization, Rating, AnnualReport, CreditListing]
+    tables = [m._meta.db_table for m in models]
+    counts = dict.fromkeys(models, 0)
 
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if existing:
-            log(f"deleting {existing} existing organizations")
-            for model in (CreditListing, AnnualReport, Rating, Organization):
-                model.objects.all().delete()
+            # Everything that refers to an organization goes too (dedicated benchmark databases only).
+            log(f"emptying the registry tables ({existing} organizations)")
+            names = ", ".join(f'"{m._meta.db_table}"' for m in [*models, Penalty])
+            cursor.execute(f"TRUNCATE {names} CASCADE")
+        # Foreign keys are checked row by row while loading (Django declares them deferred, and an
+        # index cannot be built on a table with checks pending).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        indexes = _secondary_indexes(cursor, tables)
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         authority = _authorities(places)
         weights = _weights(places)
-        specs = demo_names.generate_organizations(rng, organizations, places, today=today, weights=weights)
-        log(f"generated {len(specs)} organization specs ({time.perf_counter() - started:.1f} s)")
-        orgs = [_organization(rng, spec, authority[spec.place.code], today) for spec in specs]
-        Organization.objects.bulk_create(orgs, batch_size=BATCH)
-        log(f"inserted {len(orgs)} organizations ({time.perf_counter() - started:.1f} s)")
-
-        due_year = today.year - 1 if (today.month, today.day) > (5, 31) else today.year - 2
-        ratings: list[Rating] = []
-        reports: list[AnnualReport] = []
-        listings: list[CreditListing] = []
-        for org, spec in zip(orgs, specs, strict=True):
-            ratings += _ratings(rng, org, spec.founded_on, today)
-            reports += _reports(rng, org, spec, due_year)
-            listings += _listings(rng, org, spec.founded_on, authority[spec.place.code], today)
-        Rating.objects.bulk_create(ratings, batch_size=BATCH)
-        AnnualReport.objects.bulk_create(reports, batch_size=BATCH)
-        CreditListing.objects.bulk_create(listings, batch_size=BATCH)
+        ids = _next_ids(cursor, models)
+        for specs in _specs(rng, organizations, places, weights, today):
+            for start in range(0, len(specs), COPY_CHUNK):
+                chunk = specs[start : start + COPY_CHUNK]
+                orgs, ratings, reports, listings = [], [], [], []
+                for spec in chunk:
+                    org = _organization(rng, spec, authority[spec.place.code], today)
+                    org.pk = ids[Organization]
+                    ids[Organization] += 1
+                    records = {
+                        Rating: _ratings(rng, org, spec.founded_on, today),
+                        AnnualReport: _reports(rng, org, spec, due_year),
+                        CreditListing: _listings(
+                            rng, org, spec.founded_on, authority[spec.place.code], today
+                        ),
+                    }
+                    for model, made in records.items():
+                        for obj in made:
+                            obj.pk = ids[model]
+                            ids[model] += 1
+                    # The derivation reads the records through the related managers, as after a prefetch.
+                    org._prefetched_objects_cache = {
+                        "ratings": records[Rating],
+                        "credit_listings": records[CreditListing],
+                        "annual_reports": records[AnnualReport],
+                        "penalties": [],
+                    }
+                    for field_name, value in zip(
+                        derived.DERIVED_FIELDS, derived.derived_columns(org, today), strict=True
+                    ):
+                        setattr(org, field_name, value)
+                    orgs.append(org)
+                    ratings += records[Rating]
+                    reports += records[AnnualReport]
+                    listings += records[CreditListing]
+                for model, objects in ((Organization, orgs), (Rating, ratings), (AnnualReport, reports)):
+                    _copy(cursor, objects, now)
+                    counts[model] += len(objects)
+                _copy(cursor, listings, now)
+                counts[CreditListing] += len(listings)
+            log(f"loaded {counts[Organization]:,} organizations ({time.perf_counter() - started:.1f} s)")
+        _reset_sequences(cursor, models)
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        log(f"rebuilt {len(indexes)} indexes ({time.perf_counter() - started:.1f} s)")
     log(
-        f"inserted {len(ratings)} ratings, {len(reports)} annual reports, {len(listings)} credit listings "
-        f"({time.perf_counter() - started:.1f} s)"
+        f"{counts[Rating]:,} ratings, {counts[AnnualReport]:,} annual reports, "
+        f"{counts[CreditListing]:,} credit listings ({time.perf_counter() - started:.1f} s)"
     )
-    _derive(log, started)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    mismatches = _verify_sample(random.Random(seed + 1), counts[Organization], today)
+    if mismatches:
+        raise SystemExit(
+            f"{mismatches} sampled organizations have derived columns the refresh disagrees with"
+        )
     seconds = time.perf_counter() - started
-    return GenerationSummary(len(orgs), len(ratings), len(reports), len(listings), seconds, generated=True)
+    log(f"done in {seconds:.1f} s (derived columns of a 500-organization sample re-checked: identical)")
+    return GenerationSummary(
+        counts[Organization],
+        counts[Rating],
+        counts[AnnualReport],
+        counts[CreditListing],
+        seconds,
+        generated=True,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

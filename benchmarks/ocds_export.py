@@ -18,10 +18,11 @@
 4. Checks that all three produced the same number of records and that a sample of compiled
    releases is identical, and writes benchmarks/results/ocds_export.{json,md}.
 
-Targets: ours ≥ 2× ocdskit's records/s; our memory flat in the number of records: the RSS is
-sampled every tenth of the records, and from half-way to the end it may grow by at most 16 MiB
-(the first chunks of the two server-side cursors are a constant warm-up; holding the records
-would grow with them). Exits 1 when a target is missed.
+Targets: ours ≥ 2× ocdskit's records/s, and ours recompiled (every compiled release merged again
+from its releases, as ocdskit does from scratch) ≥ 2× ocdskit's records/s too; our memory flat
+in the number of records: the RSS is sampled every tenth of the records, and from half-way to
+the end it may grow by at most 16 MiB (the first chunks of the two server-side cursors are a
+constant warm-up; holding the records would grow with them). Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 SCHEMA = ROOT.parent / "shared" / "ocds-1.1.5" / "release-schema.json"
 FLAT_MIB = 16
+TARGET_SPEEDUP = 2.0  # records/s against ocdskit, for the export and for the recompiled export
 SAMPLE = 200
 
 
@@ -223,7 +225,14 @@ def render(report: dict[str, Any]) -> str:
         "# OCDS export benchmark",
         "",
         f"{report['records']:,} records ({report['releases']:,} releases) on {machine['database']} · "
-        f"{machine['cpus']} CPUs · Python {machine['python']} · ocdskit {machine['ocdskit']}",
+        f"{machine['cpus']} CPUs · Python {machine['python']} · ocdskit {machine['ocdskit']} · "
+        f"**load average at start {machine['load_average_at_start']}**",
+        "",
+        "Caches: none between runs — each export is a fresh process reading PostgreSQL (the OS page "
+        "cache stays warm). `ours` streams the compiled releases the platform keeps up to date as "
+        "releases are written (that stored compilation is the platform's cache); `ours, recompiled` "
+        "ignores it and merges every record again from its releases with ocdsmerge; ocdskit "
+        "compiles from scratch from the package stream.",
         "",
         "| export | wall s | records/s | peak RSS MiB |",
         "|---|---:|---:|---:|",
@@ -237,7 +246,10 @@ def render(report: dict[str, Any]) -> str:
     lines += [
         "",
         f"- ours vs ocdskit: **{report['speedup']:.1f}×** records/s "
-        f"(target ≥ 2×: {'met' if targets['rate']['met'] else 'MISSED'})",
+        f"(target ≥ {TARGET_SPEEDUP:g}×: {'met' if targets['rate']['met'] else 'MISSED'})",
+        f"- ours recompiled (merging from releases, as ocdskit) vs ocdskit: "
+        f"**{report['speedup_recompiled']:.1f}×** records/s "
+        f"(target ≥ {TARGET_SPEEDUP:g}×: {'met' if targets['rate_recompiled']['met'] else 'MISSED'})",
         "- our RSS by share of records written: "
         + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())
         + f" MiB — from half-way to the end +{targets['memory']['growth_mib']:.1f} MiB "
@@ -280,6 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("the benchmark runs on PostgreSQL (--database postgres://…)")
     if not SCHEMA.is_file():
         raise SystemExit(f"OCDS release schema missing: {SCHEMA}")
+    load_at_start = os.getloadavg()[0]
+    if load_at_start > 0.5:
+        print(f"note: load average {load_at_start:.2f} at start; other work on this machine skews results")
     ensure_database(args.database)
     setup_django(args.database)
     from django.core.management import call_command
@@ -362,19 +377,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     rss = runs["ours"]["rss_mib"]
     half, last = rss.get("50%", rss["end"]), max(rss.get("100%", 0.0), rss["end"])
     speedup = runs["ours"]["rate"] / runs["ocdskit"]["rate"]
+    speedup_recompiled = runs["ours_recompiled"]["rate"] / runs["ocdskit"]["rate"]
     report = {
         "records": records,
         "releases": releases,
         "runs": runs,
         "speedup": speedup,
+        "speedup_recompiled": speedup_recompiled,
         "sample_identical": identical,
         "targets": {
-            "rate": {"target": 2.0, "value": speedup, "met": speedup >= 2.0},
+            "rate": {"target": TARGET_SPEEDUP, "value": speedup, "met": speedup >= TARGET_SPEEDUP},
+            "rate_recompiled": {
+                "target": TARGET_SPEEDUP,
+                "value": speedup_recompiled,
+                "met": speedup_recompiled >= TARGET_SPEEDUP,
+            },
             "memory": {"target_mib": FLAT_MIB, "growth_mib": last - half, "met": last - half <= FLAT_MIB},
             "identical": {"met": identical == len(ours)},
         },
         "machine": {
             "cpus": os.cpu_count(),
+            "load_average_at_start": round(load_at_start, 2),
             "python": platform.python_version(),
             "database": "PostgreSQL {}.{}".format(
                 *divmod(connection.cursor().connection.info.server_version, 10000)

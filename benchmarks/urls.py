@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from opengps.urls import handler500  # noqa: F401 — the platform's 500/503 handler, served here too
 from opengps.urls import urlpatterns as platform_urlpatterns
 
 

@@ -93,11 +93,13 @@ def leaf_hash_of(receipt_digest: str) -> str:
 # --- appending (the bid path) ----------------------------------------------------------------------
 
 
-def leaf_append(*, receipt_digest: str) -> None:
+def leaf_append(*, receipt_digest: str) -> datetime | None:
     """Append the leaf of `receipt_digest` in the caller's transaction (must be inside one).
 
     Call it as late as possible in the transaction: from here to commit the log head stays locked
-    for every other writer on the platform.
+    for every other writer on the platform. On PostgreSQL returns the database clock read after
+    the leaf was written (``clock_timestamp()`` in the same statement), so a caller that must
+    judge a deadline after its last write needs no further round trip; elsewhere None.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("leaf_append() must run inside the transaction that stores the receipt")
@@ -113,9 +115,13 @@ def leaf_append(*, receipt_digest: str) -> None:
             # one round trip: the bid path's cost is counted at the deadline burst
             cursor.execute(
                 f'WITH head AS ({upsert}) INSERT INTO "{leaves}" ("index", leaf_hash) '  # noqa: S608
-                "SELECT size - 1, %s FROM head",
+                "SELECT size - 1, %s FROM head RETURNING clock_timestamp()",
                 [leaf],
             )
+            row = cursor.fetchone()
+            assert row is not None
+            clock: datetime = row[0]
+            return clock
         else:
             cursor.execute(upsert)
             row = cursor.fetchone()
@@ -124,6 +130,7 @@ def leaf_append(*, receipt_digest: str) -> None:
                 f'INSERT INTO "{leaves}" ("index", leaf_hash) VALUES (%s, %s)',  # noqa: S608
                 [int(row[0]) - 1, leaf],
             )
+    return None
 
 
 def leaf_backfill(receipt_digests: Iterable[str]) -> int:

@@ -141,7 +141,8 @@ def _valid_until(org: Organization, facts: OrganizationFacts, on_date: date) -> 
     return min([*boundaries, fallback])
 
 
-def _derive(org: Organization, on_date: date) -> tuple[Any, ...]:
+def derived_columns(org: Organization, on_date: date) -> tuple[Any, ...]:
+    """The values of DERIVED_FIELDS for `org` on `on_date`, from its (prefetched) records."""
     facts = organization_facts(org)
     result = supplier_eligibility(facts, on_date)
     credit = "normal"
@@ -171,7 +172,7 @@ def refresh(organization_ids: Iterable[int], on_date: date | None = None) -> int
         chunk = Organization.objects.filter(pk__in=ids[start : start + BATCH]).prefetch_related(
             *facts_prefetch()
         )
-        rows = [(*_derive(org, on_date), org.pk) for org in chunk]
+        rows = [(*derived_columns(org, on_date), org.pk) for org in chunk]
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
         done += len(rows)

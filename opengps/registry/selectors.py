@@ -12,7 +12,10 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -21,6 +24,7 @@ from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.core.paging import PageNumbers
 from opengps.registry import derived
+from opengps.registry.errors import Code
 from opengps.registry.models import (
     AnnualReport,
     CreditLevel,
@@ -114,6 +118,11 @@ def region_codes_within(code: str) -> list[str]:
     )
 
 
+NAME_HAS_BIGRAM = 'registry_name_bigrams("registry_organization"."name") @> ARRAY[%s]::text[]'
+SPARSE_SHARE = 4
+"""A result holding less than 1/SPARSE_SHARE of the registry is fetched through its filter's index."""
+
+
 def organization_queryset(
     filters: SearchFilters, *, managed_units: set[int] | None = None
 ) -> QuerySet[Organization]:
@@ -130,6 +139,9 @@ def organization_queryset(
             # Chinese has no letter case: a plain LIKE is 3x cheaper than UPPER() LIKE and uses
             # the pg_trgm index on the name (migration 0002) for three characters or more.
             qs = qs.filter(name__contains=q)
+            if len(q) == 2 and _bigram_index():
+                # Two characters make no trigram: the bigram index (migration 0005) finds them.
+                qs = qs.filter(RawSQL(NAME_HAS_BIGRAM, [q], output_field=BooleanField()))  # noqa: S611 - bound
     if filters.org_type:
         qs = qs.filter(org_type=filters.org_type)
     if filters.region and filters.region != "430000":
@@ -163,7 +175,15 @@ def organization_search(
     pages = max(1, math.ceil(count / page_size))
     page = max(1, min(page, pages))
     offset = (page - 1) * page_size
-    results = list(qs.only(*LIST_FIELDS).order_by("name", "pk")[offset : offset + page_size])
+    ordering: tuple[Any, ...] = ("name", "pk")
+    if count * SPARSE_SHARE < _registry_rows():
+        # The planner walks the name index and filters, assuming the matches are spread evenly
+        # through the names; they cluster (a county's names share its prefix), and at national
+        # scale it may walk most of the table for one page. Ordering by an expression no index
+        # holds (the same order: names are never null) makes it fetch the few matches through
+        # their filter's index and sort them.
+        ordering = (Coalesce("name", Value("")).asc(), "pk")
+    results = list(qs.only(*LIST_FIELDS).order_by(*ordering)[offset : offset + page_size])
     return SearchPage(results=results, count=count, page=page, page_size=page_size, filters=filters)
 
 
@@ -202,6 +222,40 @@ def _count(qs: QuerySet[Organization], filters: SearchFilters, managed_units: se
         count = qs.count()
         cache.set(key, count, COUNT_SECONDS)
     return int(count)
+
+
+_BIGRAMS: dict[str, bool] = {}
+
+
+def _bigram_index() -> bool:
+    """Whether migration 0005's bigram function exists (PostgreSQL, migrated), asked once per process."""
+    if connection.vendor != "postgresql":
+        return False
+    if "present" not in _BIGRAMS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regprocedure('registry_name_bigrams(text)') IS NOT NULL")
+            row = cursor.fetchone()
+        _BIGRAMS["present"] = bool(row and row[0])
+    return _BIGRAMS["present"]
+
+
+_REGISTRY_ROWS: dict[str, float] = {"at": -1e9, "rows": 0.0}
+
+
+def _registry_rows(max_age: float = 300.0) -> float:
+    """PostgreSQL's estimate of the organizations in the registry, kept per process (0 elsewhere)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    now = time.monotonic()
+    if now - _REGISTRY_ROWS["at"] > max_age:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [Organization._meta.db_table]
+            )
+            row = cursor.fetchone()
+        _REGISTRY_ROWS["rows"] = max(0.0, float(row[0])) if row else 0.0
+        _REGISTRY_ROWS["at"] = now
+    return _REGISTRY_ROWS["rows"]
 
 
 _REGION_LABELS: dict[str, Any] = {"at": -1e9, "labels": {}}
@@ -259,7 +313,7 @@ def organization_get(uscc: str) -> Organization:
         .first()
     )
     if org is None:
-        raise NotFound("registry.not_found", _("未找到统一社会信用代码为%(uscc)s的社会组织") % {"uscc": uscc})
+        raise NotFound(Code.REGISTRY_NOT_FOUND, params={"uscc": uscc})
     return org
 
 
@@ -323,7 +377,7 @@ def registry_overview() -> dict[str, int]:
 def import_job_get(*, actor: Any, job_id: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id).select_related("created_by").first()
     if job is None or (actor.role != "admin" and job.created_by_id != actor.pk):
-        raise NotFound("registry.import_not_found", _("未找到该导入任务"))
+        raise NotFound(Code.REGISTRY_IMPORT_NOT_FOUND)
     return job
 
 
@@ -335,7 +389,7 @@ def rating_of(organization: Organization, pk: int) -> Rating:
     """One of `organization`'s ratings (refused as not found when it belongs to another)."""
     rating = Rating.objects.filter(pk=pk, organization=organization).select_related("organization").first()
     if rating is None:
-        raise NotFound("registry.rating_not_found", _("未找到该评估等级记录"))
+        raise NotFound(Code.REGISTRY_RATING_NOT_FOUND)
     return rating
 
 
@@ -345,5 +399,5 @@ def listing_of(organization: Organization, pk: int) -> CreditListing:
         CreditListing.objects.filter(pk=pk, organization=organization).select_related("organization").first()
     )
     if listing is None:
-        raise NotFound("registry.listing_not_found", _("未找到该信用名录记录"))
+        raise NotFound(Code.REGISTRY_LISTING_NOT_FOUND)
     return listing

@@ -28,6 +28,22 @@ def _digest(n: int) -> str:
     return hashlib.sha256(f"receipt {n}".encode()).hexdigest()
 
 
+def test_an_append_on_postgresql_returns_the_database_clock_read_after_the_leaf_is_written() -> None:
+    # The bid path judges its deadline on this clock instead of a further round trip.
+    from django.db import connection
+
+    with transaction.atomic():
+        clock = transparency.leaf_append(receipt_digest=_digest(11))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            later = cursor.fetchone()[0]
+        assert clock is not None and clock.tzinfo is not None and clock <= later
+    else:
+        assert clock is None  # SQLite: the caller reads the clock itself
+    assert TransparencyLeaf.objects.filter(leaf_hash=transparency.leaf_hash_of(_digest(11))).exists()
+
+
 def test_appends_are_gap_free_and_roll_back_with_their_transaction() -> None:
     # given two committed appends and one whose transaction fails
     for n in range(2):

@@ -404,10 +404,11 @@ def _store(
         )
         # The receipt's leaf in the platform-wide transparency log: the last write, because
         # the log head stays locked from here to commit (see opengps.core.transparency).
-        transparency.leaf_append(receipt_digest=receipt.digest())
-        # The decisive check: the database's statement clock after every write, inside the
+        written_at = transparency.leaf_append(receipt_digest=receipt.digest())
+        # The decisive check: the database's clock after every write (on PostgreSQL read by the
+        # leaf's own statement, after the leaf is written: one round trip fewer), inside the
         # transaction that commits them. At or after the deadline everything rolls back.
-        _refuse_late(deadline, db_now(), source="database")
+        _refuse_late(deadline, written_at or db_now(), source="database")
     return BidAck(submission=submission, version=version, receipt=receipt)
 
 
