@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from opengps.accounts import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)
         from opengps.accounts.middleware import session_start
 
         def stamp_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opengps.accounts.errors import Code
+from opengps.accounts.events import Event
 from opengps.accounts.models import Role, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, ratelimit
@@ -92,7 +93,7 @@ def totp_enrol(*, actor: Any, code: str) -> TOTPDevice:
         device.save(update_fields=["confirmed"])
         audit.record(
             actor=actor,
-            action="account.totp_enrolled",
+            action=Event.ACCOUNT_TOTP_ENROLLED,
             obj=actor,
             old={"totp": False},
             new={"totp": True, "device": device.pk},
@@ -109,7 +110,7 @@ def totp_disable(*, actor: Any, code: str) -> None:
         TOTPDevice.objects.filter(user=actor).delete()
         audit.record(
             actor=actor,
-            action="account.totp_disabled",
+            action=Event.ACCOUNT_TOTP_DISABLED,
             obj=actor,
             old={"totp": True, "device": device.pk},
             new={"totp": False},
@@ -130,7 +131,7 @@ def totp_reset(*, actor: Any, user: User, reason: str) -> bool:
         TOTPDevice.objects.filter(user=user).delete()
         audit.record(
             actor=actor,
-            action="account.totp_reset",
+            action=Event.ACCOUNT_TOTP_RESET,
             obj=user,
             old={"totp": any(confirmed for _pk, confirmed in devices), "devices": [pk for pk, _c in devices]},
             new={"totp": False},

@@ -16,6 +16,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from opengps.accounts import lockout
 from opengps.accounts.errors import Code
+from opengps.accounts.events import Event
 from opengps.accounts.models import (
     GOVERNMENT_ORGAN_KINDS,
     GOVERNMENT_ORGAN_USCC_PREFIX,
@@ -45,7 +46,7 @@ def regions_load(*, actor: Any = None, path: Path = REGIONS_FILE) -> int:
         if created:
             audit.record(
                 actor=actor,
-                action="region.loaded",
+                action=Event.REGION_LOADED,
                 obj=("accounts.region", "430000"),
                 new={"created": created, "source": path.name},
             )
@@ -101,7 +102,7 @@ def unit_create(
         )
         audit.record(
             actor=actor,
-            action="unit.created",
+            action=Event.UNIT_CREATED,
             obj=unit,
             new={"name": name, "kind": kind, "region": region.code, "parent": parent, "uscc": uscc},
         )
@@ -125,7 +126,7 @@ def unit_uscc_set(*, actor: Any, unit: Unit, uscc: str, reason: str = "") -> Uni
         unit.save(update_fields=["uscc"])
         audit.record(
             actor=actor,
-            action="unit.uscc_set",
+            action=Event.UNIT_USCC_SET,
             obj=unit,
             old={"uscc": old},
             new={"uscc": uscc},
@@ -201,7 +202,7 @@ def user_create(
         user.save()
         audit.record(
             actor=actor,
-            action="user.created",
+            action=Event.USER_CREATED,
             obj=user,
             new={
                 "username": username,
@@ -228,7 +229,7 @@ def user_password_change(*, actor: Any, user: User, old_password: str, new_passw
         raise ServiceError(Code.USER_PASSWORD_UNCHANGED, field="new_password1")
     password_check(new_password, user=user, field="new_password1")
     return _password_store(
-        actor=actor, user=user, password=new_password, must_change=False, action="user.password_changed"
+        actor=actor, user=user, password=new_password, must_change=False, action=Event.USER_PASSWORD_CHANGED
     )
 
 
@@ -238,7 +239,7 @@ def user_password_set(*, actor: Any, user: User, new_password: str) -> User:
     require_role(actor, Role.ADMIN)
     password_check(new_password, user=user, field="password1")
     return _password_store(
-        actor=actor, user=user, password=new_password, must_change=True, action="user.password_reset"
+        actor=actor, user=user, password=new_password, must_change=True, action=Event.USER_PASSWORD_RESET
     )
 
 
@@ -278,7 +279,7 @@ def user_login_unlock(*, actor: Any, user: User, reason: str = "") -> int:
         if cleared:
             audit.record(
                 actor=actor,
-                action="user.login_unlocked",
+                action=Event.USER_LOGIN_UNLOCKED,
                 obj=user,
                 old={"failures": state.failures, "locked": state.locked},
                 new={"failures": 0, "locked": False},

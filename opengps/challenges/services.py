@@ -18,6 +18,7 @@ from opengps.accounts import scopes
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.challenges.errors import Code
+from opengps.challenges.events import Event
 from opengps.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -147,7 +148,7 @@ def challenge_file(
         )
         audit.record(
             actor=actor,
-            action="procurement.challenge_received",
+            action=Event.PROCUREMENT_CHALLENGE_RECEIVED,
             obj=procurement,
             new={
                 "challenge": challenge.pk,
@@ -180,7 +181,7 @@ def challenge_answer(
         challenge.save(update_fields=["status", "answer", "answered_at", "answered_by"])
         audit.record(
             actor=actor,
-            action="procurement.challenge_answered",
+            action=Event.PROCUREMENT_CHALLENGE_ANSWERED,
             obj=challenge.procurement,
             old={"challenge": challenge.pk, "status": ChallengeStatus.PENDING},
             new={
@@ -229,7 +230,7 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
         )
         audit.record(
             actor=actor,
-            action="procurement.complaint_received",
+            action=Event.PROCUREMENT_COMPLAINT_RECEIVED,
             obj=challenge.procurement,
             new={"complaint": complaint.pk, "challenge": challenge.pk, "decision_due": decision.value},
             reason=due.citation,
@@ -276,7 +277,7 @@ def complaint_suspend(
             actor,
             procurement,
             ProcurementStatus.SUSPENDED,
-            "procurement.suspended",
+            Event.PROCUREMENT_SUSPENDED,
             reason=why,
             extra={"complaint": complaint.pk, "until": until, "citation": latest.citation},
         )
@@ -290,7 +291,7 @@ def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: 
         actor,
         procurement,
         complaint.suspended_from,
-        "procurement.resumed",
+        Event.PROCUREMENT_RESUMED,
         reason=why,
         extra={"complaint": complaint.pk},
     )
@@ -330,7 +331,7 @@ def complaint_decide(
         complaint.save(update_fields=["decision", "decision_text", "decided_at", "decided_by"])
         audit.record(
             actor=actor,
-            action="procurement.complaint_decided",
+            action=Event.PROCUREMENT_COMPLAINT_DECIDED,
             obj=procurement,
             old={"complaint": complaint.pk, "decision": ComplaintDecision.PENDING},
             new={
@@ -381,7 +382,7 @@ def complaint_clock_stop(
         )
         audit.record(
             actor=actor,
-            action="procurement.complaint_clock_stopped",
+            action=Event.PROCUREMENT_COMPLAINT_CLOCK_STOPPED,
             obj=complaint.procurement,
             new={"complaint": complaint.pk, "reason": reason, "stopped_on": today},
             reason=f"{ClockStopReason(reason).label}：{why}（{rules_deadlines.O94_27}）",
@@ -410,7 +411,7 @@ def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | 
         complaint.save(update_fields=["decision_due", "decision_citation"])
         audit.record(
             actor=actor,
-            action="procurement.complaint_clock_resumed",
+            action=Event.PROCUREMENT_COMPLAINT_CLOCK_RESUMED,
             obj=complaint.procurement,
             old={"complaint": complaint.pk, "decision_due": old_due},
             new={

@@ -8,3 +8,6 @@ class ContractsConfig(AppConfig):
     name = "opengps.contracts"
     label = "contracts"
     verbose_name = _("合同与履约验收")
+
+    def ready(self) -> None:
+        from opengps.contracts import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)

@@ -8,3 +8,6 @@ class ExpertsConfig(AppConfig):
     name = "opengps.experts"
     label = "experts"
     verbose_name = _("评审专家库")
+
+    def ready(self) -> None:
+        from opengps.experts import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)

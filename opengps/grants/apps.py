@@ -8,3 +8,6 @@ class GrantsConfig(AppConfig):
     name = "opengps.grants"
     label = "grants"
     verbose_name = _("公益创投与福彩项目")
+
+    def ready(self) -> None:
+        from opengps.grants import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)

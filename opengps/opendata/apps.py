@@ -11,6 +11,9 @@ class OpendataConfig(AppConfig):
 
     def ready(self) -> None:
         import opengps.opendata.checks  # noqa: F401  (registers the deployment checks)
-        from opengps.opendata import services
+        from opengps.opendata import (
+            events,  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)
+            services,
+        )
 
         services.subscribe()

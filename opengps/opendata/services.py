@@ -36,9 +36,10 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract
-from opengps.core import audit, clock, tasks
+from opengps.core import audit, clock, events, tasks
 from opengps.core.models import AuditEvent
 from opengps.opendata import builders, ocds, selectors
+from opengps.opendata.events import Event
 from opengps.opendata.models import ExportJob, FeedHead, Record, Release
 from opengps.opendata.storage import exports_storage
 from opengps.planning.models import PurchaseIntention, PurchasePlan
@@ -46,33 +47,11 @@ from opengps.procurement.models import Procurement
 
 logger = logging.getLogger(__name__)
 
-TAG_BY_ACTION: dict[str, str] = {
-    "plan.intention_published": "planning",
-    "procurement.announced": "tender",
-    "procurement.notice_published": "tender",
-    "procurement.notice_closed": "tenderUpdate",
-    "procurement.clarification_published": "tenderAmendment",
-    "procurement.amendment_published": "tenderAmendment",
-    "procurement.deadline_postponed": "tenderAmendment",
-    "procurement.opened": "tenderUpdate",
-    "procurement.complaint_decided": "tenderUpdate",
-    "procurement.failed": "tenderCancellation",
-    "procurement.cancelled": "tenderCancellation",
-    "procurement.awarded": "award",
-    "contract.signed": "contract",
-    "contract.published": "contract",
-    "contract.amended": "contractAmendment",
-    "contract.terminated": "contractTermination",
-    "contract.progress_reported": "implementation",
-    "contract.payment_recorded": "implementation",
-    "contract.milestone_updated": "implementation",
-    "acceptance.published": "implementation",
-    "contract.completed": "implementation",
-    "performance.published": "implementation",
-}
-"""Audit action → OCDS release tag (releaseTag codelist). ``procurement.opened`` publishes the
-opening record: the first release with bids (bids extension). A terminated contract is
-``contractTermination`` (OCDS 1.1.5) with contract status ``terminated``."""
+TAG_BY_ACTION: dict[str, str] = {}
+"""Audit action → OCDS release tag (releaseTag codelist), from the apps' declared events (the third
+value of an `events.Event` member; filled by `subscribe` when the apps are ready).
+``procurement.opened`` publishes the opening record: the first release with bids (bids extension).
+A terminated contract is ``contractTermination`` (OCDS 1.1.5) with contract status ``terminated``."""
 
 _merger_rules: dict[tuple[str, ...], str] | None = None
 
@@ -296,7 +275,9 @@ def _links(plan_process: Procurement, ocid: str) -> bool:
 
 
 def subscribe() -> None:
-    """Register `on_audit_event` for every publishing action (called by `OpendataConfig.ready`)."""
+    """Register `on_audit_event` for every publishing action (called by `OpendataConfig.ready`, after
+    every lifecycle app has declared its events)."""
+    TAG_BY_ACTION.update(events.ocds_tags())
     for action in TAG_BY_ACTION:
         audit.subscribe(action, _hook)
 
@@ -339,7 +320,7 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
     with transaction.atomic():
         audit.record(
             actor=actor,
-            action="opendata.releases_backfilled",
+            action=Event.OPENDATA_RELEASES_BACKFILLED,
             obj=("opendata.release", "backfill"),
             new={"rebuild": rebuild},
         )
@@ -376,7 +357,7 @@ def export_job_create(*, actor: Any, start: bool = True) -> ExportJob:
         require_role(actor, Role.ADMIN)
     with transaction.atomic():
         job = ExportJob.objects.create(created_by=actor if actor is not None else None)
-        audit.record(actor=actor, action="opendata.export_started", obj=job, new={"job": job.pk})
+        audit.record(actor=actor, action=Event.OPENDATA_EXPORT_STARTED, obj=job, new={"job": job.pk})
         if start:
             tasks.enqueue(export_job_task, job.pk)
     return job

@@ -8,3 +8,6 @@ class OversightConfig(AppConfig):
     name = "opengps.oversight"
     label = "oversight"
     verbose_name = _("监督预警")
+
+    def ready(self) -> None:
+        from opengps.oversight import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)

@@ -23,6 +23,7 @@ from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.evaluation.models import Award, Review
 from opengps.oversight.errors import Code
+from opengps.oversight.events import Event
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement.models import BidReadout, OpeningRecord, Procurement, ProcurementStatus
@@ -84,7 +85,7 @@ def threshold_set(
             )
             audit.record(
                 actor=actor,
-                action="oversight.threshold_set",
+                action=Event.OVERSIGHT_THRESHOLD_SET,
                 obj=row,
                 new={"key": key, "value": amount, "effective_from": effective_from},
                 reason=reason.strip(),
@@ -395,7 +396,7 @@ def redflags_compute(*, actor: Any, on_date: date | None = None, now: datetime |
         )
         audit.record(
             actor=actor,
-            action="oversight.flags_computed",
+            action=Event.OVERSIGHT_FLAGS_COMPUTED,
             obj=run,
             new={"on_date": day, "counts": run.counts, "procurements_checked": run.procurements_checked},
         )

@@ -10,6 +10,9 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("绩效评价")
 
     def ready(self) -> None:
-        from opengps.performance import hooks
+        from opengps.performance import (
+            events,  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)
+            hooks,
+        )
 
         hooks.register()

@@ -8,3 +8,6 @@ class PlanningConfig(AppConfig):
     name = "opengps.planning"
     label = "planning"
     verbose_name = _("预算与采购计划")
+
+    def ready(self) -> None:
+        from opengps.planning import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)

@@ -24,6 +24,7 @@ from opengps.core.errors import NotFound, ServiceError
 from opengps.core.inputs import Date, Deadline, Id, SmallCount, Str16, Str18, Str32, Str200, Text, Yuan
 from opengps.planning.models import PurchasePlan
 from opengps.procurement import sealing, selectors, services
+from opengps.procurement.errors import Code
 from opengps.procurement.models import BidVersion, Clarification, Lot, Procurement
 from opengps.procurement.uploads import max_bytes
 from opengps.registry.models import Organization
@@ -342,7 +343,7 @@ def bid_inputs(request: HttpRequest) -> list[services.BidFileInput]:
         for upload in request.FILES.getlist(part):
             if upload.size is not None and upload.size > limit:
                 raise ServiceError(
-                    "bid.file_too_large",
+                    Code.BID_FILE_TOO_LARGE,
                     f"文件“{upload.name}”超过大小上限 {limit // (1024 * 1024)} MB",
                     field=part,
                     params={"limit": limit, "size": upload.size},
@@ -537,7 +538,7 @@ def documents_obtain(request: HttpRequest, pk: Id) -> Any:
 def documents_read(request: HttpRequest, pk: Id) -> Any:
     procurement = _get(request, pk)
     if not selectors.may_read_documents(actor=request.user, procurement=procurement):
-        raise NotFound("procurement.documents_not_obtained", "请先获取采购文件")
+        raise NotFound(Code.PROCUREMENT_DOCUMENTS_NOT_OBTAINED)
     return {"reference": procurement.reference, "documents": procurement.documents}
 
 
@@ -649,7 +650,7 @@ def receipt_get(request: HttpRequest, version_id: UUID) -> Any:
 def _opening_out(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
     found = selectors.opening_of(actor=request.user, procurement=procurement)
     if found is None:
-        raise NotFound("procurement.opening_not_found", "尚未开标或无权查看开标记录")
+        raise NotFound(Code.PROCUREMENT_OPENING_NOT_FOUND)
     record, readouts = found
     return {
         **{f: getattr(record, f) for f in OpeningOut.model_fields if f != "readouts"},

@@ -11,6 +11,7 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from opengps.core import transparency
+        from opengps.procurement import events  # noqa: F401 — declares the app's audit events (timeline labels, OCDS tags)
         from opengps.procurement.selectors import bid_receipt_digests
 
         # every acknowledged bid version must have its leaf in the transparency log

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from opengps.procurement import sealing
+from opengps.procurement.errors import Code
 from opengps.procurement.models import BidVersion, Lot, Procurement
 from opengps.procurement.uploads import CheckedFile
 from opengps.registry.models import Organization
@@ -72,16 +73,16 @@ def open_version(
     )
     blob = sealing.SealedBlob.from_bytes(bytes(version.sealed_manifest))
     if blob.sha256() != version.sealed_sha256:
-        raise sealing.SealError("seal.open_failed", "投标清单摘要与回执不符")
+        raise sealing.SealError(Code.SEAL_OPEN_FAILED)
     manifest: dict[str, Any] = json.loads(sealing.open_blob(key, blob, part_aad(base_aad, "manifest")))
     stored = {f.position: f for f in version.files.all()}
     for entry in manifest.get("files", []):
         file = stored.get(entry["position"])
         if file is None or file.sealed_sha256 != entry["sealed_sha256"]:
-            raise sealing.SealError("seal.open_failed", "投标文件与密封清单不符")
+            raise sealing.SealError(Code.SEAL_OPEN_FAILED, "投标文件与密封清单不符")
         file_blob = sealing.SealedBlob.from_bytes(bytes(file.sealed))
         if file_blob.sha256() != entry["sealed_sha256"]:
-            raise sealing.SealError("seal.open_failed", "投标文件摘要不符")
+            raise sealing.SealError(Code.SEAL_OPEN_FAILED, "投标文件摘要不符")
         plaintext = sealing.open_blob(
             key, file_blob, part_aad(base_aad, f"file/{entry['position']}")
         )  # verifies the tag

@@ -20,6 +20,7 @@ from opengps.core import audit, clock
 from opengps.core.clock import BEIJING, local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import parse_yuan
+from opengps.procurement.errors import TEXT_TOO_LONG, Code
 from opengps.procurement.models import Invitation, Procurement
 from opengps.registry import derived
 from opengps.registry.models import Organization
@@ -76,14 +77,14 @@ def aware_now(now: datetime | None) -> datetime:
     """The moment a service acts at: `now` (tests and the demo) or the one clock; naive is refused."""
     moment = now or clock.now()
     if timezone.is_naive(moment):
-        raise ServiceError("request.time_naive", _("时间必须带时区"))
+        raise ServiceError(Code.REQUEST_TIME_NAIVE)
     return moment
 
 
 def aware(value: datetime, field: str) -> datetime:
     """`value`, refused when it carries no time zone."""
     if timezone.is_naive(value):
-        raise ServiceError("request.time_naive", _("时间必须带时区"), field=field)
+        raise ServiceError(Code.REQUEST_TIME_NAIVE, field=field)
     return value
 
 
@@ -108,7 +109,8 @@ def required_text(value: str, *, field: str, code: str, message: Any, limit: int
     if not value:
         raise ServiceError(code, message, field=field)
     if len(value) > limit:
-        raise ServiceError(f"{code.split('.')[0]}.text_too_long", _("内容过长"), field=field)
+        too_long = TEXT_TOO_LONG.get(code.split(".")[0], Code.PROCUREMENT_TEXT_TOO_LONG)
+        raise ServiceError(too_long, field=field)
     return value
 
 
@@ -130,14 +132,14 @@ def require_official(actor: Any, procurement: Procurement) -> None:
     """Refuse anyone but the procurement's purchaser or agency staff."""
     require_role(actor, Role.PURCHASER, Role.AGENCY)
     if not is_official(actor, procurement):
-        raise PermissionDenied("perm.other_unit", _("只有该项目的采购人或采购代理机构可以操作"))
+        raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
 def require_supplier(actor: Any) -> Organization:
     """The supplier organization `actor` acts for; anyone else is refused."""
     require_role(actor, Role.SUPPLIER)
     if actor.organization_id is None:  # the database constraint makes this unreachable for real users
-        raise PermissionDenied("bid.no_organization", _("您的账号未关联社会组织"))
+        raise PermissionDenied(Code.BID_NO_ORGANIZATION)
     org: Organization = actor.organization
     return org
 
@@ -150,11 +152,9 @@ def supplier_may_take_part(
         if invited is None:
             invited = Invitation.objects.filter(procurement=procurement, organization_id=org_id).exists()
         if not invited:
-            raise PermissionDenied("procurement.not_invited", _("本项目为邀请招标，贵单位未被邀请"))
+            raise PermissionDenied(Code.PROCUREMENT_NOT_INVITED)
     if procedure.supplier_source == SupplierSource.named and procurement.single_source_supplier_id != org_id:
-        raise PermissionDenied(
-            "procurement.not_named_supplier", _("本项目为单一来源采购，只接受公示的供应商响应")
-        )
+        raise PermissionDenied(Code.PROCUREMENT_NOT_NAMED_SUPPLIER)
 
 
 def require_eligible(org: Organization, on_date: date) -> None:
@@ -168,7 +168,7 @@ def require_eligible(org: Organization, on_date: date) -> None:
         return
     blocking = [r for r in result.reasons if r.severity == "block"] or list(result.reasons)
     raise PermissionDenied(
-        "bid.supplier_ineligible",
+        Code.BID_SUPPLIER_INELIGIBLE,
         _("贵单位 %(date)s 不具备承接资格：%(reasons)s")
         % {"date": on_date, "reasons": "；".join(f"{r.message_zh}（依据：{r.citation}）" for r in blocking)},
         params={
@@ -222,7 +222,7 @@ def require_status(procurement: Procurement, *statuses: str) -> None:
     """Refuse (``procurement.wrong_status``) unless the procurement is in one of `statuses`."""
     if procurement.status not in statuses:
         raise Conflict(
-            "procurement.wrong_status",
+            Code.PROCUREMENT_WRONG_STATUS,
             _("当前状态（%(status)s）不能执行此操作") % {"status": procurement.get_status_display()},
             field="status",
             params={"status": procurement.status, "allowed": list(statuses)},

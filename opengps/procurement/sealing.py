@@ -56,6 +56,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from opengps.core import keys
 from opengps.core.errors import ServiceError
+from opengps.procurement.errors import Code
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -88,7 +89,7 @@ class _Secret:
 
     def __init__(self, value: bytes) -> None:
         if len(value) != KEY_BYTES:
-            raise SealError("seal.key_invalid", f"{self.label} 必须为 {KEY_BYTES} 字节")
+            raise SealError(Code.SEAL_KEY_INVALID, params={"label": self.label, "bytes": KEY_BYTES})
         self._value = bytes(value)
 
     def __repr__(self) -> str:
@@ -152,7 +153,7 @@ class WrappedKey:
                 raise ValueError(prefix)
             return cls(procurement_id, kek_id, _b64d(nonce), _b64d(ciphertext))
         except (ValueError, binascii.Error):
-            raise SealError("seal.input_invalid", "封存密钥格式无效") from None
+            raise SealError(Code.SEAL_INPUT_INVALID, "封存密钥格式无效") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ class SealedBlob:
     @classmethod
     def from_bytes(cls, data: bytes) -> SealedBlob:
         if not data.startswith(BLOB_MAGIC) or len(data) < len(BLOB_MAGIC) + NONCE_BYTES + 16:
-            raise SealError("seal.input_invalid", "密封文件格式无效")
+            raise SealError(Code.SEAL_INPUT_INVALID, "密封文件格式无效")
         body = data[len(BLOB_MAGIC) :]
         return cls(body[:NONCE_BYTES], body[NONCE_BYTES:])
 
@@ -214,7 +215,7 @@ def _wrap_aad(procurement_id: str) -> bytes:
 
 def _check_id(value: str, name: str) -> str:
     if not value or "\x00" in value or len(value) > 200:
-        raise SealError("seal.input_invalid", f"{name} 无效")
+        raise SealError(Code.SEAL_INPUT_INVALID, f"{name} 无效")
     return value
 
 
@@ -230,13 +231,13 @@ def procurement_key_create(procurement_id: str, *, kek: KeyEncryptionKey | None 
 def _unwrap(wrapped: WrappedKey, kek: KeyEncryptionKey | None) -> DataKey:
     kek = kek or platform_kek()
     if wrapped.kek_id != kek.fingerprint():
-        raise SealError("seal.unwrap_failed", "封存密钥不是由当前平台主密钥加密的")
+        raise SealError(Code.SEAL_UNWRAP_FAILED)
     try:
         value = AESGCM(kek._value).decrypt(
             wrapped.nonce, wrapped.ciphertext, _wrap_aad(wrapped.procurement_id)
         )
     except InvalidTag:
-        raise SealError("seal.unwrap_failed", "封存密钥无法解开（已被篡改或不属于该项目）") from None
+        raise SealError(Code.SEAL_UNWRAP_FAILED, "封存密钥无法解开（已被篡改或不属于该项目）") from None
     return DataKey(value, wrapped.procurement_id)
 
 
@@ -272,7 +273,7 @@ def seal(
 
 def _aware(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise SealError("seal.input_invalid", f"{name} 必须带时区")
+        raise SealError(Code.SEAL_INPUT_INVALID, f"{name} 必须带时区")
     return moment
 
 
@@ -286,10 +287,7 @@ def unwrap_for_opening(
     """
     if _aware(now, "now") < _aware(deadline, "deadline"):
         raise SealError(
-            "seal.before_deadline",
-            "投标截止时间前不得解封投标文件"
-            "（政府采购货物和服务招标投标管理办法 第三十三条：任何单位和个人不得在开标前开启投标文件）",
-            params={"deadline": deadline.isoformat(), "now": now.isoformat()},
+            Code.SEAL_BEFORE_DEADLINE, params={"deadline": deadline.isoformat(), "now": now.isoformat()}
         )
     return _unwrap(wrapped, kek)
 
@@ -301,7 +299,7 @@ def open_blob(data_key: DataKey, blob: SealedBlob, aad: bytes) -> bytes:
             blob.nonce, blob.ciphertext, _blob_aad(data_key.procurement_id, aad)
         )
     except InvalidTag:
-        raise SealError("seal.open_failed", "密封文件无法解密（内容被篡改，或不属于该投标）") from None
+        raise SealError(Code.SEAL_OPEN_FAILED, "密封文件无法解密（内容被篡改，或不属于该投标）") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +371,7 @@ class Receipt:
                 signature=str(data["signature"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise SealError("seal.input_invalid", "回执格式无效") from None
+            raise SealError(Code.SEAL_INPUT_INVALID, "回执格式无效") from None
 
 
 def receipt_issue(
@@ -390,7 +388,7 @@ def receipt_issue(
     _check_id(lot_id, "lot_id")
     _check_id(supplier_uscc, "supplier_uscc")
     if not _HEX64.fullmatch(sealed_sha256):
-        raise SealError("seal.input_invalid", "sealed_sha256 应为 64 位小写十六进制")
+        raise SealError(Code.SEAL_INPUT_INVALID)
     key = signing_key or _platform_signing_key()
     unsigned = Receipt(
         procurement_id=procurement_id,

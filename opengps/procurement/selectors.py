@@ -22,6 +22,7 @@ from opengps.core import clock, transparency
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.procurement import sealing
 from opengps.procurement.envelope import part_aad
+from opengps.procurement.errors import Code
 from opengps.procurement.models import (
     BidFile,
     BidReadout,
@@ -91,7 +92,7 @@ def procurements_open_for_bids(*, now: datetime | None = None) -> QuerySet[Procu
 def procurement_get(*, actor: Any, pk: int) -> Procurement:
     procurement = procurements_visible(actor=actor).filter(pk=pk).first()
     if procurement is None:
-        raise NotFound("procurement.not_found", _("未找到该采购项目"))
+        raise NotFound(Code.PROCUREMENT_NOT_FOUND)
     return procurement
 
 
@@ -102,7 +103,7 @@ def lots_of(procurement: Procurement) -> list[Lot]:
 def lot_get(*, actor: Any, procurement: Procurement, number: int) -> Lot:
     lot = Lot.objects.filter(procurement=procurement, number=number).first()
     if lot is None:
-        raise NotFound("procurement.lot_not_found", _("未找到该采购包"))
+        raise NotFound(Code.PROCUREMENT_LOT_NOT_FOUND)
     return lot
 
 
@@ -116,15 +117,9 @@ def is_sealed(procurement: Procurement, now: datetime | None = None) -> bool:
 def sealed_gate(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> None:
     """Who or how many obtained documents or bid: officials and supervisors, only after the deadline."""
     if is_sealed(procurement, now):
-        raise PermissionDenied(
-            "procurement.sealed_until_deadline",
-            _(
-                "投标截止时间前不得透露获取采购文件或者投标的供应商名称、数量"
-                "（依据：财政部令第87号 第二十八条）"
-            ),
-        )
+        raise PermissionDenied(Code.PROCUREMENT_SEALED_UNTIL_DEADLINE)
     if not (is_official(actor, procurement) or supervises(actor, procurement)):
-        raise PermissionDenied("perm.denied", _("无权查看"))
+        raise PermissionDenied(Code.PERM_DENIED)
 
 
 @dataclass(frozen=True)
@@ -209,7 +204,7 @@ def own_version(*, actor: Any, version_id: Any) -> BidVersion:
         or not has_role(actor, Role.SUPPLIER)
         or version.submission.organization_id != actor.organization_id
     ):
-        raise NotFound("bid.not_found", _("未找到该投标回执"))
+        raise NotFound(Code.BID_NOT_FOUND)
     return version
 
 
@@ -252,7 +247,7 @@ def enquiry_get(*, actor: Any, procurement: Procurement, enquiry_id: Any) -> Enq
         Enquiry.objects.filter(pk=enquiry_id, procurement=procurement).select_related("procurement").first()
     )
     if enquiry is None or not is_official(actor, procurement):
-        raise NotFound("procurement.enquiry_not_found", _("未找到该询问"))
+        raise NotFound(Code.PROCUREMENT_ENQUIRY_NOT_FOUND)
     return enquiry
 
 
@@ -268,7 +263,7 @@ def objections_of(*, actor: Any, procurement: Procurement) -> list[Objection]:
 def objection_get(*, actor: Any, procurement: Procurement, pk: int) -> Objection:
     objection = Objection.objects.filter(pk=pk, procurement=procurement).select_related("procurement").first()
     if objection is None or not is_official(actor, procurement):
-        raise NotFound("procurement.objection_not_found", _("未找到该异议"))
+        raise NotFound(Code.PROCUREMENT_OBJECTION_NOT_FOUND)
     return objection
 
 
@@ -294,13 +289,13 @@ def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple
     """Decrypt one file of a read-out bid (evaluation, after the opening only)."""
     procurement = readout.opening.procurement
     if not (is_official(actor, procurement) or supervises(actor, procurement)):
-        raise PermissionDenied("perm.denied", _("无权查看投标文件"))
+        raise PermissionDenied(Code.PERM_DENIED, _("无权查看投标文件"))
     entry = next((f for f in readout.files if f["position"] == position), None)
     file = BidFile.objects.filter(
         version__submission=readout.submission, version__number=readout.version, position=position
     ).first()
     if entry is None or file is None:
-        raise NotFound("bid.file_not_found", _("未找到该文件"))
+        raise NotFound(Code.BID_FILE_NOT_FOUND)
     assert procurement.bid_deadline is not None
     wrapped = sealing.WrappedKey.from_text(procurement.wrapped_key, procurement_id=procurement.reference)
     key = sealing.unwrap_for_opening(wrapped, deadline=procurement.bid_deadline, now=clock.now())

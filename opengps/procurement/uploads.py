@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core.errors import ServiceError
 from opengps.core.uploads import display_name, sniff_among
+from opengps.procurement.errors import Code
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 EXTENSIONS = {
@@ -44,10 +45,10 @@ def check_file(name: str, content: bytes, *, field: str = "files") -> CheckedFil
     clean = display_name(name)
     limit = max_bytes()
     if not content:
-        raise ServiceError("bid.file_empty", _("文件“%(name)s”为空") % {"name": clean}, field=field)
+        raise ServiceError(Code.BID_FILE_EMPTY, field=field, params={"name": clean})
     if len(content) > limit:
         raise ServiceError(
-            "bid.file_too_large",
+            Code.BID_FILE_TOO_LARGE,
             _("文件“%(name)s”超过大小上限 %(limit)s MB") % {"name": clean, "limit": limit // (1024 * 1024)},
             field=field,
             params={"limit": limit, "size": len(content)},
@@ -56,7 +57,7 @@ def check_file(name: str, content: bytes, *, field: str = "files") -> CheckedFil
     extension = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
     if kind is None or extension not in EXTENSIONS or extension != kind:
         raise ServiceError(
-            "bid.file_type",
+            Code.BID_FILE_TYPE,
             _("文件“%(name)s”类型不符：只接受 PDF、DOCX、XLSX、ZIP，且内容须与扩展名一致") % {"name": clean},
             field=field,
             params={"detected": kind or "", "extension": extension},

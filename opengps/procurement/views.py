@@ -28,6 +28,7 @@ from opengps.core.inputs import BIGINT_MAX, check_deadline, parse_int
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement import documents, sealing, selectors, services
 from opengps.procurement.api import bid_content, bid_source
+from opengps.procurement.errors import Code
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
 from opengps.rules.deadlines import earliest_bid_deadline
@@ -49,9 +50,7 @@ def _datetime(value: str, field: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise ServiceError(
-            "request.datetime_invalid", _("时间格式应为 YYYY-MM-DD HH:MM"), field=field
-        ) from None
+        raise ServiceError(Code.REQUEST_DATETIME_INVALID, field=field) from None
     return check_deadline(
         moment.replace(tzinfo=clock.BEIJING) if timezone.is_naive(moment) else moment, field=field
     )
@@ -63,7 +62,7 @@ def _date(value: str, field: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ServiceError("request.date_invalid", _("日期格式应为 YYYY-MM-DD"), field=field) from None
+        raise ServiceError(Code.REQUEST_DATE_INVALID, field=field) from None
 
 
 def index(request: HttpRequest) -> HttpResponse:

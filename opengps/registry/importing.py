@@ -28,6 +28,7 @@ from opengps.core.errors import ServiceError
 from opengps.core.exports import restore_cell, safe_row
 from opengps.registry import derived, services
 from opengps.registry.errors import Code
+from opengps.registry.events import Event
 from opengps.registry.models import CommunityKind, ImportJob, Organization, OrgType, RegistrationLevel
 
 logger = logging.getLogger(__name__)
@@ -398,7 +399,7 @@ def write_organizations(
     derived.refresh([org.pk for org in created])
     audit.record_many(
         actor=actor,
-        action="registry.org_created",
+        action=Event.REGISTRY_ORG_CREATED,
         changes=[(org, None, services.organization_created_values(org)) for org in created],
         reason=_g("批量导入"),
     )
@@ -515,7 +516,7 @@ def import_job_run(job_id: int, *, on_progress: Callable[[ImportJob], None] | No
                 report["created"] = created
                 audit.record(
                     actor=job.created_by,
-                    action="registry.import_completed",
+                    action=Event.REGISTRY_IMPORT_COMPLETED,
                     obj=job,
                     new={
                         "file": job.original_name,

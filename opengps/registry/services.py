@@ -25,6 +25,7 @@ from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.registry import derived, hooks
 from opengps.registry.errors import Code
+from opengps.registry.events import Event
 from opengps.registry.models import (
     AnnualReport,
     CommunityKind,
@@ -350,7 +351,7 @@ def organization_create(
             raise Conflict(Code.REGISTRY_USCC_DUPLICATE, _("统一社会信用代码已被使用"), field="uscc") from exc
         derived.refresh([org.pk])
         audit.record(
-            actor=actor, action="registry.org_created", obj=org, new=organization_created_values(org)
+            actor=actor, action=Event.REGISTRY_ORG_CREATED, obj=org, new=organization_created_values(org)
         )
     org.refresh_from_db()
     return org
@@ -396,7 +397,7 @@ def organization_update(
         if {"org_type", "founded_on", "is_industry_association"} & set(new):
             derived.refresh([org.pk])
         derived.bump_generation()
-        audit.record(actor=actor, action="registry.org_updated", obj=org, old=old, new=new, reason=reason)
+        audit.record(actor=actor, action=Event.REGISTRY_ORG_UPDATED, obj=org, old=old, new=new, reason=reason)
     return org
 
 
@@ -442,7 +443,7 @@ def organization_change_status(
         derived.refresh([org.pk])
         audit.record(
             actor=actor,
-            action="registry.org_status_changed",
+            action=Event.REGISTRY_ORG_STATUS_CHANGED,
             obj=org,
             old=old,
             new={"status": status, "status_changed_on": on_date},
@@ -490,7 +491,7 @@ def rating_record(
         derived.refresh([organization.pk])
         audit.record(
             actor=actor,
-            action="registry.rating_recorded",
+            action=Event.REGISTRY_RATING_RECORDED,
             obj=organization,
             reason=reason,
             new={
@@ -523,7 +524,7 @@ def rating_revoke(*, actor: Any, rating: Rating, revoked_on: date, reason: str) 
         derived.refresh([org.pk])
         audit.record(
             actor=actor,
-            action="registry.rating_revoked",
+            action=Event.REGISTRY_RATING_REVOKED,
             obj=org,
             reason=reason,
             old={"rating": rating.pk, "revoked_on": None},
@@ -560,7 +561,7 @@ def annual_report_record(
         derived.refresh([organization.pk])
         audit.record(
             actor=actor,
-            action="registry.annual_report_recorded",
+            action=Event.REGISTRY_ANNUAL_REPORT_RECORDED,
             obj=organization,
             new={"annual_report": report.pk, "year": year, "submitted_on": submitted_on, "result": result},
         )
@@ -616,7 +617,7 @@ def credit_list(
         derived.refresh([organization.pk])
         audit.record(
             actor=actor,
-            action="registry.credit_listed",
+            action=Event.REGISTRY_CREDIT_LISTED,
             obj=organization,
             reason=reason,
             new={
@@ -654,7 +655,7 @@ def credit_delist(
         derived.refresh([org.pk])
         audit.record(
             actor=actor,
-            action="registry.credit_delisted",
+            action=Event.REGISTRY_CREDIT_DELISTED,
             obj=org,
             reason=reason,
             old={"listing": listing.pk, "removed_on": None},
@@ -724,7 +725,7 @@ def penalty_record(
         derived.refresh([organization.pk])
         audit.record(
             actor=actor,
-            action="registry.penalty_recorded",
+            action=Event.REGISTRY_PENALTY_RECORDED,
             obj=organization,
             reason=decision_document,
             new={

@@ -10,6 +10,7 @@ from django.db import transaction
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role, require_role, require_unit_member
 from opengps.catalog.errors import Code
+from opengps.catalog.events import Event
 from opengps.catalog.models import CatalogVersion, DepartmentCatalogue, ItemKind, VersionStatus
 from opengps.catalog.services._common import EDITOR_ROLES
 from opengps.core import audit, clock
@@ -44,7 +45,7 @@ def department_catalogue_publish(
         catalogue.save(update_fields=["published_at", "published_by"])
         audit.record(
             actor=actor,
-            action="catalog.department_published",
+            action=Event.CATALOG_DEPARTMENT_PUBLISHED,
             obj=catalogue,
             old={"items": before},
             new={"items": codes, "unit": unit},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import CatalogueContent, catalog_content, content_from_json, validate_content
 from opengps.catalog.errors import Code
+from opengps.catalog.events import Event
 from opengps.catalog.excel import parse_xlsx
 from opengps.catalog.models import CatalogVersion
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _require_draft, _write_content
@@ -55,7 +56,7 @@ def catalog_content_replace(
         _write_content(version, content)
         audit.record(
             actor=actor,
-            action="catalog.content_replaced",
+            action=Event.CATALOG_CONTENT_REPLACED,
             obj=version,
             old={"items": len(before.items), "prices": len(before.prices)},
             new={"items": len(content.items), "prices": len(content.prices), "source": source},

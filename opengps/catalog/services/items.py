@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import CatalogueContent, ItemRow, catalog_content, validate_content
 from opengps.catalog.errors import Code
+from opengps.catalog.events import Event
 from opengps.catalog.models import CatalogItem, CatalogVersion, ItemKind
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _require_draft
 from opengps.core import audit
@@ -133,7 +134,7 @@ def catalog_item_create(
         _renumber(version)
         audit.record(
             actor=actor,
-            action="catalog.item_added",
+            action=Event.CATALOG_ITEM_ADDED,
             obj=item,
             new={
                 "code": code,
@@ -235,7 +236,7 @@ def catalog_item_update(
         if "parent" in new:
             _renumber(version, last=item)
         _check_valid(version, field="code")
-        audit.record(actor=actor, action="catalog.item_changed", obj=item, old=old, new=new)
+        audit.record(actor=actor, action=Event.CATALOG_ITEM_CHANGED, obj=item, old=old, new=new)
     return item
 
 
@@ -306,14 +307,16 @@ def catalog_item_retire(*, actor: Any, item: CatalogItem, reason: str) -> Catalo
     reason = reason.strip()
     if not reason:
         raise ServiceError(Code.CATALOG_REASON_REQUIRED, field="reason")
-    return _retired_set(actor=actor, item=item, retired=True, action="catalog.item_retired", reason=reason)
+    return _retired_set(
+        actor=actor, item=item, retired=True, action=Event.CATALOG_ITEM_RETIRED, reason=reason
+    )
 
 
 def catalog_item_reinstate(*, actor: Any, item: CatalogItem, reason: str = "") -> CatalogItem:
     """Undo a retirement while the version is still a draft."""
     require_role(actor, *EDITOR_ROLES)
     return _retired_set(
-        actor=actor, item=item, retired=False, action="catalog.item_reinstated", reason=reason.strip()
+        actor=actor, item=item, retired=False, action=Event.CATALOG_ITEM_REINSTATED, reason=reason.strip()
     )
 
 
@@ -325,6 +328,9 @@ def catalog_item_remove(*, actor: Any, item: CatalogItem) -> None:
         if item.children.exists():
             raise Conflict(Code.CATALOG_ITEM_HAS_CHILDREN, field="code")
         audit.record(
-            actor=actor, action="catalog.item_removed", obj=item, old={"code": item.code, "name": item.name}
+            actor=actor,
+            action=Event.CATALOG_ITEM_REMOVED,
+            obj=item,
+            old={"code": item.code, "name": item.name},
         )
         item.delete()

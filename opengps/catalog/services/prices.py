@@ -14,6 +14,7 @@ from django.db import transaction
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import FIRST_YEAR, yuan
 from opengps.catalog.errors import Code
+from opengps.catalog.events import Event
 from opengps.catalog.models import CatalogItem, ItemKind, PriceEntry
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _require_draft
 from opengps.core import audit
@@ -88,7 +89,7 @@ def catalog_price_set(
             entry.save(update_fields=["price", "note"])
         audit.record(
             actor=actor,
-            action="catalog.price_set",
+            action=Event.CATALOG_PRICE_SET,
             obj=item,
             old=old,
             new={"price_id": entry.pk, **_price_state(entry)},
@@ -135,7 +136,11 @@ def catalog_price_update(
             return entry
         entry.save(update_fields=["unit_of_measure", "price", "effective_year", "note"])
         audit.record(
-            actor=actor, action="catalog.price_changed", obj=item, old=old, new={"price_id": entry.pk, **new}
+            actor=actor,
+            action=Event.CATALOG_PRICE_CHANGED,
+            obj=item,
+            old=old,
+            new={"price_id": entry.pk, **new},
         )
     return entry
 
@@ -146,7 +151,7 @@ def catalog_price_remove(*, actor: Any, entry: PriceEntry) -> None:
         _require_draft(_lock(entry.item.version))
         audit.record(
             actor=actor,
-            action="catalog.price_removed",
+            action=Event.CATALOG_PRICE_REMOVED,
             obj=entry.item,
             old={"price_id": entry.pk, **_price_state(entry)},
         )

@@ -9,6 +9,7 @@ from django.db import transaction
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import catalog_content, validate_content
 from opengps.catalog.errors import Code
+from opengps.catalog.events import Event
 from opengps.catalog.models import CatalogVersion, ItemKind, VersionStatus
 from opengps.catalog.services._common import EDITOR_ROLES, _lock, _transition, _write_content
 from opengps.core import audit, clock
@@ -44,7 +45,7 @@ def catalog_version_create(
             _write_content(version, catalog_content(based_on))
         audit.record(
             actor=actor,
-            action="catalog.version_created",
+            action=Event.CATALOG_VERSION_CREATED,
             obj=version,
             new={"year": year, "revision": version.revision, "title": version.title, "based_on": based_on},
         )
@@ -71,7 +72,7 @@ def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVe
             older.save(update_fields=["status"])
             audit.record(
                 actor=actor,
-                action="catalog.version_superseded",
+                action=Event.CATALOG_VERSION_SUPERSEDED,
                 obj=older,
                 old={"status": VersionStatus.PUBLISHED},
                 new={"status": older.status, "by": version},
@@ -82,7 +83,7 @@ def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVe
         version.save(update_fields=["status", "published_at", "published_by"])
         audit.record(
             actor=actor,
-            action="catalog.version_published",
+            action=Event.CATALOG_VERSION_PUBLISHED,
             obj=version,
             old={"status": VersionStatus.DRAFT},
             new={"status": version.status, "items": len(content.items), "prices": len(content.prices)},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts import hooks
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Acceptance,
     AcceptanceResult,
@@ -178,7 +179,7 @@ def _complete(actor: Any, contract: Contract, acceptance: Acceptance, moment: da
     contract.save(update_fields=["status", "completed_at"])
     audit.record(
         actor=actor,
-        action="contract.completed",
+        action=Event.CONTRACT_COMPLETED,
         obj=contract,
         old={"status": old},
         new={"status": contract.status, "acceptance": acceptance.pk, "accepted_on": acceptance.accepted_on},
@@ -248,7 +249,7 @@ def acceptance_record(
         due = _payments_fall_due(contract, phase, day) if result == AcceptanceResult.PASS else []
         audit.record(
             actor=actor,
-            action="acceptance.recorded",
+            action=Event.ACCEPTANCE_RECORDED,
             obj=acceptance,
             new={
                 "contract": contract.pk,
@@ -293,7 +294,7 @@ def acceptance_publish(*, actor: Any, acceptance: Acceptance, now: datetime | No
         acceptance.save(update_fields=["published", "published_at"])
         audit.record(
             actor=actor,
-            action="acceptance.published",
+            action=Event.ACCEPTANCE_PUBLISHED,
             obj=acceptance,
             old={"published": False},
             new={"published": True, "published_at": moment, "result": acceptance.result},

@@ -11,6 +11,7 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Amendment,
     Contract,
@@ -95,7 +96,7 @@ def contract_amend(
         contract.save(update_fields=["amount", "ends_on"])
         audit.record(
             actor=actor,
-            action="contract.amended",
+            action=Event.CONTRACT_AMENDED,
             obj=contract,
             old=old,
             new={

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Contract,
     ContractKind,
@@ -164,7 +165,7 @@ def _draft(
         contract.save(update_fields=["reference"])
         audit.record(
             actor=actor,
-            action="contract.created",
+            action=Event.CONTRACT_CREATED,
             obj=contract,
             new={
                 "status": contract.status,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Role
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Contract,
     ContractKind,
@@ -56,7 +57,7 @@ def milestone_add(*, actor: Any, contract: Contract, title: str, due_on: date, n
         )
         audit.record(
             actor=actor,
-            action="contract.milestone_updated",
+            action=Event.CONTRACT_MILESTONE_UPDATED,
             obj=contract,
             new={"milestone": milestone.pk, "order": order, "title": name, "due_on": due_on},
         )
@@ -88,7 +89,7 @@ def milestone_complete(
         milestone.save(update_fields=["done_on", "note"])
         audit.record(
             actor=actor,
-            action="contract.milestone_updated",
+            action=Event.CONTRACT_MILESTONE_UPDATED,
             obj=contract,
             old={"milestone": milestone.pk, "done_on": None},
             new={"milestone": milestone.pk, "done_on": day, "late": day > milestone.due_on},
@@ -112,7 +113,7 @@ def deliverable_add(
         )
         audit.record(
             actor=actor,
-            action="contract.milestone_updated",
+            action=Event.CONTRACT_MILESTONE_UPDATED,
             obj=contract,
             new={
                 "deliverable": deliverable.pk,
@@ -165,7 +166,7 @@ def payment_schedule_add(
         )
         audit.record(
             actor=actor,
-            action="contract.milestone_updated",
+            action=Event.CONTRACT_MILESTONE_UPDATED,
             obj=contract,
             new={
                 "payment": payment.pk,
@@ -208,7 +209,7 @@ def payment_record(
         late = payment.due_on is not None and day > payment.due_on
         audit.record(
             actor=actor,
-            action="contract.payment_recorded",
+            action=Event.CONTRACT_PAYMENT_RECORDED,
             obj=contract,
             old={"payment": payment.pk, "paid_on": None},
             new={
@@ -246,7 +247,7 @@ def post_add(
         )
         audit.record(
             actor=actor,
-            action="contract.milestone_updated",
+            action=Event.CONTRACT_MILESTONE_UPDATED,
             obj=contract,
             new={"post": post.pk, "name": label, "headcount": post.headcount, "location": place},
         )
@@ -286,7 +287,7 @@ def placement_record(
         )
         audit.record(
             actor=actor,
-            action="contract.milestone_updated",
+            action=Event.CONTRACT_MILESTONE_UPDATED,
             obj=contract,
             new={"post": post.pk, "placement": placement.pk, "starts_on": starts_on, "ends_on": ends_on},
         )

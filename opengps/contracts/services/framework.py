@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.services._common import (
     _ruled,
 )
@@ -71,7 +72,7 @@ def framework_agreement_sign(
         shortlist.save(update_fields=["signed_on", "sign_late_reason", "file_due"])
         audit.record(
             actor=actor,
-            action="framework.agreement_signed",
+            action=Event.FRAMEWORK_AGREEMENT_SIGNED,
             obj=procurement,
             new={
                 "lot": shortlist.lot_id,
@@ -113,7 +114,7 @@ def framework_agreement_file(
         shortlist.save(update_fields=["filed_on", "file_late_reason"])
         audit.record(
             actor=actor,
-            action="framework.agreement_filed",
+            action=Event.FRAMEWORK_AGREEMENT_FILED,
             obj=procurement,
             new={
                 "lot": shortlist.lot_id,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Contract,
     ContractStatus,
@@ -115,7 +116,7 @@ def progress_report_submit(
         )
         audit.record(
             actor=actor,
-            action="contract.progress_reported",
+            action=Event.CONTRACT_PROGRESS_REPORTED,
             obj=contract,
             new={
                 "report": report.pk,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Contract,
     ContractStatus,
@@ -97,7 +98,7 @@ def contract_sign(
         ).update(due_on=deposit.value, citation=deposit.citation)
         audit.record(
             actor=actor,
-            action="contract.signed",
+            action=Event.CONTRACT_SIGNED,
             obj=contract,
             old={"status": old},
             new={
@@ -138,7 +139,7 @@ def contract_publish(
         contract.save(update_fields=["status", "published_at", "publish_late_reason"])
         audit.record(
             actor=actor,
-            action="contract.published",
+            action=Event.CONTRACT_PUBLISHED,
             obj=contract,
             old={"status": old},
             new={"status": contract.status, "published_at": moment, "late": late},

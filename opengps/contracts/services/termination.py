@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts import hooks
 from opengps.contracts.errors import Code
+from opengps.contracts.events import Event
 from opengps.contracts.models import (
     Contract,
     ContractStatus,
@@ -57,7 +58,7 @@ def contract_terminate(
         contract.save(update_fields=["status", "terminated_on", "termination_fault", "termination_reason"])
         audit.record(
             actor=actor,
-            action="contract.terminated",
+            action=Event.CONTRACT_TERMINATED,
             obj=contract,
             old={"status": old},
             new={"status": contract.status, "terminated_on": day, "fault": fault},

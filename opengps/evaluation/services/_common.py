@@ -13,6 +13,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.errors import Code
+from opengps.evaluation.events import Event
 from opengps.evaluation.models import CommitteeMember, Evaluation, MemberState
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
 from opengps.procurement.policies import rule_error, set_status
@@ -71,7 +72,7 @@ def _fail_procurement(actor: Any, procurement: Procurement, *, reason: str, caus
         actor,
         procurement,
         ProcurementStatus.FAILED,
-        "procurement.failed",
+        Event.PROCUREMENT_FAILED,
         reason=procurement.outcome_reason,
         extra={"cause": cause, "next_steps": list(NEXT_STEPS_AFTER_FAILURE)},
         update=["outcome_reason"],

@@ -12,6 +12,7 @@ from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.errors import Code
+from opengps.evaluation.events import Event
 from opengps.evaluation.models import Award, DepositReturn
 from opengps.evaluation.selectors import award_effective_winner
 from opengps.evaluation.services._common import _deadline, _notify_bidders
@@ -47,7 +48,7 @@ def award_confirm(*, actor: Any, award: Award, now: datetime | None = None) -> A
         award.save(update_fields=["confirmed", "confirmed_at", "confirmed_by"])
         audit.record(
             actor=actor,
-            action="procurement.award_confirmed",
+            action=Event.PROCUREMENT_AWARD_CONFIRMED,
             obj=procurement,
             old={"lot": award.lot_id, "winner": None},
             new={"lot": award.lot_id, "winner": award.first_candidate.organization_id, "on": today},
@@ -110,7 +111,11 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
                         citation=deposit_due.citation,
                     )
         set_status(
-            actor, procurement, ProcurementStatus.AWARDED, "procurement.awarded", extra={"lots": announced}
+            actor,
+            procurement,
+            ProcurementStatus.AWARDED,
+            Event.PROCUREMENT_AWARDED,
+            extra={"lots": announced},
         )
         _notify_bidders(
             procurement,
@@ -160,7 +165,7 @@ def deposit_return_record(
         late = returned_on > deposit.due_on
         audit.record(
             actor=actor,
-            action="deposit.returned",
+            action=Event.DEPOSIT_RETURNED,
             obj=procurement,
             old={"deposit": deposit.pk, "returned_on": None},
             new={

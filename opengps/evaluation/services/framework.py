@@ -15,6 +15,7 @@ from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.errors import Code
+from opengps.evaluation.events import Event
 from opengps.evaluation.models import (
     Evaluation,
     EvaluationReport,
@@ -129,7 +130,7 @@ def _record_shortlists(
         recorded.append(shortlisted)
     audit.record(
         actor=actor,
-        action="framework.shortlist_recorded",
+        action=Event.FRAMEWORK_SHORTLIST_RECORDED,
         obj=procurement,
         new={"lots": recorded, "failed": failed, "terms": terms},
         reason=f"{framework_rules.O110_25}；{framework_rules.O110_27}",
@@ -146,7 +147,7 @@ def _record_shortlists(
         actor,
         procurement,
         ProcurementStatus.EVALUATED,
-        "procurement.evaluated",
+        Event.PROCUREMENT_EVALUATED,
         extra={"delivered_on": local_date(moment), "late": local_date(moment) > report.due_on},
         reason=framework_rules.O110_27,
     )
@@ -181,13 +182,17 @@ def framework_shortlist_announce(
         ]
         audit.record(
             actor=actor,
-            action="framework.shortlist_announced",
+            action=Event.FRAMEWORK_SHORTLIST_ANNOUNCED,
             obj=procurement,
             new={"lots": announced},
             reason="政府采购框架协议采购方式管理暂行办法（财政部令第110号）第二十八条",
         )
         set_status(
-            actor, procurement, ProcurementStatus.AWARDED, "procurement.awarded", extra={"shortlist": True}
+            actor,
+            procurement,
+            ProcurementStatus.AWARDED,
+            Event.PROCUREMENT_AWARDED,
+            extra={"shortlist": True},
         )
         _notify_bidders(
             procurement,
@@ -262,7 +267,7 @@ def framework_call_off_pick(
         )
         audit.record(
             actor=actor,
-            action="framework.call_off_picked",
+            action=Event.FRAMEWORK_CALL_OFF_PICKED,
             obj=procurement,
             new={
                 "lot": shortlist.lot.number,
@@ -321,7 +326,7 @@ def framework_call_off_publish(
         call_off.save(update_fields=["published_at", "publish_late_reason"])
         audit.record(
             actor=actor,
-            action="framework.call_off_published",
+            action=Event.FRAMEWORK_CALL_OFF_PUBLISHED,
             obj=procurement,
             new={
                 "lot": call_off.shortlist.lot.number,

@@ -22,6 +22,7 @@ from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict
 from opengps.evaluation.errors import Code
+from opengps.evaluation.events import Event
 from opengps.evaluation.models import (
     Award,
     CommitteeMember,
@@ -285,7 +286,7 @@ def evaluation_report_build(
         evaluation.save(update_fields=["status"])
         audit.record(
             actor=actor,
-            action="evaluation.report_built",
+            action=Event.EVALUATION_REPORT_BUILT,
             obj=procurement,
             new={
                 "lots": [
@@ -341,7 +342,7 @@ def _deliver(
         actor,
         procurement,
         ProcurementStatus.EVALUATED,
-        "procurement.evaluated",
+        Event.PROCUREMENT_EVALUATED,
         extra={"delivered_on": today, "late": today > report.due_on, "confirm_due": confirm.value},
         reason=confirm.citation,
     )
@@ -362,7 +363,7 @@ def evaluation_report_confirm(
         member.report_confirmed_at = moment
         member.save(update_fields=["report_confirmed_at"])
         audit.record(
-            actor=actor, action="evaluation.report_signed", obj=procurement, new={"member": member.pk}
+            actor=actor, action=Event.EVALUATION_REPORT_SIGNED, obj=procurement, new={"member": member.pk}
         )
         report = EvaluationReport.objects.select_for_update().get(evaluation=evaluation)
         if not evaluation.members.filter(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.errors import Code
+from opengps.evaluation.events import Event
 from opengps.evaluation.models import (
     CommitteeMember,
     Evaluation,
@@ -76,7 +77,7 @@ def review_record(
         )
         audit.record(
             actor=actor,
-            action="evaluation.review_recorded",
+            action=Event.EVALUATION_REVIEW_RECORDED,
             obj=evaluation.procurement,
             new={
                 "bidder": readout.organization_id,
@@ -144,7 +145,7 @@ def scores_submit(
         )
         audit.record(
             actor=actor,
-            action="evaluation.scores_submitted",
+            action=Event.EVALUATION_SCORES_SUBMITTED,
             obj=evaluation.procurement,
             new={
                 "member": member.pk,

@@ -15,6 +15,7 @@ from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.errors import Code
+from opengps.evaluation.events import Event
 from opengps.evaluation.models import (
     CommitteeMember,
     Evaluation,
@@ -183,7 +184,7 @@ def evaluation_start(
             actor,
             procurement,
             ProcurementStatus.EVALUATING,
-            "procurement.evaluation_started",
+            Event.PROCUREMENT_EVALUATION_STARTED,
             extra={
                 "draw": draw.pk if draw is not None else None,
                 "members": [m.expert_id for m in accepted],
@@ -217,7 +218,7 @@ def member_confirm_no_conflict(
         member.save(update_fields=["state", "conflict_confirmed_at", "recusal_reason"])
         audit.record(
             actor=actor,
-            action="evaluation.member_confirmed" if no_conflict else "evaluation.member_recused",
+            action=Event.EVALUATION_MEMBER_CONFIRMED if no_conflict else Event.EVALUATION_MEMBER_RECUSED,
             obj=evaluation.procurement,
             old={"member": member.pk, "state": MemberState.PENDING},
             new={"member": member.pk, "state": member.state},
@@ -263,7 +264,7 @@ def committee_substitute_join(*, actor: Any, evaluation: Evaluation) -> list[Com
             )
         audit.record(
             actor=actor,
-            action="evaluation.substitute_joined",
+            action=Event.EVALUATION_SUBSTITUTE_JOINED,
             obj=procurement,
             new={"members": [j.pk for j in joined], "experts": [m.expert_id for m in newcomers]},
         )

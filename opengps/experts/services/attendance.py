@@ -17,6 +17,7 @@ from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.experts import drawing
 from opengps.experts.errors import Code
+from opengps.experts.events import Event
 from opengps.experts.models import Draw, DrawMember, MemberStatus
 from opengps.experts.services._common import _require_decline_on_behalf, _require_draw_manager
 
@@ -108,7 +109,7 @@ def draw_member_respond(
             actor,
             draw,
             locked,
-            action="draw.member_accepted" if accept else "draw.member_declined",
+            action=Event.DRAW_MEMBER_ACCEPTED if accept else Event.DRAW_MEMBER_DECLINED,
             was=MemberStatus.INVITED,
             substitute=substitute,
             conflict_confirmed_at=locked.conflict_confirmed_at,
@@ -145,7 +146,7 @@ def draw_member_recuse(*, actor: Any, member: DrawMember, reason: str) -> DrawMe
             actor,
             draw,
             locked,
-            action="draw.member_recused",
+            action=Event.DRAW_MEMBER_RECUSED,
             was=MemberStatus.ACCEPTED,
             substitute=substitute,
         )

@@ -24,6 +24,7 @@ from opengps.core.errors import rule_error as _rule_error
 from opengps.core.models import AuditChainHead
 from opengps.experts import drawing
 from opengps.experts.errors import Code
+from opengps.experts.events import Event
 from opengps.experts.facts import bidder_json, unit_identifier
 from opengps.experts.matching import region_matches, specialty_matches
 from opengps.experts.models import Draw, DrawMember, Expert
@@ -141,7 +142,7 @@ def _record_drawn(actor: Any, draw: Draw, selected: list[int]) -> None:
     """The draw's audit event: the very next link after the chain head in its seed."""
     audit.record(
         actor=actor,
-        action="draw.created",
+        action=Event.DRAW_CREATED,
         obj=draw,
         new={
             "inputs": draw.inputs,

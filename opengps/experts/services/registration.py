@@ -20,6 +20,7 @@ from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.experts.errors import Code
+from opengps.experts.events import Event
 from opengps.experts.models import (
     AffiliationRole,
     Expert,
@@ -182,7 +183,7 @@ def expert_register(
         )
         audit.record(
             actor=actor,
-            action="expert.registered",
+            action=Event.EXPERT_REGISTERED,
             obj=expert,
             new={**_expert_snapshot(expert), "id_number": expert.id_number_masked},
         )
@@ -253,7 +254,7 @@ def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: An
         if not new:
             return locked
         locked.save(update_fields=[*changes, "updated_at"])
-        audit.record(actor=actor, action="expert.updated", obj=locked, old=old, new=new, reason=reason)
+        audit.record(actor=actor, action=Event.EXPERT_UPDATED, obj=locked, old=old, new=new, reason=reason)
     return locked
 
 
@@ -292,7 +293,7 @@ def affiliation_add(
         )
         audit.record(
             actor=actor,
-            action="expert.affiliation_added",
+            action=Event.EXPERT_AFFILIATION_ADDED,
             obj=expert,
             new={
                 "affiliation": affiliation.pk,
@@ -338,7 +339,7 @@ def relation_declare(
         )
         audit.record(
             actor=actor,
-            action="expert.relation_declared",
+            action=Event.EXPERT_RELATION_DECLARED,
             obj=expert,
             new={
                 "relation": declared.pk,

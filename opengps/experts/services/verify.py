@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from opengps.core.models import AuditEvent
 from opengps.experts import drawing
+from opengps.experts.events import Event
 from opengps.experts.models import Draw
 
 
@@ -46,7 +47,7 @@ def draw_verify(draw: Draw) -> DrawCheck:
         procurement_ref=draw.procurement_ref, drawn_at=draw.drawn_at, audit_chain_head=draw.audit_chain_head
     )
     event = AuditEvent.objects.filter(
-        action="draw.created", object_type="experts.draw", object_id=str(draw.pk)
+        action=Event.DRAW_CREATED, object_type="experts.draw", object_id=str(draw.pk)
     ).first()
     recorded = list(draw.members.order_by("order").values_list("expert_id", flat=True))
     return DrawCheck(

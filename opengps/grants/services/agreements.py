@@ -13,6 +13,7 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.grants.errors import Code
+from opengps.grants.events import Event
 from opengps.grants.models import (
     Agreement,
     AgreementStatus,
@@ -83,7 +84,7 @@ def agreement_sign(
         )
         audit.record(
             actor=actor,
-            action="grant_agreement.signed",
+            action=Event.GRANT_AGREEMENT_SIGNED,
             obj=agreement,
             new={
                 "application": locked.pk,
@@ -94,7 +95,9 @@ def agreement_sign(
         )
         first = Tranche.objects.get(agreement=agreement, seq=1)
         audit.record_many(
-            actor=actor, action="grant_tranche.released", changes=[_release(first, first.amount, signed_on)]
+            actor=actor,
+            action=Event.GRANT_TRANCHE_RELEASED,
+            changes=[_release(first, first.amount, signed_on)],
         )
     return agreement
 
@@ -120,14 +123,14 @@ def midterm_review_record(
             locked.save(update_fields=fields)
             audit.record(
                 actor=actor,
-                action="grant_agreement.midterm_passed",
+                action=Event.GRANT_AGREEMENT_MIDTERM_PASSED,
                 obj=locked,
                 new={"midterm_passed": True, "midterm_on": reviewed_on},
                 reason=findings,
             )
             audit.record_many(
                 actor=actor,
-                action="grant_tranche.released",
+                action=Event.GRANT_TRANCHE_RELEASED,
                 changes=[_release(pending[0], pending[0].amount, reviewed_on)],
             )
             return locked
@@ -136,7 +139,7 @@ def midterm_review_record(
             "grant_agreement",
             locked,
             AgreementStatus.STOPPED,
-            "grant_agreement.midterm_failed",
+            Event.GRANT_AGREEMENT_MIDTERM_FAILED,
             fields=fields,
             reason=findings,
             new={"midterm_passed": False, "midterm_on": reviewed_on},
@@ -146,7 +149,7 @@ def midterm_review_record(
             previous = _transition("grant_tranche", tranche, TrancheStatus.STOPPED)
             changes.append((tranche, {"status": previous}, {"status": tranche.status, "seq": tranche.seq}))
         Tranche.objects.bulk_update(pending, ["status"])
-        audit.record_many(actor=actor, action="grant_tranche.stopped", changes=changes, reason=findings)
+        audit.record_many(actor=actor, action=Event.GRANT_TRANCHE_STOPPED, changes=changes, reason=findings)
     return locked
 
 
@@ -174,7 +177,7 @@ def final_review_record(
             "grant_agreement",
             locked,
             AgreementStatus.FINAL_REVIEWED,
-            "grant_agreement.final_reviewed",
+            Event.GRANT_AGREEMENT_FINAL_REVIEWED,
             fields=["final_score", "final_grade", "final_review_on", "final_review_note"],
             reason=note.strip(),
             new={"final_score": value, "final_grade": grade.value, "citation": grade.citation},

@@ -17,6 +17,7 @@ from opengps.core import audit, clock
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.grants import attachments
 from opengps.grants.errors import Code
+from opengps.grants.events import Event
 from opengps.grants.models import (
     Application,
     ApplicationStatus,
@@ -178,7 +179,7 @@ def application_save(
             except IntegrityError:
                 raise Conflict(Code.GRANTS_APPLICATION_EXISTS, field="round") from None
             audit.record(
-                actor=actor, action="grant_application.draft_saved", obj=app, new=_application_values(app)
+                actor=actor, action=Event.GRANT_APPLICATION_DRAFT_SAVED, obj=app, new=_application_values(app)
             )
             return app
         app = _locked_application(application)
@@ -192,7 +193,7 @@ def application_save(
         if not new:
             return app
         app.save(update_fields=[*values, "updated_at"])
-        audit.record(actor=actor, action="grant_application.draft_saved", obj=app, old=old, new=new)
+        audit.record(actor=actor, action=Event.GRANT_APPLICATION_DRAFT_SAVED, obj=app, old=old, new=new)
     return app
 
 
@@ -218,7 +219,7 @@ def attachment_add(*, actor: Any, application: Application, name: str, content: 
         )
         audit.record(
             actor=actor,
-            action="grant_application.attachment_added",
+            action=Event.GRANT_APPLICATION_ATTACHMENT_ADDED,
             obj=app,
             new={
                 "attachment": item.pk,
@@ -267,14 +268,14 @@ def application_submit(*, actor: Any, application: Application, today: date | No
         app.save(update_fields=["status", "submitted_at", "screening", "updated_at"])
         audit.record(
             actor=actor,
-            action="grant_application.submitted",
+            action=Event.GRANT_APPLICATION_SUBMITTED,
             obj=app,
             old={"status": old},
             new={"requested_amount": app.requested_amount, "budget_lines": app.budget_lines},
         )
         audit.record(
             actor=None,
-            action="grant_application.screened",
+            action=Event.GRANT_APPLICATION_SCREENED,
             obj=app,
             old={"status": old},
             new={"status": target, "reasons": [r.code for r in result.reasons], "on_date": on_date},
@@ -292,7 +293,7 @@ def application_withdraw(*, actor: Any, application: Application, reason: str = 
             "grant_application",
             app,
             ApplicationStatus.WITHDRAWN,
-            "grant_application.withdrawn",
+            Event.GRANT_APPLICATION_WITHDRAWN,
             fields=["updated_at"],
             reason=reason.strip(),
         )

@@ -19,6 +19,7 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.grants.errors import Code
+from opengps.grants.events import Event
 from opengps.grants.models import (
     Agreement,
     AgreementStatus,
@@ -107,7 +108,7 @@ def final_audit_record(
         locked.save(update_fields=["status", "return_due"])
         audit.record(
             actor=actor,
-            action="grant_agreement.audited",
+            action=Event.GRANT_AGREEMENT_AUDITED,
             obj=locked,
             old={"status": old},
             new={
@@ -123,14 +124,14 @@ def final_audit_record(
         if final is not None:
             if settlement.release > 0:
                 change = _release(final, settlement.release, completed_on)
-                audit.record_many(actor=actor, action="grant_tranche.released", changes=[change])
+                audit.record_many(actor=actor, action=Event.GRANT_TRANCHE_RELEASED, changes=[change])
             else:
                 _status_set(
                     actor,
                     "grant_tranche",
                     final,
                     TrancheStatus.STOPPED,
-                    "grant_tranche.stopped",
+                    Event.GRANT_TRANCHE_STOPPED,
                     new={"seq": final.seq},
                 )
         if opinion == AuditOpinion.ADVERSE:
@@ -156,7 +157,7 @@ def _close(actor: Any, agreement: Agreement) -> None:
         "grant_agreement",
         agreement,
         AgreementStatus.CLOSED,
-        "grant_agreement.closed",
+        Event.GRANT_AGREEMENT_CLOSED,
         new={"paid": paid_amount(agreement), "returned": returned_amount(agreement)},
     )
 
@@ -194,7 +195,7 @@ def fund_return_record(
         )
         audit.record(
             actor=actor,
-            action="grant_agreement.funds_returned",
+            action=Event.GRANT_AGREEMENT_FUNDS_RETURNED,
             obj=locked,
             old={"outstanding": outstanding},
             new={
@@ -220,4 +221,4 @@ def round_complete(*, actor: Any, round: Round) -> Round:
             .exists()
         ):
             raise Conflict(Code.GRANTS_AGREEMENTS_OPEN, field="status")
-        return _round_status(actor, locked, RoundStatus.COMPLETED, "grant_round.completed")
+        return _round_status(actor, locked, RoundStatus.COMPLETED, Event.GRANT_ROUND_COMPLETED)

@@ -14,6 +14,7 @@ from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.grants.errors import Code
+from opengps.grants.events import Event
 from opengps.grants.models import (
     Application,
     ApplicationStatus,
@@ -61,7 +62,7 @@ def notice_publish(*, actor: Any, round: Round, today: date | None = None) -> Ro
             actor,
             locked,
             RoundStatus.NOTICE,
-            "grant_round.notice_published",
+            Event.GRANT_ROUND_NOTICE_PUBLISHED,
             notice_published_on=on_date,
             objection_deadline=deadline.value,
         )
@@ -135,7 +136,7 @@ def objection_file(
         # The contact stays out of the audit trail's public fields: only the funder needs it.
         audit.record(
             actor=actor if signed_in else None,
-            action="grant_objection.filed",
+            action=Event.GRANT_OBJECTION_FILED,
             obj=objection,
             new={
                 "round": locked.pk,
@@ -186,7 +187,7 @@ def _reopen_round(actor: Any, round_: Round, disqualified: Application, reason: 
         "grant_application",
         disqualified,
         ApplicationStatus.DISQUALIFIED,
-        "grant_application.disqualified",
+        Event.GRANT_APPLICATION_DISQUALIFIED,
         fields=["awarded_amount", "updated_at"],
         reason=reason,
     )
@@ -201,11 +202,11 @@ def _reopen_round(actor: Any, round_: Round, disqualified: Application, reason: 
         app.awarded_amount, app.rank, app.ranking_note = None, None, ""
         changes.append((app, {"status": previous}, {"status": app.status}))
     Application.objects.bulk_update(others, ["status", "awarded_amount", "rank", "ranking_note"])
-    audit.record_many(actor=actor, action="grant_application.reopened", changes=changes, reason=reason)
+    audit.record_many(actor=actor, action=Event.GRANT_APPLICATION_REOPENED, changes=changes, reason=reason)
     round_.ranked_at = None
     round_.notice_published_on = None
     round_.save(update_fields=["ranked_at", "notice_published_on"])
-    _round_status(actor, round_, RoundStatus.REVIEWING, "grant_round.review_reopened", reason=reason)
+    _round_status(actor, round_, RoundStatus.REVIEWING, Event.GRANT_ROUND_REVIEW_REOPENED, reason=reason)
 
 
 def round_decide(*, actor: Any, round: Round, today: date | None = None) -> Round:
@@ -230,13 +231,13 @@ def round_decide(*, actor: Any, round: Round, today: date | None = None) -> Roun
                 (app, {"status": old}, {"status": app.status, "awarded_amount": app.awarded_amount})
             )
         Application.objects.bulk_update(apps, ["status"])
-        audit.record_many(actor=actor, action="grant_application.funded", changes=changes)
+        audit.record_many(actor=actor, action=Event.GRANT_APPLICATION_FUNDED, changes=changes)
         locked.decided_on = on_date
         return _round_status(
             actor,
             locked,
             RoundStatus.DECIDED,
-            "grant_round.decided",
+            Event.GRANT_ROUND_DECIDED,
             decided_on=on_date,
             funded=len(apps),
             funded_sum=funded_sum,

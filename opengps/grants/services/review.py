@@ -20,6 +20,7 @@ from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.models import DrawMember, MemberStatus
 from opengps.experts.services import draw_create
 from opengps.grants.errors import Code
+from opengps.grants.events import Event
 from opengps.grants.models import (
     Application,
     ApplicationStatus,
@@ -56,7 +57,7 @@ def round_review_start(*, actor: Any, round: Round, today: date | None = None) -
             raise Conflict(Code.GRANTS_CALL_STILL_OPEN, field="status", params={"closes": locked.call_closes})
         eligible = locked.applications.filter(status=ApplicationStatus.ELIGIBLE).count()
         return _round_status(
-            actor, locked, RoundStatus.REVIEWING, "grant_round.review_started", eligible=eligible
+            actor, locked, RoundStatus.REVIEWING, Event.GRANT_ROUND_REVIEW_STARTED, eligible=eligible
         )
 
 
@@ -91,7 +92,7 @@ def panel_draw(*, actor: Any, round: Round, needed: int = 5, drawn_at: datetime 
         locked.save(update_fields=["draw"])
         audit.record(
             actor=actor,
-            action="grant_round.panel_drawn",
+            action=Event.GRANT_ROUND_PANEL_DRAWN,
             obj=locked,
             new={"draw": draw.pk, "needed": needed, "method": str(PANEL_METHOD)},
         )
@@ -176,7 +177,7 @@ def score_sheet_submit(
         )
         audit.record_many(
             actor=actor,
-            action="grant_review.scored",
+            action=Event.GRANT_REVIEW_SCORED,
             changes=[
                 (
                     apps[s.application_id],
@@ -210,7 +211,7 @@ def pitch_record(
         )
         audit.record(
             actor=actor,
-            action="grant_review.pitch_recorded",
+            action=Event.GRANT_REVIEW_PITCH_RECORDED,
             obj=locked,
             new={"pitch": pitch.pk, "held_on": held_on, "location": pitch.location},
         )
@@ -315,12 +316,12 @@ def round_rank(*, actor: Any, round: Round) -> Round:
         Application.objects.bulk_update(
             apps, ["status", "rank", "combined_score", "awarded_amount", "ranking_note"]
         )
-        audit.record_many(actor=actor, action="grant_application.ranked", changes=changes)
+        audit.record_many(actor=actor, action=Event.GRANT_APPLICATION_RANKED, changes=changes)
         locked.ranked_at = clock.now()
         locked.save(update_fields=["ranked_at"])
         audit.record(
             actor=actor,
-            action="grant_round.ranked",
+            action=Event.GRANT_ROUND_RANKED,
             obj=locked,
             new={
                 "ranked": len(apps),

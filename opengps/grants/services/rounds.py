@@ -18,6 +18,7 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.grants.errors import Code
+from opengps.grants.events import Event
 from opengps.grants.models import (
     Programme,
     PurposeArea,
@@ -68,7 +69,7 @@ def programme_create(
         )
         audit.record(
             actor=actor,
-            action="grant_programme.created",
+            action=Event.GRANT_PROGRAMME_CREATED,
             obj=programme,
             new={"name": name, "funder_unit": funder_unit.pk, "fund_source": fund_source},
         )
@@ -259,7 +260,7 @@ def round_create(
             audit_firm=audit_firm,
             created_by=actor,
         )
-        audit.record(actor=actor, action="grant_round.created", obj=round_, new=_created_values(round_))
+        audit.record(actor=actor, action=Event.GRANT_ROUND_CREATED, obj=round_, new=_created_values(round_))
     return round_
 
 
@@ -268,7 +269,7 @@ def round_publish(*, actor: Any, round: Round) -> Round:
     _require_funder(actor, round)
     with transaction.atomic():
         locked = _locked_round(round)
-        return _round_status(actor, locked, RoundStatus.PUBLISHED, "grant_round.published")
+        return _round_status(actor, locked, RoundStatus.PUBLISHED, Event.GRANT_ROUND_PUBLISHED)
 
 
 def round_cancel(*, actor: Any, round: Round, reason: str) -> Round:
@@ -278,7 +279,7 @@ def round_cancel(*, actor: Any, round: Round, reason: str) -> Round:
     with transaction.atomic():
         locked = _locked_round(round)
         return _round_status(
-            actor, locked, RoundStatus.CANCELLED, "grant_round.cancelled", reason=reason.strip()
+            actor, locked, RoundStatus.CANCELLED, Event.GRANT_ROUND_CANCELLED, reason=reason.strip()
         )
 
 
@@ -296,7 +297,7 @@ def round_assign_audit_firm(*, actor: Any, round: Round, firm: Unit) -> Round:
         locked.save(update_fields=["audit_firm"])
         audit.record(
             actor=actor,
-            action="grant_round.audit_firm_assigned",
+            action=Event.GRANT_ROUND_AUDIT_FIRM_ASSIGNED,
             obj=locked,
             old={"audit_firm": old},
             new={"audit_firm": firm.pk},

@@ -14,6 +14,7 @@ from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance.errors import Code
+from opengps.performance.events import Event
 from opengps.performance.models import (
     ExpertConduct,
 )
@@ -63,7 +64,7 @@ def expert_conduct_rate(
         )
         audit.record(
             actor=actor,
-            action="expert_conduct.rated",
+            action=Event.EXPERT_CONDUCT_RATED,
             obj=member,
             new={
                 "evaluation": member.evaluation_id,

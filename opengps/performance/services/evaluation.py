@@ -16,6 +16,7 @@ from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.performance.errors import Code
+from opengps.performance.events import SUBMITTED_BY_PARTY, Event
 from opengps.performance.models import (
     EvaluationStatus,
     IndicatorTemplate,
@@ -63,7 +64,7 @@ def evaluation_create(
         )
         audit.record(
             actor=actor,
-            action="performance.evaluation_created",
+            action=Event.PERFORMANCE_EVALUATION_CREATED,
             obj=evaluation,
             new={
                 "contract": contract.reference,
@@ -156,7 +157,7 @@ def evaluation_score_submit(
         )
         audit.record(
             actor=actor,
-            action=f"performance.{party}_submitted",
+            action=SUBMITTED_BY_PARTY[party],
             obj=evaluation,
             new={"party": party, "scores": row.scores, "total": total},
         )

@@ -12,6 +12,7 @@ from opengps.core import audit, clock
 from opengps.core.errors import Conflict
 from opengps.core.errors import rule_error as _rule_error
 from opengps.performance.errors import Code
+from opengps.performance.events import Event
 from opengps.performance.models import (
     EvaluationStatus,
     HistoryKind,
@@ -91,7 +92,7 @@ def evaluation_finalize(
         )
         audit.record(
             actor=actor,
-            action="performance.finalized",
+            action=Event.PERFORMANCE_FINALIZED,
             obj=evaluation,
             old={"status": EvaluationStatus.OPEN},
             new={
@@ -131,7 +132,7 @@ def evaluation_publish(*, actor: Any, evaluation: PerformanceEvaluation) -> Perf
         evaluation.save(update_fields=["status", "published_at"])
         audit.record(
             actor=actor,
-            action="performance.published",
+            action=Event.PERFORMANCE_PUBLISHED,
             obj=evaluation,
             old={"status": EvaluationStatus.FINALIZED},
             new={"status": evaluation.status, "score": evaluation.score, "grade": evaluation.grade},

@@ -15,6 +15,7 @@ from opengps.contracts.hooks import SupplierFault
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
 from opengps.performance.errors import Code
+from opengps.performance.events import Event
 from opengps.performance.models import (
     HistoryEntry,
     HistoryKind,
@@ -65,7 +66,7 @@ def _history_add(
     )
     audit.record(
         actor=actor,
-        action="performance.history_recorded",
+        action=Event.PERFORMANCE_HISTORY_RECORDED,
         obj=organization,
         new={
             "entry": entry.pk,
@@ -84,7 +85,7 @@ def _history_add(
         entry.save(update_fields=["flagged"])
         audit.record(
             actor=actor,
-            action="performance.flagged",
+            action=Event.PERFORMANCE_FLAGGED,
             obj=organization,
             reason=decision.reasons[0].message_zh,
             new={"entry": entry.pk, "kind": kind, "grade": grade, "failures": decision.failures},
@@ -111,7 +112,7 @@ def _history_add(
         recommendation.entries.set(failures)
         audit.record(
             actor=actor,
-            action="performance.recommendation_made",
+            action=Event.PERFORMANCE_RECOMMENDATION_MADE,
             obj=organization,
             reason=reason.message_zh,
             new={

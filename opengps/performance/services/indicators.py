@@ -16,6 +16,7 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.performance.errors import Code
+from opengps.performance.events import Event
 from opengps.performance.models import (
     IndicatorTemplate,
 )
@@ -113,7 +114,7 @@ def template_save(
             raise Conflict(Code.PERFORMANCE_TEMPLATE_EXISTS, field="category") from None
         audit.record(
             actor=actor,
-            action="performance.template_saved",
+            action=Event.PERFORMANCE_TEMPLATE_SAVED,
             obj=template,
             old=old,
             new={

@@ -10,6 +10,7 @@ from django.db import transaction
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.performance.errors import Code
+from opengps.performance.events import Event
 from opengps.performance.models import (
     ListingRecommendation,
     RecommendationStatus,
@@ -35,7 +36,7 @@ def recommendation_decline(
         recommendation.save(update_fields=["status", "decided_on", "decision_note", "decided_by"])
         audit.record(
             actor=actor,
-            action="performance.recommendation_declined",
+            action=Event.PERFORMANCE_RECOMMENDATION_DECLINED,
             obj=recommendation.organization,
             reason=note,
             old={"recommendation": recommendation.pk, "status": RecommendationStatus.PENDING},
@@ -62,7 +63,7 @@ def recommendation_mark_listed(
     recommendation.save(update_fields=["status", "decided_on", "decided_by", "decision_note"])
     audit.record(
         actor=actor,
-        action="performance.recommendation_listed",
+        action=Event.PERFORMANCE_RECOMMENDATION_LISTED,
         obj=recommendation.organization,
         old={"recommendation": recommendation.pk, "status": RecommendationStatus.PENDING},
         new={"recommendation": recommendation.pk, "status": recommendation.status, "listing": listing.pk},

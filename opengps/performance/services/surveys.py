@@ -11,6 +11,7 @@ from django.db import transaction
 from opengps.core import audit, clock, ratelimit
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.performance.errors import Code
+from opengps.performance.events import Event
 from opengps.performance.models import (
     EvaluationStatus,
     PerformanceEvaluation,
@@ -57,7 +58,7 @@ def recipient_codes_issue(*, actor: Any, evaluation: PerformanceEvaluation, coun
         RecipientCode.objects.bulk_create(rows)
         audit.record(
             actor=actor,
-            action="performance.codes_issued",
+            action=Event.PERFORMANCE_CODES_ISSUED,
             obj=evaluation,
             new={"issued": count, "total": len(known)},
         )
@@ -99,7 +100,7 @@ def survey_answer(*, token: str, code: str, answer: int, comment: str = "", sour
         # No code, comment or address in the event: only that one more answer came in.
         audit.record(
             actor=None,
-            action="performance.survey_answered",
+            action=Event.PERFORMANCE_SURVEY_ANSWERED,
             obj=evaluation,
             new={"responses": evaluation.responses.count()},
         )

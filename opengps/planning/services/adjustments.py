@@ -10,6 +10,7 @@ from django.db import transaction
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.planning.errors import Code
+from opengps.planning.events import Event
 from opengps.planning.models import ACTIVE_PLAN_STATUSES, PlanStatus, PurchasePlan
 from opengps.planning.services._common import (
     _findings,
@@ -45,7 +46,7 @@ def plan_reschedule(
         plan.save(update_fields=["procurement_starts_on", "compliance_findings"])
         audit.record(
             actor=actor,
-            action="plan.rescheduled",
+            action=Event.PLAN_RESCHEDULED,
             obj=plan,
             old={"starts_on": old},
             new={"starts_on": procurement_starts_on},
@@ -62,5 +63,5 @@ def plan_cancel(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
         plan = _lock_plan(plan)
         if plan.status not in ACTIVE_PLAN_STATUSES:
             raise Conflict(Code.PLANNING_PLAN_CLOSED, field="status")
-        _set_status(actor, plan, PlanStatus.CANCELLED, "plan.cancelled", reason=reason)
+        _set_status(actor, plan, PlanStatus.CANCELLED, Event.PLAN_CANCELLED, reason=reason)
     return plan

@@ -13,6 +13,7 @@ from opengps.accounts.permissions import has_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.planning.errors import Code
+from opengps.planning.events import Event
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.planning.selectors import budget_usage
 from opengps.planning.services._common import (
@@ -51,7 +52,7 @@ def budget_line_create(
         )
         audit.record(
             actor=actor,
-            action="budget.created",
+            action=Event.BUDGET_CREATED,
             obj=line,
             new={
                 "unit": unit,
@@ -69,7 +70,7 @@ def budget_line_submit(*, actor: Any, line: BudgetLine) -> BudgetLine:
     _require_unit_staff(actor, line.unit)
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        _set_status(actor, line, BudgetStatus.SUBMITTED, "budget.submitted")
+        _set_status(actor, line, BudgetStatus.SUBMITTED, Event.BUDGET_SUBMITTED)
     return line
 
 
@@ -82,7 +83,7 @@ def budget_line_approve(*, actor: Any, line: BudgetLine, note: str = "") -> Budg
             actor,
             line,
             BudgetStatus.APPROVED,
-            "budget.approved",
+            Event.BUDGET_APPROVED,
             reason=note,
             extra={"amount": line.amount},
             values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
@@ -99,7 +100,7 @@ def budget_line_reject(*, actor: Any, line: BudgetLine, reason: str) -> BudgetLi
             actor,
             line,
             BudgetStatus.REJECTED,
-            "budget.rejected",
+            Event.BUDGET_REJECTED,
             reason=reason,
             values={"review_note": reason},
         )
@@ -111,7 +112,7 @@ def budget_line_reopen(*, actor: Any, line: BudgetLine) -> BudgetLine:
     _require_unit_staff(actor, line.unit)
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        _set_status(actor, line, BudgetStatus.DRAFT, "budget.reopened")
+        _set_status(actor, line, BudgetStatus.DRAFT, Event.BUDGET_REOPENED)
     return line
 
 
@@ -140,7 +141,7 @@ def budget_line_adjust(*, actor: Any, line: BudgetLine, amount: Decimal | str, r
         line.save(update_fields=["amount"])
         audit.record(
             actor=actor,
-            action="budget.adjusted",
+            action=Event.BUDGET_ADJUSTED,
             obj=line,
             old={"amount": old},
             new={"amount": value},

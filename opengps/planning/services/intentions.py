@@ -13,6 +13,7 @@ from opengps.core import clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.planning.errors import Code
+from opengps.planning.events import Event
 from opengps.planning.models import PlanStatus, PurchaseIntention, PurchasePlan
 from opengps.planning.services._common import (
     _lock_plan,
@@ -84,7 +85,7 @@ def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> P
             actor,
             plan,
             PlanStatus.INTENTION_PUBLISHED,
-            "plan.intention_published",
+            Event.PLAN_INTENTION_PUBLISHED,
             extra={"published_on": published_on, "latest": latest, "citation": citation},
         )
     return intention
@@ -107,7 +108,11 @@ def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
                 params={"citation": citation},
             )
         _set_status(
-            actor, plan, PlanStatus.IN_PROCUREMENT, "plan.procurement_started", extra={"on": clock.today()}
+            actor,
+            plan,
+            PlanStatus.IN_PROCUREMENT,
+            Event.PLAN_PROCUREMENT_STARTED,
+            extra={"on": clock.today()},
         )
     return plan
 
@@ -126,7 +131,7 @@ def plan_record_contract(*, actor: Any, plan: PurchasePlan, contract_amount: Dec
             actor,
             plan,
             PlanStatus.CONTRACTED,
-            "plan.contracted",
+            Event.PLAN_CONTRACTED,
             extra={"contract_amount": value},
             values={"contract_amount": value},
         )

@@ -15,6 +15,7 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.planning.errors import Code
+from opengps.planning.events import Event
 from opengps.planning.models import BudgetLine, PlanStatus, Project, ProjectStatus, PurchasePlan
 from opengps.planning.services._common import (
     CATEGORY,
@@ -171,7 +172,7 @@ def plan_create(
         plan.save(update_fields=["split_flags"])
         audit.record(
             actor=actor,
-            action="plan.created",
+            action=Event.PLAN_CREATED,
             obj=plan,
             new={
                 "project": project,
@@ -211,7 +212,7 @@ def plan_update_requirements(*, actor: Any, plan: PurchasePlan, requirements: st
         )
         audit.record(
             actor=actor,
-            action="plan.requirements_changed",
+            action=Event.PLAN_REQUIREMENTS_CHANGED,
             obj=plan,
             old=old,
             new={"findings": len(plan.compliance_findings), "confirmed": False},
@@ -233,7 +234,7 @@ def plan_confirm_compliance(*, actor: Any, plan: PurchasePlan, reason: str) -> P
         plan.save(update_fields=["compliance_confirmed_reason", "compliance_confirmed_by"])
         audit.record(
             actor=actor,
-            action="plan.compliance_confirmed",
+            action=Event.PLAN_COMPLIANCE_CONFIRMED,
             obj=plan,
             new={"findings": [(f["rule_code"], f["sentence"]) for f in plan.compliance_findings]},
             reason=reason,

@@ -17,6 +17,7 @@ from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.errors import rule_error as _rule_error
 from opengps.planning.errors import Code
+from opengps.planning.events import Event
 from opengps.planning.models import EDITABLE_PROJECT_STATUSES, DemandSurvey, Project
 from opengps.planning.services._common import (
     C22_10,
@@ -123,7 +124,7 @@ def project_propose(
         project.items.set(chosen)
         audit.record(
             actor=actor,
-            action="project.proposed",
+            action=Event.PROJECT_PROPOSED,
             obj=project,
             new={
                 "name": project.name,
@@ -232,7 +233,7 @@ def project_update(
             project.save(update_fields=fields)
         if chosen is not None and "items" in new:
             project.items.set(chosen)
-        audit.record(actor=actor, action="project.changed", obj=project, old=old, new=new)
+        audit.record(actor=actor, action=Event.PROJECT_CHANGED, obj=project, old=old, new=new)
     return project
 
 
@@ -282,5 +283,5 @@ def demand_survey_record(
         survey, _created = DemandSurvey.objects.update_or_create(
             project=project, defaults={**values, "recorded_by": actor}
         )
-        audit.record(actor=actor, action="project.survey_recorded", obj=project, new=values)
+        audit.record(actor=actor, action=Event.PROJECT_SURVEY_RECORDED, obj=project, new=values)
     return survey

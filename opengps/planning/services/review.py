@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import clock
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.planning.errors import Code
+from opengps.planning.events import Event
 from opengps.planning.models import DemandSurvey, PlanStatus, Project, ProjectStatus, PurchasePlan
 from opengps.planning.services._common import (
     _lock_plan,
@@ -35,7 +36,11 @@ def project_submit(*, actor: Any, project: Project) -> Project:
                 params={"citation": citation},
             )
         _set_status(
-            actor, project, ProjectStatus.SUBMITTED, "project.submitted", extra={"survey_required": required}
+            actor,
+            project,
+            ProjectStatus.SUBMITTED,
+            Event.PROJECT_SUBMITTED,
+            extra={"survey_required": required},
         )
     return project
 
@@ -51,7 +56,7 @@ def project_approve_unit(*, actor: Any, project: Project, note: str = "") -> Pro
             actor,
             project,
             ProjectStatus.UNIT_APPROVED,
-            "project.unit_approved",
+            Event.PROJECT_UNIT_APPROVED,
             reason=note,
             values={"unit_approved_by": actor},
         )
@@ -67,7 +72,7 @@ def project_approve(*, actor: Any, project: Project, note: str = "") -> Project:
             actor,
             project,
             ProjectStatus.APPROVED,
-            "project.approved",
+            Event.PROJECT_APPROVED,
             reason=note,
             values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
         )
@@ -87,7 +92,7 @@ def project_return(*, actor: Any, project: Project, reason: str) -> Project:
             actor,
             project,
             ProjectStatus.RETURNED,
-            "project.returned",
+            Event.PROJECT_RETURNED,
             reason=reason,
             values={"review_note": reason},
         )
@@ -99,7 +104,7 @@ def project_withdraw(*, actor: Any, project: Project, reason: str) -> Project:
     reason = _reason_required(reason)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        _set_status(actor, project, ProjectStatus.WITHDRAWN, "project.withdrawn", reason=reason)
+        _set_status(actor, project, ProjectStatus.WITHDRAWN, Event.PROJECT_WITHDRAWN, reason=reason)
     return project
 
 
@@ -129,7 +134,7 @@ def plan_submit(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
             actor,
             plan,
             target,
-            "plan.submitted",
+            Event.PLAN_SUBMITTED,
             extra={"approval_needed": plan.approval_needed, "split_flags": len(plan.split_flags)},
         )
     return plan
@@ -145,7 +150,7 @@ def plan_approve_method(*, actor: Any, plan: PurchasePlan, note: str) -> Purchas
             actor,
             plan,
             PlanStatus.READY,
-            "plan.method_approved",
+            Event.PLAN_METHOD_APPROVED,
             reason=note,
             extra={"method": plan.method},
             values={
@@ -166,7 +171,7 @@ def plan_reject_method(*, actor: Any, plan: PurchasePlan, reason: str) -> Purcha
             actor,
             plan,
             PlanStatus.DRAFT,
-            "plan.method_rejected",
+            Event.PLAN_METHOD_REJECTED,
             reason=reason,
             values={"method_approval_note": reason},
         )

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.procurement import sealing
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import Invitation, Lot, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     aware,
@@ -56,7 +58,7 @@ def _documents_period(
         return (chosen or deadline_day), exc.citation
     if deadline_day < lawful.value:
         raise ServiceError(
-            "procurement.deadline_too_early",
+            Code.PROCUREMENT_DEADLINE_TOO_EARLY,
             _("采购文件提供期限至少至 %(end)s，截止时间不得早于该日（依据：%(citation)s）")
             % {"end": lawful.value, "citation": lawful.citation},
             field="bid_deadline",
@@ -65,18 +67,14 @@ def _documents_period(
     until = chosen or deadline_day
     if until < lawful.value:
         raise ServiceError(
-            "procurement.documents_period_too_short",
+            Code.PROCUREMENT_DOCUMENTS_PERIOD_TOO_SHORT,
             _("采购文件提供期限不得少于法定期限，最早可至 %(end)s（依据：%(citation)s）")
             % {"end": lawful.value, "citation": lawful.citation},
             field="documents_until",
             params={"earliest": lawful.value.isoformat(), "citation": lawful.citation},
         )
     if until > deadline_day:
-        raise ServiceError(
-            "procurement.documents_after_deadline",
-            _("采购文件提供期限不能晚于投标截止日期"),
-            field="documents_until",
-        )
+        raise ServiceError(Code.PROCUREMENT_DOCUMENTS_AFTER_DEADLINE, field="documents_until")
     return until, lawful.citation
 
 
@@ -95,23 +93,17 @@ def _deposit(bid_deposit: Decimal | str | None, procurement: Procurement, today:
 def _require_ready(procurement: Procurement, procedure: Procedure) -> None:
     """Lots, documents, the invitations an invited tender needs, the single source's supplier."""
     if not Lot.objects.filter(procurement=procurement).exists():  # pragma: no cover — created with lots
-        raise ServiceError("procurement.lots_required", _("至少需要一个采购包"), field="lots")
+        raise ServiceError(Code.PROCUREMENT_LOTS_REQUIRED, field="lots")
     if not procurement.documents.strip():
-        raise ServiceError("procurement.documents_required", _("请填写采购文件内容"), field="documents")
+        raise ServiceError(Code.PROCUREMENT_DOCUMENTS_REQUIRED, field="documents")
     if procedure.supplier_source == SupplierSource.invited:
         invited = Invitation.objects.filter(procurement=procurement).count()
         if invited < procedure.min_invited:
             raise Conflict(
-                "procurement.invitations_missing",
-                _("请先随机抽取不少于 %(min)d 家供应商") % {"min": procedure.min_invited},
-                field="count",
+                Code.PROCUREMENT_INVITATIONS_MISSING, field="count", params={"min": procedure.min_invited}
             )
     if procedure.public_notice_first and procurement.single_source_supplier_id is None:
-        raise ServiceError(
-            "procurement.single_source_supplier_required",
-            _("单一来源采购须指定供应商"),
-            field="single_source_supplier",
-        )
+        raise ServiceError(Code.PROCUREMENT_SINGLE_SOURCE_SUPPLIER_REQUIRED, field="single_source_supplier")
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,7 @@ def _deadline_floor(
     notice_end = ruled.value
     if local_date(deadline) <= notice_end:
         raise ServiceError(
-            "procurement.deadline_too_early",
+            Code.PROCUREMENT_DEADLINE_TOO_EARLY,
             _("单一来源公示期至 %(end)s 结束，响应截止时间须在其后（依据：%(citation)s）")
             % {"end": notice_end, "citation": ruled.citation},
             field="bid_deadline",
@@ -189,7 +181,7 @@ def procurement_announce(
     today = local_date(moment)
     procedure = procedure_of(procurement)
     if deadline <= moment:
-        raise ServiceError("procurement.deadline_past", _("截止时间必须晚于当前时间"), field="bid_deadline")
+        raise ServiceError(Code.PROCUREMENT_DEADLINE_PAST, field="bid_deadline")
     deposit = _deposit(bid_deposit, procurement, today)
     with transaction.atomic():
         procurement = lock(procurement)
@@ -223,7 +215,7 @@ def procurement_announce(
                 actor,
                 procurement,
                 ProcurementStatus.NOTICE,
-                "procurement.notice_published",
+                Event.PROCUREMENT_NOTICE_PUBLISHED,
                 extra={
                     **extra,
                     "notice_ends_on": floor.notice_end,
@@ -236,7 +228,7 @@ def procurement_announce(
                 actor,
                 procurement,
                 ProcurementStatus.ANNOUNCED,
-                "procurement.announced",
+                Event.PROCUREMENT_ANNOUNCED,
                 extra=extra,
                 update=ANNOUNCED_FIELDS,
             )
@@ -259,11 +251,7 @@ def procurement_prequalification_announce(
         procurement = lock(procurement)
         require_status(procurement, ProcurementStatus.DRAFT)
         if procurement.method not in {Method.open_tender, Method.invited_tender}:
-            raise ServiceError(
-                "procurement.prequalification_not_tender",
-                _("资格预审仅适用于公开招标和邀请招标"),
-                field="application_deadline",
-            )
+            raise ServiceError(Code.PROCUREMENT_PREQUALIFICATION_NOT_TENDER, field="application_deadline")
         try:
             earliest = check_prequalification_deadline(local_date(moment), local_date(deadline))
         except RuleError as exc:
@@ -273,7 +261,7 @@ def procurement_prequalification_announce(
         procurement.save(update_fields=["prequalification_announced_on", "prequalification_deadline"])
         audit.record(
             actor=actor,
-            action="procurement.prequalification_announced",
+            action=Event.PROCUREMENT_PREQUALIFICATION_ANNOUNCED,
             obj=procurement,
             new={
                 "announced_on": local_date(moment),
@@ -306,15 +294,9 @@ def procurement_prequalification_clarify(
         require_status(procurement, ProcurementStatus.DRAFT)
         before = procurement.prequalification_deadline
         if before is None:
-            raise Conflict(
-                "procurement.prequalification_missing", _("本项目未发布资格预审公告"), field="text"
-            )
+            raise Conflict(Code.PROCUREMENT_PREQUALIFICATION_MISSING, field="text")
         if moment >= before:
-            raise Conflict(
-                "procurement.prequalification_closed",
-                _("资格预审申请截止时间已过，不能再澄清或修改资格预审文件"),
-                field="text",
-            )
+            raise Conflict(Code.PROCUREMENT_PREQUALIFICATION_CLOSED, field="text")
         try:
             postponed = postponed_prequalification_deadline(today, local_date(before))
         except RuleError as exc:  # pragma: no cover — the period has been in force throughout
@@ -325,7 +307,7 @@ def procurement_prequalification_clarify(
             procurement.save(update_fields=["prequalification_deadline"])
         audit.record(
             actor=actor,
-            action="procurement.prequalification_clarified",
+            action=Event.PROCUREMENT_PREQUALIFICATION_CLARIFIED,
             obj=procurement,
             old={"application_deadline": before},
             new={"application_deadline": after, "text": text, "postponed": postponed is not None},

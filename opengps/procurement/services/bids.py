@@ -27,6 +27,7 @@ from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceErr
 from opengps.procurement import sealing
 from opengps.procurement.clock import db_now
 from opengps.procurement.envelope import Sealed, seal
+from opengps.procurement.errors import Code
 from opengps.procurement.models import (
     BidFile,
     BidPart,
@@ -90,12 +91,12 @@ def _check_files(files: Sequence[BidFileInput]) -> list[tuple[str, CheckedFile]]
     checked: list[tuple[str, CheckedFile]] = []
     for item in files:
         if item.part not in BidPart.values:
-            raise ServiceError("bid.part_invalid", _("文件类别无效"), field="files")
+            raise ServiceError(Code.BID_PART_INVALID, field="files")
         checked.append((item.part, check_file(item.name, item.content)))
     missing = [BidPart(p).label for p in REQUIRED_PARTS if p not in {part for part, _f in checked}]
     if missing:
         raise ServiceError(
-            "bid.parts_missing",
+            Code.BID_PARTS_MISSING,
             _("缺少：%(parts)s") % {"parts": "、".join(str(m) for m in missing)},
             field="files",
             params={"missing": [str(p) for p in REQUIRED_PARTS if p not in {part for part, _f in checked}]},
@@ -131,9 +132,9 @@ def _clean_source(source_ip: str | None, source_device: str) -> tuple[str | None
 def _clean_contact(name: str, phone: str) -> dict[str, str]:
     name, phone = (name or "").strip(), (phone or "").strip()
     if len(name) > 60:
-        raise ServiceError("bid.contact_invalid", _("联系人姓名过长"), field="contact_name")
+        raise ServiceError(Code.BID_CONTACT_INVALID, field="contact_name")
     if len(phone) > 30 or any(c not in "0123456789+-() " for c in phone):
-        raise ServiceError("bid.contact_invalid", _("联系电话格式无效"), field="contact_phone")
+        raise ServiceError(Code.BID_CONTACT_INVALID, _("联系电话格式无效"), field="contact_phone")
     return {"name": name, "phone": phone}
 
 
@@ -141,12 +142,7 @@ def _clean_preferences(preferences: Iterable[str]) -> list[str]:
     chosen = sorted({p for p in preferences if p})
     unknown = [p for p in chosen if p not in PREFERENCES]
     if unknown:
-        raise ServiceError(
-            "bid.preference_invalid",
-            _("未知的政策优惠类别"),
-            field="preferences",
-            params={"unknown": unknown},
-        )
+        raise ServiceError(Code.BID_PREFERENCE_INVALID, field="preferences", params={"unknown": unknown})
     return chosen
 
 
@@ -182,7 +178,7 @@ def _share_lock(procurement: Procurement) -> datetime:
             )
             row = cursor.fetchone()
         if row is None:  # pragma: no cover — procurements are never deleted
-            raise NotFound("procurement.not_found", _("未找到该采购项目"))
+            raise NotFound(Code.PROCUREMENT_NOT_FOUND)
         procurement.status, procurement.bid_deadline = row[0], row[1]
         clock: datetime = row[2]
         return clock
@@ -194,7 +190,7 @@ def _share_lock(procurement: Procurement) -> datetime:
 def _refuse_late(deadline: datetime, clock: datetime, *, source: str = "application") -> None:
     if clock >= deadline:
         raise Conflict(
-            "bid.deadline_passed",
+            Code.BID_DEADLINE_PASSED,
             _("投标截止时间（%(deadline)s）已过，投标文件不予接收（依据：%(citation)s）")
             % {"deadline": deadline.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"), "citation": O87_33},
             params={"deadline": deadline.isoformat(), "received": clock.isoformat(), "clock": source},
@@ -241,7 +237,7 @@ def _bid_context(actor: Any, lot: Lot) -> tuple[Procurement, _Bidder]:
     require_role(actor, Role.SUPPLIER)
     org_id: int | None = actor.organization_id
     if org_id is None:  # the database constraint makes this unreachable for real users
-        raise PermissionDenied("bid.no_organization", _("您的账号未关联社会组织"))
+        raise PermissionDenied(Code.BID_NO_ORGANIZATION)
     sql = _CONTEXT_SQL.format(
         procurement=Procurement._meta.db_table,
         organization=Organization._meta.db_table,
@@ -251,7 +247,7 @@ def _bid_context(actor: Any, lot: Lot) -> tuple[Procurement, _Bidder]:
     )
     found = list(Procurement.objects.raw(sql, [org_id, lot.pk, lot.procurement_id]))
     if not found:  # pragma: no cover — lots and organizations are never deleted
-        raise NotFound("procurement.not_found", _("未找到该采购项目"))
+        raise NotFound(Code.PROCUREMENT_NOT_FOUND)
     procurement = found[0]
     facts = procurement.__dict__
     existing = None
@@ -299,12 +295,12 @@ def _check_bidder(procurement: Procurement, bidder: _Bidder, kind: str, moment: 
     if not derived.says_eligible(bidder.eligible, bidder.derived_until, on_date):
         require_eligible(Organization.objects.get(pk=bidder.org_id), on_date)
     if not bidder.obtained_documents:
-        raise Conflict("bid.documents_not_obtained", _("请先获取采购文件"), field="lot")
+        raise Conflict(Code.BID_DOCUMENTS_NOT_OBTAINED, field="lot")
     existing = bidder.existing
     if kind == BidVersion.Kind.SUBMIT and existing is not None and existing.status == BidStatus.SUBMITTED:
-        raise Conflict("bid.already_submitted", _("已递交投标，如需变更请修改或撤回"), field="lot")
+        raise Conflict(Code.BID_ALREADY_SUBMITTED, field="lot")
     if kind != BidVersion.Kind.SUBMIT and (existing is None or existing.status != BidStatus.SUBMITTED):
-        raise Conflict("bid.not_submitted", _("尚未递交投标（或已撤回）"), field="lot")
+        raise Conflict(Code.BID_NOT_SUBMITTED, field="lot")
 
 
 def _seal_version(
@@ -440,9 +436,7 @@ def _bid_write(
             source=source,
         )
     except IntegrityError:
-        raise Conflict(
-            "bid.concurrent_change", _("投标正被同单位的其他人员修改，请刷新后重试"), field="lot"
-        ) from None
+        raise Conflict(Code.BID_CONCURRENT_CHANGE, field="lot") from None
     ack.submission.lot = lot  # the receipt names the lot: spare the caller a query for it
     ack.version.submission = ack.submission
     return ack

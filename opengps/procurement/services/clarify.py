@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit
 from opengps.core.clock import BEIJING
 from opengps.core.errors import Conflict, ServiceError
+from opengps.procurement.errors import Code
+from opengps.procurement.events import PUBLISHED_BY_KIND, Event
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     O87_28,
@@ -33,7 +35,7 @@ def _chosen_deadline(new_deadline: datetime, target: datetime, citation: str) ->
     chosen = aware(new_deadline, "new_deadline")
     if chosen < target:
         raise ServiceError(
-            "procurement.deadline_too_early",
+            Code.PROCUREMENT_DEADLINE_TOO_EARLY,
             _("截止时间不得早于 %(earliest)s（依据：%(citation)s）")
             % {
                 "earliest": target.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"),
@@ -63,7 +65,7 @@ def procurement_clarify(
     """
     require_official(actor, procurement)
     if kind not in Clarification.Kind.values:
-        raise ServiceError("procurement.clarification_kind", _("类型无效"), field="kind")
+        raise ServiceError(Code.PROCUREMENT_CLARIFICATION_KIND, field="kind")
     text = required_text(
         text, field="text", code="procurement.clarification_text_required", message=_("请填写澄清或修改内容")
     )
@@ -75,7 +77,7 @@ def procurement_clarify(
         before = procurement.bid_deadline
         assert before is not None
         if moment >= before:
-            raise Conflict("procurement.deadline_passed", _("投标截止时间已过，不能再澄清或修改"))
+            raise Conflict(Code.PROCUREMENT_DEADLINE_PASSED)
         try:
             postponed = (
                 postponed_deadline(procurement.method, today, local_date(before)) if affects_bids else None
@@ -100,7 +102,7 @@ def procurement_clarify(
         )
         audit.record(
             actor=actor,
-            action=f"procurement.{kind}_published",
+            action=PUBLISHED_BY_KIND[kind],
             obj=procurement,
             new={"clarification": clarification.pk, "affects_bids": affects_bids, "published_on": today},
         )
@@ -115,7 +117,7 @@ def procurement_clarify(
             )
             audit.record(
                 actor=actor,
-                action="procurement.deadline_postponed",
+                action=Event.PROCUREMENT_DEADLINE_POSTPONED,
                 obj=procurement,
                 old={"bid_deadline": before},
                 new={"bid_deadline": target, "citation": citation},

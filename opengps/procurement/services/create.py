@@ -17,6 +17,8 @@ from opengps.core.clock import BEIJING
 from opengps.core.errors import Conflict, ServiceError
 from opengps.planning import services as planning_services
 from opengps.planning.models import PlanStatus, PurchasePlan
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import Lot, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     lock,
@@ -51,7 +53,7 @@ class LotInput:
 
 def _clean_lots(lots: Sequence[LotInput], ceiling: Decimal) -> list[tuple[str, Decimal, str]]:
     if not lots:
-        raise ServiceError("procurement.lots_required", _("至少需要一个采购包"), field="lots")
+        raise ServiceError(Code.PROCUREMENT_LOTS_REQUIRED, field="lots")
     cleaned = [
         (
             required_text(
@@ -69,7 +71,7 @@ def _clean_lots(lots: Sequence[LotInput], ceiling: Decimal) -> list[tuple[str, D
     total = sum((budget for _t, budget, _d in cleaned), Decimal("0"))
     if total > ceiling:
         raise ServiceError(
-            "procurement.lots_over_budget",
+            Code.PROCUREMENT_LOTS_OVER_BUDGET,
             _("各包预算合计 %(total)s 元超过采购预算 %(ceiling)s 元") % {"total": total, "ceiling": ceiling},
             field="lots",
             params={"total": str(total), "ceiling": str(ceiling)},
@@ -104,7 +106,7 @@ def draft_create(
     except RuleError as exc:
         raise rule_error(exc, field="method") from None
     if agency is not None and agency.kind != Unit.Kind.AGENCY:
-        raise ServiceError("procurement.agency_invalid", _("所选单位不是采购代理机构"), field="agency")
+        raise ServiceError(Code.PROCUREMENT_AGENCY_INVALID, field="agency")
     cleaned = _clean_lots(lots, plan.amount)
     procurement = Procurement.objects.create(
         reference=f"tmp-{clock.now().timestamp()}-{plan.pk}",
@@ -133,7 +135,7 @@ def draft_create(
     )
     audit.record(
         actor=actor,
-        action="procurement.created",
+        action=Event.PROCUREMENT_CREATED,
         obj=procurement,
         new={
             "reference": procurement.reference,
@@ -169,11 +171,7 @@ def procurement_create(
     require_role(actor, Role.PURCHASER)
     method = parse_method(plan.method)
     if method is Method.single_source and single_source_supplier is None:
-        raise ServiceError(
-            "procurement.single_source_supplier_required",
-            _("单一来源采购须指定供应商"),
-            field="single_source_supplier",
-        )
+        raise ServiceError(Code.PROCUREMENT_SINGLE_SOURCE_SUPPLIER_REQUIRED, field="single_source_supplier")
     with transaction.atomic():
         plan = PurchasePlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status == PlanStatus.INTENTION_PUBLISHED:
@@ -181,15 +179,10 @@ def procurement_create(
         elif plan.status == PlanStatus.IN_PROCUREMENT:
             require_unit_member(actor, plan.unit)
             if Procurement.objects.filter(plan=plan, status__in=ACTIVE_STATUSES).exists():
-                raise Conflict(
-                    "procurement.plan_has_procurement", _("该计划已有进行中的采购项目"), field="plan"
-                )
+                raise Conflict(Code.PROCUREMENT_PLAN_HAS_PROCUREMENT, field="plan")
         else:
             raise Conflict(
-                "procurement.plan_not_ready",
-                _("采购计划当前状态（%(status)s）不能开始采购；须先公开采购意向")
-                % {"status": plan.get_status_display()},
-                field="plan",
+                Code.PROCUREMENT_PLAN_NOT_READY, field="plan", params={"status": plan.get_status_display()}
             )
         return draft_create(
             actor=actor,
@@ -219,7 +212,7 @@ def procurement_update_documents(*, actor: Any, procurement: Procurement, docume
         procurement.save(update_fields=["documents"])
         audit.record(
             actor=actor,
-            action="procurement.documents_changed",
+            action=Event.PROCUREMENT_DOCUMENTS_CHANGED,
             obj=procurement,
             old={"length": old},
             new={"length": len(text)},

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit
 from opengps.core.errors import Conflict
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import DocumentObtained, Enquiry, Notification, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     O87_28,
@@ -39,14 +41,11 @@ def documents_obtain(
     procedure = procedure_of(procurement)
     require_status(procurement, ProcurementStatus.ANNOUNCED)
     if deadline_passed(procurement, moment):
-        raise Conflict("bid.deadline_passed", _("投标截止时间已过"))
+        raise Conflict(Code.BID_DEADLINE_PASSED, _("投标截止时间已过"))
     supplier_may_take_part(org.pk, procurement, procedure)
     existing = DocumentObtained.objects.filter(procurement=procurement, organization=org).first()
     if existing is None and procurement.documents_until and local_date(moment) > procurement.documents_until:
-        raise Conflict(
-            "procurement.documents_period_over",
-            _("采购文件提供期限已于 %(end)s 届满") % {"end": procurement.documents_until},
-        )
+        raise Conflict(Code.PROCUREMENT_DOCUMENTS_PERIOD_OVER, params={"end": procurement.documents_until})
     require_eligible(org, local_date(moment))
     if existing is not None:
         return existing
@@ -96,7 +95,7 @@ def enquiry_ask(
         # names no actor; the enquiry row keeps the asker for the answer.
         audit.record(
             actor=None,
-            action="procurement.enquiry_received",
+            action=Event.PROCUREMENT_ENQUIRY_RECEIVED,
             obj=procurement,
             new={"enquiry": enquiry.pk, "answer_due": due.value, "citation": due.citation},
             reason=f"询问人身份在投标截止前不公开（{O87_28}）",
@@ -114,13 +113,13 @@ def enquiry_answer(*, actor: Any, enquiry: Enquiry, answer: str, now: datetime |
     with transaction.atomic():
         enquiry = Enquiry.objects.select_for_update().select_related("procurement").get(pk=enquiry.pk)
         if enquiry.answered_at is not None:
-            raise Conflict("procurement.enquiry_answered", _("该询问已答复"))
+            raise Conflict(Code.PROCUREMENT_ENQUIRY_ANSWERED)
         enquiry.answer, enquiry.answered_at, enquiry.answered_by = answer, moment, actor
         enquiry.save(update_fields=["answer", "answered_at", "answered_by"])
         late = local_date(moment) > enquiry.answer_due
         audit.record(
             actor=actor,
-            action="procurement.enquiry_answered",
+            action=Event.PROCUREMENT_ENQUIRY_ANSWERED,
             obj=enquiry.procurement,
             new={
                 "enquiry": enquiry.pk,

@@ -13,6 +13,8 @@ from opengps.accounts.permissions import require_role
 from opengps.core import clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.planning import services as planning_services
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     lock,
@@ -49,8 +51,8 @@ def procurement_retender(
         old = lock(procurement)
         require_status(old, ProcurementStatus.FAILED)
         if NextStep.retender.value not in old.next_steps:
-            raise Conflict("procurement.retender_not_allowed", _("本项目不能重新招标，请申请变更采购方式"))
-        set_status(actor, old, ProcurementStatus.RETENDERED, "procurement.retendered", reason=reason)
+            raise Conflict(Code.PROCUREMENT_RETENDER_NOT_ALLOWED)
+        set_status(actor, old, ProcurementStatus.RETENDERED, Event.PROCUREMENT_RETENDERED, reason=reason)
         return _successor(
             actor, old, Method(old.method), documents=documents or old.documents, same_supplier=True
         )
@@ -89,14 +91,13 @@ def _require_method_allowed(procurement: Procurement, target: Method) -> None:
     if not decision.allowed:
         blocking = [r for r in decision.reasons if r.severity == "block"] or list(decision.reasons[:1])
         raise ServiceError(
-            "procurement.method_not_allowed",
-            _("不能变更为%(method)s：%(reason)s（依据：%(citation)s）")
-            % {
+            Code.PROCUREMENT_METHOD_NOT_ALLOWED,
+            field="method",
+            params={
                 "method": METHOD_NAMES_ZH[target],
                 "reason": blocking[0].message_zh,
                 "citation": blocking[0].citation,
             },
-            field="method",
         )
 
 
@@ -113,7 +114,7 @@ def procurement_request_method_change(
     except RuleError as exc:
         raise rule_error(exc, field="method") from None
     if target.value == procurement.method:
-        raise ServiceError("procurement.same_method", _("新的采购方式与原方式相同"), field="method")
+        raise ServiceError(Code.PROCUREMENT_SAME_METHOD, field="method")
     _require_method_allowed(procurement, target)
     with transaction.atomic():
         procurement = lock(procurement)
@@ -123,7 +124,7 @@ def procurement_request_method_change(
             actor,
             procurement,
             ProcurementStatus.METHOD_CHANGE_REQUESTED,
-            "procurement.method_change_requested",
+            Event.PROCUREMENT_METHOD_CHANGE_REQUESTED,
             reason=reason,
             extra={"method": target.value},
             update=["requested_method"],
@@ -137,19 +138,21 @@ def procurement_decide_method_change(
     """Finance of the purchaser's level approves (a new draft with the new method) or refuses."""
     require_role(actor, Role.FINANCE)
     if actor.unit is None or actor.unit.region_id != procurement.purchaser.region_id:
-        raise PermissionDenied("planning.finance_other_level", _("只能由本级财政部门审核"))
+        raise PermissionDenied(Code.PLANNING_FINANCE_OTHER_LEVEL)
     note = _reason(note, _("请填写审核意见"), field="note")
     with transaction.atomic():
         old = lock(procurement)
         require_status(old, ProcurementStatus.METHOD_CHANGE_REQUESTED)
         if not approve:
-            set_status(actor, old, ProcurementStatus.FAILED, "procurement.method_change_refused", reason=note)
+            set_status(
+                actor, old, ProcurementStatus.FAILED, Event.PROCUREMENT_METHOD_CHANGE_REFUSED, reason=note
+            )
             return old
         set_status(
             actor,
             old,
             ProcurementStatus.METHOD_CHANGED,
-            "procurement.method_change_approved",
+            Event.PROCUREMENT_METHOD_CHANGE_APPROVED,
             reason=note,
             extra={"method": old.requested_method},
         )
@@ -169,7 +172,7 @@ def procurement_cancel(*, actor: Any, procurement: Procurement, reason: str) -> 
             actor,
             procurement,
             ProcurementStatus.CANCELLED,
-            "procurement.cancelled",
+            Event.PROCUREMENT_CANCELLED,
             reason=reason,
             update=["outcome_reason"],
         )

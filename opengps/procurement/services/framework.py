@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import Procurement, ProcurementStatus
 from opengps.procurement.policies import local_date, lock, require_official, require_status, rule_error
 from opengps.rules import framework as framework_rules
@@ -58,39 +60,28 @@ def framework_terms_set(
     """
     require_official(actor, procurement)
     if procurement.method != Method.framework_agreement:
-        raise ServiceError(
-            "procurement.not_framework", _("只有框架协议采购才约定入围和第二阶段规则"), field="method"
-        )
+        raise ServiceError(Code.PROCUREMENT_NOT_FRAMEWORK, field="method")
     try:
         stage1 = framework_rules.FirstStageMethod(first_stage)
     except ValueError:
-        raise ServiceError(
-            "procurement.framework_first_stage_invalid", _("入围评审方法无效"), field="first_stage"
-        ) from None
+        raise ServiceError(Code.PROCUREMENT_FRAMEWORK_FIRST_STAGE_INVALID, field="first_stage") from None
     try:
         stage2 = framework_rules.SecondStage(second_stage)
     except ValueError:
-        raise ServiceError(
-            "procurement.framework_second_stage_invalid", _("第二阶段成交方式无效"), field="second_stage"
-        ) from None
+        raise ServiceError(Code.PROCUREMENT_FRAMEWORK_SECOND_STAGE_INVALID, field="second_stage") from None
     allowed = framework_rules.first_stage_method(
         government_priced=government_priced, quality_instruments=quality_instruments
     )
     if stage1 not in allowed.value:
         raise ServiceError(
-            "procurement.framework_quality_first_not_allowed",
-            _(
-                "除政府定价、政府指导价项目和对质量有特别要求的检测、实验仪器外，应采用价格优先法（%(citation)s）"
-            )
-            % {"citation": allowed.citation},
+            Code.PROCUREMENT_FRAMEWORK_QUALITY_FIRST_NOT_ALLOWED,
             field="first_stage",
+            params={"citation": allowed.citation},
         )
     try:
         rate = Fraction(str(elimination_rate).strip())
     except (ValueError, ZeroDivisionError):
-        raise ServiceError(
-            "procurement.framework_rate_invalid", _("淘汰比例格式无效"), field="elimination_rate"
-        ) from None
+        raise ServiceError(Code.PROCUREMENT_FRAMEWORK_RATE_INVALID, field="elimination_rate") from None
     sample = [framework_rules.FirstStageBid(str(n), Decimal(n), Decimal(n)) for n in range(1, 6)]
     try:
         framework_rules.shortlist(
@@ -119,7 +110,7 @@ def framework_terms_set(
         procurement.save(update_fields=["framework_terms"])
         audit.record(
             actor=actor,
-            action="procurement.framework_terms_set",
+            action=Event.PROCUREMENT_FRAMEWORK_TERMS_SET,
             obj=procurement,
             old=old,
             new=terms,

@@ -12,6 +12,8 @@ from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.models import AuditChainHead
 from opengps.experts import drawing
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import Invitation, InvitationDraw, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     aware_now,
@@ -73,16 +75,15 @@ def procurement_invite_draw(
     require_official(actor, procurement)
     procedure = procedure_of(procurement)
     if procedure.supplier_source != SupplierSource.invited:
-        raise Conflict("procurement.not_invited_method", _("只有邀请招标需要抽取供应商"), field="method")
+        raise Conflict(Code.PROCUREMENT_NOT_INVITED_METHOD, field="method")
     if count < procedure.min_invited:
         raise ServiceError(
-            "procurement.too_few_invited",
-            _("邀请招标应当随机抽取不少于 %(min)d 家供应商（依据：%(citation)s）")
-            % {
+            Code.PROCUREMENT_TOO_FEW_INVITED,
+            field="count",
+            params={
                 "min": procedure.min_invited,
                 "citation": "政府采购货物和服务招标投标管理办法（财政部令第87号）第十四条",
             },
-            field="count",
         )
     moment = aware_now(drawn_at)
     on_date = local_date(moment)
@@ -90,7 +91,7 @@ def procurement_invite_draw(
         procurement = lock(procurement)
         require_status(procurement, ProcurementStatus.DRAFT)
         if InvitationDraw.objects.filter(procurement=procurement).exists():
-            raise Conflict("procurement.already_drawn", _("已抽取过邀请供应商"), field="count")
+            raise Conflict(Code.PROCUREMENT_ALREADY_DRAWN, field="count")
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         inputs = invitation_inputs(
             procurement_ref=procurement.reference, drawn_at=moment, audit_chain_head=head.last_hash
@@ -99,7 +100,7 @@ def procurement_invite_draw(
         pool = _eligible_pool(region, keyword, on_date)
         if len(pool) < count:
             raise ServiceError(
-                "procurement.not_enough_suppliers",
+                Code.PROCUREMENT_NOT_ENOUGH_SUPPLIERS,
                 _("符合条件的供应商只有 %(available)d 家，需要 %(count)d 家")
                 % {"available": len(pool), "count": count},
                 field="count",
@@ -124,7 +125,7 @@ def procurement_invite_draw(
         )
         audit.record(
             actor=actor,
-            action="procurement.suppliers_drawn",
+            action=Event.PROCUREMENT_SUPPLIERS_DRAWN,
             obj=procurement,
             new={"inputs": inputs, "seed": seed, "pool": pool, "selected": selected, "count": count},
         )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied
+from opengps.procurement.errors import Code
+from opengps.procurement.events import Event
 from opengps.procurement.models import Objection, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     aware_now,
@@ -32,7 +34,7 @@ def objection_raise(
 ) -> Objection:
     """Object to a single-source notice while it runs; reviewed ≤5 working days after it ends (O74 §40)."""
     if not is_authenticated(actor):
-        raise PermissionDenied("auth.required", _("请先登录"))
+        raise PermissionDenied(Code.AUTH_REQUIRED)
     text = required_text(
         text, field="text", code="procurement.objection_text_required", message=_("请填写异议内容")
     )
@@ -42,7 +44,7 @@ def objection_raise(
         require_status(procurement, ProcurementStatus.NOTICE)
         assert procurement.notice_ends_on is not None
         if today > procurement.notice_ends_on:
-            raise Conflict("procurement.notice_ended", _("公示期已结束，不能再提出异议"), field="text")
+            raise Conflict(Code.PROCUREMENT_NOTICE_ENDED, field="text")
         try:
             due = objection_review_deadline(procurement.notice_ends_on)
         except RuleError as exc:  # pragma: no cover — the shipped calendar covers the years in use
@@ -57,7 +59,7 @@ def objection_raise(
         )
         audit.record(
             actor=actor,
-            action="procurement.objection_raised",
+            action=Event.PROCUREMENT_OBJECTION_RAISED,
             obj=procurement,
             new={"objection": objection.pk, "review_due": objection.review_due, "citation": due.citation},
         )
@@ -75,7 +77,7 @@ def objection_decide(
         procurement = lock(procurement)
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.decision != Objection.Decision.PENDING:
-            raise Conflict("procurement.objection_decided", _("该异议已处理"))
+            raise Conflict(Code.PROCUREMENT_OBJECTION_DECIDED)
         objection.decision = Objection.Decision.UPHELD if uphold else Objection.Decision.REJECTED
         objection.decision_text = text
         objection.decided_at = aware_now(now)
@@ -83,7 +85,7 @@ def objection_decide(
         late = local_date(objection.decided_at) > objection.review_due
         audit.record(
             actor=actor,
-            action="procurement.objection_decided",
+            action=Event.PROCUREMENT_OBJECTION_DECIDED,
             obj=procurement,
             new={
                 "objection": objection.pk,
@@ -100,7 +102,7 @@ def objection_decide(
                 actor,
                 procurement,
                 ProcurementStatus.FAILED,
-                "procurement.failed",
+                Event.PROCUREMENT_FAILED,
                 reason=text,
                 extra={"cause": "objection_upheld", "next_steps": procurement.next_steps},
                 update=["outcome_reason", "next_steps"],
@@ -120,13 +122,16 @@ def procurement_notice_close(
         assert procurement.notice_ends_on is not None
         if today <= procurement.notice_ends_on:
             raise Conflict(
-                "procurement.notice_running",
-                _("公示期至 %(end)s 结束（依据：%(citation)s）")
-                % {"end": procurement.notice_ends_on, "citation": procurement.deadline_citation},
+                Code.PROCUREMENT_NOTICE_RUNNING,
+                params={"end": procurement.notice_ends_on, "citation": procurement.deadline_citation},
             )
         if Objection.objects.filter(procurement=procurement, decision=Objection.Decision.PENDING).exists():
-            raise Conflict("procurement.objections_pending", _("尚有未处理的异议"))
+            raise Conflict(Code.PROCUREMENT_OBJECTIONS_PENDING)
         set_status(
-            actor, procurement, ProcurementStatus.ANNOUNCED, "procurement.notice_closed", extra={"on": today}
+            actor,
+            procurement,
+            ProcurementStatus.ANNOUNCED,
+            Event.PROCUREMENT_NOTICE_CLOSED,
+            extra={"on": today},
         )
     return procurement

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core import audit
 from opengps.procurement import sealing
 from opengps.procurement.envelope import open_version
+from opengps.procurement.events import BID_ACT, Event
 from opengps.procurement.models import (
     BidReadout,
     BidStatus,
@@ -59,7 +60,7 @@ def _disclose_register(actor: Any, procurement: Procurement) -> list[DocumentObt
     )
     audit.record(
         actor=actor,
-        action="procurement.documents_register_disclosed",
+        action=Event.PROCUREMENT_DOCUMENTS_REGISTER_DISCLOSED,
         obj=procurement,
         new={
             "count": len(register),
@@ -80,7 +81,7 @@ def _disclose_versions(
         submission = next(s for s in submissions if s.pk == version.submission_id)
         audit.record(
             actor=version.submitted_by,
-            action=f"bid.{version.kind}",
+            action=BID_ACT[version.kind],
             obj=submission,
             new={
                 "procurement": procurement.reference,
@@ -217,7 +218,7 @@ def _fail_for_too_few(
         actor,
         procurement,
         ProcurementStatus.FAILED,
-        "procurement.failed",
+        Event.PROCUREMENT_FAILED,
         reason=procurement.outcome_reason,
         extra={"cause": "too_few_bids", "next_steps": procurement.next_steps},
         update=["outcome_reason", "next_steps"],
@@ -271,7 +272,7 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
         key = sealing.unwrap_for_opening(wrapped, deadline=deadline, now=moment)
         audit.record(
             actor=actor,
-            action="procurement.key_unwrapped",
+            action=Event.PROCUREMENT_KEY_UNWRAPPED,
             obj=procurement,
             new={"deadline": deadline, "at": moment, "kek_id": wrapped.kek_id},
             reason=O87_33,
@@ -319,7 +320,7 @@ def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | No
             actor,
             procurement,
             ProcurementStatus.OPENED,
-            "procurement.opened",
+            Event.PROCUREMENT_OPENED,
             extra={
                 "bids": record.bids_received,
                 "valid": record.valid_bids,
