@@ -11,14 +11,40 @@ Settings come from the environment (/etc/opengps/env, see deploy/env.example):
   OPENGPS_WEB_WORKERS  worker processes, default 2 per CPU
   OPENGPS_WEB_TIMEOUT  seconds a request may take (a 100 MB bid upload on a slow line), default 300
   OPENGPS_LOG_FORMAT   json (the default here) or plain
+  PROMETHEUS_MULTIPROC_DIR  where the workers keep their metrics so that /metrics sums them all,
+                       default /run/opengps-web-<port>/metrics (emptied when the node starts)
 """
 
 import os
+import shutil
+from pathlib import Path
+from typing import Any
 
 from opengps.core.gunicorn_logs import JsonLogger
 
 # Production logs are JSON: set before the workers load Django, whose settings read it too.
 os.environ.setdefault("OPENGPS_LOG_FORMAT", "json")
+
+# Metrics of every worker in one scrape: prometheus_client's multiprocess mode, set before any
+# worker imports it. The folder is the node's own and starts empty (stale files would add counts
+# of workers long gone); a worker that exits is marked dead so its live gauges drop out.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", f"/run/opengps-web-{os.environ.get('OPENGPS_WEB_PORT', '8000')}/metrics"
+)
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)  # --print-config too
+
+
+def on_starting(server: Any) -> None:
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
 
 wsgi_app = "opengps.wsgi:application"
 bind = f"{os.environ.get('OPENGPS_WEB_HOST', '127.0.0.1')}:{os.environ.get('OPENGPS_WEB_PORT', '8000')}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import time
 from typing import Any
 
@@ -15,7 +16,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
+from opengps.core import metrics as metrics_module
 from opengps.core import tasks
 
 logger = logging.getLogger(__name__)
@@ -100,7 +103,16 @@ def _allowed(request: HttpRequest) -> bool:
 
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus metrics, to the monitoring networks only (OPENGPS_METRICS_NETWORKS; 404 to others)."""
+    """Prometheus metrics, to the monitoring networks only (OPENGPS_METRICS_NETWORKS; 404 to others).
+
+    Under gunicorn with several workers, ``PROMETHEUS_MULTIPROC_DIR`` (deploy/gunicorn.conf.py sets
+    it) makes every worker write its counters there and a scrape sums all workers' files, whichever
+    worker answers; the task-queue gauges are read from the database at the scrape."""
     if not _allowed(request):
         return HttpResponse(status=404)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated upstream
+        registry.register(metrics_module.TaskQueueCollector())
+        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     return ExportToDjangoView(request)  # type: ignore[no-any-return]

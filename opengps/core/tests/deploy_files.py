@@ -25,9 +25,10 @@ VENV_BIN = f"{INSTALL_ROOT}/.venv/bin/"
 HAPROXY = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
 
 
-def unit_exec(unit: str, instance: str = "") -> tuple[list[str], dict[str, str]]:
+def unit_exec(unit: str, instance: str = "", run_dir: Path | None = None) -> tuple[list[str], dict[str, str]]:
     """A unit's ExecStart (argv) and Environment= settings, `%i` filled in, paths moved from the
-    install root to this checkout and its virtualenv."""
+    install root to this checkout and its virtualenv, and from /run (the unit's RuntimeDirectory)
+    to `run_dir`."""
     argv: list[str] = []
     environment: dict[str, str] = {}
     for line in (DEPLOY / "systemd" / unit).read_text(encoding="utf-8").splitlines():
@@ -37,6 +38,8 @@ def unit_exec(unit: str, instance: str = "") -> tuple[list[str], dict[str, str]]
             argv = shlex.split(value)
         elif key == "Environment":
             name, _, setting = value.partition("=")
+            if run_dir is not None and setting.startswith("/run/"):
+                setting = str(run_dir / setting.removeprefix("/run/"))
             environment[name] = setting
     assert argv, f"{unit} has no ExecStart"
     venv_bin = Path(sys.executable).parent

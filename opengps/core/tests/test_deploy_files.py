@@ -68,7 +68,7 @@ def test_haproxy_accepts_the_shipped_configuration(tmp_path: Path) -> None:
 
 
 def test_the_web_unit_runs_gunicorn_with_the_json_logger_on_its_instance_port(tmp_path: Path) -> None:
-    argv, unit_env = unit_exec("opengps-web@.service", "8123")
+    argv, unit_env = unit_exec("opengps-web@.service", "8123", run_dir=tmp_path / "run")
     printed = subprocess.run(  # noqa: S603 — the unit's command, asked to print its configuration
         [*argv, "--print-config"],
         cwd=ROOT,
@@ -87,6 +87,7 @@ def test_the_web_unit_runs_gunicorn_with_the_json_logger_on_its_instance_port(tm
     assert config["wsgi_app"] == "opengps.wsgi:application"
     assert config["logger_class"] == "<JsonLogger()>"  # opengps.core.gunicorn_logs
     assert config["control_socket_disable"] == "True"  # several nodes may share a host
+    assert config["child_exit"] == "<child_exit()>"  # a dead worker's metrics files are marked dead
 
 
 @pytest.mark.parametrize(

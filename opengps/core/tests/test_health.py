@@ -3,6 +3,10 @@ the task queue (503 when the database does not answer), /metrics only to the mon
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -65,3 +69,45 @@ def test_metrics_are_served_to_the_monitoring_network_only() -> None:
 def test_the_monitoring_networks_are_configurable() -> None:
     assert Client(REMOTE_ADDR="127.0.0.1").get("/metrics").status_code == 404
     assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 200
+
+
+SUM_OVER_WORKERS = """
+import os, sys
+import django
+django.setup()
+from django.test import RequestFactory
+from opengps.core import health, metrics
+for _ in range(2):  # two worker processes, as gunicorn forks them
+    pid = os.fork()
+    if pid == 0:
+        metrics.AUDIT_EVENTS.labels(action="drill.counted").inc()
+        os._exit(0)
+    os.waitpid(pid, 0)
+response = health.metrics(RequestFactory().get("/metrics", REMOTE_ADDR="127.0.0.1"))
+sys.stdout.write(response.content.decode())
+"""
+
+
+def test_a_scrape_sums_every_worker_in_multiprocess_mode(tmp_path: Path) -> None:
+    # given: PROMETHEUS_MULTIPROC_DIR as deploy/gunicorn.conf.py sets it, two workers that counted
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": "opengps.settings",
+        "OPENGPS_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    }
+    # when: the parent process (a third worker) answers the scrape
+    result = subprocess.run(  # noqa: S603 — this interpreter with a fixed script
+        [sys.executable, "-c", SUM_OVER_WORKERS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    # then: the counter is the sum over both workers
+    assert 'opengps_audit_events_total{action="drill.counted"} 2.0' in result.stdout

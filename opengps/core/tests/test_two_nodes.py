@@ -215,7 +215,7 @@ def start_cluster(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[
         deadline = time.monotonic() + START_TIMEOUT
         for name in NODES:
             ports[name] = free_port()
-            argv, unit_env = unit_exec("opengps-web@.service", str(ports[name]))
+            argv, unit_env = unit_exec("opengps-web@.service", str(ports[name]), run_dir=tmp_path / "run")
             logs[name] = tmp_path / f"{name}.log"
             with logs[name].open("wb") as log:
                 processes.append(
