@@ -169,6 +169,51 @@ def _production_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
+def _node_environment(url: str, tmp_path: Path) -> dict[str, str]:
+    """What every node reads: env.example, plus test values for what it leaves to the site."""
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    return {
+        **env_example(),
+        # test values for what env.example leaves to the site (secrets, names, addresses)
+        "DATABASE_URL": database_url,
+        "OPENGPS_SECRET_KEY": secrets.token_urlsafe(50),
+        "OPENGPS_ALLOWED_HOSTS": "127.0.0.1",
+        "OPENGPS_PUBLIC_URL": url,
+        "OPENGPS_OCID_PREFIX": settings.OCDS_TEST_OCID_PREFIX,
+        "OPENGPS_360G_PREFIX": settings.GIVING_TEST_PREFIX,
+        "OPENGPS_KEK_PROVIDER": "env",
+        "OPENGPS_SEAL_KEK": b64encode(secrets.token_bytes(32)).decode(),
+        "OPENGPS_RECEIPT_KEY": b64encode(secrets.token_bytes(32)).decode(),
+        "OPENGPS_VAR_DIR": str(tmp_path / "var"),
+        "OPENGPS_CHECKPOINT_FILE": str(tmp_path / "var" / "checkpoints.jsonl"),
+        "OPENGPS_OPENDATA_EXPORT_DIR": str(tmp_path / "var" / "opendata"),
+        "OPENGPS_WEB_HOST": "127.0.0.1",
+        "OPENGPS_WEB_WORKERS": "1",
+        "OPENGPS_LOGIN_FAILURE_LIMIT": str(FAILURE_LIMIT),
+    }
+
+
+def _balancer_environment(short: Path, lb_port: int, combined: Path, ports: dict[str, int]) -> dict[str, str]:
+    """The site values deploy/haproxy.cfg reads, for a balancer in front of the two test nodes."""
+    return {
+        "OPENGPS_LB_LOG": "stdout",
+        "OPENGPS_LB_USER": pwd.getpwuid(os.getuid()).pw_name,
+        "OPENGPS_LB_GROUP": grp.getgrgid(os.getgid()).gr_name,
+        "OPENGPS_LB_STATS_SOCKET": str(short / "admin.sock"),
+        "OPENGPS_LB_STATS_BIND": f"127.0.0.1:{free_port()}",
+        "OPENGPS_LB_HTTP_BIND": f"127.0.0.1:{free_port()}",
+        "OPENGPS_LB_HTTPS_BIND": f"127.0.0.1:{lb_port}",
+        "OPENGPS_LB_CERT": str(combined),
+        "OPENGPS_LB_CHECK_HOST": "127.0.0.1",
+        "OPENGPS_WEB1": f"127.0.0.1:{ports['web1']}",
+        "OPENGPS_WEB2": f"127.0.0.1:{ports['web2']}",
+    }
+
+
 @pytest.fixture
 def start_cluster(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[], Cluster]]:
     """Starts the two nodes and the balancer once the test's data is committed (the nodes read the
@@ -178,11 +223,6 @@ def start_cluster(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[
     short = Path(tempfile.mkdtemp(prefix="ogps-lb-"))  # unix socket paths must stay short
 
     def start() -> Cluster:
-        db = connection.settings_dict
-        database_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
         lb_port = free_port()
         url = f"https://127.0.0.1:{lb_port}"
         combined, ca = self_signed_pem(short)
@@ -191,25 +231,7 @@ def start_cluster(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[
             for key, value in os.environ.items()
             if not key.startswith(("OPENGPS_", "DJANGO_", "DATABASE_"))
         }
-        shared = {
-            **env_example(),
-            # test values for what env.example leaves to the site (secrets, names, addresses)
-            "DATABASE_URL": database_url,
-            "OPENGPS_SECRET_KEY": secrets.token_urlsafe(50),
-            "OPENGPS_ALLOWED_HOSTS": "127.0.0.1",
-            "OPENGPS_PUBLIC_URL": url,
-            "OPENGPS_OCID_PREFIX": settings.OCDS_TEST_OCID_PREFIX,
-            "OPENGPS_360G_PREFIX": settings.GIVING_TEST_PREFIX,
-            "OPENGPS_KEK_PROVIDER": "env",
-            "OPENGPS_SEAL_KEK": b64encode(secrets.token_bytes(32)).decode(),
-            "OPENGPS_RECEIPT_KEY": b64encode(secrets.token_bytes(32)).decode(),
-            "OPENGPS_VAR_DIR": str(tmp_path / "var"),
-            "OPENGPS_CHECKPOINT_FILE": str(tmp_path / "var" / "checkpoints.jsonl"),
-            "OPENGPS_OPENDATA_EXPORT_DIR": str(tmp_path / "var" / "opendata"),
-            "OPENGPS_WEB_HOST": "127.0.0.1",
-            "OPENGPS_WEB_WORKERS": "1",
-            "OPENGPS_LOGIN_FAILURE_LIMIT": str(FAILURE_LIMIT),
-        }
+        shared = _node_environment(url, tmp_path)
         logs: dict[str, Path] = {}
         ports: dict[str, int] = {}
         deadline = time.monotonic() + START_TIMEOUT
@@ -232,20 +254,7 @@ def start_cluster(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[
         for name, process in zip(NODES, processes, strict=True):
             if not _wait_node(ports[name], process, deadline):
                 pytest.fail(f"node {name} did not answer /healthz:\n{cluster.tails()}")
-        lb_env = {
-            **base,
-            "OPENGPS_LB_LOG": "stdout",
-            "OPENGPS_LB_USER": pwd.getpwuid(os.getuid()).pw_name,
-            "OPENGPS_LB_GROUP": grp.getgrgid(os.getgid()).gr_name,
-            "OPENGPS_LB_STATS_SOCKET": str(short / "admin.sock"),
-            "OPENGPS_LB_STATS_BIND": f"127.0.0.1:{free_port()}",
-            "OPENGPS_LB_HTTP_BIND": f"127.0.0.1:{free_port()}",
-            "OPENGPS_LB_HTTPS_BIND": f"127.0.0.1:{lb_port}",
-            "OPENGPS_LB_CERT": str(combined),
-            "OPENGPS_LB_CHECK_HOST": "127.0.0.1",
-            "OPENGPS_WEB1": f"127.0.0.1:{ports['web1']}",
-            "OPENGPS_WEB2": f"127.0.0.1:{ports['web2']}",
-        }
+        lb_env = {**base, **_balancer_environment(short, lb_port, combined, ports)}
         logs["haproxy"] = tmp_path / "haproxy.log"
         with logs["haproxy"].open("wb") as log:
             processes.append(
