@@ -393,6 +393,7 @@ OPENGPS_SCHEDULE: dict[str, dict[str, str]] = {
         "every": "day",
         "at": "04:00",
     },
+    "workbench.reminders": {"task": "opengps.workbench.tasks.reminders_daily", "every": "day", "at": "07:00"},
 }
 
 CACHES = {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opengps.accounts import lockout, services
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit, User
 from opengps.core.errors import ServiceError
 
@@ -165,7 +166,7 @@ class UserAdmin(admin.ModelAdmin[User]):
         for user in queryset:
             try:
                 cleared += services.user_login_unlock(
-                    actor=request.user, user=user, reason=gettext("管理后台解锁")
+                    actor=signed_in_user(request), user=user, reason=gettext("管理后台解锁")
                 )
             except ServiceError as exc:
                 self.message_user(request, exc.text(), messages.ERROR)
@@ -193,7 +194,7 @@ class UserAdmin(admin.ModelAdmin[User]):
         if request.method == "POST" and form.is_valid():
             try:
                 services.user_password_set(
-                    actor=request.user, user=subject, new_password=form.cleaned_data["password1"]
+                    actor=signed_in_user(request), user=subject, new_password=form.cleaned_data["password1"]
                 )
             except ServiceError as exc:
                 form.add_error("password1" if exc.field == "password1" else None, ValidationError(exc.text()))

@@ -16,6 +16,7 @@ import segno
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.errors import Code
 from opengps.accounts.events import Event
 from opengps.accounts.models import Role, User
@@ -77,7 +78,7 @@ def code_check(*, user: User, code: str) -> TOTPDevice:
     return device
 
 
-def totp_enrol(*, actor: Any, code: str) -> TOTPDevice:
+def totp_enrol(*, actor: Actor, code: str) -> TOTPDevice:
     """Confirm the pending device with a first code from the authenticator app."""
     if not is_authenticated(actor):
         raise PermissionDenied(Code.AUTH_REQUIRED)
@@ -101,7 +102,7 @@ def totp_enrol(*, actor: Any, code: str) -> TOTPDevice:
     return device
 
 
-def totp_disable(*, actor: Any, code: str) -> None:
+def totp_disable(*, actor: Actor, code: str) -> None:
     """The user turns the second factor off, proving it with a current code."""
     if not is_authenticated(actor):
         raise PermissionDenied(Code.AUTH_REQUIRED)
@@ -117,7 +118,7 @@ def totp_disable(*, actor: Any, code: str) -> None:
         )
 
 
-def totp_reset(*, actor: Any, user: User, reason: str) -> bool:
+def totp_reset(*, actor: Actor, user: User, reason: str) -> bool:
     """An administrator removes a user's devices (lost phone); the user signs in with the password
     alone and may enrol again. Returns False when there was nothing to reset."""
     require_role(actor, Role.ADMIN)

@@ -24,12 +24,11 @@ Regions are matched by their code's prefix (GB/T 2260 codes nest: 43 province, 4
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
+from opengps.accounts.actors import MaybeActor
 from opengps.accounts.errors import Code
-from opengps.accounts.models import Role, Unit
+from opengps.accounts.models import Role, Unit, User
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import PermissionDenied
 
@@ -61,16 +60,16 @@ def region_covers(actor_region: str, object_region: str) -> bool:
     return object_region.startswith(region_prefix(actor_region))
 
 
-def _actor_region(actor: Any) -> str | None:
+def _actor_region(actor: User) -> str | None:
     unit = getattr(actor, "unit", None) if getattr(actor, "unit_id", None) else None
     return unit.region_id if unit is not None else None
 
 
-def reads_everything(actor: Any) -> bool:
+def reads_everything(actor: MaybeActor) -> bool:
     return is_authenticated(actor) and actor.role in READ_EVERYTHING
 
 
-def supervised_prefix(actor: Any) -> str | None:
+def supervised_prefix(actor: MaybeActor) -> str | None:
     """The region prefix a finance department or registration authority oversees; None for others."""
     if not is_authenticated(actor) or actor.role not in REGIONAL:
         return None
@@ -78,13 +77,13 @@ def supervised_prefix(actor: Any) -> str | None:
     return region_prefix(region) if region else None
 
 
-def is_provincial(actor: Any) -> bool:
+def is_provincial(actor: MaybeActor) -> bool:
     """A provincial-level official (their unit is in the province's own region, 430000)."""
     region = _actor_region(actor) if is_authenticated(actor) else None
     return region is not None and region.endswith("0000")
 
 
-def units_q(actor: Any, unit_field: str) -> Q:
+def units_q(actor: MaybeActor, unit_field: str) -> Q:
     """A filter on `unit_field` (a path to a Unit) for the objects the actor's role may read as
     its own or as a supervisor. Roles without a unit scope get nothing (their domains add their
     own conditions, e.g. a supplier's organization).
@@ -103,7 +102,7 @@ def units_q(actor: Any, unit_field: str) -> Q:
     return NOTHING
 
 
-def supervises(actor: Any, unit: Unit | None, *, roles: frozenset[str] = REGIONAL) -> bool:
+def supervises(actor: MaybeActor, unit: Unit | None, *, roles: frozenset[str] = REGIONAL) -> bool:
     """Whether the actor oversees `unit`: auditors and administrators always (read), finance and
     registration (of `roles`) when the unit is in their region or below."""
     if not is_authenticated(actor) or unit is None:
@@ -116,7 +115,9 @@ def supervises(actor: Any, unit: Unit | None, *, roles: frozenset[str] = REGIONA
     return region is not None and region_covers(region, unit.region_id)
 
 
-def require_supervises(actor: Any, unit: Unit, *, roles: frozenset[str] = frozenset({Role.FINANCE})) -> None:
+def require_supervises(
+    actor: MaybeActor, unit: Unit, *, roles: frozenset[str] = frozenset({Role.FINANCE})
+) -> None:
     """Refuse a supervisor's write on a unit outside its region (a city never edits a provincial
     or another city's object). Auditors are refused here too: they write nothing."""
     if not is_authenticated(actor):
@@ -129,7 +130,7 @@ def require_supervises(actor: Any, unit: Unit, *, roles: frozenset[str] = frozen
         raise PermissionDenied(Code.PERM_OUT_OF_REGION)
 
 
-def require_provincial(actor: Any) -> None:
+def require_provincial(actor: MaybeActor) -> None:
     """Province-wide objects (indicator templates per catalogue category): provincial officials."""
     if not is_provincial(actor) and not (is_authenticated(actor) and actor.role == Role.ADMIN):
         raise PermissionDenied(Code.PERM_PROVINCIAL_ONLY)

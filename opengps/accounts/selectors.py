@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from axes.models import AccessFailureLog, AccessLog
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Viewer
 from opengps.accounts.errors import Code
 from opengps.accounts.models import Role, User
 from opengps.accounts.permissions import is_authenticated
@@ -27,7 +27,7 @@ class LoginEntry:
     logged_out_at: datetime | None
 
 
-def user_for_history(*, actor: Any, username: str) -> User:
+def user_for_history(*, actor: Viewer, username: str) -> User:
     """The account whose login history `actor` may read: their own, or any for an administrator."""
     if not is_authenticated(actor):
         raise PermissionDenied(Code.AUTH_REQUIRED)
@@ -39,7 +39,7 @@ def user_for_history(*, actor: Any, username: str) -> User:
     return user
 
 
-def login_history(*, actor: Any, user: User, limit: int = HISTORY_LIMIT) -> list[LoginEntry]:
+def login_history(*, actor: Viewer, user: User, limit: int = HISTORY_LIMIT) -> list[LoginEntry]:
     """The latest sign-ins and failed attempts of `user`, newest first (at most `limit`)."""
     user_for_history(actor=actor, username=user.username)
     successes = AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[:limit]

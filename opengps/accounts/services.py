@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
 from opengps.accounts import lockout
+from opengps.accounts.actors import Actor, SystemOrActor
 from opengps.accounts.errors import Code
 from opengps.accounts.events import Event
 from opengps.accounts.models import (
@@ -32,7 +33,7 @@ from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 REGIONS_FILE = Path(__file__).with_name("data") / "hunan_regions.json"
 
 
-def regions_load(*, actor: Any = None, path: Path = REGIONS_FILE) -> int:
+def regions_load(*, actor: SystemOrActor = None, path: Path = REGIONS_FILE) -> int:
     """Load the shipped GB/T 2260 divisions of Hunan (idempotent). Returns rows created."""
     rows: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
     created = 0
@@ -79,7 +80,7 @@ def _uscc_taken(uscc: str, *, exclude_pk: int | None = None) -> Conflict | None:
 
 def unit_create(
     *,
-    actor: Any,
+    actor: SystemOrActor,
     name: str,
     kind: str,
     region: Region,
@@ -109,7 +110,7 @@ def unit_create(
     return unit
 
 
-def unit_uscc_set(*, actor: Any, unit: Unit, uscc: str, reason: str = "") -> Unit:
+def unit_uscc_set(*, actor: SystemOrActor, unit: Unit, uscc: str, reason: str = "") -> Unit:
     """Set or correct a unit's 统一社会信用代码 (administrators; ``actor=None`` for system loads).
     Published data names the unit by it from the next release on; earlier releases keep theirs."""
     if actor is not None:
@@ -152,7 +153,7 @@ def password_check(password: str, *, user: User, field: str = "password") -> Non
 
 def user_create(
     *,
-    actor: Any,
+    actor: SystemOrActor,
     username: str,
     password: str = "",
     password_hash: str = "",
@@ -216,7 +217,7 @@ def user_create(
     return user
 
 
-def user_password_change(*, actor: Any, user: User, old_password: str, new_password: str) -> User:
+def user_password_change(*, actor: Actor, user: User, old_password: str, new_password: str) -> User:
     """The signed-in user changes their own password (also how an initial password is replaced).
 
     The audit event says that the password changed, never what it is.
@@ -233,7 +234,7 @@ def user_password_change(*, actor: Any, user: User, old_password: str, new_passw
     )
 
 
-def user_password_set(*, actor: Any, user: User, new_password: str) -> User:
+def user_password_set(*, actor: Actor, user: User, new_password: str) -> User:
     """An administrator sets a new password for someone (a reset): validated like any other, and
     the holder must change it at the next login, since the administrator knows it."""
     require_role(actor, Role.ADMIN)
@@ -243,7 +244,7 @@ def user_password_set(*, actor: Any, user: User, new_password: str) -> User:
     )
 
 
-def _password_store(*, actor: Any, user: User, password: str, must_change: bool, action: str) -> User:
+def _password_store(*, actor: Actor, user: User, password: str, must_change: bool, action: str) -> User:
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         old = {
@@ -269,7 +270,7 @@ def _password_store(*, actor: Any, user: User, password: str, must_change: bool,
     return user
 
 
-def user_login_unlock(*, actor: Any, user: User, reason: str = "") -> int:
+def user_login_unlock(*, actor: Actor, user: User, reason: str = "") -> int:
     """An administrator lifts a login lockout of `user` (every address). Returns the failed
     attempts cleared; nothing is written when there were none."""
     require_role(actor, Role.ADMIN)

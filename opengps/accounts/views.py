@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from opengps.accounts import lockout, otp, selectors, services
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.forms import PasswordChangeForm
 from opengps.accounts.models import User
 from opengps.core import clock
@@ -172,7 +173,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_POST
 def totp_enrol(request: HttpRequest) -> HttpResponse:
     try:
-        otp.totp_enrol(actor=request.user, code=request.POST.get("code", "")[:20])
+        otp.totp_enrol(actor=signed_in_user(request), code=request.POST.get("code", "")[:20])
     except ServiceError as exc:
         messages.error(request, exc.text())
         return redirect(reverse("accounts:me") + "?totp=enrol")
@@ -184,7 +185,7 @@ def totp_enrol(request: HttpRequest) -> HttpResponse:
 @require_POST
 def totp_disable(request: HttpRequest) -> HttpResponse:
     try:
-        otp.totp_disable(actor=request.user, code=request.POST.get("code", "")[:20])
+        otp.totp_disable(actor=signed_in_user(request), code=request.POST.get("code", "")[:20])
     except ServiceError as exc:
         messages.error(request, exc.text())
         return redirect("accounts:me")
@@ -198,7 +199,9 @@ def user_totp_reset(request: HttpRequest, username: str) -> HttpResponse:
     """An administrator resets a user's authenticator (audited, with a reason)."""
     try:
         subject = selectors.user_for_history(actor=request.user, username=username)
-        done = otp.totp_reset(actor=request.user, user=subject, reason=request.POST.get("reason", "")[:200])
+        done = otp.totp_reset(
+            actor=signed_in_user(request), user=subject, reason=request.POST.get("reason", "")[:200]
+        )
     except ServiceError as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
     if done:
@@ -242,7 +245,7 @@ def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
     try:
         subject = selectors.user_for_history(actor=request.user, username=username)
         cleared = services.user_login_unlock(
-            actor=request.user, user=subject, reason=request.POST.get("reason", "")[:200]
+            actor=signed_in_user(request), user=subject, reason=request.POST.get("reason", "")[:200]
         )
     except ServiceError as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)

@@ -12,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit
 from opengps.catalog import selectors, services
 from opengps.catalog.excel import export_xlsx
@@ -163,7 +164,7 @@ def version_export(request: HttpRequest, pk: Id) -> HttpResponse:
 def version_create(request: HttpRequest, payload: VersionIn) -> Any:
     based_on = _version(request, payload.based_on) if payload.based_on else None
     version = services.catalog_version_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         year=payload.year,
         title=payload.title,
         issuer=payload.issuer,
@@ -186,14 +187,16 @@ def _price(request: HttpRequest, pk: Id, price_id: Id) -> PriceEntry:
 @router.post("/versions/{pk}/items", response=ItemOut, auth=django_auth)
 def item_save(request: HttpRequest, pk: Id, payload: ItemIn) -> Any:
     """Add an entry to a draft (or rename an existing code)."""
-    return services.catalog_item_save(actor=request.user, version=_version(request, pk), **payload.dict())
+    return services.catalog_item_save(
+        actor=signed_in_user(request), version=_version(request, pk), **payload.dict()
+    )
 
 
 @router.patch("/versions/{pk}/items/{code}", response=ItemOut, auth=django_auth)
 def item_update(request: HttpRequest, pk: Id, code: str, payload: ItemPatchIn) -> Any:
     """修改目录事项 — code, name, parent, description, unit of service, negative-list flag (drafts only)."""
     return services.catalog_item_update(
-        actor=request.user, item=_item(request, pk, code), **payload.dict(exclude_unset=True)
+        actor=signed_in_user(request), item=_item(request, pk, code), **payload.dict(exclude_unset=True)
     )
 
 
@@ -201,20 +204,20 @@ def item_update(request: HttpRequest, pk: Id, code: str, payload: ItemPatchIn) -
 def item_retire(request: HttpRequest, pk: Id, code: str, payload: CatalogReasonIn) -> Any:
     """停用 a third-level item of a draft: kept in the version, no longer purchasable."""
     return services.catalog_item_retire(
-        actor=request.user, item=_item(request, pk, code), reason=payload.reason
+        actor=signed_in_user(request), item=_item(request, pk, code), reason=payload.reason
     )
 
 
 @router.post("/versions/{pk}/items/{code}/reinstate", response=ItemOut, auth=django_auth)
 def item_reinstate(request: HttpRequest, pk: Id, code: str, payload: CatalogReasonIn) -> Any:
     return services.catalog_item_reinstate(
-        actor=request.user, item=_item(request, pk, code), reason=payload.reason
+        actor=signed_in_user(request), item=_item(request, pk, code), reason=payload.reason
     )
 
 
 @router.delete("/versions/{pk}/items/{code}", response={204: None}, auth=django_auth)
 def item_remove(request: HttpRequest, pk: Id, code: str) -> Any:
-    services.catalog_item_remove(actor=request.user, item=_item(request, pk, code))
+    services.catalog_item_remove(actor=signed_in_user(request), item=_item(request, pk, code))
     return Status(204, None)
 
 
@@ -222,7 +225,7 @@ def item_remove(request: HttpRequest, pk: Id, code: str) -> Any:
 def price_set(request: HttpRequest, pk: Id, payload: PriceIn) -> Any:
     """Set a reference price of a third-level item per unit of measure and effective year."""
     return services.catalog_price_set(
-        actor=request.user,
+        actor=signed_in_user(request),
         item=_item(request, pk, payload.item_code),
         unit_of_measure=payload.unit_of_measure,
         price=payload.price,
@@ -234,26 +237,28 @@ def price_set(request: HttpRequest, pk: Id, payload: PriceIn) -> Any:
 @router.patch("/versions/{pk}/prices/{price_id}", response=PriceOut, auth=django_auth)
 def price_update(request: HttpRequest, pk: Id, price_id: Id, payload: PriceUpdateIn) -> Any:
     return services.catalog_price_update(
-        actor=request.user, entry=_price(request, pk, price_id), **payload.dict()
+        actor=signed_in_user(request), entry=_price(request, pk, price_id), **payload.dict()
     )
 
 
 @router.delete("/versions/{pk}/prices/{price_id}", response={204: None}, auth=django_auth)
 def price_remove(request: HttpRequest, pk: Id, price_id: Id) -> Any:
-    services.catalog_price_remove(actor=request.user, entry=_price(request, pk, price_id))
+    services.catalog_price_remove(actor=signed_in_user(request), entry=_price(request, pk, price_id))
     return Status(204, None)
 
 
 @router.post("/versions/{pk}/publish", response=VersionOut, auth=django_auth)
 def version_publish(request: HttpRequest, pk: Id) -> Any:
-    return services.catalog_version_publish(actor=request.user, version=_version(request, pk))
+    return services.catalog_version_publish(actor=signed_in_user(request), version=_version(request, pk))
 
 
 @router.post("/import", response=ImportOut, auth=django_auth)
 def version_import(request: HttpRequest, file: File[UploadedFile], version_id: Id | None = None) -> Any:
     """导入 Excel — into a draft (`version_id`) or as a new draft version."""
     target = _version(request, version_id) if version_id else None
-    version, changed = services.catalog_import_xlsx(actor=request.user, data=file.read(), version=target)
+    version, changed = services.catalog_import_xlsx(
+        actor=signed_in_user(request), data=file.read(), version=target
+    )
     return {"version": version, "changed": changed}
 
 
@@ -262,6 +267,6 @@ def department_publish(request: HttpRequest, pk: Id, payload: DepartmentIn) -> A
     """发布部门目录 — a department's subset of a published version."""
     unit = get_object_or_404(Unit, pk=payload.unit_id)
     catalogue = services.department_catalogue_publish(
-        actor=request.user, version=_version(request, pk), unit=unit, item_codes=payload.item_codes
+        actor=signed_in_user(request), version=_version(request, pk), unit=unit, item_codes=payload.item_codes
     )
     return {"unit": unit.name, "items": sorted(catalogue.items.values_list("code", flat=True))}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.catalog.errors import Code
@@ -24,7 +24,7 @@ from opengps.core.models import AuditEvent
 DRAFT_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 
 
-def versions_visible(*, actor: Any) -> QuerySet[CatalogVersion]:
+def versions_visible(*, actor: MaybeActor) -> QuerySet[CatalogVersion]:
     """Published and superseded versions for everyone; drafts also for finance, admins and auditors."""
     versions = CatalogVersion.objects.all()
     if not has_role(actor, *DRAFT_READERS):
@@ -32,7 +32,7 @@ def versions_visible(*, actor: Any) -> QuerySet[CatalogVersion]:
     return versions.order_by("-year", "-revision")
 
 
-def version_get(*, actor: Any, pk: int) -> CatalogVersion:
+def version_get(*, actor: Viewer, pk: int) -> CatalogVersion:
     version = versions_visible(actor=actor).filter(pk=pk).first()
     if version is None:
         raise NotFound(Code.CATALOG_VERSION_NOT_FOUND)
@@ -90,7 +90,7 @@ def department_catalogues(version: CatalogVersion) -> QuerySet[DepartmentCatalog
     )
 
 
-def item_get(*, actor: Any, version: CatalogVersion, pk: int) -> CatalogItem:
+def item_get(*, actor: Viewer, version: CatalogVersion, pk: int) -> CatalogItem:
     """One entry of a version the actor can see, with its parent and prices."""
     item = (
         version.items.select_related("parent", "version")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.permissions import has_role
 from opengps.catalog import selectors, services
 from opengps.catalog.errors import Code
@@ -56,7 +57,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         if action == "create":
             based = request.POST.get("based_on", "")
             services.catalog_version_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 year=int(request.POST.get("year") or 0),
                 title=request.POST.get("title", ""),
                 based_on=selectors.version_get(actor=request.user, pk=int(based))
@@ -70,7 +71,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 raise ServiceError(Code.CATALOG_FILE_REQUIRED, field="file")
             target = request.POST.get("version", "")
             version, changed = services.catalog_import_xlsx(
-                actor=request.user,
+                actor=signed_in_user(request),
                 data=upload.read(),
                 version=selectors.version_get(actor=request.user, pk=int(target))
                 if target.isdecimal()
@@ -80,7 +81,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('catalog:index')}?version={version.pk}")
         elif action == "publish":
             version = selectors.version_get(actor=request.user, pk=int(request.POST.get("version") or 0))
-            services.catalog_version_publish(actor=request.user, version=version)
+            services.catalog_version_publish(actor=signed_in_user(request), version=version)
             messages.success(request, _("目录已发布"))
         else:
             messages.error(request, _("未知操作"))
@@ -174,7 +175,7 @@ def item_new(request: HttpRequest, version_pk: int) -> HttpResponse:
         post = request.POST
         try:
             item = services.catalog_item_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 version=version,
                 code=post.get("code", ""),
                 name=post.get("name", ""),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.challenges import selectors, services
 from opengps.challenges.models import Challenge, Complaint
 from opengps.core.inputs import Id, SmallCount, Str16, Text
@@ -131,7 +132,7 @@ def challenge_list(request: HttpRequest, procurement_id: Id) -> list[ChallengeOu
 def challenge_file(request: HttpRequest, procurement_id: Id, payload: ChallengeIn) -> Status[ChallengeOut]:
     procurement = get_object_or_404(Procurement, pk=procurement_id)
     challenge = services.challenge_file(
-        actor=request.user, procurement=procurement, subject=payload.subject, text=payload.text
+        actor=signed_in_user(request), procurement=procurement, subject=payload.subject, text=payload.text
     )
     return Status(201, _challenge_out(challenge))
 
@@ -140,28 +141,30 @@ def challenge_file(request: HttpRequest, procurement_id: Id, payload: ChallengeI
 def challenge_answer(request: HttpRequest, challenge_id: Id, payload: ChallengeTextIn) -> ChallengeOut:
     challenge = get_object_or_404(Challenge, pk=challenge_id)
     return _challenge_out(
-        services.challenge_answer(actor=request.user, challenge=challenge, answer=payload.text)
+        services.challenge_answer(actor=signed_in_user(request), challenge=challenge, answer=payload.text)
     )
 
 
 @router.post("/challenge/{challenge_id}/complaint", response={201: ComplaintOut})
 def complaint_file(request: HttpRequest, challenge_id: Id, payload: ChallengeTextIn) -> Status[Complaint]:
     challenge = get_object_or_404(Challenge, pk=challenge_id)
-    return Status(201, services.complaint_file(actor=request.user, challenge=challenge, text=payload.text))
+    return Status(
+        201, services.complaint_file(actor=signed_in_user(request), challenge=challenge, text=payload.text)
+    )
 
 
 @router.post("/complaint/{complaint_id}/suspend", response=ComplaintOut)
 def complaint_suspend(request: HttpRequest, complaint_id: Id, payload: SuspendIn) -> Complaint:
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     return services.complaint_suspend(
-        actor=request.user, complaint=complaint, days=payload.days, reason=payload.reason
+        actor=signed_in_user(request), complaint=complaint, days=payload.days, reason=payload.reason
     )
 
 
 @router.post("/complaint/{complaint_id}/resume", response=ComplaintOut)
 def complaint_resume(request: HttpRequest, complaint_id: Id) -> Complaint:
     return services.complaint_resume(
-        actor=request.user, complaint=get_object_or_404(Complaint, pk=complaint_id)
+        actor=signed_in_user(request), complaint=get_object_or_404(Complaint, pk=complaint_id)
     )
 
 
@@ -169,7 +172,7 @@ def complaint_resume(request: HttpRequest, complaint_id: Id) -> Complaint:
 def complaint_decide(request: HttpRequest, complaint_id: Id, payload: ChallengeDecideIn) -> Complaint:
     complaint = get_object_or_404(Complaint, pk=complaint_id)
     return services.complaint_decide(
-        actor=request.user, complaint=complaint, upheld=payload.upheld, text=payload.text
+        actor=signed_in_user(request), complaint=complaint, upheld=payload.upheld, text=payload.text
     )
 
 
@@ -178,7 +181,7 @@ def complaint_clock_stop(request: HttpRequest, complaint_id: Id, payload: ClockS
     """中止计算投诉处理期限（财政部令第94号 第二十七条）: finance only; one stop at a time."""
     complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=complaint_id)
     services.complaint_clock_stop(
-        actor=request.user, complaint=complaint, reason=payload.reason, note=payload.note
+        actor=signed_in_user(request), complaint=complaint, reason=payload.reason, note=payload.note
     )
     return Status(201, Complaint.objects.get(pk=complaint.pk))
 
@@ -187,4 +190,4 @@ def complaint_clock_stop(request: HttpRequest, complaint_id: Id, payload: ClockS
 def complaint_clock_resume(request: HttpRequest, complaint_id: Id) -> Complaint:
     """恢复计算投诉处理期限: `decision_due` moves later by the working days the clock stood still."""
     complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=complaint_id)
-    return services.complaint_clock_resume(actor=request.user, complaint=complaint)
+    return services.complaint_clock_resume(actor=signed_in_user(request), complaint=complaint)

@@ -6,15 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opengps.challenges.models import ClockStopReason
-from opengps.core.errors import ServiceError
-
-
-class ServiceErrorFormMixin:
-    """Show a ServiceError beside its field (or on top when it names none)."""
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        field = exc.field if exc.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, str(exc.message))  # type: ignore[attr-defined]
+from opengps.core.forms import ServiceErrorFormMixin
 
 
 class ClockStopForm(ServiceErrorFormMixin, forms.Form):

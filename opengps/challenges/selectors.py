@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.challenges.errors import Code
@@ -24,7 +25,7 @@ FINANCE_ONLY = frozenset({Role.FINANCE})
 """Finance reads its region's challenges; auditors and administrators all (`accounts.scopes`)."""
 
 
-def challenges_visible(*, actor: Any, procurement: Procurement) -> list[Challenge]:
+def challenges_visible(*, actor: Viewer, procurement: Procurement) -> list[Challenge]:
     """Officials of the procurement, finance and auditors see all; a supplier sees its own."""
     if not is_authenticated(actor):
         return []
@@ -52,7 +53,7 @@ def complaint_due(challenge: Challenge) -> Ruled[Any] | None:
         return None
 
 
-def complaint_for_finance(*, actor: Any, complaint_id: int) -> Complaint:
+def complaint_for_finance(*, actor: Viewer, complaint_id: int) -> Complaint:
     """A complaint the finance department handles (O94 §3: finance handles complaints); refused to
     other roles, missing as NotFound."""
     require_role(actor, Role.FINANCE)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.challenges.errors import Code
@@ -103,7 +104,7 @@ def known_on(procurement: Procurement, subject: str, organization: Any = None) -
 
 
 def challenge_file(
-    *, actor: Any, procurement: Procurement, subject: str, text: str, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, subject: str, text: str, now: datetime | None = None
 ) -> Challenge:
     """A supplier that took part challenges within 7 working days of knowing (GPL §52, O94 §10-11)."""
     org = require_supplier(actor)
@@ -164,7 +165,7 @@ def challenge_file(
 
 
 def challenge_answer(
-    *, actor: Any, challenge: Challenge, answer: str, now: datetime | None = None
+    *, actor: Actor, challenge: Challenge, answer: str, now: datetime | None = None
 ) -> Challenge:
     """The purchaser (or agency) answers in writing; late answers are recorded as late (O94 §13)."""
     require_official(actor, challenge.procurement)
@@ -194,7 +195,9 @@ def challenge_answer(
     return challenge
 
 
-def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime | None = None) -> Complaint:
+def complaint_file(
+    *, actor: Actor, challenge: Challenge, text: str, now: datetime | None = None
+) -> Complaint:
     """The challenger, unsatisfied or unanswered, complains to finance within 15 working days after
     the answer was due (GPL §55, O94 §17)."""
     org = require_supplier(actor)
@@ -238,7 +241,7 @@ def complaint_file(*, actor: Any, challenge: Challenge, text: str, now: datetime
     return complaint
 
 
-def _require_finance(actor: Any, complaint: Complaint) -> None:
+def _require_finance(actor: Actor, complaint: Complaint) -> None:
     """The finance department handling the complaint: of the purchaser's region or above (O94 §3),
     never another city's."""
     require_role(actor, Role.FINANCE)
@@ -246,7 +249,7 @@ def _require_finance(actor: Any, complaint: Complaint) -> None:
 
 
 def complaint_suspend(
-    *, actor: Any, complaint: Complaint, days: int, reason: str, now: datetime | None = None
+    *, actor: Actor, complaint: Complaint, days: int, reason: str, now: datetime | None = None
 ) -> Complaint:
     """Finance suspends the procurement while it handles the complaint, for at most 30 days (O94 §28)."""
     _require_finance(actor, complaint)
@@ -284,7 +287,7 @@ def complaint_suspend(
     return complaint
 
 
-def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: datetime, why: str) -> None:
+def _resume(actor: Actor, complaint: Complaint, procurement: Procurement, moment: datetime, why: str) -> None:
     complaint.resumed_at = moment
     complaint.save(update_fields=["resumed_at"])
     set_status(
@@ -297,7 +300,7 @@ def _resume(actor: Any, complaint: Complaint, procurement: Procurement, moment: 
     )
 
 
-def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
+def complaint_resume(*, actor: Actor, complaint: Complaint, now: datetime | None = None) -> Complaint:
     """Finance lifts the suspension: the procurement resumes where it was."""
     _require_finance(actor, complaint)
     moment = now or clock.now()
@@ -315,7 +318,7 @@ def complaint_resume(*, actor: Any, complaint: Complaint, now: datetime | None =
 
 
 def complaint_decide(
-    *, actor: Any, complaint: Complaint, upheld: bool, text: str, now: datetime | None = None
+    *, actor: Actor, complaint: Complaint, upheld: bool, text: str, now: datetime | None = None
 ) -> Complaint:
     """Finance decides within 30 working days (O94 §26); a suspension still in force ends with it."""
     _require_finance(actor, complaint)
@@ -358,7 +361,7 @@ def _stops(complaint: Complaint) -> list[ClockStop]:
 
 
 def complaint_clock_stop(
-    *, actor: Any, complaint: Complaint, reason: str, note: str, now: datetime | None = None
+    *, actor: Actor, complaint: Complaint, reason: str, note: str, now: datetime | None = None
 ) -> ComplaintClockStop:
     """Finance stops the decision clock for inspection, testing, appraisal, expert review or the
     complainant's supplementing material (O94 §27): from the day it sends the request."""
@@ -390,7 +393,7 @@ def complaint_clock_stop(
     return stop
 
 
-def complaint_clock_resume(*, actor: Any, complaint: Complaint, now: datetime | None = None) -> Complaint:
+def complaint_clock_resume(*, actor: Actor, complaint: Complaint, now: datetime | None = None) -> Complaint:
     """Finance received the answer or material: the clock resumes, and the decision deadline moves
     later by the working days it stood still (O94 §27)."""
     _require_finance(actor, complaint)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role
 from opengps.challenges import selectors, services
 from opengps.challenges.forms import ClockResumeForm, ClockStopForm
@@ -129,7 +130,9 @@ def clock_stop(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.complaint_clock_stop(actor=request.user, complaint=complaint, **form.cleaned_data)
+                services.complaint_clock_stop(
+                    actor=signed_in_user(request), complaint=complaint, **form.cleaned_data
+                )
             except ServiceError as exc:
                 form.add_service_error(exc)
             else:
@@ -152,7 +155,7 @@ def clock_resume(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            complaint = services.complaint_clock_resume(actor=request.user, complaint=complaint)
+            complaint = services.complaint_clock_resume(actor=signed_in_user(request), complaint=complaint)
         except ServiceError as exc:
             form.add_service_error(exc)
             status = exc.status if isinstance(exc, PermissionDenied) else 400

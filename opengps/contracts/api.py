@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.contracts import selectors, services
 from opengps.contracts.errors import Code
 from opengps.contracts.models import Acceptance, Contract, Milestone, Payment, Post
@@ -402,7 +403,9 @@ def contract_create_call_off(request: HttpRequest, payload: CallOffCreateIn) -> 
     if call_off is None:
         raise NotFound(Code.CONTRACT_CALL_OFF_NOT_FOUND)
     data = payload.dict(exclude={"call_off_id"})
-    return Status(201, services.contract_create_from_call_off(actor=request.user, call_off=call_off, **data))
+    return Status(
+        201, services.contract_create_from_call_off(actor=signed_in_user(request), call_off=call_off, **data)
+    )
 
 
 @router.get("/{contract_id}", response={200: ContractOut, **ERRORS})
@@ -425,7 +428,9 @@ def contract_create(request: HttpRequest, payload: ContractCreateIn) -> Status[A
     if award is None:
         raise NotFound(Code.CONTRACT_AWARD_NOT_FOUND)
     data = payload.dict(exclude={"award_id"})
-    return Status(201, services.contract_create_from_award(actor=request.user, award=award, **data))
+    return Status(
+        201, services.contract_create_from_award(actor=signed_in_user(request), award=award, **data)
+    )
 
 
 def _contract(request: HttpRequest, contract_id: Id) -> Contract:
@@ -440,7 +445,7 @@ class ContractSignIn(Schema):
 @router.post("/{contract_id}/sign", response={200: ContractOut, **ERRORS})
 def contract_sign(request: HttpRequest, contract_id: Id, payload: ContractSignIn) -> Contract:
     return services.contract_sign(
-        actor=request.user, contract=_contract(request, contract_id), **payload.dict()
+        actor=signed_in_user(request), contract=_contract(request, contract_id), **payload.dict()
     )
 
 
@@ -451,7 +456,9 @@ class LateIn(Schema):
 @router.post("/{contract_id}/publish", response={200: ContractOut, **ERRORS})
 def contract_publish(request: HttpRequest, contract_id: Id, payload: LateIn) -> Contract:
     return services.contract_publish(
-        actor=request.user, contract=_contract(request, contract_id), late_reason=payload.late_reason
+        actor=signed_in_user(request),
+        contract=_contract(request, contract_id),
+        late_reason=payload.late_reason,
     )
 
 
@@ -466,7 +473,9 @@ class AmendIn(Schema):
 def contract_amend(request: HttpRequest, contract_id: Id, payload: AmendIn) -> Status[Any]:
     """A supplementary contract; refused beyond 10% of the original amount (GPL §49)."""
     contract = _contract(request, contract_id)
-    return Status(201, services.contract_amend(actor=request.user, contract=contract, **payload.dict()))
+    return Status(
+        201, services.contract_amend(actor=signed_in_user(request), contract=contract, **payload.dict())
+    )
 
 
 class TerminateIn(Schema):
@@ -478,7 +487,7 @@ class TerminateIn(Schema):
 @router.post("/{contract_id}/terminate", response={200: ContractOut, **ERRORS})
 def contract_terminate(request: HttpRequest, contract_id: Id, payload: TerminateIn) -> Contract:
     contract = _contract(request, contract_id)
-    return services.contract_terminate(actor=request.user, contract=contract, **payload.dict())
+    return services.contract_terminate(actor=signed_in_user(request), contract=contract, **payload.dict())
 
 
 class MilestoneIn(Schema):
@@ -490,7 +499,9 @@ class MilestoneIn(Schema):
 @router.post("/{contract_id}/milestones", response={201: MilestoneOut, **ERRORS})
 def milestone_add(request: HttpRequest, contract_id: Id, payload: MilestoneIn) -> Status[Any]:
     contract = _contract(request, contract_id)
-    return Status(201, services.milestone_add(actor=request.user, contract=contract, **payload.dict()))
+    return Status(
+        201, services.milestone_add(actor=signed_in_user(request), contract=contract, **payload.dict())
+    )
 
 
 class DoneIn(Schema):
@@ -502,7 +513,7 @@ class DoneIn(Schema):
 def milestone_complete(request: HttpRequest, contract_id: Id, milestone_id: Id, payload: DoneIn) -> Milestone:
     contract = _contract(request, contract_id)
     milestone = get_object_or_404(Milestone, pk=milestone_id, contract=contract)
-    return services.milestone_complete(actor=request.user, milestone=milestone, **payload.dict())
+    return services.milestone_complete(actor=signed_in_user(request), milestone=milestone, **payload.dict())
 
 
 class DeliverableIn(Schema):
@@ -520,7 +531,7 @@ def deliverable_add(request: HttpRequest, contract_id: Id, payload: DeliverableI
         if milestone is None:
             raise ServiceError(Code.CONTRACT_MILESTONE_OTHER_CONTRACT, field="milestone_id")
     deliverable = services.deliverable_add(
-        actor=request.user,
+        actor=signed_in_user(request),
         contract=contract,
         name=payload.name,
         standard=payload.standard,
@@ -539,7 +550,9 @@ class PaymentIn(Schema):
 @router.post("/{contract_id}/payments", response={201: PaymentOut, **ERRORS})
 def payment_add(request: HttpRequest, contract_id: Id, payload: PaymentIn) -> Status[Any]:
     contract = _contract(request, contract_id)
-    return Status(201, services.payment_schedule_add(actor=request.user, contract=contract, **payload.dict()))
+    return Status(
+        201, services.payment_schedule_add(actor=signed_in_user(request), contract=contract, **payload.dict())
+    )
 
 
 class PaidIn(Schema):
@@ -552,7 +565,7 @@ class PaidIn(Schema):
 def payment_paid(request: HttpRequest, contract_id: Id, payment_id: Id, payload: PaidIn) -> Payment:
     contract = _contract(request, contract_id)
     payment = get_object_or_404(Payment, pk=payment_id, contract=contract)
-    return services.payment_record(actor=request.user, payment=payment, **payload.dict())
+    return services.payment_record(actor=signed_in_user(request), payment=payment, **payload.dict())
 
 
 class PostIn(Schema):
@@ -565,7 +578,7 @@ class PostIn(Schema):
 @router.post("/{contract_id}/posts", response={201: PostOut, **ERRORS})
 def post_add(request: HttpRequest, contract_id: Id, payload: PostIn) -> Status[Any]:
     contract = _contract(request, contract_id)
-    return Status(201, services.post_add(actor=request.user, contract=contract, **payload.dict()))
+    return Status(201, services.post_add(actor=signed_in_user(request), contract=contract, **payload.dict()))
 
 
 class PlacementIn(Schema):
@@ -579,7 +592,7 @@ class PlacementIn(Schema):
 def placement_add(request: HttpRequest, contract_id: Id, post_id: Id, payload: PlacementIn) -> Status[Any]:
     contract = _contract(request, contract_id)
     post = get_object_or_404(Post, pk=post_id, contract=contract)
-    return Status(201, services.placement_record(actor=request.user, post=post, **payload.dict()))
+    return Status(201, services.placement_record(actor=signed_in_user(request), post=post, **payload.dict()))
 
 
 class FileIn(Schema):
@@ -611,7 +624,7 @@ def report_submit(request: HttpRequest, contract_id: Id, payload: ReportIn) -> S
     """A progress report by the supplier; attachments as base64 (size and type checked)."""
     contract = _contract(request, contract_id)
     report = services.progress_report_submit(
-        actor=request.user,
+        actor=signed_in_user(request),
         contract=contract,
         period_start=payload.period_start,
         period_end=payload.period_end,
@@ -658,11 +671,11 @@ def acceptance_record(request: HttpRequest, contract_id: Id, payload: Acceptance
     contract = _contract(request, contract_id)
     data = payload.dict()
     data["checklist"] = [services.CheckInput(**c) for c in data["checklist"]]
-    return Status(201, services.acceptance_record(actor=request.user, contract=contract, **data))
+    return Status(201, services.acceptance_record(actor=signed_in_user(request), contract=contract, **data))
 
 
 @router.post("/{contract_id}/acceptances/{acceptance_id}/publish", response={200: AcceptanceOut, **ERRORS})
 def acceptance_publish(request: HttpRequest, contract_id: Id, acceptance_id: Id) -> Acceptance:
     contract = _contract(request, contract_id)
     acceptance = get_object_or_404(Acceptance, pk=acceptance_id, contract=contract)
-    return services.acceptance_publish(actor=request.user, acceptance=acceptance)
+    return services.acceptance_publish(actor=signed_in_user(request), acceptance=acceptance)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.contracts.models import AcceptanceResult, Contract, ContractKind, TerminationFault
 from opengps.contracts.services import CheckInput, ReportFile
+from opengps.core.forms import ServiceErrorFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -28,8 +29,11 @@ def _lines(text: str) -> list[list[str]]:
     return [[p.strip() for p in line.split("|")] for line in (text or "").splitlines() if line.strip()]
 
 
-class ContractForm(forms.Form):
-    """Instance-bound action forms get the contract (for choices built from its rows)."""
+class ContractForm(ServiceErrorFormMixin, forms.Form):
+    """Instance-bound action forms get the contract (for choices built from its rows); a service's
+    refusal shows beside its field (the services call the attachments ``files``)."""
+
+    service_field_aliases = {"files": "attachments"}
 
     def __init__(self, *args: Any, contract: Contract | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

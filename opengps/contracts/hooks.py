@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
+from opengps.accounts.actors import Actor
 from opengps.contracts.models import Contract
 
 SupplierFaultKind = Literal["acceptance_failed", "terminated"]
@@ -30,7 +31,7 @@ class SupplierFaultSubscriber(Protocol):
     """Called inside the contracts service's transaction, after its audit event: an exception
     rolls the contract event back with it."""
 
-    def __call__(self, *, actor: Any, fault: SupplierFault) -> None: ...
+    def __call__(self, *, actor: Actor, fault: SupplierFault) -> None: ...
 
 
 _supplier_fault_subscribers: list[SupplierFaultSubscriber] = []
@@ -46,7 +47,7 @@ def supplier_fault_subscribers() -> tuple[SupplierFaultSubscriber, ...]:
     return tuple(_supplier_fault_subscribers)
 
 
-def supplier_fault_recorded(*, actor: Any, fault: SupplierFault) -> None:
+def supplier_fault_recorded(*, actor: Actor, fault: SupplierFault) -> None:
     """Tell every subscriber, in order, in the caller's transaction."""
     for subscriber in tuple(_supplier_fault_subscribers):
         subscriber(actor=actor, fault=fault)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.contracts.errors import Code
@@ -36,7 +37,7 @@ def _base() -> QuerySet[Contract]:
     return Contract.objects.select_related("purchaser", "supplier", "procurement", "lot")
 
 
-def visible_contracts(actor: Any) -> QuerySet[Contract]:
+def visible_contracts(actor: Viewer) -> QuerySet[Contract]:
     """Contracts the actor may read in full: the purchasing unit's staff, the supplier's members,
     finance, auditors and administrators (read all). Others: none (see `public_contracts`)."""
     if not is_authenticated(actor):
@@ -50,21 +51,21 @@ def visible_contracts(actor: Any) -> QuerySet[Contract]:
     return Contract.objects.none()
 
 
-def contract_list(*, actor: Any, status: str = "") -> QuerySet[Contract]:
+def contract_list(*, actor: Viewer, status: str = "") -> QuerySet[Contract]:
     contracts = visible_contracts(actor)
     return contracts.filter(status=status) if status else contracts
 
 
-def can_read(actor: Any, contract: Contract) -> bool:
+def can_read(actor: Viewer, contract: Contract) -> bool:
     return visible_contracts(actor).filter(pk=contract.pk).exists()
 
 
-def can_write(actor: Any, contract: Contract) -> bool:
+def can_write(actor: Viewer, contract: Contract) -> bool:
     """Whether the actor is staff of the purchasing unit (the services check again)."""
     return is_authenticated(actor) and actor.role == Role.PURCHASER and actor.unit_id == contract.purchaser_id
 
 
-def is_supplier_member(actor: Any, contract: Contract) -> bool:
+def is_supplier_member(actor: Viewer, contract: Contract) -> bool:
     return (
         is_authenticated(actor)
         and actor.role == Role.SUPPLIER
@@ -72,7 +73,7 @@ def is_supplier_member(actor: Any, contract: Contract) -> bool:
     )
 
 
-def contract_get(*, actor: Any, contract_id: int) -> Contract:
+def contract_get(*, actor: Viewer, contract_id: int) -> Contract:
     contract = visible_contracts(actor).filter(pk=contract_id).first()
     if contract is None:
         raise NotFound(Code.CONTRACT_NOT_FOUND)
@@ -95,7 +96,7 @@ def public_acceptances(contract: Contract) -> QuerySet[Acceptance]:
     return contract.acceptances.filter(published=True).order_by("phase")
 
 
-def awards_to_contract(actor: Any) -> QuerySet[Award]:
+def awards_to_contract(actor: Viewer) -> QuerySet[Award]:
     """Announced awards of the actor's unit that have no contract yet."""
     if not is_authenticated(actor) or actor.role != Role.PURCHASER or actor.unit_id is None:
         return Award.objects.none()
@@ -111,7 +112,7 @@ def awards_to_contract(actor: Any) -> QuerySet[Award]:
     )
 
 
-def call_offs_to_contract(actor: Any) -> QuerySet[FrameworkCallOff]:
+def call_offs_to_contract(actor: Viewer) -> QuerySet[FrameworkCallOff]:
     """Framework call-offs (second-stage picks) of the actor's unit that have no contract yet."""
     if not is_authenticated(actor) or actor.role != Role.PURCHASER or actor.unit_id is None:
         return FrameworkCallOff.objects.none()

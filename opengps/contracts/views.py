@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.contracts import documents, forms, selectors, services
 from opengps.contracts.models import Contract, ContractKind, ContractStatus, ReportAttachment
 from opengps.core import clock
@@ -156,14 +157,6 @@ def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
-FIELD_ALIASES = {"files": "attachments"}
-
-
-def _add_error(form: Any, exc: ServiceError) -> None:
-    field = FIELD_ALIASES.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.text())
-
-
 def index(request: HttpRequest) -> HttpResponse:
     """合同与履约验收: the caller's contracts, awards waiting for a contract, and the public list."""
     user: Any = request.user
@@ -198,10 +191,10 @@ def create(request: HttpRequest, award_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             contract = services.contract_create_from_award(
-                actor=request.user, award=award, **form.service_kwargs()
+                actor=signed_in_user(request), award=award, **form.service_kwargs()
             )
         except ServiceError as exc:
-            _add_error(form, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("合同已创建，请在期限内签订"))
             return redirect("contracts:detail", contract.pk)
@@ -219,9 +212,11 @@ def create_call_off(request: HttpRequest, call_off_id: int) -> HttpResponse:
         kwargs = form.service_kwargs()
         kwargs.pop("kind", None)  # a call-off contract is always of that kind
         try:
-            contract = services.contract_create_from_call_off(actor=request.user, call_off=call_off, **kwargs)
+            contract = services.contract_create_from_call_off(
+                actor=signed_in_user(request), call_off=call_off, **kwargs
+            )
         except ServiceError as exc:
-            _add_error(form, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("合同已创建，请在期限内签订"))
             return redirect("contracts:detail", contract.pk)
@@ -281,7 +276,7 @@ def action(request: HttpRequest, contract_id: int, name: str) -> HttpResponse:
         except ServiceError as exc:
             if name not in available_actions(request.user, contract) and exc.status == 403:
                 return _error_page(request, exc)
-            _add_error(form, exc)
+            form.add_service_error(exc)
         else:
             messages.success(request, _("已保存：%(action)s") % {"action": chosen.title})
             return redirect("contracts:detail", contract.pk)

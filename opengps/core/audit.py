@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from django.db import connection, models, transaction
@@ -21,6 +21,13 @@ from django.db import connection, models, transaction
 from opengps.core import clock, metrics
 from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.core.request_context import current_request_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+AuditActor: TypeAlias = "AbstractBaseUser | None"
+"""Who an event names: a user, or None for the platform itself ("system"). Core does not import
+accounts (import-linter), so this is Django's base user; accounts.actors names the concrete types."""
 
 GENESIS_HASH = "0" * 64
 
@@ -106,14 +113,15 @@ def _object_ref(obj: models.Model | tuple[str, str]) -> tuple[str, str, str]:
     return object_type, str(object_id), ""
 
 
-def _actor_fields(actor: Any) -> tuple[Any, str]:
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return (actor if is_user else None), (actor.get_username() if is_user else str(actor or "system"))[:150]
+def _actor_fields(actor: AuditActor) -> tuple[AbstractBaseUser | None, str]:
+    if actor is not None and actor.is_authenticated:
+        return actor, actor.get_username()[:150]
+    return None, str(actor or "system")[:150]
 
 
 def record_many(
     *,
-    actor: Any,
+    actor: AuditActor,
     action: str,
     changes: Iterable[
         tuple[models.Model | tuple[str, str], Mapping[str, Any] | None, Mapping[str, Any] | None]
@@ -139,7 +147,9 @@ def record_many(
         event = AuditEvent(
             seq=seq,
             occurred_at=now,
-            actor=user,
+            # The FK is settings.AUTH_USER_MODEL, which the stubs resolve to accounts.User; core
+            # may not import accounts (import-linter), so it holds the user as its base class.
+            actor=user,  # type: ignore[misc]
             actor_label=label,
             action=action,
             object_type=object_type,
@@ -169,7 +179,7 @@ def record_many(
 
 def record(
     *,
-    actor: Any,
+    actor: AuditActor,
     action: str,
     obj: models.Model | tuple[str, str],
     old: Mapping[str, Any] | None = None,

@@ -41,7 +41,7 @@ def status_set(
     obj: Model,
     target: str,
     *,
-    actor: Any,
+    actor: audit.AuditActor,
     action: str,
     check: Check,
     reason: str = "",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.core import clock
 from opengps.core.clock import local_date
 from opengps.core.errors import NotFound, PermissionDenied
@@ -175,7 +176,7 @@ def evaluation_detail(request: HttpRequest, procurement_id: Id) -> EvaluationOut
 def evaluation_start(request: HttpRequest, procurement_id: Id, payload: StartIn) -> Status[EvaluationOut]:
     procurement = get_object_or_404(Procurement, pk=procurement_id)
     evaluation = services.evaluation_start(
-        actor=request.user,
+        actor=signed_in_user(request),
         procurement=procurement,
         draw=get_object_or_404(Draw, pk=payload.draw_id) if payload.draw_id is not None else None,
         factors=[services.FactorInput(f.code, f.name, f.max_points) for f in payload.factors],
@@ -191,7 +192,10 @@ def evaluation_start(request: HttpRequest, procurement_id: Id, payload: StartIn)
 def member_conflict(request: HttpRequest, procurement_id: Id, payload: ConflictIn) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.member_confirm_no_conflict(
-        actor=request.user, evaluation=evaluation, no_conflict=payload.no_conflict, reason=payload.reason
+        actor=signed_in_user(request),
+        evaluation=evaluation,
+        no_conflict=payload.no_conflict,
+        reason=payload.reason,
     )
     return _out(evaluation)
 
@@ -206,7 +210,7 @@ def substitute_join(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
 def review_record(request: HttpRequest, procurement_id: Id, payload: ReviewIn) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.review_record(
-        actor=request.user,
+        actor=signed_in_user(request),
         evaluation=evaluation,
         readout=get_object_or_404(BidReadout.objects.select_related("opening"), pk=payload.readout_id),
         kind=payload.kind,
@@ -220,7 +224,7 @@ def review_record(request: HttpRequest, procurement_id: Id, payload: ReviewIn) -
 @router.post("/{procurement_id}/scores", response=EvaluationOut)
 def scores_submit(request: HttpRequest, procurement_id: Id, payload: EvaluationScoresIn) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
-    services.scores_submit(actor=request.user, evaluation=evaluation, scores=payload.scores)
+    services.scores_submit(actor=signed_in_user(request), evaluation=evaluation, scores=payload.scores)
     return _out(evaluation)
 
 
@@ -249,7 +253,8 @@ def report_confirm(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
 def award_confirm(request: HttpRequest, procurement_id: Id, lot_number: Id) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
     services.award_confirm(
-        actor=request.user, award=get_object_or_404(Award, evaluation=evaluation, lot__number=lot_number)
+        actor=signed_in_user(request),
+        award=get_object_or_404(Award, evaluation=evaluation, lot__number=lot_number),
     )
     return _out(evaluation)
 
@@ -257,7 +262,7 @@ def award_confirm(request: HttpRequest, procurement_id: Id, lot_number: Id) -> E
 @router.post("/{procurement_id}/announce", response=EvaluationOut)
 def award_announce(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     evaluation = _evaluation(request, procurement_id)
-    services.award_announce(actor=request.user, procurement=evaluation.procurement)
+    services.award_announce(actor=signed_in_user(request), procurement=evaluation.procurement)
     return _out(evaluation)
 
 
@@ -265,7 +270,7 @@ def award_announce(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
 def shortlist_announce(request: HttpRequest, procurement_id: Id) -> EvaluationOut:
     """Framework agreement: announce the shortlist (入围结果公告, O110 §28)."""
     evaluation = _evaluation(request, procurement_id)
-    services.framework_shortlist_announce(actor=request.user, procurement=evaluation.procurement)
+    services.framework_shortlist_announce(actor=signed_in_user(request), procurement=evaluation.procurement)
     return _out(evaluation)
 
 
@@ -288,7 +293,7 @@ def call_off_pick(
             raise NotFound(Code.FRAMEWORK_MEMBER_NOT_FOUND)
         quotes[by_rank[rank].pk] = price
     services.framework_call_off_pick(
-        actor=request.user,
+        actor=signed_in_user(request),
         shortlist=shortlist,
         description=payload.description,
         amount=payload.amount,
@@ -319,7 +324,7 @@ def call_off_publish(
     if call_off is None:
         raise NotFound(Code.FRAMEWORK_CALL_OFF_NOT_FOUND)
     services.framework_call_off_publish(
-        actor=request.user,
+        actor=signed_in_user(request),
         call_off=selectors.call_off_for_official(actor=request.user, call_off_id=call_off),
         late_reason=payload.late_reason,
     )

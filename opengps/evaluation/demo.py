@@ -84,8 +84,11 @@ def _committee(users: dict[str, User], spec: Spec, procurement: Procurement) -> 
             # only the expert (or the agency that drew) may decline: the expert answers
             _expert_account(users, member.expert)
             member.expert.refresh_from_db()
+            expert_user = member.expert.user
+            if expert_user is None:  # _expert_account has just given the expert an account
+                raise RuntimeError(f"expert {member.expert.pk} has no account")
             _member, substitute = draw_member_respond(
-                actor=member.expert.user, member=member, accept=False, reason="评审当日另有公务安排"
+                actor=expert_user, member=member, accept=False, reason="评审当日另有公务安排"
             )
             if substitute is not None:
                 members.append(substitute)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opengps.core.errors import ServiceError
+from opengps.core.forms import ServiceErrorFormMixin
 
 
-class CallOffPublishForm(forms.Form):
+class CallOffPublishForm(ServiceErrorFormMixin, forms.Form):
     """Publish one call-off result (成交结果单笔公告, 财政部令第110号 第三十五条)."""
 
     late_reason = forms.CharField(
@@ -17,7 +17,3 @@ class CallOffPublishForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        """Show the service's error beside its field (or on top when it names none)."""
-        self.add_error(exc.field if exc.field in self.fields else None, exc.text())

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
@@ -54,13 +55,13 @@ def all_scores_in(evaluation: Evaluation) -> bool:
     return bool(active) and all(s[0] == MemberState.CONFIRMED and s[1] is not None for s in active)
 
 
-def member_for(actor: Any, evaluation: Evaluation) -> CommitteeMember | None:
+def member_for(actor: Viewer, evaluation: Evaluation) -> CommitteeMember | None:
     if not has_role(actor, Role.EXPERT):
         return None
     return CommitteeMember.objects.filter(evaluation=evaluation, user=actor).first()
 
 
-def can_read_evaluation(actor: Any, evaluation: Evaluation) -> bool:
+def can_read_evaluation(actor: Viewer, evaluation: Evaluation) -> bool:
     if not is_authenticated(actor):
         return False
     return (
@@ -70,7 +71,7 @@ def can_read_evaluation(actor: Any, evaluation: Evaluation) -> bool:
     )
 
 
-def scores_visible(*, actor: Any, evaluation: Evaluation) -> list[Score]:
+def scores_visible(*, actor: Viewer, evaluation: Evaluation) -> list[Score]:
     """Raw scores the actor may see: a member sees only their own until every member has submitted;
     officials, finance and auditors see none before then (independent scoring, O87 §55)."""
     if not can_read_evaluation(actor, evaluation):
@@ -166,7 +167,7 @@ def framework_shortlists(evaluation: Evaluation) -> list[dict[str, Any]]:
     return rows
 
 
-def call_off_for_official(*, actor: Any, call_off_id: int) -> FrameworkCallOff:
+def call_off_for_official(*, actor: Viewer, call_off_id: int) -> FrameworkCallOff:
     """A call-off of a procurement the actor runs (its purchaser or agency); NotFound otherwise, so
     another unit's call-offs are not even confirmed to exist."""
     call_off = (

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
@@ -255,7 +256,7 @@ def call_off_publish(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.framework_call_off_publish(
-                    actor=request.user, call_off=call_off, **form.cleaned_data
+                    actor=signed_in_user(request), call_off=call_off, **form.cleaned_data
                 )
             except ServiceError as exc:
                 form.add_service_error(exc)

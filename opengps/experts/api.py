@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Region, Role, Unit
 from opengps.core.api_errors import ERRORS
 from opengps.core.errors import NotFound, ServiceError
@@ -102,7 +103,9 @@ class ExpertQuery(Schema):
 def expert_list(request: HttpRequest, query: Query[ExpertQuery]) -> dict[str, Any]:
     """评审专家库 — experts by name/unit, specialty (catalogue code), region and status."""
     page = selectors.expert_page(
-        actor=request.user, filters=selectors.ExpertFilters.from_params(query.dict()), page=query.page
+        actor=signed_in_user(request),
+        filters=selectors.ExpertFilters.from_params(query.dict()),
+        page=query.page,
     )
     return {
         "count": page.paginator.count,
@@ -115,7 +118,7 @@ def expert_list(request: HttpRequest, query: Query[ExpertQuery]) -> dict[str, An
 @router.get("/{int:expert_id}", response={200: ExpertOut, **ERRORS})
 def expert_get(request: HttpRequest, expert_id: Id) -> Expert:
     """One expert with declared ties (identity number masked)."""
-    return selectors.expert_detail(actor=request.user, expert_id=expert_id)
+    return selectors.expert_detail(actor=signed_in_user(request), expert_id=expert_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,7 +258,7 @@ def _bidders(payload: ExpertDrawIn) -> list[BidderFacts]:
 @router.get("/draws", response={200: list[DrawRow], **ERRORS})
 def draw_list(request: HttpRequest) -> Any:
     """专家抽取记录 — draws the user may read."""
-    return list(selectors.draw_list(actor=request.user)[:200])
+    return list(selectors.draw_list(actor=signed_in_user(request))[:200])
 
 
 @router.post("/draws", response={201: ExpertDrawOut, **ERRORS})
@@ -306,8 +309,10 @@ class ResponseOut(Schema):
 @router.post("/members/{int:member_id}/response", response={200: ResponseOut, **ERRORS})
 def member_respond(request: HttpRequest, member_id: Id, payload: ResponseIn) -> dict[str, Any]:
     """专家答复：确认无回避情形并参加，或说明原因拒绝（自动抽取替补）."""
-    member = selectors.member_for_response(actor=request.user, member_id=member_id)
-    answered, substitute = services.draw_member_respond(actor=request.user, member=member, **payload.dict())
+    member = selectors.member_for_response(actor=signed_in_user(request), member_id=member_id)
+    answered, substitute = services.draw_member_respond(
+        actor=signed_in_user(request), member=member, **payload.dict()
+    )
     return {"member": answered, "substitute": substitute}
 
 
@@ -324,4 +329,4 @@ class InvitationOut(Schema):
 @router.get("/invitations", response={200: list[InvitationOut], **ERRORS})
 def invitations(request: HttpRequest) -> Any:
     """我的评审邀请 — the project is shown once the expert has confirmed no conflict."""
-    return selectors.expert_invitations(actor=request.user)
+    return selectors.expert_invitations(actor=signed_in_user(request))

@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Actor, Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core.errors import NotFound, PermissionDenied
@@ -30,16 +31,16 @@ FINANCE_ONLY = frozenset({Role.FINANCE})
 PAGE_SIZE = 50
 
 
-def _require_login(actor: Any) -> None:
+def _require_login(actor: Actor) -> None:
     if not is_authenticated(actor):
         raise PermissionDenied(Code.AUTH_REQUIRED)
 
 
-def can_read_experts(actor: Any) -> bool:
+def can_read_experts(actor: Viewer) -> bool:
     return is_authenticated(actor) and actor.role in EXPERT_READERS
 
 
-def require_expert_reader(actor: Any) -> None:
+def require_expert_reader(actor: Actor) -> None:
     _require_login(actor)
     if actor.role not in EXPERT_READERS:
         raise PermissionDenied(Code.PERM_DENIED)
@@ -64,7 +65,7 @@ class ExpertFilters:
         )
 
 
-def expert_queryset(*, actor: Any, filters: ExpertFilters | None = None) -> QuerySet[Expert]:
+def expert_queryset(*, actor: Actor, filters: ExpertFilters | None = None) -> QuerySet[Expert]:
     """Experts matching `filters`, with region and employer unit joined."""
     require_expert_reader(actor)
     filters = filters or ExpertFilters()
@@ -84,7 +85,7 @@ def expert_queryset(*, actor: Any, filters: ExpertFilters | None = None) -> Quer
     return experts.order_by("name", "pk")
 
 
-def expert_page(*, actor: Any, filters: ExpertFilters | None = None, page: int = 1) -> Page[Expert]:
+def expert_page(*, actor: Actor, filters: ExpertFilters | None = None, page: int = 1) -> Page[Expert]:
     filters = filters or ExpertFilters()
     experts = expert_queryset(actor=actor, filters=filters)
     if filters.specialty:
@@ -98,7 +99,7 @@ def expert_page(*, actor: Any, filters: ExpertFilters | None = None, page: int =
     return Paginator(experts, PAGE_SIZE).get_page(page)
 
 
-def expert_detail(*, actor: Any, expert_id: int) -> Expert:
+def expert_detail(*, actor: Actor, expert_id: int) -> Expert:
     """One expert with ties and declarations; the expert may read their own record."""
     _require_login(actor)
     expert = (
@@ -114,7 +115,7 @@ def expert_detail(*, actor: Any, expert_id: int) -> Expert:
     return expert
 
 
-def can_read_draw(actor: Any, draw: Draw) -> bool:
+def can_read_draw(actor: Viewer, draw: Draw) -> bool:
     if not is_authenticated(actor):
         return False
     if actor.role in DRAW_SUPERVISORS:
@@ -126,14 +127,14 @@ def can_read_draw(actor: Any, draw: Draw) -> bool:
     return False
 
 
-def can_manage_draw(actor: Any, draw: Draw) -> bool:
+def can_manage_draw(actor: Viewer, draw: Draw) -> bool:
     """Answer for members on their behalf: the purchaser unit's staff or the agency that drew."""
     return (
         is_authenticated(actor) and actor.role in {Role.PURCHASER, Role.AGENCY} and can_read_draw(actor, draw)
     )
 
 
-def draw_list(*, actor: Any) -> QuerySet[Draw]:
+def draw_list(*, actor: Actor) -> QuerySet[Draw]:
     """Draws the actor may read, newest first."""
     _require_login(actor)
     draws = Draw.objects.select_related("purchaser_unit", "agency_unit", "region")
@@ -146,7 +147,7 @@ def draw_list(*, actor: Any) -> QuerySet[Draw]:
     return draws.none()
 
 
-def draw_detail(*, actor: Any, draw_id: int) -> Draw:
+def draw_detail(*, actor: Viewer, draw_id: int) -> Draw:
     """A draw with its members (and their experts) in order."""
     draw = (
         Draw.objects.select_related("purchaser_unit", "agency_unit", "region", "created_by")
@@ -165,7 +166,7 @@ def draw_detail(*, actor: Any, draw_id: int) -> Draw:
     return draw
 
 
-def member_for_response(*, actor: Any, member_id: int) -> DrawMember:
+def member_for_response(*, actor: Actor, member_id: int) -> DrawMember:
     """A member the actor may answer for: their own invitation, or one of a draw they manage."""
     _require_login(actor)
     member = DrawMember.objects.select_related("draw", "expert").filter(pk=member_id).first()
@@ -187,7 +188,7 @@ class Invitation:
     purchaser: str | None
 
 
-def expert_invitations(*, actor: Any) -> list[Invitation]:
+def expert_invitations(*, actor: Actor) -> list[Invitation]:
     _require_login(actor)
     members = (
         DrawMember.objects.filter(expert__user_id=actor.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Region
 from opengps.core.errors import NotFound, ServiceError
 from opengps.experts import drawing, selectors, services
@@ -35,7 +36,9 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     """评审专家库: filters and a paged table."""
     filters = selectors.ExpertFilters.from_params(request.GET)
     try:
-        page = selectors.expert_page(actor=request.user, filters=filters, page=_page_number(request))
+        page = selectors.expert_page(
+            actor=signed_in_user(request), filters=filters, page=_page_number(request)
+        )
     except ServiceError as exc:
         return _error_page(request, exc)
     regions = Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.PREFECTURE]).order_by(
@@ -51,7 +54,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
     try:
-        expert = selectors.expert_detail(actor=request.user, expert_id=expert_id)
+        expert = selectors.expert_detail(actor=signed_in_user(request), expert_id=expert_id)
     except ServiceError as exc:
         return _error_page(request, exc)
     return render(request, "experts/detail.html", {"expert": expert})
@@ -59,7 +62,7 @@ def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
 
 @login_required
 def draw_list(request: HttpRequest) -> HttpResponse:
-    draws = list(selectors.draw_list(actor=request.user)[:200])
+    draws = list(selectors.draw_list(actor=signed_in_user(request))[:200])
     return render(request, "experts/draws.html", {"draws": draws})
 
 
@@ -99,10 +102,10 @@ def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
 def member_respond(request: HttpRequest, member_id: int) -> HttpResponse:
     """An expert's answer (own invitation) or the draw manager's record of it (phone, in person)."""
     try:
-        member = selectors.member_for_response(actor=request.user, member_id=member_id)
+        member = selectors.member_for_response(actor=signed_in_user(request), member_id=member_id)
         accept = request.POST.get("answer") == "accept"
         _, substitute = services.draw_member_respond(
-            actor=request.user,
+            actor=signed_in_user(request),
             member=member,
             accept=accept,
             no_conflict_confirmed=request.POST.get("no_conflict_confirmed") == "on",
@@ -127,5 +130,5 @@ def member_respond(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 def invitations(request: HttpRequest) -> HttpResponse:
     """我的评审邀请: an expert confirms having no conflict before seeing the project."""
-    rows = selectors.expert_invitations(actor=request.user)
+    rows = selectors.expert_invitations(actor=signed_in_user(request))
     return render(request, "experts/invitations.html", {"rows": rows, "invited": MemberStatus.INVITED})

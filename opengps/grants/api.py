@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Region, Unit
 from opengps.core import clock, ratelimit
 from opengps.core.api_errors import ERRORS, ErrorOut
@@ -213,20 +214,24 @@ def _input(payload: ApplicationIn) -> dict[str, Any]:
 def application_create(request: HttpRequest, round_id: Id, payload: ApplicationIn) -> Status[Any]:
     """Save a new draft application of the caller's organization."""
     round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    return Status(201, services.application_save(actor=request.user, round=round_, **_input(payload)))
+    return Status(
+        201, services.application_save(actor=signed_in_user(request), round=round_, **_input(payload))
+    )
 
 
 @router.put("/applications/{application_id}", response={200: ApplicationOut, **ERRORS})
 def application_update(request: HttpRequest, application_id: Id, payload: ApplicationIn) -> Application:
     app = selectors.application_get(actor=request.user, application_id=application_id)
-    return services.application_save(actor=request.user, round=app.round, application=app, **_input(payload))
+    return services.application_save(
+        actor=signed_in_user(request), round=app.round, application=app, **_input(payload)
+    )
 
 
 @router.post("/applications/{application_id}/submit", response={200: ApplicationOut, **ERRORS})
 def application_submit(request: HttpRequest, application_id: Id) -> Application:
     """Submit: screened at once; the reasons are in `screening`."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
-    return services.application_submit(actor=request.user, application=app)
+    return services.application_submit(actor=signed_in_user(request), application=app)
 
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **ERRORS})
@@ -263,7 +268,7 @@ def score_submit(request: HttpRequest, application_id: Id, payload: GrantScoresI
     """A panel expert's independent scores, once per application."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
     score = services.score_submit(
-        actor=request.user, application=app, scores=payload.scores, comment=payload.comment
+        actor=signed_in_user(request), application=app, scores=payload.scores, comment=payload.comment
     )
     return Status(201, _score(score))
 
@@ -383,7 +388,9 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status[Any]:
     if line is None:
         raise ServiceError(Code.GRANTS_BUDGET_LINE_INVALID, field="budget_line")
     data["audit_firm"] = _unit(data.pop("audit_firm_id"), "audit_firm")
-    round_ = services.round_create(actor=request.user, programme=programme, budget_line=line, **data)
+    round_ = services.round_create(
+        actor=signed_in_user(request), programme=programme, budget_line=line, **data
+    )
     return Status(201, selectors.round_get(actor=request.user, round_id=round_.pk))
 
 
@@ -397,7 +404,9 @@ def _fresh(request: HttpRequest, round_: Round) -> Round:
 
 @router.post("/rounds/{round_id}/publish", response={200: RoundOut, **ERRORS})
 def round_publish(request: HttpRequest, round_id: Id) -> Round:
-    return _fresh(request, services.round_publish(actor=request.user, round=_round(request, round_id)))
+    return _fresh(
+        request, services.round_publish(actor=signed_in_user(request), round=_round(request, round_id))
+    )
 
 
 class GrantReasonIn(Schema):
@@ -406,7 +415,9 @@ class GrantReasonIn(Schema):
 
 @router.post("/rounds/{round_id}/cancel", response={200: RoundOut, **ERRORS})
 def round_cancel(request: HttpRequest, round_id: Id, payload: GrantReasonIn) -> Round:
-    round_ = services.round_cancel(actor=request.user, round=_round(request, round_id), reason=payload.reason)
+    round_ = services.round_cancel(
+        actor=signed_in_user(request), round=_round(request, round_id), reason=payload.reason
+    )
     return _fresh(request, round_)
 
 
@@ -418,14 +429,18 @@ class FirmIn(Schema):
 def round_audit_firm(request: HttpRequest, round_id: Id, payload: FirmIn) -> Round:
     firm = _unit(payload.firm_id, "firm")
     assert firm is not None
-    round_ = services.round_assign_audit_firm(actor=request.user, round=_round(request, round_id), firm=firm)
+    round_ = services.round_assign_audit_firm(
+        actor=signed_in_user(request), round=_round(request, round_id), firm=firm
+    )
     return _fresh(request, round_)
 
 
 @router.post("/rounds/{round_id}/review", response={200: RoundOut, **ERRORS})
 def round_review_start(request: HttpRequest, round_id: Id) -> Round:
     """After the call closes, the round goes to review."""
-    return _fresh(request, services.round_review_start(actor=request.user, round=_round(request, round_id)))
+    return _fresh(
+        request, services.round_review_start(actor=signed_in_user(request), round=_round(request, round_id))
+    )
 
 
 class PanelIn(Schema):
@@ -435,7 +450,9 @@ class PanelIn(Schema):
 @router.post("/rounds/{round_id}/panel", response={200: RoundOut, **ERRORS})
 def panel_draw(request: HttpRequest, round_id: Id, payload: PanelIn) -> Round:
     """Draw the expert panel at random (the experts then accept or decline)."""
-    round_ = services.panel_draw(actor=request.user, round=_round(request, round_id), needed=payload.needed)
+    round_ = services.panel_draw(
+        actor=signed_in_user(request), round=_round(request, round_id), needed=payload.needed
+    )
     return _fresh(request, round_)
 
 
@@ -456,29 +473,39 @@ class PitchOut(Schema):
 @router.post("/applications/{application_id}/pitches", response={201: PitchOut, **ERRORS})
 def pitch_record(request: HttpRequest, application_id: Id, payload: PitchIn) -> Status[PitchSession]:
     app = selectors.application_get(actor=request.user, application_id=application_id)
-    return Status(201, services.pitch_record(actor=request.user, application=app, **payload.dict()))
+    return Status(
+        201, services.pitch_record(actor=signed_in_user(request), application=app, **payload.dict())
+    )
 
 
 @router.post("/rounds/{round_id}/rank", response={200: RoundOut, **ERRORS})
 def round_rank(request: HttpRequest, round_id: Id) -> Round:
     """Combine the scores and propose funding within the round's total."""
-    return _fresh(request, services.round_rank(actor=request.user, round=_round(request, round_id)))
+    return _fresh(
+        request, services.round_rank(actor=signed_in_user(request), round=_round(request, round_id))
+    )
 
 
 @router.post("/rounds/{round_id}/notice", response={200: RoundOut, **ERRORS})
 def notice_publish(request: HttpRequest, round_id: Id) -> Round:
-    return _fresh(request, services.notice_publish(actor=request.user, round=_round(request, round_id)))
+    return _fresh(
+        request, services.notice_publish(actor=signed_in_user(request), round=_round(request, round_id))
+    )
 
 
 @router.post("/rounds/{round_id}/decide", response={200: RoundOut, **ERRORS})
 def round_decide(request: HttpRequest, round_id: Id) -> Round:
     """The funding decision once the notice period is over and every objection decided."""
-    return _fresh(request, services.round_decide(actor=request.user, round=_round(request, round_id)))
+    return _fresh(
+        request, services.round_decide(actor=signed_in_user(request), round=_round(request, round_id))
+    )
 
 
 @router.post("/rounds/{round_id}/complete", response={200: RoundOut, **ERRORS})
 def round_complete(request: HttpRequest, round_id: Id) -> Round:
-    return _fresh(request, services.round_complete(actor=request.user, round=_round(request, round_id)))
+    return _fresh(
+        request, services.round_complete(actor=signed_in_user(request), round=_round(request, round_id))
+    )
 
 
 # Objections: anyone may file during the notice (anonymous too, rate-limited); decisions are public.
@@ -547,7 +574,7 @@ class GrantDecideIn(Schema):
 @router.post("/objections/{objection_id}/decide", response={200: GrantObjectionOut, **ERRORS})
 def objection_decide(request: HttpRequest, objection_id: Id, payload: GrantDecideIn) -> Objection:
     item = selectors.objection_get(actor=request.user, objection_id=objection_id)
-    return services.objection_decide(actor=request.user, objection=item, **payload.dict())
+    return services.objection_decide(actor=signed_in_user(request), objection=item, **payload.dict())
 
 
 # Agreements and money
@@ -596,7 +623,7 @@ def _agreement(request: HttpRequest, agreement_id: Id) -> Agreement:
 def agreement_sign(request: HttpRequest, application_id: Id, payload: GrantSignIn) -> Status[Agreement]:
     """Sign the agreement of a funded application; the first tranche is released."""
     app = selectors.application_get(actor=request.user, application_id=application_id)
-    agreement = services.agreement_sign(actor=request.user, application=app, **payload.dict())
+    agreement = services.agreement_sign(actor=signed_in_user(request), application=app, **payload.dict())
     return Status(201, _agreement(request, agreement.pk))
 
 
@@ -615,7 +642,7 @@ class MidtermIn(Schema):
 def midterm_review(request: HttpRequest, agreement_id: Id, payload: MidtermIn) -> Agreement:
     """Passing releases the next tranche; failing stops the rest."""
     agreement = _agreement(request, agreement_id)
-    services.midterm_review_record(actor=request.user, agreement=agreement, **payload.dict())
+    services.midterm_review_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
     return _agreement(request, agreement_id)
 
 
@@ -628,7 +655,7 @@ class FinalReviewIn(Schema):
 @router.post("/agreements/{agreement_id}/final-review", response={200: AgreementOut, **ERRORS})
 def final_review(request: HttpRequest, agreement_id: Id, payload: FinalReviewIn) -> Agreement:
     agreement = _agreement(request, agreement_id)
-    services.final_review_record(actor=request.user, agreement=agreement, **payload.dict())
+    services.final_review_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
     return _agreement(request, agreement_id)
 
 
@@ -655,7 +682,9 @@ class FinalAuditOut(Schema):
 def final_audit(request: HttpRequest, agreement_id: Id, payload: FinalAuditIn) -> Status[FinalAudit]:
     """The appointed accounting firm records the final audit (结项审计)."""
     agreement = _agreement(request, agreement_id)
-    return Status(201, services.final_audit_record(actor=request.user, agreement=agreement, **payload.dict()))
+    return Status(
+        201, services.final_audit_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
+    )
 
 
 class FundReturnIn(Schema):
@@ -675,4 +704,6 @@ class FundReturnOut(Schema):
 @router.post("/agreements/{agreement_id}/fund-returns", response={201: FundReturnOut, **ERRORS})
 def fund_return(request: HttpRequest, agreement_id: Id, payload: FundReturnIn) -> Status[FundReturn]:
     agreement = _agreement(request, agreement_id)
-    return Status(201, services.fund_return_record(actor=request.user, agreement=agreement, **payload.dict()))
+    return Status(
+        201, services.fund_return_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
+    )

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Region, Unit
+from opengps.core.forms import ServiceErrorFormMixin
 from opengps.grants.models import Application, AuditOpinion, Programme, PurposeArea, Round
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
-from opengps.registry.forms import DateInput, ServiceErrorFormMixin
+from opengps.registry.forms import DateInput
 from opengps.registry.models import OrgType
 from opengps.rules import grants as rules
 
@@ -110,9 +111,6 @@ class ScoreSheetForm(ServiceErrorFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
             )
-
-    def add_service_error(self, exc: Any) -> None:
-        self.add_error(None, exc.text())
 
     def sheet(self) -> dict[int, dict[str, Decimal]]:
         return {

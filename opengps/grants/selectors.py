@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core import clock
@@ -49,7 +50,7 @@ PUBLIC_STATUSES = (
 LISTED_STATUSES = (ApplicationStatus.PROPOSED, ApplicationStatus.FUNDED)
 
 
-def can_read_round_private(actor: Any, round_: Round) -> bool:
+def can_read_round_private(actor: Viewer, round_: Round) -> bool:
     """Applications, scores and agreements of a round: the funder's staff, oversight roles, and
     the appointed audit firm."""
     if not is_authenticated(actor):
@@ -71,7 +72,7 @@ def public_rounds() -> QuerySet[Round]:
     )
 
 
-def round_list(*, actor: Any) -> list[Round]:
+def round_list(*, actor: Viewer) -> list[Round]:
     """Public rounds, plus the drafts of the actor's own unit (and all for oversight roles)."""
     qs = Round.objects.select_related("programme__funder_unit", "budget_line")
     visible = Q(status__in=PUBLIC_STATUSES)
@@ -84,7 +85,7 @@ def round_list(*, actor: Any) -> list[Round]:
     return list(qs.filter(visible).order_by("-year", "pk"))
 
 
-def round_get(*, actor: Any, round_id: int) -> Round:
+def round_get(*, actor: Viewer, round_id: int) -> Round:
     round_ = (
         Round.objects.select_related("programme__funder_unit", "budget_line", "audit_firm", "draw")
         .filter(pk=round_id)
@@ -106,21 +107,21 @@ def notice_list(round_: Round) -> list[Application]:
     )
 
 
-def application_list(*, actor: Any, round_: Round) -> list[Application]:
+def application_list(*, actor: Viewer, round_: Round) -> list[Application]:
     """Every application of a round for private readers; an applicant's own; a panel expert's
     applications under review; nothing for anyone else."""
     qs = round_.applications.select_related("organization", "beneficiary_region").order_by("rank", "pk")
     if can_read_round_private(actor, round_):
         return list(qs.exclude(status=ApplicationStatus.DRAFT))
-    if has_role(actor, Role.SUPPLIER):
+    if has_role(actor, Role.SUPPLIER) and actor.organization_id is not None:
         return list(qs.filter(organization_id=actor.organization_id))
     if has_role(actor, Role.EXPERT) and any(m.expert.user_id == actor.pk for m in panel_members(round_)):
         return list(qs.filter(status=ApplicationStatus.ELIGIBLE))
     return []
 
 
-def my_applications(*, actor: Any) -> list[Application]:
-    if not has_role(actor, Role.SUPPLIER):
+def my_applications(*, actor: Viewer) -> list[Application]:
+    if not has_role(actor, Role.SUPPLIER) or actor.organization_id is None:
         return []
     return list(
         Application.objects.filter(organization_id=actor.organization_id)
@@ -129,7 +130,7 @@ def my_applications(*, actor: Any) -> list[Application]:
     )
 
 
-def application_get(*, actor: Any, application_id: int) -> Application:
+def application_get(*, actor: Viewer, application_id: int) -> Application:
     app = (
         Application.objects.select_related(
             "round__programme__funder_unit", "organization", "beneficiary_region"
@@ -165,7 +166,7 @@ class ScoreView:
     own: ReviewScore | None = None
 
 
-def application_scores(*, actor: Any, application: Application) -> ScoreView:
+def application_scores(*, actor: Viewer, application: Application) -> ScoreView:
     """Independent scoring: nobody sees another member's scores until every member has scored.
 
     A panel expert always sees their own; funder staff and oversight roles see how many have
@@ -187,7 +188,7 @@ def application_scores(*, actor: Any, application: Application) -> ScoreView:
     return view
 
 
-def agreements_of(*, actor: Any, round_: Round) -> list[Agreement]:
+def agreements_of(*, actor: Viewer, round_: Round) -> list[Agreement]:
     qs = (
         Agreement.objects.filter(application__round=round_)
         .select_related("application__organization", "final_audit")
@@ -196,12 +197,12 @@ def agreements_of(*, actor: Any, round_: Round) -> list[Agreement]:
     )
     if can_read_round_private(actor, round_):
         return list(qs)
-    if has_role(actor, Role.SUPPLIER):
+    if has_role(actor, Role.SUPPLIER) and actor.organization_id is not None:
         return list(qs.filter(application__organization_id=actor.organization_id))
     return []
 
 
-def agreement_get(*, actor: Any, agreement_id: int) -> Agreement:
+def agreement_get(*, actor: Viewer, agreement_id: int) -> Agreement:
     agreement = (
         Agreement.objects.select_related(
             "application__round__programme__funder_unit", "application__organization", "final_audit"
@@ -263,14 +264,14 @@ def funded_unsigned(round_: Round) -> list[Application]:
     )
 
 
-def my_programmes(*, actor: Any) -> list[Programme]:
+def my_programmes(*, actor: Viewer) -> list[Programme]:
     """The programmes of the actor's unit (funder staff only)."""
     if not has_role(actor, Role.PURCHASER) or actor.unit_id is None:
         return []
     return list(Programme.objects.filter(funder_unit_id=actor.unit_id).order_by("name"))
 
 
-def objection_get(*, actor: Any, objection_id: int) -> Objection:
+def objection_get(*, actor: Viewer, objection_id: int) -> Objection:
     """An objection the actor's unit funds (to decide it)."""
     item = Objection.objects.select_related("round__programme").filter(pk=objection_id).first()
     if item is None or not can_read_round_private(actor, item.round):

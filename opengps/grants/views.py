@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.forms import ServiceErrorFormMixin
 from opengps.grants import documents, selectors, services
 from opengps.grants.errors import Code
 from opengps.grants.forms import (
@@ -204,13 +206,13 @@ def application_post(request: HttpRequest, round_: Round) -> HttpResponse:
     try:
         with transaction.atomic():
             app = services.application_save(
-                actor=request.user,
+                actor=signed_in_user(request),
                 round=round_,
                 application=_own_draft(request.user, round_),
                 **form.service_values(),
             )
             if submit:
-                app = services.application_submit(actor=request.user, application=app)
+                app = services.application_submit(actor=signed_in_user(request), application=app)
     except ServiceError as exc:
         form.add_service_error(exc)
         return _round_page(request, round_, application_form=form)
@@ -236,7 +238,7 @@ def score_sheet_post(request: HttpRequest, round_: Round) -> HttpResponse:
         request,
         form,
         lambda: services.score_sheet_submit(
-            actor=request.user, round=round_, sheet=form.sheet(), comments=form.comments()
+            actor=signed_in_user(request), round=round_, sheet=form.sheet(), comments=form.comments()
         ),
         _("评分表已提交"),
     )
@@ -297,7 +299,9 @@ def final_audit_post(request: HttpRequest, agreement: Any) -> HttpResponse:
     recorded = _perform(
         request,
         form,
-        lambda: services.final_audit_record(actor=request.user, agreement=agreement, **form.cleaned_data),
+        lambda: services.final_audit_record(
+            actor=signed_in_user(request), agreement=agreement, **form.cleaned_data
+        ),
         _("结项审计已录入"),
     )
     if recorded is not None:
@@ -328,11 +332,8 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
 # funder's page offers it (the service still decides, so a stale page only shows its error).
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(ServiceErrorFormMixin, forms.Form):
     """A button with nothing to fill in; a refusal shows above the button."""
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        self.add_error(None, exc.text())
 
 
 @dataclass(frozen=True)
@@ -596,7 +597,7 @@ def objection_decide_post(request: HttpRequest, objection_id: int) -> HttpRespon
     decided = _perform(
         request,
         form,
-        lambda: services.objection_decide(actor=request.user, objection=item, **form.cleaned_data),
+        lambda: services.objection_decide(actor=signed_in_user(request), objection=item, **form.cleaned_data),
         _("异议已处理，处理结果已公开"),
     )
     if decided is not None:
@@ -651,15 +652,16 @@ def objection_post(request: HttpRequest, round_: Round) -> HttpResponse:
 def programme_new(request: HttpRequest) -> HttpResponse:
     """A funder unit's staff set up a programme."""
     user: Any = request.user
-    if not has_role(user, Role.PURCHASER):
+    if not has_role(user, Role.PURCHASER) or user.unit is None:
         return _forbidden(request)
+    funder_unit = user.unit
     form = ProgrammeForm(request.POST or None)
     if (
         request.method == "POST"
         and _perform(
             request,
             form,
-            lambda: services.programme_create(actor=user, funder_unit=user.unit, **form.cleaned_data),
+            lambda: services.programme_create(actor=user, funder_unit=funder_unit, **form.cleaned_data),
             _("资助项目已创建"),
         )
         is not None

@@ -33,6 +33,7 @@ from django.core.files import File
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import SystemOrActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract
@@ -305,7 +306,7 @@ def _current_tag(procurement: Procurement) -> str:
     return "tender"
 
 
-def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, int]:
+def releases_backfill(*, actor: SystemOrActor = None, rebuild: bool = False) -> dict[str, int]:
     """(Re)build releases for published data that has none (demo data, data from before the app).
 
     One release per contracting process from its current state, dated now and tagged with its
@@ -351,7 +352,7 @@ def releases_backfill(*, actor: Any = None, rebuild: bool = False) -> dict[str, 
 # --- bulk exports -------------------------------------------------------------------------------
 
 
-def export_job_create(*, actor: Any, start: bool = True) -> ExportJob:
+def export_job_create(*, actor: SystemOrActor, start: bool = True) -> ExportJob:
     """Queue a bulk export (administrators); a worker runs it as a task (`export_job_task`)."""
     if actor is not None:
         require_role(actor, Role.ADMIN)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role
 from opengps.core.errors import ServiceError
 from opengps.opendata import builders, ocds, selectors, services
@@ -46,7 +47,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
     if not _is_admin(request):
         raise Http404
     try:
-        job = services.export_job_create(actor=request.user)
+        job = services.export_job_create(actor=signed_in_user(request))
     except ServiceError as exc:
         messages.error(request, exc.text())
         return redirect("opendata:index")

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.core.inputs import Date, Id, Measure, Str32, Str40, Text
 from opengps.oversight import selectors, services
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
@@ -133,14 +134,14 @@ def runs(request: HttpRequest) -> Any:
 
 @router.post("/runs", response={201: RunOut})
 def run_create(request: HttpRequest) -> Any:
-    run: FlagRun = services.redflags_compute(actor=request.user)
+    run: FlagRun = services.redflags_compute(actor=signed_in_user(request))
     return Status(201, run)
 
 
 @router.post("/thresholds", response={201: ThresholdOut})
 def threshold_create(request: HttpRequest, payload: ThresholdIn) -> Any:
     row: FlagThreshold = services.threshold_set(
-        actor=request.user,
+        actor=signed_in_user(request),
         key=payload.key,
         value=payload.value,
         effective_from=payload.effective_from,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import NotFound
 from opengps.core.inputs import as_id
@@ -23,7 +24,7 @@ from opengps.oversight.services import READERS, thresholds_in_force
 from opengps.rules import redflags
 
 
-def require_reader(actor: Any) -> None:
+def require_reader(actor: MaybeActor) -> None:
     """Only the finance department, auditors and administrators see red flags."""
     require_role(actor, *READERS)
 
@@ -49,17 +50,17 @@ class FlagFilters:
         )
 
 
-def latest_run(*, actor: Any) -> FlagRun | None:
+def latest_run(*, actor: Viewer) -> FlagRun | None:
     require_reader(actor)
     return FlagRun.objects.select_related("started_by").first()
 
 
-def run_list(*, actor: Any, limit: int = 20) -> list[FlagRun]:
+def run_list(*, actor: Viewer, limit: int = 20) -> list[FlagRun]:
     require_reader(actor)
     return list(FlagRun.objects.select_related("started_by")[:limit])
 
 
-def _flag_scope(actor: Any) -> Q:
+def _flag_scope(actor: MaybeActor) -> Q:
     """Finance sees the flags of its region and below (by the unit flagged, else the flag's
     region); flags tied to neither (platform-wide supplier patterns) stay visible to it."""
     if scopes.reads_everything(actor):
@@ -72,7 +73,7 @@ def _flag_scope(actor: Any) -> Q:
     )
 
 
-def flag_list(*, actor: Any, filters: FlagFilters | None = None, limit: int = 500) -> list[Flag]:
+def flag_list(*, actor: MaybeActor, filters: FlagFilters | None = None, limit: int = 500) -> list[Flag]:
     """Flags of one run (the latest by default), filtered; one query, no N+1."""
     require_reader(actor)
     filters = filters or FlagFilters()
@@ -96,7 +97,7 @@ def flag_list(*, actor: Any, filters: FlagFilters | None = None, limit: int = 50
     return list(qs.order_by("code", "id")[:limit])
 
 
-def flag_detail(*, actor: Any, pk: int) -> Flag:
+def flag_detail(*, actor: Viewer, pk: int) -> Flag:
     require_reader(actor)
     flag = (
         Flag.objects.select_related("run", "procurement", "lot", "unit", "organization", "region")
@@ -147,7 +148,7 @@ class ThresholdRow:
     history: list[FlagThreshold]
 
 
-def threshold_table(*, actor: Any, on_date: date) -> list[ThresholdRow]:
+def threshold_table(*, actor: Viewer, on_date: date) -> list[ThresholdRow]:
     """Every threshold: default with its justification, the value in force, and its overrides."""
     require_reader(actor)
     current = thresholds_in_force(on_date)

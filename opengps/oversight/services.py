@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from opengps.accounts.actors import Actor, SystemOrActor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
@@ -51,7 +51,7 @@ def thresholds_in_force(on_date: date) -> redflags.Thresholds:
 
 def threshold_set(
     *,
-    actor: Any,
+    actor: Actor,
     key: str,
     value: Decimal | str,
     effective_from: date,
@@ -317,7 +317,9 @@ def _split_flags() -> Iterable[_Pending]:
         )
 
 
-def redflags_compute(*, actor: Any, on_date: date | None = None, now: datetime | None = None) -> FlagRun:
+def redflags_compute(
+    *, actor: SystemOrActor, on_date: date | None = None, now: datetime | None = None
+) -> FlagRun:
     """Compute every red flag into a new run, with the thresholds in force on `on_date` (default today).
 
     Reads only public and opened data: announcements, opening readouts, reviews, awards, plans.

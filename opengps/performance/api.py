@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit
 from opengps.catalog.models import CatalogItem
 from opengps.contracts.models import Contract
@@ -237,7 +238,7 @@ def evaluation_create(request: HttpRequest, payload: EvaluationIn) -> Status[Any
         if evaluator is None:
             raise NotFound(Code.PERFORMANCE_EVALUATOR_NOT_FOUND)
     evaluation = services.evaluation_create(
-        actor=request.user, contract=contract, period=payload.period, evaluator=evaluator
+        actor=signed_in_user(request), contract=contract, period=payload.period, evaluator=evaluator
     )
     return Status(201, evaluation)
 
@@ -256,7 +257,7 @@ class PerformanceScoresIn(Schema):
 def scores_submit(request: HttpRequest, evaluation_id: Id, payload: PerformanceScoresIn) -> Status[Any]:
     """The actor's party (self / purchaser / third_party, from who they are) submits its scores."""
     row = services.evaluation_score_submit(
-        actor=request.user,
+        actor=signed_in_user(request),
         evaluation=_evaluation(request, evaluation_id),
         scores=payload.scores,
         measured=payload.measured,
@@ -273,7 +274,7 @@ class CodesIn(Schema):
 def codes_issue(request: HttpRequest, evaluation_id: Id, payload: CodesIn) -> Status[Any]:
     """One-time survey codes, returned once (only their hashes are stored)."""
     codes = services.recipient_codes_issue(
-        actor=request.user, evaluation=_evaluation(request, evaluation_id), count=payload.count
+        actor=signed_in_user(request), evaluation=_evaluation(request, evaluation_id), count=payload.count
     )
     return Status(201, {"codes": codes})
 
@@ -281,7 +282,7 @@ def codes_issue(request: HttpRequest, evaluation_id: Id, payload: CodesIn) -> St
 @router.post("/evaluations/{evaluation_id}/finalize", response={200: PerformanceEvaluationOut, **ERRORS})
 def finalize(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
     evaluation = services.evaluation_finalize(
-        actor=request.user, evaluation=_evaluation(request, evaluation_id)
+        actor=signed_in_user(request), evaluation=_evaluation(request, evaluation_id)
     )
     return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation.pk)
 
@@ -289,7 +290,7 @@ def finalize(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
 @router.post("/evaluations/{evaluation_id}/publish", response={200: PerformanceEvaluationOut, **ERRORS})
 def publish(request: HttpRequest, evaluation_id: Id) -> PerformanceEvaluation:
     evaluation = services.evaluation_publish(
-        actor=request.user, evaluation=_evaluation(request, evaluation_id)
+        actor=signed_in_user(request), evaluation=_evaluation(request, evaluation_id)
     )
     return selectors.evaluation_get(actor=request.user, evaluation_id=evaluation.pk)
 
@@ -335,7 +336,7 @@ def _category(category_id: int | None) -> CatalogItem | None:
 @router.post("/templates", response={201: TemplateOut, **ERRORS})
 def template_create(request: HttpRequest, payload: TemplateIn) -> Status[Any]:
     template = services.template_save(
-        actor=request.user,
+        actor=signed_in_user(request),
         name=payload.name,
         category=_category(payload.category_id),
         indicators=payload.indicators,
@@ -350,7 +351,7 @@ def template_update(request: HttpRequest, template_id: Id, payload: TemplateIn) 
     if template is None:
         raise NotFound(Code.PERFORMANCE_TEMPLATE_NOT_FOUND)
     return services.template_save(
-        actor=request.user,
+        actor=signed_in_user(request),
         template=template,
         name=payload.name,
         category=_category(payload.category_id),
@@ -393,7 +394,7 @@ def conduct_rate(request: HttpRequest, member_id: Id, payload: ConductIn) -> Sta
     if member is None:
         raise NotFound(Code.EXPERT_CONDUCT_MEMBER_NOT_FOUND)
     conduct = services.expert_conduct_rate(
-        actor=request.user, member=member, rating=payload.rating, note=payload.note
+        actor=signed_in_user(request), member=member, rating=payload.rating, note=payload.note
     )
     return Status(201, conduct)
 

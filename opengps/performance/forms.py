@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Unit
 from opengps.catalog.models import CatalogItem
 from opengps.contracts.models import Contract
-from opengps.core.errors import ServiceError
+from opengps.core.forms import ServiceErrorFormMixin
 from opengps.performance.models import ConductRating
 
 ANSWERS = [
@@ -22,13 +22,7 @@ ANSWERS = [
 ]
 
 
-class ServiceErrorMixin:
-    def add_service_error(self, exc: ServiceError) -> None:
-        field = exc.field if exc.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, exc.text())  # type: ignore[attr-defined]
-
-
-class EvaluationCreateForm(ServiceErrorMixin, forms.Form):
+class EvaluationCreateForm(ServiceErrorFormMixin, forms.Form):
     contract = forms.ModelChoiceField(label=_("合同"), queryset=Contract.objects.none())
     period = forms.CharField(label=_("评价期间"), max_length=40, help_text=_("如 2025年度"))
     evaluator = forms.ModelChoiceField(
@@ -42,11 +36,11 @@ class EvaluationCreateForm(ServiceErrorMixin, forms.Form):
         self.fields["contract"].queryset = contracts  # type: ignore[attr-defined]
 
 
-class CodesForm(ServiceErrorMixin, forms.Form):
+class CodesForm(ServiceErrorFormMixin, forms.Form):
     count = forms.IntegerField(label=_("评价码数量"), min_value=1, max_value=2000, initial=20)
 
 
-class SurveyForm(ServiceErrorMixin, forms.Form):
+class SurveyForm(ServiceErrorFormMixin, forms.Form):
     code = forms.CharField(label=_("评价码"), max_length=20, help_text=_("服务提供方发给您的评价码"))
     answer = forms.TypedChoiceField(
         label=_("您对本项服务的总体满意程度"), choices=ANSWERS, coerce=int, widget=forms.RadioSelect
@@ -59,7 +53,7 @@ class SurveyForm(ServiceErrorMixin, forms.Form):
     )
 
 
-class TemplateForm(ServiceErrorMixin, forms.Form):
+class TemplateForm(ServiceErrorFormMixin, forms.Form):
     name = forms.CharField(label=_("模板名称"), max_length=120)
     category = forms.ModelChoiceField(
         label=_("目录类别"),
@@ -119,10 +113,10 @@ class TemplateForm(ServiceErrorMixin, forms.Form):
         return "\n".join(lines)
 
 
-class ConductForm(ServiceErrorMixin, forms.Form):
+class ConductForm(ServiceErrorFormMixin, forms.Form):
     rating = forms.ChoiceField(label=_("履职评价"), choices=ConductRating.choices)
     note = forms.CharField(label=_("具体情形"), max_length=1000, required=False)
 
 
-class DeclineForm(ServiceErrorMixin, forms.Form):
+class DeclineForm(ServiceErrorFormMixin, forms.Form):
     note = forms.CharField(label=_("不列入的理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from opengps.accounts.actors import Actor
 from opengps.contracts import hooks as contract_hooks
 from opengps.evaluation import hooks as evaluation_hooks
 from opengps.performance import selectors, services
@@ -23,7 +24,7 @@ class Recommendations:
     def find(self, organization: Organization, pk: int) -> ListingRecommendation | None:
         return selectors.recommendations_of(organization).filter(pk=pk).first()
 
-    def mark_listed(self, *, actor: Any, recommendation: Any, listing: CreditListing) -> None:
+    def mark_listed(self, *, actor: Actor, recommendation: Any, listing: CreditListing) -> None:
         services.recommendation_mark_listed(actor=actor, recommendation=recommendation, listing=listing)
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.catalog.models import CatalogItem
@@ -43,7 +43,7 @@ def _base() -> QuerySet[PerformanceEvaluation]:
     ).annotate(response_count=Count("responses", distinct=True))
 
 
-def can_read(actor: Any, evaluation: PerformanceEvaluation) -> bool:
+def can_read(actor: Viewer, evaluation: PerformanceEvaluation) -> bool:
     """Published evaluations are public; before that: the parties, finance and auditors."""
     if evaluation.status in PUBLIC:
         return True
@@ -54,7 +54,7 @@ def can_read(actor: Any, evaluation: PerformanceEvaluation) -> bool:
     return party_of(actor, evaluation) is not None
 
 
-def evaluation_get(*, actor: Any, evaluation_id: int) -> PerformanceEvaluation:
+def evaluation_get(*, actor: Viewer, evaluation_id: int) -> PerformanceEvaluation:
     evaluation = _base().filter(pk=evaluation_id).first()
     if evaluation is None or not can_read(actor, evaluation):
         raise NotFound(Code.PERFORMANCE_NOT_FOUND)
@@ -68,7 +68,7 @@ def evaluation_by_token(token: str) -> PerformanceEvaluation:
     return evaluation
 
 
-def work_list(*, actor: Any) -> QuerySet[PerformanceEvaluation]:
+def work_list(*, actor: Viewer) -> QuerySet[PerformanceEvaluation]:
     """The evaluations an actor works on or oversees: purchaser's unit, supplier's own,
     evaluator's assignments; finance, auditors and admins see all."""
     qs = _base()
@@ -171,7 +171,7 @@ def recommendations_of(organization: Organization) -> QuerySet[ListingRecommenda
     return ListingRecommendation.objects.filter(organization=organization).prefetch_related("listings")
 
 
-def pending_recommendations(*, actor: Any) -> QuerySet[ListingRecommendation]:
+def pending_recommendations(*, actor: Viewer) -> QuerySet[ListingRecommendation]:
     qs = ListingRecommendation.objects.select_related("organization").filter(
         status=RecommendationStatus.PENDING
     )
@@ -187,7 +187,7 @@ class ConductRow:
     conduct: ExpertConduct | None
 
 
-def conduct_to_rate(*, actor: Any) -> list[ConductRow]:
+def conduct_to_rate(*, actor: Viewer) -> list[ConductRow]:
     """Committee members of the purchaser's ended evaluations, with their rating deadline."""
     if not has_role(actor, Role.PURCHASER):
         return []
@@ -207,7 +207,7 @@ def conduct_to_rate(*, actor: Any) -> list[ConductRow]:
     return rows
 
 
-def conduct_records(*, actor: Any) -> QuerySet[ExpertConduct]:
+def conduct_records(*, actor: Viewer) -> QuerySet[ExpertConduct]:
     """Every conduct rating, for the finance department (which manages the expert database) and
     auditors; a purchaser sees its own."""
     qs = ExpertConduct.objects.select_related("member__evaluation__procurement", "rated_by").order_by(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import clock, ratelimit
@@ -85,7 +86,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             evaluation = services.evaluation_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 contract=form.cleaned_data["contract"],
                 period=form.cleaned_data["period"],
                 evaluator=form.cleaned_data["evaluator"],
@@ -159,7 +160,7 @@ def score_post(request: HttpRequest, pk: int) -> HttpResponse:
     measured = {k: v for k, v in measured.items() if k not in scores}
     try:
         services.evaluation_score_submit(
-            actor=request.user,
+            actor=signed_in_user(request),
             evaluation=evaluation,
             scores=scores,
             measured=measured,
@@ -179,7 +180,7 @@ def codes_post(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             codes = services.recipient_codes_issue(
-                actor=request.user, evaluation=evaluation, count=form.cleaned_data["count"]
+                actor=signed_in_user(request), evaluation=evaluation, count=form.cleaned_data["count"]
             )
         except ServiceError as exc:
             return _error_page(request, exc)
@@ -197,7 +198,7 @@ def codes_post(request: HttpRequest, pk: int) -> HttpResponse:
 def finalize_post(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_for(request, pk)
     try:
-        services.evaluation_finalize(actor=request.user, evaluation=evaluation)
+        services.evaluation_finalize(actor=signed_in_user(request), evaluation=evaluation)
     except ServiceError as exc:
         return _detail(request, evaluation, status=exc.status, finalize_error=exc)
     messages.success(request, _("已评定"))
@@ -209,7 +210,7 @@ def finalize_post(request: HttpRequest, pk: int) -> HttpResponse:
 def publish_post(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _get_for(request, pk)
     try:
-        services.evaluation_publish(actor=request.user, evaluation=evaluation)
+        services.evaluation_publish(actor=signed_in_user(request), evaluation=evaluation)
     except ServiceError as exc:
         return _error_page(request, exc)
     messages.success(request, _("评价报告已公开"))
@@ -323,7 +324,7 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             data = form.cleaned_data
             try:
                 saved = services.template_save(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     template=template,
                     name=data["name"],
                     category=data["category"],
@@ -400,7 +401,7 @@ def recommendation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.recommendation_decline(
-                actor=request.user, recommendation=rec, note=form.cleaned_data["note"]
+                actor=signed_in_user(request), recommendation=rec, note=form.cleaned_data["note"]
             )
         except ServiceError as exc:
             return _error_page(request, exc)
@@ -418,7 +419,7 @@ def conduct_post(request: HttpRequest, member_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.expert_conduct_rate(
-                actor=request.user,
+                actor=signed_in_user(request),
                 member=member,
                 rating=form.cleaned_data["rating"],
                 note=form.cleaned_data["note"],

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Region, Unit
 from opengps.catalog.models import CatalogItem
 from opengps.core.inputs import (
@@ -323,26 +324,26 @@ def budget_line_create(request: HttpRequest, payload: PlanningBudgetLineIn) -> A
 
 @router.post("/budget-lines/{pk}/submit", response=BudgetLineOut, auth=django_auth)
 def budget_line_submit(request: HttpRequest, pk: Id) -> Any:
-    services.budget_line_submit(actor=request.user, line=_line(request, pk))
+    services.budget_line_submit(actor=signed_in_user(request), line=_line(request, pk))
     return _line(request, pk)
 
 
 @router.post("/budget-lines/{pk}/approve", response=BudgetLineOut, auth=django_auth)
 def budget_line_approve(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
-    services.budget_line_approve(actor=request.user, line=_line(request, pk), note=payload.note)
+    services.budget_line_approve(actor=signed_in_user(request), line=_line(request, pk), note=payload.note)
     return _line(request, pk)
 
 
 @router.post("/budget-lines/{pk}/reject", response=BudgetLineOut, auth=django_auth)
 def budget_line_reject(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
-    services.budget_line_reject(actor=request.user, line=_line(request, pk), reason=payload.reason)
+    services.budget_line_reject(actor=signed_in_user(request), line=_line(request, pk), reason=payload.reason)
     return _line(request, pk)
 
 
 @router.post("/budget-lines/{pk}/adjust", response=BudgetLineOut, auth=django_auth)
 def budget_line_adjust(request: HttpRequest, pk: Id, payload: AdjustIn) -> Any:
     services.budget_line_adjust(
-        actor=request.user, line=_line(request, pk), amount=payload.amount, reason=payload.reason
+        actor=signed_in_user(request), line=_line(request, pk), amount=payload.amount, reason=payload.reason
     )
     return _line(request, pk)
 
@@ -370,7 +371,7 @@ def project_propose(request: HttpRequest, payload: ProjectIn) -> Any:
     data = payload.dict()
     items = list(CatalogItem.objects.filter(pk__in=data.pop("item_ids")).select_related("version"))
     area = get_object_or_404(Region, pk=data.pop("area"))
-    project = services.project_propose(actor=request.user, items=items, area=area, **data)
+    project = services.project_propose(actor=signed_in_user(request), items=items, area=area, **data)
     return Status(201, project)
 
 
@@ -384,7 +385,7 @@ def project_update(request: HttpRequest, pk: Id, payload: ProjectPatchIn) -> Any
         )
     if "area" in data:
         data["area"] = get_object_or_404(Region, pk=data["area"])
-    return services.project_update(actor=request.user, project=_project(request, pk), **data)
+    return services.project_update(actor=signed_in_user(request), project=_project(request, pk), **data)
 
 
 @router.get("/projects/{pk}/timeline", response=list[EventOut])
@@ -395,33 +396,43 @@ def project_timeline(request: HttpRequest, pk: Id) -> Any:
 
 @router.post("/projects/{pk}/survey", response=ProjectOut, auth=django_auth)
 def project_survey(request: HttpRequest, pk: Id, payload: PlanningSurveyIn) -> Any:
-    services.demand_survey_record(actor=request.user, project=_project(request, pk), **payload.dict())
+    services.demand_survey_record(
+        actor=signed_in_user(request), project=_project(request, pk), **payload.dict()
+    )
     return _project(request, pk)
 
 
 @router.post("/projects/{pk}/submit", response=ProjectOut, auth=django_auth)
 def project_submit(request: HttpRequest, pk: Id) -> Any:
-    return services.project_submit(actor=request.user, project=_project(request, pk))
+    return services.project_submit(actor=signed_in_user(request), project=_project(request, pk))
 
 
 @router.post("/projects/{pk}/approve-unit", response=ProjectOut, auth=django_auth)
 def project_approve_unit(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
-    return services.project_approve_unit(actor=request.user, project=_project(request, pk), note=payload.note)
+    return services.project_approve_unit(
+        actor=signed_in_user(request), project=_project(request, pk), note=payload.note
+    )
 
 
 @router.post("/projects/{pk}/approve", response=ProjectOut, auth=django_auth)
 def project_approve(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
-    return services.project_approve(actor=request.user, project=_project(request, pk), note=payload.note)
+    return services.project_approve(
+        actor=signed_in_user(request), project=_project(request, pk), note=payload.note
+    )
 
 
 @router.post("/projects/{pk}/return", response=ProjectOut, auth=django_auth)
 def project_return(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
-    return services.project_return(actor=request.user, project=_project(request, pk), reason=payload.reason)
+    return services.project_return(
+        actor=signed_in_user(request), project=_project(request, pk), reason=payload.reason
+    )
 
 
 @router.post("/projects/{pk}/withdraw", response=ProjectOut, auth=django_auth)
 def project_withdraw(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
-    return services.project_withdraw(actor=request.user, project=_project(request, pk), reason=payload.reason)
+    return services.project_withdraw(
+        actor=signed_in_user(request), project=_project(request, pk), reason=payload.reason
+    )
 
 
 # --- plans ------------------------------------------------------------------------------------------------
@@ -472,7 +483,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     project = selectors.project_get(actor=request.user, pk=payload.project_id)
     line = selectors.budget_line_get(actor=request.user, pk=payload.budget_line_id)
     plan = services.plan_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         project=project,
         budget_line=line,
         method=payload.method,
@@ -488,54 +499,61 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
 @router.post("/plans/{pk}/requirements", response=PlanOut, auth=django_auth)
 def plan_requirements(request: HttpRequest, pk: Id, payload: RequirementsIn) -> Any:
     return services.plan_update_requirements(
-        actor=request.user, plan=_plan(request, pk), requirements=payload.requirements
+        actor=signed_in_user(request), plan=_plan(request, pk), requirements=payload.requirements
     )
 
 
 @router.post("/plans/{pk}/confirm-compliance", response=PlanOut, auth=django_auth)
 def plan_confirm(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
     return services.plan_confirm_compliance(
-        actor=request.user, plan=_plan(request, pk), reason=payload.reason
+        actor=signed_in_user(request), plan=_plan(request, pk), reason=payload.reason
     )
 
 
 @router.post("/plans/{pk}/submit", response=PlanOut, auth=django_auth)
 def plan_submit(request: HttpRequest, pk: Id) -> Any:
-    return services.plan_submit(actor=request.user, plan=_plan(request, pk))
+    return services.plan_submit(actor=signed_in_user(request), plan=_plan(request, pk))
 
 
 @router.post("/plans/{pk}/approve-method", response=PlanOut, auth=django_auth)
 def plan_approve_method(request: HttpRequest, pk: Id, payload: NoteIn) -> Any:
-    return services.plan_approve_method(actor=request.user, plan=_plan(request, pk), note=payload.note)
+    return services.plan_approve_method(
+        actor=signed_in_user(request), plan=_plan(request, pk), note=payload.note
+    )
 
 
 @router.post("/plans/{pk}/reject-method", response=PlanOut, auth=django_auth)
 def plan_reject_method(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
-    return services.plan_reject_method(actor=request.user, plan=_plan(request, pk), reason=payload.reason)
+    return services.plan_reject_method(
+        actor=signed_in_user(request), plan=_plan(request, pk), reason=payload.reason
+    )
 
 
 @router.post("/plans/{pk}/intention", response={201: IntentionOut}, auth=django_auth)
 def plan_intention(request: HttpRequest, pk: Id, payload: IntentionIn) -> Any:
     return Status(
-        201, services.intention_publish(actor=request.user, plan=_plan(request, pk), summary=payload.summary)
+        201,
+        services.intention_publish(
+            actor=signed_in_user(request), plan=_plan(request, pk), summary=payload.summary
+        ),
     )
 
 
 @router.post("/plans/{pk}/start", response=PlanOut, auth=django_auth)
 def plan_start(request: HttpRequest, pk: Id) -> Any:
-    return services.plan_start_procurement(actor=request.user, plan=_plan(request, pk))
+    return services.plan_start_procurement(actor=signed_in_user(request), plan=_plan(request, pk))
 
 
 @router.post("/plans/{pk}/contract", response=PlanOut, auth=django_auth)
 def plan_contract(request: HttpRequest, pk: Id, payload: ContractIn) -> Any:
     return services.plan_record_contract(
-        actor=request.user, plan=_plan(request, pk), contract_amount=payload.contract_amount
+        actor=signed_in_user(request), plan=_plan(request, pk), contract_amount=payload.contract_amount
     )
 
 
 @router.post("/plans/{pk}/cancel", response=PlanOut, auth=django_auth)
 def plan_cancel(request: HttpRequest, pk: Id, payload: PlanningReasonIn) -> Any:
-    return services.plan_cancel(actor=request.user, plan=_plan(request, pk), reason=payload.reason)
+    return services.plan_cancel(actor=signed_in_user(request), plan=_plan(request, pk), reason=payload.reason)
 
 
 # --- public -----------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core.errors import NotFound
@@ -89,11 +90,13 @@ def usage_of(line: BudgetLine) -> BudgetUsage:
     return BudgetUsage(amount=line.amount, committed=active + spent, spent=spent)
 
 
-def _finance_region(actor: Any) -> str | None:
-    return actor.unit.region_id if has_role(actor, Role.FINANCE) and actor.unit_id else None
+def _finance_region(actor: Viewer) -> str | None:
+    return actor.unit.region_id if has_role(actor, Role.FINANCE) and actor.unit is not None else None
 
 
-def _scope(qs: QuerySet[Any], actor: Any, *, draft_status: str, unit_field: str = "unit") -> QuerySet[Any]:
+def _scope(
+    qs: QuerySet[Any], actor: MaybeActor, *, draft_status: str, unit_field: str = "unit"
+) -> QuerySet[Any]:
     """Auditors and administrators all; finance its region's units and below (`accounts.scopes`),
     never their drafts; other officials their own unit."""
     if not is_authenticated(actor):
@@ -107,31 +110,31 @@ def _scope(qs: QuerySet[Any], actor: Any, *, draft_status: str, unit_field: str 
     return qs.none()
 
 
-def budget_lines_visible(*, actor: Any) -> QuerySet[BudgetLine]:
+def budget_lines_visible(*, actor: Viewer) -> QuerySet[BudgetLine]:
     lines = BudgetLine.objects.select_related("unit")
     return with_usage(_scope(lines, actor, draft_status=BudgetStatus.DRAFT)).order_by("-fiscal_year", "code")
 
 
-def budget_line_get(*, actor: Any, pk: int) -> BudgetLine:
+def budget_line_get(*, actor: Viewer, pk: int) -> BudgetLine:
     line = budget_lines_visible(actor=actor).filter(pk=pk).first()
     if line is None:
         raise NotFound(Code.PLANNING_BUDGET_NOT_FOUND)
     return line
 
 
-def projects_visible(*, actor: Any) -> QuerySet[Project]:
+def projects_visible(*, actor: MaybeActor) -> QuerySet[Project]:
     projects = Project.objects.select_related("unit", "area").prefetch_related("items")
     return _scope(projects, actor, draft_status=ProjectStatus.DRAFT).order_by("-fiscal_year", "-created_at")
 
 
-def project_get(*, actor: Any, pk: int) -> Project:
+def project_get(*, actor: Viewer, pk: int) -> Project:
     project = projects_visible(actor=actor).filter(pk=pk).first()
     if project is None:
         raise NotFound(Code.PLANNING_PROJECT_NOT_FOUND)
     return project
 
 
-def project_timeline(*, actor: Any, project: Project) -> QuerySet[AuditEvent]:
+def project_timeline(*, actor: Viewer, project: Project) -> QuerySet[AuditEvent]:
     """The project's events, oldest first, for whoever may see the project (the unit, finance, auditors).
 
     Unlike the auditors' chain view this needs no audit role: the unit head sees what the
@@ -145,19 +148,19 @@ def project_timeline(*, actor: Any, project: Project) -> QuerySet[AuditEvent]:
     )
 
 
-def plans_visible(*, actor: Any) -> QuerySet[PurchasePlan]:
+def plans_visible(*, actor: Viewer) -> QuerySet[PurchasePlan]:
     plans = PurchasePlan.objects.select_related("unit", "project", "budget_line")
     return _scope(plans, actor, draft_status=PlanStatus.DRAFT).order_by("-created_at")
 
 
-def plan_get(*, actor: Any, pk: int) -> PurchasePlan:
+def plan_get(*, actor: Viewer, pk: int) -> PurchasePlan:
     plan = plans_visible(actor=actor).filter(pk=pk).first()
     if plan is None:
         raise NotFound(Code.PLANNING_PLAN_NOT_FOUND)
     return plan
 
 
-def finance_queue(*, actor: Any) -> dict[str, QuerySet[Any]]:
+def finance_queue(*, actor: Viewer) -> dict[str, QuerySet[Any]]:
     """What waits for this finance department: budget lines, projects, method approvals — of its
     own level of government only (本级财政部门 decides; it reads the levels below)."""
     own_level = {"unit__region_id": _finance_region(actor) or "-"}

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit
 from opengps.core import ratelimit, transparency
 from opengps.core.errors import NotFound, ServiceError
@@ -411,7 +412,7 @@ def procurement_create(request: HttpRequest, payload: ProcurementCreateIn) -> An
         else None
     )
     procurement = services.procurement_create(
-        actor=request.user,
+        actor=signed_in_user(request),
         plan=plan,
         title=payload.title,
         documents=payload.documents,
@@ -426,7 +427,7 @@ def procurement_create(request: HttpRequest, payload: ProcurementCreateIn) -> An
 @router.post("/{pk}/draw", response=ProcurementDrawOut, auth=django_auth)
 def invite_draw(request: HttpRequest, pk: Id, payload: ProcurementDrawIn) -> Any:
     draw = services.procurement_invite_draw(
-        actor=request.user,
+        actor=signed_in_user(request),
         procurement=_get(request, pk),
         count=payload.count,
         region=payload.region,
@@ -442,7 +443,7 @@ def invite_draw(request: HttpRequest, pk: Id, payload: ProcurementDrawIn) -> Any
 @router.post("/{pk}/announce", response=ProcurementOut, auth=django_auth)
 def announce(request: HttpRequest, pk: Id, payload: AnnounceIn) -> Any:
     return services.procurement_announce(
-        actor=request.user,
+        actor=signed_in_user(request),
         procurement=_get(request, pk),
         bid_deadline=payload.bid_deadline,
         opening_place=payload.opening_place,
@@ -456,7 +457,7 @@ def clarify(request: HttpRequest, pk: Id, payload: ClarifyIn) -> Any:
     return Status(
         201,
         services.procurement_clarify(
-            actor=request.user,
+            actor=signed_in_user(request),
             procurement=_get(request, pk),
             kind=payload.kind,
             text=payload.text,
@@ -478,7 +479,7 @@ def enquiries(request: HttpRequest, pk: Id) -> Any:
 @router.post("/{pk}/enquiries", response={201: EnquiryOut}, auth=django_auth)
 def enquiry_ask(request: HttpRequest, pk: Id, payload: QuestionIn) -> Any:
     enquiry = services.enquiry_ask(
-        actor=request.user, procurement=_get(request, pk), question=payload.question
+        actor=signed_in_user(request), procurement=_get(request, pk), question=payload.question
     )
     return Status(
         201,
@@ -493,7 +494,7 @@ def enquiry_ask(request: HttpRequest, pk: Id, payload: QuestionIn) -> Any:
 def enquiry_answer(request: HttpRequest, pk: Id, enquiry_id: UUID, payload: AnswerIn) -> Any:
     procurement = _get(request, pk)
     enquiry = services.enquiry_answer(
-        actor=request.user,
+        actor=signed_in_user(request),
         enquiry=selectors.enquiry_get(actor=request.user, procurement=procurement, enquiry_id=enquiry_id),
         answer=payload.answer,
     )
@@ -508,7 +509,10 @@ def objections(request: HttpRequest, pk: Id) -> Any:
 @router.post("/{pk}/objections", response={201: ProcurementObjectionOut}, auth=django_auth)
 def objection_raise(request: HttpRequest, pk: Id, payload: ProcurementTextIn) -> Any:
     return Status(
-        201, services.objection_raise(actor=request.user, procurement=_get(request, pk), text=payload.text)
+        201,
+        services.objection_raise(
+            actor=signed_in_user(request), procurement=_get(request, pk), text=payload.text
+        ),
     )
 
 
@@ -517,20 +521,20 @@ def objection_decide(request: HttpRequest, pk: Id, objection_id: Id, payload: Pr
     procurement = _get(request, pk)
     objection = selectors.objection_get(actor=request.user, procurement=procurement, pk=objection_id)
     return services.objection_decide(
-        actor=request.user, objection=objection, uphold=payload.uphold, text=payload.text
+        actor=signed_in_user(request), objection=objection, uphold=payload.uphold, text=payload.text
     )
 
 
 @router.post("/{pk}/notice/close", response=ProcurementOut, auth=django_auth)
 def notice_close(request: HttpRequest, pk: Id) -> Any:
-    return services.procurement_notice_close(actor=request.user, procurement=_get(request, pk))
+    return services.procurement_notice_close(actor=signed_in_user(request), procurement=_get(request, pk))
 
 
 @router.post("/{pk}/documents", response={201: dict[str, str]}, auth=django_auth)
 def documents_obtain(request: HttpRequest, pk: Id) -> Any:
     """获取采购文件 — returns the documents; who obtained them stays secret until the deadline."""
     procurement = _get(request, pk)
-    services.documents_obtain(actor=request.user, procurement=procurement)
+    services.documents_obtain(actor=signed_in_user(request), procurement=procurement)
     return Status(201, {"reference": procurement.reference, "documents": procurement.documents})
 
 
@@ -551,25 +555,11 @@ def documents_register(request: HttpRequest, pk: Id) -> Any:
 # --- bids -------------------------------------------------------------------------------------------
 
 
-_LOT_SQL = (
-    'SELECT l.id, l.procurement_id, l.number, p.status AS procurement_status FROM "{lot}" l '
-    'JOIN "{procurement}" p ON p.id = l.procurement_id WHERE l.procurement_id = %s AND l.number = %s'
-)
-
-
 def _lot(request: HttpRequest, pk: Id, number: Id) -> Lot:
-    """The lot to bid on, in one plain query: bids come in bursts at the deadline, and the service
-    reads the procurement columns it needs itself (the lot's other columns stay deferred).
-
-    A procurement in a public status is visible to everybody (`selectors.procurements_visible`);
-    in any other case, or when there is no such lot, the selectors decide, so the error still says
-    whether the procurement or the lot is missing and a draft is never revealed.
-    """
-    sql = _LOT_SQL.format(lot=Lot._meta.db_table, procurement=Procurement._meta.db_table)
-    found = list(Lot.objects.raw(sql, [pk, number]))
-    if found and found[0].__dict__["procurement_status"] in selectors.PUBLIC_STATUSES:
-        return found[0]
-    return selectors.lot_get(actor=request.user, procurement=_get(request, pk), number=number)
+    """The lot to bid on, not read here: the bid services read it in their one context query (bids
+    come in bursts at the deadline). A missing lot or procurement, or a draft, is refused there by
+    the selectors, with the error they give here for any other lot (a draft is never revealed)."""
+    return services.lot_ref(procurement_id=pk, number=number)
 
 
 def _bid_write(request: HttpRequest, pk: Id, number: Id, write: Callable[..., services.BidAck]) -> Any:
@@ -675,7 +665,7 @@ def _opening_out(request: HttpRequest, procurement: Procurement) -> dict[str, An
 def procurement_open(request: HttpRequest, pk: Id) -> Any:
     """开标 — at or after the deadline: decrypt, read out, minute, notify."""
     procurement = _get(request, pk)
-    services.procurement_open(actor=request.user, procurement=procurement)
+    services.procurement_open(actor=signed_in_user(request), procurement=procurement)
     return _opening_out(request, procurement)
 
 
@@ -689,7 +679,7 @@ def retender(request: HttpRequest, pk: Id, payload: ProcurementReasonIn) -> Any:
     return Status(
         201,
         services.procurement_retender(
-            actor=request.user, procurement=_get(request, pk), reason=payload.reason
+            actor=signed_in_user(request), procurement=_get(request, pk), reason=payload.reason
         ),
     )
 
@@ -697,21 +687,27 @@ def retender(request: HttpRequest, pk: Id, payload: ProcurementReasonIn) -> Any:
 @router.post("/{pk}/method-change", response=ProcurementOut, auth=django_auth)
 def method_change(request: HttpRequest, pk: Id, payload: MethodChangeIn) -> Any:
     return services.procurement_request_method_change(
-        actor=request.user, procurement=_get(request, pk), method=payload.method, reason=payload.reason
+        actor=signed_in_user(request),
+        procurement=_get(request, pk),
+        method=payload.method,
+        reason=payload.reason,
     )
 
 
 @router.post("/{pk}/method-change/decide", response=ProcurementOut, auth=django_auth)
 def method_change_decide(request: HttpRequest, pk: Id, payload: MethodDecisionIn) -> Any:
     return services.procurement_decide_method_change(
-        actor=request.user, procurement=_get(request, pk), approve=payload.approve, note=payload.note
+        actor=signed_in_user(request),
+        procurement=_get(request, pk),
+        approve=payload.approve,
+        note=payload.note,
     )
 
 
 @router.post("/{pk}/cancel", response=ProcurementOut, auth=django_auth)
 def cancel(request: HttpRequest, pk: Id, payload: ProcurementReasonIn) -> Any:
     return services.procurement_cancel(
-        actor=request.user, procurement=_get(request, pk), reason=payload.reason
+        actor=signed_in_user(request), procurement=_get(request, pk), reason=payload.reason
     )
 
 

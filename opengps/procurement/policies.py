@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
@@ -117,7 +118,7 @@ def required_text(value: str, *, field: str, code: str, message: Any, limit: int
 # --- who may act -----------------------------------------------------------------------------------
 
 
-def is_official(actor: Any, procurement: Procurement) -> bool:
+def is_official(actor: MaybeActor, procurement: Procurement) -> bool:
     """Staff of the purchaser, or of the agency running the procurement."""
     if not is_authenticated(actor):
         return False
@@ -128,19 +129,19 @@ def is_official(actor: Any, procurement: Procurement) -> bool:
     return False
 
 
-def require_official(actor: Any, procurement: Procurement) -> None:
+def require_official(actor: Actor, procurement: Procurement) -> None:
     """Refuse anyone but the procurement's purchaser or agency staff."""
     require_role(actor, Role.PURCHASER, Role.AGENCY)
     if not is_official(actor, procurement):
         raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
-def require_supplier(actor: Any) -> Organization:
+def require_supplier(actor: Actor) -> Organization:
     """The supplier organization `actor` acts for; anyone else is refused."""
     require_role(actor, Role.SUPPLIER)
-    if actor.organization_id is None:  # the database constraint makes this unreachable for real users
+    org = actor.organization
+    if org is None:  # the database constraint makes this unreachable for real users
         raise PermissionDenied(Code.BID_NO_ORGANIZATION)
-    org: Organization = actor.organization
     return org
 
 
@@ -186,7 +187,7 @@ def lock(procurement: Procurement) -> Procurement:
 
 
 def set_status(
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     target: str,
     action: str,

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.core import clock, transparency
@@ -48,7 +49,7 @@ FINANCE_ONLY = frozenset({Role.FINANCE})
 PUBLIC_STATUSES = [s for s in ProcurementStatus.values if s != ProcurementStatus.DRAFT]
 
 
-def _q_visible(actor: Any) -> Q:
+def _q_visible(actor: MaybeActor) -> Q:
     public = Q(status__in=PUBLIC_STATUSES)
     if not is_authenticated(actor):
         return public
@@ -63,12 +64,12 @@ def _q_visible(actor: Any) -> Q:
     return public
 
 
-def supervises(actor: Any, procurement: Procurement) -> bool:
+def supervises(actor: Viewer, procurement: Procurement) -> bool:
     """Auditors and administrators, or the finance department whose region holds the purchaser."""
     return scopes.supervises(actor, procurement.purchaser, roles=FINANCE_ONLY)
 
 
-def procurements_visible(*, actor: Any) -> QuerySet[Procurement]:
+def procurements_visible(*, actor: MaybeActor) -> QuerySet[Procurement]:
     """Procurements the actor may list: public ones, plus own drafts; supervisors see all."""
     return (
         Procurement.objects.filter(_q_visible(actor))
@@ -89,9 +90,30 @@ def procurements_open_for_bids(*, now: datetime | None = None) -> QuerySet[Procu
     )
 
 
-def procurement_get(*, actor: Any, pk: int) -> Procurement:
+def procurement_get(*, actor: Viewer, pk: int) -> Procurement:
     procurement = procurements_visible(actor=actor).filter(pk=pk).first()
     if procurement is None:
+        raise NotFound(Code.PROCUREMENT_NOT_FOUND)
+    return procurement
+
+
+def procurement_for(*, actor: Viewer, pk: int) -> Procurement:
+    """A procurement the actor may see (`procurement_get`); the screens' actions of suppliers."""
+    return procurement_get(actor=actor, pk=pk)
+
+
+def procurement_run_by(*, actor: Viewer, pk: int) -> Procurement:
+    """A procurement the actor runs: its purchaser's or its agency's staff; anyone else NotFound."""
+    procurement = procurements_visible(actor=actor).filter(pk=pk).first()
+    if procurement is None or not is_official(actor, procurement):
+        raise NotFound(Code.PROCUREMENT_NOT_FOUND)
+    return procurement
+
+
+def procurement_supervised(*, actor: Viewer, pk: int) -> Procurement:
+    """A procurement the actor's finance department oversees (its region and below); else NotFound."""
+    procurement = procurements_visible(actor=actor).filter(pk=pk).first()
+    if procurement is None or not (has_role(actor, Role.FINANCE) and supervises(actor, procurement)):
         raise NotFound(Code.PROCUREMENT_NOT_FOUND)
     return procurement
 
@@ -100,7 +122,7 @@ def lots_of(procurement: Procurement) -> list[Lot]:
     return list(Lot.objects.filter(procurement=procurement).order_by("number"))
 
 
-def lot_get(*, actor: Any, procurement: Procurement, number: int) -> Lot:
+def lot_get(*, actor: Viewer, procurement: Procurement, number: int) -> Lot:
     lot = Lot.objects.filter(procurement=procurement, number=number).first()
     if lot is None:
         raise NotFound(Code.PROCUREMENT_LOT_NOT_FOUND)
@@ -114,7 +136,7 @@ def is_sealed(procurement: Procurement, now: datetime | None = None) -> bool:
     return (now or clock.now()) < procurement.bid_deadline
 
 
-def sealed_gate(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> None:
+def sealed_gate(*, actor: Viewer, procurement: Procurement, now: datetime | None = None) -> None:
     """Who or how many obtained documents or bid: officials and supervisors, only after the deadline."""
     if is_sealed(procurement, now):
         raise PermissionDenied(Code.PROCUREMENT_SEALED_UNTIL_DEADLINE)
@@ -131,7 +153,7 @@ class RegisterRow:
 
 
 def documents_register(
-    *, actor: Any, procurement: Procurement, now: datetime | None = None
+    *, actor: Viewer, procurement: Procurement, now: datetime | None = None
 ) -> list[RegisterRow]:
     """Who obtained the documents, after the deadline only (O87 §28)."""
     sealed_gate(actor=actor, procurement=procurement, now=now)
@@ -143,16 +165,16 @@ def documents_register(
     ]
 
 
-def has_obtained(*, actor: Any, procurement: Procurement) -> bool:
+def has_obtained(*, actor: Viewer, procurement: Procurement) -> bool:
     """Whether the actor's own organization obtained the documents (only ever about itself)."""
-    if not has_role(actor, Role.SUPPLIER):
+    if not has_role(actor, Role.SUPPLIER) or actor.organization_id is None:
         return False
     return DocumentObtained.objects.filter(
         procurement=procurement, organization_id=actor.organization_id
     ).exists()
 
 
-def may_read_documents(*, actor: Any, procurement: Procurement) -> bool:
+def may_read_documents(*, actor: Viewer, procurement: Procurement) -> bool:
     return (
         is_official(actor, procurement)
         or supervises(actor, procurement)
@@ -169,9 +191,9 @@ class OwnBid:
     versions: list[BidVersion]
 
 
-def own_bids(*, actor: Any, procurement: Procurement) -> list[OwnBid]:
+def own_bids(*, actor: Viewer, procurement: Procurement) -> list[OwnBid]:
     """The actor's organization's bids on each lot of `procurement`."""
-    if not has_role(actor, Role.SUPPLIER):
+    if not has_role(actor, Role.SUPPLIER) or actor.organization_id is None:
         return []
     lots = lots_of(procurement)
     subs = {
@@ -191,7 +213,7 @@ def own_bids(*, actor: Any, procurement: Procurement) -> list[OwnBid]:
     ]
 
 
-def own_version(*, actor: Any, version_id: Any) -> BidVersion:
+def own_version(*, actor: Viewer, version_id: Any) -> BidVersion:
     """One of the actor's organization's bid versions (for its receipt)."""
     version = (
         BidVersion.objects.filter(pk=version_id)
@@ -212,12 +234,12 @@ def clarifications_of(procurement: Procurement) -> QuerySet[Clarification]:
     return Clarification.objects.filter(procurement=procurement).order_by("published_at")
 
 
-def invitations_of(*, actor: Any, procurement: Procurement) -> list[Invitation]:
+def invitations_of(*, actor: Viewer, procurement: Procurement) -> list[Invitation]:
     """Invited suppliers: for the officials who drew them and supervisors; a supplier sees only itself."""
     qs = Invitation.objects.filter(procurement=procurement).select_related("organization").order_by("order")
     if is_official(actor, procurement) or supervises(actor, procurement):
         return list(qs)
-    if has_role(actor, Role.SUPPLIER):
+    if has_role(actor, Role.SUPPLIER) and actor.organization_id is not None:
         return list(qs.filter(organization_id=actor.organization_id))
     return []
 
@@ -229,7 +251,9 @@ class EnquiryRow:
     """The asking organization, or "" while undisclosed."""
 
 
-def enquiries_for(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> list[EnquiryRow]:
+def enquiries_for(
+    *, actor: Viewer, procurement: Procurement, now: datetime | None = None
+) -> list[EnquiryRow]:
     """Officials see every question (the asker only after the deadline); a supplier its own."""
     qs = (
         Enquiry.objects.filter(procurement=procurement).select_related("organization").order_by("received_at")
@@ -237,12 +261,12 @@ def enquiries_for(*, actor: Any, procurement: Procurement, now: datetime | None 
     if is_official(actor, procurement) or supervises(actor, procurement):
         disclosed = not is_sealed(procurement, now)
         return [EnquiryRow(e, e.organization.name if disclosed else "") for e in qs]
-    if has_role(actor, Role.SUPPLIER):
+    if has_role(actor, Role.SUPPLIER) and actor.organization_id is not None:
         return [EnquiryRow(e, e.organization.name) for e in qs.filter(organization_id=actor.organization_id)]
     return []
 
 
-def enquiry_get(*, actor: Any, procurement: Procurement, enquiry_id: Any) -> Enquiry:
+def enquiry_get(*, actor: Viewer, procurement: Procurement, enquiry_id: Any) -> Enquiry:
     enquiry = (
         Enquiry.objects.filter(pk=enquiry_id, procurement=procurement).select_related("procurement").first()
     )
@@ -251,7 +275,7 @@ def enquiry_get(*, actor: Any, procurement: Procurement, enquiry_id: Any) -> Enq
     return enquiry
 
 
-def objections_of(*, actor: Any, procurement: Procurement) -> list[Objection]:
+def objections_of(*, actor: Viewer, procurement: Procurement) -> list[Objection]:
     qs = Objection.objects.filter(procurement=procurement).order_by("received_on")
     if is_official(actor, procurement) or supervises(actor, procurement):
         return list(qs)
@@ -260,14 +284,14 @@ def objections_of(*, actor: Any, procurement: Procurement) -> list[Objection]:
     return []
 
 
-def objection_get(*, actor: Any, procurement: Procurement, pk: int) -> Objection:
+def objection_get(*, actor: Viewer, procurement: Procurement, pk: int) -> Objection:
     objection = Objection.objects.filter(pk=pk, procurement=procurement).select_related("procurement").first()
     if objection is None or not is_official(actor, procurement):
         raise NotFound(Code.PROCUREMENT_OBJECTION_NOT_FOUND)
     return objection
 
 
-def opening_of(*, actor: Any, procurement: Procurement) -> tuple[OpeningRecord, list[BidReadout]] | None:
+def opening_of(*, actor: Viewer, procurement: Procurement) -> tuple[OpeningRecord, list[BidReadout]] | None:
     """The opening minutes and readouts: officials, supervisors and the bidders themselves."""
     record = OpeningRecord.objects.filter(procurement=procurement).first()
     if record is None:
@@ -285,7 +309,7 @@ def opening_of(*, actor: Any, procurement: Procurement) -> tuple[OpeningRecord, 
     return record, readouts
 
 
-def bid_file_content(*, actor: Any, readout: BidReadout, position: int) -> tuple[dict[str, Any], bytes]:
+def bid_file_content(*, actor: Viewer, readout: BidReadout, position: int) -> tuple[dict[str, Any], bytes]:
     """Decrypt one file of a read-out bid (evaluation, after the opening only)."""
     procurement = readout.opening.procurement
     if not (is_official(actor, procurement) or supervises(actor, procurement)):
@@ -339,7 +363,7 @@ def receipt_check(text: str) -> tuple[sealing.Receipt | None, bool]:
     return receipt, sealing.receipt_verify(receipt, sealing.platform_public_key())
 
 
-def notifications_for(*, actor: Any, limit: int = 50) -> list[Notification]:
+def notifications_for(*, actor: Viewer, limit: int = 50) -> list[Notification]:
     if not is_authenticated(actor):
         return []
     return list(

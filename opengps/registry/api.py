@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from opengps.accounts.actors import signed_in_user
 from opengps.core import clock
 from opengps.core.api_errors import ErrorOut
 from opengps.core.errors import NotFound
@@ -67,7 +68,16 @@ class OrganizationRow(Schema):
 
 
 class SearchOut(Schema):
-    count: int
+    count: int = Field(
+        ...,
+        description=f"匹配数：不超过 {selectors.COUNT_CAP:,} 时为精确值；超过时为 {selectors.COUNT_CAP:,}，"
+        "count_capped 为 true（下限）",
+    )
+    count_capped: bool = Field(
+        False,
+        description=f"true：匹配超过 {selectors.COUNT_CAP:,} 个，count 是下限，页码只到它覆盖的页，"
+        "结果按登记录入先后排列（否则按名称）",
+    )
     page: int
     page_size: int
     num_pages: int
@@ -367,6 +377,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> HttpResponse:
         labels = _labels()
         payload = {
             "count": page.count,
+            "count_capped": page.count_capped,
             "page": page.page,
             "page_size": page.page_size,
             "num_pages": page.num_pages,
@@ -407,7 +418,7 @@ WRITE_RESPONSES: dict[int, Any] = {
 @router.post("/organizations", auth=django_auth, response={201: ProfileOut, **WRITE_RESPONSES})
 def create(request: HttpRequest, payload: OrganizationIn) -> Status[dict[str, Any]]:
     """登记社会组织 — create an organization (registration authority)."""
-    org = services.organization_create(actor=request.user, **payload.dict())
+    org = services.organization_create(actor=signed_in_user(request), **payload.dict())
     return Status(201, _profile(org.uscc))
 
 
@@ -417,7 +428,10 @@ def update(request: HttpRequest, uscc: str, payload: OrganizationPatch) -> dict[
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason", "")
     org = services.organization_update(
-        actor=request.user, organization=selectors.organization_get(uscc), changes=changes, reason=reason
+        actor=signed_in_user(request),
+        organization=selectors.organization_get(uscc),
+        changes=changes,
+        reason=reason,
     )
     return _profile(org.uscc)
 
@@ -426,7 +440,7 @@ def update(request: HttpRequest, uscc: str, payload: OrganizationPatch) -> dict[
 def change_status(request: HttpRequest, uscc: str, payload: StatusIn) -> dict[str, Any]:
     """注销 / 撤销登记."""
     services.organization_change_status(
-        actor=request.user, organization=selectors.organization_get(uscc), **payload.dict()
+        actor=signed_in_user(request), organization=selectors.organization_get(uscc), **payload.dict()
     )
     return _profile(uscc)
 
@@ -435,7 +449,7 @@ def change_status(request: HttpRequest, uscc: str, payload: StatusIn) -> dict[st
 def rating_create(request: HttpRequest, uscc: str, payload: RatingIn) -> Status[Rating]:
     """登记评估等级 (1A–5A)."""
     rating = services.rating_record(
-        actor=request.user, organization=selectors.organization_get(uscc), **payload.dict()
+        actor=signed_in_user(request), organization=selectors.organization_get(uscc), **payload.dict()
     )
     return Status(201, rating)
 
@@ -451,7 +465,7 @@ def rating_revocation(request: HttpRequest, uscc: str, rating_id: Id, payload: R
     rating = Rating.objects.filter(pk=rating_id, organization=org).select_related("organization").first()
     if rating is None:
         raise NotFound(Code.REGISTRY_RATING_NOT_FOUND)
-    return services.rating_revoke(actor=request.user, rating=rating, **payload.dict())
+    return services.rating_revoke(actor=signed_in_user(request), rating=rating, **payload.dict())
 
 
 @router.post(
@@ -462,7 +476,7 @@ def rating_revocation(request: HttpRequest, uscc: str, rating_id: Id, payload: R
 def annual_report_create(request: HttpRequest, uscc: str, payload: AnnualReportIn) -> Status[Any]:
     """登记年度工作报告."""
     report = services.annual_report_record(
-        actor=request.user, organization=selectors.organization_get(uscc), **payload.dict()
+        actor=signed_in_user(request), organization=selectors.organization_get(uscc), **payload.dict()
     )
     return Status(201, report)
 
@@ -484,7 +498,7 @@ def credit_listing_create(
 ) -> Status[dict[str, Any]]:
     """列入信用名录（活动异常名录、严重违法失信名单等）."""
     listing = services.credit_list(
-        actor=request.user, organization=selectors.organization_get(uscc), **payload.dict()
+        actor=signed_in_user(request), organization=selectors.organization_get(uscc), **payload.dict()
     )
     return Status(201, _listing_out(listing))
 
@@ -504,7 +518,9 @@ def credit_listing_removal(
     )
     if listing is None:
         raise NotFound(Code.REGISTRY_LISTING_NOT_FOUND)
-    return _listing_out(services.credit_delist(actor=request.user, listing=listing, **payload.dict()))
+    return _listing_out(
+        services.credit_delist(actor=signed_in_user(request), listing=listing, **payload.dict())
+    )
 
 
 @router.post(
@@ -515,7 +531,7 @@ def credit_listing_removal(
 def penalty_create(request: HttpRequest, uscc: str, payload: PenaltyIn) -> Status[dict[str, Any]]:
     """登记行政处罚记录（重大违法记录的审查依据：政府采购法 第二十二条、实施条例 第十九条）."""
     penalty = services.penalty_record(
-        actor=request.user, organization=selectors.organization_get(uscc), **payload.dict()
+        actor=signed_in_user(request), organization=selectors.organization_get(uscc), **payload.dict()
     )
     return Status(
         201,

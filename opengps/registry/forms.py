@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Region
-from opengps.core.errors import ServiceError
+from opengps.core.forms import ServiceErrorFormMixin
 from opengps.registry.models import (
     AnnualReport,
     CommunityKind,
@@ -27,14 +27,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ServiceErrorFormMixin:
-    """Show a ServiceError beside its field (or on top when it names none)."""
-
-    def add_service_error(self, exc: ServiceError) -> None:
-        field = exc.field if exc.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, exc.text())  # type: ignore[attr-defined]
 
 
 class OrganizationForm(ServiceErrorFormMixin, forms.Form):

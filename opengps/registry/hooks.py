@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 
+from opengps.accounts.actors import Actor
 from opengps.registry.models import CreditListing, Organization
 
 
@@ -19,7 +20,7 @@ class ListingRecommendations(Protocol):
         """The organization's recommendation `pk`, or None."""
         ...
 
-    def mark_listed(self, *, actor: Any, recommendation: Any, listing: CreditListing) -> None:
+    def mark_listed(self, *, actor: Actor, recommendation: Any, listing: CreditListing) -> None:
         """Called by `services.credit_list` inside its transaction, before its own audit event, when
         a listing follows `recommendation`: decide it and link it to `listing`."""
         ...

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _g
 from openpyxl import load_workbook
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Unit
 from opengps.core import audit, clock, tasks
 from opengps.core.errors import ServiceError
@@ -387,7 +388,7 @@ def _existing_codes(codes: list[str], chunk: int = 900) -> dict[str, str]:
 
 
 def write_organizations(
-    *, actor: Any, authority: Unit, rows: list[tuple[int, services.OrganizationInput]]
+    *, actor: Actor, authority: Unit, rows: list[tuple[int, services.OrganizationInput]]
 ) -> list[Organization]:
     """Create the validated rows; the caller holds the transaction. One audit event per organization."""
     regions = Region.objects.in_bulk({data.region for _n, data in rows})
@@ -412,7 +413,7 @@ def write_organizations(
 
 def import_job_create(
     *,
-    actor: Any,
+    actor: Actor,
     file: IO[bytes],
     filename: str,
     size: int,

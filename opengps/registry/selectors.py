@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet, Value
+from django.db.models import BooleanField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -100,22 +100,56 @@ class SearchFilters:
         return {k: v for k, v in params.items() if v}
 
 
+COUNT_CAP = 10_000
+"""Matches are counted exactly up to this many; beyond it the search says "more than 10,000"."""
+
+
 @dataclass
 class SearchPage(PageNumbers):
+    """One page of results; `count` is exact when `count_capped` is false, else COUNT_CAP (a lower bound).
+
+    Pages run up to what the capped count covers (COUNT_CAP / page_size), as national search
+    sites do: nobody pages through ten thousand names, they narrow the filters.
+    """
+
     results: list[Organization]
     count: int
     page: int
     page_size: int
     filters: SearchFilters = field(default_factory=SearchFilters)
+    count_capped: bool = False
 
 
-def region_codes_within(code: str) -> list[str]:
-    """A region and all divisions below it (GB/T 2260: at most three levels)."""
-    return list(
-        Region.objects.filter(Q(code=code) | Q(parent_id=code) | Q(parent__parent_id=code)).values_list(
-            "code", flat=True
-        )
-    )
+_REGION_TREE: dict[str, Any] = {"at": -1e9, "within": {}}
+
+
+def region_codes_within(code: str, max_age: float = 300.0) -> list[str]:
+    """A region and all divisions below it (GB/T 2260: at most three levels), unknown codes none.
+
+    From the division table kept per process for `max_age` seconds, as `region_labels` is (137 rows
+    that change only with a new GB/T 2260 edition, `accounts.services.regions_load`): a region
+    search then costs no query for its divisions. An unknown code reloads the table (one query, as
+    every region search made before), so a division loaded since is found.
+    """
+    now = time.monotonic()
+    within: dict[str, list[str]] = _REGION_TREE["within"]
+    if now - _REGION_TREE["at"] > max_age or code not in within:
+        rows = list(Region.objects.values_list("code", "parent_id"))
+        children: dict[str | None, list[str]] = {}
+        for child, parent in rows:
+            children.setdefault(parent, []).append(child)
+        within = {
+            region: sorted(
+                [
+                    region,
+                    *children.get(region, ()),
+                    *(c for ch in children.get(region, ()) for c in children.get(ch, ())),
+                ]
+            )
+            for region, _ in rows
+        }
+        _REGION_TREE["within"], _REGION_TREE["at"] = within, now
+    return list(within.get(code, ()))
 
 
 NAME_HAS_BIGRAM = 'registry_name_bigrams("registry_organization"."name") @> ARRAY[%s]::text[]'
@@ -124,9 +158,13 @@ SPARSE_SHARE = 4
 
 
 def organization_queryset(
-    filters: SearchFilters, *, managed_units: set[int] | None = None
+    filters: SearchFilters, *, managed_units: set[int] | None = None, broad: bool = False
 ) -> QuerySet[Organization]:
-    """Organizations matching the filters; every filter is on an indexed column of one table."""
+    """Organizations matching the filters; every filter is on an indexed column of one table.
+
+    `broad`: the filters are known to match more than COUNT_CAP rows, so a walk in key order finds
+    a page sooner than collecting every match through the bigram index.
+    """
     qs = Organization.objects.all()
     q = filters.q
     if q:
@@ -139,7 +177,7 @@ def organization_queryset(
             # Chinese has no letter case: a plain LIKE is 3x cheaper than UPPER() LIKE and uses
             # the pg_trgm index on the name (migration 0002) for three characters or more.
             qs = qs.filter(name__contains=q)
-            if len(q) == 2 and _bigram_index():
+            if len(q) == 2 and not broad and _bigram_index():
                 # Two characters make no trigram: the bigram index (migration 0005) finds them.
                 qs = qs.filter(RawSQL(NAME_HAS_BIGRAM, [q], output_field=BooleanField()))  # noqa: S611 - bound
     if filters.org_type:
@@ -166,25 +204,62 @@ def organization_search(
     page_size: int = DEFAULT_PAGE_SIZE,
     managed_units: set[int] | None = None,
 ) -> SearchPage:
-    """One page of the registry search, ordered by name: two queries (count + page), no N+1."""
+    """One page of the registry search, in name order: one or two queries, no N+1.
+
+    The count is exact up to COUNT_CAP and "more than COUNT_CAP" beyond (`count_capped`), as
+    national search sites say it: counting hundreds of thousands of matches exactly cost more than
+    the page itself. Beyond the cap the pages stop at COUNT_CAP and come in the order the registry
+    recorded the organizations (a name order would have to sort all the matches).
+    """
     filters = filters or SearchFilters()
     derived.refresh_stale_throttled()
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     qs = organization_queryset(filters, managed_units=managed_units)
-    count = _count(qs, filters, managed_units)
+    key = _count_key(filters, managed_units)
+    known = cache.get(key)
+    if known is None and not _selective(filters):
+        known = qs.order_by()[: COUNT_CAP + 1].count()
+        cache.set(key, known, COUNT_SECONDS)
+    if known is None:
+        # One scan for the count and the page: the first COUNT_CAP + 1 matches, counted by a window
+        # and sorted by name. Unless the cap is reached they are all the matches, so the page is exact.
+        offset = (max(1, page) - 1) * page_size
+        rows = _first_matches_page(qs, offset=offset, limit=page_size)
+        if rows:
+            known = int(rows[0].total)  # type: ignore[attr-defined]
+            cache.set(key, known, COUNT_SECONDS)
+            if known <= COUNT_CAP:
+                return SearchPage(
+                    results=rows, count=known, page=max(1, page), page_size=page_size, filters=filters
+                )
+        else:  # past the last page, or nothing found
+            known = qs.order_by()[: COUNT_CAP + 1].count()
+            cache.set(key, known, COUNT_SECONDS)
+    count, capped = min(int(known), COUNT_CAP), int(known) > COUNT_CAP
     pages = max(1, math.ceil(count / page_size))
     page = max(1, min(page, pages))
     offset = (page - 1) * page_size
+    found = SearchPage(
+        results=[], count=count, page=page, page_size=page_size, filters=filters, count_capped=capped
+    )
+    if count == 0:
+        return found
     ordering: tuple[Any, ...] = ("name", "pk")
-    if count * SPARSE_SHARE < _registry_rows():
+    if capped:
+        # More than COUNT_CAP matches: in the order the registry recorded them (the primary key),
+        # which an index walk serves in a few milliseconds however the matches cluster by name.
+        ordering = ("pk",)
+        qs = organization_queryset(filters, managed_units=managed_units, broad=True)
+    elif count * SPARSE_SHARE < _registry_rows():
         # The planner walks the name index and filters, assuming the matches are spread evenly
         # through the names; they cluster (a county's names share its prefix), and at national
         # scale it may walk most of the table for one page. Ordering by an expression no index
         # holds (the same order: names are never null) makes it fetch the few matches through
         # their filter's index and sort them.
         ordering = (Coalesce("name", Value("")).asc(), "pk")
-    results = list(qs.only(*LIST_FIELDS).order_by(*ordering)[offset : offset + page_size])
-    return SearchPage(results=results, count=count, page=page, page_size=page_size, filters=filters)
+    end = min(offset + page_size, count)  # pages end where the (capped) count does
+    found.results = list(qs.only(*LIST_FIELDS).order_by(*ordering)[offset:end])
+    return found
 
 
 LIST_FIELDS = (
@@ -204,24 +279,40 @@ LIST_FIELDS = (
 COUNT_SECONDS = 30
 
 
-def _count(qs: QuerySet[Organization], filters: SearchFilters, managed_units: set[int] | None) -> int:
-    """The match count, kept briefly per filter set: counting is the dearest part of a name search.
+def _count_key(filters: SearchFilters, managed_units: set[int] | None) -> str:
+    """Cache key of a filter set's match count (capped at COUNT_CAP + 1), kept COUNT_SECONDS.
 
     Registry writes in this process (`derived.bump_generation`) make it exact at once; other
     processes see a new count within COUNT_SECONDS.
     """
     scope = "all" if managed_units is None else ",".join(map(str, sorted(managed_units)))
-    key = (
+    return (
         "registry:count:"
         + hashlib.sha256(
             repr((derived.generation(), sorted(filters.as_params().items()), scope)).encode()
         ).hexdigest()
     )
-    count = cache.get(key)
-    if count is None:
-        count = qs.count()
-        cache.set(key, count, COUNT_SECONDS)
-    return int(count)
+
+
+def _selective(filters: SearchFilters) -> bool:
+    """Whether the filters usually match few rows (a name, a code, a county): then one statement
+    reads the count and the page. Broad ones (a type, a rating, a prefecture, none) are counted
+    first — up to COUNT_CAP + 1 rows, which stops early — and only the page is read in order."""
+    return bool(filters.q) or (bool(filters.region) and not filters.region.endswith("00"))
+
+
+def _first_matches_page(qs: QuerySet[Organization], *, offset: int, limit: int) -> list[Organization]:
+    """Rows offset… of the first COUNT_CAP + 1 matches sorted by name, each with `total`, their number.
+
+    One statement: the matches are read once, counted by a window and sorted. The scan stops after
+    COUNT_CAP + 1 rows, so a broad filter costs no more than that.
+    """
+    inner, params = qs.order_by().only(*LIST_FIELDS)[: COUNT_CAP + 1].query.sql_with_params()
+    sql = (
+        f"SELECT *, COUNT(*) OVER () AS total FROM ({inner}) matches "  # noqa: S608 - compiled, bound
+        "ORDER BY COALESCE(name, ''), id LIMIT %s OFFSET %s"
+    )
+    return list(Organization.objects.raw(sql, [*params, limit, offset]))
 
 
 _BIGRAMS: dict[str, bool] = {}

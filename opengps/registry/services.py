@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
@@ -49,18 +50,20 @@ PHONE_RE = re.compile(r"^[0-9+\-() /转]{5,30}$")
 # Who may write what
 
 
-def require_writer(actor: Any) -> None:
+def require_writer(actor: Actor) -> None:
     """Registration authority staff and admins only; auditors and everyone else never write."""
     require_role(actor, *WRITER_ROLES)
     if actor.role == Role.REGISTRATION and actor.unit_id is None:
         raise PermissionDenied(Code.REGISTRY_NO_UNIT)
 
 
-def managed_unit_ids(actor: Any) -> set[int] | None:
+def managed_unit_ids(actor: Actor) -> set[int] | None:
     """Units whose organizations the actor manages: its own and all below it; None means every unit."""
     if actor.role == Role.ADMIN:
         return None
-    unit: Unit = actor.unit
+    unit = actor.unit
+    if unit is None:  # require_writer refuses registration staff without a unit
+        raise PermissionDenied(Code.REGISTRY_NO_UNIT)
     if unit.parent_id is None and unit.region.level == Region.Level.PROVINCE:
         return None
     ids = {unit.pk}
@@ -71,7 +74,7 @@ def managed_unit_ids(actor: Any) -> set[int] | None:
     return ids
 
 
-def require_manages(actor: Any, organization: Organization) -> None:
+def require_manages(actor: Actor, organization: Organization) -> None:
     require_writer(actor)
     managed = managed_unit_ids(actor)
     if managed is not None and organization.registration_authority_id not in managed:
@@ -92,11 +95,11 @@ def region_codes_within(region: Region) -> set[str]:
     return codes
 
 
-def _authority_for(actor: Any, registration_authority: Unit | None) -> Unit:
+def _authority_for(actor: Actor, registration_authority: Unit | None) -> Unit:
     if registration_authority is None:
         if actor.unit is None:
             raise ServiceError(Code.REGISTRY_AUTHORITY_REQUIRED, field="registration_authority")
-        return actor.unit  # type: ignore[no-any-return]
+        return actor.unit
     managed = managed_unit_ids(actor)
     if managed is not None and registration_authority.pk not in managed:
         raise PermissionDenied(Code.REGISTRY_OUT_OF_SCOPE, field="registration_authority")
@@ -299,7 +302,7 @@ def organization_created_values(org: Organization) -> dict[str, Any]:
 
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     uscc: str,
     org_type: str,
@@ -358,7 +361,7 @@ def organization_create(
 
 
 def organization_update(
-    *, actor: Any, organization: Organization, changes: Mapping[str, Any], reason: str = ""
+    *, actor: Actor, organization: Organization, changes: Mapping[str, Any], reason: str = ""
 ) -> Organization:
     """Correct or change an organization's registered fields; `changes` holds only what changes."""
     unknown = set(changes) - EDITABLE_FIELDS
@@ -423,7 +426,7 @@ def _require_text(value: str, *, field: str, code: str, message: Any) -> str:
 
 
 def organization_change_status(
-    *, actor: Any, organization: Organization, status: str, on_date: date, reason: str
+    *, actor: Actor, organization: Organization, status: str, on_date: date, reason: str
 ) -> Organization:
     """Record 注销 (deregistered) or 撤销 (registration revoked) with its date and reason."""
     if status not in {OrgStatus.DEREGISTERED, OrgStatus.REVOKED}:
@@ -458,7 +461,7 @@ def organization_change_status(
 
 def rating_record(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     level: int,
     awarded_on: date,
@@ -505,7 +508,7 @@ def rating_record(
     return rating
 
 
-def rating_revoke(*, actor: Any, rating: Rating, revoked_on: date, reason: str) -> Rating:
+def rating_revoke(*, actor: Actor, rating: Rating, revoked_on: date, reason: str) -> Rating:
     """Revoke a grade (e.g. after a serious-violation listing, M60) from a date, with the reason."""
     reason = _require_text(
         reason, field="reason", code="registry.reason_required", message=_("请填写撤销原因")
@@ -535,7 +538,7 @@ def rating_revoke(*, actor: Any, rating: Rating, revoked_on: date, reason: str) 
 
 def annual_report_record(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     year: int,
     submitted_on: date,
@@ -570,7 +573,7 @@ def annual_report_record(
 
 def credit_list(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     kind: str,
     reason: str,
@@ -632,7 +635,7 @@ def credit_list(
 
 
 def credit_delist(
-    *, actor: Any, listing: CreditListing, removed_on: date, reason: str, document: str
+    *, actor: Actor, listing: CreditListing, removed_on: date, reason: str, document: str
 ) -> CreditListing:
     """Remove an organization from a credit list (rectified, period passed, decision withdrawn)."""
     reason = _require_text(
@@ -671,7 +674,7 @@ def credit_delist(
 
 def penalty_record(
     *,
-    actor: Any,
+    actor: Actor,
     organization: Organization,
     kind: str,
     decided_on: date,

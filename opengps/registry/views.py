@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_http_methods
 
+from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
@@ -151,7 +152,7 @@ def _writer(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            services.require_writer(request.user)
+            services.require_writer(signed_in_user(request))
             return view(request, *args, **kwargs)
         except (PermissionDenied, NotFound) as exc:
             return _error_page(request, exc)
@@ -161,7 +162,7 @@ def _writer(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
     return wrapped
 
 
-def _regions_for(actor: Any) -> list[Region]:
+def _regions_for(actor: Actor) -> list[Region]:
     managed = services.managed_unit_ids(actor)
     regions = Region.objects.select_related("parent__parent").order_by("code")
     if managed is None or actor.unit is None:
@@ -172,7 +173,7 @@ def _regions_for(actor: Any) -> list[Region]:
 @_writer
 def manage(request: HttpRequest) -> HttpResponse:
     """The organizations this authority (and those below it) registered."""
-    managed = services.managed_unit_ids(request.user)
+    managed = services.managed_unit_ids(signed_in_user(request))
     context = _search_context(request, managed_units=managed)
     context["manage"] = True
     template = "registry/_results.html" if getattr(request, "htmx", False) else "registry/manage_list.html"
@@ -182,24 +183,26 @@ def manage(request: HttpRequest) -> HttpResponse:
 @_writer
 def manage_export(request: HttpRequest) -> HttpResponseBase:
     filters = selectors.SearchFilters.from_params(request.GET)
-    rows = selectors.organization_export_rows(filters, managed_units=services.managed_unit_ids(request.user))
+    rows = selectors.organization_export_rows(
+        filters, managed_units=services.managed_unit_ids(signed_in_user(request))
+    )
     return exporting.xlsx_response(rows, public=False)
 
 
 def _org_for_manage(request: HttpRequest, uscc: str) -> Organization:
     org = selectors.organization_with_records(uscc)
-    services.require_manages(request.user, org)
+    services.require_manages(signed_in_user(request), org)
     return org
 
 
 @_writer
 @require_http_methods(["GET", "POST"])
 def manage_create(request: HttpRequest) -> HttpResponse:
-    regions = _regions_for(request.user)
+    regions = _regions_for(signed_in_user(request))
     form = OrganizationForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organization_create(actor=request.user, **form.cleaned_data)
+            org = services.organization_create(actor=signed_in_user(request), **form.cleaned_data)
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
@@ -214,7 +217,7 @@ def manage_edit(request: HttpRequest, uscc: str) -> HttpResponse:
     org = _org_for_manage(request, uscc)
     initial = {**services.organization_values(org)}
     form = OrganizationForm(
-        request.POST or None, initial=initial, regions=_regions_for(request.user), editing=True
+        request.POST or None, initial=initial, regions=_regions_for(signed_in_user(request)), editing=True
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -222,7 +225,7 @@ def manage_edit(request: HttpRequest, uscc: str) -> HttpResponse:
         changes = {k: v for k, v in data.items() if v != initial.get(k)}
         try:
             org = services.organization_update(
-                actor=request.user, organization=org, changes=changes, reason=reason
+                actor=signed_in_user(request), organization=org, changes=changes, reason=reason
             )
         except ServiceError as exc:
             form.add_service_error(exc)
@@ -245,7 +248,7 @@ ACTIONS: dict[str, Any] = {
 
 def _run_action(request: HttpRequest, org: Organization, action: str, form: Any) -> None:
     data = form.cleaned_data
-    actor = request.user
+    actor = signed_in_user(request)
     if action == "rating":
         services.rating_record(actor=actor, organization=org, **data)
     elif action == "revoke":
@@ -342,7 +345,7 @@ def manage_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = importing.import_job_create(
-                actor=request.user,
+                actor=signed_in_user(request),
                 file=upload,
                 filename=upload.name,
                 size=upload.size,

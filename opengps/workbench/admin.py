@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from opengps.core.errors import ServiceError
+from opengps.accounts.actors import Actor, signed_in_user
+from opengps.accounts.errors import Code as AccountsCode
+from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent, HolidayYear
 from opengps.workbench.services import holiday_year_register
 
@@ -34,6 +36,8 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 class HolidayYearForm(forms.ModelForm[HolidayYear]):
     holidays_text = forms.CharField(label=_("法定节假日（每行或逗号分隔一个日期）"), widget=forms.Textarea)
     workdays_text = forms.CharField(label=_("调休上班日"), widget=forms.Textarea, required=False)
+    request_user: Actor | None = None
+    """The signed-in administrator, set by `HolidayYearAdmin.get_form`."""
 
     class Meta:
         model = HolidayYear
@@ -51,10 +55,12 @@ class HolidayYearForm(forms.ModelForm[HolidayYear]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        request_user = getattr(self, "request_user", None)
+        request_user = self.request_user
         if self.errors:
             return data
         try:
+            if request_user is None:
+                raise PermissionDenied(AccountsCode.AUTH_REQUIRED)
             self.saved = holiday_year_register(
                 actor=request_user,
                 year=data["year"],
@@ -77,7 +83,7 @@ class HolidayYearAdmin(admin.ModelAdmin[HolidayYear]):
         form_class = super().get_form(request, obj, change, **kwargs)
 
         class WithUser(form_class):  # type: ignore[misc,valid-type]
-            request_user = request.user
+            request_user = signed_in_user(request)
 
         return WithUser
 

@@ -22,3 +22,4 @@ class Code(ErrorCode):
         _("通知中的日期 %(days)s 不属于 %(year)s 年：请在管理后台“节假日安排”中修改该年度的安排"),
     )
     BAD_DATE = "calendar.bad_date", _("日期“%(value)s”格式错误，应为 YYYY-MM-DD")
+    REMINDER_NOT_FOUND = "reminder.not_found", _("提醒不存在")

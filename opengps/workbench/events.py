@@ -11,3 +11,4 @@ class Event(DomainEvent):
     """Audit actions the workbench's services write."""
 
     HOLIDAY_YEAR_REGISTERED = "calendar.year_registered", _("录入节假日安排")
+    REMINDERS_SENT = "reminders.sent", _("生成待办提醒")

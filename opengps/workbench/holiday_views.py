@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opengps.accounts.actors import signed_in_user
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.workbench import selectors
 from opengps.workbench.errors import Code
@@ -70,7 +71,7 @@ def notice_confirm(request: HttpRequest) -> HttpResponse:
             actor=request.user, text=_text(request), year=_year(request)
         ).notice
         holiday_year_register(
-            actor=request.user,
+            actor=signed_in_user(request),
             year=notice.year,
             holidays=[day.isoformat() for day in notice.holidays],
             workdays=[day.isoformat() for day in notice.workdays],

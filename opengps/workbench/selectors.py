@@ -1,35 +1,44 @@
-"""Reads of the audit trail (auditors' timelines) and of the holiday calendar's coverage."""
+"""Reads of the audit trail (auditors' timelines), of the holiday calendar's coverage, and of
+reminders: what is due on a day across the lifecycle apps, and each user's open reminders."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
-from opengps.accounts.models import Role
-from opengps.accounts.permissions import has_role, require_role
+from opengps.accounts.actors import Viewer
+from opengps.accounts.models import Role, User
+from opengps.accounts.permissions import has_role, is_authenticated, require_role
+from opengps.challenges.models import Complaint, ComplaintClockStop, ComplaintDecision
+from opengps.contracts.models import Contract, ContractStatus, Milestone
+from opengps.contracts.selectors import missing_reports
+from opengps.core import clock
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent, HolidayYear
+from opengps.grants.models import Agreement, AgreementStatus, TrancheStatus
+from opengps.procurement.models import Procurement, ProcurementStatus
 from opengps.rules import calendar
 from opengps.rules.base import RuleError
 from opengps.rules.holiday_notice import ParsedNotice, parse_notice
 from opengps.workbench.errors import Code
+from opengps.workbench.models import Reminder, ReminderKind
 
 AUDIT_READERS = (Role.AUDITOR, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
 
 
-def _require_reader(actor: Any) -> None:
+def _require_reader(actor: Viewer) -> None:
     if not has_role(actor, *AUDIT_READERS):
         raise PermissionDenied(Code.AUDIT_READ_DENIED)
 
 
-def _in_scope(actor: Any, object_type: str, object_id: str) -> bool:
+def _in_scope(actor: Viewer, object_type: str, object_id: str) -> bool:
     """Regional readers (finance, registration) see the timelines of their region's objects only;
     objects that belong to no unit (catalogue items, organizations, calendars) stay readable."""
     prefix = scopes.supervised_prefix(actor)
@@ -49,7 +58,7 @@ def _in_scope(actor: Any, object_type: str, object_id: str) -> bool:
         return False
 
 
-def audit_timeline(*, actor: Any, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
+def audit_timeline(*, actor: Viewer, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
     """Every event of one object, oldest first; a regional reader only within its region."""
     _require_reader(actor)
     if not _in_scope(actor, object_type, object_id):
@@ -62,7 +71,7 @@ def audit_timeline(*, actor: Any, object_type: str, object_id: str) -> QuerySet[
 
 
 def audit_recent(
-    *, actor: Any, action: str = "", object_type: str = "", limit: int = 100
+    *, actor: Viewer, action: str = "", object_type: str = "", limit: int = 100
 ) -> QuerySet[AuditEvent]:
     _require_reader(actor)
     events = AuditEvent.objects.select_related("actor").order_by("-seq")
@@ -119,7 +128,7 @@ class NoticePreview:
     """Whether the year is in the data shipped with the platform."""
 
 
-def holiday_notice_preview(*, actor: Any, text: str, year: int | None = None) -> NoticePreview:
+def holiday_notice_preview(*, actor: Viewer, text: str, year: int | None = None) -> NoticePreview:
     """Parse a pasted State Council holiday notice for an administrator to confirm.
 
     Errors are `ServiceError`s on the field ``text`` naming the line (`parse_notice`'s codes), or
@@ -166,7 +175,263 @@ def _notice_weeks(notice: ParsedNotice) -> list[NoticeWeek]:
     ]
 
 
-def holiday_years_entered(*, actor: Any) -> QuerySet[HolidayYear]:
+def holiday_years_entered(*, actor: Viewer) -> QuerySet[HolidayYear]:
     """The notices administrators have entered, newest year first."""
     require_role(actor, Role.ADMIN)
     return HolidayYear.objects.select_related("entered_by").order_by("-year")
+
+
+# --- reminders: what is due on a day, and whose ------------------------------------------------
+
+BID_DEADLINE_WORKING_DAYS = 2
+"""Remind the purchaser (and its agency) when the bid deadline — the opening — is this many working
+days away or nearer. Platform policy, not law: enough time to book the room and the supervisors."""
+COMPLAINT_WORKING_DAYS = 3
+"""Remind the finance department this many working days before a complaint decision is due (the
+30-working-day clock of O94 §26 is computed by `opengps.rules.deadlines`). Platform policy."""
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """One pending thing on a day, with the users to remind of it (before it is stored)."""
+
+    kind: str
+    subject_type: str
+    subject_id: str
+    subject_label: str
+    url: str
+    due_on: date
+    recipients: tuple[int, ...]
+    due_at: datetime | None = None
+    message: str = ""
+
+    def key(self, recipient: int) -> tuple[int, str, str, str, date]:
+        return (recipient, self.kind, self.subject_type, self.subject_id, self.due_on)
+
+
+def working_day_horizon(day: date, working_days: int) -> date:
+    """The `working_days`-th working day after `day` (`opengps.rules.calendar`). In a year whose
+    holiday notice is not entered yet, weekends alone are skipped: a reminder may come a little
+    early around a holiday rather than never."""
+    try:
+        return calendar.add_working_days(day, working_days)
+    except calendar.CalendarUnknown:
+        remaining = working_days
+        while remaining:
+            day += timedelta(days=1)
+            remaining -= day.weekday() < 5
+        return day
+
+
+def _users_by(field: str, ids: set[int], roles: tuple[str, ...]) -> dict[int, list[int]]:
+    """Active users of the given units (``unit``) or organizations (``organization``) in `roles`."""
+    found: dict[int, list[int]] = {}
+    if not ids:
+        return found
+    rows = User.objects.filter(is_active=True, role__in=roles, **{f"{field}_id__in": ids})
+    for owner, pk in rows.order_by("pk").values_list(f"{field}_id", "pk"):
+        found.setdefault(owner, []).append(pk)
+    return found
+
+
+def _bid_deadlines(day: date, now: datetime) -> list[DueReminder]:
+    """(a) Announced procurements whose bid deadline (the opening) is still ahead and falls within
+    `BID_DEADLINE_WORKING_DAYS` working days → the purchaser unit's purchasers and the entrusted
+    agency's staff."""
+    horizon = working_day_horizon(day, BID_DEADLINE_WORKING_DAYS)
+    until = datetime.combine(horizon + timedelta(days=1), time(0), tzinfo=clock.BEIJING)
+    procurements = list(
+        Procurement.objects.filter(
+            status=ProcurementStatus.ANNOUNCED, bid_deadline__gt=now, bid_deadline__lt=until
+        ).order_by("bid_deadline", "pk")
+    )
+    purchasers = _users_by("unit", {p.purchaser_id for p in procurements}, (Role.PURCHASER,))
+    agencies = _users_by("unit", {p.agency_id for p in procurements if p.agency_id}, (Role.AGENCY,))
+    due = []
+    for p in procurements:
+        assert p.bid_deadline is not None  # filtered above
+        users = purchasers.get(p.purchaser_id, []) + (agencies.get(p.agency_id, []) if p.agency_id else [])
+        due.append(
+            DueReminder(
+                kind=ReminderKind.BID_DEADLINE,
+                subject_type="procurement.procurement",
+                subject_id=str(p.pk),
+                subject_label=str(p)[:300],
+                url=reverse("procurement:detail", kwargs={"pk": p.pk}),
+                due_on=clock.local_date(p.bid_deadline),
+                due_at=p.bid_deadline,
+                recipients=tuple(users),
+            )
+        )
+    return due
+
+
+def _contracts_overdue(day: date) -> list[DueReminder]:
+    """(b) Published contracts with a milestone past its date and not done, or a periodic progress
+    report past due and not received (`contracts.selectors.missing_reports`) → the supplier's
+    members and the purchaser unit's purchasers."""
+    milestones = list(
+        Milestone.objects.filter(
+            contract__status=ContractStatus.PUBLISHED, done_on__isnull=True, due_on__lt=day
+        ).select_related("contract")
+    )
+    contracts = list(
+        Contract.objects.filter(status=ContractStatus.PUBLISHED, starts_on__lt=day)
+        .annotate(received=Count("reports"))
+        .order_by("pk")
+    )
+    involved = [m.contract for m in milestones] + contracts
+    suppliers = _users_by("organization", {c.supplier_id for c in involved}, (Role.SUPPLIER,))
+    purchasers = _users_by("unit", {c.purchaser_id for c in involved}, (Role.PURCHASER,))
+
+    def users(contract: Contract) -> tuple[int, ...]:
+        return tuple(suppliers.get(contract.supplier_id, []) + purchasers.get(contract.purchaser_id, []))
+
+    def url(contract: Contract) -> str:
+        return reverse("contracts:detail", kwargs={"contract_id": contract.pk})
+
+    due = [
+        DueReminder(
+            kind=ReminderKind.MILESTONE_OVERDUE,
+            subject_type="contracts.milestone",
+            subject_id=str(m.pk),
+            subject_label=str(m.contract)[:300],
+            url=url(m.contract),
+            due_on=m.due_on,
+            message=m.title[:300],
+            recipients=users(m.contract),
+        )
+        for m in milestones
+    ]
+    for c in contracts:
+        for missing in missing_reports(c, day, c.received):
+            due.append(
+                DueReminder(
+                    kind=ReminderKind.REPORT_OVERDUE,
+                    subject_type="contracts.contract",
+                    subject_id=str(c.pk),
+                    subject_label=str(c)[:300],
+                    url=url(c),
+                    due_on=missing,
+                    recipients=users(c),
+                )
+            )
+    return due
+
+
+def grant_midterm_due(agreement: Agreement) -> date:
+    """When a grant's mid-term report is due: the middle of the agreement's term (platform policy;
+    the agreement stores no date of its own)."""
+    return agreement.starts_on + timedelta(days=(agreement.ends_on - agreement.starts_on).days // 2)
+
+
+def _grants_overdue(day: date) -> list[DueReminder]:
+    """(c) Grant agreements whose term has ended without the final review, or that are past the
+    middle of their term without the mid-term review while a mid-term tranche waits → the
+    grantee organization's members."""
+    agreements = list(
+        Agreement.objects.filter(
+            status__in=(AgreementStatus.ACTIVE, AgreementStatus.STOPPED), final_review_on__isnull=True
+        )
+        .annotate(pending=Count("tranches", filter=Q(tranches__status=TrancheStatus.PENDING)))
+        .select_related("application")
+        .order_by("pk")
+    )
+    grantees = _users_by(
+        "organization", {a.application.organization_id for a in agreements}, (Role.SUPPLIER,)
+    )
+    due = []
+    for a in agreements:
+        if a.ends_on < day:
+            kind, due_on = ReminderKind.GRANT_FINAL_OVERDUE, a.ends_on
+        elif (
+            a.status == AgreementStatus.ACTIVE
+            and a.midterm_passed is None
+            and a.pending >= 2
+            and grant_midterm_due(a) < day
+        ):
+            kind, due_on = ReminderKind.GRANT_MIDTERM_OVERDUE, grant_midterm_due(a)
+        else:
+            continue
+        due.append(
+            DueReminder(
+                kind=kind,
+                subject_type="grants.agreement",
+                subject_id=str(a.pk),
+                subject_label=f"{a.number} {a.application.title}"[:300],
+                url=reverse("grants:agreement", kwargs={"agreement_id": a.pk}),
+                due_on=due_on,
+                recipients=tuple(grantees.get(a.application.organization_id, [])),
+            )
+        )
+    return due
+
+
+def _complaints_due(day: date) -> list[DueReminder]:
+    """(d) Pending complaints whose decision is due within `COMPLAINT_WORKING_DAYS` working days
+    (or already late), while the clock runs (a stopped clock moves the date, O94 §27) → the
+    finance department nearest the purchaser that supervises it (O94 §3: the purchaser's level)."""
+    horizon = working_day_horizon(day, COMPLAINT_WORKING_DAYS)
+    stopped = ComplaintClockStop.objects.filter(complaint=OuterRef("pk"), resumed_on__isnull=True)
+    complaints = list(
+        Complaint.objects.filter(decision=ComplaintDecision.PENDING, decision_due__lte=horizon)
+        .exclude(Exists(stopped))
+        .select_related("procurement__purchaser")
+        .order_by("decision_due", "pk")
+    )
+    if not complaints:
+        return []
+    finance = list(
+        User.objects.filter(is_active=True, role=Role.FINANCE, unit__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "unit__region_id")
+    )
+    due = []
+    for c in complaints:
+        region = c.procurement.purchaser.region_id
+        covering = [(scopes.region_prefix(r), pk) for pk, r in finance if scopes.region_covers(r, region)]
+        nearest = max((len(prefix) for prefix, _pk in covering), default=0)
+        due.append(
+            DueReminder(
+                kind=ReminderKind.COMPLAINT_DECISION_DUE,
+                subject_type="challenges.complaint",
+                subject_id=str(c.pk),
+                subject_label=str(c.procurement)[:300],
+                url=reverse("challenges:detail", kwargs={"pk": c.procurement_id}),
+                due_on=c.decision_due,
+                recipients=tuple(pk for prefix, pk in covering if len(prefix) == nearest),
+            )
+        )
+    return due
+
+
+def reminders_due(*, on_date: date, now: datetime) -> list[DueReminder]:
+    """Every reminder the platform owes on `on_date` (computed from the data's dates, so a missed
+    night loses nothing: the next run finds the same things still pending)."""
+    return [
+        item
+        for item in (
+            *_bid_deadlines(on_date, now),
+            *_contracts_overdue(on_date),
+            *_grants_overdue(on_date),
+            *_complaints_due(on_date),
+        )
+        if item.recipients
+    ]
+
+
+def reminders_open(*, actor: Viewer, limit: int = 50) -> list[Reminder]:
+    """The actor's unread reminders that are still pending, soonest due first."""
+    if not is_authenticated(actor):
+        return []
+    return list(
+        Reminder.objects.filter(recipient=actor, read_at__isnull=True, obsolete_at__isnull=True).order_by(
+            "due_on", "pk"
+        )[:limit]
+    )
+
+
+def reminders_open_count(*, actor: Viewer) -> int:
+    if not is_authenticated(actor):
+        return 0
+    return Reminder.objects.filter(recipient=actor, read_at__isnull=True, obsolete_at__isnull=True).count()

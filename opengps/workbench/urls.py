@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", views.audit_search, name="audit-search"),
     path("audit/<str:object_type>/<str:object_id>/", views.audit_timeline, name="audit-timeline"),
     path("rules/", views.rules_index, name="rules"),
+    path("reminders/<int:pk>/read/", views.reminder_read, name="reminder-read"),
     path("calendar/notice/", holiday_views.notice_entry, name="holiday-notice"),
     path("calendar/notice/confirm/", holiday_views.notice_confirm, name="holiday-notice-confirm"),
     path("healthz", views.healthz, name="healthz"),

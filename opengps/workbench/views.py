@@ -1,4 +1,4 @@
-"""Home page, the rules index, health check and the auditors' timeline screens."""
+"""Home page (with the user's reminders), the rules index, health check and the auditors' timeline screens."""
 
 from __future__ import annotations
 
@@ -7,21 +7,39 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from opengps.accounts.actors import signed_in_user
+from opengps.accounts.models import User
 from opengps.accounts.permissions import has_role
 from opengps.core import calendar_sync, clock
-from opengps.core.errors import PermissionDenied
+from opengps.core.errors import NotFound, PermissionDenied
 from opengps.registry.selectors import registry_overview
 from opengps.rules.catalog import all_rules
-from opengps.workbench import selectors
+from opengps.workbench import selectors, services
 
 
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"overview": registry_overview()}
     if has_role(request.user, *selectors.HOLIDAY_NOTICE_WATCHERS):
         context["holiday_notice_missing"] = calendar_sync.holiday_notice_missing(clock.today())
+    if isinstance(request.user, User) and request.user.is_authenticated:
+        context["reminders"] = selectors.reminders_open(actor=request.user)
+        context["today"] = clock.today()
     return render(request, "workbench/home.html", context)
+
+
+@login_required
+@require_POST
+def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """标为已读: one of the user's own reminders (anyone else's is a 404)."""
+    try:
+        services.reminder_mark_read(actor=signed_in_user(request), reminder_id=pk)
+    except NotFound as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    return redirect(reverse("workbench:home") + "#reminders")
 
 
 def rules_index(request: HttpRequest) -> HttpResponse:

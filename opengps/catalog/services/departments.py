@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role, require_role, require_unit_member
 from opengps.catalog.errors import Code
@@ -18,7 +18,7 @@ from opengps.core.errors import Conflict, NotFound
 
 
 def department_catalogue_publish(
-    *, actor: Any, version: CatalogVersion, unit: Unit, item_codes: Sequence[str]
+    *, actor: Actor, version: CatalogVersion, unit: Unit, item_codes: Sequence[str]
 ) -> DepartmentCatalogue:
     """Publish (or republish) a department's subset of a published guidance catalogue."""
     if not has_role(actor, *EDITOR_ROLES):

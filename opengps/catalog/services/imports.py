@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import CatalogueContent, catalog_content, content_from_json, validate_content
 from opengps.catalog.errors import Code
@@ -35,7 +35,7 @@ def _with_year(content: CatalogueContent, year: int) -> CatalogueContent:
 
 
 def catalog_content_replace(
-    *, actor: Any, version: CatalogVersion, content: CatalogueContent, source: str = ""
+    *, actor: Actor, version: CatalogVersion, content: CatalogueContent, source: str = ""
 ) -> bool:
     """Replace a draft's whole content (import). Returns False, writing nothing, when it is unchanged."""
     require_role(actor, *EDITOR_ROLES)
@@ -64,7 +64,7 @@ def catalog_content_replace(
     return True
 
 
-def catalog_load_json(*, actor: Any, path: Path = GUIDANCE_2022, publish: bool = True) -> CatalogVersion:
+def catalog_load_json(*, actor: Actor, path: Path = GUIDANCE_2022, publish: bool = True) -> CatalogVersion:
     """Load a shipped catalogue file as a version (idempotent: an existing version of that title is kept)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     existing = (
@@ -89,7 +89,7 @@ def catalog_load_json(*, actor: Any, path: Path = GUIDANCE_2022, publish: bool =
 
 
 def catalog_import_xlsx(
-    *, actor: Any, data: bytes, version: CatalogVersion | None = None
+    *, actor: Actor, data: bytes, version: CatalogVersion | None = None
 ) -> tuple[CatalogVersion, bool]:
     """Import a workbook into a draft (`version`) or into a new draft version named by the workbook.
 

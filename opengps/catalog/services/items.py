@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import CatalogueContent, ItemRow, catalog_content, validate_content
 from opengps.catalog.errors import Code
@@ -80,7 +81,7 @@ def _required_text(value: str, field: str) -> str:
 
 def catalog_item_create(
     *,
-    actor: Any,
+    actor: Actor,
     version: CatalogVersion,
     code: str,
     name: str,
@@ -162,7 +163,7 @@ def _item_state(item: CatalogItem) -> dict[str, Any]:
 
 def catalog_item_update(
     *,
-    actor: Any,
+    actor: Actor,
     item: CatalogItem,
     code: str | None = None,
     name: str | None = None,
@@ -242,7 +243,7 @@ def catalog_item_update(
 
 def catalog_item_save(
     *,
-    actor: Any,
+    actor: Actor,
     version: CatalogVersion,
     code: str,
     name: str,
@@ -279,7 +280,7 @@ def catalog_item_save(
     )
 
 
-def _retired_set(*, actor: Any, item: CatalogItem, retired: bool, action: str, reason: str) -> CatalogItem:
+def _retired_set(*, actor: Actor, item: CatalogItem, retired: bool, action: str, reason: str) -> CatalogItem:
     """Retire or reinstate a draft's entry; nothing is written when it already is so."""
     with transaction.atomic():
         _require_draft(_lock(item.version))
@@ -301,7 +302,7 @@ def _retired_set(*, actor: Any, item: CatalogItem, retired: bool, action: str, r
     return item
 
 
-def catalog_item_retire(*, actor: Any, item: CatalogItem, reason: str) -> CatalogItem:
+def catalog_item_retire(*, actor: Actor, item: CatalogItem, reason: str) -> CatalogItem:
     """停用: a third-level item stays in the draft (its code is kept) but can no longer be chosen."""
     require_role(actor, *EDITOR_ROLES)
     reason = reason.strip()
@@ -312,7 +313,7 @@ def catalog_item_retire(*, actor: Any, item: CatalogItem, reason: str) -> Catalo
     )
 
 
-def catalog_item_reinstate(*, actor: Any, item: CatalogItem, reason: str = "") -> CatalogItem:
+def catalog_item_reinstate(*, actor: Actor, item: CatalogItem, reason: str = "") -> CatalogItem:
     """Undo a retirement while the version is still a draft."""
     require_role(actor, *EDITOR_ROLES)
     return _retired_set(
@@ -320,7 +321,7 @@ def catalog_item_reinstate(*, actor: Any, item: CatalogItem, reason: str = "") -
     )
 
 
-def catalog_item_remove(*, actor: Any, item: CatalogItem) -> None:
+def catalog_item_remove(*, actor: Actor, item: CatalogItem) -> None:
     """Delete an entry added by mistake (a draft only); to stop an item being bought, retire it."""
     require_role(actor, *EDITOR_ROLES)
     with transaction.atomic():

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import FIRST_YEAR, yuan
 from opengps.catalog.errors import Code
@@ -58,7 +59,7 @@ def _price_state(entry: PriceEntry) -> dict[str, Any]:
 
 def catalog_price_set(
     *,
-    actor: Any,
+    actor: Actor,
     item: CatalogItem,
     unit_of_measure: str,
     price: Decimal | str,
@@ -99,7 +100,7 @@ def catalog_price_set(
 
 def catalog_price_update(
     *,
-    actor: Any,
+    actor: Actor,
     entry: PriceEntry,
     unit_of_measure: str,
     price: Decimal | str,
@@ -145,7 +146,7 @@ def catalog_price_update(
     return entry
 
 
-def catalog_price_remove(*, actor: Any, entry: PriceEntry) -> None:
+def catalog_price_remove(*, actor: Actor, entry: PriceEntry) -> None:
     require_role(actor, *EDITOR_ROLES)
     with transaction.atomic():
         _require_draft(_lock(entry.item.version))

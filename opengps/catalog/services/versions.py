@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import require_role
 from opengps.catalog.content import catalog_content, validate_content
 from opengps.catalog.errors import Code
@@ -18,7 +17,7 @@ from opengps.core.errors import ServiceError
 
 def catalog_version_create(
     *,
-    actor: Any,
+    actor: Actor,
     year: int,
     title: str,
     issuer: str = "",
@@ -52,7 +51,7 @@ def catalog_version_create(
     return version
 
 
-def catalog_version_publish(*, actor: Any, version: CatalogVersion) -> CatalogVersion:
+def catalog_version_publish(*, actor: Actor, version: CatalogVersion) -> CatalogVersion:
     """Publish a draft; an earlier published version of the same year becomes superseded."""
     require_role(actor, *EDITOR_ROLES)
     with transaction.atomic():

@@ -263,11 +263,22 @@ def test_only_the_finance_department_edits_items(
     item = draft.items.get(code="A0401")
     for outsider in (purchaser, auditor, None):
         with pytest.raises(PermissionDenied):
-            catalog_item_update(actor=outsider, item=item, name="改名")
+            catalog_item_update(actor=outsider, item=item, name="改名")  # type: ignore[arg-type]  # None on purpose: the service refuses it at run time too
         with pytest.raises(PermissionDenied):
-            catalog_item_create(actor=outsider, version=draft, code="A0499", name="x", parent_code="A04")
+            catalog_item_create(
+                actor=outsider,  # type: ignore[arg-type]  # None on purpose: refused at run time too
+                version=draft,
+                code="A0499",
+                name="x",
+                parent_code="A04",
+            )
         with pytest.raises(PermissionDenied):
-            catalog_price_set(actor=outsider, item=item, unit_of_measure="人·次", price="1")
+            catalog_price_set(
+                actor=outsider,  # type: ignore[arg-type]  # None on purpose: refused at run time too
+                item=item,
+                unit_of_measure="人·次",
+                price="1",
+            )
 
 
 def test_edited_fields_survive_the_excel_round_trip(finance: Any, draft: CatalogVersion) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.errors import Code
@@ -53,14 +54,14 @@ def _text(value: str, *, field: str, message: Any, limit: int = 5000) -> str:
     return clean
 
 
-def require_purchaser(actor: Any, contract: Contract) -> None:
+def require_purchaser(actor: Actor, contract: Contract) -> None:
     """Writes on a contract: staff (purchaser role) of the purchasing unit only."""
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != contract.purchaser_id:
         raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
-def require_supplier_member(actor: Any, contract: Contract) -> None:
+def require_supplier_member(actor: Actor, contract: Contract) -> None:
     """Progress reports: members of the contract's supplier organization only."""
     require_role(actor, Role.SUPPLIER)
     if actor.organization_id != contract.supplier_id:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.contracts import hooks
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
@@ -173,7 +174,7 @@ def _payments_fall_due(contract: Contract, phase: int, day: date) -> list[dict[s
     return due
 
 
-def _complete(actor: Any, contract: Contract, acceptance: Acceptance, moment: datetime) -> None:
+def _complete(actor: Actor, contract: Contract, acceptance: Acceptance, moment: datetime) -> None:
     old = _transition(contract, ContractStatus.COMPLETED)
     contract.completed_at = moment
     contract.save(update_fields=["status", "completed_at"])
@@ -188,7 +189,7 @@ def _complete(actor: Any, contract: Contract, acceptance: Acceptance, moment: da
 
 def acceptance_record(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     title: str,
     result: str,
@@ -282,7 +283,7 @@ def acceptance_record(
     return acceptance
 
 
-def acceptance_publish(*, actor: Any, acceptance: Acceptance, now: datetime | None = None) -> Acceptance:
+def acceptance_publish(*, actor: Actor, acceptance: Acceptance, now: datetime | None = None) -> Acceptance:
     """Publish an acceptance result (published flag and time)."""
     require_purchaser(actor, acceptance.contract)
     moment = _moment(now)

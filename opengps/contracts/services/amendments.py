@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
 from opengps.contracts.models import (
@@ -36,7 +36,7 @@ from opengps.rules.base import RuleError
 
 def contract_amend(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     added_amount: Decimal | str,
     reason: str,

@@ -12,6 +12,7 @@ from typing import Any, Required, TypedDict, Unpack
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.errors import Code
@@ -60,7 +61,7 @@ def _indicators(items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return cleaned
 
 
-def _require_drafter(actor: Any, procurement: Procurement, kind: str) -> None:
+def _require_drafter(actor: Actor, procurement: Procurement, kind: str) -> None:
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != procurement.purchaser_id:
         raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只有该项目的采购人可以订立合同"))
@@ -102,7 +103,7 @@ class _Terms:
 
 def _draft(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     lot: Lot,
     kind: str,
@@ -185,7 +186,7 @@ def _draft(
 
 def contract_create_from_award(
     *,
-    actor: Any,
+    actor: Actor,
     award: Award,
     kind: str,
     now: datetime | None = None,
@@ -232,7 +233,7 @@ def contract_create_from_award(
 
 def contract_create_from_call_off(
     *,
-    actor: Any,
+    actor: Actor,
     call_off: FrameworkCallOff,
     now: datetime | None = None,
     **terms: Unpack[ContractTerms],

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
@@ -42,7 +42,7 @@ def _plan_editable(contract: Contract) -> None:
     _require_status(contract, ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
 
 
-def milestone_add(*, actor: Any, contract: Contract, title: str, due_on: date, note: str = "") -> Milestone:
+def milestone_add(*, actor: Actor, contract: Contract, title: str, due_on: date, note: str = "") -> Milestone:
     """Add a dated milestone to the execution plan."""
     require_purchaser(actor, contract)
     name = _text(title, field="title", message=_("请填写节点名称"), limit=200)
@@ -66,7 +66,7 @@ def milestone_add(*, actor: Any, contract: Contract, title: str, due_on: date, n
 
 def milestone_complete(
     *,
-    actor: Any,
+    actor: Actor,
     milestone: Milestone,
     done_on: date | None = None,
     note: str = "",
@@ -98,7 +98,7 @@ def milestone_complete(
 
 
 def deliverable_add(
-    *, actor: Any, contract: Contract, name: str, standard: str = "", milestone: Milestone | None = None
+    *, actor: Actor, contract: Contract, name: str, standard: str = "", milestone: Milestone | None = None
 ) -> Deliverable:
     """Add a deliverable (with its acceptance standard) that acceptance phases will check."""
     require_purchaser(actor, contract)
@@ -126,7 +126,7 @@ def deliverable_add(
 
 def payment_schedule_add(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     title: str,
     amount: Decimal | str,
@@ -181,7 +181,7 @@ def payment_schedule_add(
 
 def payment_record(
     *,
-    actor: Any,
+    actor: Actor,
     payment: Payment,
     paid_on: date | None = None,
     paid_amount: Decimal | str | None = None,
@@ -225,7 +225,7 @@ def payment_record(
 
 
 def post_add(
-    *, actor: Any, contract: Contract, name: str, headcount: int, location: str, duties: str = ""
+    *, actor: Actor, contract: Contract, name: str, headcount: int, location: str, duties: str = ""
 ) -> Post:
     """岗位购买: a post, how many people it needs and where they serve."""
     require_purchaser(actor, contract)
@@ -256,7 +256,7 @@ def post_add(
 
 def placement_record(
     *,
-    actor: Any,
+    actor: Actor,
     post: Post,
     person_name: str,
     starts_on: date,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
 from opengps.contracts.services._common import (
@@ -41,7 +42,7 @@ def _framework_late(day: date, due: date, reason: str, *, code: str, citation: s
 
 
 def framework_agreement_sign(
-    *, actor: Any, shortlist: FrameworkShortlist, late_reason: str = "", now: datetime | None = None
+    *, actor: Actor, shortlist: FrameworkShortlist, late_reason: str = "", now: datetime | None = None
 ) -> FrameworkShortlist:
     """The collecting body signs the framework agreement with the shortlisted suppliers within 30
     days of the shortlist notice, and must then file a copy within 7 working days (O110 §29).
@@ -87,7 +88,7 @@ def framework_agreement_sign(
 
 
 def framework_agreement_file(
-    *, actor: Any, shortlist: FrameworkShortlist, late_reason: str = "", now: datetime | None = None
+    *, actor: Actor, shortlist: FrameworkShortlist, late_reason: str = "", now: datetime | None = None
 ) -> FrameworkShortlist:
     """A copy of the signed agreement is filed with the finance department of the same level within
     7 working days of signing (O110 §29); late filing needs its reason and is marked late."""

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
 from opengps.contracts.models import (
@@ -65,7 +66,7 @@ def _figures(contract: Contract, figures: Mapping[str, Any]) -> dict[str, str]:
 
 def progress_report_submit(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     period_start: date,
     period_end: date,

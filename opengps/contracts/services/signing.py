@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
 from opengps.contracts.models import (
@@ -50,7 +51,7 @@ def _late_reason(
 
 def contract_sign(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     signed_on: date | None = None,
     late_reason: str = "",
@@ -114,7 +115,7 @@ def contract_sign(
 
 
 def contract_publish(
-    *, actor: Any, contract: Contract, late_reason: str = "", now: datetime | None = None
+    *, actor: Actor, contract: Contract, late_reason: str = "", now: datetime | None = None
 ) -> Contract:
     """Publish the signed contract on the platform (IR §50: within 2 working days of signing).
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.contracts import hooks
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
@@ -31,7 +31,7 @@ from opengps.core.errors import ServiceError
 
 def contract_terminate(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     reason: str,
     fault: str,

@@ -103,6 +103,7 @@ def test_only_the_purchasing_unit_creates_and_signs(
     contract = make_contract()
     with pytest.raises(PermissionDenied):
         services.contract_sign(actor=other, contract=contract)
+    assert award.confirmed_by is not None
     with pytest.raises(Conflict) as caught:
         services.contract_publish(actor=award.confirmed_by, contract=contract)
     assert caught.value.code == "contract.transition_not_allowed"

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
@@ -41,7 +42,7 @@ def _decimal(value: Any, *, field: str) -> Decimal:
     return number
 
 
-def _member_of(actor: Any, evaluation: Evaluation) -> CommitteeMember:
+def _member_of(actor: Actor, evaluation: Evaluation) -> CommitteeMember:
     require_role(actor, Role.EXPERT)
     member = CommitteeMember.objects.filter(evaluation=evaluation, user=actor).first()
     if member is None:
@@ -49,7 +50,7 @@ def _member_of(actor: Any, evaluation: Evaluation) -> CommitteeMember:
     return member
 
 
-def _confirmed_member(actor: Any, evaluation: Evaluation) -> CommitteeMember:
+def _confirmed_member(actor: Actor, evaluation: Evaluation) -> CommitteeMember:
     member = _member_of(actor, evaluation)
     if member.state != MemberState.CONFIRMED:
         raise PermissionDenied(Code.EVALUATION_CONFLICT_NOT_CONFIRMED)
@@ -65,7 +66,7 @@ def _require_evaluation_status(evaluation: Evaluation, *statuses: str) -> None:
         )
 
 
-def _fail_procurement(actor: Any, procurement: Procurement, *, reason: str, cause: str) -> None:
+def _fail_procurement(actor: Actor, procurement: Procurement, *, reason: str, cause: str) -> None:
     """The procurement fails at evaluation (O87 §65, O110 §27): it may be re-tendered or change method."""
     procurement.outcome_reason = reason
     set_status(

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
@@ -22,7 +23,7 @@ from opengps.rules.deadlines import award_announcement_deadline
 from opengps.rules.deposits import loser_deposit_return_deadline, winner_deposit_return_deadline
 
 
-def award_confirm(*, actor: Any, award: Award, now: datetime | None = None) -> Award:
+def award_confirm(*, actor: Actor, award: Award, now: datetime | None = None) -> Award:
     """The purchaser confirms the first-ranked candidate within the deadline (O87 §68).
 
     After the deadline the first candidate already stands by law: refused ``award.confirmation_period_over``.
@@ -57,7 +58,7 @@ def award_confirm(*, actor: Any, award: Award, now: datetime | None = None) -> A
     return award
 
 
-def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> list[Award]:
+def award_announce(*, actor: Actor, procurement: Procurement, now: datetime | None = None) -> list[Award]:
     """Announce the result and send award notices; every lot needs its effective winner.
 
     Bidders are notified; bid deposits of the others fall due 5 working days after the notice.
@@ -129,7 +130,7 @@ def award_announce(*, actor: Any, procurement: Procurement, now: datetime | None
 
 def deposit_return_record(
     *,
-    actor: Any,
+    actor: Actor,
     deposit: DepositReturn,
     returned_on: date,
     contract_signed_on: date | None = None,

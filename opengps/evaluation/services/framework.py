@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
@@ -101,7 +102,7 @@ def _shortlist_lot(
 
 
 def _record_shortlists(
-    actor: Any, evaluation: Evaluation, report: EvaluationReport, procurement: Procurement, moment: datetime
+    actor: Actor, evaluation: Evaluation, report: EvaluationReport, procurement: Procurement, moment: datetime
 ) -> None:
     """Framework agreement: the report decides the shortlist of each lot (O110 §25, §27).
 
@@ -154,7 +155,7 @@ def _record_shortlists(
 
 
 def framework_shortlist_announce(
-    *, actor: Any, procurement: Procurement, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, now: datetime | None = None
 ) -> list[FrameworkShortlist]:
     """Announce the shortlist (入围结果公告, O110 §28) and notify the bidders; the agreement stands."""
     require_official(actor, procurement)
@@ -208,7 +209,7 @@ def framework_shortlist_announce(
 
 def framework_call_off_pick(
     *,
-    actor: Any,
+    actor: Actor,
     shortlist: FrameworkShortlist,
     description: str,
     amount: Decimal | str,
@@ -299,7 +300,7 @@ def _call_off_publication(second_stage: str, chosen_on: date) -> Ruled[date] | N
 
 
 def framework_call_off_publish(
-    *, actor: Any, call_off: FrameworkCallOff, late_reason: str = "", now: datetime | None = None
+    *, actor: Actor, call_off: FrameworkCallOff, late_reason: str = "", now: datetime | None = None
 ) -> FrameworkCallOff:
     """Publish one call-off result (成交结果单笔公告): for a re-bid or rotation within 2 working days
     of choosing the supplier (O110 §35); later needs its reason and is marked late, as a late

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
@@ -244,7 +245,7 @@ def build_lot_results(evaluation: Evaluation, *, on_date: date, seed: str) -> li
 
 
 def evaluation_report_build(
-    *, actor: Any, evaluation: Evaluation, now: datetime | None = None
+    *, actor: Actor, evaluation: Evaluation, now: datetime | None = None
 ) -> EvaluationReport:
     """Compute the report once every member has submitted (a member or an official triggers it).
 
@@ -311,7 +312,7 @@ def evaluation_report_build(
 
 
 def _deliver(
-    actor: Any, evaluation: Evaluation, report: EvaluationReport, procurement: Procurement, moment: datetime
+    actor: Actor, evaluation: Evaluation, report: EvaluationReport, procurement: Procurement, moment: datetime
 ) -> None:
     """The report reaches the purchaser: awards open with their confirmation deadline (O87 §68)."""
     today = local_date(moment)
@@ -349,7 +350,7 @@ def _deliver(
 
 
 def evaluation_report_confirm(
-    *, actor: Any, evaluation: Evaluation, now: datetime | None = None
+    *, actor: Actor, evaluation: Evaluation, now: datetime | None = None
 ) -> EvaluationReport:
     """A member confirms (signs) the report; with the last one it goes to the purchaser."""
     member = _confirmed_member(actor, evaluation)

@@ -10,11 +10,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.errors import Code
@@ -43,7 +43,7 @@ def _readout_of(evaluation: Evaluation, readout: BidReadout) -> BidReadout:
 
 def review_record(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: Evaluation,
     readout: BidReadout,
     kind: str,
@@ -106,7 +106,7 @@ def qualified_readouts(evaluation: Evaluation) -> list[BidReadout]:
 
 
 def scores_submit(
-    *, actor: Any, evaluation: Evaluation, scores: Mapping[int, Mapping[str, Decimal | str]]
+    *, actor: Actor, evaluation: Evaluation, scores: Mapping[int, Mapping[str, Decimal | str]]
 ) -> CommitteeMember:
     """A member submits, once and independently, a score per factor for every qualified bid.
 

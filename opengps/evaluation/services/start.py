@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, ServiceError
@@ -119,7 +120,7 @@ def _check_small_micro_rate(rate: Decimal, on_date: date) -> None:
 
 def evaluation_start(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     draw: Draw | None,
     factors: Sequence[FactorInput] = (),
@@ -197,7 +198,7 @@ def evaluation_start(
 
 
 def member_confirm_no_conflict(
-    *, actor: Any, evaluation: Evaluation, no_conflict: bool, reason: str = ""
+    *, actor: Actor, evaluation: Evaluation, no_conflict: bool, reason: str = ""
 ) -> CommitteeMember:
     """A member confirms, having seen the bidder list, that no avoidance applies — or recuses.
 
@@ -229,7 +230,7 @@ def member_confirm_no_conflict(
     return member
 
 
-def committee_substitute_join(*, actor: Any, evaluation: Evaluation) -> list[CommitteeMember]:
+def committee_substitute_join(*, actor: Actor, evaluation: Evaluation) -> list[CommitteeMember]:
     """Seat every accepted expert of the draw not yet on the committee (substitutes for recusals).
 
     Officials of the procurement, while the committee reviews. The newcomer confirms no conflict

@@ -80,6 +80,7 @@ def committee(
     )
     users = []
     for member in draw.members.order_by("order"):
+        assert member.expert.user is not None
         draw_member_respond(actor=member.expert.user, member=member, accept=True, no_conflict_confirmed=True)
         users.append(member.expert.user)
     draw.users = users  # type: ignore[attr-defined]

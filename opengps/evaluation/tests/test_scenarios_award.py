@@ -98,12 +98,14 @@ def _committee(
     )
     first = draw.members.order_by("order").first()
     assert first is not None
+    assert first.expert.user is not None
     _declined, substitute = draw_member_respond(
         actor=first.expert.user, member=first, accept=False, reason="出差在外"
     )
     assert substitute is not None
     users = []
     for member in draw.members.exclude(pk=first.pk).order_by("order"):
+        assert member.expert.user is not None
         draw_member_respond(actor=member.expert.user, member=member, accept=True, no_conflict_confirmed=True)
         users.append(member.expert.user)
     return draw, users

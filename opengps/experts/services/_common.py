@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import PermissionDenied
@@ -13,7 +12,7 @@ from opengps.experts.models import Draw
 DRAW_ROLES = (Role.PURCHASER, Role.AGENCY)
 
 
-def _require_draw_manager(actor: Any, draw: Draw) -> None:
+def _require_draw_manager(actor: Actor, draw: Draw) -> None:
     """Purchaser staff of the draw's unit, or the agency that made it."""
     require_role(actor, *DRAW_ROLES)
     if actor.role == Role.PURCHASER and actor.unit_id != draw.purchaser_unit_id:
@@ -22,7 +21,7 @@ def _require_draw_manager(actor: Any, draw: Draw) -> None:
         raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
-def _require_decline_on_behalf(actor: Any, draw: Draw) -> None:
+def _require_decline_on_behalf(actor: Actor, draw: Draw) -> None:
     """Only the expert, or the agency that made the draw (with the reason it records), may decline
     or recuse a drawn expert: a purchaser declining for an expert could reshape a random draw by
     skipping experts it does not want (O87 §47: the draw is random, the purchaser not its master)."""

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
@@ -22,7 +23,7 @@ from opengps.experts.models import Draw, DrawMember, MemberStatus
 from opengps.experts.services._common import _require_decline_on_behalf, _require_draw_manager
 
 
-def _is_the_expert(actor: Any, member: DrawMember) -> bool:
+def _is_the_expert(actor: Actor, member: DrawMember) -> bool:
     return is_authenticated(actor) and member.expert.user_id == actor.pk
 
 
@@ -39,7 +40,7 @@ def _lock_member(
 
 
 def _record_answer(
-    actor: Any,
+    actor: Actor,
     draw: Draw,
     member: DrawMember,
     *,
@@ -67,7 +68,7 @@ def _record_answer(
 
 
 def draw_member_respond(
-    *, actor: Any, member: DrawMember, accept: bool, no_conflict_confirmed: bool = False, reason: str = ""
+    *, actor: Actor, member: DrawMember, accept: bool, no_conflict_confirmed: bool = False, reason: str = ""
 ) -> tuple[DrawMember, DrawMember | None]:
     """Record a drawn expert's answer, given by the expert or by the draw's manager on their behalf.
 
@@ -117,7 +118,7 @@ def draw_member_respond(
     return locked, substitute
 
 
-def draw_member_recuse(*, actor: Any, member: DrawMember, reason: str) -> DrawMember | None:
+def draw_member_recuse(*, actor: Actor, member: DrawMember, reason: str) -> DrawMember | None:
     """An accepted expert declares a conflict at the evaluation (they see the bidders only then).
 
     The member is marked recused and the next expert of the same draw order is invited, exactly

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
@@ -104,7 +105,7 @@ def _candidates(category: str, region: Region | None) -> list[Expert]:
 
 
 def _screened(
-    actor: Any,
+    actor: Actor,
     *,
     category: str,
     region: Region | None,
@@ -138,7 +139,7 @@ def _screened(
     return candidates, screening
 
 
-def _record_drawn(actor: Any, draw: Draw, selected: list[int]) -> None:
+def _record_drawn(actor: Actor, draw: Draw, selected: list[int]) -> None:
     """The draw's audit event: the very next link after the chain head in its seed."""
     audit.record(
         actor=actor,
@@ -160,7 +161,7 @@ def _record_drawn(actor: Any, draw: Draw, selected: list[int]) -> None:
 
 def draw_create(
     *,
-    actor: Any,
+    actor: Actor,
     procurement_ref: str,
     title: str,
     purchaser_unit: Unit,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
@@ -85,12 +86,12 @@ def _check_uscc(value: str, field: str) -> str:
     return value
 
 
-def is_self(actor: Any, expert: Expert) -> bool:
+def is_self(actor: MaybeActor, expert: Expert) -> bool:
     """Whether `actor` is the expert's own account."""
     return is_authenticated(actor) and expert.user_id is not None and expert.user_id == actor.pk
 
 
-def _require_manager_or_self(actor: Any, expert: Expert) -> None:
+def _require_manager_or_self(actor: Actor, expert: Expert) -> None:
     if not is_self(actor, expert):
         require_role(actor, *DATABASE_MANAGERS)
 
@@ -127,7 +128,7 @@ def _check_user(user: User | None, expert: Expert | None = None) -> None:
 
 def expert_register(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     id_number: str,
     phone: str = "",
@@ -210,7 +211,7 @@ UPDATABLE = frozenset(
 SELF_UPDATABLE = frozenset({"phone"})
 
 
-def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: Any) -> Expert:
+def expert_update(*, actor: Actor, expert: Expert, reason: str = "", **changes: Any) -> Expert:
     """Change an expert's record. Managers may change any of `UPDATABLE`; the expert only the phone.
 
     Suspending (``status="suspended"``) needs a `reason`. Returns early when nothing changes.
@@ -260,7 +261,7 @@ def expert_update(*, actor: Any, expert: Expert, reason: str = "", **changes: An
 
 def affiliation_add(
     *,
-    actor: Any,
+    actor: Actor,
     expert: Expert,
     role: str,
     organization_name: str,
@@ -310,7 +311,7 @@ def affiliation_add(
 
 def relation_declare(
     *,
-    actor: Any,
+    actor: Actor,
     expert: Expert,
     person_name: str,
     relation: str,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, require_role
 from opengps.core import audit
@@ -32,7 +33,7 @@ PANEL_METHOD = Method.competitive_consultation
 services scored by 综合评分法, which is what a grant review is."""
 
 
-def is_funder(actor: Any, round_: Round) -> bool:
+def is_funder(actor: MaybeActor, round_: Round) -> bool:
     """Staff (purchaser role) of the unit that funds the round's programme."""
     return has_role(actor, Role.PURCHASER) and actor.unit_id == round_.programme.funder_unit_id
 
@@ -69,13 +70,13 @@ def _money(value: Decimal | str | int, field: str) -> Decimal:
     return amount.quantize(FEN)
 
 
-def _require_funder(actor: Any, round_: Round) -> None:
+def _require_funder(actor: Actor, round_: Round) -> None:
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != round_.programme.funder_unit_id:
         raise PermissionDenied(Code.PERM_OTHER_UNIT)
 
 
-def _require_applicant(actor: Any, organization: Organization) -> None:
+def _require_applicant(actor: Actor, organization: Organization) -> None:
     require_role(actor, Role.SUPPLIER)
     if actor.organization_id != organization.pk:
         raise PermissionDenied(Code.GRANTS_NOT_YOUR_ORGANIZATION)
@@ -112,7 +113,7 @@ def _reason_json(reason: Reason) -> dict[str, str]:
 
 
 def _status_set(
-    actor: Any,
+    actor: Actor,
     entity: str,
     obj: Any,
     target: str,
@@ -138,7 +139,7 @@ def _status_set(
 
 
 def _round_status(
-    actor: Any, round_: Round, target: str, action: str, *, reason: str = "", **new: Any
+    actor: Actor, round_: Round, target: str, action: str, *, reason: str = "", **new: Any
 ) -> Round:
     columns = {f.name for f in Round._meta.concrete_fields}
     fields = [k for k in new if k in columns]

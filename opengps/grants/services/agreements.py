@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
@@ -47,7 +47,7 @@ def _milestones(count: int) -> list[str]:
 
 def agreement_sign(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     signed_on: date,
     starts_on: date | None = None,
@@ -103,7 +103,7 @@ def agreement_sign(
 
 
 def midterm_review_record(
-    *, actor: Any, agreement: Agreement, passed: bool, findings: str, reviewed_on: date
+    *, actor: Actor, agreement: Agreement, passed: bool, findings: str, reviewed_on: date
 ) -> Agreement:
     """The mid-term review: passing releases the next tranche, failing stops every remaining one."""
     _require_funder(actor, agreement.application.round)
@@ -154,7 +154,7 @@ def midterm_review_record(
 
 
 def final_review_record(
-    *, actor: Any, agreement: Agreement, score: Decimal | str, note: str, reviewed_on: date
+    *, actor: Actor, agreement: Agreement, score: Decimal | str, note: str, reviewed_on: date
 ) -> Agreement:
     """The funder's final review: a score 0–100 graded 优/良/中/差 (RULES §10)."""
     _require_funder(actor, agreement.application.round)

@@ -11,10 +11,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
-from opengps.core.errors import Conflict, NotFound, ServiceError
+from opengps.core.errors import Conflict, NotFound, PermissionDenied, ServiceError
 from opengps.grants import attachments
 from opengps.grants.errors import Code
 from opengps.grants.events import Event
@@ -118,7 +119,7 @@ def _application_values(app: Application) -> dict[str, Any]:
 
 def application_save(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     title: str,
     purpose_area: str,
@@ -140,6 +141,8 @@ def application_save(
     """
     require_role(actor, Role.SUPPLIER)
     organization = actor.organization
+    if organization is None:  # the database constraint makes this unreachable for real users
+        raise PermissionDenied(Code.GRANTS_NOT_YOUR_ORGANIZATION)
     _require_applicant(actor, organization)
     if application is not None:  # another organization's draft: refused before any state check
         _require_applicant(actor, application.organization)
@@ -197,7 +200,7 @@ def application_save(
     return app
 
 
-def attachment_add(*, actor: Any, application: Application, name: str, content: bytes) -> Attachment:
+def attachment_add(*, actor: Actor, application: Application, name: str, content: bytes) -> Attachment:
     """Attach a file to a draft (size and type checked by content, at most 10 files)."""
     checked = attachments.check_file(name, content)
     with transaction.atomic():
@@ -240,7 +243,7 @@ def screen(app: Application, on_date: date) -> rules.Screening:
     )
 
 
-def application_submit(*, actor: Any, application: Application, today: date | None = None) -> Application:
+def application_submit(*, actor: Actor, application: Application, today: date | None = None) -> Application:
     """Submit a draft while the call is open; it is screened at once and the reasons kept.
 
     Refused (nothing changes) when the amount breaks the cap or total, the budget breakdown does
@@ -284,7 +287,7 @@ def application_submit(*, actor: Any, application: Application, today: date | No
     return app
 
 
-def application_withdraw(*, actor: Any, application: Application, reason: str = "") -> Application:
+def application_withdraw(*, actor: Actor, application: Application, reason: str = "") -> Application:
     with transaction.atomic():
         app = _locked_application(application)
         _require_applicant(actor, app.organization)
@@ -300,7 +303,7 @@ def application_withdraw(*, actor: Any, application: Application, reason: str = 
     return app
 
 
-def application_get(*, actor: Any, application_id: int) -> Application:
+def application_get(*, actor: Actor, application_id: int) -> Application:
     """Helper for views/API: an application the actor may act on (used before write services)."""
     app = (
         Application.objects.select_related("round__programme", "organization")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core import audit
@@ -57,7 +57,7 @@ def returned_amount(agreement: Agreement) -> Decimal:
 
 def final_audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     agreement: Agreement,
     opinion: str,
     verified_spent: Decimal | str,
@@ -151,7 +151,7 @@ def final_audit_record(
     return record
 
 
-def _close(actor: Any, agreement: Agreement) -> None:
+def _close(actor: Actor, agreement: Agreement) -> None:
     _status_set(
         actor,
         "grant_agreement",
@@ -163,7 +163,7 @@ def _close(actor: Any, agreement: Agreement) -> None:
 
 
 def fund_return_record(
-    *, actor: Any, agreement: Agreement, amount: Decimal | str, returned_on: date, document: str
+    *, actor: Actor, agreement: Agreement, amount: Decimal | str, returned_on: date, document: str
 ) -> FundReturn:
     """Record money returned after the final audit (funder staff or the finance department);
     the agreement closes once everything due is back."""
@@ -210,7 +210,7 @@ def fund_return_record(
     return item
 
 
-def round_complete(*, actor: Any, round: Round) -> Round:
+def round_complete(*, actor: Actor, round: Round) -> Round:
     """Close the round once every agreement is closed."""
     _require_funder(actor, round)
     with transaction.atomic():

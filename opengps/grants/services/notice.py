@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit, clock
@@ -48,7 +48,7 @@ def objection_window_open(round_: Round, today: date | None = None) -> bool:
     return round_.status == RoundStatus.NOTICE and deadline is not None and on_date <= deadline
 
 
-def notice_publish(*, actor: Any, round: Round, today: date | None = None) -> Round:
+def notice_publish(*, actor: Actor, round: Round, today: date | None = None) -> Round:
     """Publish the proposed list for public notice; objections run `objection_days` from today."""
     _require_funder(actor, round)
     on_date = today or clock.today()
@@ -77,7 +77,7 @@ OBJECTION_LISTED = (ApplicationStatus.PROPOSED,)
 
 def objection_file(
     *,
-    actor: Any,
+    actor: MaybeActor,
     round: Round,
     text: str,
     application: Application | None = None,
@@ -92,15 +92,15 @@ def objection_file(
     stand in when left blank. Auditors never write; the funder's own staff decide objections
     and so cannot file them. A named project must be on the list under notice.
     """
-    signed_in = is_authenticated(actor)
-    if signed_in and actor.role == Role.AUDITOR:
+    user = actor if is_authenticated(actor) else None
+    if user is not None and user.role == Role.AUDITOR:
         raise PermissionDenied(Code.PERM_DENIED)
-    if signed_in and is_funder(actor, Round.objects.select_related("programme").get(pk=round.pk)):
+    if user is not None and is_funder(user, Round.objects.select_related("programme").get(pk=round.pk)):
         raise PermissionDenied(Code.GRANTS_FUNDER_CANNOT_OBJECT)
     text = text.strip()
-    filer_name = filer_name.strip() or (str(actor) if signed_in else "")
+    filer_name = filer_name.strip() or (str(user) if user is not None else "")
     filer_contact = filer_contact.strip() or (
-        (getattr(actor, "email", "") or f"{_('平台账号')} {actor.username}") if signed_in else ""
+        (user.email or f"{_('平台账号')} {user.username}") if user is not None else ""
     )
     if not filer_name:
         raise ServiceError(Code.GRANTS_FILER_NAME_REQUIRED, field="filer_name")
@@ -127,7 +127,7 @@ def objection_file(
         objection = Objection.objects.create(
             round=locked,
             application=application,
-            filed_by=actor if signed_in else None,
+            filed_by=user,
             filer_name=filer_name,
             filer_contact=filer_contact,
             text=text,
@@ -135,14 +135,14 @@ def objection_file(
         )
         # The contact stays out of the audit trail's public fields: only the funder needs it.
         audit.record(
-            actor=actor if signed_in else None,
+            actor=user,
             action=Event.GRANT_OBJECTION_FILED,
             obj=objection,
             new={
                 "round": locked.pk,
                 "application": application.pk if application else None,
                 "filer_name": filer_name,
-                "anonymous": not signed_in,
+                "anonymous": user is None,
                 "text": text,
             },
         )
@@ -150,7 +150,7 @@ def objection_file(
 
 
 def objection_decide(
-    *, actor: Any, objection: Objection, upheld: bool, decision: str, today: date | None = None
+    *, actor: Actor, objection: Objection, upheld: bool, decision: str, today: date | None = None
 ) -> Objection:
     """Decide an objection with reasons. Upheld against a proposed project: it is disqualified,
     the others go back to review and the round is ranked again (then a new notice)."""
@@ -180,7 +180,7 @@ def objection_decide(
     return item
 
 
-def _reopen_round(actor: Any, round_: Round, disqualified: Application, reason: str) -> None:
+def _reopen_round(actor: Actor, round_: Round, disqualified: Application, reason: str) -> None:
     disqualified.awarded_amount = None
     _status_set(
         actor,
@@ -209,7 +209,7 @@ def _reopen_round(actor: Any, round_: Round, disqualified: Application, reason: 
     _round_status(actor, round_, RoundStatus.REVIEWING, Event.GRANT_ROUND_REVIEW_REOPENED, reason=reason)
 
 
-def round_decide(*, actor: Any, round: Round, today: date | None = None) -> Round:
+def round_decide(*, actor: Actor, round: Round, today: date | None = None) -> Round:
     """The funding decision after the notice period, with every objection decided."""
     _require_funder(actor, round)
     on_date = today or clock.today()

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
@@ -47,7 +48,7 @@ def round_criteria(round_: Round) -> tuple[rules.Criterion, ...]:
     return tuple(rules.Criterion(c["code"], c["name"], int(c["weight"])) for c in round_.criteria)
 
 
-def round_review_start(*, actor: Any, round: Round, today: date | None = None) -> Round:
+def round_review_start(*, actor: Actor, round: Round, today: date | None = None) -> Round:
     """After the call has closed, the round goes to review."""
     _require_funder(actor, round)
     on_date = today or clock.today()
@@ -61,7 +62,7 @@ def round_review_start(*, actor: Any, round: Round, today: date | None = None) -
         )
 
 
-def panel_draw(*, actor: Any, round: Round, needed: int = 5, drawn_at: datetime | None = None) -> Round:
+def panel_draw(*, actor: Actor, round: Round, needed: int = 5, drawn_at: datetime | None = None) -> Round:
     """Draw the expert panel at random through `experts.draw_create` (method 竞争性磋商: ≥3, odd).
 
     The applicants under review are the "bidders" checked for avoidance (回避).
@@ -109,7 +110,7 @@ def panel_members(round_: Round) -> list[DrawMember]:
     )
 
 
-def _member_of(actor: Any, round_: Round) -> DrawMember:
+def _member_of(actor: Actor, round_: Round) -> DrawMember:
     require_role(actor, Role.EXPERT)
     member = next((m for m in panel_members(round_) if m.expert.user_id == actor.pk), None)
     if member is None:
@@ -118,7 +119,7 @@ def _member_of(actor: Any, round_: Round) -> DrawMember:
 
 
 def score_submit(
-    *, actor: Any, application: Application, scores: Mapping[str, Decimal | str], comment: str = ""
+    *, actor: Actor, application: Application, scores: Mapping[str, Decimal | str], comment: str = ""
 ) -> ReviewScore:
     """A panel member scores one application on every criterion, independently and once."""
     app = Application.objects.select_related("round__programme").get(pk=application.pk)
@@ -129,7 +130,7 @@ def score_submit(
 
 def score_sheet_submit(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     sheet: Mapping[int, Mapping[str, Decimal | str]],
     comments: Mapping[int, str] | None = None,
@@ -191,7 +192,7 @@ def score_sheet_submit(
 
 
 def pitch_record(
-    *, actor: Any, application: Application, held_on: date, location: str, notes: str = ""
+    *, actor: Actor, application: Application, held_on: date, location: str, notes: str = ""
 ) -> PitchSession:
     """Record an optional pitch (项目路演) of an application before the panel."""
     app = Application.objects.select_related("round__programme").get(pk=application.pk)
@@ -271,7 +272,7 @@ def _ranked_changes(
     return changes
 
 
-def round_rank(*, actor: Any, round: Round) -> Round:
+def round_rank(*, actor: Actor, round: Round) -> Round:
     """Combine each application's member scores, rank them and propose funding within the total.
 
     Every accepted panel member (at least the committee minimum) must have scored every

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit
@@ -40,7 +41,7 @@ from opengps.rules.base import RuleError
 
 def programme_create(
     *,
-    actor: Any,
+    actor: Actor,
     funder_unit: Unit,
     name: str,
     fund_source: str,
@@ -180,7 +181,7 @@ def _created_values(round_: Round) -> dict[str, Any]:
 
 def round_create(
     *,
-    actor: Any,
+    actor: Actor,
     programme: Programme,
     year: int,
     title: str,
@@ -264,7 +265,7 @@ def round_create(
     return round_
 
 
-def round_publish(*, actor: Any, round: Round) -> Round:
+def round_publish(*, actor: Actor, round: Round) -> Round:
     """Publish the call (申报指南): public from now on; open between its dates."""
     _require_funder(actor, round)
     with transaction.atomic():
@@ -272,7 +273,7 @@ def round_publish(*, actor: Any, round: Round) -> Round:
         return _round_status(actor, locked, RoundStatus.PUBLISHED, Event.GRANT_ROUND_PUBLISHED)
 
 
-def round_cancel(*, actor: Any, round: Round, reason: str) -> Round:
+def round_cancel(*, actor: Actor, round: Round, reason: str) -> Round:
     _require_funder(actor, round)
     if not reason.strip():
         raise ServiceError(Code.GRANTS_REASON_REQUIRED, field="reason")
@@ -283,7 +284,7 @@ def round_cancel(*, actor: Any, round: Round, reason: str) -> Round:
         )
 
 
-def round_assign_audit_firm(*, actor: Any, round: Round, firm: Unit) -> Round:
+def round_assign_audit_firm(*, actor: Actor, round: Round, firm: Unit) -> Round:
     """Name the accounting firm that will carry out the final audits (结项审计)."""
     _require_funder(actor, round)
     if firm.kind != Unit.Kind.EVALUATOR:

@@ -48,8 +48,10 @@ def funded(
     assert round_.draw is not None
     members = list(round_.draw.members.select_related("expert__user").order_by("order"))
     for m in members:
+        assert m.expert.user is not None
         draw_member_respond(actor=m.expert.user, member=m, accept=True, no_conflict_confirmed=True)
     for m in members:
+        assert m.expert.user is not None
         services.score_submit(
             actor=m.expert.user, application=app, scores={"need": D(27), "design": D(36), "capacity": D(27)}
         )

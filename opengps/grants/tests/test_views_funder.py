@@ -209,7 +209,9 @@ def _call_to_notice_on_screen(
     round_.refresh_from_db()
     assert round_.draw is not None
     for m in round_.draw.members.select_related("expert__user"):
+        assert m.expert.user is not None
         draw_member_respond(actor=m.expert.user, member=m, accept=True, no_conflict_confirmed=True)
+        assert m.expert.user is not None
         services.score_submit(
             actor=m.expert.user, application=app, scores={"need": "28", "design": "36", "capacity": "28"}
         )
@@ -391,7 +393,9 @@ def _on_notice(
     round_ = services.panel_draw(actor=world.funder, round=round_, needed=3)
     assert round_.draw is not None
     for m in round_.draw.members.select_related("expert__user"):
+        assert m.expert.user is not None
         draw_member_respond(actor=m.expert.user, member=m, accept=True, no_conflict_confirmed=True)
+        assert m.expert.user is not None
         services.score_submit(
             actor=m.expert.user, application=app, scores={"need": "28", "design": "36", "capacity": "28"}
         )

@@ -117,6 +117,7 @@ def _reviewing(
     assert round_.draw is not None
     members = list(round_.draw.members.select_related("expert__user").order_by("order"))
     for m in members:
+        assert m.expert.user is not None
         draw_member_respond(actor=m.expert.user, member=m, accept=True, no_conflict_confirmed=True)
     return round_, app, [m.expert.user for m in members]
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract
@@ -51,7 +52,7 @@ def weights_of(source_weights: Mapping[str, Any]) -> dict[str, Decimal]:
     return {str(k): Decimal(str(v)) for k, v in source_weights.items()}
 
 
-def _require_purchaser(actor: Any, contract: Contract) -> None:
+def _require_purchaser(actor: Actor, contract: Contract) -> None:
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != contract.purchaser_id:
         raise PermissionDenied(Code.PERM_OTHER_UNIT)

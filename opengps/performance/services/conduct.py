@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
@@ -31,7 +31,7 @@ def conduct_due(member: CommitteeMember) -> Ruled[date] | None:
 
 
 def expert_conduct_rate(
-    *, actor: Any, member: CommitteeMember, rating: str, note: str = "", today: date | None = None
+    *, actor: Actor, member: CommitteeMember, rating: str, note: str = "", today: date | None = None
 ) -> ExpertConduct:
     """The purchaser rates one evaluation expert's conduct (IR §62), within 5 working days of the
     evaluation; a later rating is still recorded, marked late."""

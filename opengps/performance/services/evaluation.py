@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.contracts.models import Contract, ContractStatus
@@ -31,7 +32,7 @@ from opengps.rules import performance as rules
 
 def evaluation_create(
     *,
-    actor: Any,
+    actor: Actor,
     contract: Contract,
     period: str,
     evaluator: Unit | None = None,
@@ -76,7 +77,7 @@ def evaluation_create(
     return evaluation
 
 
-def party_of(actor: Any, evaluation: PerformanceEvaluation) -> str | None:
+def party_of(actor: Actor, evaluation: PerformanceEvaluation) -> str | None:
     """Which party the actor scores for: the supplier's members (self), the purchaser's staff,
     the assigned evaluator's staff; None for anyone else."""
     contract = evaluation.contract
@@ -95,7 +96,7 @@ def party_of(actor: Any, evaluation: PerformanceEvaluation) -> str | None:
 
 def evaluation_score_submit(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: PerformanceEvaluation,
     scores: Mapping[str, Any] | None = None,
     measured: Mapping[str, Any] | None = None,

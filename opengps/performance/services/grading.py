@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict
 from opengps.core.errors import rule_error as _rule_error
@@ -34,7 +34,7 @@ def _satisfaction(evaluation: PerformanceEvaluation, on_date: date) -> Decimal |
 
 
 def evaluation_finalize(
-    *, actor: Any, evaluation: PerformanceEvaluation, today: date | None = None
+    *, actor: Actor, evaluation: PerformanceEvaluation, today: date | None = None
 ) -> PerformanceEvaluation:
     """Compute the composite score and grade (purchaser), close the survey, add the grade to the
     supplier's performance history and apply the credit loop.
@@ -121,7 +121,7 @@ def evaluation_finalize(
     return evaluation
 
 
-def evaluation_publish(*, actor: Any, evaluation: PerformanceEvaluation) -> PerformanceEvaluation:
+def evaluation_publish(*, actor: Actor, evaluation: PerformanceEvaluation) -> PerformanceEvaluation:
     """Publish the evaluation report (purchaser)."""
     _require_purchaser(actor, evaluation.contract)
     with transaction.atomic():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor, SystemOrActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.contracts import selectors as contract_selectors
@@ -36,7 +36,7 @@ def _facts(organization: Organization) -> list[rules.HistoryFact]:
 
 
 def _history_add(
-    actor: Any,
+    actor: SystemOrActor,
     *,
     organization: Organization,
     source: str,
@@ -132,7 +132,7 @@ def acceptance_reference(contract_reference: str, phase: int) -> str:
     return f"{contract_reference} 验收{phase}"
 
 
-def _sync_contract_facts(actor: Any, organization: Organization, today: date) -> int:
+def _sync_contract_facts(actor: Actor, organization: Organization, today: date) -> int:
     """Bring the supplier's failed acceptances and terminations for its fault into its history
     (the facts the contracts app exposes for the credit loop)."""
     added = 0
@@ -178,7 +178,7 @@ def _sync_contract_facts(actor: Any, organization: Organization, today: date) ->
     return added
 
 
-def history_refresh(*, actor: Any, organization: Organization, today: date | None = None) -> int:
+def history_refresh(*, actor: Actor, organization: Organization, today: date | None = None) -> int:
     """Record the supplier's failed acceptances and supplier-fault terminations not yet in its
     history (officials); returns how many were added. Finalizing an evaluation does this too."""
     require_role(actor, Role.PURCHASER, Role.FINANCE, Role.REGISTRATION, Role.ADMIN)
@@ -188,7 +188,7 @@ def history_refresh(*, actor: Any, organization: Organization, today: date | Non
 
 def performance_history_record(
     *,
-    actor: Any,
+    actor: SystemOrActor,
     organization: Organization,
     source: str,
     reference: str,
@@ -228,7 +228,7 @@ def performance_history_record(
         )
 
 
-def supplier_fault_record(*, actor: Any, fault: SupplierFault) -> None:
+def supplier_fault_record(*, actor: Actor, fault: SupplierFault) -> None:
     """The credit loop's subscriber to `opengps.contracts.hooks` (registered in `apps.py`): a failed
     acceptance or a termination for the supplier's fault goes on the supplier's performance
     history at once, in the contract event's transaction. Finalizing an evaluation later finds it

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from opengps.accounts import scopes
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.catalog.models import CatalogItem
@@ -60,7 +61,7 @@ def _clean_indicators(indicators: Sequence[Mapping[str, Any]]) -> list[dict[str,
 
 def template_save(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     indicators: Sequence[Mapping[str, Any]],
     source_weights: Mapping[str, Any],

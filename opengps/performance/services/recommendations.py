@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.performance.errors import Code
@@ -19,7 +20,7 @@ from opengps.registry.services import require_manages
 
 
 def recommendation_decline(
-    *, actor: Any, recommendation: ListingRecommendation, note: str, today: date | None = None
+    *, actor: Actor, recommendation: ListingRecommendation, note: str, today: date | None = None
 ) -> ListingRecommendation:
     """The registration authority decides not to list the supplier, with its reasons."""
     require_manages(actor, recommendation.organization)
@@ -46,7 +47,7 @@ def recommendation_decline(
 
 
 def recommendation_mark_listed(
-    *, actor: Any, recommendation: ListingRecommendation, listing: Any
+    *, actor: Actor, recommendation: ListingRecommendation, listing: Any
 ) -> ListingRecommendation:
     """Called by `registry.services.credit_list` in its transaction when a listing follows a
     recommendation: the recommendation is decided, and the link goes both ways."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock, ratelimit
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.performance.errors import Code
@@ -33,7 +33,7 @@ def _hash(evaluation: PerformanceEvaluation, code: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def recipient_codes_issue(*, actor: Any, evaluation: PerformanceEvaluation, count: int) -> list[str]:
+def recipient_codes_issue(*, actor: Actor, evaluation: PerformanceEvaluation, count: int) -> list[str]:
     """Issue `count` one-time survey codes for the purchaser to hand to service recipients.
 
     The codes are returned once (to print); only their hashes are stored.

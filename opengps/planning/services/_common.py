@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role, require_unit_member
 from opengps.catalog.content import yuan
@@ -42,7 +43,7 @@ def _transition(entity: str, obj: Any, target: str) -> None:
 
 
 def _set_status(
-    actor: Any,
+    actor: Actor,
     obj: Model,
     target: str,
     action: str,
@@ -70,12 +71,12 @@ def _set_status(
     )
 
 
-def _require_unit_staff(actor: Any, unit: Unit) -> None:
+def _require_unit_staff(actor: Actor, unit: Unit) -> None:
     require_role(actor, Role.PURCHASER)
     require_unit_member(actor, unit)
 
 
-def _require_finance_for(actor: Any, unit: Unit) -> None:
+def _require_finance_for(actor: Actor, unit: Unit) -> None:
     """The finance department of the unit's own level of government (本级财政部门)."""
     require_role(actor, Role.FINANCE)
     if actor.unit is None or actor.unit.region_id != unit.region_id:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.planning.errors import Code
@@ -25,7 +25,7 @@ from opengps.rules.procedures import Method
 
 
 def plan_reschedule(
-    *, actor: Any, plan: PurchasePlan, procurement_starts_on: date, reason: str
+    *, actor: Actor, plan: PurchasePlan, procurement_starts_on: date, reason: str
 ) -> PurchasePlan:
     """Move the planned start (before the intention is published): the method and text are rechecked."""
     _require_unit_staff(actor, plan.unit)
@@ -55,7 +55,7 @@ def plan_reschedule(
     return plan
 
 
-def plan_cancel(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
+def plan_cancel(*, actor: Actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
     """Cancel a plan; its amount becomes available on the budget line again."""
     _require_unit_staff(actor, plan.unit)
     reason = _reason_required(reason)

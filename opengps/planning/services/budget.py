@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import audit, clock
@@ -26,7 +26,14 @@ from opengps.planning.services._common import (
 
 
 def budget_line_create(
-    *, actor: Any, unit: Unit, fiscal_year: int, code: str, name: str, fund_source: str, amount: Decimal | str
+    *,
+    actor: Actor,
+    unit: Unit,
+    fiscal_year: int,
+    code: str,
+    name: str,
+    fund_source: str,
+    amount: Decimal | str,
 ) -> BudgetLine:
     """A unit enters a budget line (draft); the finance department of its level may enter one too."""
     if has_role(actor, Role.FINANCE):
@@ -66,7 +73,7 @@ def budget_line_create(
     return line
 
 
-def budget_line_submit(*, actor: Any, line: BudgetLine) -> BudgetLine:
+def budget_line_submit(*, actor: Actor, line: BudgetLine) -> BudgetLine:
     _require_unit_staff(actor, line.unit)
     with transaction.atomic():
         line = BudgetLine.objects.select_for_update().get(pk=line.pk)
@@ -74,7 +81,7 @@ def budget_line_submit(*, actor: Any, line: BudgetLine) -> BudgetLine:
     return line
 
 
-def budget_line_approve(*, actor: Any, line: BudgetLine, note: str = "") -> BudgetLine:
+def budget_line_approve(*, actor: Actor, line: BudgetLine, note: str = "") -> BudgetLine:
     """批复: the finance department approves; from now on plans may draw on the line."""
     _require_finance_for(actor, line.unit)
     with transaction.atomic():
@@ -91,7 +98,7 @@ def budget_line_approve(*, actor: Any, line: BudgetLine, note: str = "") -> Budg
     return line
 
 
-def budget_line_reject(*, actor: Any, line: BudgetLine, reason: str) -> BudgetLine:
+def budget_line_reject(*, actor: Actor, line: BudgetLine, reason: str) -> BudgetLine:
     _require_finance_for(actor, line.unit)
     reason = _reason_required(reason)
     with transaction.atomic():
@@ -107,7 +114,7 @@ def budget_line_reject(*, actor: Any, line: BudgetLine, reason: str) -> BudgetLi
     return line
 
 
-def budget_line_reopen(*, actor: Any, line: BudgetLine) -> BudgetLine:
+def budget_line_reopen(*, actor: Actor, line: BudgetLine) -> BudgetLine:
     """A returned line goes back to draft so the unit can correct and resubmit it."""
     _require_unit_staff(actor, line.unit)
     with transaction.atomic():
@@ -116,7 +123,7 @@ def budget_line_reopen(*, actor: Any, line: BudgetLine) -> BudgetLine:
     return line
 
 
-def budget_line_adjust(*, actor: Any, line: BudgetLine, amount: Decimal | str, reason: str) -> BudgetLine:
+def budget_line_adjust(*, actor: Actor, line: BudgetLine, amount: Decimal | str, reason: str) -> BudgetLine:
     """预算调整: change an approved line's amount; never below what its plans already commit."""
     _require_finance_for(actor, line.unit)
     reason = _reason_required(reason)

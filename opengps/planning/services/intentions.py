@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
@@ -42,7 +43,7 @@ def _intention_deadline(starts_on: date, unit: Any = None) -> tuple[date, str]:
     return ruled.value, ruled.citation
 
 
-def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> PurchaseIntention:
+def intention_publish(*, actor: Actor, plan: PurchasePlan, summary: str = "") -> PurchaseIntention:
     """Publish the intention today; refused when today is less than 30 days before the start."""
     _require_unit_staff(actor, plan.unit)
     published_on = clock.today()
@@ -91,7 +92,7 @@ def intention_publish(*, actor: Any, plan: PurchasePlan, summary: str = "") -> P
     return intention
 
 
-def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
+def plan_start_procurement(*, actor: Actor, plan: PurchasePlan) -> PurchasePlan:
     """Start the procurement today: only once the intention has been public for the full period."""
     _require_unit_staff(actor, plan.unit)
     with transaction.atomic():
@@ -117,7 +118,7 @@ def plan_start_procurement(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
     return plan
 
 
-def plan_record_contract(*, actor: Any, plan: PurchasePlan, contract_amount: Decimal | str) -> PurchasePlan:
+def plan_record_contract(*, actor: Actor, plan: PurchasePlan, contract_amount: Decimal | str) -> PurchasePlan:
     """The contract is signed: its amount is what the budget line has spent."""
     _require_unit_staff(actor, plan.unit)
     value = _positive(contract_amount, "contract_amount")

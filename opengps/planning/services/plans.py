@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.errors import rule_error as _rule_error
@@ -111,7 +112,7 @@ def _split_flags(plan: PurchasePlan) -> list[dict[str, Any]]:
 
 def plan_create(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     budget_line: BudgetLine,
     method: str,
@@ -188,7 +189,7 @@ def plan_create(
     return plan
 
 
-def plan_update_requirements(*, actor: Any, plan: PurchasePlan, requirements: str) -> PurchasePlan:
+def plan_update_requirements(*, actor: Actor, plan: PurchasePlan, requirements: str) -> PurchasePlan:
     """Fix the requirement text: the check runs again and any earlier confirmation lapses."""
     _require_unit_staff(actor, plan.unit)
     with transaction.atomic():
@@ -220,7 +221,7 @@ def plan_update_requirements(*, actor: Any, plan: PurchasePlan, requirements: st
     return plan
 
 
-def plan_confirm_compliance(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
+def plan_confirm_compliance(*, actor: Actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
     """The purchaser keeps the flagged sentences and says why (recorded in the audit trail)."""
     _require_unit_staff(actor, plan.unit)
     reason = _reason_required(reason)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import require_role
 from opengps.catalog.models import CatalogItem, ItemKind, VersionStatus
@@ -79,7 +80,7 @@ def _check_term(term_start: date, term_end: date, term_reason: str) -> None:
 
 def project_propose(
     *,
-    actor: Any,
+    actor: Actor,
     fiscal_year: int,
     name: str,
     items: Iterable[CatalogItem],
@@ -159,7 +160,7 @@ def _project_state(project: Project) -> dict[str, Any]:
 
 def project_update(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     fiscal_year: int | None = None,
     name: str | None = None,
@@ -252,7 +253,7 @@ def project_survey_required(project: Project, on_date: date | None = None) -> tu
 
 
 def demand_survey_record(
-    *, actor: Any, project: Project, method: str, conducted_on: date, respondents: int, findings: str
+    *, actor: Actor, project: Project, method: str, conducted_on: date, respondents: int, findings: str
 ) -> DemandSurvey:
     """Record (or correct) the project's demand survey before it is submitted."""
     _require_unit_staff(actor, project.unit)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import clock
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.planning.errors import Code
@@ -22,7 +21,7 @@ from opengps.planning.services._common import (
 from opengps.planning.services.projects import project_survey_required
 
 
-def project_submit(*, actor: Any, project: Project) -> Project:
+def project_submit(*, actor: Actor, project: Project) -> Project:
     """Send a draft to the unit head; refused without the demand survey C22 §11 requires."""
     _require_unit_staff(actor, project.unit)
     with transaction.atomic():
@@ -45,7 +44,7 @@ def project_submit(*, actor: Any, project: Project) -> Project:
     return project
 
 
-def project_approve_unit(*, actor: Any, project: Project, note: str = "") -> Project:
+def project_approve_unit(*, actor: Actor, project: Project, note: str = "") -> Project:
     """The head of the unit approves — someone other than the proposer (four eyes)."""
     _require_unit_staff(actor, project.unit)
     if project.proposed_by_id == actor.pk:
@@ -63,7 +62,7 @@ def project_approve_unit(*, actor: Any, project: Project, note: str = "") -> Pro
     return project
 
 
-def project_approve(*, actor: Any, project: Project, note: str = "") -> Project:
+def project_approve(*, actor: Actor, project: Project, note: str = "") -> Project:
     """The finance department of the unit's level enters the project in the library."""
     _require_finance_for(actor, project.unit)
     with transaction.atomic():
@@ -79,7 +78,7 @@ def project_approve(*, actor: Any, project: Project, note: str = "") -> Project:
     return project
 
 
-def project_return(*, actor: Any, project: Project, reason: str) -> Project:
+def project_return(*, actor: Actor, project: Project, reason: str) -> Project:
     """Return for changes: by the unit head while submitted, by the finance department when unit-approved."""
     reason = _reason_required(reason)
     if project.status == ProjectStatus.UNIT_APPROVED:
@@ -99,7 +98,7 @@ def project_return(*, actor: Any, project: Project, reason: str) -> Project:
     return project
 
 
-def project_withdraw(*, actor: Any, project: Project, reason: str) -> Project:
+def project_withdraw(*, actor: Actor, project: Project, reason: str) -> Project:
     _require_unit_staff(actor, project.unit)
     reason = _reason_required(reason)
     with transaction.atomic():
@@ -108,7 +107,7 @@ def project_withdraw(*, actor: Any, project: Project, reason: str) -> Project:
     return project
 
 
-def plan_submit(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
+def plan_submit(*, actor: Actor, plan: PurchasePlan) -> PurchasePlan:
     """Submit: to the finance department when its approval is needed, else straight to ready."""
     _require_unit_staff(actor, plan.unit)
     with transaction.atomic():
@@ -140,7 +139,7 @@ def plan_submit(*, actor: Any, plan: PurchasePlan) -> PurchasePlan:
     return plan
 
 
-def plan_approve_method(*, actor: Any, plan: PurchasePlan, note: str) -> PurchasePlan:
+def plan_approve_method(*, actor: Actor, plan: PurchasePlan, note: str) -> PurchasePlan:
     """The finance department approves the method (IR §23) or clears a split-purchase flag."""
     _require_finance_for(actor, plan.unit)
     note = _reason_required(note)
@@ -162,7 +161,7 @@ def plan_approve_method(*, actor: Any, plan: PurchasePlan, note: str) -> Purchas
     return plan
 
 
-def plan_reject_method(*, actor: Any, plan: PurchasePlan, reason: str) -> PurchasePlan:
+def plan_reject_method(*, actor: Actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
     _require_finance_for(actor, plan.unit)
     reason = _reason_required(reason)
     with transaction.atomic():

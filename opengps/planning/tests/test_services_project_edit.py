@@ -139,7 +139,7 @@ def test_only_the_units_own_staff_edit_and_the_proposal_rules_still_apply(
     project = make_project("300000", approve=False)
     for outsider in (finance, auditor, make_user("purchaser", unit="cs_civil"), None):
         with pytest.raises(PermissionDenied):
-            project_update(actor=outsider, project=project, name="改名")
+            project_update(actor=outsider, project=project, name="改名")  # type: ignore[arg-type]  # None on purpose: the service refuses it at run time too
     with pytest.raises(ServiceError) as negative:
         project_update(actor=purchaser, project=project, items=[small_catalogue.items.get(code="N05")])
     assert negative.value.code == "planning.negative_list"

@@ -48,6 +48,7 @@ from opengps.procurement.services.bids import bid_modify as bid_modify
 from opengps.procurement.services.bids import bid_submit as bid_submit
 from opengps.procurement.services.bids import bid_withdraw as bid_withdraw
 from opengps.procurement.services.bids import device_fingerprint as device_fingerprint
+from opengps.procurement.services.bids import lot_ref as lot_ref
 from opengps.procurement.services.clarify import procurement_clarify as procurement_clarify
 from opengps.procurement.services.create import ACTIVE_STATUSES as ACTIVE_STATUSES
 from opengps.procurement.services.create import REFERENCE_PREFIX as REFERENCE_PREFIX
@@ -109,6 +110,7 @@ __all__ = [
     "invitation_inputs",
     "is_official",
     "local_date",
+    "lot_ref",
     "notification_mark_read",
     "objection_decide",
     "objection_raise",

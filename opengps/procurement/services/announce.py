@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.procurement import sealing
@@ -157,7 +157,7 @@ ANNOUNCED_FIELDS = (
 
 def procurement_announce(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     bid_deadline: datetime,
     opening_place: str = "",
@@ -236,7 +236,7 @@ def procurement_announce(
 
 
 def procurement_prequalification_announce(
-    *, actor: Any, procurement: Procurement, application_deadline: datetime, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, application_deadline: datetime, now: datetime | None = None
 ) -> Ruled[date]:
     """Announce a prequalification (资格预审公告) of a tender: applications may be submitted for at
     least 5 working days from the announcement (实施条例 第二十一条；87号令 第十六条).
@@ -274,7 +274,7 @@ def procurement_prequalification_announce(
 
 
 def procurement_prequalification_clarify(
-    *, actor: Any, procurement: Procurement, text: str, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, text: str, now: datetime | None = None
 ) -> datetime:
     """Clarify or amend the prequalification documents (资格预审文件的澄清或者修改).
 

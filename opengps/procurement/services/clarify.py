@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.clock import BEIJING
 from opengps.core.errors import Conflict, ServiceError
@@ -49,7 +49,7 @@ def _chosen_deadline(new_deadline: datetime, target: datetime, citation: str) ->
 
 def procurement_clarify(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     kind: str,
     text: str,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role, require_unit_member
 from opengps.core import audit, clock
@@ -89,7 +89,7 @@ def lots_of(procurement: Procurement) -> list[LotInput]:
 
 def draft_create(
     *,
-    actor: Any,
+    actor: Actor,
     plan: PurchasePlan,
     method: Method,
     title: str,
@@ -153,7 +153,7 @@ def draft_create(
 
 def procurement_create(
     *,
-    actor: Any,
+    actor: Actor,
     plan: PurchasePlan,
     title: str = "",
     lots: Sequence[LotInput] | None = None,
@@ -198,7 +198,7 @@ def procurement_create(
         )
 
 
-def procurement_update_documents(*, actor: Any, procurement: Procurement, documents: str) -> Procurement:
+def procurement_update_documents(*, actor: Actor, procurement: Procurement, documents: str) -> Procurement:
     """Edit the documents while the procurement is a draft."""
     require_official(actor, procurement)
     with transaction.atomic():

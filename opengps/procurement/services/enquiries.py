@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.errors import Conflict
 from opengps.procurement.errors import Code
@@ -32,7 +32,7 @@ from opengps.rules.deadlines import enquiry_answer_deadline
 
 
 def documents_obtain(
-    *, actor: Any, procurement: Procurement, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, now: datetime | None = None
 ) -> DocumentObtained:
     """A supplier member obtains the documents; recorded in the register nobody sees before the deadline."""
     org = require_supplier(actor)
@@ -59,7 +59,7 @@ def documents_obtain(
 
 
 def enquiry_ask(
-    *, actor: Any, procurement: Procurement, question: str, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, question: str, now: datetime | None = None
 ) -> Enquiry:
     """A supplier member asks (询问); the answer is due within 3 working days (IR §52)."""
     org = require_supplier(actor)
@@ -103,7 +103,7 @@ def enquiry_ask(
     return enquiry
 
 
-def enquiry_answer(*, actor: Any, enquiry: Enquiry, answer: str, now: datetime | None = None) -> Enquiry:
+def enquiry_answer(*, actor: Actor, enquiry: Enquiry, answer: str, now: datetime | None = None) -> Enquiry:
     """Answer an enquiry; the asker is notified."""
     require_official(actor, enquiry.procurement)
     answer = required_text(

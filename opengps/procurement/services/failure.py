@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core import clock
@@ -41,7 +42,7 @@ def _reason(reason: str, message: Any, field: str = "reason") -> str:
 
 
 def procurement_retender(
-    *, actor: Any, procurement: Procurement, reason: str, documents: str = ""
+    *, actor: Actor, procurement: Procurement, reason: str, documents: str = ""
 ) -> Procurement:
     """Amend the documents and tender again (O87 §44): a new draft procurement for the same plan."""
     require_official(actor, procurement)
@@ -59,7 +60,7 @@ def procurement_retender(
 
 
 def _successor(
-    actor: Any, old: Procurement, method: Method, *, documents: str, same_supplier: bool
+    actor: Actor, old: Procurement, method: Method, *, documents: str, same_supplier: bool
 ) -> Procurement:
     """The new draft that follows a failed procurement: same plan, title, lots and agency."""
     return draft_create(
@@ -102,7 +103,7 @@ def _require_method_allowed(procurement: Procurement, target: Method) -> None:
 
 
 def procurement_request_method_change(
-    *, actor: Any, procurement: Procurement, method: str, reason: str
+    *, actor: Actor, procurement: Procurement, method: str, reason: str
 ) -> Procurement:
     """Ask the finance department to approve another method after a failure (O87 §43, IR §23)."""
     require_official(actor, procurement)
@@ -133,7 +134,7 @@ def procurement_request_method_change(
 
 
 def procurement_decide_method_change(
-    *, actor: Any, procurement: Procurement, approve: bool, note: str
+    *, actor: Actor, procurement: Procurement, approve: bool, note: str
 ) -> Procurement:
     """Finance of the purchaser's level approves (a new draft with the new method) or refuses."""
     require_role(actor, Role.FINANCE)
@@ -161,7 +162,7 @@ def procurement_decide_method_change(
         )
 
 
-def procurement_cancel(*, actor: Any, procurement: Procurement, reason: str) -> Procurement:
+def procurement_cancel(*, actor: Actor, procurement: Procurement, reason: str) -> Procurement:
     """Terminate a procurement with a reason (GPL §36 grounds)."""
     require_official(actor, procurement)
     reason = _reason(reason, _("请填写终止理由"))

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
 from opengps.procurement.errors import Code
@@ -44,7 +45,7 @@ def framework_terms(procurement: Procurement) -> dict[str, Any]:
 
 def framework_terms_set(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     first_stage: str = "price_first",
     second_stage: str = "direct",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.models import AuditChainHead
@@ -57,7 +57,7 @@ def _eligible_pool(region: str, keyword: str, on_date: date) -> list[int]:
 
 def procurement_invite_draw(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     count: int = 3,
     region: str = "",

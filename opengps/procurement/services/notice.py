@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import audit
 from opengps.core.errors import Conflict, PermissionDenied
@@ -30,7 +30,7 @@ from opengps.rules.procurement_flow import NextStep
 
 
 def objection_raise(
-    *, actor: Any, procurement: Procurement, text: str, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, text: str, now: datetime | None = None
 ) -> Objection:
     """Object to a single-source notice while it runs; reviewed ≤5 working days after it ends (O74 §40)."""
     if not is_authenticated(actor):
@@ -67,7 +67,7 @@ def objection_raise(
 
 
 def objection_decide(
-    *, actor: Any, objection: Objection, uphold: bool, text: str, now: datetime | None = None
+    *, actor: Actor, objection: Objection, uphold: bool, text: str, now: datetime | None = None
 ) -> Objection:
     """Decide an objection; upheld → the single-source procurement fails (another method follows)."""
     procurement = objection.procurement
@@ -111,7 +111,7 @@ def objection_decide(
 
 
 def procurement_notice_close(
-    *, actor: Any, procurement: Procurement, now: datetime | None = None
+    *, actor: Actor, procurement: Procurement, now: datetime | None = None
 ) -> Procurement:
     """End the single-source notice after its last day, with every objection decided."""
     require_official(actor, procurement)

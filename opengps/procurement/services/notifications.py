@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import is_authenticated
 from opengps.core import clock
 from opengps.core.errors import NotFound
@@ -11,7 +10,7 @@ from opengps.procurement.errors import Code
 from opengps.procurement.models import Notification
 
 
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     """Mark one of the actor's own notifications as read."""
     if not is_authenticated(actor) or notification.recipient_id != actor.pk:
         raise NotFound(Code.PROCUREMENT_NOTIFICATION_NOT_FOUND)

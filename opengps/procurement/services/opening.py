@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.core import audit
 from opengps.procurement import sealing
 from opengps.procurement.envelope import open_version
@@ -51,7 +52,7 @@ def _negotiates_with_two(procurement: Procurement) -> bool:
     )
 
 
-def _disclose_register(actor: Any, procurement: Procurement) -> list[DocumentObtained]:
+def _disclose_register(actor: Actor, procurement: Procurement) -> list[DocumentObtained]:
     """Write the documents register, kept from the audit chain until now, to it."""
     register = list(
         DocumentObtained.objects.filter(procurement=procurement)
@@ -199,7 +200,7 @@ def _minute(
 
 
 def _fail_for_too_few(
-    actor: Any, procurement: Procurement, record: OpeningRecord, lot_results: list[dict[str, Any]]
+    actor: Actor, procurement: Procurement, record: OpeningRecord, lot_results: list[dict[str, Any]]
 ) -> None:
     """No lot has enough valid bids: the procurement fails with the lawful next steps."""
     # O74 §27 ¶2: an open tender with exactly two valid bids may also negotiate with them.
@@ -253,7 +254,7 @@ def _notify_bidders(procurement: Procurement, record: OpeningRecord, versions: S
     )
 
 
-def procurement_open(*, actor: Any, procurement: Procurement, now: datetime | None = None) -> OpeningRecord:
+def procurement_open(*, actor: Actor, procurement: Procurement, now: datetime | None = None) -> OpeningRecord:
     """Open the bids at or after the deadline (开标): unwrap the key, decrypt, read out, minute.
 
     Each lot needs the method's minimum of valid bids (`procurement_flow.opening_outcome`); if no

@@ -1,6 +1,6 @@
 """The sealed-bid request stays cheap: the deadline burst benchmark counts every query.
 
-A bid over the API reads the session, the user, the lot and one context row (procurement,
+A bid over the API reads the session, the user and one context row (the lot, the procurement,
 the bidder's cached eligibility, invitation, documents obtained, its bid), then writes inside one
 transaction. A draft procurement's lot stays hidden behind the same 404 as before.
 """
@@ -22,7 +22,7 @@ from opengps.procurement.tests.conftest import PDF, announce_times, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-MAX_BID_QUERIES = 12  # session, user, lot, context, then the transaction's statements
+MAX_BID_QUERIES = 11  # session, user, context (with the lot), then the transaction's statements
 
 
 def _client(user: Any) -> Client:
@@ -75,6 +75,8 @@ def test_a_bid_and_its_modification_take_a_bounded_number_of_queries(
     ]
     assert len(submitted.captured_queries) <= MAX_BID_QUERIES, [q["sql"] for q in submitted]
     assert len(modified.captured_queries) <= MAX_BID_QUERIES, [q["sql"] for q in modified]
+    lot_reads = [q["sql"] for q in submitted.captured_queries if 'FROM "procurement_lot"' in q["sql"]]
+    assert lot_reads == [], lot_reads  # the lot comes with the context row
     # and a second submission (not a modification) is refused by the same context row
     again = _bid(client, base, "266000.00")
     assert again.status_code == 409 and again.json()["error"]["code"] == "bid.already_submitted"

@@ -31,9 +31,8 @@ def test_the_official_states_the_terms_on_the_page(purchaser: Any, draft: Procur
     assert "框架协议约定" in page and "1/5" in page
     # when the official states rotation with a cap of 3 members
     response = client.post(
-        f"/procurement/{draft.pk}/",
+        f"/procurement/{draft.pk}/framework-terms/",
         {
-            "action": "framework_terms",
             "first_stage": "price_first",
             "second_stage": "rotation",
             "elimination_rate": "1/4",
@@ -53,10 +52,9 @@ def test_the_official_states_the_terms_on_the_page(purchaser: Any, draft: Procur
     event = AuditEvent.objects.get(action="procurement.framework_terms_set")
     assert event.new_values["second_stage"] == "rotation" and "第二十三条" in event.reason
     # and a rate below 20% is refused with the article, changing nothing
-    client.post(
-        f"/procurement/{draft.pk}/",
-        {"action": "framework_terms", "elimination_rate": "1/10"},
-    )
+    refused = client.post(f"/procurement/{draft.pk}/framework-terms/", {"elimination_rate": "1/10"})
+    assert refused.status_code == 400
+    assert 'id="framework_terms-elimination_rate-error"' in refused.content.decode()
     draft.refresh_from_db()
     assert draft.framework_terms["elimination_rate"] == "1/4"
     assert AuditEvent.objects.filter(action="procurement.framework_terms_set").count() == 1

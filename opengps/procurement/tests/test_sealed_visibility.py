@@ -328,11 +328,10 @@ def test_the_screen_and_the_api_record_where_each_bid_came_from(world: dict[str,
 
     pages = Client()
     pages.force_login(first)
-    pages.post(f"/procurement/{procurement.pk}/", {"action": "obtain"}, **agent)
+    pages.post(f"/procurement/{procurement.pk}/obtain/", {}, **agent)
     page = pages.post(
-        f"/procurement/{procurement.pk}/",
+        f"/procurement/{procurement.pk}/bid/",
         {
-            "action": "bid",
             "lot": "1",
             "price_total": "250000",
             "contact_name": "联系人子丑",

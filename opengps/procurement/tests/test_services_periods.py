@@ -164,9 +164,8 @@ def test_the_screen_and_the_api_take_the_documents_period(
     assert response.json()["error"]["code"] == "procurement.documents_period_too_short"
     lawful = documents_available_until("open_tender", local_date(datetime.now(tz=BEIJING)))
     page = client.post(
-        f"/procurement/{second.pk}/",
+        f"/procurement/{second.pk}/announce/",
         {
-            "action": "announce",
             "bid_deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
             "documents_until": lawful.value.isoformat(),
         },

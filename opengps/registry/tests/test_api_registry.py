@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from opengps.core.models import AuditEvent
-from opengps.registry import services
+from opengps.registry import selectors, services
 from opengps.registry.tests.conftest import uscc_for, with_wrong_check_digit
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,20 @@ def test_search_by_chinese_substring(client: Client, orgs: list[Any]) -> None:
     row = body["results"][1]
     assert row["rating"] == 4 and row["credit_status"] == "normal" and row["region_name"] == "长沙市岳麓区"
     assert row["org_type_label"] == "社会服务机构（民办非企业单位）"
+
+
+def test_search_says_more_than_the_cap_and_stops_the_pages_there(
+    client: Client, orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a count cap of two, three organizations
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    # when: every organization is listed, one per page, asking for page 3
+    body = client.get(BASE, {"page": 3, "page_size": 1}).json()
+    # then: two is a lower bound, the pages stop at two; under the cap the count is exact
+    assert (body["count"], body["count_capped"], body["num_pages"], body["page"]) == (2, True, 2, 2)
+    assert len(body["results"]) == 1
+    exact = client.get(BASE, {"q": "养老"}).json()
+    assert (exact["count"], exact["count_capped"]) == (2, False)
 
 
 def test_search_by_exact_code_and_filters(client: Client, orgs: list[Any]) -> None:

@@ -63,3 +63,71 @@ def test_a_two_character_fragment_is_found_through_the_bigram_condition(
         page = selectors.organization_search(filters=selectors.SearchFilters(q="助残服"))
     assert _names(page) == ["湘潭市同心助残服务中心"]
     assert not any("registry_name_bigrams" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("q", "count", "capped"),
+    [
+        ("春晖", 1, False),  # under the cap: exact
+        ("养老", 2, False),  # at the cap: still exact
+        ("服务", 2, True),  # four matches over a cap of two: the cap, flagged as a lower bound
+        ("没有这个名字", 0, False),
+    ],
+)
+def test_the_count_is_exact_up_to_the_cap_and_flagged_beyond_it(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch, q: str, count: int, capped: bool
+) -> None:
+    # given: a cap of two matches
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    filters = selectors.SearchFilters(q=q)
+    # when: searched cold, then again with the count kept
+    cold = selectors.organization_search(filters=filters)
+    warm = selectors.organization_search(filters=filters)
+    # then: the same answer both times
+    for page in (cold, warm):
+        assert (page.count, page.count_capped) == (count, capped)
+        assert len(page.results) == count  # one page holds them all (page size 20)
+    assert _names(cold) == _names(warm)
+
+
+def test_a_capped_result_pages_only_as_far_as_the_cap_in_recorded_order(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: four matches, a cap of three, one per page
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    filters = selectors.SearchFilters(q="服务")
+    # when: the first page, and a page past the cap
+    first = selectors.organization_search(filters=filters, page=1, page_size=1)
+    beyond = selectors.organization_search(filters=filters, page=9, page_size=1)
+    # then: three pages at most; the last one is served for a page past them; recorded order
+    assert (first.count, first.count_capped, first.num_pages) == (3, True, 3)
+    assert (beyond.page, beyond.num_pages, beyond.has_next) == (3, 3, False)
+    assert [o.pk for o in first.results + beyond.results] == [orgs[0].pk, orgs[2].pk]
+
+
+def test_an_uncapped_search_reads_count_and_page_in_one_query(orgs: list[Any]) -> None:
+    # given: nothing counted yet for this filter
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.organization_search(filters=selectors.SearchFilters(q="服务"), page=2, page_size=3)
+    # then: one statement gives the exact count and the second page in name order
+    assert (page.count, page.count_capped, page.num_pages) == (4, False, 2)
+    assert _names(page) == [sorted(NAMES)[3]]
+    assert len([q for q in queries.captured_queries if "LIKE" in q["sql"]]) == 1
+
+
+def test_a_region_search_reads_the_divisions_once_per_process(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the division table not read yet in this process
+    monkeypatch.setattr(selectors, "_REGION_TREE", {"at": -1e9, "within": {}})
+    prefecture = orgs[0].region.parent_id or orgs[0].region_id
+    # when: two searches by the prefecture
+    first = selectors.organization_search(filters=selectors.SearchFilters(region=prefecture))
+    with CaptureQueriesContext(connection) as queries:
+        second = selectors.organization_search(filters=selectors.SearchFilters(region=prefecture))
+    # then: the same organizations, and the second search does not ask for the divisions again
+    assert _names(first) == _names(second) and orgs[0].name in _names(second)
+    assert not any("accounts_region" in q["sql"] for q in queries.captured_queries)
+    # and a prefecture holds its counties; an unknown code holds nothing
+    assert orgs[0].region_id in selectors.region_codes_within(prefecture)
+    assert selectors.region_codes_within("999999") == []

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from opengps.core import tasks
 from opengps.core.models import AuditEvent
-from opengps.registry import importing, services
+from opengps.registry import importing, selectors, services
 from opengps.registry.models import ImportJob, Organization
 from opengps.registry.tests.conftest import uscc_for, with_wrong_check_digit
 from opengps.registry.tests.test_import_workbook import row, save
@@ -46,6 +46,14 @@ def test_search_page_lists_filters_and_results(client: Client, orgs: list[Any]) 
     assert "长沙市夕阳红养老服务中心" in html and "岳阳市青少年发展基金会" not in html
     assert 'hx-trigger="keyup changed delay:300ms' in html and "<select" in html
     assert "共 1 个社会组织" in html
+
+
+def test_search_page_says_more_than_the_cap(
+    client: Client, orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    html = client.get(reverse("registry:search")).content.decode()
+    assert "超过 1 个社会组织" in html and "共 1 个社会组织" not in html
 
 
 def test_htmx_request_gets_only_the_results_partial(client: Client, orgs: list[Any]) -> None:

@@ -1,6 +1,6 @@
-"""Procurement pages: officials run the procedure, suppliers bid, the public reads announcements.
+"""Procurement pages: the list, one procurement's page (with a form per action), the public notice,
+PDFs, receipts. The actions themselves are in `actions` (one URL each).
 
-Each POST parses its fields, calls one service and shows its error (with the citation) or success.
 Pages show no bidder, bid content, documents register or count before the deadline (RULES.md §12).
 """
 
@@ -8,27 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
 from opengps.core.errors import ServiceError
-from opengps.core.inputs import BIGINT_MAX, check_deadline, parse_int
 from opengps.planning.models import PlanStatus, PurchasePlan
-from opengps.procurement import documents, sealing, selectors, services
-from opengps.procurement.api import bid_content, bid_source
-from opengps.procurement.errors import Code
+from opengps.procurement import documents, forms, sealing, selectors, services
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
 from opengps.rules.deadlines import earliest_bid_deadline
@@ -46,30 +42,11 @@ def _run(request: HttpRequest, call: Callable[[], Any], success: str) -> Any:
     return result
 
 
-def _datetime(value: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ServiceError(Code.REQUEST_DATETIME_INVALID, field=field) from None
-    return check_deadline(
-        moment.replace(tzinfo=clock.BEIJING) if timezone.is_naive(moment) else moment, field=field
-    )
-
-
-def _date(value: str, field: str) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ServiceError(Code.REQUEST_DATE_INVALID, field=field) from None
-
-
 def index(request: HttpRequest) -> HttpResponse:
     """采购公告 — public list; officials also see their drafts and start new procurements from plans."""
     user: Any = request.user
     plans: list[PurchasePlan] = []
-    if has_role(user, Role.PURCHASER):
+    if has_role(user, Role.PURCHASER) and user.unit_id is not None:
         plans = list(
             PurchasePlan.objects.filter(
                 unit_id=user.unit_id, status__in=[PlanStatus.INTENTION_PUBLISHED, PlanStatus.IN_PROCUREMENT]
@@ -168,20 +145,60 @@ def _context(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
     }
 
 
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One procurement: the announcement for everyone, actions by role."""
+    """One procurement: the announcement for everyone, actions by role (each posts to its own URL)."""
     try:
         procurement = selectors.procurement_get(actor=request.user, pk=pk)
     except ServiceError:
         return render(request, "procurement/not_found.html", status=404)
-    if request.method == "POST":
-        return _act(request, procurement)
-    return render(request, "procurement/detail.html", _context(request, procurement))
+    return render_detail(request, procurement)
+
+
+def render_detail(
+    request: HttpRequest,
+    procurement: Procurement,
+    *,
+    failed: forms.ActionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The procurement's page; `failed` is a refused action's bound form, shown with its errors in
+    place of the empty one (and the page answers with the refusal's `status`)."""
+    context = _context(request, procurement)
+    page_forms = _empty_forms(procurement)
+    if failed is not None:
+        page_forms[failed.action] = failed
+    context["forms"] = page_forms
+    context["failed"] = failed
+    return render(request, "procurement/detail.html", context, status=status)
+
+
+def _empty_forms(procurement: Procurement) -> dict[str, forms.ActionForm]:
+    terms = services.framework_terms(procurement) if procurement.method == Method.framework_agreement else {}
+    empty: list[forms.ActionForm] = [
+        forms.DocumentsForm(initial={"documents": procurement.documents}),
+        forms.FrameworkTermsForm(initial=terms),
+        forms.DrawForm(),
+        forms.AnnounceForm(),
+        forms.ClarifyForm(),
+        forms.AnswerForm(),
+        forms.ObjectionDecideForm(),
+        forms.FailedForm(),
+        forms.CancelForm(),
+        forms.MethodDecisionForm(),
+        forms.AskForm(),
+        forms.ObjectForm(),
+        forms.BidForm(),
+        forms.OpenForm(),
+        forms.CloseNoticeForm(),
+        forms.ObtainForm(),
+    ]
+    return {form.action: form for form in empty}
 
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The public announcement (公告) page."""
-    procurement = selectors.procurements_visible(actor=None).filter(pk=pk).first()
+    procurement = selectors.procurements_visible(actor=AnonymousUser()).filter(pk=pk).first()
     if procurement is None:
         return render(request, "procurement/not_found.html", status=404)
     procedure = procedure_for(procurement.method)
@@ -208,7 +225,7 @@ def pdf_response(document: documents.Document, filename: str) -> HttpResponse:
 
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The public announcement as PDF, once announced (drafts are not public)."""
-    procurement = selectors.procurements_visible(actor=None).filter(pk=pk).first()
+    procurement = selectors.procurements_visible(actor=AnonymousUser()).filter(pk=pk).first()
     if procurement is None:
         return render(request, "procurement/not_found.html", status=404)
     document = documents.announcement(
@@ -236,194 +253,6 @@ def opening_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     record, readouts = opening
     document = documents.opening_minutes(procurement=procurement, record=record, readouts=readouts)
     return pdf_response(document, f"opening-minutes-{procurement.reference}.pdf")
-
-
-# --- actions on one procurement: one small handler each, dispatched on the POST "action" field -----
-
-
-def _lot(request: HttpRequest, procurement: Procurement) -> Any:
-    number = parse_int(request.POST.get("lot"), field="lot", default=0)
-    return selectors.lot_get(actor=request.user, procurement=procurement, number=number)
-
-
-def _documents(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_update_documents(
-        actor=request.user, procurement=procurement, documents=request.POST.get("documents", "")
-    )
-
-
-def _framework_terms(request: HttpRequest, procurement: Procurement) -> Any:
-    post = request.POST
-    return services.framework_terms_set(
-        actor=request.user,
-        procurement=procurement,
-        first_stage=post.get("first_stage", "price_first"),
-        second_stage=post.get("second_stage", "direct"),
-        elimination_rate=post.get("elimination_rate", "1/5"),
-        max_members=parse_int(post.get("max_members"), field="max_members", default=0) or None,
-    )
-
-
-def _draw(request: HttpRequest, procurement: Procurement) -> Any:
-    post = request.POST
-    return services.procurement_invite_draw(
-        actor=request.user,
-        procurement=procurement,
-        count=parse_int(post.get("count"), field="count", high=99, default=3),
-        region=post.get("region", ""),
-        keyword=post.get("keyword", ""),
-    )
-
-
-def _announce(request: HttpRequest, procurement: Procurement) -> Any:
-    post = request.POST
-    return services.procurement_announce(
-        actor=request.user,
-        procurement=procurement,
-        bid_deadline=_datetime(post.get("bid_deadline", ""), "bid_deadline"),
-        opening_place=post.get("opening_place", ""),
-        bid_deposit=post.get("bid_deposit") or None,
-        documents_until=_date(post.get("documents_until", ""), "documents_until"),
-    )
-
-
-def _clarify(request: HttpRequest, procurement: Procurement) -> Any:
-    post = request.POST
-    return services.procurement_clarify(
-        actor=request.user,
-        procurement=procurement,
-        kind=post.get("kind", ""),
-        text=post.get("text", ""),
-        affects_bids=bool(post.get("affects_bids")),
-        new_deadline=_datetime(post.get("new_deadline", ""), "new_deadline")
-        if post.get("new_deadline")
-        else None,
-    )
-
-
-def _answer(request: HttpRequest, procurement: Procurement) -> Any:
-    user, post = request.user, request.POST
-    enquiry = selectors.enquiry_get(actor=user, procurement=procurement, enquiry_id=post.get("enquiry", ""))
-    return services.enquiry_answer(actor=user, enquiry=enquiry, answer=post.get("answer", ""))
-
-
-def _decide_objection(request: HttpRequest, procurement: Procurement) -> Any:
-    user, post = request.user, request.POST
-    pk = parse_int(post.get("objection"), field="objection", high=BIGINT_MAX, default=0)
-    objection = selectors.objection_get(actor=user, procurement=procurement, pk=pk)
-    return services.objection_decide(
-        actor=user, objection=objection, uphold=post.get("uphold") == "1", text=post.get("text", "")
-    )
-
-
-def _close_notice(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_notice_close(actor=request.user, procurement=procurement)
-
-
-def _open(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_open(actor=request.user, procurement=procurement)
-
-
-def _retender(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_retender(
-        actor=request.user, procurement=procurement, reason=request.POST.get("reason", "")
-    )
-
-
-def _method_change(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_request_method_change(
-        actor=request.user,
-        procurement=procurement,
-        method=request.POST.get("method", ""),
-        reason=request.POST.get("reason", ""),
-    )
-
-
-def _decide_method_change(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_decide_method_change(
-        actor=request.user,
-        procurement=procurement,
-        approve=request.POST.get("approve") == "1",
-        note=request.POST.get("note", ""),
-    )
-
-
-def _cancel(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.procurement_cancel(
-        actor=request.user, procurement=procurement, reason=request.POST.get("reason", "")
-    )
-
-
-def _obtain(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.documents_obtain(actor=request.user, procurement=procurement)
-
-
-def _ask(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.enquiry_ask(
-        actor=request.user, procurement=procurement, question=request.POST.get("question", "")
-    )
-
-
-def _object(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.objection_raise(
-        actor=request.user, procurement=procurement, text=request.POST.get("text", "")
-    )
-
-
-def _bid(request: HttpRequest, procurement: Procurement) -> Any:
-    content = bid_content(request, preferences=request.POST.getlist("preferences"))
-    return services.bid_submit(actor=request.user, lot=_lot(request, procurement), **content)
-
-
-def _modify(request: HttpRequest, procurement: Procurement) -> Any:
-    content = bid_content(request, preferences=request.POST.getlist("preferences"))
-    return services.bid_modify(actor=request.user, lot=_lot(request, procurement), **content)
-
-
-def _withdraw(request: HttpRequest, procurement: Procurement) -> Any:
-    return services.bid_withdraw(actor=request.user, lot=_lot(request, procurement), **bid_source(request))
-
-
-ACTIONS: dict[str, tuple[Callable[[HttpRequest, Procurement], Any], Any]] = {
-    "documents": (_documents, gettext_lazy("采购文件已保存")),
-    "framework_terms": (_framework_terms, gettext_lazy("框架协议约定已保存")),
-    "draw": (_draw, gettext_lazy("已随机抽取受邀供应商")),
-    "announce": (_announce, gettext_lazy("公告已发布")),
-    "clarify": (_clarify, gettext_lazy("澄清或修改已发布")),
-    "answer": (_answer, gettext_lazy("已答复")),
-    "decide_objection": (_decide_objection, gettext_lazy("异议已处理")),
-    "close_notice": (_close_notice, gettext_lazy("公示已结束")),
-    "open": (_open, gettext_lazy("已开标")),
-    "retender": (_retender, gettext_lazy("已创建重新招标项目")),
-    "method_change": (_method_change, gettext_lazy("已提交变更采购方式申请")),
-    "decide_method_change": (_decide_method_change, gettext_lazy("已审核")),
-    "cancel": (_cancel, gettext_lazy("采购项目已终止")),
-    "obtain": (_obtain, gettext_lazy("已获取采购文件")),
-    "ask": (_ask, gettext_lazy("询问已提交")),
-    "object": (_object, gettext_lazy("异议已提交")),
-    "bid": (_bid, gettext_lazy("投标文件已密封递交")),
-    "modify": (_modify, gettext_lazy("投标文件已修改（新版本已密封）")),
-    "withdraw": (_withdraw, gettext_lazy("投标已撤回")),
-}
-"""The actions of the detail page's forms: the handler (parses the POST, calls one service) and
-the message shown on success."""
-
-
-def _act(request: HttpRequest, procurement: Procurement) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    back = redirect("procurement:detail", procurement.pk)
-    action = ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
-        messages.error(request, _("未知操作"))
-        return back
-    handler, success = action
-    result = _run(request, lambda: handler(request, procurement), str(success))
-    if isinstance(result, services.BidAck):
-        return redirect("procurement:receipt", result.version.pk)
-    if isinstance(result, Procurement) and result.pk != procurement.pk:
-        return redirect("procurement:detail", result.pk)
-    return back
 
 
 @login_required
