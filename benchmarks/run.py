@@ -592,11 +592,11 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "Caches: `random` and `fixed` run with the platform's caches as in production — the search's "
         "response cache (the JSON of a query, 15 s) and its count cache (the match count of a filter "
-        "set, 30 s), both LocMemCache, i.e. per gunicorn worker. `uncached` bypasses the response "
-        "cache for every request: each search runs its page query; the count cache stays as in "
-        "production and its hit rate is shown. Never cached: the page query when the response cache "
-        "misses, the region-hierarchy lookup of a region filter; region labels and the registry's "
-        "row estimate are kept per process (5 min).",
+        "set, exact up to 10,000, 30 s), both LocMemCache, i.e. per gunicorn worker. `uncached` "
+        "bypasses the response cache for every request: each search runs its page query; the count "
+        "cache stays as in production and its hit rate is shown. Never cached: the page query when "
+        "the response cache misses; the division table (the region filter's hierarchy), region "
+        "labels and the registry's row estimate are kept per process (5 min).",
         "",
         "| mode | endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms "
         "| response-cache hits | count-cache hits |",

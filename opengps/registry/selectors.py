@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -307,7 +308,10 @@ def _first_matches_page(qs: QuerySet[Organization], *, offset: int, limit: int) 
     One statement: the matches are read once, counted by a window and sorted. The scan stops after
     COUNT_CAP + 1 rows, so a broad filter costs no more than that.
     """
-    inner, params = qs.order_by().only(*LIST_FIELDS)[: COUNT_CAP + 1].query.sql_with_params()
+    try:
+        inner, params = qs.order_by().only(*LIST_FIELDS)[: COUNT_CAP + 1].query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (a region code GB/T 2260 lacks)
+        return []
     sql = (
         f"SELECT *, COUNT(*) OVER () AS total FROM ({inner}) matches "  # noqa: S608 - compiled, bound
         "ORDER BY COALESCE(name, ''), id LIMIT %s OFFSET %s"

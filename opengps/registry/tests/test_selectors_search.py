@@ -131,3 +131,10 @@ def test_a_region_search_reads_the_divisions_once_per_process(
     # and a prefecture holds its counties; an unknown code holds nothing
     assert orgs[0].region_id in selectors.region_codes_within(prefecture)
     assert selectors.region_codes_within("999999") == []
+
+
+def test_a_region_code_the_divisions_lack_finds_nothing(orgs: list[Any]) -> None:
+    # when: a county code GB/T 2260 does not have (a selective filter: one statement, none sent)
+    page = selectors.organization_search(filters=selectors.SearchFilters(region="439999", q="服务"))
+    # then: nothing, and no error
+    assert (page.count, page.count_capped, page.results) == (0, False, [])
