@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from opengps.core import metrics
 from opengps.core.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -53,5 +54,6 @@ def run_service(form: Any, call: Callable[[], T]) -> Outcome[T]:
     try:
         return Outcome(result=call())
     except ServiceError as exc:
+        metrics.REFUSALS.labels(code=exc.code, status=exc.status).inc()
         form.add_service_error(exc)
         return Outcome(error=exc)

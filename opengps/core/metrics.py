@@ -15,7 +15,12 @@ from opengps.core import tasks
 AUDIT_EVENTS = Counter("opengps_audit_events_total", "State changes committed, by audit action", ["action"])
 """Accepted writes by kind, counted when their transaction commits (``bid.initial``: bids accepted)."""
 REFUSALS = Counter("opengps_refusals_total", "Requests refused with a stable error code", ["code", "status"])
-"""Refused API requests by code (``bid.deadline_passed`` …: bids refused)."""
+"""Refused requests by code, through the API and the forms (``bid.deadline_passed`` …: bids refused)."""
+BID_ACTS = Counter(
+    "opengps_bid_acts_acknowledged_total", "Bid submissions, modifications and withdrawals acknowledged"
+)
+"""Acknowledged bid acts platform-wide, counted when the receipt's transaction commits: no procurement,
+lot or bidder label (the count per procurement stays sealed until the opening)."""
 
 
 class TaskQueueCollector(Collector):

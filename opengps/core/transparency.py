@@ -47,7 +47,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from opengps.core import clock, keys, merkle, tasks
+from opengps.core import clock, keys, merkle, metrics, tasks
 from opengps.core.audit import GENESIS_HASH
 from opengps.core.errors import Conflict, NotFound, ServiceError
 from opengps.core.models import (
@@ -104,6 +104,7 @@ def leaf_append(*, receipt_digest: str) -> datetime | None:
     if not connection.in_atomic_block:
         raise RuntimeError("leaf_append() must run inside the transaction that stores the receipt")
     leaf = leaf_hash_of(receipt_digest)
+    transaction.on_commit(metrics.BID_ACTS.inc)  # the receipt is acknowledged when this commits
     head = TransparencyHead._meta.db_table
     leaves = TransparencyLeaf._meta.db_table
     upsert = (

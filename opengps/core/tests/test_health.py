@@ -3,6 +3,7 @@ the task queue (503 when the database does not answer), /metrics only to the mon
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -12,9 +13,11 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.test import Client, override_settings
+from prometheus_client import REGISTRY
 
+from opengps.core import transparency
 from opengps.core.tests import task_samples
 
 pytestmark = pytest.mark.django_db(databases="__all__")  # /readyz asks the replica when there is one
@@ -111,3 +114,21 @@ def test_a_scrape_sums_every_worker_in_multiprocess_mode(tmp_path: Path) -> None
     )
     # then: the counter is the sum over both workers
     assert 'opengps_audit_events_total{action="drill.counted"} 2.0' in result.stdout
+
+
+def test_an_acknowledged_bid_act_is_counted_only_when_its_transaction_commits(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    def counted() -> float:
+        return REGISTRY.get_sample_value("opengps_bid_acts_acknowledged_total") or 0.0
+
+    before = counted()
+    # when: one receipt's transaction commits, another's rolls back
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            transparency.leaf_append(receipt_digest="ab" * 32)
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            transparency.leaf_append(receipt_digest="cd" * 32)
+            raise RuntimeError("the bid's transaction fails after its leaf")
+    # then: only the acknowledged one is counted
+    assert counted() == before + 1
