@@ -587,7 +587,9 @@ def bid_modify(request: HttpRequest, pk: Id, number: Id) -> Any:
 
 @router.post("/{pk}/lots/{number}/bid/withdraw", response={201: ReceiptOut}, auth=django_auth)
 def bid_withdraw(request: HttpRequest, pk: Id, number: Id) -> Any:
-    ack = services.bid_withdraw(actor=request.user, lot=_lot(request, pk, number), **bid_source(request))
+    ack = services.bid_withdraw(
+        actor=signed_in_user(request), lot=_lot(request, pk, number), **bid_source(request)
+    )
     return Status(201, _ack_out(ack))
 
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound
@@ -469,14 +470,14 @@ def registry_overview() -> dict[str, int]:
     }
 
 
-def import_job_get(*, actor: Any, job_id: int) -> ImportJob:
+def import_job_get(*, actor: Actor, job_id: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id).select_related("created_by").first()
     if job is None or (actor.role != "admin" and job.created_by_id != actor.pk):
         raise NotFound(Code.REGISTRY_IMPORT_NOT_FOUND)
     return job
 
 
-def import_jobs_recent(*, actor: Any, limit: int = 10) -> QuerySet[ImportJob]:
+def import_jobs_recent(*, actor: Actor, limit: int = 10) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(created_by=actor).order_by("-created_at")[:limit]
 
 

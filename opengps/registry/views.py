@@ -360,7 +360,7 @@ def manage_import(request: HttpRequest) -> HttpResponse:
         "registry/import.html",
         {
             "form": form,
-            "jobs": selectors.import_jobs_recent(actor=request.user),
+            "jobs": selectors.import_jobs_recent(actor=signed_in_user(request)),
             "headers": importing.HEADERS,
         },
     )
@@ -369,7 +369,7 @@ def manage_import(request: HttpRequest) -> HttpResponse:
 @_writer
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """Progress of an import; htmx polls the partial every second until the report is there."""
-    job: ImportJob = selectors.import_job_get(actor=request.user, job_id=job_id)
+    job: ImportJob = selectors.import_job_get(actor=signed_in_user(request), job_id=job_id)
     template = (
         "registry/_import_progress.html" if getattr(request, "htmx", False) else "registry/import_job.html"
     )

@@ -19,6 +19,7 @@ from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core import transparency
@@ -235,7 +236,7 @@ def lot_ref(*, procurement_id: int, number: int) -> Lot:
     return Lot(procurement_id=procurement_id, number=number)
 
 
-def _bid_context(actor: Any, lot: Lot) -> tuple[Procurement, Lot, _Bidder]:
+def _bid_context(actor: Actor, lot: Lot) -> tuple[Procurement, Lot, _Bidder]:
     """The supplier check, then in one query the lot, the procurement columns the bid path reads,
     the bidder's cached registry status, invitation, documents obtained and its bid on the lot.
 
@@ -374,7 +375,7 @@ def _submission_advance(
 
 def _store(
     *,
-    actor: Any,
+    actor: Actor,
     procurement: Procurement,
     lot: Lot,
     bidder: _Bidder,
@@ -432,7 +433,7 @@ def _store(
 
 def _bid_write(
     *,
-    actor: Any,
+    actor: Actor,
     lot: Lot,
     kind: str,
     content: _Content,
@@ -466,7 +467,7 @@ def _bid_write(
 
 def bid_submit(
     *,
-    actor: Any,
+    actor: Actor,
     lot: Lot,
     price_total: Decimal | str,
     files: Sequence[BidFileInput],
@@ -500,7 +501,7 @@ def bid_submit(
 
 def bid_modify(
     *,
-    actor: Any,
+    actor: Actor,
     lot: Lot,
     price_total: Decimal | str,
     files: Sequence[BidFileInput],
@@ -525,7 +526,7 @@ def bid_modify(
 
 def bid_withdraw(
     *,
-    actor: Any,
+    actor: Actor,
     lot: Lot,
     now: datetime | None = None,
     source_ip: str | None = None,
