@@ -156,7 +156,10 @@ def region_codes_within(code: str, max_age: float = 300.0) -> list[str]:
 
 NAME_HAS_BIGRAM = 'registry_name_bigrams("registry_organization"."name") @> ARRAY[%s]::text[]'
 SPARSE_SHARE = 4
-"""A result holding less than 1/SPARSE_SHARE of the registry is fetched through its filter's index."""
+"""A result holding less than 1/SPARSE_SHARE of the registry is fetched through its filter's index…"""
+SPREAD_SHARE = 20
+"""…unless its filters do not follow the names (a type, a rating, a credit status) and it holds at
+least 1/SPREAD_SHARE of the registry: then a page is a short walk of the name index."""
 
 
 def organization_queryset(
@@ -252,7 +255,9 @@ def organization_search(
         # which an index walk serves in a few milliseconds however the matches cluster by name.
         ordering = ("pk",)
         qs = organization_queryset(filters, managed_units=managed_units, broad=True)
-    elif count * SPARSE_SHARE < _registry_rows():
+    elif count * SPARSE_SHARE < _registry_rows() and not _spread_through_names(
+        filters, managed_units, count
+    ):
         # The planner walks the name index and filters, assuming the matches are spread evenly
         # through the names; they cluster (a county's names share its prefix), and at national
         # scale it may walk most of the table for one page. Ordering by an expression no index
@@ -294,6 +299,17 @@ def _count_key(filters: SearchFilters, managed_units: set[int] | None) -> str:
             repr((derived.generation(), sorted(filters.as_params().items()), scope)).encode()
         ).hexdigest()
     )
+
+
+def _spread_through_names(filters: SearchFilters, managed_units: set[int] | None, count: int) -> bool:
+    """Whether `count` matches lie evenly through the name order, densely enough (≥ 1/SPREAD_SHARE of
+    the registry) that the name index reaches a page after a few hundred rows.
+
+    A type, a rating or a credit status says nothing of the name; a name fragment, a region (names
+    begin with it) or a registration authority does, so their matches cluster and are sorted."""
+    if filters.q or filters.region or managed_units is not None:
+        return False
+    return count * SPREAD_SHARE >= _registry_rows()
 
 
 def _selective(filters: SearchFilters) -> bool:

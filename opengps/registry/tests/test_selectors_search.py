@@ -44,6 +44,39 @@ def test_a_sparse_result_comes_in_the_same_order_when_fetched_through_its_filter
     assert "COALESCE" in queries.captured_queries[-1]["sql"].upper()
 
 
+@pytest.mark.parametrize(
+    ("rows", "walked"),
+    [
+        (80.0, True),  # 4 of 80 organizations: 1/20 of the registry, spread through the names
+        (81.0, False),  # under 1/20: fetched through the filter's index and sorted
+    ],
+)
+def test_a_filter_that_says_nothing_of_the_name_walks_the_name_index_when_dense_enough(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch, rows: float, walked: bool
+) -> None:
+    # given: the four organizations are all social service agencies (make_org's default type)
+    filters = selectors.SearchFilters(org_type="social_service_agency")
+    expected = sorted(NAMES)
+    monkeypatch.setattr(selectors, "_registry_rows", lambda: rows)
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.organization_search(filters=filters)
+    # then: the same rows in name order either way; only the plan's ordering differs
+    assert _names(page) == expected and page.count == 4
+    assert ("COALESCE" in queries.captured_queries[-1]["sql"].upper()) is not walked
+
+
+def test_a_region_never_walks_the_name_index_however_dense(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # names begin with their region, so a region's matches cluster in the name order
+    monkeypatch.setattr(selectors, "_registry_rows", lambda: 10.0)
+    region = orgs[0].region_id
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.organization_search(filters=selectors.SearchFilters(region=region))
+    assert page.count >= 1
+    assert "COALESCE" in queries.captured_queries[-1]["sql"].upper()
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the bigram index and its function exist on PostgreSQL only"
 )
