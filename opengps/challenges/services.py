@@ -32,6 +32,7 @@ from opengps.challenges.models import (
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.status import status_set
 from opengps.evaluation.models import Award
 from opengps.procurement.models import BidReadout, DocumentObtained, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
@@ -43,6 +44,7 @@ from opengps.procurement.policies import (
     set_status,
 )
 from opengps.rules import deadlines as rules_deadlines
+from opengps.rules import lifecycles
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
     ClockStop,
@@ -164,6 +166,10 @@ def challenge_file(
     return challenge
 
 
+def _challenge_check(current: str, target: str) -> None:
+    lifecycles.check_transition("challenge", current, target)
+
+
 def challenge_answer(
     *, actor: Actor, challenge: Challenge, answer: str, now: datetime | None = None
 ) -> Challenge:
@@ -177,19 +183,16 @@ def challenge_answer(
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if challenge.status != ChallengeStatus.PENDING:
             raise Conflict(Code.CHALLENGE_ALREADY_ANSWERED)
-        challenge.status, challenge.answer = ChallengeStatus.ANSWERED, body
-        challenge.answered_at, challenge.answered_by = moment, actor
-        challenge.save(update_fields=["status", "answer", "answered_at", "answered_by"])
-        audit.record(
+        status_set(
+            challenge,
+            ChallengeStatus.ANSWERED,
             actor=actor,
             action=Event.PROCUREMENT_CHALLENGE_ANSWERED,
-            obj=challenge.procurement,
-            old={"challenge": challenge.pk, "status": ChallengeStatus.PENDING},
-            new={
-                "challenge": challenge.pk,
-                "status": challenge.status,
-                "late": local_date(moment) > challenge.answer_due,
-            },
+            check=_challenge_check,
+            values={"answer": body, "answered_at": moment, "answered_by": actor},
+            on=challenge.procurement,
+            extra_old={"challenge": challenge.pk},
+            extra={"challenge": challenge.pk, "late": local_date(moment) > challenge.answer_due},
             reason=challenge.answer_citation,
         )
     return challenge

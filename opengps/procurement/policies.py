@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import is_authenticated, require_role
-from opengps.core import audit, clock
+from opengps.core import clock
 from opengps.core.clock import BEIJING, local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import parse_yuan
+from opengps.core.status import STATE_REFUSED, status_set
 from opengps.procurement.errors import TEXT_TOO_LONG, Code
 from opengps.procurement.models import Invitation, Procurement
 from opengps.registry import derived
@@ -196,26 +197,18 @@ def set_status(
     extra: Mapping[str, Any] | None = None,
     update: Sequence[str] = (),
 ) -> None:
-    """Move to `target` if the transition table allows it, save `update` too, and audit `action`."""
-    try:
-        check_transition(procurement.status, target)
-    except RuleError as exc:
-        raise Conflict(
-            exc.code,
-            _("当前状态（%(status)s）不能执行此操作") % {"status": procurement.get_status_display()},
-            field="status",
-            params=exc.params,
-        ) from None
-    old = procurement.status
-    procurement.status = target
-    procurement.save(update_fields=["status", *update])
-    audit.record(
+    """Move to `target` if the transition table allows it, save `update` too, and audit `action`
+    (`core.status.status_set` over the procurement's table)."""
+    status_set(
+        procurement,
+        target,
         actor=actor,
         action=action,
-        obj=procurement,
-        old={"status": old},
-        new={"status": target, **(extra or {})},
+        check=check_transition,
         reason=reason,
+        extra=extra,
+        update=update,
+        message=STATE_REFUSED,
     )
 
 

@@ -24,6 +24,7 @@ from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.status import status_set
 from opengps.registry import derived, hooks
 from opengps.registry.errors import Code
 from opengps.registry.events import Event
@@ -40,6 +41,7 @@ from opengps.registry.models import (
     Rating,
     RegistrationLevel,
 )
+from opengps.rules import lifecycles
 
 WRITER_ROLES = (Role.REGISTRATION, Role.ADMIN)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -425,6 +427,10 @@ def _require_text(value: str, *, field: str, code: str, message: Any) -> str:
     return value
 
 
+def _org_check(current: str, target: str) -> None:
+    lifecycles.check_transition("organization", current, target)
+
+
 def organization_change_status(
     *, actor: Actor, organization: Organization, status: str, on_date: date, reason: str
 ) -> Organization:
@@ -440,18 +446,19 @@ def organization_change_status(
                 Code.REGISTRY_STATUS_FINAL, field="status", params={"status": org.get_status_display()}
             )
         _check_day(on_date, field="on_date", org=org, label=_("变更日期"))
-        old = {"status": org.status, "status_changed_on": org.status_changed_on}
-        org.status, org.status_changed_on = status, on_date
-        org.save(update_fields=["status", "status_changed_on", "updated_at"])
-        derived.refresh([org.pk])
-        audit.record(
+        status_set(
+            org,
+            status,
             actor=actor,
             action=Event.REGISTRY_ORG_STATUS_CHANGED,
-            obj=org,
-            old=old,
-            new={"status": status, "status_changed_on": on_date},
+            check=_org_check,
+            values={"status_changed_on": on_date},
+            update=["updated_at"],
+            extra_old={"status_changed_on": org.status_changed_on},
+            extra={"status_changed_on": on_date},
             reason=reason,
         )
+        derived.refresh([org.pk])
     return org
 
 

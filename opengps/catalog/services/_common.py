@@ -2,30 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.catalog.content import CatalogueContent
 from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry, VersionStatus
 from opengps.core.errors import Conflict
-from opengps.rules.base import RuleError
+from opengps.core.status import status_check, status_set
 from opengps.rules.workflow import check_transition
 
 EDITOR_ROLES = (Role.FINANCE, Role.ADMIN)
 
 
+VERSION_STATE_REFUSED = _("目录“%(version)s”当前状态（%(status)s）不能执行此操作")
+"""The refusal of a version's status change its table does not allow."""
+
+
+def _check(current: str, target: str) -> None:
+    check_transition("catalog_version", current, target)
+
+
 def _transition(version: CatalogVersion, target: str) -> None:
-    try:
-        check_transition("catalog_version", version.status, target)
-    except RuleError as exc:
-        raise Conflict(
-            exc.code,
-            _("目录“%(version)s”当前状态（%(status)s）不能执行此操作")
-            % {"version": version, "status": version.get_status_display()},
-            field="status",
-            params=exc.params,
-        ) from None
+    status_check(
+        version, target, check=_check, message=VERSION_STATE_REFUSED, message_params={"version": version}
+    )
+
+
+def _set_status(
+    actor: Actor,
+    version: CatalogVersion,
+    target: str,
+    action: str,
+    *,
+    values: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Move the version to `target` by its table, save `values` with it and audit `action`."""
+    status_set(
+        version,
+        target,
+        actor=actor,
+        action=action,
+        check=_check,
+        values=values,
+        extra=extra,
+        message=VERSION_STATE_REFUSED,
+        message_params={"version": version},
+    )
 
 
 def _require_draft(version: CatalogVersion) -> None:

@@ -10,7 +10,7 @@ from opengps.catalog.content import catalog_content, validate_content
 from opengps.catalog.errors import Code
 from opengps.catalog.events import Event
 from opengps.catalog.models import CatalogVersion, ItemKind, VersionStatus
-from opengps.catalog.services._common import EDITOR_ROLES, _lock, _transition, _write_content
+from opengps.catalog.services._common import EDITOR_ROLES, _lock, _set_status, _transition, _write_content
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
 
@@ -66,25 +66,19 @@ def catalog_version_publish(*, actor: Actor, version: CatalogVersion) -> Catalog
         for older in CatalogVersion.objects.select_for_update().filter(
             year=version.year, status=VersionStatus.PUBLISHED
         ):
-            _transition(older, VersionStatus.SUPERSEDED)
-            older.status = VersionStatus.SUPERSEDED
-            older.save(update_fields=["status"])
-            audit.record(
-                actor=actor,
-                action=Event.CATALOG_VERSION_SUPERSEDED,
-                obj=older,
-                old={"status": VersionStatus.PUBLISHED},
-                new={"status": older.status, "by": version},
+            _set_status(
+                actor,
+                older,
+                VersionStatus.SUPERSEDED,
+                Event.CATALOG_VERSION_SUPERSEDED,
+                extra={"by": version},
             )
-        version.status = VersionStatus.PUBLISHED
-        version.published_at = clock.now()
-        version.published_by = actor
-        version.save(update_fields=["status", "published_at", "published_by"])
-        audit.record(
-            actor=actor,
-            action=Event.CATALOG_VERSION_PUBLISHED,
-            obj=version,
-            old={"status": VersionStatus.DRAFT},
-            new={"status": version.status, "items": len(content.items), "prices": len(content.prices)},
+        _set_status(
+            actor,
+            version,
+            VersionStatus.PUBLISHED,
+            Event.CATALOG_VERSION_PUBLISHED,
+            values={"published_at": clock.now(), "published_by": actor},
+            extra={"items": len(content.items), "prices": len(content.prices)},
         )
     return version

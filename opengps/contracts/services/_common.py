@@ -3,6 +3,7 @@ the row lock and the status transition."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from opengps.contracts.models import (
 from opengps.core import clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import parse_yuan
+from opengps.core.status import status_check, status_set
 from opengps.procurement.policies import rule_error
 from opengps.rules import contracts as rules
 from opengps.rules.base import RuleError
@@ -72,19 +74,40 @@ def _lock(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
-def _transition(contract: Contract, target: str) -> str:
-    try:
-        rules.check_contract_transition(contract.status, target)
-    except RuleError as exc:
-        raise Conflict(
-            exc.code,
-            _("合同当前状态（%(status)s）不能执行此操作") % {"status": contract.get_status_display()},
-            field="status",
-            params=exc.params,
-        ) from None
-    old = contract.status
-    contract.status = target
-    return old
+CONTRACT_STATE_REFUSED = _("合同当前状态（%(status)s）不能执行此操作")
+"""The refusal of a contract's status change its table does not allow."""
+
+
+def _check_status(contract: Contract, target: str) -> str:
+    """Refuse unless the contract's table allows the change to `target`; the current status."""
+    return status_check(
+        contract, target, check=rules.check_contract_transition, message=CONTRACT_STATE_REFUSED
+    )
+
+
+def _set_status(
+    actor: Actor,
+    contract: Contract,
+    target: str,
+    action: str,
+    *,
+    values: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> str:
+    """Move the contract to `target` by its table, save `values` with it and audit `action`
+    (`core.status.status_set`); the old status."""
+    return status_set(
+        contract,
+        target,
+        actor=actor,
+        action=action,
+        check=rules.check_contract_transition,
+        reason=reason,
+        values=values,
+        extra=extra,
+        message=CONTRACT_STATE_REFUSED,
+    )
 
 
 def _require_status(contract: Contract, *statuses: str) -> None:

@@ -28,8 +28,8 @@ from opengps.contracts.services._common import (
     _moment,
     _require_status,
     _ruled,
+    _set_status,
     _text,
-    _transition,
     require_purchaser,
 )
 from opengps.core import audit
@@ -175,15 +175,13 @@ def _payments_fall_due(contract: Contract, phase: int, day: date) -> list[dict[s
 
 
 def _complete(actor: Actor, contract: Contract, acceptance: Acceptance, moment: datetime) -> None:
-    old = _transition(contract, ContractStatus.COMPLETED)
-    contract.completed_at = moment
-    contract.save(update_fields=["status", "completed_at"])
-    audit.record(
-        actor=actor,
-        action=Event.CONTRACT_COMPLETED,
-        obj=contract,
-        old={"status": old},
-        new={"status": contract.status, "acceptance": acceptance.pk, "accepted_on": acceptance.accepted_on},
+    _set_status(
+        actor,
+        contract,
+        ContractStatus.COMPLETED,
+        Event.CONTRACT_COMPLETED,
+        values={"completed_at": moment},
+        extra={"acceptance": acceptance.pk, "accepted_on": acceptance.accepted_on},
     )
 
 

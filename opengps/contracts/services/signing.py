@@ -16,14 +16,14 @@ from opengps.contracts.models import (
     ContractStatus,
 )
 from opengps.contracts.services._common import (
+    _check_status,
     _day_or_today,
     _lock,
     _moment,
     _ruled,
-    _transition,
+    _set_status,
     require_purchaser,
 )
-from opengps.core import audit
 from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
 from opengps.evaluation.models import DepositReturn
@@ -80,30 +80,23 @@ def contract_sign(
     deposit = _ruled(lambda: winner_deposit_return_deadline(day))
     with transaction.atomic():
         contract = _lock(contract)
-        old = _transition(contract, ContractStatus.SIGNED)
-        contract.signed_on, contract.signed_by = day, actor
-        contract.sign_late_reason = reason if late else ""
-        contract.publish_due, contract.publish_citation = publish.value, publish.citation
-        contract.save(
-            update_fields=[
-                "status",
-                "signed_on",
-                "signed_by",
-                "sign_late_reason",
-                "publish_due",
-                "publish_citation",
-            ]
-        )
+        _check_status(contract, ContractStatus.SIGNED)
         deposits = DepositReturn.objects.filter(
             award=contract.award, organization_id=contract.supplier_id, due_on__isnull=True
         ).update(due_on=deposit.value, citation=deposit.citation)
-        audit.record(
-            actor=actor,
-            action=Event.CONTRACT_SIGNED,
-            obj=contract,
-            old={"status": old},
-            new={
-                "status": contract.status,
+        _set_status(
+            actor,
+            contract,
+            ContractStatus.SIGNED,
+            Event.CONTRACT_SIGNED,
+            values={
+                "signed_on": day,
+                "signed_by": actor,
+                "sign_late_reason": reason if late else "",
+                "publish_due": publish.value,
+                "publish_citation": publish.citation,
+            },
+            extra={
                 "signed_on": day,
                 "late": late,
                 "publish_due": publish.value,
@@ -134,16 +127,13 @@ def contract_publish(
     )
     with transaction.atomic():
         contract = _lock(contract)
-        old = _transition(contract, ContractStatus.PUBLISHED)
-        contract.published_at = moment
-        contract.publish_late_reason = reason if late else ""
-        contract.save(update_fields=["status", "published_at", "publish_late_reason"])
-        audit.record(
-            actor=actor,
-            action=Event.CONTRACT_PUBLISHED,
-            obj=contract,
-            old={"status": old},
-            new={"status": contract.status, "published_at": moment, "late": late},
+        _set_status(
+            actor,
+            contract,
+            ContractStatus.PUBLISHED,
+            Event.CONTRACT_PUBLISHED,
+            values={"published_at": moment, "publish_late_reason": reason if late else ""},
+            extra={"published_at": moment, "late": late},
             reason=reason if late else contract.publish_citation,
         )
     return contract

@@ -17,14 +17,14 @@ from opengps.contracts.models import (
     TerminationFault,
 )
 from opengps.contracts.services._common import (
+    _check_status,
     _day_or_today,
     _lock,
     _moment,
+    _set_status,
     _text,
-    _transition,
     require_purchaser,
 )
-from opengps.core import audit
 from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
 
@@ -51,17 +51,16 @@ def contract_terminate(
     day = _day_or_today(terminated_on, today, field="terminated_on", message=_("解除日期不能晚于今天"))
     with transaction.atomic():
         contract = _lock(contract)
-        old = _transition(contract, ContractStatus.TERMINATED)
+        _check_status(contract, ContractStatus.TERMINATED)
         if contract.signed_on and day < contract.signed_on:
             raise ServiceError(Code.CONTRACT_DATE_BEFORE_SIGNING, field="terminated_on")
-        contract.terminated_on, contract.termination_fault, contract.termination_reason = day, fault, why
-        contract.save(update_fields=["status", "terminated_on", "termination_fault", "termination_reason"])
-        audit.record(
-            actor=actor,
-            action=Event.CONTRACT_TERMINATED,
-            obj=contract,
-            old={"status": old},
-            new={"status": contract.status, "terminated_on": day, "fault": fault},
+        _set_status(
+            actor,
+            contract,
+            ContractStatus.TERMINATED,
+            Event.CONTRACT_TERMINATED,
+            values={"terminated_on": day, "termination_fault": fault, "termination_reason": why},
+            extra={"terminated_on": day, "fault": fault},
             reason=why,
         )
         if fault == TerminationFault.SUPPLIER:

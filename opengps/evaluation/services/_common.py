@@ -13,11 +13,13 @@ from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.status import status_move
 from opengps.evaluation.errors import Code
 from opengps.evaluation.events import Event
 from opengps.evaluation.models import CommitteeMember, Evaluation, MemberState
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
 from opengps.procurement.policies import rule_error, set_status
+from opengps.rules import lifecycles
 from opengps.rules.base import Ruled, RuleError
 
 HUNDRED = Decimal(100)
@@ -57,13 +59,29 @@ def _confirmed_member(actor: Actor, evaluation: Evaluation) -> CommitteeMember:
     return member
 
 
+EVALUATION_STATE_REFUSED = _("评审当前状态（%(status)s）不能执行此操作")
+"""The refusal of an action the evaluation's status does not allow."""
+
+
+def _evaluation_check(current: str, target: str) -> None:
+    lifecycles.check_transition("evaluation", current, target)
+
+
 def _require_evaluation_status(evaluation: Evaluation, *statuses: str) -> None:
     if evaluation.status not in statuses:
         raise Conflict(
             Code.EVALUATION_WRONG_STATUS,
-            _("评审当前状态（%(status)s）不能执行此操作") % {"status": evaluation.get_status_display()},
+            EVALUATION_STATE_REFUSED % {"status": evaluation.get_status_display()},
             params={"status": evaluation.status},
         )
+
+
+def _evaluation_move(evaluation: Evaluation, target: str) -> None:
+    """Move the evaluation to `target` by its table and save it. Its audit event is the
+    procurement's in the same transaction (report built, procurement failed or evaluated), so
+    this is `core.status.status_move`, not `status_set`."""
+    status_move(evaluation, target, check=_evaluation_check, message=EVALUATION_STATE_REFUSED)
+    evaluation.save(update_fields=["status"])
 
 
 def _fail_procurement(actor: Actor, procurement: Procurement, *, reason: str, cause: str) -> None:

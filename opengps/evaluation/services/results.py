@@ -39,6 +39,7 @@ from opengps.evaluation.selectors import all_scores_in
 from opengps.evaluation.services._common import (
     _confirmed_member,
     _deadline,
+    _evaluation_move,
     _fail_procurement,
     _require_evaluation_status,
 )
@@ -283,8 +284,7 @@ def evaluation_report_build(
             lots=lots,
         )
         failed = all(lot["failed"] for lot in lots)
-        evaluation.status = EvaluationStatus.FAILED if failed else EvaluationStatus.REPORTED
-        evaluation.save(update_fields=["status"])
+        _evaluation_move(evaluation, EvaluationStatus.FAILED if failed else EvaluationStatus.REPORTED)
         audit.record(
             actor=actor,
             action=Event.EVALUATION_REPORT_BUILT,
@@ -318,8 +318,7 @@ def _deliver(
     today = local_date(moment)
     report.delivered_on = today
     report.save(update_fields=["delivered_on"])
-    evaluation.status = EvaluationStatus.CONFIRMED
-    evaluation.save(update_fields=["status"])
+    _evaluation_move(evaluation, EvaluationStatus.CONFIRMED)
     if procurement.method == Method.framework_agreement:
         _record_shortlists(actor, evaluation, report, procurement, moment)
         return

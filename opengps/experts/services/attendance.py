@@ -6,6 +6,7 @@ the committee stays replayable from the draw's recorded inputs (`draw_replay`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -14,13 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.permissions import is_authenticated
-from opengps.core import audit, clock
+from opengps.core import clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.core.status import status_set
 from opengps.experts import drawing
 from opengps.experts.errors import Code
 from opengps.experts.events import Event
 from opengps.experts.models import Draw, DrawMember, MemberStatus
 from opengps.experts.services._common import _require_decline_on_behalf, _require_draw_manager
+from opengps.rules import lifecycles
 
 
 def _is_the_expert(actor: Actor, member: DrawMember) -> bool:
@@ -39,26 +42,37 @@ def _lock_member(
     return draw, locked
 
 
-def _record_answer(
+def _member_check(current: str, target: str) -> None:
+    lifecycles.check_transition("draw_member", current, target)
+
+
+def _member_set(
     actor: Actor,
     draw: Draw,
     member: DrawMember,
+    target: str,
     *,
     action: str,
-    was: str,
+    values: Mapping[str, Any],
     substitute: DrawMember | None,
+    update: Sequence[str] = (),
     **also: Any,
 ) -> None:
-    """The audit event of a member's change from `was` (and the substitute it brought in)."""
-    audit.record(
+    """Move the member to `target` by its table, saving `values` (and `update`, set by the caller),
+    with the audit event on the draw's timeline naming the member and the substitute it brought in."""
+    who = {"member": member.pk, "expert": member.expert_id}
+    status_set(
+        member,
+        target,
         actor=actor,
         action=action,
-        obj=draw,
-        old={"member": member.pk, "expert": member.expert_id, "status": was},
-        new={
-            "member": member.pk,
-            "expert": member.expert_id,
-            "status": member.status,
+        check=_member_check,
+        values=values,
+        update=update,
+        on=draw,
+        extra_old=who,
+        extra={
+            **who,
             **also,
             "substitute": substitute.expert_id if substitute else None,
             "substitute_order": substitute.order if substitute else None,
@@ -95,26 +109,33 @@ def draw_member_respond(
         now = clock.now()
         locked.responded_at, locked.responded_by = now, actor
         substitute: DrawMember | None = None
+        answered = ["responded_at", "responded_by"]
         if accept:
-            locked.status, locked.conflict_confirmed_at = MemberStatus.ACCEPTED, now
-            locked.save(update_fields=["status", "conflict_confirmed_at", "responded_at", "responded_by"])
+            _member_set(
+                actor,
+                draw,
+                locked,
+                MemberStatus.ACCEPTED,
+                action=Event.DRAW_MEMBER_ACCEPTED,
+                values={"conflict_confirmed_at": now},
+                update=answered,
+                substitute=None,
+                conflict_confirmed_at=now,
+            )
         else:
             locked.decline_reason = reason.strip()
             substitute = _next_substitute(draw)
-            locked.status = MemberStatus.REPLACED if substitute else MemberStatus.DECLINED
-            locked.replaced_by = substitute
-            locked.save(
-                update_fields=["status", "decline_reason", "replaced_by", "responded_at", "responded_by"]
+            _member_set(
+                actor,
+                draw,
+                locked,
+                MemberStatus.REPLACED if substitute else MemberStatus.DECLINED,
+                action=Event.DRAW_MEMBER_DECLINED,
+                values={"replaced_by": substitute},
+                update=["decline_reason", *answered],
+                substitute=substitute,
+                conflict_confirmed_at=locked.conflict_confirmed_at,
             )
-        _record_answer(
-            actor,
-            draw,
-            locked,
-            action=Event.DRAW_MEMBER_ACCEPTED if accept else Event.DRAW_MEMBER_DECLINED,
-            was=MemberStatus.INVITED,
-            substitute=substitute,
-            conflict_confirmed_at=locked.conflict_confirmed_at,
-        )
     return locked, substitute
 
 
@@ -137,18 +158,15 @@ def draw_member_recuse(*, actor: Actor, member: DrawMember, reason: str) -> Draw
             message=_("只有已确认参加的专家可以申请回避（当前：%(status)s）"),
         )
         substitute = _next_substitute(draw)
-        locked.status, locked.decline_reason, locked.replaced_by = (
-            MemberStatus.RECUSED,
-            reason.strip(),
-            substitute,
-        )
-        locked.save(update_fields=["status", "decline_reason", "replaced_by"])
-        _record_answer(
+        locked.decline_reason = reason.strip()
+        _member_set(
             actor,
             draw,
             locked,
+            MemberStatus.RECUSED,
             action=Event.DRAW_MEMBER_RECUSED,
-            was=MemberStatus.ACCEPTED,
+            values={"replaced_by": substitute},
+            update=["decline_reason"],
             substitute=substitute,
         )
     return substitute

@@ -20,6 +20,7 @@ from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.core.status import status_move
 from opengps.experts.errors import Code
 from opengps.experts.events import Event
 from opengps.experts.models import (
@@ -31,6 +32,7 @@ from opengps.experts.models import (
     RelationKind,
     TitleLevel,
 )
+from opengps.rules import lifecycles
 
 DATABASE_MANAGERS = (Role.FINANCE, Role.ADMIN)
 """The finance department keeps the provincial expert database (财库〔2016〕198号 第四条)."""
@@ -211,6 +213,10 @@ UPDATABLE = frozenset(
 SELF_UPDATABLE = frozenset({"phone"})
 
 
+def _expert_check(current: str, target: str) -> None:
+    lifecycles.check_transition("expert", current, target)
+
+
 def expert_update(*, actor: Actor, expert: Expert, reason: str = "", **changes: Any) -> Expert:
     """Change an expert's record. Managers may change any of `UPDATABLE`; the expert only the phone.
 
@@ -248,7 +254,11 @@ def expert_update(*, actor: Actor, expert: Expert, reason: str = "", **changes: 
             _check_user(changes["user"], locked)
         before = _expert_snapshot(locked)
         for key, value in changes.items():
-            setattr(locked, key, value)
+            if key != "status":
+                setattr(locked, key, value)
+            elif value != locked.status:
+                # by the expert's table; the one event below records it with the other changes
+                status_move(locked, value, check=_expert_check)
         if "field_since" in changes and locked.field_since <= locked.birth_date:
             raise ServiceError(Code.EXPERT_FIELD_SINCE_INVALID, field="field_since")
         old, new = audit.diff(before, _expert_snapshot(locked))

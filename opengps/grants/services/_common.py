@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, require_role
-from opengps.core import audit
-from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.money import FEN
+from opengps.core.status import Check, status_move, status_set
 from opengps.grants.errors import Code
 from opengps.grants.models import (
     Agreement,
@@ -24,7 +24,7 @@ from opengps.grants.models import (
     TrancheStatus,
 )
 from opengps.registry.models import Organization
-from opengps.rules.base import Reason, RuleError
+from opengps.rules.base import Reason
 from opengps.rules.grants_flow import check_transition
 from opengps.rules.procedures import Method
 
@@ -50,14 +50,17 @@ def _refuse(reasons: Sequence[Reason], *, field: str | None = None) -> None:
         )
 
 
+def _check(entity: str) -> Check:
+    def check(current: str, target: str) -> None:
+        check_transition(entity, current, target)
+
+    return check
+
+
 def _transition(entity: str, obj: Any, target: str) -> str:
-    old = obj.status
-    try:
-        check_transition(entity, old, target)
-    except RuleError as exc:
-        raise Conflict(exc.code, exc.message_zh, field="status", params=exc.params) from None
-    obj.status = target
-    return str(old)
+    """Check and make `obj`'s change to `target` in memory (`core.status.status_move`), refused with
+    the rule's own message; the caller saves and audits it. Returns the old status."""
+    return status_move(obj, target, check=_check(entity), message=None)
 
 
 def _money(value: Decimal | str | int, field: str) -> Decimal:
@@ -125,17 +128,17 @@ def _status_set(
 ) -> str:
     """Move `obj` to `target` by `entity`'s transition table, save its status and `fields` (set by
     the caller), and audit old → new status with `new`'s further values. Returns the old status."""
-    old = _transition(entity, obj, target)
-    obj.save(update_fields=["status", *fields])
-    audit.record(
+    return status_set(
+        obj,
+        target,
         actor=actor,
         action=action,
-        obj=obj,
-        old={"status": old},
-        new={"status": target, **(new or {})},
+        check=_check(entity),
         reason=reason,
+        update=fields,
+        extra=new,
+        message=None,
     )
-    return old
 
 
 def _round_status(

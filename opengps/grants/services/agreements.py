@@ -148,6 +148,7 @@ def midterm_review_record(
         for tranche in pending:
             previous = _transition("grant_tranche", tranche, TrancheStatus.STOPPED)
             changes.append((tranche, {"status": previous}, {"status": tranche.status, "seq": tranche.seq}))
+        # Moved row by row through `_transition` (core.status.status_move); each row is audited below.
         Tranche.objects.bulk_update(pending, ["status"])
         audit.record_many(actor=actor, action=Event.GRANT_TRANCHE_STOPPED, changes=changes, reason=findings)
     return locked

@@ -201,6 +201,7 @@ def _reopen_round(actor: Actor, round_: Round, disqualified: Application, reason
         previous = _transition("grant_application", app, ApplicationStatus.ELIGIBLE)
         app.awarded_amount, app.rank, app.ranking_note = None, None, ""
         changes.append((app, {"status": previous}, {"status": app.status}))
+    # Moved row by row through `_transition` (core.status.status_move); each row is audited below.
     Application.objects.bulk_update(others, ["status", "awarded_amount", "rank", "ranking_note"])
     audit.record_many(actor=actor, action=Event.GRANT_APPLICATION_REOPENED, changes=changes, reason=reason)
     round_.ranked_at = None
@@ -230,6 +231,7 @@ def round_decide(*, actor: Actor, round: Round, today: date | None = None) -> Ro
             changes.append(
                 (app, {"status": old}, {"status": app.status, "awarded_amount": app.awarded_amount})
             )
+        # Moved row by row through `_transition` (core.status.status_move); each row is audited below.
         Application.objects.bulk_update(apps, ["status"])
         audit.record_many(actor=actor, action=Event.GRANT_APPLICATION_FUNDED, changes=changes)
         locked.decided_on = on_date

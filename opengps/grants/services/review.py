@@ -314,6 +314,7 @@ def round_rank(*, actor: Actor, round: Round) -> Round:
             pass_score=locked.pass_score,
         )
         changes = _ranked_changes(apps, ranking, combined, plan)
+        # Moved row by row through `_transition` (core.status.status_move); each row is audited below.
         Application.objects.bulk_update(
             apps, ["status", "rank", "combined_score", "awarded_amount", "ranking_note"]
         )

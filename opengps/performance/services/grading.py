@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from opengps.accounts.actors import Actor
-from opengps.core import audit, clock
+from opengps.core import clock
 from opengps.core.errors import Conflict
 from opengps.core.errors import rule_error as _rule_error
+from opengps.core.status import status_set
 from opengps.performance.errors import Code
 from opengps.performance.events import Event
 from opengps.performance.models import (
@@ -22,8 +23,13 @@ from opengps.performance.models import (
 )
 from opengps.performance.services._common import _require_purchaser, specs_of, weights_of
 from opengps.performance.services.history import _history_add, _sync_contract_facts
+from opengps.rules import lifecycles
 from opengps.rules import performance as rules
 from opengps.rules.base import RuleError
+
+
+def _check(current: str, target: str) -> None:
+    lifecycles.check_transition("performance_evaluation", current, target)
 
 
 def _satisfaction(evaluation: PerformanceEvaluation, on_date: date) -> Decimal | None:
@@ -69,37 +75,26 @@ def evaluation_finalize(
             )
         except RuleError as exc:
             raise _rule_error(exc) from None
-        evaluation.score, evaluation.grade, evaluation.citation = (
-            result.score,
-            result.grade,
-            result.citation[:300],
-        )
-        evaluation.leaf_scores = {c: str(rules.round_score(v)) for c, v in result.leaves.items()}
-        evaluation.satisfaction = rules.round_score(satisfaction) if satisfaction is not None else None
-        evaluation.finalized_on, evaluation.survey_open = day, False
-        evaluation.status = EvaluationStatus.FINALIZED
-        evaluation.save(
-            update_fields=[
-                "score",
-                "grade",
-                "citation",
-                "leaf_scores",
-                "satisfaction",
-                "finalized_on",
-                "survey_open",
-                "status",
-            ]
-        )
-        audit.record(
+        satisfaction_score = rules.round_score(satisfaction) if satisfaction is not None else None
+        status_set(
+            evaluation,
+            EvaluationStatus.FINALIZED,
             actor=actor,
             action=Event.PERFORMANCE_FINALIZED,
-            obj=evaluation,
-            old={"status": EvaluationStatus.OPEN},
-            new={
-                "status": evaluation.status,
+            check=_check,
+            values={
                 "score": result.score,
                 "grade": result.grade,
-                "satisfaction": evaluation.satisfaction,
+                "citation": result.citation[:300],
+                "leaf_scores": {c: str(rules.round_score(v)) for c, v in result.leaves.items()},
+                "satisfaction": satisfaction_score,
+                "finalized_on": day,
+                "survey_open": False,
+            },
+            extra={
+                "score": result.score,
+                "grade": result.grade,
+                "satisfaction": satisfaction_score,
                 "responses": evaluation.responses.count(),
                 "parties": sorted(submitted),
             },
@@ -128,13 +123,13 @@ def evaluation_publish(*, actor: Actor, evaluation: PerformanceEvaluation) -> Pe
         evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
         if evaluation.status != EvaluationStatus.FINALIZED:
             raise Conflict(Code.PERFORMANCE_NOT_FINALIZED, field="status")
-        evaluation.status, evaluation.published_at = EvaluationStatus.PUBLISHED, clock.now()
-        evaluation.save(update_fields=["status", "published_at"])
-        audit.record(
+        status_set(
+            evaluation,
+            EvaluationStatus.PUBLISHED,
             actor=actor,
             action=Event.PERFORMANCE_PUBLISHED,
-            obj=evaluation,
-            old={"status": EvaluationStatus.FINALIZED},
-            new={"status": evaluation.status, "score": evaluation.score, "grade": evaluation.grade},
+            check=_check,
+            values={"published_at": clock.now()},
+            extra={"score": evaluation.score, "grade": evaluation.grade},
         )
     return evaluation

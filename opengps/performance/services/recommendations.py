@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 
 from opengps.accounts.actors import Actor
-from opengps.core import audit, clock
+from opengps.core import clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.core.status import status_set
 from opengps.performance.errors import Code
 from opengps.performance.events import Event
 from opengps.performance.models import (
@@ -17,6 +19,36 @@ from opengps.performance.models import (
     RecommendationStatus,
 )
 from opengps.registry.services import require_manages
+from opengps.rules import lifecycles
+
+
+def _check(current: str, target: str) -> None:
+    lifecycles.check_transition("listing_recommendation", current, target)
+
+
+def _decide(
+    actor: Actor,
+    recommendation: ListingRecommendation,
+    target: str,
+    action: str,
+    *,
+    values: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """The decision by the recommendation's table, audited on the organization's timeline."""
+    status_set(
+        recommendation,
+        target,
+        actor=actor,
+        action=action,
+        check=_check,
+        values=values,
+        on=recommendation.organization,
+        extra_old={"recommendation": recommendation.pk},
+        extra={"recommendation": recommendation.pk, **(extra or {})},
+        reason=reason,
+    )
 
 
 def recommendation_decline(
@@ -31,17 +63,13 @@ def recommendation_decline(
         recommendation = ListingRecommendation.objects.select_for_update().get(pk=recommendation.pk)
         if recommendation.status != RecommendationStatus.PENDING:
             raise Conflict(Code.PERFORMANCE_RECOMMENDATION_DECIDED, field="status")
-        recommendation.status = RecommendationStatus.DECLINED
-        recommendation.decided_on, recommendation.decision_note = (today or clock.today()), note
-        recommendation.decided_by = actor
-        recommendation.save(update_fields=["status", "decided_on", "decision_note", "decided_by"])
-        audit.record(
-            actor=actor,
-            action=Event.PERFORMANCE_RECOMMENDATION_DECLINED,
-            obj=recommendation.organization,
+        _decide(
+            actor,
+            recommendation,
+            RecommendationStatus.DECLINED,
+            Event.PERFORMANCE_RECOMMENDATION_DECLINED,
+            values={"decided_on": today or clock.today(), "decision_note": note, "decided_by": actor},
             reason=note,
-            old={"recommendation": recommendation.pk, "status": RecommendationStatus.PENDING},
-            new={"recommendation": recommendation.pk, "status": recommendation.status},
         )
     return recommendation
 
@@ -58,15 +86,16 @@ def recommendation_mark_listed(
         raise Conflict(Code.PERFORMANCE_RECOMMENDATION_DECIDED, field="recommendation")
     if recommendation.organization_id != listing.organization_id:
         raise ServiceError(Code.PERFORMANCE_RECOMMENDATION_OTHER_ORG, field="recommendation")
-    recommendation.status = RecommendationStatus.LISTED
-    recommendation.decided_on, recommendation.decided_by = listing.listed_on, actor
-    recommendation.decision_note = listing.decision_document
-    recommendation.save(update_fields=["status", "decided_on", "decided_by", "decision_note"])
-    audit.record(
-        actor=actor,
-        action=Event.PERFORMANCE_RECOMMENDATION_LISTED,
-        obj=recommendation.organization,
-        old={"recommendation": recommendation.pk, "status": RecommendationStatus.PENDING},
-        new={"recommendation": recommendation.pk, "status": recommendation.status, "listing": listing.pk},
+    _decide(
+        actor,
+        recommendation,
+        RecommendationStatus.LISTED,
+        Event.PERFORMANCE_RECOMMENDATION_LISTED,
+        values={
+            "decided_on": listing.listed_on,
+            "decided_by": actor,
+            "decision_note": listing.decision_document,
+        },
+        extra={"listing": listing.pk},
     )
     return recommendation

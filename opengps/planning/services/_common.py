@@ -14,12 +14,11 @@ from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import require_role, require_unit_member
 from opengps.catalog.content import yuan
-from opengps.core import audit
-from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.status import STATE_REFUSED, Check, status_check, status_set
 from opengps.planning.errors import Code
 from opengps.planning.models import BudgetLine, BudgetStatus, PurchasePlan
 from opengps.planning.selectors import budget_usage
-from opengps.rules.base import RuleError
 from opengps.rules.compliance import check_requirements
 from opengps.rules.workflow import check_transition
 
@@ -30,16 +29,19 @@ C22_10 = "政府采购需求管理办法（财库〔2021〕22号）第十条"
 BUDGET_FIRST = "政府购买服务管理办法（财政部令第102号）第二十一条；预算法 第十三条"
 
 
+ENTITIES = {"budgetline": "budget_line", "project": "project", "purchaseplan": "plan"}
+"""The workflow table of each planning model (by model name)."""
+
+
+def _check(entity: str) -> Check:
+    def check(current: str, target: str) -> None:
+        check_transition(entity, current, target)
+
+    return check
+
+
 def _transition(entity: str, obj: Any, target: str) -> None:
-    try:
-        check_transition(entity, obj.status, target)
-    except RuleError as exc:
-        raise Conflict(
-            exc.code,
-            _("当前状态（%(status)s）不能执行此操作") % {"status": obj.get_status_display()},
-            field="status",
-            params=exc.params,
-        ) from None
+    status_check(obj, target, check=_check(entity), message=STATE_REFUSED)
 
 
 def _set_status(
@@ -53,21 +55,16 @@ def _set_status(
     values: Mapping[str, Any] | None = None,
 ) -> None:
     """Move `obj` to `target` (checked against the workflow table), saving `values` with it, and audit."""
-    entity = {"budgetline": "budget_line", "project": "project", "purchaseplan": "plan"}[
-        obj._meta.model_name or ""
-    ]
-    _transition(entity, obj, target)
-    old = getattr(obj, "status")  # noqa: B009 — generic over three models
-    for name, value in {"status": target, **(values or {})}.items():
-        setattr(obj, name, value)
-    obj.save(update_fields=["status", *(values or {})])
-    audit.record(
+    status_set(
+        obj,
+        target,
         actor=actor,
         action=action,
-        obj=obj,
-        old={"status": old},
-        new={"status": target, **(extra or {})},
+        check=_check(ENTITIES[obj._meta.model_name or ""]),
         reason=reason,
+        values=values,
+        extra=extra,
+        message=STATE_REFUSED,
     )
 
 
