@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds drills messages lock clean
+.PHONY: help assets demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds drills messages lock clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
@@ -19,7 +19,16 @@ help:
 	@echo "make bench-national — registry search on 900,000 organizations (own database; the first run generates ~10 min)"
 	@echo "make drills — fault drills: kill -9 workers, restart PostgreSQL, backup and restore (drills/README.md)"
 
-$(VENV)/.runtime: requirements/base.txt pyproject.toml
+# Build-time assets (the PDFs' embedded CJK fonts) from assets.lock.json into var/assets/: pinned npm
+# tarballs checked by sha512, fetched with python3 alone (scripts/assets.py); nothing at run time.
+# `make assets` always checks every file's hash (and repairs a deleted or damaged one).
+assets:
+	$(PYTHON) scripts/assets.py
+
+var/assets/.installed: assets.lock.json scripts/assets.py
+	$(PYTHON) scripts/assets.py
+
+$(VENV)/.runtime: requirements/base.txt pyproject.toml var/assets/.installed
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "OpenGPS needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/base.txt

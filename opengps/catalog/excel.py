@@ -14,14 +14,13 @@ from zipfile import BadZipFile
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from opengps.catalog.content import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
 from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogVersion, ItemKind
 from opengps.core.errors import ServiceError
-from opengps.core.exports import restore_cell, safe_row
+from opengps.core.exports import format_table, restore_cell, safe_row
 
 FORMAT = "opengps.catalog/2"
 """Version 2 appended 服务计量单位 and 停用 to 目录 and 执行年度 to 参考价格; version 1 still imports."""
@@ -85,12 +84,8 @@ def export_xlsx(version: CatalogVersion) -> bytes:
                 ]
             )
         )
-        prices.cell(row=prices.max_row, column=4).number_format = "0.00"
-    for sheet in (items, prices):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        sheet.column_dimensions["B"].width = 40
+    format_table(items)
+    format_table(prices, money=[PRICE_HEADER.index("参考价格（元）")])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,10 +1,12 @@
 """合同公告 as PDF: the public notice of a signed government purchase-of-services contract.
 
-Pure functions like `opengps.procurement.documents` (whose typesetting this reuses: A4, the built-in
-CID font STSong-Light, CJK line breaking, Beijing time): the caller selects the published contract
-and its published amendments, this only typesets them. The notice shows what the public contract
-page shows (IR §50: the contract is published within 2 working days of signing, except state and
-trade secrets — so the terms are left out), with the publication deadline and its citation.
+Pure functions like `opengps.procurement.documents` (whose typesetting this reuses: A4, the
+embedded CJK fonts, CJK line breaking, Beijing time, the official layout with the purchaser and
+the contract number in the masthead, the contact block and the place for the seal): the caller
+selects the published contract and its published amendments, this only typesets them. The notice
+shows what the public contract page shows (IR §50: the contract is published within 2 working days
+of signing, except state and trade secrets — so the terms are left out), with the publication
+deadline and its citation.
 """
 
 from __future__ import annotations
@@ -16,7 +18,20 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
-from opengps.core.pdf import Document, cite, day, facts, grid, local, money, p, render, texts
+from opengps.core.pdf import (
+    PLATFORM,
+    Document,
+    cite,
+    closing,
+    day,
+    facts,
+    grid,
+    local,
+    money,
+    p,
+    render,
+    texts,
+)
 
 __all__ = ["Document", "contract_notice", "render", "texts"]
 
@@ -95,5 +110,24 @@ def contract_notice(*, contract: Any, amendments: Sequence[Any], acceptances: Se
                 [45 * mm, 25 * mm, 22 * mm, None],
             )
         )
-    story.append(p(f"{contract.purchaser.name}\n{day(contract.published_at)}", "sign"))
-    return Document(title, story)
+    region = getattr(contract.purchaser, "region", None)
+    story += closing(
+        contract.purchaser.name,
+        day(contract.published_at),
+        contact=[
+            (_("采购人"), contract.purchaser.name),
+            (_("采购人所在地"), getattr(region, "name", "")),
+            (_("供应商"), contract.supplier.name),
+            (
+                _("查询核验"),
+                _("%(platform)s，合同编号 %(reference)s")
+                % {"platform": PLATFORM, "reference": contract.reference},
+            ),
+        ],
+    )
+    return Document(
+        title,
+        story,
+        issuer=contract.purchaser.name,
+        number=_("合同编号：%(reference)s") % {"reference": contract.reference},
+    )

@@ -1,7 +1,8 @@
 """The yearly fund-use report (公益金使用情况年度报告) as PDF.
 
-Reuses the procurement document pattern (`Document`, `render`, STSong-Light, ``wordWrap="CJK"``):
-the caller selects the rows, this only typesets them.
+Reuses the procurement document pattern (`Document`, `render`, the embedded CJK fonts,
+``wordWrap="CJK"``, the official layout: the funder units in the masthead over a platform reference,
+the contact block and the place for the seal): the caller selects the rows, this only typesets them.
 """
 
 from __future__ import annotations
@@ -10,11 +11,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
-from opengps.core.pdf import Document, money, p, render, style, table
+from opengps.core.pdf import (
+    PLATFORM,
+    Document,
+    closing,
+    heading_style,
+    money,
+    p,
+    render,
+    style,
+    table,
+    title_style,
+)
 from opengps.grants.selectors import FundUseRow
 
 __all__ = ["Document", "fund_use_report", "render"]
@@ -22,8 +33,8 @@ __all__ = ["Document", "fund_use_report", "render"]
 
 def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
     """公益金使用情况年度报告 for `year`: totals for the year, then one section per round."""
-    title_style = style("grant-title", 18, 26, alignment=TA_CENTER)
-    h2 = style("grant-h2", 13, 20, spaceBefore=8)
+    title_font = title_style("grant-title")
+    h2 = heading_style("grant-h2")
     body = style("grant-body")
     cell = style("grant-cell", 9, 12.5)
     title = _("%(year)s 年度公益金使用情况") % {"year": year}
@@ -32,7 +43,7 @@ def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
     paid = sum((r.paid for r in rows), Decimal("0.00"))
     returned = sum((r.returned for r in rows), Decimal("0.00"))
     story: list[Flowable] = [
-        p(title, title_style),
+        p(title, title_font),
         p(_("年度合计安排资金：%(amount)s 元") % {"amount": money(total)}, body),
         p(
             _("资助 %(n)d 个项目 %(awarded)s 元；已拨付 %(paid)s 元；已退回 %(returned)s 元")
@@ -83,4 +94,19 @@ def fund_use_report(year: int, rows: Sequence[FundUseRow]) -> Document:
         if row.grades:
             grades = "、".join(f"{g} {n}" for g, n in row.grades.items())
             story.append(p(_("结项评价等级") + "：" + grades, body))
-    return Document(title=title, story=story)
+    funders = list(dict.fromkeys(str(row.round.programme.funder_unit) for row in rows))
+    issuer = "、".join(funders) or PLATFORM
+    story += closing(
+        issuer,
+        str(year),
+        contact=[
+            (_("资助单位"), issuer if funders else ""),
+            (_("查询核验"), _("%(platform)s，公益金使用情况年度报告") % {"platform": PLATFORM}),
+        ],
+    )
+    return Document(
+        title=title,
+        story=story,
+        issuer=issuer,
+        number=_("平台编号：%(reference)s") % {"reference": f"GRANTS-FUND-USE-{year}"},
+    )

@@ -1,7 +1,9 @@
 """The performance evaluation report (绩效评价报告) as PDF, and the survey's QR code as SVG.
 
-Reuses the procurement document pattern (`Document`, `render`, STSong-Light, ``wordWrap="CJK"``):
-the caller selects the rows, this only typesets them.
+Reuses the procurement document pattern (`Document`, `render`, the embedded CJK fonts,
+``wordWrap="CJK"``, the official layout: the evaluating unit in the masthead over a platform
+reference, the contact block and the place for the seal): the caller selects the rows, this only
+typesets them.
 """
 
 from __future__ import annotations
@@ -11,11 +13,22 @@ from collections.abc import Sequence
 
 import segno
 from django.utils.translation import gettext as _
-from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
-from opengps.core.pdf import Document, day, money, p, render, style, table
+from opengps.core.pdf import (
+    PLATFORM,
+    Document,
+    closing,
+    day,
+    heading_style,
+    money,
+    p,
+    render,
+    style,
+    table,
+    title_style,
+)
 from opengps.performance.models import PartyScore, PerformanceEvaluation
 from opengps.performance.selectors import IndicatorRow
 
@@ -38,13 +51,13 @@ def evaluation_report(
     """绩效评价报告: the contract, the indicators with weights and scores, each party's total,
     the recipients' satisfaction, the composite score and grade with its basis."""
     contract = evaluation.contract
-    title_style = style("perf-title", 18, 26, alignment=TA_CENTER)
-    h2 = style("perf-h2", 13, 20, spaceBefore=8)
+    title_font = title_style("perf-title")
+    h2 = heading_style("perf-h2")
     body = style("perf-body")
     cell = style("perf-cell", 9, 12.5)
     title = _("%(title)s 绩效评价报告") % {"title": contract.title}
     story: list[Flowable] = [
-        p(title, title_style),
+        p(title, title_font),
         p(_("评价期间") + "：" + evaluation.period, body),
         p(_("合同编号") + "：" + contract.reference, body),
         p(_("购买主体") + "：" + str(contract.purchaser), body),
@@ -94,4 +107,25 @@ def evaluation_report(
             body,
         ),
     ]
-    return Document(title=title, story=story)
+    issuer = str(evaluation.evaluator or contract.purchaser)
+    region = getattr(contract.purchaser, "region", None)
+    story += closing(
+        issuer,
+        day(evaluation.finalized_on),
+        contact=[
+            (_("购买主体"), str(contract.purchaser)),
+            (_("购买主体所在地"), getattr(region, "name", "")),
+            (_("第三方评价机构"), str(evaluation.evaluator) if evaluation.evaluator is not None else ""),
+            (
+                _("查询核验"),
+                _("%(platform)s，合同编号 %(reference)s")
+                % {"platform": PLATFORM, "reference": contract.reference},
+            ),
+        ],
+    )
+    return Document(
+        title=title,
+        story=story,
+        issuer=issuer,
+        number=_("平台编号：%(reference)s") % {"reference": f"PERF-{contract.reference}-{evaluation.pk}"},
+    )

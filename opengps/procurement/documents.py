@@ -1,8 +1,9 @@
 """Official documents as PDF: announcement, opening minutes, evaluation report, award notice, result.
 
 Pure functions: the caller selects (and permission-checks) the data, these only typeset it with the
-shared kit in `opengps.core.pdf` (`Document`, `render`, the CJK styles). Times are shown in
-Asia/Shanghai; every deadline carries its citation.
+shared kit in `opengps.core.pdf` (`Document`, `render`, the embedded CJK fonts, the official
+layout: the issuing unit and the project number in the masthead, the contact block and the place
+for the seal at the end). Times are shown in Asia/Shanghai; every deadline carries its citation.
 """
 
 from __future__ import annotations
@@ -15,7 +16,20 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
 from reportlab.platypus import Flowable, Spacer  # type: ignore[import-untyped]
 
-from opengps.core.pdf import Document, cite, day, facts, grid, local, money, p, render, texts
+from opengps.core.pdf import (
+    PLATFORM,
+    Document,
+    cite,
+    closing,
+    day,
+    facts,
+    grid,
+    local,
+    money,
+    p,
+    render,
+    texts,
+)
 
 __all__ = ["Document", "day", "local", "money", "render", "texts"]
 
@@ -36,9 +50,37 @@ def _heading(title: str, procurement: Any, issued: str) -> list[Flowable]:
     ]
 
 
+def _unit(procurement: Any) -> Any:
+    """The unit that issues the procurement's documents: its agency, else the purchaser."""
+    return procurement.agency if procurement.agency_id else procurement.purchaser
+
+
+def _document(title: str, procurement: Any, story: list[Flowable]) -> Document:
+    """The document with the official masthead: the issuing unit and the project number."""
+    return Document(
+        title,
+        story,
+        issuer=str(_unit(procurement)),
+        number=_("项目编号：%(reference)s") % {"reference": procurement.reference},
+    )
+
+
 def _signature(procurement: Any, on: str) -> list[Flowable]:
-    unit = procurement.agency if procurement.agency_id else procurement.purchaser
-    return [p(f"{unit}\n{on}", "sign")]
+    """The contact block (the units as the public reaches them, and where to check the document),
+    then the issuing unit and date under the place for its seal."""
+    purchaser = procurement.purchaser
+    region = getattr(purchaser, "region", None)
+    contact = [
+        (_("采购人"), purchaser),
+        (_("采购人所在地"), getattr(region, "name", "")),
+        (_("采购代理机构"), procurement.agency if procurement.agency_id else ""),
+        (
+            _("查询核验"),
+            _("%(platform)s，项目编号 %(reference)s")
+            % {"platform": PLATFORM, "reference": procurement.reference},
+        ),
+    ]
+    return closing(_unit(procurement), on, contact=contact)
 
 
 # ---- the documents --------------------------------------------------------------------------------
@@ -114,7 +156,7 @@ def announcement(
             if c.postponed and c.citation:
                 story.append(cite(c.citation))
     story += _signature(procurement, issued)
-    return Document(title, story)
+    return _document(title, procurement, story)
 
 
 def opening_minutes(*, procurement: Any, record: Any, readouts: Sequence[Any]) -> Document:
@@ -161,7 +203,7 @@ def opening_minutes(*, procurement: Any, record: Any, readouts: Sequence[Any]) -
         )
     )
     story += _signature(procurement, day(record.opened_at))
-    return Document(title, story)
+    return _document(title, procurement, story)
 
 
 def evaluation_report(
@@ -224,7 +266,8 @@ def evaluation_report(
                     % {"supplier": r["supplier"], "reasons": "；".join(r["reasons"])}
                 )
             )
-    return Document(title, story)
+    story += _signature(procurement, day(report.built_at))
+    return _document(title, procurement, story)
 
 
 def award_notice(
@@ -264,7 +307,7 @@ def award_notice(
     if award.announce_citation:
         story.append(cite(award.announce_citation))
     story += _signature(procurement, issued)
-    return Document(title, story)
+    return _document(title, procurement, story)
 
 
 def result_announcement(*, procurement: Any, awards: Sequence[Any], members: Sequence[Any]) -> Document:
@@ -314,4 +357,4 @@ def result_announcement(*, procurement: Any, awards: Sequence[Any], members: Seq
     story.append(p(_("三、评审委员会成员名单"), "h2"))
     story.append(p("、".join(m.name for m in members) or "—"))
     story += _signature(procurement, issued)
-    return Document(title, story)
+    return _document(title, procurement, story)

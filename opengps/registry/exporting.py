@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _g
 from openpyxl import Workbook
 
 from opengps.core import clock
-from opengps.core.exports import safe_row
+from opengps.core.exports import write_table
 from opengps.registry import selectors
 from opengps.registry.models import Organization
 
@@ -52,15 +52,14 @@ def columns(*, public: bool) -> list[Column]:
 
 
 def write_workbook(rows: Iterable[Organization], target: Any, *, public: bool) -> int:
-    """Stream rows into a write-only workbook (constant memory); returns the number of rows."""
+    """Stream rows into a write-only workbook (constant memory) as a formatted table (bold frozen
+    header with a filter, widths from the content, dates as dates); returns the number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_g("社会组织"))
     cols = columns(public=public)
-    sheet.append(safe_row(header for header, _get in cols))
-    count = 0
-    for org in rows:
-        sheet.append(safe_row(get(org) for _header, get in cols))
-        count += 1
+    count = write_table(
+        sheet, [header for header, _get in cols], ([get(org) for _header, get in cols] for org in rows)
+    )
     workbook.save(target)
     return count
 

@@ -3,9 +3,6 @@ the purchaser's page, not available before publication."""
 
 from __future__ import annotations
 
-import base64
-import re
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,28 +13,9 @@ from django.urls import reverse
 from opengps.contracts import documents, selectors, services
 from opengps.contracts.models import Contract
 from opengps.contracts.services import CheckInput
+from opengps.core.tests.pdftext import pdf_text  # what a reader sees, through the embedded fonts
 
 pytestmark = pytest.mark.django_db
-
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-
-def _unescape(match: re.Match[bytes]) -> bytes:
-    code = match.group(1)
-    return bytes([int(code, 8)]) if code[:1].isdigit() else _ESCAPES.get(code, code)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text the page content streams draw (ASCII85 + Flate streams, `(...) Tj` in UTF-16BE for
-    the CID font) — what a reader sees, read without a PDF library."""
-    out = []
-    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
-        content = zlib.decompress(base64.a85decode(b"<~" + stream.group(1).strip(), adobe=True))
-        for literal in re.finditer(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
-            raw = re.sub(rb"\\([0-7]{1,3}|.)", _unescape, literal.group(1), flags=re.S)
-            out.append(raw.decode("utf-16-be"))
-    return "".join(out)
-
 
 @pytest.fixture
 def published(purchaser: Any, make_contract: Callable[..., Contract]) -> Contract:
@@ -77,7 +55,8 @@ def test_the_notice_pdf_builds_with_the_contract_facts(purchaser: Any, published
     assert contract.terms and "保密报价表" not in text  # the terms may hold trade secrets: left out
     # and the PDF is A4 with the Chinese font, and its page draws the reference
     pdf = documents.render(document, invariant=True)
-    assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
+    assert pdf.startswith(b"%PDF") and b"+NotoSerifSC-Regular" in pdf and b"/FontFile2" in pdf
+    assert b"STSong-Light" not in pdf  # the CJK font is embedded, not Adobe's non-embedded CID font
     drawn = pdf_text(pdf)
     assert contract.reference in drawn and "合同公告" in drawn
     assert pdf == documents.render(document, invariant=True)

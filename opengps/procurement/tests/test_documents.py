@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from opengps.demo.world import announce_times, bid_files
 from opengps.procurement import documents, selectors, services
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,10 @@ def test_rendering_is_a4_chinese_pdf_with_the_announcement_text(announced: Any) 
     assert documents.local(announced.bid_deadline) in text and announced.deadline_citation in text
     pdf = documents.render(document, invariant=True)
     assert (
-        pdf.startswith(b"%PDF") and b"STSong-Light" in pdf and b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf
+        pdf.startswith(b"%PDF") and b"/MediaBox [ 0 0 595.2756 841.8898 ]" in pdf
     )
+    # the CJK font is embedded (a subset of Noto Serif SC), no longer the non-embedded STSong-Light
+    assert b"+NotoSerifSC-Regular" in pdf and b"/FontFile2" in pdf and b"STSong-Light" not in pdf
     assert pdf == documents.render(document, invariant=True)
 
 
