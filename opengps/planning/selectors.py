@@ -17,8 +17,10 @@ from django.db.models.functions import Coalesce
 
 from opengps.accounts import scopes
 from opengps.accounts.actors import MaybeActor, Viewer
-from opengps.accounts.models import Role
+from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.catalog.models import CatalogItem
+from opengps.catalog.selectors import current_version, purchasable_items
 from opengps.core.errors import NotFound
 from opengps.core.models import AuditEvent
 from opengps.core.money import FEN
@@ -28,6 +30,7 @@ from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
     BudgetLine,
     BudgetStatus,
+    DemandSurvey,
     PlanStatus,
     Project,
     ProjectStatus,
@@ -158,6 +161,45 @@ def plan_get(*, actor: Viewer, pk: int) -> PurchasePlan:
     if plan is None:
         raise NotFound(Code.PLANNING_PLAN_NOT_FOUND)
     return plan
+
+
+def plan_budget_lines(*, actor: Viewer, project: Project) -> QuerySet[BudgetLine]:
+    """The approved lines a plan of `project` may draw on, among those the actor sees."""
+    return budget_lines_visible(actor=actor).filter(
+        unit=project.unit, fiscal_year=project.fiscal_year, status=BudgetStatus.APPROVED
+    )
+
+
+def project_plans(project: Project) -> QuerySet[PurchasePlan]:
+    return project.plans.all()
+
+
+def survey_of(project: Project) -> DemandSurvey | None:
+    return DemandSurvey.objects.filter(project=project).first()
+
+
+def intention_of(plan: PurchasePlan) -> PurchaseIntention | None:
+    return PurchaseIntention.objects.filter(plan=plan).first()
+
+
+def project_items(project: Project | None = None) -> QuerySet[CatalogItem]:
+    """The catalogue items a project may name: the purchasable items of the catalogue in force, and
+    those `project` already names (kept selectable after they leave the catalogue)."""
+    version = current_version()
+    items = purchasable_items(version) if version else CatalogItem.objects.none()
+    if project is None:
+        return items
+    current = CatalogItem.objects.filter(pk__in=project.items.values("pk"))
+    return (items | current).distinct().select_related("parent__parent").order_by("position")
+
+
+def project_areas(*, actor: Viewer, project: Project | None = None) -> QuerySet[Region]:
+    """The service areas the actor's unit may choose: its province's regions (and the project's own)."""
+    unit = getattr(actor, "unit", None)
+    areas = Q(code__startswith=unit.region_id[:4]) if unit is not None else Q(pk__in=[])
+    if project is not None:
+        areas |= Q(pk=project.area_id)
+    return Region.objects.filter(areas).select_related("parent__parent").order_by("code")
 
 
 def finance_queue(*, actor: Viewer) -> dict[str, QuerySet[Any]]:

@@ -55,24 +55,26 @@ def test_unit_and_finance_screens(
     assert line.code in page and "<strong>500000.00</strong>" in page  # available = 300万 − 250万
     detail = unit.get(f"/planning/plans/{plan.pk}/").content.decode()
     assert "财库〔2019〕38号 第一条第（四）项" in detail and "须财政部门批准" in detail
-    # submitting unconfirmed shows the refusal; confirming with a reason lets it go on
-    unit.post(f"/planning/plans/{plan.pk}/", {"action": "submit"})
+    # submitting unconfirmed shows the refusal above the button; confirming with a reason lets it go on
+    refused = unit.post(f"/planning/plans/{plan.pk}/submit/")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
-    response = unit.post(f"/planning/plans/{plan.pk}/", {"action": "submit"}, follow=True)
-    assert "可能构成差别歧视" in response.content.decode()
-    unit.post(f"/planning/plans/{plan.pk}/", {"action": "confirm", "reason": "经法律顾问审核"})
-    unit.post(f"/planning/plans/{plan.pk}/", {"action": "submit"})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and 'id="plan_submit-errors"' in body and "可能构成差别歧视" in body
+    confirmed = unit.post(f"/planning/plans/{plan.pk}/confirm/", {"reason": "经法律顾问审核"})
+    assert confirmed.status_code == 302
+    submitted = unit.post(f"/planning/plans/{plan.pk}/submit/", follow=True)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PENDING_APPROVAL
+    assert "采购实施计划已提交" in submitted.content.decode() and "已处理" not in submitted.content.decode()
     # the auditor reads but cannot approve; finance approves
     assert _client(auditor).get(f"/planning/plans/{plan.pk}/").status_code == 200
-    _client(auditor).post(f"/planning/plans/{plan.pk}/", {"action": "approve_method", "note": "x"})
+    denied = _client(auditor).post(f"/planning/plans/{plan.pk}/approve-method/", {"note": "x"})
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.PENDING_APPROVAL
+    assert denied.status_code == 403 and plan.status == PlanStatus.PENDING_APPROVAL
     money = _client(finance)
     assert "待批准采购方式" in money.get("/planning/").content.decode()
-    money.post(f"/planning/plans/{plan.pk}/", {"action": "approve_method", "note": "同意"})
+    money.post(f"/planning/plans/{plan.pk}/approve-method/", {"note": "同意"})
     plan.refresh_from_db()
     assert plan.status == PlanStatus.READY
     # project pages render for the unit
