@@ -34,6 +34,7 @@ class Code(ErrorCode):
     CATALOG_PRICE_DUPLICATE = "catalog.price_duplicate", _("该事项已有 %(year)s 年度按“%(unit)s”计的参考价格")
     CATALOG_PRICE_INVALID = "catalog.price_invalid", _("参考价格应大于零")
     CATALOG_PRICE_LEVEL = "catalog.price_level", _("参考价格只能对应三级目录事项")
+    CATALOG_PRICE_NOT_FOUND = "catalog.price_not_found", _("参考价格不存在")
     CATALOG_PRICE_YEAR_INVALID = (
         "catalog.price_year_invalid",
         _("执行年度应在 %(first)s 年至 %(last)s 年之间"),
@@ -52,4 +53,3 @@ class Code(ErrorCode):
     CATALOG_WORKBOOK_TOO_LARGE = "catalog.workbook_too_large", _("文件过大")
     CATALOG_YEAR_INVALID = "catalog.year_invalid", _("年度无效")
     MONEY_INVALID = "money.invalid", _("金额“%(value)s”无效")
-    REQUEST_UNKNOWN_ACTION = "request.unknown_action", _("未知操作")

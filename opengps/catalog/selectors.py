@@ -18,6 +18,7 @@ from opengps.catalog.models import (
     PriceEntry,
     VersionStatus,
 )
+from opengps.catalog.services import EDITOR_ROLES
 from opengps.core.errors import NotFound
 from opengps.core.models import AuditEvent
 
@@ -103,6 +104,29 @@ def item_get(*, actor: Viewer, version: CatalogVersion, pk: int) -> CatalogItem:
     if item is None:
         raise NotFound(Code.CATALOG_ITEM_NOT_FOUND)
     return item
+
+
+def version_edited_by(*, actor: Viewer, pk: int) -> CatalogVersion:
+    """A version as the catalogue's editors (finance, administrators) act on it, whatever its status
+    (the services refuse to change a published one); NotFound for everyone else, so an edit posted
+    by anyone outside finance finds nothing to change."""
+    version = CatalogVersion.objects.filter(pk=pk).first() if has_role(actor, *EDITOR_ROLES) else None
+    if version is None:
+        raise NotFound(Code.CATALOG_VERSION_NOT_FOUND)
+    return version
+
+
+def item_edited_by(*, actor: Viewer, version_pk: int, pk: int) -> CatalogItem:
+    """An entry of a version the actor edits (`version_edited_by`), with its version, parent and prices."""
+    return item_get(actor=actor, version=version_edited_by(actor=actor, pk=version_pk), pk=pk)
+
+
+def price_edited_by(*, actor: Viewer, item: CatalogItem, pk: int) -> PriceEntry:
+    """A reference price of `item` (an entry from `item_edited_by`); NotFound for another item's price."""
+    entry = PriceEntry.objects.select_related("item__version").filter(item=item, pk=pk).first()
+    if entry is None or not has_role(actor, *EDITOR_ROLES):
+        raise NotFound(Code.CATALOG_PRICE_NOT_FOUND)
+    return entry
 
 
 def item_by_code(*, version: CatalogVersion, code: str) -> CatalogItem:

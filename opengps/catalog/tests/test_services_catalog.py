@@ -218,13 +218,13 @@ def test_finance_manages_versions_on_the_catalogue_page(finance: Any, small_cata
     page = client.get("/catalog/").content.decode()
     assert "目录管理（财政部门）" in page and "居家养老上门服务" in page
     client.post(
-        "/catalog/manage/",
-        {"action": "create", "year": "2026", "title": "修订稿", "based_on": str(small_catalogue.pk)},
+        "/catalog/versions/new/",
+        {"year": "2026", "title": "修订稿", "based_on": str(small_catalogue.pk)},
     )
     draft = CatalogVersion.objects.get(title="修订稿")
     assert catalog_content(draft) == catalog_content(small_catalogue)
-    client.post("/catalog/manage/", {"action": "publish", "version": str(draft.pk)})
+    client.post(f"/catalog/versions/{draft.pk}/publish/")
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
-    response = client.post("/catalog/manage/", {"action": "publish", "version": str(draft.pk)}, follow=True)
-    assert "当前状态" in response.content.decode() or "不能" in response.content.decode()
+    response = client.post(f"/catalog/versions/{draft.pk}/publish/")
+    assert response.status_code == 409 and "当前状态" in response.content.decode()
