@@ -20,12 +20,14 @@ class Code(ErrorCode):
         "award.not_confirmed",
         _("第 %(lot)d 包尚未确认中标（成交）供应商，确认期限 %(due)s"),
     )
+    AWARD_NOT_FOUND = "award.not_found", _("未找到本项目的该项定标")
     AWARD_WRONG_STATUS = "award.wrong_status", _("当前状态不能确认中标（成交）供应商")
     DEPOSIT_ALREADY_RETURNED = "deposit.already_returned", _("该保证金已登记退还")
     DEPOSIT_CONTRACT_DATE_REQUIRED = (
         "deposit.contract_date_required",
         _("中标（成交）供应商的保证金自合同签订之日起计算退还期限，请填写合同签订日期"),
     )
+    DEPOSIT_NOT_FOUND = "deposit.not_found", _("未找到本项目的该笔投标保证金")
     DEPOSIT_RETURN_BEFORE_NOTICE = (
         "deposit.return_before_notice",
         _("退还日期不能早于中标（成交）通知书发出日期"),
@@ -50,6 +52,7 @@ class Code(ErrorCode):
         "evaluation.framework_quality_first_unsupported",
         _("本平台暂只支持价格优先法确定框架协议入围供应商"),
     )
+    EVALUATION_NOT_FOUND = "evaluation.not_found", _("未找到该项目的评审")
     EVALUATION_NOT_MEMBER = "evaluation.not_member", _("您不是该项目评审委员会成员")
     EVALUATION_NOT_VISIBLE = "evaluation.not_visible", _("无权查看该项目的评审")
     EVALUATION_NO_COMMITTEE = "evaluation.no_committee", _("本项目无评审委员会")
@@ -81,4 +84,5 @@ class Code(ErrorCode):
     FRAMEWORK_DESCRIPTION_REQUIRED = "framework.description_required", _("请填写采购内容")
     FRAMEWORK_MEMBER_NOT_FOUND = "framework.member_not_found", _("没有该排序的入围供应商")
     FRAMEWORK_NOT_ANNOUNCED = "framework.not_announced", _("入围结果公告后才能确定第二阶段成交供应商")
+    FRAMEWORK_SHORTLIST_NOT_FOUND = "framework.shortlist_not_found", _("未找到本项目的该入围结果")
     FRAMEWORK_WRONG_STATUS = "framework.wrong_status", _("当前状态不能发布入围结果公告")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from opengps.accounts import scopes
 from opengps.accounts.actors import Viewer
 from opengps.accounts.models import Role
@@ -17,24 +19,41 @@ from opengps.evaluation.models import (
     CommitteeMember,
     DepositReturn,
     Evaluation,
+    EvaluationReport,
     FrameworkCallOff,
+    FrameworkMember,
     FrameworkShortlist,
     MemberState,
     Score,
 )
 from opengps.procurement.models import BidReadout
 from opengps.procurement.policies import is_official
+from opengps.registry.models import Organization
 
 FINANCE_ONLY = frozenset({Role.FINANCE})
 """Finance reads the evaluations of its region's purchasers; auditors and administrators all."""
+
+
+HOW_LABELS = {
+    "announced": _("已公告"),
+    "confirmed": _("采购人已确认"),
+    "deemed": _("逾期未确认，视为确定排名第一的候选人"),
+    "pending": _("待确认"),
+}
+"""What each way of deciding the winner is called on screen (the code itself never is)."""
 
 
 @dataclass(frozen=True)
 class EffectiveWinner:
     winner: BidReadout | None
     how: str
-    """confirmed (by the purchaser), deemed (first candidate stands after the deadline) or pending."""
+    """announced, confirmed (by the purchaser), deemed (the first candidate stands after the
+    deadline) or pending."""
     decided_on: date
+
+    @property
+    def how_label(self) -> str:
+        return str(HOW_LABELS.get(self.how, self.how))
 
 
 def award_effective_winner(award: Award, *, today: date) -> EffectiveWinner:
@@ -180,3 +199,158 @@ def call_off_for_official(*, actor: Viewer, call_off_id: int) -> FrameworkCallOf
     if call_off is None or not is_official(actor, call_off.shortlist.evaluation.procurement):
         raise NotFound(Code.FRAMEWORK_CALL_OFF_NOT_FOUND)
     return call_off
+
+
+# --- the evaluation and the objects its screens act on, each scoped to the actor (STYLE 14) -----------
+
+
+def _evaluation_of(pk: int) -> Evaluation | None:
+    return Evaluation.objects.select_related("procurement").filter(procurement_id=pk).first()
+
+
+def evaluation_get(*, actor: Viewer, pk: int) -> Evaluation:
+    """The evaluation of procurement `pk` for whoever may read it (`can_read_evaluation`: its
+    officials, the finance department overseeing it, its committee); NotFound for anyone else."""
+    evaluation = _evaluation_of(pk)
+    if evaluation is None or not can_read_evaluation(actor, evaluation):
+        raise NotFound(Code.EVALUATION_NOT_FOUND)
+    return evaluation
+
+
+def evaluation_run_by(*, actor: Viewer, pk: int) -> Evaluation:
+    """The evaluation of a procurement the actor runs (its purchaser's or agency's staff); else NotFound."""
+    evaluation = _evaluation_of(pk)
+    if evaluation is None or not is_official(actor, evaluation.procurement):
+        raise NotFound(Code.EVALUATION_NOT_FOUND)
+    return evaluation
+
+
+def evaluation_of_member(*, actor: Viewer, pk: int) -> Evaluation:
+    """The evaluation whose committee the actor sits on (in any state); else NotFound."""
+    evaluation = _evaluation_of(pk)
+    if evaluation is None or member_for(actor, evaluation) is None:
+        raise NotFound(Code.EVALUATION_NOT_FOUND)
+    return evaluation
+
+
+def readout_get(*, actor: Viewer, evaluation: Evaluation, readout_id: int) -> BidReadout:
+    """A bid read out at this evaluation's opening, for whoever may read the evaluation; a bid of
+    another procurement is NotFound (beside the bid's field)."""
+    readout = (
+        BidReadout.objects.select_related("opening", "organization")
+        .filter(pk=readout_id, opening__procurement_id=evaluation.procurement_id)
+        .first()
+    )
+    if readout is None or not can_read_evaluation(actor, evaluation):
+        raise NotFound(Code.EVALUATION_BID_NOT_FOUND, field="readout")
+    return readout
+
+
+def award_get(*, actor: Viewer, evaluation: Evaluation, award_id: int) -> Award:
+    """An award of this evaluation, for the officials who run its procurement; an award of another
+    evaluation (even one the actor runs) is NotFound, as it is for anyone else."""
+    award = (
+        Award.objects.select_related("evaluation__procurement", "lot")
+        .filter(pk=award_id, evaluation=evaluation)
+        .first()
+    )
+    if award is None or not is_official(actor, evaluation.procurement):
+        raise NotFound(Code.AWARD_NOT_FOUND)
+    return award
+
+
+def deposit_get(*, actor: Viewer, evaluation: Evaluation, deposit_id: int) -> DepositReturn:
+    """A bid deposit of this evaluation's awards, for the officials who run its procurement; else NotFound."""
+    deposit = (
+        DepositReturn.objects.select_related("award__evaluation__procurement")
+        .filter(pk=deposit_id, award__evaluation=evaluation)
+        .first()
+    )
+    if deposit is None or not is_official(actor, evaluation.procurement):
+        raise NotFound(Code.DEPOSIT_NOT_FOUND)
+    return deposit
+
+
+def shortlist_get(*, actor: Viewer, evaluation: Evaluation, shortlist_id: int) -> FrameworkShortlist:
+    """A framework shortlist of this evaluation, for the officials who run its procurement; else NotFound."""
+    shortlist = (
+        FrameworkShortlist.objects.select_related("evaluation__procurement", "lot")
+        .filter(pk=shortlist_id, evaluation=evaluation)
+        .first()
+    )
+    if shortlist is None or not is_official(actor, evaluation.procurement):
+        raise NotFound(Code.FRAMEWORK_SHORTLIST_NOT_FOUND)
+    return shortlist
+
+
+def shortlist_member_get(*, actor: Viewer, shortlist: FrameworkShortlist, rank: int) -> FrameworkMember:
+    """The shortlisted supplier ranked `rank` (a direct pick); NotFound beside the rank's field."""
+    member = FrameworkMember.objects.filter(shortlist=shortlist, rank=rank).first()
+    if member is None or not is_official(actor, shortlist.evaluation.procurement):
+        raise NotFound(Code.FRAMEWORK_MEMBER_NOT_FOUND, field="member_rank")
+    return member
+
+
+# --- what the evaluation page and its documents show ---------------------------------------------------
+
+
+def report_of(evaluation: Evaluation) -> EvaluationReport | None:
+    return EvaluationReport.objects.filter(evaluation=evaluation).first()
+
+
+def awards_of(evaluation: Evaluation) -> list[Award]:
+    return list(
+        evaluation.awards.select_related("lot", "first_candidate__organization", "winner__organization")
+        .order_by("lot__number")
+    )
+
+
+def shortlists_of(evaluation: Evaluation) -> list[FrameworkShortlist]:
+    """The framework shortlists with their members and call-offs, as the page lists them."""
+    return list(
+        FrameworkShortlist.objects.filter(evaluation=evaluation)
+        .select_related("lot")
+        .prefetch_related("members__organization", "call_offs__member__organization")
+        .order_by("lot__number")
+    )
+
+
+def bidders_of(evaluation: Evaluation) -> list[Organization]:
+    """Each organization that bid in the procurement, once, by name."""
+    seen: dict[int, Organization] = {}
+    readouts = BidReadout.objects.filter(opening__procurement_id=evaluation.procurement_id)
+    for readout in readouts.select_related("organization"):
+        seen.setdefault(readout.organization_id, readout.organization)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def announced_awards(procurement_id: int) -> list[Award]:
+    """The lots' awards once the result is announced (every lot has its winner), else []."""
+    awards = list(
+        Award.objects.filter(evaluation__procurement_id=procurement_id)
+        .select_related("lot__procurement", "evaluation", "winner__organization")
+        .order_by("lot__number")
+    )
+    if not awards or any(a.announced_at is None or a.winner_id is None for a in awards):
+        return []
+    return awards
+
+
+def award_notice_get(*, actor: Viewer, procurement_id: int, lot: int) -> Award:
+    """The announced award of lot `lot` whose notice (中标（成交）通知书) the actor may read: the
+    officials, the finance department overseeing the purchaser, and the winner; else NotFound."""
+    award = next((a for a in announced_awards(procurement_id) if a.lot.number == lot), None)
+    if award is None or award.winner is None:
+        raise NotFound(Code.AWARD_NOT_FOUND)
+    procurement = award.lot.procurement
+    allowed = (
+        is_official(actor, procurement)
+        or scopes.supervises(actor, procurement.purchaser, roles=FINANCE_ONLY)
+        or (
+            has_role(actor, Role.SUPPLIER)
+            and getattr(actor, "organization_id", None) == award.winner.organization_id
+        )
+    )
+    if not allowed:
+        raise NotFound(Code.AWARD_NOT_FOUND)
+    return award

@@ -98,8 +98,9 @@ def test_the_page_shows_deposits_and_records_a_return(purchaser: Any, awarded: E
     assert deposit is not None
     today = local_date(timezone.now())
     response = client.post(
-        url, {"action": "deposit_returned", "deposit": deposit.pk, "returned_on": today.isoformat()}
+        f"{url}deposit-returned/", {"deposit": deposit.pk, "returned_on": today.isoformat()}, follow=True
     )
-    assert response.status_code == 302
+    assert response.redirect_chain == [(url, 302)]
+    assert "投标保证金退还已登记" in response.content.decode()
     deposit.refresh_from_db()
     assert deposit.returned_on == today
