@@ -23,3 +23,6 @@ class Code(ErrorCode):
     )
     BAD_DATE = "calendar.bad_date", _("日期“%(value)s”格式错误，应为 YYYY-MM-DD")
     REMINDER_NOT_FOUND = "reminder.not_found", _("提醒不存在")
+    QUEUE_NOT_FOUND = "workbench.queue_not_found", _("您的工作台没有这一待办事项列表")
+    BAD_MONTH = "workbench.bad_month", _("月份“%(value)s”格式错误，应为 YYYY-MM，如 2026-12")
+    BAD_PAGE = "workbench.bad_page", _("页码“%(value)s”无效，应为正整数")

@@ -22,6 +22,7 @@ from opengps.contracts.selectors import missing_reports
 from opengps.core import clock
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent, HolidayYear
+from opengps.core.paging import PageNumbers
 from opengps.grants.models import Agreement, AgreementStatus, TrancheStatus
 from opengps.procurement.models import Procurement, ProcurementStatus
 from opengps.rules import calendar
@@ -435,3 +436,36 @@ def reminders_open_count(*, actor: Viewer) -> int:
     if not is_authenticated(actor):
         return 0
     return Reminder.objects.filter(recipient=actor, read_at__isnull=True, obsolete_at__isnull=True).count()
+
+
+REMINDER_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPage(PageNumbers):
+    """One page of the notification centre: the user's reminders, newest due first."""
+
+    rows: list[Reminder]
+    count: int
+    page: int
+    page_size: int
+    unread: int
+    """Open (unread and still pending) reminders, whatever the filter."""
+
+
+def reminders_page(
+    *, actor: Viewer, page: int = 1, unread_only: bool = False, page_size: int = REMINDER_PAGE_SIZE
+) -> ReminderPage:
+    """Every reminder the actor was sent (read, unread or no longer pending), paged; a page past
+    the last shows the last."""
+    if not is_authenticated(actor):
+        return ReminderPage(rows=[], count=0, page=1, page_size=page_size, unread=0)
+    mine = Reminder.objects.filter(recipient=actor)
+    open_ = mine.filter(read_at__isnull=True, obsolete_at__isnull=True)
+    shown = open_ if unread_only else mine
+    count = shown.count()
+    unread = count if unread_only else open_.count()
+    last = max(1, -(-count // page_size))
+    page = min(max(page, 1), last)
+    rows = list(shown.order_by("-due_on", "-pk")[(page - 1) * page_size : page * page_size])
+    return ReminderPage(rows=rows, count=count, page=page, page_size=page_size, unread=unread)

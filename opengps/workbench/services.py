@@ -163,3 +163,11 @@ def reminder_mark_read(*, actor: Actor, reminder_id: int) -> Reminder:
         reminder.read_at = clock.now()
         reminder.save(update_fields=["read_at"])
     return reminder
+
+
+def reminders_mark_all_read(*, actor: Actor) -> int:
+    """Mark every open reminder of the actor read (全部标为已读), in one UPDATE; how many."""
+    if not is_authenticated(actor):
+        return 0
+    open_ = Reminder.objects.filter(recipient_id=actor.pk, read_at__isnull=True, obsolete_at__isnull=True)
+    return open_.update(read_at=clock.now())

@@ -1,14 +1,19 @@
-"""Home page (with the user's reminders), the rules index, health check and the auditors' timeline screens."""
+"""Home page — the public front page, or a signed-in user's workbench (to-do queues, reminders) —
+the notification centre, the deadline calendar, the rules index, health check and the auditors'
+timeline screens."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import signed_in_user
@@ -18,17 +23,97 @@ from opengps.core import calendar_sync, clock
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.registry.selectors import registry_overview
 from opengps.rules.catalog import all_rules
-from opengps.workbench import selectors, services
+from opengps.workbench import agenda, queues, selectors, services
+from opengps.workbench.errors import Code
+from opengps.workbench.forms import MonthForm, ReminderFilterForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"overview": registry_overview()}
+    """首页: the public front page for visitors; a signed-in user's workbench — the role's to-do
+    queues (`workbench.queues`), its open reminders and, for a supplier, its eligibility today."""
+    context: dict[str, Any] = {}
     if has_role(request.user, *selectors.HOLIDAY_NOTICE_WATCHERS):
         context["holiday_notice_missing"] = calendar_sync.holiday_notice_missing(clock.today())
-    if isinstance(request.user, User) and request.user.is_authenticated:
-        context["reminders"] = selectors.reminders_open(actor=request.user)
-        context["today"] = clock.today()
-    return render(request, "workbench/home.html", context)
+    user = request.user
+    if not (isinstance(user, User) and user.is_authenticated):
+        context["overview"] = registry_overview()
+        return render(request, "workbench/home.html", context)
+    work = queues.Context.current()
+    context.update(
+        {
+            "queues": queues.queues_for(actor=user, ctx=work),
+            "reminders": selectors.reminders_open(actor=user),
+            "today": work.today,
+            "horizon": work.horizon,
+            "horizon_days": queues.HORIZON_WORKING_DAYS,
+            "eligibility": queues.eligibility_of(user, work.today),
+        }
+    )
+    return render(request, "workbench/workbench.html", context)
+
+
+@login_required
+def queue(request: HttpRequest, key: str) -> HttpResponse:
+    """查看全部: one of the actor's queues in full (its first `queues.FULL_LIMIT` items)."""
+    found = queues.queue_get(actor=signed_in_user(request), key=key)
+    if found is None:
+        error = NotFound(Code.QUEUE_NOT_FOUND)
+        return render(request, "core/error.html", {"error": error}, status=error.status)
+    return render(
+        request,
+        "workbench/queue.html",
+        {"queue": found, "limit": queues.FULL_LIMIT, "today": clock.today()},
+    )
+
+
+@login_required
+def reminders(request: HttpRequest) -> HttpResponse:
+    """通知中心: every reminder the user was sent, newest due first, paged, with 标为已读 and 全部标为已读."""
+    form = ReminderFilterForm(request.GET)
+    page = form.page_number()
+    if page is None:
+        return render(request, "workbench/reminders.html", {"form": form, "listing": None}, status=400)
+    unread_only = bool(form.cleaned_data.get("unread"))
+    listing = selectors.reminders_page(actor=signed_in_user(request), page=page, unread_only=unread_only)
+    return render(
+        request,
+        "workbench/reminders.html",
+        {"form": form, "listing": listing, "unread_only": unread_only, "today": clock.today()},
+    )
+
+
+@login_required
+@require_POST
+def reminders_read_all(request: HttpRequest) -> HttpResponse:
+    """全部标为已读: every open reminder of the user."""
+    count = services.reminders_mark_all_read(actor=signed_in_user(request))
+    messages.success(request, _("已将 %(count)s 条提醒标为已读") % {"count": count})
+    return redirect("workbench:reminders")
+
+
+@login_required
+def agenda_month(request: HttpRequest) -> HttpResponse:
+    """日程: a month of the user's dated items (server-rendered, no script)."""
+    form = MonthForm(request.GET)
+    today = clock.today()
+    month = form.month_or(today)
+    if month is None:
+        return render(request, "workbench/agenda.html", {"form": form, "month": None}, status=400)
+    return render(
+        request,
+        "workbench/agenda.html",
+        {"form": form, "month": agenda.month_agenda(actor=signed_in_user(request), month=month, today=today)},
+    )
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    """Where a POST returns to: its own ``next`` when it is a path on this site, else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @login_required
@@ -39,7 +124,7 @@ def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
         services.reminder_mark_read(actor=signed_in_user(request), reminder_id=pk)
     except NotFound as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
-    return redirect(reverse("workbench:home") + "#reminders")
+    return redirect(_back(request, reverse("workbench:home") + "#reminders"))
 
 
 def rules_index(request: HttpRequest) -> HttpResponse:
