@@ -123,6 +123,8 @@ class Organization(models.Model):
             models.Index(fields=["credit_level", "on_other_list"], name="org_credit_idx"),
             models.Index(fields=["derived_until"], name="org_derived_until_idx"),
             models.Index(fields=["registration_authority", "name"], name="org_authority_name_idx"),
+            # a county's page in name order is a short walk of this index (registry search)
+            models.Index(fields=["region", "name", "id"], name="org_region_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -255,8 +255,10 @@ def organization_search(
         # which an index walk serves in a few milliseconds however the matches cluster by name.
         ordering = ("pk",)
         qs = organization_queryset(filters, managed_units=managed_units, broad=True)
-    elif count * SPARSE_SHARE < _registry_rows() and not _spread_through_names(
-        filters, managed_units, count
+    elif (
+        count * SPARSE_SHARE < _registry_rows()
+        and not _spread_through_names(filters, managed_units, count)
+        and not (_one_county(filters) and managed_units is None)
     ):
         # The planner walks the name index and filters, assuming the matches are spread evenly
         # through the names; they cluster (a county's names share its prefix), and at national
@@ -313,10 +315,17 @@ def _spread_through_names(filters: SearchFilters, managed_units: set[int] | None
 
 
 def _selective(filters: SearchFilters) -> bool:
-    """Whether the filters usually match few rows (a name, a code, a county): then one statement
-    reads the count and the page. Broad ones (a type, a rating, a prefecture, none) are counted
-    first — up to COUNT_CAP + 1 rows, which stops early — and only the page is read in order."""
-    return bool(filters.q) or (bool(filters.region) and not filters.region.endswith("00"))
+    """Whether the filters usually match few rows (a name or a code): then one statement reads the
+    count and the page. The others (a county, a type, a rating, a prefecture, none) are counted
+    first — up to COUNT_CAP + 1 rows, which stops early, and a county's from its index alone — and
+    only the page is read in order."""
+    return bool(filters.q)
+
+
+def _one_county(filters: SearchFilters) -> bool:
+    """A county (its code does not end in 00) and no name: its page in name order is a walk of the
+    (region, name, id) index, however many organizations the county holds."""
+    return bool(filters.region) and not filters.region.endswith("00") and not filters.q
 
 
 def _first_matches_page(qs: QuerySet[Organization], *, offset: int, limit: int) -> list[Organization]:

@@ -65,16 +65,24 @@ def test_a_filter_that_says_nothing_of_the_name_walks_the_name_index_when_dense_
     assert ("COALESCE" in queries.captured_queries[-1]["sql"].upper()) is not walked
 
 
-def test_a_region_never_walks_the_name_index_however_dense(
-    orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("region", "sorted_by_expression"),
+    [
+        ("430104", False),  # one county: a walk of the (region, name, id) index, in name order
+        ("430100", True),  # a prefecture (its counties): names cluster, the matches are sorted
+    ],
+)
+def test_a_region_is_walked_through_its_own_index_or_sorted_never_walked_by_name(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch, region: str, sorted_by_expression: bool
 ) -> None:
-    # names begin with their region, so a region's matches cluster in the name order
-    monkeypatch.setattr(selectors, "_registry_rows", lambda: 10.0)
-    region = orgs[0].region_id
+    # given: a registry estimated large, so four matches are sparse
+    monkeypatch.setattr(selectors, "_registry_rows", lambda: 1_000_000.0)
     with CaptureQueriesContext(connection) as queries:
         page = selectors.organization_search(filters=selectors.SearchFilters(region=region))
-    assert page.count >= 1
-    assert "COALESCE" in queries.captured_queries[-1]["sql"].upper()
+    # then: all four (make_org files them in 430104), in name order, counted before the page is read
+    assert _names(page) == sorted(NAMES) and page.count == 4
+    assert ("COALESCE" in queries.captured_queries[-1]["sql"].upper()) is sorted_by_expression
+    assert not any("OVER ()" in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.skipif(
