@@ -1,4 +1,6 @@
-"""Shared pytest fixtures: regions, units and one user for every role, built through services."""
+"""Shared pytest fixtures: the one clock pinned, the holiday calendar, the language; the world's
+fixtures (regions, units, users by role, the lifecycle built through the services) come from the
+`opengps.demo.fixtures` plugin."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-DEMO_PASSWORD = "test-password-123"  # noqa: S105 — test-only credential
+pytest_plugins = ["opengps.demo.fixtures"]
 
 
 @pytest.fixture
@@ -35,64 +37,6 @@ def clock_at() -> Iterator[Callable[..., None]]:
 
     yield pin
     pin(None)
-
-
-@pytest.fixture
-def regions(db: Any) -> None:
-    from opengps.accounts.services import regions_load
-
-    regions_load()
-
-
-@pytest.fixture
-def units(regions: None) -> dict[str, Any]:
-    from opengps.accounts.models import Region, Unit
-    from opengps.accounts.services import unit_create
-
-    province = Region.objects.get(pk="430000")
-    changsha = Region.objects.get(pk="430100")
-    finance = unit_create(actor=None, name="湖南省财政厅", kind=Unit.Kind.FINANCE, region=province)
-    civil = unit_create(actor=None, name="湖南省民政厅", kind=Unit.Kind.CIVIL_AFFAIRS, region=province)
-    cs_civil = unit_create(
-        actor=None, name="长沙市民政局", kind=Unit.Kind.CIVIL_AFFAIRS, region=changsha, parent=civil
-    )
-    audit = unit_create(actor=None, name="湖南省审计厅", kind=Unit.Kind.AUDIT, region=province)
-    return {"finance": finance, "civil": civil, "cs_civil": cs_civil, "audit": audit}
-
-
-@pytest.fixture
-def make_user(units: dict[str, Any]) -> Callable[..., Any]:
-    from opengps.accounts.services import user_create
-
-    counter = {"n": 0}
-
-    def make(role: str, *, unit: str | None = "civil", organization: Any = None, username: str = "") -> Any:
-        counter["n"] += 1
-        return user_create(
-            actor=None,
-            username=username or f"{role}{counter['n']}",
-            password=DEMO_PASSWORD,
-            role=role,
-            unit=units[unit] if unit else None,
-            organization=organization,
-        )
-
-    return make
-
-
-@pytest.fixture
-def registrar(make_user: Callable[..., Any]) -> Any:
-    return make_user("registration")
-
-
-@pytest.fixture
-def auditor(make_user: Callable[..., Any]) -> Any:
-    return make_user("auditor", unit="audit")
-
-
-@pytest.fixture
-def purchaser(make_user: Callable[..., Any]) -> Any:
-    return make_user("purchaser")
 
 
 @pytest.fixture

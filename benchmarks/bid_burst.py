@@ -27,7 +27,6 @@ import platform
 import sys
 import threading
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -72,14 +71,6 @@ def _pdf(marker: str) -> bytes:
     return b"%PDF-1.7\n" + marker.encode() + b"\n%%EOF\n"
 
 
-def _xlsx(text: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", f"<workbook>{text}</workbook>")
-    return buffer.getvalue()
-
-
 # ---------------------------------------------------------------------------------------------
 # Database and set-up through the services
 
@@ -116,32 +107,26 @@ class Setup:
 
 
 def set_up(suppliers: int) -> Setup:
-    """An announced open tender and `suppliers` eligible organizations with one member each."""
+    """An announced open tender and `suppliers` eligible organizations with one member each.
+
+    The units, catalogue, budget line, project and plan come from the world builder
+    (`opengps.demo.world`), as in the tests; the accounts share one pre-hashed password."""
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from opengps.accounts.models import Region, Unit
-    from opengps.accounts.services import regions_load, unit_create, user_create
-    from opengps.catalog.services import (
-        CatalogueContent,
-        ItemRow,
-        catalog_content_replace,
-        catalog_version_create,
-        catalog_version_publish,
-    )
+    from opengps.accounts.models import Region
+    from opengps.accounts.services import regions_load, user_create
+    from opengps.catalog.services import CatalogueContent, ItemRow
     from opengps.core import clock
-    from opengps.planning import services as planning
-    from opengps.planning.models import FundSource
+    from opengps.demo import world
     from opengps.procurement import services as procurement_services
-    from opengps.registry.demo_names import make_uscc
     from opengps.registry.models import Organization
     from opengps.registry.services import OrganizationInput, organization_build, organizations_refresh
 
     started = time.perf_counter()
     regions_load()
-    province = Region.objects.get(pk="430000")
-    finance_unit = unit_create(actor=None, name="湖南省财政厅", kind=Unit.Kind.FINANCE, region=province)
-    civil = unit_create(actor=None, name="湖南省民政厅", kind=Unit.Kind.CIVIL_AFFAIRS, region=province)
+    units = world.units_create()
+    civil = units["civil"]
     hashed = make_password(PASSWORD)
 
     def official(username: str, role: str, unit: Any) -> Any:
@@ -149,72 +134,36 @@ def set_up(suppliers: int) -> Setup:
 
     purchaser = official("bench-purchaser", "purchaser", civil)
     head = official("bench-head", "purchaser", civil)
-    finance = official("bench-finance", "finance", finance_unit)
+    finance = official("bench-finance", "finance", units["finance"])
 
-    version = catalog_version_create(
-        actor=finance, year=2026, title="湖南省政府购买服务指导性目录（基准测试）"
-    )
-    content = CatalogueContent(
-        items=(
-            ItemRow("A", "公共服务", 1, ""),
-            ItemRow("A04", "养老服务", 2, "A"),
-            ItemRow("A0401", "居家养老上门服务", 3, "A04"),
+    catalogue = world.catalogue_publish(
+        finance,
+        content=CatalogueContent(
+            items=(
+                ItemRow("A", "公共服务", 1, ""),
+                ItemRow("A04", "养老服务", 2, "A"),
+                ItemRow("A0401", "居家养老上门服务", 3, "A04"),
+            ),
+            prices=(),
         ),
-        prices=(),
+        title="湖南省政府购买服务指导性目录（基准测试）",
     )
-    catalog_content_replace(actor=finance, version=version, content=content)
-    catalogue = catalog_version_publish(actor=finance, version=version)
 
     # The planning steps run on planning's calendar (the demo's simulated day; moments stay real).
     with clock.simulated_today(PLAN_TODAY):
-        line = planning.budget_line_create(
-            actor=purchaser,
-            unit=civil,
-            fiscal_year=2026,
-            code="430000-MZ-BID",
-            name="居家养老服务补助",
-            fund_source=FundSource.GENERAL,
-            amount="600000",
+        line = world.budget_line_approved(
+            purchaser=purchaser, finance=finance, code="430000-MZ-BID", amount="600000"
         )
-        line = planning.budget_line_submit(actor=purchaser, line=line)
-        line = planning.budget_line_approve(actor=finance, line=line)
-        project = planning.project_propose(
-            actor=purchaser,
-            fiscal_year=2026,
+        project = world.project_approved(
+            purchaser=purchaser,
+            head=head,
+            finance=finance,
+            catalogue=catalogue,
             name="全省居家养老上门服务（投标截止压力测试）",
-            items=[catalogue.items.get(code="A0401")],
-            description="为特困、低保老年人提供助餐、助洁、助浴等上门服务",
-            quantity="1200",
-            quantity_unit="人·月",
-            estimated_amount="300000",
-            recipients="辖区60周岁以上特困、低保老年人",
-            area=province,
-            term_start=date(2026, 5, 1),
-            term_end=date(2026, 12, 31),
         )
-        planning.demand_survey_record(
-            actor=purchaser,
-            project=project,
-            method="questionnaire",
-            conducted_on=date(2026, 2, 10),
-            respondents=120,
-            findings="老年人最需要助餐和助洁服务",
+        plan = world.plan_ready(
+            purchaser=purchaser, finance=finance, project=project, line=line, starts_on=PLAN_START
         )
-        planning.project_submit(actor=purchaser, project=project)
-        planning.project_approve_unit(actor=head, project=project)
-        project = planning.project_approve(actor=finance, project=project)
-        plan = planning.plan_create(
-            actor=purchaser,
-            project=project,
-            budget_line=line,
-            method="open_tender",
-            procurement_starts_on=PLAN_START,
-            requirements="为辖区老年人提供助餐、助洁服务",
-        )
-        plan = planning.plan_submit(actor=purchaser, plan=plan)
-        if plan.status == "pending_approval":
-            plan = planning.plan_approve_method(actor=finance, plan=plan, note="同意")
-        planning.intention_publish(actor=purchaser, plan=plan)
     with clock.simulated_today(PLAN_START):
         plan.refresh_from_db()
         procurement = procurement_services.procurement_create(
@@ -234,7 +183,7 @@ def set_up(suppliers: int) -> Setup:
         organization_build(
             OrganizationInput(
                 name=f"投标压力测试养老服务中心{n:04d}",
-                uscc=make_uscc(kind_code="2", region_code="430100", serial=7000 + n),
+                uscc=world.uscc_for(7000 + n),
                 org_type="social_service_agency",
                 region="430104",
                 founded_on=date(2015, 3, 1),
@@ -383,6 +332,8 @@ BOUNDARY = "----opengps-bench-bid-boundary"
 
 def bid_body(supplier: Supplier, version: int) -> bytes:
     """A multipart sealed bid: price, preferences and the three required files."""
+    from opengps.demo.world import xlsx_bytes
+
     fields = {"price_total": f"{200000 + supplier.index * 10 + version % 10}.00", "preferences": ""}
     files = [
         ("qualification", "资格证明.pdf", "application/pdf", _pdf(f"QUAL-{supplier.username}-{version}")),
@@ -396,7 +347,7 @@ def bid_body(supplier: Supplier, version: int) -> bytes:
             "price_schedule",
             "报价表.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            _xlsx(f"报价 {fields['price_total']}"),
+            xlsx_bytes(f"报价 {fields['price_total']}"),
         ),
     ]
     out = io.BytesIO()

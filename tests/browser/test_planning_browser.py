@@ -8,10 +8,15 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from opengps.catalog.tests.conftest import finance, small_catalogue  # noqa: F401 — fixtures
-from opengps.planning.tests.conftest import head, make_line, make_project, pinned_day  # noqa: F401
+from opengps.demo.world import TODAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def pinned_day(clock_at: Callable[..., None]) -> None:
+    """Planning's fixed today (the world's `make_line` and `make_project` file 2026 budgets)."""
+    clock_at(TODAY)
 
 
 def _login(page: Any, live_server: Any, user: Any) -> None:
@@ -25,8 +30,8 @@ def test_the_method_preview_follows_the_amount_and_the_facts(
     page: Any,
     live_server: Any,
     purchaser: Any,
-    make_line: Callable[..., Any],  # noqa: F811
-    make_project: Callable[..., Any],  # noqa: F811
+    make_line: Callable[..., Any],
+    make_project: Callable[..., Any],
 ) -> None:
     # given an approved project of 250万 and a line covering it
     make_line("3000000")

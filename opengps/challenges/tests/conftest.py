@@ -1,4 +1,16 @@
-"""Challenge fixtures: the evaluation fixtures (an opened procurement and its committee), reused as is."""
+"""Challenge fixtures: the world's opened procurement and its committee (`opengps.demo.fixtures`),
+on the real clock."""
 
-from opengps.evaluation.tests.conftest import *  # noqa: F403
-from opengps.evaluation.tests.conftest import _next_year_calendar  # noqa: F401
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _next_year_calendar(next_year_calendar: None) -> None:
+    """Challenge periods count from today; see the root conftest's `next_year_calendar`."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry_caches(fresh_registry_caches: None) -> None:
+    """Autouse here: eligibility is read through the registry's per-process caches."""

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from opengps.contracts import services
 from opengps.contracts.models import Amendment, Contract, ContractStatus
-from opengps.contracts.tests.conftest import announce_award
 from opengps.core.clock import local_date
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
+from opengps.demo.world import award_announced
 from opengps.evaluation.models import Award, DepositReturn
 from opengps.rules.deadlines import contract_publication_deadline, contract_sign_deadline
 
@@ -139,7 +139,7 @@ def test_late_signing_and_publication_need_a_reason_and_are_marked_late(
 
 def test_an_unannounced_award_cannot_be_contracted(purchaser: Any, opened: Any, committee: Any) -> None:
     # given an award confirmed but not yet announced
-    award = announce_award(purchaser, opened, committee, announce=False)
+    award = award_announced(purchaser, opened, committee, announce=False)
     start = timezone.localdate()
     # when / then
     with pytest.raises(Conflict) as caught:

@@ -20,25 +20,21 @@ from django.core.files.storage import FileSystemStorage, InMemoryStorage, storag
 from django.test import Client, override_settings
 from openpyxl import Workbook
 
+from opengps.demo.world import uscc_for
 from opengps.opendata import services as opendata_services
 from opengps.opendata.models import ExportJob, Record
 from opengps.opendata.storage import ExportFolderStorage
-from opengps.procurement.tests import conftest as procurement_fixtures
 from opengps.registry import importing
 from opengps.registry.models import ImportJob
-from opengps.registry.tests.conftest import uscc_for
 from opengps.settings import S3_BACKEND, storages_config
 
 pytestmark = pytest.mark.django_db
 
-finance = procurement_fixtures.finance
-small_catalogue = procurement_fixtures.small_catalogue
-head = procurement_fixtures.head
-make_line = procurement_fixtures.make_line
-make_project = procurement_fixtures.make_project
-filing_day = procurement_fixtures.filing_day
-make_plan = procurement_fixtures.make_plan
-_next_year_calendar = procurement_fixtures._next_year_calendar
+
+@pytest.fixture(autouse=True)
+def _next_year_calendar(next_year_calendar: None) -> None:
+    """The exports' procurements run on the real clock; see the root conftest's `next_year_calendar`."""
+
 
 IN_MEMORY = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 STATIC = storages_config({})["staticfiles"]

@@ -45,15 +45,9 @@ from opengps.core.tests.deploy_files import (
     self_signed_pem,
     unit_exec,
 )
+from opengps.demo import world
 from opengps.opendata.models import Release
 from opengps.planning import services as planning_services
-from opengps.planning.tests import conftest as planning_fixtures
-
-finance = planning_fixtures.finance
-small_catalogue = planning_fixtures.small_catalogue
-head = planning_fixtures.head
-make_line = planning_fixtures.make_line
-make_project = planning_fixtures.make_project
 
 PASSWORD = "test-password-123"  # what the `make_user` fixture gives every user
 FAILURE_LIMIT = 4
@@ -418,7 +412,7 @@ def _approved_plans(
     """Plans filed on planning's calendar whose procurement starts in two months, so that their
     intentions may be published today on the nodes' (real) clock."""
     starts_on = clock.today() + timedelta(days=60)
-    clock_at(planning_fixtures.TODAY)
+    clock_at(world.TODAY)
     plan_ids = []
     for n in range(PLANS):
         project = make_project(

@@ -16,12 +16,12 @@ import pytest
 from django.test import Client
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import announce_times, bid_files
 from opengps.evaluation.models import Award, DepositReturn
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.services import draw_create, draw_member_respond
 from opengps.procurement import services
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 

@@ -9,18 +9,18 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from opengps.demo.world import (
+    GRANT_CRITERIA,
+    GRANT_DECIDE_ON,
+    GRANT_NOTICE_ON,
+    GRANT_REVIEW_ON,
+    GRANT_SUBMIT_ON,
+    GrantsWorld,
+    grant_application_values,
+)
 from opengps.experts.services import draw_member_respond
 from opengps.grants import services
 from opengps.grants.models import AgreementStatus, Round, RoundStatus
-from opengps.grants.tests.conftest import (
-    CRITERIA,
-    DECIDE_ON,
-    NOTICE_ON,
-    REVIEW_ON,
-    SUBMIT_ON,
-    World,
-    application_values,
-)
 from opengps.grants.tests.test_views_funder import _on_notice, clock  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -40,20 +40,20 @@ ROUND = {
     "call_closes": "2023-04-30",
     "review_by": "2023-05-31",
     "agreement_by": "2023-06-30",
-    "criteria": CRITERIA,
+    "criteria": GRANT_CRITERIA,
     "min_rating": 3,
     "regions": ["430000"],
 }
 
 
-def test_programme_and_round_over_the_api(client: Client, world: World, units: dict[str, Any]) -> None:
+def test_programme_and_round_over_the_api(client: Client, world: GrantsWorld, units: dict[str, Any]) -> None:
     client.force_login(world.funder)
     created = _post(client, "/programmes", {"name": "湖南省公益创投", "is_venture_philanthropy": True})
     assert created.status_code == 201 and created.json()["is_venture_philanthropy"] is True
     programme_id = created.json()["id"]
     base = {**ROUND, "programme_id": programme_id, "budget_line_id": world.line.pk}
     # a template that does not add up to 100 is refused with the field named
-    bad = _post(client, "/rounds", {**base, "criteria": CRITERIA[:2]})
+    bad = _post(client, "/rounds", {**base, "criteria": GRANT_CRITERIA[:2]})
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "criteria"
     assert _post(client, "/rounds", {**base, "programme_id": 999999}).status_code == 404
     assert _post(client, "/rounds", {**base, "budget_line_id": 999999}).status_code == 400
@@ -75,14 +75,14 @@ def test_programme_and_round_over_the_api(client: Client, world: World, units: d
 
 def test_the_cycle_over_the_api_from_notice_to_completion(
     client: Client,
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     panel_experts: list[Any],
     clock: dict[str, date],  # noqa: F811
 ) -> None:
     round_, app, _member, _low = _on_notice(world, make_round, make_org)
-    clock["today"] = NOTICE_ON
+    clock["today"] = GRANT_NOTICE_ON
     # anyone objects; the public output never carries the contact
     anonymous = Client()
     missing = _post(
@@ -113,7 +113,7 @@ def test_the_cycle_over_the_api_from_notice_to_completion(
     # funding decision, agreement, reviews, audit, return, completion
     early = _post(client, f"/rounds/{round_.pk}/decide")
     assert early.status_code == 409 and early.json()["error"]["code"] == "grants.notice_period_running"
-    clock["today"] = DECIDE_ON
+    clock["today"] = GRANT_DECIDE_ON
     assert _post(client, f"/rounds/{round_.pk}/decide").json()["status"] == "decided"
     signed = _post(client, f"/applications/{app.pk}/agreement", {"signed_on": "2023-06-20"})
     assert signed.status_code == 201
@@ -165,7 +165,7 @@ def test_the_cycle_over_the_api_from_notice_to_completion(
 
 def test_review_steps_over_the_api(
     client: Client,
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     panel_experts: list[Any],
@@ -173,12 +173,12 @@ def test_review_steps_over_the_api(
 ) -> None:
     round_ = make_round()
     _org, member = make_org()
-    app = services.application_save(actor=member, round=round_, **application_values())
-    services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+    app = services.application_save(actor=member, round=round_, **grant_application_values())
+    services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
     client.force_login(world.funder)
-    clock["today"] = SUBMIT_ON
+    clock["today"] = GRANT_SUBMIT_ON
     assert _post(client, f"/rounds/{round_.pk}/review").status_code == 409
-    clock["today"] = REVIEW_ON
+    clock["today"] = GRANT_REVIEW_ON
     assert _post(client, f"/rounds/{round_.pk}/review").json()["status"] == "reviewing"
     assert _post(client, f"/rounds/{round_.pk}/panel", {"needed": 3}).status_code == 200
     round_.refresh_from_db()
@@ -191,5 +191,5 @@ def test_review_steps_over_the_api(
     pitch = _post(client, f"/applications/{app.pk}/pitches", {"held_on": "2023-05-10", "location": "会议室"})
     assert pitch.status_code == 201 and pitch.json()["location"] == "会议室"
     assert _post(client, f"/rounds/{round_.pk}/rank").status_code == 200
-    clock["today"] = NOTICE_ON
+    clock["today"] = GRANT_NOTICE_ON
     assert _post(client, f"/rounds/{round_.pk}/notice").json()["status"] == "notice"

@@ -14,17 +14,17 @@ from django.conf import settings
 from django.test import Client
 
 from opengps.core.errors import PermissionDenied
+from opengps.demo.world import (
+    GRANT_DECIDE_ON,
+    GRANT_DRAWN_AT,
+    GRANT_NOTICE_ON,
+    GRANT_REVIEW_ON,
+    GRANT_SUBMIT_ON,
+    GrantsWorld,
+    grant_application_values,
+)
 from opengps.experts.services import draw_member_respond
 from opengps.grants import services
-from opengps.grants.tests.conftest import (
-    DECIDE_ON,
-    DRAWN_AT,
-    NOTICE_ON,
-    REVIEW_ON,
-    SUBMIT_ON,
-    World,
-    application_values,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,18 +33,18 @@ D = Decimal
 
 @pytest.fixture
 def funded(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
 ) -> dict[str, Any]:
     """A decided round with one signed agreement (A, 100,000) and one screened-out applicant."""
     round_ = make_round()
     org, member = make_org(name="长沙市岳麓区夕阳红社会工作服务中心")
-    app = services.application_save(actor=member, round=round_, **application_values())
-    app = services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+    app = services.application_save(actor=member, round=round_, **grant_application_values())
+    app = services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
     _, low_member = make_org(rating=2)
-    low = services.application_save(actor=low_member, round=round_, **application_values())
-    services.application_submit(actor=low_member, application=low, today=SUBMIT_ON)
-    services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
-    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
+    low = services.application_save(actor=low_member, round=round_, **grant_application_values())
+    services.application_submit(actor=low_member, application=low, today=GRANT_SUBMIT_ON)
+    services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
+    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=GRANT_DRAWN_AT)
     assert round_.draw is not None
     members = list(round_.draw.members.select_related("expert__user").order_by("order"))
     for m in members:
@@ -56,8 +56,8 @@ def funded(
             actor=m.expert.user, application=app, scores={"need": D(27), "design": D(36), "capacity": D(27)}
         )
     services.round_rank(actor=world.funder, round=round_)
-    services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
-    services.round_decide(actor=world.funder, round=round_, today=DECIDE_ON)
+    services.notice_publish(actor=world.funder, round=round_, today=GRANT_NOTICE_ON)
+    services.round_decide(actor=world.funder, round=round_, today=GRANT_DECIDE_ON)
     app.refresh_from_db()
     agreement = services.agreement_sign(actor=world.funder, application=app, signed_on=date(2023, 6, 20))
     return {
@@ -240,7 +240,7 @@ def test_public_pages_and_notice(client: Client, funded: dict[str, Any]) -> None
 
 
 def test_private_pages_follow_permissions(
-    client: Client, funded: dict[str, Any], world: World, make_org: Callable[..., Any]
+    client: Client, funded: dict[str, Any], world: GrantsWorld, make_org: Callable[..., Any]
 ) -> None:
     app, agreement = funded["app"], funded["agreement"]
     client.force_login(world.auditor)
@@ -256,7 +256,7 @@ def test_private_pages_follow_permissions(
 
 
 def test_applying_over_the_api_reports_the_cap(
-    client: Client, world: World, make_round: Callable[..., Any], make_org: Callable[..., Any]
+    client: Client, world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any]
 ) -> None:
     round_ = make_round(
         min_rating=None,
@@ -303,7 +303,7 @@ def _audit(actor: Any, agreement: Any) -> None:
 
 
 def test_only_the_appointed_firm_audits_and_auditors_never_write(
-    funded: dict[str, Any], world: World, make_user: Callable[..., Any]
+    funded: dict[str, Any], world: GrantsWorld, make_user: Callable[..., Any]
 ) -> None:
     agreement = funded["agreement"]
     services.midterm_review_record(

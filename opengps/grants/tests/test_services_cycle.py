@@ -12,18 +12,18 @@ import pytest
 
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
+from opengps.demo.world import (
+    GRANT_DECIDE_ON,
+    GRANT_DRAWN_AT,
+    GRANT_NOTICE_ON,
+    GRANT_REVIEW_ON,
+    GRANT_SUBMIT_ON,
+    GrantsWorld,
+    grant_application_values,
+)
 from opengps.experts.services import draw_member_respond
 from opengps.grants import selectors, services
 from opengps.grants.models import AgreementStatus, ApplicationStatus, RoundStatus, TrancheStatus
-from opengps.grants.tests.conftest import (
-    DECIDE_ON,
-    DRAWN_AT,
-    NOTICE_ON,
-    REVIEW_ON,
-    SUBMIT_ON,
-    World,
-    application_values,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ D = Decimal
 
 
 def _apply(member: Any, round_: Any, **overrides: Any) -> Any:
-    app = services.application_save(actor=member, round=round_, **application_values(**overrides))
-    return services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+    app = services.application_save(actor=member, round=round_, **grant_application_values(**overrides))
+    return services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
 
 
 def _accept_panel(round_: Any) -> list[Any]:
@@ -139,12 +139,12 @@ def _apply_and_screen(round_: Any, make_org: Callable[..., Any]) -> tuple[Any, A
     return a, b, c, c_member
 
 
-def _review_and_rank(world: World, round_: Any, a: Any, b: Any, c: Any) -> tuple[Any, Any, Any, Any]:
+def _review_and_rank(world: GrantsWorld, round_: Any, a: Any, b: Any, c: Any) -> tuple[Any, Any, Any, Any]:
     """The panel is drawn, each expert scores alone, a pitch is held and the round is ranked.
     Returns the round and A, B, C as ranked."""
     # when the call closes, the panel is drawn (磋商 rules: ≥3, odd) and each expert scores alone
-    services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
-    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
+    services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
+    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=GRANT_DRAWN_AT)
     assert round_.draw is not None and round_.draw.method == "competitive_consultation"
     assert round_.draw.procurement_ref == f"grant-round-{round_.pk}"
     experts = _accept_panel(round_)
@@ -174,9 +174,9 @@ def _review_and_rank(world: World, round_: Any, a: Any, b: Any, c: Any) -> tuple
     return round_, a, b, c
 
 
-def _notice_and_decide(world: World, round_: Any, a: Any, b: Any, objector: Any) -> Any:
+def _notice_and_decide(world: GrantsWorld, round_: Any, a: Any, b: Any, objector: Any) -> Any:
     """On notice, an objection to B is filed and dismissed, and funding is decided."""
-    services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
+    services.notice_publish(actor=world.funder, round=round_, today=GRANT_NOTICE_ON)
     objection = services.objection_file(
         actor=objector, round=round_, application=b, text="该组织执行能力不足", today=date(2023, 5, 26)
     )
@@ -186,13 +186,13 @@ def _notice_and_decide(world: World, round_: Any, a: Any, b: Any, objector: Any)
     services.objection_decide(
         actor=world.funder, objection=objection, upheld=False, decision="经核查，执行能力符合要求"
     )
-    round_ = services.round_decide(actor=world.funder, round=round_, today=DECIDE_ON)
+    round_ = services.round_decide(actor=world.funder, round=round_, today=GRANT_DECIDE_ON)
     assert round_.status == RoundStatus.DECIDED
     assert [x.title for x in selectors.notice_list(round_)] == [a.title, b.title]
     return round_
 
 
-def _carry_out(world: World, a: Any, b: Any) -> tuple[Any, Any]:
+def _carry_out(world: GrantsWorld, a: Any, b: Any) -> tuple[Any, Any]:
     """Agreements are signed and reviewed: A passes everything; B fails the mid-term review."""
     agreement_a = services.agreement_sign(actor=world.funder, application=a, signed_on=date(2023, 6, 20))
     agreement_b = services.agreement_sign(actor=world.funder, application=b, signed_on=date(2023, 6, 21))
@@ -238,7 +238,7 @@ def _carry_out(world: World, a: Any, b: Any) -> tuple[Any, Any]:
     return agreement_a, agreement_b
 
 
-def _audit_and_settle(world: World, agreement_a: Any, agreement_b: Any) -> None:
+def _audit_and_settle(world: GrantsWorld, agreement_a: Any, agreement_b: Any) -> None:
     """The accounting firm's final audit settles the money; B returns what it owes."""
     services.final_audit_record(
         actor=world.firm_user,
@@ -274,7 +274,7 @@ def _audit_and_settle(world: World, agreement_a: Any, agreement_b: Any) -> None:
 
 
 def test_call_to_final_audit_writes_the_whole_timeline(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
 ) -> None:
     # given a published round of 300,000 yuan (cap 120,000; 3A+, 2 years, Hunan) and five organizations
     start = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
@@ -301,7 +301,7 @@ def test_call_to_final_audit_writes_the_whole_timeline(
 
 
 def test_an_application_over_the_cap_is_refused(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any]
 ) -> None:
     # given a round capped at 120,000 per project
     round_ = make_round()
@@ -309,7 +309,7 @@ def test_an_application_over_the_cap_is_refused(
     # when an organization asks for 150,000
     with pytest.raises(ServiceError) as error:
         services.application_save(
-            actor=member, round=round_, **application_values(requested_amount="150000.00")
+            actor=member, round=round_, **grant_application_values(requested_amount="150000.00")
         )
     # then it is refused with a clear error beside the amount, and nothing is saved
     assert error.value.code == "grants.over_cap"
@@ -319,34 +319,34 @@ def test_an_application_over_the_cap_is_refused(
 
 
 def test_budget_breakdown_must_add_up_and_one_application_per_organization(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any]
 ) -> None:
     round_ = make_round()
     _, member = make_org()
-    values = application_values()
+    values = grant_application_values()
     values["budget_lines"] = [{"item": "人员经费", "amount": "50000.00"}]
     draft = services.application_save(actor=member, round=round_, **values)
     with pytest.raises(ServiceError) as error:
-        services.application_submit(actor=member, application=draft, today=SUBMIT_ON)
+        services.application_submit(actor=member, application=draft, today=GRANT_SUBMIT_ON)
     assert error.value.code == "grants.budget_mismatch"
     with pytest.raises(Conflict) as again:
-        services.application_save(actor=member, round=round_, **application_values())
+        services.application_save(actor=member, round=round_, **grant_application_values())
     assert again.value.code == "grants.application_exists"
 
 
 def test_submission_only_while_the_call_is_open(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any]
 ) -> None:
     round_ = make_round()
     _, member = make_org()
-    draft = services.application_save(actor=member, round=round_, **application_values())
+    draft = services.application_save(actor=member, round=round_, **grant_application_values())
     with pytest.raises(Conflict) as error:
         services.application_submit(actor=member, application=draft, today=date(2023, 5, 1))
     assert error.value.code == "grants.call_closed"
 
 
 def test_an_upheld_objection_disqualifies_and_the_next_project_is_funded(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
 ) -> None:
     # given a ranked round where C did not fit
     round_ = make_round()
@@ -354,16 +354,16 @@ def test_an_upheld_objection_disqualifies_and_the_next_project_is_funded(
     a = _apply(am, round_, requested_amount="100000.00")
     b = _apply(bm, round_, requested_amount="120000.00")
     c = _apply(cm, round_, requested_amount="110000.00")
-    services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
-    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
+    services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
+    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=GRANT_DRAWN_AT)
     experts = _accept_panel(round_)
     for app, points in ((a, (28, 36, 28)), (b, (25, 32, 24)), (c, (24, 30, 24))):
         _score_all(experts, app, points)
     services.round_rank(actor=world.funder, round=round_)
-    services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
+    services.notice_publish(actor=world.funder, round=round_, today=GRANT_NOTICE_ON)
     # when an objection against B is upheld
     objection = services.objection_file(
-        actor=cm, round=round_, application=b, text="申报材料造假", today=NOTICE_ON
+        actor=cm, round=round_, application=b, text="申报材料造假", today=GRANT_NOTICE_ON
     )
     services.objection_decide(actor=world.funder, objection=objection, upheld=True, decision="经核查属实")
     # then B is disqualified, the round is back in review, and re-ranking funds C
@@ -376,7 +376,7 @@ def test_an_upheld_objection_disqualifies_and_the_next_project_is_funded(
 
 
 def test_ranking_never_funds_more_than_the_round_total(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
 ) -> None:
     # given seven eligible applications asking 660,000 in all from a 300,000 round
     round_ = make_round()
@@ -384,8 +384,8 @@ def test_ranking_never_funds_more_than_the_round_total(
     apps = [
         _apply(make_org()[1], round_, requested_amount=x, title=f"项目{i}") for i, x in enumerate(amounts)
     ]
-    services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
-    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
+    services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
+    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=GRANT_DRAWN_AT)
     experts = _accept_panel(round_)
     for i, app in enumerate(apps):
         _score_all(experts, app, (29 - i, 39 - i, 29 - i))
@@ -399,7 +399,7 @@ def test_ranking_never_funds_more_than_the_round_total(
 
 
 def test_permissions(
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     make_user: Callable[..., Any],
@@ -419,12 +419,12 @@ def test_permissions(
     services.round_publish(actor=world.funder, round=round_)
     # applicants see only their own applications
     (_, m1), (_, m2) = make_org(), make_org()
-    app = services.application_save(actor=m1, round=round_, **application_values())
+    app = services.application_save(actor=m1, round=round_, **grant_application_values())
     with pytest.raises(ServiceError) as hidden:
         selectors.application_get(actor=m2, application_id=app.pk)
     assert hidden.value.code == "grants.application_not_found"
     with pytest.raises(PermissionDenied):
-        services.application_submit(actor=m2, application=app, today=SUBMIT_ON)
+        services.application_submit(actor=m2, application=app, today=GRANT_SUBMIT_ON)
     # drafts stay private even from the funder
     with pytest.raises(ServiceError):
         selectors.application_get(actor=world.funder, application_id=app.pk)

@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import GrantsWorld
 from opengps.grants import services
 from opengps.grants.models import AgreementStatus
 from opengps.grants.services import agreements
-from opengps.grants.tests.conftest import World
 from opengps.grants.tests.test_api_views import funded  # noqa: F401
 from opengps.performance.models import HistoryEntry
 
 pytestmark = pytest.mark.django_db
 
 
-def _midterm(world: World, agreement: Any) -> Any:
+def _midterm(world: GrantsWorld, agreement: Any) -> Any:
     return services.midterm_review_record(
         actor=world.funder,
         agreement=agreement,
@@ -29,7 +29,10 @@ def _midterm(world: World, agreement: Any) -> Any:
     )
 
 
-def test_the_final_review_grade_joins_the_performance_history(world: World, funded: dict[str, Any]) -> None:  # noqa: F811
+def test_the_final_review_grade_joins_the_performance_history(
+    world: GrantsWorld,
+    funded: dict[str, Any],  # noqa: F811
+) -> None:
     # given a signed agreement past its mid-term review
     agreement, org = funded["agreement"], funded["org"]
     start = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
@@ -56,7 +59,7 @@ def test_the_final_review_grade_joins_the_performance_history(world: World, fund
     assert actions[review + 1] == "performance.history_recorded"
 
 
-def test_an_adverse_final_audit_is_a_failed_result(world: World, funded: dict[str, Any]) -> None:  # noqa: F811
+def test_an_adverse_final_audit_is_a_failed_result(world: GrantsWorld, funded: dict[str, Any]) -> None:  # noqa: F811
     agreement, org = funded["agreement"], funded["org"]
     _midterm(world, agreement)
     services.final_review_record(
@@ -80,7 +83,7 @@ def test_an_adverse_final_audit_is_a_failed_result(world: World, funded: dict[st
 
 
 def test_a_failure_in_the_history_undoes_the_final_review(
-    world: World,
+    world: GrantsWorld,
     funded: dict[str, Any],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -15,6 +15,14 @@ from django.urls import reverse
 
 from opengps.accounts.models import User
 from opengps.core.models import AuditEvent
+from opengps.demo.world import (
+    GRANT_DECIDE_ON,
+    GRANT_NOTICE_ON,
+    GRANT_REVIEW_ON,
+    GRANT_SUBMIT_ON,
+    GrantsWorld,
+    grant_application_values,
+)
 from opengps.experts.services import draw_member_respond
 from opengps.grants import services
 from opengps.grants.models import (
@@ -28,14 +36,6 @@ from opengps.grants.models import (
     Programme,
     Round,
     RoundStatus,
-)
-from opengps.grants.tests.conftest import (
-    DECIDE_ON,
-    NOTICE_ON,
-    REVIEW_ON,
-    SUBMIT_ON,
-    World,
-    application_values,
 )
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +144,7 @@ def _on_agreement(client: Client, agreement: Agreement, name: str, payload: dict
     return client.post(reverse("grants:agreement_action", args=[agreement.pk, name]), payload)
 
 
-def _programme_and_round_on_screen(client: Client, world: World) -> Round:
+def _programme_and_round_on_screen(client: Client, world: GrantsWorld) -> Round:
     """The funder opens the forms, sets up a programme and saves a draft round (a bad template is
     refused beside its field)."""
     client.force_login(world.funder)
@@ -181,7 +181,7 @@ def _programme_and_round_on_screen(client: Client, world: World) -> Round:
 
 
 def _call_to_notice_on_screen(
-    client: Client, world: World, round_: Round, make_org: Callable[..., Any], clock: dict[str, date]
+    client: Client, world: GrantsWorld, round_: Round, make_org: Callable[..., Any], clock: dict[str, date]
 ) -> Application:
     """Publish, name the audit firm, one application, review, panel, scores, pitch, ranking, notice."""
 
@@ -192,15 +192,15 @@ def _call_to_notice_on_screen(
     assert act("audit_firm", {"firm": str(world.firm.pk)}).status_code == 302
     # and an organization applies (screened on submission)
     _org, member = make_org()
-    app = services.application_save(actor=member, round=round_, **application_values())
-    app = services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+    app = services.application_save(actor=member, round=round_, **grant_application_values())
+    app = services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
     assert app.status == ApplicationStatus.ELIGIBLE
 
     # then review cannot start while the call is open: the refusal shows above the button
-    clock["today"] = SUBMIT_ON
+    clock["today"] = GRANT_SUBMIT_ON
     early = act("review")
     assert early.status_code == 200 and "申报截止" in str(_bound(early, "review").non_field_errors())
-    clock["today"] = REVIEW_ON
+    clock["today"] = GRANT_REVIEW_ON
     assert act("review").status_code == 302
 
     # when the panel is drawn (a bad size is refused beside the field), accepts and scores
@@ -219,7 +219,7 @@ def _call_to_notice_on_screen(
     assert act("pitch", pitch).status_code == 302
     assert PitchSession.objects.filter(application=app).count() == 1
     assert act("rank").status_code == 302
-    clock["today"] = NOTICE_ON
+    clock["today"] = GRANT_NOTICE_ON
     assert act("notice").status_code == 302
     return app
 
@@ -247,7 +247,7 @@ def _objection_and_decision_on_screen(
     assert objection.filed_by is None and objection.filer_contact == "13800001111"
 
     # then the funder cannot decide funding with the objection pending, and decides it first
-    clock["today"] = DECIDE_ON
+    clock["today"] = GRANT_DECIDE_ON
     assert "尚有未处理的异议" in str(_bound(act("decide"), "decide").non_field_errors())
     funder_page = client.get(reverse("grants:round", args=[round_.pk]))
     assert "13800001111" in funder_page.content.decode()  # the contact, for the funder's reply
@@ -270,7 +270,9 @@ def _objection_and_decision_on_screen(
     assert act("decide").status_code == 302
 
 
-def _agreement_to_completion_on_screen(client: Client, world: World, round_: Round, app: Application) -> None:
+def _agreement_to_completion_on_screen(
+    client: Client, world: GrantsWorld, round_: Round, app: Application
+) -> None:
     """Sign, mid-term and final review, the firm's audit, the return of money, the round completed."""
 
     act = partial(_act, client, round_)
@@ -315,7 +317,7 @@ def _agreement_to_completion_on_screen(client: Client, world: World, round_: Rou
 
 
 def test_a_round_from_new_programme_to_completion_through_the_screens(
-    world: World,
+    world: GrantsWorld,
     make_org: Callable[..., Any],
     panel_experts: list[Any],
     clock: dict[str, date],
@@ -338,7 +340,7 @@ def test_a_round_from_new_programme_to_completion_through_the_screens(
 
 
 def test_only_the_funder_acts_and_others_see_no_controls(
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_user: Callable[..., Any],
     client: Client,
@@ -378,18 +380,18 @@ def test_only_the_funder_acts_and_others_see_no_controls(
 
 
 def _on_notice(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any]
 ) -> tuple[Any, Any, Any, Any]:
-    """A round whose single proposed project is on notice (from NOTICE_ON), its applicant, and a
+    """A round whose single proposed project is on notice (from GRANT_NOTICE_ON), its applicant, and a
     2A organization's application screened out of it."""
     round_ = make_round()
     _org, member = make_org()
-    app = services.application_save(actor=member, round=round_, **application_values())
-    app = services.application_submit(actor=member, application=app, today=SUBMIT_ON)
+    app = services.application_save(actor=member, round=round_, **grant_application_values())
+    app = services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
     _low, low_member = make_org(rating=2)
-    low = services.application_save(actor=low_member, round=round_, **application_values())
-    low = services.application_submit(actor=low_member, application=low, today=SUBMIT_ON)
-    services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
+    low = services.application_save(actor=low_member, round=round_, **grant_application_values())
+    low = services.application_submit(actor=low_member, application=low, today=GRANT_SUBMIT_ON)
+    services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
     round_ = services.panel_draw(actor=world.funder, round=round_, needed=3)
     assert round_.draw is not None
     for m in round_.draw.members.select_related("expert__user"):
@@ -400,13 +402,13 @@ def _on_notice(
             actor=m.expert.user, application=app, scores={"need": "28", "design": "36", "capacity": "28"}
         )
     services.round_rank(actor=world.funder, round=round_)
-    services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
+    services.notice_publish(actor=world.funder, round=round_, today=GRANT_NOTICE_ON)
     app.refresh_from_db()
     return round_, app, member, low
 
 
 def test_public_objections_are_rate_limited(
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     panel_experts: list[Any],
@@ -414,7 +416,7 @@ def test_public_objections_are_rate_limited(
     client: Client,
 ) -> None:
     round_, app, _member, _low = _on_notice(world, make_round, make_org)
-    clock["today"] = NOTICE_ON
+    clock["today"] = GRANT_NOTICE_ON
     url = reverse("grants:objection_post", args=[round_.pk])
     data = {
         "application": str(app.pk),
@@ -440,7 +442,7 @@ def test_public_objections_are_rate_limited(
 
 
 def test_after_the_notice_period_no_objection_form_is_offered(
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     panel_experts: list[Any],
@@ -448,7 +450,7 @@ def test_after_the_notice_period_no_objection_form_is_offered(
     client: Client,
 ) -> None:
     round_, app, _member, _low = _on_notice(world, make_round, make_org)
-    clock["today"] = DECIDE_ON
+    clock["today"] = GRANT_DECIDE_ON
     assert client.get(reverse("grants:round", args=[round_.pk])).context["objection_form"] is None
     late = client.post(
         reverse("grants:objection_post", args=[round_.pk]),

@@ -12,18 +12,18 @@ from django.test import Client
 from django.urls import reverse
 from reportlab.platypus import Paragraph  # type: ignore[import-untyped]
 
+from opengps.demo.world import (
+    GRANT_DECIDE_ON,
+    GRANT_DRAWN_AT,
+    GRANT_NOTICE_ON,
+    GRANT_REVIEW_ON,
+    GRANT_SUBMIT_ON,
+    GrantsWorld,
+    grant_application_values,
+)
 from opengps.experts.services import draw_member_respond
 from opengps.grants import documents, selectors, services
 from opengps.grants.models import Agreement, AgreementStatus, Application, ApplicationStatus, ReviewScore
-from opengps.grants.tests.conftest import (
-    DECIDE_ON,
-    DRAWN_AT,
-    NOTICE_ON,
-    REVIEW_ON,
-    SUBMIT_ON,
-    World,
-    application_values,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def _form_data(**overrides: Any) -> dict[str, str]:
 
 @pytest.fixture
 def call_open(clock_at: Callable[..., None]) -> None:
-    clock_at(SUBMIT_ON)
+    clock_at(GRANT_SUBMIT_ON)
 
 
 def test_application_form_saves_and_submits(
@@ -106,14 +106,14 @@ def test_application_form_shows_the_service_error_and_saves_nothing(
 
 
 def _reviewing(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any]
+    world: GrantsWorld, make_round: Callable[..., Any], make_org: Callable[..., Any]
 ) -> tuple[Any, Any, list[Any]]:
     round_ = make_round()
     _org, member = make_org()
-    app = services.application_save(actor=member, round=round_, **application_values())
-    app = services.application_submit(actor=member, application=app, today=SUBMIT_ON)
-    services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
-    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
+    app = services.application_save(actor=member, round=round_, **grant_application_values())
+    app = services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
+    services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
+    round_ = services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=GRANT_DRAWN_AT)
     assert round_.draw is not None
     members = list(round_.draw.members.select_related("expert__user").order_by("order"))
     for m in members:
@@ -123,7 +123,7 @@ def _reviewing(
 
 
 def test_score_sheet_form(
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     panel_experts: list[Any],
@@ -149,7 +149,7 @@ def test_score_sheet_form(
 
 
 def test_final_audit_form(
-    world: World,
+    world: GrantsWorld,
     make_round: Callable[..., Any],
     make_org: Callable[..., Any],
     panel_experts: list[Any],
@@ -161,8 +161,8 @@ def test_final_audit_form(
             actor=user, application=app, scores={"need": "28", "design": "36", "capacity": "28"}
         )
     services.round_rank(actor=world.funder, round=round_)
-    services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
-    services.round_decide(actor=world.funder, round=round_, today=DECIDE_ON)
+    services.notice_publish(actor=world.funder, round=round_, today=GRANT_NOTICE_ON)
+    services.round_decide(actor=world.funder, round=round_, today=GRANT_DECIDE_ON)
     app.refresh_from_db()
     agreement = services.agreement_sign(actor=world.funder, application=app, signed_on=date(2023, 6, 20))
     services.midterm_review_record(

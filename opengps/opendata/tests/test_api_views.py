@@ -15,9 +15,9 @@ from django.test import Client, override_settings
 
 from opengps.core.errors import PermissionDenied
 from opengps.core.models import AuditEvent
+from opengps.demo.testdata import schema_errors
 from opengps.opendata import builders, ocds, selectors, services
 from opengps.opendata.models import ExportJob, Record, Release
-from opengps.opendata.tests.conftest import schema_errors
 from opengps.procurement.models import Procurement
 
 pytestmark = pytest.mark.django_db

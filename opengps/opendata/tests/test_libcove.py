@@ -26,9 +26,9 @@ import urllib3
 from django.test import Client
 
 from opengps.contracts import services as contract_services
+from opengps.demo.testdata import SCHEMA_DIR
 from opengps.opendata import builders, ocds
 from opengps.opendata.models import Release
-from opengps.opendata.tests.conftest import SCHEMA_DIR
 
 pytestmark = pytest.mark.django_db
 

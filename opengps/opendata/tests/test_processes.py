@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from opengps.demo.world import announce_times, bid_files
 from opengps.opendata import builders, selectors
 from opengps.opendata.models import Record, Release
 from opengps.opendata.tests.processes import process_counts, process_link_problems
 from opengps.opendata.tests.test_libcove import findings, no_network
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 

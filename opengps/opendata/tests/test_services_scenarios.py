@@ -16,13 +16,13 @@ from django.utils import timezone
 from opengps.contracts import services as contract_services
 from opengps.contracts.services import CheckInput
 from opengps.core.models import AuditEvent
+from opengps.demo.testdata import schema_errors, schema_properties
+from opengps.demo.world import announce_times, bid_files
 from opengps.opendata import builders, selectors, services
 from opengps.opendata.models import Record, Release
-from opengps.opendata.tests.conftest import schema_errors, schema_properties
 from opengps.opendata.tests.processes import process_link_problems
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +140,9 @@ def test_no_bid_data_appears_before_the_opening(
 
 def _award_step(purchaser: Any, procurement: Procurement, committee: Any, ocid: str) -> Any:
     """Evaluate and announce the award; check the award release. Returns the award."""
-    from opengps.contracts.tests.conftest import announce_award
+    from opengps.demo.world import award_announced
 
-    award = announce_award(purchaser, procurement, committee)
+    award = award_announced(purchaser, procurement, committee)
     assert tags(ocid) == ["planning", "tender", "tenderUpdate", "award"]
     award_release = payloads(ocid)[3]
     assert award_release["tender"]["status"] == "complete"

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import announce_times, bid_files
 from opengps.oversight import services
 from opengps.oversight.models import Flag
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 from opengps.rules.redflags import FlagCode
 
 pytestmark = pytest.mark.django_db

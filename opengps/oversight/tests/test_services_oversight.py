@@ -212,8 +212,8 @@ def test_split_purchases_are_flagged_per_unit(
     finance_user: Any, purchaser: Any, make_line: Any, make_project: Any, filing_day: Any
 ) -> None:
     # given two plans on one budget line and one item, each under the 200万 open-tender threshold
+    from opengps.demo.world import PLAN_START, PLAN_TODAY
     from opengps.planning import services as planning_services
-    from opengps.procurement.tests.conftest import PLAN_START, PLAN_TODAY
 
     filing_day(PLAN_TODAY)
     line = make_line("4000000")
@@ -349,8 +349,8 @@ def test_single_source_share_of_a_unit(
     finance_user: Any, purchaser: Any, make_plan: Any, suppliers: list[Any]
 ) -> None:
     # given a unit whose only public procurement is single source
+    from opengps.demo.world import announce_times
     from opengps.procurement import services as procurement_services
-    from opengps.procurement.tests.conftest import announce_times
 
     single = procurement_services.procurement_create(
         actor=purchaser,

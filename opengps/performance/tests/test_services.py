@@ -10,6 +10,7 @@ import pytest
 
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent, RateLimitWindow
+from opengps.demo.world import INDICATORS, SOURCE_WEIGHTS
 from opengps.performance import selectors, services
 from opengps.performance.models import (
     EvaluationStatus,
@@ -19,7 +20,6 @@ from opengps.performance.models import (
     RecommendationStatus,
     SurveyResponse,
 )
-from opengps.performance.tests.conftest import INDICATORS, SOURCE_WEIGHTS
 
 pytestmark = pytest.mark.django_db
 D = Decimal

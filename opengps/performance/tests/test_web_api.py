@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import INDICATORS
 from opengps.performance import services
 from opengps.performance.models import IndicatorTemplate, ListingRecommendation, SurveyResponse
-from opengps.performance.tests.conftest import INDICATORS
 from opengps.performance.tests.test_services import MEASURED, RAW
 
 pytestmark = pytest.mark.django_db

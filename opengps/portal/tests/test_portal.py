@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from opengps.demo.world import announce_times, bid_files
 from opengps.evaluation import services as evaluation_services
 from opengps.evaluation.models import Award
 from opengps.planning.models import PurchaseIntention
 from opengps.portal import selectors
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import BidReadout, Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 

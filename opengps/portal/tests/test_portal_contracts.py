@@ -11,13 +11,9 @@ from django.test import Client
 from opengps.contracts import services
 from opengps.contracts.models import Contract
 from opengps.contracts.services import CheckInput
-from opengps.contracts.tests import conftest as contract_fixtures
 from opengps.portal import selectors
 
 pytestmark = pytest.mark.django_db
-
-award = contract_fixtures.award
-make_contract = contract_fixtures.make_contract
 
 MEMBERS = [{"name": "张敏", "role": "采购人代表"}, {"name": "刘洋", "role": "社会工作专家"}]
 

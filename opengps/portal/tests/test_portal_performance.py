@@ -8,19 +8,9 @@ import pytest
 from django.test import Client
 
 from opengps.performance import services
-from opengps.performance.tests import conftest as performance_fixtures
 from opengps.portal import selectors
 
 pytestmark = pytest.mark.django_db
-
-award = performance_fixtures.award
-make_contract = performance_fixtures.make_contract
-contract = performance_fixtures.contract
-template = performance_fixtures.template
-evaluation = performance_fixtures.evaluation
-evaluator_unit = performance_fixtures.evaluator_unit
-evaluator_user = performance_fixtures.evaluator_user
-finance_user = performance_fixtures.finance_user
 
 SCORES = {"quantity": "90", "quality.complaints": "85", "benefit": "80"}
 

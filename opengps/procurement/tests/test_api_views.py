@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import PDF, announce_times, real_now, xlsx_bytes
 from opengps.procurement import services
 from opengps.procurement.models import Procurement
-from opengps.procurement.tests.conftest import PDF, announce_times, real_now, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import PDF, announce_times, xlsx_bytes
 from opengps.procurement import services
 from opengps.procurement.models import BidSubmission, BidVersion
-from opengps.procurement.tests.conftest import PDF, announce_times, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ from django.db import connection
 
 from opengps.core import transparency
 from opengps.core.errors import ServiceError
+from opengps.demo.world import announce_times, bid_files
 from opengps.procurement import clock, services
 from opengps.procurement.models import BidSubmission, BidVersion, Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 PG_CLIENTS = 200
 PG_CONNECTIONS = 40
@@ -50,10 +50,10 @@ def _suppliers(count: int, registrar: Any) -> list[Any]:
 
     from opengps.accounts.models import Region
     from opengps.accounts.services import user_create
+    from opengps.demo.world import uscc_for
     from opengps.registry import derived
     from opengps.registry.models import Organization
     from opengps.registry.services import OrganizationInput, organization_build
-    from opengps.registry.tests.conftest import uscc_for
 
     region = Region.objects.get(pk="430104")
     orgs = [

@@ -62,7 +62,7 @@ def test_the_official_states_the_terms_on_the_page(purchaser: Any, draft: Procur
 
 def test_terms_are_fixed_once_announced(purchaser: Any, draft: Procurement) -> None:
     from opengps.core.errors import ServiceError
-    from opengps.procurement.tests.conftest import announce_times
+    from opengps.demo.world import announce_times
 
     issued, deadline = announce_times()
     services.procurement_announce(actor=purchaser, procurement=draft, bid_deadline=deadline, now=issued)

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import announce_times, bid_files
 from opengps.procurement import services
 from opengps.procurement.models import BidFile, BidReadout, BidVersion, Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from opengps.core import transparency
 from opengps.core.errors import ServiceError
+from opengps.demo.world import announce_times, bid_files
 from opengps.procurement import services
 from opengps.procurement.models import BidReadout, BidSubmission, BidVersion, Procurement
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 
@@ -309,7 +309,7 @@ def test_the_screen_and_the_api_record_where_each_bid_came_from(world: dict[str,
     # given two bidders, one on the web form and one through the API, from one office and device
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from opengps.procurement.tests.conftest import PDF, xlsx_bytes
+    from opengps.demo.world import PDF, xlsx_bytes
 
     procurement = world["procurement"]
     first, second, _third = world["bidders"]

@@ -10,10 +10,10 @@ import pytest
 
 from opengps.core import clock as one_clock
 from opengps.core.errors import ServiceError
+from opengps.demo.world import announce_times, bid_files, real_now, xlsx_bytes
 from opengps.procurement import clock, selectors, services
 from opengps.procurement.models import BidSubmission, BidVersion, Procurement
 from opengps.procurement.services import BidFileInput
-from opengps.procurement.tests.conftest import announce_times, bid_files, real_now, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

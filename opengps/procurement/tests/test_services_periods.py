@@ -12,10 +12,10 @@ from django.test import Client
 from opengps.core.clock import BEIJING
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent
+from opengps.demo.world import announce_times
 from opengps.procurement import services
 from opengps.procurement.models import Procurement, ProcurementStatus
 from opengps.procurement.services import local_date
-from opengps.procurement.tests.conftest import announce_times
 from opengps.rules.deadlines import documents_available_until, objection_review_deadline
 
 pytestmark = pytest.mark.django_db

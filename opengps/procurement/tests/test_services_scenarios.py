@@ -11,10 +11,10 @@ import pytest
 
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent
+from opengps.demo.world import announce_times, bid_files, real_now
 from opengps.procurement import selectors, services
 from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
 from opengps.procurement.sealing import platform_public_key_pem, receipt_verify
-from opengps.procurement.tests.conftest import announce_times, bid_files, real_now
 from opengps.rules.deadlines import earliest_bid_deadline
 
 pytestmark = pytest.mark.django_db

@@ -30,9 +30,9 @@ from opengps.core.models import (
     TransparencyHead,
     TransparencyLeaf,
 )
+from opengps.demo.world import announce_times, bid_files
 from opengps.procurement import services
 from opengps.procurement.models import BidFile, BidSubmission, BidVersion, DocumentObtained
-from opengps.procurement.tests.conftest import announce_times, bid_files
 
 pytestmark = pytest.mark.django_db
 

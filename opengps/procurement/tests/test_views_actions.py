@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 
 from opengps.core.models import AuditEvent
+from opengps.demo.world import announce_times, real_now
 from opengps.procurement import services
 from opengps.procurement.models import Procurement
-from opengps.procurement.tests.conftest import announce_times, real_now
 from opengps.procurement.urls import ACTIONS
 
 

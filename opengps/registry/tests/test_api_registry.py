@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from opengps.core.models import AuditEvent
+from opengps.demo.testdata import with_wrong_check_digit
+from opengps.demo.world import uscc_for
 from opengps.registry import selectors, services
-from opengps.registry.tests.conftest import uscc_for, with_wrong_check_digit
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/registry/organizations"

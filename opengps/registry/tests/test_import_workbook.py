@@ -13,9 +13,10 @@ from openpyxl import Workbook
 
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent
+from opengps.demo.testdata import with_wrong_check_digit
+from opengps.demo.world import uscc_for
 from opengps.registry import importing
 from opengps.registry.models import ImportJob, Organization
-from opengps.registry.tests.conftest import uscc_for, with_wrong_check_digit
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ import pytest
 
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.models import AuditEvent
+from opengps.demo.testdata import with_wrong_check_digit
+from opengps.demo.world import uscc_for
 from opengps.registry import services
 from opengps.registry.models import Organization
-from opengps.registry.tests.conftest import uscc_for, with_wrong_check_digit
 
 pytestmark = pytest.mark.django_db
 

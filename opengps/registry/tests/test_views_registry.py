@@ -16,9 +16,10 @@ from openpyxl import load_workbook
 
 from opengps.core import tasks
 from opengps.core.models import AuditEvent
+from opengps.demo.testdata import with_wrong_check_digit
+from opengps.demo.world import uscc_for
 from opengps.registry import importing, selectors, services
 from opengps.registry.models import ImportJob, Organization
-from opengps.registry.tests.conftest import uscc_for, with_wrong_check_digit
 from opengps.registry.tests.test_import_workbook import row, save
 
 pytestmark = pytest.mark.django_db

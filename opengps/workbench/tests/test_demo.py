@@ -349,9 +349,9 @@ def test_a_grants_round_in_every_stage(demo: Demo, anchored: None) -> None:
 
 
 def test_published_data_is_valid_ocds_without_early_bids(demo: Demo, anchored: None) -> None:
+    from opengps.demo.testdata import schema_errors
     from opengps.opendata import builders, services
     from opengps.opendata.models import Record, Release
-    from opengps.opendata.tests.conftest import schema_errors
     from opengps.procurement.models import OpeningRecord, Procurement
 
     published = Procurement.objects.filter(

@@ -16,38 +16,29 @@ from opengps.accounts.services import unit_create, user_create
 from opengps.challenges import services as challenge_services
 from opengps.contracts import services as contract_services
 from opengps.contracts.models import Contract
-from opengps.contracts.tests import conftest as contract_fixtures
 from opengps.core import clock, tasks
 from opengps.core.models import AuditEvent, ScheduledRun
+from opengps.demo.world import announce_times
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
-from opengps.procurement.tests.conftest import announce_times
 from opengps.rules import calendar
 from opengps.workbench import services
 from opengps.workbench.models import Reminder, ReminderKind
 
 pytestmark = pytest.mark.django_db
 
-# the contracts world: an open tender opened with three bids, evaluated and awarded
-finance = contract_fixtures.finance
-small_catalogue = contract_fixtures.small_catalogue
-head = contract_fixtures.head
-make_line = contract_fixtures.make_line
-make_project = contract_fixtures.make_project
-make_org = contract_fixtures.make_org
-fresh_registry_caches = contract_fixtures.fresh_registry_caches
-filing_day = contract_fixtures.filing_day
-make_plan = contract_fixtures.make_plan
-agency_unit = contract_fixtures.agency_unit
-agency = contract_fixtures.agency
-suppliers = contract_fixtures.suppliers
-make_expert = contract_fixtures.make_expert
-opened = contract_fixtures.opened
-committee = contract_fixtures.committee
-award = contract_fixtures.award
-winner_user = contract_fixtures.winner_user
-make_contract = contract_fixtures.make_contract
-_next_year_calendar = contract_fixtures._next_year_calendar
+# the world's contracts stage (`opengps.demo.fixtures`): an open tender opened with three bids,
+# evaluated and awarded, on the real clock
+
+
+@pytest.fixture(autouse=True)
+def _next_year_calendar(next_year_calendar: None) -> None:
+    """Reminders count from today; see the root conftest's `next_year_calendar`."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry_caches(fresh_registry_caches: None) -> None:
+    """Autouse here: eligibility is read through the registry's per-process caches."""
 
 
 def morning(day: date, at: time = time(7, 5)) -> datetime:

@@ -11,20 +11,25 @@ from typing import Any
 import pytest
 
 from opengps.core import clock
+from opengps.demo import world as builders
+from opengps.demo.world import (
+    GRANT_DECIDE_ON,
+    GRANT_DRAWN_AT,
+    GRANT_NOTICE_ON,
+    GRANT_REVIEW_ON,
+    GRANT_SUBMIT_ON,
+    GrantsWorld,
+    Users,
+    grant_application_values,
+)
 from opengps.experts.services import draw_member_respond
 from opengps.grants import services as grant_services
-from opengps.grants.tests import conftest as grant_fixtures
-from opengps.grants.tests.conftest import DECIDE_ON, DRAWN_AT, NOTICE_ON, REVIEW_ON, SUBMIT_ON, World
 from opengps.workbench import services
 from opengps.workbench.models import Reminder, ReminderKind
 from opengps.workbench.selectors import grant_midterm_due
 
 pytestmark = pytest.mark.django_db
 
-world = grant_fixtures.world
-make_round = grant_fixtures.make_round
-make_org = grant_fixtures.make_org
-panel_experts = grant_fixtures.panel_experts
 
 
 def morning(day: date) -> datetime:
@@ -32,16 +37,21 @@ def morning(day: date) -> datetime:
 
 
 @pytest.fixture
-def signed(
-    world: World, make_round: Callable[..., Any], make_org: Callable[..., Any], panel_experts: list[Any]
-) -> tuple[Any, Any]:
+def world(make_user: Users) -> GrantsWorld:
+    """The grants tests' world: the funder, its 福彩公益金 line and programme, the audit firm."""
+    return builders.grants_world_create(make_user)
+
+
+@pytest.fixture
+def signed(world: GrantsWorld, make_user: Users) -> tuple[Any, Any]:
     """A signed agreement for 2023-07-01 – 2024-06-30 (tranches 50/30/20) and the grantee's member."""
-    round_ = make_round()
-    _org, member = make_org(name="长沙市岳麓区夕阳红社会工作服务中心")
-    app = grant_services.application_save(actor=member, round=round_, **grant_fixtures.application_values())
-    app = grant_services.application_submit(actor=member, application=app, today=SUBMIT_ON)
-    grant_services.round_review_start(actor=world.funder, round=round_, today=REVIEW_ON)
-    round_ = grant_services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=DRAWN_AT)
+    builders.grant_panel_register(world, make_user)
+    round_ = builders.grant_round_create(world)
+    _org, member = builders.GrantApplicants(world, make_user)(name="长沙市岳麓区夕阳红社会工作服务中心")
+    app = grant_services.application_save(actor=member, round=round_, **grant_application_values())
+    app = grant_services.application_submit(actor=member, application=app, today=GRANT_SUBMIT_ON)
+    grant_services.round_review_start(actor=world.funder, round=round_, today=GRANT_REVIEW_ON)
+    round_ = grant_services.panel_draw(actor=world.funder, round=round_, needed=3, drawn_at=GRANT_DRAWN_AT)
     assert round_.draw is not None
     members = list(round_.draw.members.select_related("expert__user").order_by("order"))
     experts = [m.expert.user for m in members if m.expert.user is not None]
@@ -55,8 +65,8 @@ def signed(
             scores={"need": Decimal(27), "design": Decimal(36), "capacity": Decimal(27)},
         )
     grant_services.round_rank(actor=world.funder, round=round_)
-    grant_services.notice_publish(actor=world.funder, round=round_, today=NOTICE_ON)
-    grant_services.round_decide(actor=world.funder, round=round_, today=DECIDE_ON)
+    grant_services.notice_publish(actor=world.funder, round=round_, today=GRANT_NOTICE_ON)
+    grant_services.round_decide(actor=world.funder, round=round_, today=GRANT_DECIDE_ON)
     app.refresh_from_db()
     agreement = grant_services.agreement_sign(
         actor=world.funder, application=app, signed_on=date(2023, 6, 20)
@@ -65,7 +75,7 @@ def signed(
 
 
 def test_the_grantee_is_reminded_of_overdue_mid_term_and_final_reports(
-    signed: tuple[Any, Any], world: World, clock_at: Callable[..., None]
+    signed: tuple[Any, Any], world: GrantsWorld, clock_at: Callable[..., None]
 ) -> None:
     agreement, member = signed
     midterm = grant_midterm_due(agreement)
