@@ -52,6 +52,7 @@ def _register_routers() -> None:
     from opengps.challenges.api import router as challenges_router
     from opengps.contracts.api import router as contracts_router
     from opengps.core.transparency_api import router as transparency_router
+    from opengps.emall.api import router as emall_router
     from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router
     from opengps.grants.api import router as grants_router
@@ -72,6 +73,7 @@ def _register_routers() -> None:
     api.add_router("/experts", experts_router)
     api.add_router("/procurement", procurement_router)
     api.add_router("/grants", grants_router)
+    api.add_router("/emall", emall_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/challenges", challenges_router)
     api.add_router("/contracts", contracts_router)

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "opengps.experts",
     "opengps.procurement",
     "opengps.grants",
+    "opengps.emall",
     "opengps.evaluation",
     "opengps.challenges",
     "opengps.contracts",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("planning/", include("opengps.planning.urls")),
     path("procurement/", include("opengps.procurement.urls")),
     path("grants/", include("opengps.grants.urls")),
+    path("emall/", include("opengps.emall.urls")),
     path("evaluation/", include("opengps.evaluation.urls")),
     path("challenges/", include("opengps.challenges.urls")),
     path("contracts/", include("opengps.contracts.urls")),

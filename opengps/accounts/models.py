@@ -131,10 +131,19 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("第三方评价机构")
     AUDITOR = "auditor", _("审计监督（只读）")
     ADMIN = "admin", _("平台管理员")
+    EMALL_OPERATOR = "emall_operator", _("电子卖场运营机构")
 
 
 OFFICIAL_ROLES = frozenset(
-    {Role.PURCHASER, Role.AGENCY, Role.FINANCE, Role.REGISTRATION, Role.AUDITOR, Role.ADMIN}
+    {
+        Role.PURCHASER,
+        Role.AGENCY,
+        Role.FINANCE,
+        Role.REGISTRATION,
+        Role.AUDITOR,
+        Role.ADMIN,
+        Role.EMALL_OPERATOR,
+    }
 )
 """Roles whose sessions end after a short idle time (OPENGPS_OFFICIAL_IDLE_MINUTES)."""
 

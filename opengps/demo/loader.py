@@ -34,6 +34,7 @@ DEMO_APPS = [
     "opengps.contracts",
     "opengps.performance",
     "opengps.grants",
+    "opengps.emall",
 ]
 
 

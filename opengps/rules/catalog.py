@@ -32,6 +32,7 @@ MODULES = (
     "eligibility",
     "compliance",
     "grants",
+    "emall",
     "performance",
     "redflags",
 )

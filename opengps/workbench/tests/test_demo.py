@@ -136,6 +136,7 @@ def test_registry_stories_and_every_printed_login(demo: Demo, anchored: None) ->
         "expert",
         "evaluator",
         "auditor",
+        "emall_operator",
     }
 
 

@@ -1,0 +1,522 @@
+"""E-mall API (/api/v1/emall/): public listing search and detail; the supplier's entry, listings and
+orders; the purchaser's direct purchase and orders; the operator's reviews. Each write is one
+service call; refusals are the services' codes in the platform's error shape (ErrorOut)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from opengps.accounts.actors import signed_in_user
+from opengps.accounts.models import Region
+from opengps.catalog.models import CatalogItem
+from opengps.core.api_errors import ERRORS, ErrorOut
+from opengps.core.errors import ServiceError
+from opengps.core.inputs import (
+    Id,
+    Page,
+    Price,
+    Quantity,
+    SmallCount,
+    Str20,
+    Str30,
+    Str60,
+    Str120,
+    Str200,
+    Text,
+)
+from opengps.emall import selectors, services
+from opengps.emall.errors import Code
+from opengps.emall.models import Listing, ListingVersion, Order, PriceFlag, SupplierEntry
+from opengps.planning.models import BudgetLine
+
+router = Router(tags=["emall"], auth=django_auth)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas
+
+
+class TermsOut(Schema):
+    number: int
+    status: str
+    title: str
+    standard: str
+    unit: str
+    unit_price: Decimal
+    regions: list[str]
+    response_days: int
+    qualifications: str
+
+    @staticmethod
+    def resolve_regions(obj: ListingVersion) -> list[str]:
+        return [r.code for r in obj.regions.all()]
+
+
+class ListingOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    item: str
+    item_name: str
+    supplier: str
+    supplier_uscc: str
+    terms: TermsOut | None
+
+    @staticmethod
+    def resolve_status_label(obj: Listing) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_item(obj: Listing) -> str:
+        return obj.item.code
+
+    @staticmethod
+    def resolve_item_name(obj: Listing) -> str:
+        return obj.item.name
+
+    @staticmethod
+    def resolve_supplier(obj: Listing) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_supplier_uscc(obj: Listing) -> str:
+        return obj.organization.uscc
+
+    @staticmethod
+    def resolve_terms(obj: Listing) -> ListingVersion | None:
+        return obj.live_version
+
+
+class EntryOut(Schema):
+    id: int
+    organization: str
+    status: str
+    status_label: str
+    items: list[str]
+    contact_person: str
+    applied_at: datetime
+    decided_at: datetime | None
+    decision_note: str
+    eligibility: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_organization(obj: SupplierEntry) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_status_label(obj: SupplierEntry) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_items(obj: SupplierEntry) -> list[str]:
+        return [i.code for i in obj.items.all()]
+
+
+class VersionReviewOut(TermsOut):
+    id: int
+    listing: int
+    supplier: str
+    flags: list[str]
+
+    @staticmethod
+    def resolve_listing(obj: ListingVersion) -> int:
+        return obj.listing_id
+
+    @staticmethod
+    def resolve_supplier(obj: ListingVersion) -> str:
+        return obj.listing.organization.name
+
+    @staticmethod
+    def resolve_flags(obj: ListingVersion) -> list[str]:
+        return [f.message for f in obj.price_flags.all()]
+
+
+class PriceFlagOut(Schema):
+    id: int
+    listing: int
+    version: int
+    message: str
+    citation: str
+    status: str
+
+    @staticmethod
+    def resolve_listing(obj: PriceFlag) -> int:
+        return obj.version.listing_id
+
+    @staticmethod
+    def resolve_version(obj: PriceFlag) -> int:
+        return obj.version.number
+
+
+class OrderOut(Schema):
+    id: int
+    reference: str
+    status: str
+    status_label: str
+    unit: str
+    supplier: str
+    listing: int
+    version: int
+    item: str
+    budget_line: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    placed_at: datetime
+    confirm_by: datetime
+    payment_due: Any = None
+    rating: int | None
+
+    @staticmethod
+    def resolve_status(obj: Order) -> str:
+        return selectors.order_status(obj)
+
+    @staticmethod
+    def resolve_status_label(obj: Order) -> str:
+        return selectors.order_status_label(obj)
+
+    @staticmethod
+    def resolve_unit(obj: Order) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_supplier(obj: Order) -> str:
+        return obj.supplier.name
+
+    @staticmethod
+    def resolve_listing(obj: Order) -> int:
+        return obj.listing_id
+
+    @staticmethod
+    def resolve_version(obj: Order) -> int:
+        return obj.version.number
+
+    @staticmethod
+    def resolve_item(obj: Order) -> str:
+        return obj.item_code
+
+    @staticmethod
+    def resolve_budget_line(obj: Order) -> str:
+        return obj.budget_line.code
+
+
+class SearchIn(Schema):
+    item: Str20 = ""
+    region: Str20 = ""
+    price_min: Price | None = None
+    price_max: Price | None = None
+    q: Str60 = ""
+    page: Page = 1
+
+
+class EntryIn(Schema):
+    items: list[Str20]
+    contact_person: Str60
+    contact_phone: Str30
+    statement: Text = ""
+
+
+class TermsIn(Schema):
+    title: Str120
+    standard: Text
+    unit: Str20
+    unit_price: Price
+    regions: list[Str20]
+    response_days: SmallCount
+    qualifications: Text = ""
+
+
+class ListingIn(TermsIn):
+    item: Str20
+
+
+class OrderIn(Schema):
+    listing: Id
+    budget_line: Id
+    quantity: Quantity
+    service_region: Str20
+    note: Text = ""
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: Text = ""
+
+
+class FlagDecisionIn(Schema):
+    uphold: bool
+    note: Text
+
+
+class EmallNoteIn(Schema):
+    note: Text = ""
+
+
+class ReasonIn(Schema):
+    reason: Text
+
+
+class PayIn(Schema):
+    reference: Str60
+
+
+class RateIn(Schema):
+    stars: SmallCount
+    comment: Text = ""
+
+
+class RequirementIn(Schema):
+    min_rating: SmallCount
+    note: Str200 = ""
+
+
+class RequirementOut(Schema):
+    item_code: str
+    min_rating: int
+    note: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs to objects
+
+
+def _items(codes: list[str]) -> list[CatalogItem]:
+    found = {item.code: item for item in selectors.searchable_items().filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise ServiceError(Code.EMALL_ITEM_NOT_PURCHASABLE, field="items", params={"codes": missing})
+    return [found[code] for code in codes]
+
+
+def _regions(codes: list[str], field: str = "regions") -> list[Region]:
+    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    if any(code not in found for code in codes):
+        raise ServiceError(Code.EMALL_REGION_INVALID, field=field)
+    return [found[code] for code in codes]
+
+
+def _terms(payload: TermsIn) -> services.Terms:
+    return services.listing_terms(
+        title=payload.title,
+        standard=payload.standard,
+        unit=payload.unit,
+        unit_price=payload.unit_price,
+        regions=_regions(payload.regions),
+        response_days=payload.response_days,
+        qualifications=payload.qualifications,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Public
+
+
+@router.get("/listings", response={200: list[ListingOut], **ERRORS}, auth=None)
+def listing_search(request: HttpRequest, filters: Query[SearchIn]) -> Any:
+    """Live listings by catalogue item, region and price range, cheapest first (50 a page)."""
+    found = selectors.listing_search(
+        selectors.ListingFilters(
+            filters.item, filters.region, filters.price_min, filters.price_max, filters.q
+        )
+    )
+    start = (filters.page - 1) * selectors.PAGE
+    return list(found[start : start + selectors.PAGE])
+
+
+@router.get("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=None)
+def listing_detail(request: HttpRequest, listing_id: Id) -> Listing:
+    return selectors.listing_get(actor=request.user, pk=listing_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Supplier
+
+
+@router.get("/entry", response={200: EntryOut | None, **ERRORS})
+def entry_mine(request: HttpRequest) -> SupplierEntry | None:
+    user = signed_in_user(request)
+    services.supplier_organization(user)
+    return selectors.entry_of(user)
+
+
+@router.post("/entry", response={201: EntryOut, **ERRORS})
+def entry_apply(request: HttpRequest, payload: EntryIn) -> Any:
+    user = signed_in_user(request)
+    entry = services.entry_apply(
+        actor=user,
+        items=_items(payload.items),
+        contact_person=payload.contact_person,
+        contact_phone=payload.contact_phone,
+        statement=payload.statement,
+    )
+    return Status(201, entry)
+
+
+@router.get("/my/listings", response={200: list[ListingOut], **ERRORS})
+def listings_mine(request: HttpRequest) -> Any:
+    return list(selectors.listings_mine(signed_in_user(request)))
+
+
+@router.post("/listings", response={201: ListingOut, **ERRORS})
+def listing_create(request: HttpRequest, payload: ListingIn) -> Any:
+    user = signed_in_user(request)
+    item = _items([payload.item])[0]
+    return Status(201, services.listing_create(actor=user, item=item, terms=_terms(payload)))
+
+
+@router.post("/listings/{listing_id}/submit", response={200: ListingOut, **ERRORS})
+def listing_submit(request: HttpRequest, listing_id: Id) -> Listing:
+    user = signed_in_user(request)
+    listing = selectors.listing_owned(actor=user, pk=listing_id)
+    return services.listing_submit(actor=user, listing=listing)
+
+
+@router.post("/listings/{listing_id}/versions", response={201: TermsOut, **ERRORS})
+def listing_version_create(request: HttpRequest, listing_id: Id, payload: TermsIn) -> Any:
+    user = signed_in_user(request)
+    listing = selectors.listing_owned(actor=user, pk=listing_id)
+    return Status(201, services.listing_version_create(actor=user, listing=listing, terms=_terms(payload)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Orders (purchaser and supplier)
+
+
+@router.get("/orders", response={200: list[OrderOut], **ERRORS})
+def orders(request: HttpRequest) -> Any:
+    return list(selectors.orders_visible(signed_in_user(request))[:200])
+
+
+@router.get("/orders/{order_id}", response={200: OrderOut, **ERRORS})
+def order_detail(request: HttpRequest, order_id: Id) -> Order:
+    return selectors.order_get(actor=signed_in_user(request), pk=order_id)
+
+
+@router.post("/orders", response={201: OrderOut, **ERRORS})
+def order_place(request: HttpRequest, payload: OrderIn) -> Any:
+    user = signed_in_user(request)
+    listing = selectors.listing_get(actor=user, pk=payload.listing)
+    line = BudgetLine.objects.filter(pk=payload.budget_line).first()
+    if line is None:
+        raise ServiceError(Code.EMALL_BUDGET_OTHER_UNIT, field="budget_line")
+    order = services.order_place(
+        actor=user,
+        listing=listing,
+        budget_line=line,
+        quantity=payload.quantity,
+        service_region=_regions([payload.service_region], "service_region")[0],
+        note=payload.note,
+    )
+    return Status(201, order)
+
+
+def _order(request: HttpRequest, order_id: int) -> tuple[Any, Order]:
+    user = signed_in_user(request)
+    return user, selectors.order_get(actor=user, pk=order_id)
+
+
+@router.post("/orders/{order_id}/confirm", response={200: OrderOut, **ERRORS})
+def order_confirm(request: HttpRequest, order_id: Id) -> Order:
+    user, order = _order(request, order_id)
+    return services.order_confirm(actor=user, order=order)
+
+
+@router.post("/orders/{order_id}/decline", response={200: OrderOut, **ERRORS})
+def order_decline(request: HttpRequest, order_id: Id, payload: ReasonIn) -> Order:
+    user, order = _order(request, order_id)
+    return services.order_decline(actor=user, order=order, reason=payload.reason)
+
+
+@router.post("/orders/{order_id}/deliver", response={200: OrderOut, **ERRORS})
+def order_deliver(request: HttpRequest, order_id: Id, payload: EmallNoteIn) -> Order:
+    user, order = _order(request, order_id)
+    return services.order_deliver(actor=user, order=order, note=payload.note)
+
+
+@router.post("/orders/{order_id}/accept", response={200: OrderOut, **ERRORS})
+def order_accept(request: HttpRequest, order_id: Id, payload: EmallNoteIn) -> Order:
+    user, order = _order(request, order_id)
+    return services.order_accept(actor=user, order=order, note=payload.note)
+
+
+@router.post("/orders/{order_id}/pay", response={200: OrderOut, **ERRORS})
+def order_pay(request: HttpRequest, order_id: Id, payload: PayIn) -> Order:
+    user, order = _order(request, order_id)
+    return services.order_pay(actor=user, order=order, reference=payload.reference)
+
+
+@router.post("/orders/{order_id}/rate", response={200: OrderOut, **ERRORS})
+def order_rate(request: HttpRequest, order_id: Id, payload: RateIn) -> Order:
+    user, order = _order(request, order_id)
+    return services.order_rate(actor=user, order=order, stars=payload.stars, comment=payload.comment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Operator
+
+
+@router.get("/review/entries", response={200: list[EntryOut], **ERRORS})
+def entries_for_review(request: HttpRequest) -> Any:
+    return list(selectors.entries_for_review(signed_in_user(request))[:200])
+
+
+@router.post("/review/entries/{entry_id}", response={200: EntryOut, **ERRORS})
+def entry_decide(request: HttpRequest, entry_id: Id, payload: DecisionIn) -> SupplierEntry:
+    user = signed_in_user(request)
+    entry = selectors.entry_get(actor=user, pk=entry_id)
+    return services.entry_decide(actor=user, entry=entry, approve=payload.approve, note=payload.note)
+
+
+@router.get("/review/versions", response={200: list[VersionReviewOut], **ERRORS})
+def versions_pending(request: HttpRequest) -> Any:
+    return list(selectors.versions_pending(signed_in_user(request))[:200])
+
+
+@router.post("/review/versions/{version_id}", response={200: TermsOut, **ERRORS})
+def listing_review(request: HttpRequest, version_id: Id, payload: DecisionIn) -> ListingVersion:
+    user = signed_in_user(request)
+    version = selectors.version_pending_get(actor=user, pk=version_id)
+    return services.listing_review(actor=user, version=version, approve=payload.approve, note=payload.note)
+
+
+@router.get("/review/flags", response={200: list[PriceFlagOut], **ERRORS})
+def flags_open(request: HttpRequest) -> Any:
+    return list(selectors.flags_open(signed_in_user(request))[:200])
+
+
+@router.post("/review/flags/{flag_id}", response={200: PriceFlagOut, **ERRORS})
+def flag_decide(request: HttpRequest, flag_id: Id, payload: FlagDecisionIn) -> PriceFlag:
+    user = signed_in_user(request)
+    flag = selectors.flag_get(actor=user, pk=flag_id)
+    return services.flag_decide(actor=user, flag=flag, uphold=payload.uphold, note=payload.note)
+
+
+@router.post("/listings/{listing_id}/suspend", response={200: ListingOut, **ERRORS})
+def listing_suspend(request: HttpRequest, listing_id: Id, payload: ReasonIn) -> Listing:
+    user = signed_in_user(request)
+    listing = selectors.listing_get(actor=user, pk=listing_id)
+    return services.listing_suspend(actor=user, listing=listing, reason=payload.reason)
+
+
+@router.post("/listings/{listing_id}/reinstate", response={200: ListingOut, **ERRORS})
+def listing_reinstate(request: HttpRequest, listing_id: Id, payload: EmallNoteIn) -> Listing:
+    user = signed_in_user(request)
+    listing = selectors.listing_get(actor=user, pk=listing_id)
+    return services.listing_reinstate(actor=user, listing=listing, note=payload.note)
+
+
+@router.put("/requirements/{item_code}", response={200: RequirementOut, **ERRORS})
+def requirement_set(request: HttpRequest, item_code: Str20, payload: RequirementIn) -> Any:
+    user = signed_in_user(request)
+    return services.item_requirement_set(
+        actor=user, item_code=item_code, min_rating=payload.min_rating, note=payload.note
+    )
+
+
+__all__ = ["ErrorOut", "router"]

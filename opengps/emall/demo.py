@@ -1,0 +1,187 @@
+"""The e-mall's demo data, built through the real services: an operator account, eight entered
+suppliers with listings across the current catalogue's items (priced around the reference prices),
+one listing flagged as a price outlier, and direct-purchase orders of the provincial civil-affairs
+department in several states (placed, confirmed, declined, delivered, accepted, paid, rated).
+Loading twice changes nothing."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from opengps.accounts.demo import demo_password_hash
+from opengps.accounts.models import Region, Role, User
+from opengps.accounts.services import user_create
+from opengps.catalog.models import CatalogItem, PriceEntry
+from opengps.catalog.selectors import current_version
+from opengps.core import clock
+from opengps.core.errors import ServiceError
+from opengps.emall import services
+from opengps.emall.models import Listing, ListingStatus, Order, PriceFlag, SupplierEntry
+from opengps.planning import services as planning
+from opengps.planning.models import BudgetLine, FundSource
+from opengps.registry.models import Organization
+
+logger = logging.getLogger(__name__)
+
+SUPPLIERS = 8
+ITEMS = 10
+FACTORS = (Decimal("0.92"), Decimal("1.00"), Decimal("1.08"), Decimal("0.96"), Decimal("1.12"))
+STATES = ("placed", "confirmed", "declined", "delivered", "accepted", "paid", "rated", "rated")
+
+
+def _operator(context: Any) -> User:
+    user = User.objects.filter(username="emall_operator").first()
+    if user is None:
+        user = user_create(
+            actor=None,
+            username="emall_operator",
+            password_hash=demo_password_hash(),
+            password_is_public=True,
+            role=Role.EMALL_OPERATOR,
+            display_name="邓敏（省政府采购电子卖场运营机构）",
+            unit=context.units["hn_finance"],
+        )
+    context.users["emall_operator"] = user
+    return user
+
+
+def _member(org: Organization, n: int) -> User:
+    user = org.members.filter(role=Role.SUPPLIER, is_active=True).first()
+    if user is not None:
+        return user
+    return user_create(
+        actor=None,
+        username=f"emall_supplier{n}",
+        password_hash=demo_password_hash(),
+        password_is_public=True,
+        role=Role.SUPPLIER,
+        display_name=f"{org.name}（电子卖场）",
+        organization=org,
+    )
+
+
+def _price(item: CatalogItem, year: int) -> tuple[str, Decimal]:
+    entry = PriceEntry.objects.filter(item=item, effective_year__lte=year).order_by("-effective_year").first()
+    return (entry.unit_of_measure, entry.price) if entry is not None else ("项", Decimal("20000.00"))
+
+
+def _listings(operator: User, sellers: list[User], items: list[CatalogItem], year: int) -> list[Listing]:
+    province = Region.objects.get(pk="430000")
+    listings = []
+    for n, seller in enumerate(sellers):
+        for k in range(3):
+            item = items[(n + k * 3) % len(items)]
+            unit, reference = _price(item, year)
+            price = (reference * FACTORS[(n + k) % len(FACTORS)]).quantize(Decimal("0.01"))
+            if n == 0 and k == 0:
+                price = (reference * Decimal("1.8")).quantize(Decimal("0.01"))  # the price outlier
+            terms = services.listing_terms(
+                title=f"{item.name}（{seller.organization.name[:12] if seller.organization else ''}）",
+                standard=f"按《{item.name}》服务规范提供服务，每月提交服务记录与满意度回访表",
+                unit=unit,
+                unit_price=price,
+                regions=[province],
+                response_days=3 + k,
+                qualifications="持证社会工作者或养老护理员",
+            )
+            listing = services.listing_create(actor=seller, item=item, terms=terms)
+            services.listing_submit(actor=seller, listing=listing)
+            version = listing.versions.get()
+            if not PriceFlag.objects.filter(version=version).exists():
+                services.listing_review(actor=operator, version=version, approve=True)
+            listings.append(listing)
+    return listings
+
+
+def _orders(context: Any, listings: list[Listing]) -> None:
+    staff, finance = context.users["purchaser"], context.users["finance"]
+    year = clock.today().year
+    line = planning.budget_line_create(
+        actor=staff,
+        unit=staff.unit,
+        fiscal_year=year,
+        code=f"DEMO-EMALL-{year}",
+        name="电子卖场小额服务采购",
+        fund_source=FundSource.GENERAL,
+        amount="600000",
+    )
+    line = planning.budget_line_approve(
+        actor=finance, line=planning.budget_line_submit(actor=staff, line=line)
+    )
+    live = list(
+        Listing.objects.filter(pk__in=[x.pk for x in listings], status=ListingStatus.LIVE).order_by("pk")
+    )
+    changsha = Region.objects.get(pk="430100")
+    for n, state in enumerate(STATES):
+        listing = live[n % len(live)]
+        price = listing.live_version.unit_price if listing.live_version else Decimal(1)
+        quantity = max(1, min(2 + n, int(Decimal(40000) / price)))  # well within the direct-purchase limit
+        order = services.order_place(
+            actor=staff, listing=listing, budget_line=line, quantity=str(quantity), service_region=changsha
+        )
+        seller = User.objects.filter(role=Role.SUPPLIER, organization=listing.organization_id).first()
+        if state == "placed" or seller is None:
+            continue
+        if state == "declined":
+            services.order_decline(actor=seller, order=order, reason="该时段服务人员已排满")
+            continue
+        services.order_confirm(actor=seller, order=order)
+        steps = STATES.index(state)
+        if steps >= STATES.index("delivered"):
+            services.order_deliver(actor=seller, order=order, note="已按服务标准完成，附服务记录")
+        if steps >= STATES.index("accepted"):
+            services.order_accept(actor=staff, order=order, note="抽查服务对象满意，验收合格")
+        if steps >= STATES.index("paid"):
+            services.order_pay(actor=staff, order=order, reference=f"ZF-{year}-{n + 1:04d}")
+        if steps >= STATES.index("rated"):
+            services.order_rate(actor=staff, order=order, stars=5 - n % 2, comment="响应及时，服务规范")
+
+
+def _count(context: Any) -> None:
+    context.counts.update(
+        {
+            "emall_suppliers": SupplierEntry.objects.count(),
+            "emall_listings": Listing.objects.count(),
+            "emall_orders": Order.objects.count(),
+            "emall_price_flags": PriceFlag.objects.count(),
+            # planning counted its lines before the e-mall added its own
+            "budget_lines": BudgetLine.objects.count(),
+        }
+    )
+
+
+def load(context: Any) -> None:
+    operator = _operator(context)
+    version = current_version()
+    if version is None or Listing.objects.exists():
+        _count(context)
+        return
+    items = list(version.items.filter(level=3, kind="item", retired=False).order_by("code")[:ITEMS])
+    orgs = list(Organization.objects.filter(eligible=True, status="normal").order_by("pk")[: SUPPLIERS * 3])
+    sellers: list[User] = []
+    for org in orgs:
+        if len(sellers) == SUPPLIERS:
+            break
+        seller = _member(org, len(sellers) + 1)
+        try:
+            entry = services.entry_apply(
+                actor=seller,
+                items=items,
+                contact_person=org.contact_person or "联系人",
+                contact_phone=org.contact_phone or "0731-88886666",
+                statement="申请入驻湖南省政府采购电子卖场",
+            )
+            services.entry_decide(actor=operator, entry=entry, approve=True, note="资格审查通过")
+        except ServiceError as exc:
+            logger.warning("emall demo: %s skipped: %s", org.name, exc.text())
+            continue
+        sellers.append(seller)
+    if sellers and items:
+        listings = _listings(operator, sellers, items, clock.today().year)
+        try:
+            _orders(context, listings)
+        except ServiceError as exc:
+            logger.warning("emall demo orders: %s %s", exc.code, exc.text())
+    _count(context)

@@ -1,0 +1,227 @@
+"""Reads of the e-mall, shaped for a screen or an endpoint and scoped to who asks.
+
+Listings that are live or suspended are public (so anyone can compare prices); drafts and
+pending terms only to their supplier and the operator. Orders to the purchasing unit, the
+supplier, the operator and auditors. Lapsed placed orders show as lapsed by their date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from opengps.accounts.actors import MaybeActor, Viewer
+from opengps.accounts.models import Region, Role
+from opengps.accounts.permissions import has_role, is_authenticated
+from opengps.catalog.models import CatalogItem
+from opengps.catalog.selectors import current_version
+from opengps.core import clock
+from opengps.core.errors import NotFound
+from opengps.emall.errors import Code
+from opengps.emall.models import (
+    FlagStatus,
+    Listing,
+    ListingStatus,
+    ListingVersion,
+    Order,
+    OrderStatus,
+    PriceFlag,
+    SupplierEntry,
+    VersionStatus,
+)
+from opengps.emall.services import is_operator
+from opengps.planning.models import BudgetLine, BudgetStatus
+from opengps.registry.selectors import region_codes_within
+from opengps.rules.emall import order_lapsed
+
+PUBLIC_STATUSES = (ListingStatus.LIVE, ListingStatus.SUSPENDED)
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    """The public search: catalogue item code, region (served there or in a division of it) and price."""
+
+    item: str = ""
+    region: str = ""
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    q: str = ""
+
+
+def _with_terms(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    return listings.select_related("organization", "item", "live_version").prefetch_related(
+        Prefetch("live_version__regions", queryset=Region.objects.order_by("code"))
+    )
+
+
+def _region_codes(code: str) -> list[str]:
+    """The region, its divisions and the regions above it (a listing serving the province serves it)."""
+    codes = set(region_codes_within(code))
+    if not codes:
+        return []
+    node = Region.objects.select_related("parent__parent").filter(pk=code).first()
+    while node is not None:
+        codes.add(node.code)
+        node = node.parent
+    return sorted(codes)
+
+
+def listing_search(filters: ListingFilters) -> QuerySet[Listing]:
+    """Live listings matching the filters, cheapest first (one query plus the regions' prefetch)."""
+    listings = Listing.objects.filter(status=ListingStatus.LIVE, live_version__isnull=False)
+    if filters.item:
+        listings = listings.filter(item__code=filters.item)
+    if filters.region:
+        listings = listings.filter(live_version__regions__code__in=_region_codes(filters.region)).distinct()
+    if filters.price_min is not None:
+        listings = listings.filter(live_version__unit_price__gte=filters.price_min)
+    if filters.price_max is not None:
+        listings = listings.filter(live_version__unit_price__lte=filters.price_max)
+    if filters.q:
+        listings = listings.filter(
+            Q(live_version__title__icontains=filters.q) | Q(organization__name__icontains=filters.q)
+        )
+    return _with_terms(listings).order_by("live_version__unit_price", "pk")
+
+
+def listing_get(*, actor: Viewer, pk: int) -> Listing:
+    """A public listing, or any listing its supplier or the operator may see; else 404."""
+    listing = _with_terms(Listing.objects.filter(pk=pk)).first()
+    if listing is None:
+        raise NotFound(Code.EMALL_LISTING_NOT_FOUND)
+    if listing.status in PUBLIC_STATUSES or is_operator(actor) or _owns(actor, listing):
+        return listing
+    raise NotFound(Code.EMALL_LISTING_NOT_FOUND)
+
+
+def _owns(actor: MaybeActor, listing: Listing) -> bool:
+    return has_role(actor, Role.SUPPLIER) and actor.organization_id == listing.organization_id
+
+
+def listing_owned(*, actor: Viewer, pk: int) -> Listing:
+    """One of the signed-in supplier's listings; else 404."""
+    listing = _with_terms(Listing.objects.filter(pk=pk)).first()
+    if listing is None or not _owns(actor, listing):
+        raise NotFound(Code.EMALL_LISTING_NOT_FOUND)
+    return listing
+
+
+def listing_versions(listing: Listing) -> QuerySet[ListingVersion]:
+    return listing.versions.prefetch_related("regions", "price_flags").order_by("-number")
+
+
+def searchable_items() -> QuerySet[CatalogItem]:
+    """The current catalogue's purchasable items, for the search's item filter."""
+    version = current_version()
+    if version is None:
+        return CatalogItem.objects.none()
+    return version.items.filter(level=3, kind="item", retired=False).order_by("code")
+
+
+def entry_of(actor: Viewer) -> SupplierEntry | None:
+    if not has_role(actor, Role.SUPPLIER) or actor.organization_id is None:
+        return None
+    return (
+        SupplierEntry.objects.prefetch_related("items").filter(organization_id=actor.organization_id).first()
+    )
+
+
+def listings_mine(actor: Viewer) -> QuerySet[Listing]:
+    if not has_role(actor, Role.SUPPLIER) or actor.organization_id is None:
+        return Listing.objects.none()
+    return _with_terms(Listing.objects.filter(organization_id=actor.organization_id)).order_by("-created_at")
+
+
+def entries_for_review(actor: Viewer) -> QuerySet[SupplierEntry]:
+    if not is_operator(actor):
+        return SupplierEntry.objects.none()
+    return (
+        SupplierEntry.objects.select_related("organization")
+        .prefetch_related("items")
+        .order_by("status", "-applied_at")
+    )
+
+
+def entry_get(*, actor: Viewer, pk: int) -> SupplierEntry:
+    entry = entries_for_review(actor).filter(pk=pk).first()
+    if entry is None:
+        raise NotFound(Code.EMALL_ENTRY_NOT_FOUND)
+    return entry
+
+
+def versions_pending(actor: Viewer) -> QuerySet[ListingVersion]:
+    if not is_operator(actor):
+        return ListingVersion.objects.none()
+    return (
+        ListingVersion.objects.filter(status=VersionStatus.PENDING)
+        .select_related("listing__organization", "listing__item", "listing__live_version")
+        .prefetch_related("price_flags", "regions")
+        .order_by("created_at")
+    )
+
+
+def version_pending_get(*, actor: Viewer, pk: int) -> ListingVersion:
+    version = versions_pending(actor).filter(pk=pk).first()
+    if version is None:
+        raise NotFound(Code.EMALL_LISTING_NOT_FOUND)
+    return version
+
+
+def flags_open(actor: Viewer) -> QuerySet[PriceFlag]:
+    if not is_operator(actor):
+        return PriceFlag.objects.none()
+    return (
+        PriceFlag.objects.filter(status=FlagStatus.OPEN)
+        .select_related("version__listing__organization", "version__listing__item")
+        .order_by("-created_at")
+    )
+
+
+def flag_get(*, actor: Viewer, pk: int) -> PriceFlag:
+    flag = flags_open(actor).filter(pk=pk).first()
+    if flag is None:
+        raise NotFound(Code.EMALL_FLAG_NOT_FOUND)
+    return flag
+
+
+def orders_visible(actor: Viewer) -> QuerySet[Order]:
+    """The purchasing unit's, the supplier's, or (operator, auditor, admin) all orders."""
+    orders = Order.objects.select_related("unit", "supplier", "version", "budget_line", "listing__item")
+    if not is_authenticated(actor):
+        return orders.none()
+    if is_operator(actor) or actor.role in (Role.AUDITOR, Role.ADMIN):
+        return orders.order_by("-placed_at")
+    if actor.role == Role.SUPPLIER:
+        return orders.filter(supplier_id=actor.organization_id).order_by("-placed_at")
+    if actor.role == Role.PURCHASER and actor.unit_id:
+        return orders.filter(unit_id=actor.unit_id).order_by("-placed_at")
+    return orders.none()
+
+
+def order_get(*, actor: Viewer, pk: int) -> Order:
+    order = orders_visible(actor).filter(pk=pk).first()
+    if order is None:
+        raise NotFound(Code.EMALL_ORDER_NOT_FOUND)
+    return order
+
+
+def order_status(order: Order) -> str:
+    """The status as the dates decide it (a placed order past its deadline is lapsed)."""
+    if order_lapsed(order.status, order.confirm_by, clock.now()):
+        return OrderStatus.LAPSED
+    return order.status
+
+
+def order_status_label(order: Order) -> str:
+    return str(OrderStatus(order_status(order)).label)
+
+
+def budget_lines_for_order(actor: Viewer) -> QuerySet[BudgetLine]:
+    """The purchaser's unit's approved lines of this fiscal year."""
+    if not has_role(actor, Role.PURCHASER) or actor.unit_id is None:
+        return BudgetLine.objects.none()
+    return BudgetLine.objects.filter(
+        unit_id=actor.unit_id, status=BudgetStatus.APPROVED, fiscal_year=clock.today().year
+    ).order_by("code")
