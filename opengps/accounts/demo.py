@@ -4,6 +4,7 @@ receives (`DemoContext`) — the types and the shared password live here, below 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -117,7 +118,13 @@ def units_load(context: DemoContext) -> None:
 
 def users_load(context: DemoContext) -> None:
     """One login per role, all sharing the public demo password."""
-    for username, display, role, unit_key in USERS:
+    demo_users(context, USERS)
+
+
+def demo_users(context: DemoContext, rows: Iterable[tuple[str, str, str, str]]) -> None:
+    """Each ``(username, display name, role, unit key)`` of `rows` as a login with the public demo
+    password (made once: a second load finds it), into `context.users`; an administrator is staff."""
+    for username, display, role, unit_key in rows:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(

@@ -3,6 +3,7 @@ user's page and login histories."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -197,19 +198,30 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_totp_reset(request: HttpRequest, username: str) -> HttpResponse:
     """An administrator resets a user's authenticator (audited, with a reason)."""
+    return _on_user(
+        request,
+        username,
+        otp.totp_reset,
+        done=gettext("已重置“%(username)s”的两步验证。"),
+        unchanged=gettext("该账户未启用两步验证，无需重置。"),
+    )
+
+
+def _on_user(
+    request: HttpRequest, username: str, act: Callable[..., object], *, done: str, unchanged: str
+) -> HttpResponse:
+    """An administrator's action on one user with the posted reason (the service audits it): `act`
+    answers whether it changed anything (`done`, or `unchanged`); back to the user's login history."""
     try:
         subject = selectors.user_for_history(actor=request.user, username=username)
-        done = otp.totp_reset(
-            actor=signed_in_user(request), user=subject, reason=request.POST.get("reason", "")[:200]
-        )
+        reason = request.POST.get("reason", "")[:200]
+        changed = act(actor=signed_in_user(request), user=subject, reason=reason)
     except ServiceError as exc:
         return render(request, "core/error.html", {"error": exc}, status=exc.status)
-    if done:
-        messages.success(
-            request, gettext("已重置“%(username)s”的两步验证。") % {"username": subject.username}
-        )
+    if changed:
+        messages.success(request, done % {"username": subject.username})
     else:
-        messages.info(request, gettext("该账户未启用两步验证，无需重置。"))
+        messages.info(request, unchanged)
     return redirect(reverse("accounts:user-logins", args=[subject.username]))
 
 
@@ -242,17 +254,11 @@ def user_logins(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_POST
 def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
-    try:
-        subject = selectors.user_for_history(actor=request.user, username=username)
-        cleared = services.user_login_unlock(
-            actor=signed_in_user(request), user=subject, reason=request.POST.get("reason", "")[:200]
-        )
-    except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
-    if cleared:
-        messages.success(
-            request, gettext("已解除“%(username)s”的登录锁定。") % {"username": subject.username}
-        )
-    else:
-        messages.info(request, gettext("该账户当前没有登录失败记录，无需解锁。"))
-    return redirect(reverse("accounts:user-logins", args=[subject.username]))
+    """An administrator lifts a user's login lockout (audited, with a reason)."""
+    return _on_user(
+        request,
+        username,
+        services.user_login_unlock,
+        done=gettext("已解除“%(username)s”的登录锁定。"),
+        unchanged=gettext("该账户当前没有登录失败记录，无需解锁。"),
+    )

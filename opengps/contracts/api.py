@@ -7,8 +7,9 @@ import base64
 import binascii
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -37,6 +38,8 @@ from opengps.core.inputs import (
     Yuan,
 )
 from opengps.evaluation.models import Award, FrameworkCallOff
+
+RowT = TypeVar("RowT", bound=models.Model)
 
 router = Router(tags=["contracts"], auth=django_auth)
 
@@ -437,6 +440,12 @@ def _contract(request: HttpRequest, contract_id: Id) -> Contract:
     return selectors.contract_get(actor=request.user, contract_id=contract_id)
 
 
+def _of_contract(request: HttpRequest, contract_id: Id, model: type[RowT], pk: Id) -> RowT:
+    """A row (milestone, payment, post, acceptance) of a contract the actor may read; 404 for a row
+    of another contract."""
+    return get_object_or_404(model, pk=pk, contract=_contract(request, contract_id))
+
+
 class ContractSignIn(Schema):
     signed_on: Date | None = None
     late_reason: Text = ""
@@ -511,8 +520,7 @@ class DoneIn(Schema):
 
 @router.post("/{contract_id}/milestones/{milestone_id}/complete", response={200: MilestoneOut, **ERRORS})
 def milestone_complete(request: HttpRequest, contract_id: Id, milestone_id: Id, payload: DoneIn) -> Milestone:
-    contract = _contract(request, contract_id)
-    milestone = get_object_or_404(Milestone, pk=milestone_id, contract=contract)
+    milestone = _of_contract(request, contract_id, Milestone, milestone_id)
     return services.milestone_complete(actor=signed_in_user(request), milestone=milestone, **payload.dict())
 
 
@@ -563,8 +571,7 @@ class PaidIn(Schema):
 
 @router.post("/{contract_id}/payments/{payment_id}/paid", response={200: PaymentOut, **ERRORS})
 def payment_paid(request: HttpRequest, contract_id: Id, payment_id: Id, payload: PaidIn) -> Payment:
-    contract = _contract(request, contract_id)
-    payment = get_object_or_404(Payment, pk=payment_id, contract=contract)
+    payment = _of_contract(request, contract_id, Payment, payment_id)
     return services.payment_record(actor=signed_in_user(request), payment=payment, **payload.dict())
 
 
@@ -590,8 +597,7 @@ class PlacementIn(Schema):
 
 @router.post("/{contract_id}/posts/{post_id}/placements", response={201: PlacementOut, **ERRORS})
 def placement_add(request: HttpRequest, contract_id: Id, post_id: Id, payload: PlacementIn) -> Status[Any]:
-    contract = _contract(request, contract_id)
-    post = get_object_or_404(Post, pk=post_id, contract=contract)
+    post = _of_contract(request, contract_id, Post, post_id)
     return Status(201, services.placement_record(actor=signed_in_user(request), post=post, **payload.dict()))
 
 
@@ -676,6 +682,5 @@ def acceptance_record(request: HttpRequest, contract_id: Id, payload: Acceptance
 
 @router.post("/{contract_id}/acceptances/{acceptance_id}/publish", response={200: AcceptanceOut, **ERRORS})
 def acceptance_publish(request: HttpRequest, contract_id: Id, acceptance_id: Id) -> Acceptance:
-    contract = _contract(request, contract_id)
-    acceptance = get_object_or_404(Acceptance, pk=acceptance_id, contract=contract)
+    acceptance = _of_contract(request, contract_id, Acceptance, acceptance_id)
     return services.acceptance_publish(actor=signed_in_user(request), acceptance=acceptance)

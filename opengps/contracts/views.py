@@ -187,19 +187,14 @@ def late(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest, award_id: int) -> HttpResponse:
     """Draft the contract of an announced award of the caller's unit."""
     award = get_object_or_404(selectors.awards_to_contract(request.user), pk=award_id)
-    form = forms.CreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contract = services.contract_create_from_award(
-                actor=signed_in_user(request), award=award, **form.service_kwargs()
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("合同已创建，请在期限内签订"))
-            return redirect("contracts:detail", contract.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "contracts/create.html", {"award": award, "form": form}, status=status)
+    return _create_page(
+        request,
+        forms.CreateForm(request.POST or None),
+        {"award": award},
+        lambda values: services.contract_create_from_award(
+            actor=signed_in_user(request), award=award, **values
+        ),
+    )
 
 
 @login_required
@@ -208,20 +203,34 @@ def create_call_off(request: HttpRequest, call_off_id: int) -> HttpResponse:
     call_off = get_object_or_404(selectors.call_offs_to_contract(request.user), pk=call_off_id)
     form = forms.CreateForm(request.POST or None, initial={"kind": ContractKind.CALL_OFF})
     form.fields["kind"].disabled = True
+
+    def draft(values: dict[str, Any]) -> Contract:
+        values.pop("kind", None)  # a call-off contract is always of that kind
+        return services.contract_create_from_call_off(
+            actor=signed_in_user(request), call_off=call_off, **values
+        )
+
+    return _create_page(request, form, {"call_off": call_off}, draft)
+
+
+def _create_page(
+    request: HttpRequest,
+    form: forms.CreateForm,
+    context: dict[str, Any],
+    draft: Callable[[dict[str, Any]], Contract],
+) -> HttpResponse:
+    """The form drafting a contract; posted and valid, `draft` (one service, given the form's values)
+    makes it and the contract's page follows, a refusal shows beside its field."""
     if request.method == "POST" and form.is_valid():
-        kwargs = form.service_kwargs()
-        kwargs.pop("kind", None)  # a call-off contract is always of that kind
         try:
-            contract = services.contract_create_from_call_off(
-                actor=signed_in_user(request), call_off=call_off, **kwargs
-            )
+            contract = draft(form.service_kwargs())
         except ServiceError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("合同已创建，请在期限内签订"))
             return redirect("contracts:detail", contract.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "contracts/create.html", {"call_off": call_off, "form": form}, status=status)
+    return render(request, "contracts/create.html", {**context, "form": form}, status=status)
 
 
 def _detail(

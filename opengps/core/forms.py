@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from django import forms
+
 from opengps.core import metrics
 from opengps.core.errors import ServiceError
 
@@ -30,6 +32,26 @@ class ServiceErrorFormMixin(_FormBase):
     def add_service_error(self, exc: ServiceError) -> None:
         field = self.service_field_aliases.get(exc.field or "", exc.field)
         self.add_error(field if field in self.fields else None, exc.text())
+
+
+class ActionForm(ServiceErrorFormMixin, forms.Form):
+    """Base of the forms of a page that holds many, one per action URL: the inputs' ids are prefixed
+    by the `action`, so the page's forms never clash.
+
+    A form posted from one row of a list (an enquiry, an award, a deposit) names the row's field in
+    `row_field`; the page shows the form's errors in that row only."""
+
+    action = ""
+    row_field = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.action}-%s")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def row(self) -> str:
+        """The posted row (as text, to compare with the row's pk in the template); "" unbound."""
+        return str(self.data.get(self.row_field, "")) if self.is_bound and self.row_field else ""
 
 
 @dataclass(frozen=True)

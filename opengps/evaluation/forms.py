@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opengps.core import forms as core_forms
 from opengps.core.errors import ServiceError
 from opengps.core.forms import ServiceErrorFormMixin
 from opengps.core.inputs import BIGINT_MAX, INT32_MAX
@@ -27,25 +28,15 @@ def _is_yes(value: str) -> bool:
     return value == "1"
 
 
-class ActionForm(ServiceErrorFormMixin, forms.Form):
-    """Base of the evaluation page's forms: ids prefixed by the action, so the page's forms never clash.
-
-    A form posted from one row of a list (an award, a shortlist, a deposit) names the row in
-    `row_field`; the page shows the form's errors in that row only. `evaluation` is the evaluation
-    the form acts on (a form whose fields depend on it, the scores, builds them from it)."""
-
-    action = ""
-    row_field = ""
+class ActionForm(core_forms.ActionForm):
+    """Base of the evaluation page's forms (ids prefixed by the action, errors shown in the posted
+    row: `opengps.core.forms.ActionForm`); a form posted from one row of a list names an award, a
+    shortlist or a deposit. `evaluation` is the evaluation the form acts on (a form whose fields
+    depend on it, the scores, builds them from it)."""
 
     def __init__(self, *args: Any, evaluation: Evaluation | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.action}-%s")
         super().__init__(*args, **kwargs)
         self.evaluation = evaluation
-
-    @property
-    def row(self) -> str:
-        """The posted row (as text, to compare with the row's pk in the template); "" unbound."""
-        return str(self.data.get(self.row_field, "")) if self.is_bound and self.row_field else ""
 
 
 class ConfirmForm(ActionForm):

@@ -42,7 +42,23 @@ class PartyOut(Schema):
     submitted_at: datetime
 
 
-class PerformanceEvaluationOut(Schema):
+class _OfContract(Schema):
+    """The contract's reference and title and its supplier's name, for an evaluation's schemas."""
+
+    @staticmethod
+    def resolve_contract(obj: PerformanceEvaluation) -> str:
+        return obj.contract.reference
+
+    @staticmethod
+    def resolve_contract_title(obj: PerformanceEvaluation) -> str:
+        return obj.contract.title
+
+    @staticmethod
+    def resolve_supplier(obj: PerformanceEvaluation) -> str:
+        return obj.contract.supplier.name
+
+
+class PerformanceEvaluationOut(_OfContract):
     id: int
     contract: str
     contract_title: str
@@ -65,20 +81,8 @@ class PerformanceEvaluationOut(Schema):
     parties: list[PartyOut]
 
     @staticmethod
-    def resolve_contract(obj: PerformanceEvaluation) -> str:
-        return obj.contract.reference
-
-    @staticmethod
-    def resolve_contract_title(obj: PerformanceEvaluation) -> str:
-        return obj.contract.title
-
-    @staticmethod
     def resolve_purchaser(obj: PerformanceEvaluation) -> str:
         return obj.contract.purchaser.name
-
-    @staticmethod
-    def resolve_supplier(obj: PerformanceEvaluation) -> str:
-        return obj.contract.supplier.name
 
     @staticmethod
     def resolve_supplier_uscc(obj: PerformanceEvaluation) -> str:
@@ -97,7 +101,7 @@ class PerformanceEvaluationOut(Schema):
         return list(obj.party_scores.all())
 
 
-class EvaluationRow(Schema):
+class EvaluationRow(_OfContract):
     id: int
     contract: str
     contract_title: str
@@ -106,18 +110,6 @@ class EvaluationRow(Schema):
     status: str
     score: Decimal | None
     grade: str
-
-    @staticmethod
-    def resolve_contract(obj: PerformanceEvaluation) -> str:
-        return obj.contract.reference
-
-    @staticmethod
-    def resolve_contract_title(obj: PerformanceEvaluation) -> str:
-        return obj.contract.title
-
-    @staticmethod
-    def resolve_supplier(obj: PerformanceEvaluation) -> str:
-        return obj.contract.supplier.name
 
 
 class HistoryOut(Schema):

@@ -9,67 +9,50 @@ status (400, 403, 404, 409); success redirects to the page with a message saying
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, Protocol
+from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import Actor, signed_in_user
-from opengps.core.errors import NotFound
-from opengps.core.forms import run_service
+from opengps.core.views import View, one_action
 from opengps.evaluation import forms, selectors, services
 from opengps.evaluation.models import Evaluation
-from opengps.evaluation.views.pages import render_detail
+from opengps.evaluation.views.pages import not_found, render_detail
 
 Scope = Callable[..., Evaluation]
 """A selector ``(*, actor, pk) -> Evaluation`` that raises NotFound outside the actor's scope."""
 
-
-class Act(Protocol):
-    def __call__(self, actor: Actor, evaluation: Evaluation, form: Any) -> Any: ...
+Act = Callable[[HttpRequest, Actor, Evaluation, Any], Any]
 
 
 def action(
     form_class: type[forms.ActionForm], done: Promise, *, scope: Scope = selectors.evaluation_run_by
-) -> Callable[[Act], Callable[..., HttpResponse]]:
-    """Make `act` (which calls one service with the valid form's data) the view of one action URL."""
+) -> Callable[[Act], View]:
+    """Make `act` (which calls one service with the valid form's data) the view of one action URL:
+    a refusal shows the evaluation's page again, success goes back to it (`one_action`)."""
+    return one_action(
+        actor=signed_in_user,
+        scope=scope,
+        form=lambda request, evaluation: form_class(request.POST, evaluation=evaluation),
+        page=_page,
+        done=done,
+        success=lambda evaluation, result: redirect("evaluation:detail", evaluation.procurement_id),
+        not_found=not_found,
+    )
 
-    def wrap(act: Act) -> Callable[..., HttpResponse]:
-        @require_POST
-        @login_required
-        @wraps(act)
-        def view(request: HttpRequest, pk: int) -> HttpResponse:
-            actor = signed_in_user(request)
-            try:
-                evaluation = scope(actor=actor, pk=pk)
-            except NotFound:
-                return render(request, "procurement/not_found.html", status=404)
-            form = form_class(request.POST, evaluation=evaluation)
-            if not form.is_valid():
-                return render_detail(request, evaluation, failed=form, status=400)
-            outcome = run_service(form, lambda: act(actor, evaluation, form))
-            if not outcome.ok:
-                evaluation.refresh_from_db()  # a refused service may have changed it in memory only
-                return render_detail(request, evaluation, failed=form, status=outcome.status)
-            messages.success(request, str(done))
-            return redirect("evaluation:detail", evaluation.procurement_id)
 
-        return view
-
-    return wrap
+def _page(request: HttpRequest, evaluation: Evaluation, form: forms.ActionForm, status: int) -> HttpResponse:
+    return render_detail(request, evaluation, failed=form, status=status)
 
 
 # --- committee members (the evaluation whose committee the actor sits on) -----------------------------
 
 
 @action(forms.ConflictForm, _("回避情况已确认"), scope=selectors.evaluation_of_member)
-def conflict(actor: Actor, evaluation: Evaluation, form: forms.ConflictForm) -> Any:
+def conflict(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ConflictForm) -> Any:
     return services.member_confirm_no_conflict(
         actor=actor,
         evaluation=evaluation,
@@ -79,7 +62,7 @@ def conflict(actor: Actor, evaluation: Evaluation, form: forms.ConflictForm) -> 
 
 
 @action(forms.ReviewForm, _("审查结论已记录"), scope=selectors.evaluation_of_member)
-def review(actor: Actor, evaluation: Evaluation, form: forms.ReviewForm) -> Any:
+def review(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ReviewForm) -> Any:
     data = form.cleaned_data
     return services.review_record(
         actor=actor,
@@ -93,12 +76,12 @@ def review(actor: Actor, evaluation: Evaluation, form: forms.ReviewForm) -> Any:
 
 
 @action(forms.ScoresForm, _("评分已提交"), scope=selectors.evaluation_of_member)
-def scores(actor: Actor, evaluation: Evaluation, form: forms.ScoresForm) -> Any:
+def scores(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ScoresForm) -> Any:
     return services.scores_submit(actor=actor, evaluation=evaluation, scores=form.scores())
 
 
 @action(forms.SignForm, _("已确认评审报告"), scope=selectors.evaluation_of_member)
-def sign(actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
+def sign(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
     return services.evaluation_report_confirm(actor=actor, evaluation=evaluation)
 
 
@@ -106,7 +89,7 @@ def sign(actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
 
 
 @action(forms.ReportForm, _("评审报告已生成"), scope=selectors.evaluation_get)
-def report(actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
+def report(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
     return services.evaluation_report_build(actor=actor, evaluation=evaluation)
 
 
@@ -114,23 +97,25 @@ def report(actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any
 
 
 @action(forms.AwardConfirmForm, _("已确认中标（成交）供应商"))
-def confirm(actor: Actor, evaluation: Evaluation, form: forms.AwardConfirmForm) -> Any:
+def confirm(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.AwardConfirmForm) -> Any:
     award = selectors.award_get(actor=actor, evaluation=evaluation, award_id=form.cleaned_data["award"])
     return services.award_confirm(actor=actor, award=award)
 
 
 @action(forms.AnnounceForm, _("结果公告和中标（成交）通知书已发布"))
-def announce(actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
+def announce(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
     return services.award_announce(actor=actor, procurement=evaluation.procurement)
 
 
 @action(forms.ShortlistAnnounceForm, _("入围结果公告已发布"))
-def shortlist_announce(actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm) -> Any:
+def shortlist_announce(
+    request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.ConfirmForm
+) -> Any:
     return services.framework_shortlist_announce(actor=actor, procurement=evaluation.procurement)
 
 
 @action(forms.CallOffForm, _("已确定第二阶段成交供应商"))
-def call_off(actor: Actor, evaluation: Evaluation, form: forms.CallOffForm) -> Any:
+def call_off(request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.CallOffForm) -> Any:
     data = form.cleaned_data
     shortlist = selectors.shortlist_get(actor=actor, evaluation=evaluation, shortlist_id=data["shortlist"])
     rank = data["member_rank"]
@@ -146,7 +131,9 @@ def call_off(actor: Actor, evaluation: Evaluation, form: forms.CallOffForm) -> A
 
 
 @action(forms.DepositReturnForm, _("投标保证金退还已登记"))
-def deposit_returned(actor: Actor, evaluation: Evaluation, form: forms.DepositReturnForm) -> Any:
+def deposit_returned(
+    request: HttpRequest, actor: Actor, evaluation: Evaluation, form: forms.DepositReturnForm
+) -> Any:
     data = form.cleaned_data
     return services.deposit_return_record(
         actor=actor,

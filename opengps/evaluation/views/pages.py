@@ -31,7 +31,8 @@ from opengps.procurement.views import pdf_response
 from opengps.rules.deadlines import contract_sign_deadline
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
+def not_found(request: HttpRequest, exc: NotFound | None = None) -> HttpResponse:
+    """The 404 page of an evaluation (or award, call-off) outside the actor's scope."""
     return render(request, "procurement/not_found.html", status=404)
 
 
@@ -43,7 +44,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         evaluation = selectors.evaluation_get(actor=request.user, pk=pk)
     except NotFound:
-        return _not_found(request)
+        return not_found(request)
     return render_detail(request, evaluation)
 
 
@@ -121,10 +122,10 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         evaluation = selectors.evaluation_get(actor=request.user, pk=pk)
     except NotFound:
-        return _not_found(request)
+        return not_found(request)
     report = selectors.report_of(evaluation)
     if report is None:
-        return _not_found(request)
+        return not_found(request)
     document = documents.evaluation_report(
         procurement=evaluation.procurement,
         report=report,
@@ -141,7 +142,7 @@ def award_notice_pdf(request: HttpRequest, pk: int, lot: int) -> HttpResponse:
     try:
         award = selectors.award_notice_get(actor=request.user, procurement_id=pk, lot=lot)
     except NotFound:
-        return _not_found(request)
+        return not_found(request)
     assert award.announced_at is not None and award.winner is not None
     procurement = award.lot.procurement
     sign = contract_sign_deadline(local_date(award.announced_at))
@@ -161,7 +162,7 @@ def result_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     procurement = procurements_visible(actor=None).filter(pk=pk).first()
     awards = selectors.announced_awards(pk) if procurement is not None else []
     if procurement is None or not awards:
-        return _not_found(request)
+        return not_found(request)
     members = list(awards[0].evaluation.members.filter(state=MemberState.CONFIRMED).order_by("pk"))
     document = documents.result_announcement(procurement=procurement, awards=awards, members=members)
     return pdf_response(document, f"result-{procurement.reference}.pdf")

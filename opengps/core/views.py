@@ -1,0 +1,76 @@
+"""The one view pattern's view side (STYLE 14): the view of one action URL, made from the call it acts with.
+
+An app says how its actions answer (who acts, which selector fetches the object, which form parses
+the POST, which page shows a refusal, where success goes) and decorates one small function per
+action that calls one service: `one_action`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import models
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.views.decorators.http import require_POST
+
+from opengps.core.errors import NotFound
+from opengps.core.forms import run_service
+
+ActorT = TypeVar("ActorT")
+ObjT = TypeVar("ObjT")
+FormT = TypeVar("FormT", bound=BaseForm)
+
+View = Callable[..., HttpResponse]
+
+
+def one_action(
+    *,
+    actor: Callable[[HttpRequest], ActorT],
+    scope: Callable[..., ObjT],
+    form: Callable[[HttpRequest, ObjT], FormT],
+    page: Callable[[HttpRequest, ObjT, FormT, int], HttpResponse],
+    done: Promise | str,
+    success: Callable[[ObjT, Any], HttpResponse],
+    not_found: Callable[[HttpRequest, NotFound], HttpResponse],
+) -> Callable[[Callable[[HttpRequest, ActorT, ObjT, FormT], Any]], View]:
+    """Make `act` — one service call with the valid form's data — the view of one action URL.
+
+    The view answers a signed-in POST only. It narrows the request's user with `actor`, fetches the
+    object with `scope` (a selector ``(*, actor, **the URL's kwargs)`` that raises NotFound outside
+    the actor's scope, answered by `not_found`) and parses the POST with `form`. An invalid form
+    re-renders the object's `page` with the errors beside their fields (400); a refusal of the
+    service likewise, with the refusal's own status (403, 404, 409…) and the object read again (the
+    refused service may have changed it in memory only). Success adds the `done` message and answers
+    with `success`, given the object and what the service returned. `act` gets the request too, for
+    the few calls that read it (the client's address, the uploaded files)."""
+
+    def wrap(act: Callable[[HttpRequest, ActorT, ObjT, FormT], Any]) -> View:
+        @require_POST
+        @login_required
+        @wraps(act)
+        def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            acting = actor(request)
+            try:
+                obj = scope(actor=acting, **kwargs)
+            except NotFound as exc:
+                return not_found(request, exc)
+            posted = form(request, obj)
+            if not posted.is_valid():
+                return page(request, obj, posted, 400)
+            outcome = run_service(posted, lambda: act(request, acting, obj, posted))
+            if not outcome.ok:
+                if isinstance(obj, models.Model):
+                    obj.refresh_from_db()
+                return page(request, obj, posted, outcome.status)
+            messages.success(request, str(done))
+            return success(obj, outcome.result)
+
+        return view
+
+    return wrap
