@@ -353,3 +353,102 @@ def test_a_challenge_waits_for_the_purchaser_and_its_complaint_for_finance(
     assert complaints.items[0].due == complaint.decision_due
     # the auditor sees only complaints already late: none
     assert by_key(auditor)["complaints"].count == 0
+
+
+# --- the e-mall operator ----------------------------------------------------------------------
+
+
+def test_the_emall_operator_reviews_entries_listing_versions_and_price_flags(
+    clock_at: Callable[..., None],
+    finance: Any,
+    make_user: Callable[..., Any],
+    make_org: Callable[..., Any],
+    small_catalogue: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    from opengps.emall import services as emall
+    from opengps.emall.models import PriceFlag
+
+    clock_at(world.TODAY)
+    operator = make_user("emall_operator", unit="finance")
+    org = make_org()
+    supplier = make_user("supplier", unit=None, organization=org)
+    desk = reverse("emall:operator")
+
+    def terms(price: str) -> Any:
+        return emall.listing_terms(
+            title="居家养老上门服务（助餐助洁）",
+            standard="每户每月上门8次，含助餐、助洁，服务记录可追溯",
+            unit="户·月",
+            unit_price=price,
+            regions=[Region.objects.get(pk="430000")],
+            response_days=3,
+            qualifications="持证养老护理员",
+        )
+
+    # given: a supplier applies to enter the e-mall for two items
+    entry = emall.entry_apply(
+        actor=supplier,
+        items=list(small_catalogue.items.filter(code__in=("A0401", "A0402"))),
+        contact_person="张伟",
+        contact_phone="0731-88880000",
+        statement="养老服务",
+    )
+    # then: the operator's workbench has its three queues, the application waiting in the first
+    with django_assert_max_num_queries(20):
+        desk_queues = by_key(operator)
+    assert list(desk_queues) == ["emall-entries", "emall-versions", "emall-flags"]
+    entries = desk_queues["emall-entries"]
+    assert rows(entries) == [("入驻待审核", org.name, desk)]
+    assert entries.items[0].action == "审核"
+    assert entries.items[0].note.startswith("申请于 ")
+    assert entries.items[0].note.endswith("入驻品目：居家养老上门服务、社区日间照料服务")
+    assert desk_queues["emall-versions"].count == desk_queues["emall-flags"].count == 0
+    # nobody else is asked to review it (finance acts for an operator only where none has an account)
+    assert not {"emall-entries", "emall-versions", "emall-flags"} & set(by_key(finance))
+    assert not {"emall-entries", "emall-versions", "emall-flags"} & set(by_key(supplier))
+
+    # when: the operator approves the entry and the supplier submits a listing priced above the
+    # catalogue's reference (300 per 户·月 → 400 is flagged) and another at the reference
+    emall.entry_decide(actor=operator, entry=entry, approve=True)
+    item = small_catalogue.items.get(code="A0401")
+    flagged = emall.listing_create(actor=supplier, item=item, terms=terms("400"))
+    emall.listing_submit(actor=supplier, listing=flagged)
+    plain = emall.listing_create(actor=supplier, item=item, terms=terms("300"))
+    emall.listing_submit(actor=supplier, listing=plain)
+
+    # then: both versions wait for review, the flagged one says so; the flag waits beside them
+    title = f"{org.name}「居家养老上门服务（助餐助洁）」第 1 版"
+    desk_queues = by_key(operator)
+    assert desk_queues["emall-entries"].count == 0
+    versions = desk_queues["emall-versions"]
+    assert rows(versions) == [("商品待审核（价格异常提示）", title, desk), ("商品待审核", title, desk)]
+    assert versions.items[0].note.startswith("单价 400.00 元/户·月，提交于 ")
+    assert versions.items[1].note.startswith("单价 300.00 元/户·月，提交于 ")
+    flag = PriceFlag.objects.get(version__listing=flagged)
+    assert rows(desk_queues["emall-flags"]) == [("价格异常待处理", title, desk)]
+    assert desk_queues["emall-flags"].items[0].note == flag.message
+    assert desk_queues["emall-flags"].items[0].action == "处理"
+
+    # when: the flag is dismissed and the flagged listing approved; its supplier changes the price
+    emall.flag_decide(actor=operator, flag=flag, uphold=False, note="含上门交通费，价格合理")
+    emall.listing_review(actor=operator, version=flagged.versions.get(), approve=True)
+    emall.listing_version_create(actor=supplier, listing=flagged, terms=terms("320"))
+
+    # then: the new version names the live price it replaces; the flag has left its queue
+    desk_queues = by_key(operator)
+    assert desk_queues["emall-flags"].count == 0
+    versions = desk_queues["emall-versions"]
+    assert [(item.state, item.title) for item in versions.items] == [
+        ("商品待审核", title),
+        ("商品待审核", f"{org.name}「居家养老上门服务（助餐助洁）」第 2 版"),
+    ]
+    assert versions.items[1].note.startswith("单价 320.00 元/户·月（现行 400.00 元），提交于 ")
+
+    # and one click leads to where each is decided: the review desk, and the queue's own page
+    client = Client()
+    client.force_login(operator)
+    assert client.get(desk).status_code == 200
+    home = client.get("/").content.decode()
+    assert all(f'id="queue-{key}"' in home for key in ("emall-entries", "emall-versions", "emall-flags"))
+    assert client.get(reverse("workbench:queue", kwargs={"key": "emall-versions"})).status_code == 200

@@ -33,9 +33,11 @@ NON_EMPTY: dict[str, set[str]] = {
     "supplier": {"bids", "contracts", "payments", "ratings"},
     "supplier_zz": {"bids"},
     "supplier_listed": set(),
+    "emall_operator": {"emall-versions", "emall-flags"},
 }
 """The queues the demo fills for each login (the demo has no red-flag run, no pending complaint
-and no unanswered question; the agency's procurements are all past their openings)."""
+and no unanswered question; the agency's procurements are all past their openings; the e-mall's
+suppliers are all entered, and its price outlier waits for review with its flag)."""
 
 
 def _drawn(username: str) -> bool:
