@@ -63,6 +63,7 @@ def _register_routers() -> None:
     from opengps.portal.api import router as portal_router
     from opengps.procurement.api import router as procurement_router
     from opengps.registry.api import router as registry_router
+    from opengps.residents.api import router as residents_router
     from opengps.workbench.api import router as core_router
 
     api.add_router("/audit", core_router)
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     api.add_router("/opendata", opendata_router)
     api.add_router("/oversight", oversight_router)
     api.add_router("/portal", portal_router)
+    api.add_router("/residents", residents_router)
 
 
 _register_routers()

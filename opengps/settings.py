@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "opengps.opendata",
     "opengps.portal",
     "opengps.oversight",
+    "opengps.stats",
+    "opengps.residents",
     "opengps.workbench",
     "opengps.demo",
 ]
@@ -285,7 +287,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "opengps" / "static"]
+# var/assets/static: build-time assets (scripts/assets.py — ECharts, Hunan's boundaries), never a CDN
+ASSETS_STATIC_DIR = BASE_DIR / "var" / "assets" / "static"
+ASSETS_STATIC_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "opengps" / "static", ASSETS_STATIC_DIR]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -389,12 +394,14 @@ OPENGPS_SCHEDULE: dict[str, dict[str, str]] = {
         "every": "day",
         "at": "03:00",
     },
+    "stats.refresh": {"task": "opengps.stats.tasks.summaries_nightly", "every": "day", "at": "03:30"},
     "tasks.prune": {
         "task": "opengps.core.tasks.prune_results",
         "every": "day",
         "at": "04:00",
     },
     "workbench.reminders": {"task": "opengps.workbench.tasks.reminders_daily", "every": "day", "at": "07:00"},
+    "residents.escalate": {"task": "opengps.residents.tasks.escalate_daily", "every": "day", "at": "06:30"},
 }
 
 CACHES = {

@@ -1,4 +1,4 @@
-"""Fetch the build-time assets pinned in assets.lock.json (the embedded CJK fonts of the PDFs).
+"""Fetch the build-time assets pinned in assets.lock.json (PDF fonts, the charts' JavaScript and maps).
 
 Run by `make assets` (a step of make demo / test / run) with the system python3 alone: no node or
 npm. Each npm tarball is downloaded from the npm registry this machine is set up for, checked
@@ -6,7 +6,9 @@ against its pinned sha512 integrity (SRI, as in package-lock.json) and only the 
 extracted, each checked against its sha256, into var/assets/ (git-ignored). Files already present
 with the right hash are not fetched again; tarballs are cached by integrity under
 $XDG_CACHE_HOME/opengps/npm, so a fresh clone on the same machine does not download them twice.
-Nothing is fetched at run time: opengps/core/pdf.py only reads var/assets/fonts/.
+Nothing is fetched at run time: opengps/core/pdf.py only reads var/assets/fonts/, and
+var/assets/static/ (Apache ECharts and the boundaries of Hunan for the statistics dashboards) is a
+STATICFILES_DIRS folder that whitenoise serves like the project's own static files.
 
 The registry is, in order: $NPM_CONFIG_REGISTRY (or $npm_config_registry), `npm config get
 registry` when npm is installed, or a `registry=` line in ~/.npmrc; with none of them it stops and

@@ -21,6 +21,7 @@ from opengps.accounts.services import regions_load
 from opengps.core import calendar_sync, clock
 from opengps.core.models import HolidayYear
 from opengps.rules import calendar
+from opengps.stats.services import summaries_refresh
 from opengps.workbench.services import holiday_year_register
 
 # Apps that contribute demo data, in lifecycle order.
@@ -35,6 +36,7 @@ DEMO_APPS = [
     "opengps.performance",
     "opengps.grants",
     "opengps.emall",
+    "opengps.residents",
 ]
 
 
@@ -98,6 +100,7 @@ def load_demo(*, organizations: int = 300) -> DemoSummary:
     for module in modules:  # counts that later stages change are taken at the end
         if hasattr(module, "totals"):
             module.totals(context)
+    summaries_refresh(actor=None)  # the statistics dashboards show the demo's figures
     logins = [
         DemoLogin(u.username, u.role_label, str(u.unit or u.organization or ""))
         for u in context.users.values()

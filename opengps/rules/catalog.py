@@ -34,6 +34,7 @@ MODULES = (
     "grants",
     "emall",
     "performance",
+    "residents",
     "redflags",
 )
 

@@ -67,6 +67,7 @@ STATE_MACHINES: dict[str, str] = {
     "emall.ListingVersion": "emall.LISTING_VERSION",
     "emall.Order": "emall.ORDER",
     "emall.PriceFlag": "emall.PRICE_FLAG",
+    "residents.Feedback": "residents.FEEDBACK",
 }
 """Every model with a ``status`` of choices → its table of allowed changes (``module.NAME`` in
 `opengps.rules`). Entries of an app not installed are skipped."""

@@ -1,0 +1,30 @@
+"""Residents' error codes (STYLE: codes as data): each stable code the pages and the API refuse with,
+with its default message (zh source, en by gettext). A wrong or used one-time code keeps the
+performance survey's code (``performance.code_invalid``, ``performance.code_used``): the codes
+are the survey's."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.errors import ErrorCode
+
+
+class Code(ErrorCode):
+    """Stable codes residents' access refuses with."""
+
+    RESIDENTS_ANSWER_REQUIRED = "residents.answer_required", _("请填写答复内容")
+    RESIDENTS_CODE_NOT_ACCEPTED = (
+        "residents.code_not_accepted",
+        _("这项服务目前没有开放的满意度评价，评价码不能使用；可以不填评价码直接提交"),
+    )
+    RESIDENTS_COUNTY_INVALID = "residents.county_invalid", _("请选择所在的县（市、区）")
+    RESIDENTS_FEEDBACK_NOT_FOUND = "residents.feedback_not_found", _("没有找到这个查询编号，请核对后再试")
+    RESIDENTS_KIND_INVALID = "residents.kind_invalid", _("请选择投诉或建议")
+    RESIDENTS_NEED_INVALID = "residents.need_invalid", _("请选择一种服务需求")
+    RESIDENTS_NOT_PURCHASER = "residents.not_purchaser", _("只有购买这项服务的单位的经办人员可以答复")
+    RESIDENTS_SERVICE_NOT_FOUND = "residents.service_not_found", _("没有找到这项服务，或它已不在提供")
+    RESIDENTS_STARS_INVALID = "residents.stars_invalid", _("请选择1到5颗星")
+    RESIDENTS_TEXT_REQUIRED = "residents.text_required", _("请写下您遇到的问题或建议")
+    RESIDENTS_TEXT_TOO_LONG = "residents.text_too_long", _("内容过长（不超过 %(max)s 字）")
+    RESIDENTS_THROTTLED = "residents.throttled", _("提交太频繁了，请过一分钟再试")

@@ -1,0 +1,92 @@
+"""Residents' forms: the finder, a rating, a complaint or suggestion, the lookup by tracking number,
+and the purchaser's answer. Each shows a service's refusal beside its field (STYLE 14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.forms import ActionForm, ServiceErrorFormMixin
+from opengps.residents import selectors
+from opengps.residents.models import FeedbackKind
+from opengps.residents.services import MAX_ANSWER, MAX_TEXT
+
+STARS = [
+    (5, _("5 星 · 非常满意")),
+    (4, _("4 星 · 满意")),
+    (3, _("3 星 · 一般")),
+    (2, _("2 星 · 不满意")),
+    (1, _("1 星 · 很不满意")),
+]
+NO_PERSONAL_DATA = _("请不要填写姓名、电话、身份证号等个人信息")
+
+
+class FinderForm(ServiceErrorFormMixin, forms.Form):
+    county = forms.ChoiceField(label=_("您住在哪个县（市、区）"), choices=())
+    need = forms.ChoiceField(label=_("您需要哪方面的服务"), choices=(), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        county = self.fields["county"]
+        need = self.fields["need"]
+        assert isinstance(county, forms.ChoiceField) and isinstance(need, forms.ChoiceField)
+        county.choices = [("", _("请选择"))] + [
+            (r.code, f"{r.parent.name if r.parent else ''} {r.name}".strip()) for r in selectors.counties()
+        ]
+        need.choices = [(n.key, n.label) for n in selectors.needs()]
+
+
+class RateForm(ActionForm):
+    action = "rate"
+    stars = forms.TypedChoiceField(
+        label=_("您给这项服务打几颗星"), choices=STARS, coerce=int, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("想说的话（选填）"),
+        max_length=MAX_TEXT,
+        required=False,
+        help_text=NO_PERSONAL_DATA,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    code = forms.CharField(
+        label=_("评价码（选填）"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "服务人员发给您的8位评价码。有评价码的评价计入服务的绩效评价；没有也可以提交，会标注为“未核实”"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class FileForm(ActionForm):
+    action = "file"
+    kind = forms.ChoiceField(
+        label=_("您要"),
+        choices=[(FeedbackKind.COMPLAINT, _("投诉：服务出了问题")), (FeedbackKind.SUGGESTION, _("提建议"))],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("请写下具体情况"),
+        max_length=MAX_TEXT,
+        help_text=NO_PERSONAL_DATA,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class TrackForm(ServiceErrorFormMixin, forms.Form):
+    tracking = forms.CharField(
+        label=_("查询编号"),
+        max_length=30,
+        help_text=_("提交后页面上显示的12位编号"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class AnswerForm(ActionForm):
+    action = "answer"
+    answer = forms.CharField(
+        label=_("答复内容"), max_length=MAX_ANSWER, widget=forms.Textarea(attrs={"rows": 4})
+    )

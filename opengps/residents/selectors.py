@@ -1,0 +1,322 @@
+"""Reads for residents: the services delivered in a county for a need (from live contracts and this
+year's e-mall orders), one service's card, a feedback item by its tracking number, and the
+purchaser's (and finance department's) list of items to answer or follow up."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from operator import or_
+from typing import Any, Literal
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import get_language
+
+from opengps.accounts.actors import MaybeActor
+from opengps.accounts.models import Region, Role, Unit
+from opengps.contracts.models import Contract, ContractStatus
+from opengps.core import clock
+from opengps.core.errors import NotFound, ServiceError
+from opengps.emall.models import Order, OrderStatus
+from opengps.performance.models import HistoryEntry, HistoryKind
+from opengps.planning.models import Project
+from opengps.residents.errors import Code
+from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus
+from opengps.rules import residents as rules
+from opengps.rules.base import RuleError
+
+Source = Literal["contract", "order"]
+SOURCES: tuple[Source, ...] = ("contract", "order")
+LIMIT = 50
+"""At most this many services of each source on one finder page."""
+DELIVERED_ORDERS = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.DELIVERED,
+    OrderStatus.ACCEPTED,
+    OrderStatus.PAID,
+    OrderStatus.RATED,
+)
+"""This year's e-mall orders the supplier took on (not placed, declined or lapsed)."""
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    """One service as a resident reads it: what, who provides it, who pays, where, until when, and
+    how it was rated — no amounts, procedures or personal data."""
+
+    source: Source
+    pk: int
+    title: str
+    kind_name: str
+    provider: str
+    purchaser: str
+    area: str
+    recipients: str
+    until: date | None
+    grade: str
+    rating: Decimal | None
+    ratings: int
+
+
+@dataclass(frozen=True)
+class NeedChoice:
+    key: str
+    label: str
+
+
+def needs() -> list[NeedChoice]:
+    """The needs of the finder, labelled in the active language."""
+    english = (get_language() or "").startswith("en")
+    return [NeedChoice(n.key, n.label_en if english else n.label_zh) for n in rules.NEEDS]
+
+
+def counties() -> QuerySet[Region]:
+    """The counties (县市区) a resident picks from, with their city for the label."""
+    return Region.objects.filter(level=Region.Level.COUNTY).select_related("parent").order_by("code")
+
+
+def county_get(code: str) -> Region:
+    county = counties().filter(pk=code).first()
+    if county is None:
+        raise ServiceError(Code.RESIDENTS_COUNTY_INVALID, field="county")
+    return county
+
+
+def _chain(region: Region) -> list[str]:
+    """The region and the regions above it: a city-wide or province-wide service reaches the county."""
+    codes: list[str] = []
+    node: Region | None = region
+    while node is not None:
+        codes.append(node.code)
+        node = node.parent
+    return codes
+
+
+def _need(key: str) -> rules.Need:
+    try:
+        return rules.need(key)
+    except RuleError:
+        raise ServiceError(Code.RESIDENTS_NEED_INVALID, field="need") from None
+
+
+def _prefix_q(field: str, prefixes: Iterable[str]) -> Q:
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes))
+
+
+def _live_contracts(today: date) -> QuerySet[Contract]:
+    return Contract.objects.filter(
+        status=ContractStatus.PUBLISHED,
+        published_at__isnull=False,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    ).select_related("supplier", "purchaser", "procurement__plan__project__area")
+
+
+def _orders(today: date) -> QuerySet[Order]:
+    return Order.objects.filter(status__in=DELIVERED_ORDERS, fiscal_year=today.year).select_related(
+        "supplier", "unit", "version", "listing__item", "service_region"
+    )
+
+
+def latest_grades(organization_ids: Iterable[int]) -> dict[int, str]:
+    """Each organization's latest performance grade (优/良/中/差), one query."""
+    grades: dict[int, str] = {}
+    rows = (
+        HistoryEntry.objects.filter(organization_id__in=set(organization_ids), kind=HistoryKind.GRADE)
+        .order_by("organization_id", "-occurred_on", "-id")
+        .values_list("organization_id", "grade")
+    )
+    for org, grade in rows:
+        grades.setdefault(org, grade)
+    return grades
+
+
+def _ratings(field: str, ids: Iterable[int]) -> dict[int, tuple[Decimal | None, int]]:
+    """Average stars of the verified ratings and the number of all ratings, by service."""
+    rows = (
+        Feedback.objects.filter(kind=FeedbackKind.RATING, **{f"{field}_id__in": set(ids)})
+        .values(f"{field}_id")
+        .annotate(count=Count("id"), average=Avg("stars", filter=Q(verified=True)))
+    )
+    result: dict[int, tuple[Decimal | None, int]] = defaultdict(lambda: (None, 0))
+    for row in rows:
+        average = row["average"]
+        shown = Decimal(str(average)).quantize(Decimal("0.1"), ROUND_HALF_UP) if average is not None else None
+        result[row[f"{field}_id"]] = (shown, row["count"])
+    return result
+
+
+def _contract_cards(contracts: list[Contract]) -> list[ServiceCard]:
+    grades = latest_grades(c.supplier_id for c in contracts)
+    ratings = _ratings("contract", (c.pk for c in contracts))
+    cards = []
+    for contract in contracts:
+        project = contract.procurement.plan.project
+        items = list(project.items.all())
+        rating, count = ratings[contract.pk]
+        cards.append(
+            ServiceCard(
+                source="contract",
+                pk=contract.pk,
+                title=contract.title,
+                kind_name="、".join(i.name for i in items),
+                provider=contract.supplier.name,
+                purchaser=contract.purchaser.name,
+                area=project.area.full_name,
+                recipients=project.recipients,
+                until=contract.ends_on,
+                grade=grades.get(contract.supplier_id, ""),
+                rating=rating,
+                ratings=count,
+            )
+        )
+    return cards
+
+
+def _order_cards(orders: list[Order]) -> list[ServiceCard]:
+    grades = latest_grades(o.supplier_id for o in orders)
+    ratings = _ratings("order", (o.pk for o in orders))
+    cards = []
+    for order in orders:
+        rating, count = ratings[order.pk]
+        cards.append(
+            ServiceCard(
+                source="order",
+                pk=order.pk,
+                title=order.version.title,
+                kind_name=order.listing.item.name,
+                provider=order.supplier.name,
+                purchaser=order.unit.name,
+                area=order.service_region.full_name,
+                recipients="",
+                until=None,
+                grade=grades.get(order.supplier_id, ""),
+                rating=rating,
+                ratings=count,
+            )
+        )
+    return cards
+
+
+def find_services(*, county: str, need: str, today: date | None = None) -> list[ServiceCard]:
+    """The services delivered now in `county` (or city- or province-wide) for `need`: live
+    published contracts whose project serves the area with an item of the need, then this year's
+    e-mall orders for the area and need. Refuses an unknown county or need (field-level)."""
+    region = county_get(county)
+    wanted = _need(need)
+    day = today or clock.today()
+    areas = _chain(region)
+    contracts = list(
+        _live_contracts(day)
+        .filter(procurement__plan__project__area_id__in=areas)
+        .filter(
+            procurement__plan__project__in=_projects_of(wanted.prefixes),
+        )
+        .prefetch_related("procurement__plan__project__items")
+        .order_by("-starts_on", "-id")[:LIMIT]
+    )
+    orders = list(
+        _orders(day)
+        .filter(service_region_id__in=areas)
+        .filter(_prefix_q("item_code", wanted.prefixes))
+        .order_by("-placed_at", "-id")[:LIMIT]
+    )
+    return _contract_cards(contracts) + _order_cards(orders)
+
+
+def _projects_of(prefixes: tuple[str, ...]) -> QuerySet[Any]:
+    return Project.objects.filter(_prefix_q("items__code", prefixes)).values("pk")
+
+
+def service_get(source: str, pk: int, *, today: date | None = None) -> ServiceCard:
+    """One service a resident may rate or complain about: a live published contract or one of this
+    year's taken e-mall orders. NotFound otherwise."""
+    day = today or clock.today()
+    if source == "contract":
+        contract = _live_contracts(day).filter(pk=pk).prefetch_related("procurement__plan__project__items")
+        cards = _contract_cards(list(contract))
+    elif source == "order":
+        cards = _order_cards(list(_orders(day).filter(pk=pk)))
+    else:
+        cards = []
+    if not cards:
+        raise NotFound(Code.RESIDENTS_SERVICE_NOT_FOUND)
+    return cards[0]
+
+
+def service_target(source: str, pk: int) -> tuple[Contract | None, Order | None, Unit]:
+    """The contract or order a feedback item is about and the unit that must answer it."""
+    day = clock.today()
+    if source == "contract":
+        contract = _live_contracts(day).filter(pk=pk).first()
+        if contract is not None:
+            return contract, None, contract.purchaser
+    elif source == "order":
+        order = _orders(day).filter(pk=pk).first()
+        if order is not None:
+            return None, order, order.unit
+    raise NotFound(Code.RESIDENTS_SERVICE_NOT_FOUND)
+
+
+def normalize_tracking(text: str) -> str:
+    """A tracking number as typed (spaces, dashes, lower case) in its stored form."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def feedback_by_tracking(tracking: str) -> Feedback:
+    """The feedback item with this tracking number (the resident's only key). NotFound otherwise."""
+    item = (
+        Feedback.objects.select_related("contract", "order__version", "purchaser", "escalated_to")
+        .filter(tracking=normalize_tracking(tracking))
+        .first()
+    )
+    if item is None:
+        raise NotFound(Code.RESIDENTS_FEEDBACK_NOT_FOUND, field="tracking")
+    return item
+
+
+def service_title(item: Feedback) -> str:
+    if item.contract is not None:
+        return item.contract.title
+    return item.order.version.title if item.order is not None else ""
+
+
+def overdue(item: Feedback, today: date | None = None) -> bool:
+    """Derived from the dates: true from the day after the deadline until answered or escalated."""
+    return rules.is_overdue(item.status, item.answer_due, today or clock.today())
+
+
+def inbox(*, actor: MaybeActor) -> QuerySet[Feedback]:
+    """Complaints and suggestions for the actor to answer (purchasing unit's staff) or follow up
+    (the finance department they were escalated to); oldest deadline first. Others: none."""
+    base = Feedback.objects.exclude(kind=FeedbackKind.RATING).select_related(
+        "contract", "order__version", "purchaser", "escalated_to"
+    )
+    if actor is None or not actor.is_authenticated:
+        return base.none()
+    role, unit_id = getattr(actor, "role", ""), getattr(actor, "unit_id", None)
+    if unit_id is None:
+        return base.none()
+    if role == Role.PURCHASER:
+        scoped = base.filter(purchaser_id=unit_id)
+    elif role == Role.FINANCE:
+        scoped = base.filter(escalated_to_id=unit_id)
+    else:
+        return base.none()
+    return scoped.order_by("status", "answer_due", "id")
+
+
+def inbox_item(*, actor: MaybeActor, pk: int) -> Feedback:
+    item = inbox(actor=actor).filter(pk=pk).first()
+    if item is None:
+        raise NotFound(Code.RESIDENTS_FEEDBACK_NOT_FOUND)
+    return item
+
+
+def waiting(*, actor: MaybeActor) -> QuerySet[Feedback]:
+    """The actor's items still waiting for an answer (for the workbench)."""
+    return inbox(actor=actor).filter(status__in=[FeedbackStatus.OPEN, FeedbackStatus.ESCALATED])

@@ -1,0 +1,223 @@
+"""Writes of residents' access, each in one transaction with its audit event: a resident rates a
+service or files a complaint or suggestion (anonymous, rate-limited, a tracking number back), the
+purchasing unit answers, and the daily run escalates overdue items to the finance department.
+
+A rating with a one-time code is the performance survey's answer (`performance.survey_answer`:
+one answer per code, a used code refused), so only verified ratings reach the performance score;
+a rating without a code is kept here, marked unverified, and never enters it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.db import transaction
+
+from opengps.accounts.actors import Actor
+from opengps.accounts.models import Region, Role, Unit
+from opengps.core import audit, clock, ratelimit
+from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.status import status_set
+from opengps.performance import services as performance
+from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
+from opengps.residents import selectors
+from opengps.residents.errors import Code
+from opengps.residents.events import Event
+from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus
+from opengps.rules import residents as rules
+from opengps.rules.base import RuleError
+
+FEEDBACK_RATE = (5, 60)
+"""Ratings and complaints per source address and minute; more are refused and change nothing.
+Generous for a person, a wall for a script — no CAPTCHA an older person cannot pass."""
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""No look-alike characters (0/O, 1/I/L): the number is read out over the phone."""
+TRACKING_LENGTH = 12
+"""31¹² ≈ 8·10¹⁷ numbers: not guessable, and every lookup is one exact match."""
+MAX_TEXT = 500
+MAX_ANSWER = 2000
+FILED_KINDS = (FeedbackKind.COMPLAINT, FeedbackKind.SUGGESTION)
+
+
+class Throttled(ServiceError):
+    """Too many posts from one address in the window (429)."""
+
+    status = 429
+
+
+def _throttle(client: str) -> None:
+    limit, window = FEEDBACK_RATE
+    if not ratelimit.allow(f"residents.feedback:{client}", limit=limit, window_seconds=window):
+        raise Throttled(Code.RESIDENTS_THROTTLED)
+
+
+def _tracking() -> str:
+    while True:
+        number = "".join(secrets.choice(TRACKING_ALPHABET) for _n in range(TRACKING_LENGTH))
+        if not Feedback.objects.filter(tracking=number).exists():
+            return number
+
+
+def _text(text: str, *, limit: int = MAX_TEXT, field: str = "text") -> str:
+    text = text.strip()
+    if len(text) > limit:
+        raise ServiceError(Code.RESIDENTS_TEXT_TOO_LONG, field=field, params={"max": limit})
+    return text
+
+
+def _open_survey(contract_id: int) -> PerformanceEvaluation | None:
+    return (
+        PerformanceEvaluation.objects.filter(
+            contract_id=contract_id, status=EvaluationStatus.OPEN, survey_open=True
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def feedback_rate(
+    *, source: str, pk: int, stars: int, text: str = "", code: str = "", client: str
+) -> Feedback:
+    """A resident rates a service 1–5 stars. With a one-time code the rating is the answer to the
+    contract's open satisfaction survey (verified, counted in the performance evaluation); without
+    one it is kept unverified and never counted. Throttled per `client` before anything is read."""
+    _throttle(client)
+    try:
+        rules.check_stars(stars)
+    except RuleError:
+        raise ServiceError(Code.RESIDENTS_STARS_INVALID, field="stars") from None
+    text = _text(text)
+    code = code.strip()
+    contract, order, purchaser = selectors.service_target(source, pk)
+    with transaction.atomic():
+        response = None
+        if code:
+            survey = _open_survey(contract.pk) if contract is not None else None
+            if survey is None:
+                raise ServiceError(Code.RESIDENTS_CODE_NOT_ACCEPTED, field="code")
+            # The survey's own refusals (wrong code, used code) keep their codes, field "code".
+            response = performance.survey_answer(
+                token=survey.survey_token, code=code, answer=stars, comment=text, source=client
+            )
+        item = Feedback.objects.create(
+            tracking=_tracking(),
+            kind=FeedbackKind.RATING,
+            status=FeedbackStatus.RECORDED,
+            contract=contract,
+            order=order,
+            purchaser=purchaser,
+            stars=stars,
+            text=text,
+            verified=response is not None,
+            survey_response=response,
+            created_at=clock.now(),
+            filed_on=clock.today(),
+        )
+        # No text, code or address in the event: a rating came in, verified or not.
+        audit.record(
+            actor=None,
+            action=Event.RESIDENTS_SERVICE_RATED,
+            obj=item,
+            new={"stars": stars, "verified": item.verified},
+        )
+    return item
+
+
+def feedback_file(*, source: str, pk: int, kind: str, text: str, client: str) -> Feedback:
+    """A resident files a complaint or suggestion about a service; the purchasing unit must answer
+    it by the deadline of `opengps.rules.residents.answer_deadline` (counted from today)."""
+    _throttle(client)
+    if kind not in FILED_KINDS:
+        raise ServiceError(Code.RESIDENTS_KIND_INVALID, field="kind")
+    text = _text(text)
+    if not text:
+        raise ServiceError(Code.RESIDENTS_TEXT_REQUIRED, field="text")
+    contract, order, purchaser = selectors.service_target(source, pk)
+    today = clock.today()
+    due = rules.answer_deadline(today)
+    with transaction.atomic():
+        item = Feedback.objects.create(
+            tracking=_tracking(),
+            kind=kind,
+            status=FeedbackStatus.OPEN,
+            contract=contract,
+            order=order,
+            purchaser=purchaser,
+            text=text,
+            created_at=clock.now(),
+            filed_on=today,
+            answer_due=due.value,
+            due_citation=due.citation,
+        )
+        audit.record(
+            actor=None,
+            action=Event.RESIDENTS_FEEDBACK_FILED,
+            obj=item,
+            new={"kind": kind, "status": item.status, "answer_due": due.value},
+        )
+    return item
+
+
+def _check(current: str, target: str) -> None:
+    rules.check_transition("resident_feedback", current, target)
+
+
+def feedback_answer(*, actor: Actor, feedback: Feedback, answer: str) -> Feedback:
+    """The purchasing unit answers a complaint or suggestion (also after it was escalated)."""
+    if actor.role != Role.PURCHASER or actor.unit_id != feedback.purchaser_id:
+        raise PermissionDenied(Code.RESIDENTS_NOT_PURCHASER)
+    answer = _text(answer, limit=MAX_ANSWER, field="answer")
+    if not answer:
+        raise ServiceError(Code.RESIDENTS_ANSWER_REQUIRED, field="answer")
+    with transaction.atomic():
+        item = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        status_set(
+            item,
+            FeedbackStatus.ANSWERED,
+            actor=actor,
+            action=Event.RESIDENTS_FEEDBACK_ANSWERED,
+            check=_check,
+            values={"answer": answer, "answered_at": clock.now(), "answered_by": actor},
+        )
+    return item
+
+
+def finance_of(unit: Unit) -> Unit | None:
+    """The finance department of the unit's region, or of the nearest region above it."""
+    region: Region | None = unit.region
+    while region is not None:
+        finance = (
+            Unit.objects.filter(kind=Unit.Kind.FINANCE, region=region, is_active=True).order_by("pk").first()
+        )
+        if finance is not None:
+            return finance
+        region = region.parent
+    return None
+
+
+def feedback_escalate_overdue(*, today: date | None = None) -> int:
+    """Escalate every complaint and suggestion past its answer deadline to the finance department of
+    the purchaser's region (the system acts). Idempotent: an escalated item is not open any more."""
+    day = today or clock.today()
+    escalated = 0
+    candidates = Feedback.objects.filter(status=FeedbackStatus.OPEN, answer_due__lt=day).values_list(
+        "pk", flat=True
+    )
+    for pk in list(candidates):
+        with transaction.atomic():
+            item = Feedback.objects.select_for_update().select_related("purchaser__region").get(pk=pk)
+            if not rules.should_escalate(item.status, item.answer_due, day):
+                continue
+            finance = finance_of(item.purchaser)
+            status_set(
+                item,
+                FeedbackStatus.ESCALATED,
+                actor=None,
+                action=Event.RESIDENTS_FEEDBACK_ESCALATED,
+                check=_check,
+                values={"escalated_on": day, "escalated_to": finance},
+                extra={"answer_due": item.answer_due, "escalated_to": finance.name if finance else ""},
+            )
+            escalated += 1
+    return escalated

@@ -1,0 +1,484 @@
+"""统计分析 pages: the leadership overview, the region view with its map of Hunan, the category
+view, the drill-down lists behind every figure, Excel exports, and the public definitions page.
+
+Every figure comes from the summary tables (`selectors`, `measures`); every drill-down from the
+fact rows behind them. A bad filter value is a 400 with the error beside its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opengps.accounts.actors import signed_in_user
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role
+from opengps.core import clock, exports, tasks
+from opengps.core.forms import run_service
+from opengps.stats import selectors, services
+from opengps.stats.forms import FilterForm, MeasureForm, TargetForm
+from opengps.stats.measures import MEASURES
+from opengps.stats.models import Source
+from opengps.stats.tasks import summaries_nightly
+
+OVERVIEW_KEYS = [
+    "budgeted",
+    "planned",
+    "awarded",
+    "contracted",
+    "paid",
+    "social_share",
+    "social_amount",
+    "social_share_awarded",
+    "industry_share",
+    "bidders",
+    "non_competitive",
+    "savings",
+    "savings_amount",
+    "days_to_award",
+    "days_to_contract",
+    "late_contracts",
+    "lottery_spend",
+    "venture_spend",
+    "grants_released",
+]
+MAP_KEYS = [k for k, m in MEASURES.items() if m.kind in ("money", "percent", "number", "days")]
+CATEGORY_KEYS = ["planned", "awarded", "contracted", "social_share", "paid"]
+REFRESHERS = (Role.FINANCE, Role.ADMIN)
+
+
+def _denied(request: HttpRequest) -> HttpResponse | None:
+    user: Any = request.user
+    if not user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    if not has_role(user, *selectors.READERS):
+        return render(request, "stats/denied.html", status=403)
+    return None
+
+
+def _filter_form(request: HttpRequest) -> FilterForm:
+    data: QueryDict = request.GET.copy()
+    if "year" not in data:
+        data["year"] = str(selectors.default_year())
+    form = FilterForm(data)
+    form.is_valid()
+    return form
+
+
+def _url(name: str, form: FilterForm, **changes: Any) -> str:
+    params = form.params(**changes) if form.is_valid() else {}
+    return f"{reverse(name)}?{urlencode(params)}" if params else reverse(name)
+
+
+def _export_url(view: str, form: FilterForm, **changes: Any) -> str:
+    params = form.params(**changes) if form.is_valid() else {}
+    return f"{reverse('stats:export', args=[view])}?{urlencode(params)}"
+
+
+def _drill(form: FilterForm, key: str, **changes: Any) -> str:
+    return _url("stats:records", form, measure=key, **changes)
+
+
+def _bad_filter(request: HttpRequest, form: FilterForm, template: str) -> HttpResponse:
+    return render(request, template, _base_context(request, form), status=400)
+
+
+def _filtered(request: HttpRequest, template: str) -> FilterForm | HttpResponse:
+    """The page's valid filters; else the answer instead of the page (login, 403, or 400 with the
+    error beside its field)."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    form = _filter_form(request)
+    if not form.is_valid():
+        return _bad_filter(request, form, template)
+    return form
+
+
+def _base_context(request: HttpRequest, form: FilterForm) -> dict[str, Any]:
+    return {
+        "filters": form,
+        "refresh": selectors.latest_refresh(),
+        "can_refresh": has_role(request.user, *REFRESHERS),
+        "tabs": _tabs(request, form),
+    }
+
+
+def _tabs(request: HttpRequest, form: FilterForm) -> list[dict[str, Any]]:
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    pages = (
+        ("stats:overview", _("总览")),
+        ("stats:region", _("地区")),
+        ("stats:category", _("目录类别")),
+        ("stats:definitions", _("指标定义")),
+    )
+    return [{"label": label, "url": _url(name, form), "active": name == current} for name, label in pages]
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """领导总览 — the year's figures, the share to social organizations against its target."""
+    form = _filtered(request, "stats/overview.html")
+    if isinstance(form, HttpResponse):
+        return form
+    rows = selectors.summary_rows(form.condition())
+    year = form.cleaned_data.get("year")
+    context = _base_context(request, form) | _overview_data(form, rows)
+    target = selectors.target_for(year)
+    context |= {
+        "target": target,
+        "target_form": TargetForm(
+            initial={
+                "year": year,
+                "share": target.share if target else "",
+                "amount": target.amount if target and target.amount is not None else "",
+                "note": target.note if target else "",
+            }
+        ),
+        "can_set_target": has_role(request.user, *services.TARGET_SETTERS),
+        "export_url": _export_url("overview", form),
+    }
+    return render(request, "stats/overview.html", context)
+
+
+def _overview_data(form: FilterForm, rows: Any) -> dict[str, Any]:
+    figures = {f.measure.key: f for f in selectors.figures(rows, OVERVIEW_KEYS, lambda k: _drill(form, k))}
+    monthly = selectors.table(
+        rows.exclude(month=0),
+        title=_("按月合同金额"),
+        dimension="month",
+        dimension_title=_("月份"),
+        keys=["contracted", "social_amount"],
+        drill_url=lambda m: _drill(form, "contracted", month=m),
+    )
+    providers = selectors.table(
+        rows,
+        title=_("按承接主体类型的合同金额"),
+        dimension="provider_type",
+        dimension_title=_("承接主体类型"),
+        keys=["contracted"],
+        drill_url=lambda t: _drill(form, "contracted", provider_type=t),
+    )
+    funds = selectors.table(
+        rows,
+        title=_("按资金来源的合同与资助金额"),
+        dimension="fund_source",
+        dimension_title=_("资金来源"),
+        keys=["contracted", "lottery_spend", "venture_spend"],
+        drill_url=lambda f: _drill(form, "contracted", fund_source=f),
+    )
+    methods = selectors.table(
+        rows,
+        title=_("按采购方式的中标（成交）金额"),
+        dimension="method",
+        dimension_title=_("采购方式"),
+        keys=["awarded", "savings", "days_to_award"],
+        drill_url=lambda m: _drill(form, "awarded", method=m),
+    )
+    grades = selectors.grade_table(rows)
+    return {
+        "figures": figures,
+        "tables": [monthly, providers, methods, funds, grades],
+        "charts": [("bar", monthly), ("pie", providers), ("bar", methods), ("bar", funds), ("bar", grades)],
+    }
+
+
+@require_POST
+def target_set(request: HttpRequest) -> HttpResponse:
+    """The finance department sets a year's target (one POST URL; errors beside the field)."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    user = signed_in_user(request)
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        outcome = run_service(
+            form,
+            lambda: services.share_target_set(
+                actor=user, year=data["year"], share=data["share"], amount=data["amount"], note=data["note"]
+            ),
+        )
+        if outcome.ok:
+            messages.success(request, _("已设定 %(year)s 年度目标") % {"year": data["year"]})
+            return redirect(f"{reverse('stats:overview')}?year={data['year']}")
+        status = outcome.status
+    else:
+        status = 400
+    filters = _filter_form(request)
+    rows = selectors.summary_rows(filters.condition())
+    context = _base_context(request, filters) | _overview_data(filters, rows)
+    context |= {"target_form": form, "can_set_target": has_role(user, *services.TARGET_SETTERS)}
+    return render(request, "stats/overview.html", context, status=status)
+
+
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Enqueue a rebuild of the summary tables now (a task of the task system, not this request)."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    if not has_role(request.user, *REFRESHERS):
+        return render(request, "stats/denied.html", status=403)
+    tasks.enqueue(summaries_nightly)
+    messages.success(request, _("已提交统计数据刷新任务，完成后页面显示新的数据时间"))
+    return redirect("stats:overview")
+
+
+def region(request: HttpRequest) -> HttpResponse:
+    """地区 — a measure on the map of Hunan's cities (or one city's counties), with its table."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    form = _filter_form(request)
+    measure_form = MeasureForm(request.GET, keys=MAP_KEYS)
+    if not form.is_valid() or not measure_form.is_valid():
+        return render(
+            request,
+            "stats/region.html",
+            _base_context(request, form) | {"measure_form": measure_form},
+            status=400,
+        )
+    key = measure_form.cleaned_data.get("measure") or "contracted"
+    measure = MEASURES[key]
+    city = form.cleaned_data.get("city") or None
+    # the region filter picks the map (the province's cities, or one city's counties), not the rows
+    rows = selectors.summary_rows(form.condition(without=("city", "county")))
+    rows = rows.filter(city=city) if city else rows
+    dimension = "county" if city else "city"
+    region_table = selectors.table(
+        rows,
+        title=measure.name,
+        dimension=dimension,
+        dimension_title=_("县市区") if city else _("市州"),
+        keys=[key],
+        drill_url=_region_drill(form, key, city),
+    )
+    context = _base_context(request, form) | {
+        "measure": measure,
+        "measure_form": MeasureForm(initial={"measure": key}, keys=MAP_KEYS),
+        "map_data": selectors.map_data(rows, measure, city),
+        "geo_path": selectors.geo_path(city),
+        "city": city,
+        "city_name": selectors.dimension_label("city", city) if city else "",
+        "table": region_table,
+        "total": selectors.figures(rows, [key], lambda k: _drill(form, k, county=None))[0],
+        "county_links": {}
+        if city
+        else {r.key: _url("stats:region", form, city=r.key, measure=key) for r in region_table.rows if r.key},
+        "province_url": _url("stats:region", form, city=None, county=None, measure=key),
+        "export_url": _export_url("region", form, measure=key),
+    }
+    return render(request, "stats/region.html", context)
+
+
+def _region_drill(form: FilterForm, key: str, city: str | None) -> Callable[[Any], str]:
+    """A region row's drill-down: the measure's records in that city (or county of the city)."""
+    if city:
+        return lambda code: _drill(form, key, city=city, county=code or None)
+    return lambda code: _drill(form, key, city=code or None, county=None)
+
+
+def category(request: HttpRequest) -> HttpResponse:
+    """目录类别 — money by level-1 category of the guidance catalogue, and level 2 within one."""
+    form = _filtered(request, "stats/category.html")
+    if isinstance(form, HttpResponse):
+        return form
+    rows = selectors.summary_rows(form.condition())
+    cat1 = form.cleaned_data.get("cat1")
+    category_table = _category_table(form, rows, cat1)
+    context = _base_context(request, form) | {
+        "table": category_table,
+        "cat1": cat1,
+        "cat1_name": rows.exclude(cat1_name="").values_list("cat1_name", flat=True).first() if cat1 else "",
+        "level_up": _url("stats:category", form, cat1=None, cat2=None),
+        "export_url": _export_url("category", form),
+    }
+    return render(request, "stats/category.html", context)
+
+
+def _category_table(form: FilterForm, rows: Any, cat1: str | None) -> selectors.Table:
+    dimension = "cat2" if cat1 else "cat1"
+    table = selectors.table(
+        rows,
+        title=_("按目录二级类别") if cat1 else _("按目录一级类别"),
+        dimension=dimension,
+        dimension_title=_("目录类别"),
+        keys=CATEGORY_KEYS,
+        drill_url=lambda code: _drill(form, "contracted", **{dimension: code}),
+        label_dimension=f"{dimension}_name",
+    )
+    if not cat1:
+        for row in table.rows:
+            row.key = _url("stats:category", form, cat1=row.key) if row.key else ""
+    return table
+
+
+def records(request: HttpRequest) -> HttpResponse:
+    """The records behind a figure: the fact rows of the measure under the same filters."""
+    denied = _denied(request)
+    if denied:
+        return denied
+    form = _filter_form(request)
+    measure_form = MeasureForm(request.GET, keys=[k for k, m in MEASURES.items() if m.drill])
+    if not form.is_valid() or not measure_form.is_valid() or not measure_form.cleaned_data.get("measure"):
+        if measure_form.is_valid() and not measure_form.cleaned_data.get("measure"):
+            measure_form.add_error("measure", _("请选择指标"))
+        return render(
+            request,
+            "stats/records.html",
+            _base_context(request, form) | {"measure_form": measure_form},
+            status=400,
+        )
+    measure = MEASURES[measure_form.cleaned_data["measure"]]
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    result = selectors.fact_page(form.condition(), measure, page=page)
+    context = _base_context(request, form) | {
+        "measure": measure,
+        "measure_form": measure_form,
+        "page": result,
+        "links": [(fact, selectors.fact_url(fact)) for fact in result.rows],
+        "column": measure.drill.column if measure.drill else "amount",
+        "export_url": _export_url("records", form, measure=measure.key),
+        "page_url": lambda n: _url("stats:records", form, measure=measure.key, page=n),
+        "prev_url": _url("stats:records", form, measure=measure.key, page=result.page - 1),
+        "next_url": _url("stats:records", form, measure=measure.key, page=result.page + 1),
+    }
+    return render(request, "stats/records.html", context)
+
+
+def definitions(request: HttpRequest) -> HttpResponse:
+    """指标定义 — every measure with its definition (public)."""
+    return render(
+        request,
+        "stats/definitions.html",
+        {"measures": MEASURES.values(), "sources": Source.choices, "refresh": selectors.latest_refresh()},
+    )
+
+
+# --- Excel ------------------------------------------------------------------------------------------
+
+
+def _workbook(sheets: list[tuple[str, list[str], list[list[Any]], set[int]]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, header, rows, money in sheets:
+        sheet = book.create_sheet(title=title[:31])
+        exports.write_table(sheet, header, rows, money=money)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _table_sheet(table: selectors.Table) -> tuple[str, list[str], list[list[Any]], set[int]]:
+    header = [str(table.dimension_label)] + [str(m.name) for m in table.measures]
+    money = {i + 1 for i, m in enumerate(table.measures) if m.kind == "money"}
+    return str(table.title), header, [[row.label, *row.values] for row in table.rows], money
+
+
+def export(request: HttpRequest, view: str) -> HttpResponse:
+    """A dashboard's tables (or a drill-down list) as a formatted Excel workbook."""
+    form = _filtered(request, "stats/overview.html")
+    if isinstance(form, HttpResponse):
+        return form
+    rows = selectors.summary_rows(form.condition())
+    builders: dict[str, Callable[[], list[tuple[str, list[str], list[list[Any]], set[int]]]]] = {
+        "overview": lambda: _overview_sheets(form, rows),
+        "region": lambda: [_table_sheet(_export_region(request, form, rows))],
+        "category": lambda: [_table_sheet(_category_table(form, rows, form.cleaned_data.get("cat1")))],
+        "records": lambda: [_records_sheet(request, form)],
+    }
+    if view not in builders:
+        return render(request, "stats/not_found.html", status=404)
+    try:
+        sheets = builders[view]()
+    except KeyError:
+        return render(request, "stats/records.html", _base_context(request, form), status=400)
+    response = HttpResponse(
+        _workbook(sheets), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = clock.today().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="opengps-stats-{view}-{stamp}.xlsx"'
+    return response
+
+
+def _overview_sheets(form: FilterForm, rows: Any) -> list[tuple[str, list[str], list[list[Any]], set[int]]]:
+    data = _overview_data(form, rows)
+    figures = data["figures"].values()
+    first = (
+        str(_("指标")),
+        [str(_("指标")), str(_("数值")), str(_("单位")), str(_("定义"))],
+        [
+            [str(f.measure.name), f.value, _kind_unit(f.measure.kind), str(f.measure.definition)]
+            for f in figures
+        ],
+        set[int](),
+    )
+    return [first, *(_table_sheet(t) for t in data["tables"])]
+
+
+def _kind_unit(kind: str) -> str:
+    return {"money": _("元"), "percent": "%", "days": _("天"), "number": ""}.get(kind, "")
+
+
+def _export_region(request: HttpRequest, form: FilterForm, rows: Any) -> selectors.Table:
+    key = request.GET.get("measure") or "contracted"
+    measure = MEASURES[key]  # an unknown measure is a KeyError: the caller answers 400
+    city = form.cleaned_data.get("city") or None
+    rows = rows.filter(city=city) if city else rows
+    return selectors.table(
+        rows,
+        title=measure.name,
+        dimension="county" if city else "city",
+        dimension_title=_("地区"),
+        keys=[key],
+    )
+
+
+def _records_sheet(
+    request: HttpRequest, form: FilterForm
+) -> tuple[str, list[str], list[list[Any]], set[int]]:
+    measure = MEASURES[request.GET.get("measure") or ""]
+    if measure.drill is None:
+        raise KeyError(measure.key)
+    header = [
+        str(_("统计对象")),
+        str(_("编号")),
+        str(_("名称")),
+        str(_("单位")),
+        str(_("日期")),
+        str(_("承接主体类型")),
+        str(_("金额（元）")),
+        str(_("对应预算（元）")),
+        str(_("已支付（元）")),
+        str(measure.name),
+    ]
+    column = measure.drill.column
+    rows = [
+        [
+            fact.get_source_display(),
+            fact.reference,
+            fact.title,
+            fact.unit.name if fact.unit else "",
+            fact.dated,
+            selectors.dimension_label("provider_type", fact.provider_type) if fact.provider_type else "",
+            fact.amount,
+            fact.budget,
+            fact.paid,
+            getattr(fact, column),
+        ]
+        for fact in selectors.fact_rows(form.condition(), measure).order_by("-dated", "record_id").iterator()
+    ]
+    return str(measure.name), header, rows, {6, 7, 8}
