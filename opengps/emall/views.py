@@ -13,7 +13,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from opengps.accounts.actors import Actor, signed_in_user
@@ -21,8 +23,16 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core.errors import NotFound
 from opengps.core.forms import run_service
+from opengps.core.views import View, one_action
 from opengps.emall import forms, selectors, services
-from opengps.emall.models import ListingStatus, OrderStatus
+from opengps.emall.models import (
+    Listing,
+    ListingStatus,
+    ListingVersion,
+    OrderStatus,
+    PriceFlag,
+    SupplierEntry,
+)
 from opengps.rules.emall import direct_purchase_limit, emall_ceiling
 
 
@@ -127,96 +137,61 @@ def listing(request: HttpRequest, pk: int) -> HttpResponse:
     return _listing_page(request, pk)
 
 
-def _listing_action(
-    request: HttpRequest, pk: int, form: forms.ActionForm, act: Callable[[Actor, Any, Any], Any], done: str
-) -> HttpResponse:
-    actor = signed_in_user(request)
-    try:
-        target = selectors.listing_get(actor=actor, pk=pk)
-    except NotFound:
-        return _not_found(request)
-    return _act(
-        request,
-        form,
-        lambda: act(actor, target, form),
-        lambda failed, status: _listing_page(request, pk, failed, status),
-        done,
-        lambda _result: redirect("emall:listing", pk),
-    )
-
-
-@require_POST
-@login_required
-def buy(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = signed_in_user(request)
-    form = forms.BuyForm(request.POST, actor=actor)
-    try:
-        target = selectors.listing_get(actor=actor, pk=pk)
-    except NotFound:
-        return _not_found(request)
-    return _act(
-        request,
-        form,
-        lambda: services.order_place(actor=actor, listing=target, **form.cleaned_data),
-        lambda failed, status: _listing_page(request, pk, {"buy": form}, status),
-        _("已下单，等待供应商确认"),
-        lambda order: redirect("emall:order", order.pk),
-    )
-
-
-@require_POST
-@login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _listing_action(
-        request,
-        pk,
-        forms.ConfirmForm(request.POST),
-        lambda actor, target, form: services.listing_submit(actor=actor, listing=target),
-        _("已提交审核"),
-    )
-
-
-@require_POST
-@login_required
-def new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    form = forms.VersionForm(request.POST)
-    return _listing_action(
-        request,
-        pk,
-        form,
-        lambda actor, target, f: services.listing_version_create(
-            actor=actor, listing=target, terms=services.listing_terms(**f.terms_kwargs())
+def _on_listing(
+    form: Callable[[HttpRequest, Listing], forms.ActionForm],
+    done: Promise,
+    *,
+    success: Callable[[Listing, Any], HttpResponse] = lambda listing, result: redirect(
+        "emall:listing", listing.pk
+    ),
+) -> Callable[[Callable[[HttpRequest, Actor, Listing, Any], Any]], View]:
+    """An action on one listing (`one_action`): a refusal shows the listing's page again with the
+    error beside its field; success goes back to it (or where `success` says)."""
+    return one_action(
+        actor=signed_in_user,
+        scope=selectors.listing_get,
+        form=form,
+        page=lambda request, listing, posted, status: _listing_page(
+            request, listing.pk, {posted.action: posted}, status
         ),
-        _("新版本已提交审核；审核通过前按现行版本销售"),
+        done=done,
+        success=success,
+        not_found=lambda request, exc: _not_found(request),
     )
 
 
-@require_POST
-@login_required
-def suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _listing_action(
-        request,
-        pk,
-        forms.ReasonForm(request.POST),
-        lambda actor, target, f: services.listing_suspend(
-            actor=actor, listing=target, reason=f.cleaned_data["reason"]
-        ),
-        _("商品已下架"),
+@_on_listing(
+    lambda request, listing: forms.BuyForm(request.POST, actor=signed_in_user(request)),
+    gettext_lazy("已下单，等待供应商确认"),
+    success=lambda listing, order: redirect("emall:order", order.pk),
+)
+def buy(request: HttpRequest, actor: Actor, listing: Listing, form: forms.BuyForm) -> Any:
+    return services.order_place(actor=actor, listing=listing, **form.cleaned_data)
+
+
+@_on_listing(lambda request, listing: forms.ConfirmForm(request.POST), gettext_lazy("已提交审核"))
+def submit(request: HttpRequest, actor: Actor, listing: Listing, form: forms.ConfirmForm) -> Any:
+    return services.listing_submit(actor=actor, listing=listing)
+
+
+@_on_listing(
+    lambda request, listing: forms.VersionForm(request.POST),
+    gettext_lazy("新版本已提交审核；审核通过前按现行版本销售"),
+)
+def new_version(request: HttpRequest, actor: Actor, listing: Listing, form: forms.VersionForm) -> Any:
+    return services.listing_version_create(
+        actor=actor, listing=listing, terms=services.listing_terms(**form.terms_kwargs())
     )
 
 
-@require_POST
-@login_required
-def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _listing_action(
-        request,
-        pk,
-        forms.NoteForm(request.POST),
-        lambda actor, target, f: services.listing_reinstate(
-            actor=actor, listing=target, note=f.cleaned_data["note"]
-        ),
-        _("商品已恢复上架"),
-    )
+@_on_listing(lambda request, listing: forms.ReasonForm(request.POST), gettext_lazy("商品已下架"))
+def suspend(request: HttpRequest, actor: Actor, listing: Listing, form: forms.ReasonForm) -> Any:
+    return services.listing_suspend(actor=actor, listing=listing, reason=form.cleaned_data["reason"])
+
+
+@_on_listing(lambda request, listing: forms.NoteForm(request.POST), gettext_lazy("商品已恢复上架"))
+def reinstate(request: HttpRequest, actor: Actor, listing: Listing, form: forms.NoteForm) -> Any:
+    return services.listing_reinstate(actor=actor, listing=listing, note=form.cleaned_data["note"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,58 +383,34 @@ def operator(request: HttpRequest) -> HttpResponse:
     return _operator_page(request)
 
 
-@require_POST
-@login_required
-def entry_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = signed_in_user(request)
-    try:
-        entry = selectors.entry_get(actor=actor, pk=pk)
-    except NotFound:
-        return _not_found(request)
-    form = forms.DecisionForm(request.POST)
-    return _act(
-        request,
-        form,
-        lambda: services.entry_decide(actor=actor, entry=entry, **form.cleaned_data),
-        lambda failed, status: _operator_page(request, {f"entry-{pk}": form}, status),
-        _("已审核"),
-        lambda _r: redirect("emall:operator"),
+def _review(
+    kind: str, scope: Callable[..., Any], form_class: type[forms.ActionForm], done: Promise
+) -> Callable[[Callable[[HttpRequest, Actor, Any, Any], Any]], View]:
+    """An operator's decision on one row of the review desk (`one_action`): `scope` fetches the row's
+    object among those the actor reviews; a refusal shows the desk again with the error in that row."""
+    return one_action(
+        actor=signed_in_user,
+        scope=scope,
+        form=lambda request, obj: form_class(request.POST),
+        page=lambda request, obj, form, status: _operator_page(request, {f"{kind}-{obj.pk}": form}, status),
+        done=done,
+        success=lambda obj, result: redirect("emall:operator"),
+        not_found=lambda request, exc: _not_found(request),
     )
 
 
-@require_POST
-@login_required
-def version_review(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = signed_in_user(request)
-    try:
-        version = selectors.version_pending_get(actor=actor, pk=pk)
-    except NotFound:
-        return _not_found(request)
-    form = forms.DecisionForm(request.POST)
-    return _act(
-        request,
-        form,
-        lambda: services.listing_review(actor=actor, version=version, **form.cleaned_data),
-        lambda failed, status: _operator_page(request, {f"version-{pk}": form}, status),
-        _("已审核"),
-        lambda _r: redirect("emall:operator"),
-    )
+@_review("entry", selectors.entry_get, forms.DecisionForm, gettext_lazy("已审核"))
+def entry_decide(request: HttpRequest, actor: Actor, entry: SupplierEntry, form: forms.DecisionForm) -> Any:
+    return services.entry_decide(actor=actor, entry=entry, **form.cleaned_data)
 
 
-@require_POST
-@login_required
-def flag_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = signed_in_user(request)
-    try:
-        flag = selectors.flag_get(actor=actor, pk=pk)
-    except NotFound:
-        return _not_found(request)
-    form = forms.FlagForm(request.POST)
-    return _act(
-        request,
-        form,
-        lambda: services.flag_decide(actor=actor, flag=flag, **form.cleaned_data),
-        lambda failed, status: _operator_page(request, {f"flag-{pk}": form}, status),
-        _("已处理"),
-        lambda _r: redirect("emall:operator"),
-    )
+@_review("version", selectors.version_pending_get, forms.DecisionForm, gettext_lazy("已审核"))
+def version_review(
+    request: HttpRequest, actor: Actor, version: ListingVersion, form: forms.DecisionForm
+) -> Any:
+    return services.listing_review(actor=actor, version=version, **form.cleaned_data)
+
+
+@_review("flag", selectors.flag_get, forms.FlagForm, gettext_lazy("已处理"))
+def flag_decide(request: HttpRequest, actor: Actor, flag: PriceFlag, form: forms.FlagForm) -> Any:
+    return services.flag_decide(actor=actor, flag=flag, **form.cleaned_data)

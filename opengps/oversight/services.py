@@ -25,11 +25,11 @@ from opengps.evaluation.models import Award, Review
 from opengps.oversight.errors import Code
 from opengps.oversight.events import Event
 from opengps.oversight.models import Flag, FlagRun, FlagThreshold
-from opengps.planning.models import PlanStatus, PurchasePlan
+from opengps.planning.selectors import purchase_records, split_check_plans
 from opengps.procurement.models import BidReadout, OpeningRecord, Procurement, ProcurementStatus
 from opengps.rules import redflags
 from opengps.rules.base import EffectiveValue, RuleError
-from opengps.rules.methods import PurchaseRecord, detect_split_purchases
+from opengps.rules.methods import detect_split_purchases
 from opengps.rules.procedures import Method
 
 WRITERS = (Role.FINANCE, Role.ADMIN)
@@ -272,26 +272,8 @@ def _unit_flags(
 
 
 def _split_flags() -> Iterable[_Pending]:
-    plans = list(
-        PurchasePlan.objects.exclude(status=PlanStatus.CANCELLED)
-        .select_related("unit", "budget_line")
-        .prefetch_related("project__items")
-    )
-    records = []
-    for plan in plans:
-        items = sorted(item.code for item in plan.project.items.all())
-        records.append(
-            PurchaseRecord(
-                reference=str(plan.pk),
-                unit=str(plan.unit_id),
-                catalogue_item=items[0] if items else "",
-                amount=plan.amount,
-                purchased_on=plan.procurement_starts_on,
-                method=Method(plan.method),
-                budget_project=plan.budget_line.code,
-                approved_non_open=plan.method_approved_at is not None and plan.method != Method.open_tender,
-            )
-        )
+    plans = list(split_check_plans())
+    records = purchase_records(plans)
     try:
         groups = detect_split_purchases(records)
     except RuleError as exc:

@@ -15,9 +15,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from opengps.accounts.demo import demo_password_hash
-from opengps.accounts.models import Role, User
-from opengps.accounts.services import user_create
+from opengps.accounts.demo import demo_users
+from opengps.accounts.models import Role
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
@@ -72,22 +71,6 @@ EXTRA_USERS = [
 
 def _on_day(day: date) -> AbstractContextManager[None]:
     return clock.simulated_today(day)
-
-
-def _users(context: Any) -> None:
-    for username, display, role, unit_key in EXTRA_USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = user_create(
-                actor=None,
-                username=username,
-                password_hash=demo_password_hash(),
-                password_is_public=True,
-                role=role,
-                display_name=display,
-                unit=context.units[unit_key],
-            )
-        context.users[username] = user
 
 
 @dataclass(frozen=True)
@@ -284,7 +267,7 @@ def _count(context: Any) -> None:
 
 
 def load(context: Any) -> None:
-    _users(context)
+    demo_users(context, EXTRA_USERS)
     version = current_version()
     if version is None or BudgetLine.objects.filter(code__startswith="DEMO-").exists():
         _count(context)

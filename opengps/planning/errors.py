@@ -57,12 +57,12 @@ class Code(ErrorCode):
     PLANNING_INTENTION_MISSING = "planning.intention_missing", _("请先公开采购意向")
     PLANNING_INTENTION_PERIOD_SHORT = (
         "planning.intention_period_short",
-        _("采购意向于 %(published)s 公开，须满30日后方可开始采购（依据：%(citation)s）"),
+        _("采购意向于 %(published)s 公开，须满30日后方可开始采购，可于 %(earliest)s 开始（依据：%(citation)s）"),
     )
     PLANNING_INTENTION_TOO_LATE = (
         "planning.intention_too_late",
         _(
-            "采购意向应当在采购活动开始前至少30日公开（依据：%(citation)s）：计划 %(start)s 开始采购，最迟应于 %(latest)s 公开，今天（%(today)s）已不能公开；请推迟采购开始日期"
+            "采购意向应当在采购活动开始前至少30日公开（依据：%(citation)s）：计划 %(start)s 开始采购，最迟应于 %(latest)s 公开，今天（%(today)s）已不能公开；请将预计采购开始日期推迟至 %(earliest)s 或之后"
         ),
     )
     PLANNING_ITEMS_REQUIRED = "planning.items_required", _("请至少选择一个指导性目录事项")
@@ -86,6 +86,10 @@ class Code(ErrorCode):
     PLANNING_PLAN_CLOSED = "planning.plan_closed", _("该计划已结束")
     PLANNING_PLAN_LOCKED = "planning.plan_locked", _("采购意向公开后不能再修改采购开始日期")
     PLANNING_PLAN_NOT_DRAFT = "planning.plan_not_draft", _("只能修改草稿状态的采购需求")
+    PLANNING_PLAN_NOT_EDITABLE = (
+        "planning.plan_not_editable",
+        _("采购实施计划当前状态（%(status)s）不能修改；只有草稿或被财政部门退回的计划可以修改"),
+    )
     PLANNING_PLAN_NOT_FOUND = "planning.plan_not_found", _("采购实施计划不存在或无权查看")
     PLANNING_PROJECT_INCOMPLETE = "planning.project_incomplete", _("请填写项目名称、服务内容和服务对象")
     PLANNING_PROJECT_NOT_APPROVED = (
@@ -100,6 +104,12 @@ class Code(ErrorCode):
     PLANNING_PROJECT_NOT_FOUND = "planning.project_not_found", _("项目不存在或无权查看")
     PLANNING_REASON_REQUIRED = "planning.reason_required", _("请填写理由")
     PLANNING_SAME_PERSON = "planning.same_person", _("申报人不能审核自己申报的项目")
+    PLANNING_START_TOO_SOON = (
+        "planning.start_too_soon",
+        _(
+            "预计采购开始日期最早为 %(earliest)s：采购意向须在采购活动开始前至少30日公开，今天（%(today)s）公开意向，最早可于 %(earliest)s 开始采购（依据：%(citation)s）"
+        ),
+    )
     PLANNING_SURVEY_FINDINGS_REQUIRED = "planning.survey_findings_required", _("请填写调查结论")
     PLANNING_SURVEY_METHOD_INVALID = "planning.survey_method_invalid", _("调查方式无效")
     PLANNING_SURVEY_TOO_FEW = (

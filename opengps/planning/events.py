@@ -18,6 +18,7 @@ class Event(DomainEvent):
     BUDGET_REOPENED = "budget.reopened", _("重新编辑预算指标")
     BUDGET_SUBMITTED = "budget.submitted", _("报送预算指标")
     PLAN_CANCELLED = "plan.cancelled", _("取消采购实施计划")
+    PLAN_CHANGED = "plan.changed", _("修改采购实施计划")
     PLAN_COMPLIANCE_CONFIRMED = "plan.compliance_confirmed", _("确认需求合规")
     PLAN_CONTRACTED = "plan.contracted", _("签订合同")
     PLAN_CREATED = "plan.created", _("编制采购实施计划")

@@ -6,6 +6,7 @@ holds several forms, so each gives its inputs ids of its own (`auto_id`, prefixe
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -301,6 +302,14 @@ class PlanForm(PlanningForm):
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[BudgetLine]", self.fields["budget_line"]).queryset = lines
 
+    def show_earliest(self, earliest: date, citation: str) -> None:
+        """Say the earliest lawful start beside the date (and let the browser's picker start there);
+        the service still decides."""
+        field = self.fields["procurement_starts_on"]
+        field.widget.attrs["min"] = earliest.isoformat()
+        text: Any = _("最早可选 %(day)s：今天公开采购意向，须满30日方可开始采购（依据：%(citation)s）")
+        field.help_text = text % {"day": earliest.isoformat(), "citation": citation}
+
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -311,6 +320,23 @@ class PlanForm(PlanningForm):
             "amount": data["amount"] or None,
             "requirements": data["requirements"],
         }
+
+
+class PlanEditForm(PlanForm):
+    """修改采购实施计划 while it is a draft (or returned by finance): the plan form again."""
+
+    action = "plan_edit"
+
+
+class RescheduleForm(PlanningForm):
+    """调整预计采购开始日期 of a plan whose intention is not yet public."""
+
+    action = "plan_reschedule"
+    procurement_starts_on = date_field(_("新的预计采购开始日期"))
+    reason = text_field(_("调整理由"), attrs={"size": 30})
+
+    def show_earliest(self, earliest: date, citation: str) -> None:
+        PlanForm.show_earliest(cast(PlanForm, self), earliest, citation)
 
 
 class RequirementsForm(PlanningForm):

@@ -7,7 +7,7 @@ published intentions only. Budget usage is always summed from the plans, never s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -38,6 +38,8 @@ from opengps.planning.models import (
     PurchasePlan,
 )
 from opengps.registry.models import Organization
+from opengps.rules.methods import PurchaseRecord
+from opengps.rules.procedures import Method
 
 ZERO = Decimal("0.00")
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
@@ -161,6 +163,38 @@ def plan_get(*, actor: Viewer, pk: int) -> PurchasePlan:
     if plan is None:
         raise NotFound(Code.PLANNING_PLAN_NOT_FOUND)
     return plan
+
+
+def split_check_plans() -> QuerySet[PurchasePlan]:
+    """Every plan not cancelled, with what `purchase_records` reads of it (its unit, budget line and
+    catalogue items) fetched along: the purchases the split-purchase rule (化整为零) weighs."""
+    return (
+        PurchasePlan.objects.exclude(status=PlanStatus.CANCELLED)
+        .select_related("unit", "budget_line")
+        .prefetch_related("project__items")
+    )
+
+
+def purchase_records(plans: Iterable[PurchasePlan]) -> list[PurchaseRecord]:
+    """The plans as the split-purchase rule reads them (`opengps.rules.methods.detect_split_purchases`),
+    each referenced by its pk; a plan's catalogue item is its project's first item code. Fetch the
+    plans with `split_check_plans` (one query each for plans and items)."""
+    records = []
+    for plan in plans:
+        items = sorted(item.code for item in plan.project.items.all())
+        records.append(
+            PurchaseRecord(
+                reference=str(plan.pk),
+                unit=str(plan.unit_id),
+                catalogue_item=items[0] if items else "",
+                amount=plan.amount,
+                purchased_on=plan.procurement_starts_on,
+                method=Method(plan.method),
+                budget_project=plan.budget_line.code,
+                approved_non_open=plan.method_approved_at is not None and plan.method != Method.open_tender,
+            )
+        )
+    return records
 
 
 def plan_budget_lines(*, actor: Viewer, project: Project) -> QuerySet[BudgetLine]:

@@ -30,6 +30,7 @@ PLAN_ACTIONS = {
     "reject-method": actions.plan_reject_method,
     "intention": actions.plan_intention,
     "start": actions.plan_start,
+    "reschedule": actions.plan_reschedule,
     "cancel": actions.plan_cancel,
 }
 
@@ -51,5 +52,6 @@ urlpatterns = [
     path("projects/<int:project_pk>/plan/", actions.plan_new, name="plan-new"),
     path("method-preview/", pages.method_preview, name="method-preview"),
     path("plans/<int:pk>/", pages.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", pages.plan_edit, name="plan-edit"),
     *_actions("plans", "plan", PLAN_ACTIONS),
 ]

@@ -84,6 +84,15 @@ class Code(ErrorCode):
         "procurement.lots_over_budget",
         _("各包预算合计 %(total)s 元超过采购预算 %(ceiling)s 元"),
     )
+    PROCUREMENT_FACTORS_INVALID = "procurement.factors_invalid", _("评审因素填写有误")
+    PROCUREMENT_FACTORS_NOT_100 = (
+        "procurement.factors_not_100",
+        _("评审因素合计 %(factors)s 分，加上价格分合计 %(total)s 分；总分应为 100 分"),
+    )
+    PROCUREMENT_FACTORS_NOT_APPLICABLE = (
+        "procurement.factors_not_applicable",
+        _("本采购方式按价格确定成交，不设评审因素"),
+    )
     PROCUREMENT_LOTS_REQUIRED = "procurement.lots_required", _("至少需要一个采购包")
     PROCUREMENT_LOT_NOT_FOUND = "procurement.lot_not_found", _("未找到该采购包")
     PROCUREMENT_METHOD_NOT_ALLOWED = (
@@ -113,6 +122,10 @@ class Code(ErrorCode):
     PROCUREMENT_OBJECTION_NOT_FOUND = "procurement.objection_not_found", _("未找到该异议")
     PROCUREMENT_OPENING_NOT_FOUND = "procurement.opening_not_found", _("尚未开标或无权查看开标记录")
     PROCUREMENT_PLAN_HAS_PROCUREMENT = "procurement.plan_has_procurement", _("该计划已有进行中的采购项目")
+    PROCUREMENT_PRICE_WEIGHT_INVALID = (
+        "procurement.price_weight_invalid",
+        _("价格分占比应填写 0 至 100 之间的百分数，如 30"),
+    )
     PROCUREMENT_PLAN_NOT_READY = (
         "procurement.plan_not_ready",
         _("采购计划当前状态（%(status)s）不能开始采购；须先公开采购意向"),

@@ -16,6 +16,7 @@ class Event(DomainEvent):
     PROCUREMENT_CREATED = "procurement.created", _("创建采购项目")
     PROCUREMENT_DEADLINE_POSTPONED = "procurement.deadline_postponed", _("延长截止时间"), "tenderAmendment"
     PROCUREMENT_DOCUMENTS_CHANGED = "procurement.documents_changed", _("修改采购文件")
+    PROCUREMENT_FACTORS_STATED = "procurement.factors_stated", _("载明评审因素")
     PROCUREMENT_DOCUMENTS_REGISTER_DISCLOSED = (
         "procurement.documents_register_disclosed",
         _("公开采购文件获取记录"),

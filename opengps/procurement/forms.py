@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core import clock
-from opengps.core.forms import ServiceErrorFormMixin
+from opengps.core import forms as core_forms
 from opengps.core.inputs import BIGINT_MAX, INT32_MAX, deadline_problem
 from opengps.procurement.errors import Code
 from opengps.procurement.models import Clarification
@@ -58,23 +58,10 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class ActionForm(ServiceErrorFormMixin, forms.Form):
-    """Base of the page's forms: ids prefixed by the action, so the page's forms never clash.
-
-    A form posted from one row of a list (an enquiry, an objection, a lot) names the row in
-    `row_field`; the page shows the form's errors in that row only."""
-
-    action = ""
-    row_field = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.action}-%s")
-        super().__init__(*args, **kwargs)
-
-    @property
-    def row(self) -> str:
-        """The posted row (as text, to compare with the row's pk in the template); "" unbound."""
-        return str(self.data.get(self.row_field, "")) if self.is_bound and self.row_field else ""
+class ActionForm(core_forms.ActionForm):
+    """Base of the procurement page's forms (ids prefixed by the action, errors shown in the posted
+    row: `opengps.core.forms.ActionForm`); a form posted from one row of a list names an enquiry, an
+    objection or a lot."""
 
 
 class ConfirmForm(ActionForm):
@@ -250,3 +237,70 @@ class BidForm(LotForm):
     )
 
     service_field_aliases = {"files": "other"}
+
+
+# --- creating a procurement from a plan (its own page) -----------------------------------------------
+
+
+class AgencyField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, "name", obj))
+
+
+class ProcurementCreateForm(ActionForm):
+    """创建采购项目 from a plan: pre-filled from the plan, with the evaluation factors of its
+    catalogue category. Factor rows come as repeated ``factor_name`` / ``factor_points`` inputs;
+    their refusals show beside the factor table (``factors``)."""
+
+    action = "create"
+    title = forms.CharField(
+        label=_("项目名称"), required=False, max_length=200, widget=forms.TextInput(attrs={"size": 50})
+    )
+    agency = AgencyField(
+        label=_("委托采购代理机构"), queryset=None, required=False, empty_label=_("自行组织（不委托）")
+    )
+    documents = forms.CharField(
+        label=_("采购文件（资格条件、服务要求、合同条款）"),
+        required=False,
+        strip=False,
+        max_length=200000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    price_weight = forms.CharField(
+        label=_("价格分占比（%）"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+    )
+    factors = forms.Field(label=_("评审因素及分值"), required=False, widget=forms.HiddenInput)
+    single_source_uscc = forms.CharField(
+        label=_("单一来源供应商统一社会信用代码"), required=False, max_length=18
+    )
+    single_source_reason = forms.CharField(label=_("单一来源理由"), required=False, max_length=2000)
+
+    service_field_aliases = {"single_source_supplier": "single_source_uscc", "plan": "", "lots": ""}
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(AgencyField, self.fields["agency"]).queryset = agencies
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The factor rows as typed (bound) or as pre-filled (initial), blank rows kept."""
+        if self.is_bound:
+            names = self.data.getlist("factor_name") if hasattr(self.data, "getlist") else []
+            points = self.data.getlist("factor_points") if hasattr(self.data, "getlist") else []
+            width = max(len(names), len(points))
+            names, points = [*names, *[""] * width][:width], [*points, *[""] * width][:width]
+            return [(str(n)[:200], str(p)[:20]) for n, p in zip(names, points, strict=True)][:40]
+        return list(self.initial.get("factor_rows", []))
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "agency": data["agency"],
+            "documents": data["documents"],
+            "single_source_reason": data["single_source_reason"],
+            "factors": self.rows(),
+            "price_weight": data["price_weight"],
+        }

@@ -135,6 +135,12 @@ class Procurement(models.Model):
         blank=True,
         help_text=_("框架协议：入围评审方法、淘汰率、入围数量上限、第二阶段成交方式（征集文件载明）"),
     )
+    evaluation_factors = models.JSONField(
+        _("评审因素"),
+        default=dict,
+        blank=True,
+        help_text=_("综合评分法：采购文件载明的评审因素及分值、价格分占比（创建时按目录类别预填，可修改）"),
+    )
     requested_method = models.CharField(_("申请变更的采购方式"), max_length=32, blank=True)
     previous = models.ForeignKey(
         "self",

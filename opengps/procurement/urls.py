@@ -31,6 +31,7 @@ ACTIONS = {
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
+    path("plans/<int:plan_pk>/new/", views.create_from_plan, name="create-from-plan"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/notice/", views.notice, name="notice"),
     path("<int:pk>/notice.pdf", views.notice_pdf, name="notice-pdf"),

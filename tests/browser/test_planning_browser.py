@@ -41,8 +41,8 @@ def test_the_method_preview_follows_the_amount_and_the_facts(
     preview = page.locator("#method-preview")
     assert "须财政部门批准" in preview.inner_text()
     # when the amount is lowered below the open-tender threshold
-    page.fill("#n-amount", "800000")
-    page.locator("#n-amount").dispatch_event("change")
+    page.fill("#plan-amount", "800000")
+    page.locator("#plan-amount").dispatch_event("change")
     # (an arrow function: a bare expression would be eval'd, which the page's CSP refuses)
     page.wait_for_function(
         "() => !document.querySelector('#method-preview').innerText.includes('须财政部门批准')"
@@ -51,6 +51,6 @@ def test_the_method_preview_follows_the_amount_and_the_facts(
     assert page.url.endswith(f"/planning/projects/{project.pk}/")
     assert "竞争性磋商" in page.locator("#method-preview").inner_text()
     # when a circumstance is ticked and the method chosen, the chosen row is marked
-    page.select_option("#n-method", "competitive_consultation")
+    page.select_option("#plan-method", "competitive_consultation")
     page.wait_for_function("() => document.querySelector('#method-preview').innerText.includes('已选')")
     page.screenshot(path="var/browser-plan-preview.png", full_page=True)

@@ -28,6 +28,7 @@ from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry
 from opengps.catalog.views import pages
 from opengps.core.errors import NotFound
 from opengps.core.forms import run_service
+from opengps.core.views import View, one_action
 
 
 def _to_version(version: CatalogVersion) -> HttpResponse:
@@ -142,51 +143,58 @@ def _item_outcome(
     return then or _to_item(item)
 
 
-def item_action(
-    form_class: type[forms.CatalogForm], done: Promise
-) -> Callable[[ItemAct], Callable[..., HttpResponse]]:
+def _on_entry(
+    scope: Callable[..., Any],
+    form: Callable[[HttpRequest, Any], forms.CatalogForm],
+    item_of: Callable[[Any], CatalogItem],
+    done: Promise,
+) -> Callable[[Callable[[Actor, Any, Any], Any]], View]:
+    """Make `act` (one service call with the valid form) the view of an action on what `scope`
+    fetches for the editor (an entry, or one of its prices: `item_of` names its entry), by
+    `one_action`: a refusal re-renders the entry's page with the form's errors, success goes back to it."""
+    decorate = one_action(
+        actor=signed_in_user,
+        scope=scope,
+        form=form,
+        page=lambda request, obj, failed, status: pages.render_item(
+            request, item_of(obj), failed=failed, status=status
+        ),
+        done=done,
+        success=lambda obj, result: _to_item(item_of(obj)),
+        not_found=lambda request, exc: pages.not_found(request),
+    )
+
+    def wrap(act: Callable[[Actor, Any, Any], Any]) -> View:
+        @wraps(act)
+        def call(request: HttpRequest, actor: Actor, obj: Any, posted: forms.CatalogForm) -> Any:
+            return act(actor, obj, posted)
+
+        return decorate(call)
+
+    return wrap
+
+
+def item_action(form_class: type[forms.CatalogForm], done: Promise) -> Callable[[ItemAct], View]:
     """Make `act` (one service call with the valid form) the view of an action on one entry."""
-
-    def wrap(act: ItemAct) -> Callable[..., HttpResponse]:
-        @require_POST
-        @login_required
-        @wraps(act)
-        def view(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:
-            actor = signed_in_user(request)
-            try:
-                item = selectors.item_edited_by(actor=actor, version_pk=version_pk, pk=pk)
-            except NotFound:
-                return pages.not_found(request)
-            form = form_class(request.POST)
-            return _item_outcome(request, item, form, lambda: act(actor, item, form), done)
-
-        return view
-
-    return wrap
+    return _on_entry(
+        selectors.item_edited_by, lambda request, item: form_class(request.POST), lambda item: item, done
+    )
 
 
-def price_action(
-    form_class: type[forms.CatalogForm], done: Promise
-) -> Callable[[PriceAct], Callable[..., HttpResponse]]:
+def _price_edited_by(*, actor: Actor, version_pk: int, pk: int, price_pk: int) -> PriceEntry:
+    """A reference price of an entry the actor edits; NotFound for anyone else, or another entry's price."""
+    item = selectors.item_edited_by(actor=actor, version_pk=version_pk, pk=pk)
+    return selectors.price_edited_by(actor=actor, item=item, pk=price_pk)
+
+
+def price_action(form_class: type[forms.CatalogForm], done: Promise) -> Callable[[PriceAct], View]:
     """Make `act` (one service call with the valid form) the view of an action on one reference price."""
-
-    def wrap(act: PriceAct) -> Callable[..., HttpResponse]:
-        @require_POST
-        @login_required
-        @wraps(act)
-        def view(request: HttpRequest, version_pk: int, pk: int, price_pk: int) -> HttpResponse:
-            actor = signed_in_user(request)
-            try:
-                item = selectors.item_edited_by(actor=actor, version_pk=version_pk, pk=pk)
-                entry = selectors.price_edited_by(actor=actor, item=item, pk=price_pk)
-            except NotFound:
-                return pages.not_found(request)
-            form = form_class(request.POST, row=entry.pk)
-            return _item_outcome(request, item, form, lambda: act(actor, entry, form), done)
-
-        return view
-
-    return wrap
+    return _on_entry(
+        _price_edited_by,
+        lambda request, entry: form_class(request.POST, row=entry.pk),
+        lambda entry: entry.item,
+        done,
+    )
 
 
 def item_new(request: HttpRequest, version_pk: int) -> HttpResponse:

@@ -25,15 +25,19 @@ from opengps.planning.services.budget import (
     budget_line_submit,
 )
 from opengps.planning.services.intentions import (
+    earliest_start,
     intention_publish,
     plan_record_contract,
     plan_start_procurement,
+    procurement_may_start_on,
+    require_lawful_start,
 )
 from opengps.planning.services.plans import (
     FACT_NAMES,
     method_options,
     plan_confirm_compliance,
     plan_create,
+    plan_update,
     plan_update_requirements,
     purchase_facts,
     reasons_json,
@@ -69,6 +73,7 @@ __all__ = [
     "budget_line_reopen",
     "budget_line_submit",
     "demand_survey_record",
+    "earliest_start",
     "intention_publish",
     "method_options",
     "plan_approve_method",
@@ -80,7 +85,9 @@ __all__ = [
     "plan_reschedule",
     "plan_start_procurement",
     "plan_submit",
+    "plan_update",
     "plan_update_requirements",
+    "procurement_may_start_on",
     "project_approve",
     "project_approve_unit",
     "project_propose",
@@ -91,4 +98,5 @@ __all__ = [
     "project_withdraw",
     "purchase_facts",
     "reasons_json",
+    "require_lawful_start",
 ]

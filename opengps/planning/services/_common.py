@@ -94,9 +94,12 @@ def _positive(value: Decimal | str | int, field: str) -> Decimal:
     return amount
 
 
-def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year: int) -> None:
+def _budget_covers(
+    line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year: int, released: Decimal = Decimal(0)
+) -> None:
     """THE budget decision (先有预算、后购买服务): an approved line of the unit and year covering `amount`.
 
+    `released` is what the plan being changed already holds on this line (it is given back first).
     Must be called with `line` locked in the current transaction.
     """
     if line.unit_id != unit.pk:
@@ -125,8 +128,9 @@ def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year
             params={"line": line.code},
         )
     usage = budget_usage(line)
-    if usage.available < amount:
-        shortfall = amount - usage.available
+    available = usage.available + released
+    if available < amount:
+        shortfall = amount - available
         raise ServiceError(
             Code.PLANNING_BUDGET_INSUFFICIENT,
             _(
@@ -135,9 +139,9 @@ def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year
             )
             % {
                 "line": line,
-                "available": usage.available,
+                "available": available,
                 "amount": usage.amount,
-                "committed": usage.committed,
+                "committed": usage.committed - released,
                 "needed": amount,
                 "shortfall": shortfall,
                 "citation": BUDGET_FIRST,
@@ -145,7 +149,7 @@ def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year
             field="budget_line",
             params={
                 "line": line.code,
-                "available": str(usage.available),
+                "available": str(available),
                 "needed": str(amount),
                 "shortfall": str(shortfall),
                 "citation": BUDGET_FIRST,

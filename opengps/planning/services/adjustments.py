@@ -19,6 +19,7 @@ from opengps.planning.services._common import (
     _require_unit_staff,
     _set_status,
 )
+from opengps.planning.services.intentions import require_lawful_start
 from opengps.planning.services.plans import method_options, purchase_facts
 from opengps.rules.methods import decision_for
 from opengps.rules.procedures import Method
@@ -27,9 +28,11 @@ from opengps.rules.procedures import Method
 def plan_reschedule(
     *, actor: Actor, plan: PurchasePlan, procurement_starts_on: date, reason: str
 ) -> PurchasePlan:
-    """Move the planned start (before the intention is published): the method and text are rechecked."""
+    """Move the planned start (before the intention is published): the method and text are rechecked,
+    and the new start must leave the intention its 30 days from today (`require_lawful_start`)."""
     _require_unit_staff(actor, plan.unit)
     reason = _reason_required(reason)
+    require_lawful_start(procurement_starts_on, plan.unit)
     with transaction.atomic():
         plan = _lock_plan(plan)
         if plan.status not in (PlanStatus.DRAFT, PlanStatus.READY):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +43,54 @@ def _intention_deadline(starts_on: date, unit: Any = None) -> tuple[date, str]:
     return ruled.value, ruled.citation
 
 
+_SEARCH_DAYS = 400
+"""How far the earliest start is looked for: the 30 days and any holidays they end in."""
+
+
+def earliest_start(published_on: date, unit: Any = None) -> tuple[date, str]:
+    """The first day a procurement may start when its intention is (or can be) published on
+    `published_on`, and the article: the first day whose latest publication day, as the rule
+    `intention_publication_latest` counts it, is not before `published_on`. A unit not yet bound
+    by the phase-in may start at once."""
+    citation = ""
+    for offset in range(_SEARCH_DAYS):
+        day = published_on + timedelta(days=offset)
+        latest, citation = _intention_deadline(day, unit)
+        if latest >= published_on:
+            return day, citation
+    return published_on + timedelta(days=_SEARCH_DAYS), citation  # pragma: no cover — a year of holidays
+
+
+def require_lawful_start(starts_on: date, unit: Any, *, today: date | None = None) -> None:
+    """Refuse, beside the start date, a start too close for an intention published `today`."""
+    today = today or clock.today()
+    earliest, citation = earliest_start(today, unit)
+    if starts_on < earliest:
+        raise ServiceError(
+            Code.PLANNING_START_TOO_SOON,
+            _(
+                "预计采购开始日期最早为 %(earliest)s：采购意向须在采购活动开始前至少30日公开，"
+                "今天（%(today)s）公开意向，最早可于 %(earliest)s 开始采购（依据：%(citation)s）"
+            )
+            % {"earliest": earliest, "today": today, "citation": citation},
+            field="procurement_starts_on",
+            params={
+                "earliest": earliest.isoformat(),
+                "citation": citation,
+                "starts_on": starts_on.isoformat(),
+            },
+        )
+
+
+def procurement_may_start_on(plan: PurchasePlan) -> tuple[date, str] | None:
+    """The first day the plan's procurement may start, with the article, once its intention is
+    public; None before."""
+    intention = PurchaseIntention.objects.filter(plan=plan).first()
+    if intention is None:
+        return None
+    return earliest_start(intention.published_on, plan.unit)
+
+
 def intention_publish(*, actor: Actor, plan: PurchasePlan, summary: str = "") -> PurchaseIntention:
     """Publish the intention today; refused when today is less than 30 days before the start."""
     _require_unit_staff(actor, plan.unit)
@@ -53,13 +101,15 @@ def intention_publish(*, actor: Actor, plan: PurchasePlan, summary: str = "") ->
             Code.PLANNING_INTENTION_TOO_LATE,
             _(
                 "采购意向应当在采购活动开始前至少30日公开（依据：%(citation)s）：计划 %(start)s 开始采购，"
-                "最迟应于 %(latest)s 公开，今天（%(today)s）已不能公开；请推迟采购开始日期"
+                "最迟应于 %(latest)s 公开，今天（%(today)s）已不能公开；"
+                "请将预计采购开始日期推迟至 %(earliest)s 或之后"
             )
             % {
                 "citation": citation,
                 "start": plan.procurement_starts_on,
                 "latest": latest,
                 "today": published_on,
+                "earliest": earliest_start(published_on, plan.unit)[0],
             },
             field="procurement_starts_on",
             params={
@@ -102,11 +152,15 @@ def plan_start_procurement(*, actor: Actor, plan: PurchasePlan) -> PurchasePlan:
             raise Conflict(Code.PLANNING_INTENTION_MISSING, field="status")
         latest, citation = _intention_deadline(clock.today(), plan.unit)
         if intention.published_on > latest:
+            earliest = earliest_start(intention.published_on, plan.unit)[0]
             raise ServiceError(
                 Code.PLANNING_INTENTION_PERIOD_SHORT,
-                _("采购意向于 %(published)s 公开，须满30日后方可开始采购（依据：%(citation)s）")
-                % {"published": intention.published_on, "citation": citation},
-                params={"citation": citation},
+                _(
+                    "采购意向于 %(published)s 公开，须满30日后方可开始采购，"
+                    "可于 %(earliest)s 开始（依据：%(citation)s）"
+                )
+                % {"published": intention.published_on, "earliest": earliest, "citation": citation},
+                params={"citation": citation, "earliest": earliest.isoformat()},
             )
         _set_status(
             actor,

@@ -23,6 +23,7 @@ from opengps.planning.services import (
     plan_record_contract,
     plan_start_procurement,
     plan_submit,
+    plan_update,
     plan_update_requirements,
 )
 from opengps.planning.tests.conftest import TODAY
@@ -139,15 +140,15 @@ def test_an_intention_must_be_public_30_days_before_procurement_starts(
     purchaser: Any,
     make_line: Callable[..., BudgetLine],
     make_project: Callable[..., Project],
+    clock_at: Callable[..., None],
 ) -> None:
-    # given a ready plan starting `days` after today (2026-03-02, a Monday)
-    plan = _plan(
-        purchaser,
-        make_project("300000"),
-        make_line("500000"),
-        procurement_starts_on=TODAY + timedelta(days=days),
-    )
+    # given a ready plan starting `days` after today (2026-03-02, a Monday), filed a week earlier
+    # (a start that close is refused when the plan is saved today: see the test below)
+    project, line = make_project("300000"), make_line("500000")
+    clock_at(TODAY - timedelta(days=7))
+    plan = _plan(purchaser, project, line, procurement_starts_on=TODAY + timedelta(days=days))
     plan = plan_submit(actor=purchaser, plan=plan)
+    clock_at(TODAY)
     if allowed:
         intention = intention_publish(actor=purchaser, plan=plan)
         assert intention.published_on == TODAY and "财库〔2020〕10号" in intention.citation
@@ -159,8 +160,91 @@ def test_an_intention_must_be_public_30_days_before_procurement_starts(
     assert "财库〔2020〕10号" in str(error.value.message)
     assert "至少30日" in str(error.value.message)
     assert error.value.params["citation"].startswith("财库〔2020〕10号")
+    assert "推迟至 2026-04-01 或之后" in str(error.value.message)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.READY
+
+
+@pytest.mark.parametrize(("days", "allowed"), [(29, False), (30, True)])
+def test_a_start_too_close_for_the_intention_is_refused_when_the_plan_is_saved(
+    days: int,
+    allowed: bool,
+    purchaser: Any,
+    make_line: Callable[..., BudgetLine],
+    make_project: Callable[..., Project],
+) -> None:
+    # given today 2026-03-02: an intention published today lets procurement start on 2026-04-01
+    project, line = make_project("300000"), make_line("500000")
+    starts_on = TODAY + timedelta(days=days)
+    if allowed:
+        plan = _plan(purchaser, project, line, procurement_starts_on=starts_on)
+        assert plan.procurement_starts_on == starts_on
+        return
+    # when a plan starting a day earlier is saved / then it is refused beside the date, naming the day
+    with pytest.raises(ServiceError) as error:
+        _plan(purchaser, project, line, procurement_starts_on=starts_on)
+    assert error.value.code == "planning.start_too_soon"
+    assert error.value.field == "procurement_starts_on"
+    assert error.value.params["earliest"] == "2026-04-01"
+    assert "财库〔2020〕10号" in str(error.value.message)
+
+
+def test_a_draft_plan_is_edited_with_every_check_run_again(
+    purchaser: Any, make_line: Callable[..., BudgetLine], make_project: Callable[..., Project]
+) -> None:
+    # given a draft plan of 30万 on a 50万 line
+    line = make_line("500000")
+    plan = _plan(purchaser, make_project("300000"), line)
+    # when its amount, start and requirements change (its own 30万 is given back to the line first)
+    changed = plan_update(
+        actor=purchaser,
+        plan=plan,
+        budget_line=line,
+        method="competitive_consultation",
+        procurement_starts_on=START + timedelta(days=7),
+        amount="450000",
+        requirements="投标人须成立满3年。",
+    )
+    # then the plan holds the new values, the clause is flagged again, and the change is audited
+    assert changed.amount == Decimal("450000.00")
+    assert changed.procurement_starts_on == START + timedelta(days=7)
+    assert changed.compliance_findings
+    event = AuditEvent.objects.filter(action="plan.changed", object_id=str(plan.pk)).get()
+    assert event.old_values["amount"] == "300000.00" and event.new_values["amount"] == "450000.00"
+    # a start too close, an amount beyond the line, or a method not allowed are refused beside the field
+    too_close = TODAY + timedelta(days=10)
+    cases: list[tuple[dict[str, Any], str, str]] = [
+        ({"procurement_starts_on": too_close}, "planning.start_too_soon", "procurement_starts_on"),
+        ({"amount": "600000"}, "planning.budget_insufficient", "budget_line"),
+        ({"method": "single_source"}, "planning.method_not_allowed", "method"),
+    ]
+    for values, code, field in cases:
+        kwargs: dict[str, Any] = {
+            "budget_line": line,
+            "method": "competitive_consultation",
+            "procurement_starts_on": START,
+            **values,
+        }
+        with pytest.raises(ServiceError) as error:
+            plan_update(actor=purchaser, plan=changed, **kwargs)
+        assert (error.value.code, error.value.field) == (code, field)
+
+
+def test_a_submitted_plan_cannot_be_edited(
+    purchaser: Any, make_line: Callable[..., BudgetLine], make_project: Callable[..., Project]
+) -> None:
+    line = make_line("500000")
+    plan = plan_submit(actor=purchaser, plan=_plan(purchaser, make_project("300000"), line))
+    with pytest.raises(ServiceError) as error:
+        plan_update(
+            actor=purchaser,
+            plan=plan,
+            budget_line=line,
+            method="competitive_consultation",
+            procurement_starts_on=START,
+        )
+    assert error.value.code == "planning.plan_not_editable"
+    assert error.value.status == 409
 
 
 def test_procurement_cannot_start_before_the_intention_has_run_30_days(

@@ -52,7 +52,7 @@ def test_unit_and_finance_screens(
     unit = _client(purchaser)
     # the unit sees its line with derived amounts, and the warning on its plan
     page = unit.get("/planning/").content.decode()
-    assert line.code in page and "<strong>500000.00</strong>" in page  # available = 300万 − 250万
+    assert line.code in page and "<strong>500,000.00</strong>" in page  # available = 300万 − 250万, grouped
     detail = unit.get(f"/planning/plans/{plan.pk}/").content.decode()
     assert "财库〔2019〕38号 第一条第（四）项" in detail and "须财政部门批准" in detail
     # submitting unconfirmed shows the refusal above the button; confirming with a reason lets it go on

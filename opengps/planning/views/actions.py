@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.core.errors import NotFound, PermissionDenied
 from opengps.core.forms import run_service
+from opengps.core.views import View, one_action
 from opengps.planning import forms, selectors, services
 from opengps.planning.errors import Code
 from opengps.planning.models import BudgetLine, Project, PurchasePlan
@@ -38,6 +39,10 @@ class Target:
     page: Callable[[HttpRequest, Any, forms.PlanningForm, int], HttpResponse]
     url: str
     url_takes_pk: bool = True
+
+    def success(self, obj: Any, result: Any) -> HttpResponse:
+        """Back to the object's page (or to the workbench, for a budget line)."""
+        return redirect(self.url, obj.pk) if self.url_takes_pk else redirect(self.url)
 
 
 BUDGET_LINE = Target(
@@ -62,31 +67,25 @@ PLAN = Target(
 Act = Callable[[Actor, Any, Any], Any]
 
 
-def action(
-    target: Target, form_class: type[forms.PlanningForm], done: Promise
-) -> Callable[[Act], Callable[..., HttpResponse]]:
-    """Make `act` (which calls one service with the valid form's data) the view of one action URL."""
+def action(target: Target, form_class: type[forms.PlanningForm], done: Promise) -> Callable[[Act], View]:
+    """Make `act` (which calls one service with the valid form's data) the view of one action URL
+    (`one_action`): a refusal shows the target's page again, success goes back to it."""
+    decorate = one_action(
+        actor=signed_in_user,
+        scope=target.scope,
+        form=lambda request, obj: form_class(request.POST),
+        page=target.page,
+        done=done,
+        success=target.success,
+        not_found=pages.not_found,
+    )
 
-    def wrap(act: Act) -> Callable[..., HttpResponse]:
-        @require_POST
-        @login_required
+    def wrap(act: Act) -> View:
         @wraps(act)
-        def view(request: HttpRequest, pk: int) -> HttpResponse:
-            actor = signed_in_user(request)
-            try:
-                obj = target.scope(actor=actor, pk=pk)
-            except NotFound as exc:
-                return pages.not_found(request, exc)
-            form = form_class(request.POST)
-            if not form.is_valid():
-                return target.page(request, obj, form, 400)
-            outcome = run_service(form, lambda: act(actor, obj, form))
-            if not outcome.ok:
-                return target.page(request, obj, form, outcome.status)
-            messages.success(request, str(done))
-            return redirect(target.url, pk) if target.url_takes_pk else redirect(target.url)
+        def call(request: HttpRequest, actor: Actor, obj: Any, form: forms.PlanningForm) -> Any:
+            return act(actor, obj, form)
 
-        return view
+        return decorate(call)
 
     return wrap
 
@@ -207,7 +206,7 @@ def plan_confirm(actor: Actor, plan: PurchasePlan, form: forms.PlanningForm) -> 
     return services.plan_confirm_compliance(actor=actor, plan=plan, reason=form.cleaned_data["reason"])
 
 
-@action(PLAN, forms.PlanSubmitForm, _("采购实施计划已提交"))
+@action(PLAN, forms.PlanSubmitForm, _("采购实施计划已提交，请按“下一步”继续"))
 def plan_submit(actor: Actor, plan: PurchasePlan, form: forms.PlanningForm) -> Any:
     return services.plan_submit(actor=actor, plan=plan)
 
@@ -222,7 +221,7 @@ def plan_reject_method(actor: Actor, plan: PurchasePlan, form: forms.PlanningFor
     return services.plan_reject_method(actor=actor, plan=plan, reason=form.cleaned_data["reason"])
 
 
-@action(PLAN, forms.IntentionForm, _("采购意向已公开"))
+@action(PLAN, forms.IntentionForm, _("采购意向已公开；公开满30日后即可创建采购项目"))
 def plan_intention(actor: Actor, plan: PurchasePlan, form: forms.PlanningForm) -> Any:
     return services.intention_publish(actor=actor, plan=plan, summary=form.cleaned_data["summary"])
 
@@ -230,6 +229,16 @@ def plan_intention(actor: Actor, plan: PurchasePlan, form: forms.PlanningForm) -
 @action(PLAN, forms.StartForm, _("已开始采购，可在采购公告中发起采购项目"))
 def plan_start(actor: Actor, plan: PurchasePlan, form: forms.PlanningForm) -> Any:
     return services.plan_start_procurement(actor=actor, plan=plan)
+
+
+@action(PLAN, forms.RescheduleForm, _("预计采购开始日期已调整，可公开采购意向"))
+def plan_reschedule(actor: Actor, plan: PurchasePlan, form: forms.PlanningForm) -> Any:
+    return services.plan_reschedule(
+        actor=actor,
+        plan=plan,
+        procurement_starts_on=form.cleaned_data["procurement_starts_on"],
+        reason=form.cleaned_data["reason"],
+    )
 
 
 @action(PLAN, forms.PlanCancelForm, _("采购实施计划已取消"))

@@ -24,9 +24,16 @@ from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.forms import run_service
 from opengps.core.timeline import readable
-from opengps.planning import forms, selectors, services
+from opengps.planning import forms, next_steps, selectors, services
 from opengps.planning.errors import Code
-from opengps.planning.models import DemandSurvey, FundSource, Project, ProjectStatus, PurchasePlan
+from opengps.planning.models import (
+    DemandSurvey,
+    FundSource,
+    PlanStatus,
+    Project,
+    ProjectStatus,
+    PurchasePlan,
+)
 from opengps.rules.methods import PurchaseFacts
 from opengps.rules.procedures import METHOD_NAMES_ZH
 
@@ -111,7 +118,11 @@ def render_workbench(
                 for line in selectors.budget_lines_visible(actor=user)[:200]
             ],
             "projects": selectors.projects_visible(actor=user)[:200],
-            "plans": selectors.plans_visible(actor=user)[:200],
+            "plans": [
+                {"plan": plan, "next": next_steps.plan_next_step(plan, user) if own else None}
+                for plan in selectors.plans_visible(actor=user)[:200]
+                for own in [plan.unit_id == user.unit_id]
+            ],
             "queue": selectors.finance_queue(actor=user) if has_role(user, Role.FINANCE) else None,
             "is_unit": has_role(user, Role.PURCHASER),
             "fund_sources": FundSource.choices,
@@ -256,6 +267,7 @@ def render_project(
     """The project's page; `failed` is a refused action's bound form, shown with its errors."""
     user = signed_in_user(request)
     required, citation = services.project_survey_required(project)
+    earliest, earliest_citation = services.earliest_start(clock.today(), project.unit)
     empty: list[forms.PlanningForm] = [
         forms.SurveyForm(),
         forms.ProjectSubmitForm(),
@@ -265,10 +277,15 @@ def render_project(
         forms.ProjectWithdrawForm(),
         forms.PlanForm(
             lines=selectors.budget_lines_visible(actor=user),
-            initial={"amount": str(project.estimated_amount)},
+            initial={
+                "amount": str(project.estimated_amount),
+                "procurement_starts_on": earliest,
+                "requirements": project.description,
+            },
         ),
     ]
     page_forms = _with_failed(empty, failed)
+    page_forms["plan"].show_earliest(earliest, earliest_citation)
     preview = _preview_of(project, page_forms["plan"])
     return render(
         request,
@@ -289,6 +306,7 @@ def render_project(
             "preview_error": preview.problem,
             "chosen": preview.chosen,
             "suppliers": selectors.supplier_context(project),
+            "next_step": next_steps.project_next_step(project, user),
             "timeline": readable(
                 selectors.project_timeline(actor=user, project=project),
                 actions=PROJECT_ACTIONS,
@@ -334,7 +352,11 @@ def render_plan(
     """The plan's page; `failed` is a refused action's bound form, shown with its errors."""
     user = signed_in_user(request)
     facts = services.purchase_facts(plan.method_facts) if plan.method_facts else PurchaseFacts()
+    earliest, citation = services.earliest_start(clock.today(), plan.unit)
+    reschedule = forms.RescheduleForm(initial={"procurement_starts_on": earliest})
+    reschedule.show_earliest(earliest, citation)
     empty: list[forms.PlanningForm] = [
+        reschedule,
         forms.RequirementsForm(initial={"requirements": plan.requirements}),
         forms.ComplianceForm(),
         forms.PlanSubmitForm(),
@@ -360,6 +382,78 @@ def render_plan(
             "suppliers": selectors.supplier_context(plan.project),
             "forms": _with_failed(empty, failed),
             "failed": failed,
+            "next_step": next_steps.plan_next_step(plan, user),
+            "intention_late": plan.procurement_starts_on < earliest,
         },
         status=status,
     )
+
+
+def _plan_initial(plan: PurchasePlan) -> dict[str, Any]:
+    return {
+        "budget_line": plan.budget_line_id,
+        "amount": str(plan.amount),
+        "procurement_starts_on": plan.procurement_starts_on,
+        "facts": [name for name, on in plan.method_facts.items() if on],
+        "method": plan.method,
+        "requirements": plan.requirements,
+    }
+
+
+def _plan_form_page(
+    request: HttpRequest,
+    plan: PurchasePlan,
+    form: forms.PlanEditForm | None,
+    *,
+    locked: ServiceError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = signed_in_user(request)
+    if form is not None:
+        form.show_earliest(*services.earliest_start(clock.today(), plan.unit))
+    return render(
+        request,
+        "planning/plan_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "locked": locked,
+            "failed": form if status != 200 else None,
+            "lines": selectors.plan_budget_lines(actor=user, project=plan.project),
+            "fact_labels": forms.FACT_LABELS.items(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改采购实施计划: the unit's own plan while a draft (also when finance returned it)."""
+    user = signed_in_user(request)
+    try:
+        plan = selectors.plan_get(actor=user, pk=pk)
+    except NotFound as exc:
+        return not_found(request, exc)
+    lines = selectors.budget_lines_visible(actor=user)
+    if request.method != "POST":
+        if plan.status != PlanStatus.DRAFT:
+            status = plan.get_status_display()
+            locked = ServiceError(Code.PLANNING_PLAN_NOT_EDITABLE, params={"status": status})
+            return _plan_form_page(request, plan, None, locked=locked)
+        return _plan_form_page(request, plan, forms.PlanEditForm(initial=_plan_initial(plan), lines=lines))
+    form = forms.PlanEditForm(request.POST, lines=lines)
+    if not form.is_valid():
+        return _plan_form_page(request, plan, form, status=400)
+    outcome = run_service(form, lambda: services.plan_update(actor=user, plan=plan, **form.service_kwargs()))
+    if not outcome.ok:
+        return _plan_form_page(request, plan, form, status=outcome.status)
+    messages.success(
+        request,
+        str(_("采购实施计划已修改：预计 %(day)s 开始采购，可重新提交"))
+        % {"day": _plan_day(outcome.result)},
+    )
+    return redirect("planning:plan", pk=plan.pk)
+
+
+def _plan_day(plan: PurchasePlan | None) -> str:
+    return plan.procurement_starts_on.isoformat() if plan is not None else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from opengps.planning import services as planning_services
 from opengps.planning.models import PlanStatus, PurchasePlan
 from opengps.procurement.errors import Code
 from opengps.procurement.events import Event
+from opengps.procurement.factors import check_factors
 from opengps.procurement.models import Lot, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
     lock,
@@ -161,17 +163,22 @@ def procurement_create(
     documents: str = "",
     single_source_supplier: Organization | None = None,
     single_source_reason: str = "",
+    factors: Sequence[tuple[str, Any]] = (),
+    price_weight: Any = None,
 ) -> Procurement:
     """Create a procurement (draft) from a plan whose intention has run its period.
 
     Starts the plan's procurement with `planning.services.plan_start_procurement` (which checks
     the intention period and the purchaser) unless it was already started and has no active
     procurement. The method is the plan's; lots default to one lot of the plan's amount.
+    `factors` (name, points) and `price_weight` (percent) are the scored factors the documents
+    state (`opengps.procurement.factors.check_factors`); none for a price-ranked method.
     """
     require_role(actor, Role.PURCHASER)
     method = parse_method(plan.method)
     if method is Method.single_source and single_source_supplier is None:
         raise ServiceError(Code.PROCUREMENT_SINGLE_SOURCE_SUPPLIER_REQUIRED, field="single_source_supplier")
+    stated = check_factors(method, factors, price_weight, clock.today())
     with transaction.atomic():
         plan = PurchasePlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status == PlanStatus.INTENTION_PUBLISHED:
@@ -184,7 +191,7 @@ def procurement_create(
             raise Conflict(
                 Code.PROCUREMENT_PLAN_NOT_READY, field="plan", params={"status": plan.get_status_display()}
             )
-        return draft_create(
+        procurement = draft_create(
             actor=actor,
             plan=plan,
             method=method,
@@ -196,6 +203,19 @@ def procurement_create(
             single_source_supplier=single_source_supplier,
             single_source_reason=single_source_reason,
         )
+        if stated:
+            procurement.evaluation_factors = stated
+            procurement.save(update_fields=["evaluation_factors"])
+            audit.record(
+                actor=actor,
+                action=Event.PROCUREMENT_FACTORS_STATED,
+                obj=procurement,
+                new={
+                    "price_weight": stated["price_weight"],
+                    "factors": [(f["name"], f["max_points"]) for f in stated["factors"]],
+                },
+            )
+        return procurement
 
 
 def procurement_update_documents(*, actor: Actor, procurement: Procurement, documents: str) -> Procurement:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from opengps.procurement.models import BidReadout, BidSubmission, BidVersion, Pr
 pytestmark = pytest.mark.django_db
 
 PRICES = ["268123.45", "271456.78", "265987.12", "259111.99"]
+SHOWN_PRICES = [*PRICES, *(f"{Decimal(p):,}" for p in PRICES)]
+"""The prices as text and as pages show money (grouped: 268,123.45)."""
 MARKERS = ["TECH-SECRET-7731", "QUAL-SECRET-4410"]
 # Collusion evidence: contacts are sealed bid content; the source address and device are kept
 # outside the seal but shown nowhere before the opening.
@@ -215,7 +218,7 @@ def test_no_role_sees_bids_bidders_or_their_number_before_the_deadline(
         # pages listing organizations or audit events in general show the bidders' names from
         # their registration; the byte comparison above proves those pages did not change
         about_procurement = "procurement" in url
-        for secret in [*PRICES, *MARKERS, *EVIDENCE, *(names if about_procurement else [])]:
+        for secret in [*SHOWN_PRICES, *MARKERS, *EVIDENCE, *(names if about_procurement else [])]:
             assert secret not in body, (role, url, secret)
     for secret in [*PRICES, *MARKERS, *EVIDENCE, *names]:
         assert secret not in caplog.text
@@ -243,7 +246,7 @@ def test_a_bidder_sees_its_own_receipts_but_no_other_bid(world: dict[str, Any]) 
     for body in (page, receipt_page, str(own)):
         for other in world["bidders"][1:]:
             assert other.organization.name not in body
-        for secret in [*PRICES, *MARKERS, *EVIDENCE]:  # sealed even for its author
+        for secret in [*SHOWN_PRICES, *MARKERS, *EVIDENCE]:  # sealed even for its author
             assert secret not in body
 
 
@@ -285,7 +288,7 @@ def test_after_the_deadline_officials_see_the_register_and_readouts(world: dict[
     assert all(r["valid"] for r in data["readouts"]) and data["proceeds"]
     page = agency.get(f"/procurement/{procurement.pk}/").content.decode()
     assert world["bidders"][1].organization.name in page
-    assert "271456.78" in page
+    assert "271,456.78" in page
     # a supplier that did not bid does not see the readouts; a bidder does
     other = Client()
     other.force_login(roles["other_supplier"])

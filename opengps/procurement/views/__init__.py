@@ -6,6 +6,9 @@ from opengps.procurement.views.pages import (
     create as create,
 )
 from opengps.procurement.views.pages import (
+    create_from_plan as create_from_plan,
+)
+from opengps.procurement.views.pages import (
     detail as detail,
 )
 from opengps.procurement.views.pages import (

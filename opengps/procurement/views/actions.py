@@ -8,20 +8,16 @@ status (400, 403, 404, 409); success redirects to the page (or the receipt) with
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, Protocol
+from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.core.errors import NotFound
-from opengps.core.forms import run_service
+from opengps.core.views import View, one_action
 from opengps.procurement import forms, selectors, services
 from opengps.procurement.api import bid_content, bid_source
 from opengps.procurement.models import Procurement
@@ -30,43 +26,43 @@ from opengps.procurement.views.pages import render_detail
 Scope = Callable[..., Procurement]
 """A selector ``(*, actor, pk) -> Procurement`` that raises NotFound outside the actor's scope."""
 
-
-class Act(Protocol):
-    def __call__(self, request: HttpRequest, actor: Actor, procurement: Procurement, form: Any) -> Any: ...
+Act = Callable[[HttpRequest, Actor, Procurement, Any], Any]
 
 
 def action(
     form_class: type[forms.ActionForm], done: Promise, *, scope: Scope = selectors.procurement_run_by
-) -> Callable[[Act], Callable[..., HttpResponse]]:
-    """Make `act` (which calls one service with the valid form's data) the view of one action URL."""
+) -> Callable[[Act], View]:
+    """Make `act` (which calls one service with the valid form's data) the view of one action URL:
+    a refusal shows the procurement's page again, success goes back to it (`one_action`)."""
+    return one_action(
+        actor=signed_in_user,
+        scope=scope,
+        form=lambda request, procurement: form_class(request.POST, request.FILES),
+        page=_page,
+        done=done,
+        success=_success,
+        not_found=_not_found,
+    )
 
-    def wrap(act: Act) -> Callable[..., HttpResponse]:
-        @require_POST
-        @login_required
-        @wraps(act)
-        def view(request: HttpRequest, pk: int) -> HttpResponse:
-            actor = signed_in_user(request)
-            try:
-                procurement = scope(actor=actor, pk=pk)
-            except NotFound:
-                return render(request, "procurement/not_found.html", status=404)
-            form = form_class(request.POST, request.FILES)
-            if not form.is_valid():
-                return render_detail(request, procurement, failed=form, status=400)
-            outcome = run_service(form, lambda: act(request, actor, procurement, form))
-            if not outcome.ok:
-                return render_detail(request, procurement, failed=form, status=outcome.status)
-            messages.success(request, str(done))
-            result = outcome.result
-            if isinstance(result, services.BidAck):
-                return redirect("procurement:receipt", result.version.pk)
-            if isinstance(result, Procurement) and result.pk != procurement.pk:
-                return redirect("procurement:detail", result.pk)
-            return redirect("procurement:detail", procurement.pk)
 
-        return view
+def _page(
+    request: HttpRequest, procurement: Procurement, form: forms.ActionForm, status: int
+) -> HttpResponse:
+    return render_detail(request, procurement, failed=form, status=status)
 
-    return wrap
+
+def _success(procurement: Procurement, result: Any) -> HttpResponse:
+    """A bid's receipt, the new procurement a service made (a retender), else the procurement's page."""
+    if isinstance(result, services.BidAck):
+        return redirect("procurement:receipt", result.version.pk)
+    if isinstance(result, Procurement) and result.pk != procurement.pk:
+        return redirect("procurement:detail", result.pk)
+    return redirect("procurement:detail", procurement.pk)
+
+
+def _not_found(request: HttpRequest, exc: NotFound | None = None) -> HttpResponse:
+    """The 404 page of a procurement outside the actor's scope."""
+    return render(request, "procurement/not_found.html", status=404)
 
 
 # --- the purchaser's or agency's staff ---------------------------------------------------------------

@@ -19,12 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
-from opengps.core.errors import ServiceError
+from opengps.core.errors import NotFound, ServiceError
+from opengps.core.forms import run_service
+from opengps.planning import selectors as planning_selectors
+from opengps.planning import services as planning_services
 from opengps.planning.models import PlanStatus, PurchasePlan
-from opengps.procurement import documents, forms, sealing, selectors, services
+from opengps.procurement import documents, factors, forms, sealing, selectors, services
 from opengps.procurement.models import Clarification, Procurement, ProcurementStatus
 from opengps.registry.models import Organization
 from opengps.rules.deadlines import earliest_bid_deadline
@@ -91,6 +95,80 @@ def create(request: HttpRequest) -> HttpResponse:
         _("采购项目已创建"),
     )
     return redirect("procurement:detail", procurement.pk) if procurement else redirect("procurement:index")
+
+
+def _create_page(
+    request: HttpRequest, plan: PurchasePlan, form: forms.ProcurementCreateForm, *, status: int = 200
+) -> HttpResponse:
+    method = Method(plan.method)
+    may = planning_services.procurement_may_start_on(plan)
+    return render(
+        request,
+        "procurement/create.html",
+        {
+            "plan": plan,
+            "form": form,
+            "failed": form if status != 200 else None,
+            "rows": [*form.rows(), ("", ""), ("", "")],
+            "asks_factors": factors.asks_factors(method),
+            "single_source": method is Method.single_source,
+            "method_name": METHOD_NAMES_ZH[method],
+            "formula": factors.formula_for(method),
+            "may_start": may if may is not None and may[0] > clock.today() else None,
+        },
+        status=status,
+    )
+
+
+def _create_initial(plan: PurchasePlan) -> dict[str, Any]:
+    template = factors.template_for([item.code for item in plan.project.items.all()])
+    return {
+        "title": plan.title,
+        "documents": plan.requirements,
+        "price_weight": f"{(template.price_weight * 100).normalize():f}",
+        "factor_rows": [(f.name, f"{f.max_points.normalize():f}") for f in template.factors],
+    }
+
+
+@login_required
+def create_from_plan(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """创建采购项目 from one of the unit's plans: the form pre-filled from the plan and its
+    catalogue category's evaluation factors (GET); the draft created and the plan's procurement
+    started (POST). Another unit's plan, or one not ready to procure, is a 404."""
+    user = signed_in_user(request)
+    try:
+        plan = planning_selectors.plan_get(actor=user, pk=plan_pk)
+    except NotFound:
+        return render(request, "procurement/not_found.html", status=404)
+    if plan.unit_id != user.unit_id or plan.status not in (
+        PlanStatus.INTENTION_PUBLISHED,
+        PlanStatus.IN_PROCUREMENT,
+    ):
+        return render(request, "procurement/not_found.html", status=404)
+    agencies = Unit.objects.filter(kind=Unit.Kind.AGENCY, is_active=True).order_by("name")
+    if request.method != "POST":
+        form = forms.ProcurementCreateForm(initial=_create_initial(plan), agencies=agencies)
+        return _create_page(request, plan, form)
+    form = forms.ProcurementCreateForm(request.POST, agencies=agencies)
+    if not form.is_valid():
+        return _create_page(request, plan, form, status=400)
+    uscc = form.cleaned_data["single_source_uscc"].strip()
+    supplier = Organization.objects.filter(uscc=uscc).first() if uscc else None
+    outcome = run_service(
+        form,
+        lambda: services.procurement_create(
+            actor=user, plan=plan, single_source_supplier=supplier, **form.service_kwargs()
+        ),
+    )
+    if not outcome.ok or outcome.result is None:
+        return _create_page(request, plan, form, status=outcome.status)
+    procurement = outcome.result
+    messages.success(
+        request,
+        _("采购项目 %(reference)s 已创建，采购已开始；下一步：核对采购文件后发布公告")
+        % {"reference": procurement.reference},
+    )
+    return redirect("procurement:detail", procurement.pk)
 
 
 def _context(request: HttpRequest, procurement: Procurement) -> dict[str, Any]:
@@ -165,7 +243,7 @@ def render_detail(
     """The procurement's page; `failed` is a refused action's bound form, shown with its errors in
     place of the empty one (and the page answers with the refusal's `status`)."""
     context = _context(request, procurement)
-    page_forms = _empty_forms(procurement)
+    page_forms = _empty_forms(procurement, context["earliest"])
     if failed is not None:
         page_forms[failed.action] = failed
     context["forms"] = page_forms
@@ -173,13 +251,15 @@ def render_detail(
     return render(request, "procurement/detail.html", context, status=status)
 
 
-def _empty_forms(procurement: Procurement) -> dict[str, forms.ActionForm]:
+def _empty_forms(procurement: Procurement, earliest: Any = None) -> dict[str, forms.ActionForm]:
+    """The page's forms, empty; the announcement proposes the earliest lawful deadline (09:30)."""
     terms = services.framework_terms(procurement) if procurement.method == Method.framework_agreement else {}
+    deadline = {"bid_deadline": f"{earliest.value.isoformat()}T09:30"} if earliest is not None else {}
     empty: list[forms.ActionForm] = [
         forms.DocumentsForm(initial={"documents": procurement.documents}),
         forms.FrameworkTermsForm(initial=terms),
         forms.DrawForm(),
-        forms.AnnounceForm(),
+        forms.AnnounceForm(initial=deadline),
         forms.ClarifyForm(),
         forms.AnswerForm(),
         forms.ObjectionDecideForm(),
