@@ -30,6 +30,7 @@ from opengps.core.pdf import (
     render,
     texts,
 )
+from opengps.procurement.services.bids import PREFERENCES
 
 __all__ = ["Document", "day", "local", "money", "render", "texts"]
 
@@ -194,7 +195,7 @@ def opening_minutes(*, procurement: Any, record: Any, readouts: Sequence[Any]) -
                     r.organization,
                     money(r.price_total),
                     local(r.received_at),
-                    "、".join(r.preferences) or "—",
+                    "、".join(str(PREFERENCES.get(code, code)) for code in r.preferences) or "—",
                     _("有效") if r.valid else _("无效：%(reason)s") % {"reason": r.invalid_reason},
                 ]
                 for r in readouts

@@ -28,9 +28,9 @@ from opengps.rules.eligibility import (
 from opengps.rules.jurisdictions import shown_value
 from opengps.rules.money import round_cent
 
-SEED_003 = "湖南省民政厅对省十四届人大二次会议第0258号建议的答复（种子文件003）"
+SEED_003 = "湖南省民政厅《对省十四届人大二次会议第0258号建议的答复》（2024年）"
 CALL = "本轮项目申报指南（资助方设定的申报条件）"
-RULES_11 = "RULES §11 福彩公益金与公益创投项目周期"
+RULES_11 = "平台规则：福彩公益金与公益创投项目周期"
 GRADES_SOURCE = performance.GRADES_SOURCE
 CIVIL_201_203 = "民法典 第二百零一条、第二百零三条"
 

@@ -21,12 +21,12 @@ from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInf
 from opengps.rules.jurisdictions import shown_value
 from opengps.rules.money import round_cent
 
-GRADES_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）第二十八条；RULES §10"
-INDICATORS_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）附件；RULES §10"
-COMPOSITE_SOURCE = "种子文件003（购买主体、服务对象及第三方组成的综合性评价机制）；RULES §10"
+GRADES_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）第二十八条"
+INDICATORS_SOURCE = "项目支出绩效评价管理办法（财预〔2020〕10号）附件"
+HUNAN_0258 = "湖南省民政厅《对省十四届人大二次会议第0258号建议的答复》（2024年）"
+COMPOSITE_SOURCE = f"{HUNAN_0258}（购买主体、服务对象及第三方组成的综合性评价机制）"
 CREDIT_SOURCE = (
-    "政府购买服务管理办法（暂行）（财综〔2014〕96号）（评价结果作为选择承接主体的重要参考）；"
-    "种子文件003；RULES §10"
+    f"政府购买服务管理办法（暂行）（财综〔2014〕96号）（评价结果作为选择承接主体的重要参考）；{HUNAN_0258}"
 )
 EXPERT_SOURCE = "政府采购法实施条例 第六十二条；政府采购评审专家管理办法（财库〔2016〕198号）第二十九条"
 HUNDRED = Decimal(100)

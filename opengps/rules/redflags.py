@@ -574,7 +574,7 @@ def collusion_signals(bids: Sequence[BidSignals]) -> tuple[Flag, ...]:
 
 def _threshold_values() -> tuple[EffectiveValue[object], ...]:
     return tuple(
-        EffectiveValue(DEFAULTS_FROM, f"{spec.key} = {spec.default}", spec.justification, "U")
+        EffectiveValue(DEFAULTS_FROM, f"{spec.title_zh}：{spec.default}", spec.justification, "U")
         for spec in THRESHOLDS
     )
 

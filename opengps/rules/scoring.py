@@ -29,7 +29,7 @@ O87_68 = "政府采购货物和服务招标投标管理办法（财政部令第8
 O74_35 = "政府采购非招标采购方式管理办法（财政部令第74号）第三十五条"
 O74_48 = "政府采购非招标采购方式管理办法（财政部令第74号）第四十八条"
 C214_24 = "政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第二十四条"
-SEED_003 = "湖南省政府购买服务相关规定（种子文件003：同等条件下优先向行业协会商会购买）"
+SEED_003 = "湖南省财政厅 湘财综〔2022〕28号（同等条件下优先向行业协会商会购买服务）"
 
 HUNDRED = Decimal(100)
 
@@ -689,7 +689,7 @@ RULES: tuple[RuleInfo, ...] = (
                 POLICY_SINCE,
                 "社会组织享受小微企业扣除："
                 + ("是" if DEFAULT_POLICY.sme_deduction_for_social_organizations else "否"),
-                "RULES §5（未确认，可配置）",
+                "平台设置（依据未确认，可配置）",
                 "U",
             ),
         ),
@@ -720,7 +720,14 @@ RULES: tuple[RuleInfo, ...] = (
         name="scoring.combine_member_scores",
         title_zh="评委评分汇总",
         title_en="Combining members' scores",
-        values=(shown_value(POLICY_SINCE, f"汇总方式：{DEFAULT_POLICY.combine}", O87_55, "U"),),
+        values=(
+            shown_value(
+                POLICY_SINCE,
+                "汇总方式：" + ("算术平均" if DEFAULT_POLICY.combine == "mean" else "中位数"),
+                O87_55,
+                "U",
+            ),
+        ),
     ),
     RuleInfo(
         name="scoring.rank",

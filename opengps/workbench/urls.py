@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opengps.workbench import holiday_views, views
+from opengps.workbench import design, holiday_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -15,5 +15,6 @@ urlpatterns = [
     path("agenda/", views.agenda_month, name="agenda"),
     path("calendar/notice/", holiday_views.notice_entry, name="holiday-notice"),
     path("calendar/notice/confirm/", holiday_views.notice_confirm, name="holiday-notice-confirm"),
+    path("design/", design.design, name="design"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import signed_in_user
@@ -127,12 +128,38 @@ def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(request, reverse("workbench:home") + "#reminders"))
 
 
+RULE_MODULES = {
+    "calendar": gettext_lazy("工作日与节假日"),
+    "procedures": gettext_lazy("采购程序"),
+    "deadlines": gettext_lazy("法定期限"),
+    "jurisdictions": gettext_lazy("采购限额与集中采购"),
+    "methods": gettext_lazy("采购方式"),
+    "scoring": gettext_lazy("评审与评分"),
+    "committee": gettext_lazy("评审委员会"),
+    "framework": gettext_lazy("框架协议"),
+    "deposits": gettext_lazy("保证金"),
+    "contracts": gettext_lazy("合同与履约"),
+    "eligibility": gettext_lazy("承接主体资格"),
+    "emall": gettext_lazy("电子卖场"),
+    "residents": gettext_lazy("居民服务与反馈"),
+    "compliance": gettext_lazy("合规审查"),
+    "grants": gettext_lazy("公益创投与资助"),
+    "performance": gettext_lazy("绩效评价"),
+    "redflags": gettext_lazy("风险预警"),
+}
+"""Section headings of /rules/, one per rules module (the module's code stays in the anchor)."""
+
+
 def rules_index(request: HttpRequest) -> HttpResponse:
     """Every legal rule with its value, effective dates and citation — generated from the rules code."""
     english = (request.LANGUAGE_CODE or "").startswith("en")
-    groups: dict[str, list[dict[str, object]]] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for rule in all_rules():
-        groups.setdefault(rule.name.split(".")[0], []).append(
+        module = rule.name.split(".")[0]
+        group = groups.setdefault(
+            module, {"code": module, "label": RULE_MODULES.get(module, module), "rules": []}
+        )
+        group["rules"].append(
             {
                 "name": rule.name,
                 "title": rule.title_en if english else rule.title_zh,
@@ -140,7 +167,7 @@ def rules_index(request: HttpRequest) -> HttpResponse:
                 "values": rule.values,
             }
         )
-    return render(request, "workbench/rules.html", {"groups": groups})
+    return render(request, "workbench/rules.html", {"groups": list(groups.values())})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

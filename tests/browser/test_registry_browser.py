@@ -41,7 +41,7 @@ def test_search_a_chinese_name_and_switch_language(
     page.goto(f"{live_server.url}/registry/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     # when: a visitor types part of a name and submits
-    search = page.locator("input[name=q]").first
+    search = page.locator("main input[name=q]").first  # the registry's own, not the top bar's
     search.fill("养老")
     search.press("Enter")
     page.wait_for_load_state("networkidle")
@@ -54,6 +54,6 @@ def test_search_a_chinese_name_and_switch_language(
     page.wait_for_load_state("networkidle")
     # then: the page is in English and keeps the search
     assert page.locator("html").get_attribute("lang") == "en"
-    assert "Registry" in page.locator("header").inner_text()
+    assert "Registry" in page.locator("nav.sidebar").inner_text()
     assert "长沙市岳麓区夕阳红养老服务中心" in page.locator("main").inner_text()
     page.screenshot(path="var/browser-registry.png", full_page=True)

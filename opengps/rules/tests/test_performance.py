@@ -261,7 +261,8 @@ def test_composite_equals_an_independent_calculation() -> None:
     assert result.score == raw.quantize(D("0.01"), rounding=ROUND_HALF_UP)
     assert result.grade == grade(result.score, ON).value
     assert result.leaves["satisfaction"] == D("83.333")
-    assert "种子文件003" in result.citation
+    assert "《对省十四届人大二次会议第0258号建议的答复》（2024年）" in result.citation
+    assert "种子文件" not in result.citation and "RULES" not in result.citation
 
 
 def test_composite_rounds_half_up_once() -> None:
