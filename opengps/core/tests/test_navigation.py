@@ -44,7 +44,8 @@ OVERSEERS = {
 ORDERS = "/emall/orders/"
 BY_ROLE: dict[str, set[str]] = {
     "anonymous": set(),
-    "purchaser": SIGNED_IN | {"/planning/", "/experts/draws/", "/contracts/late/", ORDERS, "/residents/inbox/"},
+    "purchaser": SIGNED_IN
+    | {"/planning/", "/experts/draws/", "/contracts/late/", ORDERS, "/residents/inbox/"},
     "agency": SIGNED_IN | {"/planning/", "/experts/draws/", "/experts/"},
     "finance": SIGNED_IN | OVERSEERS | {"/residents/inbox/"},
     "registration": SIGNED_IN | {"/registry/manage/", "/stats/", "/audit/"},

@@ -6,34 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-# Compatibility for planning/tests/test_views_supplier_history.py, which still takes the world's
-# fixtures from here by name: drop these once it no longer does (they are global fixtures now).
-from opengps.demo.fixtures import (  # noqa: F401
-    agency,
-    agency_unit,
-    award,
-    committee,
-    contract,
-    evaluation,
-    evaluator_unit,
-    evaluator_user,
-    filing_day,
-    finance,
-    finance_user,
-    head,
-    make_contract,
-    make_expert,
-    make_line,
-    make_org,
-    make_plan,
-    make_project,
-    opened,
-    small_catalogue,
-    suppliers,
-    template,
-    winner_user,
-)
-
 
 @pytest.fixture(autouse=True)
 def _next_year_calendar(next_year_calendar: None) -> None:

@@ -17,38 +17,21 @@ from django.urls import reverse
 from opengps.core import clock
 from opengps.performance import selectors as performance_selectors
 from opengps.performance import services as performance_services
-from opengps.performance.tests import conftest as fixtures
 from opengps.performance.tests.test_services import ANSWERS, _answer, _submit_all
 from opengps.planning import selectors, services
 
 pytestmark = pytest.mark.django_db
 
-_fixed_rate_window = fixtures._fixed_rate_window
-_next_year_calendar = fixtures._next_year_calendar
-agency = fixtures.agency
-agency_unit = fixtures.agency_unit
-award = fixtures.award
-committee = fixtures.committee
-contract = fixtures.contract
-evaluation = fixtures.evaluation
-evaluator_unit = fixtures.evaluator_unit
-evaluator_user = fixtures.evaluator_user
-finance = fixtures.finance
-finance_user = fixtures.finance_user
-fresh_registry_caches = fixtures.fresh_registry_caches
-head = fixtures.head
-make_contract = fixtures.make_contract
-make_expert = fixtures.make_expert
-make_line = fixtures.make_line
-make_org = fixtures.make_org
-make_plan = fixtures.make_plan
-make_project = fixtures.make_project
-opened = fixtures.opened
-filing_day = fixtures.filing_day
-small_catalogue = fixtures.small_catalogue
-suppliers = fixtures.suppliers
-template = fixtures.template
-winner_user = fixtures.winner_user
+
+
+@pytest.fixture(autouse=True)
+def _next_year_calendar(next_year_calendar: None) -> None:
+    """Contracts and evaluations reach into next year's calendar."""
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry_caches(fresh_registry_caches: None) -> None:
+    """Eligibility reads the registry: no cached answer from another test."""
 
 
 @pytest.fixture
