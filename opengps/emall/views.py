@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
+from opengps.core import clock
 from opengps.core.errors import NotFound
 from opengps.core.forms import run_service
 from opengps.core.views import View, one_action
@@ -90,8 +91,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _limits() -> dict[str, Any]:
-    from opengps.core import clock
-
     today = clock.today()
     return {"ceiling": emall_ceiling(services.CATEGORY, today), "direct_limit": direct_purchase_limit(today)}
 

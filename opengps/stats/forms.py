@@ -15,6 +15,7 @@ from opengps.planning.models import FundSource
 from opengps.procurement.models import METHOD_CHOICES
 from opengps.registry.models import OrgType
 from opengps.stats.measures import MEASURES
+from opengps.stats.selectors import years_available
 
 ALL = ("", _("全部"))
 FILTER_FIELDS = (
@@ -35,8 +36,6 @@ FILTER_FIELDS = (
 
 
 def _years() -> list[tuple[str, Any]]:
-    from opengps.stats.selectors import years_available
-
     return [ALL] + [(str(y), str(y)) for y in years_available()]
 
 
