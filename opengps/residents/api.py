@@ -49,13 +49,13 @@ class FinderIn(Schema):
     need: Str20
 
 
-class RateIn(Schema):
+class ResidentRateIn(Schema):
     stars: int
     text: Str500 = ""
     code: Str20 = ""
 
 
-class FileIn(Schema):
+class ResidentFileIn(Schema):
     kind: Str12
     text: Str500
 
@@ -103,7 +103,7 @@ def service(request: HttpRequest, source: str, pk: Id) -> Any:
 
 
 @router.post("/services/{source}/{pk}/rate", response={200: FeedbackOut, **ERRORS})
-def rate(request: HttpRequest, source: str, pk: Id, body: RateIn) -> Any:
+def rate(request: HttpRequest, source: str, pk: Id, body: ResidentRateIn) -> Any:
     """Rate a service 1–5; with a one-time code the rating is verified and counted."""
     return services.feedback_rate(
         source=source,
@@ -116,7 +116,7 @@ def rate(request: HttpRequest, source: str, pk: Id, body: RateIn) -> Any:
 
 
 @router.post("/services/{source}/{pk}/file", response={200: FeedbackOut, **ERRORS})
-def file(request: HttpRequest, source: str, pk: Id, body: FileIn) -> Any:
+def file(request: HttpRequest, source: str, pk: Id, body: ResidentFileIn) -> Any:
     """File a complaint or suggestion; the answer is due by the rules' deadline."""
     return services.feedback_file(
         source=source, pk=pk, kind=body.kind, text=body.text, client=ratelimit.client_ip(request)
