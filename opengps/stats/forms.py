@@ -117,7 +117,10 @@ class FilterForm(forms.Form):
         """The filter as query parameters (for links), with `changes` applied (None removes one)."""
         values = {name: self.cleaned_data.get(name) for name in FILTER_FIELDS} if self.is_bound else {}
         values.update(changes)
-        return {k: str(v) for k, v in values.items() if v not in (None, "", False)}
+        params = {k: str(v) for k, v in values.items() if v not in (None, "", False)}
+        if self.is_bound and "year" not in params:
+            params["year"] = ""  # all years: a link without `year` would mean the default (this) year
+        return params
 
 
 class MeasureForm(forms.Form):

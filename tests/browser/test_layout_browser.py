@@ -25,6 +25,11 @@ NARROW_CELLS = """() => [...document.querySelectorAll('main td, main th')].filte
 OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 
+@pytest.fixture(autouse=True)
+def _calendar(next_year_calendar: Any) -> None:
+    """The opened procurement's deadlines may reach into a year the shipped calendar lacks."""
+
+
 def _login(page: Any, live_server: Any, user: Any) -> None:
     client = Client()
     client.force_login(user)
