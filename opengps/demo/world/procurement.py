@@ -6,16 +6,18 @@ import io
 import itertools
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Final
 
 from django.utils import timezone
 
 from opengps.accounts.models import User
+from opengps.core.clock import BEIJING, local_date
 from opengps.planning.models import PurchasePlan
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
 from opengps.procurement.services import BidAck, BidFileInput
+from opengps.rules.deadlines.bids import earliest_bid_deadline
 
 # ---------------------------------------------------------------------------------------------
 # Procurement: bid files, announcement, bids, opening
@@ -62,6 +64,16 @@ def announce_times(days_ago: int = 40, ahead: timedelta = timedelta(hours=1)) ->
     return now - timedelta(days=days_ago), now + ahead
 
 
+def at_the_legal_minimum(method: str = "open_tender", days_ago: int = 20) -> timedelta:
+    """How far ahead of the real clock to set the deadline of documents issued `days_ago` so that it
+    falls on the earliest lawful day (or an hour from now, when that day has come): on any date,
+    whatever weekends and holidays the period crosses."""
+    now = real_now()
+    earliest = earliest_bid_deadline(method, local_date(now - timedelta(days=days_ago))).value
+    at_ten = datetime.combine(earliest, time(10), tzinfo=BEIJING)
+    return max(timedelta(hours=1), at_ten - now)
+
+
 def procurement_announced(
     *,
     purchaser: User,
@@ -106,10 +118,14 @@ def procurement_opened(
     suppliers: Sequence[User],
     prices: Sequence[str] = OPENED_PRICES,
     days_ago: int = 40,
+    ahead: timedelta = timedelta(hours=1),
     deposit: str | None = "5000",
 ) -> Procurement:
-    """An open tender announced `days_ago`, one bid per price from the first suppliers, opened."""
-    procurement = procurement_announced(purchaser=purchaser, plan=plan, days_ago=days_ago, deposit=deposit)
+    """An open tender announced `days_ago` (deadline `ahead` of the real clock), one bid per price
+    from the first suppliers, opened."""
+    procurement = procurement_announced(
+        purchaser=purchaser, plan=plan, days_ago=days_ago, ahead=ahead, deposit=deposit
+    )
     for supplier, price in zip(suppliers, prices, strict=False):
         bid_place(supplier=supplier, procurement=procurement, price=price)
     return procurement_open_after_deadline(purchaser=purchaser, procurement=procurement)

@@ -26,13 +26,15 @@ def fresh_registry_caches(fresh_registry_caches: None) -> None:
 
 @pytest.fixture
 def rushed_same_prices(purchaser: Any, make_plan: Any, suppliers: list[Any]) -> Procurement:
-    """An open tender announced 21 days before its deadline (the legal minimum is 20), two equal prices."""
+    """An open tender announced 20 days ago with its deadline on the earliest lawful day (GPL §35,
+    extended past a weekend or holiday), two equal prices."""
     return world.procurement_opened(
         purchaser=purchaser,
         plan=make_plan("open_tender"),
         suppliers=suppliers,
         prices=SAME_PRICES,
-        days_ago=21,
+        days_ago=20,
+        ahead=world.at_the_legal_minimum("open_tender", days_ago=20),
         deposit=None,
     )
 

@@ -18,7 +18,7 @@ from opengps.contracts import services as contract_services
 from opengps.contracts.models import Contract
 from opengps.core import clock, tasks
 from opengps.core.models import AuditEvent, ScheduledRun
-from opengps.demo.world import announce_times
+from opengps.demo.world import announce_times, real_now
 from opengps.procurement import services as procurement_services
 from opengps.procurement.models import Procurement
 from opengps.rules import calendar
@@ -77,8 +77,11 @@ def announce(
 
 @pytest.fixture
 def soon(purchaser: Any, make_plan: Callable[..., Any], agency_unit: Any, agency: Any) -> Procurement:
-    """Entrusted to the agency; bids close (and open) a day from now."""
-    return announce(purchaser, make_plan, timedelta(days=1), agency=agency_unit)
+    """Entrusted to the agency; bids close (and open) tomorrow at 17:00 Beijing time, so still
+    ahead at tomorrow morning's run, whatever the hour the suite runs."""
+    now = real_now()
+    tomorrow_at_five = datetime.combine(clock.local_date(now) + timedelta(days=1), time(17), clock.BEIJING)
+    return announce(purchaser, make_plan, tomorrow_at_five - now, agency=agency_unit)
 
 
 @pytest.fixture
