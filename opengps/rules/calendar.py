@@ -11,6 +11,7 @@ A year with no data is never guessed: every function that needs it raises `Calen
 
 from __future__ import annotations
 
+import calendar as _gregorian
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -216,6 +217,19 @@ def working_days_between(a: date, b: date) -> int:
 def add_days(day: date, n: int) -> date:
     """`day` plus `n` calendar days (a plain helper so callers need no timedelta)."""
     return day + timedelta(days=n)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by `months`; a missing day becomes the month's last day (民法典 §202)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _gregorian.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def add_years(day: date, years: int) -> date:
+    """`day` moved by `years` (negative: back); 29 February becomes 28 February (民法典 §202)."""
+    return add_months(day, 12 * years)
 
 
 RULES: tuple[RuleInfo, ...] = (

@@ -9,7 +9,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, shown_table, value_on
+from opengps.rules.calendar import add_years
 from opengps.rules.jurisdictions import (
     DEFAULT_JURISDICTION,
     Jurisdiction,
@@ -250,13 +251,6 @@ class BidderFacts:
     """负责人 of a bidder without a legal representative (IR §9(四))."""
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February → 28 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _full_years(start: date, end: date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
@@ -294,7 +288,7 @@ def expert_conflicts(
     An expert employed by the `purchaser` may sit only as purchaser representative (O87 §47,
     O74 §7) — "block" as an expert. Experts still declare what the platform does not know.
     """
-    since = _years_before(on_date, LOOKBACK_YEARS.value)
+    since = add_years(on_date, -LOOKBACK_YEARS.value)
     reasons: list[Reason] = []
     ties = list(expert.affiliations)
     if expert.employer is not None:
@@ -445,11 +439,7 @@ def _committee_values() -> tuple[EffectiveValue[object], ...]:
             base += f"；达到公开招标数额标准：{rule.large_min_size}人以上"
         return base
 
-    return tuple(
-        shown_value(entry.effective_from, text(kind, entry.value), entry.citation, entry.confidence)
-        for kind, history in COMMITTEE_RULES.items()
-        for entry in history
-    )
+    return shown_table(COMMITTEE_RULES, text)
 
 
 RULES: tuple[RuleInfo, ...] = (
@@ -480,16 +470,12 @@ RULES: tuple[RuleInfo, ...] = (
         name="committee.expert_qualified",
         title_zh="评审专家条件",
         title_en="Expert qualification",
-        values=tuple(
-            shown_value(
-                entry.effective_from,
-                f"{code}：中级职称且从事相关工作满{entry.value.min_years_with_intermediate}年，或高级职称；"
-                f"年龄不超过{entry.value.max_age}周岁",
-                entry.citation,
-                entry.confidence,
-            )
-            for code, history in EXPERT_STANDARDS.items()
-            for entry in history
+        values=shown_table(
+            EXPERT_STANDARDS,
+            lambda code, standard: (
+                f"{code}：中级职称且从事相关工作满{standard.min_years_with_intermediate}年，"
+                f"或高级职称；年龄不超过{standard.max_age}周岁"
+            ),
         ),
     ),
 )

@@ -9,10 +9,9 @@ from __future__ import annotations
 import calendar as _gregorian
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from opengps.rules import deadlines, transitions
-from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, shown_history, value_on
 from opengps.rules.deposits import share_cap, validate_amount
 from opengps.rules.transitions import Refusal, Transitions
 
@@ -183,18 +182,14 @@ def check_contract_transition(current: str, target: str) -> None:
     transitions.check_transition(CONTRACT_TRANSITIONS, current, target, refusal=CONTRACT_REFUSAL)
 
 
-def _shown(entry: EffectiveValue[Any], text: str) -> EffectiveValue[object]:
-    return EffectiveValue(entry.effective_from, text, entry.citation, entry.confidence)
-
-
 RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "contracts.term",
         "政府购买服务合同履行期限",
         "Term of a purchase-of-services contract",
         (
-            *(_shown(e, f"≤ {e.value} 年") for e in TERM_YEARS),
-            *(_shown(e, f"符合条件的 ≤ {e.value} 年") for e in MULTI_YEAR_TERM_YEARS),
+            *shown_history(TERM_YEARS, lambda years: f"≤ {years} 年"),
+            *shown_history(MULTI_YEAR_TERM_YEARS, lambda years: f"符合条件的 ≤ {years} 年"),
         ),
         "合同履行期限一般不超过 1 年；在预算保障的前提下，购买内容相对固定、连续性强、经费来源稳定、"
         "价格变化幅度小的项目，可以签订履行期限不超过 3 年的合同。",
@@ -205,10 +200,7 @@ RULES: tuple[RuleInfo, ...] = (
         "contracts.amendment_cap",
         "补充合同金额上限",
         "Cap on supplementary contracts",
-        tuple(
-            EffectiveValue(e.effective_from, f"≤ 原合同金额的 {e.value:%}", e.citation, e.confidence)
-            for e in AMENDMENT_RATE
-        ),
+        shown_history(AMENDMENT_RATE, lambda rate: f"≤ 原合同金额的 {rate:%}"),
         "追加与合同标的相同的服务，所有补充合同的采购金额不得超过原合同采购金额的 10%。",
         "Additional identical services: all supplementary contracts together at most 10% of the original.",
     ),
@@ -216,10 +208,7 @@ RULES: tuple[RuleInfo, ...] = (
         "contracts.small_supplier_payment_due",
         "向中小企业支付款项期限",
         "Payment term for small and medium enterprises",
-        tuple(
-            EffectiveValue(e.effective_from, f"{e.value}内", e.citation, e.confidence)
-            for e in SME_PAYMENT_DAYS
-        ),
+        shown_history(SME_PAYMENT_DAYS, lambda days: f"{days}内"),
         "机关、事业单位从中小企业采购服务，应当自验收合格（交付）之日起 30 日内支付款项；合同另有约定的，"
         "最长不超过 60 日。（待确认，可配置）",
         "Public bodies pay SMEs within 30 days of acceptance (delivery); a contract may agree up to 60 "

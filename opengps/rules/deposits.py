@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from opengps.rules import deadlines
-from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, shown_history, value_on
 from opengps.rules.deadlines import DepositTrigger
 from opengps.rules.money import CENT
 
@@ -138,10 +138,7 @@ def withdrawn_deposit_return_deadline(withdrawn_on: date, *, on_date: date | Non
 
 
 def _percent(history: tuple[EffectiveValue[Decimal], ...], text: str) -> tuple[EffectiveValue[object], ...]:
-    return tuple(
-        EffectiveValue(e.effective_from, text.format(f"{e.value:%}"), e.citation, e.confidence)
-        for e in history
-    )
+    return shown_history(history, lambda rate: text.format(f"{rate:%}"))
 
 
 RULES: tuple[RuleInfo, ...] = (

@@ -7,7 +7,6 @@ about, never stored by a scheduled job.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +14,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from opengps.rules.base import EffectiveValue, Reason, RuleError, RuleInfo, value_on
+from opengps.rules.base import (
+    EffectiveValue,
+    Reason,
+    RuleError,
+    RuleInfo,
+    shown_history,
+    shown_table,
+    value_on,
+)
+from opengps.rules.calendar import add_months as add_months
+from opengps.rules.calendar import add_years as add_years
 from opengps.rules.jurisdictions import shown_value
 
 M60 = "社会组织信用信息管理办法（民政部令第60号）"
@@ -198,18 +207,6 @@ OTHER_LIST_NAMES: dict[OtherListKind, tuple[str, str]] = {
     "major_tax_violation": ("重大税收违法失信主体名单", "major tax-violation list"),
     "procurement_blacklist": ("政府采购严重违法失信行为记录名单", "government-procurement blacklist"),
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by `months`; a missing day becomes the month's last day (民法典 §202)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
-
-
-def add_years(day: date, years: int) -> date:
-    return add_months(day, 12 * years)
 
 
 def _years(history: tuple[EffectiveValue[int], ...], on_date: date, rule: str) -> EffectiveValue[int]:
@@ -665,9 +662,7 @@ def supplier_eligibility(facts: OrganizationFacts, on_date: date) -> Eligibility
 def _period_value(
     history: tuple[EffectiveValue[int], ...], unit_zh: str, text: str
 ) -> tuple[EffectiveValue[object], ...]:
-    return tuple(
-        shown_value(e.effective_from, f"{text}{e.value}{unit_zh}", e.citation, e.confidence) for e in history
-    )
+    return shown_history(history, lambda value: f"{text}{value}{unit_zh}")
 
 
 RULES: tuple[RuleInfo, ...] = (
@@ -708,16 +703,13 @@ RULES: tuple[RuleInfo, ...] = (
                 "重大违法记录：刑事处罚、责令停产停业、吊销许可证或者执照、较大数额罚款（因违法经营）",
                 IR_19_1,
             ),
-            *(
-                shown_value(
-                    e.effective_from,
+            *shown_history(
+                LARGE_FINE,
+                lambda fine: (
                     "较大数额罚款：由作出处罚的机关认定"
-                    if e.value is None
-                    else f"较大数额罚款：{int(e.value) // 10000}万元以上（另有更高标准的从其规定）",
-                    e.citation,
-                    e.confidence,
-                )
-                for e in LARGE_FINE
+                    if fine is None
+                    else f"较大数额罚款：{int(fine) // 10000}万元以上（另有更高标准的从其规定）"
+                ),
             ),
             shown_value(date(2015, 3, 1), "被禁止参加政府采购活动的，期限届满后可以参加", IR_19_2),
         ),
@@ -729,15 +721,9 @@ RULES: tuple[RuleInfo, ...] = (
         name="eligibility.annual_report",
         title_zh="年度工作报告",
         title_en="Annual work report",
-        values=tuple(
-            shown_value(
-                e.effective_from,
-                f"{ORG_TYPE_NAMES_ZH[org_type]}：次年{e.value[0]}月{e.value[1]}日前",
-                e.citation,
-                e.confidence,
-            )
-            for org_type, history in ANNUAL_REPORT_DUE.items()
-            for e in history
+        values=shown_table(
+            ANNUAL_REPORT_DUE,
+            lambda org_type, due: f"{ORG_TYPE_NAMES_ZH[org_type]}：次年{due[0]}月{due[1]}日前",
         ),
         summary_zh="只检查最近一个已过报送期限、且组织全年存续的年度。",
         summary_en="Only the latest overdue year the organization existed for in full is checked.",

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
 
-from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, shown_history, value_on
 from opengps.rules.jurisdictions import (
     CATEGORY_NAMES_EN,
     CATEGORY_NAMES_ZH,
@@ -464,10 +464,7 @@ RULES: tuple[RuleInfo, ...] = (
         name="emall.direct_purchase_limit",
         title_zh="电子卖场直购限额",
         title_en="E-mall direct-purchase limit",
-        values=tuple(
-            shown_value(e.effective_from, f"单笔不超过 {format_wan(e.value)}", e.citation, e.confidence)
-            for e in DIRECT_PURCHASE_LIMIT
-        ),
+        values=shown_history(DIRECT_PURCHASE_LIMIT, lambda limit: f"单笔不超过 {format_wan(limit)}"),
         summary_zh="超过直购限额的，应通过竞价采购。",
         summary_en="Above it, online bidding.",
     ),
@@ -476,14 +473,8 @@ RULES: tuple[RuleInfo, ...] = (
         title_zh="电子卖场竞价：最短时间与最少报价",
         title_en="E-mall bidding: shortest window and fewest quotes",
         values=(
-            *(
-                shown_value(e.effective_from, f"≥{e.value} 小时", e.citation, e.confidence)
-                for e in BIDDING_MIN_HOURS
-            ),
-            *(
-                shown_value(e.effective_from, f"≥{e.value} 家", e.citation, e.confidence)
-                for e in BIDDING_MIN_QUOTES
-            ),
+            *shown_history(BIDDING_MIN_HOURS, lambda hours: f"≥{hours} 小时"),
+            *shown_history(BIDDING_MIN_QUOTES, lambda quotes: f"≥{quotes} 家"),
         ),
     ),
     RuleInfo(
@@ -502,16 +493,13 @@ RULES: tuple[RuleInfo, ...] = (
         name="emall.price_outliers",
         title_zh="电子卖场价格监测",
         title_en="E-mall price monitoring",
-        values=tuple(
-            shown_value(
-                e.effective_from,
-                f"高于参考价 {e.value.reference_high} 倍或低于 {e.value.reference_low} 倍；"
-                f"高于同品目中位价 {e.value.peer_high} 倍或低于 {e.value.peer_low} 倍"
-                f"（至少 {e.value.min_peers} 家）",
-                e.citation,
-                e.confidence,
-            )
-            for e in OUTLIER_BOUNDS
+        values=shown_history(
+            OUTLIER_BOUNDS,
+            lambda bounds: (
+                f"高于参考价 {bounds.reference_high} 倍或低于 {bounds.reference_low} 倍；"
+                f"高于同品目中位价 {bounds.peer_high} 倍或低于 {bounds.peer_low} 倍"
+                f"（至少 {bounds.min_peers} 家）"
+            ),
         ),
     ),
     RuleInfo(
@@ -519,14 +507,8 @@ RULES: tuple[RuleInfo, ...] = (
         title_zh="电子卖场订单：确认时限与付款期限",
         title_en="E-mall orders: confirmation window and payment term",
         values=(
-            *(
-                shown_value(e.effective_from, f"供应商 {e.value} 小时内确认", e.citation, e.confidence)
-                for e in CONFIRM_HOURS
-            ),
-            *(
-                shown_value(e.effective_from, f"验收后 {e.value} 日内付款", e.citation, e.confidence)
-                for e in PAYMENT_DAYS
-            ),
+            *shown_history(CONFIRM_HOURS, lambda hours: f"供应商 {hours} 小时内确认"),
+            *shown_history(PAYMENT_DAYS, lambda days: f"验收后 {days} 日内付款"),
         ),
     ),
 )

@@ -16,7 +16,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, shown_history, value_on
+from opengps.rules.jurisdictions import shown_value
 
 __all__ = [
     "MIN_ELIMINATION",
@@ -284,37 +285,19 @@ def call_off_pick(
     return Ruled(turn, O110_34, f"第 {len(history) // round_size + 1} 轮轮候")
 
 
-def _shown(effective_from: date, text: str, citation: str, confidence: str) -> EffectiveValue[object]:
-    return EffectiveValue(effective_from, text, citation, confidence)
-
-
 RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         name="framework.shortlist",
         title_zh="框架协议第一阶段入围",
         title_en="Framework agreement first-stage shortlist",
         values=(
-            *(
-                _shown(e.effective_from, f"有效响应不少于 {e.value} 家", e.citation, e.confidence)
-                for e in MIN_RESPONSIVE
+            *shown_history(MIN_RESPONSIVE, lambda count: f"有效响应不少于 {count} 家"),
+            *shown_history(
+                MIN_ELIMINATION, lambda rate: f"淘汰比例不低于 {int(rate * 100)}%（向上取整，至少淘汰 1 家）"
             ),
-            *(
-                _shown(
-                    e.effective_from,
-                    f"淘汰比例不低于 {int(e.value * 100)}%（向上取整，至少淘汰 1 家）",
-                    e.citation,
-                    e.confidence,
-                )
-                for e in MIN_ELIMINATION
-            ),
-            *(
-                _shown(
-                    e.effective_from,
-                    f"质量优先法检测、实验仪器：淘汰比例不低于 {int(e.value * 100)}%",
-                    e.citation,
-                    e.confidence,
-                )
-                for e in MIN_ELIMINATION_QUALITY_INSTRUMENTS
+            *shown_history(
+                MIN_ELIMINATION_QUALITY_INSTRUMENTS,
+                lambda rate: f"质量优先法检测、实验仪器：淘汰比例不低于 {int(rate * 100)}%",
             ),
         ),
         summary_zh="价格优先法按报价从低到高、质量优先法按质量评分从高到低排序，按征集文件规定的淘汰率或入围数量上限确定入围供应商。",
@@ -326,9 +309,9 @@ RULES: tuple[RuleInfo, ...] = (
         title_zh="框架协议第二阶段成交供应商",
         title_en="Framework agreement call-off supplier",
         values=(
-            _shown(IN_FORCE, "直接选定（主要方式）", O110_32, "T"),
-            _shown(IN_FORCE, "二次竞价：协议价格为最高限价，报价最低者成交", O110_33, "T"),
-            _shown(IN_FORCE, "顺序轮候：每轮每家仅一次", O110_34, "T"),
+            shown_value(IN_FORCE, "直接选定（主要方式）", O110_32, "T"),
+            shown_value(IN_FORCE, "二次竞价：协议价格为最高限价，报价最低者成交", O110_33, "T"),
+            shown_value(IN_FORCE, "顺序轮候：每轮每家仅一次", O110_34, "T"),
         ),
         summary_zh="第二阶段合同只能授予入围供应商。",
         summary_en="Call-offs go only to shortlisted suppliers.",

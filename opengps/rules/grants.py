@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Literal
 
 from opengps.rules import calendar, performance
-from opengps.rules.base import Reason, Ruled, RuleError, RuleInfo
+from opengps.rules.base import Reason, Ruled, RuleError, RuleInfo, shown_history
 from opengps.rules.eligibility import (
     M39,
     M60,
@@ -54,6 +54,11 @@ DEFAULT_OBJECTION_DAYS = 5
 """Public notice of the proposed list, calendar days [U]; each round stores its own value."""
 DEFAULT_TRANCHE_SHARES = (50, 30, 20)
 """Signing / mid-term review passed / final audit [U]; each round stores its own shares."""
+
+
+def _call_block(code: str, message_zh: str, message_en: str) -> Reason:
+    """A "block" reason citing the round's call for applications (`CALL`)."""
+    return Reason(code, message_zh, message_en, CALL, "block")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,12 +128,10 @@ def applicant_eligibility(
     if conditions.org_types and facts.org_type not in conditions.org_types:
         allowed = "、".join(ORG_TYPE_NAMES_ZH[t] for t in sorted(conditions.org_types))
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.org_type_not_allowed",
                 f"组织类型为{ORG_TYPE_NAMES_ZH[facts.org_type]}，本轮仅限{allowed}申报",
                 f"Legal form {facts.org_type} may not apply to this round",
-                CALL,
-                "block",
             )
         )
     if conditions.min_rating is not None:
@@ -148,24 +151,20 @@ def applicant_eligibility(
         since = add_years(facts.founded_on, conditions.min_years_registered)
         if since > on_date:
             reasons.append(
-                Reason(
+                _call_block(
                     "grants.registered_too_recently",
                     f"{facts.founded_on.isoformat()} 成立登记，不满 {conditions.min_years_registered} 年"
                     f"（{since.isoformat()} 起方满）",
                     f"Registered on {facts.founded_on.isoformat()}: fewer than "
                     f"{conditions.min_years_registered} years",
-                    CALL,
-                    "block",
                 )
             )
     if conditions.regions and not any(region_within(region, area) for area in conditions.regions):
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.region_not_covered",
                 f"所在区划 {region} 不在本轮资助范围（{'、'.join(conditions.regions)}）内",
                 f"Region {region} is outside the round's areas",
-                CALL,
-                "block",
             )
         )
     eligible = not any(r.severity == "block" for r in reasons)
@@ -194,52 +193,42 @@ def request_problems(
     reasons: list[Reason] = []
     if requested <= 0 or requested != round_cent(requested):
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.amount_invalid",
                 "申请金额须为正数，以元为单位保留两位小数",
                 "The amount must be positive, in yuan with at most 2 decimals",
-                CALL,
-                "block",
             )
         )
     if requested > cap:
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.over_cap",
                 f"申请金额 {requested} 元超过本轮单个项目资助上限 {cap} 元",
                 f"The amount {requested} exceeds the per-project cap {cap}",
-                CALL,
-                "block",
             )
         )
     if requested > total:
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.over_total",
                 f"申请金额 {requested} 元超过本轮资金总额 {total} 元",
                 f"The amount {requested} exceeds the round's total {total}",
-                CALL,
-                "block",
             )
         )
     if not budget_lines or any(line <= 0 for line in budget_lines):
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.budget_lines_invalid",
                 "预算明细至少一项，每项金额须为正数",
                 "The budget needs at least one line, each positive",
-                CALL,
-                "block",
             )
         )
     elif sum(budget_lines, Decimal(0)) != requested:
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.budget_mismatch",
                 f"预算明细合计 {sum(budget_lines, Decimal(0))} 元与申请金额 {requested} 元不一致",
                 f"Budget lines sum to {sum(budget_lines, Decimal(0))}, not {requested}",
-                CALL,
-                "block",
             )
         )
     return tuple(reasons)
@@ -260,23 +249,19 @@ def template_problems(criteria: Sequence[Criterion]) -> tuple[Reason, ...]:
     codes = [c.code for c in criteria]
     if not criteria or len(set(codes)) != len(codes) or any(not c.code or c.weight <= 0 for c in criteria):
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.criteria_invalid",
                 "评分细则至少一项，代码不得重复，分值须为正整数",
                 "Criteria need unique codes and positive weights",
-                CALL,
-                "block",
             )
         )
     total = sum(c.weight for c in criteria)
     if total != 100:
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.weights_not_100",
                 f"评分细则分值合计应为 100 分（现为 {total} 分）",
                 f"Criteria weights must sum to 100 (got {total})",
-                CALL,
-                "block",
             )
         )
     return tuple(reasons)
@@ -289,24 +274,20 @@ def score_problems(criteria: Sequence[Criterion], scores: Mapping[str, Decimal])
     expected = {c.code for c in criteria}
     if set(scores) != expected:
         reasons.append(
-            Reason(
+            _call_block(
                 "grants.scores_incomplete",
                 "须对每一项评分细则打分，且不得有细则以外的项目",
                 "Score every criterion and nothing else",
-                CALL,
-                "block",
             )
         )
     for criterion in criteria:
         score = scores.get(criterion.code)
         if score is not None and not Decimal(0) <= score <= criterion.weight:
             reasons.append(
-                Reason(
+                _call_block(
                     "grants.score_out_of_range",
                     f"“{criterion.name}”的得分应在 0 至 {criterion.weight} 分之间（收到 {score}）",
                     f"'{criterion.code}' must be scored 0 to {criterion.weight} (got {score})",
-                    CALL,
-                    "block",
                 )
             )
     return tuple(reasons)
@@ -375,12 +356,10 @@ def fund_within_limit(
             unfunded.append(
                 (
                     request.key,
-                    Reason(
+                    _call_block(
                         "grants.below_pass_score",
                         f"综合得分 {request.score} 低于立项分数线 {pass_score} 分",
                         f"Score {request.score} is below the pass mark {pass_score}",
-                        CALL,
-                        "block",
                     ),
                 )
             )
@@ -561,14 +540,6 @@ RULES: tuple[RuleInfo, ...] = (
         name="grants.performance_grade",
         title_zh="结项评价等级",
         title_en="Final evaluation grade",
-        values=tuple(
-            shown_value(
-                e.effective_from,
-                "；".join(f"{g} ≥{bound}" for bound, g in e.value),
-                e.citation,
-                e.confidence,
-            )
-            for e in GRADE_BANDS
-        ),
+        values=shown_history(GRADE_BANDS, performance.grade_bands_text),
     ),
 )

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, shown_table, value_on
 
 Category = Literal["goods", "services", "works"]
 CATEGORIES: tuple[Category, ...] = ("services", "goods", "works")
@@ -216,15 +216,8 @@ def shown_value(
 
 
 def _rule_values(place: Jurisdiction, kind: ThresholdKind) -> tuple[EffectiveValue[object], ...]:
-    return tuple(
-        shown_value(
-            entry.effective_from,
-            f"{CATEGORY_NAMES_ZH[cat]} {format_wan(entry.value)}",
-            entry.citation,
-            entry.confidence,
-        )
-        for cat, history in place.thresholds.get(kind, {}).items()
-        for entry in history
+    return shown_table(
+        place.thresholds.get(kind, {}), lambda cat, amount: f"{CATEGORY_NAMES_ZH[cat]} {format_wan(amount)}"
     )
 
 

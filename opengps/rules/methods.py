@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from opengps.rules.base import EffectiveValue, Reason, RuleInfo
+from opengps.rules.base import EffectiveValue, Reason, RuleInfo, shown
 from opengps.rules.jurisdictions import (
     DEFAULT_JURISDICTION,
     Jurisdiction,
@@ -620,10 +620,7 @@ def decision_for(decisions: Sequence[MethodDecision], method: Method) -> MethodD
 
 def _rule_values_methods() -> tuple[EffectiveValue[object], ...]:
     return tuple(
-        shown_value(
-            entry.effective_from, f"{METHOD_NAMES_ZH[method]} 自此日起可用", entry.citation, entry.confidence
-        )
-        for method, entry in METHOD_IN_FORCE.items()
+        shown(entry, f"{METHOD_NAMES_ZH[method]} 自此日起可用") for method, entry in METHOD_IN_FORCE.items()
     )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from opengps.rules import calendar
-from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, shown_history, value_on
 from opengps.rules.jurisdictions import shown_value
 from opengps.rules.money import round_cent
 
@@ -470,13 +470,6 @@ def is_failure(fact: HistoryFact, policy: CreditPolicy) -> bool:
     return fact.kind != "grade" or fact.grade in policy.flag_grades
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def credit_policy(on_date: date) -> EffectiveValue[CreditPolicy]:
     """The credit-loop policy in force on `on_date` (configurable data, [U])."""
     return value_on(CREDIT_POLICY, _since(on_date), rule="performance.credit_consequences")
@@ -484,7 +477,7 @@ def credit_policy(on_date: date) -> EffectiveValue[CreditPolicy]:
 
 def credit_window_start(on_date: date, policy: CreditPolicy) -> date:
     """The exclusive start of the window of failures counted on `on_date`: `window_years` before it."""
-    return _years_before(on_date, policy.window_years)
+    return calendar.add_years(on_date, -policy.window_years)
 
 
 def credit_consequences(
@@ -579,15 +572,14 @@ def conduct_problems(rating: str, note: str) -> tuple[Reason, ...]:
 def _show(
     history: Sequence[EffectiveValue[tuple[tuple[K, Decimal], ...]]],
 ) -> tuple[EffectiveValue[object], ...]:
-    return tuple(
-        shown_value(
-            e.effective_from,
-            "；".join(f"{SOURCE_NAMES_ZH.get(str(k), str(k))} {v}" for k, v in e.value),
-            e.citation,
-            e.confidence,
-        )
-        for e in history
+    return shown_history(
+        history, lambda weights: "；".join(f"{SOURCE_NAMES_ZH.get(str(k), str(k))} {v}" for k, v in weights)
     )
+
+
+def grade_bands_text(bands: tuple[tuple[Decimal, Grade], ...]) -> str:
+    """Grade bands as /rules/ shows them, e.g. ``"优 ≥90；良 ≥80；…"`` (cited by `GRADE_BANDS`)."""
+    return "；".join(f"{grade} ≥{bound}" for bound, grade in bands)
 
 
 RULES: tuple[RuleInfo, ...] = (
@@ -595,12 +587,7 @@ RULES: tuple[RuleInfo, ...] = (
         name="performance.grade",
         title_zh="绩效评价等级",
         title_en="Performance grade",
-        values=tuple(
-            shown_value(
-                e.effective_from, "；".join(f"{g} ≥{bound}" for bound, g in e.value), e.citation, e.confidence
-            )
-            for e in GRADE_BANDS
-        ),
+        values=shown_history(GRADE_BANDS, grade_bands_text),
         summary_zh="综合得分四舍五入保留两位小数后评定等级：优 ≥90，良 80–89，中 60–79，差 <60。",
         summary_en="The composite, rounded half-up to 2 places, is graded 优/良/中/差 at 90/80/60.",
     ),
@@ -636,15 +623,12 @@ RULES: tuple[RuleInfo, ...] = (
         name="performance.credit_consequences",
         title_zh="履约评价结果运用（优胜劣汰）",
         title_en="The credit loop",
-        values=tuple(
-            shown_value(
-                e.effective_from,
-                f"评为{'、'.join(sorted(e.value.flag_grades))}即标注；"
-                f"{e.value.window_years} 年内不合格 {e.value.failures_to_recommend} 次建议列入信用名录",
-                e.citation,
-                e.confidence,
-            )
-            for e in CREDIT_POLICY
+        values=shown_history(
+            CREDIT_POLICY,
+            lambda policy: (
+                f"评为{'、'.join(sorted(policy.flag_grades))}即标注；"
+                f"{policy.window_years} 年内不合格 {policy.failures_to_recommend} 次建议列入信用名录"
+            ),
         ),
         summary_zh="不合格等级、验收不合格和解除合同记入供应商履约记录；建议由登记管理机关决定是否列入。",
         summary_en=(
@@ -655,9 +639,6 @@ RULES: tuple[RuleInfo, ...] = (
         name="performance.expert_conduct_deadline",
         title_zh="评审专家履职评价期限",
         title_en="Rating the experts' conduct",
-        values=tuple(
-            shown_value(e.effective_from, f"评审结束后 {e.value} 个工作日内", e.citation, e.confidence)
-            for e in EXPERT_CONDUCT_DAYS
-        ),
+        values=shown_history(EXPERT_CONDUCT_DAYS, lambda days: f"评审结束后 {days} 个工作日内"),
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from opengps.rules.base import RuleError
+from opengps.rules.base import parse_choice
 
 
 class Method(StrEnum):
@@ -58,12 +58,11 @@ def parse_method(code: str | Method) -> Method:
     """
     if isinstance(code, Method):
         return code
-    try:
-        return Method(code)
-    except ValueError:
-        raise RuleError(
-            "method.unknown",
-            f"未知的采购方式代码“{code}”",
-            f"Unknown procurement method code '{code}'",
-            params={"code": code, "known": [method.value for method in Method]},
-        ) from None
+    return parse_choice(
+        Method,
+        code,
+        code="method.unknown",
+        message_zh=f"未知的采购方式代码“{code}”",
+        message_en=f"Unknown procurement method code '{code}'",
+        param="code",
+    )

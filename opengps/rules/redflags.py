@@ -14,13 +14,13 @@ department may override with an effective date (`opengps.oversight` keeps those 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from opengps.rules.base import EffectiveValue, RuleError, RuleInfo
+from opengps.rules.base import EffectiveValue, RuleError, RuleInfo, in_force
 from opengps.rules.methods import SplitPurchaseGroup
 from opengps.rules.procedures import Method
 
@@ -220,9 +220,9 @@ def thresholds_from(history: Mapping[str, Sequence[EffectiveValue[Decimal]]], on
     """The thresholds in force on `on_date`: the latest override per key, else the default."""
     values: dict[str, Decimal] = {}
     for key, entries in history.items():
-        in_force = [entry for entry in entries if entry.effective_from <= on_date]
-        if in_force:
-            values[key] = check_threshold(key, max(in_force, key=lambda entry: entry.effective_from).value)
+        entry = in_force(entries, on_date)
+        if entry is not None:
+            values[key] = check_threshold(key, entry.value)
     return replace(DEFAULT_THRESHOLDS, **values)
 
 
@@ -437,6 +437,61 @@ def _share_at_least(
     return share if share >= threshold else None
 
 
+@dataclass(frozen=True, slots=True)
+class _ShareRule:
+    """How a share flag is raised and explained: its threshold, the evidence key of the part, the
+    messages (format strings over ``{part}``, ``{total}``, ``{share}``, ``{threshold}``), the article."""
+
+    threshold: Callable[[Thresholds], Decimal]
+    part_key: str
+    message_zh: str
+    message_en: str
+    citation: str
+
+
+_SHARE_RULES: Mapping[FlagCode, _ShareRule] = {
+    FlagCode.single_source_share: _ShareRule(
+        lambda thresholds: thresholds.single_source_share,
+        "single_source_amount",
+        "单一来源采购金额 {part} 元占该单位采购总额 {total} 元的 {share}（阈值 {threshold}）",
+        "Single source is {share} of the unit's purchases by value",
+        f"{OCP2016}；{GPL_31}；{O74_38}",
+    ),
+    FlagCode.supplier_share: _ShareRule(
+        lambda thresholds: thresholds.supplier_share,
+        "supplier_amount",
+        "该供应商中标金额 {part} 元占该单位中标总额 {total} 元的 {share}（阈值 {threshold}）",
+        "One supplier holds {share} of the unit's awarded value",
+        OCP2016,
+    ),
+}
+
+
+def _share_flag(
+    code: FlagCode, part: Decimal, total: Decimal, procurements: int, thresholds: Thresholds
+) -> Flag | None:
+    """The flag `code` when `part` reaches its threshold share of `total` (see `_share_at_least`)."""
+    rule = _SHARE_RULES[code]
+    threshold = rule.threshold(thresholds)
+    share = _share_at_least(part, total, procurements, threshold, thresholds)
+    if share is None:
+        return None
+    texts = {"part": part, "total": total, "share": _pct(share), "threshold": _pct(threshold)}
+    return Flag(
+        code,
+        SEVERITY_MEDIUM,
+        rule.message_zh.format(**texts),
+        rule.message_en.format(**texts),
+        rule.citation,
+        {
+            rule.part_key: str(part),
+            "total_amount": str(total),
+            "procurements": procurements,
+            "share": str(share.quantize(Decimal("0.0001"))),
+        },
+    )
+
+
 def single_source_share(
     *,
     single_source_amount: Decimal,
@@ -445,24 +500,8 @@ def single_source_share(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Flag | None:
     """A unit buying a large share (by value) through single source (OCP2016; GPL §31, O74 §38)."""
-    share = _share_at_least(
-        single_source_amount, total_amount, procurements, thresholds.single_source_share, thresholds
-    )
-    if share is None:
-        return None
-    return Flag(
-        FlagCode.single_source_share,
-        SEVERITY_MEDIUM,
-        f"单一来源采购金额 {single_source_amount} 元占该单位采购总额 {total_amount} 元的 {_pct(share)}"
-        f"（阈值 {_pct(thresholds.single_source_share)}）",
-        f"Single source is {_pct(share)} of the unit's purchases by value",
-        f"{OCP2016}；{GPL_31}；{O74_38}",
-        {
-            "single_source_amount": str(single_source_amount),
-            "total_amount": str(total_amount),
-            "procurements": procurements,
-            "share": str(share.quantize(Decimal("0.0001"))),
-        },
+    return _share_flag(
+        FlagCode.single_source_share, single_source_amount, total_amount, procurements, thresholds
     )
 
 
@@ -474,25 +513,7 @@ def supplier_share(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Flag | None:
     """One supplier winning a large share of a unit's awarded value (OCP2016 "repeat winner")."""
-    share = _share_at_least(
-        supplier_amount, total_amount, procurements, thresholds.supplier_share, thresholds
-    )
-    if share is None:
-        return None
-    return Flag(
-        FlagCode.supplier_share,
-        SEVERITY_MEDIUM,
-        f"该供应商中标金额 {supplier_amount} 元占该单位中标总额 {total_amount} 元的 {_pct(share)}"
-        f"（阈值 {_pct(thresholds.supplier_share)}）",
-        f"One supplier holds {_pct(share)} of the unit's awarded value",
-        OCP2016,
-        {
-            "supplier_amount": str(supplier_amount),
-            "total_amount": str(total_amount),
-            "procurements": procurements,
-            "share": str(share.quantize(Decimal("0.0001"))),
-        },
-    )
+    return _share_flag(FlagCode.supplier_share, supplier_amount, total_amount, procurements, thresholds)
 
 
 @dataclass(frozen=True, slots=True)

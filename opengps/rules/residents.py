@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from opengps.rules import calendar
-from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, value_on
-from opengps.rules.jurisdictions import shown_value
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, RuleInfo, shown_history, value_on
 from opengps.rules.transitions import EntityTransitions, Transitions
 
 LETTERS_VISITS = "参照《信访工作条例》（2022年）的告知期限；该条例未收入 ../shared/law，条文未核对 [U]"
@@ -128,10 +127,7 @@ RULES: tuple[RuleInfo, ...] = (
         name="residents.answer_deadline",
         title_zh="居民投诉、建议的答复期限",
         title_en="Answer period for residents' complaints and suggestions",
-        values=tuple(
-            shown_value(e.effective_from, f"{e.value} 个工作日", e.citation, e.confidence)
-            for e in ANSWER_WORKING_DAYS
-        ),
+        values=shown_history(ANSWER_WORKING_DAYS, lambda days: f"{days} 个工作日"),
         summary_zh="购买单位应在期限内答复；逾期未答复的，转本级财政部门督办。",
         summary_en="The purchasing unit answers within the period; an overdue item goes to the "
         "finance department.",

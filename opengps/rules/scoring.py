@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, value_on
+from opengps.rules.base import EffectiveValue, Reason, Ruled, RuleError, RuleInfo, shown_table, value_on
 from opengps.rules.jurisdictions import CATEGORY_NAMES_ZH, Category, parse_category, shown_value
 from opengps.rules.money import round_cent
 from opengps.rules.procedures import METHOD_NAMES_EN, METHOD_NAMES_ZH, Method
@@ -662,17 +662,18 @@ def _range_text(bounds: tuple[Decimal, Decimal]) -> str:
     return f"{bounds[0]:.0%}–{bounds[1]:.0%}"
 
 
-def _deduction_values() -> tuple[EffectiveValue[object], ...]:
-    return tuple(
-        shown_value(
-            entry.effective_from,
-            f"{CATEGORY_NAMES_ZH[cat]}：小微企业 {_range_text(entry.value.small_micro)}；"
-            f"联合体/分包（小微份额≥{entry.value.min_share:.0%}）{_range_text(entry.value.consortium)}",
-            entry.citation,
-            entry.confidence,
-        )
-        for cat, history in DEDUCTION_RANGES.items()
-        for entry in history
+def _deduction_text(cat: Category, ranges: DeductionRanges) -> str:
+    return (
+        f"{CATEGORY_NAMES_ZH[cat]}：小微企业 {_range_text(ranges.small_micro)}；"
+        f"联合体/分包（小微份额≥{ranges.min_share:.0%}）{_range_text(ranges.consortium)}"
+    )
+
+
+def _price_weight_text(key: tuple[Formula, Category], bounds: tuple[Decimal, Decimal]) -> str:
+    formula, cat = key
+    return (
+        f"{formula} {CATEGORY_NAMES_ZH[cat]}：价格权重 {_range_text(bounds)}；"
+        "得分 =（评标基准价/评审价）×100×权重"
     )
 
 
@@ -682,7 +683,7 @@ RULES: tuple[RuleInfo, ...] = (
         title_zh="小微企业价格扣除",
         title_en="Small/micro enterprise price deduction",
         values=(
-            *_deduction_values(),
+            *shown_table(DEDUCTION_RANGES, _deduction_text),
             shown_value(date(2014, 6, 10), "监狱企业视同小微企业", PRISON, "E"),
             shown_value(date(2017, 10, 1), "残疾人福利性单位视同小微企业，不重复享受", DISABILITY, "E"),
             shown_value(
@@ -701,17 +702,7 @@ RULES: tuple[RuleInfo, ...] = (
         name="scoring.price_scores",
         title_zh="价格分计算",
         title_en="Price score",
-        values=tuple(
-            shown_value(
-                entry.effective_from,
-                f"{formula} {CATEGORY_NAMES_ZH[cat]}：价格权重 {_range_text(entry.value)}；"
-                "得分 =（评标基准价/评审价）×100×权重",
-                entry.citation,
-                entry.confidence,
-            )
-            for (formula, cat), history in PRICE_WEIGHT_RANGES.items()
-            for entry in history
-        ),
+        values=shown_table(PRICE_WEIGHT_RANGES, _price_weight_text),
         summary_zh="以扣除后的最低评审价为基准价；不得去掉最高和最低报价；四舍五入保留两位小数。",
         summary_en="The lowest evaluated price (after deductions) is the base; no price is dropped; "
         "rounded half up to 2 places.",

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
-from opengps.rules.base import EffectiveValue, Ruled, RuleError
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, parse_choice
 from opengps.rules.deadlines.periods import (
     C10,
     IR,
@@ -80,15 +80,14 @@ INTENTION_PHASE_IN: Mapping[BudgetLevel, EffectiveValue[bool]] = MappingProxyTyp
 
 def parse_budget_level(level: BudgetLevel | str) -> BudgetLevel:
     """The `BudgetLevel` for `level`; RuleError ``intention.unknown_level`` for anything else."""
-    try:
-        return BudgetLevel(level)
-    except ValueError:
-        raise RuleError(
-            "intention.unknown_level",
-            f"未知的预算单位层级“{level}”",
-            f"Unknown budget-unit level '{level}'",
-            params={"level": str(level), "known": [item.value for item in BudgetLevel]},
-        ) from None
+    return parse_choice(
+        BudgetLevel,
+        level,
+        code="intention.unknown_level",
+        message_zh=f"未知的预算单位层级“{level}”",
+        message_en=f"Unknown budget-unit level '{level}'",
+        param="level",
+    )
 
 
 def intention_required(procurement_starts_on: date, *, level: BudgetLevel | str) -> Ruled[bool]:

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
-from opengps.rules.base import EffectiveValue, Ruled, RuleError
+from opengps.rules.base import EffectiveValue, Ruled, parse_choice
 from opengps.rules.deadlines.periods import (
     IR,
     O74,
@@ -133,13 +133,12 @@ def deposit_return_deadline(
 
     Raises RuleError ``deposit.unknown_trigger`` for an unknown trigger code.
     """
-    try:
-        parsed = DepositTrigger(trigger)
-    except ValueError:
-        raise RuleError(
-            "deposit.unknown_trigger",
-            f"未知的保证金退还事由“{trigger}”",
-            f"Unknown deposit-return trigger '{trigger}'",
-            params={"trigger": str(trigger), "known": [item.value for item in DepositTrigger]},
-        ) from None
+    parsed = parse_choice(
+        DepositTrigger,
+        trigger,
+        code="deposit.unknown_trigger",
+        message_zh=f"未知的保证金退还事由“{trigger}”",
+        message_en=f"Unknown deposit-return trigger '{trigger}'",
+        param="trigger",
+    )
     return apply_period(DEPOSIT_RETURN[parsed], event_on, on_date)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from opengps.rules import calendar
-from opengps.rules.base import EffectiveValue, Ruled, RuleError, value_on
+from opengps.rules.base import EffectiveValue, Ruled, RuleError, parse_choice, value_on
 from opengps.rules.deadlines.award import award_publicity_end
 from opengps.rules.deadlines.periods import (
     GPL,
@@ -157,16 +157,15 @@ def should_have_known(
     (`challenge_deadline`) runs from this day. RuleError ``challenge.unknown_ground`` or
     ``challenge.known_date_missing`` when the date it needs is not given.
     """
-    try:
-        parsed = ChallengeGround(ground)
-    except ValueError:
-        raise RuleError(
-            "challenge.unknown_ground",
-            f"未知的质疑事项类别“{ground}”",
-            f"Unknown challenge ground '{ground}'",
-            citation=IR_53,
-            params={"ground": str(ground), "known": [item.value for item in ChallengeGround]},
-        ) from None
+    parsed = parse_choice(
+        ChallengeGround,
+        ground,
+        code="challenge.unknown_ground",
+        message_zh=f"未知的质疑事项类别“{ground}”",
+        message_en=f"Unknown challenge ground '{ground}'",
+        param="ground",
+        citation=IR_53,
+    )
     citation = IR_53_ITEM[parsed]
     if parsed is ChallengeGround.documents:
         known = [day for day in (documents_received_on, documents_notice_ends_on) if day is not None]

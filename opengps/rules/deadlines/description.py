@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opengps.rules.base import EffectiveValue, RuleInfo
+from opengps.rules.base import EffectiveValue, RuleInfo, shown, shown_history, shown_table
 from opengps.rules.deadlines.announcement import (
     BUDGET_LEVEL_NAMES_ZH,
     INTENTION_PHASE_IN,
@@ -52,7 +52,7 @@ from opengps.rules.deadlines.periods import (
     Period,
     PeriodRule,
 )
-from opengps.rules.procedures import METHOD_NAMES_ZH
+from opengps.rules.procedures import METHOD_NAMES_ZH, Method
 
 PERIOD_RULES: tuple[PeriodRule, ...] = (
     INTENTION_PUBLICATION,
@@ -80,25 +80,12 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
 )
 
 
-def _shown(rule: PeriodRule, entry: EffectiveValue[Period]) -> EffectiveValue[object]:
-    text = rule.shown_as.format(entry.value)
-    return EffectiveValue(entry.effective_from, text, entry.citation, entry.confidence)
+def _method_text(method: Method, period: Period | None) -> str:
+    return f"{METHOD_NAMES_ZH[method]}：" + (f"≥{period}" if period is not None else "不适用（法律未规定）")
 
 
 def _method_values(rule: MethodPeriodRule) -> tuple[EffectiveValue[object], ...]:
-    values: list[EffectiveValue[object]] = []
-    for method, history in rule.table.items():
-        for entry in history:
-            text = f"≥{entry.value}" if entry.value is not None else "不适用（法律未规定）"
-            values.append(
-                EffectiveValue(
-                    entry.effective_from,
-                    f"{METHOD_NAMES_ZH[method]}：{text}",
-                    entry.citation,
-                    entry.confidence,
-                )
-            )
-    return tuple(values)
+    return shown_table(rule.table, _method_text)
 
 
 def _info(rule: PeriodRule | MethodPeriodRule, values: Sequence[EffectiveValue[object]]) -> RuleInfo:
@@ -110,7 +97,7 @@ RULES: tuple[RuleInfo, ...] = (
         "deadlines.counting",
         "期间的计算",
         "How periods are counted",
-        tuple(EffectiveValue(e.effective_from, e.value, e.citation, e.confidence) for e in COUNTING_DAYS),
+        shown_history(COUNTING_DAYS, str),
         "开始的当日不计入；以日计算的期间末日不是工作日的，顺延至其后第一个工作日；"
         "“N 个工作日内”指其后第 N 个工作日。"
         "“至少 N 日前”倒算的日期不顺延，而是提前至工作日。",
@@ -121,18 +108,13 @@ RULES: tuple[RuleInfo, ...] = (
     _info(BID_PERIOD, _method_values(BID_PERIOD)),
     _info(CLARIFICATION_PERIOD, _method_values(CLARIFICATION_PERIOD)),
     _info(DOCUMENTS_PERIOD, _method_values(DOCUMENTS_PERIOD)),
-    *(_info(rule, [_shown(rule, entry) for entry in rule.history]) for rule in PERIOD_RULES),
+    *(_info(rule, shown_history(rule.history, rule.shown_as.format)) for rule in PERIOD_RULES),
     RuleInfo(
         "deadlines.intention_required",
         "采购意向公开的分步实施",
         "Intention publication phased in by budget-unit level",
         tuple(
-            EffectiveValue(
-                entry.effective_from,
-                f"{BUDGET_LEVEL_NAMES_ZH[level]}：自此日起实施的采购项目应公开采购意向",
-                entry.citation,
-                entry.confidence,
-            )
+            shown(entry, f"{BUDGET_LEVEL_NAMES_ZH[level]}：自此日起实施的采购项目应公开采购意向")
             for level, entry in INTENTION_PHASE_IN.items()
         ),
         "先中央后地方：中央预算单位2020年7月1日起，省级2021年1月1日起，省级以下（市、县）2022年1月1日起。",
@@ -163,7 +145,7 @@ RULES: tuple[RuleInfo, ...] = (
         "deadlines.complaint_clock_stops",
         "投诉处理期限中止计时",
         "Periods excluded from the complaint decision time",
-        tuple(EffectiveValue(e.effective_from, e.value, e.citation, e.confidence) for e in CLOCK_STOPS),
+        shown_history(CLOCK_STOPS, str),
         "自财政部门发出相关文书、补正通知之日至收到相关反馈文书或材料之日，不计入30个工作日的处理期限。",
         "From the day the request or notice is sent to the day the answer or material is received, "
         "the time is not counted in the 30 working days.",

@@ -302,3 +302,18 @@ def test_validate_year_does_not_register() -> None:
 def test_rules_describe_the_calendar() -> None:
     assert [rule.name for rule in calendar.RULES] == ["calendar.working_day"]
     assert "调休" in calendar.RULES[0].summary_zh
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        ("2024-02-29", -3, "2021-02-28"),
+        ("2024-02-29", -4, "2020-02-29"),
+        ("2024-02-29", 1, "2025-02-28"),
+        ("2025-06-30", -3, "2022-06-30"),
+    ],
+)
+def test_add_years_moves_29_february_to_28_february_in_a_common_year(
+    day: str, years: int, expected: str
+) -> None:
+    assert calendar.add_years(date.fromisoformat(day), years) == date.fromisoformat(expected)

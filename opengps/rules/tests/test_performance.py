@@ -10,6 +10,7 @@ import pytest
 from opengps.rules import calendar, catalog
 from opengps.rules.base import RuleError
 from opengps.rules.performance import (
+    GRADE_BANDS,
     CreditPolicy,
     GuideBand,
     HistoryFact,
@@ -20,6 +21,7 @@ from opengps.rules.performance import (
     credit_consequences,
     expert_conduct_deadline,
     grade,
+    grade_bands_text,
     indicator_score,
     is_failure,
     leaf_weights,
@@ -394,3 +396,7 @@ def test_rules_listed_in_the_catalog() -> None:
         "performance.expert_conduct_deadline",
     } <= names
     assert catalog.evaluate("performance.grade", ["88.5", "2025-01-01"]).value == "良"
+
+
+def test_grade_bands_text_lists_each_grade_with_its_lower_bound() -> None:
+    assert grade_bands_text(GRADE_BANDS[0].value) == "优 ≥90；良 ≥80；中 ≥60；差 ≥0"
