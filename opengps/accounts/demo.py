@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -20,6 +21,26 @@ DEMO_PASSWORD = "opengps-demo-2026"  # noqa: S105 — public demo credential, pr
 def demo_password_hash() -> str:
     """The demo password hashed once: PBKDF2 takes ~0.5 s, and every demo account shares it."""
     return make_password(DEMO_PASSWORD)
+
+
+def demo_account_create(username: str, role: str, display_name: str, **where: Any) -> User:
+    """A demo login with the public demo password; `where` is its ``unit`` or ``organization``."""
+    return user_create(
+        actor=None,
+        username=username,
+        password_hash=demo_password_hash(),
+        password_is_public=True,
+        role=role,
+        display_name=display_name,
+        **where,
+    )
+
+
+def demo_account(username: str, role: str, display_name: str, **where: Any) -> User:
+    """The demo login `username`: the one an earlier load made, else a new one (`demo_account_create`)."""
+    return User.objects.filter(username=username).first() or demo_account_create(
+        username, role, display_name, **where
+    )
 
 
 @dataclass(frozen=True)
@@ -127,15 +148,7 @@ def demo_users(context: DemoContext, rows: Iterable[tuple[str, str, str, str]]) 
     for username, display, role, unit_key in rows:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(
-                actor=None,
-                username=username,
-                password_hash=demo_password_hash(),
-                password_is_public=True,
-                role=role,
-                display_name=display,
-                unit=context.units.get(unit_key),
-            )
+            user = demo_account_create(username, role, display, unit=context.units.get(unit_key))
             if role == Role.ADMIN:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])

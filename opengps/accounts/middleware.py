@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from opengps.core import clock
+from opengps.core.middleware import api_error_response, is_api_request
 
 SIGNED_IN_AT = "opengps.signed_in_at"
 LAST_SEEN = "opengps.last_seen"
@@ -101,12 +102,8 @@ class PasswordChangeRequiredMiddleware:
             and not request.path_info.startswith(_exempt_paths())
         ):
             message = gettext("请先修改管理员为您设置的初始密码，然后才能继续使用平台。")
-            if request.path_info.startswith("/api/"):
-                return JsonResponse(
-                    {"error": {"code": "auth.password_change_required", "message": message}},
-                    status=403,
-                    json_dumps_params={"ensure_ascii": False},
-                )
+            if is_api_request(request):
+                return api_error_response("auth.password_change_required", message, 403)
             target = reverse("accounts:password-change")
             if request.method == "GET" and not _is_htmx(request):
                 target += "?" + urlencode({"next": request.get_full_path()})

@@ -170,28 +170,37 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/me.html", context)
 
 
+def _with_totp_code(
+    request: HttpRequest, act: Callable[..., object], *, done: str, retry_url: str
+) -> HttpResponse:
+    """The signed-in user's own second-factor change, confirmed by the posted code: on refusal the
+    message and back to `retry_url`, else `done` and back to the account page."""
+    try:
+        act(actor=signed_in_user(request), code=request.POST.get("code", "")[:20])
+    except ServiceError as exc:
+        messages.error(request, exc.text())
+        return redirect(retry_url)
+    messages.success(request, done)
+    return redirect("accounts:me")
+
+
 @login_required
 @require_POST
 def totp_enrol(request: HttpRequest) -> HttpResponse:
-    try:
-        otp.totp_enrol(actor=signed_in_user(request), code=request.POST.get("code", "")[:20])
-    except ServiceError as exc:
-        messages.error(request, exc.text())
-        return redirect(reverse("accounts:me") + "?totp=enrol")
-    messages.success(request, gettext("已启用两步验证：以后登录时需输入验证器中的 6 位验证码。"))
-    return redirect("accounts:me")
+    return _with_totp_code(
+        request,
+        otp.totp_enrol,
+        done=gettext("已启用两步验证：以后登录时需输入验证器中的 6 位验证码。"),
+        retry_url=reverse("accounts:me") + "?totp=enrol",
+    )
 
 
 @login_required
 @require_POST
 def totp_disable(request: HttpRequest) -> HttpResponse:
-    try:
-        otp.totp_disable(actor=signed_in_user(request), code=request.POST.get("code", "")[:20])
-    except ServiceError as exc:
-        messages.error(request, exc.text())
-        return redirect("accounts:me")
-    messages.success(request, gettext("已停用两步验证。"))
-    return redirect("accounts:me")
+    return _with_totp_code(
+        request, otp.totp_disable, done=gettext("已停用两步验证。"), retry_url=reverse("accounts:me")
+    )
 
 
 @login_required

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.functional import Promise
 
 from opengps.rules.base import RuleError
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+_M = TypeVar("_M", bound="Model")
 
 
 class ErrorCode(StrEnum):
@@ -100,6 +105,15 @@ class Conflict(ServiceError):
     """The request clashes with existing data (duplicate, wrong state)."""
 
     status = 409
+
+
+def one_or_not_found(rows: QuerySet[_M], pk: int | str, code: str) -> _M:
+    """Row `pk` of `rows` (a queryset already scoped to what the actor may see), else NotFound with
+    `code`: an object the actor may not see is answered exactly as one that does not exist."""
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(code)
+    return row
 
 
 def rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:

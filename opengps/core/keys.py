@@ -21,6 +21,7 @@ import base64
 import binascii
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import stat
@@ -30,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
@@ -246,6 +248,28 @@ def public_key_id(public_key: Ed25519PublicKey) -> str:
     """First 16 hex digits of the SHA-256 of the raw 32-byte public key."""
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def canonical_json(value: object) -> str:
+    """The text a signature covers: canonical JSON (sorted keys, no spaces, Chinese kept as UTF-8)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sign_text(signing_key: Ed25519PrivateKey, text: str) -> str:
+    """The Ed25519 signature of `text` (its UTF-8 bytes), base64."""
+    return base64.b64encode(signing_key.sign(text.encode("utf-8"))).decode("ascii")
+
+
+def signature_valid(public_key: Ed25519PublicKey, *, key_id: str, signature: str, text: str) -> bool:
+    """Whether `signature` (base64, `sign_text`) over `text` was made with the private half of
+    `public_key`, and `key_id` names that key (`public_key_id`)."""
+    if key_id != public_key_id(public_key):
+        return False
+    try:
+        public_key.verify(base64.b64decode(signature, validate=True), text.encode("utf-8"))
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
 
 
 def platform_public_key_pem() -> str:

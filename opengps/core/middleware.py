@@ -30,6 +30,22 @@ logger = logging.getLogger(__name__)
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether `request` is for the API (under ``/api/``): refused in its JSON error shape, not a page."""
+    return request.path_info.startswith("/api/")
+
+
+def api_error_response(code: str, message: str, status: int, **detail: Any) -> JsonResponse:
+    """The API's error shape (`opengps.core.api_errors.ErrorOut`) answered outside a route — by a
+    middleware or a handler — with the Chinese kept readable (``ensure_ascii=False``). `detail` adds
+    ``field`` or ``params``."""
+    return JsonResponse(
+        {"error": {"code": code, "message": message, **detail}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -81,17 +97,9 @@ class RequestBodyLimitMiddleware:
                 "size": f"{length / (1024 * 1024):.1f}",
                 "limit": limit // (1024 * 1024),
             }
-            if request.path_info.startswith("/api/"):
-                response: HttpResponse = JsonResponse(
-                    {
-                        "error": {
-                            "code": "request.too_large",
-                            "message": message,
-                            "params": {"limit": limit, "size": length},
-                        }
-                    },
-                    status=413,
-                    json_dumps_params={"ensure_ascii": False},
+            if is_api_request(request):
+                response: HttpResponse = api_error_response(
+                    "request.too_large", message, 413, params={"limit": limit, "size": length}
                 )
             else:
                 html = render_to_string(
@@ -117,12 +125,8 @@ class UnstorableTextMiddleware:
             return self.get_response(request)
         field, code, problem = found
         message = f"{field}：{problem}" if field else problem
-        if request.path_info.startswith("/api/"):
-            return JsonResponse(
-                {"error": {"code": code, "message": message, "field": field}},
-                status=400,
-                json_dumps_params={"ensure_ascii": False},
-            )
+        if is_api_request(request):
+            return api_error_response(code, message, 400, field=field)
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
     @classmethod
@@ -172,12 +176,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         "若刚才提交了数据，请先刷新页面确认是否已保存。"
     )
     response: HttpResponse
-    if request.path_info.startswith("/api/"):
-        response = JsonResponse(
-            {"error": {"code": "service.unavailable", "message": message}},
-            status=503,
-            json_dumps_params={"ensure_ascii": False},
-        )
+    if is_api_request(request):
+        response = api_error_response("service.unavailable", message, 503)
     else:
         language = translation.get_language() or settings.LANGUAGE_CODE
         html = render_to_string("core/unavailable.html", {"message": message, "language": language})
@@ -215,10 +215,6 @@ class DatabaseRefusalMiddleware:
             return None
         logger.warning("database refused a value on %s %s: %s", request.method, request.path, exception)
         message = gettext("输入的内容超出允许范围（文字过长或数值过大），未予保存。请返回修改后再提交。")
-        if request.path_info.startswith("/api/"):
-            return JsonResponse(
-                {"error": {"code": "request.out_of_range", "message": message}},
-                status=400,
-                json_dumps_params={"ensure_ascii": False},
-            )
+        if is_api_request(request):
+            return api_error_response("request.out_of_range", message, 400)
         return render(request, "core/bad_input.html", {"message": message}, status=400)

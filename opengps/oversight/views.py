@@ -9,9 +9,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from opengps.accounts.gates import role_page
 from opengps.accounts.models import Region, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
@@ -21,21 +21,12 @@ from opengps.oversight import selectors, services
 from opengps.oversight.models import FLAG_CHOICES
 from opengps.rules import redflags
 
-
-def _denied(request: HttpRequest) -> HttpResponse | None:
-    user: Any = request.user
-    if not user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    if not has_role(user, *services.READERS):
-        return render(request, "oversight/denied.html", status=403)
-    return None
+readers_only = role_page(services.READERS, "oversight/denied.html")
 
 
+@readers_only
 def index(request: HttpRequest) -> HttpResponse:
     """风险预警 — flags of the latest run, filterable by type, unit and region."""
-    denied = _denied(request)
-    if denied:
-        return denied
     user: Any = request.user
     if request.method == "POST":
         try:
@@ -57,11 +48,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/index.html", context)
 
 
+@readers_only
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A flag with its explanation, citation, evidence and links to the pages behind it."""
-    denied = _denied(request)
-    if denied:
-        return denied
     try:
         flag = selectors.flag_detail(actor=request.user, pk=pk)
     except ServiceError:
@@ -78,11 +67,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@readers_only
 def thresholds(request: HttpRequest) -> HttpResponse:
     """预警阈值 — defaults with their justification, values in force, and dated overrides."""
-    denied = _denied(request)
-    if denied:
-        return denied
     user: Any = request.user
     if request.method == "POST":
         try:
