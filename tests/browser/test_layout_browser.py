@@ -43,6 +43,7 @@ def _check(page: Any, url: str, name: str, width_name: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status == 200, url
     page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")  # the web fonts' slices, so no box is shot
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     scroll_width, viewport = page.evaluate(OVERFLOW)
@@ -123,3 +124,107 @@ def test_the_main_lists_fit_the_desk_and_the_phone(
             scroll_width, viewport = page.evaluate(OVERFLOW)
             assert scroll_width <= viewport, f"{path} is {scroll_width}px wide at {width}px"
             assert page.evaluate(NARROW_CELLS) == [], (path, width)
+
+
+# --- the e-mall, the statistics and the residents' pages on a phone -----------------------------
+
+
+@pytest.fixture
+def emall_order(
+    clock_at: Any,
+    fresh_registry_caches: None,
+    make_user: Any,
+    make_org: Any,
+    purchaser: Any,
+    small_catalogue: Any,
+    make_line: Any,
+) -> Any:
+    """A live listing of an entered supplier and the purchaser's order from it, built through the
+    e-mall's services on the world's day (the e-mall tests' own world)."""
+    from opengps.accounts.models import Region
+    from opengps.demo.world import TODAY
+    from opengps.emall import services
+
+    clock_at(TODAY)
+    operator = make_user("emall_operator", unit="finance")
+    supplier = make_user("supplier", unit=None, organization=make_org())
+    entry = services.entry_apply(
+        actor=supplier,
+        items=list(small_catalogue.items.filter(code__in=("A0401", "A0402"))),
+        contact_person="张伟",
+        contact_phone="0731-88880000",
+        statement="养老服务",
+    )
+    services.entry_decide(actor=operator, entry=entry, approve=True)
+    terms = services.listing_terms(
+        title="居家养老上门服务（助餐助洁、助浴、陪同就医）",
+        standard="每户每月上门8次，含助餐、助洁，服务记录可追溯",
+        unit="户·月",
+        unit_price="1280",
+        regions=[Region.objects.get(pk="430000")],
+        response_days=3,
+        qualifications="持证养老护理员",
+    )
+    listing = services.listing_create(
+        actor=supplier, item=small_catalogue.items.get(code="A0401"), terms=terms
+    )
+    services.listing_submit(actor=supplier, listing=listing)
+    services.listing_review(actor=operator, version=listing.versions.get(), approve=True)
+    return services.order_place(
+        actor=purchaser,
+        listing=listing,
+        budget_line=make_line("500000"),
+        quantity="12",
+        service_region=Region.objects.get(pk="430104"),
+    )
+
+
+def test_the_emall_and_the_statistics_fit_the_phone(
+    page: Any, live_server: Any, purchaser: Any, finance: Any, emall_order: Any
+) -> None:
+    from opengps.stats.services import summaries_refresh
+
+    summaries_refresh(actor=None)
+    # given the purchaser who bought from the e-mall, then the finance department reading the figures
+    pages = {
+        purchaser: {
+            "emall": "/emall/",
+            "emall-listing": f"/emall/listings/{emall_order.listing_id}/",
+            "emall-orders": "/emall/orders/",
+            "emall-order": f"/emall/orders/{emall_order.pk}/",
+        },
+        finance: {"stats": "/stats/", "stats-region": "/stats/region/", "stats-category": "/stats/category/"},
+    }
+    for user, named in pages.items():
+        page.context.clear_cookies()
+        _login(page, live_server, user)
+        for width_name in WIDTHS:
+            for name, path in named.items():
+                # then none scrolls sideways on a phone or squeezes a name, and each is kept as a screenshot
+                _check(page, f"{live_server.url}{path}", name, width_name)
+
+
+def test_the_residents_pages_fit_the_phone(
+    page: Any, live_server: Any, purchaser: Any, contract: Any
+) -> None:
+    from opengps.accounts.demo import DemoContext
+    from opengps.residents import demo
+    from opengps.residents.models import Feedback
+
+    # given the world's published contract with residents' ratings and complaints on it
+    demo.load(DemoContext(organizations=0))
+    tracking = Feedback.objects.order_by("pk").values_list("tracking", flat=True).first()
+    assert tracking is not None
+    pages = {
+        "residents-finder": "/residents/?county=430104&need=elderly",
+        "residents-service": f"/residents/services/contract/{contract.pk}/",
+        "residents-track": f"/residents/track/?tracking={tracking}",
+    }
+    for width_name in WIDTHS:
+        for name, path in pages.items():
+            # then a resident on a phone reads them without scrolling sideways
+            _check(page, f"{live_server.url}{path}", name, width_name)
+    # and the purchaser's inbox of their complaints fits too
+    _login(page, live_server, purchaser)
+    for width_name in WIDTHS:
+        _check(page, f"{live_server.url}/residents/inbox/", "residents-inbox", width_name)

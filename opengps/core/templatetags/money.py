@@ -1,4 +1,5 @@
-"""Money on the screen: `{{ amount|yuan }}` grouped to the fen, `{{ amount|wanyuan }}` in 万元.
+"""Numbers on the screen: `{{ amount|yuan }}` grouped to the fen, `{{ amount|wanyuan }}` in 万元, and
+`{{ n|count }}` for a count (orders, listings, organizations, rows) grouped by thousands.
 
 Both are Decimal-only (a float is read through its shortest repr, never computed with), round half
 up (四舍五入) and show a missing amount as "—". Grouping is the same in Chinese and English
@@ -7,6 +8,9 @@ up (四舍五入) and show a missing amount as "—". Grouping is the same in Ch
 `wanyuan` shows 万元 in Chinese and millions of yuan in English, at the same precision (a hundred
 yuan, i.e. two decimals of 万元): 6018000 → "601.8 万元" / "6.018 million yuan". Trailing zeros are
 dropped ("100 万元", not "100.00 万元") — the exact figure is `yuan`'s job.
+
+`count` groups in both languages too (12,345): Django's Chinese formats have no thousands separator,
+so `intcomma` and `localize` leave a Chinese page's 12345 ungrouped.
 """
 
 from __future__ import annotations
@@ -73,6 +77,16 @@ def format_yuan(value: Any) -> str:
     return _grouped(amount, FEN, strip=False)
 
 
+def format_count(value: Any) -> str:
+    """12345 → "12,345"; a whole Decimal or numeric text likewise; None → "—"; other text as it is."""
+    number = as_decimal(value)
+    if number is None:
+        return _shown_as_is(value)
+    if number != number.to_integral_value():
+        return f"{number:,f}"
+    return f"{int(number):,d}"
+
+
 def format_wanyuan(value: Any, language: str | None = None) -> str:
     """6018000 → "601.8 万元" (Chinese) or "6.018 million yuan" (English); None → "—"."""
     amount = as_decimal(value)
@@ -93,3 +107,8 @@ def yuan(value: Any) -> str:
 @register.filter(is_safe=True)
 def wanyuan(value: Any) -> str:
     return format_wanyuan(value)
+
+
+@register.filter(is_safe=True)
+def count(value: Any) -> str:
+    return format_count(value)

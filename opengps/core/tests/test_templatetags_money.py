@@ -1,5 +1,6 @@
-"""Money on the screen: `|yuan` groups to the fen, `|wanyuan` shows 万元 (millions in English),
-Decimal-only, half up, "—" for a missing amount — in both languages."""
+"""Numbers on the screen: `|yuan` groups to the fen, `|wanyuan` shows 万元 (millions in English),
+Decimal-only, half up, "—" for a missing amount — in both languages; `|count` groups a count by
+thousands in both languages (Django's Chinese formats would not), also on the pages that show one."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from opengps.core.templatetags.money import format_wanyuan, format_yuan
+from opengps.core.templatetags.money import format_count, format_wanyuan, format_yuan
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,76 @@ def test_filters_in_a_template_follow_the_active_language(language: str, expecte
 def test_text_that_is_not_a_number_is_escaped() -> None:
     html = Template("{% load money %}{{ a|yuan }}").render(Context({"a": "<b>x</b>"}))
     assert html == "&lt;b&gt;x&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (12345, "12,345"),
+        (1000, "1,000"),
+        (999, "999"),
+        (0, "0"),
+        (-1234567, "-1,234,567"),
+        (Decimal("12345"), "12,345"),
+        (Decimal("12345.00"), "12,345"),
+        (Decimal("1234.5"), "1,234.5"),
+        ("12345", "12,345"),
+        (None, "—"),
+        ("", "—"),
+        ("若干", "若干"),
+    ],
+)
+def test_count(value: Any, expected: str) -> None:
+    assert format_count(value) == expected
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_count_is_grouped_in_both_languages_where_intcomma_is_not(language: str) -> None:
+    template = Template("{% load money humanize %}{{ n|count }} · {{ n|intcomma }}")
+    with translation.override(language):
+        html = template.render(Context({"n": 12345}))
+    grouped, humanized = html.split(" · ")
+    assert grouped == "12,345"
+    if language == "zh-hans":
+        assert humanized == "12345"  # why `count` exists: zh_Hans has no thousands separator
+
+
+class _Page:
+    """Just enough of a paginator page for the templates below."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.count_capped = False
+        self.number = 1
+        self.object_list: list[Any] = []
+
+    def __iter__(self) -> Any:
+        return iter(())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("registry/_results.html", {"page": _Page(12345)}),
+        (
+            "workbench/home.html",
+            {"overview": {"organizations": 12345, "rated_3a_plus": 1, "abnormal": 2, "serious": 3}},
+        ),
+        ("registry/_import_progress.html", {"job": {"pk": 1, "processed_rows": 12345, "total_rows": 20000}}),
+        ("opendata/_export_progress.html", {"job": {"pk": 1, "processed": 12345, "total": 20000}}),
+        ("components/pagination.html", {"number": 1, "num_pages": 1235, "count": 12345}),
+    ],
+    ids=["registry-results", "workbench-overview", "registry-import", "opendata-export", "pagination"],
+)
+def test_pages_show_a_count_of_thousands_grouped(
+    rf: Any, language: str, template: str, context: dict[str, Any]
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        html = render_to_string(template, context, request=request)
+    assert "12,345" in html and "12345" not in html
