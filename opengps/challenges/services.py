@@ -36,6 +36,7 @@ from opengps.core.status import status_set
 from opengps.evaluation.models import Award
 from opengps.procurement.models import BidReadout, DocumentObtained, Procurement, ProcurementStatus
 from opengps.procurement.policies import (
+    dated_refusal,
     lock,
     require_official,
     require_supplier,
@@ -213,12 +214,7 @@ def complaint_file(
         raise ServiceError(Code.COMPLAINT_CHALLENGE_PENDING, params={"due": challenge.answer_due.isoformat()})
     due = _deadline(complaint_deadline, challenge.answer_due)
     if today > due.value:
-        raise ServiceError(
-            Code.COMPLAINT_LATE,
-            _("投诉期限已于 %(due)s 届满（依据：%(citation)s）")
-            % {"due": due.value.isoformat(), "citation": due.citation},
-            params={"due": due.value.isoformat(), "citation": due.citation},
-        )
+        raise dated_refusal(Code.COMPLAINT_LATE, due.value, due.citation)
     decision = _deadline(complaint_decision_deadline, today)
     with transaction.atomic():
         if Complaint.objects.filter(challenge=challenge).exists():
@@ -261,12 +257,8 @@ def complaint_suspend(
     latest = _deadline(suspension_end_latest, today)
     until = date.fromordinal(today.toordinal() + days) if days > 0 else None
     if until is None or until > latest.value:
-        raise ServiceError(
-            Code.COMPLAINT_SUSPENSION_TOO_LONG,
-            _("暂停采购活动最长至 %(latest)s（依据：%(citation)s）")
-            % {"latest": latest.value.isoformat(), "citation": latest.citation},
-            field="days",
-            params={"latest": latest.value.isoformat(), "citation": latest.citation},
+        raise dated_refusal(
+            Code.COMPLAINT_SUSPENSION_TOO_LONG, latest.value, latest.citation, name="latest", field="days"
         )
     with transaction.atomic():
         procurement = lock(complaint.procurement)

@@ -27,4 +27,3 @@ class Event(DomainEvent):
     PROCUREMENT_AWARD_CONFIRMED = "procurement.award_confirmed", _("确定成交供应商")
     PROCUREMENT_EVALUATED = "procurement.evaluated", _("评审完成")
     PROCUREMENT_EVALUATION_STARTED = "procurement.evaluation_started", _("开始评审")
-    PROCUREMENT_FAILED = "procurement.failed", _("采购失败（废标）"), "tenderCancellation"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts import scopes
@@ -29,6 +30,8 @@ from opengps.evaluation.models import (
 from opengps.procurement.models import BidReadout
 from opengps.procurement.policies import is_official
 from opengps.registry.models import Organization
+
+M = TypeVar("M", bound=Model)
 
 FINANCE_ONLY = frozenset({Role.FINANCE})
 """Finance reads the evaluations of its region's purchasers; auditors and administrators all."""
@@ -246,41 +249,38 @@ def readout_get(*, actor: Viewer, evaluation: Evaluation, readout_id: int) -> Bi
     return readout
 
 
+def _of_evaluation(actor: Viewer, evaluation: Evaluation, rows: QuerySet[M], code: str) -> M:
+    """The one row of `rows` (already narrowed to this evaluation and its pk), for the officials who
+    run the evaluation's procurement; a missing row and anyone else are the same NotFound `code`."""
+    row = rows.first()
+    if row is None or not is_official(actor, evaluation.procurement):
+        raise NotFound(code)
+    return row
+
+
 def award_get(*, actor: Viewer, evaluation: Evaluation, award_id: int) -> Award:
     """An award of this evaluation, for the officials who run its procurement; an award of another
     evaluation (even one the actor runs) is NotFound, as it is for anyone else."""
-    award = (
-        Award.objects.select_related("evaluation__procurement", "lot")
-        .filter(pk=award_id, evaluation=evaluation)
-        .first()
+    rows = Award.objects.select_related("evaluation__procurement", "lot").filter(
+        pk=award_id, evaluation=evaluation
     )
-    if award is None or not is_official(actor, evaluation.procurement):
-        raise NotFound(Code.AWARD_NOT_FOUND)
-    return award
+    return _of_evaluation(actor, evaluation, rows, Code.AWARD_NOT_FOUND)
 
 
 def deposit_get(*, actor: Viewer, evaluation: Evaluation, deposit_id: int) -> DepositReturn:
     """A bid deposit of this evaluation's awards, for the officials who run its procurement; else NotFound."""
-    deposit = (
-        DepositReturn.objects.select_related("award__evaluation__procurement")
-        .filter(pk=deposit_id, award__evaluation=evaluation)
-        .first()
+    rows = DepositReturn.objects.select_related("award__evaluation__procurement").filter(
+        pk=deposit_id, award__evaluation=evaluation
     )
-    if deposit is None or not is_official(actor, evaluation.procurement):
-        raise NotFound(Code.DEPOSIT_NOT_FOUND)
-    return deposit
+    return _of_evaluation(actor, evaluation, rows, Code.DEPOSIT_NOT_FOUND)
 
 
 def shortlist_get(*, actor: Viewer, evaluation: Evaluation, shortlist_id: int) -> FrameworkShortlist:
     """A framework shortlist of this evaluation, for the officials who run its procurement; else NotFound."""
-    shortlist = (
-        FrameworkShortlist.objects.select_related("evaluation__procurement", "lot")
-        .filter(pk=shortlist_id, evaluation=evaluation)
-        .first()
+    rows = FrameworkShortlist.objects.select_related("evaluation__procurement", "lot").filter(
+        pk=shortlist_id, evaluation=evaluation
     )
-    if shortlist is None or not is_official(actor, evaluation.procurement):
-        raise NotFound(Code.FRAMEWORK_SHORTLIST_NOT_FOUND)
-    return shortlist
+    return _of_evaluation(actor, evaluation, rows, Code.FRAMEWORK_SHORTLIST_NOT_FOUND)
 
 
 def shortlist_member_get(*, actor: Viewer, shortlist: FrameworkShortlist, rank: int) -> FrameworkMember:

@@ -23,7 +23,8 @@ from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import parse_yuan
 from opengps.core.status import STATE_REFUSED, status_set
 from opengps.procurement.errors import TEXT_TOO_LONG, Code
-from opengps.procurement.models import Invitation, Procurement
+from opengps.procurement.events import Event
+from opengps.procurement.models import Invitation, Procurement, ProcurementStatus
 from opengps.registry import derived
 from opengps.registry.models import Organization
 from opengps.registry.selectors import organization_eligibility
@@ -38,10 +39,12 @@ __all__ = [
     "O87_63",
     "aware",
     "aware_now",
+    "dated_refusal",
     "deadline_passed",
     "is_official",
     "local_date",
     "lock",
+    "mark_failed",
     "postponed_to",
     "procedure_of",
     "require_eligible",
@@ -73,6 +76,27 @@ def rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
         else (f"{exc.message_zh}（依据：{exc.citation}）")
     )
     return ServiceError(exc.code, message, field=field, params={**exc.params, "citation": exc.citation})
+
+
+def dated_refusal(
+    code: str,
+    day: date,
+    citation: str,
+    *,
+    name: str = "due",
+    shown_as: str | None = None,
+    field: str | None = None,
+    error: type[ServiceError] = ServiceError,
+) -> ServiceError:
+    """A refusal that names a lawful `day` and its article (a deadline passed, a period too short):
+    `code`'s declared message has its ``%(<name>)s`` and ``%(citation)s`` filled with the day (ISO)
+    and `citation`, and the error's params carry the same for API clients. `shown_as` is the
+    message's own name for the day where it differs from the param's (``%(end)s`` shown,
+    ``earliest`` returned)."""
+    params = {name: day.isoformat(), "citation": citation}
+    shown = params if shown_as is None else {**params, shown_as: day.isoformat()}
+    template = getattr(code, "message", "") or str(code)
+    return error(code, template % shown, field=field, params=params)
 
 
 def aware_now(now: datetime | None) -> datetime:
@@ -209,6 +233,25 @@ def set_status(
         extra=extra,
         update=update,
         message=STATE_REFUSED,
+    )
+
+
+def mark_failed(
+    actor: Actor, procurement: Procurement, *, reason: str, cause: str, next_steps: Sequence[str]
+) -> None:
+    """The procurement fails (废标) with `reason` and the lawful `next_steps` (re-tender, change of
+    method…): saved with the status, audited as ``procurement.failed`` naming the `cause` (too few
+    bids, an upheld objection, a failed evaluation). Runs in the caller's transaction."""
+    procurement.outcome_reason = reason
+    procurement.next_steps = list(next_steps)
+    set_status(
+        actor,
+        procurement,
+        ProcurementStatus.FAILED,
+        Event.PROCUREMENT_FAILED,
+        reason=reason,
+        extra={"cause": cause, "next_steps": procurement.next_steps},
+        update=["outcome_reason", "next_steps"],
     )
 
 

@@ -15,10 +15,9 @@ from opengps.accounts.permissions import require_role
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.status import status_move
 from opengps.evaluation.errors import Code
-from opengps.evaluation.events import Event
 from opengps.evaluation.models import CommitteeMember, Evaluation, MemberState
-from opengps.procurement.models import BidReadout, Notification, Procurement, ProcurementStatus
-from opengps.procurement.policies import rule_error, set_status
+from opengps.procurement.models import BidReadout, Notification, Procurement
+from opengps.procurement.policies import mark_failed, rule_error
 from opengps.rules import lifecycles
 from opengps.rules.base import Ruled, RuleError
 
@@ -86,18 +85,7 @@ def _evaluation_move(evaluation: Evaluation, target: str) -> None:
 
 def _fail_procurement(actor: Actor, procurement: Procurement, *, reason: str, cause: str) -> None:
     """The procurement fails at evaluation (O87 §65, O110 §27): it may be re-tendered or change method."""
-    procurement.outcome_reason = reason
-    set_status(
-        actor,
-        procurement,
-        ProcurementStatus.FAILED,
-        Event.PROCUREMENT_FAILED,
-        reason=procurement.outcome_reason,
-        extra={"cause": cause, "next_steps": list(NEXT_STEPS_AFTER_FAILURE)},
-        update=["outcome_reason"],
-    )
-    procurement.next_steps = list(NEXT_STEPS_AFTER_FAILURE)
-    procurement.save(update_fields=["next_steps"])
+    mark_failed(actor, procurement, reason=reason, cause=cause, next_steps=NEXT_STEPS_AFTER_FAILURE)
 
 
 def _notify_bidders(

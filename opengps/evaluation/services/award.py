@@ -18,7 +18,7 @@ from opengps.evaluation.models import Award, DepositReturn
 from opengps.evaluation.selectors import award_effective_winner
 from opengps.evaluation.services._common import _deadline, _notify_bidders
 from opengps.procurement.models import BidReadout, Procurement, ProcurementStatus
-from opengps.procurement.policies import lock, require_official, set_status
+from opengps.procurement.policies import dated_refusal, lock, require_official, set_status
 from opengps.rules.deadlines import award_announcement_deadline
 from opengps.rules.deposits import loser_deposit_return_deadline, winner_deposit_return_deadline
 
@@ -38,11 +38,8 @@ def award_confirm(*, actor: Actor, award: Award, now: datetime | None = None) ->
         if procurement.status != ProcurementStatus.EVALUATED or award.winner_id is not None:
             raise Conflict(Code.AWARD_WRONG_STATUS)
         if today > award.confirm_due:
-            raise Conflict(
-                Code.AWARD_CONFIRMATION_PERIOD_OVER,
-                _("确认期限 %(due)s 已过，排名第一的候选人依法为中标（成交）供应商（依据：%(citation)s）")
-                % {"due": award.confirm_due.isoformat(), "citation": award.confirm_citation},
-                params={"due": award.confirm_due.isoformat(), "citation": award.confirm_citation},
+            raise dated_refusal(
+                Code.AWARD_CONFIRMATION_PERIOD_OVER, award.confirm_due, award.confirm_citation, error=Conflict
             )
         award.confirmed_id = award.first_candidate_id
         award.confirmed_at, award.confirmed_by = moment, actor

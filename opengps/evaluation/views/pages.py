@@ -27,7 +27,7 @@ from opengps.evaluation.models import Evaluation, MemberState
 from opengps.procurement import documents
 from opengps.procurement.policies import is_official
 from opengps.procurement.selectors import procurements_visible
-from opengps.procurement.views import pdf_response
+from opengps.procurement.views import pdf_response, render_with_forms
 from opengps.rules.deadlines import contract_sign_deadline
 
 
@@ -55,15 +55,10 @@ def render_detail(
     failed: forms.ActionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The evaluation's page; `failed` is a refused action's bound form, shown with its errors in
-    place of the empty one (and the page answers with the refusal's `status`)."""
+    """The evaluation's page with a form per action (`render_with_forms`)."""
     context = _context(request, evaluation)
-    page_forms = _empty_forms(evaluation, scoring=bool(context["bids"]))
-    if failed is not None:
-        page_forms[failed.action] = failed
-    context["forms"] = page_forms
-    context["failed"] = failed
-    return render(request, "evaluation/detail.html", context, status=status)
+    empty = _empty_forms(evaluation, scoring=bool(context["bids"]))
+    return render_with_forms(request, "evaluation/detail.html", context, empty, failed=failed, status=status)
 
 
 def _context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:

@@ -19,17 +19,18 @@ from opengps.procurement.models import Invitation, Lot, Procurement, Procurement
 from opengps.procurement.policies import (
     aware,
     aware_now,
+    dated_refusal,
     local_date,
     lock,
     postponed_to,
     procedure_of,
     require_official,
     require_status,
-    required_text,
     rule_error,
     set_status,
     yuan,
 )
+from opengps.procurement.services.clarify import clarification_text
 from opengps.rules.base import Ruled, RuleError
 from opengps.rules.deadlines import (
     documents_available_until,
@@ -46,6 +47,11 @@ from opengps.rules.procurement_flow import (
 )
 
 
+def _before_lawful(code: str, lawful: Ruled[date], *, field: str) -> ServiceError:
+    """A day before the `lawful` earliest one (``%(end)s`` in `code`'s message), with its article."""
+    return dated_refusal(code, lawful.value, lawful.citation, name="earliest", shown_as="end", field=field)
+
+
 def _documents_period(
     procurement: Procurement, today: date, deadline_day: date, chosen: date | None
 ) -> tuple[date, str]:
@@ -57,22 +63,10 @@ def _documents_period(
             raise rule_error(exc, field="documents_until") from None
         return (chosen or deadline_day), exc.citation
     if deadline_day < lawful.value:
-        raise ServiceError(
-            Code.PROCUREMENT_DEADLINE_TOO_EARLY,
-            _("采购文件提供期限至少至 %(end)s，截止时间不得早于该日（依据：%(citation)s）")
-            % {"end": lawful.value, "citation": lawful.citation},
-            field="bid_deadline",
-            params={"earliest": lawful.value.isoformat(), "citation": lawful.citation},
-        )
+        raise _before_lawful(Code.PROCUREMENT_DEADLINE_TOO_EARLY, lawful, field="bid_deadline")
     until = chosen or deadline_day
     if until < lawful.value:
-        raise ServiceError(
-            Code.PROCUREMENT_DOCUMENTS_PERIOD_TOO_SHORT,
-            _("采购文件提供期限不得少于法定期限，最早可至 %(end)s（依据：%(citation)s）")
-            % {"end": lawful.value, "citation": lawful.citation},
-            field="documents_until",
-            params={"earliest": lawful.value.isoformat(), "citation": lawful.citation},
-        )
+        raise _before_lawful(Code.PROCUREMENT_DOCUMENTS_PERIOD_TOO_SHORT, lawful, field="documents_until")
     if until > deadline_day:
         raise ServiceError(Code.PROCUREMENT_DOCUMENTS_AFTER_DEADLINE, field="documents_until")
     return until, lawful.citation
@@ -284,9 +278,7 @@ def procurement_prequalification_clarify(
     clarification and any postponement are audited with the article.
     """
     require_official(actor, procurement)
-    text = required_text(
-        text, field="text", code="procurement.clarification_text_required", message=_("请填写澄清或修改内容")
-    )
+    text = clarification_text(text)
     moment = aware_now(now)
     today = local_date(moment)
     with transaction.atomic():

@@ -30,6 +30,14 @@ from opengps.rules.base import RuleError
 from opengps.rules.procurement_flow import postponed_deadline
 
 
+def clarification_text(text: str) -> str:
+    """The text of a clarification or amendment (of the documents or the prequalification
+    documents), stripped; refused beside ``text`` when empty or too long."""
+    return required_text(
+        text, field="text", code="procurement.clarification_text_required", message=_("请填写澄清或修改内容")
+    )
+
+
 def _chosen_deadline(new_deadline: datetime, target: datetime, citation: str) -> datetime:
     """The deadline the purchaser chose instead: never before the lawful `target`."""
     chosen = aware(new_deadline, "new_deadline")
@@ -66,9 +74,7 @@ def procurement_clarify(
     require_official(actor, procurement)
     if kind not in Clarification.Kind.values:
         raise ServiceError(Code.PROCUREMENT_CLARIFICATION_KIND, field="kind")
-    text = required_text(
-        text, field="text", code="procurement.clarification_text_required", message=_("请填写澄清或修改内容")
-    )
+    text = clarification_text(text)
     moment = aware_now(now)
     today = local_date(moment)
     with transaction.atomic():

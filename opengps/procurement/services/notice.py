@@ -18,6 +18,7 @@ from opengps.procurement.policies import (
     aware_now,
     local_date,
     lock,
+    mark_failed,
     require_official,
     require_status,
     required_text,
@@ -96,16 +97,12 @@ def objection_decide(
             reason=text,
         )
         if uphold:
-            procurement.outcome_reason = text
-            procurement.next_steps = [NextStep.change_method.value]
-            set_status(
+            mark_failed(
                 actor,
                 procurement,
-                ProcurementStatus.FAILED,
-                Event.PROCUREMENT_FAILED,
                 reason=text,
-                extra={"cause": "objection_upheld", "next_steps": procurement.next_steps},
-                update=["outcome_reason", "next_steps"],
+                cause="objection_upheld",
+                next_steps=[NextStep.change_method.value],
             )
     return objection
 

@@ -32,6 +32,7 @@ from opengps.procurement.policies import (
     O87_63,
     aware_now,
     lock,
+    mark_failed,
     require_official,
     require_status,
     set_status,
@@ -210,20 +211,11 @@ def _fail_for_too_few(
         for step in dict.fromkeys(s for result in lot_results for s in result["next_steps"])
         if step not in steps
     ]
-    procurement.next_steps = steps
-    procurement.outcome_reason = str(
+    reason = str(
         _("有效投标不足 %(required)d 家（依据：%(citation)s）")
         % {"required": record.required_bids, "citation": record.citation}
     )
-    set_status(
-        actor,
-        procurement,
-        ProcurementStatus.FAILED,
-        Event.PROCUREMENT_FAILED,
-        reason=procurement.outcome_reason,
-        extra={"cause": "too_few_bids", "next_steps": procurement.next_steps},
-        update=["outcome_reason", "next_steps"],
-    )
+    mark_failed(actor, procurement, reason=reason, cause="too_few_bids", next_steps=steps)
 
 
 def _notify_bidders(procurement: Procurement, record: OpeningRecord, versions: Sequence[BidVersion]) -> None:

@@ -36,5 +36,8 @@ from opengps.procurement.views.pages import (
     render_detail as render_detail,
 )
 from opengps.procurement.views.pages import (
+    render_with_forms as render_with_forms,
+)
+from opengps.procurement.views.pages import (
     verify as verify,
 )

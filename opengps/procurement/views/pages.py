@@ -7,7 +7,7 @@ Pages show no bidder, bid content, documents register or count before the deadli
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +23,7 @@ from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role, Unit
 from opengps.accounts.permissions import has_role
 from opengps.core import clock
+from opengps.core import forms as core_forms
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.forms import run_service
 from opengps.planning import selectors as planning_selectors
@@ -240,15 +241,30 @@ def render_detail(
     failed: forms.ActionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The procurement's page; `failed` is a refused action's bound form, shown with its errors in
-    place of the empty one (and the page answers with the refusal's `status`)."""
+    """The procurement's page with a form per action (`render_with_forms`)."""
     context = _context(request, procurement)
-    page_forms = _empty_forms(procurement, context["earliest"])
+    empty = _empty_forms(procurement, context["earliest"])
+    return render_with_forms(request, "procurement/detail.html", context, empty, failed=failed, status=status)
+
+
+def render_with_forms(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    empty: Mapping[str, core_forms.ActionForm],
+    *,
+    failed: core_forms.ActionForm | None,
+    status: int,
+) -> HttpResponse:
+    """A page of many action forms (`empty`, by action), answered with `status`: a refused action's
+    bound form `failed` stands in place of its empty one, with its errors; the template gets them
+    as ``forms`` and the refused one as ``failed``."""
+    page_forms = dict(empty)
     if failed is not None:
         page_forms[failed.action] = failed
     context["forms"] = page_forms
     context["failed"] = failed
-    return render(request, "procurement/detail.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
 def _empty_forms(procurement: Procurement, earliest: Any = None) -> dict[str, forms.ActionForm]:
