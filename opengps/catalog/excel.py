@@ -6,6 +6,7 @@ version and importing the file gives the same content (tested), so officials can
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from typing import Any
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from opengps.catalog.content import CatalogueContent, ItemRow, PriceRow, catalog_content, yuan
 from opengps.catalog.errors import Code
@@ -49,46 +51,53 @@ def export_xlsx(version: CatalogVersion) -> bytes:
         ("文号", version.document_number),
         ("状态", version.get_status_display()),
     )
-    for key, value in metadata:
-        meta.append(safe_row([key, value]))
-    items = book.create_sheet(ITEM_SHEET)
-    items.append(safe_row(ITEM_HEADER))
-    for row in content.items:
-        items.append(
-            safe_row(
-                [
-                    row.code,
-                    row.name,
-                    row.level,
-                    row.parent_code,
-                    KIND_LABELS[row.kind],
-                    row.description,
-                    row.citation,
-                    row.unit_of_service,
-                    RETIRED_MARK if row.retired else "",
-                ]
-            )
-        )
-    prices = book.create_sheet(PRICE_SHEET)
-    prices.append(safe_row(PRICE_HEADER))
-    for price in content.prices:
-        prices.append(
-            safe_row(
-                [
-                    price.item_code,
-                    names.get(price.item_code, ""),
-                    price.unit_of_measure,
-                    price.price,
-                    price.note,
-                    price.effective_year,
-                ]
-            )
-        )
+    _fill(meta, metadata)
+    items = _fill(
+        book.create_sheet(ITEM_SHEET),
+        [ITEM_HEADER],
+        (
+            [
+                row.code,
+                row.name,
+                row.level,
+                row.parent_code,
+                KIND_LABELS[row.kind],
+                row.description,
+                row.citation,
+                row.unit_of_service,
+                RETIRED_MARK if row.retired else "",
+            ]
+            for row in content.items
+        ),
+    )
+    prices = _fill(
+        book.create_sheet(PRICE_SHEET),
+        [PRICE_HEADER],
+        (
+            [
+                price.item_code,
+                names.get(price.item_code, ""),
+                price.unit_of_measure,
+                price.price,
+                price.note,
+                price.effective_year,
+            ]
+            for price in content.prices
+        ),
+    )
     format_table(items)
     format_table(prices, money=[PRICE_HEADER.index("参考价格（元）")])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _fill(sheet: Worksheet, *parts: Iterable[Sequence[object]]) -> Worksheet:
+    """Append the rows of `parts` (a header, then the data) to `sheet`, every cell never a formula."""
+    for rows in parts:
+        for row in rows:
+            sheet.append(safe_row(row))
+    return sheet
 
 
 def _text(value: Any) -> str:

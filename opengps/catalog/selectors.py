@@ -19,7 +19,7 @@ from opengps.catalog.models import (
     VersionStatus,
 )
 from opengps.catalog.services import EDITOR_ROLES
-from opengps.core.errors import NotFound
+from opengps.core.errors import NotFound, one_or_not_found
 from opengps.core.models import AuditEvent
 
 DRAFT_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
@@ -34,10 +34,7 @@ def versions_visible(*, actor: MaybeActor) -> QuerySet[CatalogVersion]:
 
 
 def version_get(*, actor: Viewer, pk: int) -> CatalogVersion:
-    version = versions_visible(actor=actor).filter(pk=pk).first()
-    if version is None:
-        raise NotFound(Code.CATALOG_VERSION_NOT_FOUND)
-    return version
+    return one_or_not_found(versions_visible(actor=actor), pk, Code.CATALOG_VERSION_NOT_FOUND)
 
 
 def current_version(year: int | None = None) -> CatalogVersion | None:

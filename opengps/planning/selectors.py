@@ -21,7 +21,7 @@ from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version, purchasable_items
-from opengps.core.errors import NotFound
+from opengps.core.errors import one_or_not_found
 from opengps.core.models import AuditEvent
 from opengps.core.money import FEN
 from opengps.planning.errors import Code
@@ -121,10 +121,7 @@ def budget_lines_visible(*, actor: Viewer) -> QuerySet[BudgetLine]:
 
 
 def budget_line_get(*, actor: Viewer, pk: int) -> BudgetLine:
-    line = budget_lines_visible(actor=actor).filter(pk=pk).first()
-    if line is None:
-        raise NotFound(Code.PLANNING_BUDGET_NOT_FOUND)
-    return line
+    return one_or_not_found(budget_lines_visible(actor=actor), pk, Code.PLANNING_BUDGET_NOT_FOUND)
 
 
 def projects_visible(*, actor: MaybeActor) -> QuerySet[Project]:
@@ -133,10 +130,7 @@ def projects_visible(*, actor: MaybeActor) -> QuerySet[Project]:
 
 
 def project_get(*, actor: Viewer, pk: int) -> Project:
-    project = projects_visible(actor=actor).filter(pk=pk).first()
-    if project is None:
-        raise NotFound(Code.PLANNING_PROJECT_NOT_FOUND)
-    return project
+    return one_or_not_found(projects_visible(actor=actor), pk, Code.PLANNING_PROJECT_NOT_FOUND)
 
 
 def project_timeline(*, actor: Viewer, project: Project) -> QuerySet[AuditEvent]:
@@ -159,10 +153,7 @@ def plans_visible(*, actor: Viewer) -> QuerySet[PurchasePlan]:
 
 
 def plan_get(*, actor: Viewer, pk: int) -> PurchasePlan:
-    plan = plans_visible(actor=actor).filter(pk=pk).first()
-    if plan is None:
-        raise NotFound(Code.PLANNING_PLAN_NOT_FOUND)
-    return plan
+    return one_or_not_found(plans_visible(actor=actor), pk, Code.PLANNING_PLAN_NOT_FOUND)
 
 
 def split_check_plans() -> QuerySet[PurchasePlan]:

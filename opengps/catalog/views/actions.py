@@ -12,7 +12,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -25,9 +24,9 @@ from django.views.decorators.http import require_POST
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.catalog import forms, selectors, services
 from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry
+from opengps.catalog.viewkit import fetched, submitted
 from opengps.catalog.views import pages
 from opengps.core.errors import NotFound
-from opengps.core.forms import run_service
 from opengps.core.views import View, one_action
 
 
@@ -37,6 +36,10 @@ def _to_version(version: CatalogVersion) -> HttpResponse:
 
 def _to_item(item: CatalogItem) -> HttpResponse:
     return redirect("catalog:item", version_pk=item.version_id, pk=item.pk)
+
+
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return pages.not_found(request)
 
 
 # --- versions: the management forms of the catalogue page -------------------------------------------
@@ -51,14 +54,14 @@ def _version_outcome(
 ) -> HttpResponse:
     """Run `call` (one service; the version to show and the message) if the form is valid; a refusal
     re-renders the catalogue page, showing version `shown`, with the form's errors."""
-    if not form.is_valid():
-        return pages.render_index(request, shown, failed=form, status=400)
-    outcome = run_service(form, call)
-    if outcome.result is None:
-        return pages.render_index(request, shown, failed=form, status=outcome.status)
-    version, done = outcome.result
-    messages.success(request, done)
-    return _to_version(version)
+    return submitted(
+        request,
+        form,
+        call,
+        page=lambda status: pages.render_index(request, shown, failed=form, status=status),
+        done=lambda result: result[1],
+        then=lambda result: _to_version(result[0]),
+    )
 
 
 @require_POST
@@ -80,15 +83,16 @@ def version_create(request: HttpRequest) -> HttpResponse:
     return _version_outcome(request, form, act, shown=form.cleaned_data.get("based_on"))
 
 
+def _import_target(*, actor: Actor, pk: int | None = None) -> CatalogVersion | None:
+    """The draft an import goes into (`pk`, as `selectors.version_edited_by`), or None for a new one."""
+    return selectors.version_edited_by(actor=actor, pk=pk) if pk is not None else None
+
+
 @require_POST
 @login_required
-def version_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+@fetched(_import_target, not_found=_not_found)
+def version_import(request: HttpRequest, actor: Actor, into: CatalogVersion | None) -> HttpResponse:
     """导入 Excel: a workbook into the draft `pk`, or (without `pk`) as a new draft version."""
-    actor = signed_in_user(request)
-    try:
-        into = selectors.version_edited_by(actor=actor, pk=pk) if pk is not None else None
-    except NotFound:
-        return pages.not_found(request)
     form = forms.ImportForm(request.POST, request.FILES)
 
     def act() -> tuple[CatalogVersion, str]:
@@ -96,25 +100,21 @@ def version_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         version, changed = services.catalog_import_xlsx(actor=actor, data=upload.read(), version=into)
         return version, _("已导入") if changed else _("导入的内容与现有内容相同，未作改动")
 
-    return _version_outcome(request, form, act, shown=pk)
+    return _version_outcome(request, form, act, shown=into.pk if into is not None else None)
 
 
 @require_POST
 @login_required
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+@fetched(selectors.version_edited_by, not_found=_not_found)
+def version_publish(request: HttpRequest, actor: Actor, version: CatalogVersion) -> HttpResponse:
     """发布: the draft `pk` becomes the catalogue in force (an earlier one of its year is superseded)."""
-    actor = signed_in_user(request)
-    try:
-        version = selectors.version_edited_by(actor=actor, pk=pk)
-    except NotFound:
-        return pages.not_found(request)
     form = forms.PublishForm(request.POST)
 
     def act() -> tuple[CatalogVersion, str]:
         published = services.catalog_version_publish(actor=actor, version=version)
         return published, _("目录“%(title)s”已发布") % {"title": published.title}
 
-    return _version_outcome(request, form, act, shown=pk)
+    return _version_outcome(request, form, act, shown=version.pk)
 
 
 # --- one entry of a draft, and its prices -----------------------------------------------------------
@@ -134,13 +134,14 @@ def _item_outcome(
 ) -> HttpResponse:
     """Run `call` (one service) if the form is valid; a refusal re-renders the entry's page with the
     form's errors, success goes to `then` (default: back to the entry's page)."""
-    if not form.is_valid():
-        return pages.render_item(request, item, failed=form, status=400)
-    outcome = run_service(form, call)
-    if not outcome.ok:
-        return pages.render_item(request, item, failed=form, status=outcome.status)
-    messages.success(request, str(done))
-    return then or _to_item(item)
+    return submitted(
+        request,
+        form,
+        call,
+        page=lambda status: pages.render_item(request, item, failed=form, status=status),
+        done=lambda result: done,
+        then=lambda result: then or _to_item(item),
+    )
 
 
 def _on_entry(
@@ -161,7 +162,7 @@ def _on_entry(
         ),
         done=done,
         success=lambda obj, result: _to_item(item_of(obj)),
-        not_found=lambda request, exc: pages.not_found(request),
+        not_found=_not_found,
     )
 
     def wrap(act: Callable[[Actor, Any, Any], Any]) -> View:
@@ -200,43 +201,32 @@ def price_action(form_class: type[forms.CatalogForm], done: Promise) -> Callable
 def item_new(request: HttpRequest, version_pk: int) -> HttpResponse:
     """The new entry's URL: its form (GET, `pages.item_new`) and its action (POST, `item_create`)."""
     if request.method == "POST":
-        return item_create(request, version_pk)
+        return item_create(request, version_pk=version_pk)
     return pages.item_new(request, version_pk)
 
 
 @require_POST
 @login_required
-def item_create(request: HttpRequest, version_pk: int) -> HttpResponse:
+@fetched(selectors.version_edited_by, not_found=_not_found, renamed={"version_pk": "pk"})
+def item_create(request: HttpRequest, actor: Actor, version: CatalogVersion) -> HttpResponse:
     """新增: an entry of the draft `version_pk`, under the parent the form names."""
-    actor = signed_in_user(request)
-    try:
-        version = selectors.version_edited_by(actor=actor, pk=version_pk)
-    except NotFound:
-        return pages.not_found(request)
     level = pages.level_of(request)
     form = forms.ItemForm(request.POST, level=level, parents=selectors.parent_choices(version, level))
-    if not form.is_valid():
-        return pages.render_item_new(request, version, form, level=level, status=400)
-    outcome = run_service(
+    return submitted(
+        request,
         form,
         lambda: services.catalog_item_create(actor=actor, version=version, **form.service_kwargs(level)),
+        page=lambda status: pages.render_item_new(request, version, form, level=level, status=status),
+        done=lambda item: _("已新增目录事项“%(name)s”") % {"name": item.name},
+        then=_to_item,
     )
-    if outcome.result is None:
-        return pages.render_item_new(request, version, form, level=level, status=outcome.status)
-    item = outcome.result
-    messages.success(request, _("已新增目录事项“%(name)s”") % {"name": item.name})
-    return _to_item(item)
 
 
 @require_POST
 @login_required
-def item_update(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:
+@fetched(selectors.item_edited_by, not_found=_not_found)
+def item_update(request: HttpRequest, actor: Actor, item: CatalogItem) -> HttpResponse:
     """保存修改: the entry's code, name, parent, description, unit of service and negative-list flag."""
-    actor = signed_in_user(request)
-    try:
-        item = selectors.item_edited_by(actor=actor, version_pk=version_pk, pk=pk)
-    except NotFound:
-        return pages.not_found(request)
     parents = selectors.parent_choices(item.version, item.level)
     form = forms.ItemForm(request.POST, level=item.level, parents=parents)
     return _item_outcome(
@@ -260,13 +250,9 @@ def item_reinstate(actor: Actor, item: CatalogItem, form: forms.ReasonForm) -> A
 
 @require_POST
 @login_required
-def item_remove(request: HttpRequest, version_pk: int, pk: int) -> HttpResponse:
+@fetched(selectors.item_edited_by, not_found=_not_found)
+def item_remove(request: HttpRequest, actor: Actor, item: CatalogItem) -> HttpResponse:
     """删除: an entry added by mistake; back to the catalogue, the entry being gone."""
-    actor = signed_in_user(request)
-    try:
-        item = selectors.item_edited_by(actor=actor, version_pk=version_pk, pk=pk)
-    except NotFound:
-        return pages.not_found(request)
     return _item_outcome(
         request,
         item,

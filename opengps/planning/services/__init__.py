@@ -45,6 +45,7 @@ from opengps.planning.services.plans import (
 from opengps.planning.services.projects import (
     demand_survey_record,
     project_propose,
+    project_state,
     project_survey_required,
     project_update,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "project_approve_unit",
     "project_propose",
     "project_return",
+    "project_state",
     "project_submit",
     "project_survey_required",
     "project_update",

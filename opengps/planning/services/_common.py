@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,8 @@ O102_24 = "政府购买服务管理办法（财政部令第102号）第二十四
 C22_10 = "政府采购需求管理办法（财库〔2021〕22号）第十条"
 BUDGET_FIRST = "政府购买服务管理办法（财政部令第102号）第二十一条；预算法 第十三条"
 
+
+_M = TypeVar("_M", bound=Model)
 
 ENTITIES = {"budgetline": "budget_line", "project": "project", "purchaseplan": "plan"}
 """The workflow table of each planning model (by model name)."""
@@ -66,6 +69,29 @@ def _set_status(
         extra=extra,
         message=STATE_REFUSED,
     )
+
+
+def _advance(
+    actor: Actor,
+    obj: _M,
+    target: str,
+    action: str,
+    *,
+    reason: str = "",
+    values: Mapping[str, Any] | None = None,
+    audited: Sequence[str] = (),
+    guard: Callable[[_M], None] | None = None,
+) -> _M:
+    """One status change in a transaction of its own: `obj` read again with its row locked (`_lock`),
+    refused by `guard` when given, moved to `target` with `values` (`_set_status`) and audited as
+    `action` with the locked row's `audited` fields; returns the locked row."""
+    with transaction.atomic():
+        locked = _lock(obj)
+        if guard is not None:
+            guard(locked)
+        extra = {name: getattr(locked, name) for name in audited}
+        _set_status(actor, locked, target, action, reason=reason, extra=extra, values=values)
+    return locked
 
 
 def _require_unit_staff(actor: Actor, unit: Unit) -> None:
@@ -177,3 +203,10 @@ def _lock_plan(plan: PurchasePlan) -> PurchasePlan:
         .select_related("unit", "budget_line")
         .get(pk=plan.pk)
     )
+
+
+def _lock(obj: _M) -> _M:
+    """`obj` read again with its row locked for the current transaction (a plan: `_lock_plan`)."""
+    if isinstance(obj, PurchasePlan):
+        return cast(_M, _lock_plan(obj))
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)

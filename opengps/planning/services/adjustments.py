@@ -13,11 +13,11 @@ from opengps.planning.errors import Code
 from opengps.planning.events import Event
 from opengps.planning.models import ACTIVE_PLAN_STATUSES, PlanStatus, PurchasePlan
 from opengps.planning.services._common import (
+    _advance,
     _findings,
     _lock_plan,
     _reason_required,
     _require_unit_staff,
-    _set_status,
 )
 from opengps.planning.services.intentions import require_lawful_start
 from opengps.planning.services.plans import method_options, purchase_facts
@@ -62,9 +62,11 @@ def plan_cancel(*, actor: Actor, plan: PurchasePlan, reason: str) -> PurchasePla
     """Cancel a plan; its amount becomes available on the budget line again."""
     _require_unit_staff(actor, plan.unit)
     reason = _reason_required(reason)
-    with transaction.atomic():
-        plan = _lock_plan(plan)
-        if plan.status not in ACTIVE_PLAN_STATUSES:
-            raise Conflict(Code.PLANNING_PLAN_CLOSED, field="status")
-        _set_status(actor, plan, PlanStatus.CANCELLED, Event.PLAN_CANCELLED, reason=reason)
-    return plan
+    return _advance(
+        actor, plan, PlanStatus.CANCELLED, Event.PLAN_CANCELLED, reason=reason, guard=_require_active
+    )
+
+
+def _require_active(plan: PurchasePlan) -> None:
+    if plan.status not in ACTIVE_PLAN_STATUSES:
+        raise Conflict(Code.PLANNING_PLAN_CLOSED, field="status")

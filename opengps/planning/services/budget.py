@@ -17,11 +17,11 @@ from opengps.planning.events import Event
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.planning.selectors import budget_usage
 from opengps.planning.services._common import (
+    _advance,
     _positive,
     _reason_required,
     _require_finance_for,
     _require_unit_staff,
-    _set_status,
 )
 
 
@@ -75,52 +75,34 @@ def budget_line_create(
 
 def budget_line_submit(*, actor: Actor, line: BudgetLine) -> BudgetLine:
     _require_unit_staff(actor, line.unit)
-    with transaction.atomic():
-        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        _set_status(actor, line, BudgetStatus.SUBMITTED, Event.BUDGET_SUBMITTED)
-    return line
+    return _advance(actor, line, BudgetStatus.SUBMITTED, Event.BUDGET_SUBMITTED)
 
 
 def budget_line_approve(*, actor: Actor, line: BudgetLine, note: str = "") -> BudgetLine:
     """批复: the finance department approves; from now on plans may draw on the line."""
     _require_finance_for(actor, line.unit)
-    with transaction.atomic():
-        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        _set_status(
-            actor,
-            line,
-            BudgetStatus.APPROVED,
-            Event.BUDGET_APPROVED,
-            reason=note,
-            extra={"amount": line.amount},
-            values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
-        )
-    return line
+    return _advance(
+        actor,
+        line,
+        BudgetStatus.APPROVED,
+        Event.BUDGET_APPROVED,
+        reason=note,
+        audited=("amount",),
+        values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
+    )
 
 
 def budget_line_reject(*, actor: Actor, line: BudgetLine, reason: str) -> BudgetLine:
     _require_finance_for(actor, line.unit)
     reason = _reason_required(reason)
-    with transaction.atomic():
-        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        _set_status(
-            actor,
-            line,
-            BudgetStatus.REJECTED,
-            Event.BUDGET_REJECTED,
-            reason=reason,
-            values={"review_note": reason},
-        )
-    return line
+    values = {"review_note": reason}
+    return _advance(actor, line, BudgetStatus.REJECTED, Event.BUDGET_REJECTED, reason=reason, values=values)
 
 
 def budget_line_reopen(*, actor: Actor, line: BudgetLine) -> BudgetLine:
     """A returned line goes back to draft so the unit can correct and resubmit it."""
     _require_unit_staff(actor, line.unit)
-    with transaction.atomic():
-        line = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        _set_status(actor, line, BudgetStatus.DRAFT, Event.BUDGET_REOPENED)
-    return line
+    return _advance(actor, line, BudgetStatus.DRAFT, Event.BUDGET_REOPENED)
 
 
 def budget_line_adjust(*, actor: Actor, line: BudgetLine, amount: Decimal | str, reason: str) -> BudgetLine:

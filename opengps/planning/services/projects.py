@@ -139,8 +139,9 @@ def project_propose(
     return project
 
 
-def _project_state(project: Project) -> dict[str, Any]:
-    """The proposal's fields as audited values (items as codes, the area as its code)."""
+def project_state(project: Project) -> dict[str, Any]:
+    """The proposal's fields as audited values (items as codes, the area as its code); the project
+    form starts from them too (`views.pages`), so a field added here is both audited and edited."""
     return {
         "fiscal_year": project.fiscal_year,
         "name": project.name,
@@ -193,7 +194,7 @@ def project_update(
                 field="status",
                 params={"status": project.status},
             )
-        before = _project_state(project)
+        before = project_state(project)
         chosen = _catalogue_items(items) if items is not None else None
         if name is not None:
             project.name = name.strip()
@@ -223,7 +224,7 @@ def project_update(
             project.is_public_service = is_public_service
         _check_term(project.term_start, project.term_end, project.term_reason)
         after = {
-            **_project_state(project),
+            **project_state(project),
             "items": sorted(item.code for item in chosen) if chosen is not None else before["items"],
         }
         old, new = audit.diff(before, after)

@@ -12,6 +12,7 @@ from opengps.planning.errors import Code
 from opengps.planning.events import Event
 from opengps.planning.models import DemandSurvey, PlanStatus, Project, ProjectStatus, PurchasePlan
 from opengps.planning.services._common import (
+    _advance,
     _lock_plan,
     _reason_required,
     _require_finance_for,
@@ -49,33 +50,19 @@ def project_approve_unit(*, actor: Actor, project: Project, note: str = "") -> P
     _require_unit_staff(actor, project.unit)
     if project.proposed_by_id == actor.pk:
         raise PermissionDenied(Code.PLANNING_SAME_PERSON)
-    with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        _set_status(
-            actor,
-            project,
-            ProjectStatus.UNIT_APPROVED,
-            Event.PROJECT_UNIT_APPROVED,
-            reason=note,
-            values={"unit_approved_by": actor},
-        )
-    return project
+    values = {"unit_approved_by": actor}
+    return _advance(
+        actor, project, ProjectStatus.UNIT_APPROVED, Event.PROJECT_UNIT_APPROVED, reason=note, values=values
+    )
 
 
 def project_approve(*, actor: Actor, project: Project, note: str = "") -> Project:
     """The finance department of the unit's level enters the project in the library."""
     _require_finance_for(actor, project.unit)
-    with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        _set_status(
-            actor,
-            project,
-            ProjectStatus.APPROVED,
-            Event.PROJECT_APPROVED,
-            reason=note,
-            values={"approved_by": actor, "approved_at": clock.now(), "review_note": note},
-        )
-    return project
+    values = {"approved_by": actor, "approved_at": clock.now(), "review_note": note}
+    return _advance(
+        actor, project, ProjectStatus.APPROVED, Event.PROJECT_APPROVED, reason=note, values=values
+    )
 
 
 def project_return(*, actor: Actor, project: Project, reason: str) -> Project:
@@ -85,26 +72,16 @@ def project_return(*, actor: Actor, project: Project, reason: str) -> Project:
         _require_finance_for(actor, project.unit)
     else:
         _require_unit_staff(actor, project.unit)
-    with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        _set_status(
-            actor,
-            project,
-            ProjectStatus.RETURNED,
-            Event.PROJECT_RETURNED,
-            reason=reason,
-            values={"review_note": reason},
-        )
-    return project
+    values = {"review_note": reason}
+    return _advance(
+        actor, project, ProjectStatus.RETURNED, Event.PROJECT_RETURNED, reason=reason, values=values
+    )
 
 
 def project_withdraw(*, actor: Actor, project: Project, reason: str) -> Project:
     _require_unit_staff(actor, project.unit)
     reason = _reason_required(reason)
-    with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project.pk)
-        _set_status(actor, project, ProjectStatus.WITHDRAWN, Event.PROJECT_WITHDRAWN, reason=reason)
-    return project
+    return _advance(actor, project, ProjectStatus.WITHDRAWN, Event.PROJECT_WITHDRAWN, reason=reason)
 
 
 def plan_submit(*, actor: Actor, plan: PurchasePlan) -> PurchasePlan:
@@ -143,35 +120,19 @@ def plan_approve_method(*, actor: Actor, plan: PurchasePlan, note: str) -> Purch
     """The finance department approves the method (IR §23) or clears a split-purchase flag."""
     _require_finance_for(actor, plan.unit)
     note = _reason_required(note)
-    with transaction.atomic():
-        plan = _lock_plan(plan)
-        _set_status(
-            actor,
-            plan,
-            PlanStatus.READY,
-            Event.PLAN_METHOD_APPROVED,
-            reason=note,
-            extra={"method": plan.method},
-            values={
-                "method_approved_by": actor,
-                "method_approved_at": clock.now(),
-                "method_approval_note": note,
-            },
-        )
-    return plan
+    return _advance(
+        actor,
+        plan,
+        PlanStatus.READY,
+        Event.PLAN_METHOD_APPROVED,
+        reason=note,
+        audited=("method",),
+        values={"method_approved_by": actor, "method_approved_at": clock.now(), "method_approval_note": note},
+    )
 
 
 def plan_reject_method(*, actor: Actor, plan: PurchasePlan, reason: str) -> PurchasePlan:
     _require_finance_for(actor, plan.unit)
     reason = _reason_required(reason)
-    with transaction.atomic():
-        plan = _lock_plan(plan)
-        _set_status(
-            actor,
-            plan,
-            PlanStatus.DRAFT,
-            Event.PLAN_METHOD_REJECTED,
-            reason=reason,
-            values={"method_approval_note": reason},
-        )
-    return plan
+    values = {"method_approval_note": reason}
+    return _advance(actor, plan, PlanStatus.DRAFT, Event.PLAN_METHOD_REJECTED, reason=reason, values=values)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import Actor, signed_in_user
-from opengps.core.errors import NotFound, PermissionDenied
-from opengps.core.forms import run_service
+from opengps.catalog.viewkit import fetched, submitted
+from opengps.core.errors import PermissionDenied
 from opengps.core.views import View, one_action
 from opengps.planning import forms, selectors, services
 from opengps.planning.errors import Code
@@ -105,13 +104,14 @@ def budget_create(request: HttpRequest) -> HttpResponse:
     """新增预算指标: a line of the actor's own unit (the service checks the unit and the role)."""
     actor = signed_in_user(request)
     form = forms.BudgetLineForm(request.POST)
-    if not form.is_valid():
-        return pages.render_workbench(request, failed=form, status=400)
-    outcome = run_service(form, lambda: _create_line(actor, form))
-    if not outcome.ok:
-        return pages.render_workbench(request, failed=form, status=outcome.status)
-    messages.success(request, str(_("预算指标已保存")))
-    return redirect("planning:workbench")
+    return submitted(
+        request,
+        form,
+        lambda: _create_line(actor, form),
+        page=lambda status: pages.render_workbench(request, failed=form, status=status),
+        done=lambda line: _("预算指标已保存"),
+        then=lambda line: redirect("planning:workbench"),
+    )
 
 
 @action(BUDGET_LINE, forms.BudgetSubmitForm, _("预算指标已报送财政部门"))
@@ -169,26 +169,21 @@ def project_withdraw(actor: Actor, project: Project, form: forms.PlanningForm) -
 
 @require_POST
 @login_required
-def plan_new(request: HttpRequest, project_pk: int) -> HttpResponse:
+@fetched(selectors.project_get, not_found=pages.not_found, renamed={"project_pk": "pk"})
+def plan_new(request: HttpRequest, actor: Actor, project: Project) -> HttpResponse:
     """编制采购实施计划 from the project's page; with ``preview`` (no JS) the page comes back with the
     method decisions for the values typed, and nothing is saved."""
-    actor = signed_in_user(request)
-    try:
-        project = selectors.project_get(actor=actor, pk=project_pk)
-    except NotFound as exc:
-        return pages.not_found(request, exc)
     form = forms.PlanForm(request.POST, lines=selectors.budget_lines_visible(actor=actor))
     if request.POST.get("preview"):
         return pages.render_project(request, project, failed=form)
-    if not form.is_valid():
-        return pages.render_project(request, project, failed=form, status=400)
-    outcome = run_service(
-        form, lambda: services.plan_create(actor=actor, project=project, **form.service_kwargs())
+    return submitted(
+        request,
+        form,
+        lambda: services.plan_create(actor=actor, project=project, **form.service_kwargs()),
+        page=lambda status: pages.render_project(request, project, failed=form, status=status),
+        done=lambda plan: _("采购实施计划已保存"),
+        then=lambda plan: redirect("planning:plan", plan.pk),
     )
-    if not outcome.ok or outcome.result is None:
-        return pages.render_project(request, project, failed=form, status=outcome.status)
-    messages.success(request, str(_("采购实施计划已保存")))
-    return redirect("planning:plan", outcome.result.pk)
 
 
 # --- plans (the unit prepares and carries them out, finance approves the method) ---------------------

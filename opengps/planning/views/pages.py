@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +19,9 @@ from django.views.decorators.http import require_safe
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
+from opengps.catalog.viewkit import fetched, submitted
 from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError
-from opengps.core.forms import run_service
 from opengps.core.timeline import readable
 from opengps.planning import forms, next_steps, selectors, services
 from opengps.planning.errors import Code
@@ -175,33 +174,23 @@ def project_new(request: HttpRequest) -> HttpResponse:
         }
         return _project_form_page(request, forms.ProjectForm(initial=initial, **kwargs))
     form = forms.ProjectForm(request.POST, **kwargs)
-    if not form.is_valid():
-        return _project_form_page(request, form, status=400)
     default_area = user.unit.region if user.unit else None
-    outcome = run_service(
-        form, lambda: services.project_propose(actor=user, **form.service_kwargs(default_area))
+    return submitted(
+        request,
+        form,
+        lambda: services.project_propose(actor=user, **form.service_kwargs(default_area)),
+        page=lambda status: _project_form_page(request, form, status=status),
+        done=lambda project: _("项目已保存为草稿"),
+        then=lambda project: redirect("planning:project", pk=project.pk),
     )
-    if not outcome.ok or outcome.result is None:
-        return _project_form_page(request, form, status=outcome.status)
-    messages.success(request, str(_("项目已保存为草稿")))
-    return redirect("planning:project", pk=outcome.result.pk)
 
 
 def _project_initial(project: Project) -> dict[str, Any]:
+    """The form's values: the audited ones (`services.project_state`), items as the form's choices."""
     return {
-        "fiscal_year": project.fiscal_year,
-        "name": project.name,
+        **services.project_state(project),
         "items": [str(item.pk) for item in project.items.all()],
-        "description": project.description,
         "quantity": project.quantity.normalize() if project.quantity % 1 == 0 else project.quantity,
-        "quantity_unit": project.quantity_unit,
-        "estimated_amount": project.estimated_amount,
-        "recipients": project.recipients,
-        "area": project.area_id,
-        "term_start": project.term_start,
-        "term_end": project.term_end,
-        "term_reason": project.term_reason,
-        "is_public_service": project.is_public_service,
     }
 
 
@@ -213,13 +202,9 @@ def _update_project(actor: Actor, project: Project, form: forms.ProjectForm) -> 
 
 
 @login_required
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@fetched(selectors.project_get, not_found=not_found)
+def project_edit(request: HttpRequest, user: Actor, project: Project) -> HttpResponse:
     """修改项目: the unit's own project while a draft or returned for changes."""
-    user = signed_in_user(request)
-    try:
-        project = selectors.project_get(actor=user, pk=pk)
-    except NotFound as exc:
-        return not_found(request, exc)
     kwargs: dict[str, Any] = {
         "items": selectors.project_items(project),
         "areas": selectors.project_areas(actor=user, project=project),
@@ -233,13 +218,14 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.ProjectForm(initial=_project_initial(project), **kwargs)
         return _project_form_page(request, form, project=project)
     form = forms.ProjectForm(request.POST, **kwargs)
-    if not form.is_valid():
-        return _project_form_page(request, form, project=project, status=400)
-    outcome = run_service(form, lambda: _update_project(user, project, form))
-    if not outcome.ok:
-        return _project_form_page(request, form, project=project, status=outcome.status)
-    messages.success(request, str(_("项目已修改")))
-    return redirect("planning:project", pk=project.pk)
+    return submitted(
+        request,
+        form,
+        lambda: _update_project(user, project, form),
+        page=lambda status: _project_form_page(request, form, project=project, status=status),
+        done=lambda changed: _("项目已修改"),
+        then=lambda changed: redirect("planning:project", pk=project.pk),
+    )
 
 
 # --- a project's page ---------------------------------------------------------------------------------
@@ -247,11 +233,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        project = selectors.project_get(actor=signed_in_user(request), pk=pk)
-    except NotFound as exc:
-        return not_found(request, exc)
+@fetched(selectors.project_get, not_found=not_found)
+def project_detail(request: HttpRequest, user: Actor, project: Project) -> HttpResponse:
     return render_project(request, project)
 
 
@@ -338,11 +321,8 @@ def method_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        plan = selectors.plan_get(actor=signed_in_user(request), pk=pk)
-    except NotFound as exc:
-        return not_found(request, exc)
+@fetched(selectors.plan_get, not_found=not_found)
+def plan_detail(request: HttpRequest, user: Actor, plan: PurchasePlan) -> HttpResponse:
     return render_plan(request, plan)
 
 
@@ -427,13 +407,9 @@ def _plan_form_page(
 
 
 @login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@fetched(selectors.plan_get, not_found=not_found)
+def plan_edit(request: HttpRequest, user: Actor, plan: PurchasePlan) -> HttpResponse:
     """修改采购实施计划: the unit's own plan while a draft (also when finance returned it)."""
-    user = signed_in_user(request)
-    try:
-        plan = selectors.plan_get(actor=user, pk=pk)
-    except NotFound as exc:
-        return not_found(request, exc)
     lines = selectors.budget_lines_visible(actor=user)
     if request.method != "POST":
         if plan.status != PlanStatus.DRAFT:
@@ -442,18 +418,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _plan_form_page(request, plan, None, locked=locked)
         return _plan_form_page(request, plan, forms.PlanEditForm(initial=_plan_initial(plan), lines=lines))
     form = forms.PlanEditForm(request.POST, lines=lines)
-    if not form.is_valid():
-        return _plan_form_page(request, plan, form, status=400)
-    outcome = run_service(form, lambda: services.plan_update(actor=user, plan=plan, **form.service_kwargs()))
-    if not outcome.ok:
-        return _plan_form_page(request, plan, form, status=outcome.status)
-    messages.success(
+    return submitted(
         request,
-        str(_("采购实施计划已修改：预计 %(day)s 开始采购，可重新提交"))
-        % {"day": _plan_day(outcome.result)},
+        form,
+        lambda: services.plan_update(actor=user, plan=plan, **form.service_kwargs()),
+        page=lambda status: _plan_form_page(request, plan, form, status=status),
+        done=lambda changed: (
+            str(_("采购实施计划已修改：预计 %(day)s 开始采购，可重新提交"))
+            % {"day": changed.procurement_starts_on.isoformat()}
+        ),
+        then=lambda changed: redirect("planning:plan", pk=plan.pk),
     )
-    return redirect("planning:plan", pk=plan.pk)
-
-
-def _plan_day(plan: PurchasePlan | None) -> str:
-    return plan.procurement_starts_on.isoformat() if plan is not None else ""
