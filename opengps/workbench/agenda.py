@@ -6,12 +6,16 @@ linking to its page, scoped to the actor as those pages are."""
 from __future__ import annotations
 
 import calendar as month_calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opengps.accounts import scopes
 from opengps.accounts.actors import Actor
@@ -122,6 +126,14 @@ def _evaluation_entries(evaluations: QuerySet[Evaluation], first: date, last: da
     ]
 
 
+_CONTRACT_ROWS: tuple[tuple[Any, str, Promise, Callable[[Any], bool]], ...] = (
+    (Milestone, "due_on", gettext_lazy("履约节点：%(title)s"), lambda m: m.done_on is not None),
+    (Payment, "due_on", gettext_lazy("款项支付期限：%(title)s"), lambda p: p.paid_on is not None),
+    (Acceptance, "accepted_on", gettext_lazy("履约验收：%(title)s"), lambda a: True),
+)
+"""A contract's dated rows on the calendar: the model, its date, the label, whether it is done."""
+
+
 def _contract_entries(
     contracts: QuerySet[Contract], first: date, last: date, *, purchaser: bool
 ) -> list[Entry]:
@@ -140,52 +152,23 @@ def _contract_entries(
                 entries.append(Entry(due, "", _("履约报告到期"), title, url(c.pk)))
         if first <= c.ends_on <= last:
             entries.append(Entry(c.ends_on, "", _("服务期满（最终验收）"), title, url(c.pk)))
-    for m in (
-        Milestone.objects.filter(contract__in=contracts, due_on__gte=first, due_on__lte=last)
-        .select_related("contract")
-        .order_by("due_on", "pk")[:ROW_LIMIT]
-    ):
-        entries.append(
-            Entry(
-                m.due_on,
-                "",
-                _("履约节点：%(title)s") % {"title": m.title},
-                str(m.contract),
-                url(m.contract_id),
-                done=m.done_on is not None,
-            )
+    for model, field, label, done in _CONTRACT_ROWS:
+        rows = (
+            model.objects.filter(contract__in=contracts, **{f"{field}__gte": first, f"{field}__lte": last})
+            .select_related("contract")
+            .order_by(field, "pk")[:ROW_LIMIT]
         )
-    for p in (
-        Payment.objects.filter(contract__in=contracts, due_on__gte=first, due_on__lte=last)
-        .select_related("contract")
-        .order_by("due_on", "pk")[:ROW_LIMIT]
-    ):
-        assert p.due_on is not None  # filtered above
-        entries.append(
+        entries += [
             Entry(
-                p.due_on,
+                getattr(row, field),
                 "",
-                _("款项支付期限：%(title)s") % {"title": p.title},
-                str(p.contract),
-                url(p.contract_id),
-                done=p.paid_on is not None,
+                label % {"title": row.title},
+                str(row.contract),
+                url(row.contract_id),
+                done=done(row),
             )
-        )
-    for a in (
-        Acceptance.objects.filter(contract__in=contracts, accepted_on__gte=first, accepted_on__lte=last)
-        .select_related("contract")
-        .order_by("accepted_on", "pk")[:ROW_LIMIT]
-    ):
-        entries.append(
-            Entry(
-                a.accepted_on,
-                "",
-                _("履约验收：%(title)s") % {"title": a.title},
-                str(a.contract),
-                url(a.contract_id),
-                done=True,
-            )
-        )
+            for row in rows
+        ]
     if purchaser:
         for c in contracts.filter(
             Q(status=ContractStatus.DRAFT, sign_due__gte=first, sign_due__lte=last)

@@ -138,6 +138,22 @@ def _due_note(due: date, today: date) -> str:
     return _("期限 %(day)s") % {"day": due.isoformat()}
 
 
+def due_item(
+    *, state: str, title: str, action: str, url: str, due: date, today: date, overdue: bool | None = None
+) -> QueueItem:
+    """An item with a deadline: noted with its date (and the days past it), sorted by it, and
+    overdue once past — unless `overdue` says so already (a late item found by its kind)."""
+    return QueueItem(
+        state=state,
+        title=title,
+        action=action,
+        url=url,
+        note=_due_note(due, today),
+        due=due,
+        overdue=due < today if overdue is None else overdue,
+    )
+
+
 def _method_name(code: str) -> str:
     """A procurement method's name in the page's language (the rules hold both)."""
     try:
@@ -183,13 +199,13 @@ def _late(contracts: QuerySet[Contract], ctx: Context, *, purchaser: bool) -> li
         "payment": (_("支付款项"), _("查看")),
     }
     return [
-        QueueItem(
+        due_item(
             state=_("已逾期") + "：" + item.label,
             title=f"{item.contract.reference} {item.contract.title}",
             action=actions[item.kind][0 if purchaser else 1],
             url=reverse("contracts:detail", kwargs={"contract_id": item.contract.pk}),
-            note=_due_note(item.due_on, ctx.today),
             due=item.due_on,
+            today=ctx.today,
             overdue=True,
         )
         for item in late_items(Contract.objects.filter(pk__in=[c.pk for c in contracts]), ctx.today)

@@ -3,7 +3,9 @@ authority's recommendations and imports, complaints and red flags."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +20,7 @@ from opengps.oversight.selectors import flag_list
 from opengps.performance.selectors import pending_recommendations
 from opengps.planning.models import ProjectStatus
 from opengps.planning.selectors import finance_queue, projects_visible
-from opengps.procurement.models import (
-    ProcurementStatus,
-)
+from opengps.procurement.models import ProcurementStatus
 from opengps.procurement.selectors import procurements_visible
 from opengps.registry.models import ImportJob
 from opengps.workbench.queues._base import (
@@ -58,57 +58,57 @@ def _finance_approvals(actor: Actor, ctx: Context, limit: int) -> Found:
     rows: list[tuple[datetime, QueueItem]] = []
     epoch = datetime.min.replace(tzinfo=clock.BEIJING)
 
-    def add(event: AuditEvent | None, item: QueueItem) -> None:
-        rows.append((event.occurred_at if event else epoch, item))
+    def add(
+        objects: Iterable[Any],
+        sent: Mapping[str, AuditEvent],
+        state: str,
+        action: str,
+        title: Callable[[Any], str],
+        url: Callable[[Any], str],
+    ) -> None:
+        """Queue each of `objects`, dated and noted by when it was sent for decision (`sent`)."""
+        for obj in objects:
+            event = sent.get(str(obj.pk))
+            item = QueueItem(
+                state=state, title=title(obj), action=action, url=url(obj), note=_submitted_note(event)
+            )
+            rows.append((event.occurred_at if event else epoch, item))
 
-    for line in lines:
-        event = sent_lines.get(str(line.pk))
-        add(
-            event,
-            QueueItem(
-                state=_("待批复"),
-                title=_("%(unit)s %(year)s 年预算指标「%(name)s」%(amount)s 元")
-                % {
-                    "unit": line.unit,
-                    "year": line.fiscal_year,
-                    "name": line.name,
-                    "amount": money(line.amount),
-                },
-                action=_("批复"),
-                url=reverse("planning:workbench"),
-                note=_submitted_note(event),
-            ),
-        )
-    for project in projects:
-        event = sent_projects.get(str(project.pk))
-        add(
-            event,
-            QueueItem(
-                state=_("待审核入库"),
-                title=_("%(unit)s「%(name)s」购买项目") % {"unit": project.unit, "name": project.name},
-                action=_("审核"),
-                url=reverse("planning:project", kwargs={"pk": project.pk}),
-                note=_submitted_note(event),
-            ),
-        )
-    for plan in plans:
-        event = sent_plans.get(str(plan.pk))
-        add(
-            event,
-            QueueItem(
-                state=_("待审批"),
-                title=_("%(unit)s「%(name)s」项目采购实施计划（%(method)s，%(amount)s 元）")
-                % {
-                    "unit": plan.unit,
-                    "name": plan.project.name,
-                    "method": _method_name(plan.method),
-                    "amount": money(plan.amount),
-                },
-                action=_("审批"),
-                url=reverse("planning:plan", kwargs={"pk": plan.pk}),
-                note=_submitted_note(event),
-            ),
-        )
+    add(
+        lines,
+        sent_lines,
+        _("待批复"),
+        _("批复"),
+        lambda line: (
+            _("%(unit)s %(year)s 年预算指标「%(name)s」%(amount)s 元")
+            % {"unit": line.unit, "year": line.fiscal_year, "name": line.name, "amount": money(line.amount)}
+        ),
+        lambda line: reverse("planning:workbench"),
+    )
+    add(
+        projects,
+        sent_projects,
+        _("待审核入库"),
+        _("审核"),
+        lambda project: _("%(unit)s「%(name)s」购买项目") % {"unit": project.unit, "name": project.name},
+        lambda project: reverse("planning:project", kwargs={"pk": project.pk}),
+    )
+    add(
+        plans,
+        sent_plans,
+        _("待审批"),
+        _("审批"),
+        lambda plan: (
+            _("%(unit)s「%(name)s」项目采购实施计划（%(method)s，%(amount)s 元）")
+            % {
+                "unit": plan.unit,
+                "name": plan.project.name,
+                "method": _method_name(plan.method),
+                "amount": money(plan.amount),
+            }
+        ),
+        lambda plan: reverse("planning:plan", kwargs={"pk": plan.pk}),
+    )
     for procurement in procurements:
         rows.append(
             (

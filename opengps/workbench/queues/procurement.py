@@ -38,8 +38,8 @@ from opengps.workbench.queues._base import (
     QueueItem,
     _bounded,
     _day,
-    _due_note,
     _late,
+    due_item,
     money,
 )
 
@@ -105,13 +105,13 @@ def _deadlines(actor: Actor, ctx: Context, limit: int) -> Found:
             due = c.sign_due if signing else c.publish_due
             assert due is not None  # filtered above
             rows.append(
-                QueueItem(
+                due_item(
                     state=_("合同待签订") if signing else _("合同待公告"),
                     title=f"{c.reference} {c.title}",
                     action=_("签订合同") if signing else _("公告合同"),
                     url=reverse("contracts:detail", kwargs={"contract_id": c.pk}),
-                    note=_due_note(due, ctx.today),
                     due=due,
+                    today=ctx.today,
                 )
             )
     rows.sort(key=lambda item: (item.due or ctx.today, item.title))
@@ -143,39 +143,36 @@ def _questions(actor: Actor, ctx: Context, limit: int) -> Found:
         .order_by("review_due", "pk")[:SCAN_LIMIT]
     )
     rows = [
-        QueueItem(
+        due_item(
             state=_("询问待答复"),
             title=f"{e.procurement.reference} {e.procurement.title}",
             action=_("答复"),
             url=reverse("procurement:detail", kwargs={"pk": e.procurement_id}) + "#enquiries",
-            note=_due_note(e.answer_due, ctx.today),
             due=e.answer_due,
-            overdue=e.answer_due < ctx.today,
+            today=ctx.today,
         )
         for e in enquiries
     ]
     rows += [
-        QueueItem(
+        due_item(
             state=_("质疑待答复"),
             title=f"{c.procurement.reference} {c.procurement.title}（{c.get_subject_display()}）",
             action=_("答复质疑"),
             url=reverse("challenges:detail", kwargs={"pk": c.procurement_id}),
-            note=_due_note(c.answer_due, ctx.today),
             due=c.answer_due,
-            overdue=c.answer_due < ctx.today,
+            today=ctx.today,
         )
         for c in challenges
     ]
     if actor.role == Role.PURCHASER:  # the purchaser reviews objections (O74 §40)
         rows += [
-            QueueItem(
+            due_item(
                 state=_("异议待处理"),
                 title=f"{o.procurement.reference} {o.procurement.title}",
                 action=_("处理异议"),
                 url=reverse("procurement:detail", kwargs={"pk": o.procurement_id}),
-                note=_due_note(o.review_due, ctx.today),
                 due=o.review_due,
-                overdue=o.review_due < ctx.today,
+                today=ctx.today,
             )
             for o in objections
         ]
@@ -198,15 +195,14 @@ def _awards(actor: Actor, ctx: Context, limit: int) -> Found:
         confirming = a.confirmed_at is None
         due = a.confirm_due if confirming else (a.announce_due or a.confirm_due)
         rows.append(
-            QueueItem(
+            due_item(
                 state=_("待确认中标（成交）供应商") if confirming else _("待公告中标（成交）结果"),
                 title=_("%(ref)s %(title)s 第 %(lot)s 包")
                 % {"ref": procurement.reference, "title": procurement.title, "lot": a.lot.number},
                 action=_("确认") if confirming else _("公告结果"),
                 url=reverse("evaluation:detail", kwargs={"pk": procurement.pk}),
-                note=_due_note(due, ctx.today),
                 due=due,
-                overdue=due < ctx.today,
+                today=ctx.today,
             )
         )
     for award in awards_to_contract(actor)[:SCAN_LIMIT]:

@@ -39,6 +39,7 @@ from opengps.workbench.queues._base import (
     _day,
     _due_note,
     _late,
+    due_item,
     money,
 )
 
@@ -121,13 +122,13 @@ def _reports_due(actor: Actor, ctx: Context, limit: int) -> Found:
         title = f"{c.reference} {c.title}"
         for due in missing_reports(c, ctx.today, c.received):
             rows.append(
-                QueueItem(
+                due_item(
                     state=_("履约报告逾期未报送"),
                     title=title,
                     action=_("报送履约报告"),
                     url=url,
-                    note=_due_note(due, ctx.today),
                     due=due,
+                    today=ctx.today,
                     overdue=True,
                 )
             )
@@ -135,13 +136,13 @@ def _reports_due(actor: Actor, ctx: Context, limit: int) -> Found:
         upcoming = [d for d in dues[c.received :] if ctx.today <= d <= ctx.horizon]
         for due in upcoming:
             rows.append(
-                QueueItem(
+                due_item(
                     state=_("履约报告近期到期"),
                     title=title,
                     action=_("报送履约报告"),
                     url=url,
-                    note=_due_note(due, ctx.today),
                     due=due,
+                    today=ctx.today,
                 )
             )
     rows += _late(
