@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -440,6 +441,13 @@ def _contract(request: HttpRequest, contract_id: Id) -> Contract:
     return selectors.contract_get(actor=request.user, contract_id=contract_id)
 
 
+def _added(request: HttpRequest, contract_id: Id, add: Callable[..., Any], payload: Schema) -> Status[Any]:
+    """201 with the row `add` (one service taking `actor`, `contract` and the payload's fields)
+    makes on a contract the caller may read."""
+    contract = _contract(request, contract_id)
+    return Status(201, add(actor=signed_in_user(request), contract=contract, **payload.dict()))
+
+
 def _of_contract(request: HttpRequest, contract_id: Id, model: type[RowT], pk: Id) -> RowT:
     """A row (milestone, payment, post, acceptance) of a contract the actor may read; 404 for a row
     of another contract."""
@@ -481,10 +489,7 @@ class AmendIn(Schema):
 @router.post("/{contract_id}/amendments", response={201: AmendmentOut, **ERRORS})
 def contract_amend(request: HttpRequest, contract_id: Id, payload: AmendIn) -> Status[Any]:
     """A supplementary contract; refused beyond 10% of the original amount (GPL §49)."""
-    contract = _contract(request, contract_id)
-    return Status(
-        201, services.contract_amend(actor=signed_in_user(request), contract=contract, **payload.dict())
-    )
+    return _added(request, contract_id, services.contract_amend, payload)
 
 
 class TerminateIn(Schema):
@@ -507,10 +512,7 @@ class MilestoneIn(Schema):
 
 @router.post("/{contract_id}/milestones", response={201: MilestoneOut, **ERRORS})
 def milestone_add(request: HttpRequest, contract_id: Id, payload: MilestoneIn) -> Status[Any]:
-    contract = _contract(request, contract_id)
-    return Status(
-        201, services.milestone_add(actor=signed_in_user(request), contract=contract, **payload.dict())
-    )
+    return _added(request, contract_id, services.milestone_add, payload)
 
 
 class DoneIn(Schema):
@@ -557,10 +559,7 @@ class PaymentIn(Schema):
 
 @router.post("/{contract_id}/payments", response={201: PaymentOut, **ERRORS})
 def payment_add(request: HttpRequest, contract_id: Id, payload: PaymentIn) -> Status[Any]:
-    contract = _contract(request, contract_id)
-    return Status(
-        201, services.payment_schedule_add(actor=signed_in_user(request), contract=contract, **payload.dict())
-    )
+    return _added(request, contract_id, services.payment_schedule_add, payload)
 
 
 class PaidIn(Schema):
@@ -584,8 +583,7 @@ class PostIn(Schema):
 
 @router.post("/{contract_id}/posts", response={201: PostOut, **ERRORS})
 def post_add(request: HttpRequest, contract_id: Id, payload: PostIn) -> Status[Any]:
-    contract = _contract(request, contract_id)
-    return Status(201, services.post_add(actor=signed_in_user(request), contract=contract, **payload.dict()))
+    return _added(request, contract_id, services.post_add, payload)
 
 
 class PlacementIn(Schema):

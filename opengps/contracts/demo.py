@@ -167,14 +167,22 @@ def _accept(
     )
 
 
-def _completed(award: Award, officer: User, supplier: User | None) -> None:
-    today = clock.today()
+def _running(
+    award: Award, officer: User, supplier: User | None, *, days_ago: int, reports: int
+) -> tuple[Contract, list[Any]]:
+    """An outsourcing contract that started `days_ago`, published, planned, with its first
+    `reports` progress reports; the contract and its deliverables."""
     contract = _publish(
-        _create(award, officer, kind="outsourcing", start=today - timedelta(days=95)), officer
+        _create(award, officer, kind="outsourcing", start=clock.today() - timedelta(days=days_ago)), officer
     )
     deliverables = _plan(contract, officer)
-    _reports(contract, supplier, 3)
-    for milestone in contract.milestones.filter(due_on__lte=today):
+    _reports(contract, supplier, reports)
+    return contract, deliverables
+
+
+def _completed(award: Award, officer: User, supplier: User | None) -> None:
+    contract, deliverables = _running(award, officer, supplier, days_ago=95, reports=3)
+    for milestone in contract.milestones.filter(due_on__lte=clock.today()):
         services.milestone_complete(actor=officer, milestone=milestone, done_on=milestone.due_on)
     first = _accept(contract, officer, deliverables, "第一阶段验收", "pass")
     services.payment_record(actor=officer, payment=contract.payments.get(order=1), voucher="HN-ZF-0001")
@@ -193,11 +201,7 @@ def _completed(award: Award, officer: User, supplier: User | None) -> None:
 
 
 def _in_progress(award: Award, officer: User, supplier: User | None) -> None:
-    today = clock.today()
-    contract = _publish(
-        _create(award, officer, kind="outsourcing", start=today - timedelta(days=75)), officer
-    )
-    _plan(contract, officer)
+    contract, _ = _running(award, officer, supplier, days_ago=75, reports=0)
     services.milestone_complete(actor=officer, milestone=contract.milestones.get(order=1))
     _reports(contract, supplier, 1)  # the second report (day 60) is missing: on the late list
     added = (contract.amount * Decimal("0.08")).quantize(Decimal("0.01"))
@@ -207,12 +211,7 @@ def _in_progress(award: Award, officer: User, supplier: User | None) -> None:
 
 
 def _terminated(award: Award, officer: User, supplier: User | None) -> None:
-    today = clock.today()
-    contract = _publish(
-        _create(award, officer, kind="outsourcing", start=today - timedelta(days=70)), officer
-    )
-    deliverables = _plan(contract, officer)
-    _reports(contract, supplier, 1)
+    contract, deliverables = _running(award, officer, supplier, days_ago=70, reports=1)
     _accept(
         contract,
         officer,

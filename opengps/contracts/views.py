@@ -37,65 +37,72 @@ class Action:
     multipart: bool = False
 
 
-def _row(form: Any) -> Any:
-    return form.row()
+def _on_contract(service: Callable[..., Any]) -> Callable[[Any, Contract, Any], Any]:
+    """The call of an action whose one service takes the contract and the form's values."""
+    return lambda user, contract, form: service(actor=user, contract=contract, **form.service_kwargs())
+
+
+def _on_row(service: Callable[..., Any], name: str) -> Callable[[Any, Contract, Any], Any]:
+    """The call of an action whose one service takes the form's row (as `name`) and its values."""
+    return lambda user, contract, form: service(actor=user, **{name: form.row()}, **form.service_kwargs())
 
 
 EDITABLE = (ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
+PUBLISHED_ON = (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED)
 ACTIONS: dict[str, Action] = {
     "sign": Action(
         _("签订合同"),
         forms.SignForm,
-        lambda u, c, f: services.contract_sign(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.contract_sign),
         (ContractStatus.DRAFT,),
     ),
     "publish": Action(
         _("公告合同"),
         forms.PublishForm,
-        lambda u, c, f: services.contract_publish(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.contract_publish),
         (ContractStatus.SIGNED,),
     ),
     "milestone": Action(
         _("新增履约节点"),
         forms.MilestoneForm,
-        lambda u, c, f: services.milestone_add(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.milestone_add),
         EDITABLE,
     ),
     "milestone_done": Action(
         _("确认节点完成"),
         forms.MilestoneDoneForm,
-        lambda u, c, f: services.milestone_complete(actor=u, milestone=_row(f), **f.service_kwargs()),
+        _on_row(services.milestone_complete, "milestone"),
         (ContractStatus.PUBLISHED,),
     ),
     "deliverable": Action(
         _("新增交付内容"),
         forms.DeliverableForm,
-        lambda u, c, f: services.deliverable_add(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.deliverable_add),
         EDITABLE,
     ),
     "payment": Action(
         _("新增支付计划"),
         forms.PaymentForm,
-        lambda u, c, f: services.payment_schedule_add(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.payment_schedule_add),
         EDITABLE,
     ),
     "paid": Action(
         _("登记支付"),
         forms.PaidForm,
-        lambda u, c, f: services.payment_record(actor=u, payment=_row(f), **f.service_kwargs()),
-        (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED),
+        _on_row(services.payment_record, "payment"),
+        PUBLISHED_ON,
     ),
     "post": Action(
         _("新增岗位"),
         forms.PostForm,
-        lambda u, c, f: services.post_add(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.post_add),
         EDITABLE,
         posts_only=True,
     ),
     "placement": Action(
         _("登记在岗人员"),
         forms.PlacementForm,
-        lambda u, c, f: services.placement_record(actor=u, post=_row(f), **f.service_kwargs()),
+        _on_row(services.placement_record, "post"),
         (ContractStatus.SIGNED, ContractStatus.PUBLISHED),
         supplier=True,
         posts_only=True,
@@ -103,31 +110,31 @@ ACTIONS: dict[str, Action] = {
     "amend": Action(
         _("签订补充合同"),
         forms.AmendForm,
-        lambda u, c, f: services.contract_amend(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.contract_amend),
         (ContractStatus.SIGNED, ContractStatus.PUBLISHED),
     ),
     "acceptance": Action(
         _("记录阶段验收"),
         forms.AcceptanceForm,
-        lambda u, c, f: services.acceptance_record(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.acceptance_record),
         (ContractStatus.PUBLISHED,),
     ),
     "acceptance_publish": Action(
         _("公开验收结果"),
         forms.AcceptancePublishForm,
-        lambda u, c, f: services.acceptance_publish(actor=u, acceptance=_row(f)),
-        (ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED),
+        _on_row(services.acceptance_publish, "acceptance"),
+        PUBLISHED_ON,
     ),
     "terminate": Action(
         _("解除合同"),
         forms.TerminateForm,
-        lambda u, c, f: services.contract_terminate(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.contract_terminate),
         (ContractStatus.SIGNED, ContractStatus.PUBLISHED),
     ),
     "report": Action(
         _("报送履约报告"),
         forms.ReportForm,
-        lambda u, c, f: services.progress_report_submit(actor=u, contract=c, **f.service_kwargs()),
+        _on_contract(services.progress_report_submit),
         (ContractStatus.PUBLISHED,),
         supplier=True,
         multipart=True,
@@ -155,6 +162,14 @@ def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     if isinstance(exc, NotFound):
         raise Http404(exc.text()) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+def _fetched(request: HttpRequest, fetch: Callable[[], Contract]) -> Contract | HttpResponse:
+    """The contract `fetch` (one selector) reads for the caller, or the page of its refusal."""
+    try:
+        return fetch()
+    except ServiceError as exc:
+        return _error_page(request, exc)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -260,10 +275,9 @@ def _detail(
 
 @login_required
 def detail(request: HttpRequest, contract_id: int) -> HttpResponse:
-    try:
-        contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
+    contract = _fetched(request, lambda: selectors.contract_get(actor=request.user, contract_id=contract_id))
+    if isinstance(contract, HttpResponse):
+        return contract
     return _detail(request, contract)
 
 
@@ -271,10 +285,9 @@ def detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_POST
 def action(request: HttpRequest, contract_id: int, name: str) -> HttpResponse:
     """Run one action of the contract page; on refusal, show the error beside its field."""
-    try:
-        contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
+    contract = _fetched(request, lambda: selectors.contract_get(actor=request.user, contract_id=contract_id))
+    if isinstance(contract, HttpResponse):
+        return contract
     chosen = ACTIONS.get(name)
     if chosen is None:
         raise Http404
@@ -299,10 +312,9 @@ def action(request: HttpRequest, contract_id: int, name: str) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, contract_id: int, attachment_id: int) -> HttpResponse:
     """Download a progress-report attachment (readers of the contract only)."""
-    try:
-        contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
+    contract = _fetched(request, lambda: selectors.contract_get(actor=request.user, contract_id=contract_id))
+    if isinstance(contract, HttpResponse):
+        return contract
     file = get_object_or_404(ReportAttachment, pk=attachment_id, report__contract=contract)
     response = HttpResponse(
         bytes(file.content), content_type=EXTENSIONS.get(file.kind, "application/octet-stream")
@@ -319,10 +331,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 def public_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     """One published contract: the public fields and the published acceptance results."""
-    try:
-        contract = selectors.public_contract_get(contract_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
+    contract = _fetched(request, lambda: selectors.public_contract_get(contract_id))
+    if isinstance(contract, HttpResponse):
+        return contract
     return render(
         request,
         "contracts/public_detail.html",
@@ -336,10 +347,9 @@ def public_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 def notice_pdf(request: HttpRequest, contract_id: int) -> HttpResponse:
     """合同公告 as PDF, for published contracts only (the same facts as the public page)."""
-    try:
-        contract = selectors.public_contract_get(contract_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
+    contract = _fetched(request, lambda: selectors.public_contract_get(contract_id))
+    if isinstance(contract, HttpResponse):
+        return contract
     document = documents.contract_notice(
         contract=contract,
         amendments=list(contract.amendments.order_by("number")),

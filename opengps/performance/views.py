@@ -3,9 +3,11 @@ the public results and the phone-friendly survey; templates, recommendations, ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -150,26 +152,47 @@ def _get_for(request: HttpRequest, pk: int) -> PerformanceEvaluation:
         raise Http404(exc.text()) from exc
 
 
+def _act(
+    request: HttpRequest,
+    pk: int,
+    service: Callable[..., object],
+    done: Any,
+    *,
+    error: str = "",
+    **values: Any,
+) -> HttpResponse:
+    """Run one service on the evaluation the caller may read (`service`, given the signed-in actor,
+    the evaluation and `values`); done, flash `done` and go back to the evaluation's page; refused,
+    show the error on that page beside `error` (the context name of the form's error), or on the
+    error page when `error` is empty."""
+    evaluation = _get_for(request, pk)
+    try:
+        service(actor=signed_in_user(request), evaluation=evaluation, **values)
+    except ServiceError as exc:
+        if not error:
+            return _error_page(request, exc)
+        return _detail(request, evaluation, status=exc.status, **{error: exc})
+    messages.success(request, done)
+    return redirect("performance:evaluation", pk)
+
+
 @login_required
 @require_POST
 def score_post(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for(request, pk)
     posted = {k: request.POST.get(k, "") for k in request.POST}
     scores = {k[6:]: v for k, v in posted.items() if k.startswith("score-") and v.strip()}
     measured = {k[8:]: v for k, v in posted.items() if k.startswith("measure-") and v.strip()}
     measured = {k: v for k, v in measured.items() if k not in scores}
-    try:
-        services.evaluation_score_submit(
-            actor=signed_in_user(request),
-            evaluation=evaluation,
-            scores=scores,
-            measured=measured,
-            comment=request.POST.get("comment", ""),
-        )
-    except ServiceError as exc:
-        return _detail(request, evaluation, status=exc.status, score_error=exc)
-    messages.success(request, _("评价已提交"))
-    return redirect("performance:evaluation", pk)
+    return _act(
+        request,
+        pk,
+        services.evaluation_score_submit,
+        _("评价已提交"),
+        error="score_error",
+        scores=scores,
+        measured=measured,
+        comment=request.POST.get("comment", ""),
+    )
 
 
 @login_required
@@ -196,25 +219,13 @@ def codes_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finalize_post(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for(request, pk)
-    try:
-        services.evaluation_finalize(actor=signed_in_user(request), evaluation=evaluation)
-    except ServiceError as exc:
-        return _detail(request, evaluation, status=exc.status, finalize_error=exc)
-    messages.success(request, _("已评定"))
-    return redirect("performance:evaluation", pk)
+    return _act(request, pk, services.evaluation_finalize, _("已评定"), error="finalize_error")
 
 
 @login_required
 @require_POST
 def publish_post(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _get_for(request, pk)
-    try:
-        services.evaluation_publish(actor=signed_in_user(request), evaluation=evaluation)
-    except ServiceError as exc:
-        return _error_page(request, exc)
-    messages.success(request, _("评价报告已公开"))
-    return redirect("performance:evaluation", pk)
+    return _act(request, pk, services.evaluation_publish, _("评价报告已公开"))
 
 
 def _finalized(request: HttpRequest, pk: int) -> PerformanceEvaluation:
@@ -375,10 +386,16 @@ def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # The credit loop and experts' conduct
 
 
-def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+def _recommendation(pk: int) -> ListingRecommendation:
+    """A listing recommendation with its organization; 404 when there is none."""
     rec = ListingRecommendation.objects.select_related("organization").filter(pk=pk).first()
     if rec is None:
         raise Http404(_("未找到该列入建议"))
+    return rec
+
+
+def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = _recommendation(pk)
     return render(
         request,
         "performance/recommendation.html",
@@ -391,22 +408,37 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_post(
+    request: HttpRequest,
+    form: django_forms.Form,
+    call: Callable[[dict[str, Any]], object],
+    done: Any,
+    back: str,
+) -> HttpResponse:
+    """A posted form: valid, its one service (`call`, given the cleaned data) runs and `done` is
+    flashed, a refusal shows the error page; then back to `back`."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ServiceError as exc:
+            return _error_page(request, exc)
+        messages.success(request, done)
+    return HttpResponseRedirect(back)
+
+
 @login_required
 @require_POST
 def recommendation_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    rec = ListingRecommendation.objects.select_related("organization").filter(pk=pk).first()
-    if rec is None:
-        raise Http404(_("未找到该列入建议"))
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recommendation_decline(
-                actor=signed_in_user(request), recommendation=rec, note=form.cleaned_data["note"]
-            )
-        except ServiceError as exc:
-            return _error_page(request, exc)
-        messages.success(request, _("已记录决定"))
-    return HttpResponseRedirect(reverse("performance:recommendation", args=[pk]))
+    rec = _recommendation(pk)
+    return _form_post(
+        request,
+        DeclineForm(request.POST),
+        lambda data: services.recommendation_decline(
+            actor=signed_in_user(request), recommendation=rec, note=data["note"]
+        ),
+        _("已记录决定"),
+        reverse("performance:recommendation", args=[pk]),
+    )
 
 
 @login_required
@@ -415,16 +447,12 @@ def conduct_post(request: HttpRequest, member_id: int) -> HttpResponse:
     member = CommitteeMember.objects.select_related("evaluation__procurement").filter(pk=member_id).first()
     if member is None:
         raise Http404(_("未找到该评审专家"))
-    form = ConductForm(request.POST)
-    if form.is_valid():
-        try:
-            services.expert_conduct_rate(
-                actor=signed_in_user(request),
-                member=member,
-                rating=form.cleaned_data["rating"],
-                note=form.cleaned_data["note"],
-            )
-        except ServiceError as exc:
-            return _error_page(request, exc)
-        messages.success(request, _("已记录专家履职评价"))
-    return HttpResponseRedirect(reverse("performance:index") + "#conduct")
+    return _form_post(
+        request,
+        ConductForm(request.POST),
+        lambda data: services.expert_conduct_rate(
+            actor=signed_in_user(request), member=member, rating=data["rating"], note=data["note"]
+        ),
+        _("已记录专家履职评价"),
+        reverse("performance:index") + "#conduct",
+    )

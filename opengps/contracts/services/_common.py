@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
-from opengps.accounts.permissions import require_role
 from opengps.contracts.errors import Code
+from opengps.contracts.kit import require_party, require_status_in
 from opengps.contracts.models import (
     Contract,
 )
 from opengps.core import clock
-from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import ServiceError
 from opengps.core.money import parse_yuan
 from opengps.core.status import status_check, status_set
 from opengps.procurement.policies import rule_error
@@ -58,16 +58,12 @@ def _text(value: str, *, field: str, message: Any, limit: int = 5000) -> str:
 
 def require_purchaser(actor: Actor, contract: Contract) -> None:
     """Writes on a contract: staff (purchaser role) of the purchasing unit only."""
-    require_role(actor, Role.PURCHASER)
-    if actor.unit_id != contract.purchaser_id:
-        raise PermissionDenied(Code.PERM_OTHER_UNIT)
+    require_party(actor, Role.PURCHASER, contract.purchaser_id, Code.PERM_OTHER_UNIT)
 
 
 def require_supplier_member(actor: Actor, contract: Contract) -> None:
     """Progress reports: members of the contract's supplier organization only."""
-    require_role(actor, Role.SUPPLIER)
-    if actor.organization_id != contract.supplier_id:
-        raise PermissionDenied(Code.CONTRACT_NOT_SUPPLIER)
+    require_party(actor, Role.SUPPLIER, contract.supplier_id, Code.CONTRACT_NOT_SUPPLIER)
 
 
 def _lock(contract: Contract) -> Contract:
@@ -111,13 +107,7 @@ def _set_status(
 
 
 def _require_status(contract: Contract, *statuses: str) -> None:
-    if contract.status not in statuses:
-        raise Conflict(
-            Code.CONTRACT_WRONG_STATUS,
-            _("合同当前状态（%(status)s）不能执行此操作") % {"status": contract.get_status_display()},
-            field="status",
-            params={"status": contract.status, "allowed": list(statuses)},
-        )
+    require_status_in(contract, statuses, Code.CONTRACT_WRONG_STATUS, CONTRACT_STATE_REFUSED)
 
 
 def _ruled(call: Any, *, field: str | None = None) -> Any:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
-from opengps.accounts.permissions import require_role
 from opengps.contracts.errors import Code
 from opengps.contracts.events import Event
+from opengps.contracts.kit import require_party
 from opengps.contracts.models import (
     Contract,
     ContractKind,
@@ -29,7 +29,7 @@ from opengps.contracts.services._common import (
 )
 from opengps.core import audit
 from opengps.core.clock import local_date
-from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.models import Award, FrameworkCallOff
 from opengps.procurement.models import Lot, Procurement
 from opengps.rules import contracts as rules
@@ -62,9 +62,13 @@ def _indicators(items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 
 def _require_drafter(actor: Actor, procurement: Procurement, kind: str) -> None:
-    require_role(actor, Role.PURCHASER)
-    if actor.unit_id != procurement.purchaser_id:
-        raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只有该项目的采购人可以订立合同"))
+    require_party(
+        actor,
+        Role.PURCHASER,
+        procurement.purchaser_id,
+        Code.PERM_OTHER_UNIT,
+        _("只有该项目的采购人可以订立合同"),
+    )
     if kind not in ContractKind.values:
         raise ServiceError(Code.CONTRACT_KIND_INVALID, field="kind")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -42,6 +43,34 @@ def _plan_editable(contract: Contract) -> None:
     _require_status(contract, ContractStatus.DRAFT, ContractStatus.SIGNED, ContractStatus.PUBLISHED)
 
 
+RowT = TypeVar("RowT", Milestone, Payment)
+
+
+def _dated_row(
+    actor: Actor,
+    row: RowT,
+    day: date | None,
+    now: datetime | None,
+    *,
+    field: str,
+    message: Any,
+    statuses: tuple[str, ...],
+    done: str,
+) -> tuple[Contract, RowT, date]:
+    """The purchaser records the date `field` (today by default, never after today) on `row` of a
+    contract in one of `statuses`: the contract and the row locked, in that order (call inside a
+    transaction), and the day; Conflict `done` when the row already has that date."""
+    contract = row.contract
+    require_purchaser(actor, contract)
+    chosen = _day_or_today(day, local_date(_moment(now)), field=field, message=message)
+    contract = _lock(contract)
+    _require_status(contract, *statuses)
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    if getattr(row, field) is not None:
+        raise Conflict(done)
+    return contract, row, chosen
+
+
 def milestone_add(*, actor: Actor, contract: Contract, title: str, due_on: date, note: str = "") -> Milestone:
     """Add a dated milestone to the execution plan."""
     require_purchaser(actor, contract)
@@ -73,16 +102,17 @@ def milestone_complete(
     now: datetime | None = None,
 ) -> Milestone:
     """Mark a milestone reached (the purchaser confirms)."""
-    contract = milestone.contract
-    require_purchaser(actor, contract)
-    today = local_date(_moment(now))
-    day = _day_or_today(done_on, today, field="done_on", message=_("完成日期不能晚于今天"))
     with transaction.atomic():
-        contract = _lock(contract)
-        _require_status(contract, ContractStatus.PUBLISHED)
-        milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-        if milestone.done_on is not None:
-            raise Conflict(Code.CONTRACT_MILESTONE_DONE)
+        contract, milestone, day = _dated_row(
+            actor,
+            milestone,
+            done_on,
+            now,
+            field="done_on",
+            message=_("完成日期不能晚于今天"),
+            statuses=(ContractStatus.PUBLISHED,),
+            done=Code.CONTRACT_MILESTONE_DONE,
+        )
         milestone.done_on = day
         if note:
             milestone.note = note.strip()
@@ -189,18 +219,17 @@ def payment_record(
     now: datetime | None = None,
 ) -> Payment:
     """Record that an instalment was paid (late when after its due date)."""
-    contract = payment.contract
-    require_purchaser(actor, contract)
-    today = local_date(_moment(now))
-    day = _day_or_today(paid_on, today, field="paid_on", message=_("支付日期不能晚于今天"))
     with transaction.atomic():
-        contract = _lock(contract)
-        _require_status(
-            contract, ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED
+        contract, payment, day = _dated_row(
+            actor,
+            payment,
+            paid_on,
+            now,
+            field="paid_on",
+            message=_("支付日期不能晚于今天"),
+            statuses=(ContractStatus.PUBLISHED, ContractStatus.COMPLETED, ContractStatus.TERMINATED),
+            done=Code.CONTRACT_PAYMENT_RECORDED,
         )
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.paid_on is not None:
-            raise Conflict(Code.CONTRACT_PAYMENT_RECORDED)
         money = payment.amount if paid_amount in (None, "") else yuan(paid_amount, field="paid_amount")
         if money > payment.amount:
             raise ServiceError(Code.CONTRACT_PAID_OVER_AMOUNT, field="paid_amount")

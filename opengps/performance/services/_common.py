@@ -1,20 +1,21 @@
 """Helpers shared by the performance services: numbers from input, stored indicators as rule
-specs, and the purchaser check."""
+specs, the purchaser check and the status-checked row lock."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
-from opengps.accounts.permissions import require_role
+from opengps.contracts.kit import require_party
 from opengps.contracts.models import Contract
-from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.errors import Conflict, ServiceError
 from opengps.performance.errors import Code
+from opengps.performance.models import ListingRecommendation, PerformanceEvaluation
 from opengps.rules import performance as rules
 
 
@@ -53,6 +54,19 @@ def weights_of(source_weights: Mapping[str, Any]) -> dict[str, Decimal]:
 
 
 def _require_purchaser(actor: Actor, contract: Contract) -> None:
-    require_role(actor, Role.PURCHASER)
-    if actor.unit_id != contract.purchaser_id:
-        raise PermissionDenied(Code.PERM_OTHER_UNIT)
+    require_party(actor, Role.PURCHASER, contract.purchaser_id, Code.PERM_OTHER_UNIT)
+
+
+LockedT = TypeVar("LockedT", PerformanceEvaluation, ListingRecommendation)
+
+
+def locked_in_status(
+    row: LockedT, status: str, code: str, *, field: str = "status", related: tuple[str, ...] = ()
+) -> LockedT:
+    """`row` read again under a row lock (call inside a transaction), with `related` joined;
+    Conflict `code` on `field` unless it is still in `status`."""
+    rows = type(row).objects.select_for_update()
+    locked = (rows.select_related(*related) if related else rows).get(pk=row.pk)
+    if locked.status != status:
+        raise Conflict(code, field=field)
+    return locked

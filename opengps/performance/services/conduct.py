@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
-from opengps.accounts.permissions import require_role
+from opengps.contracts.kit import require_party
 from opengps.core import audit, clock
-from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.errors import Conflict, ServiceError
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance.errors import Code
 from opengps.performance.events import Event
@@ -36,9 +36,13 @@ def expert_conduct_rate(
     """The purchaser rates one evaluation expert's conduct (IR §62), within 5 working days of the
     evaluation; a later rating is still recorded, marked late."""
     procurement = member.evaluation.procurement
-    require_role(actor, Role.PURCHASER)
-    if actor.unit_id != procurement.purchaser_id:
-        raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只有该项目的采购人可以评价评审专家"))
+    require_party(
+        actor,
+        Role.PURCHASER,
+        procurement.purchaser_id,
+        Code.PERM_OTHER_UNIT,
+        _("只有该项目的采购人可以评价评审专家"),
+    )
     problems = rules.conduct_problems(rating, note)
     if problems:
         raise ServiceError(

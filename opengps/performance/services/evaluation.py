@@ -25,7 +25,7 @@ from opengps.performance.models import (
     PartyScore,
     PerformanceEvaluation,
 )
-from opengps.performance.services._common import _decimal, _require_purchaser, specs_of
+from opengps.performance.services._common import _decimal, _require_purchaser, locked_in_status, specs_of
 from opengps.performance.services.indicators import template_for_contract
 from opengps.rules import performance as rules
 
@@ -143,9 +143,7 @@ def evaluation_score_submit(
     scored_share = sum((shares[c] for c in needed), Decimal(0))
     total = rules.round_score(sum((points[c] * shares[c] for c in needed), Decimal(0)) / scored_share)
     with transaction.atomic():
-        evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
-        if evaluation.status != EvaluationStatus.OPEN:
-            raise Conflict(Code.PERFORMANCE_NOT_OPEN, field="status")
+        evaluation = locked_in_status(evaluation, EvaluationStatus.OPEN, Code.PERFORMANCE_NOT_OPEN)
         if PartyScore.objects.filter(evaluation=evaluation, party=party).exists():
             raise Conflict(Code.PERFORMANCE_ALREADY_SUBMITTED, field="scores")
         row = PartyScore.objects.create(

@@ -21,7 +21,7 @@ from opengps.performance.models import (
     Party,
     PerformanceEvaluation,
 )
-from opengps.performance.services._common import _require_purchaser, specs_of, weights_of
+from opengps.performance.services._common import _require_purchaser, locked_in_status, specs_of, weights_of
 from opengps.performance.services.history import _history_add, _sync_contract_facts
 from opengps.rules import lifecycles
 from opengps.rules import performance as rules
@@ -51,11 +51,9 @@ def evaluation_finalize(
     _require_purchaser(actor, evaluation.contract)
     day = today or clock.today()
     with transaction.atomic():
-        evaluation = (
-            PerformanceEvaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
+        evaluation = locked_in_status(
+            evaluation, EvaluationStatus.OPEN, Code.PERFORMANCE_NOT_OPEN, related=("contract",)
         )
-        if evaluation.status != EvaluationStatus.OPEN:
-            raise Conflict(Code.PERFORMANCE_NOT_OPEN, field="status")
         submitted = {p.party: p for p in evaluation.party_scores.all()}
         if Party.PURCHASER not in submitted:
             raise Conflict(Code.PERFORMANCE_PURCHASER_MISSING, field="scores")
@@ -120,9 +118,7 @@ def evaluation_publish(*, actor: Actor, evaluation: PerformanceEvaluation) -> Pe
     """Publish the evaluation report (purchaser)."""
     _require_purchaser(actor, evaluation.contract)
     with transaction.atomic():
-        evaluation = PerformanceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
-        if evaluation.status != EvaluationStatus.FINALIZED:
-            raise Conflict(Code.PERFORMANCE_NOT_FINALIZED, field="status")
+        evaluation = locked_in_status(evaluation, EvaluationStatus.FINALIZED, Code.PERFORMANCE_NOT_FINALIZED)
         status_set(
             evaluation,
             EvaluationStatus.PUBLISHED,

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from opengps.accounts.actors import Actor
 from opengps.core import clock
-from opengps.core.errors import Conflict, ServiceError
+from opengps.core.errors import ServiceError
 from opengps.core.status import status_set
 from opengps.performance.errors import Code
 from opengps.performance.events import Event
@@ -18,6 +18,7 @@ from opengps.performance.models import (
     ListingRecommendation,
     RecommendationStatus,
 )
+from opengps.performance.services._common import locked_in_status
 from opengps.registry.services import require_manages
 from opengps.rules import lifecycles
 
@@ -60,9 +61,9 @@ def recommendation_decline(
     if not note:
         raise ServiceError(Code.PERFORMANCE_NOTE_REQUIRED, field="note")
     with transaction.atomic():
-        recommendation = ListingRecommendation.objects.select_for_update().get(pk=recommendation.pk)
-        if recommendation.status != RecommendationStatus.PENDING:
-            raise Conflict(Code.PERFORMANCE_RECOMMENDATION_DECIDED, field="status")
+        recommendation = locked_in_status(
+            recommendation, RecommendationStatus.PENDING, Code.PERFORMANCE_RECOMMENDATION_DECIDED
+        )
         _decide(
             actor,
             recommendation,
@@ -81,9 +82,12 @@ def recommendation_mark_listed(
     recommendation: the recommendation is decided, and the link goes both ways."""
     if not transaction.get_connection().in_atomic_block:  # pragma: no cover - programming error
         raise RuntimeError("recommendation_mark_listed runs inside the listing's transaction")
-    recommendation = ListingRecommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if recommendation.status != RecommendationStatus.PENDING:
-        raise Conflict(Code.PERFORMANCE_RECOMMENDATION_DECIDED, field="recommendation")
+    recommendation = locked_in_status(
+        recommendation,
+        RecommendationStatus.PENDING,
+        Code.PERFORMANCE_RECOMMENDATION_DECIDED,
+        field="recommendation",
+    )
     if recommendation.organization_id != listing.organization_id:
         raise ServiceError(Code.PERFORMANCE_RECOMMENDATION_OTHER_ORG, field="recommendation")
     _decide(
