@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
@@ -52,6 +53,7 @@ from opengps.grants.models import (
 from opengps.planning.models import BudgetLine
 
 router = Router(tags=["grants"], auth=django_auth)
+T = TypeVar("T")
 
 
 def dumps_decimal(data: Any) -> str:
@@ -402,11 +404,14 @@ def _fresh(request: HttpRequest, round_: Round) -> Round:
     return selectors.round_get(actor=request.user, round_id=round_.pk)
 
 
+def _on_round(request: HttpRequest, round_id: Id, service: Callable[..., Round], **values: Any) -> Round:
+    """Call `service` on the round the actor may read (with `values`); the round read again after."""
+    return _fresh(request, service(actor=signed_in_user(request), round=_round(request, round_id), **values))
+
+
 @router.post("/rounds/{round_id}/publish", response={200: RoundOut, **ERRORS})
 def round_publish(request: HttpRequest, round_id: Id) -> Round:
-    return _fresh(
-        request, services.round_publish(actor=signed_in_user(request), round=_round(request, round_id))
-    )
+    return _on_round(request, round_id, services.round_publish)
 
 
 class GrantReasonIn(Schema):
@@ -415,10 +420,7 @@ class GrantReasonIn(Schema):
 
 @router.post("/rounds/{round_id}/cancel", response={200: RoundOut, **ERRORS})
 def round_cancel(request: HttpRequest, round_id: Id, payload: GrantReasonIn) -> Round:
-    round_ = services.round_cancel(
-        actor=signed_in_user(request), round=_round(request, round_id), reason=payload.reason
-    )
-    return _fresh(request, round_)
+    return _on_round(request, round_id, services.round_cancel, reason=payload.reason)
 
 
 class FirmIn(Schema):
@@ -429,18 +431,13 @@ class FirmIn(Schema):
 def round_audit_firm(request: HttpRequest, round_id: Id, payload: FirmIn) -> Round:
     firm = _unit(payload.firm_id, "firm")
     assert firm is not None
-    round_ = services.round_assign_audit_firm(
-        actor=signed_in_user(request), round=_round(request, round_id), firm=firm
-    )
-    return _fresh(request, round_)
+    return _on_round(request, round_id, services.round_assign_audit_firm, firm=firm)
 
 
 @router.post("/rounds/{round_id}/review", response={200: RoundOut, **ERRORS})
 def round_review_start(request: HttpRequest, round_id: Id) -> Round:
     """After the call closes, the round goes to review."""
-    return _fresh(
-        request, services.round_review_start(actor=signed_in_user(request), round=_round(request, round_id))
-    )
+    return _on_round(request, round_id, services.round_review_start)
 
 
 class PanelIn(Schema):
@@ -450,10 +447,7 @@ class PanelIn(Schema):
 @router.post("/rounds/{round_id}/panel", response={200: RoundOut, **ERRORS})
 def panel_draw(request: HttpRequest, round_id: Id, payload: PanelIn) -> Round:
     """Draw the expert panel at random (the experts then accept or decline)."""
-    round_ = services.panel_draw(
-        actor=signed_in_user(request), round=_round(request, round_id), needed=payload.needed
-    )
-    return _fresh(request, round_)
+    return _on_round(request, round_id, services.panel_draw, needed=payload.needed)
 
 
 class PitchIn(Schema):
@@ -481,31 +475,23 @@ def pitch_record(request: HttpRequest, application_id: Id, payload: PitchIn) -> 
 @router.post("/rounds/{round_id}/rank", response={200: RoundOut, **ERRORS})
 def round_rank(request: HttpRequest, round_id: Id) -> Round:
     """Combine the scores and propose funding within the round's total."""
-    return _fresh(
-        request, services.round_rank(actor=signed_in_user(request), round=_round(request, round_id))
-    )
+    return _on_round(request, round_id, services.round_rank)
 
 
 @router.post("/rounds/{round_id}/notice", response={200: RoundOut, **ERRORS})
 def notice_publish(request: HttpRequest, round_id: Id) -> Round:
-    return _fresh(
-        request, services.notice_publish(actor=signed_in_user(request), round=_round(request, round_id))
-    )
+    return _on_round(request, round_id, services.notice_publish)
 
 
 @router.post("/rounds/{round_id}/decide", response={200: RoundOut, **ERRORS})
 def round_decide(request: HttpRequest, round_id: Id) -> Round:
     """The funding decision once the notice period is over and every objection decided."""
-    return _fresh(
-        request, services.round_decide(actor=signed_in_user(request), round=_round(request, round_id))
-    )
+    return _on_round(request, round_id, services.round_decide)
 
 
 @router.post("/rounds/{round_id}/complete", response={200: RoundOut, **ERRORS})
 def round_complete(request: HttpRequest, round_id: Id) -> Round:
-    return _fresh(
-        request, services.round_complete(actor=signed_in_user(request), round=_round(request, round_id))
-    )
+    return _on_round(request, round_id, services.round_complete)
 
 
 # Objections: anyone may file during the notice (anonymous too, rate-limited); decisions are public.
@@ -619,6 +605,12 @@ def _agreement(request: HttpRequest, agreement_id: Id) -> Agreement:
     return selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
 
 
+def _on_agreement(request: HttpRequest, agreement_id: Id, service: Callable[..., T], payload: Schema) -> T:
+    """Call `service` on the agreement the actor may read, with the payload's fields; its result."""
+    agreement = _agreement(request, agreement_id)
+    return service(actor=signed_in_user(request), agreement=agreement, **payload.dict())
+
+
 @router.post("/applications/{application_id}/agreement", response={201: AgreementOut, **ERRORS})
 def agreement_sign(request: HttpRequest, application_id: Id, payload: GrantSignIn) -> Status[Agreement]:
     """Sign the agreement of a funded application; the first tranche is released."""
@@ -641,8 +633,7 @@ class MidtermIn(Schema):
 @router.post("/agreements/{agreement_id}/midterm", response={200: AgreementOut, **ERRORS})
 def midterm_review(request: HttpRequest, agreement_id: Id, payload: MidtermIn) -> Agreement:
     """Passing releases the next tranche; failing stops the rest."""
-    agreement = _agreement(request, agreement_id)
-    services.midterm_review_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
+    _on_agreement(request, agreement_id, services.midterm_review_record, payload)
     return _agreement(request, agreement_id)
 
 
@@ -654,8 +645,7 @@ class FinalReviewIn(Schema):
 
 @router.post("/agreements/{agreement_id}/final-review", response={200: AgreementOut, **ERRORS})
 def final_review(request: HttpRequest, agreement_id: Id, payload: FinalReviewIn) -> Agreement:
-    agreement = _agreement(request, agreement_id)
-    services.final_review_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
+    _on_agreement(request, agreement_id, services.final_review_record, payload)
     return _agreement(request, agreement_id)
 
 
@@ -681,10 +671,7 @@ class FinalAuditOut(Schema):
 @router.post("/agreements/{agreement_id}/final-audit", response={201: FinalAuditOut, **ERRORS})
 def final_audit(request: HttpRequest, agreement_id: Id, payload: FinalAuditIn) -> Status[FinalAudit]:
     """The appointed accounting firm records the final audit (结项审计)."""
-    agreement = _agreement(request, agreement_id)
-    return Status(
-        201, services.final_audit_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
-    )
+    return Status(201, _on_agreement(request, agreement_id, services.final_audit_record, payload))
 
 
 class FundReturnIn(Schema):
@@ -703,7 +690,4 @@ class FundReturnOut(Schema):
 
 @router.post("/agreements/{agreement_id}/fund-returns", response={201: FundReturnOut, **ERRORS})
 def fund_return(request: HttpRequest, agreement_id: Id, payload: FundReturnIn) -> Status[FundReturn]:
-    agreement = _agreement(request, agreement_id)
-    return Status(
-        201, services.fund_return_record(actor=signed_in_user(request), agreement=agreement, **payload.dict())
-    )
+    return Status(201, _on_agreement(request, agreement_id, services.fund_return_record, payload))

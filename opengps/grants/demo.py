@@ -12,6 +12,8 @@ data on the submission day. Loading twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -77,18 +79,25 @@ def _amounts() -> list[Decimal]:
     return [a.quantize(Decimal("0.01")) for a in base]
 
 
+def _demo_account(username: str, role: str, display_name: str, **where: Any) -> User:
+    """A demo login with the public demo password; `where` is its unit or organization."""
+    return user_create(
+        actor=None,
+        username=username,
+        password_hash=demo_password_hash(),
+        password_is_public=True,
+        role=role,
+        display_name=display_name,
+        **where,
+    )
+
+
 def _setup(context: Any) -> tuple[User, User, Unit, User, BudgetLine]:
     funder, finance = context.users["purchaser"], context.users["finance"]
     civil = context.units["hn_civil"]
     firm = demo_unit(name=FIRM, kind=Unit.Kind.EVALUATOR, region="430100", parent=None, serial=201)
-    cpa = User.objects.filter(username="cpa").first() or user_create(
-        actor=None,
-        username="cpa",
-        password_hash=demo_password_hash(),
-        password_is_public=True,
-        role=Role.EVALUATOR,
-        display_name="唐敏（会计师事务所·结项审计）",
-        unit=firm,
+    cpa = User.objects.filter(username="cpa").first() or _demo_account(
+        "cpa", Role.EVALUATOR, "唐敏（会计师事务所·结项审计）", unit=firm
     )
     context.extra_logins.append(DemoLogin("cpa", str(Role(Role.EVALUATOR).label), FIRM))
     line = BudgetLine.objects.filter(unit=civil, fiscal_year=2023, code="2080299-FC2023").first()
@@ -128,15 +137,7 @@ def _candidates(line: BudgetLine) -> tuple[list[Organization], list[Organization
 
 def _member(org: Organization) -> User:
     user = org.members.filter(role=Role.SUPPLIER).first()
-    return user or user_create(
-        actor=None,
-        username=f"org{org.pk}",
-        password_hash=demo_password_hash(),
-        password_is_public=True,
-        role=Role.SUPPLIER,
-        display_name=f"{org.name}项目负责人",
-        organization=org,
-    )
+    return user or _demo_account(f"org{org.pk}", Role.SUPPLIER, f"{org.name}项目负责人", organization=org)
 
 
 def _year_later(starts: date) -> date:
@@ -193,14 +194,7 @@ def _panel(
     for member in round_.draw.members.select_related("expert__user").order_by("order"):
         expert = member.expert
         if expert.user is None:
-            account = user_create(
-                actor=None,
-                username=f"expert{expert.pk}",
-                password_hash=demo_password_hash(),
-                password_is_public=True,
-                role=Role.EXPERT,
-                display_name=f"{expert.name}（评审专家）",
-            )
+            account = _demo_account(f"expert{expert.pk}", Role.EXPERT, f"{expert.name}（评审专家）")
             expert = expert_update(actor=finance, expert=expert, user=account)
         assert expert.user is not None
         member.expert = expert
@@ -425,6 +419,38 @@ def _venture_round(
     return services.round_create(actor=funder, programme=programme, title=title, budget_line=line, **values)
 
 
+@dataclass(frozen=True)
+class _Venture:
+    """What the venture rounds of one budget line are built from."""
+
+    funder: User
+    finance: User
+    firm: Unit
+    programme: Programme
+    line: BudgetLine
+    orgs: list[Organization]
+    today: date
+
+
+def _venture_reviewing(
+    v: _Venture,
+    title: str,
+    opens: date,
+    orgs: list[Organization],
+    *,
+    applied_on: date,
+    review_on: date,
+    **extra: Any,
+) -> tuple[Round, list[Application]]:
+    """A venture round drafted, published, applied to by each of `orgs` on `applied_on` and taken to
+    review on `review_on`: the round and the applications."""
+    round_ = _venture_round(v.funder, v.programme, v.line, title, opens, v.firm, **extra)
+    round_ = services.round_publish(actor=v.funder, round=round_)
+    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=applied_on) for i, org in enumerate(orgs)]
+    services.round_review_start(actor=v.funder, round=round_, today=review_on)
+    return round_, apps
+
+
 def _score_and_rank(round_: Round, finance: User, apps: list[Application], drawn_at: datetime) -> None:
     apps = [app for app in apps if app.status == "eligible"]  # screening on the day decides
     experts = _panel(round_, finance, drawn_at)
@@ -456,11 +482,10 @@ def _venture_completed(
     if Round.objects.filter(title=title).exists():
         return
     line = _venture_line(funder, finance, 2022, Decimal("400000.00"))
-    round_ = _venture_round(funder, programme, line, title, date(2022, 4, 1), firm)
-    round_ = services.round_publish(actor=funder, round=round_)
-    on_date = date(2022, 4, 10)
-    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=on_date) for i, org in enumerate(orgs[:3])]
-    services.round_review_start(actor=funder, round=round_, today=date(2022, 4, 25))
+    v = _Venture(funder, finance, firm, programme, line, orgs, clock.today())
+    round_, apps = _venture_reviewing(
+        v, title, date(2022, 4, 1), orgs[:3], applied_on=date(2022, 4, 10), review_on=date(2022, 4, 25)
+    )
     _score_and_rank(round_, finance, apps, datetime(2022, 4, 28, 9, 30, tzinfo=SHANGHAI))
     services.notice_publish(actor=funder, round=round_, today=date(2022, 5, 10))
     services.round_decide(actor=funder, round=round_, today=date(2022, 5, 20))
@@ -484,27 +509,23 @@ def _venture_completed(
     services.round_complete(actor=funder, round=round_)
 
 
-def _venture_on_notice(
-    funder: User,
-    finance: User,
-    firm: Unit,
-    programme: Programme,
-    line: BudgetLine,
-    orgs: list[Organization],
-    today: date,
-) -> None:
-    """公示中: the first batch of this year, its objection period running, one objection filed."""
-    title = f"{today.year}年度湖南省社会组织公益创投（第一批）"
+def _venture_live(
+    v: _Venture, batch: str, days_open: int, orgs: list[Organization], **extra: Any
+) -> tuple[Round, list[Application]] | None:
+    """This year's venture `batch`, its call opened `days_open` days ago, applied to on the fifth day
+    and in review from the 21st: the round and the applications; None when it exists already."""
+    title = f"{v.today.year}年度湖南省社会组织公益创投（{batch}）"
     if Round.objects.filter(title=title).exists():
-        return
-    opens = today - timedelta(days=50)
-    round_ = _venture_round(funder, programme, line, title, opens, firm, review_by=today + timedelta(days=5))
-    round_ = services.round_publish(actor=funder, round=round_)
-    on_date = opens + timedelta(days=5)
-    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=on_date) for i, org in enumerate(orgs[3:8])]
-    services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
-    _score_and_rank(round_, finance, apps, clock.now() - timedelta(days=20))
-    services.notice_publish(actor=funder, round=round_, today=today - timedelta(days=1))
+        return None
+    opens = v.today - timedelta(days=days_open)
+    applied_on, review_on = opens + timedelta(days=5), opens + timedelta(days=21)
+    return _venture_reviewing(v, title, opens, orgs, applied_on=applied_on, review_on=review_on, **extra)
+
+
+def _venture_on_notice(v: _Venture, round_: Round, apps: list[Application]) -> None:
+    """公示中: the first batch of this year, its objection period running, one objection filed."""
+    _score_and_rank(round_, v.finance, apps, clock.now() - timedelta(days=20))
+    services.notice_publish(actor=v.funder, round=round_, today=v.today - timedelta(days=1))
     services.objection_file(
         actor=None,
         round=round_,
@@ -512,30 +533,13 @@ def _venture_on_notice(
         filer_name="张先生",
         filer_contact="0731-84000000",
         text="该项目的服务社区与另一已资助项目重叠，请核查是否重复资助。",
-        today=today,
+        today=v.today,
     )
 
 
-def _venture_in_review(
-    funder: User,
-    finance: User,
-    firm: Unit,
-    programme: Programme,
-    line: BudgetLine,
-    orgs: list[Organization],
-    today: date,
-) -> None:
+def _venture_in_review(v: _Venture, round_: Round, apps: list[Application]) -> None:
     """评审中: the second batch, its panel drawn and scoring under way."""
-    title = f"{today.year}年度湖南省社会组织公益创投（第二批）"
-    if Round.objects.filter(title=title).exists():
-        return
-    opens = today - timedelta(days=35)
-    round_ = _venture_round(funder, programme, line, title, opens, firm)
-    round_ = services.round_publish(actor=funder, round=round_)
-    on_date = opens + timedelta(days=5)
-    apps = [_apply(org, round_, VENTURE_AMOUNT, i, on_date=on_date) for i, org in enumerate(orgs[8:11])]
-    services.round_review_start(actor=funder, round=round_, today=opens + timedelta(days=21))
-    experts = _panel(round_, finance, clock.now() - timedelta(days=5))
+    experts = _panel(round_, v.finance, clock.now() - timedelta(days=5))
     services.score_sheet_submit(
         actor=experts[0],
         round=round_,
@@ -552,8 +556,15 @@ def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: li
     year = today.year
     _venture_completed(funder, finance, firm, cpa, programme, orgs)
     line = _venture_line(funder, finance, year, Decimal("2000000.00"))
-    _venture_on_notice(funder, finance, firm, programme, line, orgs, today)
-    _venture_in_review(funder, finance, firm, programme, line, orgs, today)
+    v = _Venture(funder, finance, firm, programme, line, orgs, today)
+    live: list[tuple[str, int, list[Organization], dict[str, Any], Callable[..., None]]] = [
+        ("第一批", 50, orgs[3:8], {"review_by": today + timedelta(days=5)}, _venture_on_notice),
+        ("第二批", 35, orgs[8:11], {}, _venture_in_review),
+    ]
+    for batch, days_open, applicants, extra, carry_on in live:
+        started = _venture_live(v, batch, days_open, applicants, **extra)
+        if started is not None:
+            carry_on(v, *started)
 
     title = f"{year}年度湖南省社会组织公益创投（第三批）"
     if not Round.objects.filter(title=title).exists():  # 申报中: the call is open

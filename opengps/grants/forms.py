@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,9 @@ from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.registry.forms import DateInput
 from opengps.registry.models import OrgType
 from opengps.rules import grants as rules
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _pairs(text: str, field: str, error: Any) -> list[tuple[str, str]]:
@@ -335,22 +338,28 @@ class ObjectionForm(ServiceErrorFormMixin, forms.Form):
         return values
 
 
-class ObjectionDecideForm(ServiceErrorFormMixin, forms.Form):
-    upheld = forms.TypedChoiceField(
-        label=_("处理结果"),
-        choices=[("0", _("异议不成立")), ("1", _("异议成立"))],
+def verdict_field(
+    label: StrOrPromise, yes: StrOrPromise, no: StrOrPromise, *, yes_first: bool
+) -> forms.TypedChoiceField:
+    """A yes/no verdict as two radio buttons (``"1"`` yes, ``"0"`` no) cleaned to a bool;
+    `yes_first` says which of the two choices is listed first."""
+    choices = [("1", yes), ("0", no)]
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices if yes_first else choices[::-1],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
+
+
+class ObjectionDecideForm(ServiceErrorFormMixin, forms.Form):
+    upheld = verdict_field(_("处理结果"), _("异议成立"), _("异议不成立"), yes_first=False)
     decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MidtermForm(ServiceErrorFormMixin, forms.Form):
-    passed = forms.TypedChoiceField(
-        label=_("中期评估结论"),
-        choices=[("1", _("通过，拨付下一期")), ("0", _("不通过，停止后续拨付"))],
-        coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+    passed = verdict_field(
+        _("中期评估结论"), _("通过，拨付下一期"), _("不通过，停止后续拨付"), yes_first=True
     )
     findings = forms.CharField(label=_("中期评估意见"), widget=forms.Textarea(attrs={"rows": 2}))
     reviewed_on = forms.DateField(label=_("评估日期"), widget=DateInput())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django import forms
@@ -535,28 +535,66 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     return _error_page(request, PermissionDenied(Code.PERM_OTHER_UNIT))
 
 
+def _post_on(
+    request: HttpRequest,
+    fetch: Callable[[], Any],
+    allowed: Callable[[Any], bool],
+    make_form: Callable[[Any], forms.Form],
+    call: Callable[[Any, forms.Form], Any],
+    done: str | Promise,
+    back: Callable[[Any], HttpResponse],
+    again: Callable[[Any, forms.Form], HttpResponse],
+) -> HttpResponse:
+    """A funder's POST on one object: read it by `fetch` (a selector scoped to the user; a refusal
+    renders the error page), refuse whom `allowed` does not admit, parse `make_form`'s form and
+    `call` its one service; then `back` (redirect), or `again` (the page with the bound form)."""
+    try:
+        obj = fetch()
+    except ServiceError as exc:
+        return _error_page(request, exc)
+    if not allowed(obj):
+        return _forbidden(request)
+    form = make_form(obj)
+    if _perform(request, form, lambda: call(obj, form), done) is not None:
+        return back(obj)
+    return again(obj, form)
+
+
+def _action_post(
+    request: HttpRequest,
+    table: dict[str, Action],
+    name: str,
+    fetch: Callable[[], Any],
+    allowed: Callable[[Any], bool],
+    url: str,
+    page: Callable[..., HttpResponse],
+) -> HttpResponse:
+    """Action `name` of `table` on the object `fetch` reads (404 for an unknown action); success
+    redirects to `url` of the object, a refusal renders `page` again on a fresh read."""
+    action = table.get(name)
+    if action is None:
+        raise Http404
+    return _post_on(
+        request,
+        fetch,
+        allowed,
+        lambda obj: action.make_form(request.POST, obj),
+        lambda obj, form: action.call(request.user, obj, _values(form)),
+        action.done,
+        lambda obj: redirect(url, obj.pk),
+        lambda obj, form: page(request, fetch(), bound={name: form}),
+    )
+
+
 @login_required
 @require_POST
 def round_action(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
     """One funder action on a round (publish, review, panel, pitch, rank, notice, decide, sign,
     audit firm, complete, cancel): the form is parsed, its one service called."""
-    action = ROUND_ACTIONS.get(name)
-    if action is None:
-        raise Http404
-    try:
-        round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
-    if not services.is_funder(request.user, round_):
-        return _forbidden(request)
-    form = action.make_form(request.POST, round_)
-    if (
-        _perform(request, form, lambda: action.call(request.user, round_, _values(form)), action.done)
-        is not None
-    ):
-        return redirect("grants:round", round_.pk)
-    round_ = selectors.round_get(actor=request.user, round_id=round_id)
-    return _round_page(request, round_, bound={name: form})
+    user = request.user
+    fetch = partial(selectors.round_get, actor=user, round_id=round_id)
+    allowed = partial(services.is_funder, user)
+    return _action_post(request, ROUND_ACTIONS, name, fetch, allowed, "grants:round", _round_page)
 
 
 @login_required
@@ -564,46 +602,38 @@ def round_action(request: HttpRequest, round_id: int, name: str) -> HttpResponse
 def agreement_action(request: HttpRequest, agreement_id: int, name: str) -> HttpResponse:
     """One action on an agreement: mid-term review, final review (funder), fund return (funder or
     finance)."""
-    action = AGREEMENT_ACTIONS.get(name)
-    if action is None:
-        raise Http404
-    try:
-        agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
-    if not _may_act_on_agreement(request.user, agreement, name):
-        return _forbidden(request)
-    form = action.make_form(request.POST, agreement)
-    if (
-        _perform(request, form, lambda: action.call(request.user, agreement, _values(form)), action.done)
-        is not None
-    ):
-        return redirect("grants:agreement", agreement.pk)
-    agreement = selectors.agreement_get(actor=request.user, agreement_id=agreement_id)
-    return _agreement_page(request, agreement, bound={name: form})
+    user = request.user
+    return _action_post(
+        request,
+        AGREEMENT_ACTIONS,
+        name,
+        lambda: selectors.agreement_get(actor=user, agreement_id=agreement_id),
+        lambda agreement: _may_act_on_agreement(user, agreement, name),
+        "grants:agreement",
+        _agreement_page,
+    )
 
 
 @login_required
 @require_POST
 def objection_decide_post(request: HttpRequest, objection_id: int) -> HttpResponse:
     """The funder decides an objection with reasons (the decision is published on the round page)."""
-    try:
-        item = selectors.objection_get(actor=request.user, objection_id=objection_id)
-    except ServiceError as exc:
-        return _error_page(request, exc)
-    if not services.is_funder(request.user, item.round):
-        return _forbidden(request)
-    form = ObjectionDecideForm(request.POST, prefix=f"o{item.pk}")
-    decided = _perform(
+    return _post_on(
         request,
-        form,
-        lambda: services.objection_decide(actor=signed_in_user(request), objection=item, **form.cleaned_data),
+        lambda: selectors.objection_get(actor=request.user, objection_id=objection_id),
+        lambda item: services.is_funder(request.user, item.round),
+        lambda item: ObjectionDecideForm(request.POST, prefix=f"o{item.pk}"),
+        lambda item, form: services.objection_decide(
+            actor=signed_in_user(request), objection=item, **form.cleaned_data
+        ),
         _("异议已处理，处理结果已公开"),
+        lambda item: redirect("grants:round", item.round_id),
+        lambda item, form: _round_page(
+            request,
+            selectors.round_get(actor=request.user, round_id=item.round_id),
+            bound={f"objection{item.pk}": form},
+        ),
     )
-    if decided is not None:
-        return redirect("grants:round", item.round_id)
-    round_ = selectors.round_get(actor=request.user, round_id=item.round_id)
-    return _round_page(request, round_, bound={f"objection{item.pk}": form})
 
 
 # ---------------------------------------------------------------------------------------------
