@@ -10,9 +10,8 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from opengps.accounts.demo import demo_password_hash
+from opengps.accounts.demo import demo_account, demo_account_create
 from opengps.accounts.models import Region, Role, User
-from opengps.accounts.services import user_create
 from opengps.catalog.models import CatalogItem, PriceEntry
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
@@ -32,17 +31,12 @@ STATES = ("placed", "confirmed", "declined", "delivered", "accepted", "paid", "r
 
 
 def _operator(context: Any) -> User:
-    user = User.objects.filter(username="emall_operator").first()
-    if user is None:
-        user = user_create(
-            actor=None,
-            username="emall_operator",
-            password_hash=demo_password_hash(),
-            password_is_public=True,
-            role=Role.EMALL_OPERATOR,
-            display_name="邓敏（省政府采购电子卖场运营机构）",
-            unit=context.units["hn_finance"],
-        )
+    user = demo_account(
+        "emall_operator",
+        Role.EMALL_OPERATOR,
+        "邓敏（省政府采购电子卖场运营机构）",
+        unit=context.units["hn_finance"],
+    )
     context.users["emall_operator"] = user
     return user
 
@@ -51,14 +45,8 @@ def _member(org: Organization, n: int) -> User:
     user = org.members.filter(role=Role.SUPPLIER, is_active=True).first()
     if user is not None:
         return user
-    return user_create(
-        actor=None,
-        username=f"emall_supplier{n}",
-        password_hash=demo_password_hash(),
-        password_is_public=True,
-        role=Role.SUPPLIER,
-        display_name=f"{org.name}（电子卖场）",
-        organization=org,
+    return demo_account_create(
+        f"emall_supplier{n}", Role.SUPPLIER, f"{org.name}（电子卖场）", organization=org
     )
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.models import Region, Role
@@ -17,7 +18,7 @@ from opengps.accounts.permissions import has_role, is_authenticated
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
-from opengps.core.errors import NotFound
+from opengps.core.errors import NotFound, one_or_not_found
 from opengps.emall.errors import Code
 from opengps.emall.models import (
     FlagStatus,
@@ -37,6 +38,7 @@ from opengps.rules.emall import order_lapsed
 
 PUBLIC_STATUSES = (ListingStatus.LIVE, ListingStatus.SUSPENDED)
 PAGE = 50
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -134,56 +136,49 @@ def listings_mine(actor: Viewer) -> QuerySet[Listing]:
     return _with_terms(Listing.objects.filter(organization_id=actor.organization_id)).order_by("-created_at")
 
 
+def _operator_only(actor: Viewer, rows: QuerySet[_M]) -> QuerySet[_M]:
+    """`rows` for the operator (the review queues), nothing for anyone else."""
+    return rows if is_operator(actor) else rows.none()
+
+
 def entries_for_review(actor: Viewer) -> QuerySet[SupplierEntry]:
-    if not is_operator(actor):
-        return SupplierEntry.objects.none()
-    return (
+    return _operator_only(
+        actor,
         SupplierEntry.objects.select_related("organization")
         .prefetch_related("items")
-        .order_by("status", "-applied_at")
+        .order_by("status", "-applied_at"),
     )
 
 
 def entry_get(*, actor: Viewer, pk: int) -> SupplierEntry:
-    entry = entries_for_review(actor).filter(pk=pk).first()
-    if entry is None:
-        raise NotFound(Code.EMALL_ENTRY_NOT_FOUND)
-    return entry
+    return one_or_not_found(entries_for_review(actor), pk, Code.EMALL_ENTRY_NOT_FOUND)
 
 
 def versions_pending(actor: Viewer) -> QuerySet[ListingVersion]:
-    if not is_operator(actor):
-        return ListingVersion.objects.none()
-    return (
+    return _operator_only(
+        actor,
         ListingVersion.objects.filter(status=VersionStatus.PENDING)
         .select_related("listing__organization", "listing__item", "listing__live_version")
         .prefetch_related("price_flags", "regions")
-        .order_by("created_at")
+        .order_by("created_at"),
     )
 
 
 def version_pending_get(*, actor: Viewer, pk: int) -> ListingVersion:
-    version = versions_pending(actor).filter(pk=pk).first()
-    if version is None:
-        raise NotFound(Code.EMALL_LISTING_NOT_FOUND)
-    return version
+    return one_or_not_found(versions_pending(actor), pk, Code.EMALL_LISTING_NOT_FOUND)
 
 
 def flags_open(actor: Viewer) -> QuerySet[PriceFlag]:
-    if not is_operator(actor):
-        return PriceFlag.objects.none()
-    return (
+    return _operator_only(
+        actor,
         PriceFlag.objects.filter(status=FlagStatus.OPEN)
         .select_related("version__listing__organization", "version__listing__item")
-        .order_by("-created_at")
+        .order_by("-created_at"),
     )
 
 
 def flag_get(*, actor: Viewer, pk: int) -> PriceFlag:
-    flag = flags_open(actor).filter(pk=pk).first()
-    if flag is None:
-        raise NotFound(Code.EMALL_FLAG_NOT_FOUND)
-    return flag
+    return one_or_not_found(flags_open(actor), pk, Code.EMALL_FLAG_NOT_FOUND)
 
 
 def orders_visible(actor: Viewer) -> QuerySet[Order]:
@@ -201,10 +196,7 @@ def orders_visible(actor: Viewer) -> QuerySet[Order]:
 
 
 def order_get(*, actor: Viewer, pk: int) -> Order:
-    order = orders_visible(actor).filter(pk=pk).first()
-    if order is None:
-        raise NotFound(Code.EMALL_ORDER_NOT_FOUND)
-    return order
+    return one_or_not_found(orders_visible(actor), pk, Code.EMALL_ORDER_NOT_FOUND)
 
 
 def order_status(order: Order) -> str:

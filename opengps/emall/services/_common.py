@@ -3,10 +3,11 @@ changes through the one state machine, and the parsing of money, quantities and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import get_language
 
@@ -31,6 +32,8 @@ ENTITY = {
 
 LONG_TEXT = 5000
 SHORT_TEXT = 200
+
+_M = TypeVar("_M", bound=Model)
 
 
 def operator_exists() -> bool:
@@ -90,6 +93,83 @@ def set_status(
 
     return status_set(
         obj, target, actor=actor, action=action, check=check, reason=reason, values=values, extra=extra
+    )
+
+
+def locked_set_status(
+    obj: _M,
+    target: str,
+    *,
+    actor: Actor | None,
+    action: str,
+    lock: Callable[[_M], _M] | None = None,
+    check: Callable[[_M], object] | None = None,
+    reason: str = "",
+    values: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | Callable[[_M], Mapping[str, Any]] | None = None,
+) -> _M:
+    """In one transaction: read `obj`'s row again under a lock (`lock`, by default
+    ``select_for_update`` by pk), run `check` on it (a refusal raises, nothing changes), then move
+    it to `target` with `set_status`. `extra` may be read from the locked row. Returns that row."""
+    with transaction.atomic():
+        locked = (
+            lock(obj) if lock is not None else type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        )
+        if check is not None:
+            check(locked)
+        set_status(
+            locked,
+            target,
+            actor=actor,
+            action=action,
+            reason=reason,
+            values=values,
+            extra=extra(locked) if callable(extra) else extra,
+        )
+    return locked
+
+
+def operator_set_status(
+    obj: _M,
+    target: str,
+    *,
+    actor: Actor,
+    action: str,
+    reason: str,
+    field: str = "reason",
+    required: bool = True,
+    lock: Callable[[_M], _M] | None = None,
+    check: Callable[[_M], object] | None = None,
+) -> _M:
+    """The operator's decision on a supplier's entry or listing (suspend, reinstate): refused unless
+    `actor` is the operator; `reason` is the decision's text, posted as `field` (refused empty when
+    `required`) and audited as its reason; then `locked_set_status`."""
+    require_operator(actor)
+    cleaned = text(reason, field=field, code=Code.EMALL_NOTE_REQUIRED if required else None)
+    return locked_set_status(obj, target, actor=actor, action=action, lock=lock, check=check, reason=cleaned)
+
+
+def operator_reinstate(
+    obj: _M,
+    target: str,
+    *,
+    actor: Actor,
+    action: str,
+    note: str,
+    lock: Callable[[_M], _M] | None = None,
+    check: Callable[[_M], object] | None = None,
+) -> _M:
+    """The operator puts a suspended entry or listing back (`operator_set_status`, the note optional)."""
+    return operator_set_status(
+        obj,
+        target,
+        actor=actor,
+        action=action,
+        reason=note,
+        field="note",
+        required=False,
+        lock=lock,
+        check=check,
     )
 
 

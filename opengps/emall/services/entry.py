@@ -20,7 +20,15 @@ from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.emall.errors import Code
 from opengps.emall.events import Event
 from opengps.emall.models import EntryStatus, ItemRequirement, SupplierEntry
-from opengps.emall.services._common import SHORT_TEXT, reasons_json, require_operator, set_status, text
+from opengps.emall.services._common import (
+    SHORT_TEXT,
+    operator_reinstate,
+    operator_set_status,
+    reasons_json,
+    require_operator,
+    set_status,
+    text,
+)
 from opengps.registry.models import Organization
 from opengps.registry.selectors import organization_eligibility
 from opengps.rules.base import Reason
@@ -159,25 +167,22 @@ def entry_decide(*, actor: Actor, entry: SupplierEntry, approve: bool, note: str
 
 def entry_suspend(*, actor: Actor, entry: SupplierEntry, reason: str) -> SupplierEntry:
     """Suspend an approved supplier: none of its listings can be bought until it is reinstated."""
-    require_operator(actor)
-    reason = text(reason, field="reason", code=Code.EMALL_NOTE_REQUIRED)
-    with transaction.atomic():
-        entry = SupplierEntry.objects.select_for_update().get(pk=entry.pk)
-        set_status(
-            entry, EntryStatus.SUSPENDED, actor=actor, action=Event.EMALL_ENTRY_SUSPENDED, reason=reason
-        )
-    return entry
+    return operator_set_status(
+        entry, EntryStatus.SUSPENDED, actor=actor, action=Event.EMALL_ENTRY_SUSPENDED, reason=reason
+    )
 
 
 def entry_reinstate(*, actor: Actor, entry: SupplierEntry, note: str = "") -> SupplierEntry:
     """Reinstate a suspended supplier, its eligibility checked again today."""
-    require_operator(actor)
-    note = text(note, field="note")
-    with transaction.atomic():
-        entry = SupplierEntry.objects.select_for_update().select_related("organization").get(pk=entry.pk)
-        require_eligible(entry.organization, Code.EMALL_NOT_ELIGIBLE, field="note")
-        set_status(entry, EntryStatus.APPROVED, actor=actor, action=Event.EMALL_ENTRY_REINSTATED, reason=note)
-    return entry
+    return operator_reinstate(
+        entry,
+        EntryStatus.APPROVED,
+        actor=actor,
+        action=Event.EMALL_ENTRY_REINSTATED,
+        note=note,
+        lock=lambda e: SupplierEntry.objects.select_for_update().select_related("organization").get(pk=e.pk),
+        check=lambda e: require_eligible(e.organization, Code.EMALL_NOT_ELIGIBLE, field="note"),
+    )
 
 
 def item_requirement_set(*, actor: Actor, item_code: str, min_rating: int, note: str = "") -> ItemRequirement:

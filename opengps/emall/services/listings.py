@@ -32,6 +32,8 @@ from opengps.emall.models import (
 from opengps.emall.services._common import (
     SHORT_TEXT,
     money,
+    operator_reinstate,
+    operator_set_status,
     require_operator,
     rule_refusal,
     set_status,
@@ -259,26 +261,26 @@ def listing_review(*, actor: Actor, version: ListingVersion, approve: bool, note
 
 def listing_suspend(*, actor: Actor, listing: Listing, reason: str) -> Listing:
     """Take a live listing off sale (it stays public, marked 已下架)."""
-    require_operator(actor)
-    reason = text(reason, field="reason", code=Code.EMALL_NOTE_REQUIRED)
-    with transaction.atomic():
-        listing = _locked(listing)
-        set_status(
-            listing, ListingStatus.SUSPENDED, actor=actor, action=Event.EMALL_LISTING_SUSPENDED, reason=reason
-        )
-    return listing
+    return operator_set_status(
+        listing,
+        ListingStatus.SUSPENDED,
+        actor=actor,
+        action=Event.EMALL_LISTING_SUSPENDED,
+        reason=reason,
+        lock=_locked,
+    )
 
 
 def listing_reinstate(*, actor: Actor, listing: Listing, note: str = "") -> Listing:
     """Put a suspended listing back on sale."""
-    require_operator(actor)
-    note = text(note, field="note")
-    with transaction.atomic():
-        listing = _locked(listing)
-        set_status(
-            listing, ListingStatus.LIVE, actor=actor, action=Event.EMALL_LISTING_REINSTATED, reason=note
-        )
-    return listing
+    return operator_reinstate(
+        listing,
+        ListingStatus.LIVE,
+        actor=actor,
+        action=Event.EMALL_LISTING_REINSTATED,
+        note=note,
+        lock=_locked,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from opengps.core.money import FEN
 from opengps.emall.errors import Code
 from opengps.emall.events import Event
 from opengps.emall.models import EntryStatus, Listing, ListingStatus, Order, OrderStatus, SupplierEntry
-from opengps.emall.services._common import SHORT_TEXT, rule_refusal, set_status, text
+from opengps.emall.services._common import SHORT_TEXT, locked_set_status, rule_refusal, set_status, text
 from opengps.emall.services.entry import require_eligible
 from opengps.planning.models import BudgetLine, BudgetStatus
 from opengps.planning.selectors import budget_usage
@@ -297,16 +297,13 @@ def order_confirm(*, actor: Actor, order: Order) -> Order:
     """The supplier accepts the order within the window."""
     _require_supplier(actor, order)
     _refuse_if_lapsed(order)
-    with transaction.atomic():
-        order = _locked(order)
-        set_status(
-            order,
-            OrderStatus.CONFIRMED,
-            actor=actor,
-            action=Event.EMALL_ORDER_CONFIRMED,
-            values={"confirmed_at": clock.now()},
-        )
-    return order
+    return locked_set_status(
+        order,
+        OrderStatus.CONFIRMED,
+        actor=actor,
+        action=Event.EMALL_ORDER_CONFIRMED,
+        values={"confirmed_at": clock.now()},
+    )
 
 
 def order_decline(*, actor: Actor, order: Order, reason: str) -> Order:
@@ -314,33 +311,27 @@ def order_decline(*, actor: Actor, order: Order, reason: str) -> Order:
     _require_supplier(actor, order)
     reason = text(reason, field="reason", code=Code.EMALL_NOTE_REQUIRED)
     _refuse_if_lapsed(order)
-    with transaction.atomic():
-        order = _locked(order)
-        set_status(
-            order,
-            OrderStatus.DECLINED,
-            actor=actor,
-            action=Event.EMALL_ORDER_DECLINED,
-            reason=reason,
-            values={"decline_reason": reason},
-        )
-    return order
+    return locked_set_status(
+        order,
+        OrderStatus.DECLINED,
+        actor=actor,
+        action=Event.EMALL_ORDER_DECLINED,
+        reason=reason,
+        values={"decline_reason": reason},
+    )
 
 
 def order_deliver(*, actor: Actor, order: Order, note: str) -> Order:
     """The supplier reports the service delivered."""
     _require_supplier(actor, order)
     note = text(note, field="note", code=Code.EMALL_NOTE_REQUIRED)
-    with transaction.atomic():
-        order = _locked(order)
-        set_status(
-            order,
-            OrderStatus.DELIVERED,
-            actor=actor,
-            action=Event.EMALL_ORDER_DELIVERED,
-            values={"delivered_at": clock.now(), "delivery_note": note},
-        )
-    return order
+    return locked_set_status(
+        order,
+        OrderStatus.DELIVERED,
+        actor=actor,
+        action=Event.EMALL_ORDER_DELIVERED,
+        values={"delivered_at": clock.now(), "delivery_note": note},
+    )
 
 
 def order_accept(*, actor: Actor, order: Order, note: str) -> Order:
@@ -348,37 +339,31 @@ def order_accept(*, actor: Actor, order: Order, note: str) -> Order:
     _require_buyer(actor, order)
     note = text(note, field="note", code=Code.EMALL_NOTE_REQUIRED)
     due = payment_due(clock.today())
-    with transaction.atomic():
-        order = _locked(order)
-        set_status(
-            order,
-            OrderStatus.ACCEPTED,
-            actor=actor,
-            action=Event.EMALL_ORDER_ACCEPTED,
-            values={"accepted_at": clock.now(), "acceptance_note": note, "payment_due": due.value},
-            extra={"payment_due": due.value, "citation": due.citation},
-        )
-    return order
+    return locked_set_status(
+        order,
+        OrderStatus.ACCEPTED,
+        actor=actor,
+        action=Event.EMALL_ORDER_ACCEPTED,
+        values={"accepted_at": clock.now(), "acceptance_note": note, "payment_due": due.value},
+        extra={"payment_due": due.value, "citation": due.citation},
+    )
 
 
 def order_pay(*, actor: Actor, order: Order, reference: str) -> Order:
     """The purchaser records the payment with its voucher number."""
     _require_buyer(actor, order)
     reference = text(reference, field="reference", code=Code.EMALL_PAYMENT_REFERENCE_REQUIRED, max_length=60)
-    with transaction.atomic():
-        order = _locked(order)
-        set_status(
-            order,
-            OrderStatus.PAID,
-            actor=actor,
-            action=Event.EMALL_ORDER_PAID,
-            values={"paid_at": clock.now(), "payment_reference": reference},
-            extra={
-                "amount": order.amount,
-                "late": order.payment_due is not None and clock.today() > order.payment_due,
-            },
-        )
-    return order
+    return locked_set_status(
+        order,
+        OrderStatus.PAID,
+        actor=actor,
+        action=Event.EMALL_ORDER_PAID,
+        values={"paid_at": clock.now(), "payment_reference": reference},
+        extra=lambda locked: {
+            "amount": locked.amount,
+            "late": locked.payment_due is not None and clock.today() > locked.payment_due,
+        },
+    )
 
 
 def order_rate(*, actor: Actor, order: Order, stars: int, comment: str = "") -> Order:
@@ -391,14 +376,11 @@ def order_rate(*, actor: Actor, order: Order, stars: int, comment: str = "") -> 
     except RuleError as exc:
         raise rule_refusal(exc, Code.EMALL_RATING_INVALID, field="stars") from None
     comment = text(comment, field="comment", max_length=SHORT_TEXT * 5)
-    with transaction.atomic():
-        order = _locked(order)
-        set_status(
-            order,
-            OrderStatus.RATED,
-            actor=actor,
-            action=Event.EMALL_ORDER_RATED,
-            values={"rating": stars, "rating_comment": comment, "rated_at": clock.now()},
-            extra={"rating": stars},
-        )
-    return order
+    return locked_set_status(
+        order,
+        OrderStatus.RATED,
+        actor=actor,
+        action=Event.EMALL_ORDER_RATED,
+        values={"rating": stars, "rating_comment": comment, "rated_at": clock.now()},
+        extra={"rating": stars},
+    )
