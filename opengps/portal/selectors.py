@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Region, Unit
 from opengps.contracts.models import Acceptance, Contract
 from opengps.core import clock
-from opengps.core.errors import NotFound
+from opengps.core.errors import NotFound, one_or_not_found
 from opengps.core.inputs import as_id
 from opengps.core.paging import PageNumbers
 from opengps.evaluation.models import Award
@@ -463,10 +463,9 @@ def latest(kind_key: str, limit: int = 5) -> list[NoticeItem]:
 def notice(kind_key: str, pk: int) -> tuple[Kind, Any]:
     """One public notice; NotFound when it is not (or not yet) public."""
     kind = kind_or_404(kind_key)
-    obj = kind.public().select_related(*kind.related).filter(pk=pk).first()
-    if obj is None:
-        raise NotFound(Code.PORTAL_NOTICE_NOT_FOUND)
-    return kind, obj
+    return kind, one_or_not_found(
+        kind.public().select_related(*kind.related), pk, Code.PORTAL_NOTICE_NOT_FOUND
+    )
 
 
 def opening_of(procurement: Procurement) -> OpeningRecord | None:
@@ -480,9 +479,7 @@ def opening_of(procurement: Procurement) -> OpeningRecord | None:
 
 def unit_history(unit_id: int, limit: int = 50) -> tuple[Unit, dict[str, list[NoticeItem]]]:
     """What a unit announced, bought and accepted, by kind."""
-    unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound(Code.PORTAL_UNIT_NOT_FOUND)
+    unit = one_or_not_found(Unit.objects.select_related("region"), unit_id, Code.PORTAL_UNIT_NOT_FOUND)
     filters = PortalFilters(unit=unit.pk)
     history = {
         key: [to_item(kind, row) for row in filtered(kind, filters)[:limit]] for key, kind in KINDS.items()
@@ -492,9 +489,9 @@ def unit_history(unit_id: int, limit: int = 50) -> tuple[Unit, dict[str, list[No
 
 def organization_history(org_id: int, limit: int = 50) -> tuple[Organization, dict[str, list[NoticeItem]]]:
     """What a supplier won, and its contracts, acceptances and performance results."""
-    org = Organization.objects.select_related("region").filter(pk=org_id).first()
-    if org is None:
-        raise NotFound(Code.PORTAL_ORGANIZATION_NOT_FOUND)
+    org = one_or_not_found(
+        Organization.objects.select_related("region"), org_id, Code.PORTAL_ORGANIZATION_NOT_FOUND
+    )
     paths = {
         "result": "winner__organization",
         "contract": "supplier",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -90,21 +91,27 @@ def _template(kind: str) -> str:
     return "procurement" if kind in selectors.PROCUREMENT_KINDS else kind
 
 
-def unit(request: HttpRequest, pk: int) -> HttpResponse:
-    """A purchasing unit's public history: intentions, announcements, results, contracts, acceptance."""
+def _history_page(
+    request: HttpRequest,
+    history_of: Callable[[int], tuple[Any, dict[str, list[selectors.NoticeItem]]]],
+    pk: int,
+    template: str,
+    name: str,
+) -> HttpResponse:
+    """A public history page: the subject (as `name` in the context) and its notices by kind."""
     try:
-        unit, history = selectors.unit_history(pk)
+        subject, history = history_of(pk)
     except NotFound:
         return _not_found(request)
     sections = [(selectors.KINDS[key], items) for key, items in history.items()]
-    return render(request, "portal/unit.html", {"unit": unit, "sections": sections})
+    return render(request, template, {name: subject, "sections": sections})
+
+
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A purchasing unit's public history: intentions, announcements, results, contracts, acceptance."""
+    return _history_page(request, selectors.unit_history, pk, "portal/unit.html", "unit")
 
 
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     """A supplier's public history: results won, contracts, acceptance and performance results."""
-    try:
-        org, history = selectors.organization_history(pk)
-    except NotFound:
-        return _not_found(request)
-    sections = [(selectors.KINDS[key], items) for key, items in history.items()]
-    return render(request, "portal/organization.html", {"org": org, "sections": sections})
+    return _history_page(request, selectors.organization_history, pk, "portal/organization.html", "org")
