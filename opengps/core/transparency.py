@@ -27,8 +27,6 @@ and a rolled-back bid gives its index back.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import json
 import os
@@ -41,7 +39,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.db import connection, transaction
@@ -184,25 +181,21 @@ class Checkpoint:
 
     def canonical(self) -> str:
         """The signed text: canonical JSON (sorted keys, no spaces, UTF-8)."""
-        return json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return keys.canonical_json(self.payload())
 
     def to_dict(self) -> dict[str, Any]:
         return {"checkpoint": self.payload(), "signature": self.signature}
 
     def to_line(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return keys.canonical_json(self.to_dict())
 
     def signature_valid(self, public_key: Ed25519PublicKey | None = None) -> bool:
-        public_key = public_key or keys.platform_public_key()
-        if self.key_id != keys.public_key_id(public_key):
-            return False
-        try:
-            public_key.verify(
-                base64.b64decode(self.signature, validate=True), self.canonical().encode("utf-8")
-            )
-        except (InvalidSignature, ValueError, binascii.Error):
-            return False
-        return True
+        return keys.signature_valid(
+            public_key or keys.platform_public_key(),
+            key_id=self.key_id,
+            signature=self.signature,
+            text=self.canonical(),
+        )
 
     @classmethod
     def from_dict(cls, data: Any) -> Checkpoint:
@@ -299,7 +292,7 @@ def checkpoint_create(*, now: datetime | None = None) -> Checkpoint:
             audit_hash=audit_hash,
             key_id=keys.public_key_id(signing_key.public_key()),
         )
-        signature = base64.b64encode(signing_key.sign(unsigned.canonical().encode("utf-8"))).decode("ascii")
+        signature = keys.sign_text(signing_key, unsigned.canonical())
         checkpoint = dataclasses.replace(unsigned, signature=signature)
         TransparencyCheckpoint.objects.create(
             tree_size=checkpoint.tree_size,

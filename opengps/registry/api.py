@@ -462,9 +462,7 @@ def rating_create(request: HttpRequest, uscc: str, payload: RatingIn) -> Status[
 def rating_revocation(request: HttpRequest, uscc: str, rating_id: Id, payload: RatingRevokeIn) -> Rating:
     """撤销评估等级."""
     org = selectors.organization_get(uscc)
-    rating = Rating.objects.filter(pk=rating_id, organization=org).select_related("organization").first()
-    if rating is None:
-        raise NotFound(Code.REGISTRY_RATING_NOT_FOUND)
+    rating = selectors.rating_of(org, rating_id)
     return services.rating_revoke(actor=signed_in_user(request), rating=rating, **payload.dict())
 
 

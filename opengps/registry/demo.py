@@ -19,9 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from opengps.accounts.demo import demo_password_hash, demo_unit
+from opengps.accounts.demo import demo_account_create, demo_unit
 from opengps.accounts.models import Region, Role, Unit, User
-from opengps.accounts.services import user_create
 from opengps.core import clock
 from opengps.registry import demo_names, derived, services
 from opengps.registry.demo_names import OrgSpec, Place
@@ -482,15 +481,7 @@ class _Loader:
             user = User.objects.filter(username=username).first()
             if user is None:
                 org = self.orgs.get(key) or Organization.objects.get(name=_showcase(key).name)
-                user = user_create(
-                    actor=None,
-                    username=username,
-                    password_hash=demo_password_hash(),
-                    password_is_public=True,
-                    role=Role.SUPPLIER,
-                    display_name=display,
-                    organization=org,
-                )
+                user = demo_account_create(username, Role.SUPPLIER, display, organization=org)
             self.context.users[username] = user
 
 

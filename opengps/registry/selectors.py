@@ -23,7 +23,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region
 from opengps.core import clock
-from opengps.core.errors import NotFound
+from opengps.core.errors import NotFound, one_or_not_found
 from opengps.core.paging import PageNumbers
 from opengps.registry import derived
 from opengps.registry.errors import Code
@@ -508,10 +508,8 @@ def import_jobs_recent(*, actor: Actor, limit: int = 10) -> QuerySet[ImportJob]:
 
 def rating_of(organization: Organization, pk: int) -> Rating:
     """One of `organization`'s ratings (refused as not found when it belongs to another)."""
-    rating = Rating.objects.filter(pk=pk, organization=organization).select_related("organization").first()
-    if rating is None:
-        raise NotFound(Code.REGISTRY_RATING_NOT_FOUND)
-    return rating
+    ratings = Rating.objects.filter(organization=organization).select_related("organization")
+    return one_or_not_found(ratings, pk, Code.REGISTRY_RATING_NOT_FOUND)
 
 
 def listing_of(organization: Organization, pk: int) -> CreditListing:

@@ -406,6 +406,22 @@ def organization_update(
     return org
 
 
+def _record_changed(
+    *,
+    actor: Actor,
+    organization: Organization,
+    action: str,
+    new: Mapping[str, Any],
+    old: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """After a change to an organization's record (a rating, report, listing or penalty): its
+    derived eligibility columns recomputed, and the audit event on the organization, so its timeline
+    shows it. Runs inside the change's transaction."""
+    derived.refresh([organization.pk])
+    audit.record(actor=actor, action=action, obj=organization, old=old, new=new, reason=reason)
+
+
 def _check_day(day: date | None, *, field: str, org: Organization, label: Any) -> date:
     if day is None:
         raise ServiceError(Code.REGISTRY_DATE_REQUIRED, field=field, params={"label": label})
@@ -498,11 +514,10 @@ def rating_record(
             valid_until=derived.rating_valid_until(awarded_on),
             decision_no=decision_no,
         )
-        derived.refresh([organization.pk])
-        audit.record(
+        _record_changed(
             actor=actor,
+            organization=organization,
             action=Event.REGISTRY_RATING_RECORDED,
-            obj=organization,
             reason=reason,
             new={
                 "rating": rating.pk,
@@ -531,11 +546,10 @@ def rating_revoke(*, actor: Actor, rating: Rating, revoked_on: date, reason: str
             raise ServiceError(Code.REGISTRY_DATE_ORDER, field="revoked_on")
         rating.revoked_on, rating.revocation_reason = revoked_on, reason
         rating.save(update_fields=["revoked_on", "revocation_reason"])
-        derived.refresh([org.pk])
-        audit.record(
+        _record_changed(
             actor=actor,
+            organization=org,
             action=Event.REGISTRY_RATING_REVOKED,
-            obj=org,
             reason=reason,
             old={"rating": rating.pk, "revoked_on": None},
             new={"rating": rating.pk, "level": rating.level, "revoked_on": revoked_on},
@@ -568,11 +582,10 @@ def annual_report_record(
         report = AnnualReport.objects.create(
             organization=organization, year=year, submitted_on=submitted_on, result=result
         )
-        derived.refresh([organization.pk])
-        audit.record(
+        _record_changed(
             actor=actor,
+            organization=organization,
             action=Event.REGISTRY_ANNUAL_REPORT_RECORDED,
-            obj=organization,
             new={"annual_report": report.pk, "year": year, "submitted_on": submitted_on, "result": result},
         )
     return report
@@ -624,11 +637,10 @@ def credit_list(
         )
         if recommendation is not None:
             hooks.recommendations().mark_listed(actor=actor, recommendation=recommendation, listing=listing)
-        derived.refresh([organization.pk])
-        audit.record(
+        _record_changed(
             actor=actor,
+            organization=organization,
             action=Event.REGISTRY_CREDIT_LISTED,
-            obj=organization,
             reason=reason,
             new={
                 "listing": listing.pk,
@@ -662,11 +674,10 @@ def credit_delist(
             raise ServiceError(Code.REGISTRY_DATE_ORDER, _("移出日期不能早于列入日期"), field="removed_on")
         listing.removed_on, listing.removal_reason, listing.removal_document = removed_on, reason, document
         listing.save(update_fields=["removed_on", "removal_reason", "removal_document"])
-        derived.refresh([org.pk])
-        audit.record(
+        _record_changed(
             actor=actor,
+            organization=org,
             action=Event.REGISTRY_CREDIT_DELISTED,
-            obj=org,
             reason=reason,
             old={"listing": listing.pk, "removed_on": None},
             new={
@@ -732,11 +743,10 @@ def penalty_record(
             ends_on=ends_on,
             recorded_by=actor,
         )
-        derived.refresh([organization.pk])
-        audit.record(
+        _record_changed(
             actor=actor,
+            organization=organization,
             action=Event.REGISTRY_PENALTY_RECORDED,
-            obj=organization,
             reason=decision_document,
             new={
                 "penalty": penalty.pk,

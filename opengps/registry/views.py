@@ -90,29 +90,38 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
         org = selectors.organization_with_records(uscc)
     except NotFound as exc:
         raise Http404(exc.text()) from exc
-    today = clock.today()
-    eligibility = selectors.organization_eligibility(org, today)
     user: Any = request.user
     return render(
         request,
         "registry/detail.html",
         {
-            "org": org,
-            "region_name": selectors.region_name_of(org),
+            **_record_context(org),
             "credit_label": selectors.CreditFilter.LABELS[selectors.credit_status(org)],
             "credit_badge": selectors.CreditFilter.BADGES[selectors.credit_status(org)],
-            "ratings": org.ratings.all(),
-            "reports": org.annual_reports.all(),
-            "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
-            "penalties": _penalties(org, today),
-            "eligibility": eligibility,
-            "reasons": _reasons(eligibility),
-            "today": today,
             "show_contacts": user.is_authenticated and user.role != "supplier",
             "can_manage": _can_manage(user, org),
-            **hooks.organization_context(org),  # the performance history, among others
         },
     )
+
+
+def _record_context(org: Organization) -> dict[str, Any]:
+    """What the public page and the management page both show of an organization's record today:
+    ratings, annual reports, credit listings, penalties, eligibility with its reasons, and what the
+    later stages add (`hooks.organization_context`, the performance history among others)."""
+    today = clock.today()
+    eligibility = selectors.organization_eligibility(org, today)
+    return {
+        "org": org,
+        "region_name": selectors.region_name_of(org),
+        "ratings": org.ratings.all(),
+        "reports": org.annual_reports.all(),
+        "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
+        "penalties": _penalties(org, today),
+        "eligibility": eligibility,
+        "reasons": _reasons(eligibility),
+        "today": today,
+        **hooks.organization_context(org),
+    }
 
 
 def _reasons(eligibility: Eligibility) -> list[tuple[Reason, str]]:
@@ -315,25 +324,8 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
                 return HttpResponseRedirect(reverse("registry:manage-org", args=[org.uscc]) + f"#{action}")
         status = 400
     org = selectors.organization_with_records(uscc)
-    today = clock.today()
-    eligibility = selectors.organization_eligibility(org, today)
     return render(
-        request,
-        "registry/manage_org.html",
-        {
-            "org": org,
-            "forms": forms,
-            "region_name": selectors.region_name_of(org),
-            "ratings": org.ratings.all(),
-            "reports": org.annual_reports.all(),
-            "listings": [(c, selectors.credit_reason_label(c.reason)) for c in org.credit_listings.all()],
-            "penalties": _penalties(org, today),
-            "eligibility": eligibility,
-            "reasons": _reasons(eligibility),
-            "today": today,
-            **hooks.organization_context(org),  # the performance history, among others
-        },
-        status=status,
+        request, "registry/manage_org.html", {**_record_context(org), "forms": forms}, status=status
     )
 
 
