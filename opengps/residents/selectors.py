@@ -5,7 +5,7 @@ purchaser's (and finance department's) list of items to answer or follow up."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,7 +20,7 @@ from opengps.accounts.actors import MaybeActor
 from opengps.accounts.models import Region, Role, Unit
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import clock
-from opengps.core.errors import NotFound, ServiceError
+from opengps.core.errors import NotFound, ServiceError, one_or_not_found
 from opengps.emall.models import Order, OrderStatus
 from opengps.performance.models import HistoryEntry, HistoryKind
 from opengps.planning.models import Project
@@ -150,56 +150,59 @@ def _ratings(field: str, ids: Iterable[int]) -> dict[int, tuple[Decimal | None, 
     return result
 
 
-def _contract_cards(contracts: list[Contract]) -> list[ServiceCard]:
-    grades = latest_grades(c.supplier_id for c in contracts)
-    ratings = _ratings("contract", (c.pk for c in contracts))
+def _cards(
+    source: Source, rows: Sequence[Contract] | Sequence[Order], describe: Callable[[Any], dict[str, Any]]
+) -> list[ServiceCard]:
+    """Cards for contracts or e-mall orders: what `describe` says of each row, with its supplier,
+    the supplier's latest grade and the residents' ratings of the row (two queries for all rows)."""
+    grades = latest_grades(row.supplier_id for row in rows)
+    ratings = _ratings(source, (row.pk for row in rows))
     cards = []
-    for contract in contracts:
-        project = contract.procurement.plan.project
-        items = list(project.items.all())
-        rating, count = ratings[contract.pk]
+    for row in rows:
+        rating, count = ratings[row.pk]
         cards.append(
             ServiceCard(
-                source="contract",
-                pk=contract.pk,
-                title=contract.title,
-                kind_name="、".join(i.name for i in items),
-                provider=contract.supplier.name,
-                purchaser=contract.purchaser.name,
-                area=project.area.full_name,
-                recipients=project.recipients,
-                until=contract.ends_on,
-                grade=grades.get(contract.supplier_id, ""),
+                source=source,
+                pk=row.pk,
+                provider=row.supplier.name,
+                grade=grades.get(row.supplier_id, ""),
                 rating=rating,
                 ratings=count,
+                **describe(row),
             )
         )
     return cards
+
+
+def _contract_terms(contract: Contract) -> dict[str, Any]:
+    project = contract.procurement.plan.project
+    return {
+        "title": contract.title,
+        "kind_name": "、".join(i.name for i in project.items.all()),
+        "purchaser": contract.purchaser.name,
+        "area": project.area.full_name,
+        "recipients": project.recipients,
+        "until": contract.ends_on,
+    }
+
+
+def _order_terms(order: Order) -> dict[str, Any]:
+    return {
+        "title": order.version.title,
+        "kind_name": order.listing.item.name,
+        "purchaser": order.unit.name,
+        "area": order.service_region.full_name,
+        "recipients": "",
+        "until": None,
+    }
+
+
+def _contract_cards(contracts: list[Contract]) -> list[ServiceCard]:
+    return _cards("contract", contracts, _contract_terms)
 
 
 def _order_cards(orders: list[Order]) -> list[ServiceCard]:
-    grades = latest_grades(o.supplier_id for o in orders)
-    ratings = _ratings("order", (o.pk for o in orders))
-    cards = []
-    for order in orders:
-        rating, count = ratings[order.pk]
-        cards.append(
-            ServiceCard(
-                source="order",
-                pk=order.pk,
-                title=order.version.title,
-                kind_name=order.listing.item.name,
-                provider=order.supplier.name,
-                purchaser=order.unit.name,
-                area=order.service_region.full_name,
-                recipients="",
-                until=None,
-                grade=grades.get(order.supplier_id, ""),
-                rating=rating,
-                ratings=count,
-            )
-        )
-    return cards
+    return _cards("order", orders, _order_terms)
 
 
 def find_services(*, county: str, need: str, today: date | None = None) -> list[ServiceCard]:
@@ -311,10 +314,7 @@ def inbox(*, actor: MaybeActor) -> QuerySet[Feedback]:
 
 
 def inbox_item(*, actor: MaybeActor, pk: int) -> Feedback:
-    item = inbox(actor=actor).filter(pk=pk).first()
-    if item is None:
-        raise NotFound(Code.RESIDENTS_FEEDBACK_NOT_FOUND)
-    return item
+    return one_or_not_found(inbox(actor=actor), pk, Code.RESIDENTS_FEEDBACK_NOT_FOUND)
 
 
 def waiting(*, actor: MaybeActor) -> QuerySet[Feedback]:

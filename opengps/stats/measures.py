@@ -127,6 +127,22 @@ def _share_measure(
     )
 
 
+def _average_days_measure(
+    key: str, name: str | Promise, definition: str | Promise, source: str, column: str
+) -> Measure:
+    """The mean of the fact column `column` (days between two dates) over the facts that have it:
+    the summaries keep its sum (``<column>_sum``) and how many facts had one (``<column>_n``)."""
+    return Measure(
+        key=key,
+        name=name,
+        definition=definition,
+        kind="days",
+        aggregates={"days": _sum(f"{column}_sum", _q(source)), "n": _sum(f"{column}_n", _q(source))},
+        combine=lambda v: _ratio(v["days"], v["n"], percent=False),
+        drill=Drill(source, Q(**{f"{column}__isnull": False}), column),
+    )
+
+
 SOCIAL = Q(provider_type__in=SOCIAL_ORG_TYPES)
 
 MEASURES: dict[str, Measure] = {
@@ -246,33 +262,21 @@ MEASURES: dict[str, Measure] = {
             },
             combine=lambda v: _money(Decimal(v["budget"] or 0) - Decimal(v["awarded"] or 0)),
         ),
-        Measure(
-            key="days_to_award",
-            name=_("公告至结果公告平均天数"),
-            definition=_(
+        _average_days_measure(
+            "days_to_award",
+            _("公告至结果公告平均天数"),
+            _(
                 "采购公告（或单一来源公示）日期至中标（成交）结果公告日期的自然日数的平均值，每个采购包计一次。"
             ),
-            kind="days",
-            aggregates={
-                "days": _sum("days_award_sum", _q(Source.AWARD)),
-                "n": _sum("days_award_n", _q(Source.AWARD)),
-            },
-            combine=lambda v: _ratio(v["days"], v["n"], percent=False),
-            drill=Drill(Source.AWARD, Q(days_award__isnull=False), "days_award"),
+            Source.AWARD,
+            "days_award",
         ),
-        Measure(
-            key="days_to_contract",
-            name=_("结果公告至签约平均天数"),
-            definition=_(
-                "中标（成交）结果公告日期至合同签订日期的自然日数的平均值（只计由中标结果签订的合同）。"
-            ),
-            kind="days",
-            aggregates={
-                "days": _sum("days_contract_sum", _q(Source.CONTRACT)),
-                "n": _sum("days_contract_n", _q(Source.CONTRACT)),
-            },
-            combine=lambda v: _ratio(v["days"], v["n"], percent=False),
-            drill=Drill(Source.CONTRACT, Q(days_contract__isnull=False), "days_contract"),
+        _average_days_measure(
+            "days_to_contract",
+            _("结果公告至签约平均天数"),
+            _("中标（成交）结果公告日期至合同签订日期的自然日数的平均值（只计由中标结果签订的合同）。"),
+            Source.CONTRACT,
+            "days_contract",
         ),
         Measure(
             key="late_contracts",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import signed_in_user
+from opengps.accounts.gates import page_refusal, role_page
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock, exports, tasks
@@ -56,13 +57,8 @@ CATEGORY_KEYS = ["planned", "awarded", "contracted", "social_share", "paid"]
 REFRESHERS = (Role.FINANCE, Role.ADMIN)
 
 
-def _denied(request: HttpRequest) -> HttpResponse | None:
-    user: Any = request.user
-    if not user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    if not has_role(user, *selectors.READERS):
-        return render(request, "stats/denied.html", status=403)
-    return None
+DENIED_TEMPLATE = "stats/denied.html"
+readers_only = role_page(selectors.READERS, DENIED_TEMPLATE)
 
 
 def _filter_form(request: HttpRequest) -> FilterForm:
@@ -95,7 +91,7 @@ def _bad_filter(request: HttpRequest, form: FilterForm, template: str) -> HttpRe
 def _filtered(request: HttpRequest, template: str) -> FilterForm | HttpResponse:
     """The page's valid filters; else the answer instead of the page (login, 403, or 400 with the
     error beside its field)."""
-    denied = _denied(request)
+    denied = page_refusal(request, selectors.READERS, DENIED_TEMPLATE)
     if denied:
         return denied
     form = _filter_form(request)
@@ -192,11 +188,9 @@ def _overview_data(form: FilterForm, rows: Any) -> dict[str, Any]:
 
 
 @require_POST
+@readers_only
 def target_set(request: HttpRequest) -> HttpResponse:
     """The finance department sets a year's target (one POST URL; errors beside the field)."""
-    denied = _denied(request)
-    if denied:
-        return denied
     user = signed_in_user(request)
     form = TargetForm(request.POST)
     if form.is_valid():
@@ -221,23 +215,19 @@ def target_set(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@readers_only
 def refresh(request: HttpRequest) -> HttpResponse:
     """Enqueue a rebuild of the summary tables now (a task of the task system, not this request)."""
-    denied = _denied(request)
-    if denied:
-        return denied
     if not has_role(request.user, *REFRESHERS):
-        return render(request, "stats/denied.html", status=403)
+        return render(request, DENIED_TEMPLATE, status=403)
     tasks.enqueue(summaries_nightly)
     messages.success(request, _("已提交统计数据刷新任务，完成后页面显示新的数据时间"))
     return redirect("stats:overview")
 
 
+@readers_only
 def region(request: HttpRequest) -> HttpResponse:
     """地区 — a measure on the map of Hunan's cities (or one city's counties), with its table."""
-    denied = _denied(request)
-    if denied:
-        return denied
     form = _filter_form(request)
     measure_form = MeasureForm(request.GET, keys=MAP_KEYS)
     if not form.is_valid() or not measure_form.is_valid():
@@ -322,11 +312,9 @@ def _category_table(form: FilterForm, rows: Any, cat1: str | None) -> selectors.
     return table
 
 
+@readers_only
 def records(request: HttpRequest) -> HttpResponse:
     """The records behind a figure: the fact rows of the measure under the same filters."""
-    denied = _denied(request)
-    if denied:
-        return denied
     form = _filter_form(request)
     measure_form = MeasureForm(request.GET, keys=[k for k, m in MEASURES.items() if m.drill])
     if not form.is_valid() or not measure_form.is_valid() or not measure_form.cleaned_data.get("measure"):
