@@ -48,6 +48,7 @@ def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from opengps.capacity.api import router as capacity_router
     from opengps.catalog.api import router as catalog_router
     from opengps.challenges.api import router as challenges_router
     from opengps.contracts.api import router as contracts_router
@@ -83,6 +84,7 @@ def _register_routers() -> None:
     api.add_router("/oversight", oversight_router)
     api.add_router("/portal", portal_router)
     api.add_router("/residents", residents_router)
+    api.add_router("/capacity", capacity_router)
 
 
 _register_routers()

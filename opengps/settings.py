@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "opengps.oversight",
     "opengps.stats",
     "opengps.residents",
+    "opengps.capacity",
     "opengps.workbench",
     "opengps.demo",
 ]

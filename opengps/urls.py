@@ -24,6 +24,7 @@ urlpatterns = [
     path("grants/", include("opengps.grants.urls")),
     path("emall/", include("opengps.emall.urls")),
     path("residents/", include("opengps.residents.urls")),
+    path("capacity/", include("opengps.capacity.urls")),
     path("evaluation/", include("opengps.evaluation.urls")),
     path("challenges/", include("opengps.challenges.urls")),
     path("contracts/", include("opengps.contracts.urls")),

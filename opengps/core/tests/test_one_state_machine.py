@@ -68,6 +68,7 @@ STATE_MACHINES: dict[str, str] = {
     "emall.Order": "emall.ORDER",
     "emall.PriceFlag": "emall.PRICE_FLAG",
     "residents.Feedback": "residents.FEEDBACK",
+    "capacity.Station": "capacity.STATION",
 }
 """Every model with a ``status`` of choices → its table of allowed changes (``module.NAME`` in
 `opengps.rules`). Entries of an app not installed are skipped."""

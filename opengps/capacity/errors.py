@@ -1,0 +1,67 @@
+"""Capacity error codes (STYLE: codes as data): each stable code the pages and the API refuse with,
+with its default message (zh source, en by gettext). Refusals of `opengps.rules.capacity` keep the
+rule's code and carry its citation."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.errors import ErrorCode
+
+
+class Code(ErrorCode):
+    """Stable codes the capacity services refuse with."""
+
+    CAPACITY_CERTIFICATE_REQUIRED = (
+        "capacity.certificate_required",
+        _("取得职业资格的社会工作者须填写证书编号和取得年度；未取得的不填"),
+    )
+    CAPACITY_CLOSED_BEFORE_OPENING = "capacity.closed_before_opening", _("撤销日期不能早于开放日期")
+    CAPACITY_COUNT_INVALID = "capacity.count_invalid", _("服务人次和服务人数应为不小于0的整数")
+    CAPACITY_COUNTY_INVALID = "capacity.county_invalid", _("请选择县（市、区）")
+    CAPACITY_FILING_EXISTS = "capacity.filing_exists", _("该乡镇（街道）已有同名的社区社会组织备案")
+    CAPACITY_FILING_REGISTERED = "capacity.filing_registered", _("该社区社会组织已登记，不能重复关联")
+    CAPACITY_FUNDING_OTHER_OPERATOR = (
+        "capacity.funding_other_operator",
+        _("合同的供应商或资助协议的受助方应为站点的运营机构"),
+    )
+    CAPACITY_FUNDING_TWICE = "capacity.funding_twice", _("一个站点只关联一份合同或一份资助协议")
+    CAPACITY_GRADUATED = "capacity.graduated", _("该组织已出壳")
+    CAPACITY_GRADUATION_BEFORE_ENTRY = "capacity.graduation_before_entry", _("出壳日期不能早于入驻日期")
+    CAPACITY_ID_NUMBER_INVALID = (
+        "capacity.id_number_invalid",
+        _("身份证号无效（应为18位，校验位和出生日期正确）"),
+    )
+    CAPACITY_INCUBATEE_UNNAMED = (
+        "capacity.incubatee_unnamed",
+        _("请选择已登记的社会组织，或填写未登记团队的名称"),
+    )
+    CAPACITY_KIND_INVALID = "capacity.kind_invalid", _("请选择类别")
+    CAPACITY_LEVEL_INVALID = "capacity.level_invalid", _("请选择层级或资格等级")
+    CAPACITY_LOG_AFTER_CLOSING = "capacity.log_after_closing", _("站点已撤销，不能填报此后月份的服务台账")
+    CAPACITY_LOG_BEFORE_OPENING = "capacity.log_before_opening", _("不能填报站点开放之前月份的服务台账")
+    CAPACITY_LOG_FUTURE_MONTH = "capacity.log_future_month", _("不能填报尚未开始的月份的服务台账")
+    CAPACITY_NAME_REQUIRED = "capacity.name_required", _("请填写名称")
+    CAPACITY_NOT_OPERATOR = "capacity.not_operator", _("只有站点的运营机构或本地民政部门可以填报服务台账")
+    CAPACITY_OPERATOR_NOT_ACTIVE = "capacity.operator_not_active", _("运营机构应为登记状态正常的社会组织")
+    CAPACITY_OUT_OF_REGION = "capacity.out_of_region", _("只能管理本行政区划内的站点、人员和基地")
+    CAPACITY_PERSON_REQUIRED = "capacity.person_required", _("请填写负责人")
+    CAPACITY_POSTING_DATES_INVALID = "capacity.posting_dates_invalid", _("派驻结束日期不能早于开始日期")
+    CAPACITY_POSTING_ENDED = "capacity.posting_ended", _("该派驻已结束")
+    CAPACITY_POSTING_OUTSIDE_STATION = "capacity.posting_outside_station", _("派驻期间应在站点开放期间之内")
+    CAPACITY_REGISTERED_BEFORE_FILING = "capacity.registered_before_filing", _("登记日期不能早于备案日期")
+    CAPACITY_STATION_EXISTS = "capacity.station_exists", _("该乡镇（街道）已有未撤销的社会工作服务站")
+    CAPACITY_STATION_NOT_FOUND = "capacity.station_not_found", _("没有找到这个社会工作服务站")
+    CAPACITY_SUBSIDY_EXISTS = "capacity.subsidy_exists", _("该基地本年度已安排补助")
+    CAPACITY_SUBSIDY_INVALID = "capacity.subsidy_invalid", _("补助金额应大于0，最多两位小数")
+    CAPACITY_TOWNSHIP_CODE_INVALID = (
+        "capacity.township_code_invalid",
+        _("乡镇（街道）区划代码应为9位数字，前6位为所属县市区代码"),
+    )
+    CAPACITY_TOWNSHIP_EXISTS = "capacity.township_exists", _("该区划代码已登记")
+    CAPACITY_WORKER_DOUBLE_BOOKED = (
+        "capacity.worker_double_booked",
+        _("该社会工作者在此期间已派驻其他站点，不能同时专职派驻两个站点"),
+    )
+    CAPACITY_WORKER_DUPLICATE = "capacity.worker_duplicate", _("该身份证号的社会工作者已登记")
+    CAPACITY_WORKER_ID_DENIED = "capacity.worker_id_denied", _("只有登记管理机关可以查看完整身份证号")

@@ -1,0 +1,62 @@
+"""Writes of capacity building, each in one transaction with its audit event; the station's status
+changes go through `opengps.core.status.status_set` against `opengps.rules.capacity.STATION`.
+
+One module a programme: `stations` (townships, stations, monthly service logs), `workers` (the
+social-worker register, postings, the audited read of a full identity number), `growth`
+(incubation bases, subsidies, incubatees, community-organization filings); `_common` holds who
+manages what. Every public name is re-exported here: callers import `opengps.capacity.services`.
+"""
+
+from __future__ import annotations
+
+from opengps.capacity.services._common import MANAGERS, manages, require_manager
+from opengps.capacity.services.growth import (
+    base_create,
+    filing_create,
+    filing_register,
+    incubatee_enter,
+    incubatee_graduate,
+    subsidy_allocate,
+)
+from opengps.capacity.services.stations import (
+    is_operator_member,
+    service_log_enter,
+    station_close,
+    station_open,
+    station_resume,
+    station_suspend,
+    township_create,
+)
+from opengps.capacity.services.workers import (
+    can_read_id_number,
+    mask_id_number,
+    posting_add,
+    posting_end,
+    worker_id_number_read,
+    worker_register,
+)
+
+__all__ = [
+    "MANAGERS",
+    "base_create",
+    "can_read_id_number",
+    "filing_create",
+    "filing_register",
+    "incubatee_enter",
+    "incubatee_graduate",
+    "is_operator_member",
+    "manages",
+    "mask_id_number",
+    "posting_add",
+    "posting_end",
+    "require_manager",
+    "service_log_enter",
+    "station_close",
+    "station_open",
+    "station_resume",
+    "station_suspend",
+    "subsidy_allocate",
+    "township_create",
+    "worker_id_number_read",
+    "worker_register",
+]

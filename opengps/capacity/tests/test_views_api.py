@@ -1,0 +1,182 @@
+"""Every capacity page and API endpoint, as each role and anonymously: officials of the region read
+coverage, stations and a station's workers and logs; everyone else is refused; and no answer to
+anyone ever carries a worker's full identity number (pages and the API show it masked only)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from opengps.accounts.models import User
+from opengps.api import api
+from opengps.capacity import services, urls
+from opengps.capacity.models import SocialWorker, Station, Township
+from opengps.registry.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+D = date.fromisoformat
+
+
+@pytest.fixture
+def station(
+    today: date, registrar: User, townships: dict[str, Township], operator: Organization, make_worker: Any
+) -> Station:
+    """岳麓街道's station with two workers and three months of logs; 湘潭县 has a station too."""
+    made = services.station_open(
+        actor=registrar,
+        township=townships["430104001"],
+        name="岳麓街道社会工作服务站",
+        operator=operator,
+        opened_on=D("2026-01-05"),
+        opening_hours="周一至周五 8:30-17:30",
+    )
+    for n, level in ((1, "intermediate"), (2, "none")):
+        services.posting_add(
+            actor=registrar, worker=make_worker(n, level), station=made, starts_on=D("2026-01-05")
+        )
+    for month in (1, 2, 3):
+        services.service_log_enter(
+            actor=registrar, station=made, month=date(2026, month, 1), elderly=20 + month, people_served=9
+        )
+    services.station_open(
+        actor=registrar,
+        township=townships["430321100"],
+        name="易俗河镇社工站",
+        operator=operator,
+        opened_on=D("2026-02-01"),
+    )
+    return made
+
+
+def _login(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _pages(station: Station) -> list[str]:
+    return [
+        reverse("capacity:coverage"),
+        reverse("capacity:coverage") + "?region=430104",
+        reverse("capacity:stations"),
+        reverse("capacity:stations") + "?region=430104",
+        reverse("capacity:station", args=[station.pk]),
+    ]
+
+
+def _endpoints(station: Station) -> list[str]:
+    return [
+        "/api/v1/capacity/coverage",
+        "/api/v1/capacity/coverage?region=430104&on=2026-03-31",
+        "/api/v1/capacity/stations",
+        f"/api/v1/capacity/stations/{station.pk}",
+    ]
+
+
+def test_the_scan_covers_every_page_and_endpoint(station: Station) -> None:
+    assert {p.name for p in urls.urlpatterns} == {"coverage", "stations", "station"}
+    paths = {path for path in api.get_openapi_schema()["paths"] if path.startswith("/api/v1/capacity/")}
+    assert paths == {
+        "/api/v1/capacity/coverage",
+        "/api/v1/capacity/stations",
+        "/api/v1/capacity/stations/{pk}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "reads"),
+    [
+        ("registration", True),
+        ("cs_registration", True),
+        ("finance", True),
+        ("auditor", True),
+        ("admin", True),
+        ("purchaser", False),
+        ("supplier", False),
+        ("anonymous", False),
+    ],
+)
+def test_no_page_or_endpoint_shows_a_full_identity_number(
+    station: Station,
+    who: str,
+    reads: bool,
+    registrar: User,
+    cs_registrar: User,
+    finance: User,
+    auditor: User,
+    make_user: Any,
+    operator_member: User,
+) -> None:
+    users: dict[str, User | None] = {
+        "registration": registrar,
+        "cs_registration": cs_registrar,
+        "finance": finance,
+        "auditor": auditor,
+        "admin": make_user("admin", unit=None),
+        "purchaser": make_user("purchaser"),
+        "supplier": operator_member,
+        "anonymous": None,
+    }
+    client = _login(users[who])
+    numbers = list(SocialWorker.objects.values_list("id_number", "id_number_masked"))
+    assert len(numbers) == 2
+    for url in [*_pages(station), *_endpoints(station)]:
+        # when the role reads the page or endpoint
+        answer = client.get(url)
+        body = answer.content.decode()
+        # then no full identity number is in it, whoever reads
+        for full, _masked in numbers:
+            assert full not in body, (who, url)
+        # and officials read it; the rest are refused (anonymous: sign in first)
+        if reads:
+            assert answer.status_code == 200, (who, url, body[:300])
+        elif who == "anonymous":
+            assert answer.status_code in (302, 401), (who, url)
+        else:
+            assert answer.status_code == 403, (who, url)
+    if reads:
+        page = client.get(reverse("capacity:station", args=[station.pk])).content.decode()
+        for _full, masked in numbers:
+            assert masked in page
+        assert "岳麓街道社会工作服务站" in page and "社会工作师" in page and "周一至周五" in page
+
+
+def test_a_city_reads_its_counties_and_is_refused_another(station: Station, cs_registrar: User) -> None:
+    client = _login(cs_registrar)
+    coverage = client.get("/api/v1/capacity/coverage?on=2026-03-31").json()
+    assert [row["county_name"] for row in coverage["rows"]] == ["岳麓区"]
+    assert coverage["rows"][0] == {
+        "county": "430104",
+        "county_name": "岳麓区",
+        "townships": 3,
+        "with_station": 1,
+        "station_share": "33.3",
+        "staffed": 1,
+        "staffed_share": "33.3",
+        "workers": 2,
+        "certified": 1,
+        "certified_share": "50.0",
+        "gaps": 2,
+    }
+    other = Station.objects.get(township_id="430321100")
+    assert client.get(f"/api/v1/capacity/stations/{other.pk}").status_code == 404
+    assert client.get(reverse("capacity:station", args=[other.pk])).status_code == 404
+    refused = client.get("/api/v1/capacity/stations?region=430321")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "capacity.out_of_region")
+    malformed = client.get("/api/v1/capacity/coverage?region=43x")
+    assert (malformed.status_code, malformed.json()["error"]["code"]) == (400, "capacity.county_invalid")
+    assert client.get(reverse("capacity:coverage") + "?region=430321").status_code == 403
+
+
+def test_the_station_page_in_the_api_lists_workers_and_logs(station: Station, finance: User) -> None:
+    page = _login(finance).get(f"/api/v1/capacity/stations/{station.pk}").json()
+    assert page["station"]["township_name"] == "岳麓街道" and page["station"]["status_label"] == "运营中"
+    assert sorted(p["level"] for p in page["postings"]) == ["intermediate", "none"]
+    assert [log["month"] for log in page["logs"]] == ["2026-03-01", "2026-02-01", "2026-01-01"]
+    assert page["logs"][0]["services"] == 23
