@@ -50,14 +50,19 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def full_name(self) -> str:
-        names: list[str] = []
+    def lineage(self) -> list[Region]:
+        """The region and the regions above it, nearest first (湖南省长沙市岳麓区 → 岳麓区, 长沙市, 湖南省);
+        each parent is read as the query selected it (``select_related("parent__parent")`` saves two)."""
+        chain: list[Region] = []
         node: Region | None = self
         while node is not None:
-            names.append(node.name)
+            chain.append(node)
             node = node.parent
-        return "".join(reversed(names))
+        return chain
+
+    @property
+    def full_name(self) -> str:
+        return "".join(region.name for region in reversed(self.lineage()))
 
 
 class Unit(models.Model):

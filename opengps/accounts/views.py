@@ -27,6 +27,7 @@ from opengps.accounts.forms import PasswordChangeForm
 from opengps.accounts.models import User
 from opengps.core import clock
 from opengps.core.errors import ServiceError
+from opengps.core.views import error_page
 
 
 class LoginView(auth_views.LoginView):
@@ -226,7 +227,7 @@ def _on_user(
         reason = request.POST.get("reason", "")[:200]
         changed = act(actor=signed_in_user(request), user=subject, reason=reason)
     except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc, not_found_raises=False)
     if changed:
         messages.success(request, done % {"username": subject.username})
     else:
@@ -246,7 +247,7 @@ def user_logins(request: HttpRequest, username: str) -> HttpResponse:
         subject = selectors.user_for_history(actor=request.user, username=username)
         entries = selectors.login_history(actor=request.user, user=subject)
     except ServiceError as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc, not_found_raises=False)
     return render(
         request,
         "accounts/logins.html",

@@ -22,7 +22,7 @@ from opengps.catalog.content import CatalogueContent, ItemRow, PriceRow, catalog
 from opengps.catalog.errors import Code
 from opengps.catalog.models import CatalogVersion, ItemKind
 from opengps.core.errors import ServiceError
-from opengps.core.exports import format_table, restore_cell, safe_row
+from opengps.core.exports import cell_text, format_table, safe_row
 
 FORMAT = "opengps.catalog/2"
 """Version 2 appended 服务计量单位 and 停用 to 目录 and 执行年度 to 参考价格; version 1 still imports."""
@@ -100,15 +100,6 @@ def _fill(sheet: Worksheet, *parts: Iterable[Sequence[object]]) -> Worksheet:
     return sheet
 
 
-def _text(value: Any) -> str:
-    value = restore_cell(value)  # a cell our export protected from formula injection
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
     """Metadata and content of a workbook; ServiceError ``catalog.workbook_invalid`` naming the row."""
     if len(data) > settings.OPENGPS_MAX_WORKBOOK_BYTES:
@@ -126,11 +117,13 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
                 params={"sheet": sheet},
             )
     meta = {
-        _text(r[0]): _text(r[1]) for r in book[META_SHEET].iter_rows(values_only=True) if len(r) > 1 and r[0]
+        cell_text(r[0]): cell_text(r[1])
+        for r in book[META_SHEET].iter_rows(values_only=True)
+        if len(r) > 1 and r[0]
     }
     items: list[ItemRow] = []
     for number, row in enumerate(book[ITEM_SHEET].iter_rows(min_row=2, values_only=True), 2):
-        cells = [_text(v) for v in (*row, *([None] * 9))[:9]]
+        cells = [cell_text(v) for v in (*row, *([None] * 9))[:9]]
         if not any(cells):
             continue
         code, name, level, parent, kind, description, citation, unit_of_service, retired = cells
@@ -159,7 +152,7 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
         price_cells: list[Any] = list((*row, *([None] * 6))[:6])
         if not any(c not in (None, "") for c in price_cells):
             continue
-        year = _text(price_cells[5])
+        year = cell_text(price_cells[5])
         try:
             amount = yuan(Decimal(str(price_cells[3])))
             if year and not year.isdecimal():
@@ -173,10 +166,10 @@ def parse_xlsx(data: bytes) -> tuple[dict[str, str], CatalogueContent]:
             ) from None
         prices.append(
             PriceRow(
-                _text(price_cells[0]),
-                _text(price_cells[2]),
+                cell_text(price_cells[0]),
+                cell_text(price_cells[2]),
                 amount,
-                _text(price_cells[4]),
+                cell_text(price_cells[4]),
                 int(year) if year else 0,
             )
         )

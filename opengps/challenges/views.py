@@ -20,6 +20,7 @@ from opengps.challenges.forms import ClockResumeForm, ClockStopForm
 from opengps.challenges.models import Challenge, ChallengeSubject, ClockStopReason, Complaint
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.views import error_page
 from opengps.procurement.models import Procurement
 from opengps.procurement.policies import is_official
 
@@ -124,7 +125,7 @@ def clock_stop(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=pk)
     except (PermissionDenied, NotFound) as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc, not_found_raises=False)
     form = ClockStopForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -150,7 +151,7 @@ def clock_resume(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         complaint = selectors.complaint_for_finance(actor=request.user, complaint_id=pk)
     except (PermissionDenied, NotFound) as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc, not_found_raises=False)
     form = ClockResumeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,8 @@ from opengps.accounts.actors import signed_in_user
 from opengps.contracts import documents, forms, selectors, services
 from opengps.contracts.models import Contract, ContractKind, ContractStatus, ReportAttachment
 from opengps.core import clock
-from opengps.core.errors import NotFound, ServiceError
+from opengps.core.errors import ServiceError
+from opengps.core.views import error_page
 from opengps.procurement.uploads import EXTENSIONS
 
 
@@ -158,18 +159,12 @@ def available_actions(user: Any, contract: Contract) -> list[str]:
     return names
 
 
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    if isinstance(exc, NotFound):
-        raise Http404(exc.text()) from exc
-    return render(request, "core/error.html", {"error": exc}, status=exc.status)
-
-
 def _fetched(request: HttpRequest, fetch: Callable[[], Contract]) -> Contract | HttpResponse:
     """The contract `fetch` (one selector) reads for the caller, or the page of its refusal."""
     try:
         return fetch()
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -297,7 +292,7 @@ def action(request: HttpRequest, contract_id: int, name: str) -> HttpResponse:
             chosen.call(request.user, contract, form)
         except ServiceError as exc:
             if name not in available_actions(request.user, contract) and exc.status == 403:
-                return _error_page(request, exc)
+                return error_page(request, exc)
             form.add_service_error(exc)
         else:
             messages.success(request, _("已保存：%(action)s") % {"action": chosen.title})

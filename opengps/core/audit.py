@@ -7,7 +7,6 @@ change commit or roll back together.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +18,7 @@ from uuid import UUID
 from django.db import connection, models, transaction
 
 from opengps.core import clock, metrics
+from opengps.core.keys import canonical_json
 from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.core.request_context import current_request_id
 
@@ -99,7 +99,7 @@ def canonical_content(event: AuditEvent) -> str:
         "request_id": event.request_id,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return canonical_json(content)
 
 
 def compute_hash(event: AuditEvent) -> str:

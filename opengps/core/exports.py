@@ -47,6 +47,19 @@ def restore_cell(value: Any) -> Any:
     return value
 
 
+def cell_text(value: Any) -> str:
+    """An imported cell read as text: "" for an empty cell, a whole float without its ".0", a date-time
+    as its ISO date, any other value stripped; a cell our export protected (`safe_cell`) is restored."""
+    value = restore_cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
 # ---- formatted tables -----------------------------------------------------------------------------
 # Every Excel export is a table: a bold header on a fill, frozen so it stays while scrolling, an
 # auto-filter over the data, column widths from the content, money as #,##0.00 and dates as

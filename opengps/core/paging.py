@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 
+from django.http import HttpRequest
+
+MAX_PAGE = 100_000
+
 
 class PageNumbers:
     """Mixin for a dataclass with ``count``, ``page`` and ``page_size``: the numbers a pager shows."""
@@ -23,3 +27,9 @@ class PageNumbers:
     @property
     def has_next(self) -> bool:
         return self.page < self.num_pages
+
+
+def page_number(request: HttpRequest) -> int:
+    """The ``?page=`` of a paged list: a decimal number from 1 below `MAX_PAGE`, else 1."""
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdecimal() and 0 < int(raw) < MAX_PAGE else 1

@@ -15,11 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import Promise
 from django.views.decorators.http import require_POST
 
-from opengps.core.errors import NotFound
+from opengps.core.errors import NotFound, ServiceError
 from opengps.core.forms import run_service
 
 ActorT = TypeVar("ActorT")
@@ -27,6 +28,16 @@ ObjT = TypeVar("ObjT")
 FormT = TypeVar("FormT", bound=BaseForm)
 
 View = Callable[..., HttpResponse]
+
+
+def error_page(request: HttpRequest, exc: ServiceError, *, not_found_raises: bool = True) -> HttpResponse:
+    """The page of a refusal: its code and message on the error page, with its status (403, 409…).
+
+    A NotFound raises Http404 (the site's 404 page), unless `not_found_raises` is off: then it too is
+    shown on the error page, with status 404."""
+    if not_found_raises and isinstance(exc, NotFound):
+        raise Http404(exc.text()) from exc
+    return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
 def one_action(

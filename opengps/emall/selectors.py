@@ -63,10 +63,9 @@ def _region_codes(code: str) -> list[str]:
     codes = set(region_codes_within(code))
     if not codes:
         return []
-    node = Region.objects.select_related("parent__parent").filter(pk=code).first()
-    while node is not None:
-        codes.add(node.code)
-        node = node.parent
+    region = Region.objects.select_related("parent__parent").filter(pk=code).first()
+    if region is not None:
+        codes.update(r.code for r in region.lineage())
     return sorted(codes)
 
 

@@ -20,9 +20,8 @@ from typing import Any
 
 from django.db import transaction
 
-from opengps.accounts.demo import demo_password_hash
+from opengps.accounts.demo import demo_account
 from opengps.accounts.models import Role, User
-from opengps.accounts.services import user_create
 from opengps.evaluation import services as evaluation_services
 from opengps.evaluation.models import Award, Evaluation
 from opengps.experts.facts import bidders_from_organizations
@@ -44,14 +43,7 @@ OTHER_PLACE = 3
 def _expert_account(users: dict[str, User], expert: Expert) -> None:
     if expert.user_id is not None:
         return
-    user = User.objects.filter(username=f"expert_{expert.pk:03d}").first() or user_create(
-        actor=None,
-        username=f"expert_{expert.pk:03d}",
-        password_hash=demo_password_hash(),
-        password_is_public=True,
-        role=Role.EXPERT,
-        display_name=f"{expert.name}（评审专家）",
-    )
+    user = demo_account(f"expert_{expert.pk:03d}", Role.EXPERT, f"{expert.name}（评审专家）")
     expert_update(actor=users["finance"], expert=expert, user=user)
 
 

@@ -21,9 +21,10 @@ the chain.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+
+from opengps.core.keys import canonical_json
 
 DRAW_FORMAT = "opengps.experts.draw/1"
 
@@ -35,21 +36,19 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def draw_inputs(*, procurement_ref: str, drawn_at: datetime, audit_chain_head: str) -> dict[str, str]:
-    """The public inputs of a draw, exactly as hashed into the seed."""
+def draw_inputs(
+    *, procurement_ref: str, drawn_at: datetime, audit_chain_head: str, draw_format: str = DRAW_FORMAT
+) -> dict[str, str]:
+    """The public inputs of a draw, exactly as hashed into the seed; `draw_format` names the kind of draw
+    (an expert committee by default; the invited tender's draw of suppliers names its own)."""
     if len(audit_chain_head) != 64 or any(c not in "0123456789abcdef" for c in audit_chain_head):
         raise ValueError("audit_chain_head must be 64 lowercase hex digits")
     return {
-        "format": DRAW_FORMAT,
+        "format": draw_format,
         "procurement_ref": procurement_ref,
         "drawn_at": utc_text(drawn_at),
         "audit_chain_head": audit_chain_head,
     }
-
-
-def canonical_json(value: object) -> str:
-    """Sorted keys, no spaces, Chinese kept readable: the one text form that is hashed."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def seed_for(inputs: dict[str, str]) -> str:

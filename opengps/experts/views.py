@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
@@ -15,20 +15,12 @@ from django.views.decorators.http import require_POST
 
 from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Region
-from opengps.core.errors import NotFound, ServiceError
-from opengps.experts import drawing, selectors, services
+from opengps.core.errors import ServiceError
+from opengps.core.keys import canonical_json
+from opengps.core.paging import page_number
+from opengps.core.views import error_page
+from opengps.experts import selectors, services
 from opengps.experts.models import ExpertStatus, MemberStatus
-
-
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    if isinstance(exc, NotFound):
-        raise Http404(exc.text()) from exc
-    return render(request, "core/error.html", {"error": exc}, status=exc.status)
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
 
 
 @login_required
@@ -37,10 +29,10 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ExpertFilters.from_params(request.GET)
     try:
         page = selectors.expert_page(
-            actor=signed_in_user(request), filters=filters, page=_page_number(request)
+            actor=signed_in_user(request), filters=filters, page=page_number(request)
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     regions = Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.PREFECTURE]).order_by(
         "code"
     )
@@ -56,7 +48,7 @@ def expert_detail(request: HttpRequest, expert_id: int) -> HttpResponse:
     try:
         expert = selectors.expert_detail(actor=signed_in_user(request), expert_id=expert_id)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(request, "experts/detail.html", {"expert": expert})
 
 
@@ -77,7 +69,7 @@ def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
     try:
         draw = selectors.draw_detail(actor=request.user, draw_id=draw_id)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     check = services.draw_verify(draw)
     exclusions = [
         (row, [(reason, _reason_text(reason)) for reason in row["reasons"]]) for row in draw.exclusions
@@ -90,7 +82,7 @@ def draw_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
             "members": list(draw.members.all()),
             "exclusions": exclusions,
             "check": check,
-            "inputs_json": drawing.canonical_json(draw.inputs),
+            "inputs_json": canonical_json(draw.inputs),
             "can_manage": selectors.can_manage_draw(request.user, draw),
             "invited": MemberStatus.INVITED,
         },
@@ -112,7 +104,7 @@ def member_respond(request: HttpRequest, member_id: int) -> HttpResponse:
             reason=request.POST.get("reason", "")[:500],
         )
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     if accept:
         messages.success(request, _g("已确认参加评审"))
     elif substitute is not None:

@@ -21,9 +21,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from opengps.accounts.demo import DemoLogin, demo_password_hash, demo_unit
+from opengps.accounts.demo import DemoLogin, demo_account, demo_account_create, demo_unit
 from opengps.accounts.models import Role, Unit, User
-from opengps.accounts.services import user_create
 from opengps.core import clock
 from opengps.experts.services import draw_member_respond, expert_update
 from opengps.grants import services
@@ -79,26 +78,11 @@ def _amounts() -> list[Decimal]:
     return [a.quantize(Decimal("0.01")) for a in base]
 
 
-def _demo_account(username: str, role: str, display_name: str, **where: Any) -> User:
-    """A demo login with the public demo password; `where` is its unit or organization."""
-    return user_create(
-        actor=None,
-        username=username,
-        password_hash=demo_password_hash(),
-        password_is_public=True,
-        role=role,
-        display_name=display_name,
-        **where,
-    )
-
-
 def _setup(context: Any) -> tuple[User, User, Unit, User, BudgetLine]:
     funder, finance = context.users["purchaser"], context.users["finance"]
     civil = context.units["hn_civil"]
     firm = demo_unit(name=FIRM, kind=Unit.Kind.EVALUATOR, region="430100", parent=None, serial=201)
-    cpa = User.objects.filter(username="cpa").first() or _demo_account(
-        "cpa", Role.EVALUATOR, "唐敏（会计师事务所·结项审计）", unit=firm
-    )
+    cpa = demo_account("cpa", Role.EVALUATOR, "唐敏（会计师事务所·结项审计）", unit=firm)
     context.extra_logins.append(DemoLogin("cpa", str(Role(Role.EVALUATOR).label), FIRM))
     line = BudgetLine.objects.filter(unit=civil, fiscal_year=2023, code="2080299-FC2023").first()
     if line is None:
@@ -137,7 +121,9 @@ def _candidates(line: BudgetLine) -> tuple[list[Organization], list[Organization
 
 def _member(org: Organization) -> User:
     user = org.members.filter(role=Role.SUPPLIER).first()
-    return user or _demo_account(f"org{org.pk}", Role.SUPPLIER, f"{org.name}项目负责人", organization=org)
+    return user or demo_account_create(
+        f"org{org.pk}", Role.SUPPLIER, f"{org.name}项目负责人", organization=org
+    )
 
 
 def _year_later(starts: date) -> date:
@@ -194,7 +180,7 @@ def _panel(
     for member in round_.draw.members.select_related("expert__user").order_by("order"):
         expert = member.expert
         if expert.user is None:
-            account = _demo_account(f"expert{expert.pk}", Role.EXPERT, f"{expert.name}（评审专家）")
+            account = demo_account_create(f"expert{expert.pk}", Role.EXPERT, f"{expert.name}（评审专家）")
             expert = expert_update(actor=finance, expert=expert, user=account)
         assert expert.user is not None
         member.expert = expert

@@ -24,8 +24,9 @@ from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock, ratelimit
-from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.forms import ServiceErrorFormMixin
+from opengps.core.views import error_page
 from opengps.grants import documents, selectors, services
 from opengps.grants.errors import Code
 from opengps.grants.forms import (
@@ -56,12 +57,6 @@ from opengps.grants.models import (
 from opengps.procurement.views import pdf_response
 
 
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    if isinstance(exc, NotFound):
-        raise Http404(exc.text()) from exc
-    return render(request, "core/error.html", {"error": exc}, status=exc.status)
-
-
 def _read_through(get: Callable[..., Any], kwarg: str) -> Callable[[ObjectView], ObjectView]:
     """For a view on one object: it is read by `get` (a selector scoped to the user) from the URL's
     `kwarg` and passed on in its place; a refusal renders the error page (404 when not found)."""
@@ -72,7 +67,7 @@ def _read_through(get: Callable[..., Any], kwarg: str) -> Callable[[ObjectView],
             try:
                 obj = get(actor=request.user, **{kwarg: kwargs.pop(kwarg)})
             except ServiceError as exc:
-                return _error_page(request, exc)
+                return error_page(request, exc)
             return view(request, obj, **kwargs)
 
         return wrapper
@@ -251,7 +246,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
     try:
         app = selectors.application_get(actor=request.user, application_id=application_id)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return render(
         request,
         "grants/application.html",
@@ -532,7 +527,7 @@ def _decide_forms(round_: Round, bound: dict[str, forms.Form]) -> list[tuple[Any
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, PermissionDenied(Code.PERM_OTHER_UNIT))
+    return error_page(request, PermissionDenied(Code.PERM_OTHER_UNIT))
 
 
 def _post_on(
@@ -551,7 +546,7 @@ def _post_on(
     try:
         obj = fetch()
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     if not allowed(obj):
         return _forbidden(request)
     form = make_form(obj)

@@ -21,6 +21,7 @@ from opengps.accounts.models import Role
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import clock, ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.views import error_page
 from opengps.evaluation.models import CommitteeMember
 from opengps.performance import documents, selectors, services
 from opengps.performance.errors import Code
@@ -41,12 +42,6 @@ from opengps.performance.models import (
 from opengps.procurement.views import pdf_response
 from opengps.rules import performance as rules
 from opengps.rules.base import value_on
-
-
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    if isinstance(exc, NotFound):
-        raise Http404(exc.text()) from exc
-    return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
 def _my_contracts(user: Any) -> Any:
@@ -141,7 +136,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         evaluation = selectors.evaluation_get(actor=request.user, evaluation_id=pk)
     except ServiceError as exc:
-        return _error_page(request, exc)
+        return error_page(request, exc)
     return _detail(request, evaluation)
 
 
@@ -170,7 +165,7 @@ def _act(
         service(actor=signed_in_user(request), evaluation=evaluation, **values)
     except ServiceError as exc:
         if not error:
-            return _error_page(request, exc)
+            return error_page(request, exc)
         return _detail(request, evaluation, status=exc.status, **{error: exc})
     messages.success(request, done)
     return redirect("performance:evaluation", pk)
@@ -206,7 +201,7 @@ def codes_post(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=signed_in_user(request), evaluation=evaluation, count=form.cleaned_data["count"]
             )
         except ServiceError as exc:
-            return _error_page(request, exc)
+            return error_page(request, exc)
         url = _survey_url(request, evaluation)
         return render(
             request,
@@ -325,7 +320,7 @@ def templates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if getattr(request.user, "role", "") not in {Role.FINANCE, Role.ADMIN}:
-        return _error_page(request, PermissionDenied(Code.PERM_DENIED, _("只有财政部门可以维护绩效指标模板")))
+        return error_page(request, PermissionDenied(Code.PERM_DENIED, _("只有财政部门可以维护绩效指标模板")))
     template = IndicatorTemplate.objects.filter(pk=pk).first() if pk else None
     if pk and template is None:
         raise Http404(_("未找到该模板"))
@@ -421,7 +416,7 @@ def _form_post(
         try:
             call(form.cleaned_data)
         except ServiceError as exc:
-            return _error_page(request, exc)
+            return error_page(request, exc)
         messages.success(request, done)
     return HttpResponseRedirect(back)
 

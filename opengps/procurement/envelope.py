@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from opengps.core.keys import canonical_json
 from opengps.procurement import sealing
 from opengps.procurement.errors import Code
 from opengps.procurement.models import BidVersion, Lot, Procurement
@@ -56,7 +57,7 @@ def seal(
             }
         )
     body = {**manifest, "files": entries}
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = canonical_json(body).encode("utf-8")
     return Sealed(sealing.seal(wrapped, text, part_aad(base_aad, "manifest")), sealed_files)
 
 

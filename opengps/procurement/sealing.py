@@ -49,8 +49,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NoReturn
 
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -247,7 +246,7 @@ def _blob_aad(procurement_id: str, aad: bytes) -> bytes:
 
 def bid_aad(*, procurement_id: str, lot_id: str, supplier_uscc: str, version: int) -> bytes:
     """The associated data of one bid part: canonical JSON of whose bid, for which lot, which version."""
-    return _canonical(
+    return keys.canonical_json(
         {
             "procurement_id": procurement_id,
             "lot_id": lot_id,
@@ -306,10 +305,6 @@ def open_blob(data_key: DataKey, blob: SealedBlob, aad: bytes) -> bytes:
 # Receipts
 
 
-def _canonical(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 _public_key_id = keys.public_key_id
 
 
@@ -339,7 +334,7 @@ class Receipt:
         }
 
     def canonical(self) -> str:
-        return _canonical(self.payload())
+        return keys.canonical_json(self.payload())
 
     def digest(self) -> str:
         """Hex SHA-256 of `canonical()`: the receipt's leaf data in the transparency log.
@@ -399,7 +394,7 @@ def receipt_issue(
         key_id=_public_key_id(key.public_key()),
         signature="",
     )
-    signature = base64.b64encode(key.sign(unsigned.canonical().encode("utf-8"))).decode("ascii")
+    signature = keys.sign_text(key, unsigned.canonical())
     return Receipt(
         **{**{f: getattr(unsigned, f) for f in unsigned.__dataclass_fields__}, "signature": signature}
     )
@@ -407,18 +402,11 @@ def receipt_issue(
 
 def receipt_verify(receipt: Receipt, public_key: Ed25519PublicKey | str | bytes) -> bool:
     """Whether `receipt` was signed by the holder of `public_key` (an object or PEM) and is unchanged."""
-    try:
-        if not isinstance(public_key, Ed25519PublicKey):
-            pem = public_key.encode("ascii") if isinstance(public_key, str) else public_key
-            loaded = serialization.load_pem_public_key(pem)
-            if not isinstance(loaded, Ed25519PublicKey):
-                return False
-            public_key = loaded
-        if receipt.key_id != _public_key_id(public_key):
+    if not isinstance(public_key, Ed25519PublicKey):
+        loaded = keys.load_public_key(public_key)
+        if loaded is None:
             return False
-        public_key.verify(
-            base64.b64decode(receipt.signature, validate=True), receipt.canonical().encode("utf-8")
-        )
-    except (InvalidSignature, ValueError, binascii.Error, TypeError):
-        return False
-    return True
+        public_key = loaded
+    return keys.signature_valid(
+        public_key, key_id=receipt.key_id, signature=receipt.signature, text=receipt.canonical()
+    )

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from opengps.core.errors import ServiceError
-from opengps.core.uploads import display_name, sniff_among
+from opengps.core.uploads import UploadRefusals, checked_upload, sniff_among
 from opengps.procurement.errors import Code
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -40,26 +39,22 @@ def detect_kind(content: bytes) -> str | None:
     return sniff_among(content, EXTENSIONS.keys())
 
 
+REFUSALS = UploadRefusals(
+    Code.BID_FILE_EMPTY,
+    Code.BID_FILE_TOO_LARGE,
+    Code.BID_FILE_TYPE,
+    _("文件“%(name)s”类型不符：只接受 PDF、DOCX、XLSX、ZIP，且内容须与扩展名一致"),
+)
+
+
 def check_file(name: str, content: bytes, *, field: str = "files") -> CheckedFile:
     """Refuse an empty, oversized or disallowed file with ``bid.file_too_large``/``bid.file_type``."""
-    clean = display_name(name)
-    limit = max_bytes()
-    if not content:
-        raise ServiceError(Code.BID_FILE_EMPTY, field=field, params={"name": clean})
-    if len(content) > limit:
-        raise ServiceError(
-            Code.BID_FILE_TOO_LARGE,
-            _("文件“%(name)s”超过大小上限 %(limit)s MB") % {"name": clean, "limit": limit // (1024 * 1024)},
-            field=field,
-            params={"limit": limit, "size": len(content)},
-        )
-    kind = detect_kind(content)
-    extension = clean.rsplit(".", 1)[-1].lower() if "." in clean else ""
-    if kind is None or extension not in EXTENSIONS or extension != kind:
-        raise ServiceError(
-            Code.BID_FILE_TYPE,
-            _("文件“%(name)s”类型不符：只接受 PDF、DOCX、XLSX、ZIP，且内容须与扩展名一致") % {"name": clean},
-            field=field,
-            params={"detected": kind or "", "extension": extension},
-        )
-    return CheckedFile(clean, kind, EXTENSIONS[kind], content)
+    checked = checked_upload(
+        name,
+        content,
+        extensions={kind: kind for kind in EXTENSIONS},
+        limit=max_bytes(),
+        refusals=REFUSALS,
+        field=field,
+    )
+    return CheckedFile(checked.name, checked.kind, EXTENSIONS[checked.kind], content)

@@ -26,7 +26,7 @@ from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Unit
 from opengps.core import audit, clock, tasks
 from opengps.core.errors import ServiceError
-from opengps.core.exports import restore_cell, safe_row
+from opengps.core.exports import cell_text, safe_row
 from opengps.registry import derived, services
 from opengps.registry.errors import Code
 from opengps.registry.events import Event
@@ -140,17 +140,6 @@ def _rows(source: Path | IO[bytes]) -> tuple[int, Iterator[tuple[int, tuple[Any,
 # One row
 
 
-def _text(value: Any) -> str:
-    value = restore_cell(value)  # a cell our export protected from formula injection
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
 def _date(value: Any) -> date | None:
     if value is None or value == "":
         return None
@@ -158,7 +147,7 @@ def _date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -190,13 +179,13 @@ def parse_row(
         "contact_phone",
         "address",
     ):
-        parsed[field] = _text(cell(field))
+        parsed[field] = cell_text(cell(field))
     for field, mapping in (
         ("org_type", ORG_TYPES),
         ("registration_level", LEVELS),
         ("community_kind", COMMUNITY_KINDS),
     ):
-        raw = _text(cell(field))
+        raw = cell_text(cell(field))
         parsed[field] = mapping.get(raw, raw)
     try:
         parsed["founded_on"] = _date(cell("founded_on"))
@@ -209,7 +198,7 @@ def parse_row(
             )
         )
     for field in BOOL_FIELDS:
-        raw = _text(cell(field)).lower()
+        raw = cell_text(cell(field)).lower()
         if raw in TRUE_WORDS or raw in FALSE_WORDS:
             parsed[field] = raw in TRUE_WORDS
         else:
@@ -229,7 +218,7 @@ def parse_row(
 
 
 def _header_errors(header: tuple[Any, ...]) -> tuple[dict[str, int], list[RowError]]:
-    names = [_text(v) for v in header]
+    names = [cell_text(v) for v in header]
     index: dict[str, int] = {}
     errors: list[RowError] = []
     expected = "、".join(HEADERS)
@@ -303,7 +292,7 @@ def validate_workbook(
         first_row_of: dict[str, int] = {}
         total = 0
         for number, values in rows:
-            if all(v is None or _text(v) == "" for v in values):
+            if all(v is None or cell_text(v) == "" for v in values):
                 continue
             total += 1
             data, row_errors = parse_row(number, index, values, today=today)

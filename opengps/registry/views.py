@@ -25,6 +25,8 @@ from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.paging import page_number
+from opengps.core.views import error_page
 from opengps.registry import exporting, hooks, importing, selectors, services
 from opengps.registry.errors import Code
 from opengps.registry.forms import (
@@ -43,15 +45,6 @@ from opengps.rules.base import Reason
 from opengps.rules.eligibility import Eligibility
 
 
-def _error_page(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return render(request, "core/error.html", {"error": exc}, status=exc.status)
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
-
-
 def _row(org: Organization) -> tuple[Organization, str, str, str]:
     credit = selectors.credit_status(org)
     return (
@@ -65,7 +58,7 @@ def _row(org: Organization) -> tuple[Organization, str, str, str]:
 def _search_context(request: HttpRequest, *, managed_units: set[int] | None = None) -> dict[str, Any]:
     filters = selectors.SearchFilters.from_params(request.GET)
     page = selectors.organization_search(
-        filters=filters, page=_page_number(request), managed_units=managed_units
+        filters=filters, page=page_number(request), managed_units=managed_units
     )
     return {
         "page": page,
@@ -164,7 +157,7 @@ def _writer(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
             services.require_writer(signed_in_user(request))
             return view(request, *args, **kwargs)
         except (PermissionDenied, NotFound) as exc:
-            return _error_page(request, exc)
+            return error_page(request, exc, not_found_raises=False)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -310,7 +303,7 @@ def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
-            return _error_page(request, ServiceError(Code.REGISTRY_ACTION_INVALID))
+            return error_page(request, ServiceError(Code.REGISTRY_ACTION_INVALID))
         form = forms[action] = ACTIONS[action](request.POST, prefix=action)
         if form.is_valid():
             try:

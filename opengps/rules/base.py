@@ -122,6 +122,17 @@ class Reason:
     """``"block"`` (decides against), ``"flag"`` (warning), ``"info"`` or ``"priority"``."""
 
 
+def reason_json(reason: Reason) -> dict[str, str]:
+    """`reason` as the JSON a record stores and an API returns (code, both messages, citation, severity)."""
+    return {
+        "code": reason.code,
+        "message_zh": reason.message_zh,
+        "message_en": reason.message_en,
+        "citation": reason.citation,
+        "severity": reason.severity,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
     """A rule as officials and suppliers read it on /rules/ and in `opengps rules explain`.

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opengps.accounts.actors import signed_in_user
 from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.views import error_page
 from opengps.workbench import selectors
 from opengps.workbench.errors import Code
 from opengps.workbench.services import holiday_year_register
@@ -56,7 +57,7 @@ def notice_entry(request: HttpRequest) -> HttpResponse:
             actor=request.user, text=_text(request), year=_year(request)
         )
     except PermissionDenied as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc)
     except ServiceError as exc:
         return _page(request, error=exc, status=exc.status)
     return _page(request, preview=preview)
@@ -78,7 +79,7 @@ def notice_confirm(request: HttpRequest) -> HttpResponse:
             source=notice.source,
         )
     except PermissionDenied as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc)
     except ServiceError as exc:
         return _page(request, error=exc, status=exc.status)
     messages.success(

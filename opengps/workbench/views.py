@@ -22,6 +22,7 @@ from opengps.accounts.models import User
 from opengps.accounts.permissions import has_role
 from opengps.core import calendar_sync, clock
 from opengps.core.errors import NotFound, PermissionDenied
+from opengps.core.views import error_page
 from opengps.registry.selectors import registry_overview
 from opengps.rules.catalog import all_rules
 from opengps.workbench import agenda, queues, selectors, services
@@ -58,8 +59,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     """查看全部: one of the actor's queues in full (its first `queues.FULL_LIMIT` items)."""
     found = queues.queue_get(actor=signed_in_user(request), key=key)
     if found is None:
-        error = NotFound(Code.QUEUE_NOT_FOUND)
-        return render(request, "core/error.html", {"error": error}, status=error.status)
+        return error_page(request, NotFound(Code.QUEUE_NOT_FOUND), not_found_raises=False)
     return render(
         request,
         "workbench/queue.html",
@@ -124,7 +124,7 @@ def reminder_read(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.reminder_mark_read(actor=signed_in_user(request), reminder_id=pk)
     except NotFound as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc, not_found_raises=False)
     return redirect(_back(request, reverse("workbench:home") + "#reminders"))
 
 
@@ -185,7 +185,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             object_type=request.GET.get("object_type", "").strip()[:80],
         )
     except PermissionDenied as exc:
-        return render(request, "core/error.html", {"error": exc}, status=403)
+        return error_page(request, exc)
     return render(request, "workbench/audit_list.html", {"events": events, "query": request.GET})
 
 
@@ -196,7 +196,7 @@ def audit_timeline(request: HttpRequest, object_type: str, object_id: str) -> Ht
             selectors.audit_timeline(actor=request.user, object_type=object_type, object_id=object_id)
         )
     except PermissionDenied as exc:
-        return render(request, "core/error.html", {"error": exc}, status=403)
+        return error_page(request, exc)
     return render(
         request,
         "workbench/audit_timeline.html",

@@ -18,7 +18,7 @@ from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.money import FEN
 from opengps.core.status import status_set
 from opengps.emall.errors import Code
-from opengps.rules.base import Reason, RuleError
+from opengps.rules.base import Reason, RuleError, reason_json
 from opengps.rules.emall import check_transition
 
 ENTITY = {
@@ -63,16 +63,7 @@ def rule_refusal(exc: RuleError, code: Code, *, field: str | None = None) -> Ser
 
 
 def reasons_json(reasons: tuple[Reason, ...] | list[Reason]) -> list[dict[str, str]]:
-    return [
-        {
-            "code": r.code,
-            "message_zh": r.message_zh,
-            "message_en": r.message_en,
-            "citation": r.citation,
-            "severity": r.severity,
-        }
-        for r in reasons
-    ]
+    return [reason_json(r) for r in reasons]
 
 
 def set_status(

@@ -103,11 +103,7 @@ def _negative(item: CatalogItem) -> bool:
 
 
 def _served(listing: Listing, region: Region) -> bool:
-    codes: list[str] = []
-    node: Region | None = region
-    while node is not None:
-        codes.append(node.code)
-        node = node.parent
+    codes = [r.code for r in region.lineage()]
     version = listing.live_version
     return version is not None and version.regions.filter(code__in=codes).exists()
 

@@ -22,6 +22,7 @@ from opengps.core import clock
 from opengps.core.clock import local_date
 from opengps.core.errors import NotFound
 from opengps.core.forms import run_service
+from opengps.core.views import error_page
 from opengps.evaluation import forms, hooks, selectors, services
 from opengps.evaluation.models import Evaluation, MemberState
 from opengps.procurement import documents
@@ -171,7 +172,7 @@ def call_off_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         call_off = selectors.call_off_for_official(actor=request.user, call_off_id=pk)
     except NotFound as exc:
-        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+        return error_page(request, exc, not_found_raises=False)
     form = forms.CallOffPublishForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":

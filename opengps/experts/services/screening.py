@@ -9,7 +9,7 @@ from typing import Any
 
 from opengps.experts.facts import expert_facts
 from opengps.experts.models import Expert, ExpertStatus
-from opengps.rules.base import Reason
+from opengps.rules.base import reason_json
 from opengps.rules.committee import BidderFacts, expert_conflicts, expert_qualified
 
 O87_47 = "政府采购货物和服务招标投标管理办法（财政部令第87号）第四十七条"
@@ -21,16 +21,6 @@ class Screening:
 
     pool: list[int]
     exclusions: list[dict[str, Any]]
-
-
-def _reason_json(reason: Reason) -> dict[str, str]:
-    return {
-        "code": reason.code,
-        "message_zh": reason.message_zh,
-        "message_en": reason.message_en,
-        "citation": reason.citation,
-        "severity": reason.severity,
-    }
 
 
 def screen_candidates(
@@ -64,9 +54,9 @@ def screen_candidates(
             )
         facts = expert_facts(expert)
         qualification = expert_qualified(facts, on_date)
-        reasons.extend(_reason_json(r) for r in qualification.reasons)
+        reasons.extend(reason_json(r) for r in qualification.reasons)
         conflicts = expert_conflicts(facts, bidders, on_date, purchaser=purchaser)
-        reasons.extend(_reason_json(r) for r in conflicts if r.severity in {"block", "flag"})
+        reasons.extend(reason_json(r) for r in conflicts if r.severity in {"block", "flag"})
         if agency is not None and facts.employer == agency:
             reasons.append(
                 {

@@ -105,16 +105,6 @@ def _locked_agreement(agreement: Agreement) -> Agreement:
     )
 
 
-def _reason_json(reason: Reason) -> dict[str, str]:
-    return {
-        "code": reason.code,
-        "message_zh": reason.message_zh,
-        "message_en": reason.message_en,
-        "citation": reason.citation,
-        "severity": reason.severity,
-    }
-
-
 def _status_set(
     actor: Actor,
     entity: str,

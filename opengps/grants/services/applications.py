@@ -30,7 +30,6 @@ from opengps.grants.services._common import (
     _locked_application,
     _locked_round,
     _money,
-    _reason_json,
     _refuse,
     _require_applicant,
     _status_set,
@@ -39,6 +38,7 @@ from opengps.grants.services._common import (
 from opengps.registry import derived
 from opengps.registry.models import Organization
 from opengps.rules import grants as rules
+from opengps.rules.base import reason_json
 
 
 def round_conditions(round_: Round) -> rules.RoundConditions:
@@ -267,7 +267,7 @@ def application_submit(*, actor: Actor, application: Application, today: date | 
         target = ApplicationStatus.ELIGIBLE if result.eligible else ApplicationStatus.SCREENED_OUT
         old = _transition("grant_application", app, target)
         app.submitted_at = clock.now()
-        app.screening = [_reason_json(r) for r in result.reasons]
+        app.screening = [reason_json(r) for r in result.reasons]
         app.save(update_fields=["status", "submitted_at", "screening", "updated_at"])
         audit.record(
             actor=actor,

@@ -132,49 +132,51 @@ def acceptance_reference(contract_reference: str, phase: int) -> str:
     return f"{contract_reference} 验收{phase}"
 
 
+def _contract_fact_add(
+    actor: Actor, organization: Organization, kind: str, reference: str, occurred_on: date, note: str
+) -> bool:
+    """Add one fact of the contracts app to the supplier's history unless it is there already;
+    whether it was added."""
+    if HistoryEntry.objects.filter(
+        organization=organization, source=HistorySource.CONTRACT, kind=kind, reference=reference
+    ).exists():
+        return False
+    _history_add(
+        actor,
+        organization=organization,
+        source=HistorySource.CONTRACT,
+        kind=kind,
+        reference=reference,
+        occurred_on=occurred_on,
+        note=note,
+    )
+    return True
+
+
 def _sync_contract_facts(actor: Actor, organization: Organization, today: date) -> int:
     """Bring the supplier's failed acceptances and terminations for its fault into its history
     (the facts the contracts app exposes for the credit loop)."""
     added = 0
     for acceptance in contract_selectors.failed_acceptances(organization).filter(accepted_on__lte=today):
-        reference = acceptance_reference(acceptance.contract.reference, acceptance.phase)
-        if not HistoryEntry.objects.filter(
-            organization=organization,
-            source=HistorySource.CONTRACT,
-            kind=HistoryKind.ACCEPTANCE_FAILED,
-            reference=reference,
-        ).exists():
-            _history_add(
-                actor,
-                organization=organization,
-                source=HistorySource.CONTRACT,
-                kind=HistoryKind.ACCEPTANCE_FAILED,
-                reference=reference,
-                occurred_on=acceptance.accepted_on,
-                note=acceptance.reasons[:500],
-            )
-            added += 1
+        added += _contract_fact_add(
+            actor,
+            organization,
+            HistoryKind.ACCEPTANCE_FAILED,
+            acceptance_reference(acceptance.contract.reference, acceptance.phase),
+            acceptance.accepted_on,
+            acceptance.reasons[:500],
+        )
     terminated = contract_selectors.terminations(organization, supplier_fault_only=True)
     for contract in terminated.filter(terminated_on__lte=today):
-        if (
-            contract.terminated_on is not None
-            and not HistoryEntry.objects.filter(
-                organization=organization,
-                source=HistorySource.CONTRACT,
-                kind=HistoryKind.TERMINATED,
-                reference=contract.reference,
-            ).exists()
-        ):
-            _history_add(
+        if contract.terminated_on is not None:
+            added += _contract_fact_add(
                 actor,
-                organization=organization,
-                source=HistorySource.CONTRACT,
-                kind=HistoryKind.TERMINATED,
-                reference=contract.reference,
-                occurred_on=contract.terminated_on,
-                note=contract.termination_reason[:500],
+                organization,
+                HistoryKind.TERMINATED,
+                contract.reference,
+                contract.terminated_on,
+                contract.termination_reason[:500],
             )
-            added += 1
     return added
 
 

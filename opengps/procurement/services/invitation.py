@@ -31,13 +31,13 @@ INVITATION_FORMAT = "opengps.procurement.invitation/1"
 
 
 def invitation_inputs(*, procurement_ref: str, drawn_at: datetime, audit_chain_head: str) -> dict[str, str]:
-    """The public inputs of an invitation draw, exactly as hashed into its seed."""
-    return {
-        "format": INVITATION_FORMAT,
-        "procurement_ref": procurement_ref,
-        "drawn_at": drawing.utc_text(drawn_at),
-        "audit_chain_head": audit_chain_head,
-    }
+    """The public inputs of an invitation draw, exactly as hashed into its seed (`drawing.draw_inputs`)."""
+    return drawing.draw_inputs(
+        procurement_ref=procurement_ref,
+        drawn_at=drawn_at,
+        audit_chain_head=audit_chain_head,
+        draw_format=INVITATION_FORMAT,
+    )
 
 
 def _eligible_pool(region: str, keyword: str, on_date: date) -> list[int]:

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from opengps.registry import importing
+from opengps.core.exports import cell_text
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,6 @@ def test_a_formula_like_name_is_text_in_the_public_export(make_org: Callable[...
 
 
 def test_the_import_reads_the_protected_cells_back(regions: None) -> None:
-    assert importing._text("'" + PAYLOAD) == PAYLOAD
-    assert importing._text("'-1") == "-1"
-    assert importing._text("'plain") == "'plain"
+    assert cell_text("'" + PAYLOAD) == PAYLOAD
+    assert cell_text("'-1") == "-1"
+    assert cell_text("'plain") == "'plain"

@@ -10,9 +10,11 @@ import pytest
 
 from opengps.rules.base import (
     EffectiveValue,
+    Reason,
     RuleError,
     in_force,
     parse_choice,
+    reason_json,
     shown,
     shown_history,
     shown_table,
@@ -104,3 +106,17 @@ def test_shown_table_renders_every_history_key_by_key() -> None:
         EffectiveValue(date(2020, 1, 1), "a ≤ 10%", "甲", "E"),
         EffectiveValue(date(2022, 1, 1), "b ≤ 20%", "乙", "T"),
     )
+
+
+def test_reason_json_is_the_stored_and_returned_form_of_a_reason() -> None:
+    reason = Reason(
+        "grants.org_type", "组织类型不符", "Organization type not eligible", "通知第三条", "block"
+    )
+    assert reason_json(reason) == {
+        "code": "grants.org_type",
+        "message_zh": "组织类型不符",
+        "message_en": "Organization type not eligible",
+        "citation": "通知第三条",
+        "severity": "block",
+    }
+    assert reason_json(Reason("x.y", "说明", "Note", ""))["severity"] == "info"
