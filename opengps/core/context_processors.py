@@ -97,8 +97,9 @@ SIDEBAR: tuple[Stage, ...] = (
         (
             Link(_("查询社会组织"), "registry:search"),
             Link(_("登记管理"), "registry:manage", roles("registration")),
+            Link(_("社工站与孵化培育"), "capacity:coverage", roles("registration", "finance", "auditor", "admin")),
         ),
-        ("registry",),
+        ("registry", "capacity"),
     ),
     Stage("catalog", _("目录"), (Link(_("指导性目录"), "catalog:index"),), ("catalog",)),
     Stage(

@@ -37,6 +37,7 @@ DEMO_APPS = [
     "opengps.grants",
     "opengps.emall",
     "opengps.residents",
+    "opengps.capacity",
 ]
 
 

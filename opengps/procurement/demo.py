@@ -31,15 +31,16 @@ from typing import Any
 
 from django.db import transaction
 
-from opengps.accounts.demo import demo_password_hash
+from opengps.accounts.demo import demo_account_create
 from opengps.accounts.models import Role, User
-from opengps.accounts.services import user_create
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
+from opengps.core.errors import Conflict
 from opengps.planning import demo as planning_demo
 from opengps.planning import services as planning_services
 from opengps.planning.models import BudgetLine, FundSource, PlanStatus, PurchasePlan
 from opengps.procurement import services
+from opengps.procurement.errors import Code
 from opengps.procurement.models import Procurement
 from opengps.registry.models import Organization, OrgStatus
 from opengps.registry.selectors import organization_eligibility
@@ -55,6 +56,9 @@ SUPPLIER_ACCOUNTS = 10
 # and a loaded CI machine placing a bid slower than this would find the deadline passed.
 DEADLINE_MARGIN = timedelta(seconds=5)
 PER_BID = timedelta(seconds=1)
+DEADLINE_ATTEMPTS = 4
+"""On a machine slower still, a bid that finds its deadline passed undoes that announcement and its
+bids (a savepoint) and announces again with twice the room."""
 
 PDF_TEXT = "投标（响应）文件"
 SINGLE_SOURCE_REASON = "该服务须由长期承担服务对象照护的机构连续提供，只能从唯一供应商处采购"
@@ -252,6 +256,13 @@ STAFF = {"hn": "purchaser", "cs": "purchaser_cs"}
 """The purchaser account of each demo unit (`Spec.unit`)."""
 
 
+def _supplier_account(number: int, org: Organization) -> User:
+    """The demo's `number`-th bidder login (``supplier_dNN``), acting for `org`."""
+    return demo_account_create(
+        f"supplier_d{number:02d}", Role.SUPPLIER, f"投标经办（{org.name}）", organization=org
+    )
+
+
 def official_of(users: dict[str, User], spec: Spec) -> User:
     """Who runs the procurement of `spec`: the agency's account, or the purchaser's."""
     return users["agency"] if spec.by_agency else users[STAFF[spec.unit]]
@@ -287,17 +298,7 @@ class _Loader:
         if len(users) + len(orgs) < SUPPLIER_ACCOUNTS:
             return False
         for org in orgs:
-            users.append(
-                user_create(
-                    actor=None,
-                    username=f"supplier_d{len(users) + 1:02d}",
-                    password_hash=demo_password_hash(),
-                    password_is_public=True,
-                    role=Role.SUPPLIER,
-                    display_name=f"投标经办（{org.name}）",
-                    organization=org,
-                )
-            )
+            users.append(_supplier_account(len(users) + 1, org))
         self.pool = users
         return True
 
@@ -430,7 +431,31 @@ class _Loader:
                 self.account_for(invitation.organization)
         bidders = self.bidders(spec, procurement)
         lots = [lot.number for lot in procurement.lots.all()]
-        deadline = clock.now() + DEADLINE_MARGIN + PER_BID * (len(bidders) * len(lots) + 2)
+        room = DEADLINE_MARGIN + PER_BID * (len(bidders) * len(lots) + 2)
+        for attempt in range(DEADLINE_ATTEMPTS):
+            try:
+                with transaction.atomic():  # a savepoint: a late bid undoes this announcement only
+                    return self.announce_and_bid(spec, procurement, issued, bidders, lots, room)
+            except Conflict as exc:
+                if exc.code != Code.BID_DEADLINE_PASSED or attempt == DEADLINE_ATTEMPTS - 1:
+                    raise
+                logger.info("procurement demo: %s bid after its deadline; again with %s", spec.key, room * 2)
+                room *= 2
+                procurement.refresh_from_db()
+        raise AssertionError("unreachable")  # pragma: no cover — the loop returns or raises
+
+    def announce_and_bid(
+        self,
+        spec: Spec,
+        procurement: Procurement,
+        issued: datetime,
+        bidders: list[User],
+        lots: list[int],
+        room: timedelta,
+    ) -> Procurement:
+        """Announce with the deadline `room` ahead of the real clock, and place every bid."""
+        official = self.official(spec)
+        deadline = clock.now() + room
         procurement = services.procurement_announce(
             actor=official,
             procurement=procurement,
@@ -457,7 +482,6 @@ class _Loader:
                 actor=official, procurement=procurement, now=issued + timedelta(days=10)
             )
         procurement.refresh_from_db()
-        self.deadlines.append(deadline)
         for number in lots:
             budget = procurement.lots.get(number=number).budget
             for n, user in enumerate(bidders):
@@ -466,19 +490,14 @@ class _Loader:
                     budget * (Decimal("0.90") + Decimal("0.03") * rank - Decimal("0.01") * number)
                 ).quantize(Decimal("1"))
                 self.bid(user, procurement, number, price)
+        self.deadlines.append(deadline)
         return procurement
 
     def account_for(self, org: Organization) -> User:
         user = next((u for u in self.pool if u.organization_id == org.pk), None)
         if user is None:
-            user = User.objects.filter(organization=org, role=Role.SUPPLIER).first() or user_create(
-                actor=None,
-                username=f"supplier_d{len(self.pool) + 1:02d}",
-                password_hash=demo_password_hash(),
-                password_is_public=True,
-                role=Role.SUPPLIER,
-                display_name=f"投标经办（{org.name}）",
-                organization=org,
+            user = User.objects.filter(organization=org, role=Role.SUPPLIER).first() or _supplier_account(
+                len(self.pool) + 1, org
             )
             self.pool.append(user)
         return user
