@@ -125,6 +125,8 @@ class Organization(models.Model):
             models.Index(fields=["registration_authority", "name"], name="org_authority_name_idx"),
             # a county's page in name order is a short walk of this index (registry search)
             models.Index(fields=["region", "name", "id"], name="org_region_name_idx"),
+            # a region × minimum rating search is counted from this index alone (registry search)
+            models.Index(fields=["region", "rating_level"], name="org_region_rating_idx"),
         ]
 
     def __str__(self) -> str:

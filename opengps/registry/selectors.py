@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 import time
@@ -160,6 +161,17 @@ SPARSE_SHARE = 4
 SPREAD_SHARE = 20
 """…unless its filters do not follow the names (a type, a rating, a credit status) and it holds at
 least 1/SPREAD_SHARE of the registry: then a page is a short walk of the name index."""
+DENSE_SHARE = 8
+"""A name fragment PostgreSQL estimates in at least 1/DENSE_SHARE of the registry (服务, 中心) is dense:
+a walk meets its matches at once, so it is read without the bigram condition (whose function would
+run on every row walked) and its capped pages are a walk in key order. A sparser fragment's capped
+pages are collected through its index and sorted: a walk may pass most of the registry first when
+its matches cluster (organizations registered together, a trade name of one period)."""
+CAPPED_WINDOW = 20_000
+"""Keys a capped fragment's page is first looked for in (a walk of ~10 ms at national scale)."""
+LIKELY_CAPPED = 3
+"""A fragment estimated at LIKELY_CAPPED × COUNT_CAP matches or more is counted first (capped, no
+sort); the others read count and page in one statement."""
 
 
 def organization_queryset(
@@ -167,8 +179,9 @@ def organization_queryset(
 ) -> QuerySet[Organization]:
     """Organizations matching the filters; every filter is on an indexed column of one table.
 
-    `broad`: the filters are known to match more than COUNT_CAP rows, so a walk in key order finds
-    a page sooner than collecting every match through the bigram index.
+    `broad`: the fragment is dense, or the filters are known to match more than COUNT_CAP rows and
+    are walked in key order: a walk finds its rows sooner than collecting every match through the
+    bigram index, and the bigram condition would only cost its function on every row walked.
     """
     qs = Organization.objects.all()
     q = filters.q
@@ -209,7 +222,10 @@ def organization_search(
     page_size: int = DEFAULT_PAGE_SIZE,
     managed_units: set[int] | None = None,
 ) -> SearchPage:
-    """One page of the registry search, in name order: one or two queries, no N+1.
+    """One page of the registry search, in name order: one to three queries, no N+1.
+
+    On PostgreSQL a name fragment whose count is not kept is first estimated by the planner
+    (`_fragment_estimate`: one EXPLAIN, no rows read), which chooses how its matches are read.
 
     The count is exact up to COUNT_CAP and "more than COUNT_CAP" beyond (`count_capped`), as
     national search sites say it: counting hundreds of thousands of matches exactly cost more than
@@ -219,10 +235,16 @@ def organization_search(
     filters = filters or SearchFilters()
     derived.refresh_stale_throttled()
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    qs = organization_queryset(filters, managed_units=managed_units)
     key = _count_key(filters, managed_units)
     known = cache.get(key)
-    if known is None and not _selective(filters):
+    estimate = None
+    if known is None or int(known) > COUNT_CAP:
+        estimate = _fragment_estimate(filters)  # PostgreSQL's, for a name fragment; None elsewhere
+    dense = estimate is not None and estimate * DENSE_SHARE >= _registry_rows()
+    qs = organization_queryset(filters, managed_units=managed_units, broad=dense)
+    if known is None and (
+        not _selective(filters) or (estimate is not None and estimate >= LIKELY_CAPPED * COUNT_CAP)
+    ):
         known = qs.order_by()[: COUNT_CAP + 1].count()
         cache.set(key, known, COUNT_SECONDS)
     if known is None:
@@ -250,7 +272,23 @@ def organization_search(
     if count == 0:
         return found
     ordering: tuple[Any, ...] = ("name", "pk")
-    if capped:
+    end = min(offset + page_size, count)  # pages end where the (capped) count does
+    if capped and estimate is not None and not dense:
+        # More than COUNT_CAP matches of a fragment that is not dense, in key order. A walk in key
+        # order meets them only where they were recorded, which may be after most of the table (a
+        # trade name of one period, organizations registered together): first a walk bounded to the
+        # first CAPPED_WINDOW keys, when they should hold the page twice over; if they do not, the
+        # matches are collected through the name's index and sorted (an expression no index holds,
+        # the same order). Either way the page is exact.
+        if end * _registry_rows() * 2 <= estimate * CAPPED_WINDOW:
+            bounded = organization_queryset(filters, managed_units=managed_units, broad=True).filter(
+                pk__lt=_first_pk() + CAPPED_WINDOW
+            )
+            found.results = list(bounded.only(*LIST_FIELDS).order_by("pk")[offset:end])
+            if len(found.results) == end - offset:
+                return found
+        ordering = (Coalesce("pk", Value(0)).asc(),)
+    elif capped:
         # More than COUNT_CAP matches: in the order the registry recorded them (the primary key),
         # which an index walk serves in a few milliseconds however the matches cluster by name.
         ordering = ("pk",)
@@ -266,7 +304,6 @@ def organization_search(
         # holds (the same order: names are never null) makes it fetch the few matches through
         # their filter's index and sort them.
         ordering = (Coalesce("name", Value("")).asc(), "pk")
-    end = min(offset + page_size, count)  # pages end where the (capped) count does
     found.results = list(qs.only(*LIST_FIELDS).order_by(*ordering)[offset:end])
     return found
 
@@ -320,6 +357,30 @@ def _selective(filters: SearchFilters) -> bool:
     first — up to COUNT_CAP + 1 rows, which stops early, and a county's from its index alone — and
     only the page is read in order."""
     return bool(filters.q)
+
+
+def _fragment_estimate(filters: SearchFilters) -> float | None:
+    """PostgreSQL's estimate of the organizations whose name holds the fragment `filters.q` (None
+    for a USCC, no fragment, or another database).
+
+    Asked of the condition the index answers best: the bigram containment for two characters
+    (its statistics are those of the bigram index's expression: most common pairs and their
+    frequencies), the LIKE (pg_trgm's estimate) for more. The planner is not told about the other
+    filters, so this is an upper bound of the search's matches.
+    """
+    q = filters.q
+    if not q or connection.vendor != "postgresql" or USCC_LIKE.match(stdnum_uscc.compact(q)):
+        return None
+    names = Organization.objects.all()
+    if len(q) == 2 and not any(c.isascii() and c.isalpha() for c in q) and _bigram_index():
+        names = names.filter(RawSQL(NAME_HAS_BIGRAM, [q], output_field=BooleanField()))  # noqa: S611 - bound
+    else:
+        names = organization_queryset(SearchFilters(q=q), broad=True)
+    try:
+        plan = json.loads(names.order_by().values("pk").explain(format="json"))
+    except EmptyResultSet:
+        return None
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _one_county(filters: SearchFilters) -> bool:
@@ -377,6 +438,19 @@ def _registry_rows(max_age: float = 300.0) -> float:
         _REGISTRY_ROWS["rows"] = max(0.0, float(row[0])) if row else 0.0
         _REGISTRY_ROWS["at"] = now
     return _REGISTRY_ROWS["rows"]
+
+
+_FIRST_PK: dict[str, float] = {"at": -1e9, "pk": 0}
+
+
+def _first_pk(max_age: float = 300.0) -> int:
+    """The registry's smallest key, kept per process (a bound, not a fact: a later deletion only
+    makes CAPPED_WINDOW hold fewer keys, and the bounded walk gives way to the sort more often)."""
+    now = time.monotonic()
+    if now - _FIRST_PK["at"] > max_age:
+        first = Organization.objects.order_by("pk").values_list("pk", flat=True).first()
+        _FIRST_PK["pk"], _FIRST_PK["at"] = first or 0, now
+    return int(_FIRST_PK["pk"])
 
 
 _REGION_LABELS: dict[str, Any] = {"at": -1e9, "labels": {}}

@@ -153,7 +153,9 @@ def test_an_uncapped_search_reads_count_and_page_in_one_query(orgs: list[Any]) -
     # then: one statement gives the exact count and the second page in name order
     assert (page.count, page.count_capped, page.num_pages) == (4, False, 2)
     assert _names(page) == [sorted(NAMES)[3]]
-    assert len([q for q in queries.captured_queries if "LIKE" in q["sql"]]) == 1
+    # (on PostgreSQL the planner's estimate of the fragment comes first: an EXPLAIN, no rows read)
+    reads = [q for q in queries.captured_queries if not q["sql"].startswith("EXPLAIN")]
+    assert len([q for q in reads if "LIKE" in q["sql"]]) == 1
 
 
 def test_a_region_search_reads_the_divisions_once_per_process(
@@ -179,3 +181,128 @@ def test_a_region_code_the_divisions_lack_finds_nothing(orgs: list[Any]) -> None
     page = selectors.organization_search(filters=selectors.SearchFilters(region="439999", q="服务"))
     # then: nothing, and no error
     assert (page.count, page.count_capped, page.results) == (0, False, [])
+
+
+MIXED = ["长沙市ABC养老服务中心", "株洲市Abc社工服务站", "湘潭市心理咨询中心"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "养",  # one character
+        "养老",  # two characters: no trigram (the bigram condition on PostgreSQL)
+        "社工",
+        "服务中",  # three characters and more: the trigram index
+        "养老服务中心",
+        "长沙市阳光养老服务中心",  # a whole name, as pasted
+        "abc",  # Latin, any case
+        "ABC养老",  # mixed
+        "c社",
+        "没有",  # nothing
+    ],
+)
+def test_a_fragment_finds_exactly_the_names_holding_it_in_name_order(
+    orgs: list[Any], make_org: Callable[..., Any], q: str
+) -> None:
+    # given: Chinese names and names with Latin letters
+    for name in MIXED:
+        make_org(name=name)
+    # when
+    page = selectors.organization_search(filters=selectors.SearchFilters(q=q))
+    # then: what a substring test finds (Latin letters in any case), in name order, counted exactly
+    expected = sorted(n for n in [*NAMES, *MIXED] if q.casefold() in n.casefold())
+    assert _names(page) == expected
+    assert (page.count, page.count_capped) == (len(expected), False)
+
+
+@pytest.mark.parametrize(
+    ("q", "estimate", "window_from", "plan"),
+    [
+        ("服务", None, 0, "walk"),  # no estimate (SQLite): a walk in key order, as before
+        ("服务", 500_000.0, 0, "walk"),  # dense: a walk, without the bigram condition
+        ("服务", 1_000.0, 0, "bounded"),  # sparse: a walk bounded to the first keys holds the page
+        ("服务", 1_000.0, None, "collected"),  # …it does not: collected through the index and sorted
+        ("市", 1_000.0, None, "collected"),  # one character: never a bigram condition
+    ],
+)
+def test_a_capped_fragment_pages_in_recorded_order_however_its_matches_are_read(
+    orgs: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    q: str,
+    estimate: float | None,
+    window_from: int | None,
+    plan: str,
+) -> None:
+    # given: a cap of two, a registry estimated at a million, PostgreSQL's estimate of the fragment,
+    # and the bounded walk's keys starting at the first organization's (or holding none of them)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "_registry_rows", lambda: 1_000_000.0)
+    monkeypatch.setattr(selectors, "_fragment_estimate", lambda filters: estimate)
+    first_pk = orgs[0].pk if window_from is not None else -selectors.CAPPED_WINDOW
+    monkeypatch.setattr(selectors, "_first_pk", lambda: first_pk)
+    filters = selectors.SearchFilters(q=q)
+    expected = [o.pk for o in orgs if q in o.name][:2]
+    # when: both pages, one organization each
+    with CaptureQueriesContext(connection) as queries:
+        first = selectors.organization_search(filters=filters, page=1, page_size=1)
+    second = selectors.organization_search(filters=filters, page=2, page_size=1)
+    # then: the first two matches in the order they were recorded, whichever plan read them
+    assert (first.count, first.count_capped, first.num_pages) == (2, True, 2)
+    assert [o.pk for o in first.results + second.results] == expected
+    page_sql = queries.captured_queries[-1]["sql"]
+    bounded = '"registry_organization"."id" <' in page_sql
+    assert ("COALESCE" in page_sql.upper(), bounded) == (plan == "collected", plan == "bounded")
+    if plan != "collected":  # a walk never runs the bigram function on the rows it passes
+        assert "registry_name_bigrams" not in page_sql
+
+
+@pytest.mark.parametrize(("estimate", "counted_first"), [(None, False), (5.0, False), (7.0, True)])
+def test_a_fragment_likely_over_the_cap_is_counted_before_its_page(
+    orgs: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    estimate: float | None,
+    counted_first: bool,
+) -> None:
+    # given: a cap of two; a fragment estimated at three times that or more is likely capped
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "_registry_rows", lambda: 1_000_000.0)
+    monkeypatch.setattr(selectors, "_fragment_estimate", lambda filters: estimate)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.organization_search(filters=selectors.SearchFilters(q="服务"))
+    # then: the same answer; a likely capped fragment is counted without the window and its sort
+    assert (page.count, page.count_capped) == (2, True)
+    assert [o.pk for o in page.results] == [orgs[0].pk, orgs[1].pk]
+    windowed = any("OVER ()" in q["sql"] for q in queries.captured_queries)
+    assert windowed is not counted_first
+
+
+def test_only_postgresql_estimates_a_fragment_and_never_a_code(orgs: list[Any]) -> None:
+    # when: a fragment and a USCC
+    fragment = selectors._fragment_estimate(selectors.SearchFilters(q="养老"))
+    code = selectors._fragment_estimate(selectors.SearchFilters(q=orgs[0].uscc))
+    # then: the planner's estimate on PostgreSQL (a number of rows), none on SQLite; none for a code
+    assert code is None
+    if connection.vendor == "postgresql":
+        assert fragment is not None and fragment >= 0
+    else:
+        assert fragment is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the bigram index and its function exist on PostgreSQL only"
+)
+def test_postgresql_estimates_a_two_character_fragment_from_the_bigram_condition(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the function of migration 0005 (the tests build their tables without migrations)
+    with connection.cursor() as cursor:
+        cursor.execute(BIGRAMS_FUNCTION)
+    monkeypatch.setattr(selectors, "_BIGRAMS", {})
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        estimate = selectors._fragment_estimate(selectors.SearchFilters(q="养老"))
+    # then: the plan of the bigram containment was asked for, not of the LIKE
+    assert estimate is not None and estimate >= 0
+    explained = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("EXPLAIN")]
+    assert len(explained) == 1 and "registry_name_bigrams" in explained[0] and "LIKE" not in explained[0]
