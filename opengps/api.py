@@ -65,6 +65,7 @@ def _register_routers() -> None:
     from opengps.procurement.api import router as procurement_router
     from opengps.registry.api import router as registry_router
     from opengps.residents.api import router as residents_router
+    from opengps.residents.partner_api import router as residents_partner_router
     from opengps.workbench.api import router as core_router
 
     api.add_router("/audit", core_router)
@@ -84,6 +85,7 @@ def _register_routers() -> None:
     api.add_router("/oversight", oversight_router)
     api.add_router("/portal", portal_router)
     api.add_router("/residents", residents_router)
+    api.add_router("/residents/partner", residents_partner_router)
     api.add_router("/capacity", capacity_router)
 
 

@@ -165,6 +165,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # sees the final status of every partner API call, a database refusal's 503 included
+    "opengps.residents.middleware.PartnerCallLogMiddleware",
     "opengps.core.middleware.DatabaseRefusalMiddleware",
     # only with DATABASE_REPLICA_URL; inside DatabaseRefusalMiddleware so that a failed replica read
     # is retried on the primary before it becomes a 503

@@ -23,6 +23,25 @@ class Code(ErrorCode):
     RESIDENTS_KIND_INVALID = "residents.kind_invalid", _("请选择投诉或建议")
     RESIDENTS_NEED_INVALID = "residents.need_invalid", _("请选择一种服务需求")
     RESIDENTS_NOT_PURCHASER = "residents.not_purchaser", _("只有购买这项服务的单位的经办人员可以答复")
+    RESIDENTS_PARTNER_KEY_INVALID = (
+        "residents.partner_key_invalid",
+        _("接口密钥无效或已吊销（请在请求头 Authorization: Bearer 中提供有效密钥）"),
+    )
+    RESIDENTS_PARTNER_KEY_NOT_FOUND = "residents.partner_key_not_found", _("没有找到这个接口密钥")
+    RESIDENTS_PARTNER_NAME_REQUIRED = "residents.partner_name_required", _("请填写合作方名称")
+    RESIDENTS_PARTNER_RATE_INVALID = (
+        "residents.partner_rate_invalid",
+        _("每分钟调用上限应在 %(min)s 到 %(max)s 之间"),
+    )
+    RESIDENTS_PARTNER_SCOPE_MISSING = (
+        "residents.partner_scope_missing",
+        _("这个接口密钥没有“%(scope)s”的授权"),
+    )
+    RESIDENTS_PARTNER_SCOPES_INVALID = "residents.partner_scopes_invalid", _("请至少选择一项有效的授权范围")
+    RESIDENTS_PARTNER_THROTTLED = (
+        "residents.partner_throttled",
+        _("调用太频繁：这个密钥每分钟最多调用 %(limit)s 次，请稍后再试"),
+    )
     RESIDENTS_SERVICE_NOT_FOUND = "residents.service_not_found", _("没有找到这项服务，或它已不在提供")
     RESIDENTS_STARS_INVALID = "residents.stars_invalid", _("请选择1到5颗星")
     RESIDENTS_TEXT_REQUIRED = "residents.text_required", _("请写下您遇到的问题或建议")

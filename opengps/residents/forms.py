@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.core.forms import ActionForm, ServiceErrorFormMixin
 from opengps.residents import selectors
-from opengps.residents.models import FeedbackKind
-from opengps.residents.services import MAX_ANSWER, MAX_TEXT
+from opengps.residents.models import FeedbackKind, PartnerScope
+from opengps.residents.services import MAX_ANSWER, MAX_TEXT, PARTNER_RATE_BOUNDS
 
 STARS = [
     (5, _("5 星 · 非常满意")),
@@ -90,3 +90,22 @@ class AnswerForm(ActionForm):
     answer = forms.CharField(
         label=_("答复内容"), max_length=MAX_ANSWER, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class PartnerKeyForm(ActionForm):
+    action = "create"
+    partner = forms.CharField(label=_("合作方（应用名称）"), max_length=100, help_text=_("例如：湘易办"))
+    scopes = forms.MultipleChoiceField(
+        label=_("授权范围"), choices=PartnerScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    rate_per_minute = forms.IntegerField(
+        label=_("每分钟调用上限"),
+        initial=60,
+        min_value=PARTNER_RATE_BOUNDS[0],
+        max_value=PARTNER_RATE_BOUNDS[1],
+    )
+
+
+class PartnerRevokeForm(ActionForm):
+    action = "revoke"
+    reason = forms.CharField(label=_("吊销原因"), max_length=500, required=False)

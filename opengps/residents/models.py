@@ -82,6 +82,15 @@ class Feedback(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    partner = models.ForeignKey(
+        "residents.PartnerKey",
+        verbose_name=_("经由合作方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        help_text=_("居民在合作方应用（如湘易办）中提交时，经由的接口密钥"),
+    )
     escalated_on = models.DateField(_("转督办日期"), null=True, blank=True)
     escalated_to = models.ForeignKey(
         "accounts.Unit",
@@ -116,3 +125,94 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return self.tracking
+
+
+class PartnerScope(models.TextChoices):
+    FINDER = "finder", _("查找服务")
+    """Read the needs, the services delivered in a county and one service."""
+    FEEDBACK = "feedback", _("评价与投诉")
+    """File ratings, complaints and suggestions for residents and look them up by tracking number."""
+
+
+class PartnerKey(models.Model):
+    """A key a partner app (湘易办, a city app) calls the residents' API with. Only the SHA-256 of
+    the secret is kept: the secret is shown once, when an administrator creates the key; `prefix`
+    (the secret's first characters) names the key in lists and logs without revealing it."""
+
+    partner = models.CharField(_("合作方"), max_length=100)
+    prefix = models.CharField(_("密钥前缀"), max_length=16, unique=True)
+    key_hash = models.CharField(_("密钥摘要（SHA-256）"), max_length=64, unique=True)
+    scopes = models.JSONField(_("授权范围"), default=list)
+    rate_per_minute = models.PositiveIntegerField(_("每分钟调用上限"))
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("吊销人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("合作方接口密钥")
+        verbose_name_plural = _("合作方接口密钥")
+        ordering = ["partner", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_per_minute__gte=1, rate_per_minute__lte=6000),
+                name="residents_partner_rate_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True, revoked_at__isnull=True) | Q(active=False, revoked_at__isnull=False),
+                name="residents_partner_revoked_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.prefix}…)"
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def scope_labels(self) -> list[str]:
+        return [str(PartnerScope(s).label) for s in self.scopes if s in PartnerScope.values]
+
+
+class PartnerCall(models.Model):
+    """One call to the partner API, whatever its answer (served, refused, throttled): an access
+    log, append-only. Kept here rather than in the audit chain: a call is a read or a refusal, not
+    a state change, and logging every read in the chain would serialize all partner traffic on the
+    chain head. What a call changes (a filed complaint) is audited by the service as usual."""
+
+    key = models.ForeignKey(
+        PartnerKey,
+        verbose_name=_("密钥"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        help_text=_("空：所出示的密钥不存在"),
+    )
+    method = models.CharField(_("方法"), max_length=8)
+    path = models.CharField(_("路径"), max_length=200)
+    status = models.PositiveSmallIntegerField(_("响应状态"))
+    at = models.DateTimeField(_("调用时间"))
+    client = models.CharField(_("来源地址"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("合作方接口调用记录")
+        verbose_name_plural = _("合作方接口调用记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["key", "at"], name="residents_partner_call_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status}"

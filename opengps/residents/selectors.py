@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 
 from opengps.accounts.actors import MaybeActor
 from opengps.accounts.models import Region, Role, Unit
+from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError, one_or_not_found
@@ -25,7 +26,7 @@ from opengps.emall.models import Order, OrderStatus
 from opengps.performance.models import HistoryEntry, HistoryKind
 from opengps.planning.models import Project
 from opengps.residents.errors import Code
-from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus
+from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus, PartnerCall, PartnerKey
 from opengps.rules import residents as rules
 from opengps.rules.base import RuleError
 
@@ -88,12 +89,7 @@ def county_get(code: str) -> Region:
 
 def _chain(region: Region) -> list[str]:
     """The region and the regions above it: a city-wide or province-wide service reaches the county."""
-    codes: list[str] = []
-    node: Region | None = region
-    while node is not None:
-        codes.append(node.code)
-        node = node.parent
-    return codes
+    return [r.code for r in region.lineage()]
 
 
 def _need(key: str) -> rules.Need:
@@ -320,3 +316,19 @@ def inbox_item(*, actor: MaybeActor, pk: int) -> Feedback:
 def waiting(*, actor: MaybeActor) -> QuerySet[Feedback]:
     """The actor's items still waiting for an answer (for the workbench)."""
     return inbox(actor=actor).filter(status__in=[FeedbackStatus.OPEN, FeedbackStatus.ESCALATED])
+
+
+def partner_keys(*, actor: MaybeActor) -> QuerySet[PartnerKey]:
+    """Every partner key with its number of calls (platform administrators only)."""
+    require_role(actor, Role.ADMIN)
+    return PartnerKey.objects.select_related("created_by", "revoked_by").annotate(call_count=Count("calls"))
+
+
+def partner_key_get(*, actor: MaybeActor, pk: int) -> PartnerKey:
+    return one_or_not_found(partner_keys(actor=actor), pk, Code.RESIDENTS_PARTNER_KEY_NOT_FOUND)
+
+
+def partner_calls(*, actor: MaybeActor, limit: int = 50) -> list[PartnerCall]:
+    """The latest calls to the partner API, served or refused (platform administrators only)."""
+    require_role(actor, Role.ADMIN)
+    return list(PartnerCall.objects.select_related("key").order_by("-at", "-id")[:limit])

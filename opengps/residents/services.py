@@ -5,17 +5,25 @@ purchasing unit answers, and the daily run escalates overdue items to the financ
 A rating with a one-time code is the performance survey's answer (`performance.survey_answer`:
 one answer per code, a used code refused), so only verified ratings reach the performance score;
 a rating without a code is kept here, marked unverified, and never enters it.
+
+Partner apps (湘易办, a city app) call the same writes through the partner API with a key an
+administrator created (`partner_key_create`, secret shown once, only its hash kept); each call is
+admitted by `partner_call_admit` (key valid, within its rate, scope granted) and logged by
+`partner_call_log`, whatever its answer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role, Unit
+from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock, ratelimit
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.status import status_set
@@ -24,7 +32,14 @@ from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
 from opengps.residents import selectors
 from opengps.residents.errors import Code
 from opengps.residents.events import Event
-from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus
+from opengps.residents.models import (
+    Feedback,
+    FeedbackKind,
+    FeedbackStatus,
+    PartnerCall,
+    PartnerKey,
+    PartnerScope,
+)
 from opengps.rules import residents as rules
 from opengps.rules.base import RuleError
 
@@ -76,13 +91,32 @@ def _open_survey(contract_id: int) -> PerformanceEvaluation | None:
     )
 
 
+def _admit(client: str, partner: PartnerKey | None) -> None:
+    """Through a partner app every resident arrives from the partner's server: the key's own rate
+    (checked by `partner_call_admit`) replaces the per-address limit, which would block them all."""
+    if partner is None:
+        _throttle(client)
+
+
+def _via(partner: PartnerKey | None) -> dict[str, str]:
+    return {"partner": partner.prefix} if partner is not None else {}
+
+
 def feedback_rate(
-    *, source: str, pk: int, stars: int, text: str = "", code: str = "", client: str
+    *,
+    source: str,
+    pk: int,
+    stars: int,
+    text: str = "",
+    code: str = "",
+    client: str,
+    partner: PartnerKey | None = None,
 ) -> Feedback:
     """A resident rates a service 1–5 stars. With a one-time code the rating is the answer to the
     contract's open satisfaction survey (verified, counted in the performance evaluation); without
-    one it is kept unverified and never counted. Throttled per `client` before anything is read."""
-    _throttle(client)
+    one it is kept unverified and never counted. Throttled per `client` (or, through a `partner`
+    app, per its key) before anything is read."""
+    _admit(client, partner)
     try:
         rules.check_stars(stars)
     except RuleError:
@@ -111,6 +145,7 @@ def feedback_rate(
             text=text,
             verified=response is not None,
             survey_response=response,
+            partner=partner,
             created_at=clock.now(),
             filed_on=clock.today(),
         )
@@ -119,15 +154,18 @@ def feedback_rate(
             actor=None,
             action=Event.RESIDENTS_SERVICE_RATED,
             obj=item,
-            new={"stars": stars, "verified": item.verified},
+            new={"stars": stars, "verified": item.verified, **_via(partner)},
         )
     return item
 
 
-def feedback_file(*, source: str, pk: int, kind: str, text: str, client: str) -> Feedback:
-    """A resident files a complaint or suggestion about a service; the purchasing unit must answer
-    it by the deadline of `opengps.rules.residents.answer_deadline` (counted from today)."""
-    _throttle(client)
+def feedback_file(
+    *, source: str, pk: int, kind: str, text: str, client: str, partner: PartnerKey | None = None
+) -> Feedback:
+    """A resident files a complaint or suggestion about a service (directly or through a `partner`
+    app); the purchasing unit must answer it by the deadline of
+    `opengps.rules.residents.answer_deadline` (counted from today)."""
+    _admit(client, partner)
     if kind not in FILED_KINDS:
         raise ServiceError(Code.RESIDENTS_KIND_INVALID, field="kind")
     text = _text(text)
@@ -145,6 +183,7 @@ def feedback_file(*, source: str, pk: int, kind: str, text: str, client: str) ->
             order=order,
             purchaser=purchaser,
             text=text,
+            partner=partner,
             created_at=clock.now(),
             filed_on=today,
             answer_due=due.value,
@@ -154,7 +193,7 @@ def feedback_file(*, source: str, pk: int, kind: str, text: str, client: str) ->
             actor=None,
             action=Event.RESIDENTS_FEEDBACK_FILED,
             obj=item,
-            new={"kind": kind, "status": item.status, "answer_due": due.value},
+            new={"kind": kind, "status": item.status, "answer_due": due.value, **_via(partner)},
         )
     return item
 
@@ -221,3 +260,135 @@ def feedback_escalate_overdue(*, today: date | None = None) -> int:
             )
             escalated += 1
     return escalated
+
+
+# --- partner keys and calls -------------------------------------------------------------------
+
+PARTNER_RATE_BOUNDS = (1, 6000)
+"""Calls per key and minute an administrator may grant (also a database constraint)."""
+SECRET_MARK = "ogp_"  # noqa: S105 — a public marker, not a secret
+"""Every secret starts so, which lets secret scanners (and people) recognize a leaked key."""
+PREFIX_LENGTH = 12
+"""`ogp_` and 8 random characters: names the key in lists and logs, reveals nothing usable."""
+
+
+class PartnerUnauthorized(ServiceError):
+    """No key, an unknown key or a revoked one (401)."""
+
+    status = 401
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A key just created and its secret, which exists only here: it is never stored or shown again."""
+
+    key: PartnerKey
+    secret: str
+
+
+def key_hash(secret: str) -> str:
+    """SHA-256 of a secret. A fast hash suffices: secrets are 256 random bits, not passwords."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _scopes(scopes: list[str]) -> list[str]:
+    chosen = sorted({s.strip() for s in scopes if s.strip()})
+    if not chosen or any(s not in PartnerScope.values for s in chosen):
+        raise ServiceError(Code.RESIDENTS_PARTNER_SCOPES_INVALID, field="scopes")
+    return chosen
+
+
+def partner_key_create(*, actor: Actor, partner: str, scopes: list[str], rate_per_minute: int) -> IssuedKey:
+    """A platform administrator creates a key for a partner app with the given scopes and rate.
+    Returns the secret once; only its hash is stored."""
+    require_role(actor, Role.ADMIN)
+    partner = partner.strip()
+    if not partner or len(partner) > 100:
+        raise ServiceError(Code.RESIDENTS_PARTNER_NAME_REQUIRED, field="partner")
+    chosen = _scopes(scopes)
+    low, high = PARTNER_RATE_BOUNDS
+    if not low <= rate_per_minute <= high:
+        raise ServiceError(
+            Code.RESIDENTS_PARTNER_RATE_INVALID, field="rate_per_minute", params={"min": low, "max": high}
+        )
+    while True:
+        secret = SECRET_MARK + secrets.token_urlsafe(32)
+        if not PartnerKey.objects.filter(prefix=secret[:PREFIX_LENGTH]).exists():
+            break
+    with transaction.atomic():
+        key = PartnerKey.objects.create(
+            partner=partner,
+            prefix=secret[:PREFIX_LENGTH],
+            key_hash=key_hash(secret),
+            scopes=chosen,
+            rate_per_minute=rate_per_minute,
+            created_at=clock.now(),
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action=Event.RESIDENTS_PARTNER_KEY_CREATED,
+            obj=key,
+            new={
+                "partner": partner,
+                "prefix": key.prefix,
+                "scopes": chosen,
+                "rate_per_minute": rate_per_minute,
+            },
+        )
+    return IssuedKey(key=key, secret=secret)
+
+
+def partner_key_revoke(*, actor: Actor, key: PartnerKey, reason: str = "") -> PartnerKey:
+    """A platform administrator revokes a key: from now on its calls are refused (401) and logged.
+    Revoking a revoked key changes nothing."""
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        row = PartnerKey.objects.select_for_update().get(pk=key.pk)
+        if not row.active:
+            return row
+        row.active = False
+        row.revoked_at = clock.now()
+        row.revoked_by = actor
+        row.save(update_fields=["active", "revoked_at", "revoked_by"])
+        audit.record(
+            actor=actor,
+            action=Event.RESIDENTS_PARTNER_KEY_REVOKED,
+            obj=row,
+            old={"active": True},
+            new={"active": False},
+            reason=reason.strip()[:500],
+        )
+    return row
+
+
+def partner_key_identify(secret: str) -> PartnerKey | None:
+    """The key (active or revoked) whose secret this is, or None."""
+    secret = secret.strip()
+    if not secret.startswith(SECRET_MARK) or len(secret) > 100:
+        return None
+    return PartnerKey.objects.filter(key_hash=key_hash(secret)).first()
+
+
+def partner_call_admit(*, key: PartnerKey | None, scope: PartnerScope) -> PartnerKey:
+    """Admit one call: the key exists and is active (else 401), its calls this minute stay within
+    its rate (else 429; every call counts, refused ones too), and it holds `scope` (else 403)."""
+    if key is None or not key.active:
+        raise PartnerUnauthorized(Code.RESIDENTS_PARTNER_KEY_INVALID)
+    if not ratelimit.allow(f"residents.partner:{key.pk}", limit=key.rate_per_minute, window_seconds=60):
+        raise Throttled(Code.RESIDENTS_PARTNER_THROTTLED, params={"limit": key.rate_per_minute})
+    if not key.allows(scope):
+        raise PermissionDenied(Code.RESIDENTS_PARTNER_SCOPE_MISSING, params={"scope": str(scope.label)})
+    return key
+
+
+def partner_call_log(*, key_id: int | None, method: str, path: str, status: int, client: str) -> PartnerCall:
+    """Log one partner API call with its answer's status (append-only access log)."""
+    return PartnerCall.objects.create(
+        key_id=key_id,
+        method=method[:8],
+        path=path[:200],
+        status=status,
+        at=clock.now(),
+        client=client[:64],
+    )

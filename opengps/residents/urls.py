@@ -15,4 +15,10 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/answer", views.answer, name="answer"),
+    path("partners/", views.partners, name="partners"),
+    path("partners/create", views.partner_create, name="partner-create"),
+    path("partners/<int:pk>/revoke", views.partner_revoke, name="partner-revoke"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.worker, name="worker"),
+    path("offline/", views.offline, name="offline"),
 ]

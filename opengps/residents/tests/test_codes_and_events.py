@@ -10,7 +10,7 @@ from opengps.residents.events import Event
 
 
 def test_codes_and_events_are_declared_and_used() -> None:
-    assert problems("residents", enums=[Code, Event], refusals=["Throttled"]) == []
+    assert problems("residents", enums=[Code, Event], refusals=["Throttled", "PartnerUnauthorized"]) == []
 
 
 def test_every_code_has_a_message_and_every_event_a_label() -> None:

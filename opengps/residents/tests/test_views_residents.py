@@ -125,3 +125,25 @@ def test_api_finder_and_feedback(client: Client, contract: Any) -> None:
     tracking = posted.json()["tracking"]
     assert client.get(f"/api/v1/residents/feedback/{tracking}").json()["kind_label"]
     assert client.get("/api/v1/residents/feedback/NOPE").status_code == 404
+
+
+def test_manifest_worker_and_offline_page(client: Client, regions: None) -> None:
+    # the manifest installs the residents' pages, in the visitor's language
+    manifest = client.get("/residents/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest["Content-Type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["start_url"] == data["scope"] == "/residents/" and data["name"] == "政府为您买的服务"
+    assert data["icons"][0]["src"].endswith(".svg")
+    # the worker is served from /residents/ (its scope), never cached stale, listing the offline page
+    worker = client.get("/residents/sw.js")
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    assert "no-cache" in worker["Cache-Control"]
+    body = worker.content.decode()
+    assert '["/residents/offline/", "/static/css/opengps.css"' in body
+    assert '"^/residents/services/(contract|order)/[0-9]+/$"' in body and "var KEEP = 10;" in body
+    offline = client.get("/residents/offline/")
+    assert offline.status_code == 200 and "现在没有网络" in offline.content.decode()
+    # every resident page links the manifest and loads the script from our own origin (CSP)
+    page = client.get("/residents/").content.decode()
+    assert 'rel="manifest" href="/residents/manifest.webmanifest"' in page
+    assert 'data-worker="/residents/sw.js"' in page
