@@ -172,6 +172,7 @@ SIDEBAR: tuple[Stage, ...] = (
             Link(_("开放数据"), "opendata:index"),
             Link(_("居民服务查询与反馈"), "residents:finder"),
             Link(_("居民反馈处理"), "residents:inbox", roles("purchaser", "finance")),
+            Link(_("合作方接口密钥"), "residents:partners", roles("admin")),
         ),
         ("portal", "opendata", "residents"),
     ),

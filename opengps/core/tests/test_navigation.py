@@ -42,19 +42,20 @@ OVERSEERS = {
     "/audit/",
 }
 ORDERS = "/emall/orders/"
+CAPACITY = "/capacity/"
 BY_ROLE: dict[str, set[str]] = {
     "anonymous": set(),
     "purchaser": SIGNED_IN
     | {"/planning/", "/experts/draws/", "/contracts/late/", ORDERS, "/residents/inbox/"},
     "agency": SIGNED_IN | {"/planning/", "/experts/draws/", "/experts/"},
-    "finance": SIGNED_IN | OVERSEERS | {"/residents/inbox/"},
-    "registration": SIGNED_IN | {"/registry/manage/", "/stats/", "/audit/"},
+    "finance": SIGNED_IN | OVERSEERS | {"/residents/inbox/", CAPACITY},
+    "registration": SIGNED_IN | {"/registry/manage/", "/stats/", "/audit/", CAPACITY},
     "supplier": SIGNED_IN
     | {"/procurement/notifications/", "/procurement/receipts/verify/", "/emall/supplier/", ORDERS},
     "expert": SIGNED_IN | {"/experts/invitations/"},
     "evaluator": SIGNED_IN | {"/performance/templates/"},
-    "auditor": SIGNED_IN | OVERSEERS | {ORDERS},
-    "admin": SIGNED_IN | OVERSEERS | {ORDERS},
+    "auditor": SIGNED_IN | OVERSEERS | {ORDERS, CAPACITY},
+    "admin": SIGNED_IN | OVERSEERS | {ORDERS, CAPACITY, "/residents/partners/"},
     "emall_operator": SIGNED_IN | {ORDERS, "/emall/operator/"},
 }
 LIFECYCLE = [
