@@ -3,7 +3,7 @@ with a forced change at first login); other fields are read-only here. Login loc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,9 +25,36 @@ from opengps.accounts import lockout, services
 from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit, User
 from opengps.core.errors import ServiceError
+from opengps.core.forms import ServiceErrorFormMixin
+
+_M = TypeVar("_M", bound=Model)
 
 
-class UserAddForm(forms.ModelForm[User]):
+class ServiceModelForm(ServiceErrorFormMixin, forms.ModelForm[_M]):
+    """An admin form whose row is written by an audited service while the form is cleaned.
+
+    After the model's own validation (so a refusal there creates nothing), `through_service` is
+    called with the cleaned data and its result kept as `saved` (the admin's ``save_model`` copies
+    it); a `ServiceError` lands beside the field it names (`add_service_error`). `request_user` is
+    the acting administrator, set by the admin's ``get_form``."""
+
+    request_user: Any = None
+    saved: _M
+
+    def through_service(self, data: dict[str, Any]) -> _M:
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self.errors:
+            return
+        try:
+            self.saved = self.through_service(self.cleaned_data)
+        except ServiceError as exc:
+            self.add_service_error(exc)
+
+
+class UserAddForm(ServiceModelForm[User]):
     password1 = forms.CharField(
         label=_("初始密码"),
         strip=False,
@@ -39,7 +66,7 @@ class UserAddForm(forms.ModelForm[User]):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    request_user: Any = None
+    service_field_aliases = {"password": "password1"}
 
     class Meta:
         model = User
@@ -51,26 +78,18 @@ class UserAddForm(forms.ModelForm[User]):
             self.add_error("password2", _("两次输入的密码不一致"))
         return data
 
-    def _post_clean(self) -> None:
-        # After the model's own validation (so a refusal there creates nothing); the service checks
-        # the password, the role's unit or organization and the username again, and audits.
-        super()._post_clean()  # type: ignore[misc]
-        if self.errors:
-            return
-        data = self.cleaned_data
-        try:
-            self.saved = services.user_create(
-                actor=self.request_user,
-                username=data["username"],
-                password=data["password1"],
-                role=data["role"],
-                display_name=data.get("display_name") or "",
-                unit=data.get("unit"),
-                organization=data.get("organization"),
-            )
-        except ServiceError as exc:
-            field = {"password": "password1"}.get(exc.field or "", exc.field)
-            self.add_error(field if field in self.fields else None, exc.text())
+    def through_service(self, data: dict[str, Any]) -> User:
+        # The service checks the password, the role's unit or organization and the username again,
+        # and audits.
+        return services.user_create(
+            actor=self.request_user,
+            username=data["username"],
+            password=data["password1"],
+            role=data["role"],
+            display_name=data.get("display_name") or "",
+            unit=data.get("unit"),
+            organization=data.get("organization"),
+        )
 
 
 @admin.register(User)
@@ -215,41 +234,31 @@ class UserAdmin(admin.ModelAdmin[User]):
         return TemplateResponse(request, "admin/accounts/user/set_password.html", context)
 
 
-class UnitForm(forms.ModelForm[Unit]):
+class UnitForm(ServiceModelForm[Unit]):
     """A new unit through ``unit_create``; on an existing unit only its 统一社会信用代码 changes,
     through ``unit_uscc_set`` (validated, unique, audited)."""
-
-    request_user: Any = None
 
     class Meta:
         model = Unit
         fields = ["name", "short_name", "kind", "region", "parent", "uscc"]
 
-    def _post_clean(self) -> None:
-        super()._post_clean()  # type: ignore[misc]
-        if self.errors:
-            return
-        data = self.cleaned_data
-        try:
-            if self.instance._state.adding:
-                self.saved = services.unit_create(
-                    actor=self.request_user,
-                    name=data["name"],
-                    kind=data["kind"],
-                    region=data["region"],
-                    parent=data.get("parent"),
-                    short_name=data.get("short_name") or "",
-                    uscc=data.get("uscc") or "",
-                )
-            else:
-                self.saved = services.unit_uscc_set(
-                    actor=self.request_user,
-                    unit=self.instance,
-                    uscc=data.get("uscc") or "",
-                    reason=gettext("管理后台修改"),
-                )
-        except ServiceError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.text())
+    def through_service(self, data: dict[str, Any]) -> Unit:
+        if self.instance._state.adding:
+            return services.unit_create(
+                actor=self.request_user,
+                name=data["name"],
+                kind=data["kind"],
+                region=data["region"],
+                parent=data.get("parent"),
+                short_name=data.get("short_name") or "",
+                uscc=data.get("uscc") or "",
+            )
+        return services.unit_uscc_set(
+            actor=self.request_user,
+            unit=self.instance,
+            uscc=data.get("uscc") or "",
+            reason=gettext("管理后台修改"),
+        )
 
 
 @admin.register(Unit)

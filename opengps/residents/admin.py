@@ -4,8 +4,6 @@ create and revoke keys on /residents/partners/ or with ``manage.py partner_keys`
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,23 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from opengps.accounts.actors import signed_in_user
 from opengps.core.errors import ServiceError
+from opengps.registry.admin import ReadOnlyAdmin
 from opengps.residents import services
 from opengps.residents.models import PartnerCall, PartnerKey
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(PartnerKey)
-class PartnerKeyAdmin(_ReadOnly):
+class PartnerKeyAdmin(ReadOnlyAdmin):
     list_display = ["partner", "prefix", "scopes", "rate_per_minute", "active", "created_at", "revoked_at"]
     list_filter = ["active"]
     search_fields = ["partner", "prefix"]
@@ -50,7 +38,7 @@ class PartnerKeyAdmin(_ReadOnly):
 
 
 @admin.register(PartnerCall)
-class PartnerCallAdmin(_ReadOnly):
+class PartnerCallAdmin(ReadOnlyAdmin):
     list_display = ["at", "key", "method", "path", "status", "client"]
     list_filter = ["status", "method"]
     search_fields = ["path", "key__partner", "key__prefix"]
