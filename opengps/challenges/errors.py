@@ -17,6 +17,7 @@ class Code(ErrorCode):
         "challenge.late",
         _("质疑期限已于 %(due)s 届满（知道之日 %(known)s 起 7 个工作日；依据：%(citation)s）"),
     )
+    CHALLENGE_NOT_FOUND = "challenge.not_found", _("未找到该质疑")
     CHALLENGE_NOT_PARTICIPANT = "challenge.not_participant", _("只有参与该采购活动的供应商可以提出质疑")
     CHALLENGE_NOT_YET = "challenge.not_yet", _("该事项尚未发生，不能质疑")
     CHALLENGE_SUBJECT_INVALID = "challenge.subject_invalid", _("请选择质疑事项")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from opengps.accounts import scopes
 from opengps.accounts.actors import Viewer
@@ -27,8 +27,28 @@ FINANCE_ONLY = frozenset({Role.FINANCE})
 
 def challenges_visible(*, actor: Viewer, procurement: Procurement) -> list[Challenge]:
     """Officials of the procurement, finance and auditors see all; a supplier sees its own."""
+    return list(_visible(actor, procurement))
+
+
+def challenge_get(*, actor: Viewer, procurement: Procurement, pk: int) -> Challenge:
+    """One challenge of `procurement` the actor sees (`challenges_visible`); anything else NotFound."""
+    challenge = _visible(actor, procurement).filter(pk=pk).first()
+    if challenge is None:
+        raise NotFound(Code.CHALLENGE_NOT_FOUND)
+    return challenge
+
+
+def complaint_get(*, actor: Viewer, procurement: Procurement, pk: int) -> Complaint:
+    """The complaint on a challenge of `procurement` the actor sees; anything else NotFound."""
+    challenge = _visible(actor, procurement).filter(complaint__pk=pk).first()
+    if challenge is None:
+        raise NotFound(Code.COMPLAINT_NOT_FOUND)
+    return challenge.complaint
+
+
+def _visible(actor: Viewer, procurement: Procurement) -> QuerySet[Challenge]:
     if not is_authenticated(actor):
-        return []
+        return Challenge.objects.none()
     rows = (
         Challenge.objects.filter(procurement=procurement)
         .select_related("organization", "complaint")
@@ -39,10 +59,10 @@ def challenges_visible(*, actor: Viewer, procurement: Procurement) -> list[Chall
         )
     )
     if is_official(actor, procurement) or scopes.supervises(actor, procurement.purchaser, roles=FINANCE_ONLY):
-        return list(rows)
+        return rows
     if actor.role == Role.SUPPLIER and actor.organization_id:
-        return list(rows.filter(organization_id=actor.organization_id))
-    return []
+        return rows.filter(organization_id=actor.organization_id)
+    return Challenge.objects.none()
 
 
 def complaint_due(challenge: Challenge) -> Ruled[Any] | None:

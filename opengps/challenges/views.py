@@ -1,7 +1,15 @@
-"""Challenge and complaint page of a procurement: filings, answers and finance actions, with deadlines."""
+"""Challenge and complaint page of a procurement: filings, answers and finance actions, with deadlines.
+
+Each action posts to its own URL (STYLE 14): a form parses the POST, a selector scoped to the actor
+fetches the procurement and the challenge or complaint the form names, one service acts (and checks
+who may). A refusal re-renders the page with the error beside its field, in the row posted from;
+success goes back to the page with a message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -10,72 +18,62 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from opengps.accounts.actors import signed_in_user
+from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
 from opengps.challenges import selectors, services
-from opengps.challenges.forms import ClockResumeForm, ClockStopForm
+from opengps.challenges.forms import (
+    ACTION_FORMS,
+    AnswerForm,
+    ChallengeForm,
+    ClockResumeForm,
+    ClockStopForm,
+    ComplainForm,
+    DecideForm,
+    ResumeForm,
+    SuspendForm,
+)
 from opengps.challenges.models import Challenge, ChallengeSubject, ClockStopReason, Complaint
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
-from opengps.core.views import error_page
+from opengps.core.forms import ActionForm
+from opengps.core.views import View, error_page, one_action
 from opengps.procurement.models import Procurement
 from opengps.procurement.policies import is_official
+from opengps.procurement.selectors import procurement_get
 
 
-def _act(request: HttpRequest, procurement: Procurement) -> None:
-    user: Any = request.user
-    data = request.POST
-    action = data.get("action", "")
-    if action == "challenge":
-        services.challenge_file(
-            actor=user, procurement=procurement, subject=data.get("subject", ""), text=data.get("text", "")
-        )
-        return
-    if action in ("answer", "complain"):
-        challenge = Challenge.objects.get(pk=int(data.get("challenge", "0") or 0), procurement=procurement)
-        if action == "answer":
-            services.challenge_answer(actor=user, challenge=challenge, answer=data.get("text", ""))
-        else:
-            services.complaint_file(actor=user, challenge=challenge, text=data.get("text", ""))
-        return
-    complaint = Complaint.objects.get(pk=int(data.get("complaint", "0") or 0), procurement=procurement)
-    if action == "suspend":
-        services.complaint_suspend(
-            actor=user,
-            complaint=complaint,
-            days=int(data.get("days", "0") or 0),
-            reason=data.get("reason", ""),
-        )
-    elif action == "resume":
-        services.complaint_resume(actor=user, complaint=complaint)
-    elif action == "decide":
-        services.complaint_decide(
-            actor=user, complaint=complaint, upheld=data.get("upheld") == "1", text=data.get("text", "")
-        )
+def _not_found(request: HttpRequest, exc: NotFound | None = None) -> HttpResponse:
+    return render(request, "procurement/not_found.html", status=404)
 
 
 @login_required
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """质疑与投诉 — both sides see every deadline with its article."""
-    procurement = Procurement.objects.filter(pk=pk).first()
-    if procurement is None:
-        return render(request, "procurement/not_found.html", status=404)
-    if request.method == "POST":
-        try:
-            _act(request, procurement)
-            messages.success(request, _("已保存"))
-        except (ServiceError, Challenge.DoesNotExist, Complaint.DoesNotExist, ValueError) as exc:
-            messages.error(request, str(exc.message) if isinstance(exc, ServiceError) else _("请求无效"))
-        return redirect("challenges:detail", pk=pk)
+    try:
+        procurement = procurement_get(actor=request.user, pk=pk)
+    except NotFound:
+        return _not_found(request)
+    return _page(request, procurement)
+
+
+def _page(
+    request: HttpRequest, procurement: Procurement, failed: ActionForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The page with an empty form per action; a refused action's bound form `failed` stands in place
+    of its empty one, its errors shown in the row it was posted from (or on top, when that row is not
+    on the page)."""
     user: Any = request.user
     today = clock.today()
-    rows = [
-        (c, selectors.complaint_due(c), _clock_of(c, today))
-        for c in selectors.challenges_visible(actor=user, procurement=procurement)
-    ]
+    challenges = selectors.challenges_visible(actor=user, procurement=procurement)
+    rows = [(c, selectors.complaint_due(c), _clock_of(c, today)) for c in challenges]
+    page_forms = {form_class.action: form_class() for form_class in ACTION_FORMS}
+    if failed is not None:
+        page_forms[failed.action] = failed
     return render(
         request,
         "challenges/detail.html",
@@ -87,8 +85,118 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "official": is_official(user, procurement),
             "finance": user.role == Role.FINANCE,
             "clock_reasons": ClockStopReason.choices,
+            "forms": page_forms,
+            "stray": failed if failed is not None and not _shown(failed, challenges) else None,
         },
+        status=status,
     )
+
+
+def _shown(form: ActionForm, challenges: list[Challenge]) -> bool:
+    """Whether the page shows the row `form` was posted from (so its errors appear there)."""
+    if form.row_field == "challenge":
+        return form.row in {str(c.pk) for c in challenges}
+    if form.row_field == "complaint":
+        return form.row in {str(c.complaint.pk) for c in challenges if hasattr(c, "complaint")}
+    return True
+
+
+Act = Callable[[Actor, Procurement, Any], Any]
+
+
+def action(form_class: type[ActionForm], done: Promise) -> Callable[[Act], View]:
+    """Make `act` (one service call with the valid form's data) the view of one action URL
+    (`one_action`): a refusal shows the page again, success goes back to it."""
+    decorate = one_action(
+        actor=signed_in_user,
+        scope=procurement_get,
+        form=lambda request, procurement: form_class(request.POST),
+        page=_page,
+        done=done,
+        success=lambda procurement, result: redirect("challenges:detail", pk=procurement.pk),
+        not_found=_not_found,
+    )
+
+    def wrap(act: Act) -> View:
+        @wraps(act)
+        def call(request: HttpRequest, actor: Actor, procurement: Procurement, form: Any) -> Any:
+            return act(actor, procurement, form)
+
+        return decorate(call)
+
+    return wrap
+
+
+def _challenge(actor: Actor, procurement: Procurement, form: Any) -> Challenge:
+    return selectors.challenge_get(actor=actor, procurement=procurement, pk=form.cleaned_data["challenge"])
+
+
+def _complaint(actor: Actor, procurement: Procurement, form: Any) -> Complaint:
+    return selectors.complaint_get(actor=actor, procurement=procurement, pk=form.cleaned_data["complaint"])
+
+
+@action(ChallengeForm, _("已保存"))
+def challenge(actor: Actor, procurement: Procurement, form: ChallengeForm) -> Any:
+    """提出质疑 (a supplier that took part, within 7 working days)."""
+    data = form.cleaned_data
+    return services.challenge_file(
+        actor=actor, procurement=procurement, subject=data["subject"], text=data["text"]
+    )
+
+
+@action(AnswerForm, _("已保存"))
+def answer(actor: Actor, procurement: Procurement, form: AnswerForm) -> Any:
+    """书面答复 (an official of the procurement)."""
+    return services.challenge_answer(
+        actor=actor, challenge=_challenge(actor, procurement, form), answer=form.cleaned_data["text"]
+    )
+
+
+@action(ComplainForm, _("已保存"))
+def complain(actor: Actor, procurement: Procurement, form: ComplainForm) -> Any:
+    """提起投诉 (the challenger, after the answer or its deadline)."""
+    return services.complaint_file(
+        actor=actor, challenge=_challenge(actor, procurement, form), text=form.cleaned_data["text"]
+    )
+
+
+@action(SuspendForm, _("已保存"))
+def suspend(actor: Actor, procurement: Procurement, form: SuspendForm) -> Any:
+    """暂停采购活动 (finance, at most 30 days)."""
+    return services.complaint_suspend(
+        actor=actor,
+        complaint=_complaint(actor, procurement, form),
+        days=form.cleaned_data["days"] or 0,
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@action(ResumeForm, _("已保存"))
+def resume(actor: Actor, procurement: Procurement, form: ResumeForm) -> Any:
+    """恢复采购活动 (finance)."""
+    return services.complaint_resume(actor=actor, complaint=_complaint(actor, procurement, form))
+
+
+@action(DecideForm, _("已保存"))
+def decide(actor: Actor, procurement: Procurement, form: DecideForm) -> Any:
+    """作出处理决定 (finance)."""
+    return services.complaint_decide(
+        actor=actor,
+        complaint=_complaint(actor, procurement, form),
+        upheld=form.cleaned_data["upheld"],
+        text=form.cleaned_data["text"],
+    )
+
+
+ACTIONS: dict[str, View] = {
+    "challenge": challenge,
+    "answer": answer,
+    "complain": complain,
+    "suspend": suspend,
+    "resume": resume,
+    "decide": decide,
+}
+"""The view of each action's URL, by the action's name (`opengps.challenges.urls`)."""
 
 
 def _clock_of(challenge: Challenge, today: Any) -> selectors.ComplaintClock | None:

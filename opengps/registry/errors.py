@@ -13,7 +13,6 @@ class Code(ErrorCode):
     """Stable codes the registry app refuses with."""
 
     PERFORMANCE_RECOMMENDATION_NOT_FOUND = "performance.recommendation_not_found", _("未找到该列入建议")
-    REGISTRY_ACTION_INVALID = "registry.action_invalid", _("无效的操作")
     REGISTRY_AMOUNT_NOT_FINE = "registry.amount_not_fine", _("只有罚款填写金额")
     REGISTRY_AMOUNT_REQUIRED = "registry.amount_required", _("罚款须填写大于零的金额")
     REGISTRY_ANNUAL_REPORT_DUPLICATE = "registry.annual_report_duplicate", _("%(year)d年度的报告已登记")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +20,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Region
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.forms import ServiceErrorFormMixin
 from opengps.core.paging import page_number
 from opengps.core.views import error_page
 from opengps.registry import exporting, hooks, importing, selectors, services
@@ -237,7 +239,7 @@ def manage_edit(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "registry/org_form.html", {"form": form, "org": org})
 
 
-ACTIONS: dict[str, Any] = {
+ACTIONS: dict[str, type[ServiceErrorFormMixin]] = {
     "rating": RatingForm,
     "revoke": RatingRevokeForm,
     "report": AnnualReportForm,
@@ -246,80 +248,141 @@ ACTIONS: dict[str, Any] = {
     "penalty": PenaltyForm,
     "status": StatusForm,
 }
+"""The authority's actions on one organization, by name: each posts to its own URL
+(``manage/org/<uscc>/<name>/``, named ``manage-org-<name>``) with its form's fields prefixed by the name."""
 
 
-def _run_action(request: HttpRequest, org: Organization, action: str, form: Any) -> None:
-    data = form.cleaned_data
-    actor = signed_in_user(request)
-    if action == "rating":
-        services.rating_record(actor=actor, organization=org, **data)
-    elif action == "revoke":
-        rating = selectors.rating_of(org, data["rating_id"])
-        services.rating_revoke(
-            actor=actor, rating=rating, revoked_on=data["revoked_on"], reason=data["reason"]
-        )
-    elif action == "report":
-        services.annual_report_record(actor=actor, organization=org, **data)
-    elif action == "list":
-        recommendation = None
-        if data.get("recommendation_id"):
-            recommendation = hooks.recommendations().find(org, data["recommendation_id"])
-            if recommendation is None:
-                raise NotFound(Code.PERFORMANCE_RECOMMENDATION_NOT_FOUND)
-        services.credit_list(
-            actor=actor,
-            organization=org,
-            kind=data["kind"],
-            reason=form.reason_value(),
-            decision_document=data["decision_document"],
-            listed_on=data["listed_on"],
-            recommendation=recommendation,
-        )
-    elif action == "delist":
-        listing = selectors.listing_of(org, data["listing_id"])
-        services.credit_delist(
-            actor=actor,
-            listing=listing,
-            removed_on=data["removed_on"],
-            reason=data["reason"],
-            document=data["document"],
-        )
-    elif action == "penalty":
-        services.penalty_record(actor=actor, organization=org, **data)
-    elif action == "status":
-        services.organization_change_status(actor=actor, organization=org, **data)
+def _manage_page(request: HttpRequest, uscc: str, *, failed: Any = None, status: int = 200) -> HttpResponse:
+    """The management page with an empty form per action; a refused action's bound form `failed`
+    stands in place of its empty one, with its errors beside their fields."""
+    page_forms: dict[str, Any] = {name: cls(prefix=name) for name, cls in ACTIONS.items()}
+    following = request.GET.get("recommendation", "")
+    if following.isdecimal():  # deciding on the performance app's recommendation: prefill the listing
+        page_forms["list"] = CreditListForm(prefix="list", initial={"recommendation_id": int(following)})
+    if failed is not None:
+        page_forms[failed.prefix] = failed
+    org = selectors.organization_with_records(uscc)
+    return render(
+        request, "registry/manage_org.html", {**_record_context(org), "forms": page_forms}, status=status
+    )
 
 
 @_writer
-@require_http_methods(["GET", "POST"])
+@require_safe
 def manage_org(request: HttpRequest, uscc: str) -> HttpResponse:
-    """One organization's records, with a form for each thing the authority records."""
-    org = _org_for_manage(request, uscc)
-    forms = {name: cls(prefix=name) for name, cls in ACTIONS.items()}
-    following = request.GET.get("recommendation", "")
-    if following.isdecimal():  # deciding on the performance app's recommendation: prefill the listing
-        forms["list"] = ACTIONS["list"](prefix="list", initial={"recommendation_id": int(following)})
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in ACTIONS:
-            return error_page(request, ServiceError(Code.REGISTRY_ACTION_INVALID))
-        form = forms[action] = ACTIONS[action](request.POST, prefix=action)
-        if form.is_valid():
-            try:
-                _run_action(request, org, action, form)
-            except (PermissionDenied, NotFound):
-                raise
-            except ServiceError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _g("已记录"))
-                return HttpResponseRedirect(reverse("registry:manage-org", args=[org.uscc]) + f"#{action}")
-        status = 400
-    org = selectors.organization_with_records(uscc)
-    return render(
-        request, "registry/manage_org.html", {**_record_context(org), "forms": forms}, status=status
+    """One organization's records, with a form for each thing the authority records (each posts to
+    its own URL: `org_action`)."""
+    _org_for_manage(request, uscc)
+    return _manage_page(request, uscc)
+
+
+OrgAct = Callable[[Actor, Organization, Any], Any]
+
+
+def org_action(name: str) -> Callable[[OrgAct], Callable[..., HttpResponseBase]]:
+    """Make `act` (one service call with the valid form's data) the view of the action `name`'s URL.
+
+    The authority's role and its scope over the organization are checked first (refused on the
+    error page, as is a record of another organization); a refusal of the service re-renders the
+    management page with the error beside its field (400); success goes back to the action's form."""
+    form_class = ACTIONS[name]
+
+    def wrap(act: OrgAct) -> Callable[..., HttpResponseBase]:
+        @_writer
+        @require_POST
+        @wraps(act)
+        def view(request: HttpRequest, uscc: str) -> HttpResponse:
+            org = _org_for_manage(request, uscc)
+            form = form_class(request.POST, prefix=name)
+            if form.is_valid():
+                try:
+                    act(signed_in_user(request), org, form)
+                except (PermissionDenied, NotFound):
+                    raise
+                except ServiceError as exc:
+                    form.add_service_error(exc)
+                else:
+                    messages.success(request, _g("已记录"))
+                    return HttpResponseRedirect(reverse("registry:manage-org", args=[org.uscc]) + f"#{name}")
+            return _manage_page(request, uscc, failed=form, status=400)
+
+        return view
+
+    return wrap
+
+
+@org_action("rating")
+def manage_rating(actor: Actor, org: Organization, form: RatingForm) -> Any:
+    return services.rating_record(actor=actor, organization=org, **form.cleaned_data)
+
+
+@org_action("revoke")
+def manage_revoke(actor: Actor, org: Organization, form: RatingRevokeForm) -> Any:
+    data = form.cleaned_data
+    return services.rating_revoke(
+        actor=actor,
+        rating=selectors.rating_of(org, data["rating_id"]),
+        revoked_on=data["revoked_on"],
+        reason=data["reason"],
     )
+
+
+@org_action("report")
+def manage_report(actor: Actor, org: Organization, form: AnnualReportForm) -> Any:
+    return services.annual_report_record(actor=actor, organization=org, **form.cleaned_data)
+
+
+@org_action("list")
+def manage_list(actor: Actor, org: Organization, form: CreditListForm) -> Any:
+    data = form.cleaned_data
+    recommendation = None
+    if data.get("recommendation_id"):
+        recommendation = hooks.recommendations().find(org, data["recommendation_id"])
+        if recommendation is None:
+            raise NotFound(Code.PERFORMANCE_RECOMMENDATION_NOT_FOUND)
+    return services.credit_list(
+        actor=actor,
+        organization=org,
+        kind=data["kind"],
+        reason=form.reason_value(),
+        decision_document=data["decision_document"],
+        listed_on=data["listed_on"],
+        recommendation=recommendation,
+    )
+
+
+@org_action("delist")
+def manage_delist(actor: Actor, org: Organization, form: CreditDelistForm) -> Any:
+    data = form.cleaned_data
+    return services.credit_delist(
+        actor=actor,
+        listing=selectors.listing_of(org, data["listing_id"]),
+        removed_on=data["removed_on"],
+        reason=data["reason"],
+        document=data["document"],
+    )
+
+
+@org_action("penalty")
+def manage_penalty(actor: Actor, org: Organization, form: PenaltyForm) -> Any:
+    return services.penalty_record(actor=actor, organization=org, **form.cleaned_data)
+
+
+@org_action("status")
+def manage_status(actor: Actor, org: Organization, form: StatusForm) -> Any:
+    return services.organization_change_status(actor=actor, organization=org, **form.cleaned_data)
+
+
+ORG_ACTIONS: dict[str, Callable[..., HttpResponseBase]] = {
+    "rating": manage_rating,
+    "revoke": manage_revoke,
+    "report": manage_report,
+    "list": manage_list,
+    "delist": manage_delist,
+    "penalty": manage_penalty,
+    "status": manage_status,
+}
+"""The view of each action's URL (`opengps.registry.urls`)."""
 
 
 @_writer

@@ -196,9 +196,8 @@ def test_registry_profile_shows_history_and_the_recommendation_link_both_ways(
     manage = client.get(reverse("registry:manage-org", args=[org.uscc]) + f"?recommendation={rec.pk}")
     assert manage.status_code == 200 and f'value="{rec.pk}"' in manage.content.decode()
     response = client.post(
-        reverse("registry:manage-org", args=[org.uscc]),
+        reverse("registry:manage-org-list", args=[org.uscc]),
         {
-            "action": "list",
             "list-kind": "abnormal",
             "list-reason": "绩效评价多次不合格",
             "list-decision_document": "湘民决〔2025〕7号",

@@ -19,7 +19,6 @@ from opengps.registry.models import Penalty
 pytestmark = pytest.mark.django_db
 
 FINE = {
-    "action": "penalty",
     "penalty-kind": "fine",
     "penalty-decided_on": "2025-05-10",
     "penalty-issuer": "长沙市市场监督管理局",
@@ -40,7 +39,7 @@ def test_registrar_records_a_penalty_and_sees_its_effect_with_the_citation(
     page = client.get(url).content.decode()
     assert 'id="penalty"' in page and "登记行政处罚" in page and "暂无行政处罚记录" in page
     # when the registrar records a fine of 250万 for illegal business
-    response = client.post(url, FINE)
+    response = client.post(reverse("registry:manage-org-penalty", args=[org.uscc]), FINE)
     # then it is stored, audited, and the organization is screened out until the three years end
     assert response.status_code == 302 and response["Location"].endswith("#penalty")
     penalty = Penalty.objects.get(organization=org)
@@ -58,11 +57,12 @@ def test_the_service_error_shows_beside_its_field(
 ) -> None:
     org = make_org()
     client.force_login(registrar)
-    url = reverse("registry:manage-org", args=[org.uscc])
+    url = reverse("registry:manage-org-penalty", args=[org.uscc])
     # a fine without an amount, and an end date on a criminal penalty
     refused = client.post(url, {**FINE, "penalty-amount": ""})
     html = refused.content.decode()
     assert refused.status_code == 400 and 'id="id_penalty-amount-error"' in html
+    assert "长市监罚〔2025〕88号" in html  # the input is kept
     assert "罚款须填写大于零的金额" in html
     refused = client.post(
         url, {**FINE, "penalty-kind": "criminal", "penalty-amount": "", "penalty-ends_on": "2026-01-01"}
@@ -78,7 +78,7 @@ def test_penalty_screen_is_for_the_registration_authority_in_scope(
     client: Client, make_org: Callable[..., Any], purchaser: Any, cs_registrar: Any
 ) -> None:
     org = make_org()
-    url = reverse("registry:manage-org", args=[org.uscc])
+    url = reverse("registry:manage-org-penalty", args=[org.uscc])
     client.force_login(purchaser)
     assert client.post(url, FINE).status_code == 403
     client.force_login(cs_registrar)  # a city registrar, the organization registered by the province

@@ -145,18 +145,21 @@ def test_manage_org_records_a_rating_and_shows_errors(
 ) -> None:
     client.force_login(registrar)
     url = reverse("registry:manage-org", args=[orgs[0].uscc])
-    refused = client.post(url, {"action": "rating", "rating-level": "4", "rating-awarded_on": "2024-03-01"})
-    assert refused.status_code == 400 and "请填写评估决定文号" in refused.content.decode()
+    rating_url = reverse("registry:manage-org-rating", args=[orgs[0].uscc])
+    assert f'action="{rating_url}#rating"' in client.get(url).content.decode()
+    refused = client.post(rating_url, {"rating-level": "4", "rating-awarded_on": "2024-03-01"})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "请填写评估决定文号" in html
+    assert 'id="id_rating-decision_no-error"' in html and 'value="2024-03-01"' in html  # the input is kept
     done = client.post(
-        url,
+        rating_url,
         {
-            "action": "rating",
             "rating-level": "4",
             "rating-awarded_on": "2024-03-01",
             "rating-decision_no": "湘民评〔2024〕3号",
         },
     )
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"] == f"{url}#rating"
     assert AuditEvent.objects.filter(action="registry.rating_recorded").count() == 1
     html = client.get(url).content.decode()
     assert "湘民评〔2024〕3号" in html and "撤销等级" in html
@@ -165,11 +168,10 @@ def test_manage_org_records_a_rating_and_shows_errors(
 def test_manage_org_delists_and_changes_status(client: Client, orgs: list[Any], registrar: Any) -> None:
     client.force_login(registrar)
     listing = orgs[1].credit_listings.get()
-    url = reverse("registry:manage-org", args=[orgs[1].uscc])
+    uscc = orgs[1].uscc
     response = client.post(
-        url,
+        reverse("registry:manage-org-delist", args=[uscc]),
         {
-            "action": "delist",
             "delist-listing_id": listing.pk,
             "delist-removed_on": "2025-09-01",
             "delist-reason": "撤销处罚决定",
@@ -180,9 +182,8 @@ def test_manage_org_delists_and_changes_status(client: Client, orgs: list[Any], 
     listing.refresh_from_db()
     assert listing.removed_on == date(2025, 9, 1)
     response = client.post(
-        url,
+        reverse("registry:manage-org-status", args=[uscc]),
         {
-            "action": "status",
             "status-status": "deregistered",
             "status-on_date": "2025-10-01",
             "status-reason": "自行解散",
@@ -257,3 +258,17 @@ def test_template_download_has_the_expected_headers(client: Client, registrar: A
     content = client.get(reverse("registry:import-template")).content
     header = next(load_workbook(BytesIO(content)).worksheets[0].iter_rows(values_only=True))
     assert tuple(header) == importing.HEADERS
+
+
+def test_manage_org_page_takes_no_post_each_action_has_its_url(
+    client: Client, orgs: list[Any], registrar: Any
+) -> None:
+    # given the registrar on an organization's management page
+    client.force_login(registrar)
+    uscc = orgs[0].uscc
+    # when a form posts to the page itself, or a GET reaches an action's URL
+    posted = client.post(reverse("registry:manage-org", args=[uscc]), {"action": "rating"})
+    fetched = client.get(reverse("registry:manage-org-rating", args=[uscc]))
+    # then both are refused: the page only shows, each action only acts
+    assert posted.status_code == 405 and fetched.status_code == 405
+    assert not AuditEvent.objects.filter(action="registry.rating_recorded").exists()
