@@ -14,7 +14,15 @@ from typing import Any
 
 from opengps.accounts.models import Region, User
 from opengps.capacity import services
-from opengps.capacity.models import CommunityFiling, FilingKind, Station, Township
+from opengps.capacity.models import (
+    CommunityFiling,
+    FilingKind,
+    IncubationBase,
+    ServiceLog,
+    SocialWorker,
+    Station,
+    Township,
+)
 from opengps.core import clock
 from opengps.experts.identity import make_id_number
 from opengps.registry.models import Organization, OrgStatus, OrgType
@@ -246,24 +254,37 @@ def _filings(actor: User, townships: list[Township], today: date) -> list[Commun
     return filings
 
 
+def _count(context: Any) -> None:
+    """The set's figures read back from the database, so a second load reports what the first did."""
+    context.counts["townships"] = Township.objects.count()
+    context.counts["stations"] = Station.objects.count()
+    context.counts["social_workers"] = SocialWorker.objects.count()
+    context.counts["service_logs"] = ServiceLog.objects.count()
+    context.counts["incubation_bases"] = IncubationBase.objects.count()
+    context.counts["community_filings"] = CommunityFiling.objects.count()
+    context.counts["community_filings_registered"] = CommunityFiling.objects.filter(
+        organization__isnull=False
+    ).count()
+
+
 def load(context: Any) -> None:
     """Add the capacity demo set (idempotent: nothing is added once townships exist)."""
     actor = context.users.get("registrar")
     if actor is None or Township.objects.exists():
+        _count(context)
         return
     operators = _operators()
     if not operators:
         logger.warning("capacity demo skipped: no social service agency registered in Changsha or Xiangtan")
+        _count(context)
         return
     today = clock.today()
     rng = random.Random(SEED)
     townships = _townships(actor)
     stations = _stations(actor, townships, operators, today)
-    context.counts["townships"] = len(townships)
-    context.counts["stations"] = len(stations)
-    context.counts["social_workers"] = _workers(actor, stations, rng)
-    context.counts["service_logs"] = _logs(actor, stations, today, rng)
-    context.counts["incubation_bases"] = _bases(actor, operators, today)
+    _workers(actor, stations, rng)
+    _logs(actor, stations, today, rng)
+    _bases(actor, operators, today)
     filings = _filings(actor, townships, today)
-    context.counts["community_filings"] = len(filings)
-    context.counts["community_filings_registered"] = _registered(actor, filings, today)
+    _registered(actor, filings, today)
+    _count(context)

@@ -167,7 +167,9 @@ def test_reading_settings_stay_on_the_phone(page: Any, live_server: Any, contrac
 
 
 def test_a_viewed_service_opens_offline(page: Any, live_server: Any, contract: Any) -> None:
-    # given a resident who opened a service page once the service worker was running
+    # given a resident reading in Chinese (the browser's context may keep another test's language
+    # cookie) who opened a service page once the service worker was running
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
     page.set_viewport_size(PHONE)
     service = f"{live_server.url}/residents/services/contract/{contract.pk}/"
     _open(page, service)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import subprocess
 from io import StringIO
@@ -13,6 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.backends.sqlite3._functions import (  # type: ignore[import-untyped]
+    register as register_sqlite_functions,
+)
 
 from opengps.core.models import AuditEvent
 
@@ -34,10 +36,9 @@ def test_sqlite_backup_is_a_database_holding_the_data(tmp_path: Path, make_user:
     # then the file is a SQLite database with the same audit chain, and nothing partial is left
     assert str(out) in stdout.getvalue()
     copy = sqlite3.connect(out)
-    # the schema's CHECK constraints use REGEXP, which Django registers on its own connections
-    copy.create_function(
-        "REGEXP", 2, lambda pattern, value: value is not None and re.search(pattern, value) is not None
-    )
+    # the schema's CHECK constraints use Django's SQL functions (REGEXP, django_date_extract …), which
+    # Django registers on its own connections: register the same ones on this plain connection
+    register_sqlite_functions(copy)
     try:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT count(*) FROM core_auditevent").fetchone() == (events,)
