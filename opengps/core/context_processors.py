@@ -97,7 +97,11 @@ SIDEBAR: tuple[Stage, ...] = (
         (
             Link(_("查询社会组织"), "registry:search"),
             Link(_("登记管理"), "registry:manage", roles("registration")),
-            Link(_("社工站与孵化培育"), "capacity:coverage", roles("registration", "finance", "auditor", "admin")),
+            Link(
+                _("社工站与孵化培育"),
+                "capacity:coverage",
+                roles("registration", "finance", "auditor", "admin"),
+            ),
         ),
         ("registry", "capacity"),
     ),
