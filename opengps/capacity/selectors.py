@@ -14,7 +14,15 @@ from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import require_role
 from opengps.capacity.errors import Code
-from opengps.capacity.models import CertificateLevel, Posting, ServiceLog, Station, StationStatus, Township
+from opengps.capacity.models import (
+    CertificateLevel,
+    Posting,
+    ServiceLog,
+    SocialWorker,
+    Station,
+    StationStatus,
+    Township,
+)
 from opengps.core import clock
 from opengps.core.errors import PermissionDenied, ServiceError, one_or_not_found
 from opengps.rules.capacity import Coverage
@@ -169,3 +177,36 @@ def station_page(*, actor: Actor, pk: int, months: int = 12) -> StationPage:
     )
     logs = list(station.service_logs.order_by("-month")[:months])
     return StationPage(station=station, postings=postings, logs=logs)
+
+
+def operated_station(*, actor: Actor, pk: int, months: int = 12) -> StationPage:
+    """A station run by the actor's organization, for its members to enter the monthly logs: the
+    station and its last `months` logs (its workers are the officials' page, not listed here)."""
+    require_role(actor, Role.SUPPLIER)
+    station = one_or_not_found(
+        Station.objects.filter(operator_id=actor.organization_id).select_related(
+            "township__county", "operator"
+        ),
+        pk,
+        Code.CAPACITY_STATION_NOT_FOUND,
+    )
+    logs = list(station.service_logs.order_by("-month")[:months])
+    return StationPage(station=station, postings=[], logs=logs)
+
+
+def townships_of(*, actor: Actor) -> QuerySet[Township]:
+    """The townships of the actor's area, for the form that opens a station."""
+    prefix = scope_prefix(actor)
+    return Township.objects.filter(county__code__startswith=prefix).select_related("county").order_by("code")
+
+
+def counties_of(*, actor: Actor) -> QuerySet[Region]:
+    """The counties of the actor's area, for the form that registers a social worker."""
+    prefix = scope_prefix(actor)
+    return Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).order_by("code")
+
+
+def postable_workers(station: Station) -> QuerySet[SocialWorker]:
+    """The workers a station may be given on its page: those registered in its county (the station
+    itself comes through `station_page`, scoped to the actor)."""
+    return SocialWorker.objects.filter(region_id=station.township.county_id).order_by("name", "pk")

@@ -1,4 +1,4 @@
-"""Capacity pages (/capacity/, officials only, read-only for now)."""
+"""Capacity pages (/capacity/, officials only) and the station page's actions, one POST URL each."""
 
 from django.urls import path
 
@@ -9,5 +9,14 @@ app_name = "capacity"
 urlpatterns = [
     path("", views.coverage, name="coverage"),
     path("stations/", views.station_list, name="stations"),
+    path("stations/open/", views.station_open, name="station-open"),
+    path("workers/register/", views.worker_register, name="worker-register"),
     path("stations/<int:pk>/", views.station_detail, name="station"),
+    path("stations/<int:pk>/logs/", views.operator_logs, name="operator-logs"),
+    path("stations/<int:pk>/log/", views.log_enter, name="log-enter"),
+    path("stations/<int:pk>/postings/", views.posting_add, name="posting-add"),
+    path("stations/<int:pk>/postings/end/", views.posting_end, name="posting-end"),
+    path("stations/<int:pk>/suspend/", views.suspend, name="suspend"),
+    path("stations/<int:pk>/resume/", views.resume, name="resume"),
+    path("stations/<int:pk>/close/", views.close, name="close"),
 ]

@@ -1,25 +1,48 @@
 """Capacity pages for the civil-affairs and finance officials of a region (read-only): station
 coverage by county, the stations of an area, and one station with its workers (identity numbers
 masked) and its monthly service logs. A refusal (another region, another role, a malformed region
-code) is the error page with its status."""
+code) is the error page with its status.
+
+The station page's actions (a month's service log, postings, suspend / resume / close) post to one URL
+each (STYLE 14): a form parses the POST, the station comes through the actor-scoped selector, one
+service acts and checks who may; a refusal shows the page again with the error beside its field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from opengps.accounts.actors import signed_in_user
-from opengps.capacity import selectors
-from opengps.capacity.models import StationStatus
-from opengps.core.errors import ServiceError
-from opengps.core.views import error_page
+from opengps.accounts.actors import Actor, signed_in_user
+from opengps.accounts.models import Role
+from opengps.accounts.permissions import has_role
+from opengps.capacity import selectors, services
+from opengps.capacity.forms import (
+    STATION_FORMS,
+    CloseForm,
+    PostingAddForm,
+    PostingEndForm,
+    ResumeForm,
+    ServiceLogForm,
+    StationOpenForm,
+    SuspendForm,
+    WorkerRegisterForm,
+)
+from opengps.capacity.models import Station, StationStatus
+from opengps.core.errors import NotFound, PermissionDenied, ServiceError
+from opengps.core.forms import ActionForm
+from opengps.core.views import View, error_page, one_action
+from opengps.registry.selectors import organization_get
 
 TONES: dict[str, str] = {
     StationStatus.OPERATING: "ok",
@@ -79,8 +102,15 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @require_safe
 def station_list(request: HttpRequest) -> HttpResponse:
     """社工站 — the stations of the official's area (or of one county), with the workers posted today."""
+    return _stations_page(request)
+
+
+def _stations_page(request: HttpRequest, failed: ActionForm | None = None, status: int = 200) -> HttpResponse:
+    """The list with the registration authority's forms (open a station, register a worker); a
+    refused action's bound form `failed` stands in place of its empty one."""
+    actor = signed_in_user(request)
     try:
-        items = list(selectors.stations(actor=signed_in_user(request), region=_region(request))[:500])
+        items = list(selectors.stations(actor=actor, region=_region(request))[:500])
     except ServiceError as exc:
         return error_page(request, exc)
     rows = []
@@ -114,7 +144,19 @@ def station_list(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("驻站社工"),
     ]
-    return render(request, "capacity/stations.html", {"columns": columns, "rows": rows})
+    forms_: dict[str, ActionForm] = {
+        form_class.action: _area_form(form_class, actor, None)
+        for form_class in (StationOpenForm, WorkerRegisterForm)
+    }
+    if failed is not None:
+        forms_[failed.action] = failed
+    context = {
+        "columns": columns,
+        "rows": rows,
+        "forms": forms_,
+        "manages": has_role(actor, *services.MANAGERS),
+    }
+    return render(request, "capacity/stations.html", context, status=status)
 
 
 @login_required
@@ -125,6 +167,28 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page = selectors.station_page(actor=signed_in_user(request), pk=pk)
     except ServiceError as exc:
         return error_page(request, exc)
+    return _station_page(request, page)
+
+
+def _log_columns() -> list[str]:
+    return [
+        _("月份"),
+        _("养老服务"),
+        _("儿童关爱"),
+        _("社会救助"),
+        _("社区建设"),
+        _("其他"),
+        _("服务人数"),
+        _("服务人次合计"),
+    ]
+
+
+def _station_page(
+    request: HttpRequest, page: selectors.StationPage, failed: ActionForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The station page with an empty form per action (shown to whom the services let act); a refused
+    action's bound form `failed` stands in place of its empty one, its errors beside its fields."""
+    station = page.station
     postings = [
         [
             {"text": posting.worker.name, "kind": "name"},
@@ -144,20 +208,278 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         for log in page.logs
     ]
+    forms_ = {form_class.action: _empty(form_class, station) for form_class in STATION_FORMS}
+    if failed is not None:
+        forms_[failed.action] = failed
+    actor = signed_in_user(request)
     context = {
-        "station": page.station,
+        "station": station,
         "posting_columns": [_("姓名"), _("身份证号"), _("职业资格"), _("方式"), _("派驻开始"), _("派驻结束")],
         "postings": postings,
-        "log_columns": [
-            _("月份"),
-            _("养老服务"),
-            _("儿童关爱"),
-            _("社会救助"),
-            _("社区建设"),
-            _("其他"),
-            _("服务人数"),
-            _("服务人次合计"),
-        ],
+        "running": [posting for posting in page.postings if posting.ends_on is None],
+        "log_columns": _log_columns(),
+        "logs": logs,
+        "forms": forms_,
+        "manages": services.manages(actor, station.township.county_id),
+        "enters_logs": services.manages(actor, station.township.county_id)
+        or services.is_operator_member(actor, station),
+    }
+    return render(request, "capacity/station.html", context, status=status)
+
+
+# --- the station page's actions, one URL each (STYLE 14) ------------------------------------------
+
+
+def _empty(form_class: type[ActionForm], station: Station) -> ActionForm:
+    return _bound(form_class, station, None)
+
+
+def _bound(form_class: type[ActionForm], station: Station, data: Any) -> ActionForm:
+    if form_class is PostingAddForm:
+        return PostingAddForm(data, workers=selectors.postable_workers(station))
+    if form_class is PostingEndForm:
+        return PostingEndForm(data, station=station)
+    return form_class(data)
+
+
+def _station(*, actor: Actor, pk: int) -> Station:
+    """The station of the actor's area (`selectors.station_page`), NotFound outside it."""
+    return selectors.station_page(actor=actor, pk=pk, months=0).station
+
+
+def _refused(request: HttpRequest, station: Station, form: ActionForm, status: int) -> HttpResponse:
+    try:
+        page = selectors.station_page(actor=signed_in_user(request), pk=station.pk)
+    except ServiceError as exc:
+        return error_page(request, exc)
+    return _station_page(request, page, form, status)
+
+
+def _log_station(*, actor: Actor, pk: int) -> Station:
+    """The station whose log the actor enters: one their organization runs (operator members), else
+    one of the official's area."""
+    if has_role(actor, Role.SUPPLIER):
+        return selectors.operated_station(actor=actor, pk=pk, months=0).station
+    return _station(actor=actor, pk=pk)
+
+
+def _log_refused(request: HttpRequest, station: Station, form: ActionForm, status: int) -> HttpResponse:
+    actor = signed_in_user(request)
+    if not has_role(actor, Role.SUPPLIER):
+        return _refused(request, station, form, status)
+    return _operator_page(request, selectors.operated_station(actor=actor, pk=station.pk), form, status)
+
+
+def _operator_page(
+    request: HttpRequest, page: selectors.StationPage, form: ActionForm | None = None, status: int = 200
+) -> HttpResponse:
+    logs = [
+        [
+            log.month.strftime("%Y-%m"),
+            *({"text": getattr(log, field), "kind": "num"} for field in selectors.LOG_FIELDS),
+            {"text": log.services, "kind": "num"},
+        ]
+        for log in page.logs
+    ]
+    context = {
+        "station": page.station,
+        "form": form or ServiceLogForm(),
+        "log_columns": _log_columns(),
         "logs": logs,
     }
-    return render(request, "capacity/station.html", context)
+    return render(request, "capacity/operator_logs.html", context, status=status)
+
+
+@login_required
+@require_safe
+def operator_logs(request: HttpRequest, pk: int) -> HttpResponse:
+    """服务台账填报 — the station's operator members enter or correct a month's log here."""
+    try:
+        page = selectors.operated_station(actor=signed_in_user(request), pk=pk)
+    except ServiceError as exc:
+        return error_page(request, exc)
+    return _operator_page(request, page)
+
+
+Act = Callable[[Actor, Station, Any], Any]
+
+
+def station_action(
+    form_class: type[ActionForm],
+    done: Promise,
+    *,
+    scope: Callable[..., Station] = _station,
+    page: Callable[[HttpRequest, Station, Any, int], HttpResponse] = _refused,
+) -> Callable[[Act], View]:
+    """Make `act` (one service call with the valid form's data) the view of one action URL of the
+    station page (`one_action`): a refusal shows the page again, success goes back to it."""
+    decorate = one_action(
+        actor=signed_in_user,
+        scope=scope,
+        form=lambda request, station: _bound(form_class, station, request.POST),
+        page=page,
+        done=done,
+        success=lambda station, result: redirect("capacity:station", pk=station.pk),
+        not_found=lambda request, exc: error_page(request, exc),
+    )
+
+    def wrap(act: Act) -> View:
+        @wraps(act)
+        def call(request: HttpRequest, actor: Actor, station: Station, form: Any) -> Any:
+            return act(actor, station, form)
+
+        view = decorate(call)
+
+        @wraps(view)
+        def guarded(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            # `one_action` answers a NotFound of the scope; a role that reads no station is refused
+            # by the selector with PermissionDenied: the error page, 403, before any form is read.
+            try:
+                answer = view(request, **kwargs)
+            except PermissionDenied as exc:
+                return error_page(request, exc)
+            if answer.status_code == 302 and has_role(signed_in_user(request), Role.SUPPLIER):
+                # operator members read no station page: back to their log screen
+                return redirect("capacity:operator-logs", pk=kwargs["pk"])
+            return answer
+
+        return guarded
+
+    return wrap
+
+
+@station_action(ServiceLogForm, gettext_lazy("服务台账已保存"), scope=_log_station, page=_log_refused)
+def log_enter(actor: Actor, station: Station, form: ServiceLogForm) -> Any:
+    return services.service_log_enter(
+        actor=actor, station=station, month=form.cleaned_data["month"], **form.counts()
+    )
+
+
+@station_action(PostingAddForm, gettext_lazy("已派驻社会工作者"))
+def posting_add(actor: Actor, station: Station, form: PostingAddForm) -> Any:
+    data = form.cleaned_data
+    return services.posting_add(
+        actor=actor,
+        worker=data["worker"],
+        station=station,
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        full_time=data["full_time"],
+    )
+
+
+@station_action(PostingEndForm, gettext_lazy("派驻已结束"))
+def posting_end(actor: Actor, station: Station, form: PostingEndForm) -> Any:
+    data = form.cleaned_data
+    return services.posting_end(
+        actor=actor, posting=data["posting"], ends_on=data["ends_on"], reason=data["reason"]
+    )
+
+
+@station_action(SuspendForm, gettext_lazy("站点已暂停服务"))
+def suspend(actor: Actor, station: Station, form: SuspendForm) -> Any:
+    return services.station_suspend(actor=actor, station=station, reason=form.cleaned_data["reason"])
+
+
+@station_action(ResumeForm, gettext_lazy("站点已恢复服务"))
+def resume(actor: Actor, station: Station, form: ResumeForm) -> Any:
+    return services.station_resume(actor=actor, station=station, reason=form.cleaned_data["reason"])
+
+
+@station_action(CloseForm, gettext_lazy("站点已撤销"))
+def close(actor: Actor, station: Station, form: CloseForm) -> Any:
+    data = form.cleaned_data
+    return services.station_close(
+        actor=actor, station=station, closed_on=data["closed_on"], reason=data["reason"]
+    )
+
+
+# --- the stations list's actions (registration authority), one URL each ---------------------------
+
+
+def _area(*, actor: Actor) -> str:
+    """The actor's area (`selectors.scope_prefix`): a role that reads no station is refused here."""
+    return selectors.scope_prefix(actor)
+
+
+def _area_form(form_class: type[ActionForm], actor: Actor, data: Any) -> ActionForm:
+    if form_class is StationOpenForm:
+        return StationOpenForm(data, townships=selectors.townships_of(actor=actor))
+    return WorkerRegisterForm(data, counties=selectors.counties_of(actor=actor))
+
+
+AreaAct = Callable[[Actor, Any], Any]
+
+
+def area_action(
+    form_class: type[ActionForm], done: Promise, success: Callable[[Any], HttpResponse]
+) -> Callable[[AreaAct], View]:
+    """Make `act` the view of one action URL of the stations list (`one_action`): a refusal shows
+    the list again with the error beside its field, success answers with `success(result)`."""
+    decorate = one_action(
+        actor=signed_in_user,
+        scope=_area,
+        form=lambda request, area: _area_form(form_class, signed_in_user(request), request.POST),
+        page=lambda request, area, form, status: _stations_page(request, form, status),
+        done=done,
+        success=lambda area, result: success(result),
+        not_found=lambda request, exc: error_page(request, exc),
+    )
+
+    def wrap(act: AreaAct) -> View:
+        @wraps(act)
+        def call(request: HttpRequest, actor: Actor, area: str, form: Any) -> Any:
+            return act(actor, form)
+
+        view = decorate(call)
+
+        @wraps(view)
+        def guarded(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, **kwargs)
+            except PermissionDenied as exc:
+                return error_page(request, exc)
+
+        return guarded
+
+    return wrap
+
+
+@area_action(
+    StationOpenForm,
+    gettext_lazy("站点已设立"),
+    lambda station: redirect("capacity:station", pk=station.pk),
+)
+def station_open(actor: Actor, form: StationOpenForm) -> Any:
+    data = form.cleaned_data
+    try:
+        operator = organization_get(data["operator"])
+    except NotFound as exc:
+        # An unknown code is the operator field's error, not a missing page.
+        raise ServiceError(exc.code, exc.text(), field="operator") from None
+    return services.station_open(
+        actor=actor,
+        township=data["township"],
+        name=data["name"],
+        operator=operator,
+        opened_on=data["opened_on"],
+        address=data["address"],
+        opening_hours=data["opening_hours"],
+        phone=data["phone"],
+    )
+
+
+@area_action(
+    WorkerRegisterForm, gettext_lazy("社会工作者已登记"), lambda worker: redirect("capacity:stations")
+)
+def worker_register(actor: Actor, form: WorkerRegisterForm) -> Any:
+    data = form.cleaned_data
+    return services.worker_register(
+        actor=actor,
+        name=data["name"],
+        id_number=data["id_number"],
+        region=data["region"],
+        level=data["level"],
+        certificate_no=data["certificate_no"],
+        certified_year=data["certified_year"],
+    )
