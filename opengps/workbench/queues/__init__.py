@@ -53,6 +53,7 @@ from opengps.workbench.queues.suppliers import (
     _payments,
     _ratings,
     _reports_due,
+    _stations,
     _supplier_contracts,
     eligibility_of,
 )
@@ -110,6 +111,7 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("reports", gettext_lazy("履约报告与节点"), _reports_due, frozenset({S})),
     QueueSpec("payments", gettext_lazy("待收款项"), _payments, frozenset({S})),
     QueueSpec("ratings", gettext_lazy("绩效评价与等级"), _ratings, frozenset({S})),
+    QueueSpec("stations", gettext_lazy("我运营的社工站"), _stations, frozenset({S})),
     QueueSpec("imports", gettext_lazy("社会组织导入任务"), _imports, frozenset({R, AD})),
     QueueSpec("drafts", gettext_lazy("我的草稿"), _drafts, frozenset({P, A})),
     QueueSpec("emall-entries", gettext_lazy("待审核的电子卖场入驻申请"), _entries, frozenset({EO})),

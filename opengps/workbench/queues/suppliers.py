@@ -4,7 +4,7 @@ organization's eligibility standing today."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Role
+from opengps.capacity.models import ServiceLog, Station, StationStatus
 from opengps.contracts.models import ContractStatus, Payment
 from opengps.contracts.selectors import (
     missing_reports,
@@ -247,3 +248,39 @@ def eligibility_of(actor: Actor, today: date | None = None) -> Standing | None:
             for r in eligibility.reasons
         ],
     )
+
+
+def _stations(actor: Actor, ctx: Context, limit: int) -> Found:
+    """The township social-work stations the organization runs, the ones whose last month's service
+    log is still missing first; each links to the members' log screen."""
+    org = _organization(actor)
+    if org is None:
+        return [], 0
+    last_month_end = ctx.today.replace(day=1) - timedelta(days=1)
+    last_month = last_month_end.replace(day=1)
+    running = (StationStatus.OPERATING, StationStatus.SUSPENDED)
+    qs = (
+        Station.objects.filter(operator=org, status__in=running)
+        .select_related("township")
+        .annotate(logged=Exists(ServiceLog.objects.filter(station=OuterRef("pk"), month=last_month)))
+        .order_by("logged", "township__code", "pk")
+    )
+    rows, count = _bounded(qs, limit)
+    month = {"month": last_month.strftime("%Y-%m")}
+    items = []
+    for station in rows:
+        due = not station.logged and station.opened_on <= last_month_end
+        if due:
+            note = _("%(month)s 的台账尚未填报") % month
+        else:
+            note = _("%(month)s 的台账已填报") % month if station.logged else ""
+        items.append(
+            QueueItem(
+                state=_("上月服务台账待填报") if due else str(station.get_status_display()),
+                title=f"{station.name}（{station.township.name}）",
+                action=_("填报台账"),
+                url=reverse("capacity:operator-logs", kwargs={"pk": station.pk}),
+                note=note,
+            )
+        )
+    return items, count

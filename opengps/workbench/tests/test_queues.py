@@ -88,7 +88,7 @@ def test_every_role_sees_its_queues_of_one_contract_under_evaluation(
     # the winning supplier: its bid (status only), its contract, the reports, its self-evaluation
     with django_assert_max_num_queries(40):
         theirs = by_key(winner_user)
-    assert list(theirs) == ["bids", "contracts", "reports", "payments", "ratings"]
+    assert list(theirs) == ["bids", "contracts", "reports", "payments", "ratings", "stations"]
     assert rows(theirs["bids"]) == [
         ("已递交", f"{procurement.reference} {procurement.title} 第 1 包", f"/procurement/{procurement.pk}/")
     ]

@@ -30,14 +30,15 @@ NON_EMPTY: dict[str, set[str]] = {
     "evaluator": {"performance"},
     "cpa": set(),
     "auditor": set(),
-    "supplier": {"bids", "contracts", "payments", "ratings"},
+    "supplier": {"bids", "contracts", "payments", "ratings", "stations"},
     "supplier_zz": {"bids"},
-    "supplier_listed": set(),
+    "supplier_listed": {"stations"},
     "emall_operator": {"emall-versions", "emall-flags"},
 }
 """The queues the demo fills for each login (the demo has no red-flag run, no pending complaint
 and no unanswered question; the agency's procurements are all past their openings; the e-mall's
-suppliers are all entered, and its price outlier waits for review with its flag)."""
+suppliers are all entered, and its price outlier waits for review with its flag; the capacity demo's
+stations are run by the organizations of `supplier` and `supplier_listed`)."""
 
 
 def _drawn(username: str) -> bool:
