@@ -104,6 +104,10 @@ VIEWS_ON = """() => { localStorage.setItem('opengps.residents.view.large', 'on')
   localStorage.setItem('opengps.residents.view.contrast', 'on'); }"""
 OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 UNREGISTER = "() => navigator.serviceWorker.getRegistrations().then(rs => rs.forEach(r => r.unregister()))"
+FORGET_WORKERS = """() => Promise.all([
+  navigator.serviceWorker.getRegistrations().then(rs => Promise.all(rs.map(r => r.unregister()))),
+  caches.keys().then(names => Promise.all(names.map(name => caches.delete(name)))),
+])"""
 
 
 @pytest.mark.parametrize(
@@ -167,9 +171,12 @@ def test_reading_settings_stay_on_the_phone(page: Any, live_server: Any, contrac
 
 
 def test_a_viewed_service_opens_offline(page: Any, live_server: Any, contract: Any) -> None:
-    # given a resident reading in Chinese (the browser's context may keep another test's language
-    # cookie) who opened a service page once the service worker was running
+    # given a resident reading in Chinese who opened a service page once the service worker was
+    # running — in a browser with no worker or cache left by the other tests (the session's profile
+    # keeps them, and the worker caches the offline page in the language it was installed in)
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.goto(f"{live_server.url}/")  # outside the worker's scope
+    page.evaluate(FORGET_WORKERS)
     page.set_viewport_size(PHONE)
     service = f"{live_server.url}/residents/services/contract/{contract.pk}/"
     _open(page, service)
