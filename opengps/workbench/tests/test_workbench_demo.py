@@ -9,6 +9,7 @@ from django.test import Client
 
 from opengps.accounts.models import User
 from opengps.experts.models import DrawMember, MemberStatus
+from opengps.procurement.models import BidSubmission
 from opengps.workbench import queues
 from opengps.workbench.tests.test_demo import Demo, anchored, demo
 
@@ -41,6 +42,12 @@ suppliers are all entered, and its price outlier waits for review with its flag;
 stations are run by the organizations of `supplier` and `supplier_listed`)."""
 
 
+def _bidding(username: str) -> bool:
+    """Whether this supplier's organization holds a bid: the invited tender's draw is random over the
+    organizations eligible on its (simulated) draw day, which may pick the listed demo supplier."""
+    return BidSubmission.objects.filter(organization__members__username=username).exists()
+
+
 def _drawn(username: str) -> bool:
     """Whether a draw invited this expert and waits for the answer (draws are random)."""
     return DrawMember.objects.filter(expert__user__username=username, status=MemberStatus.INVITED).exists()
@@ -64,5 +71,9 @@ def test_every_demo_login_lands_on_its_workbench(demo: Demo, anchored: None) -> 
                 assert client.get(f"/work/{key}/").status_code == 200
         assert client.get("/agenda/").status_code == 200
         assert client.get("/reminders/").status_code == 200
-    expected = {**NON_EMPTY, "expert": {"invitations"} if _drawn("expert") else set()}
+    expected = {
+        **NON_EMPTY,
+        "expert": {"invitations"} if _drawn("expert") else set(),
+        "supplier_listed": {"stations", "bids"} if _bidding("supplier_listed") else {"stations"},
+    }
     assert {name: {key for key, n in counts.items() if n} for name, counts in seen.items()} == expected
