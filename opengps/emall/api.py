@@ -1,5 +1,6 @@
 """E-mall API (/api/v1/emall/): public listing search and detail; the supplier's entry, listings and
-orders; the purchaser's direct purchase and orders; the operator's reviews. Each write is one
+orders; the purchaser's direct purchase and orders; the operator's reviews; 竞价 rounds (post, quote,
+close) — no price and no count of quotes in any response before the close. Each write is one
 service call; refusals are the services' codes in the platform's error shape (ErrorOut)."""
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from opengps.catalog.models import CatalogItem
 from opengps.core.api_errors import ERRORS, ErrorOut
 from opengps.core.errors import ServiceError
 from opengps.core.inputs import (
+    DateTime,
+    Deadline,
     Id,
     Page,
     Price,
@@ -29,10 +32,12 @@ from opengps.core.inputs import (
     Str120,
     Str200,
     Text,
+    Yuan,
 )
 from opengps.emall import selectors, services
 from opengps.emall.errors import Code
-from opengps.emall.models import Listing, ListingVersion, Order, PriceFlag, SupplierEntry
+from opengps.emall.models import BiddingRound, Listing, ListingVersion, Order, PriceFlag, Quote, SupplierEntry
+from opengps.evaluation.models import FrameworkShortlist
 from opengps.planning.models import BudgetLine
 
 router = Router(tags=["emall"], auth=django_auth)
@@ -157,6 +162,7 @@ class PriceFlagOut(Schema):
 class OrderOut(Schema):
     id: int
     reference: str
+    kind: str
     status: str
     status_label: str
     unit: str
@@ -416,6 +422,38 @@ def order_place(request: HttpRequest, payload: OrderIn) -> Any:
     return Status(201, order)
 
 
+class EmallCallOffIn(Schema):
+    shortlist: Id
+    listing: Id
+    budget_line: Id
+    quantity: Quantity
+    service_region: Str20
+    note: Text = ""
+
+
+@router.post("/call-offs", response={201: OrderOut, **ERRORS})
+def order_call_off(request: HttpRequest, payload: EmallCallOffIn) -> Any:
+    """定点: order from a framework agreement's member at its agreement price."""
+    user = signed_in_user(request)
+    shortlist = FrameworkShortlist.objects.filter(pk=payload.shortlist, announced_at__isnull=False).first()
+    if shortlist is None:
+        raise ServiceError(Code.EMALL_FRAMEWORK_NOT_MEMBER, field="shortlist")
+    listing = selectors.listing_get(actor=user, pk=payload.listing)
+    line = BudgetLine.objects.filter(pk=payload.budget_line).first()
+    if line is None:
+        raise ServiceError(Code.EMALL_BUDGET_OTHER_UNIT, field="budget_line")
+    order = services.order_call_off(
+        actor=user,
+        shortlist=shortlist,
+        listing=listing,
+        budget_line=line,
+        quantity=payload.quantity,
+        service_region=_regions([payload.service_region], "service_region")[0],
+        note=payload.note,
+    )
+    return Status(201, order)
+
+
 def _order(request: HttpRequest, order_id: int) -> tuple[Any, Order]:
     user = signed_in_user(request)
     return user, selectors.order_get(actor=user, pk=order_id)
@@ -517,6 +555,168 @@ def requirement_set(request: HttpRequest, item_code: Str20, payload: Requirement
     return services.item_requirement_set(
         actor=user, item_code=item_code, min_rating=payload.min_rating, note=payload.note
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# 竞价 rounds
+
+
+class BiddingRoundIn(Schema):
+    item: Str20
+    title: Str120
+    quantity: Quantity
+    measure_unit: Str20
+    service_region: Str20
+    standard: Text
+    ceiling: Yuan
+    budget_line: Id
+    opens_at: DateTime | None = None
+    closes_at: Deadline
+
+
+class QuoteIn(Schema):
+    price: Yuan
+
+
+class MyQuoteOut(Schema):
+    """The supplier's own quote while the round is open: that it is in, never its price."""
+
+    version: int
+    submitted_at: datetime
+    sealed_sha256: str
+
+
+class OpenedQuoteOut(Schema):
+    supplier: str
+    supplier_uscc: str
+    price: Decimal | None
+    valid: bool | None
+    invalid_reason: str
+
+
+class BiddingRoundOut(Schema):
+    """A round; `quote_count`, `valid_quote_count` and `quotes` are null until the close."""
+
+    id: int
+    reference: str
+    status: str
+    status_label: str
+    unit: str
+    item: str
+    item_name: str
+    title: str
+    quantity: Decimal
+    measure_unit: str
+    service_region: str
+    standard: str
+    ceiling: Decimal
+    opens_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    quote_count: int | None
+    valid_quote_count: int | None
+    awarded_price: Decimal | None
+    order: str | None
+    outcome: list[dict[str, Any]]
+    quotes: list[OpenedQuoteOut] | None
+    my_quote: MyQuoteOut | None
+
+
+def _opened(quote: Quote) -> dict[str, Any]:
+    return {
+        "supplier": quote.supplier.name,
+        "supplier_uscc": quote.supplier.uscc,
+        "price": quote.price,
+        "valid": quote.valid,
+        "invalid_reason": quote.invalid_reason,
+    }
+
+
+def _round_out(actor: Any, bidding_round: BiddingRound) -> dict[str, Any]:
+    view = selectors.round_view(actor, bidding_round)
+    order = bidding_round.order
+    return {
+        "id": bidding_round.pk,
+        "reference": bidding_round.reference,
+        "status": bidding_round.status,
+        "status_label": str(bidding_round.get_status_display()),
+        "unit": bidding_round.unit.name,
+        "item": bidding_round.item_code,
+        "item_name": bidding_round.item.name,
+        "title": bidding_round.title,
+        "quantity": bidding_round.quantity,
+        "measure_unit": bidding_round.measure_unit,
+        "service_region": bidding_round.service_region_id,
+        "standard": bidding_round.standard,
+        "ceiling": bidding_round.ceiling,
+        "opens_at": bidding_round.opens_at,
+        "closes_at": bidding_round.closes_at,
+        "closed_at": bidding_round.closed_at if view.closed else None,
+        "quote_count": bidding_round.quote_count if view.closed else None,
+        "valid_quote_count": bidding_round.valid_quote_count if view.closed else None,
+        "awarded_price": bidding_round.awarded_price if view.closed else None,
+        "order": order.reference if order is not None else None,
+        "outcome": bidding_round.outcome if view.closed else [],
+        "quotes": [_opened(q) for q in view.quotes] if view.closed else None,
+        "my_quote": view.mine,
+    }
+
+
+@router.get("/rounds", response={200: list[BiddingRoundOut], **ERRORS})
+def rounds(request: HttpRequest) -> Any:
+    user = signed_in_user(request)
+    return [_round_out(user, r) for r in selectors.rounds_visible(user)[:200]]
+
+
+@router.get("/rounds/open", response={200: list[BiddingRoundOut], **ERRORS})
+def rounds_open(request: HttpRequest) -> Any:
+    user = signed_in_user(request)
+    return [_round_out(user, r) for r in selectors.rounds_open_for_supplier(user)[:200]]
+
+
+@router.get("/rounds/{round_id}", response={200: BiddingRoundOut, **ERRORS})
+def round_detail(request: HttpRequest, round_id: Id) -> Any:
+    user = signed_in_user(request)
+    return _round_out(user, selectors.round_get(actor=user, pk=round_id))
+
+
+@router.post("/rounds", response={201: BiddingRoundOut, **ERRORS})
+def round_post(request: HttpRequest, payload: BiddingRoundIn) -> Any:
+    user = signed_in_user(request)
+    item = selectors.round_items(user).filter(code=payload.item).first()
+    if item is None:
+        raise ServiceError(Code.EMALL_ITEM_NOT_PURCHASABLE, field="item")
+    line = selectors.budget_lines_for_order(user).filter(pk=payload.budget_line).first()
+    if line is None:
+        raise ServiceError(Code.EMALL_BUDGET_OTHER_UNIT, field="budget_line")
+    created = services.round_post(
+        actor=user,
+        item=item,
+        title=payload.title,
+        quantity=payload.quantity,
+        measure_unit=payload.measure_unit,
+        service_region=_regions([payload.service_region], "service_region")[0],
+        standard=payload.standard,
+        ceiling=payload.ceiling,
+        budget_line=line,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+    )
+    return Status(201, _round_out(user, created))
+
+
+@router.post("/rounds/{round_id}/quote", response={201: MyQuoteOut, **ERRORS})
+def quote_submit(request: HttpRequest, round_id: Id, payload: QuoteIn) -> Any:
+    user = signed_in_user(request)
+    bidding_round = selectors.round_get(actor=user, pk=round_id)
+    return Status(201, services.quote_submit(actor=user, bidding_round=bidding_round, price=payload.price))
+
+
+@router.post("/rounds/{round_id}/close", response={200: BiddingRoundOut, **ERRORS})
+def round_close(request: HttpRequest, round_id: Id) -> Any:
+    user = signed_in_user(request)
+    bidding_round = selectors.round_get(actor=user, pk=round_id)
+    return _round_out(user, services.round_close(actor=user, bidding_round=bidding_round))
 
 
 __all__ = ["ErrorOut", "router"]

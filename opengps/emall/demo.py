@@ -1,12 +1,20 @@
 """The e-mall's demo data, built through the real services: an operator account, eight entered
 suppliers with listings across the current catalogue's items (priced around the reference prices),
 one listing flagged as a price outlier, and direct-purchase orders of the provincial civil-affairs
-department in several states (placed, confirmed, declined, delivered, accepted, paid, rated).
+department in several states (placed, confirmed, declined, delivered, accepted, paid, rated), and
+two 竞价 rounds — one awarded (its order placed), one failed for too few quotes.
+
+Quotes are judged by the database clock, which cannot be moved: as in the procurement demo, the
+rounds are posted on an earlier moment with a close a few seconds ahead of the real clock, their
+suppliers quote at once, and the loader waits for the close before opening them.
 Loading twice changes nothing."""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +25,7 @@ from opengps.catalog.selectors import current_version
 from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.emall import services
-from opengps.emall.models import Listing, ListingStatus, Order, PriceFlag, SupplierEntry
+from opengps.emall.models import BiddingRound, Listing, ListingStatus, Order, PriceFlag, SupplierEntry
 from opengps.planning import services as planning
 from opengps.planning.models import BudgetLine, FundSource
 from opengps.registry.models import Organization
@@ -28,6 +36,9 @@ SUPPLIERS = 8
 ITEMS = 10
 FACTORS = (Decimal("0.92"), Decimal("1.00"), Decimal("1.08"), Decimal("0.96"), Decimal("1.12"))
 STATES = ("placed", "confirmed", "declined", "delivered", "accepted", "paid", "rated", "rated")
+CLOSE_MARGIN = timedelta(seconds=4)
+"""How far ahead of the real clock the demo rounds close: time for their quotes to arrive."""
+QUOTE_FACTORS = (Decimal("0.90"), Decimal("0.94"), Decimal("0.97"), Decimal("0.99"))
 
 
 def _operator(context: Any) -> User:
@@ -127,6 +138,71 @@ def _orders(context: Any, listings: list[Listing]) -> None:
             services.order_rate(actor=staff, order=order, stars=5 - n % 2, comment="响应及时，服务规范")
 
 
+def _line(context: Any, code: str, amount: str) -> BudgetLine:
+    staff, finance = context.users["purchaser"], context.users["finance"]
+    line = planning.budget_line_create(
+        actor=staff,
+        unit=staff.unit,
+        fiscal_year=clock.today().year,
+        code=code,
+        name="电子卖场竞价采购",
+        fund_source=FundSource.GENERAL,
+        amount=amount,
+    )
+    return planning.budget_line_approve(
+        actor=finance, line=planning.budget_line_submit(actor=staff, line=line)
+    )
+
+
+def _rounds(context: Any, listings: list[Listing]) -> None:
+    """Two rounds on the catalogue items most suppliers list: four quotes (awarded) and two (failed)."""
+    staff = context.users["purchaser"]
+    sellers: dict[int, list[Listing]] = defaultdict(list)
+    for listing in Listing.objects.filter(pk__in=[x.pk for x in listings], status=ListingStatus.LIVE):
+        sellers[listing.item_id].append(listing)
+    ranked = sorted(sellers.values(), key=lambda group: (-len(group), group[0].item_id))
+    if len(ranked) < 2 or len(ranked[0]) < 3:
+        logger.warning("emall demo rounds: too few suppliers list one item")
+        return
+    line = _line(context, f"DEMO-EMALL-JJ-{clock.today().year}", "300000")
+    changsha = Region.objects.get(pk="430100")
+    closes = clock.now() + CLOSE_MARGIN
+    posted = closes - timedelta(days=2)
+    rounds = []
+    for group, quoters in ((ranked[0], 4), (ranked[1], 2)):
+        top = max(x.live_version.unit_price for x in group if x.live_version is not None)
+        quantity = max(1, min(12, int(Decimal(60000) / top)))
+        item = group[0].item
+        bidding_round = services.round_post(
+            actor=staff,
+            item=item,
+            title=f"{item.name}（竞价采购）",
+            quantity=str(quantity),
+            measure_unit=group[0].live_version.unit if group[0].live_version else "项",
+            service_region=changsha,
+            standard=f"按《{item.name}》服务规范提供服务，每月提交服务记录与满意度回访表",
+            ceiling=(top * quantity).quantize(Decimal("0.01")),
+            budget_line=line,
+            closes_at=closes,
+            opens_at=posted,
+            now=posted,
+        )
+        for n, listing in enumerate(group[:quoters]):
+            seller = User.objects.filter(role=Role.SUPPLIER, organization=listing.organization_id).first()
+            if seller is None or listing.live_version is None:
+                continue
+            price = listing.live_version.unit_price * quantity * QUOTE_FACTORS[n % len(QUOTE_FACTORS)]
+            services.quote_submit(
+                actor=seller, bidding_round=bidding_round, price=price.quantize(Decimal("0.01"))
+            )
+        rounds.append(bidding_round)
+    remaining = (closes - clock.now()).total_seconds()
+    if remaining > 0:
+        time.sleep(remaining + 0.2)
+    services.round_close(actor=staff, bidding_round=rounds[0])
+    services.rounds_close_due()  # the second, by the scheduled task
+
+
 def _count(context: Any) -> None:
     context.counts.update(
         {
@@ -134,6 +210,7 @@ def _count(context: Any) -> None:
             "emall_listings": Listing.objects.count(),
             "emall_orders": Order.objects.count(),
             "emall_price_flags": PriceFlag.objects.count(),
+            "emall_rounds": BiddingRound.objects.count(),
             # planning counted its lines before the e-mall added its own
             "budget_lines": BudgetLine.objects.count(),
         }
@@ -172,4 +249,8 @@ def load(context: Any) -> None:
             _orders(context, listings)
         except ServiceError as exc:
             logger.warning("emall demo orders: %s %s", exc.code, exc.text())
+        try:
+            _rounds(context, listings)
+        except ServiceError as exc:
+            logger.warning("emall demo rounds: %s %s", exc.code, exc.text())
     _count(context)

@@ -37,6 +37,33 @@ class Code(ErrorCode):
     EMALL_LISTING_NOT_LIVE = "emall.listing_not_live", _("该商品当前不在售，不能购买")
     EMALL_MIN_RATING_INVALID = "emall.min_rating_invalid", _("最低评估等级应为1A至5A")
     EMALL_NEGATIVE_LIST = "emall.negative_list", _("该事项属于政府购买服务负面清单，不得购买")
+    EMALL_FRAMEWORK_NOT_COVERING = (
+        "emall.framework_not_covering",
+        _("该框架协议不包括“%(item)s”，不能据以定点采购"),
+    )
+    EMALL_FRAMEWORK_NOT_MEMBER = "emall.framework_not_member", _("该供应商不是此框架协议的入围供应商")
+    EMALL_NO_LISTING_FOR_ROUND = (
+        "emall.no_listing_for_round",
+        _("本组织在该品目下没有服务“%(region)s”的在售商品，不能报价"),
+    )
+    EMALL_OPENS_IN_PAST = "emall.opens_in_past", _("开始时间不能早于现在")
+    EMALL_QUOTE_AFTER_CLOSE = (
+        "emall.quote_after_close",
+        _("竞价已于 %(deadline)s 截止，报价不予接收（依据：%(citation)s）"),
+    )
+    EMALL_QUOTE_PRICE_INVALID = "emall.quote_price_invalid", _("报价应大于0，以元为单位，最多两位小数")
+    EMALL_ROUND_CLOSED = "emall.round_closed", _("该竞价已结束")
+    EMALL_ROUND_NOT_CLOSED = (
+        "emall.round_not_closed",
+        _("竞价尚未截止（%(deadline)s），报价保持密封，不能开启"),
+    )
+    EMALL_ROUND_NOT_FOUND = "emall.round_not_found", _("竞价不存在")
+    EMALL_ROUND_NOT_OPEN_YET = "emall.round_not_open_yet", _("竞价尚未开始（%(opens)s 开始）")
+    EMALL_TIME_INVALID = "emall.time_invalid", _("时间格式不正确")
+    EMALL_WINDOW_TOO_SHORT = (
+        "emall.bidding_window_too_short",
+        _("竞价时间不得少于 %(hours)s 小时：最早截止于 %(earliest)s（依据：%(citation)s）"),
+    )
     EMALL_NOT_ELIGIBLE = "emall.not_eligible", _("不符合承接政府购买服务的条件：%(reasons)s")
     EMALL_NOT_ENTERED = "emall.not_entered", _("本组织尚未入驻电子卖场，或入驻已暂停")
     EMALL_NOT_OPERATOR = (

@@ -169,3 +169,60 @@ class FlagForm(ActionForm):
     action = "flag"
     uphold = forms.TypedChoiceField(label=_("处理"), choices=FLAG_DECISIONS, coerce=lambda v: v == "1")
     note = forms.CharField(label=_("处理意见"), max_length=2000)
+
+
+class RoundForm(ActionForm):
+    """发起竞价: the requirement, its ceiling price and window, the budget line it draws on."""
+
+    action = "round"
+    item = forms.ModelChoiceField(label=_("目录事项"), queryset=CatalogItem.objects.none())
+    title = forms.CharField(label=_("需求名称"), max_length=120)
+    quantity = forms.DecimalField(label=_("数量"), min_value=0, max_digits=12, decimal_places=2)
+    measure_unit = forms.CharField(
+        label=_("计价单位"), max_length=20, help_text=_("如 人·月、人·次、户·月、项")
+    )
+    service_region = forms.ModelChoiceField(label=_("服务地点"), queryset=_regions())
+    standard = forms.CharField(
+        label=_("服务标准与交付成果"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    ceiling = forms.DecimalField(
+        label=_("最高限价（元）"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("报价高于最高限价的为无效报价"),
+    )
+    budget_line = forms.ModelChoiceField(label=_("预算指标"), queryset=BudgetLine.objects.none())
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("不填则立即开始"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = selectors.round_items(actor)  # type: ignore[attr-defined]
+        self.fields["budget_line"].queryset = selectors.budget_lines_for_order(actor)  # type: ignore[attr-defined]
+
+
+class QuoteForm(ActionForm):
+    """报价 (or improve it): the total price, sealed on receipt."""
+
+    action = "quote"
+    price = forms.DecimalField(
+        label=_("报价总价（元）"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("报价加密封存，截止后方可开启；截止前可多次更新，以最后一次为准"),
+    )
+
+
+class CloseForm(ActionForm):
+    """开启报价: a button; refused before the close."""
+
+    action = "close"

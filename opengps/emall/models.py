@@ -263,6 +263,17 @@ class PriceFlag(models.Model):
         return self.message
 
 
+class OrderKind(models.TextChoices):
+    """How an order came about: the three ways to buy in the e-mall."""
+
+    DIRECT = "direct", _("直购")
+    """Bought directly from a listing, within the direct-purchase limit."""
+    BIDDING = "bidding", _("竞价")
+    """Awarded to the lowest compliant quote of a 竞价 round."""
+    FRAMEWORK = "framework", _("定点")
+    """Called off a procurement framework agreement at a member's agreed price."""
+
+
 class OrderStatus(models.TextChoices):
     """A direct-purchase order; transitions in `opengps.rules.emall.ORDER`."""
 
@@ -307,6 +318,7 @@ class Order(models.Model):
     )
     item_code = models.CharField(_("目录事项编码"), max_length=20)
     category = models.CharField(_("采购品目类别"), max_length=10, default="services")
+    kind = models.CharField(_("采购方式"), max_length=10, choices=OrderKind.choices, default=OrderKind.DIRECT)
     budget_line = models.ForeignKey(
         "planning.BudgetLine",
         verbose_name=_("预算指标"),
@@ -371,3 +383,156 @@ class Order(models.Model):
     def reference(self) -> str:
         """The order number users quote: 电子卖场 (DZMC), fiscal year and a serial."""
         return f"DZMC-{self.fiscal_year}-{self.pk:06d}"
+
+
+class RoundStatus(models.TextChoices):
+    """A 竞价 round; transitions in `opengps.rules.emall.BIDDING_ROUND`."""
+
+    OPEN = "open", _("竞价中")
+    """Posted; eligible suppliers quote (sealed) until the close."""
+    AWARDED = "awarded", _("已成交")
+    """Closed and opened: the lowest compliant quote won and its order was placed."""
+    FAILED = "failed", _("竞价失败")
+    """Closed with too few valid quotes; the lawful next steps are recorded."""
+
+
+class BiddingRound(models.Model):
+    """A 竞价 round: a purchaser's requirement for one catalogue item, quoted on (sealed) by the
+    e-mall's entered suppliers of that item until `closes_at`, awarded to the lowest compliant quote.
+
+    The order checks (ceiling, budget room, split purchase, negative list) run on `ceiling` at
+    posting. `wrapped_key` is the round's data key wrapped under the platform key
+    (`opengps.procurement.sealing`): quote prices are sealed to it and open only at/after the close.
+    """
+
+    reference = models.CharField(_("竞价编号"), max_length=30, unique=True)
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("采购单位"), on_delete=models.PROTECT, related_name="emall_rounds"
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.CatalogItem", verbose_name=_("目录事项"), on_delete=models.PROTECT, related_name="+"
+    )
+    item_code = models.CharField(_("目录事项编码"), max_length=20)
+    category = models.CharField(_("采购品目类别"), max_length=10, default="services")
+    title = models.CharField(_("需求名称"), max_length=120)
+    quantity = models.DecimalField(_("数量"), max_digits=12, decimal_places=2)
+    measure_unit = models.CharField(_("计价单位"), max_length=20)
+    service_region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("服务地点"), on_delete=models.PROTECT, related_name="+"
+    )
+    standard = models.TextField(_("服务标准与交付成果"))
+    ceiling = models.DecimalField(_("最高限价（元）"), max_digits=14, decimal_places=2)
+    budget_line = models.ForeignKey(
+        "planning.BudgetLine",
+        verbose_name=_("预算指标"),
+        on_delete=models.PROTECT,
+        related_name="emall_rounds",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("预算年度"))
+    status = models.CharField(_("状态"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    opens_at = models.DateTimeField(_("开始时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    wrapped_key = models.TextField(_("封存密钥（已加密）"), editable=False)
+    posted_at = models.DateTimeField(_("发起时间"))
+    closed_at = models.DateTimeField(_("开启时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("开启人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quote_count = models.PositiveSmallIntegerField(_("报价家数"), null=True, blank=True)
+    """Known only from the close on; null while the round is open."""
+    valid_quote_count = models.PositiveSmallIntegerField(_("有效报价家数"), null=True, blank=True)
+    awarded_price = models.DecimalField(
+        _("成交价（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    order = models.OneToOneField(
+        "emall.Order",
+        verbose_name=_("成交订单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bidding_round",
+    )
+    outcome = models.JSONField(_("竞价结果说明"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("电子卖场竞价")
+        verbose_name_plural = _("电子卖场竞价")
+        ordering = ["-posted_at"]
+        indexes = [
+            models.Index(fields=["item_code", "status"], name="emall_round_item_status"),
+            models.Index(fields=["status", "closes_at"], name="emall_round_status_close"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="emall_round_quantity_positive"),
+            models.CheckConstraint(condition=Q(ceiling__gt=0), name="emall_round_ceiling_positive"),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="emall_round_closes_after"),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False, quote_count__isnull=False),
+                name="emall_round_closed_has_result",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="awarded") | Q(order__isnull=False, awarded_price__isnull=False),
+                name="emall_round_awarded_has_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["goods", "services", "works"]), name="emall_round_category_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class Quote(models.Model):
+    """One supplier's sealed quote in a 竞价 round: improving it replaces it (``version`` + 1).
+
+    `sealed_price` is the AES-GCM blob of the total price under the round's key, bound to the round,
+    the supplier and the version; `price` and `valid` are written only when the round is closed.
+    """
+
+    round = models.ForeignKey(
+        BiddingRound, verbose_name=_("竞价"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    supplier = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("供应商"),
+        on_delete=models.PROTECT,
+        related_name="emall_quotes",
+    )
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("报价商品"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    version = models.PositiveIntegerField(_("报价次数"), default=1)
+    sealed_price = models.BinaryField(_("密封报价"), editable=False)
+    sealed_sha256 = models.CharField(_("密封报价摘要"), max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报价人"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报价时间"))
+    price = models.DecimalField(_("报价（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    """Null until the round's close opens the seal."""
+    valid = models.BooleanField(_("有效报价"), null=True, blank=True)
+    invalid_reason = models.CharField(_("无效原因"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("竞价报价")
+        verbose_name_plural = _("竞价报价")
+        ordering = ["round_id", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "supplier"], name="emall_quote_once_per_supplier"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="emall_quote_version_positive"),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0), name="emall_quote_price_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.supplier_id} v{self.version}"

@@ -2,7 +2,9 @@
 
 Listings that are live or suspended are public (so anyone can compare prices); drafts and
 pending terms only to their supplier and the operator. Orders to the purchasing unit, the
-supplier, the operator and auditors. Lapsed placed orders show as lapsed by their date."""
+supplier, the operator and auditors. Lapsed placed orders show as lapsed by their date. 竞价 rounds
+to their unit, the suppliers of their item and the operator — with no price or quote count before
+the close (`round_view`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import F, Model, Prefetch, Q, QuerySet
 
 from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.models import Region, Role
@@ -21,6 +23,8 @@ from opengps.core import clock
 from opengps.core.errors import NotFound, one_or_not_found
 from opengps.emall.errors import Code
 from opengps.emall.models import (
+    BiddingRound,
+    EntryStatus,
     FlagStatus,
     Listing,
     ListingStatus,
@@ -28,6 +32,8 @@ from opengps.emall.models import (
     Order,
     OrderStatus,
     PriceFlag,
+    Quote,
+    RoundStatus,
     SupplierEntry,
     VersionStatus,
 )
@@ -216,3 +222,90 @@ def budget_lines_for_order(actor: Viewer) -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(
         unit_id=actor.unit_id, status=BudgetStatus.APPROVED, fiscal_year=clock.today().year
     ).order_by("code")
+
+
+# ---------------------------------------------------------------------------------------------
+# 竞价 rounds: prices and the number of quotes exist for a screen only once the round is closed
+
+
+def rounds_visible(actor: Viewer) -> QuerySet[BiddingRound]:
+    """The purchasing unit's rounds; for a supplier the open rounds of its entered items and the
+    rounds it quoted on; the operator, auditors and administrators all (read-only)."""
+    rounds = BiddingRound.objects.select_related("unit", "item", "service_region", "budget_line", "order")
+    if not is_authenticated(actor):
+        return rounds.none()
+    if is_operator(actor) or actor.role in (Role.AUDITOR, Role.ADMIN):
+        return rounds.order_by("-posted_at")
+    if actor.role == Role.PURCHASER and actor.unit_id:
+        return rounds.filter(unit_id=actor.unit_id).order_by("-posted_at")
+    if actor.role == Role.SUPPLIER and actor.organization_id:
+        entry = SupplierEntry.objects.filter(
+            organization_id=actor.organization_id, status=EntryStatus.APPROVED
+        )
+        codes = CatalogItem.objects.filter(pk__in=entry.values("items")).values("code")
+        return (
+            rounds.filter(
+                Q(status=RoundStatus.OPEN, item_code__in=codes) | Q(quotes__supplier_id=actor.organization_id)
+            )
+            .distinct()
+            .order_by("-posted_at")
+        )
+    return rounds.none()
+
+
+def rounds_open_for_supplier(actor: Viewer) -> QuerySet[BiddingRound]:
+    """Open rounds a supplier may quote on now (its entered items, before the close)."""
+    if not has_role(actor, Role.SUPPLIER):
+        return BiddingRound.objects.none()
+    return rounds_visible(actor).filter(status=RoundStatus.OPEN, closes_at__gt=clock.now())
+
+
+def round_get(*, actor: Viewer, pk: int) -> BiddingRound:
+    return one_or_not_found(rounds_visible(actor), pk, Code.EMALL_ROUND_NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """What a round's page shows: before the close no price and no count — the quotes only after it;
+    a supplier sees whether its own quote is in (version and time, never a price)."""
+
+    round: BiddingRound
+    closed: bool
+    quotes: list[Quote]
+    """Empty while the round is open."""
+    mine: Quote | None
+    may_quote: bool
+    may_close: bool
+    due: bool
+    """The close has passed (by the application clock): the purchaser may open the quotes."""
+
+
+def round_view(actor: Viewer, bidding_round: BiddingRound) -> RoundView:
+    closed = bidding_round.status != RoundStatus.OPEN
+    quotes = (
+        list(bidding_round.quotes.select_related("supplier").order_by(F("price").asc(nulls_last=True), "pk"))
+        if closed
+        else []
+    )
+    mine: Quote | None = None
+    organization_id = actor.organization_id if has_role(actor, Role.SUPPLIER) else None
+    supplier = organization_id is not None
+    if supplier:
+        mine = Quote.objects.filter(round=bidding_round, supplier_id=organization_id).first()
+    now = clock.now()
+    return RoundView(
+        round=bidding_round,
+        closed=closed,
+        quotes=quotes,
+        mine=mine,
+        may_quote=supplier and not closed and bidding_round.opens_at <= now < bidding_round.closes_at,
+        may_close=has_role(actor, Role.PURCHASER) and actor.unit_id == bidding_round.unit_id and not closed,
+        due=now >= bidding_round.closes_at,
+    )
+
+
+def round_items(actor: Viewer) -> QuerySet[CatalogItem]:
+    """Items a purchaser may post a round for: the current catalogue's purchasable items."""
+    if not has_role(actor, Role.PURCHASER):
+        return CatalogItem.objects.none()
+    return searchable_items()

@@ -23,6 +23,11 @@ urlpatterns = [
         path(f"orders/<int:pk>/{name}", views.order_action, {"name": name}, name=f"order_{name}")
         for name in views.ORDER_FORMS
     ),
+    path("rounds/", views.rounds, name="rounds"),
+    path("rounds/new", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/quote", views.quote, name="round_quote"),
+    path("rounds/<int:pk>/close", views.close, name="round_close"),
     path("operator/", views.operator, name="operator"),
     path("operator/entries/<int:pk>/decide", views.entry_decide, name="entry_decide"),
     path("operator/versions/<int:pk>/review", views.version_review, name="version_review"),

@@ -1,8 +1,8 @@
 """E-mall screens. Pages: the public search and listing detail; the supplier's entry, listings and
-orders; the purchaser's orders; the operator's review desk. Actions: one URL each (STYLE 14) — a
-form parses the POST, a selector scoped to the actor fetches the object (404 outside its scope),
-one service acts; a refusal re-renders the page with the error beside its field and the refusal's
-status, success redirects with a message."""
+orders; the purchaser's orders; the operator's review desk; 竞价 rounds (post, quote, close).
+Actions: one URL each (STYLE 14) — a form parses the POST, a selector scoped to the actor fetches
+the object (404 outside its scope), one service acts; a refusal re-renders the page with the error
+beside its field and the refusal's status, success redirects with a message."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from opengps.core.forms import run_service
 from opengps.core.views import View, one_action
 from opengps.emall import forms, selectors, services
 from opengps.emall.models import (
+    BiddingRound,
     Listing,
     ListingStatus,
     ListingVersion,
@@ -413,3 +414,102 @@ def version_review(
 @_review("flag", selectors.flag_get, forms.FlagForm, gettext_lazy("已处理"))
 def flag_decide(request: HttpRequest, actor: Actor, flag: PriceFlag, form: forms.FlagForm) -> Any:
     return services.flag_decide(actor=actor, flag=flag, **form.cleaned_data)
+
+
+# ---------------------------------------------------------------------------------------------
+# 竞价: no page shows a price or the number of quotes before the close (selectors.round_view)
+
+
+@require_safe
+@login_required
+def rounds(request: HttpRequest) -> HttpResponse:
+    """竞价: the unit's rounds (purchaser), the open rounds of my items (supplier), all (operator)."""
+    actor = signed_in_user(request)
+    context = {
+        "rounds": list(selectors.rounds_visible(actor)[:200]),
+        "open_for_me": list(selectors.rounds_open_for_supplier(actor)[:200]),
+        **_nav(request),
+    }
+    return render(request, "emall/rounds.html", context)
+
+
+def _round_new_page(
+    request: HttpRequest, form: forms.RoundForm | None = None, status: int = 200
+) -> HttpResponse:
+    actor = signed_in_user(request)
+    context = {"form": form or forms.RoundForm(actor=actor), **_limits(), **_nav(request)}
+    return render(request, "emall/round_new.html", context, status=status)
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    """发起竞价 (GET: the form; POST: post the round)."""
+    if not has_role(request.user, Role.PURCHASER):
+        return render(request, "emall/not_found.html", status=403)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405)
+    if request.method != "POST":
+        return _round_new_page(request)
+    actor = signed_in_user(request)
+    form = forms.RoundForm(request.POST, actor=actor)
+    return _act(
+        request,
+        form,
+        lambda: services.round_post(actor=actor, **form.cleaned_data),
+        lambda failed, status: _round_new_page(request, form, status),
+        _("竞价已发起；报价加密封存，截止后开启"),
+        lambda created: redirect("emall:round", created.pk),
+    )
+
+
+def _round_page(
+    request: HttpRequest, pk: int, failed: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    actor = signed_in_user(request)
+    try:
+        bidding_round = selectors.round_get(actor=actor, pk=pk)
+    except NotFound:
+        return _not_found(request)
+    view = selectors.round_view(actor, bidding_round)
+    context: dict[str, Any] = {
+        "view": view,
+        "r": bidding_round,
+        "quote_form": forms.QuoteForm() if view.may_quote else None,
+        "close_form": forms.CloseForm() if view.may_close and view.due else None,
+        **_nav(request),
+    }
+    for key, form in (failed or {}).items():
+        context[f"{key}_form"] = form
+    return render(request, "emall/round.html", context, status=status)
+
+
+@require_safe
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_page(request, pk)
+
+
+def _on_round(
+    form: Callable[[HttpRequest], forms.ActionForm], done: Promise
+) -> Callable[[Callable[[HttpRequest, Actor, BiddingRound, Any], Any]], View]:
+    return one_action(
+        actor=signed_in_user,
+        scope=selectors.round_get,
+        form=lambda request, bidding_round: form(request),
+        page=lambda request, bidding_round, posted, status: _round_page(
+            request, bidding_round.pk, {posted.action: posted}, status
+        ),
+        done=done,
+        success=lambda bidding_round, result: redirect("emall:round", bidding_round.pk),
+        not_found=lambda request, exc: _not_found(request),
+    )
+
+
+@_on_round(lambda request: forms.QuoteForm(request.POST), gettext_lazy("报价已加密提交；截止前可更新"))
+def quote(request: HttpRequest, actor: Actor, bidding_round: BiddingRound, form: forms.QuoteForm) -> Any:
+    return services.quote_submit(actor=actor, bidding_round=bidding_round, price=form.cleaned_data["price"])
+
+
+@_on_round(lambda request: forms.CloseForm(request.POST), gettext_lazy("报价已开启"))
+def close(request: HttpRequest, actor: Actor, bidding_round: BiddingRound, form: forms.CloseForm) -> Any:
+    return services.round_close(actor=actor, bidding_round=bidding_round)

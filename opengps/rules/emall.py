@@ -28,6 +28,8 @@ from opengps.rules.jurisdictions import (
     shown_value,
     threshold,
 )
+from opengps.rules.procedures import Method
+from opengps.rules.scoring import Candidate, Ranking, rank
 from opengps.rules.split_purchases import GPL_2, GPL_28, IR_28
 from opengps.rules.transitions import EntityTransitions, Transitions
 
@@ -37,6 +39,8 @@ HN_EMALL_RULES = "湖南省政府采购电子卖场管理办法（湘财购〔20
 """Its text is not in ../shared/law: values taken from it are unconfirmed [U] defaults."""
 O102_10 = "政府购买服务管理办法（财政部令第102号）第十条"
 GPL_40 = "政府采购法 第四十条"
+O87_33 = "政府采购货物和服务招标投标管理办法（财政部令第87号）第三十三条"
+O87_63 = "政府采购货物和服务招标投标管理办法（财政部令第87号）第六十三条"
 SME_PAYMENT = "保障中小企业款项支付条例（国务院令第728号）第八条 [U]"
 """Not in ../shared/law: the 30-day payment term is an unconfirmed [U] default."""
 
@@ -270,6 +274,63 @@ def bidding_outcome(valid_quotes: int, amount: Decimal, on_date: date) -> Biddin
     return BiddingOutcome(False, entry.value, tuple(steps))
 
 
+def check_quote_in_time(closes_at: datetime, received_at: datetime) -> None:
+    """RuleError ``emall.quote_after_close`` when a quote (or its improvement) is received at or after
+    the round's close. `received_at` is the database clock inside the committing transaction, as for
+    bids (O87 §33 by analogy: documents received after the deadline are refused)."""
+    if received_at >= closes_at:
+        raise RuleError(
+            "emall.quote_after_close",
+            f"竞价已于 {closes_at.isoformat()} 截止，报价不予接收",
+            f"The round closed at {closes_at.isoformat()}: the quote is refused",
+            f"{HN_EMALL_RULES}；{O87_33}（类推）",
+            {"closes_at": closes_at.isoformat(), "received_at": received_at.isoformat()},
+        )
+
+
+def check_round_closable(closes_at: datetime, now: datetime) -> None:
+    """RuleError ``emall.round_not_closed`` before the close: the quotes stay sealed until then."""
+    if now < closes_at:
+        raise RuleError(
+            "emall.round_not_closed",
+            f"竞价尚未截止（{closes_at.isoformat()}），报价保持密封，不能开启",
+            f"The round closes at {closes_at.isoformat()}: quotes stay sealed until then",
+            HN_EMALL_RULES,
+            {"closes_at": closes_at.isoformat()},
+        )
+
+
+def quote_compliance(price: Decimal, ceiling: Decimal) -> Reason | None:
+    """Why an opened quote is not compliant, or None: a price must be above zero and not above the
+    round's ceiling price (最高限价); a quote above it is invalid, as a bid above the budget is
+    (O87 §63 by analogy)."""
+    if price <= 0:
+        return Reason(
+            "emall.quote_price_invalid",
+            "报价应大于0",
+            "The quote must be above zero",
+            HN_EMALL_RULES,
+            "block",
+        )
+    if price > ceiling:
+        return Reason(
+            "emall.quote_over_ceiling",
+            f"报价 {price} 元超过最高限价 {ceiling} 元，为无效报价",
+            f"The quote of {price} is above the ceiling price of {ceiling}: invalid",
+            f"{HN_EMALL_RULES}；{O87_63}（类推）",
+            "block",
+        )
+    return None
+
+
+def rank_quotes(quotes: Sequence[Candidate], *, seed: str) -> Ranking:
+    """The valid quotes of a closed round, lowest price first: ties by the rules engine's tie-break
+    for price methods (`opengps.rules.scoring.rank` as for 询价, O74 §48 by analogy): industry
+    associations first where the policy keeps it (seed 003), then a recorded random draw
+    (O87 §68) from `seed`."""
+    return rank(quotes, method=Method.request_for_quotation, seed=seed)
+
+
 # ---------------------------------------------------------------------------------------------
 # Listing prices
 
@@ -417,8 +478,17 @@ PRICE_FLAG: Transitions = {
 }
 """价格异常提示: the operator dismisses it (price justified) or upholds it (listing suspended)."""
 
+BIDDING_ROUND: Transitions = {
+    "open": frozenset({"awarded", "failed"}),
+    "awarded": frozenset(),
+    "failed": frozenset(),
+}
+"""竞价: open until its close; then opened once, awarded to the lowest compliant quote or failed
+(too few valid quotes, `bidding_outcome`)."""
+
 TABLES = EntityTransitions(
     {
+        "emall_bidding_round": BIDDING_ROUND,
         "emall_entry": ENTRY,
         "emall_listing": LISTING,
         "emall_listing_version": LISTING_VERSION,

@@ -22,6 +22,7 @@ from opengps.rules.base import Reason, RuleError, reason_json
 from opengps.rules.emall import check_transition
 
 ENTITY = {
+    "biddinground": "emall_bidding_round",
     "supplierentry": "emall_entry",
     "listing": "emall_listing",
     "listingversion": "emall_listing_version",

@@ -27,7 +27,16 @@ from opengps.core.errors import Conflict, PermissionDenied, ServiceError
 from opengps.core.money import FEN
 from opengps.emall.errors import Code
 from opengps.emall.events import Event
-from opengps.emall.models import EntryStatus, Listing, ListingStatus, Order, OrderStatus, SupplierEntry
+from opengps.emall.models import (
+    BiddingRound,
+    EntryStatus,
+    Listing,
+    ListingStatus,
+    Order,
+    OrderStatus,
+    RoundStatus,
+    SupplierEntry,
+)
 from opengps.emall.services._common import SHORT_TEXT, locked_set_status, rule_refusal, set_status, text
 from opengps.emall.services.entry import require_eligible
 from opengps.planning.models import BudgetLine, BudgetStatus
@@ -59,10 +68,16 @@ def holding(orders: QuerySet[Order]) -> QuerySet[Order]:
     )
 
 
+def _open_rounds(rounds: QuerySet[BiddingRound]) -> Decimal:
+    """The ceilings of open 竞价 rounds: each holds its ceiling until it is closed."""
+    total = rounds.filter(status=RoundStatus.OPEN).aggregate(total=Sum("ceiling"))["total"]
+    return total or Decimal(0)
+
+
 def emall_committed(line: BudgetLine) -> Decimal:
-    """What the e-mall's orders hold on a budget line."""
+    """What the e-mall's orders and open 竞价 rounds hold on a budget line."""
     total = holding(Order.objects.filter(budget_line=line)).aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal(0)).quantize(FEN)
+    return ((total or Decimal(0)) + _open_rounds(BiddingRound.objects.filter(budget_line=line))).quantize(FEN)
 
 
 def budget_room(line: BudgetLine) -> Decimal:
@@ -71,13 +86,15 @@ def budget_room(line: BudgetLine) -> Decimal:
 
 
 def year_total(unit: Unit, item_code: str, fiscal_year: int) -> Decimal:
-    """The unit's e-mall orders of one catalogue item in one fiscal year (for IR §28)."""
+    """The unit's e-mall orders and open 竞价 rounds of one catalogue item in one fiscal year
+    (for IR §28)."""
     orders = Order.objects.filter(unit=unit, item_code=item_code, fiscal_year=fiscal_year)
     total = holding(orders).aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal(0)).quantize(FEN)
+    rounds = BiddingRound.objects.filter(unit=unit, item_code=item_code, fiscal_year=fiscal_year)
+    return ((total or Decimal(0)) + _open_rounds(rounds)).quantize(FEN)
 
 
-def _quantity(value: Decimal | str | int) -> Decimal:
+def parse_quantity(value: Decimal | str | int) -> Decimal:
     if isinstance(value, float | bool):
         raise ServiceError(Code.EMALL_QUANTITY_INVALID, field="quantity")
     try:
@@ -94,7 +111,7 @@ def _quantity(value: Decimal | str | int) -> Decimal:
     return quantity.quantize(FEN)
 
 
-def _negative(item: CatalogItem) -> bool:
+def negative(item: CatalogItem) -> bool:
     """On the negative list in the listing's catalogue version or in the one in force now."""
     if item.kind == ItemKind.NEGATIVE:
         return True
@@ -113,7 +130,7 @@ def _checks_before_lock(listing: Listing, amount: Decimal, region: Region) -> No
     today = clock.today()
     item = listing.item
     try:
-        check_not_negative_list(negative=_negative(item), item=item.name)
+        check_not_negative_list(negative=negative(item), item=item.name)
     except RuleError as exc:
         raise rule_refusal(exc, Code.EMALL_NEGATIVE_LIST, field="listing") from None
     try:
@@ -134,7 +151,7 @@ def _checks_before_lock(listing: Listing, amount: Decimal, region: Region) -> No
         )
 
 
-def _budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year: int) -> Decimal:
+def budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year: int) -> Decimal:
     """The e-mall's side of planning's budget decision, on the locked line: the unit's approved line
     of this fiscal year with room for `amount`. Returns the room before the order."""
     if line.unit_id != unit.pk:
@@ -175,7 +192,7 @@ def order_place(
     if actor.unit is None:
         raise PermissionDenied(Code.EMALL_NOT_PURCHASER)
     unit = actor.unit
-    qty = _quantity(quantity)
+    qty = parse_quantity(quantity)
     note = text(note, field="note")
     listing = Listing.objects.select_related("item", "organization", "live_version").get(pk=listing.pk)
     version = listing.live_version
@@ -189,7 +206,7 @@ def order_place(
         # room is decided on the locked row: two concurrent orders never both pass.
         Unit.objects.select_for_update().get(pk=unit.pk)
         line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
-        room = _budget_covers(line, amount, unit=unit, fiscal_year=today.year)
+        room = budget_covers(line, amount, unit=unit, fiscal_year=today.year)
         try:
             check_split_purchase(
                 earlier_total=year_total(unit, listing.item.code, today.year),

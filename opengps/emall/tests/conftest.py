@@ -82,3 +82,23 @@ def make_listing(supplier: Any, operator: Any, entered: Any, small_catalogue: An
         return listing
 
     return make
+
+
+@pytest.fixture
+def make_bidder(
+    make_org: Callable[..., Any], make_user: Callable[..., Any], operator: Any, small_catalogue: Any
+) -> Callable[..., Any]:
+    """`make_bidder(price="300")`: a supplier member of a new organization entered for A0401, A0402
+    and B0201 with a live A0401 listing serving Hunan (all through the services)."""
+
+    def make(price: str = "300", **org: Any) -> Any:
+        member = make_user("supplier", unit=None, organization=make_org(**org))
+        enter(member, operator, small_catalogue)
+        listing = services.listing_create(
+            actor=member, item=small_catalogue.items.get(code="A0401"), terms=terms(price)
+        )
+        services.listing_submit(actor=member, listing=listing)
+        services.listing_review(actor=operator, version=listing.versions.get(), approve=True)
+        return member
+
+    return make

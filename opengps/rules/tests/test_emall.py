@@ -13,6 +13,7 @@ import pytest
 
 from opengps.rules import emall
 from opengps.rules.base import RuleError
+from opengps.rules.scoring import Candidate
 
 D = date.fromisoformat
 Y = Decimal
@@ -226,3 +227,62 @@ def test_rules_listed() -> None:
         "服务：低于 80万元",
         "工程：低于 100万元",
     ]
+
+
+def test_quote_in_time_uses_the_close_inclusively() -> None:
+    closes = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    emall.check_quote_in_time(closes, closes - timedelta(microseconds=1))
+    with pytest.raises(RuleError) as caught:
+        emall.check_quote_in_time(closes, closes)
+    assert caught.value.code == "emall.quote_after_close"
+    assert "第三十三条" in caught.value.citation
+
+
+def test_round_closable_only_from_the_close() -> None:
+    closes = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    with pytest.raises(RuleError) as caught:
+        emall.check_round_closable(closes, closes - timedelta(seconds=1))
+    assert caught.value.code == "emall.round_not_closed"
+    emall.check_round_closable(closes, closes)
+
+
+@pytest.mark.parametrize(
+    ("price", "ceiling", "code"),
+    [
+        ("100", "100", None),
+        ("99.99", "100", None),
+        ("100.01", "100", "emall.quote_over_ceiling"),
+        ("0", "100", "emall.quote_price_invalid"),
+    ],
+)
+def test_quote_compliance(price: str, ceiling: str, code: str | None) -> None:
+    reason = emall.quote_compliance(Y(price), Y(ceiling))
+    assert (reason.code if reason else None) == code
+
+
+def test_rank_quotes_lowest_first_ties_by_association_then_draw() -> None:
+    quotes = [
+        Candidate("b", Y("900")),
+        Candidate("a", Y("800")),
+        Candidate("c", Y("800"), industry_association=True),
+        Candidate("d", Y("700")),
+    ]
+    ranking = emall.rank_quotes(quotes, seed="JJ-1")
+    assert ranking.order == ("d", "c", "a", "b")
+    assert ranking.ranked[1].decided_by == "industry_association"
+    tied = emall.rank_quotes([Candidate("x", Y("5")), Candidate("y", Y("5"))], seed="s")
+    assert set(tied.order) == {"x", "y"} and tied.draws[0].seed == "s"
+    assert tied.ranked[0].decided_by == "draw"
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "allowed"),
+    [
+        ("open", "awarded", True),
+        ("open", "failed", True),
+        ("failed", "open", False),
+        ("awarded", "failed", False),
+    ],
+)
+def test_bidding_round_transitions(current: str, target: str, allowed: bool) -> None:
+    assert emall.can_transition("emall_bidding_round", current, target) is allowed
