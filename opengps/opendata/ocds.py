@@ -128,6 +128,30 @@ CONTRACT_STATUS: Mapping[str, str] = {
 """Contract status → OCDS ``contracts.status``: OCDS "terminated" covers completion and early end."""
 
 
+EMALL_DIRECT = "电子卖场直购"
+"""``procurementMethodDetails`` of an e-mall direct purchase (``procurementMethod`` ``direct``: the
+purchaser chose one supplier's listing, no competition)."""
+EMALL_BIDDING = "电子卖场竞价"
+"""``procurementMethodDetails`` of an e-mall 竞价 round (``procurementMethod`` ``selective``: only the
+suppliers entered in the e-mall under the item may quote, OCDS "only qualified suppliers are invited
+to submit a tender")."""
+
+ORDER_CONTRACT_STATUS: Mapping[str, str] = {
+    "confirmed": "active",
+    "delivered": "active",
+    "accepted": "active",
+    "paid": "terminated",
+    "rated": "terminated",
+}
+"""E-mall order status → OCDS ``contracts.status``: the supplier's confirmation concludes the
+contract (active); once paid it is fulfilled on both sides (terminated, "completed" in the
+description). Placed, declined and lapsed orders are never published."""
+
+
+def order_contract_status(status: str) -> str:
+    return ORDER_CONTRACT_STATUS.get(status, "active")
+
+
 def tender_status(status: str) -> str:
     return TENDER_STATUS.get(status, "active")
 

@@ -39,6 +39,8 @@ from opengps.accounts.permissions import require_role
 from opengps.contracts.models import Contract
 from opengps.core import audit, clock, events, tasks
 from opengps.core.models import AuditEvent
+from opengps.emall.events import Event as EmallEvent
+from opengps.emall.models import BiddingRound, Order, OrderKind
 from opengps.opendata import builders, ocds, selectors
 from opengps.opendata.events import Event
 from opengps.opendata.models import ExportJob, FeedHead, Record, Release
@@ -53,6 +55,22 @@ TAG_BY_ACTION: dict[str, str] = {}
 value of an `events.Event` member; filled by `subscribe` when the apps are ready).
 ``procurement.opened`` publishes the opening record: the first release with bids (bids extension).
 A terminated contract is ``contractTermination`` (OCDS 1.1.5) with contract status ``terminated``."""
+
+EMALL_TAGS: dict[str, str] = {
+    EmallEvent.EMALL_ORDER_CONFIRMED: "contract",
+    EmallEvent.EMALL_ORDER_DELIVERED: "implementation",
+    EmallEvent.EMALL_ORDER_ACCEPTED: "implementation",
+    EmallEvent.EMALL_ORDER_PAID: "implementation",
+    EmallEvent.EMALL_ORDER_DECLINED: "awardUpdate",
+    EmallEvent.EMALL_ORDER_LAPSED: "awardUpdate",
+    EmallEvent.EMALL_ROUND_AWARDED: "award",
+    EmallEvent.EMALL_ROUND_FAILED: "tenderCancellation",
+}
+"""The e-mall's publishing actions (its events declare no tag): the close of a 竞价 round publishes
+it (``award``, or ``tenderCancellation`` for a failed round, like a failed procurement); the
+supplier's confirmation concludes the purchase (``contract``); delivery, acceptance and payment
+are ``implementation``; a round's winner declining or letting its order lapse cancels the award
+(``awardUpdate``). Whether anything is published is `builders.order_public` / `round_public`."""
 
 _merger_rules: dict[tuple[str, ...], str] | None = None
 
@@ -202,6 +220,10 @@ def on_audit_event(event: AuditEvent) -> Release | None:
     obj = _instance(event) if tag else None
     if tag is None or obj is None:
         return None
+    if isinstance(obj, Order):
+        return emit_order(obj, tag=tag, moment=event.occurred_at, event_seq=event.seq)
+    if isinstance(obj, BiddingRound):
+        return emit_round(obj, tag=tag, moment=event.occurred_at, event_seq=event.seq)
     if isinstance(obj, PurchasePlan):
         return emit_planning(obj, tag=tag, moment=event.occurred_at, event_seq=event.seq)
     procurement: Procurement | None
@@ -227,6 +249,42 @@ def emit_planning(
         event_seq=event_seq,
         build=lambda release_id: builders.build_planning_release(
             plan, release_id=release_id, moment=moment, tag=tag
+        ),
+    )
+
+
+def emit_order(order: Order, *, tag: str, moment: datetime, event_seq: int | None = None) -> Release | None:
+    """Append an e-mall order's release: a 竞价 order's to its round's process; a direct purchase's
+    when it is public (above the disclosure amount and confirmed); else nothing."""
+    bidding_round = builders.round_of(order)
+    if bidding_round is not None:
+        return emit_round(bidding_round, tag=tag, moment=moment, event_seq=event_seq)
+    if not builders.order_public(order):
+        return None
+    return release_append(
+        ocid=builders.order_ocid(order),
+        tag=tag,
+        moment=moment,
+        event_seq=event_seq,
+        build=lambda release_id: builders.build_order_release(
+            order, release_id=release_id, moment=moment, tag=tag
+        ),
+    )
+
+
+def emit_round(
+    bidding_round: BiddingRound, *, tag: str, moment: datetime, event_seq: int | None = None
+) -> Release | None:
+    """Append a 竞价 round's release once it is closed (awarded or failed); nothing before."""
+    if not builders.round_public(bidding_round):
+        return None
+    return release_append(
+        ocid=builders.round_ocid(bidding_round),
+        tag=tag,
+        moment=moment,
+        event_seq=event_seq,
+        build=lambda release_id: builders.build_round_release(
+            bidding_round, release_id=release_id, moment=moment, tag=tag
         ),
     )
 
@@ -278,6 +336,7 @@ def _links(plan_process: Procurement, ocid: str) -> bool:
 def subscribe() -> None:
     """Register `on_audit_event` for every publishing action (called by `OpendataConfig.ready`, after
     every lifecycle app has declared its events)."""
+    TAG_BY_ACTION.update({str(action): tag for action, tag in EMALL_TAGS.items()})
     TAG_BY_ACTION.update(events.ocds_tags())
     for action in TAG_BY_ACTION:
         audit.subscribe(action, _hook)
@@ -317,7 +376,7 @@ def releases_backfill(*, actor: SystemOrActor = None, rebuild: bool = False) -> 
     """
     if actor is not None:
         require_role(actor, Role.ADMIN)
-    counts = {"planning": 0, "procurements": 0}
+    counts = {"planning": 0, "procurements": 0, "emall": 0}
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -346,7 +405,29 @@ def releases_backfill(*, actor: SystemOrActor = None, rebuild: bool = False) -> 
                 continue
             if emit_procurement(procurement, tag=_current_tag(procurement), moment=now) is not None:
                 counts["procurements"] += 1
+        counts["emall"] = _backfill_emall(existing, now)
     return counts
+
+
+def _backfill_emall(existing: set[str], now: datetime) -> int:
+    """Closed 竞价 rounds and public direct-purchase orders without releases (see `releases_backfill`)."""
+    written = 0
+    for bidding_round in BiddingRound.objects.exclude(status="open").order_by("pk"):
+        if builders.round_ocid(bidding_round) in existing:
+            continue
+        order = bidding_round.order
+        if order is not None and order.status in ocds.ORDER_CONTRACT_STATUS:
+            tag = "contract" if order.status == "confirmed" else "implementation"
+        else:
+            tag = "award" if bidding_round.status == "awarded" else "tenderCancellation"
+        written += emit_round(bidding_round, tag=tag, moment=now) is not None
+    orders = Order.objects.filter(kind=OrderKind.DIRECT, status__in=ocds.ORDER_CONTRACT_STATUS)
+    for order in orders.order_by("pk"):
+        if builders.order_ocid(order) in existing:
+            continue
+        tag = "contract" if order.status == "confirmed" else "implementation"
+        written += emit_order(order, tag=tag, moment=now) is not None
+    return written
 
 
 # --- bulk exports -------------------------------------------------------------------------------

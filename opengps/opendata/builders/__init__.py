@@ -35,6 +35,15 @@ from opengps.opendata.builders.common import (
     public_url,
 )
 from opengps.opendata.builders.contracts import _contracts
+from opengps.opendata.builders.emall import (
+    build_order_release,
+    build_round_release,
+    order_ocid,
+    order_public,
+    round_ocid,
+    round_of,
+    round_public,
+)
 from opengps.opendata.builders.planning import _planning, build_planning_release
 from opengps.opendata.builders.tender import _bids, _tender
 from opengps.planning.models import PurchaseIntention, PurchasePlan
@@ -44,15 +53,22 @@ __all__ = [
     "FAILED_STATUSES",
     "PUBLIC_CONTRACT_STATUSES",
     "Parties",
+    "build_order_release",
     "build_planning_release",
     "build_procurement_release",
+    "build_round_release",
     "configuration_errors",
     "ocid_prefix",
+    "order_ocid",
+    "order_public",
     "plan_ocid",
     "plan_process",
     "procurement_ocid",
     "public_base_url",
     "public_url",
+    "round_ocid",
+    "round_of",
+    "round_public",
 ]
 
 

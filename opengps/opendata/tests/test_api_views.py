@@ -73,13 +73,13 @@ def test_backfill_builds_one_release_per_process_without_one(
     counts = services.releases_backfill(actor=admin_user)
     # then one current-state release of the process (the plan and its procurement: one ocid, the
     # planning section included) exists, and a second run adds nothing
-    assert counts == {"planning": 0, "procurements": 1}
+    assert counts == {"planning": 0, "procurements": 1, "emall": 0}
     assert builders.procurement_ocid(opened) == builders.plan_ocid(opened.plan)
     release = json.loads(Release.objects.get(ocid=builders.procurement_ocid(opened)).payload)
     assert release["planning"]["budget"]["id"] == f"PLAN-{opened.plan_id}"
     assert release["tag"] == ["tenderUpdate"] and release["bids"]["details"]
     assert not schema_errors("release", release)
-    assert services.releases_backfill(actor=admin_user) == {"planning": 0, "procurements": 0}
+    assert services.releases_backfill(actor=admin_user) == {"planning": 0, "procurements": 0, "emall": 0}
     assert list(
         AuditEvent.objects.filter(action__startswith="opendata.").values_list("action", flat=True)
     ) == ["opendata.releases_backfilled", "opendata.releases_backfilled"]

@@ -30,4 +30,7 @@ class Command(BaseCommand):
             self.stdout.write("全部记录的汇编发布与重新汇编结果一致")
             return
         counts = services.releases_backfill(actor=None, rebuild=options["rebuild"])
-        self.stdout.write(f"采购意向 {counts['planning']} 条，采购项目 {counts['procurements']} 条发布已生成")
+        self.stdout.write(
+            f"采购意向 {counts['planning']} 条，采购项目 {counts['procurements']} 条，"
+            f"电子卖场订单 {counts['emall']} 条发布已生成"
+        )
