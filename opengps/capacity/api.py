@@ -1,5 +1,6 @@
-"""Capacity API (/api/v1/capacity/, signed-in officials, read-only for now): station coverage by
-county, the stations of an area and one station with its workers and logs. Identity numbers appear
+"""Capacity API (/api/v1/capacity/, signed-in officials): station coverage by county, the stations
+of an area and one station with its workers and logs, their Excel exports, and the Excel import of
+stations, workers and logs; incubation bases with their yearly assessment and outcome. Identity numbers appear
 only masked; refusals are the selectors' codes in the platform's error shape (ErrorOut)."""
 
 from __future__ import annotations
@@ -8,15 +9,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from opengps.accounts.actors import signed_in_user
-from opengps.capacity import selectors
-from opengps.capacity.models import Posting, ServiceLog, Station
+from opengps.capacity import excel, selectors, services
+from opengps.capacity.models import BaseAssessment, Incubatee, IncubationBase, Posting, ServiceLog, Station
 from opengps.core.api_errors import ERRORS
-from opengps.core.inputs import Id, Str8
+from opengps.core.inputs import Id, Str8, Str200
 
 router = Router(tags=["capacity"], auth=django_auth)
 
@@ -177,3 +179,164 @@ def station(request: HttpRequest, pk: Id) -> Any:
     """One station with its postings (identity numbers masked) and its last twelve logs."""
     page = selectors.station_page(actor=signed_in_user(request), pk=pk)
     return {"station": page.station, "postings": page.postings, "logs": page.logs}
+
+
+class CapacityImportOut(Schema):
+    kind: str
+    rows: int
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@router.get("/coverage.xlsx")
+def coverage_export(request: HttpRequest, query: Query[AreaIn]) -> HttpResponse:
+    """The coverage table as an Excel workbook (text cells never formulas)."""
+    table = selectors.coverage(actor=signed_in_user(request), on=query.on, region=query.region)
+    rows = [(row.county.code, row.county.name, row.figures) for row in table.rows]
+    return _xlsx(excel.coverage_xlsx(rows, table.total), "capacity-coverage")
+
+
+@router.get("/stations.xlsx")
+def stations_export(request: HttpRequest, query: Query[AreaIn]) -> HttpResponse:
+    """The stations of the caller's region (or of `region` within it) as an Excel workbook."""
+    items = selectors.stations(actor=signed_in_user(request), region=query.region, on=query.on)
+    return _xlsx(excel.stations_xlsx(items.iterator(chunk_size=2000)), "capacity-stations")
+
+
+@router.post("/import/{kind}", response={200: CapacityImportOut, **ERRORS})
+def import_xlsx(request: HttpRequest, kind: Str8, file: File[UploadedFile]) -> Any:
+    """Import stations, workers or logs (`kind`) from a workbook, all rows or none: a 400
+    ``capacity.import_rows_invalid`` lists every bad row in ``error.params.errors``."""
+    result = services.capacity_import(
+        actor=signed_in_user(request), kind=kind, name=file.name or "", content=file.read()
+    )
+    return {"kind": result.kind, "rows": result.rows}
+
+
+class BaseOut(Schema):
+    id: int
+    name: str
+    level: str
+    level_label: str
+    region: str
+    operator: str
+    opened_on: date
+
+    @staticmethod
+    def resolve_level_label(obj: IncubationBase) -> str:
+        return str(obj.get_level_display())
+
+    @staticmethod
+    def resolve_region(obj: IncubationBase) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_operator(obj: IncubationBase) -> str:
+        return obj.operator.name
+
+
+class SubsidyOut(Schema):
+    year: int
+    amount: Decimal
+    purpose: str
+
+
+class IncubateeOut(Schema):
+    name: str
+    organization_uscc: str | None
+    entered_on: date
+    graduated_on: date | None
+
+    @staticmethod
+    def resolve_name(obj: Incubatee) -> str:
+        return str(obj)
+
+    @staticmethod
+    def resolve_organization_uscc(obj: Incubatee) -> str | None:
+        return obj.organization.uscc if obj.organization else None
+
+
+class IndicatorIO(Schema):
+    name: str
+    full_marks: Decimal
+    score: Decimal
+
+
+class AssessmentOut(Schema):
+    year: int
+    indicators: list[IndicatorIO]
+    total: Decimal
+    grade: str
+    grade_label: str
+    incubatees: int
+    graduates: int
+    registered: int
+    won_purchase: int
+    notes: str
+    assessed_on: date
+
+    @staticmethod
+    def resolve_grade_label(obj: BaseAssessment) -> str:
+        return str(obj.get_grade_display())
+
+
+class OutcomesOut(Schema):
+    incubatees: int
+    graduates: int
+    registered: int
+    rated: int
+    won_purchase: int
+    winners: list[str]
+
+
+class BasePageOut(Schema):
+    base: BaseOut
+    subsidies: list[SubsidyOut]
+    incubatees: list[IncubateeOut]
+    assessments: list[AssessmentOut]
+    outcomes: OutcomesOut
+
+
+class AssessmentIn(Schema):
+    year: int
+    indicators: list[IndicatorIO]
+    notes: Str200 = ""
+
+
+@router.get("/bases", response={200: list[BaseOut], **ERRORS})
+def bases(request: HttpRequest, query: Query[AreaIn]) -> Any:
+    """The incubation bases of the caller's region (or of `region` within it)."""
+    return list(selectors.bases(actor=signed_in_user(request), region=query.region)[:500])
+
+
+@router.get("/bases/{pk}", response={200: BasePageOut, **ERRORS})
+def base(request: HttpRequest, pk: Id) -> Any:
+    """One base with its subsidies, incubatees, yearly assessments and its outcome today: graduates
+    registered, rated, and those that won a purchase (an awarded lot or an e-mall order) since."""
+    page = selectors.base_page(actor=signed_in_user(request), pk=pk)
+    return {
+        "base": page.base,
+        "subsidies": page.subsidies,
+        "incubatees": page.incubatees,
+        "assessments": page.assessments,
+        "outcomes": page.outcomes,
+    }
+
+
+@router.post("/bases/{pk}/assessments", response={201: AssessmentOut, **ERRORS})
+def base_assess(request: HttpRequest, pk: Id, payload: AssessmentIn) -> Any:
+    """Assess the base for a year (once): indicators with full marks adding up to 100."""
+    actor = signed_in_user(request)
+    page = selectors.base_page(actor=actor, pk=pk)
+    assessment = services.base_assess(
+        actor=actor,
+        base=page.base,
+        year=payload.year,
+        indicators=[(i.name, i.full_marks, i.score) for i in payload.indicators],
+        notes=payload.notes,
+    )
+    return Status(201, assessment)

@@ -12,6 +12,11 @@ from opengps.core.errors import ErrorCode
 class Code(ErrorCode):
     """Stable codes the capacity services refuse with."""
 
+    CAPACITY_AMOUNT_INVALID = "capacity.amount_invalid", _("每年金额应大于0，最多两位小数")
+    CAPACITY_AMOUNT_WITHOUT_FUNDING = (
+        "capacity.amount_without_funding",
+        _("填写每年金额时须选择购买服务合同或资助协议"),
+    )
     CAPACITY_CERTIFICATE_REQUIRED = (
         "capacity.certificate_required",
         _("取得职业资格的社会工作者须填写证书编号和取得年度；未取得的不填"),
@@ -65,3 +70,31 @@ class Code(ErrorCode):
     )
     CAPACITY_WORKER_DUPLICATE = "capacity.worker_duplicate", _("该身份证号的社会工作者已登记")
     CAPACITY_WORKER_ID_DENIED = "capacity.worker_id_denied", _("只有登记管理机关可以查看完整身份证号")
+    CAPACITY_CHOICE_INVALID = "capacity.choice_invalid", _("“%(value)s”不是可选的值，可选：%(choices)s")
+    CAPACITY_CONTRACT_NOT_FOUND = "capacity.contract_not_found", _("没有找到该编号的购买服务合同")
+    CAPACITY_DATE_INVALID = "capacity.date_invalid", _("日期无效，应写作 2026-01-31")
+    CAPACITY_GRANT_NOT_FOUND = "capacity.grant_not_found", _("没有找到该编号的资助协议")
+    CAPACITY_IMPORT_FILE_EMPTY = "capacity.import_file_empty", _("文件“%(name)s”是空的")
+    CAPACITY_IMPORT_FILE_TOO_LARGE = "capacity.import_file_too_large", _("文件过大")
+    CAPACITY_IMPORT_FILE_TYPE = "capacity.import_file_type", _("请上传 Excel 工作簿（.xlsx）")
+    CAPACITY_IMPORT_HEADER_INVALID = "capacity.import_header_invalid", _("第1行应为表头，缺少列：%(missing)s")
+    CAPACITY_IMPORT_KIND_INVALID = "capacity.import_kind_invalid", _("请选择导入的数据类别")
+    CAPACITY_IMPORT_NO_ROWS = "capacity.import_no_rows", _("工作表中没有数据行")
+    CAPACITY_IMPORT_ROWS_INVALID = (
+        "capacity.import_rows_invalid",
+        _("共 %(count)s 行有误，未导入任何数据；请逐行修改后重新导入"),
+    )
+    CAPACITY_IMPORT_TOO_MANY_ROWS = "capacity.import_too_many_rows", _("一次最多导入 %(limit)s 行")
+    CAPACITY_MONTH_INVALID = "capacity.month_invalid", _("月份无效，应写作 2026-01")
+    CAPACITY_NO_STATION = "capacity.no_station", _("该乡镇（街道）没有社会工作服务站")
+    CAPACITY_ORGANIZATION_NOT_FOUND = (
+        "capacity.organization_not_found",
+        _("没有找到该统一社会信用代码的社会组织"),
+    )
+    CAPACITY_ROW_CONFLICT = "capacity.row_conflict", _("该行与已有数据冲突")
+    CAPACITY_TOWNSHIP_NOT_FOUND = "capacity.township_not_found", _("没有找到该区划代码的乡镇（街道）")
+    CAPACITY_VALUE_REQUIRED = "capacity.value_required", _("此项必填")
+    CAPACITY_YEAR_INVALID = "capacity.year_invalid", _("年度应为四位数字")
+    CAPACITY_ASSESSMENT_EXISTS = "capacity.assessment_exists", _("该基地本年度已评估")
+    CAPACITY_ASSESSMENT_INVALID = "capacity.assessment_invalid", _("评估指标有误")
+    CAPACITY_BASE_NOT_FOUND = "capacity.base_not_found", _("没有找到这个孵化基地")

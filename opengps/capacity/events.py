@@ -11,9 +11,11 @@ from opengps.core.events import DomainEvent
 class Event(DomainEvent):
     """Audit actions the capacity services record."""
 
+    CAPACITY_BASE_ASSESSED = "capacity_base.assessed", _("孵化基地年度评估")
     CAPACITY_BASE_CREATED = "capacity_base.created", _("登记社会组织孵化基地")
     CAPACITY_FILING_CREATED = "capacity_filing.created", _("社区社会组织备案")
     CAPACITY_FILING_REGISTERED = "capacity_filing.registered", _("备案的社区社会组织登记为社会组织")
+    CAPACITY_IMPORTED = "capacity.imported", _("从 Excel 导入站点、社会工作者或服务台账")
     CAPACITY_INCUBATEE_ENTERED = "capacity_incubatee.entered", _("组织入驻孵化基地")
     CAPACITY_INCUBATEE_GRADUATED = "capacity_incubatee.graduated", _("入驻组织出壳")
     CAPACITY_LOG_CORRECTED = "capacity_log.corrected", _("更正服务台账")

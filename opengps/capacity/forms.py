@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opengps.capacity.excel import KIND_LABELS
 from opengps.capacity.models import CertificateLevel, Posting, SocialWorker, Station
 from opengps.core.forms import ActionForm
 
@@ -123,13 +124,36 @@ class NeverEcho(forms.TextInput):
 
 
 class StationOpenForm(ActionForm):
-    """设立站点: the township's station, its operator (by 统一社会信用代码) and its opening day."""
+    """设立站点: the township's station, its operator (by 统一社会信用代码), its opening day and what
+    pays for it: a purchase contract or a grant agreement (by its number) and the amount a year."""
 
     action = "open"
     township = forms.ModelChoiceField(label=_("乡镇（街道）"), queryset=Station.objects.none())
     name = forms.CharField(label=_("站点名称"), max_length=120, required=False)
     operator = forms.CharField(label=_("运营机构统一社会信用代码"), max_length=18, required=False)
     opened_on = _date(_("建成开放日期"))
+    funding = forms.ChoiceField(
+        label=_("经费来源"),
+        choices=[
+            ("", _("暂未关联")),
+            ("contract", _("政府购买服务合同")),
+            ("grant", _("资助协议")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    funding_number = forms.CharField(
+        label=_("合同编号或资助协议编号"),
+        max_length=40,
+        required=False,
+        help_text=_("合同的供应商或资助协议的受助方应为运营机构"),
+    )
+    annual_amount = forms.CharField(
+        label=_("每年金额（元）"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     opening_hours = forms.CharField(label=_("开放时间"), max_length=120, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -159,3 +183,11 @@ class WorkerRegisterForm(ActionForm):
             field: Any = self.fields["region"]
             field.queryset = counties
             field.label_from_instance = lambda r: r.name
+
+
+class ImportForm(ActionForm):
+    """从 Excel 导入: which records (stations, social workers, monthly logs) and the workbook."""
+
+    action = "import"
+    kind = forms.ChoiceField(label=_("导入内容"), choices=list(KIND_LABELS.items()))
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))

@@ -98,6 +98,10 @@ class Station(models.Model):
         on_delete=models.PROTECT,
         related_name="capacity_stations",
     )
+    annual_amount = models.DecimalField(
+        _("每年金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    """What the contract or grant pays for the station a year (None: not stated)."""
     address = models.CharField(_("地址"), max_length=200, blank=True)
     opening_hours = models.CharField(_("开放时间"), max_length=120, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -120,6 +124,11 @@ class Station(models.Model):
             models.CheckConstraint(
                 condition=Q(contract__isnull=True) | Q(grant__isnull=True),
                 name="capacity_station_one_funding",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_amount__isnull=True)
+                | (Q(annual_amount__gt=0) & (Q(contract__isnull=False) | Q(grant__isnull=False))),
+                name="capacity_station_amount_with_funding",
             ),
             models.CheckConstraint(
                 condition=(Q(status="closed") & Q(closed_on__isnull=False) & Q(closed_on__gte=F("opened_on")))
@@ -304,6 +313,61 @@ class Subsidy(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["base", "year"], name="capacity_one_subsidy_per_base_year"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="capacity_subsidy_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base} {self.year}"
+
+
+class AssessmentGrade(models.TextChoices):
+    """The grade of a base's yearly assessment (`opengps.rules.capacity.assessment_grade`)."""
+
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+class BaseAssessment(models.Model):
+    """A base's yearly assessment (年度评估): its indicators with full marks and scores (the full
+    marks add up to 100), the total and grade, and the outcome of its incubation as of the year's
+    end, kept as assessed: organizations incubated, graduated, registered among the graduates, and
+    graduates that won a purchase (an awarded lot or an e-mall order) after graduating."""
+
+    base = models.ForeignKey(
+        IncubationBase, verbose_name=_("孵化基地"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    indicators = models.JSONField(
+        _("评估指标"), default=list, help_text=_("[{name, full_marks, score}]，分值为字符串")
+    )
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=2)
+    grade = models.CharField(_("等次"), max_length=12, choices=AssessmentGrade.choices)
+    incubatees = models.PositiveIntegerField(_("累计入驻组织"))
+    graduates = models.PositiveIntegerField(_("累计出壳组织"))
+    registered = models.PositiveIntegerField(_("出壳后已登记"))
+    won_purchase = models.PositiveIntegerField(_("出壳后承接政府购买服务"))
+    notes = models.TextField(_("评估意见"), blank=True)
+    assessed_on = models.DateField(_("评估日期"))
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评估人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("孵化基地年度评估")
+        verbose_name_plural = _("孵化基地年度评估")
+        ordering = ["base_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["base", "year"], name="capacity_one_assessment_per_base_year"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(total__lte=100), name="capacity_assessment_total_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(graduates__lte=F("incubatees"))
+                & Q(registered__lte=F("graduates"))
+                & Q(won_purchase__lte=F("graduates")),
+                name="capacity_assessment_outcomes_nested",
+            ),
         ]
 
     def __str__(self) -> str:

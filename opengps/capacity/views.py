@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,15 +22,17 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
-from opengps.accounts.permissions import has_role
-from opengps.capacity import selectors, services
+from opengps.accounts.permissions import has_role, require_role
+from opengps.capacity import excel, selectors, services
+from opengps.capacity.errors import Code
 from opengps.capacity.forms import (
     STATION_FORMS,
     CloseForm,
+    ImportForm,
     PostingAddForm,
     PostingEndForm,
     ResumeForm,
@@ -39,8 +42,9 @@ from opengps.capacity.forms import (
     WorkerRegisterForm,
 )
 from opengps.capacity.models import Station, StationStatus
+from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
-from opengps.core.forms import ActionForm
+from opengps.core.forms import ActionForm, run_service
 from opengps.core.views import View, error_page, one_action
 from opengps.registry.selectors import organization_get
 
@@ -457,16 +461,27 @@ def station_open(actor: Actor, form: StationOpenForm) -> Any:
     except NotFound as exc:
         # An unknown code is the operator field's error, not a missing page.
         raise ServiceError(exc.code, exc.text(), field="operator") from None
-    return services.station_open(
-        actor=actor,
-        township=data["township"],
-        name=data["name"],
-        operator=operator,
-        opened_on=data["opened_on"],
-        address=data["address"],
-        opening_hours=data["opening_hours"],
-        phone=data["phone"],
-    )
+    contract, grant = selectors.funding(kind=data["funding"], number=data["funding_number"])
+    try:
+        return services.station_open(
+            actor=actor,
+            township=data["township"],
+            name=data["name"],
+            operator=operator,
+            opened_on=data["opened_on"],
+            contract=contract,
+            grant=grant,
+            annual_amount=data["annual_amount"],
+            address=data["address"],
+            opening_hours=data["opening_hours"],
+            phone=data["phone"],
+        )
+    except ServiceError as exc:
+        if exc.field not in ("contract", "grant"):
+            raise
+        # the form names the contract or the agreement by one field: the refusal stands beside it
+        exc.field = "funding_number"
+        raise
 
 
 @area_action(
@@ -483,3 +498,136 @@ def worker_register(actor: Actor, form: WorkerRegisterForm) -> Any:
         certificate_no=data["certificate_no"],
         certified_year=data["certified_year"],
     )
+
+
+# --- Excel: exports of the coverage table and the station list, the import of stations, workers
+# and logs (all rows or none; every bad row listed with its column and reason) ---------------------
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=excel.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{clock.local_now():%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+@require_safe
+def coverage_export(request: HttpRequest) -> HttpResponse:
+    """导出覆盖情况 — the coverage table of the official's area (or of one county) as .xlsx."""
+    try:
+        table = selectors.coverage(actor=signed_in_user(request), region=_region(request))
+    except ServiceError as exc:
+        return error_page(request, exc)
+    rows = [(row.county.code, row.county.name, row.figures) for row in table.rows]
+    return _xlsx(excel.coverage_xlsx(rows, table.total), "capacity-coverage")
+
+
+@login_required
+@require_safe
+def stations_export(request: HttpRequest) -> HttpResponse:
+    """导出站点 — the stations of the official's area (or of one county) as .xlsx."""
+    try:
+        items = selectors.stations(actor=signed_in_user(request), region=_region(request))
+    except ServiceError as exc:
+        return error_page(request, exc)
+    return _xlsx(excel.stations_xlsx(items.iterator(chunk_size=2000)), "capacity-stations")
+
+
+def _importer(request: HttpRequest) -> Actor:
+    """The signed-in user, refused (PermissionDenied) unless a registration authority imports."""
+    actor = signed_in_user(request)
+    require_role(actor, *services.MANAGERS)
+    return actor
+
+
+def _imports_page(
+    request: HttpRequest, form: ImportForm, errors: list[dict[str, Any]] | None = None, status: int = 200
+) -> HttpResponse:
+    kinds = [
+        {
+            "kind": kind,
+            "label": label,
+            "columns": [(column.header, column.required) for column in excel.KINDS[kind]],
+            "template": reverse("capacity:import-template", args=[kind]),
+        }
+        for kind, label in excel.KIND_LABELS.items()
+    ]
+    rows = [[error["row"], error["column"] or "—", error["message"]] for error in errors or []]
+    context = {
+        "form": form,
+        "kinds": kinds,
+        "error_columns": [_("行号"), _("列"), _("问题")],
+        "error_rows": rows,
+    }
+    return render(request, "capacity/imports.html", context, status=status)
+
+
+@login_required
+@require_safe
+def imports(request: HttpRequest) -> HttpResponse:
+    """从 Excel 导入 — the import form, the columns of each kind and their empty templates."""
+    try:
+        _importer(request)
+    except PermissionDenied as exc:
+        return error_page(request, exc)
+    return _imports_page(request, ImportForm())
+
+
+@login_required
+@require_safe
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The empty workbook of one import (its header row)."""
+    try:
+        _importer(request)
+    except PermissionDenied as exc:
+        return error_page(request, exc)
+    if kind not in excel.KINDS:
+        return error_page(request, NotFound(Code.CAPACITY_IMPORT_KIND_INVALID))
+    return _xlsx(excel.template_xlsx(kind), f"capacity-{kind}-template")
+
+
+@login_required
+@require_POST
+def import_run(request: HttpRequest) -> HttpResponse:
+    """Import the posted workbook: all rows, then back to the stations; or none, and the page again
+    with every bad row (row number, column, reason) and the refusal beside the file field."""
+    try:
+        actor = _importer(request)
+    except PermissionDenied as exc:
+        return error_page(request, exc)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _imports_page(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    outcome = run_service(
+        form,
+        lambda: services.capacity_import(
+            actor=actor, kind=form.cleaned_data["kind"], name=upload.name, content=upload.read()
+        ),
+    )
+    if outcome.error is not None:
+        return _imports_page(request, form, outcome.error.params.get("errors", []), outcome.status)
+    assert outcome.result is not None
+    messages.success(
+        request,
+        _("已导入%(kind)s %(rows)s 行")
+        % {"kind": excel.KIND_LABELS[outcome.result.kind], "rows": outcome.result.rows},
+    )
+    return redirect("capacity:stations")
+
+
+# --- public: the station finder (no sign-in; public fields only) ------------------------------------
+
+
+@require_safe
+def finder(request: HttpRequest) -> HttpResponse:
+    """找社工站 — residents find the social-work station of their township: where it is, when it is
+    open, how to call it and what it offers. Anonymous, read-only, nothing personal."""
+    try:
+        found = selectors.public_finder(
+            county=request.GET.get("county", "").strip()[:12],
+            township=request.GET.get("township", "").strip()[:12],
+        )
+    except ServiceError as exc:
+        return error_page(request, exc)
+    return render(request, "capacity/finder.html", {"finder": found})

@@ -1,6 +1,6 @@
 """Capacity building of the providers: township social-work stations and their postings and monthly
-service logs, station coverage, incubation and community-organization filing dates, and the status
-table of a station.
+service logs, station coverage, incubation and community-organization filing dates, a base's yearly
+assessment and the outcome of its graduates, and the status table of a station.
 
 Sources: seed 003 (湖南省民政厅《对省十四届人大二次会议第0258号建议的答复》, 2024年5月20日), part 三:
 （一）incubation bases built since 2016 with the provincial subsidy fund; （二）township (street)
@@ -222,6 +222,84 @@ class Coverage:
     def gaps(self) -> int:
         """Townships with no operating station."""
         return self.townships - self.with_station
+
+
+# ---------------------------------------------------------------------------------------------
+# Incubation bases: the yearly assessment and the outcome of their graduates
+
+ASSESSMENT_CITATION = f"{SEED_BASES}；年度评估按指标百分制计分、分四个等次为平台规则 [U]"
+ASSESSMENT_POINTS = Decimal(100)
+"""The indicators' full marks add up to 100 (百分制)."""
+GRADE_FLOORS: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "excellent"),
+    (Decimal(75), "good"),
+    (Decimal(60), "pass"),
+)
+"""The lowest total of each grade, best first; below the last is ``fail`` (优秀/良好/合格/不合格)."""
+POINT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One indicator of a base's yearly assessment: its name, full marks and the marks given."""
+
+    name: str
+    full_marks: Decimal
+    score: Decimal
+
+
+def _assessment_refusal(reason_zh: str, reason_en: str, params: dict[str, object]) -> RuleError:
+    return RuleError(
+        "capacity.assessment_invalid",
+        f"评估指标有误：{reason_zh}",
+        f"The assessment's indicators are invalid: {reason_en}",
+        ASSESSMENT_CITATION,
+        params,
+    )
+
+
+def assessment_total(indicators: Sequence[Indicator]) -> Decimal:
+    """The base's total marks: the indicators' scores added, to the cent. Each indicator is named
+    once, has full marks above 0 and a score from 0 to its full marks (to the cent); the full marks
+    add up to 100. RuleError ``capacity.assessment_invalid`` naming the first problem."""
+    if not indicators:
+        raise _assessment_refusal("至少需要一项指标", "at least one indicator is needed", {})
+    names: set[str] = set()
+    for item in indicators:
+        params: dict[str, object] = {"indicator": item.name}
+        if not item.name.strip() or item.name in names:
+            raise _assessment_refusal("指标名称为空或重复", "an indicator is unnamed or repeated", params)
+        names.add(item.name)
+        if item.full_marks <= 0 or not Decimal(0) <= item.score <= item.full_marks:
+            raise _assessment_refusal(
+                f"“{item.name}”的得分应在0到满分之间",
+                f"{item.name}: the score must lie within 0 and full marks",
+                params,
+            )
+        if item.score != item.score.quantize(POINT) or item.full_marks != item.full_marks.quantize(POINT):
+            raise _assessment_refusal(
+                f"“{item.name}”的分值最多两位小数", f"{item.name}: at most two decimals", params
+            )
+    full = sum((item.full_marks for item in indicators), Decimal(0))
+    if full != ASSESSMENT_POINTS:
+        raise _assessment_refusal(
+            f"各项满分合计应为100分（现为{full}分）",
+            f"full marks must add up to 100 (now {full})",
+            {"full": str(full)},
+        )
+    return sum((item.score for item in indicators), Decimal(0)).quantize(POINT)
+
+
+def assessment_grade(total: Decimal) -> str:
+    """The grade of a total: ``excellent`` from 90, ``good`` from 75, ``pass`` from 60, else ``fail``."""
+    return next((grade for floor, grade in GRADE_FLOORS if total >= floor), "fail")
+
+
+def won_after(graduated_on: date | None, wins: Sequence[date]) -> bool:
+    """Whether a graduate counts as an outcome that won a purchase: it graduated (出壳) and won an
+    awarded lot or an e-mall order on or after that day (a win while still incubated is the base's
+    support at work, not yet its outcome) [U]."""
+    return graduated_on is not None and any(day >= graduated_on for day in wins)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Writes of capacity building, each in one transaction with its audit event; the station's status
 changes go through `opengps.core.status.status_set` against `opengps.rules.capacity.STATION`.
 
-One module a programme: `stations` (townships, stations, monthly service logs), `workers` (the
+One module a programme: `stations` (townships, stations, monthly service logs), `imports` (the
+Excel import of stations, workers and logs, all rows or none), `workers` (the
 social-worker register, postings, the audited read of a full identity number), `growth`
 (incubation bases, subsidies, incubatees, community-organization filings); `_common` holds who
 manages what. Every public name is re-exported here: callers import `opengps.capacity.services`.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from opengps.capacity.services._common import MANAGERS, manages, require_manager
 from opengps.capacity.services.growth import (
+    base_assess,
     base_create,
     filing_create,
     filing_register,
@@ -18,6 +20,7 @@ from opengps.capacity.services.growth import (
     incubatee_graduate,
     subsidy_allocate,
 )
+from opengps.capacity.services.imports import ImportResult, RowError, capacity_import
 from opengps.capacity.services.stations import (
     is_operator_member,
     service_log_enter,
@@ -38,8 +41,12 @@ from opengps.capacity.services.workers import (
 
 __all__ = [
     "MANAGERS",
+    "ImportResult",
+    "RowError",
+    "base_assess",
     "base_create",
     "can_read_id_number",
+    "capacity_import",
     "filing_create",
     "filing_register",
     "incubatee_enter",

@@ -33,6 +33,7 @@ RULE_CODES: Mapping[str, Code] = {
     "capacity.worker_double_booked": Code.CAPACITY_WORKER_DOUBLE_BOOKED,
     "capacity.graduation_before_entry": Code.CAPACITY_GRADUATION_BEFORE_ENTRY,
     "capacity.registered_before_filing": Code.CAPACITY_REGISTERED_BEFORE_FILING,
+    "capacity.assessment_invalid": Code.CAPACITY_ASSESSMENT_INVALID,
 }
 """Each refusal of `opengps.rules.capacity` a service passes on, as its declared code."""
 

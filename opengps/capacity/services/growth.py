@@ -1,8 +1,10 @@
-"""Growing new organizations: incubation bases with their yearly subsidies and incubatees, and
-community social organizations filed with the township or street, later registered."""
+"""Growing new organizations: incubation bases with their yearly subsidies, incubatees and yearly
+assessments (with the outcome of their graduates), and community social organizations filed with
+the township or street, later registered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -10,9 +12,11 @@ from django.db import transaction
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region
+from opengps.capacity import selectors
 from opengps.capacity.errors import Code
 from opengps.capacity.events import Event
 from opengps.capacity.models import (
+    BaseAssessment,
     BaseLevel,
     CommunityFiling,
     FilingKind,
@@ -231,3 +235,71 @@ def filing_register(*, actor: Actor, filing: CommunityFiling, organization: Orga
             new={"organization": organization.uscc, "registered_on": organization.founded_on},
         )
     return item
+
+
+IndicatorInput = tuple[str, Decimal | str, Decimal | str]
+"""An indicator as given: its name, full marks and score."""
+
+
+def _indicators(items: Sequence[IndicatorInput]) -> list[rules.Indicator]:
+    try:
+        return [
+            rules.Indicator((name or "").strip()[:60], Decimal(str(full)), Decimal(str(score)))
+            for name, full, score in items
+        ]
+    except InvalidOperation:
+        raise ServiceError(Code.CAPACITY_ASSESSMENT_INVALID, field="indicators") from None
+
+
+def base_assess(
+    *, actor: Actor, base: IncubationBase, year: int, indicators: Sequence[IndicatorInput], notes: str = ""
+) -> BaseAssessment:
+    """The base's assessment of `year` (once a year, for a year that has begun): the indicators'
+    total and grade (`opengps.rules.capacity.assessment_total` / `assessment_grade`), and its
+    incubation outcome as of the year's end (or today, for the year under way) — graduates that
+    registered and that won a purchase after graduating — kept as assessed."""
+    require_manager(actor, base.region_id)
+    today = clock.today()
+    if not (base.opened_on.year <= year <= today.year):
+        raise ServiceError(Code.CAPACITY_YEAR_INVALID, field="year")
+    items = _indicators(indicators)
+    try:
+        total = rules.assessment_total(items)
+    except RuleError as exc:
+        raise refusal(exc, field="indicators") from None
+    grade = rules.assessment_grade(total)
+    outcomes = selectors.base_outcomes(base, until=min(date(year, 12, 31), today))
+    with transaction.atomic():
+        IncubationBase.objects.select_for_update().get(pk=base.pk)
+        if BaseAssessment.objects.filter(base=base, year=year).exists():
+            raise Conflict(Code.CAPACITY_ASSESSMENT_EXISTS, field="year")
+        assessment = BaseAssessment.objects.create(
+            base=base,
+            year=year,
+            indicators=[
+                {"name": i.name, "full_marks": str(i.full_marks), "score": str(i.score)} for i in items
+            ],
+            total=total,
+            grade=grade,
+            incubatees=outcomes.incubatees,
+            graduates=outcomes.graduates,
+            registered=outcomes.registered,
+            won_purchase=outcomes.won_purchase,
+            notes=text(notes, field="notes", limit=2000),
+            assessed_on=today,
+            assessed_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action=Event.CAPACITY_BASE_ASSESSED,
+            obj=base,
+            new={
+                "year": year,
+                "total": total,
+                "grade": grade,
+                "graduates": outcomes.graduates,
+                "registered": outcomes.registered,
+                "won_purchase": outcomes.won_purchase,
+            },
+        )
+    return assessment

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from opengps.capacity.services._common import manages, refusal, require_manager,
 from opengps.contracts.models import Contract
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.money import CEILING, FEN
 from opengps.grants.models import Agreement
 from opengps.registry.models import Organization, OrgStatus
 from opengps.rules import capacity as rules
@@ -58,6 +60,23 @@ def _check_funding(operator: Organization, contract: Contract | None, grant: Agr
         raise ServiceError(Code.CAPACITY_FUNDING_OTHER_OPERATOR, field="grant")
 
 
+def _annual_amount(
+    value: Decimal | str | None, contract: Contract | None, grant: Agreement | None
+) -> Decimal | None:
+    """The yearly amount paid for the station: positive yuan to the fen, and only with its funding."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ServiceError(Code.CAPACITY_AMOUNT_INVALID, field="annual_amount") from None
+    if not amount.is_finite() or amount <= 0 or amount >= CEILING or amount != amount.quantize(FEN):
+        raise ServiceError(Code.CAPACITY_AMOUNT_INVALID, field="annual_amount")
+    if contract is None and grant is None:
+        raise ServiceError(Code.CAPACITY_AMOUNT_WITHOUT_FUNDING, field="annual_amount")
+    return amount.quantize(FEN)
+
+
 def station_open(
     *,
     actor: Actor,
@@ -67,18 +86,21 @@ def station_open(
     opened_on: date,
     contract: Contract | None = None,
     grant: Agreement | None = None,
+    annual_amount: Decimal | str | None = None,
     address: str = "",
     opening_hours: str = "",
     phone: str = "",
 ) -> Station:
     """Register the social-work station of `township`, run by `operator` from `opened_on` and paid by
     `contract` (post purchase or outsourcing) or `grant`, whose supplier or grantee must be the
-    operator. One station per township at a time: a new one only after the last was closed."""
+    operator, `annual_amount` yuan a year (stated only with its funding). One station per township
+    at a time: a new one only after the last was closed."""
     require_manager(actor, township.county_id)
     name = text(name, field="name", required=Code.CAPACITY_NAME_REQUIRED, limit=120)
     if operator.status != OrgStatus.NORMAL:
         raise ServiceError(Code.CAPACITY_OPERATOR_NOT_ACTIVE, field="operator")
     _check_funding(operator, contract, grant)
+    amount = _annual_amount(annual_amount, contract, grant)
     with transaction.atomic():
         Township.objects.select_for_update().get(pk=township.pk)
         if Station.objects.filter(township=township).exclude(status=StationStatus.CLOSED).exists():
@@ -89,6 +111,7 @@ def station_open(
             operator=operator,
             contract=contract,
             grant=grant,
+            annual_amount=amount,
             address=text(address, field="address"),
             opening_hours=text(opening_hours, field="opening_hours", limit=120),
             phone=text(phone, field="phone", limit=30),
@@ -107,6 +130,7 @@ def station_open(
                 "operator": operator.uscc,
                 "contract": contract.reference if contract else None,
                 "grant": grant.number if grant else None,
+                "annual_amount": amount,
                 "opened_on": opened_on,
                 "status": station.status,
             },

@@ -237,3 +237,76 @@ def test_station_table(current: str, target: str, allowed: bool) -> None:
         with pytest.raises(RuleError) as caught:
             capacity.check_transition("capacity_station", current, target)
         assert caught.value.code == "workflow.transition_not_allowed"
+
+
+# --- a base's yearly assessment and its graduates' outcome ------------------------------------------
+
+
+def _items(*rows: tuple[str, str, str]) -> list[capacity.Indicator]:
+    return [capacity.Indicator(name, Decimal(full), Decimal(score)) for name, full, score in rows]
+
+
+@pytest.mark.parametrize(
+    ("rows", "total"),
+    [
+        ((("孵化成效", "40", "36"), ("规范管理", "30", "27.5"), ("服务能力", "30", "30")), "93.50"),
+        ((("综合", "100", "0"),), "0.00"),
+        ((("综合", "100", "100"),), "100.00"),
+        ((("甲", "50.5", "40.25"), ("乙", "49.5", "10")), "50.25"),
+    ],
+)
+def test_assessment_total(rows: tuple[tuple[str, str, str], ...], total: str) -> None:
+    assert capacity.assessment_total(_items(*rows)) == Decimal(total)
+
+
+@pytest.mark.parametrize(
+    ("rows", "names"),
+    [
+        ((), "至少需要一项指标"),
+        ((("", "100", "50"),), "名称为空或重复"),
+        ((("甲", "50", "40"), ("甲", "50", "40")), "名称为空或重复"),
+        ((("甲", "0", "0"), ("乙", "100", "40")), "得分应在0到满分之间"),
+        ((("甲", "50", "51"), ("乙", "50", "40")), "得分应在0到满分之间"),
+        ((("甲", "50", "-1"), ("乙", "50", "40")), "得分应在0到满分之间"),
+        ((("甲", "50", "40.125"), ("乙", "50", "40")), "最多两位小数"),
+        ((("甲", "50.001", "40"), ("乙", "49.999", "40")), "最多两位小数"),
+        ((("甲", "50", "40"), ("乙", "40", "40")), "合计应为100分（现为90分）"),
+    ],
+)
+def test_assessment_total_refuses_bad_indicators(rows: tuple[tuple[str, str, str], ...], names: str) -> None:
+    with pytest.raises(RuleError) as refused:
+        capacity.assessment_total(_items(*rows))
+    assert refused.value.code == "capacity.assessment_invalid"
+    assert names in refused.value.message("zh-hans")
+    assert "[U]" in refused.value.citation
+
+
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [
+        ("100", "excellent"),
+        ("90", "excellent"),
+        ("89.99", "good"),
+        ("75", "good"),
+        ("74.99", "pass"),
+        ("60", "pass"),
+        ("59.99", "fail"),
+        ("0", "fail"),
+    ],
+)
+def test_assessment_grade(total: str, grade: str) -> None:
+    assert capacity.assessment_grade(Decimal(total)) == grade
+
+
+@pytest.mark.parametrize(
+    ("graduated", "wins", "expected"),
+    [
+        (None, ["2026-05-01"], False),  # still incubated: not yet an outcome
+        ("2026-03-01", [], False),
+        ("2026-03-01", ["2026-02-28"], False),  # won while incubated
+        ("2026-03-01", ["2026-03-01"], True),  # the day it graduated counts
+        ("2026-03-01", ["2025-01-01", "2027-01-05"], True),
+    ],
+)
+def test_won_after_graduation(graduated: str | None, wins: list[str], expected: bool) -> None:
+    assert capacity.won_after(D(graduated) if graduated else None, [D(w) for w in wins]) is expected
