@@ -59,6 +59,7 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     extra_logins: list[DemoLogin] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # shown once by `opengps demo` (a partner key's secret)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class DemoSummary:
     logins: list[DemoLogin]
     counts: dict[str, int]
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         return ", ".join(f"{k} {v}" for k, v in self.counts.items())

@@ -38,6 +38,8 @@ DEMO_APPS = [
     "opengps.emall",
     "opengps.residents",
     "opengps.capacity",
+    "opengps.assessment",
+    "opengps.opinion",
 ]
 
 
@@ -107,4 +109,4 @@ def load_demo(*, organizations: int = 300) -> DemoSummary:
         for u in context.users.values()
     ] + context.extra_logins
     counts = {"units": len(context.units), "users": len(context.users), **context.counts}
-    return DemoSummary(logins=logins, counts=counts, warnings=warnings)
+    return DemoSummary(logins=logins, counts=counts, warnings=warnings, notes=context.notes)

@@ -39,7 +39,7 @@ class PartnerKeyAdmin(ReadOnlyAdmin):
 
 @admin.register(PartnerCall)
 class PartnerCallAdmin(ReadOnlyAdmin):
-    list_display = ["at", "key", "method", "path", "status", "client"]
+    list_display = ["at", "key", "method", "path", "status", "client", "repeats"]
     list_filter = ["status", "method"]
     search_fields = ["path", "key__partner", "key__prefix"]
     list_select_related = ["key"]

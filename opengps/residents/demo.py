@@ -1,8 +1,10 @@
 """Residents' demo data, built through the real services: on a few live contracts, ratings verified
 with the performance survey's one-time codes and unverified ones, and complaints and suggestions in
 every state — answered, waiting, and escalated to the finance department after their deadline (filed
-on an earlier simulated day); one unverified rating of an e-mall order. Loading twice changes
-nothing."""
+on an earlier simulated day); one unverified rating of an e-mall order. And a partner API key for a
+demo 湘易办, created by the platform administrator: its secret is random, made at load time and
+shown once in the demo's output (only its hash is kept, as for any key). Loading twice changes
+nothing (the key is not made again: `manage.py partner_keys create` makes another)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from opengps.emall.models import Order
 from opengps.performance import services as performance
 from opengps.performance.models import EvaluationStatus
 from opengps.residents import services
-from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus
+from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus, PartnerKey, PartnerScope
 from opengps.residents.selectors import DELIVERED_ORDERS
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ COMPLAINTS = (
     (FeedbackKind.COMPLAINT, "服务人员态度不好，说话不耐烦。", ""),
     (FeedbackKind.SUGGESTION, "活动通知能不能贴在小区门口，老人不会看手机。", ""),
 )
+DEMO_PARTNER = "湘易办（演示）"
+DEMO_PARTNER_RATE = 60
 REMARKS = ("服务很周到，谢谢！", "护理员很耐心。", "", "希望多来几次。", "还可以。")
 
 
@@ -92,7 +96,23 @@ def _order_rating() -> None:
         services.feedback_rate(source="order", pk=order.pk, stars=4, text="服务及时。", client="demo-order")
 
 
+def _partner_key(context: Any) -> None:
+    admin = context.users.get("admin")
+    if admin is None or PartnerKey.objects.filter(partner=DEMO_PARTNER).exists():
+        return
+    issued = services.partner_key_create(
+        actor=admin, partner=DEMO_PARTNER, scopes=list(PartnerScope.values), rate_per_minute=DEMO_PARTNER_RATE
+    )
+    context.notes += [
+        f"演示合作方接口密钥 / demo partner API key ({DEMO_PARTNER}, finder + feedback, "
+        f"{DEMO_PARTNER_RATE}/min) — 只显示这一次 / shown once: {issued.secret}",
+        f'  curl -H "Authorization: Bearer {issued.secret}" '
+        "http://127.0.0.1:8000/api/v1/residents/partner/needs",
+    ]
+
+
 def load(context: Any) -> None:
+    _partner_key(context)
     if not Feedback.objects.exists():
         today = clock.today()
         contracts = Contract.objects.filter(
@@ -126,5 +146,6 @@ def load(context: Any) -> None:
         {
             "resident_feedback": Feedback.objects.count(),
             "resident_complaints_escalated": Feedback.objects.filter(status=FeedbackStatus.ESCALATED).count(),
+            "partner_keys": PartnerKey.objects.count(),
         }
     )

@@ -42,6 +42,22 @@ class Code(ErrorCode):
         "residents.partner_throttled",
         _("调用太频繁：这个密钥每分钟最多调用 %(limit)s 次，请稍后再试"),
     )
+    RESIDENTS_PHOTOS_TOO_MANY = "residents.photos_too_many", _("最多上传 %(max)s 张照片，您选了 %(n)s 张")
+    RESIDENTS_PHOTO_EMPTY = "residents.photo_empty", _("照片“%(name)s”是空文件，请重新选择")
+    RESIDENTS_PHOTO_NOT_FOUND = "residents.photo_not_found", _("没有找到这张照片")
+    RESIDENTS_PHOTO_PIXELS = (
+        "residents.photo_pixels",
+        _("照片“%(name)s”的像素过多（不超过 %(max)s 万像素），请换一张或先缩小"),
+    )
+    RESIDENTS_PHOTO_TOO_LARGE = "residents.photo_too_large", _("照片太大，请换一张较小的照片")
+    RESIDENTS_PHOTO_TYPE = (
+        "residents.photo_type",
+        _("“%(name)s”不是照片：只接受 JPG、PNG、WebP 格式的图片（按文件内容判断，扩展名须与内容一致）"),
+    )
+    RESIDENTS_PHOTO_UNREADABLE = (
+        "residents.photo_unreadable",
+        _("照片“%(name)s”无法打开，可能已损坏，请换一张"),
+    )
     RESIDENTS_SERVICE_NOT_FOUND = "residents.service_not_found", _("没有找到这项服务，或它已不在提供")
     RESIDENTS_STARS_INVALID = "residents.stars_invalid", _("请选择1到5颗星")
     RESIDENTS_TEXT_REQUIRED = "residents.text_required", _("请写下您遇到的问题或建议")

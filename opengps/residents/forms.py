@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opengps.core.forms import ActionForm, ServiceErrorFormMixin
 from opengps.residents import selectors
 from opengps.residents.models import FeedbackKind, PartnerScope
+from opengps.residents.photos import MAX_PHOTOS, Photo, max_bytes
 from opengps.residents.services import MAX_ANSWER, MAX_TEXT, PARTNER_RATE_BOUNDS
 
 STARS = [
@@ -20,6 +21,9 @@ STARS = [
     (2, _("2 星 · 不满意")),
     (1, _("1 星 · 很不满意")),
 ]
+PHOTOS_HELP = _(
+    "最多 %(n)s 张，JPG、PNG 或 WebP 格式。照片只给答复的工作人员看，不会公开；照片里的拍摄地点等信息会被去掉"
+)
 NO_PERSONAL_DATA = _("请不要填写姓名、电话、身份证号等个人信息")
 
 
@@ -61,6 +65,23 @@ class RateForm(ActionForm):
     )
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several files under one name; the service checks how many, their size and their content."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultiplePhotoField, self).clean(d, initial) for d in data if d]
+        return [] if data in (None, "") else [super().clean(data, initial)]
+
+
 class FileForm(ActionForm):
     action = "file"
     kind = forms.ChoiceField(
@@ -74,6 +95,16 @@ class FileForm(ActionForm):
         help_text=NO_PERSONAL_DATA,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    photos = MultiplePhotoField(label=_("照片（选填）"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = PHOTOS_HELP % {"n": MAX_PHOTOS}
+
+    def photo_list(self) -> list[Photo]:
+        """The uploaded photos, each read up to one byte past the size limit (enough to refuse it)."""
+        limit = max_bytes() + 1
+        return [Photo(f.name or "", f.read(limit)) for f in self.cleaned_data.get("photos") or []]
 
 
 class TrackForm(ServiceErrorFormMixin, forms.Form):

@@ -191,7 +191,10 @@ class PartnerCall(models.Model):
     """One call to the partner API, whatever its answer (served, refused, throttled): an access
     log, append-only. Kept here rather than in the audit chain: a call is a read or a refusal, not
     a state change, and logging every read in the chain would serialize all partner traffic on the
-    chain head. What a call changes (a filed complaint) is audited by the service as usual."""
+    chain head. What a call changes (a filed complaint) is audited by the service as usual.
+    Calls without a valid key are bounded (`services.partner_call_log`): past a few rows a minute
+    per address, and overall, a call only adds one to `repeats` of the last row — every call is
+    still counted, but a flood of bad keys cannot fill the table."""
 
     key = models.ForeignKey(
         PartnerKey,
@@ -207,6 +210,11 @@ class PartnerCall(models.Model):
     status = models.PositiveSmallIntegerField(_("响应状态"))
     at = models.DateTimeField(_("调用时间"))
     client = models.CharField(_("来源地址"), max_length=64, blank=True)
+    repeats = models.PositiveIntegerField(
+        _("此后未逐条记录的调用次数"),
+        default=0,
+        help_text=_("没有有效密钥的调用超过记录上限后，只在这一行计数"),
+    )
 
     class Meta:
         verbose_name = _("合作方接口调用记录")
@@ -216,3 +224,29 @@ class PartnerCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.status}"
+
+
+class FeedbackPhoto(models.Model):
+    """A photo a resident attached to a complaint or suggestion: checked by its content and kept
+    without its metadata (`opengps.residents.photos`), in the database and not under a public
+    folder; served only to the staff who answer the item and to administrators."""
+
+    feedback = models.ForeignKey(
+        Feedback, verbose_name=_("居民反馈"), on_delete=models.CASCADE, related_name="photos"
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=8)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("内容"))
+
+    class Meta:
+        verbose_name = _("居民反馈照片")
+        verbose_name_plural = _("居民反馈照片")
+        ordering = ["feedback", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["jpg", "png", "webp"]), name="residents_photo_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

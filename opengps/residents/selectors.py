@@ -13,7 +13,7 @@ from functools import reduce
 from operator import or_
 from typing import Any, Literal
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
 from opengps.accounts.actors import MaybeActor
@@ -26,7 +26,14 @@ from opengps.emall.models import Order, OrderStatus
 from opengps.performance.models import HistoryEntry, HistoryKind
 from opengps.planning.models import Project
 from opengps.residents.errors import Code
-from opengps.residents.models import Feedback, FeedbackKind, FeedbackStatus, PartnerCall, PartnerKey
+from opengps.residents.models import (
+    Feedback,
+    FeedbackKind,
+    FeedbackPhoto,
+    FeedbackStatus,
+    PartnerCall,
+    PartnerKey,
+)
 from opengps.rules import residents as rules
 from opengps.rules.base import RuleError
 
@@ -292,8 +299,10 @@ def overdue(item: Feedback, today: date | None = None) -> bool:
 def inbox(*, actor: MaybeActor) -> QuerySet[Feedback]:
     """Complaints and suggestions for the actor to answer (purchasing unit's staff) or follow up
     (the finance department they were escalated to); oldest deadline first. Others: none."""
-    base = Feedback.objects.exclude(kind=FeedbackKind.RATING).select_related(
-        "contract", "order__version", "purchaser", "escalated_to"
+    base = (
+        Feedback.objects.exclude(kind=FeedbackKind.RATING)
+        .select_related("contract", "order__version", "purchaser", "escalated_to")
+        .prefetch_related(Prefetch("photos", queryset=FeedbackPhoto.objects.defer("content")))
     )
     if actor is None or not actor.is_authenticated:
         return base.none()
@@ -311,6 +320,17 @@ def inbox(*, actor: MaybeActor) -> QuerySet[Feedback]:
 
 def inbox_item(*, actor: MaybeActor, pk: int) -> Feedback:
     return one_or_not_found(inbox(actor=actor), pk, Code.RESIDENTS_FEEDBACK_NOT_FOUND)
+
+
+def photo_get(*, actor: MaybeActor, feedback: int, pk: int) -> FeedbackPhoto:
+    """A resident's photo, for the staff who answer or follow up its item (`inbox`) and for the
+    platform's administrators; NotFound for anyone else, the public included."""
+    if actor is None or not actor.is_authenticated:
+        raise NotFound(Code.RESIDENTS_PHOTO_NOT_FOUND)
+    photos = FeedbackPhoto.objects.filter(feedback_id=feedback)
+    if getattr(actor, "role", "") != Role.ADMIN:
+        photos = photos.filter(feedback__in=inbox(actor=actor).values("pk"))
+    return one_or_not_found(photos, pk, Code.RESIDENTS_PHOTO_NOT_FOUND)
 
 
 def waiting(*, actor: MaybeActor) -> QuerySet[Feedback]:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 
 from opengps.accounts.actors import Actor
 from opengps.accounts.models import Region, Role, Unit
@@ -35,11 +37,13 @@ from opengps.residents.events import Event
 from opengps.residents.models import (
     Feedback,
     FeedbackKind,
+    FeedbackPhoto,
     FeedbackStatus,
     PartnerCall,
     PartnerKey,
     PartnerScope,
 )
+from opengps.residents.photos import Photo, check_photos
 from opengps.rules import residents as rules
 from opengps.rules.base import RuleError
 
@@ -160,17 +164,26 @@ def feedback_rate(
 
 
 def feedback_file(
-    *, source: str, pk: int, kind: str, text: str, client: str, partner: PartnerKey | None = None
+    *,
+    source: str,
+    pk: int,
+    kind: str,
+    text: str,
+    client: str,
+    partner: PartnerKey | None = None,
+    photos: Sequence[Photo] = (),
 ) -> Feedback:
     """A resident files a complaint or suggestion about a service (directly or through a `partner`
-    app); the purchasing unit must answer it by the deadline of
-    `opengps.rules.residents.answer_deadline` (counted from today)."""
+    app), with up to three `photos` (checked by content, kept without their metadata); the
+    purchasing unit must answer it by the deadline of `opengps.rules.residents.answer_deadline`
+    (counted from today)."""
     _admit(client, partner)
     if kind not in FILED_KINDS:
         raise ServiceError(Code.RESIDENTS_KIND_INVALID, field="kind")
     text = _text(text)
     if not text:
         raise ServiceError(Code.RESIDENTS_TEXT_REQUIRED, field="text")
+    kept = check_photos(photos)
     contract, order, purchaser = selectors.service_target(source, pk)
     today = clock.today()
     due = rules.answer_deadline(today)
@@ -189,11 +202,26 @@ def feedback_file(
             answer_due=due.value,
             due_citation=due.citation,
         )
+        for photo in kept:
+            FeedbackPhoto.objects.create(
+                feedback=item,
+                name=photo.name,
+                kind=photo.kind,
+                size=len(photo.content),
+                sha256=hashlib.sha256(photo.content).hexdigest(),
+                content=photo.content,
+            )
         audit.record(
             actor=None,
             action=Event.RESIDENTS_FEEDBACK_FILED,
             obj=item,
-            new={"kind": kind, "status": item.status, "answer_due": due.value, **_via(partner)},
+            new={
+                "kind": kind,
+                "status": item.status,
+                "answer_due": due.value,
+                **({"photos": len(kept)} if kept else {}),
+                **_via(partner),
+            },
         )
     return item
 
@@ -382,13 +410,36 @@ def partner_call_admit(*, key: PartnerKey | None, scope: PartnerScope) -> Partne
     return key
 
 
+UNKNOWN_CALLS_LOGGED = (10, 600, 60)
+"""Calls without a valid key logged one row each, per address and overall, per minute; past either,
+a call adds one to the `repeats` of the last such row (of the address, else of anyone)."""
+
+
+def _unknown_call_logged_in_full(client: str) -> bool:
+    per_client, overall, window = UNKNOWN_CALLS_LOGGED
+    return ratelimit.allow(
+        f"residents.partner_unknown:{client}", limit=per_client, window_seconds=window
+    ) and ratelimit.allow("residents.partner_unknown", limit=overall, window_seconds=window)
+
+
 def partner_call_log(*, key_id: int | None, method: str, path: str, status: int, client: str) -> PartnerCall:
-    """Log one partner API call with its answer's status (append-only access log)."""
+    """Log one partner API call with its answer's status (append-only access log). A call with a
+    key the platform issued (active or revoked) is always one row; a call with no key or an unknown
+    one is one row only within `UNKNOWN_CALLS_LOGGED`, else counted on the last such row from the
+    same address (or, past the overall limit, from anyone), which is returned."""
+    client = client[:64]
+    if key_id is None and not _unknown_call_logged_in_full(client):
+        unknown = PartnerCall.objects.filter(key__isnull=True).order_by("-at", "-id")
+        last = unknown.filter(client=client).first() or unknown.first()
+        if last is not None:
+            PartnerCall.objects.filter(pk=last.pk).update(repeats=F("repeats") + 1)
+            last.refresh_from_db(fields=["repeats"])
+            return last
     return PartnerCall.objects.create(
         key_id=key_id,
         method=method[:8],
         path=path[:200],
         status=status,
         at=clock.now(),
-        client=client[:64],
+        client=client,
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/answer", views.answer, name="answer"),
+    path("inbox/<int:feedback>/photos/<int:pk>", views.photo, name="photo"),
     path("partners/", views.partners, name="partners"),
     path("partners/create", views.partner_create, name="partner-create"),
     path("partners/<int:pk>/revoke", views.partner_revoke, name="partner-revoke"),

@@ -1,7 +1,8 @@
 """Residents' pages (/residents/, public, phone first): the service finder, one service with its
 rating and complaint forms, the lookup by tracking number; and, signed in, the purchasing unit's
-list of complaints to answer (the finance department sees those escalated to it), and the platform
-administrators' page of partner API keys. The web app manifest, the service worker (served from
+list of complaints to answer (the finance department sees those escalated to it) with their photos
+(served to them and to administrators only), and the platform administrators' page of partner
+API keys. The web app manifest, the service worker (served from
 /residents/ so its scope is these pages) and the offline page make the pages installable. Actions:
 one URL each (STYLE 14) — a form parses the POST, one service acts; a refusal re-renders the page
 with the error beside its field and the refusal's status (429 when throttled)."""
@@ -31,7 +32,7 @@ from opengps.core import ratelimit
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.core.forms import ActionForm, run_service
 from opengps.core.views import error_page
-from opengps.residents import forms, selectors, services
+from opengps.residents import forms, photos, selectors, services
 from opengps.residents.models import Feedback, FeedbackStatus
 
 OFFLINE_KEEP = 10
@@ -123,7 +124,7 @@ def rate(request: HttpRequest, source: str, pk: int) -> HttpResponse:
 
 @require_POST
 def file(request: HttpRequest, source: str, pk: int) -> HttpResponse:
-    form = forms.FileForm(request.POST)
+    form = forms.FileForm(request.POST, request.FILES)
     return _submitted(
         request,
         form,
@@ -133,6 +134,7 @@ def file(request: HttpRequest, source: str, pk: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             text=form.cleaned_data["text"],
             client=ratelimit.client_ip(request),
+            photos=form.photo_list(),
         ),
         source,
         pk,
@@ -220,6 +222,22 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         return _inbox_page(request, form, pk, outcome.status)
     messages.success(request, _("已答复，居民可凭查询编号查看"))
     return redirect("residents:inbox")
+
+
+@login_required
+@require_safe
+def photo(request: HttpRequest, feedback: int, pk: int) -> HttpResponse:
+    """A resident's photo, for the staff answering its item and administrators only (404 for
+    anyone else): private, never cached by a shared cache, never sniffed as anything but an image."""
+    try:
+        item = selectors.photo_get(actor=signed_in_user(request), feedback=feedback, pk=pk)
+    except NotFound:
+        return _not_found(request)
+    response = HttpResponse(bytes(item.content), content_type=photos.CONTENT_TYPES[item.kind])
+    response["Content-Disposition"] = f'inline; filename="photo-{item.feedback_id}-{item.pk}.{item.kind}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- installable and offline (issue 23, item 4) -------------------------------------------------

@@ -321,3 +321,50 @@ def test_the_administrators_page_creates_shows_the_secret_once_and_revokes(
     assert other.get("/residents/partners/").status_code == 403
     assert other.post("/residents/partners/create", {"partner": "x", "scopes": ["finder"]}).status_code == 403
     assert other.post(f"/residents/partners/{key.pk}/revoke").status_code == 403
+
+
+def _sent(calls: Any) -> int:
+    """Calls a set of log rows stands for: each row, and the calls counted on it."""
+    return sum(1 + repeats for repeats in calls.values_list("repeats", flat=True))
+
+
+def test_calls_without_a_valid_key_are_all_counted_in_a_bounded_log(
+    client: Client, admin_user: Any, pinned: None
+) -> None:
+    # given an address flooding the API with a made-up key, another calling without one, and a
+    # partner calling as often with its real key, all within one minute
+    per_address, _overall, _window = services.UNKNOWN_CALLS_LOGGED
+    issued = _key(admin_user, ["finder"], rate=100)
+    flood, other = "198.51.100.7", "198.51.100.8"
+    # when
+    for _n in range(per_address + 5):
+        client.get(f"{BASE}/needs", headers=_bearer("ogp_" + "x" * 43), REMOTE_ADDR=flood)
+    for _n in range(3):
+        client.get(f"{BASE}/needs", REMOTE_ADDR=other)
+    for _n in range(per_address + 5):
+        client.get(f"{BASE}/needs", headers=_bearer(issued.secret), REMOTE_ADDR=flood)
+    # then the flood wrote one row per call up to the limit, and the rest is counted on the last
+    flooded = PartnerCall.objects.filter(key__isnull=True, client=flood).order_by("id")
+    assert list(flooded.values_list("repeats", flat=True)) == [0] * (per_address - 1) + [5]
+    assert _sent(flooded) == per_address + 5
+    assert set(flooded.values_list("status", flat=True)) == {401}
+    # and the other address, and the real key's calls, were each logged in full
+    assert list(PartnerCall.objects.filter(client=other).values_list("repeats", flat=True)) == [0, 0, 0]
+    assert PartnerCall.objects.filter(key=issued.key).count() == per_address + 5
+    assert set(PartnerCall.objects.filter(key=issued.key).values_list("status", flat=True)) == {200}
+
+
+def test_past_the_overall_limit_unknown_calls_are_counted_on_the_last_row(
+    client: Client, pinned: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given at most 4 rows a minute for calls without a valid key, whatever their address
+    monkeypatch.setattr(services, "UNKNOWN_CALLS_LOGGED", (10, 4, 60))
+    # when three addresses call without a key
+    for address, calls in (("203.0.113.1", 3), ("203.0.113.2", 3), ("203.0.113.3", 1)):
+        for _n in range(calls):
+            assert client.get(f"{BASE}/needs", REMOTE_ADDR=address).status_code == 401
+    # then 4 rows hold all 7 calls: the second address's later calls on its row, and the third
+    # address's call (no row of its own) on the last row
+    rows = list(PartnerCall.objects.order_by("id").values_list("client", "repeats"))
+    assert rows == [("203.0.113.1", 0)] * 3 + [("203.0.113.2", 3)]
+    assert _sent(PartnerCall.objects.all()) == 7

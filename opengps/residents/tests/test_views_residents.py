@@ -147,3 +147,22 @@ def test_manifest_worker_and_offline_page(client: Client, regions: None) -> None
     page = client.get("/residents/").content.decode()
     assert 'rel="manifest" href="/residents/manifest.webmanifest"' in page
     assert 'data-worker="/residents/sw.js"' in page
+
+
+def test_resident_pages_use_the_phones_font_and_officials_pages_the_sites(
+    client: Client, contract: Any, purchaser: Any
+) -> None:
+    # the site's Noto stylesheets (≈ 100 KB each, and their slices) would take a resident page past
+    # its 200 KB budget (tests/browser/test_residents_weight_browser.py): phones have a CJK font
+    public = [
+        "/residents/",
+        f"/residents/services/contract/{contract.pk}/",
+        "/residents/track/",
+        "/residents/offline/",
+        "/residents/services/contract/999999/",
+    ]
+    for url in public:
+        page = client.get(url).content.decode()
+        assert "residents/residents.css" in page and "fonts/noto-" not in page, url
+    inbox = login(purchaser).get("/residents/inbox/").content.decode()
+    assert "fonts/noto-sans-sc/400.css" in inbox and "fonts/noto-serif-sc/700.css" in inbox

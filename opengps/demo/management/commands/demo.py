@@ -38,3 +38,5 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in summary.logins)
         for login in summary.logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role_label}  {login.where}")
+        for note in summary.notes:
+            self.stdout.write(note)
