@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Region, Unit
 from opengps.core.forms import ServiceErrorFormMixin
 from opengps.planning.models import FundSource
-from opengps.procurement.models import METHOD_CHOICES
 from opengps.registry.models import OrgType
+from opengps.rules.performance import GRADES
 from opengps.stats.measures import MEASURES
-from opengps.stats.selectors import years_available
+from opengps.stats.selectors import STATS_METHODS, years_available
 
 ALL = ("", _("全部"))
 FILTER_FIELDS = (
@@ -32,6 +32,21 @@ FILTER_FIELDS = (
     "provider_type",
     "rating",
     "industry",
+    "grade",
+)
+
+
+FILTERED_AS_IS = (
+    "year",
+    "quarter",
+    "month",
+    "city",
+    "county",
+    "cat1",
+    "cat2",
+    "method",
+    "fund_source",
+    "grade",
 )
 
 
@@ -62,7 +77,7 @@ class FilterForm(forms.Form):
     unit = forms.IntegerField(label=_("单位"), required=False, min_value=1, widget=forms.HiddenInput)
     cat1 = forms.CharField(label=_("目录一级"), required=False, max_length=20, widget=forms.HiddenInput)
     cat2 = forms.CharField(label=_("目录二级"), required=False, max_length=20, widget=forms.HiddenInput)
-    method = forms.ChoiceField(label=_("采购方式"), required=False, choices=[ALL, *METHOD_CHOICES])
+    method = forms.ChoiceField(label=_("采购方式"), required=False, choices=[ALL, *STATS_METHODS])
     fund_source = forms.ChoiceField(label=_("资金来源"), required=False, choices=[ALL, *FundSource.choices])
     provider_type = forms.ChoiceField(
         label=_("承接主体类型"), required=False, choices=[ALL, *OrgType.choices]
@@ -76,6 +91,13 @@ class FilterForm(forms.Form):
     )
     industry = forms.ChoiceField(
         label=_("行业协会商会"), required=False, choices=[ALL, ("1", _("仅行业协会商会"))]
+    )
+
+    grade = forms.ChoiceField(
+        label=_("绩效等级"),
+        required=False,
+        choices=[ALL, *((g, g) for g in GRADES)],
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,7 +122,7 @@ class FilterForm(forms.Form):
         (`without` leaves some dimensions out: the region view's map picks its own regions)."""
         data = {k: v for k, v in self.cleaned_data.items() if k not in without}
         condition = Q()
-        for name in ("year", "quarter", "month", "city", "county", "cat1", "cat2", "method", "fund_source"):
+        for name in FILTERED_AS_IS:
             if data.get(name) not in (None, ""):
                 condition &= Q(**{name: data[name]})
         if data.get("unit"):
@@ -117,7 +139,8 @@ class FilterForm(forms.Form):
         """The filter as query parameters (for links), with `changes` applied (None removes one)."""
         values = {name: self.cleaned_data.get(name) for name in FILTER_FIELDS} if self.is_bound else {}
         values.update(changes)
-        params = {k: str(v) for k, v in values.items() if v not in (None, "", False)}
+        # `rating=0` (未评估) is a value, not an absent filter: only None, "" and False leave a key out
+        params = {k: str(v) for k, v in values.items() if v is not None and v is not False and v != ""}
         if self.is_bound and "year" not in params:
             params["year"] = ""  # all years: a link without `year` would mean the default (this) year
         return params

@@ -59,9 +59,14 @@ def _ratio(numerator: Any, denominator: Any, *, percent: bool = True) -> Decimal
     return (top * (100 if percent else 1) / bottom).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+COUNT = "records"
+"""The drill "column" of a count: each fact listed counts one."""
+
+
 @dataclass(frozen=True)
 class Drill:
-    """The fact rows behind a figure: their source, any further condition, the column summed."""
+    """The fact rows behind a figure: their source, any further condition, the column summed
+    (`COUNT`: the number of rows)."""
 
     source: str
     condition: Q | None = None
@@ -228,6 +233,29 @@ MEASURES: dict[str, Measure] = {
             drill=Drill(Source.PROCUREMENT, Q(opened=1), "bidders"),
         ),
         Measure(
+            key="procurements",
+            name=_("采购项目数"),
+            definition=_("已公告（或已公示）的采购项目数，按公告日期统计。"),
+            kind="number",
+            aggregates={"n": _sum("records", _q(Source.PROCUREMENT))},
+            combine=lambda v: Decimal(v["n"] or 0),
+            drill=Drill(Source.PROCUREMENT, None, COUNT),
+        ),
+        Measure(
+            key="single_bid_share",
+            name=_("仅一家投标项目比例"),
+            definition=_(
+                "已开标的采购项目中，开标时只收到一份投标的项目数占已开标项目数的百分比（对应风险预警“仅一家有效投标”）。"
+            ),
+            kind="percent",
+            aggregates={
+                "part": _sum("single_bid", _q(Source.PROCUREMENT)),
+                "whole": _sum("opened", _q(Source.PROCUREMENT)),
+            },
+            combine=lambda v: _ratio(v["part"], v["whole"]),
+            drill=Drill(Source.PROCUREMENT, Q(single_bid=1), "single_bid"),
+        ),
+        Measure(
             key="non_competitive",
             name=_("非竞争性方式项目比例"),
             definition=_("已公告（或已公示）的采购项目中，采用单一来源方式的项目数占全部项目数的百分比。"),
@@ -298,6 +326,13 @@ MEASURES: dict[str, Measure] = {
             kind="number",
             aggregates={"n": _sum("records", _q(Source.GRADE))},
             combine=lambda v: Decimal(v["n"] or 0),
+            drill=Drill(Source.GRADE, None, COUNT),
+        ),
+        _money_measure(
+            "granted",
+            _("资助协议金额"),
+            _("已签订资助协议的资助金额之和（各资金来源），按签订日期统计。"),
+            Source.GRANT,
         ),
         _money_measure(
             "lottery_spend",
@@ -318,6 +353,19 @@ MEASURES: dict[str, Measure] = {
             _("资助资金已拨付金额"),
             _("已签订资助协议中已拨付的各期资金之和，按协议签订日期统计。"),
             Source.GRANT,
+            column="paid",
+        ),
+        _money_measure(
+            "emall_spend",
+            _("电子卖场采购金额"),
+            _("供应商已确认（未拒绝、未超时）的电子卖场订单金额之和，按确认日期统计。"),
+            Source.EMALL,
+        ),
+        _money_measure(
+            "emall_paid",
+            _("电子卖场已付款金额"),
+            _("电子卖场订单中已登记付款的订单金额之和，按订单确认日期统计。"),
+            Source.EMALL,
             column="paid",
         ),
     ]

@@ -33,6 +33,8 @@ class Source(models.TextChoices):
     """A finalized performance evaluation of a contract, with its grade."""
     GRANT = "grant", _("资助协议")
     """A signed grant agreement (福彩公益金、公益创投…), with what was released on it."""
+    EMALL = "emall", _("电子卖场订单")
+    """An e-mall order the supplier confirmed (not declined or lapsed), with what was paid on it."""
 
 
 ANNUAL = 0
@@ -68,6 +70,9 @@ class Dimensions(models.Model):
     rating = models.PositiveSmallIntegerField(_("评估等级"), default=0, help_text=_("0 表示未评估"))
     grade = models.CharField(_("绩效等级"), max_length=2, blank=True)
     venture = models.BooleanField(_("公益创投"), default=False)
+    public = models.BooleanField(
+        _("已公开"), default=False, help_text=_("记录已在门户公开（公开统计只计这些记录）")
+    )
 
     class Meta:
         abstract = True
@@ -93,6 +98,7 @@ DIMENSION_FIELDS = [
     "rating",
     "grade",
     "venture",
+    "public",
 ]
 
 
@@ -114,6 +120,7 @@ class Fact(Dimensions):
     opened = models.PositiveSmallIntegerField(_("已开标"), default=0)
     bidders = models.PositiveIntegerField(_("投标人数"), default=0)
     non_competitive = models.PositiveSmallIntegerField(_("非竞争性方式"), default=0)
+    single_bid = models.PositiveSmallIntegerField(_("仅一家投标"), default=0)
     days_award = models.IntegerField(_("公告至定标天数"), null=True, blank=True)
     days_contract = models.IntegerField(_("定标至签约天数"), null=True, blank=True)
     late = models.PositiveSmallIntegerField(_("逾期签订"), default=0)
@@ -146,6 +153,7 @@ class Summary(Dimensions):
     opened = models.PositiveIntegerField(_("已开标项目数"), default=0)
     bidders = models.PositiveIntegerField(_("投标人数合计"), default=0)
     non_competitive = models.PositiveIntegerField(_("非竞争性方式项目数"), default=0)
+    single_bid = models.PositiveIntegerField(_("仅一家投标项目数"), default=0)
     days_award_sum = models.BigIntegerField(_("公告至定标天数合计"), default=0)
     days_award_n = models.PositiveIntegerField(_("公告至定标计数"), default=0)
     days_contract_sum = models.BigIntegerField(_("定标至签约天数合计"), default=0)

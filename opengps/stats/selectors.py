@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,12 +20,16 @@ from django.utils.translation import gettext_lazy as _
 from opengps.accounts.models import Region, Unit
 from opengps.core import clock
 from opengps.core.paging import PageNumbers
+from opengps.opendata.selectors import export_latest
 from opengps.planning.models import FundSource
 from opengps.procurement.models import METHOD_CHOICES
 from opengps.registry.models import OrgType
 from opengps.rules.performance import GRADES
-from opengps.stats.measures import MEASURES, Measure
+from opengps.stats.measures import COUNT, MEASURES, Measure
 from opengps.stats.models import Fact, Refresh, ShareTarget, Source, Summary
+
+STATS_METHODS = [*METHOD_CHOICES, ("emall", _("电子卖场"))]
+"""The procurement methods and the e-mall (its orders are a method of buying in the statistics)."""
 
 READERS = ("finance", "registration", "auditor", "admin")
 """Who reads the dashboards (aggregates of internal records); the definitions page is public."""
@@ -89,7 +93,7 @@ def dimension_label(dimension: str, value: Any, *, names: dict[str, str] | None 
             return str(_("省本级")) if dimension == "city" else str(_("市州本级"))
         return (names or _region_names()).get(value, str(value))
     if dimension == "method":
-        return str(dict(METHOD_CHOICES).get(value, _("未分方式")))
+        return str(dict(STATS_METHODS).get(value, _("未分方式")))
     if dimension == "fund_source":
         return str(dict(FundSource.choices).get(value, _("未注明")))
     if dimension == "provider_type":
@@ -155,10 +159,21 @@ class Table:
         }
 
 
+def _merged(measures: Sequence[Measure]) -> dict[str, Any]:
+    """Every measure's sums in one query (one pass over the summary rows, not one per measure)."""
+    return {f"{i}__{name}": expr for i, m in enumerate(measures) for name, expr in m.aggregates.items()}
+
+
+def _split(row: dict[str, Any], measures: Sequence[Measure]) -> list[Decimal | None]:
+    return [m.combine({name: row[f"{i}__{name}"] for name in m.aggregates}) for i, m in enumerate(measures)]
+
+
 def figures(rows: QuerySet[Summary], keys: Iterable[str], drill_url: Any) -> list[Figure]:
+    measures = [MEASURES[key] for key in keys]
+    values = _split(rows.aggregate(**_merged(measures)), measures)
     return [
-        Figure(MEASURES[key], MEASURES[key].total(rows), drill_url(key) if MEASURES[key].drill else "")
-        for key in keys
+        Figure(m, value, drill_url(m.key) if m.drill else "")
+        for m, value in zip(measures, values, strict=True)
     ]
 
 
@@ -178,12 +193,11 @@ def table(
     labels: dict[Any, str] = {}
     names = _region_names()
     by = [dimension] + ([label_dimension] if label_dimension else [])
-    for i, m in enumerate(measures):
-        for group, value in m.breakdown(rows, *by):
-            key = group[0]
-            groups.setdefault(key, [None] * len(measures))[i] = value
-            if label_dimension:
-                labels[key] = group[1] or dimension_label(dimension, key)
+    for row in rows.values(*by).annotate(**_merged(measures)).order_by(*by):
+        key = row[dimension]
+        groups[key] = _split(row, measures)
+        if label_dimension:
+            labels[key] = row[label_dimension] or dimension_label(dimension, key)
     result = Table(title=title, dimension_label=dimension_title, measures=measures)
     for key, figures_of_group in groups.items():
         if all(v is None or v == 0 for v in figures_of_group):
@@ -266,6 +280,24 @@ def map_data(rows: QuerySet[Summary], measure: Measure, city: str | None) -> lis
     ]
 
 
+# --- public statistics ---------------------------------------------------------------------------
+
+
+def public_rows(condition: Q) -> QuerySet[Summary]:
+    """The summary rows of records published on the portal only (the public statistics)."""
+    return Summary.objects.filter(condition & Q(public=True))
+
+
+def ocds_downloads() -> list[dict[str, Any]]:
+    """The OCDS bulk files of the latest open-data export (one zip a year), with their addresses,
+    for anyone who wants to recompute the public statistics."""
+    job = export_latest()
+    return [
+        {**entry, "url": reverse("api:opendata_download", kwargs={"year": entry["year"]})}
+        for entry in (job.files if job else [])
+    ]
+
+
 # --- drill-down -----------------------------------------------------------------------------------
 
 
@@ -285,7 +317,8 @@ def fact_rows(condition: Q, measure: Measure) -> QuerySet[Fact]:
 
 def drill_total(condition: Q, measure: Measure) -> Decimal:
     assert measure.drill is not None
-    total = fact_rows(condition, measure).aggregate(t=Sum(measure.drill.column))["t"]
+    column = measure.drill.column
+    total = fact_rows(condition, measure).aggregate(t=Count("pk") if column == COUNT else Sum(column))["t"]
     return Decimal(total or 0)
 
 

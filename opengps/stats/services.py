@@ -10,8 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Q, Sum
 
 from opengps.accounts.actors import Actor, SystemOrActor
 from opengps.accounts.models import Region, Role, Unit
@@ -21,12 +21,14 @@ from opengps.contracts.models import Contract, ContractStatus, Payment
 from opengps.core import audit, clock
 from opengps.core.clock import local_date
 from opengps.core.errors import ServiceError
+from opengps.emall.models import Order, OrderStatus
 from opengps.evaluation.models import Award
 from opengps.grants.models import Agreement, Tranche
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
-from opengps.planning.models import BudgetLine, BudgetStatus, PlanStatus, PurchasePlan
+from opengps.planning.models import BudgetLine, BudgetStatus, PlanStatus, PurchaseIntention, PurchasePlan
 from opengps.procurement.models import OpeningRecord, Procurement
 from opengps.registry.models import Organization
+from opengps.rules.procedures import Method
 from opengps.stats.errors import Code
 from opengps.stats.events import Event
 from opengps.stats.measures import NON_COMPETITIVE_METHODS
@@ -35,6 +37,16 @@ from opengps.stats.models import ANNUAL, DIMENSION_FIELDS, Fact, Refresh, ShareT
 TARGET_SETTERS = (Role.FINANCE,)
 """Only the finance department sets the yearly target."""
 BATCH = 2000
+EMALL_COMMITTED = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.DELIVERED,
+    OrderStatus.ACCEPTED,
+    OrderStatus.PAID,
+    OrderStatus.RATED,
+)
+"""E-mall orders the supplier confirmed: the money is committed (placed, declined and lapsed are not)."""
+EMALL_METHOD = Method.emall.value
+"""The method dimension of e-mall orders (电子卖场), beside the procurement methods."""
 
 
 # --- dimensions of a record ----------------------------------------------------------------------
@@ -180,6 +192,7 @@ def _budget_facts(world: _World) -> Iterator[Fact]:
 
 
 def _plan_facts(world: _World) -> Iterator[Fact]:
+    announced = set(PurchaseIntention.objects.values_list("plan_id", flat=True))
     plans = (
         PurchasePlan.objects.exclude(status=PlanStatus.CANCELLED)
         .select_related("budget_line")
@@ -203,6 +216,7 @@ def _plan_facts(world: _World) -> Iterator[Fact]:
             method=plan.method,
             fund_source=plan.budget_line.fund_source,
             amount=plan.amount,
+            public=plan.pk in announced,
             **_dated(None, year=plan.budget_line.fiscal_year),
             **world.place(plan.unit_id),
             **world.category(plan.project_id),
@@ -246,6 +260,8 @@ def _procurement_facts(world: _World) -> Iterator[Fact]:
             opened=int(opened),
             bidders=bids.get(procurement.pk, 0),
             non_competitive=int(procurement.method in NON_COMPETITIVE_METHODS),
+            public=True,
+            single_bid=int(opened and bids.get(procurement.pk, 0) == 1),
             **_dated(_started_on(procurement)),
             **world.place(procurement.purchaser_id),
             **world.category(procurement.plan.project_id),
@@ -290,6 +306,7 @@ def _award_facts(world: _World) -> Iterator[Fact]:
             fund_source=procurement.plan.budget_line.fund_source,
             amount=award.winner.price_total,
             budget=award.lot.budget,
+            public=True,
             days_award=(announced - started).days if announced and started else None,
             **_dated(announced),
             **world.place(procurement.purchaser_id),
@@ -318,6 +335,7 @@ def _contract_facts(world: _World) -> Iterator[Fact]:
             "amount",
             "signed_on",
             "sign_due",
+            "published_at",
             "award__announced_at",
             "procurement__method",
             "procurement__plan__project_id",
@@ -339,6 +357,7 @@ def _contract_facts(world: _World) -> Iterator[Fact]:
             paid=paid.get(contract.pk) or Decimal(0),
             days_contract=(contract.signed_on - announced).days if announced else None,
             late=int(contract.sign_due is not None and contract.signed_on > contract.sign_due),
+            public=contract.published_at is not None,
             **_dated(contract.signed_on),
             **world.place(contract.purchaser_id),
             **world.category(contract.procurement.plan.project_id),
@@ -357,6 +376,7 @@ def _grade_facts(world: _World) -> Iterator[Fact]:
             "pk",
             "period",
             "grade",
+            "status",
             "finalized_on",
             "contract__reference",
             "contract__title",
@@ -380,6 +400,7 @@ def _grade_facts(world: _World) -> Iterator[Fact]:
             fund_source=contract.procurement.plan.budget_line.fund_source,
             grade=evaluation.grade,
             amount=contract.amount,
+            public=evaluation.status == EvaluationStatus.PUBLISHED,
             **_dated(evaluation.finalized_on),
             **world.place(contract.purchaser_id),
             **world.category(contract.procurement.plan.project_id),
@@ -404,6 +425,7 @@ def _grant_facts(world: _World) -> Iterator[Fact]:
         "application__round__programme__funder_unit_id",
         "application__round__programme__fund_source",
         "application__round__programme__is_venture_philanthropy",
+        "application__round__notice_published_on",
     )
     for agreement in agreements.iterator(chunk_size=BATCH):
         application = agreement.application
@@ -416,11 +438,45 @@ def _grant_facts(world: _World) -> Iterator[Fact]:
             unit_id=programme.funder_unit_id,
             fund_source=programme.fund_source,
             venture=programme.is_venture_philanthropy,
+            public=application.round.notice_published_on is not None,
             amount=agreement.amount,
             paid=released.get(agreement.pk) or Decimal(0),
             **_dated(agreement.signed_on),
             **world.place(programme.funder_unit_id),
             **world.provider(application.organization_id),
+        )
+
+
+def _emall_facts(world: _World) -> Iterator[Fact]:
+    orders = (
+        Order.objects.filter(status__in=EMALL_COMMITTED, confirmed_at__isnull=False)
+        .select_related("budget_line", "version")
+        .only(
+            "pk",
+            "fiscal_year",
+            "unit_id",
+            "supplier_id",
+            "amount",
+            "confirmed_at",
+            "paid_at",
+            "version__title",
+            "budget_line__fund_source",
+        )
+    )
+    for order in orders.iterator(chunk_size=BATCH):
+        yield Fact(
+            source=Source.EMALL,
+            record_id=order.pk,
+            reference=order.reference[:60],
+            title=order.version.title[:200],
+            unit_id=order.unit_id,
+            method=EMALL_METHOD,
+            fund_source=order.budget_line.fund_source,
+            amount=order.amount,
+            paid=order.amount if order.paid_at is not None else Decimal(0),
+            **_dated(_day(order.confirmed_at)),
+            **world.place(order.unit_id),
+            **world.provider(order.supplier_id),
         )
 
 
@@ -432,6 +488,7 @@ FACT_BUILDERS = (
     _contract_facts,
     _grade_facts,
     _grant_facts,
+    _emall_facts,
 )
 
 
@@ -446,44 +503,37 @@ def _batched(rows: Iterable[Fact]) -> Iterator[list[Fact]]:
         yield batch
 
 
-def _summaries() -> Iterator[Summary]:
-    """The facts grouped by every dimension: the sums the dashboards read."""
-    grouped = (
-        Fact.objects.values(*DIMENSION_FIELDS)
-        .annotate(
-            n=Count("pk"),
-            sum_amount=Sum("amount"),
-            sum_budget=Sum("budget"),
-            sum_paid=Sum("paid"),
-            sum_opened=Sum("opened"),
-            sum_bidders=Sum("bidders"),
-            sum_non_competitive=Sum("non_competitive"),
-            sum_days_award=Sum("days_award"),
-            n_days_award=Count("days_award"),
-            sum_days_contract=Sum("days_contract"),
-            n_days_contract=Count("days_contract"),
-            sum_late=Sum("late"),
-        )
-        .order_by()
+# each summary column: the SQL aggregate of the fact column that fills it
+SUMMED = {
+    "records": "COUNT(*)",
+    "amount": "COALESCE(SUM(amount), 0)",
+    "budget": "COALESCE(SUM(budget), 0)",
+    "paid": "COALESCE(SUM(paid), 0)",
+    "opened": "COALESCE(SUM(opened), 0)",
+    "bidders": "COALESCE(SUM(bidders), 0)",
+    "non_competitive": "COALESCE(SUM(non_competitive), 0)",
+    "single_bid": "COALESCE(SUM(single_bid), 0)",
+    "days_award_sum": "COALESCE(SUM(days_award), 0)",
+    "days_award_n": "COUNT(days_award)",
+    "days_contract_sum": "COALESCE(SUM(days_contract), 0)",
+    "days_contract_n": "COUNT(days_contract)",
+    "late": "COALESCE(SUM(late), 0)",
+}
+
+
+def _regroup_sql() -> str:
+    """The facts grouped by every dimension, inserted as summary rows in one statement (the
+    database groups and writes; no row passes through Python)."""
+    fields = {f.name: f.column for f in Fact._meta.concrete_fields}
+    columns = [fields[name] for name in DIMENSION_FIELDS]
+    dimensions = ", ".join(f'"{c}"' for c in columns)
+    targets = ", ".join([dimensions, *(f'"{c}"' for c in SUMMED)])
+    sums = ", ".join(SUMMED.values())
+    # every name in the statement comes from the models and SUMMED above, none from input
+    return (
+        f'INSERT INTO "{Summary._meta.db_table}" ({targets}) '  # noqa: S608
+        f'SELECT {dimensions}, {sums} FROM "{Fact._meta.db_table}" GROUP BY {dimensions}'
     )
-    for row in grouped.iterator(chunk_size=BATCH):
-        dimensions = {name: row[name] for name in DIMENSION_FIELDS if name != "unit"}
-        yield Summary(
-            **dimensions,
-            unit_id=row["unit"],
-            records=row["n"],
-            amount=row["sum_amount"] or 0,
-            budget=row["sum_budget"] or 0,
-            paid=row["sum_paid"] or 0,
-            opened=row["sum_opened"] or 0,
-            bidders=row["sum_bidders"] or 0,
-            non_competitive=row["sum_non_competitive"] or 0,
-            days_award_sum=row["sum_days_award"] or 0,
-            days_award_n=row["n_days_award"],
-            days_contract_sum=row["sum_days_contract"] or 0,
-            days_contract_n=row["n_days_contract"],
-            late=row["sum_late"] or 0,
-        )
 
 
 def summaries_refresh(*, actor: SystemOrActor) -> Refresh:
@@ -501,10 +551,7 @@ def summaries_refresh(*, actor: SystemOrActor) -> Refresh:
             for batch in _batched(builder(world)):
                 Fact.objects.bulk_create(batch, batch_size=BATCH)
                 facts += len(batch)
-        summaries = 0
-        for summary_batch in _batched_summaries(_summaries()):
-            Summary.objects.bulk_create(summary_batch, batch_size=BATCH)
-            summaries += len(summary_batch)
+        summaries = summaries_regroup()
         digest = _digest()
         previous = Refresh.objects.order_by("-finished_at", "-pk").first()
         if previous is not None and previous.digest == digest:
@@ -529,6 +576,16 @@ def summaries_refresh(*, actor: SystemOrActor) -> Refresh:
     return refresh
 
 
+def summaries_regroup() -> int:
+    """The second half of a refresh: the summary rows rebuilt from the facts as they stand
+    (returns how many). Only `summaries_refresh` calls it, inside its transaction; the benchmark
+    (benchmarks/stats.py) times it over generated facts."""
+    Summary.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_regroup_sql())
+        return int(cursor.rowcount)
+
+
 def _digest() -> str:
     """A fingerprint of the facts (every column, in a fixed order): equal fingerprints, equal data."""
     digest = hashlib.sha256()
@@ -536,14 +593,6 @@ def _digest() -> str:
     for row in Fact.objects.order_by("source", "record_id").values_list(*columns).iterator(chunk_size=BATCH):
         digest.update(repr(row).encode())
     return digest.hexdigest()
-
-
-def _batched_summaries(rows: Iterable[Summary]) -> Iterator[list[Summary]]:
-    # The grouped query is read to the end before writing: some databases cannot insert into a
-    # table while a cursor over a query of the same data is open in the transaction.
-    materialized = list(rows)
-    for start in range(0, len(materialized), BATCH):
-        yield materialized[start : start + BATCH]
 
 
 # --- the yearly target ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.core import clock, exports, tasks
 from opengps.core.forms import run_service
+from opengps.rules.redflags import FLAG_TITLES, FlagCode
 from opengps.stats import selectors, services
 from opengps.stats.forms import FilterForm, MeasureForm, TargetForm
 from opengps.stats.measures import MEASURES
@@ -41,16 +44,21 @@ OVERVIEW_KEYS = [
     "social_amount",
     "social_share_awarded",
     "industry_share",
+    "procurements",
     "bidders",
+    "single_bid_share",
     "non_competitive",
     "savings",
     "savings_amount",
     "days_to_award",
     "days_to_contract",
     "late_contracts",
+    "granted",
     "lottery_spend",
     "venture_spend",
     "grants_released",
+    "emall_spend",
+    "emall_paid",
 ]
 MAP_KEYS = [k for k, m in MEASURES.items() if m.kind in ("money", "percent", "number", "days")]
 CATEGORY_KEYS = ["planned", "awarded", "contracted", "social_share", "paid"]
@@ -115,6 +123,9 @@ def _tabs(request: HttpRequest, form: FilterForm) -> list[dict[str, Any]]:
         ("stats:overview", _("总览")),
         ("stats:region", _("地区")),
         ("stats:category", _("目录类别")),
+        ("stats:competition", _("竞争与廉洁")),
+        ("stats:providers", _("承接主体")),
+        ("stats:funds", _("资金来源")),
         ("stats:definitions", _("指标定义")),
     )
     return [{"label": label, "url": _url(name, form), "active": name == current} for name, label in pages]
@@ -355,6 +366,276 @@ def definitions(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- competition, providers, funds -------------------------------------------------------------
+
+
+COMPETITION_KEYS = [
+    "procurements",
+    "bidders",
+    "single_bid_share",
+    "non_competitive",
+    "savings",
+    "savings_amount",
+    "days_to_award",
+    "days_to_contract",
+    "late_contracts",
+]
+PROVIDER_KEYS = [
+    "contracted",
+    "social_share",
+    "social_amount",
+    "industry_share",
+    "awarded",
+    "social_share_awarded",
+    "graded",
+]
+FUND_KEYS = [
+    "budgeted",
+    "planned",
+    "contracted",
+    "paid",
+    "granted",
+    "lottery_spend",
+    "venture_spend",
+    "grants_released",
+    "emall_spend",
+    "emall_paid",
+]
+
+
+def _keyed(form: FilterForm, key: str, dimension: str) -> Callable[[Any], str]:
+    """A table row's drill-down: the measure's records with the row's value of `dimension`; none
+    for the blank value (本级、未注明), which no filter can select apart from all the others."""
+    return lambda value: _drill(form, key, **{dimension: value}) if value not in (None, "") else ""
+
+
+def _competition_data(form: FilterForm, rows: Any) -> dict[str, Any]:
+    by_method = selectors.table(
+        rows,
+        title=_("按采购方式的竞争情况"),
+        dimension="method",
+        dimension_title=_("采购方式"),
+        keys=["procurements", "bidders", "single_bid_share"],
+        drill_url=_keyed(form, "procurements", "method"),
+    )
+    by_city = selectors.table(
+        rows,
+        title=_("按市州的竞争情况"),
+        dimension="city",
+        dimension_title=_("市州"),
+        keys=["procurements", "non_competitive", "single_bid_share", "bidders"],
+        drill_url=_keyed(form, "procurements", "city"),
+    )
+    by_category = selectors.table(
+        rows,
+        title=_("按目录一级类别的竞争情况"),
+        dimension="cat1",
+        dimension_title=_("目录类别"),
+        keys=["procurements", "non_competitive", "single_bid_share"],
+        drill_url=_keyed(form, "procurements", "cat1"),
+        label_dimension="cat1_name",
+    )
+    savings = selectors.table(
+        rows,
+        title=_("按采购方式的节约情况"),
+        dimension="method",
+        dimension_title=_("采购方式"),
+        keys=["awarded", "savings_amount", "savings", "days_to_award"],
+        drill_url=_keyed(form, "awarded", "method"),
+    )
+    return {
+        "figures": _figures(form, rows, COMPETITION_KEYS),
+        "tables": [by_method, by_city, by_category, savings],
+        "charts": [("bar", by_method), ("bar", by_city), ("bar", by_category), ("bar", savings)],
+    }
+
+
+def _flag_links(form: FilterForm) -> list[dict[str, str]]:
+    """The red flags (监督预警) of competition and integrity, each a link to its list, in the region
+    filtered here; the flags themselves are the oversight app's, computed there with evidence."""
+    english = (get_language() or "").startswith("en")
+    region = form.cleaned_data.get("county") or form.cleaned_data.get("city") or ""
+    links = []
+    for code in FlagCode:
+        params = {"code": code.value, **({"region": region} if region else {})}
+        links.append(
+            {
+                "label": FLAG_TITLES[code][1 if english else 0],
+                "url": f"{reverse('oversight:index')}?{urlencode(params)}",
+            }
+        )
+    return links
+
+
+def _provider_data(form: FilterForm, rows: Any) -> dict[str, Any]:
+    by_type = selectors.table(
+        rows,
+        title=_("按承接主体类型的合同与中标金额"),
+        dimension="provider_type",
+        dimension_title=_("承接主体类型"),
+        keys=["contracted", "awarded", "paid"],
+        drill_url=_keyed(form, "contracted", "provider_type"),
+    )
+    by_rating = selectors.table(
+        rows,
+        title=_("按社会组织评估等级的合同金额"),
+        dimension="rating",
+        dimension_title=_("评估等级"),
+        keys=["contracted", "awarded"],
+        drill_url=lambda rating: _drill(form, "contracted", rating=rating),
+    )
+    grades = selectors.grade_table(rows, drill_url=lambda grade: _drill(form, "graded", grade=grade))
+    return {
+        "figures": _figures(form, rows, PROVIDER_KEYS),
+        "tables": [by_type, by_rating, grades],
+        "charts": [("pie", by_type), ("bar", by_rating), ("bar", grades)],
+    }
+
+
+def _fund_data(form: FilterForm, rows: Any) -> dict[str, Any]:
+    by_source = selectors.table(
+        rows,
+        title=_("按资金来源的预算、计划与合同金额"),
+        dimension="fund_source",
+        dimension_title=_("资金来源"),
+        keys=["budgeted", "planned", "contracted", "paid"],
+        drill_url=_keyed(form, "budgeted", "fund_source"),
+    )
+    grants = selectors.table(
+        rows,
+        title=_("按资金来源的资助金额"),
+        dimension="fund_source",
+        dimension_title=_("资金来源"),
+        keys=["granted", "grants_released"],
+        drill_url=_keyed(form, "granted", "fund_source"),
+    )
+    emall = selectors.table(
+        rows.exclude(month=0),
+        title=_("按月电子卖场采购金额"),
+        dimension="month",
+        dimension_title=_("月份"),
+        keys=["emall_spend", "emall_paid"],
+        drill_url=_keyed(form, "emall_spend", "month"),
+    )
+    return {
+        "figures": _figures(form, rows, FUND_KEYS),
+        "tables": [by_source, grants, emall],
+        "charts": [("bar", by_source), ("pie", grants), ("bar", emall)],
+    }
+
+
+def _figures(form: FilterForm, rows: Any, keys: list[str]) -> dict[str, selectors.Figure]:
+    return {f.measure.key: f for f in selectors.figures(rows, keys, lambda k: _drill(form, k))}
+
+
+DASHBOARDS: dict[str, tuple[Promise, Callable[[FilterForm, Any], dict[str, Any]]]] = {
+    "competition": (gettext_lazy("统计分析 · 竞争与廉洁"), _competition_data),
+    "providers": (gettext_lazy("统计分析 · 承接主体"), _provider_data),
+    "funds": (gettext_lazy("统计分析 · 资金来源"), _fund_data),
+}
+
+
+def _dashboard(request: HttpRequest, view: str) -> HttpResponse:
+    form = _filtered(request, "stats/dashboard.html")
+    if isinstance(form, HttpResponse):
+        return form
+    heading, build = DASHBOARDS[view]
+    rows = selectors.summary_rows(form.condition())
+    context = _base_context(request, form) | build(form, rows)
+    context |= {
+        "heading": heading,
+        "view": view,
+        "export_url": _export_url(view, form),
+        "flag_links": _flag_links(form) if view == "competition" else [],
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+def competition(request: HttpRequest) -> HttpResponse:
+    """竞争与廉洁 — bidders per procurement, single bids, non-competitive methods, savings, delays;
+    linked to the red flags of the oversight app."""
+    return _dashboard(request, "competition")
+
+
+def providers(request: HttpRequest) -> HttpResponse:
+    """承接主体 — money by provider type (social organizations or not), rating, performance grade."""
+    return _dashboard(request, "providers")
+
+
+def funds(request: HttpRequest) -> HttpResponse:
+    """资金来源 — budgets, plans, contracts by fund source; lottery funds, grants, e-mall spend."""
+    return _dashboard(request, "funds")
+
+
+# --- public statistics -------------------------------------------------------------------------
+
+PUBLIC_KEYS = [
+    "planned",
+    "procurements",
+    "bidders",
+    "single_bid_share",
+    "non_competitive",
+    "awarded",
+    "social_share_awarded",
+    "savings",
+    "savings_amount",
+    "days_to_award",
+    "contracted",
+    "social_share",
+    "social_amount",
+    "industry_share",
+    "days_to_contract",
+    "late_contracts",
+    "graded",
+    "granted",
+    "lottery_spend",
+    "venture_spend",
+]
+"""The measures with published records behind them (budgets, payments and e-mall orders are not
+published on the portal, so their measures are not shown publicly)."""
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """公开统计 — the same measures over the records published on the portal only, for anyone,
+    with the OCDS bulk files to recompute them."""
+    form = _filter_form(request)
+    context: dict[str, Any] = {
+        "filters": form,
+        "refresh": selectors.latest_refresh(),
+        "downloads": selectors.ocds_downloads(),
+    }
+    if not form.is_valid():
+        return render(request, "stats/public.html", context, status=400)
+    rows = selectors.public_rows(form.condition())
+    by_city = selectors.table(
+        rows,
+        title=_("按市州的公开合同与中标金额"),
+        dimension="city",
+        dimension_title=_("市州"),
+        keys=["contracted", "awarded", "procurements"],
+    )
+    by_method = selectors.table(
+        rows,
+        title=_("按采购方式的公开采购项目"),
+        dimension="method",
+        dimension_title=_("采购方式"),
+        keys=["procurements", "bidders", "single_bid_share"],
+    )
+    by_provider = selectors.table(
+        rows,
+        title=_("按承接主体类型的公开合同金额"),
+        dimension="provider_type",
+        dimension_title=_("承接主体类型"),
+        keys=["contracted"],
+    )
+    context |= {
+        "figures": {f.measure.key: f for f in selectors.figures(rows, PUBLIC_KEYS, lambda _key: "")},
+        "tables": [by_city, by_method, by_provider],
+        "charts": [("bar", by_city), ("bar", by_method), ("pie", by_provider)],
+    }
+    return render(request, "stats/public.html", context)
+
+
 # --- Excel ------------------------------------------------------------------------------------------
 
 
@@ -387,6 +668,7 @@ def export(request: HttpRequest, view: str) -> HttpResponse:
         "region": lambda: [_table_sheet(_export_region(request, form, rows))],
         "category": lambda: [_table_sheet(_category_table(form, rows, form.cleaned_data.get("cat1")))],
         "records": lambda: [_records_sheet(request, form)],
+        **{name: _dashboard_sheets(build, form, rows) for name, (_heading, build) in DASHBOARDS.items()},
     }
     if view not in builders:
         return render(request, "stats/not_found.html", status=404)
@@ -403,7 +685,17 @@ def export(request: HttpRequest, view: str) -> HttpResponse:
 
 
 def _overview_sheets(form: FilterForm, rows: Any) -> list[tuple[str, list[str], list[list[Any]], set[int]]]:
-    data = _overview_data(form, rows)
+    return _figure_sheets(_overview_data(form, rows))
+
+
+def _dashboard_sheets(
+    build: Callable[[FilterForm, Any], dict[str, Any]], form: FilterForm, rows: Any
+) -> Callable[[], list[tuple[str, list[str], list[list[Any]], set[int]]]]:
+    return lambda: _figure_sheets(build(form, rows))
+
+
+def _figure_sheets(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]], set[int]]]:
+    """A dashboard's workbook: its figures with their definitions, then one sheet per table."""
     figures = data["figures"].values()
     first = (
         str(_("指标")),
@@ -465,7 +757,7 @@ def _records_sheet(
             fact.amount,
             fact.budget,
             fact.paid,
-            getattr(fact, column),
+            getattr(fact, column, 1),
         ]
         for fact in selectors.fact_rows(form.condition(), measure).order_by("-dated", "record_id").iterator()
     ]

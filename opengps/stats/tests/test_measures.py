@@ -19,6 +19,7 @@ from opengps.contracts import services as contract_services
 from opengps.contracts.models import Contract
 from opengps.core.clock import local_date
 from opengps.core.models import AuditEvent
+from opengps.emall.models import Order
 from opengps.evaluation.models import Award
 from opengps.grants.models import Agreement, Tranche
 from opengps.performance.models import PerformanceEvaluation
@@ -32,6 +33,8 @@ from opengps.stats.models import Fact, ShareTarget, Summary
 from opengps.stats.tasks import summaries_nightly
 
 CENT = Decimal("0.01")
+COMMITTED_ORDERS = ("confirmed", "delivered", "accepted", "paid", "rated")
+"""E-mall orders the supplier confirmed and nobody undid (spelled out here, not taken from the app)."""
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +120,11 @@ EXPECTED: dict[str, Callable[[], Decimal | None]] = {
     "bidders": lambda: (
         Decimal(sum(o.bids_received for o in OpeningRecord.objects.all())) / OpeningRecord.objects.count()
     ).quantize(CENT),
+    "procurements": lambda: Decimal(len(_public_procurements())),
+    "single_bid_share": lambda: _pct(
+        Decimal(sum(1 for o in OpeningRecord.objects.all() if o.bids_received == 1)),
+        Decimal(OpeningRecord.objects.count()),
+    ),
     "non_competitive": lambda: _pct(
         Decimal(sum(1 for p in _public_procurements() if p.method == "single_source")),
         Decimal(len(_public_procurements())),
@@ -168,6 +176,14 @@ EXPECTED: dict[str, Callable[[], Decimal | None]] = {
             for a in Agreement.objects.select_related("application__round__programme")
             if a.application.round.programme.is_venture_philanthropy
         ),
+        Decimal(0),
+    ).quantize(CENT),
+    "granted": lambda: sum((a.amount for a in Agreement.objects.all()), Decimal(0)).quantize(CENT),
+    "emall_spend": lambda: sum(
+        (o.amount for o in Order.objects.filter(status__in=COMMITTED_ORDERS)), Decimal(0)
+    ).quantize(CENT),
+    "emall_paid": lambda: sum(
+        (o.amount for o in Order.objects.filter(status__in=COMMITTED_ORDERS, paid_at__isnull=False)),
         Decimal(0),
     ).quantize(CENT),
     "grants_released": lambda: sum(

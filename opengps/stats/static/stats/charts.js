@@ -79,6 +79,23 @@
 
   var DRAW = { bar: bar, pie: pie, map: map };
 
+  /* The chart as a PNG file (ECharts' getDataURL), named after the chart's title: the button
+     beside each chart stays hidden until its chart is drawn. */
+  function offerPng(element, chart) {
+    var source = element.getAttribute("data-source");
+    var button = document.querySelector('[data-png="' + source + '"]');
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var link = document.createElement("a");
+      link.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#ffffff" });
+      link.download = (element.getAttribute("data-name") || source) + ".png";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+  }
+
   function drawAll() {
     if (typeof echarts === "undefined") { return; }
     var charts = [];
@@ -87,7 +104,8 @@
       var data = readData(element.getAttribute("data-source"));
       if (!draw || !data || (data.labels && !data.labels.length) || (Array.isArray(data) && !data.length)) { return; }
       var result = draw(element, data);
-      if (result && typeof result.then === "function") { result.then(function (c) { charts.push(c); }); } else { charts.push(result); }
+      var drawn = function (c) { charts.push(c); offerPng(element, c); };
+      if (result && typeof result.then === "function") { result.then(drawn); } else { drawn(result); }
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
