@@ -1,0 +1,185 @@
+"""Opinion ingest hot path: matching items against the organizations' names, tone and topics, and
+the simhash fingerprint, against a bare baseline, in one process (no database).
+
+    python -m benchmarks.opinion [--items 100000] [--organizations 30000] [--seed 21]
+
+Generates `--organizations` organization names (city + district + theme + kind + serial, so names
+nest and share prefixes as real ones do, plus one short name for every tenth) and `--items`
+news-style texts of 150–400 characters, about half naming one or two organizations, built from the
+shipped labelled sentences. Builds the `pyahocorasick` matcher once (timed), then runs, in rounds
+of 10,000 items so the machine's load falls on both alike:
+
+- baseline: `textsim.normalize` of each text (touching every character once);
+- ingest: `Matcher.find` + `rules.opinion.classify` + `textsim.simhash` of each text — everything
+  `services.item_collect` computes before its database writes.
+
+The database writes (item, matches, audit event; one transaction per item) are not in this figure:
+they are bounded by the database, not by this code. Reports items/s, the resident memory after
+each round (flat = no growth with the items processed) and the load average; writes
+benchmarks/results/opinion_ingest.{json,md}; exits 1 when ingest is under 1,000 items/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from opengps.opinion import textsim
+from opengps.opinion.matching import Matcher, Name
+from opengps.rules.opinion import classify
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DATA = Path(__file__).resolve().parent.parent / "opengps" / "opinion" / "data" / "tone_testset.tsv"
+TARGET = 1_000.0
+ROUND = 10_000
+CITIES = [
+    "长沙市",
+    "株洲市",
+    "湘潭市",
+    "衡阳市",
+    "邵阳市",
+    "岳阳市",
+    "常德市",
+    "张家界市",
+    "益阳市",
+    "郴州市",
+    "永州市",
+    "怀化市",
+    "娄底市",
+    "湘西州",
+]
+DISTRICTS = [
+    "",
+    "岳麓区",
+    "芙蓉区",
+    "天心区",
+    "开福区",
+    "雨花区",
+    "望城区",
+    "宁乡市",
+    "浏阳市",
+    "长沙县",
+    "湘潭县",
+]
+THEMES = ["阳光", "爱心", "晚晴", "朝阳", "春晖", "同心", "善行", "益友", "康宁", "福寿", "青禾", "星火"]
+KINDS = [
+    "养老服务中心",
+    "社会工作服务中心",
+    "慈善会",
+    "志愿者协会",
+    "公益基金会",
+    "康复服务中心",
+    "商会",
+    "托育服务中心",
+    "社区服务中心",
+    "青少年服务中心",
+]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def names(count: int, rng: random.Random) -> list[Name]:
+    made = []
+    for n in range(count):
+        full = f"{rng.choice(CITIES)}{rng.choice(DISTRICTS)}{rng.choice(THEMES)}{rng.choice(KINDS)}{n}"
+        region = f"43{rng.randint(1, 13):02d}{rng.randint(0, 30):02d}"
+        made.append(Name(full, n, region, "full"))
+        if n % 10 == 0:
+            made.append(Name(f"{rng.choice(THEMES)}{rng.choice(KINDS)}第{n}分部", n, region, "short"))
+    return made
+
+
+def texts(count: int, organizations: list[Name], rng: random.Random) -> list[str]:
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    sentences = [line.split("\t", 1)[1] for line in lines if line and not line.startswith("#")]
+    made = []
+    for _n in range(count):
+        parts = [rng.choice(sentences) for _k in range(rng.randint(3, 8))]
+        for _m in range(rng.choice((0, 0, 1, 2))):
+            parts.insert(rng.randrange(len(parts) + 1), rng.choice(organizations).text + "表示，")
+        made.append("".join(parts))
+    return made
+
+
+def run(items: int, organizations: int, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    orgs = names(organizations, rng)
+    started = time.perf_counter()
+    matcher = Matcher(orgs, [("430104", "岳麓区"), ("430321", "湘潭县")])
+    build_s = time.perf_counter() - started
+    corpus = texts(min(items, ROUND), orgs, rng)  # one round's texts, reused: memory stays the texts'
+    rounds = []
+    done = 0
+    base_s = ingest_s = 0.0
+    matched = 0
+    while done < items:
+        batch = corpus[: min(ROUND, items - done)]
+        t0 = time.perf_counter()
+        for text in batch:
+            textsim.normalize(text)
+        t1 = time.perf_counter()
+        for text in batch:
+            matched += bool(matcher.find(text))
+            classify(text)
+            textsim.simhash(text)
+        t2 = time.perf_counter()
+        base_s += t1 - t0
+        ingest_s += t2 - t1
+        done += len(batch)
+        rounds.append({"items": done, "rss_mb": round(rss_mb(), 1)})
+    return {
+        "items": items,
+        "organizations": organizations,
+        "names": matcher.size,
+        "matcher_build_s": round(build_s, 2),
+        "baseline_items_per_s": round(items / base_s),
+        "ingest_items_per_s": round(items / ingest_s),
+        "items_naming_an_organization": matched,
+        "rss_mb_by_round": rounds,
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--organizations", type=int, default=30_000)
+    parser.add_argument("--seed", type=int, default=21)
+    args = parser.parse_args(argv)
+    result = run(args.items, args.organizations, args.seed)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "opinion_ingest.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    first, last = result["rss_mb_by_round"][0]["rss_mb"], result["rss_mb_by_round"][-1]["rss_mb"]
+    markdown = "\n".join(
+        [
+            "# Opinion ingest (matching + tone + simhash), no database",
+            "",
+            f"- {result['items']:,} items against {result['organizations']:,} organizations "
+            f"({result['names']:,} names); matcher built in {result['matcher_build_s']} s",
+            f"- baseline (normalize only): {result['baseline_items_per_s']:,} items/s",
+            f"- ingest: **{result['ingest_items_per_s']:,} items/s** (target ≥ {TARGET:,.0f})",
+            f"- items naming an organization: {result['items_naming_an_organization']:,}",
+            f"- resident memory: {first} MB after the first round, {last} MB after the last",
+            f"- load average: {result['load_average']} on {result['cpus']} CPUs, Python {result['python']}",
+            "",
+        ]
+    )
+    (RESULTS / "opinion_ingest.md").write_text(markdown)
+    print(markdown)
+    return 0 if result["ingest_items_per_s"] >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

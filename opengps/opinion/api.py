@@ -1,0 +1,178 @@
+"""Opinion API (/api/v1/opinion/, signed-in officials): the item stream with its filters, one item
+with its matches, the alert queue, one alert, and the reviewer's decision (one POST). Refusals are
+the services' codes in the platform's error shape (ErrorOut)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from opengps.accounts.actors import signed_in_user
+from opengps.core.api_errors import ERRORS
+from opengps.core.inputs import Count, Id, Str8, Str16, Str60, Str120, Text
+from opengps.opinion import selectors, services
+from opengps.opinion.models import Alert, Item, Match
+
+router = Router(tags=["opinion"], auth=django_auth)
+
+
+class ItemsIn(Schema):
+    tone: Str8 = ""
+    topic: Str8 = ""
+    organization: Id | None = None
+    q: Str60 = ""
+    matched: Str8 = ""
+    limit: Count = 100
+
+
+class MatchOut(Schema):
+    organization: int
+    organization_name: str
+    uscc: str
+    name: str
+    via: str
+    start: int
+    end: int
+    evidence: str
+
+    @staticmethod
+    def resolve_organization(obj: Match) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_organization_name(obj: Match) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_uscc(obj: Match) -> str:
+        return obj.organization.uscc
+
+
+class OpinionItemOut(Schema):
+    id: int
+    title: str
+    url: str | None
+    source: str
+    published_at: datetime | None
+    fetched_at: datetime
+    tone: str
+    tone_label: str
+    topics: list[str]
+    evidence: list[str]
+    duplicate_count: int
+    matches: list[MatchOut]
+
+    @staticmethod
+    def resolve_source(obj: Item) -> str:
+        return obj.source.name
+
+    @staticmethod
+    def resolve_tone_label(obj: Item) -> str:
+        return str(obj.get_tone_display())
+
+    @staticmethod
+    def resolve_topics(obj: Item) -> list[str]:
+        return obj.topic_list
+
+    @staticmethod
+    def resolve_matches(obj: Item) -> list[Match]:
+        return list(obj.matches.all())
+
+
+class ItemPageOut(OpinionItemOut):
+    text: str
+
+
+class AlertOut(Schema):
+    id: int
+    organization: int
+    organization_name: str
+    topic: str
+    status: str
+    opened_at: datetime
+    decided_at: datetime | None
+    ties: list[dict[str, Any]]
+    items: list[int]
+    decision: str | None
+    decided_by: str | None
+    listing: int | None
+
+    @staticmethod
+    def resolve_organization(obj: Alert) -> int:
+        return obj.organization_id
+
+    @staticmethod
+    def resolve_organization_name(obj: Alert) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_items(obj: Alert) -> list[int]:
+        return [item.pk for item in obj.items.all()]
+
+    @staticmethod
+    def resolve_decision(obj: Alert) -> str | None:
+        decision = getattr(obj, "decision", None)
+        return decision.kind if decision else None
+
+    @staticmethod
+    def resolve_decided_by(obj: Alert) -> str | None:
+        decision = getattr(obj, "decision", None)
+        return decision.decided_by.get_username() if decision else None
+
+    @staticmethod
+    def resolve_listing(obj: Alert) -> int | None:
+        decision = getattr(obj, "decision", None)
+        return decision.listing_id if decision else None
+
+
+class AlertDecisionIn(Schema):
+    kind: Str16
+    note: Text
+    decision_document: Str120 = ""
+
+
+@router.get("/items", response={200: list[OpinionItemOut], **ERRORS})
+def items(request: HttpRequest, query: Query[ItemsIn]) -> Any:
+    """The newest items (at most `limit`, 500 at most), filtered by tone, topic, organization, text."""
+    filters = selectors.Filters(
+        tone=query.tone, topic=query.topic, organization=query.organization, q=query.q, matched=query.matched
+    )
+    return list(
+        selectors.items(actor=signed_in_user(request), filters=filters)[: max(1, min(query.limit, 500))]
+    )
+
+
+@router.get("/items/{pk}", response={200: ItemPageOut, **ERRORS})
+def item(request: HttpRequest, pk: Id) -> Any:
+    """One item with its text and the organizations it names (with the evidence)."""
+    return selectors.item_get(actor=signed_in_user(request), pk=pk)
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERRORS})
+def alerts(request: HttpRequest, status: Str8 = "open") -> Any:
+    """The caller's alert queue (`open` by default; `decided`; empty for all), at most 500."""
+    return list(selectors.alerts(actor=signed_in_user(request), status=status)[:500])
+
+
+@router.get("/alerts/{pk}", response={200: AlertOut, **ERRORS})
+def alert(request: HttpRequest, pk: Id) -> Any:
+    return selectors.alert_get(actor=signed_in_user(request), pk=pk)
+
+
+@router.post("/alerts/{pk}/decision", response={201: AlertOut, **ERRORS})
+def decide(request: HttpRequest, pk: Id, payload: AlertDecisionIn) -> Any:
+    """Record the reviewer's decision; `propose_listing` lists through the registry's procedure."""
+    actor = signed_in_user(request)
+    target = selectors.alert_get(actor=actor, pk=pk)
+    services.alert_decide(
+        actor=actor,
+        alert=target,
+        kind=payload.kind,
+        note=payload.note,
+        decision_document=payload.decision_document,
+    )
+    return Status(201, selectors.alert_get(actor=actor, pk=pk))

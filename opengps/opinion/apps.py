@@ -1,0 +1,14 @@
+"""Public-opinion monitoring (舆情监测): sources, items, organization matches, alerts and decisions
+(issue 21)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionConfig(AppConfig):
+    name = "opengps.opinion"
+    label = "opinion"
+    verbose_name = _("舆情监测")
+
+    def ready(self) -> None:
+        from opengps.opinion import events  # noqa: F401 — declares the app's audit events (timeline labels)

@@ -1,0 +1,40 @@
+"""Forms of the opinion pages: the desk's filters (GET) and the alert's decision (one POST URL); they
+parse input only, the services check who may act and refuse beside the field they name."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opengps.core.forms import ActionForm
+from opengps.opinion.models import DecisionKind, ItemTone, ItemTopic
+
+
+class FilterForm(forms.Form):
+    """监测台的筛选条件."""
+
+    q = forms.CharField(label=_("关键词"), max_length=60, required=False)
+    tone = forms.ChoiceField(label=_("倾向"), choices=[("", _("全部")), *ItemTone.choices], required=False)
+    topic = forms.ChoiceField(label=_("话题"), choices=[("", _("全部")), *ItemTopic.choices], required=False)
+    matched = forms.ChoiceField(
+        label=_("涉及组织"),
+        choices=[("", _("全部")), ("yes", _("已匹配到组织")), ("no", _("未匹配到组织"))],
+        required=False,
+    )
+    organization = forms.IntegerField(
+        label=_("组织编号"), required=False, min_value=1, widget=forms.HiddenInput
+    )
+
+
+class DecisionForm(ActionForm):
+    """对预警作出处理决定：列入活动异常名录须由登记管理机关按程序作出并填写决定文书号."""
+
+    action = "decide"
+    kind = forms.ChoiceField(label=_("处理决定"), choices=DecisionKind.choices)
+    note = forms.CharField(label=_("研判意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    decision_document = forms.CharField(
+        label=_("决定文书号"),
+        max_length=120,
+        required=False,
+        help_text=_("仅在列入活动异常名录时填写"),
+    )
