@@ -95,6 +95,8 @@ class RoundOut(Schema):
     regions: list[str]
     criteria: list[dict[str, Any]]
     tranche_shares: list[int]
+    cofunding_min_share: Decimal | None
+    cofunding_min_amount: Decimal | None
 
     @staticmethod
     def resolve_programme(obj: Round) -> str:
@@ -289,6 +291,20 @@ def scores_view(request: HttpRequest, application_id: Id) -> dict[str, Any]:
     }
 
 
+def _leverage_json(row: selectors.LeverageRow) -> dict[str, Any]:
+    return {
+        "public": row.leverage.public,
+        "cash": row.split.cash,
+        "in_kind": row.split.in_kind,
+        "other_public": row.split.public,
+        "donations": row.donations,
+        "committed": row.committed,
+        "leverage": row.leverage.ratio,
+        "cash_leverage": row.leverage.cash_ratio,
+        "citation": row.citation,
+    }
+
+
 @router.get("/report/{year}", auth=None)
 def fund_use(request: HttpRequest, year: Year) -> HttpResponse:
     """The yearly fund-use report as JSON."""
@@ -304,6 +320,8 @@ def fund_use(request: HttpRequest, year: Year) -> HttpResponse:
             "projects": row.projects,
             "by_purpose": {k: {"projects": n, "amount": a} for k, (n, a) in row.by_purpose.items()},
             "grades": row.grades,
+            "cofunding": _leverage_json(row.leverage) if row.leverage is not None else None,
+            "cofunding_shortfalls": row.shortfalls,
         }
         for row in selectors.fund_use_report(year)
     ]
@@ -321,6 +339,8 @@ class ProgrammeIn(Schema):
     fund_source: Str20 = "welfare_lottery"
     is_venture_philanthropy: bool = False
     description: Text = ""
+    is_development_fund: bool = False
+    volunteer_hour_rate: Yuan | None = None
 
 
 class ProgrammeOut(Schema):
@@ -329,6 +349,8 @@ class ProgrammeOut(Schema):
     funder_unit_id: int
     fund_source: str
     is_venture_philanthropy: bool
+    is_development_fund: bool
+    volunteer_hour_rate: Decimal | None
 
 
 @router.post("/programmes", response={201: ProgrammeOut, **ERRORS})
@@ -368,6 +390,8 @@ class RoundIn(Schema):
     expert_category: Str16 = "A09"
     audit_firm_id: Id | None = None
     call_text: Text = ""
+    cofunding_min_share: Points | None = None
+    cofunding_min_amount: Yuan | None = None
 
 
 def _unit(pk: int | None, field: str) -> Unit | None:
@@ -594,6 +618,11 @@ class AgreementOut(Schema):
     final_score: Decimal | None
     final_grade: str
     return_due: Decimal
+    review_score: Decimal | None
+    cofunding_committed: Decimal
+    cofunding_received: Decimal
+    cofunding_deduction: Decimal
+    cofunding_flag: dict[str, Any]
     tranches: list[TrancheOut]
 
     @staticmethod

@@ -208,6 +208,7 @@ def load(context: Any) -> None:
         candidates = _candidates(line)
         if candidates is not None:
             _venture_rounds(funder, finance, firm, cpa, candidates[0])
+            _development_fund(funder, finance, firm, candidates[0])
     if "budget_lines" in context.counts:  # the planning demo counted before our line was added
         context.counts["budget_lines"] = BudgetLine.objects.count()
     context.counts["grant_rounds"] = Round.objects.count()
@@ -576,6 +577,182 @@ def _venture_rounds(funder: User, finance: User, firm: Unit, cpa: User, orgs: li
             total_amount=Decimal("200000.00"),
         )
         services.round_cancel(actor=funder, round=round_, reason="与省级公益创投合并实施")
+
+
+# ---------------------------------------------------------------------------------------------
+# 社会组织发展基金: public money and donations together, rounds requiring 30 % co-funding (issue 25)
+
+FUND = "湖南省社会组织发展基金"
+FUND_ROUND = "2023年度社会组织发展基金配套资助项目"
+FUND_DONATIONS: list[dict[str, Any]] = [
+    {
+        "source": "enterprise",
+        "donor": "湖南湘江实业集团有限公司",
+        "amount": "500000",
+        "receipt_number": "湘财捐 2023-000101",
+        "restricted_purpose": "社区养老服务项目",
+        "received_on": date(2023, 3, 15),
+    },
+    {
+        "source": "foundation",
+        "donor": "湖南省青少年发展基金会",
+        "amount": "200000",
+        "receipt_number": "湘财捐 2023-000102",
+        "restricted_purpose": "困境儿童服务项目",
+        "received_on": date(2023, 4, 2),
+    },
+    {
+        "source": "individual",
+        "donor": "社会公众（“99公益日”网络募捐）",
+        "amount": "120000",
+        "channel": "public",
+        "charity": "湖南省慈善总会",
+        "charity_public_qualified": True,
+        "receipt_number": "湘财捐 2023-000188",
+        "received_on": date(2023, 9, 12),
+    },
+]
+"""Donations into the fund (the public appeal through a charity holding the qualification)."""
+
+
+def _fund_commit(app: Application, member: User, k: int, *, short: bool = False) -> None:
+    """Commitments of one applicant: own cash, an enterprise's cash and volunteer hours (400 h × 25
+    = 10,000); `short` commits only 20,000 (below 30 % of 100,000: refused at submission)."""
+    services.cofunding_commitment_add(
+        actor=member, application=app, source="own", form="cash", funder_name="本机构", value="15000"
+    )
+    if short:
+        services.cofunding_commitment_add(
+            actor=member, application=app, source="own", form="cash", funder_name="理事捐赠", value="5000"
+        )
+        return
+    services.cofunding_commitment_add(
+        actor=member,
+        application=app,
+        source="enterprise",
+        form="cash",
+        funder_name=["长沙银行股份有限公司", "湖南中联物业服务有限公司", "步步高商业连锁股份有限公司"][k % 3],
+        value="10000",
+    )
+    services.cofunding_commitment_add(
+        actor=member,
+        application=app,
+        source="own",
+        form="in_kind",
+        in_kind_kind="volunteer_hours",
+        funder_name="本机构志愿者服务队",
+        hours="400",
+    )
+
+
+def _fund_receipts(agreement: Agreement, member: User, *, short: bool) -> None:
+    """Receipts reported with the first tranche; a `short` project reports only its own cash."""
+    tranche = agreement.tranches.get(seq=1)
+    on = agreement.signed_on + timedelta(days=20)
+    services.cofunding_receipt_record(
+        actor=member,
+        agreement=agreement,
+        tranche=tranche,
+        source="own",
+        form="cash",
+        donor="本机构",
+        value="15000",
+        receipt_number=f"记账凭证 {agreement.number}-1",
+        received_on=on,
+    )
+    if short:
+        return
+    commitments = {c.source + c.form: c for c in agreement.application.commitments.all()}
+    enterprise = commitments["enterprisecash"]
+    services.cofunding_receipt_record(
+        actor=member,
+        agreement=agreement,
+        tranche=tranche,
+        commitment=enterprise,
+        source="enterprise",
+        form="cash",
+        donor=enterprise.funder_name,
+        value="10000",
+        restricted_purpose="项目活动经费",
+        receipt_number=f"捐赠票据 {agreement.number}-2",
+        received_on=on,
+    )
+    services.cofunding_receipt_record(
+        actor=member,
+        agreement=agreement,
+        tranche=tranche,
+        source="own",
+        form="in_kind",
+        in_kind_kind="volunteer_hours",
+        donor="本机构志愿者服务队",
+        hours="400",
+        receipt_number=f"志愿服务记录 {agreement.number}",
+        received_on=on + timedelta(days=60),
+    )
+
+
+def _development_fund(funder: User, finance: User, firm: Unit, orgs: list[Organization]) -> None:
+    """A development fund with its donations and one decided round: three projects with co-funding
+    receipts (one short of its commitment, flagged at the final review), one applicant refused for
+    committing less than 30 % (its draft kept). Idempotent: an existing round is kept."""
+    if len(orgs) < 16 or Round.objects.filter(title=FUND_ROUND).exists():
+        return
+    programme = Programme.objects.filter(
+        funder_unit=funder.unit, name=FUND
+    ).first() or services.programme_create(
+        actor=funder,
+        funder_unit=funder.unit,  # type: ignore[arg-type]
+        name=FUND,
+        fund_source="welfare_lottery",
+        is_venture_philanthropy=True,
+        is_development_fund=True,
+        volunteer_hour_rate="25",
+        description="由省级福彩公益金与企业、基金会和社会公众的捐赠共同设立，以公益创投方式撬动社会资金支持社会组织发展。",
+    )
+    if not programme.donations.exists():
+        for gift in FUND_DONATIONS:
+            services.fund_donation_record(actor=funder, programme=programme, **gift)
+    line = _venture_line(funder, finance, 2023, Decimal("400000.00"))
+    round_ = _venture_round(
+        funder,
+        programme,
+        line,
+        FUND_ROUND,
+        date(2023, 7, 3),
+        firm,
+        total_amount=Decimal("300000.00"),
+        cofunding_min_share=Decimal(30),
+        call_text="配套资金不低于申请资助金额的30%，可来自本机构、企业、基金会或经慈善组织的个人捐赠；"
+        "志愿服务按每小时25元折算；其他财政性资金不计入配套资金。",
+    )
+    round_ = services.round_publish(actor=funder, round=round_)
+    applied_on = date(2023, 7, 10)
+    apps = []
+    for k, org in enumerate(orgs[12:16]):
+        app = _apply(org, round_, VENTURE_AMOUNT, k, on_date=applied_on, submit=False)
+        member = _member(org)
+        _fund_commit(app, member, k, short=k == 3)
+        if any(r.severity == "block" for r in services.commitment_problems(app)):
+            continue  # below the 30 % requirement: submission is refused with the rule; a draft kept
+        apps.append(services.application_submit(actor=member, application=app, today=applied_on))
+    services.round_review_start(actor=funder, round=round_, today=date(2023, 7, 25))
+    _score_and_rank(round_, finance, apps, datetime(2023, 7, 28, 9, 30, tzinfo=SHANGHAI))
+    services.notice_publish(actor=funder, round=round_, today=date(2023, 8, 10))
+    services.round_decide(actor=funder, round=round_, today=date(2023, 8, 21))
+    funded = Application.objects.filter(round=round_, status="funded").order_by("rank")
+    for i, app in enumerate(funded):
+        agreement = services.agreement_sign(actor=funder, application=app, signed_on=date(2023, 8, 25))
+        member = _member(app.organization)
+        short = i == len(funded) - 1
+        _fund_receipts(agreement, member, short=short)
+        if i < 2 or short:
+            services.final_review_record(
+                actor=funder,
+                agreement=agreement,
+                score=Decimal(88) - 2 * i,
+                note="服务目标达成，社会资金撬动情况已核实",
+                reviewed_on=date(2024, 9, 20),
+            )
 
 
 STAGES = frozenset(RoundStatus.values)

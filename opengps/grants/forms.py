@@ -10,7 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Region, Unit
 from opengps.core.forms import ServiceErrorFormMixin
-from opengps.grants.models import Application, AuditOpinion, Programme, PurposeArea, Round
+from opengps.grants.models import (
+    Application,
+    AuditOpinion,
+    CofundingCommitment,
+    CofundingForm,
+    CofundingSource,
+    DonationChannel,
+    InKindKind,
+    Programme,
+    PurposeArea,
+    Round,
+    Tranche,
+)
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.registry.forms import DateInput
 from opengps.registry.models import OrgType
@@ -148,6 +160,15 @@ class ProgrammeForm(ServiceErrorFormMixin, forms.Form):
         label=_("资金来源"), choices=FundSource.choices, initial=FundSource.WELFARE_LOTTERY
     )
     is_venture_philanthropy = forms.BooleanField(label=_("公益创投"), required=False)
+    is_development_fund = forms.BooleanField(
+        label=_("社会组织发展基金"), required=False, help_text=_("资金由财政资金和社会捐赠共同构成")
+    )
+    volunteer_hour_rate = forms.CharField(
+        label=_("志愿服务折算标准（元/小时）"),
+        max_length=10,
+        required=False,
+        help_text=_("用于把志愿服务时数折算为配套资金；不填表示不接受志愿服务折价"),
+    )
     description = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -213,6 +234,15 @@ class RoundForm(ServiceErrorFormMixin, forms.Form):
     )
     expert_category = forms.CharField(label=_("评审专业（目录类别代码）"), max_length=16, initial="A09")
     audit_firm = forms.ChoiceField(label=_("结项审计机构"), required=False)
+    cofunding_min_share = forms.CharField(
+        label=_("配套资金最低比例（%）"),
+        max_length=6,
+        required=False,
+        help_text=_("占申请资助金额的比例；不填表示不要求"),
+    )
+    cofunding_min_amount = forms.CharField(
+        label=_("配套资金最低金额（元）"), max_length=20, required=False, help_text=_("不填表示不要求")
+    )
     call_text = forms.CharField(label=_("申报指南"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
 
     def __init__(self, *args: Any, unit: Unit | None, **kwargs: Any) -> None:
@@ -375,3 +405,107 @@ class FundReturnForm(ServiceErrorFormMixin, forms.Form):
     amount = forms.CharField(label=_("退回金额（元）"), max_length=20)
     returned_on = forms.DateField(label=_("退回日期"), widget=DateInput())
     document = forms.CharField(label=_("缴款凭证号"), max_length=80)
+
+
+# ---------------------------------------------------------------------------------------------
+# Co-funding (配套资金)
+
+
+class CommitmentForm(ServiceErrorFormMixin, forms.Form):
+    """One co-funding commitment of a draft application."""
+
+    source = forms.ChoiceField(label=_("来源"), choices=CofundingSource.choices)
+    form = forms.ChoiceField(label=_("形式"), choices=CofundingForm.choices, initial=CofundingForm.CASH)
+    funder_name = forms.CharField(label=_("出资方"), max_length=200)
+    charity = forms.CharField(
+        label=_("接受捐赠的慈善组织"), max_length=200, required=False, help_text=_("个人捐赠须填写")
+    )
+    value = forms.CharField(
+        label=_("金额或凭证金额（元）"),
+        max_length=20,
+        required=False,
+        help_text=_("志愿服务按时数折算，无需填写"),
+    )
+    in_kind_kind = forms.ChoiceField(
+        label=_("非现金类别"), choices=[("", "—"), *InKindKind.choices], required=False
+    )
+    hours = forms.CharField(label=_("志愿服务时数"), max_length=10, required=False)
+    document = forms.CharField(
+        label=_("计价凭证"),
+        max_length=200,
+        required=False,
+        help_text=_("场地、物资须填写：租金报价、发票或捐赠票据"),
+    )
+
+
+class EvidenceForm(ServiceErrorFormMixin, forms.Form):
+    evidence = forms.CharField(label=_("到位证明"), max_length=200, help_text=_("银行回单、捐赠协议或票据号"))
+    evidence_on = forms.DateField(label=_("证明日期"), widget=DateInput())
+
+
+class ReceiptForm(ServiceErrorFormMixin, forms.Form):
+    """Co-funding received, reported with a released tranche."""
+
+    tranche = forms.ChoiceField(label=_("所属拨付期次"))
+    commitment = forms.ChoiceField(label=_("对应承诺"), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=CofundingSource.choices)
+    form = forms.ChoiceField(label=_("形式"), choices=CofundingForm.choices, initial=CofundingForm.CASH)
+    donor = forms.CharField(label=_("捐赠方/出资方"), max_length=200)
+    channel = forms.ChoiceField(
+        label=_("渠道"), choices=DonationChannel.choices, initial=DonationChannel.DIRECT
+    )
+    charity = forms.CharField(label=_("接受捐赠的慈善组织"), max_length=200, required=False)
+    charity_public_qualified = forms.BooleanField(label=_("慈善组织具有公开募捐资格"), required=False)
+    restricted_purpose = forms.CharField(label=_("限定用途"), max_length=200, required=False)
+    receipt_number = forms.CharField(label=_("票据或凭证号"), max_length=80, required=False)
+    value = forms.CharField(label=_("金额或凭证金额（元）"), max_length=20, required=False)
+    in_kind_kind = forms.ChoiceField(
+        label=_("非现金类别"), choices=[("", "—"), *InKindKind.choices], required=False
+    )
+    hours = forms.CharField(label=_("志愿服务时数"), max_length=10, required=False)
+    document = forms.CharField(label=_("计价凭证"), max_length=200, required=False)
+    received_on = forms.DateField(label=_("到位日期"), widget=DateInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        tranches: list[Tranche],
+        commitments: list[CofundingCommitment],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._tranches = {str(t.pk): t for t in tranches}
+        self._commitments = {str(c.pk): c for c in commitments}
+        self.fields["tranche"].choices = [  # type: ignore[attr-defined]
+            (str(t.pk), _("第 %(seq)s 期（%(milestone)s）") % {"seq": t.seq, "milestone": t.milestone})
+            for t in tranches
+        ]
+        self.fields["commitment"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *[(str(c.pk), f"{c.get_source_display()} · {c.funder_name} · {c.value}") for c in commitments],
+        ]
+
+    def service_values(self) -> dict[str, Any]:
+        values = dict(self.cleaned_data)
+        values["tranche"] = self._tranches[values["tranche"]]
+        values["commitment"] = self._commitments.get(values["commitment"] or "")
+        return values
+
+
+class DonationForm(ServiceErrorFormMixin, forms.Form):
+    """A donation into a development fund (社会组织发展基金)."""
+
+    source = forms.ChoiceField(
+        label=_("来源"),
+        choices=[(v, label) for v, label in CofundingSource.choices if v not in {"own", "public"}],
+    )
+    donor = forms.CharField(label=_("捐赠方"), max_length=200)
+    amount = forms.CharField(label=_("金额（元）"), max_length=20)
+    channel = forms.ChoiceField(
+        label=_("渠道"), choices=DonationChannel.choices, initial=DonationChannel.DIRECT
+    )
+    charity = forms.CharField(label=_("接受捐赠的慈善组织"), max_length=200, required=False)
+    charity_public_qualified = forms.BooleanField(label=_("慈善组织具有公开募捐资格"), required=False)
+    restricted_purpose = forms.CharField(label=_("限定用途"), max_length=200, required=False)
+    receipt_number = forms.CharField(label=_("捐赠票据号码"), max_length=80)
+    received_on = forms.DateField(label=_("到账日期"), widget=DateInput())

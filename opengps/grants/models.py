@@ -36,6 +36,12 @@ class Programme(models.Model):
     )
     fund_source = models.CharField(_("资金来源"), max_length=20, choices=FundSource.choices)
     is_venture_philanthropy = models.BooleanField(_("公益创投"), default=False)
+    is_development_fund = models.BooleanField(
+        _("社会组织发展基金"), default=False, help_text=_("资金由财政资金和社会捐赠共同构成")
+    )
+    volunteer_hour_rate = models.DecimalField(
+        _("志愿服务折算标准（元/小时）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     description = models.TextField(_("简介"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
@@ -116,6 +122,13 @@ class Round(models.Model):
         on_delete=models.PROTECT,
         related_name="audited_grant_rounds",
     )
+    # Co-funding (配套资金, opengps.rules.cofunding.Requirement): share of the money asked and/or amount.
+    cofunding_min_share = models.DecimalField(
+        _("配套资金最低比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    cofunding_min_amount = models.DecimalField(
+        _("配套资金最低金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     status = models.CharField(
         _("状态"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
@@ -147,6 +160,15 @@ class Round(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(call_opens__lte=models.F("call_closes")), name="grant_round_call_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(cofunding_min_share__isnull=True)
+                | (Q(cofunding_min_share__gte=0) & Q(cofunding_min_share__lte=100)),
+                name="grant_round_cofunding_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cofunding_min_amount__isnull=True) | Q(cofunding_min_amount__gte=0),
+                name="grant_round_cofunding_amount_not_negative",
             ),
         ]
 
@@ -426,6 +448,19 @@ class Agreement(models.Model):
     final_grade = models.CharField(_("结项评价等级"), max_length=2, blank=True)
     final_review_on = models.DateField(_("结项评估日期"), null=True, blank=True)
     final_review_note = models.TextField(_("结项评估意见"), blank=True)
+    review_score = models.DecimalField(
+        _("结项评估原始得分"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    cofunding_committed = models.DecimalField(
+        _("承诺配套资金（元）"), default=Decimal("0.00"), max_digits=14, decimal_places=2
+    )
+    cofunding_received = models.DecimalField(
+        _("到位配套资金（元）"), default=Decimal("0.00"), max_digits=14, decimal_places=2
+    )
+    cofunding_deduction = models.DecimalField(
+        _("配套资金未到位扣分"), default=Decimal("0.00"), max_digits=5, decimal_places=2
+    )
+    cofunding_flag = models.JSONField(_("配套资金提示"), default=dict, blank=True)
     return_due = models.DecimalField(
         _("应退回资金（元）"), default=Decimal("0.00"), max_digits=14, decimal_places=2
     )
@@ -560,3 +595,153 @@ class FundReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement} {self.amount}"
+
+
+class CofundingSource(models.TextChoices):
+    """Where co-funding comes from (`opengps.rules.cofunding.SourceKind`)."""
+
+    OWN = "own", _("自有资金")
+    ENTERPRISE = "enterprise", _("企业")
+    FOUNDATION = "foundation", _("基金会")
+    INDIVIDUAL = "individual", _("个人（经慈善组织）")
+    PUBLIC = "public", _("其他财政性资金")
+    """Public money from another programme: shown, never counted as leverage."""
+
+
+class CofundingForm(models.TextChoices):
+    CASH = "cash", _("现金")
+    IN_KIND = "in_kind", _("非现金")
+
+
+class InKindKind(models.TextChoices):
+    """How an in-kind contribution is valued (`opengps.rules.cofunding.in_kind_value`)."""
+
+    VOLUNTEER_HOURS = "volunteer_hours", _("志愿服务时数")
+    VENUE = "venue", _("场地")
+    GOODS = "goods", _("物资")
+
+
+class DonationChannel(models.TextChoices):
+    DIRECT = "direct", _("直接给付")
+    DIRECTED = "directed", _("慈善组织定向募捐")
+    PUBLIC = "public", _("慈善组织公开募捐")
+
+
+class CofundingCommitment(models.Model):
+    """Co-funding an applicant commits at application (配套资金承诺), with its evidence at the agreement."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申报项目"), on_delete=models.CASCADE, related_name="commitments"
+    )
+    source = models.CharField(_("来源"), max_length=12, choices=CofundingSource.choices)
+    form = models.CharField(_("形式"), max_length=8, choices=CofundingForm.choices)
+    in_kind_kind = models.CharField(_("非现金类别"), max_length=16, choices=InKindKind.choices, blank=True)
+    funder_name = models.CharField(_("出资方"), max_length=200)
+    donor_is_person = models.BooleanField(_("自然人捐赠者"), default=False)
+    charity = models.CharField(_("接受捐赠的慈善组织"), max_length=200, blank=True)
+    hours = models.DecimalField(_("服务时数"), max_digits=10, decimal_places=1, null=True, blank=True)
+    document = models.CharField(_("计价凭证"), max_length=200, blank=True)
+    value = models.DecimalField(_("金额或折价（元）"), max_digits=14, decimal_places=2)
+    evidence = models.CharField(_("到位证明"), max_length=200, blank=True)
+    evidence_on = models.DateField(_("证明日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("配套资金承诺")
+        verbose_name_plural = _("配套资金承诺")
+        ordering = ["application_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="grant_commitment_value_positive"),
+            models.CheckConstraint(
+                condition=Q(form="cash", in_kind_kind="") | (Q(form="in_kind") & ~Q(in_kind_kind="")),
+                name="grant_commitment_in_kind_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_source_display()} {self.value}"
+
+
+class CofundingReceipt(models.Model):
+    """Co-funding received, reported with a tranche (配套资金到位): donor, channel, purpose, receipt."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("资助协议"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=_("所属拨付期次"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    commitment = models.ForeignKey(
+        CofundingCommitment,
+        verbose_name=_("对应承诺"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipts",
+    )
+    source = models.CharField(_("来源"), max_length=12, choices=CofundingSource.choices)
+    form = models.CharField(_("形式"), max_length=8, choices=CofundingForm.choices)
+    in_kind_kind = models.CharField(_("非现金类别"), max_length=16, choices=InKindKind.choices, blank=True)
+    donor = models.CharField(_("捐赠方/出资方"), max_length=200)
+    donor_is_person = models.BooleanField(_("自然人捐赠者"), default=False)
+    channel = models.CharField(
+        _("渠道"), max_length=10, choices=DonationChannel.choices, default=DonationChannel.DIRECT
+    )
+    charity = models.CharField(_("接受捐赠的慈善组织"), max_length=200, blank=True)
+    charity_public_qualified = models.BooleanField(_("慈善组织具有公开募捐资格"), default=False)
+    restricted_purpose = models.CharField(_("限定用途"), max_length=200, blank=True)
+    receipt_number = models.CharField(_("票据或凭证号"), max_length=80, blank=True)
+    hours = models.DecimalField(_("服务时数"), max_digits=10, decimal_places=1, null=True, blank=True)
+    document = models.CharField(_("计价凭证"), max_length=200, blank=True)
+    value = models.DecimalField(_("金额或折价（元）"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("到位日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("配套资金到位")
+        verbose_name_plural = _("配套资金到位")
+        ordering = ["agreement_id", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="grant_receipt_value_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.value}"
+
+
+class FundDonation(models.Model):
+    """Money given into a development fund programme itself (社会组织发展基金的社会捐赠)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("资助项目"), on_delete=models.PROTECT, related_name="donations"
+    )
+    source = models.CharField(_("来源"), max_length=12, choices=CofundingSource.choices)
+    donor = models.CharField(_("捐赠方"), max_length=200)
+    donor_is_person = models.BooleanField(_("自然人捐赠者"), default=False)
+    channel = models.CharField(
+        _("渠道"), max_length=10, choices=DonationChannel.choices, default=DonationChannel.DIRECT
+    )
+    charity = models.CharField(_("接受捐赠的慈善组织"), max_length=200, blank=True)
+    charity_public_qualified = models.BooleanField(_("慈善组织具有公开募捐资格"), default=False)
+    restricted_purpose = models.CharField(_("限定用途"), max_length=200, blank=True)
+    receipt_number = models.CharField(_("票据或凭证号"), max_length=80, blank=True)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("到账日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("发展基金捐赠")
+        verbose_name_plural = _("发展基金捐赠")
+        ordering = ["programme_id", "received_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_fund_donation_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.amount}"

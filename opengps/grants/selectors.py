@@ -25,6 +25,11 @@ from opengps.grants.models import (
     Agreement,
     Application,
     ApplicationStatus,
+    CofundingCommitment,
+    CofundingForm,
+    CofundingReceipt,
+    CofundingSource,
+    FundDonation,
     FundReturn,
     Objection,
     Programme,
@@ -34,6 +39,8 @@ from opengps.grants.models import (
     Tranche,
 )
 from opengps.grants.services import is_funder, objection_deadline, panel_members
+from opengps.grants.services.cofunding import contributions as cofunding_contributions
+from opengps.rules import cofunding as cofunding_rules
 
 __all__ = ["objection_deadline", "panel_members"]
 
@@ -293,6 +300,10 @@ class FundUseRow:
     projects: int
     by_purpose: dict[str, tuple[int, Decimal]]
     grades: dict[str, int]
+    leverage: LeverageRow | None = None
+    """Co-funding received and the leverage ratio (配套资金与撬动比); None before any agreement."""
+    shortfalls: int = 0
+    """Projects flagged at the final review for co-funding short of the commitment."""
 
     @property
     def net(self) -> Decimal:
@@ -327,6 +338,8 @@ def fund_use_report(year: int) -> list[FundUseRow]:
                 projects=len(agreements),
                 by_purpose={k: (v[0], v[1]) for k, v in sorted(by_purpose.items())},
                 grades=dict(Counter(a.final_grade for a in agreements if a.final_grade)),
+                leverage=round_leverage(round_) if agreements else None,
+                shortfalls=sum(1 for a in agreements if a.cofunding_flag),
             )
         )
     return rows
@@ -377,6 +390,30 @@ def giving_prefix() -> str:
     return prefix
 
 
+def _giving_cofunding(agreement: Agreement) -> dict[str, Any]:
+    """Co-funding as an additional field (360Giving allows fields beyond the standard): co-funders
+    have no org-id of their own and are not this grant's funders, so they are not
+    ``fundingOrganization`` entries. A person's identity is never published (慈善法 §82)."""
+    receipts = list(agreement.receipts.all())
+    commitments = list(agreement.application.commitments.all())
+    if not receipts and not commitments:
+        return {}
+    row = project_leverage(agreement)
+    data: dict[str, Any] = {
+        "committed": row.committed,
+        "receivedCash": row.split.cash,
+        "receivedInKind": row.split.in_kind,
+        "otherPublicFunding": row.split.public,
+        "coFunders": [
+            {"name": line.name, "type": line.source_label, "form": line.form_label, "amount": line.value}
+            for line in public_cofunders(agreement)
+        ],
+    }
+    if row.leverage.ratio is not None:
+        data["leverage"] = row.leverage.ratio
+    return data
+
+
 def giving_360(year: int | None = None) -> dict[str, Any]:
     """Funded grants as a 360Giving data package (https://standard.threesixtygiving.org, 1.4).
 
@@ -393,6 +430,7 @@ def giving_360(year: int | None = None) -> dict[str, Any]:
             "application__round__programme__funder_unit",
         )
         .filter(application__round__status__in=PUBLIC_STATUSES)
+        .prefetch_related("receipts", "application__commitments")
         .annotate(disbursed=Sum("tranches__released_amount"))
         .order_by("signed_on", "number")
     )
@@ -424,6 +462,9 @@ def giving_360(year: int | None = None) -> dict[str, Any]:
         }
         if round_url:
             grant["dataSource"] = round_url
+        cofunding = _giving_cofunding(agreement)
+        if cofunding:
+            grant["coFunding"] = cofunding
         grants.append(grant)
     moment = clock.now().isoformat(timespec="seconds")
     package: dict[str, Any] = {
@@ -451,3 +492,182 @@ def years_with_grants() -> list[int]:
 
 def report_year(raw: str | None, default: date) -> int:
     return int(raw) if raw and raw.isdecimal() and 2000 <= int(raw) <= 2100 else default.year
+
+
+# ---------------------------------------------------------------------------------------------
+# Co-funding and leverage (配套资金与撬动比)
+
+
+@dataclass(frozen=True)
+class LeverageRow:
+    """Public money, co-funding received (cash and in-kind apart, other public money apart) and
+    the leverage ratio of a project, a round or a programme."""
+
+    grant: Decimal
+    split: cofunding_rules.Totals
+    leverage: cofunding_rules.Leverage
+    committed: Decimal
+    donations: Decimal = Decimal("0.00")
+    """Donations into a development fund itself (counted as other money at programme level)."""
+
+    @property
+    def citation(self) -> str:
+        return f"{cofunding_rules.PLATFORM}；{cofunding_rules.SEED_000}"
+
+
+def _leverage_row(
+    grant: Decimal, receipts: list[Any], commitments: list[Any], donations: Decimal = Decimal("0.00")
+) -> LeverageRow:
+    split = cofunding_rules.totals(cofunding_contributions(receipts))
+    if donations:
+        split = cofunding_rules.Totals(split.cash + donations, split.in_kind, split.public)
+    committed = cofunding_rules.totals(cofunding_contributions(commitments)).other
+    return LeverageRow(grant, split, cofunding_rules.leverage(grant, split).value, committed, donations)
+
+
+def project_leverage(agreement: Agreement) -> LeverageRow:
+    """One project: its grant against the co-funding its receipts report."""
+    return _leverage_row(
+        agreement.amount, list(agreement.receipts.all()), list(agreement.application.commitments.all())
+    )
+
+
+def round_leverage(round_: Round) -> LeverageRow:
+    """A round: the grants of its signed agreements against every receipt its projects report."""
+    agreements = Agreement.objects.filter(application__round=round_)
+    grant = agreements.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    receipts = list(CofundingReceipt.objects.filter(agreement__application__round=round_))
+    commitments = list(
+        CofundingCommitment.objects.filter(application__agreement__in=agreements).select_related(
+            "application"
+        )
+    )
+    return _leverage_row(grant, receipts, commitments)
+
+
+def programme_leverage(programme: Programme) -> LeverageRow:
+    """A programme over its public rounds; a development fund's own donations count as other money."""
+    rounds = public_rounds().filter(programme=programme)
+    agreements = Agreement.objects.filter(application__round__in=rounds)
+    grant = agreements.aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
+    receipts = list(CofundingReceipt.objects.filter(agreement__in=agreements))
+    commitments = list(CofundingCommitment.objects.filter(application__agreement__in=agreements))
+    donated = FundDonation.objects.filter(programme=programme).aggregate(s=Sum("amount"))["s"]
+    return _leverage_row(grant, receipts, commitments, donated or Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class CofunderLine:
+    """A co-funder as public pages and open data show it: a person's identity never (慈善法 §82)."""
+
+    name: str
+    source: str
+    source_label: str
+    form_label: str
+    value: Decimal
+    charity: str
+    restricted_purpose: str
+
+
+def public_cofunders(agreement: Agreement) -> list[CofunderLine]:
+    """The co-funders of a project as received, people masked, grouped by shown name and source."""
+    grouped: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    for receipt in agreement.receipts.all():
+        shown = cofunding_rules.donor_shown(
+            cofunding_rules.SourceKind(receipt.source), receipt.donor, receipt.charity
+        ).value
+        grouped[(shown, receipt.source, receipt.form)].append(receipt)
+    lines = []
+    for (shown, source, form), items in grouped.items():
+        first = items[0]
+        lines.append(
+            CofunderLine(
+                name=shown,
+                source=source,
+                source_label=str(CofundingSource(source).label),
+                form_label=str(CofundingForm(form).label),
+                value=sum((i.value for i in items), Decimal("0.00")),
+                charity=first.charity,
+                restricted_purpose=first.restricted_purpose,
+            )
+        )
+    return sorted(lines, key=lambda line: (-line.value, line.name))
+
+
+def public_fund_donations(programme: Programme) -> list[CofunderLine]:
+    """A development fund's donors, people masked, largest first."""
+    grouped: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for d in FundDonation.objects.filter(programme=programme):
+        shown = cofunding_rules.donor_shown(cofunding_rules.SourceKind(d.source), d.donor, d.charity).value
+        grouped[(shown, d.source)] += d.amount
+    return sorted(
+        (
+            CofunderLine(
+                shown, source, str(CofundingSource(source).label), str(CofundingForm.CASH.label), v, "", ""
+            )
+            for (shown, source), v in grouped.items()
+        ),
+        key=lambda line: (-line.value, line.name),
+    )
+
+
+def round_cofunding(round_: Round) -> list[tuple[Agreement, LeverageRow, list[CofunderLine]]]:
+    """Each signed agreement of a round with its leverage and masked co-funders (the round's report)."""
+    agreements = (
+        Agreement.objects.filter(application__round=round_)
+        .select_related("application__organization")
+        .prefetch_related("receipts", "application__commitments")
+        .order_by("number")
+    )
+    return [(a, project_leverage(a), public_cofunders(a)) for a in agreements]
+
+
+def shortfall_flags(round_: Round) -> list[Agreement]:
+    """Agreements of a round flagged at the final review for co-funding short of the commitment."""
+    return [
+        a
+        for a in Agreement.objects.filter(application__round=round_)
+        .select_related("application")
+        .order_by("number")
+        if a.cofunding_flag
+    ]
+
+
+def programme_get(*, actor: Viewer, programme_id: int) -> Programme:
+    """A programme's public page: any programme with a public round, or the funder's own."""
+    programme = Programme.objects.select_related("funder_unit").filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound(Code.GRANTS_PROGRAMME_NOT_FOUND)
+    own = has_role(actor, Role.PURCHASER) and actor.unit_id == programme.funder_unit_id
+    if (
+        not own
+        and not public_rounds().filter(programme=programme).exists()
+        and not programme.is_development_fund
+    ):
+        raise NotFound(Code.GRANTS_PROGRAMME_NOT_FOUND)
+    return programme
+
+
+def commitments_of(application: Application) -> list[CofundingCommitment]:
+    return list(application.commitments.order_by("pk"))
+
+
+def receipts_of(agreement: Agreement) -> list[CofundingReceipt]:
+    return list(agreement.receipts.select_related("tranche").order_by("received_on", "pk"))
+
+
+def commitment_get(*, actor: Viewer, commitment_id: int) -> CofundingCommitment:
+    """A commitment the actor may read: its organization's, or a reader of the round's records."""
+    item = (
+        CofundingCommitment.objects.select_related(
+            "application__round__programme", "application__organization"
+        )
+        .filter(pk=commitment_id)
+        .first()
+    )
+    if item is None:
+        raise NotFound(Code.GRANTS_COMMITMENT_NOT_FOUND)
+    own = has_role(actor, Role.SUPPLIER) and actor.organization_id == item.application.organization_id
+    if not (own or can_read_round_private(actor, item.application.round)):
+        raise NotFound(Code.GRANTS_COMMITMENT_NOT_FOUND)
+    return item

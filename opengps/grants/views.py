@@ -148,6 +148,9 @@ def _score_form(request: HttpRequest, round_: Round) -> ScoreSheetForm | None:
     return ScoreSheetForm(round=round_, applications=apps) if apps else None
 
 
+PUBLIC = frozenset(selectors.PUBLIC_STATUSES)
+
+
 def _round_page(
     request: HttpRequest,
     round_: Round,
@@ -178,6 +181,10 @@ def _round_page(
             "funder": funder,
             "actions": _round_actions(request, round_, bound or {}) if funder else [],
             "decide_forms": _decide_forms(round_, bound or {}) if funder else [],
+            "own_draft": _own_draft(request.user, round_),
+            "cofunding": selectors.round_cofunding(round_) if round_.status in PUBLIC else [],
+            "round_leverage": selectors.round_leverage(round_),
+            "shortfalls": selectors.shortfall_flags(round_) if private else [],
         },
         status=status,
     )

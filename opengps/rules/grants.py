@@ -15,6 +15,7 @@ from typing import Literal
 
 from opengps.rules import calendar, performance
 from opengps.rules.base import Reason, Ruled, RuleError, RuleInfo, shown_history
+from opengps.rules.cofunding import RULES as COFUNDING_RULES
 from opengps.rules.eligibility import (
     M39,
     M60,
@@ -542,4 +543,5 @@ RULES: tuple[RuleInfo, ...] = (
         title_en="Final evaluation grade",
         values=shown_history(GRADE_BANDS, performance.grade_bands_text),
     ),
+    *COFUNDING_RULES,
 )

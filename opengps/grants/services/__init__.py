@@ -11,7 +11,8 @@ screens and the API never pass it.
 
 One module a stage: `rounds` (programmes and rounds), `applications`, `review` (panel, scores,
 ranking), `notice` (public notice, objections, funding decision), `agreements` (signing, mid-term
-and final review), `closing` (final audit, returns, completion); `_common` holds what they share.
+and final review), `closing` (final audit, returns, completion), `cofunding` (配套资金 commitments,
+receipts and development-fund donations); `_common` holds what they share.
 Every public name is re-exported here: callers import `opengps.grants.services`.
 """
 
@@ -42,6 +43,16 @@ from opengps.grants.services.closing import (
     paid_amount,
     returned_amount,
     round_complete,
+)
+from opengps.grants.services.cofunding import (
+    cofunding_commitment_add,
+    cofunding_commitment_remove,
+    cofunding_evidence_record,
+    cofunding_receipt_record,
+    cofunding_required,
+    cofunding_shortfall,
+    commitment_problems,
+    fund_donation_record,
 )
 from opengps.grants.services.notice import (
     OBJECTION_LISTED,
@@ -82,8 +93,16 @@ __all__ = [
     "application_submit",
     "application_withdraw",
     "attachment_add",
+    "cofunding_commitment_add",
+    "cofunding_commitment_remove",
+    "cofunding_evidence_record",
+    "cofunding_receipt_record",
+    "cofunding_required",
+    "cofunding_shortfall",
+    "commitment_problems",
     "final_audit_record",
     "final_review_record",
+    "fund_donation_record",
     "fund_return_record",
     "is_funder",
     "midterm_review_record",

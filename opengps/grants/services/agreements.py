@@ -31,10 +31,12 @@ from opengps.grants.services._common import (
     _status_set,
     _transition,
 )
+from opengps.grants.services.cofunding import cofunding_shortfall
 from opengps.performance.models import HistoryKind, HistorySource
 from opengps.performance.services import performance_history_record
+from opengps.rules import cofunding as cofunding_rules
 from opengps.rules import grants as rules
-from opengps.rules.base import RuleError
+from opengps.rules.base import RuleError, reason_json
 
 
 def _milestones(count: int) -> list[str]:
@@ -157,11 +159,15 @@ def midterm_review_record(
 def final_review_record(
     *, actor: Actor, agreement: Agreement, score: Decimal | str, note: str, reviewed_on: date
 ) -> Agreement:
-    """The funder's final review: a score 0–100 graded 优/良/中/差 (RULES §10)."""
+    """The funder's final review: a score 0–100 graded 优/良/中/差 (RULES §10).
+
+    Co-funding received short of the commitment is flagged and costs points by the cited rule
+    value (`opengps.rules.cofunding.shortfall`); the grade is of the score after that deduction.
+    """
     _require_funder(actor, agreement.application.round)
     value = _money(score, "score")
     try:
-        grade = rules.performance_grade(value, reviewed_on)
+        rules.performance_grade(value, reviewed_on)
     except RuleError as exc:
         raise _rule_error(exc, field="score") from None
     with transaction.atomic():
@@ -171,18 +177,50 @@ def final_review_record(
             and locked.tranches.filter(status=TrancheStatus.PENDING).count() > 1
         ):
             raise Conflict(Code.GRANTS_MIDTERM_MISSING, field="status")
-        locked.final_score, locked.final_grade = value, grade.value
+        short = cofunding_shortfall(locked, reviewed_on)
+        final = cofunding_rules.adjusted_score(value, short.deduction)
+        grade = rules.performance_grade(final, reviewed_on)
+        locked.review_score, locked.final_score, locked.final_grade = value, final, grade.value
         locked.final_review_on, locked.final_review_note = reviewed_on, note.strip()
+        locked.cofunding_committed, locked.cofunding_received = short.committed, short.received
+        locked.cofunding_deduction = short.deduction
+        locked.cofunding_flag = reason_json(short.reason) if short.reason is not None else {}
         _status_set(
             actor,
             "grant_agreement",
             locked,
             AgreementStatus.FINAL_REVIEWED,
             Event.GRANT_AGREEMENT_FINAL_REVIEWED,
-            fields=["final_score", "final_grade", "final_review_on", "final_review_note"],
+            fields=[
+                "review_score",
+                "final_score",
+                "final_grade",
+                "final_review_on",
+                "final_review_note",
+                "cofunding_committed",
+                "cofunding_received",
+                "cofunding_deduction",
+                "cofunding_flag",
+            ],
             reason=note.strip(),
-            new={"final_score": value, "final_grade": grade.value, "citation": grade.citation},
+            new={"final_score": final, "final_grade": grade.value, "citation": grade.citation},
         )
+        if short.reason is not None:
+            audit.record(
+                actor=actor,
+                action=Event.GRANT_AGREEMENT_COFUNDING_SHORTFALL,
+                obj=locked,
+                new={
+                    "committed": short.committed,
+                    "received": short.received,
+                    "missing": short.missing,
+                    "review_score": value,
+                    "deduction": short.deduction,
+                    "final_score": final,
+                    "citation": short.reason.citation,
+                },
+                reason=short.reason.message_zh,
+            )
         # The result joins the organization's performance history and its credit loop, as a
         # contract's evaluation does (RULES §10): same transaction, so both or neither.
         performance_history_record(
@@ -192,7 +230,7 @@ def final_review_record(
             reference=locked.number,
             kind=HistoryKind.GRADE,
             grade=grade.value,
-            score=value,
+            score=final,
             occurred_on=reviewed_on,
             note=str(_("资助项目结项评估：%(title)s") % {"title": locked.application.title}),
         )

@@ -35,6 +35,7 @@ from opengps.grants.services._common import (
     _status_set,
     _transition,
 )
+from opengps.grants.services.cofunding import commitment_problems
 from opengps.registry import derived
 from opengps.registry.models import Organization
 from opengps.rules import grants as rules
@@ -247,7 +248,9 @@ def application_submit(*, actor: Actor, application: Application, today: date | 
     """Submit a draft while the call is open; it is screened at once and the reasons kept.
 
     Refused (nothing changes) when the amount breaks the cap or total, the budget breakdown does
-    not add up, or no indicator is given. Screening decides eligible or screened_out.
+    not add up, no indicator is given, or the committed co-funding is below the round's
+    requirement (``cofunding.below_requirement``, the rule cited). Screening decides eligible or
+    screened_out.
     """
     on_date = today or clock.today()
     with transaction.atomic():
@@ -263,6 +266,9 @@ def application_submit(*, actor: Actor, application: Application, today: date | 
         )
         if not app.indicators:
             raise ServiceError(Code.GRANTS_INDICATORS_REQUIRED, field="indicators")
+        shortfalls = commitment_problems(app)
+        if any(r.severity == "block" for r in shortfalls):
+            _refuse(shortfalls, field="cofunding")
         result = screen(app, on_date)
         target = ApplicationStatus.ELIGIBLE if result.eligible else ApplicationStatus.SCREENED_OUT
         old = _transition("grant_application", app, target)

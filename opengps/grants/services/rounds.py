@@ -35,6 +35,7 @@ from opengps.grants.services._common import (
 )
 from opengps.planning.models import BudgetLine, BudgetStatus, FundSource
 from opengps.registry.models import OrgType
+from opengps.rules import cofunding as cofunding_rules
 from opengps.rules import grants as rules
 from opengps.rules.base import RuleError
 
@@ -47,8 +48,12 @@ def programme_create(
     fund_source: str,
     is_venture_philanthropy: bool = False,
     description: str = "",
+    is_development_fund: bool = False,
+    volunteer_hour_rate: Decimal | str | None = None,
 ) -> Programme:
-    """A funder unit sets up a programme (e.g. 省级福彩公益金支持社会组织参与社会服务项目)."""
+    """A funder unit sets up a programme (e.g. 省级福彩公益金支持社会组织参与社会服务项目); a
+    development fund (社会组织发展基金) is money from donations and public money together, and
+    `volunteer_hour_rate` values volunteer hours given as co-funding."""
     require_role(actor, Role.PURCHASER)
     if actor.unit_id != funder_unit.pk:
         raise PermissionDenied(Code.PERM_OTHER_UNIT, _("只能为本单位设立资助项目"))
@@ -57,6 +62,11 @@ def programme_create(
         raise ServiceError(Code.GRANTS_NAME_REQUIRED, field="name")
     if fund_source not in FundSource.values:
         raise ServiceError(Code.GRANTS_FUND_SOURCE_INVALID, field="fund_source")
+    rate = None
+    if volunteer_hour_rate is not None and str(volunteer_hour_rate).strip():
+        rate = _money(volunteer_hour_rate, "volunteer_hour_rate")
+        if rate <= 0:
+            raise ServiceError(Code.GRANTS_HOUR_RATE_INVALID, field="volunteer_hour_rate")
     with transaction.atomic():
         if Programme.objects.filter(funder_unit=funder_unit, name=name).exists():
             raise Conflict(Code.GRANTS_PROGRAMME_EXISTS, field="name")
@@ -65,6 +75,8 @@ def programme_create(
             funder_unit=funder_unit,
             fund_source=fund_source,
             is_venture_philanthropy=is_venture_philanthropy,
+            is_development_fund=is_development_fund,
+            volunteer_hour_rate=rate,
             description=description.strip(),
             created_by=actor,
         )
@@ -72,7 +84,13 @@ def programme_create(
             actor=actor,
             action=Event.GRANT_PROGRAMME_CREATED,
             obj=programme,
-            new={"name": name, "funder_unit": funder_unit.pk, "fund_source": fund_source},
+            new={
+                "name": name,
+                "funder_unit": funder_unit.pk,
+                "fund_source": fund_source,
+                "is_development_fund": is_development_fund,
+                "volunteer_hour_rate": rate,
+            },
         )
     return programme
 
@@ -176,7 +194,32 @@ def _created_values(round_: Round) -> dict[str, Any]:
         "timetable": [round_.call_opens, round_.call_closes, round_.review_by, round_.agreement_by],
         "objection_days": round_.objection_days,
         "tranche_shares": round_.tranche_shares,
+        "cofunding": {"min_share": round_.cofunding_min_share, "min_amount": round_.cofunding_min_amount},
     }
+
+
+def _checked_cofunding(
+    min_share: Decimal | str | None, min_amount: Decimal | str | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """The round's co-funding requirement, each part optional (empty: not required)."""
+    share = (
+        None
+        if min_share is None or str(min_share).strip() == ""
+        else _money(min_share, "cofunding_min_share")
+    )
+    amount = (
+        None
+        if min_amount is None or str(min_amount).strip() == ""
+        else _money(min_amount, "cofunding_min_amount")
+    )
+    problems = cofunding_rules.requirement_problems(cofunding_rules.Requirement(share, amount))
+    _refuse(
+        problems,
+        field="cofunding_min_share"
+        if problems and problems[0].code == "cofunding.share_invalid"
+        else "cofunding_min_amount",
+    )
+    return share, amount
 
 
 def round_create(
@@ -205,12 +248,14 @@ def round_create(
     expert_category: str = "A09",
     audit_firm: Unit | None = None,
     call_text: str = "",
+    cofunding_min_share: Decimal | str | None = None,
+    cofunding_min_amount: Decimal | str | None = None,
 ) -> Round:
     """A draft round of `programme`, drawing on an approved budget line of the funder unit.
 
     Refused when the money is not there (line not approved, not the funder's, or already used by
-    other rounds), the template's weights do not sum to 100, the timetable is out of order, or a
-    condition is not a known value.
+    other rounds), the template's weights do not sum to 100, the timetable is out of order, a
+    condition is not a known value, or the co-funding share is outside 0–100 %.
     """
     _require_funder(actor, Round(programme=programme))
     title = title.strip()
@@ -233,6 +278,7 @@ def round_create(
     passing = _money(pass_score, "pass_score")
     if not 0 <= passing <= 100:
         raise ServiceError(Code.GRANTS_PASS_SCORE_INVALID, field="pass_score")
+    share, floor = _checked_cofunding(cofunding_min_share, cofunding_min_amount)
     with transaction.atomic():
         line = _locked_line_with_room(budget_line, total)
         round_ = Round.objects.create(
@@ -259,6 +305,8 @@ def round_create(
             tranche_shares=list(tranche_shares),
             expert_category=expert_category.strip().upper(),
             audit_firm=audit_firm,
+            cofunding_min_share=share,
+            cofunding_min_amount=floor,
             created_by=actor,
         )
         audit.record(actor=actor, action=Event.GRANT_ROUND_CREATED, obj=round_, new=_created_values(round_))

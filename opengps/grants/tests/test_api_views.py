@@ -129,6 +129,35 @@ GIVING_ORGANIZATION = {
         "additionalProperties": False,
     },
 }
+GIVING_COFUNDING = {
+    "type": "object",
+    "required": ["committed", "receivedCash", "receivedInKind", "otherPublicFunding", "coFunders"],
+    "additionalProperties": False,
+    "properties": {
+        "committed": {"type": "number"},
+        "receivedCash": {"type": "number"},
+        "receivedInKind": {"type": "number"},
+        "otherPublicFunding": {"type": "number"},
+        "leverage": {"type": "number"},
+        "coFunders": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "type", "form", "amount"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "type": {"type": "string"},
+                    "form": {"type": "string"},
+                    "amount": {"type": "number"},
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+}
+"""Co-funding (issue 25) as an additional field of a grant: 360Giving allows fields beyond the
+standard; co-funders have no org-id and are not this grant's funders, so they are not
+``fundingOrganization`` entries."""
 GIVING_SHAPES = {
     "type": "object",
     "required": ["grants", "version", "publisher", "license"],
@@ -205,6 +234,7 @@ GIVING_SHAPES = {
                     },
                     "fromOpenCall": {"enum": ["Yes", "No"]},
                     "dataSource": {"type": "string", "format": "uri"},
+                    "coFunding": GIVING_COFUNDING,
                 },
             },
         },
