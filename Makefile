@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help assets demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds drills messages lock clean
+.PHONY: help assets demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds bench-stats bench-emall bench-capacity bench-opinion drills messages lock clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   — ruff and mypy;  make messages — rebuild translations"
 	@echo "make bench  — registry search;  make bench-bids — bid-deadline burst;  make bench-ocds — OCDS export vs ocdskit"
 	@echo "make bench-national — registry search on 900,000 organizations (own database; the first run generates ~10 min)"
+	@echo "make bench-stats / bench-emall / bench-capacity / bench-opinion — statistics, e-mall search, capacity coverage, opinion ingestion"
 	@echo "make drills — fault drills: kill -9 workers, restart PostgreSQL, backup and restore (drills/README.md)"
 
 # Build-time assets (the PDFs' embedded CJK fonts) from assets.lock.json into var/assets/: pinned npm
@@ -84,6 +85,18 @@ bench-bids: $(VENV)/.dev
 
 bench-ocds: $(VENV)/.dev
 	$(PY) -m benchmarks.ocds_export
+
+bench-stats: $(VENV)/.dev
+	$(PY) -m benchmarks.stats
+
+bench-emall: $(VENV)/.dev
+	$(PY) -m benchmarks.emall
+
+bench-capacity: $(VENV)/.dev
+	$(PY) -m benchmarks.capacity
+
+bench-opinion: $(VENV)/.dev
+	$(PY) -m benchmarks.opinion
 
 # Fault drills on PostgreSQL (127.0.0.1:5432): kill a web or task worker, restart the database, back up and restore.
 drills: $(VENV)/.dev

@@ -48,6 +48,7 @@ def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from opengps.assessment.api import router as assessment_router
     from opengps.capacity.api import router as capacity_router
     from opengps.catalog.api import router as catalog_router
     from opengps.challenges.api import router as challenges_router
@@ -57,7 +58,9 @@ def _register_routers() -> None:
     from opengps.evaluation.api import router as evaluation_router
     from opengps.experts.api import router as experts_router
     from opengps.grants.api import router as grants_router
+    from opengps.grants.cofunding_api import router as grants_cofunding_router
     from opengps.opendata.api import router as opendata_router
+    from opengps.opinion.api import router as opinion_router
     from opengps.oversight.api import router as oversight_router
     from opengps.performance.api import router as performance_router
     from opengps.planning.api import router as planning_router
@@ -76,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/experts", experts_router)
     api.add_router("/procurement", procurement_router)
     api.add_router("/grants", grants_router)
+    api.add_router("/grants", grants_cofunding_router)
     api.add_router("/emall", emall_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/challenges", challenges_router)
@@ -87,6 +91,8 @@ def _register_routers() -> None:
     api.add_router("/residents", residents_router)
     api.add_router("/residents/partner", residents_partner_router)
     api.add_router("/capacity", capacity_router)
+    api.add_router("/opinion", opinion_router)
+    api.add_router("/assessment", assessment_router)
 
 
 _register_routers()

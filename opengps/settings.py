@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "opengps.stats",
     "opengps.residents",
     "opengps.capacity",
+    "opengps.assessment",
+    "opengps.opinion",
     "opengps.workbench",
     "opengps.demo",
 ]
@@ -405,6 +407,7 @@ OPENGPS_SCHEDULE: dict[str, dict[str, str]] = {
     },
     "workbench.reminders": {"task": "opengps.workbench.tasks.reminders_daily", "every": "day", "at": "07:00"},
     "residents.escalate": {"task": "opengps.residents.tasks.escalate_daily", "every": "day", "at": "06:30"},
+    "opinion.fetch": {"task": "opengps.opinion.tasks.fetch_due", "every": "minute"},
 }
 
 CACHES = {

@@ -25,6 +25,8 @@ urlpatterns = [
     path("emall/", include("opengps.emall.urls")),
     path("residents/", include("opengps.residents.urls")),
     path("capacity/", include("opengps.capacity.urls")),
+    path("opinion/", include("opengps.opinion.urls")),
+    path("assessment/", include("opengps.assessment.urls")),
     path("evaluation/", include("opengps.evaluation.urls")),
     path("challenges/", include("opengps.challenges.urls")),
     path("contracts/", include("opengps.contracts.urls")),

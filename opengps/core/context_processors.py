@@ -36,6 +36,10 @@ STATS_ROLES = ("finance", "registration", "auditor", "admin")
 """Who reads the statistics dashboards (stats.selectors.READERS)."""
 LATE_ROLES = ("purchaser", "finance", "auditor", "admin")
 """Who follows overdue contract items (contracts.views.late)."""
+OPINION_ROLES = ("registration", "admin", "auditor", "purchaser", "finance")
+"""Who reads the public-opinion desk (opinion.selectors.READERS)."""
+ASSESSMENT_ROLES = ("registration", "evaluator", "supplier", "auditor", "admin")
+"""Who has rating-assessment rounds to see (assessment.selectors.rounds_visible)."""
 
 Audience = Callable[[Any], bool]
 """Given the signed-in user (or None for a visitor): may they use the entry?"""
@@ -102,8 +106,9 @@ SIDEBAR: tuple[Stage, ...] = (
                 "capacity:coverage",
                 roles("registration", "finance", "auditor", "admin"),
             ),
+            Link(_("社会组织评估"), "assessment:index", roles(*ASSESSMENT_ROLES)),
         ),
-        ("registry", "capacity"),
+        ("registry", "capacity", "assessment"),
     ),
     Stage("catalog", _("目录"), (Link(_("指导性目录"), "catalog:index"),), ("catalog",)),
     Stage(
@@ -175,6 +180,8 @@ SIDEBAR: tuple[Stage, ...] = (
             Link(_("全文检索"), "portal:search"),
             Link(_("开放数据"), "opendata:index"),
             Link(_("居民服务查询与反馈"), "residents:finder"),
+            Link(_("找社工站"), "capacity:finder"),
+            Link(_("公开统计"), "stats:public"),
             Link(_("居民反馈处理"), "residents:inbox", roles("purchaser", "finance")),
             Link(_("合作方接口密钥"), "residents:partners", roles("admin")),
         ),
@@ -186,9 +193,10 @@ SIDEBAR: tuple[Stage, ...] = (
         (
             Link(pgettext_lazy("nav", "监督预警"), "oversight:index", roles(*OVERSIGHT_ROLES)),
             Link(_("统计分析"), "stats:overview", roles(*STATS_ROLES)),
+            Link(_("舆情监测"), "opinion:desk", roles(*OPINION_ROLES)),
             Link(_("审计记录"), "workbench:audit-search", audit_readers),
         ),
-        ("oversight", "stats"),
+        ("oversight", "stats", "opinion"),
     ),
     Stage(
         "rules",
@@ -205,6 +213,8 @@ VIEW_STAGES = {
     "workbench:rules": "rules",
     "workbench:audit-search": "oversight",
     "workbench:audit-timeline": "oversight",
+    "capacity:finder": "disclosure",
+    "stats:public": "disclosure",
 }
 """Views whose stage is not their namespace's."""
 

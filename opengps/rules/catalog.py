@@ -33,8 +33,10 @@ MODULES = (
     "compliance",
     "grants",
     "emall",
+    "emall_disclosure",
     "performance",
     "residents",
+    "assessment",
     "redflags",
 )
 

@@ -27,6 +27,8 @@ EVERYONE = {
     "/portal/search/",
     "/opendata/",
     "/residents/",
+    "/capacity/find/",
+    "/stats/public/",
     "/rules/",
     "/api/docs",
 }
@@ -39,23 +41,32 @@ OVERSEERS = {
     "/performance/templates/",
     "/oversight/",
     "/stats/",
+    "/opinion/",
     "/audit/",
 }
 ORDERS = "/emall/orders/"
 CAPACITY = "/capacity/"
+OPINION = "/opinion/"
+ASSESSMENT = "/assessment/"
 BY_ROLE: dict[str, set[str]] = {
     "anonymous": set(),
     "purchaser": SIGNED_IN
-    | {"/planning/", "/experts/draws/", "/contracts/late/", ORDERS, "/residents/inbox/"},
+    | {"/planning/", "/experts/draws/", "/contracts/late/", ORDERS, "/residents/inbox/", OPINION},
     "agency": SIGNED_IN | {"/planning/", "/experts/draws/", "/experts/"},
     "finance": SIGNED_IN | OVERSEERS | {"/residents/inbox/", CAPACITY},
-    "registration": SIGNED_IN | {"/registry/manage/", "/stats/", "/audit/", CAPACITY},
+    "registration": SIGNED_IN | {"/registry/manage/", "/stats/", "/audit/", CAPACITY, OPINION, ASSESSMENT},
     "supplier": SIGNED_IN
-    | {"/procurement/notifications/", "/procurement/receipts/verify/", "/emall/supplier/", ORDERS},
+    | {
+        "/procurement/notifications/",
+        "/procurement/receipts/verify/",
+        "/emall/supplier/",
+        ORDERS,
+        ASSESSMENT,
+    },
     "expert": SIGNED_IN | {"/experts/invitations/"},
-    "evaluator": SIGNED_IN | {"/performance/templates/"},
-    "auditor": SIGNED_IN | OVERSEERS | {ORDERS, CAPACITY},
-    "admin": SIGNED_IN | OVERSEERS | {ORDERS, CAPACITY, "/residents/partners/"},
+    "evaluator": SIGNED_IN | {"/performance/templates/", ASSESSMENT},
+    "auditor": SIGNED_IN | OVERSEERS | {ORDERS, CAPACITY, ASSESSMENT},
+    "admin": SIGNED_IN | OVERSEERS | {ORDERS, CAPACITY, ASSESSMENT, "/residents/partners/"},
     "emall_operator": SIGNED_IN | {ORDERS, "/emall/operator/"},
 }
 LIFECYCLE = [
@@ -132,7 +143,8 @@ def test_each_role_sees_exactly_its_entries_in_lifecycle_order(accounts: dict[st
         assert {"home", "registry", "procurement", "disclosure", "rules"} <= set(stages), role
         reviewers = {"purchaser", "agency", "finance", "expert", "auditor", "admin"}
         assert ("evaluation" in stages) == (role in reviewers), role
-        assert ("oversight" in stages) == (role in {"finance", "registration", "auditor", "admin"}), role
+        overseers = {"purchaser", "finance", "registration", "auditor", "admin"}
+        assert ("oversight" in stages) == (role in overseers), role
 
 
 def test_the_current_page_is_marked_and_the_breadcrumbs_start_at_home(client: Client, purchaser: Any) -> None:

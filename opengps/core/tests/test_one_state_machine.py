@@ -67,8 +67,13 @@ STATE_MACHINES: dict[str, str] = {
     "emall.ListingVersion": "emall.LISTING_VERSION",
     "emall.Order": "emall.ORDER",
     "emall.PriceFlag": "emall.PRICE_FLAG",
+    "emall.BiddingRound": "emall.BIDDING_ROUND",
     "residents.Feedback": "residents.FEEDBACK",
     "capacity.Station": "capacity.STATION",
+    "assessment.Round": "assessment.ROUND",
+    "assessment.Application": "assessment.APPLICATION",
+    "assessment.Objection": "assessment.OBJECTION",
+    "opinion.Alert": "opinion.ALERT",
 }
 """Every model with a ``status`` of choices → its table of allowed changes (``module.NAME`` in
 `opengps.rules`). Entries of an app not installed are skipped."""
