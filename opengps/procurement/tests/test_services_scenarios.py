@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from opengps.core import clock
 from opengps.core.errors import ServiceError
 from opengps.core.models import AuditEvent
 from opengps.demo.world import announce_times, bid_files, real_now
@@ -58,7 +59,7 @@ def test_open_tender_from_plan_to_opening(
         )
     # then it is refused with the earliest lawful date and the article
     assert error.value.code == "procurement.deadline_too_early"
-    earliest = earliest_bid_deadline("open_tender", issued.date())
+    earliest = earliest_bid_deadline("open_tender", clock.local_date(issued))
     assert "政府采购法 第三十五条" in str(error.value.message)
     assert error.value.params["earliest"] == earliest.value.isoformat()
     procurement = services.procurement_announce(
@@ -298,7 +299,7 @@ def test_single_source_notice_objection_and_response(
         actor=purchaser, procurement=procurement, bid_deadline=deadline, now=issued
     )
     assert procurement.status == ProcurementStatus.NOTICE
-    assert procurement.notice_ends_on is not None and procurement.notice_ends_on > issued.date()
+    assert procurement.notice_ends_on is not None and procurement.notice_ends_on > clock.local_date(issued)
     objection = services.objection_raise(
         actor=suppliers[1],
         procurement=procurement,

@@ -29,6 +29,7 @@ NON_EMPTY: dict[str, set[str]] = {
     "registrar_cs": {"recommendations"},
     "expert": set(),  # + invitations when the draw picked the demo expert (`_drawn`)
     "evaluator": {"performance"},
+    "assessor2": {"performance"},  # the assessment demo's second assessor, of the evaluators' firm
     "cpa": set(),
     "auditor": set(),
     "supplier": {"bids", "contracts", "payments", "ratings", "stations"},
