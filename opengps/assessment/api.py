@@ -116,7 +116,20 @@ class AssessmentReasonOut(Schema):
     citation: str
 
 
-class AssessmentApplicationOut(Schema):
+class AssessmentOrganizationNamed(Schema):
+    """Base of the rows naming an application's organization: its name and USCC (`organization`,
+    `organization_uscc`, declared by each row where it stands)."""
+
+    @staticmethod
+    def resolve_organization(obj: Application) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_organization_uscc(obj: Application) -> str:
+        return obj.organization.uscc
+
+
+class AssessmentApplicationOut(AssessmentOrganizationNamed):
     id: int
     round_id: int
     organization: str
@@ -129,14 +142,6 @@ class AssessmentApplicationOut(Schema):
     score: Decimal | None
     proposed_level: int | None
     rating_level: int | None
-
-    @staticmethod
-    def resolve_organization(obj: Application) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_organization_uscc(obj: Application) -> str:
-        return obj.organization.uscc
 
     @staticmethod
     def resolve_rating_level(obj: Application) -> int | None:
@@ -211,20 +216,12 @@ class AssessmentReviewIn(Schema):
     level: int | None = None
 
 
-class AssessmentNoticeRowOut(Schema):
+class AssessmentNoticeRowOut(AssessmentOrganizationNamed):
     organization: str
     organization_uscc: str
     score: Decimal | None
     proposed_level: int | None
     status: str
-
-    @staticmethod
-    def resolve_organization(obj: Application) -> str:
-        return obj.organization.name
-
-    @staticmethod
-    def resolve_organization_uscc(obj: Application) -> str:
-        return obj.organization.uscc
 
 
 class AssessmentNoticeOut(Schema):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from opengps.accounts.actors import signed_in_user
+from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
 from opengps.assessment import documents, forms, selectors, services
@@ -28,16 +28,17 @@ from opengps.assessment.errors import Code
 from opengps.assessment.models import (
     Application,
     ApplicationStatus,
+    Evidence,
     Objection,
     ObjectionStatus,
     Round,
     RoundStatus,
 )
 from opengps.core import clock, ratelimit
-from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied
 from opengps.core.forms import run_service
 from opengps.core.timeline import readable
-from opengps.core.views import error_page
+from opengps.core.views import View, error_page, one_action, read_through
 from opengps.rules import assessment as rules
 
 TONES: dict[str, str] = {
@@ -232,82 +233,65 @@ def _round_page(request: HttpRequest, round_: Round, failed: Any = None, status:
     return render(request, "assessment/round.html", context, status=status)
 
 
-def _round_or_error(request: HttpRequest, pk: int) -> Round | HttpResponse:
-    try:
-        return selectors.round_get(actor=request.user, pk=pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
-
-
 @login_required
 @require_safe
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.round_get, "pk")
+def round_detail(request: HttpRequest, round_: Round) -> HttpResponse:
     """The round: its applications, and the committee, notice, review and decision forms."""
-    round_ = _round_or_error(request, pk)
-    return round_ if isinstance(round_, HttpResponse) else _round_page(request, round_)
+    return _round_page(request, round_)
 
 
-def _round_action(form_class: type[Any], call: Callable[[Any, Round, Any], Any], done: str | Promise) -> Any:
-    @login_required
-    @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        round_ = _round_or_error(request, pk)
-        if isinstance(round_, HttpResponse):
-            return round_
-        form = form_class(request.POST)
-        user = signed_in_user(request)
-        made, status = _perform(request, form, lambda: call(user, round_, form), done)
-        if made is not None:
-            return redirect("assessment:round", round_.pk)
-        round_.refresh_from_db()
-        return _round_page(request, round_, form, status)
-
-    return view
-
-
-round_committee = _round_action(
-    forms.CommitteeForm,
-    lambda user, r, form: services.committee_propose(actor=user, round=r, note=form.cleaned_data["note"]),
-    _("评估委员会已按分数段拟定等级"),
-)
-round_notice = _round_action(
-    forms.NoticeForm,
-    lambda user, r, form: services.notice_publish(actor=user, round=r),
-    _("拟定等级已公示"),
-)
-round_decide = _round_action(
-    forms.DecideForm,
-    lambda user, r, form: services.round_decide(
-        actor=user, round=r, decision_no=form.cleaned_data["decision_no"]
-    ),
-    _("评估决定已发布，评估等级已记入社会组织名录"),
-)
+def _action(
+    scope: Callable[..., Any],
+    form_class: type[Any],
+    page: Callable[..., HttpResponse],
+    url: str,
+    done: Promise,
+) -> Callable[[Callable[..., Any]], View]:
+    """Make `act` — one service call with the valid form's data — the view of one action URL on the
+    round or application the actor's `scope` reads (`one_action`): a refusal shows its `page` again
+    with the error beside its field, success goes back to it (`url`)."""
+    return one_action(
+        actor=signed_in_user,
+        scope=scope,
+        form=lambda request, obj: form_class(request.POST, request.FILES),
+        page=page,
+        done=done,
+        success=lambda obj, result: redirect(url, obj.pk),
+        not_found=error_page,
+    )
 
 
-@login_required
-@require_POST
-def objection_review(request: HttpRequest, pk: int) -> HttpResponse:
+def _round_action(form_class: type[Any], done: Promise) -> Callable[[Callable[..., Any]], View]:
+    return _action(selectors.round_get, form_class, _round_page, "assessment:round", done)
+
+
+@_round_action(forms.CommitteeForm, gettext_lazy("评估委员会已按分数段拟定等级"))
+def round_committee(request: HttpRequest, user: Actor, round_: Round, form: Any) -> Any:
+    return services.committee_propose(actor=user, round=round_, note=form.cleaned_data["note"])
+
+
+@_round_action(forms.NoticeForm, gettext_lazy("拟定等级已公示"))
+def round_notice(request: HttpRequest, user: Actor, round_: Round, form: Any) -> Any:
+    return services.notice_publish(actor=user, round=round_)
+
+
+@_round_action(forms.DecideForm, gettext_lazy("评估决定已发布，评估等级已记入社会组织名录"))
+def round_decide(request: HttpRequest, user: Actor, round_: Round, form: Any) -> Any:
+    return services.round_decide(actor=user, round=round_, decision_no=form.cleaned_data["decision_no"])
+
+
+@_round_action(forms.ReviewForm, gettext_lazy("复核意见已记录"))
+def objection_review(request: HttpRequest, user: Actor, round_: Round, form: Any) -> Any:
     """复核 one objection of a round the actor manages."""
-    round_ = _round_or_error(request, pk)
-    if isinstance(round_, HttpResponse):
-        return round_
-    form = forms.ReviewForm(request.POST)
-    user = signed_in_user(request)
-
-    def call() -> Any:
-        objection = selectors.objection_get(actor=user, pk=form.cleaned_data["objection"])
-        return services.objection_review(
-            actor=user,
-            objection=objection,
-            upheld=form.cleaned_data["upheld"],
-            decision=form.cleaned_data["decision"],
-            level=form.level_value(),
-        )
-
-    made, status = _perform(request, form, call, _("复核意见已记录"))
-    if made is not None:
-        return redirect("assessment:round", round_.pk)
-    return _round_page(request, round_, form, status)
+    objection = selectors.objection_get(actor=user, pk=form.cleaned_data["objection"])
+    return services.objection_review(
+        actor=user,
+        objection=objection,
+        upheld=form.cleaned_data["upheld"],
+        decision=form.cleaned_data["decision"],
+        level=form.level_value(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,11 +299,9 @@ def objection_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def apply(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.round_get, "pk")
+def apply(request: HttpRequest, round_: Round) -> HttpResponse:
     """申报评估 — an organization's member applies with its self-assessment."""
-    round_ = _round_or_error(request, pk)
-    if isinstance(round_, HttpResponse):
-        return round_
     user = signed_in_user(request)
     items = list(selectors.indicators(round_.indicator_set))
     form = forms.ApplyForm(request.POST or None, items=items)
@@ -336,13 +318,6 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         if made is not None:
             return redirect("assessment:application", made.pk)
     return render(request, "assessment/apply.html", {"round": round_, "form": form}, status=status)
-
-
-def _application_or_error(request: HttpRequest, pk: int) -> Application | HttpResponse:
-    try:
-        return selectors.application_get(actor=request.user, pk=pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
 
 
 def _application_page(
@@ -387,63 +362,38 @@ def _application_page(
 
 @login_required
 @require_safe
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.application_get, "pk")
+def application_detail(request: HttpRequest, app: Application) -> HttpResponse:
     """One application: self-assessment, screening reasons, evidence, sheets and timeline."""
-    app = _application_or_error(request, pk)
-    return app if isinstance(app, HttpResponse) else _application_page(request, app)
+    return _application_page(request, app)
 
 
-@login_required
-@require_POST
-def application_screen(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _application_or_error(request, pk)
-    if isinstance(app, HttpResponse):
-        return app
-    form = forms.ScreenForm(request.POST)
-    user = signed_in_user(request)
-    made, status = _perform(
-        request, form, lambda: services.application_screen(actor=user, application=app), _("审核完成")
-    )
-    if made is not None:
-        return redirect("assessment:application", app.pk)
-    return _application_page(request, app, form, status)
+def _application_action(form_class: type[Any], done: Promise) -> Callable[[Callable[..., Any]], View]:
+    return _action(selectors.application_get, form_class, _application_page, "assessment:application", done)
 
 
-@login_required
-@require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    app = _application_or_error(request, pk)
-    if isinstance(app, HttpResponse):
-        return app
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    user = signed_in_user(request)
+@_application_action(forms.ScreenForm, gettext_lazy("审核完成"))
+def application_screen(request: HttpRequest, user: Actor, app: Application, form: Any) -> Any:
+    return services.application_screen(actor=user, application=app)
 
-    def call() -> Any:
-        upload = form.cleaned_data["file"]
-        return services.evidence_upload(actor=user, application=app, name=upload.name, content=upload.read())
 
-    made, status = _perform(request, form, call, _("佐证材料已上传"))
-    if made is not None:
-        return redirect("assessment:application", app.pk)
-    return _application_page(request, app, form, status)
+@_application_action(forms.EvidenceForm, gettext_lazy("佐证材料已上传"))
+def evidence_upload(request: HttpRequest, user: Actor, app: Application, form: Any) -> Any:
+    upload = form.cleaned_data["file"]
+    return services.evidence_upload(actor=user, application=app, name=upload.name, content=upload.read())
 
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    try:
-        item = selectors.evidence_get(actor=request.user, pk=pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
+@read_through(selectors.evidence_get, "pk")
+def evidence_download(request: HttpRequest, item: Evidence) -> HttpResponseBase:
     return FileResponse(io.BytesIO(bytes(item.content)), as_attachment=True, filename=item.name)
 
 
 @login_required
-def score(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.application_get, "pk")
+def score(request: HttpRequest, app: Application) -> HttpResponse:
     """评估评分表 — an assessor of the round's body scores each indicator, with the site visit."""
-    app = _application_or_error(request, pk)
-    if isinstance(app, HttpResponse):
-        return app
     user = signed_in_user(request)
     items = list(selectors.indicators(app.round.indicator_set))
     form = forms.SheetForm(request.POST or None, items=items)
@@ -470,12 +420,9 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.certificate_get, "pk", scoped=False)
+def certificate(request: HttpRequest, app: Application) -> HttpResponse:
     """社会组织评估等级证书 (PDF, embedded fonts) of a rated application; public, as the rating is."""
-    try:
-        app = selectors.certificate_get(pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
     response = HttpResponse(documents.render(documents.certificate(app)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="rating-certificate-{app.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -510,21 +457,15 @@ def _notice_page(request: HttpRequest, round_: Round, form: Any = None, status: 
 
 
 @require_safe
-def notice(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        round_ = selectors.notice_get(pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
+@read_through(selectors.notice_get, "pk", scoped=False)
+def notice(request: HttpRequest, round_: Round) -> HttpResponse:
     return _notice_page(request, round_)
 
 
 @require_POST
-def notice_object(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.notice_get, "pk", scoped=False)
+def notice_object(request: HttpRequest, round_: Round) -> HttpResponse:
     """Anyone, signed in or not, objects to a proposed level during the notice (rate-limited)."""
-    try:
-        round_ = selectors.notice_get(pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
     listed = selectors.notice_applications(round_).filter(status=ApplicationStatus.PROPOSED)
     form = forms.ObjectionForm(request.POST, listed=listed)
     limit, window = services.OBJECTION_RATE

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from opengps.rules.base import RuleError
 
@@ -120,4 +122,21 @@ def rule_error(exc: RuleError, *, field: str | None = None) -> ServiceError:
     """A pure rule's refusal as a service error: same code, the Chinese message, its citation."""
     return ServiceError(
         exc.code, exc.message_zh, field=field, params={**exc.params, "citation": exc.citation}
+    )
+
+
+def declared_rule_error(
+    exc: RuleError,
+    codes: Mapping[str, str],
+    *,
+    field: str | None = None,
+    error: type[ServiceError] = ServiceError,
+) -> ServiceError:
+    """A pure rule's refusal as an app's declared code (`codes` maps the rule's code to it), as
+    `error` (400, or 403, 409…), in the request's language, with its params and citation."""
+    return error(
+        codes[exc.code],
+        exc.message(get_language() or "zh-hans"),
+        field=field,
+        params={**exc.params, "citation": exc.citation},
     )

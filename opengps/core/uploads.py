@@ -7,10 +7,12 @@ told apart by their main part.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,16 @@ class CheckedUpload:
     name: str
     kind: str
     content: bytes
+
+    def stored(self) -> dict[str, Any]:
+        """The columns a stored file keeps: name, kind, size, SHA-256 of the content, content."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "size": len(self.content),
+            "sha256": hashlib.sha256(self.content).hexdigest(),
+            "content": self.content,
+        }
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 An app says how its actions answer (who acts, which selector fetches the object, which form parses
 the POST, which page shows a refusal, where success goes) and decorates one small function per
-action that calls one service: `one_action`.
+action that calls one service: `one_action`. A view of one object (or of what a filter selects)
+reads it through its selector with `read_through`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.views.decorators.http import require_POST
@@ -26,6 +27,7 @@ from opengps.core.forms import run_service
 ActorT = TypeVar("ActorT")
 ObjT = TypeVar("ObjT")
 FormT = TypeVar("FormT", bound=BaseForm)
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 
 View = Callable[..., HttpResponse]
 
@@ -38,6 +40,37 @@ def error_page(request: HttpRequest, exc: ServiceError, *, not_found_raises: boo
     if not_found_raises and isinstance(exc, NotFound):
         raise Http404(exc.text()) from exc
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+def read_through(
+    get: Callable[..., Any],
+    kwarg: str | None,
+    *,
+    scoped: bool = True,
+    query: Callable[[HttpRequest], Mapping[str, Any]] | None = None,
+) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponse]]:
+    """For a view of one object: `get` reads it from the URL's `kwarg` and the view is given it in
+    that kwarg's place. `get` is a selector scoped to the request's user (``get(actor=…, kwarg=…)``),
+    or with `scoped` off a public one (``get(kwarg=…)``); `query` adds the arguments a filter of the
+    request gives (a region), for a view of what the filter selects (no `kwarg`). A refusal renders
+    the error page (a NotFound the site's 404). Put ``login_required`` and ``require_POST`` or
+    ``require_safe`` above it."""
+
+    def decorate(view: Callable[..., ResponseT]) -> Callable[..., ResponseT | HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> ResponseT | HttpResponse:
+            key = {kwarg: kwargs.pop(kwarg)} if kwarg else {}
+            if query is not None:
+                key.update(query(request))
+            try:
+                obj = get(actor=request.user, **key) if scoped else get(**key)
+            except ServiceError as exc:
+                return error_page(request, exc)
+            return view(request, obj, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def one_action(

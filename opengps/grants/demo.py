@@ -216,14 +216,21 @@ def load(context: Any) -> None:
     context.counts["grant_agreements"] = Agreement.objects.count()
 
 
-def _build(funder: User, finance: User, firm: Unit, cpa: User, line: BudgetLine) -> None:
-    programme = Programme.objects.filter(
-        funder_unit=funder.unit, name=PROGRAMME
-    ).first() or services.programme_create(
+def _programme(funder: User, name: str, **fields: Any) -> Programme:
+    """The funder's welfare-lottery programme `name`, created with `fields` the first time."""
+    return Programme.objects.filter(funder_unit=funder.unit, name=name).first() or services.programme_create(
         actor=funder,
         funder_unit=funder.unit,  # type: ignore[arg-type]
-        name=PROGRAMME,
+        name=name,
         fund_source="welfare_lottery",
+        **fields,
+    )
+
+
+def _build(funder: User, finance: User, firm: Unit, cpa: User, line: BudgetLine) -> None:
+    programme = _programme(
+        funder,
+        PROGRAMME,
         description="参照中央财政支持社会组织参与社会服务项目做法，安排省本级福彩公益金支持社会组织开展扶老、助残、救孤、济困服务。",
     )
     candidates = _candidates(line)
@@ -697,13 +704,9 @@ def _development_fund(funder: User, finance: User, firm: Unit, orgs: list[Organi
     committing less than 30 % (its draft kept). Idempotent: an existing round is kept."""
     if len(orgs) < 16 or Round.objects.filter(title=FUND_ROUND).exists():
         return
-    programme = Programme.objects.filter(
-        funder_unit=funder.unit, name=FUND
-    ).first() or services.programme_create(
-        actor=funder,
-        funder_unit=funder.unit,  # type: ignore[arg-type]
-        name=FUND,
-        fund_source="welfare_lottery",
+    programme = _programme(
+        funder,
+        FUND,
         is_venture_philanthropy=True,
         is_development_fund=True,
         volunteer_hour_rate="25",

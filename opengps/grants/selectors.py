@@ -218,12 +218,16 @@ def agreement_get(*, actor: Viewer, agreement_id: int) -> Agreement:
         .filter(pk=agreement_id)
         .first()
     )
-    if agreement is None:
-        raise NotFound(Code.GRANTS_AGREEMENT_NOT_FOUND)
-    own = has_role(actor, Role.SUPPLIER) and actor.organization_id == agreement.application.organization_id
-    if not (own or can_read_round_private(actor, agreement.application.round)):
+    if agreement is None or not _reads_project(actor, agreement.application):
         raise NotFound(Code.GRANTS_AGREEMENT_NOT_FOUND)
     return agreement
+
+
+def _reads_project(actor: Viewer, application: Application) -> bool:
+    """Whether `actor` reads the records of `application`'s project (its agreement, commitments):
+    its organization's members, and the readers of its round's private records."""
+    own = has_role(actor, Role.SUPPLIER) and actor.organization_id == application.organization_id
+    return own or can_read_round_private(actor, application.round)
 
 
 def round_summary(round_: Round) -> dict[str, Any]:
@@ -665,9 +669,6 @@ def commitment_get(*, actor: Viewer, commitment_id: int) -> CofundingCommitment:
         .filter(pk=commitment_id)
         .first()
     )
-    if item is None:
-        raise NotFound(Code.GRANTS_COMMITMENT_NOT_FOUND)
-    own = has_role(actor, Role.SUPPLIER) and actor.organization_id == item.application.organization_id
-    if not (own or can_read_round_private(actor, item.application.round)):
+    if item is None or not _reads_project(actor, item.application):
         raise NotFound(Code.GRANTS_COMMITMENT_NOT_FOUND)
     return item

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial, wraps
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -26,7 +26,7 @@ from opengps.accounts.permissions import has_role
 from opengps.core import clock, ratelimit
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.forms import ServiceErrorFormMixin
-from opengps.core.views import error_page
+from opengps.core.views import error_page, read_through
 from opengps.grants import documents, selectors, services
 from opengps.grants.errors import Code
 from opengps.grants.forms import (
@@ -56,28 +56,8 @@ from opengps.grants.models import (
 )
 from opengps.procurement.views import pdf_response
 
-
-def _read_through(get: Callable[..., Any], kwarg: str) -> Callable[[ObjectView], ObjectView]:
-    """For a view on one object: it is read by `get` (a selector scoped to the user) from the URL's
-    `kwarg` and passed on in its place; a refusal renders the error page (404 when not found)."""
-
-    def decorate(view: ObjectView) -> ObjectView:
-        @wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            try:
-                obj = get(actor=request.user, **{kwarg: kwargs.pop(kwarg)})
-            except ServiceError as exc:
-                return error_page(request, exc)
-            return view(request, obj, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-ObjectView = Callable[..., HttpResponse]
-_round_view = _read_through(selectors.round_get, "round_id")
-_agreement_view = _read_through(selectors.agreement_get, "agreement_id")
+_round_view = read_through(selectors.round_get, "round_id")
+_agreement_view = read_through(selectors.agreement_get, "agreement_id")
 
 
 def _perform(request: HttpRequest, form: Any, call: Callable[[], Any], done: str | Promise) -> Any:
@@ -249,11 +229,8 @@ def score_sheet_post(request: HttpRequest, round_: Round) -> HttpResponse:
     return _round_page(request, round_, score_form=form)
 
 
-def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
-    try:
-        app = selectors.application_get(actor=request.user, application_id=application_id)
-    except ServiceError as exc:
-        return error_page(request, exc)
+@read_through(selectors.application_get, "application_id")
+def application_detail(request: HttpRequest, app: Application) -> HttpResponse:
     return render(
         request,
         "grants/application.html",

@@ -68,6 +68,11 @@ def managed_unit_ids(actor: Actor) -> set[int] | None:
         raise PermissionDenied(Code.REGISTRY_NO_UNIT)
     if unit.parent_id is None and unit.region.level == Region.Level.PROVINCE:
         return None
+    return unit_ids_within(unit)
+
+
+def unit_ids_within(unit: Unit) -> set[int]:
+    """`unit` and every unit below it."""
     ids = {unit.pk}
     frontier = {unit.pk}
     while frontier:

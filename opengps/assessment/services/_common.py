@@ -8,17 +8,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
-from django.utils.translation import get_language
 
 from opengps.accounts.actors import Actor, MaybeActor
-from opengps.accounts.models import Role, Unit
+from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, require_role
 from opengps.assessment.errors import Code
 from opengps.assessment.models import Indicator, IndicatorSet, Round
-from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied, ServiceError, declared_rule_error
 from opengps.core.status import status_set
 from opengps.registry.models import Organization
-from opengps.registry.services import managed_unit_ids
+from opengps.registry.services import managed_unit_ids, unit_ids_within
 from opengps.rules import assessment as rules
 from opengps.rules.base import RuleError
 
@@ -42,16 +41,6 @@ RULE_CODES: Mapping[str, Code] = {
 """Each refusal of `opengps.rules.assessment` a service passes on, as its declared code."""
 
 TEXT_LIMIT = 5000
-
-
-def units_within(unit: Unit) -> set[int]:
-    """`unit` and every unit below it."""
-    ids = {unit.pk}
-    frontier = {unit.pk}
-    while frontier:
-        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
-        ids |= frontier
-    return ids
 
 
 def manages_authority(actor: MaybeActor, authority_id: int | None) -> bool:
@@ -82,7 +71,7 @@ def takes(round_: Round, organization: Organization) -> bool:
     return (
         organization.org_type == round_.indicator_set.org_type
         and organization.registration_level == round_.registration_level
-        and organization.registration_authority_id in units_within(round_.authority)
+        and organization.registration_authority_id in unit_ids_within(round_.authority)
     )
 
 
@@ -91,15 +80,12 @@ def is_assessor(actor: MaybeActor, round_: Round) -> bool:
     return has_role(actor, Role.EVALUATOR) and actor.unit_id == round_.body_id
 
 
-def refusal(exc: RuleError, *, field: str | None = None) -> ServiceError:
-    """An assessment rule's refusal as its declared code, in the user's language, with the citation."""
-    language = get_language() or "zh-hans"
-    return ServiceError(
-        RULE_CODES[exc.code],
-        exc.message(language),
-        field=field,
-        params={**exc.params, "citation": exc.citation},
-    )
+def refusal(
+    exc: RuleError, *, field: str | None = None, error: type[ServiceError] = ServiceError
+) -> ServiceError:
+    """An assessment rule's refusal as its declared code (as `error`: 400, or 403…), in the user's
+    language, with the citation."""
+    return declared_rule_error(exc, RULE_CODES, field=field, error=error)
 
 
 def text(value: str, *, field: str, required: Code | None = None, limit: int = 200) -> str:

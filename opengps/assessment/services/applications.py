@@ -4,14 +4,12 @@ one transaction with its audit event on the application's timeline."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.actors import Actor
@@ -140,22 +138,19 @@ def evidence_upload(*, actor: Actor, application: Application, name: str, conten
             raise Conflict(Code.ASSESSMENT_EVIDENCE_CLOSED, field="file")
         if locked.evidence.count() >= MAX_FILES:
             raise Conflict(Code.ASSESSMENT_FILES_TOO_MANY, field="file")
-        digest = hashlib.sha256(checked.content).hexdigest()
         evidence = Evidence.objects.create(
-            application=locked,
-            name=checked.name,
-            kind=checked.kind,
-            size=len(checked.content),
-            sha256=digest,
-            content=checked.content,
-            uploaded_by=actor,
-            uploaded_at=clock.now(),
+            application=locked, uploaded_by=actor, uploaded_at=clock.now(), **checked.stored()
         )
         audit.record(
             actor=actor,
             action=Event.ASSESSMENT_EVIDENCE_UPLOADED,
             obj=locked,
-            new={"evidence": evidence.pk, "name": checked.name, "kind": checked.kind, "sha256": digest},
+            new={
+                "evidence": evidence.pk,
+                "name": checked.name,
+                "kind": checked.kind,
+                "sha256": evidence.sha256,
+            },
         )
     return evidence
 
@@ -214,12 +209,7 @@ def independence_check(*, actor: Actor, application: Application) -> None:
     try:
         rules.check_independence(_links(application, actor, round_))
     except RuleError as exc:
-        raise PermissionDenied(
-            Code.ASSESSMENT_CONFLICT_OF_INTEREST,
-            exc.message(get_language() or "zh-hans"),
-            field="assessor",
-            params={**exc.params, "citation": exc.citation},
-        ) from None
+        raise refusal(exc, field="assessor", error=PermissionDenied) from None
 
 
 def sheet_submit(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -211,16 +210,7 @@ def attachment_add(*, actor: Actor, application: Application, name: str, content
             raise Conflict(Code.GRANTS_NOT_DRAFT, field="status")
         if app.attachments.count() >= attachments.MAX_FILES:
             raise ServiceError(Code.GRANTS_TOO_MANY_FILES, field="file", params={"n": attachments.MAX_FILES})
-        digest = hashlib.sha256(checked.content).hexdigest()
-        item = Attachment.objects.create(
-            application=app,
-            name=checked.name,
-            kind=checked.kind,
-            size=len(checked.content),
-            sha256=digest,
-            content=checked.content,
-            uploaded_by=actor,
-        )
+        item = Attachment.objects.create(application=app, uploaded_by=actor, **checked.stored())
         audit.record(
             actor=actor,
             action=Event.GRANT_APPLICATION_ATTACHMENT_ADDED,
@@ -230,7 +220,7 @@ def attachment_add(*, actor: Actor, application: Application, name: str, content
                 "name": item.name,
                 "kind": item.kind,
                 "size": item.size,
-                "sha256": digest,
+                "sha256": item.sha256,
             },
         )
     return item

@@ -121,6 +121,62 @@ def _valued(
         raise _rule_error(exc, field=field) from None
 
 
+def _contribution(
+    form: str,
+    in_kind_kind: str,
+    value: Decimal | str | None,
+    hours: Decimal | str | None,
+    document: str,
+    programme: Programme,
+) -> dict[str, Any]:
+    """The columns a commitment and a receipt share, valued (`_valued`): in-kind kind and hours for
+    in-kind only, the document, and the value."""
+    in_kind = form == CofundingForm.IN_KIND
+    kind = in_kind_kind if in_kind else ""
+    entered = _hours(hours)
+    amount = _valued(
+        form=form,
+        in_kind_kind=kind,
+        value=value,
+        hours=entered,
+        document=document,
+        hourly_rate=programme.volunteer_hour_rate,
+    )
+    return {
+        "in_kind_kind": kind,
+        "hours": entered if in_kind else None,
+        "document": document.strip()[:200],
+        "value": amount,
+    }
+
+
+def _donor(
+    source: str,
+    donor: str,
+    channel: str,
+    charity: str,
+    charity_public_qualified: bool,
+    restricted_purpose: str,
+    receipt_number: str,
+) -> dict[str, Any]:
+    """The donor columns a receipt and a fund donation share, checked (channel, donor named, the
+    donation rules): who gave, through which channel and charity, for what, with which receipt."""
+    channel = _choice(channel, DonationChannel, "channel")
+    name = donor.strip()[:200]
+    if not name:
+        raise ServiceError(Code.GRANTS_COFUNDING_FUNDER_REQUIRED, field="donor")
+    _donation_checked(source, channel, charity, charity_public_qualified, receipt_number)
+    return {
+        "donor": name,
+        "donor_is_person": source == CofundingSource.INDIVIDUAL,
+        "channel": channel,
+        "charity": charity.strip()[:200],
+        "charity_public_qualified": charity_public_qualified,
+        "restricted_purpose": restricted_purpose.strip()[:200],
+        "receipt_number": receipt_number.strip()[:80],
+    }
+
+
 def cofunding_commitment_add(
     *,
     actor: Actor,
@@ -144,14 +200,7 @@ def cofunding_commitment_add(
         raise ServiceError(Code.GRANTS_COFUNDING_FUNDER_REQUIRED, field="funder_name")
     if source == CofundingSource.INDIVIDUAL and not charity.strip():
         raise ServiceError(Code.GRANTS_CHARITY_REQUIRED, field="charity")
-    amount = _valued(
-        form=form,
-        in_kind_kind=in_kind_kind if form == CofundingForm.IN_KIND else "",
-        value=value,
-        hours=_hours(hours),
-        document=document,
-        hourly_rate=application.round.programme.volunteer_hour_rate,
-    )
+    valued = _contribution(form, in_kind_kind, value, hours, document, application.round.programme)
     with transaction.atomic():
         app = _locked_application(application)
         if app.status != ApplicationStatus.DRAFT:
@@ -160,20 +209,17 @@ def cofunding_commitment_add(
             application=app,
             source=source,
             form=form,
-            in_kind_kind=in_kind_kind if form == CofundingForm.IN_KIND else "",
             funder_name=name,
             donor_is_person=source == CofundingSource.INDIVIDUAL,
             charity=charity.strip()[:200],
-            hours=_hours(hours) if form == CofundingForm.IN_KIND else None,
-            document=document.strip()[:200],
-            value=amount,
             created_by=actor,
+            **valued,
         )
         audit.record(
             actor=actor,
             action=Event.GRANT_APPLICATION_COFUNDING_COMMITTED,
             obj=app,
-            new={"commitment": item.pk, "source": source, "form": form, "value": amount},
+            new={"commitment": item.pk, "source": source, "form": form, "value": valued["value"]},
         )
     return item
 
@@ -266,21 +312,12 @@ def cofunding_receipt_record(
     _require_applicant(actor, app.organization)
     source = _choice(source, CofundingSource, "source")
     form = _choice(form, CofundingForm, "form")
-    channel = _choice(channel, DonationChannel, "channel")
-    name = donor.strip()[:200]
-    if not name:
-        raise ServiceError(Code.GRANTS_COFUNDING_FUNDER_REQUIRED, field="donor")
     if commitment is not None and commitment.application_id != app.pk:
         raise ServiceError(Code.GRANTS_COMMITMENT_OTHER_PROJECT, field="commitment")
-    _donation_checked(source, channel, charity, charity_public_qualified, receipt_number)
-    amount = _valued(
-        form=form,
-        in_kind_kind=in_kind_kind if form == CofundingForm.IN_KIND else "",
-        value=value,
-        hours=_hours(hours),
-        document=document,
-        hourly_rate=app.round.programme.volunteer_hour_rate,
+    given = _donor(
+        source, donor, channel, charity, charity_public_qualified, restricted_purpose, receipt_number
     )
+    valued = _contribution(form, in_kind_kind, value, hours, document, app.round.programme)
     with transaction.atomic():
         locked = _locked_agreement(agreement)
         if locked.status not in {AgreementStatus.ACTIVE, AgreementStatus.STOPPED}:
@@ -293,19 +330,10 @@ def cofunding_receipt_record(
             commitment=commitment,
             source=source,
             form=form,
-            in_kind_kind=in_kind_kind if form == CofundingForm.IN_KIND else "",
-            donor=name,
-            donor_is_person=source == CofundingSource.INDIVIDUAL,
-            channel=channel,
-            charity=charity.strip()[:200],
-            charity_public_qualified=charity_public_qualified,
-            restricted_purpose=restricted_purpose.strip()[:200],
-            receipt_number=receipt_number.strip()[:80],
-            hours=_hours(hours) if form == CofundingForm.IN_KIND else None,
-            document=document.strip()[:200],
-            value=amount,
             received_on=received_on,
             recorded_by=actor,
+            **given,
+            **valued,
         )
         audit.record(
             actor=actor,
@@ -316,8 +344,8 @@ def cofunding_receipt_record(
                 "tranche": tranche.seq,
                 "source": source,
                 "form": form,
-                "channel": channel,
-                "value": amount,
+                "channel": given["channel"],
+                "value": valued["value"],
                 "receipt_number": item.receipt_number,
             },
         )
@@ -352,34 +380,21 @@ def fund_donation_record(
     source = _choice(source, CofundingSource, "source")
     if source in {CofundingSource.OWN, CofundingSource.PUBLIC}:
         raise ServiceError(Code.GRANTS_COFUNDING_SOURCE_INVALID, field="source")
-    channel = _choice(channel, DonationChannel, "channel")
-    name = donor.strip()[:200]
-    if not name:
-        raise ServiceError(Code.GRANTS_COFUNDING_FUNDER_REQUIRED, field="donor")
-    _donation_checked(source, channel, charity, charity_public_qualified, receipt_number)
+    given = _donor(
+        source, donor, channel, charity, charity_public_qualified, restricted_purpose, receipt_number
+    )
     value = _money(amount, "amount")
     if value <= 0:
         raise ServiceError(Code.GRANTS_AMOUNT_INVALID, field="amount")
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         item = FundDonation.objects.create(
-            programme=locked,
-            source=source,
-            donor=name,
-            donor_is_person=source == CofundingSource.INDIVIDUAL,
-            channel=channel,
-            charity=charity.strip()[:200],
-            charity_public_qualified=charity_public_qualified,
-            restricted_purpose=restricted_purpose.strip()[:200],
-            receipt_number=receipt_number.strip()[:80],
-            amount=value,
-            received_on=received_on,
-            recorded_by=actor,
+            programme=locked, source=source, amount=value, received_on=received_on, recorded_by=actor, **given
         )
         audit.record(
             actor=actor,
             action=Event.GRANT_PROGRAMME_DONATION_RECEIVED,
             obj=locked,
-            new={"donation": item.pk, "source": source, "channel": channel, "amount": value},
+            new={"donation": item.pk, "source": source, "channel": given["channel"], "amount": value},
         )
     return item
