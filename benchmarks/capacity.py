@@ -15,9 +15,10 @@ Then, in this process (Django's test client, signed in as a provincial administr
 cached — the coverage has no cache: every request runs its queries), it times `--requests` requests
 of each: the province's coverage page (``/capacity/``, 122 county rows rendered), one city's and
 one county's, the coverage API, and the bare JSON endpoint ``/bench/bare`` as the baseline, in
-rounds so the load of the machine falls on all alike. Reports p50/p95/max per kind with the load
-average, EXPLAINs the province page's queries, writes benchmarks/results/capacity_coverage.{json,md}
-and _explain.txt, prints the markdown and exits 1 when the p95 target (300 ms) is missed.
+rounds so the load of the machine falls on all alike. Reports the queries of one request and
+p50/p95/max per kind with the load average, EXPLAINs the province page's queries, writes
+benchmarks/results/capacity_coverage.{json,md} and _explain.txt, prints the markdown and exits 1
+when the p95 target (300 ms) is missed.
 """
 
 from __future__ import annotations
@@ -249,8 +250,19 @@ def _time(client: Any, path: str) -> float:
     return elapsed
 
 
+def _queries(client: Any, path: str) -> int:
+    """The number of queries one request of `path` makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return len(queries.captured_queries)
+
+
 def measure(requests: int) -> dict[str, Any]:
-    """`requests` timed requests of each kind, in rounds, after one warm-up round."""
+    """`requests` timed requests of each kind, in rounds, after one warm-up round (which also counts
+    each kind's queries)."""
     from django.conf import settings
     from django.test import Client
 
@@ -268,6 +280,7 @@ def measure(requests: int) -> dict[str, Any]:
     }
     for path in kinds.values():
         _time(client, path)
+    queries = {kind: _queries(client, path) for kind, path in kinds.items()}
     samples: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _round in range(requests):
         for kind, path in kinds.items():
@@ -280,6 +293,7 @@ def measure(requests: int) -> dict[str, Any]:
                 "kind": kind,
                 "path": kinds[kind],
                 "requests": len(ordered),
+                "queries": queries[kind],
                 "p50_ms": round(percentile(ordered, 0.50), 1),
                 "p95_ms": round(percentile(ordered, 0.95), 1),
                 "max_ms": round(ordered[-1], 1),
@@ -321,13 +335,14 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "Data: " + ", ".join(f"{value:,} {name}" for name, value in report["counts"].items()),
         "",
-        "| request | path | n | p50 ms | p95 ms | max ms | target |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| request | path | n | queries | p50 ms | p95 ms | max ms | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in report["rows"]:
         target = "" if row["kind"] == "bare" else ("✓ < 300" if row["p95_ms"] < TARGET_P95_MS else "✗ ≥ 300")
         lines.append(
-            f"| {row['kind']} | `{row['path']}` | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} "
+            f"| {row['kind']} | `{row['path']}` | {row['requests']} | {row['queries']} | {row['p50_ms']} "
+            f"| {row['p95_ms']} "
             f"| {row['max_ms']} | {target} |"
         )
     return "\n".join(lines) + "\n"

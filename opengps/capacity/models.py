@@ -117,6 +117,15 @@ class Station(models.Model):
         verbose_name = _("乡镇（街道）社会工作服务站")
         verbose_name_plural = _("乡镇（街道）社会工作服务站")
         ordering = ["township_id", "-opened_on", "-id"]
+        indexes = [
+            # The stations serving on a day (`selectors.operating_on`: operating, or closed on or after
+            # that day) are a small part of a province's stations, most of them closed predecessors:
+            # one partial index per branch of that OR, so PostgreSQL reads them by a BitmapOr.
+            models.Index(
+                fields=["opened_on"], condition=Q(status="operating"), name="capacity_station_operating"
+            ),
+            models.Index(fields=["closed_on"], condition=Q(status="closed"), name="capacity_station_closed"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["township"], condition=~Q(status="closed"), name="capacity_one_station_per_township"

@@ -6,15 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import get_language
-
 from opengps.accounts import scopes
 from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role, require_role
 from opengps.capacity.errors import Code
 from opengps.capacity.models import Station
-from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied, ServiceError, declared_rule_error
 from opengps.core.status import status_set
 from opengps.rules import capacity as rules
 from opengps.rules.base import RuleError
@@ -58,13 +56,7 @@ def require_manager(actor: Actor, region_code: str) -> None:
 
 def refusal(exc: RuleError, *, field: str | None = None) -> ServiceError:
     """A capacity rule's refusal as its declared code, in the user's language, with the citation."""
-    language = get_language() or "zh-hans"
-    return ServiceError(
-        RULE_CODES[exc.code],
-        exc.message(language),
-        field=field,
-        params={**exc.params, "citation": exc.citation},
-    )
+    return declared_rule_error(exc, RULE_CODES, field=field)
 
 
 def text(value: str, *, field: str, required: Code | None = None, limit: int = SHORT_TEXT) -> str:

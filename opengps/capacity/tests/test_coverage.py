@@ -8,8 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from opengps.accounts.models import User
+from opengps.accounts.models import Region, User
 from opengps.capacity import selectors, services
 from opengps.capacity.models import Posting, Station, Township
 from opengps.core.errors import ServiceError
@@ -152,3 +155,56 @@ def test_a_city_reads_its_own_counties_only(mixed: None, cs_registrar: User, mak
         "430104002",
         "430104100",
     ]
+
+
+COVERAGE_QUERIES = 4
+"""The coverage's queries of the capacity tables whatever the area: townships, stations (and those
+staffed) and workers per county, and the area's workers (then one for the counties' names)."""
+
+
+def _more_counties(registrar: User, operator: Organization, make_worker: Any) -> None:
+    """A township with a staffed station in each of three more counties."""
+    for n, county in enumerate(["430102", "430103", "430105"]):
+        township = services.township_create(
+            actor=registrar,
+            code=f"{county}001",
+            name=f"街道{n}",
+            kind="street",
+            county=Region.objects.get(pk=county),
+        )
+        station = services.station_open(
+            actor=registrar,
+            township=township,
+            name=f"站{county}",
+            operator=operator,
+            opened_on=D("2026-01-05"),
+        )
+        services.posting_add(
+            actor=registrar, worker=make_worker(10 + n), station=station, starts_on=D("2026-01-05")
+        )
+
+
+@pytest.mark.parametrize("path", ["/capacity/", "/api/v1/capacity/coverage"])
+def test_the_province_page_and_api_make_the_same_few_queries_however_many_counties(
+    mixed: None,
+    registrar: User,
+    operator: Organization,
+    make_worker: Any,
+    path: str,
+    django_assert_max_num_queries: Any,
+) -> None:
+    # given the province's page (or API) read with two counties
+    client = Client()
+    client.force_login(registrar)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(path).status_code == 200
+    coverage = [q for q in two.captured_queries if "capacity_" in q["sql"]]
+    assert len(coverage) == COVERAGE_QUERIES, [q["sql"][:120] for q in coverage]
+    # when three more counties have townships, stations and workers
+    _more_counties(registrar, operator, make_worker)
+    # then the same page makes no more queries (a query per county would add three)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        answer = client.get(path)
+    assert answer.status_code == 200
+    body = answer.content.decode()
+    assert all(county in body for county in ["430102", "430103", "430104", "430105", "430321"])
