@@ -61,7 +61,13 @@ class Source(models.Model):
     last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("登记时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("空：平台自建的内部来源（如居民投诉）"),
     )
 
     class Meta:
@@ -69,6 +75,11 @@ class Source(models.Model):
         verbose_name_plural = _("舆情来源")
         ordering = ["name", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                condition=Q(created_by__isnull=True),
+                name="opinion_one_internal_source",
+            ),
             models.CheckConstraint(
                 condition=Q(interval_minutes__gte=1)
                 & Q(timeout_seconds__gte=1)
@@ -161,6 +172,14 @@ class Item(models.Model):
     )
     evidence = models.JSONField(_("判定词"), default=list, blank=True)
     duplicate_count = models.PositiveIntegerField(_("转载次数"), default=0)
+    origin = models.CharField(
+        _("平台内来源记录"),
+        max_length=60,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("由平台内记录（如居民投诉）生成的信息对应的记录，每条记录只生成一次"),
+    )
 
     class Meta:
         verbose_name = _("舆情信息")

@@ -5,6 +5,7 @@ procedure (`registry.services.credit_list`), never automatically."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -27,6 +28,7 @@ from opengps.opinion.models import (
     Decision,
     DecisionKind,
     Item,
+    ItemTone,
     Match,
     NameKind,
     OrgName,
@@ -378,6 +380,120 @@ def item_enter(
         source=source,
         incoming=Incoming(title=title, text=text, url=url, published_at=published_at),
     )
+    return item
+
+
+# --- residents' complaints ---------------------------------------------------------------------
+
+COMPLAINT_SOURCE = "居民投诉"
+"""The internal source of the residents' complaints (`SourceKind.PLATFORM`, created once by the
+platform itself: no person registers it)."""
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE = re.compile(
+    r"(?<!\d)(?:(?:\+|00)?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d){8}(?!\d)"  # mobile, 11 digits
+    r"|(?<!\d)(?:0\d{2,3}[\s\-－]?|[(（]0\d{2,3}[)）]\s?)\d{7,8}(?!\d)"  # landline with area code
+    r"|\d{7,}"  # any other run of seven digits or more: a local number, a card or account number
+)
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+HIDDEN = "[已隐去]"
+"""What a phone number, identity number or e-mail address in a complaint's text becomes."""
+
+
+def mask_personal(text: str) -> str:
+    """`text` without identity numbers (15 or 18 characters), phone numbers (mobile, with +86 and
+    spaces or dashes; landline with its area code; any other run of seven digits or more) or e-mail
+    addresses — what a resident may type into a complaint despite being asked not to. A date
+    (2027-03-08) or an amount (1500元) stays."""
+    return _EMAIL.sub(HIDDEN, _PHONE.sub(HIDDEN, _ID_NUMBER.sub(HIDDEN, text)))
+
+
+def _complaint_source() -> Source:
+    """The internal source of residents' complaints, created on the first complaint (a concurrent
+    first complaint finds the one the other created: one per kind and name, a database constraint)."""
+    found = Source.objects.filter(kind=SourceKind.PLATFORM, name=COMPLAINT_SOURCE, created_by__isnull=True)
+    source = found.first()
+    if source is not None:
+        return source
+    try:
+        with transaction.atomic():
+            source = Source.objects.create(
+                name=COMPLAINT_SOURCE, kind=SourceKind.PLATFORM, created_at=clock.now(), created_by=None
+            )
+    except IntegrityError:
+        return found.get()
+    audit.record(
+        actor=None,
+        action=Event.OPINION_SOURCE_CREATED,
+        obj=source,
+        new={"name": COMPLAINT_SOURCE, "kind": SourceKind.PLATFORM, "internal": True},
+    )
+    return source
+
+
+def item_from_complaint(
+    *, origin: str, organization: Organization, service: str, text: str, filed_at: datetime
+) -> Item:
+    """A resident's complaint about a service as an opinion item of the internal source 居民投诉:
+    negative, matched to `organization` (the service's provider), with the topics its words name
+    (服务质量 when none), alerting as any negative item does (`_alert_for`). `origin` names the
+    complaint (e.g. ``residents.feedback:42``): a second call with it returns the item already made
+    and changes nothing. Nothing of the resident is copied — the caller passes no name, phone or
+    tracking number, and the text is masked (`mask_personal`); photos stay with the complaint.
+    Run inside the caller's transaction, so a complaint and its item are saved together or not at all."""
+    origin = origin.strip()[:60]
+    existing = Item.objects.filter(origin=origin).first()
+    if existing is not None:
+        return existing
+    body = mask_personal((text or "").strip())
+    title = f"{organization.name}：{COMPLAINT_SOURCE}（{mask_personal(service)}）"[:300]
+    whole = f"{title}\n{body}"
+    fingerprint = textsim.simhash(whole)
+    verdict = rules.classify(whole)
+    named = tuple(str(t) for t in verdict.topics if t not in (rules.Topic.HONOURS, rules.Topic.PRACTICE))
+    topics: tuple[str, ...] = named or (str(rules.Topic.SERVICE),)
+    b0, b1, b2, b3 = textsim.bands(fingerprint)
+    with transaction.atomic():
+        source = _complaint_source()
+        item = Item.objects.create(
+            source=source,
+            origin=origin,
+            title=title,
+            text=body,
+            published_at=filed_at,
+            fetched_at=clock.now(),
+            simhash=textsim.signed(fingerprint),
+            band0=b0,
+            band1=b1,
+            band2=b2,
+            band3=b3,
+            tone=ItemTone.NEGATIVE,
+            topics="," + ",".join(topics) + ",",
+            evidence=list(verdict.evidence),
+        )
+        start = whole.find(organization.name)
+        Match.objects.create(
+            item=item,
+            organization=organization,
+            name=organization.name,
+            via=NameKind.FULL,
+            start=start,
+            end=start + len(organization.name),
+            evidence=title,
+        )
+        audit.record(
+            actor=None,
+            action=Event.OPINION_ITEM_COLLECTED,
+            obj=item,
+            new={
+                "source": source.pk,
+                "origin": origin,
+                "tone": ItemTone.NEGATIVE,
+                "topics": list(topics),
+                "organizations": [organization.pk],
+                "citation": verdict.citation,
+            },
+        )
+        _alert_for(actor=None, item=item, organization=organization, topics=topics)
     return item
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.permissions import has_role
 from opengps.core.errors import ServiceError
-from opengps.core.views import error_page, one_action
+from opengps.core.views import error_page, one_action, read_through
 from opengps.opinion import selectors, services
 from opengps.opinion.forms import DecisionForm, FilterForm
 from opengps.opinion.models import Alert, AlertStatus, Item
@@ -88,12 +88,9 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.item_get, "pk")
+def item_detail(request: HttpRequest, item: Item) -> HttpResponse:
     """One item: its text, tone and the words that decided it, and the organizations it names."""
-    try:
-        item = selectors.item_get(actor=signed_in_user(request), pk=pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
     matches = [
         [
             {"text": match.organization.name, "kind": "name"},
@@ -171,12 +168,9 @@ def _alert_page(
 
 @login_required
 @require_safe
-def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@read_through(selectors.alert_get, "pk")
+def alert_detail(request: HttpRequest, alert: Alert) -> HttpResponse:
     """One alert: the organization, its ties to public money, the items, and the decision (form)."""
-    try:
-        alert = selectors.alert_get(actor=signed_in_user(request), pk=pk)
-    except ServiceError as exc:
-        return error_page(request, exc)
     return _alert_page(request, alert)
 
 

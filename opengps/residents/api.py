@@ -38,6 +38,12 @@ class ServiceOut(Schema):
     grade: str
     rating: Decimal | None
     ratings: int
+    where: str
+    when: str
+    how: str
+    phone: str
+    feedback_source: str
+    feedback_pk: int | None
 
     @staticmethod
     def resolve_id(obj: selectors.ServiceCard) -> int:
@@ -46,6 +52,7 @@ class ServiceOut(Schema):
 
 class FinderIn(Schema):
     county: Str12
+    township: Str12 = ""
     need: Str20
 
 
@@ -93,8 +100,9 @@ def needs(request: HttpRequest) -> Any:
 
 @router.get("/services", response={200: list[ServiceOut], **ERRORS})
 def services_near(request: HttpRequest, query: Query[FinderIn]) -> Any:
-    """The services delivered now in a county (GB/T 2260 code) for a need."""
-    return selectors.find_services(county=query.county, need=query.need)
+    """The services delivered now in a county (GB/T 2260 code), optionally one township of it (the
+    9-digit code: its social-work station), for a need: stations, contracts, e-mall orders, grants."""
+    return selectors.find_services(county=query.county, township=query.township, need=query.need)
 
 
 @router.get("/services/{source}/{pk}", response={200: ServiceOut, **ERRORS})

@@ -63,3 +63,4 @@ class Code(ErrorCode):
     RESIDENTS_TEXT_REQUIRED = "residents.text_required", _("请写下您遇到的问题或建议")
     RESIDENTS_TEXT_TOO_LONG = "residents.text_too_long", _("内容过长（不超过 %(max)s 字）")
     RESIDENTS_THROTTLED = "residents.throttled", _("提交太频繁了，请过一分钟再试")
+    RESIDENTS_TOWNSHIP_INVALID = "residents.township_invalid", _("请从所选县（市、区）的乡镇（街道）中选择")

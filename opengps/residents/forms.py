@@ -29,6 +29,13 @@ NO_PERSONAL_DATA = _("请不要填写姓名、电话、身份证号等个人信�
 
 class FinderForm(ServiceErrorFormMixin, forms.Form):
     county = forms.ChoiceField(label=_("您住在哪个县（市、区）"), choices=())
+    township = forms.CharField(
+        label=_("哪个乡镇（街道）（选填）"),
+        max_length=9,
+        required=False,
+        help_text=_("选好县（市、区）查找一次后，这里可以选乡镇（街道），看那里的社工站"),
+        widget=forms.Select(),
+    )
     need = forms.ChoiceField(label=_("您需要哪方面的服务"), choices=(), widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -40,6 +47,17 @@ class FinderForm(ServiceErrorFormMixin, forms.Form):
             (r.code, f"{r.parent.name if r.parent else ''} {r.name}".strip()) for r in selectors.counties()
         ]
         need.choices = [(n.key, n.label) for n in selectors.needs()]
+        chosen = str(self.data.get("county", "")) if self.is_bound else ""
+        self.township_codes = {t.code: t.name for t in selectors.townships(chosen)} if chosen else {}
+        widget = self.fields["township"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [("", _("全县（市、区）")), *self.township_codes.items()]
+
+    def clean_township(self) -> str:
+        """A township of another county is dropped, not refused: the resident changed the county
+        and the township list follows it (the API, which has no such list, refuses it)."""
+        code = str(self.cleaned_data.get("township") or "")
+        return code if code in self.township_codes else ""
 
 
 class RateForm(ActionForm):

@@ -62,8 +62,9 @@ def needs(request: HttpRequest) -> Any:
 
 @router.get("/services", response={200: list[ServiceOut], **ERRORS}, auth=FINDER)
 def services_near(request: HttpRequest, query: Query[FinderIn]) -> Any:
-    """The services delivered now in a county (GB/T 2260 code) for a need (scope `finder`)."""
-    return selectors.find_services(county=query.county, need=query.need)
+    """The services delivered now in a county (GB/T 2260 code), optionally one township of it, for a
+    need: stations, contracts, e-mall orders, grants (scope `finder`)."""
+    return selectors.find_services(county=query.county, township=query.township, need=query.need)
 
 
 @router.get("/services/{source}/{pk}", response={200: ServiceOut, **ERRORS}, auth=FINDER)

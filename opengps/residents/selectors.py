@@ -1,6 +1,7 @@
-"""Reads for residents: the services delivered in a county for a need (from live contracts and this
-year's e-mall orders), one service's card, a feedback item by its tracking number, and the
-purchaser's (and finance department's) list of items to answer or follow up."""
+"""Reads for residents: the services delivered in a county (and township) for a need — from live
+contracts, this year's e-mall orders, active grants and the township social-work stations — one
+service's card, a feedback item by its tracking number, and the purchaser's (and finance
+department's) list of items to answer or follow up."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ from operator import or_
 from typing import Any, Literal
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from opengps.accounts.actors import MaybeActor
 from opengps.accounts.models import Region, Role, Unit
 from opengps.accounts.permissions import require_role
+from opengps.capacity import selectors as capacity
+from opengps.capacity.models import Station, StationStatus, Township
 from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError, one_or_not_found
 from opengps.emall.models import Order, OrderStatus
+from opengps.grants.models import Agreement, AgreementStatus, PurposeArea
 from opengps.performance.models import HistoryEntry, HistoryKind
 from opengps.planning.models import Project
 from opengps.residents.errors import Code
@@ -37,8 +43,11 @@ from opengps.residents.models import (
 from opengps.rules import residents as rules
 from opengps.rules.base import RuleError
 
-Source = Literal["contract", "order"]
-SOURCES: tuple[Source, ...] = ("contract", "order")
+Source = Literal["contract", "order", "grant", "station"]
+SOURCES: tuple[Source, ...] = ("contract", "order", "grant", "station")
+RATED: tuple[Source, ...] = ("contract", "order")
+"""The sources a resident rates or complains about on the service's own page. A grant has no such
+page; a station paid by a live contract is rated and complained about through that contract."""
 LIMIT = 50
 """At most this many services of each source on one finder page."""
 DELIVERED_ORDERS = (
@@ -49,6 +58,24 @@ DELIVERED_ORDERS = (
     OrderStatus.RATED,
 )
 """This year's e-mall orders the supplier took on (not placed, declined or lapsed)."""
+GRANT_NEEDS: dict[str, tuple[str, ...]] = {
+    PurposeArea.ELDERLY: ("elderly",),
+    PurposeArea.DISABLED: ("disability",),
+    PurposeArea.ORPHANS: ("children",),
+    PurposeArea.POVERTY: ("assistance",),
+    PurposeArea.COMMUNITY: ("community",),
+    PurposeArea.SOCIAL_WORK: ("community", "mental"),
+}
+"""The needs a grant serves, by its purpose area (扶老、助残、救孤、济困 of the welfare-lottery fund and
+its extensions); social-work projects include counselling (心理疏导), so they answer 心理 too."""
+STATION_NEEDS: dict[str, str] = {
+    "elderly": "elderly",
+    "children": "children",
+    "assistance": "assistance",
+    "community": "community",
+}
+"""The domain of a station's service logs (`capacity.selectors.PUBLIC_DOMAINS`) that answers a need;
+a station is listed for a need when it logged that domain in the last twelve months."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,17 @@ class ServiceCard:
     grade: str
     rating: Decimal | None
     ratings: int
+    where: str = ""
+    """Where the service is given, in plain words: a station's address, else the area served."""
+    when: str = ""
+    """When: a station's opening hours, else until when the service runs."""
+    how: str = ""
+    """How to ask for it, in one plain sentence: whom to go to or call."""
+    phone: str = ""
+    """A station's public phone (no other card has a number to call)."""
+    feedback_source: str = ""
+    """Where to rate or complain: "contract" or "order" (the service's page), "" when nowhere."""
+    feedback_pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +191,17 @@ def _ratings(field: str, ids: Iterable[int]) -> dict[int, tuple[Decimal | None, 
     return result
 
 
+def _ask(purchaser: str, provider: str) -> str:
+    return _("找出钱购买的“%(purchaser)s”说明您的情况，或直接问服务机构“%(provider)s”。") % {
+        "purchaser": purchaser,
+        "provider": provider,
+    }
+
+
+def _until(day: date) -> str:
+    return _("现在提供，到 %(date)s 为止") % {"date": date_format(day)}
+
+
 def _cards(
     source: Source, rows: Sequence[Contract] | Sequence[Order], describe: Callable[[Any], dict[str, Any]]
 ) -> list[ServiceCard]:
@@ -163,6 +212,7 @@ def _cards(
     cards = []
     for row in rows:
         rating, count = ratings[row.pk]
+        terms = describe(row)
         cards.append(
             ServiceCard(
                 source=source,
@@ -171,7 +221,11 @@ def _cards(
                 grade=grades.get(row.supplier_id, ""),
                 rating=rating,
                 ratings=count,
-                **describe(row),
+                where=terms["area"],
+                how=_ask(terms["purchaser"], row.supplier.name),
+                feedback_source=source,
+                feedback_pk=row.pk,
+                **terms,
             )
         )
     return cards
@@ -186,6 +240,7 @@ def _contract_terms(contract: Contract) -> dict[str, Any]:
         "area": project.area.full_name,
         "recipients": project.recipients,
         "until": contract.ends_on,
+        "when": _until(contract.ends_on),
     }
 
 
@@ -197,6 +252,7 @@ def _order_terms(order: Order) -> dict[str, Any]:
         "area": order.service_region.full_name,
         "recipients": "",
         "until": None,
+        "when": _("%(year)s年内提供") % {"year": order.fiscal_year},
     }
 
 
@@ -208,11 +264,158 @@ def _order_cards(orders: list[Order]) -> list[ServiceCard]:
     return _cards("order", orders, _order_terms)
 
 
-def find_services(*, county: str, need: str, today: date | None = None) -> list[ServiceCard]:
-    """The services delivered now in `county` (or city- or province-wide) for `need`: live
-    published contracts whose project serves the area with an item of the need, then this year's
-    e-mall orders for the area and need. Refuses an unknown county or need (field-level)."""
+def _grant_cards(areas: list[str], need: rules.Need, day: date) -> list[ServiceCard]:
+    """Grant agreements being carried out today for the area (or above) with a purpose area that
+    serves `need` (`GRANT_NEEDS`): the grantee provides, the programme's funder pays."""
+    purposes = [purpose for purpose, served in GRANT_NEEDS.items() if need.key in served]
+    agreements = list(
+        Agreement.objects.filter(
+            status=AgreementStatus.ACTIVE,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            application__purpose_area__in=purposes,
+            application__beneficiary_region_id__in=areas,
+        )
+        .select_related(
+            "application__organization",
+            "application__beneficiary_region",
+            "application__round__programme__funder_unit",
+        )
+        .order_by("-starts_on", "-id")[:LIMIT]
+    )
+    grades = latest_grades(a.application.organization_id for a in agreements)
+    cards = []
+    for agreement in agreements:
+        application = agreement.application
+        provider = application.organization.name
+        funder = application.round.programme.funder_unit.name
+        cards.append(
+            ServiceCard(
+                source="grant",
+                pk=agreement.pk,
+                title=application.title,
+                kind_name=str(application.get_purpose_area_display()),
+                provider=provider,
+                purchaser=funder,
+                area=application.beneficiary_region.full_name,
+                recipients="",
+                until=agreement.ends_on,
+                grade=grades.get(application.organization_id, ""),
+                rating=None,
+                ratings=0,
+                where=application.beneficiary_region.full_name,
+                when=_until(agreement.ends_on),
+                how=_("直接问承担项目的“%(provider)s”；出钱资助的是“%(funder)s”。")
+                % {"provider": provider, "funder": funder},
+            )
+        )
+    return cards
+
+
+def townships(county: str) -> QuerySet[Township]:
+    """The townships (乡镇、街道) of a county, for the finder's second choice."""
+    return Township.objects.filter(county_id=county).order_by("code").only("code", "name")
+
+
+def _township(county: Region, code: str) -> str:
+    """`code` when it is a township of `county` ("" for the whole county); refused (field-level) else."""
+    if code and not townships(county.code).filter(pk=code).exists():
+        raise ServiceError(Code.RESIDENTS_TOWNSHIP_INVALID, field="township")
+    return code
+
+
+def _station_how(phone: str) -> str:
+    if phone:
+        return _("开放时间内直接去站里，或打电话 %(phone)s。") % {"phone": phone}
+    return _("开放时间内直接去站里问。")
+
+
+def _station_cards(county: Region, township: str, need: rules.Need, day: date) -> list[ServiceCard]:
+    """The social-work stations serving now in the county (or the township) that logged services of
+    `need` in the last twelve months, as the capacity's public finder lists them (operating; public
+    fields only), with who pays (the contract's purchaser or the grant's funder), the operator's
+    latest grade and, for a station paid by a live contract, that contract's ratings."""
+    domain = STATION_NEEDS.get(need.key)
+    if domain is None:
+        return []
+    label = next(str(text) for key, text in capacity.PUBLIC_DOMAINS if key == domain)
+    listed = [
+        s
+        for s in capacity.public_finder(county=county.code, township=township).stations
+        if not s.suspended and label in s.services
+    ]
+    if not listed:
+        return []
+    # The public finder names no ids; one query finds each listed station's row (one open station
+    # per township, a database constraint) for its operator and funding.
+    rows = {
+        (row.township.name, row.name): row
+        for row in Station.objects.filter(township__county_id=county.code)
+        .exclude(status=StationStatus.CLOSED)
+        .select_related(
+            "township", "contract__purchaser", "grant__application__round__programme__funder_unit"
+        )
+    }
+    stations = [(public, rows[(public.township, public.name)]) for public in listed]
+    live = set(
+        _live_contracts(day)
+        .filter(pk__in=[row.contract_id for _public, row in stations if row.contract_id])
+        .values_list("pk", flat=True)
+    )
+    grades = latest_grades(row.operator_id for _public, row in stations)
+    ratings = _ratings("contract", live)
+    return [_station_card(public, row, live, grades, ratings) for public, row in stations]
+
+
+def _station_card(
+    public: capacity.PublicStation,
+    row: Station,
+    live: set[int],
+    grades: dict[int, str],
+    ratings: dict[int, tuple[Decimal | None, int]],
+) -> ServiceCard:
+    if row.contract is not None:
+        payer = row.contract.purchaser.name
+    elif row.grant is not None:
+        payer = row.grant.application.round.programme.funder_unit.name
+    else:
+        payer = ""
+    rated = row.contract_id if row.contract_id in live else None
+    rating, count = ratings[rated] if rated is not None else (None, 0)
+    hours = public.opening_hours or (_("开放时间请打电话问") if public.phone else _("开放时间未公布"))
+    return ServiceCard(
+        source="station",
+        pk=row.pk,
+        title=public.name,
+        kind_name="、".join(public.services),
+        provider=public.operator,
+        purchaser=payer,
+        area=f"{public.county}{public.township}",
+        recipients="",
+        until=None,
+        grade=grades.get(row.operator_id, ""),
+        rating=rating,
+        ratings=count,
+        where=public.address or f"{public.county}{public.township}",
+        when=hours,
+        how=_station_how(public.phone),
+        phone=public.phone,
+        feedback_source="contract" if rated is not None else "",
+        feedback_pk=rated,
+    )
+
+
+def find_services(
+    *, county: str, need: str, township: str = "", today: date | None = None
+) -> list[ServiceCard]:
+    """The services delivered now in `county` (or city- or province-wide) for `need`: the township
+    social-work stations of the county (only `township`'s when given) that serve the need, live
+    published contracts whose project serves the area with an item of the need, this year's e-mall
+    orders for the area and need, and grants being carried out for the area in a purpose of the
+    need. Contracts, orders and grants serve a county or more, so a township keeps all of them.
+    Refuses an unknown county, a township not of the county or an unknown need (field-level)."""
     region = county_get(county)
+    chosen = _township(region, township)
     wanted = _need(need)
     day = today or clock.today()
     areas = _chain(region)
@@ -231,7 +434,12 @@ def find_services(*, county: str, need: str, today: date | None = None) -> list[
         .filter(_prefix_q("item_code", wanted.prefixes))
         .order_by("-placed_at", "-id")[:LIMIT]
     )
-    return _contract_cards(contracts) + _order_cards(orders)
+    return (
+        _station_cards(region, chosen, wanted, day)
+        + _contract_cards(contracts)
+        + _order_cards(orders)
+        + _grant_cards(areas, wanted, day)
+    )
 
 
 def _projects_of(prefixes: tuple[str, ...]) -> QuerySet[Any]:

@@ -29,6 +29,7 @@ from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock, ratelimit
 from opengps.core.errors import PermissionDenied, ServiceError
 from opengps.core.status import status_set
+from opengps.opinion import services as opinion
 from opengps.performance import services as performance
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
 from opengps.residents import selectors
@@ -176,7 +177,8 @@ def feedback_file(
     """A resident files a complaint or suggestion about a service (directly or through a `partner`
     app), with up to three `photos` (checked by content, kept without their metadata); the
     purchasing unit must answer it by the deadline of `opengps.rules.residents.answer_deadline`
-    (counted from today)."""
+    (counted from today). A complaint also becomes, in the same transaction, an item of the opinion
+    monitoring (`_to_opinion`)."""
     _admit(client, partner)
     if kind not in FILED_KINDS:
         raise ServiceError(Code.RESIDENTS_KIND_INVALID, field="kind")
@@ -223,7 +225,24 @@ def feedback_file(
                 **_via(partner),
             },
         )
+        if kind == FeedbackKind.COMPLAINT:
+            _to_opinion(item)
     return item
+
+
+def _to_opinion(item: Feedback) -> None:
+    """The complaint as an opinion item about the service's provider (issue 23 item 2): its text
+    only, masked by the opinion service — never the tracking number, a photo or the address it came
+    from. Idempotent per complaint (`opinion.item_from_complaint`)."""
+    service = item.contract if item.contract is not None else item.order
+    assert service is not None  # a complaint is about a contract or an order (a database constraint)
+    opinion.item_from_complaint(
+        origin=f"residents.feedback:{item.pk}",
+        organization=service.supplier,
+        service=selectors.service_title(item),
+        text=item.text,
+        filed_at=item.created_at,
+    )
 
 
 def _check(current: str, target: str) -> None:

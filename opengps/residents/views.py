@@ -47,7 +47,8 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def finder(request: HttpRequest) -> HttpResponse:
-    """找服务 — pick a county and a need; the services delivered there now."""
+    """找服务 — pick a county (then, optionally, a township) and a need; the services delivered there
+    now: the township's social-work station, contracts, e-mall orders and grants."""
     form = forms.FinderForm(request.GET or None)
     cards: list[selectors.ServiceCard] = []
     status = 200
@@ -56,7 +57,9 @@ def finder(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 cards = selectors.find_services(
-                    county=form.cleaned_data["county"], need=form.cleaned_data["need"]
+                    county=form.cleaned_data["county"],
+                    township=form.cleaned_data["township"],
+                    need=form.cleaned_data["need"],
                 )
             except ServiceError as exc:
                 form.add_service_error(exc)
