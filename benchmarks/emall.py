@@ -209,10 +209,11 @@ def generate(*, listings: int, seed: int, replace: bool, log: Callable[[str], No
             status = "live" if roll < 0.92 else "suspended" if roll < 0.96 else "draft"
             created = now - timedelta(days=rng.randrange(1, 700))
             numbers = 2 if status != "draft" and rng.random() < 0.1 else 1
-            live_version = None
+            live_version = live_price = None
             for number in range(1, numbers + 1):
                 current = number == numbers
                 v_status = "draft" if status == "draft" else "approved" if current else "superseded"
+                price = _price(rng, typical)
                 version_rows.append(
                     {
                         "id": next_version,
@@ -222,7 +223,7 @@ def generate(*, listings: int, seed: int, replace: bool, log: Callable[[str], No
                         "title": f"{names[code]}（{pk}号）",
                         "standard": "按服务标准提供服务，服务记录可追溯，按月报送服务台账",
                         "unit": unit,
-                        "unit_price": _price(rng, typical),
+                        "unit_price": price,
                         "response_days": rng.randrange(1, 15),
                         "qualifications": "持证社会工作者" if rng.random() < 0.5 else "",
                         "created_by_id": operator,
@@ -239,15 +240,17 @@ def generate(*, listings: int, seed: int, replace: bool, log: Callable[[str], No
                     )
                     next_link += 1
                 if current and status != "draft":
-                    live_version = next_version
+                    live_version, live_price = next_version, price
                 next_version += 1
             listing_rows.append(
                 {
                     "id": pk,
                     "organization_id": orgs[rng.randrange(len(orgs))],
                     "item_id": items[code],
+                    "item_code": code,
                     "status": status,
                     "live_version_id": live_version,
+                    "live_price": live_price,
                     "created_by_id": operator,
                     "created_at": created,
                 }

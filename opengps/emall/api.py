@@ -36,7 +36,16 @@ from opengps.core.inputs import (
 )
 from opengps.emall import selectors, services
 from opengps.emall.errors import Code
-from opengps.emall.models import BiddingRound, Listing, ListingVersion, Order, PriceFlag, Quote, SupplierEntry
+from opengps.emall.models import (
+    BiddingRound,
+    Listing,
+    ListingStatus,
+    ListingVersion,
+    Order,
+    PriceFlag,
+    Quote,
+    SupplierEntry,
+)
 from opengps.evaluation.models import FrameworkShortlist
 from opengps.planning.models import BudgetLine
 
@@ -75,7 +84,8 @@ class ListingOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Listing) -> str:
-        return str(obj.get_status_display())
+        # The enum's label, not get_status_display(), which rebuilds the choices for every row.
+        return str(ListingStatus(obj.status).label)
 
     @staticmethod
     def resolve_item(obj: Listing) -> str:
@@ -325,7 +335,7 @@ def _terms(payload: TermsIn) -> services.Terms:
 
 @router.get("/listings", response={200: list[ListingOut], **ERRORS}, auth=None)
 def listing_search(request: HttpRequest, filters: Query[SearchIn]) -> Any:
-    """Live listings by catalogue item, region and price range, cheapest first (50 a page)."""
+    """Live listings by catalogue item, region and price range, cheapest first (20 a page)."""
     found = selectors.listing_search(
         selectors.ListingFilters(
             filters.item, filters.region, filters.price_min, filters.price_max, filters.q

@@ -142,6 +142,9 @@ class Listing(models.Model):
         on_delete=models.PROTECT,
         related_name="emall_listings",
     )
+    item_code = models.CharField(_("目录事项编码"), max_length=20, editable=False)
+    """The item's code (stable across catalogue versions), set with the item when the listing is
+    created (`services.listings.listing_create`): the public search filters on it with an index."""
     status = models.CharField(
         _("状态"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )
@@ -153,6 +156,11 @@ class Listing(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    live_price = models.DecimalField(
+        _("现行单价（元）"), max_digits=12, decimal_places=2, null=True, blank=True, editable=False
+    )
+    """The live version's unit price, kept with it (`services.listings.listing_review`, same
+    transaction) so the public search filters and sorts on the listing's own indexes."""
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -162,12 +170,29 @@ class Listing(models.Model):
         verbose_name = _("电子卖场商品")
         verbose_name_plural = _("电子卖场商品")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["item", "status"], name="emall_listing_item_status")]
+        indexes = [
+            models.Index(fields=["item", "status"], name="emall_listing_item_status"),
+            # The public search (`selectors.listing_search`): live listings cheapest first, of one
+            # item (by its code: every catalogue version's) or of all; a page is a walk of one of these.
+            models.Index(
+                fields=["item_code", "live_price", "id"],
+                condition=Q(status="live"),
+                name="emall_listing_live_item",
+            ),
+            models.Index(
+                fields=["live_price", "id"], condition=Q(status="live"), name="emall_listing_live_price"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="live") | Q(live_version__isnull=False),
                 name="emall_listing_live_has_version",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(live_version__isnull=True, live_price__isnull=True)
+                | Q(live_version__isnull=False, live_price__isnull=False),
+                name="emall_listing_live_price_with_version",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import F, Model, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Prefetch, Q, QuerySet
 
 from opengps.accounts.actors import MaybeActor, Viewer
 from opengps.accounts.models import Region, Role
@@ -43,7 +43,9 @@ from opengps.registry.selectors import region_codes_within
 from opengps.rules.emall import order_lapsed
 
 PUBLIC_STATUSES = (ListingStatus.LIVE, ListingStatus.SUSPENDED)
-PAGE = 50
+PAGE = 20
+"""Listings on a page of the public search (as the registry's search): a page is a short index walk
+and little to serialize."""
 _M = TypeVar("_M", bound=Model)
 
 
@@ -64,33 +66,61 @@ def _with_terms(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     )
 
 
-def _region_codes(code: str) -> list[str]:
-    """The region, its divisions and the regions above it (a listing serving the province serves it)."""
-    codes = set(region_codes_within(code))
-    if not codes:
-        return []
-    region = Region.objects.select_related("parent__parent").filter(pk=code).first()
-    if region is not None:
-        codes.update(r.code for r in region.lineage())
-    return sorted(codes)
+_SEARCH_COLUMNS = (
+    *("status", "item_code", "live_price", "organization__name", "organization__uscc"),
+    *("item__code", "item__name", "live_version__number", "live_version__status", "live_version__title"),
+    *("live_version__standard", "live_version__unit", "live_version__unit_price"),
+    *("live_version__response_days", "live_version__qualifications"),
+)
+"""What a page of results shows (the API's `ListingOut`, the index page's rows): a registry row is
+wide, and every column fetched is a column converted in Python."""
+
+
+def _search_page(listings: QuerySet[Listing]) -> QuerySet[Listing]:
+    return (
+        listings.select_related("organization", "item", "live_version")
+        .only(*_SEARCH_COLUMNS)
+        .prefetch_related(
+            Prefetch("live_version__regions", queryset=Region.objects.only("code", "name").order_by("code"))
+        )
+    )
+
+
+def _served_in(code: str) -> Q:
+    """Version–region links that serve `code`: the region, its divisions and the regions above it
+    (a listing serving the province serves each of its counties). The divisions come from the
+    registry's division table; the regions above, as subqueries of the search's one query."""
+    region = Region.objects.filter(pk=code)
+    return (
+        Q(region_id__in=region_codes_within(code))
+        | Q(region_id__in=region.values("parent_id"))
+        | Q(region_id__in=region.values("parent__parent_id"))
+    )
 
 
 def listing_search(filters: ListingFilters) -> QuerySet[Listing]:
-    """Live listings matching the filters, cheapest first (one query plus the regions' prefetch)."""
-    listings = Listing.objects.filter(status=ListingStatus.LIVE, live_version__isnull=False)
+    """Live listings matching the filters, cheapest first (one query plus the regions' prefetch).
+
+    Filters and order are on the listing's own columns — the live price is kept on it — so a page
+    is a short walk of a partial index of live listings (by item and price, or by price); the
+    region is an `EXISTS` on the live version's regions, not a join that would need `DISTINCT`."""
+    listings = Listing.objects.filter(status=ListingStatus.LIVE)
     if filters.item:
-        listings = listings.filter(item__code=filters.item)
+        listings = listings.filter(item_code=filters.item)
     if filters.region:
-        listings = listings.filter(live_version__regions__code__in=_region_codes(filters.region)).distinct()
+        served = ListingVersion.regions.through.objects.filter(
+            _served_in(filters.region), listingversion_id=OuterRef("live_version_id")
+        )
+        listings = listings.filter(Exists(served))
     if filters.price_min is not None:
-        listings = listings.filter(live_version__unit_price__gte=filters.price_min)
+        listings = listings.filter(live_price__gte=filters.price_min)
     if filters.price_max is not None:
-        listings = listings.filter(live_version__unit_price__lte=filters.price_max)
+        listings = listings.filter(live_price__lte=filters.price_max)
     if filters.q:
         listings = listings.filter(
             Q(live_version__title__icontains=filters.q) | Q(organization__name__icontains=filters.q)
         )
-    return _with_terms(listings).order_by("live_version__unit_price", "pk")
+    return _search_page(listings).order_by("live_price", "pk")
 
 
 def listing_get(*, actor: Viewer, pk: int) -> Listing:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from opengps.emall import views
+from opengps.emall import views, views_calloff, views_public
 
 app_name = "emall"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("listings/<int:pk>/version", views.new_version, name="new_version"),
     path("listings/<int:pk>/suspend", views.suspend, name="suspend"),
     path("listings/<int:pk>/reinstate", views.reinstate, name="reinstate"),
+    path("listings/<int:pk>/call-off", views_calloff.call_off, name="call_off"),
     path("supplier/", views.supplier, name="supplier"),
     path("supplier/entry", views.entry_apply, name="entry_apply"),
     path("supplier/listings/new", views.listing_create, name="listing_create"),
@@ -23,6 +24,10 @@ urlpatterns = [
         path(f"orders/<int:pk>/{name}", views.order_action, {"name": name}, name=f"order_{name}")
         for name in views.ORDER_FORMS
     ),
+    path("call-offs/", views_calloff.calloffs, name="calloffs"),
+    path("notices/", views_public.notices, name="notices"),
+    path("notices/rounds/<int:pk>/", views_public.round_notice, name="notice_round"),
+    path("notices/orders/<int:pk>/", views_public.order_notice, name="notice_order"),
     path("rounds/", views.rounds, name="rounds"),
     path("rounds/new", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),

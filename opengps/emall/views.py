@@ -26,6 +26,7 @@ from opengps.core.errors import NotFound
 from opengps.core.forms import run_service
 from opengps.core.views import View, one_action
 from opengps.emall import forms, selectors, services
+from opengps.emall.forms_calloff import CallOffForm
 from opengps.emall.models import (
     BiddingRound,
     Listing,
@@ -114,13 +115,14 @@ def _listing_page(
         return _not_found(request)
     user: Any = request.user
     owner = has_role(user, Role.SUPPLIER) and user.organization_id == listing.organization_id
+    purchasing = has_role(user, Role.PURCHASER) and listing.status == ListingStatus.LIVE
+    calloff = CallOffForm(actor=user, listing=listing) if purchasing else None
     context: dict[str, Any] = {
         "listing": listing,
         "owner": owner,
         "versions": list(selectors.listing_versions(listing)) if owner or services.is_operator(user) else [],
-        "buy": forms.BuyForm(actor=user)
-        if has_role(user, Role.PURCHASER) and listing.status == ListingStatus.LIVE
-        else None,
+        "buy": forms.BuyForm(actor=user) if purchasing else None,
+        "calloff": calloff if calloff is not None and calloff.offers else None,
         "reason": forms.ReasonForm(),
         "note": forms.NoteForm(),
         "version": forms.VersionForm() if owner else None,

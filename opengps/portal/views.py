@@ -12,6 +12,7 @@ from django.shortcuts import render
 from opengps.core import transparency
 from opengps.core.errors import NotFound
 from opengps.core.inputs import as_id
+from opengps.emall import selectors_public as emall_notices
 from opengps.portal import selectors
 
 
@@ -34,11 +35,14 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """信息公开 — the latest of each kind, with the search box."""
+    """信息公开 — the latest of each kind, with the search box, and the e-mall's 成交公告."""
     sections = [(kind, selectors.latest(key)) for key, kind in selectors.KINDS.items()]
-    return render(
-        request, "portal/index.html", {"sections": sections, **_filter_context(selectors.PortalFilters())}
-    )
+    context = {
+        "sections": sections,
+        "emall_notices": emall_notices.latest(),
+        **_filter_context(selectors.PortalFilters()),
+    }
+    return render(request, "portal/index.html", context)
 
 
 def checkpoints(request: HttpRequest) -> HttpResponse:

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, transaction
 
 from opengps.accounts.actors import Actor, SystemOrActor
-from opengps.accounts.models import Region, Role, Unit
+from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import require_role
 from opengps.catalog.models import CatalogItem
 from opengps.catalog.selectors import current_version
@@ -44,14 +44,21 @@ from opengps.emall.models import (
     RoundStatus,
     SupplierEntry,
 )
-from opengps.emall.services._common import SHORT_TEXT, money, reasons_json, rule_refusal, set_status, text
+from opengps.emall.services._common import SHORT_TEXT, money, reasons_json, set_status, text
 from opengps.emall.services.entry import (
     eligibility_blocks,
     require_eligible,
     require_rating,
     supplier_organization,
 )
-from opengps.emall.services.orders import CATEGORY, budget_covers, negative, parse_quantity, year_total
+from opengps.emall.services.orders import (
+    CATEGORY,
+    item_checks,
+    lock_budget,
+    order_record,
+    parse_quantity,
+    purchaser_unit,
+)
 from opengps.planning.models import BudgetLine
 from opengps.procurement import sealing
 from opengps.procurement.clock import db_now
@@ -59,13 +66,9 @@ from opengps.procurement.errors import Code as SealCode
 from opengps.rules.base import Reason, RuleError
 from opengps.rules.emall import (
     bidding_outcome,
-    check_below_ceiling,
     check_bidding_window,
-    check_not_negative_list,
     check_quote_in_time,
     check_round_closable,
-    check_split_purchase,
-    confirm_deadline,
     quote_compliance,
     rank_quotes,
 )
@@ -75,11 +78,9 @@ LOT = "emall"
 """The `lot_id` a round's quotes are sealed under (a round has one lot)."""
 
 
-def _purchaser_unit(actor: Actor) -> Unit:
-    require_role(actor, Role.PURCHASER)
-    if actor.unit is None:
-        raise PermissionDenied(Code.EMALL_NOT_PURCHASER)
-    return actor.unit
+def _local(moment: datetime, *, seconds: bool = False) -> str:
+    """A moment as Beijing time in a refusal's message (to the minute, or the second)."""
+    return moment.astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def _moment(value: datetime | None, *, field: str) -> datetime | None:
@@ -113,9 +114,7 @@ def _window(now: datetime, opens_at: datetime | None, closes_at: datetime) -> tu
             field="closes_at",
             params={
                 "hours": exc.params["hours"],
-                "earliest": datetime.fromisoformat(str(exc.params["earliest"]))
-                .astimezone(clock.BEIJING)
-                .strftime("%Y-%m-%d %H:%M"),
+                "earliest": _local(datetime.fromisoformat(str(exc.params["earliest"]))),
                 "citation": exc.citation,
             },
         ) from None
@@ -141,7 +140,7 @@ def round_post(
     now) to `closes_at`, at least the rule's minimum window [U]. `now` is the moment of posting
     (default: the clock); only the demo passes an earlier one, as procurement's announcement does,
     to have a round whose window ends moments after it is loaded."""
-    unit = _purchaser_unit(actor)
+    unit = purchaser_unit(actor)
     title = text(title, field="title", code=Code.EMALL_TITLE_REQUIRED, max_length=120)
     qty = parse_quantity(quantity)
     measure_unit = text(measure_unit, field="measure_unit", code=Code.EMALL_UNIT_REQUIRED, max_length=20)
@@ -150,29 +149,13 @@ def round_post(
     now, today = _moment(now, field="opens_at") or clock.now(), clock.today()
     opens, closes = _window(now, opens_at, closes_at)
     item = _item(item)
-    try:
-        check_not_negative_list(negative=negative(item), item=item.name)
-    except RuleError as exc:
-        raise rule_refusal(exc, Code.EMALL_NEGATIVE_LIST, field="item") from None
-    try:
-        check_below_ceiling(amount, CATEGORY, today)
-    except RuleError as exc:
-        raise rule_refusal(exc, Code.EMALL_OVER_CEILING, field="ceiling") from None
+    item_checks(item, amount, item_field="item", amount_field="ceiling")
     with transaction.atomic():
-        # As for an order: the unit's purchases one at a time (split total), the line's room on its
-        # locked row — the round then holds its ceiling until it is closed.
-        Unit.objects.select_for_update().get(pk=unit.pk)
-        line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
-        room = budget_covers(line, amount, unit=unit, fiscal_year=today.year)
-        try:
-            check_split_purchase(
-                earlier_total=year_total(unit, item.code, today.year),
-                amount=amount,
-                category=CATEGORY,
-                on_date=today,
-            )
-        except RuleError as exc:
-            raise rule_refusal(exc, Code.EMALL_SPLIT_PURCHASE, field="ceiling") from None
+        # As for an order (the unit's and the line's rows locked); the round then holds its ceiling
+        # until it is closed.
+        line, room = lock_budget(
+            unit=unit, budget_line=budget_line, item_code=item.code, amount=amount, field="ceiling"
+        )
         bidding_round = BiddingRound.objects.create(
             reference=f"tmp-{now.timestamp()}-{unit.pk}",
             unit=unit,
@@ -286,7 +269,7 @@ def _refuse_late(closes_at: datetime, received: datetime) -> None:
             Code.EMALL_QUOTE_AFTER_CLOSE,
             field="price",
             params={
-                "deadline": closes_at.astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
+                "deadline": _local(closes_at, seconds=True),
                 "received": received.isoformat(),
                 "citation": exc.citation,
             },
@@ -315,7 +298,7 @@ def quote_submit(*, actor: Actor, bidding_round: BiddingRound, price: Decimal | 
             raise Conflict(
                 Code.EMALL_ROUND_NOT_OPEN_YET,
                 field="price",
-                params={"opens": bidding_round.opens_at.astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M")},
+                params={"opens": _local(bidding_round.opens_at)},
             )
         # One supplier's quotes one at a time: its entry row is the lock.
         SupplierEntry.objects.select_for_update().get(pk=entry.pk)
@@ -445,7 +428,7 @@ def round_close(*, actor: SystemOrActor, bidding_round: BiddingRound) -> Bidding
             raise Conflict(
                 Code.EMALL_ROUND_NOT_CLOSED,
                 field="status",
-                params={"deadline": locked.closes_at.astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M")},
+                params={"deadline": _local(locked.closes_at)},
             ) from None
         wrapped = sealing.WrappedKey.from_text(locked.wrapped_key, procurement_id=locked.reference)
         key = sealing.unwrap_for_opening(wrapped, deadline=locked.closes_at, now=now)
@@ -520,8 +503,16 @@ def _award_order(actor: SystemOrActor, bidding_round: BiddingRound, winner: Quot
     listing = winner.listing
     version = listing.live_version
     assert version is not None  # checked by _invalid_reason
-    placed = clock.now()
-    order = Order.objects.create(
+    return order_record(
+        actor=actor,
+        action=Event.EMALL_ORDER_AWARDED,
+        facts={
+            "kind": OrderKind.BIDDING,
+            "round": bidding_round.reference,
+            "supplier": winner.supplier.uscc,
+            "amount": winner.price,
+            "budget_line": bidding_round.budget_line.code,
+        },
         unit=bidding_round.unit,
         placed_by=bidding_round.posted_by,
         listing=listing,
@@ -537,24 +528,7 @@ def _award_order(actor: SystemOrActor, bidding_round: BiddingRound, winner: Quot
         amount=winner.price,
         service_region=bidding_round.service_region,
         note=text(f"{bidding_round.reference} {bidding_round.title}", field="note", max_length=SHORT_TEXT),
-        placed_at=placed,
-        confirm_by=confirm_deadline(placed).value,
     )
-    audit.record(
-        actor=actor,
-        action=Event.EMALL_ORDER_AWARDED,
-        obj=order,
-        new={
-            "status": order.status,
-            "kind": order.kind,
-            "round": bidding_round.reference,
-            "supplier": winner.supplier.uscc,
-            "amount": order.amount,
-            "budget_line": bidding_round.budget_line.code,
-            "confirm_by": order.confirm_by,
-        },
-    )
-    return order
 
 
 def rounds_close_due() -> int:

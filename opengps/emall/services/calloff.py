@@ -17,35 +17,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from opengps.accounts.actors import Actor
-from opengps.accounts.models import Region, Role, Unit
-from opengps.accounts.permissions import require_role
-from opengps.core import audit, clock
-from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.accounts.models import Region
+from opengps.core.errors import ServiceError
 from opengps.core.money import FEN
 from opengps.emall.errors import Code
 from opengps.emall.events import Event
-from opengps.emall.models import (
-    EntryStatus,
-    Listing,
-    ListingStatus,
-    ListingVersion,
-    Order,
-    OrderKind,
-    SupplierEntry,
-)
-from opengps.emall.services._common import rule_refusal, text
+from opengps.emall.models import Listing, ListingVersion, Order, OrderKind
 from opengps.emall.services.entry import require_eligible
-from opengps.emall.services.orders import CATEGORY, budget_covers, negative, parse_quantity, year_total
+from opengps.emall.services.orders import (
+    CATEGORY,
+    item_checks,
+    lock_budget,
+    order_input,
+    order_record,
+    require_live,
+    require_served,
+)
 from opengps.evaluation.models import FrameworkMember, FrameworkShortlist
 from opengps.evaluation.services import framework_call_off_pick
 from opengps.planning.models import BudgetLine
-from opengps.rules.base import RuleError
-from opengps.rules.emall import (
-    check_below_ceiling,
-    check_not_negative_list,
-    check_split_purchase,
-    confirm_deadline,
-)
 
 
 def framework_covers(shortlist: FrameworkShortlist, item_code: str) -> bool:
@@ -59,10 +49,7 @@ def _covered_member(
 ) -> tuple[Listing, ListingVersion, FrameworkMember]:
     """The live listing, its version and its owner's membership of the agreement that covers its item."""
     listing = Listing.objects.select_related("item", "organization", "live_version").get(pk=listing.pk)
-    version = listing.live_version
-    entered = SupplierEntry.objects.filter(organization=listing.organization_id, status=EntryStatus.APPROVED)
-    if listing.status != ListingStatus.LIVE or version is None or not entered.exists():
-        raise Conflict(Code.EMALL_LISTING_NOT_LIVE, field="listing")
+    version = require_live(listing)
     if not framework_covers(shortlist, listing.item.code):
         raise ServiceError(
             Code.EMALL_FRAMEWORK_NOT_COVERING, field="listing", params={"item": listing.item.name}
@@ -84,43 +71,16 @@ def order_call_off(
     note: str = "",
 ) -> Order:
     """Order from a framework member (the owner of `listing`) at its agreement price (see the module)."""
-    require_role(actor, Role.PURCHASER)
-    if actor.unit is None:
-        raise PermissionDenied(Code.EMALL_NOT_PURCHASER)
-    unit = actor.unit
-    qty = parse_quantity(quantity)
-    note = text(note, field="note")
+    unit, qty, note = order_input(actor, quantity, note)
     listing, version, member = _covered_member(shortlist, listing)
     amount = (qty * member.price).quantize(FEN, ROUND_HALF_UP)
-    today = clock.today()
-    try:
-        check_not_negative_list(negative=negative(listing.item), item=listing.item.name)
-    except RuleError as exc:
-        raise rule_refusal(exc, Code.EMALL_NEGATIVE_LIST, field="listing") from None
-    try:
-        check_below_ceiling(amount, CATEGORY, today)
-    except RuleError as exc:
-        raise rule_refusal(exc, Code.EMALL_OVER_CEILING, field="quantity") from None
+    item_checks(listing.item, amount, item_field="listing", amount_field="quantity")
     require_eligible(listing.organization, Code.EMALL_SUPPLIER_INELIGIBLE, field="listing")
-    codes = [r.code for r in service_region.lineage()]
-    if not version.regions.filter(code__in=codes).exists():
-        raise ServiceError(
-            Code.EMALL_REGION_NOT_SERVED, field="service_region", params={"region": service_region.name}
-        )
-    now = clock.now()
+    require_served(version, service_region)
     with transaction.atomic():
-        Unit.objects.select_for_update().get(pk=unit.pk)
-        line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
-        room = budget_covers(line, amount, unit=unit, fiscal_year=today.year)
-        try:
-            check_split_purchase(
-                earlier_total=year_total(unit, listing.item.code, today.year),
-                amount=amount,
-                category=CATEGORY,
-                on_date=today,
-            )
-        except RuleError as exc:
-            raise rule_refusal(exc, Code.EMALL_SPLIT_PURCHASE, field="quantity") from None
+        line, room = lock_budget(
+            unit=unit, budget_line=budget_line, item_code=listing.item.code, amount=amount, field="quantity"
+        )
         # The agreement's rule decides and records the call-off; a refusal rolls everything back.
         call_off = framework_call_off_pick(
             actor=actor,
@@ -129,32 +89,11 @@ def order_call_off(
             amount=amount,
             chosen=member,
         )
-        order = Order.objects.create(
-            unit=unit,
-            placed_by=actor,
-            listing=listing,
-            version=version,
-            supplier=listing.organization,
-            item_code=listing.item.code,
-            category=CATEGORY,
-            kind=OrderKind.FRAMEWORK,
-            budget_line=line,
-            fiscal_year=today.year,
-            quantity=qty,
-            unit_price=member.price,
-            amount=amount,
-            service_region=service_region,
-            note=note,
-            placed_at=now,
-            confirm_by=confirm_deadline(now).value,
-        )
-        audit.record(
+        order = order_record(
             actor=actor,
             action=Event.EMALL_ORDER_CALLED_OFF,
-            obj=order,
-            new={
-                "status": order.status,
-                "kind": order.kind,
+            facts={
+                "kind": OrderKind.FRAMEWORK,
                 "agreement": shortlist.evaluation.procurement.reference,
                 "call_off": call_off.number,
                 "rule": call_off.rule,
@@ -164,8 +103,22 @@ def order_call_off(
                 "amount": amount,
                 "budget_line": line.code,
                 "budget_room_before": room,
-                "confirm_by": order.confirm_by,
             },
             reason=call_off.citation,
+            unit=unit,
+            placed_by=actor,
+            listing=listing,
+            version=version,
+            supplier=listing.organization,
+            item_code=listing.item.code,
+            category=CATEGORY,
+            kind=OrderKind.FRAMEWORK,
+            budget_line=line,
+            fiscal_year=line.fiscal_year,
+            quantity=qty,
+            unit_price=member.price,
+            amount=amount,
+            service_region=service_region,
+            note=note,
         )
     return order

@@ -131,7 +131,11 @@ def listing_create(*, actor: Actor, item: CatalogItem, terms: Terms) -> Listing:
     organization = supplier_organization(actor)
     with transaction.atomic():
         listing = Listing.objects.create(
-            organization=organization, item=item, created_by=actor, created_at=clock.now()
+            organization=organization,
+            item=item,
+            item_code=item.code,
+            created_by=actor,
+            created_at=clock.now(),
         )
         _new_version(actor, listing, terms, 1)
         audit.record(
@@ -251,11 +255,11 @@ def listing_review(*, actor: Actor, version: ListingVersion, approve: bool, note
                 ListingStatus.LIVE,
                 actor=actor,
                 action=Event.EMALL_LISTING_APPROVED,
-                values={"live_version": version},
+                values={"live_version": version, "live_price": version.unit_price},
             )
         else:
-            listing.live_version = version
-            listing.save(update_fields=["live_version"])
+            listing.live_version, listing.live_price = version, version.unit_price
+            listing.save(update_fields=["live_version", "live_price"])
     return version
 
 

@@ -8,11 +8,16 @@ and — with the purchasing unit's row and the budget line's row locked, so two 
 cannot both pass — an approved budget line of the unit and year has room for it (先有预算、后购买服务;
 room is the line less its plans, `planning.selectors.budget_usage`, less the e-mall orders on it)
 and the unit's orders of the same item this fiscal year stay below the ceiling (IR §28).
+
+竞价 (`bidding`) and 定点 (`calloff`) use the same pieces: `item_checks`, `lock_budget` and
+`order_record` (the order and its audit event), so an order is made and checked in one place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet, Sum
@@ -32,6 +37,7 @@ from opengps.emall.models import (
     EntryStatus,
     Listing,
     ListingStatus,
+    ListingVersion,
     Order,
     OrderStatus,
     RoundStatus,
@@ -119,36 +125,47 @@ def negative(item: CatalogItem) -> bool:
     return version is not None and version.items.filter(code=item.code, kind=ItemKind.NEGATIVE).exists()
 
 
-def _served(listing: Listing, region: Region) -> bool:
-    codes = [r.code for r in region.lineage()]
+def item_checks(item: CatalogItem, amount: Decimal, *, item_field: str, amount_field: str) -> None:
+    """What every e-mall purchase checks first: the item not on the negative list (O102 §10) and the
+    amount below the e-mall's ceiling for its category (seed 003)."""
+    try:
+        check_not_negative_list(negative=negative(item), item=item.name)
+    except RuleError as exc:
+        raise rule_refusal(exc, Code.EMALL_NEGATIVE_LIST, field=item_field) from None
+    try:
+        check_below_ceiling(amount, CATEGORY, clock.today())
+    except RuleError as exc:
+        raise rule_refusal(exc, Code.EMALL_OVER_CEILING, field=amount_field) from None
+
+
+def require_live(listing: Listing) -> ListingVersion:
+    """The listing's live version, its supplier entered: else ``emall.listing_not_live``."""
+    entered = SupplierEntry.objects.filter(organization=listing.organization_id, status=EntryStatus.APPROVED)
     version = listing.live_version
-    return version is not None and version.regions.filter(code__in=codes).exists()
+    if listing.status != ListingStatus.LIVE or version is None or not entered.exists():
+        raise Conflict(Code.EMALL_LISTING_NOT_LIVE, field="listing")
+    return version
+
+
+def require_served(version: ListingVersion, region: Region) -> None:
+    """The version serves `region` (or a region above it): else ``emall.region_not_served``."""
+    codes = [r.code for r in region.lineage()]
+    if not version.regions.filter(code__in=codes).exists():
+        raise ServiceError(
+            Code.EMALL_REGION_NOT_SERVED, field="service_region", params={"region": region.name}
+        )
 
 
 def _checks_before_lock(listing: Listing, amount: Decimal, region: Region) -> None:
     """What does not depend on the budget or other orders (no lock needed)."""
-    today = clock.today()
-    item = listing.item
+    item_checks(listing.item, amount, item_field="listing", amount_field="quantity")
     try:
-        check_not_negative_list(negative=negative(item), item=item.name)
-    except RuleError as exc:
-        raise rule_refusal(exc, Code.EMALL_NEGATIVE_LIST, field="listing") from None
-    try:
-        check_below_ceiling(amount, CATEGORY, today)
-    except RuleError as exc:
-        raise rule_refusal(exc, Code.EMALL_OVER_CEILING, field="quantity") from None
-    try:
-        check_direct_purchase(amount, today)
+        check_direct_purchase(amount, clock.today())
     except RuleError as exc:
         raise rule_refusal(exc, Code.EMALL_OVER_DIRECT_LIMIT, field="quantity") from None
-    entered = SupplierEntry.objects.filter(organization=listing.organization_id, status=EntryStatus.APPROVED)
-    if listing.status != ListingStatus.LIVE or listing.live_version is None or not entered.exists():
-        raise Conflict(Code.EMALL_LISTING_NOT_LIVE, field="listing")
+    version = require_live(listing)
     require_eligible(listing.organization, Code.EMALL_SUPPLIER_INELIGIBLE, field="listing")
-    if not _served(listing, region):
-        raise ServiceError(
-            Code.EMALL_REGION_NOT_SERVED, field="service_region", params={"region": region.name}
-        )
+    require_served(version, region)
 
 
 def budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year: int) -> Decimal:
@@ -178,6 +195,64 @@ def budget_covers(line: BudgetLine, amount: Decimal, *, unit: Unit, fiscal_year:
     return room
 
 
+def lock_budget(
+    *, unit: Unit, budget_line: BudgetLine, item_code: str, amount: Decimal, field: str
+) -> tuple[BudgetLine, Decimal]:
+    """Inside the caller's transaction: one unit's purchases one at a time (the split-purchase total)
+    and one line's room decided on its locked row, so two concurrent purchases never both pass.
+    Checks `budget_covers` and the split purchase (IR §28, refused beside `field`); returns the
+    locked line and its room before the purchase."""
+    today = clock.today()
+    Unit.objects.select_for_update().get(pk=unit.pk)
+    line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
+    room = budget_covers(line, amount, unit=unit, fiscal_year=today.year)
+    try:
+        check_split_purchase(
+            earlier_total=year_total(unit, item_code, today.year),
+            amount=amount,
+            category=CATEGORY,
+            on_date=today,
+        )
+    except RuleError as exc:
+        raise rule_refusal(exc, Code.EMALL_SPLIT_PURCHASE, field=field) from None
+    return line, room
+
+
+def order_record(
+    *,
+    actor: SystemOrActor,
+    action: str,
+    facts: Mapping[str, object],
+    reason: str = "",
+    **fields: Any,
+) -> Order:
+    """Inside the caller's transaction: create the order (`fields`, placed now, with its confirmation
+    deadline) and its audit event `action` — its status, the `facts`, its confirmation deadline."""
+    now = clock.now()
+    order = Order.objects.create(**fields, placed_at=now, confirm_by=confirm_deadline(now).value)
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=order,
+        new={"status": order.status, **facts, "confirm_by": order.confirm_by},
+        reason=reason,
+    )
+    return order
+
+
+def purchaser_unit(actor: Actor) -> Unit:
+    """The purchasing unit `actor` buys for: purchasers only."""
+    require_role(actor, Role.PURCHASER)
+    if actor.unit is None:
+        raise PermissionDenied(Code.EMALL_NOT_PURCHASER)
+    return actor.unit
+
+
+def order_input(actor: Actor, quantity: Decimal | str | int, note: str) -> tuple[Unit, Decimal, str]:
+    """What every order parses first: the purchaser's unit, the quantity and the note."""
+    return purchaser_unit(actor), parse_quantity(quantity), text(note, field="note")
+
+
 def order_place(
     *,
     actor: Actor,
@@ -188,58 +263,21 @@ def order_place(
     note: str = "",
 ) -> Order:
     """Buy directly from a live listing at its live version's price (see the module's checks)."""
-    require_role(actor, Role.PURCHASER)
-    if actor.unit is None:
-        raise PermissionDenied(Code.EMALL_NOT_PURCHASER)
-    unit = actor.unit
-    qty = parse_quantity(quantity)
-    note = text(note, field="note")
+    unit, qty, note = order_input(actor, quantity, note)
     listing = Listing.objects.select_related("item", "organization", "live_version").get(pk=listing.pk)
     version = listing.live_version
     if version is None:
         raise Conflict(Code.EMALL_LISTING_NOT_LIVE, field="listing")
     amount = (qty * version.unit_price).quantize(FEN, ROUND_HALF_UP)
     _checks_before_lock(listing, amount, service_region)
-    today, now = clock.today(), clock.now()
     with transaction.atomic():
-        # One unit's orders are placed one at a time (the split-purchase total), and one line's
-        # room is decided on the locked row: two concurrent orders never both pass.
-        Unit.objects.select_for_update().get(pk=unit.pk)
-        line = BudgetLine.objects.select_for_update().get(pk=budget_line.pk)
-        room = budget_covers(line, amount, unit=unit, fiscal_year=today.year)
-        try:
-            check_split_purchase(
-                earlier_total=year_total(unit, listing.item.code, today.year),
-                amount=amount,
-                category=CATEGORY,
-                on_date=today,
-            )
-        except RuleError as exc:
-            raise rule_refusal(exc, Code.EMALL_SPLIT_PURCHASE, field="quantity") from None
-        order = Order.objects.create(
-            unit=unit,
-            placed_by=actor,
-            listing=listing,
-            version=version,
-            supplier=listing.organization,
-            item_code=listing.item.code,
-            category=CATEGORY,
-            budget_line=line,
-            fiscal_year=today.year,
-            quantity=qty,
-            unit_price=version.unit_price,
-            amount=amount,
-            service_region=service_region,
-            note=note,
-            placed_at=now,
-            confirm_by=confirm_deadline(now).value,
+        line, room = lock_budget(
+            unit=unit, budget_line=budget_line, item_code=listing.item.code, amount=amount, field="quantity"
         )
-        audit.record(
+        order = order_record(
             actor=actor,
             action=Event.EMALL_ORDER_PLACED,
-            obj=order,
-            new={
-                "status": order.status,
+            facts={
                 "listing": listing.pk,
                 "version": version.number,
                 "supplier": listing.organization.uscc,
@@ -248,8 +286,21 @@ def order_place(
                 "amount": amount,
                 "budget_line": line.code,
                 "budget_room_before": room,
-                "confirm_by": order.confirm_by,
             },
+            unit=unit,
+            placed_by=actor,
+            listing=listing,
+            version=version,
+            supplier=listing.organization,
+            item_code=listing.item.code,
+            category=CATEGORY,
+            budget_line=line,
+            fiscal_year=line.fiscal_year,
+            quantity=qty,
+            unit_price=version.unit_price,
+            amount=amount,
+            service_region=service_region,
+            note=note,
         )
     return order
 

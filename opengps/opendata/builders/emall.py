@@ -7,6 +7,10 @@ Secrecy before the close (O87 §28 by analogy): a round is read only once its st
 then only its own row (the number of quotes and the winning price it records at the close); the
 `Quote` rows — sealed prices, who quoted — are never read here, so no losing price is published.
 
+Each tender, award and contract links its public page (`opengps.emall.views_public`, on the public
+address, text/html): the round's 成交公告 or 竞价失败公告, the order's 成交公告, which also shows the
+dates of delivery, acceptance and payment the implementation documents carry.
+
 Only what is public is read: the order's terms (the listing version bought, quantity, price,
 amount), the parties, the dates of confirmation, delivery, acceptance and payment. Free texts the
 purchaser or supplier wrote (the order's note, delivery and acceptance notes, the rating and its
@@ -18,10 +22,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
+
 from opengps.core import clock
 from opengps.emall.models import BiddingRound, Order, OrderKind
 from opengps.opendata import ocds
-from opengps.opendata.builders.common import Parties, _day, _moment, _release, ocid_prefix
+from opengps.opendata.builders.common import Parties, _day, _document, _moment, _release, ocid_prefix
 from opengps.rules.emall_disclosure import DISCLOSED_ORDER_STATUSES, order_disclosed, round_disclosed
 
 DIRECT_RATIONALE = "采购限额标准以下的服务，由采购人在电子卖场从在售商品中选定并直接购买（直购）"
@@ -65,6 +71,20 @@ def order_public(order: Order) -> bool:
     ).value
 
 
+def _order_page(order: Order) -> str:
+    """The order's 成交公告 on the portal (`opengps.emall.views_public`), public with its release."""
+    return reverse("emall:notice_order", args=[order.pk])
+
+
+def _round_page(bidding_round: BiddingRound) -> str:
+    """The closed round's 成交公告 (or 竞价失败公告), public from the close with its release."""
+    return reverse("emall:notice_round", args=[bidding_round.pk])
+
+
+def _notice(doc_id: str, document_type: str, title: str, path: str, published: str | None) -> dict[str, Any]:
+    return _document(doc_id, document_type, title, path, published, "text/html")
+
+
 def _item(
     description: str, code: str, name: str, quantity: Any, unit: str, price: Any = None
 ) -> dict[str, Any]:
@@ -92,27 +112,28 @@ def _order_item(order: Order) -> dict[str, Any]:
 
 
 def _implementation(order: Order, buyer: dict[str, str], supplier: dict[str, str]) -> dict[str, Any]:
-    """Delivery and acceptance as dated documents (titles only), the payment as a transaction."""
+    """Delivery and acceptance as dated documents pointing to the order's notice, which shows their
+    dates (never the notes), and the payment as a transaction."""
     documents = []
     if order.delivered_at is not None:
         documents.append(
-            {
-                "id": "delivery",
-                "documentType": "physicalProgressReport",
-                "title": "供应商报告服务已交付",
-                "datePublished": _moment(order.delivered_at),
-                "language": "zh",
-            }
+            _notice(
+                "delivery",
+                "physicalProgressReport",
+                "供应商报告服务已交付",
+                _order_page(order),
+                _moment(order.delivered_at),
+            )
         )
     if order.accepted_at is not None:
         documents.append(
-            {
-                "id": "acceptance",
-                "documentType": "completionCertificate",
-                "title": "采购人履约验收合格",
-                "datePublished": _moment(order.accepted_at),
-                "language": "zh",
-            }
+            _notice(
+                "acceptance",
+                "completionCertificate",
+                "采购人履约验收合格",
+                _order_page(order),
+                _moment(order.accepted_at),
+            )
         )
     transactions = []
     if order.paid_at is not None:
@@ -134,7 +155,9 @@ def _order(order: Order) -> Order:
     ).get(pk=order.pk)
 
 
-def _award(order: Order, supplier: dict[str, str], title: str, date: str | None) -> dict[str, Any]:
+def _award(order: Order, supplier: dict[str, str], title: str, date: str | None, page: str) -> dict[str, Any]:
+    """The order as its award; `page` is the notice naming the winner (the round's, or the order's own
+    for a direct purchase)."""
     return ocds.compact(
         {
             "id": order.reference,
@@ -145,6 +168,7 @@ def _award(order: Order, supplier: dict[str, str], title: str, date: str | None)
             "value": ocds.value(order.amount),
             "suppliers": [supplier],
             "items": [_order_item(order)],
+            "documents": [_notice("notice", "awardNotice", f"电子卖场成交公告：{title}", page, date)],
         }
     )
 
@@ -167,6 +191,15 @@ def _contract(order: Order, title: str, buyer: dict[str, str], supplier: dict[st
             "value": ocds.value(order.amount),
             "items": [_order_item(order)],
             "dateSigned": _moment(confirmed),
+            "documents": [
+                _notice(
+                    "notice",
+                    "contractNotice",
+                    f"电子卖场成交公告（订单 {order.reference}）：{title}",
+                    _order_page(order),
+                    _moment(confirmed),
+                )
+            ],
             "implementation": _implementation(order, buyer, supplier),
         }
     )
@@ -195,8 +228,17 @@ def build_order_release(order: Order, *, release_id: str, moment: datetime, tag:
         "procurementMethodDetails": ocds.EMALL_DIRECT,
         "procurementMethodRationale": DIRECT_RATIONALE,
         "mainProcurementCategory": order.category,
+        "documents": [
+            _notice(
+                "notice",
+                "tenderNotice",
+                f"电子卖场直购成交公告：{title}",
+                _order_page(order),
+                _moment(order.confirmed_at),
+            )
+        ],
     }
-    release["awards"] = [_award(order, supplier, title, _moment(order.confirmed_at))]
+    release["awards"] = [_award(order, supplier, title, _moment(order.confirmed_at), _order_page(order))]
     release["contracts"] = [_contract(order, title, buyer, supplier)]
     release["parties"] = parties.as_list()
     release["buyer"] = buyer
@@ -204,17 +246,27 @@ def build_order_release(order: Order, *, release_id: str, moment: datetime, tag:
 
 
 def _outcome_document(bidding_round: BiddingRound) -> dict[str, Any]:
-    """Why a round failed and the lawful next steps, as recorded at the close (the rule's reasons)."""
+    """Why a round failed and the lawful next steps, as recorded at the close (the rule's reasons),
+    pointing to the round's 竞价失败公告, which shows them."""
     reasons = [str(r.get("message_zh", "")) for r in bidding_round.outcome or [] if isinstance(r, dict)]
-    return ocds.compact(
-        {
-            "id": "outcome",
-            "documentType": "cancellationDetails",
-            "title": "竞价失败",
-            "description": "；".join(reason for reason in reasons if reason),
-            "datePublished": _moment(bidding_round.closed_at),
-            "language": "zh",
-        }
+    document = _notice(
+        "outcome",
+        "cancellationDetails",
+        "竞价失败",
+        _round_page(bidding_round),
+        _moment(bidding_round.closed_at),
+    )
+    return ocds.compact({**document, "description": "；".join(reason for reason in reasons if reason)})
+
+
+def _round_document(bidding_round: BiddingRound) -> dict[str, Any]:
+    """The awarded round's 成交公告: the requirement as posted, the counts, the winner and its price."""
+    return _notice(
+        "notice",
+        "tenderNotice",
+        f"电子卖场竞价成交公告：{bidding_round.title}",
+        _round_page(bidding_round),
+        _moment(bidding_round.closed_at),
     )
 
 
@@ -264,8 +316,7 @@ def build_round_release(
         },
         "numberOfTenderers": bidding_round.quote_count,
     }
-    if not awarded:
-        tender["documents"] = [_outcome_document(bidding_round)]
+    tender["documents"] = [_round_document(bidding_round) if awarded else _outcome_document(bidding_round)]
     release = _release(round_ocid(bidding_round), release_id, moment, tag)
     release["planning"] = {
         "budget": {
@@ -277,7 +328,15 @@ def build_round_release(
     if awarded and order is not None:
         supplier_roles = ("supplier", "payee") if contracted else ("supplier",)
         supplier = parties.organization(order.supplier, *supplier_roles)
-        release["awards"] = [_award(order, supplier, bidding_round.title, _moment(bidding_round.closed_at))]
+        release["awards"] = [
+            _award(
+                order,
+                supplier,
+                bidding_round.title,
+                _moment(bidding_round.closed_at),
+                _round_page(bidding_round),
+            )
+        ]
         if contracted:
             release["contracts"] = [_contract(order, bidding_round.title, buyer, supplier)]
     release["parties"] = parties.as_list()
