@@ -12,11 +12,13 @@ the dashboards never read the registry. This is benchmark data: no audit events,
 never point it at a database whose data matters.
 
 It then times `stats.services.summaries_regroup` (the summaries rebuilt from the facts in one
-statement, as in every refresh) and requests every dashboard, a drill-down list and the public
-statistics in-process through Django's test client (the full view, template and queries; nothing
-cached: the dashboards have no cache), each `--requests` times after one warm-up, and as many
-requests of `/bench/bare` as the baseline. Writes benchmarks/results/stats.{json,md}, prints the
-markdown, and exits 1 when a dashboard's p95 is over 300 ms or the regrouping over 5 minutes.
+statement, then the coarser rollups the dashboards read, as in every refresh) and requests every
+dashboard, a drill-down list and the public statistics in-process through Django's test client
+(the full view, template and queries; nothing cached: the dashboards have no cache), each
+`--requests` times after one warm-up, and as many requests of `/bench/bare` as the baseline.
+Writes benchmarks/results/stats.{json,md} and stats_explain.txt (EXPLAIN ANALYZE of each
+request's slowest query), prints the markdown, and exits 1 when a dashboard's p95 is over 300 ms
+or the regrouping over 5 minutes.
 """
 
 from __future__ import annotations
@@ -248,7 +250,49 @@ def regroup() -> tuple[int, float]:
         rows = summaries_regroup()
     with connection.cursor() as cursor:
         cursor.execute('ANALYZE "stats_summary"')
+        cursor.execute('ANALYZE "stats_rollup"')
     return rows, time.perf_counter() - started
+
+
+def rollup_rows() -> dict[str, int]:
+    from django.db.models import Count
+
+    from opengps.stats.models import Rollup
+
+    return dict(Rollup.objects.values_list("grain").annotate(n=Count("pk")).order_by("grain"))
+
+
+def explain(client: Any, urls: Sequence[str], year: int) -> str:
+    """EXPLAIN ANALYZE of the slowest query of each request, and of the overview's figures read
+    from the fine summary (what every dashboard read before the rollups), for the record."""
+    from django.db import connection
+    from django.db.models import Q
+    from django.test.utils import CaptureQueriesContext
+
+    from opengps.stats.measures import MEASURES
+    from opengps.stats.models import Summary
+    from opengps.stats.selectors import _merged
+
+    def plan(sql: str, params: Sequence[Any] | None = None) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    parts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+        took = float(slowest["time"]) * 1000
+        parts.append(
+            f"## {url}: {len(captured.captured_queries)} queries, slowest {took:.1f} ms\n"
+            f"{slowest['sql']}\n\n{plan(slowest['sql'])}\n"
+        )
+    measures = [MEASURES[k] for k in MEASURES]
+    fine = Summary.objects.filter(Q(year=year)).values("year").annotate(**_merged(measures))
+    sql, params = fine.query.sql_with_params()
+    parts.append(f"## before the rollups: every figure of a year from stats_summary\n{plan(sql, params)}\n")
+    return "\n".join(parts)
 
 
 def _client() -> Any:
@@ -304,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{facts:,} facts ({'generated' if generated else 'already there'}, {generated_s:.0f} s)", flush=True
     )
     summaries, regroup_s = regroup()
-    print(f"{summaries:,} summary rows regrouped in {regroup_s:.1f} s", flush=True)
+    grains = rollup_rows()
+    print(f"{summaries:,} summary rows regrouped in {regroup_s:.1f} s; rollups {grains}", flush=True)
     year = date.today().year - 1
     client = _client()
     urls = [
@@ -319,18 +364,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"/stats/public/?year={year}",
         f"/stats/records/?year={year}&city=430100&measure=contracted",
     ]
+    load_requests = os.getloadavg()
     results = [_timed(client, url, args.requests) for url in urls]
     bare = _timed(client, "/bench/bare", args.requests)
     load_after = os.getloadavg()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "stats_explain.txt").write_text(explain(client, urls, year), encoding="utf-8")
     report = {
         "procurements": args.procurements,
         "facts": facts,
         "summaries": summaries,
+        "rollups": grains,
         "generation_s": round(generated_s, 1),
         "regroup_s": round(regroup_s, 1),
         "dashboards": results,
         "bare": bare,
         "load_before": [round(v, 2) for v in load],
+        "load_requests": [round(v, 2) for v in load_requests],
         "load_after": [round(v, 2) for v in load_after],
         "cpus": os.cpu_count(),
     }
@@ -338,14 +388,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# Statistics dashboards: {args.procurements:,} procurements, "
         f"{facts:,} facts, {summaries:,} summary rows",
         "",
-        f"Regrouping the summaries: {regroup_s:.1f} s (target < {TARGET_REFRESH_S:.0f} s). "
-        f"Load average {load[0]:.2f} before, {load_after[0]:.2f} after; {os.cpu_count()} CPUs.",
+        f"Regrouping the summaries and their rollups ({sum(grains.values()):,} rows): {regroup_s:.1f} s "
+        f"(target < {TARGET_REFRESH_S:.0f} s). Load average {load[0]:.2f} before the run, "
+        f"{load_requests[0]:.2f} before the requests, {load_after[0]:.2f} after; {os.cpu_count()} CPUs.",
         "",
         "| request | p50 ms | p95 ms | max ms |",
         "| --- | ---: | ---: | ---: |",
         *(f"| `{r['url']}` | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} |" for r in [*results, bare]),
     ]
-    RESULTS.mkdir(exist_ok=True)
     (RESULTS / "stats.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

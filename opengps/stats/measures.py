@@ -1,10 +1,11 @@
 """The measures, defined once: each a named object with its definition (zh source, en by gettext;
 shown on the public definitions page) and how it is computed from the summary tables.
 
-A measure is a few sums over `Summary` rows (`aggregates`) and a function that combines them
-(`combine`); the same pair gives the measure's total over any filter and its breakdown by any
-dimension (`total`, `breakdown`). A measure with a `drill` names the `Fact` rows behind it and the
-fact column whose sum is the figure, so the drill-down list adds up to the figure that was clicked.
+A measure is a few sums over summary rows (`Summary` or a `Rollup`: `aggregates`) and a function
+that combines them (`combine`); the same pair gives the measure's total over any filter and its
+breakdown by any dimension (`total`, `breakdown`). A measure with a `drill` names the `Fact` rows
+behind it and the fact column whose sum is the figure, so the drill-down list adds up to the figure
+that was clicked.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opengps.planning.models import FundSource
 from opengps.registry.models import OrgType
-from opengps.stats.models import Source, Summary
+from opengps.stats.models import Source
 
 Kind = Literal["money", "percent", "number", "days"]
 
@@ -87,12 +88,12 @@ class Measure:
     drill: Drill | None = None
     note: str | Promise = field(default="")
 
-    def total(self, rows: QuerySet[Summary]) -> Decimal | None:
+    def total(self, rows: QuerySet[Any]) -> Decimal | None:
         """The measure over the summary rows `rows` (already filtered)."""
         return self.combine(rows.aggregate(**self.aggregates))
 
     def breakdown(
-        self, rows: QuerySet[Summary], *dimensions: str
+        self, rows: QuerySet[Any], *dimensions: str
     ) -> list[tuple[tuple[Any, ...], Decimal | None]]:
         """The measure per value of `dimensions`, in the dimensions' order (empty groups left out)."""
         grouped = rows.values(*dimensions).annotate(**self.aggregates).order_by(*dimensions)

@@ -1,9 +1,11 @@
 """Summary tables of the dashboards: one fact row per record, one summary row per combination of
-dimensions, the record of each refresh, and the yearly targets the finance department sets.
+dimensions, coarser rollups of the summaries, the record of each refresh, and the yearly targets
+the finance department sets.
 
-`Fact` and `Summary` share their dimension columns (`Dimensions`), so one filter applies to both: a
-dashboard's figure sums `Summary` rows, its drill-down lists the `Fact` rows behind them, and the
-two agree by construction. Both are rebuilt together by `services.summaries_refresh` in one
+`Fact`, `Summary` and `Rollup` share their dimension columns (`Dimensions`), so one filter applies
+to all: a dashboard's figure sums the rows of the smallest rollup that keeps the dimensions it
+filters and groups by (`Summary` when none does), its drill-down lists the `Fact` rows behind them,
+and they agree by construction. All are rebuilt together by `services.summaries_refresh` in one
 transaction; nothing else writes them. Dashboards never read the lifecycle apps' tables.
 """
 
@@ -135,15 +137,30 @@ class Fact(Dimensions):
         indexes = [
             models.Index(fields=["source", "year", "city", "county"], name="stats_fact_region_idx"),
             models.Index(fields=["source", "year", "cat1", "cat2"], name="stats_fact_category_idx"),
+            # a drill-down's page in a city: the first 50 by date without sorting every fact behind it
+            models.Index(
+                fields=["source", "year", "city", "-dated", "record_id"], name="stats_fact_page_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.reference}"
 
 
-class Summary(Dimensions):
-    """The facts summed over one combination of dimensions (what the dashboards read)."""
+class Totals(Dimensions):
+    """The sums a summary row keeps of its facts (what every measure is computed from)."""
 
+    # Summary rows are only ever grouped from facts, whose unit the database has already checked:
+    # a foreign key checked again at commit for each of millions of regrouped rows adds nothing
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
     records = models.PositiveIntegerField(_("记录数"), default=0)
     amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2, default=Decimal("0.00"))
     budget = models.DecimalField(
@@ -161,6 +178,31 @@ class Summary(Dimensions):
     late = models.PositiveIntegerField(_("逾期签订合同数"), default=0)
 
     class Meta:
+        abstract = True
+
+
+TOTAL_FIELDS = [
+    "records",
+    "amount",
+    "budget",
+    "paid",
+    "opened",
+    "bidders",
+    "non_competitive",
+    "single_bid",
+    "days_award_sum",
+    "days_award_n",
+    "days_contract_sum",
+    "days_contract_n",
+    "late",
+]
+
+
+class Summary(Totals):
+    """The facts summed over one combination of every dimension (what a dashboard reads when its
+    filter names a dimension no rollup keeps, e.g. a unit)."""
+
+    class Meta:
         verbose_name = _("统计汇总")
         verbose_name_plural = _("统计汇总")
         indexes = [
@@ -170,6 +212,53 @@ class Summary(Dimensions):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.year}"
+
+
+CORE_DIMENSIONS = ("source", "year", "public", "provider_type", "industry", "fund_source", "venture")
+"""The dimensions every rollup keeps: the year and the ones the measures' own conditions name
+(social organizations, industry associations, lottery funds, venture philanthropy)."""
+
+GRAINS: dict[str, tuple[str, ...]] = {
+    # smallest first: a read takes the first grain that keeps every dimension it filters or groups by
+    "core": (),
+    "grade": ("grade",),
+    "rating": ("rating",),
+    "method": ("method",),
+    "month": ("quarter", "month"),
+    "city": ("city",),
+    "cat1": ("cat1", "cat1_name"),
+    "county": ("city", "county"),
+    "cat2": ("cat1", "cat1_name", "cat2", "cat2_name"),
+    "mixed": ("grade", "rating", "method", "quarter", "month"),
+}
+"""Each rollup's dimensions besides `CORE_DIMENSIONS` (the others stay at their blank defaults)."""
+
+GRAIN_PARENTS = {
+    "core": "month",
+    "grade": "mixed",
+    "rating": "mixed",
+    "method": "mixed",
+    "month": "mixed",
+    "city": "county",
+    "cat1": "cat2",
+}
+"""A rollup built from a finer rollup instead of from `Summary` (the same sums, fewer rows to read):
+only `mixed`, `county` and `cat2` read every summary row."""
+
+
+class Rollup(Totals):
+    """`Summary` summed again over all but a few dimensions (its `grain`): a dashboard's figures and
+    tables read a few thousand of these rows instead of one summary row per record."""
+
+    grain = models.CharField(_("汇总粒度"), max_length=8, choices=[(g, g) for g in GRAINS])
+
+    class Meta:
+        verbose_name = _("统计汇总（粗粒度）")
+        verbose_name_plural = _("统计汇总（粗粒度）")
+        indexes = [models.Index(fields=["grain", "year", "city"], name="stats_rollup_grain_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.get_source_display()} {self.year}"
 
 
 class Refresh(models.Model):

@@ -1,5 +1,6 @@
-"""Reads of the stats app: the dashboards' figures (from `Summary` only), the drill-down lists (from
-`Fact` only), labels for dimension values, and the shipped boundaries of Hunan for the map."""
+"""Reads of the stats app: the dashboards' figures (from `Rollup` and `Summary` only, through `Rows`),
+the drill-down lists (from `Fact` only), labels for dimension values, and the shipped boundaries of
+Hunan for the map."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from opengps.procurement.models import METHOD_CHOICES
 from opengps.registry.models import OrgType
 from opengps.rules.performance import GRADES
 from opengps.stats.measures import COUNT, MEASURES, Measure
-from opengps.stats.models import Fact, Refresh, ShareTarget, Source, Summary
+from opengps.stats.models import CORE_DIMENSIONS, GRAINS, Fact, Refresh, Rollup, ShareTarget, Source, Summary
 
 STATS_METHODS = [*METHOD_CHOICES, ("emall", _("电子卖场"))]
 """The procurement methods and the e-mall (its orders are a method of buying in the statistics)."""
@@ -53,30 +54,69 @@ def latest_refresh() -> Refresh | None:
 
 
 def years_available() -> list[int]:
-    years = set(Summary.objects.values_list("year", flat=True).distinct())
+    years = set(Rollup.objects.filter(grain="core").values_list("year", flat=True).distinct())
     years.add(clock.today().year)
     return sorted((y for y in years if y), reverse=True)
 
 
 def default_year() -> int:
     """The latest year with contracts, else the latest with any figure, else this year."""
-    year = (
-        Summary.objects.filter(source=Source.CONTRACT)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    return (
-        year or Summary.objects.order_by("-year").values_list("year", flat=True).first() or clock.today().year
-    )
+    core = Rollup.objects.filter(grain="core")
+    year = core.filter(source=Source.CONTRACT).order_by("-year").values_list("year", flat=True).first()
+    return year or core.order_by("-year").values_list("year", flat=True).first() or clock.today().year
 
 
 def target_for(year: int | None) -> ShareTarget | None:
     return ShareTarget.objects.filter(year=year).first() if year else None
 
 
-def summary_rows(condition: Q) -> QuerySet[Summary]:
-    return Summary.objects.filter(condition)
+def dimensions_named(condition: Q) -> set[str]:
+    """The dimensions a condition names (`unit_id__in` names `unit`)."""
+    names: set[str] = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= dimensions_named(child)
+        elif isinstance(child, tuple):
+            name = str(child[0]).split("__")[0]
+            names.add(name[: -len("_id")] if name.endswith("_id") else name)
+    return names
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The summary rows under a filter, read from the smallest rollup that keeps every dimension
+    the filter names and the read groups by; from `Summary` when no rollup keeps them all (a unit,
+    or two dimensions of different rollups). The figures are the same either way: every measure
+    is sums of sums."""
+
+    condition: Q = field(default_factory=Q)
+
+    def filter(self, **lookups: Any) -> Rows:
+        return Rows(self.condition & Q(**lookups))
+
+    def exclude(self, **lookups: Any) -> Rows:
+        return Rows(self.condition & ~Q(**lookups))
+
+    def grain(self, *by: str) -> str | None:
+        """The rollup that serves a read grouped by `by` (None: the summary itself)."""
+        needed = (dimensions_named(self.condition) | set(by)) - set(CORE_DIMENSIONS)
+        return next((grain for grain, kept in GRAINS.items() if needed <= set(kept)), None)
+
+    def queryset(self, *by: str) -> QuerySet[Any]:
+        grain = self.grain(*by)
+        if grain is None:
+            return Summary.objects.filter(self.condition)
+        return Rollup.objects.filter(self.condition, grain=grain)
+
+
+def summary_rows(condition: Q) -> Rows:
+    return Rows(condition)
+
+
+def category_name(rows: Rows) -> str:
+    """The name of the level-1 category the rows are filtered to."""
+    named = rows.exclude(cat1_name="").queryset("cat1_name")
+    return named.values_list("cat1_name", flat=True).first() or ""
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -168,9 +208,9 @@ def _split(row: dict[str, Any], measures: Sequence[Measure]) -> list[Decimal | N
     return [m.combine({name: row[f"{i}__{name}"] for name in m.aggregates}) for i, m in enumerate(measures)]
 
 
-def figures(rows: QuerySet[Summary], keys: Iterable[str], drill_url: Any) -> list[Figure]:
+def figures(rows: Rows, keys: Iterable[str], drill_url: Any) -> list[Figure]:
     measures = [MEASURES[key] for key in keys]
-    values = _split(rows.aggregate(**_merged(measures)), measures)
+    values = _split(rows.queryset().aggregate(**_merged(measures)), measures)
     return [
         Figure(m, value, drill_url(m.key) if m.drill else "")
         for m, value in zip(measures, values, strict=True)
@@ -178,7 +218,7 @@ def figures(rows: QuerySet[Summary], keys: Iterable[str], drill_url: Any) -> lis
 
 
 def table(
-    rows: QuerySet[Summary],
+    rows: Rows,
     *,
     title: str | Promise,
     dimension: str,
@@ -193,7 +233,7 @@ def table(
     labels: dict[Any, str] = {}
     names = _region_names()
     by = [dimension] + ([label_dimension] if label_dimension else [])
-    for row in rows.values(*by).annotate(**_merged(measures)).order_by(*by):
+    for row in rows.queryset(*by).values(*by).annotate(**_merged(measures)).order_by(*by):
         key = row[dimension]
         groups[key] = _split(row, measures)
         if label_dimension:
@@ -209,15 +249,18 @@ def table(
     return result
 
 
-def grade_table(rows: QuerySet[Summary], drill_url: Any = None) -> Table:
+def grade_table(
+    rows: Rows, *, title: str | Promise, dimension_title: str | Promise, drill_url: Any = None
+) -> Table:
     """The performance grades' distribution: evaluations per grade, in the order 优 良 中 差."""
     counts = dict(
         rows.filter(source=Source.GRADE)
+        .queryset("grade")
         .values_list("grade")
         .annotate(n=Sum("records"))
         .values_list("grade", "n")
     )
-    result = Table(title=_("绩效评价等级分布"), dimension_label=_("等级"), measures=[MEASURES["graded"]])
+    result = Table(title=title, dimension_label=dimension_title, measures=[MEASURES["graded"]])
     for grade in GRADES:
         result.rows.append(
             Row(
@@ -265,11 +308,11 @@ def feature_regions(city: str | None) -> dict[str, str]:
     return matched
 
 
-def map_data(rows: QuerySet[Summary], measure: Measure, city: str | None) -> list[dict[str, Any]]:
+def map_data(rows: Rows, measure: Measure, city: str | None) -> list[dict[str, Any]]:
     """One entry per feature of the shipped boundary file: its name, region code and the measure's
     value there (None where the measure has no value, e.g. a share with nothing contracted)."""
     dimension = "county" if city else "city"
-    values = dict(measure.breakdown(rows, dimension))
+    values = dict(measure.breakdown(rows.queryset(dimension), dimension))
     return [
         {
             "name": name,
@@ -283,9 +326,9 @@ def map_data(rows: QuerySet[Summary], measure: Measure, city: str | None) -> lis
 # --- public statistics ---------------------------------------------------------------------------
 
 
-def public_rows(condition: Q) -> QuerySet[Summary]:
+def public_rows(condition: Q) -> Rows:
     """The summary rows of records published on the portal only (the public statistics)."""
-    return Summary.objects.filter(condition & Q(public=True))
+    return Rows(condition & Q(public=True))
 
 
 def ocds_downloads() -> list[dict[str, Any]]:
@@ -315,21 +358,19 @@ def fact_rows(condition: Q, measure: Measure) -> QuerySet[Fact]:
     return Fact.objects.filter(condition & measure.drill.facts_filter()).select_related("unit")
 
 
-def drill_total(condition: Q, measure: Measure) -> Decimal:
+def fact_page(condition: Q, measure: Measure, *, page: int, page_size: int = 50) -> FactPage:
+    """One page of the facts behind a figure, with their count and total (one pass over them; the
+    page itself through the index ordered by date)."""
     assert measure.drill is not None
     column = measure.drill.column
-    total = fact_rows(condition, measure).aggregate(t=Count("pk") if column == COUNT else Sum(column))["t"]
-    return Decimal(total or 0)
-
-
-def fact_page(condition: Q, measure: Measure, *, page: int, page_size: int = 50) -> FactPage:
     rows = fact_rows(condition, measure).order_by("-dated", "record_id")
-    count = rows.count()
+    totals = rows.order_by().aggregate(n=Count("pk"), t=Count("pk") if column == COUNT else Sum(column))
+    count = int(totals["n"])
     page = max(1, min(page, max(1, -(-count // page_size))))
     return FactPage(
         rows=list(rows[(page - 1) * page_size : page * page_size]),
         count=count,
-        total=drill_total(condition, measure),
+        total=Decimal(totals["t"] or 0),
         page=page,
         page_size=page_size,
     )

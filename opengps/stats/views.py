@@ -2,7 +2,9 @@
 view, the drill-down lists behind every figure, Excel exports, and the public definitions page.
 
 Every figure comes from the summary tables (`selectors`, `measures`); every drill-down from the
-fact rows behind them. A bad filter value is a 400 with the error beside its field.
+fact rows behind them. The overview, competition, providers, funds and public dashboards are one
+description each (`dashboards.DASHBOARDS`) rendered by one builder (`_board_data`). A bad filter
+value is a 400 with the error beside its field.
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,37 +30,12 @@ from opengps.core import clock, exports, tasks
 from opengps.core.forms import run_service
 from opengps.rules.redflags import FLAG_TITLES, FlagCode
 from opengps.stats import selectors, services
+from opengps.stats.dashboards import DASHBOARDS, GRADES, Breakdown, Dashboard
 from opengps.stats.forms import FilterForm, MeasureForm, TargetForm
 from opengps.stats.measures import MEASURES
 from opengps.stats.models import Source
 from opengps.stats.tasks import summaries_nightly
 
-OVERVIEW_KEYS = [
-    "budgeted",
-    "planned",
-    "awarded",
-    "contracted",
-    "paid",
-    "social_share",
-    "social_amount",
-    "social_share_awarded",
-    "industry_share",
-    "procurements",
-    "bidders",
-    "single_bid_share",
-    "non_competitive",
-    "savings",
-    "savings_amount",
-    "days_to_award",
-    "days_to_contract",
-    "late_contracts",
-    "granted",
-    "lottery_spend",
-    "venture_spend",
-    "grants_released",
-    "emall_spend",
-    "emall_paid",
-]
 MAP_KEYS = [k for k, m in MEASURES.items() if m.kind in ("money", "percent", "number", "days")]
 CATEGORY_KEYS = ["planned", "awarded", "contracted", "social_share", "paid"]
 REFRESHERS = (Role.FINANCE, Role.ADMIN)
@@ -138,7 +114,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         return form
     rows = selectors.summary_rows(form.condition())
     year = form.cleaned_data.get("year")
-    context = _base_context(request, form) | _overview_data(form, rows)
+    context = _base_context(request, form) | _board_data(form, rows, DASHBOARDS["overview"])
     target = selectors.target_for(year)
     context |= {
         "target": target,
@@ -156,45 +132,43 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/overview.html", context)
 
 
-def _overview_data(form: FilterForm, rows: Any) -> dict[str, Any]:
-    figures = {f.measure.key: f for f in selectors.figures(rows, OVERVIEW_KEYS, lambda k: _drill(form, k))}
-    monthly = selectors.table(
-        rows.exclude(month=0),
-        title=_("按月合同金额"),
-        dimension="month",
-        dimension_title=_("月份"),
-        keys=["contracted", "social_amount"],
-        drill_url=lambda m: _drill(form, "contracted", month=m),
+def _row_links(form: FilterForm, breakdown: Breakdown) -> Callable[[Any], str] | None:
+    """A table row's drill-down: the records of the breakdown's measure with the row's value; for
+    the blank value (本级、未注明), which no filter selects apart from the others, none unless the
+    breakdown links it to the unfiltered records."""
+    key, dimension = breakdown.drill, breakdown.dimension
+    if not key:
+        return None
+    if breakdown.blank_drill:
+        return lambda value: _drill(form, key, **{dimension: value})
+    return lambda value: _drill(form, key, **{dimension: value}) if value not in (None, "") else ""
+
+
+def _breakdown(form: FilterForm, rows: selectors.Rows, breakdown: Breakdown) -> selectors.Table:
+    links = _row_links(form, breakdown)
+    if breakdown.dimension == GRADES:
+        return selectors.grade_table(
+            rows, title=breakdown.title, dimension_title=breakdown.dimension_title, drill_url=links
+        )
+    return selectors.table(
+        rows.exclude(month=0) if breakdown.monthly else rows,
+        title=breakdown.title,
+        dimension=breakdown.dimension,
+        dimension_title=breakdown.dimension_title,
+        keys=breakdown.keys,
+        drill_url=links,
+        label_dimension=breakdown.label_dimension,
     )
-    providers = selectors.table(
-        rows,
-        title=_("按承接主体类型的合同金额"),
-        dimension="provider_type",
-        dimension_title=_("承接主体类型"),
-        keys=["contracted"],
-        drill_url=lambda t: _drill(form, "contracted", provider_type=t),
-    )
-    funds = selectors.table(
-        rows,
-        title=_("按资金来源的合同与资助金额"),
-        dimension="fund_source",
-        dimension_title=_("资金来源"),
-        keys=["contracted", "lottery_spend", "venture_spend"],
-        drill_url=lambda f: _drill(form, "contracted", fund_source=f),
-    )
-    methods = selectors.table(
-        rows,
-        title=_("按采购方式的中标（成交）金额"),
-        dimension="method",
-        dimension_title=_("采购方式"),
-        keys=["awarded", "savings", "days_to_award"],
-        drill_url=lambda m: _drill(form, "awarded", method=m),
-    )
-    grades = selectors.grade_table(rows)
+
+
+def _board_data(form: FilterForm, rows: selectors.Rows, board: Dashboard) -> dict[str, Any]:
+    """A dashboard's figures (each linked to its records, except on the public page) and tables."""
+    tables = [_breakdown(form, rows, breakdown) for breakdown in board.tables]
+    links: Callable[[str], str] = (lambda _key: "") if board.public else (lambda key: _drill(form, key))
     return {
-        "figures": figures,
-        "tables": [monthly, providers, methods, funds, grades],
-        "charts": [("bar", monthly), ("pie", providers), ("bar", methods), ("bar", funds), ("bar", grades)],
+        "figures": {f.measure.key: f for f in selectors.figures(rows, board.keys, links)},
+        "tables": tables,
+        "charts": [(b.chart, table) for b, table in zip(board.tables, tables, strict=True)],
     }
 
 
@@ -220,7 +194,7 @@ def target_set(request: HttpRequest) -> HttpResponse:
         status = 400
     filters = _filter_form(request)
     rows = selectors.summary_rows(filters.condition())
-    context = _base_context(request, filters) | _overview_data(filters, rows)
+    context = _base_context(request, filters) | _board_data(filters, rows, DASHBOARDS["overview"])
     context |= {"target_form": form, "can_set_target": has_role(user, *services.TARGET_SETTERS)}
     return render(request, "stats/overview.html", context, status=status)
 
@@ -299,14 +273,14 @@ def category(request: HttpRequest) -> HttpResponse:
     context = _base_context(request, form) | {
         "table": category_table,
         "cat1": cat1,
-        "cat1_name": rows.exclude(cat1_name="").values_list("cat1_name", flat=True).first() if cat1 else "",
+        "cat1_name": selectors.category_name(rows) if cat1 else "",
         "level_up": _url("stats:category", form, cat1=None, cat2=None),
         "export_url": _export_url("category", form),
     }
     return render(request, "stats/category.html", context)
 
 
-def _category_table(form: FilterForm, rows: Any, cat1: str | None) -> selectors.Table:
+def _category_table(form: FilterForm, rows: selectors.Rows, cat1: str | None) -> selectors.Table:
     dimension = "cat2" if cat1 else "cat1"
     table = selectors.table(
         rows,
@@ -366,88 +340,7 @@ def definitions(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- competition, providers, funds -------------------------------------------------------------
-
-
-COMPETITION_KEYS = [
-    "procurements",
-    "bidders",
-    "single_bid_share",
-    "non_competitive",
-    "savings",
-    "savings_amount",
-    "days_to_award",
-    "days_to_contract",
-    "late_contracts",
-]
-PROVIDER_KEYS = [
-    "contracted",
-    "social_share",
-    "social_amount",
-    "industry_share",
-    "awarded",
-    "social_share_awarded",
-    "graded",
-]
-FUND_KEYS = [
-    "budgeted",
-    "planned",
-    "contracted",
-    "paid",
-    "granted",
-    "lottery_spend",
-    "venture_spend",
-    "grants_released",
-    "emall_spend",
-    "emall_paid",
-]
-
-
-def _keyed(form: FilterForm, key: str, dimension: str) -> Callable[[Any], str]:
-    """A table row's drill-down: the measure's records with the row's value of `dimension`; none
-    for the blank value (本级、未注明), which no filter can select apart from all the others."""
-    return lambda value: _drill(form, key, **{dimension: value}) if value not in (None, "") else ""
-
-
-def _competition_data(form: FilterForm, rows: Any) -> dict[str, Any]:
-    by_method = selectors.table(
-        rows,
-        title=_("按采购方式的竞争情况"),
-        dimension="method",
-        dimension_title=_("采购方式"),
-        keys=["procurements", "bidders", "single_bid_share"],
-        drill_url=_keyed(form, "procurements", "method"),
-    )
-    by_city = selectors.table(
-        rows,
-        title=_("按市州的竞争情况"),
-        dimension="city",
-        dimension_title=_("市州"),
-        keys=["procurements", "non_competitive", "single_bid_share", "bidders"],
-        drill_url=_keyed(form, "procurements", "city"),
-    )
-    by_category = selectors.table(
-        rows,
-        title=_("按目录一级类别的竞争情况"),
-        dimension="cat1",
-        dimension_title=_("目录类别"),
-        keys=["procurements", "non_competitive", "single_bid_share"],
-        drill_url=_keyed(form, "procurements", "cat1"),
-        label_dimension="cat1_name",
-    )
-    savings = selectors.table(
-        rows,
-        title=_("按采购方式的节约情况"),
-        dimension="method",
-        dimension_title=_("采购方式"),
-        keys=["awarded", "savings_amount", "savings", "days_to_award"],
-        drill_url=_keyed(form, "awarded", "method"),
-    )
-    return {
-        "figures": _figures(form, rows, COMPETITION_KEYS),
-        "tables": [by_method, by_city, by_category, savings],
-        "charts": [("bar", by_method), ("bar", by_city), ("bar", by_category), ("bar", savings)],
-    }
+# --- competition, providers, funds, public ------------------------------------------------------
 
 
 def _flag_links(form: FilterForm) -> list[dict[str, str]]:
@@ -467,88 +360,20 @@ def _flag_links(form: FilterForm) -> list[dict[str, str]]:
     return links
 
 
-def _provider_data(form: FilterForm, rows: Any) -> dict[str, Any]:
-    by_type = selectors.table(
-        rows,
-        title=_("按承接主体类型的合同与中标金额"),
-        dimension="provider_type",
-        dimension_title=_("承接主体类型"),
-        keys=["contracted", "awarded", "paid"],
-        drill_url=_keyed(form, "contracted", "provider_type"),
-    )
-    by_rating = selectors.table(
-        rows,
-        title=_("按社会组织评估等级的合同金额"),
-        dimension="rating",
-        dimension_title=_("评估等级"),
-        keys=["contracted", "awarded"],
-        drill_url=lambda rating: _drill(form, "contracted", rating=rating),
-    )
-    grades = selectors.grade_table(rows, drill_url=lambda grade: _drill(form, "graded", grade=grade))
-    return {
-        "figures": _figures(form, rows, PROVIDER_KEYS),
-        "tables": [by_type, by_rating, grades],
-        "charts": [("pie", by_type), ("bar", by_rating), ("bar", grades)],
-    }
-
-
-def _fund_data(form: FilterForm, rows: Any) -> dict[str, Any]:
-    by_source = selectors.table(
-        rows,
-        title=_("按资金来源的预算、计划与合同金额"),
-        dimension="fund_source",
-        dimension_title=_("资金来源"),
-        keys=["budgeted", "planned", "contracted", "paid"],
-        drill_url=_keyed(form, "budgeted", "fund_source"),
-    )
-    grants = selectors.table(
-        rows,
-        title=_("按资金来源的资助金额"),
-        dimension="fund_source",
-        dimension_title=_("资金来源"),
-        keys=["granted", "grants_released"],
-        drill_url=_keyed(form, "granted", "fund_source"),
-    )
-    emall = selectors.table(
-        rows.exclude(month=0),
-        title=_("按月电子卖场采购金额"),
-        dimension="month",
-        dimension_title=_("月份"),
-        keys=["emall_spend", "emall_paid"],
-        drill_url=_keyed(form, "emall_spend", "month"),
-    )
-    return {
-        "figures": _figures(form, rows, FUND_KEYS),
-        "tables": [by_source, grants, emall],
-        "charts": [("bar", by_source), ("pie", grants), ("bar", emall)],
-    }
-
-
-def _figures(form: FilterForm, rows: Any, keys: list[str]) -> dict[str, selectors.Figure]:
-    return {f.measure.key: f for f in selectors.figures(rows, keys, lambda k: _drill(form, k))}
-
-
-DASHBOARDS: dict[str, tuple[Promise, Callable[[FilterForm, Any], dict[str, Any]]]] = {
-    "competition": (gettext_lazy("统计分析 · 竞争与廉洁"), _competition_data),
-    "providers": (gettext_lazy("统计分析 · 承接主体"), _provider_data),
-    "funds": (gettext_lazy("统计分析 · 资金来源"), _fund_data),
-}
-
-
 def _dashboard(request: HttpRequest, view: str) -> HttpResponse:
-    form = _filtered(request, "stats/dashboard.html")
+    board = DASHBOARDS[view]
+    form = _filtered(request, board.template)
     if isinstance(form, HttpResponse):
         return form
-    heading, build = DASHBOARDS[view]
     rows = selectors.summary_rows(form.condition())
-    context = _base_context(request, form) | build(form, rows)
+    context = _base_context(request, form) | _board_data(form, rows, board)
     context |= {
-        "heading": heading,
+        "heading": board.heading,
         "view": view,
         "export_url": _export_url(view, form),
-        "flag_links": _flag_links(form) if view == "competition" else [],
+        "flag_links": _flag_links(form) if board.flags else [],
     }
-    return render(request, "stats/dashboard.html", context)
+    return render(request, board.template, context)
 
 
 def competition(request: HttpRequest) -> HttpResponse:
@@ -567,37 +392,10 @@ def funds(request: HttpRequest) -> HttpResponse:
     return _dashboard(request, "funds")
 
 
-# --- public statistics -------------------------------------------------------------------------
-
-PUBLIC_KEYS = [
-    "planned",
-    "procurements",
-    "bidders",
-    "single_bid_share",
-    "non_competitive",
-    "awarded",
-    "social_share_awarded",
-    "savings",
-    "savings_amount",
-    "days_to_award",
-    "contracted",
-    "social_share",
-    "social_amount",
-    "industry_share",
-    "days_to_contract",
-    "late_contracts",
-    "graded",
-    "granted",
-    "lottery_spend",
-    "venture_spend",
-]
-"""The measures with published records behind them (budgets, payments and e-mall orders are not
-published on the portal, so their measures are not shown publicly)."""
-
-
 def public(request: HttpRequest) -> HttpResponse:
     """公开统计 — the same measures over the records published on the portal only, for anyone,
     with the OCDS bulk files to recompute them."""
+    board = DASHBOARDS["public"]
     form = _filter_form(request)
     context: dict[str, Any] = {
         "filters": form,
@@ -605,35 +403,9 @@ def public(request: HttpRequest) -> HttpResponse:
         "downloads": selectors.ocds_downloads(),
     }
     if not form.is_valid():
-        return render(request, "stats/public.html", context, status=400)
-    rows = selectors.public_rows(form.condition())
-    by_city = selectors.table(
-        rows,
-        title=_("按市州的公开合同与中标金额"),
-        dimension="city",
-        dimension_title=_("市州"),
-        keys=["contracted", "awarded", "procurements"],
-    )
-    by_method = selectors.table(
-        rows,
-        title=_("按采购方式的公开采购项目"),
-        dimension="method",
-        dimension_title=_("采购方式"),
-        keys=["procurements", "bidders", "single_bid_share"],
-    )
-    by_provider = selectors.table(
-        rows,
-        title=_("按承接主体类型的公开合同金额"),
-        dimension="provider_type",
-        dimension_title=_("承接主体类型"),
-        keys=["contracted"],
-    )
-    context |= {
-        "figures": {f.measure.key: f for f in selectors.figures(rows, PUBLIC_KEYS, lambda _key: "")},
-        "tables": [by_city, by_method, by_provider],
-        "charts": [("bar", by_city), ("bar", by_method), ("pie", by_provider)],
-    }
-    return render(request, "stats/public.html", context)
+        return render(request, board.template, context, status=400)
+    context |= _board_data(form, selectors.public_rows(form.condition()), board)
+    return render(request, board.template, context)
 
 
 # --- Excel ------------------------------------------------------------------------------------------
@@ -664,11 +436,10 @@ def export(request: HttpRequest, view: str) -> HttpResponse:
         return form
     rows = selectors.summary_rows(form.condition())
     builders: dict[str, Callable[[], list[tuple[str, list[str], list[list[Any]], set[int]]]]] = {
-        "overview": lambda: _overview_sheets(form, rows),
         "region": lambda: [_table_sheet(_export_region(request, form, rows))],
         "category": lambda: [_table_sheet(_category_table(form, rows, form.cleaned_data.get("cat1")))],
         "records": lambda: [_records_sheet(request, form)],
-        **{name: _dashboard_sheets(build, form, rows) for name, (_heading, build) in DASHBOARDS.items()},
+        **{name: _board_sheets(board, form, rows) for name, board in DASHBOARDS.items() if not board.public},
     }
     if view not in builders:
         return render(request, "stats/not_found.html", status=404)
@@ -684,14 +455,10 @@ def export(request: HttpRequest, view: str) -> HttpResponse:
     return response
 
 
-def _overview_sheets(form: FilterForm, rows: Any) -> list[tuple[str, list[str], list[list[Any]], set[int]]]:
-    return _figure_sheets(_overview_data(form, rows))
-
-
-def _dashboard_sheets(
-    build: Callable[[FilterForm, Any], dict[str, Any]], form: FilterForm, rows: Any
+def _board_sheets(
+    board: Dashboard, form: FilterForm, rows: selectors.Rows
 ) -> Callable[[], list[tuple[str, list[str], list[list[Any]], set[int]]]]:
-    return lambda: _figure_sheets(build(form, rows))
+    return lambda: _figure_sheets(_board_data(form, rows, board))
 
 
 def _figure_sheets(data: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]], set[int]]]:
@@ -713,7 +480,7 @@ def _kind_unit(kind: str) -> str:
     return {"money": _("元"), "percent": "%", "days": _("天"), "number": ""}.get(kind, "")
 
 
-def _export_region(request: HttpRequest, form: FilterForm, rows: Any) -> selectors.Table:
+def _export_region(request: HttpRequest, form: FilterForm, rows: selectors.Rows) -> selectors.Table:
     key = request.GET.get("measure") or "contracted"
     measure = MEASURES[key]  # an unknown measure is a KeyError: the caller answers 400
     city = form.cleaned_data.get("city") or None

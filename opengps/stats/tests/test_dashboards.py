@@ -15,6 +15,7 @@ from django.test import Client
 
 from opengps.contracts.models import Contract
 from opengps.rules.redflags import FlagCode
+from opengps.stats.dashboards import COMPETITION_KEYS, FUND_KEYS, PROVIDER_KEYS
 from opengps.stats.measures import COUNT, MEASURES
 from opengps.stats.models import Fact
 from opengps.stats.tests.test_measures import (  # noqa: F401
@@ -23,7 +24,6 @@ from opengps.stats.tests.test_measures import (  # noqa: F401
     fresh_registry_caches,
     scenario,
 )
-from opengps.stats.views import COMPETITION_KEYS, FUND_KEYS, PROVIDER_KEYS
 
 CENT = Decimal("0.01")
 DASHBOARDS = {"competition": COMPETITION_KEYS, "providers": PROVIDER_KEYS, "funds": FUND_KEYS}
