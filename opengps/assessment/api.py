@@ -17,7 +17,7 @@ from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit
 from opengps.assessment import selectors, services
 from opengps.assessment.errors import Code
-from opengps.assessment.models import Application, IndicatorSet, Objection, Round
+from opengps.assessment.models import Application, IndicatorSet, Objection, Round, Sanction
 from opengps.core import ratelimit
 from opengps.core.api_errors import ERRORS
 from opengps.core.errors import NotFound, ServiceError
@@ -216,6 +216,28 @@ class AssessmentReviewIn(Schema):
     level: int | None = None
 
 
+class AssessmentSanctionIn(Schema):
+    kind: Str24
+    finding: Str24
+    reason: Text
+    decision_no: Str80
+    level: int | None = None
+    serious: bool = False
+
+
+class AssessmentSanctionOut(Schema):
+    id: int
+    application_id: int
+    kind: str
+    finding: str
+    serious: bool
+    reason: str
+    decision_no: str
+    level_before: int
+    level_after: int | None
+    decided_on: date
+
+
 class AssessmentNoticeRowOut(AssessmentOrganizationNamed):
     organization: str
     organization_uscc: str
@@ -330,6 +352,24 @@ def screen(request: HttpRequest, application_id: Id) -> Application:
     """Screen by the rules on today's records: eligible, or not with every reason and its article."""
     item = selectors.application_get(actor=request.user, pk=application_id)
     return services.application_screen(actor=signed_in_user(request), application=item)
+
+
+@router.post("/applications/{application_id}/sanctions", response={201: AssessmentSanctionOut, **ERRORS})
+def sanction(request: HttpRequest, application_id: Id, payload: AssessmentSanctionIn) -> Status[Sanction]:
+    """Downgrade (`kind` "downgrade", to `level`) or revoke (`kind` "revoke") the rating the
+    decision awarded, on a finding, with the reason and the decision document (M39 第三十条 [U])."""
+    item = selectors.application_get(actor=request.user, pk=application_id)
+    made = services.rating_sanction(
+        actor=signed_in_user(request),
+        application=item,
+        kind=payload.kind,
+        finding=payload.finding,
+        reason=payload.reason,
+        decision_no=payload.decision_no,
+        level=payload.level,
+        serious=payload.serious,
+    )
+    return Status(201, made)
 
 
 @router.post("/applications/{application_id}/sheets", response={201: AssessmentSheetOut, **ERRORS})

@@ -22,10 +22,15 @@ class Code(ErrorCode):
         "assessment.conflict_of_interest",
         _("评估人员或评估机构与参评社会组织有利害关系，应当回避"),
     )
+    ASSESSMENT_DOWNGRADE_LEVEL_INVALID = (
+        "assessment.downgrade_level_invalid",
+        _("降低后的等级应低于现有等级且不低于1A；1A等级只能取消"),
+    )
     ASSESSMENT_DATES_INVALID = "assessment.dates_invalid", _("申报截止日期不能早于开始日期")
     ASSESSMENT_DECISION_NO_REQUIRED = "assessment.decision_no_required", _("请填写评估决定文号")
     ASSESSMENT_DECISION_REQUIRED = "assessment.decision_required", _("请填写复核意见")
     ASSESSMENT_EVIDENCE_CLOSED = "assessment.evidence_closed", _("评分完成或不予受理后不能再上传佐证材料")
+    ASSESSMENT_FINDING_UNKNOWN = "assessment.finding_unknown", _("请选择处理依据的情形")
     ASSESSMENT_FILE_EMPTY = "assessment.file_empty", _("文件为空")
     ASSESSMENT_FILE_TOO_LARGE = "assessment.file_too_large", _("文件超过大小上限")
     ASSESSMENT_FILE_TYPE = (
@@ -84,6 +89,16 @@ class Code(ErrorCode):
         _("复核后等级应为1A至5A或未达到等级"),
     )
     ASSESSMENT_ROUND_NOT_FOUND = "assessment.round_not_found", _("没有找到这个评估轮次")
+    ASSESSMENT_RATING_NOT_IN_FORCE = (
+        "assessment.rating_not_in_force",
+        _("该组织没有本次评估决定授予且仍在有效期内的评估等级"),
+    )
+    ASSESSMENT_REASON_REQUIRED = "assessment.reason_required", _("请填写处理理由")
+    ASSESSMENT_REVOCATION_NOT_SERIOUS = (
+        "assessment.revocation_not_serious",
+        _("情节严重的方可取消评估等级，否则应降低评估等级"),
+    )
+    ASSESSMENT_SANCTION_UNKNOWN = "assessment.sanction_unknown", _("请选择降低或取消评估等级")
     ASSESSMENT_SCORE_MISSING = "assessment.score_missing", _("请为每项指标评分")
     ASSESSMENT_SCORE_OUT_OF_RANGE = (
         "assessment.score_out_of_range",

@@ -15,6 +15,7 @@ class Event(DomainEvent):
     ASSESSMENT_APPLICATION_DECIDED = "assessment_application.decided", _("发布评估结果")
     ASSESSMENT_APPLICATION_PROPOSED = "assessment_application.proposed", _("评估委员会拟定等级")
     ASSESSMENT_APPLICATION_REVIEWED = "assessment_application.reviewed", _("复核后调整拟定等级")
+    ASSESSMENT_APPLICATION_SANCTIONED = "assessment_application.sanctioned", _("降低或取消评估等级")
     ASSESSMENT_APPLICATION_SCREENED = "assessment_application.screened", _("审核评估申报")
     ASSESSMENT_APPLICATION_SUBMITTED = "assessment_application.submitted", _("社会组织申报评估")
     ASSESSMENT_EVIDENCE_UPLOADED = "assessment_application.evidence_uploaded", _("上传佐证材料")

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opengps.accounts.models import Unit
-from opengps.assessment.models import Application, Indicator, IndicatorSet, Section
+from opengps.assessment.models import Application, Finding, Indicator, IndicatorSet, SanctionKind, Section
 from opengps.core.errors import ServiceError
 from opengps.core.forms import ActionForm
 from opengps.registry.models import OrgType, RegistrationLevel
@@ -232,6 +232,25 @@ class ReviewForm(ActionForm):
         """The level the review sets (1–5), or None: no level, or the objection failed."""
         chosen = self.cleaned_data.get("level") or "0"
         return int(chosen) or None
+
+
+class SanctionForm(ActionForm):
+    """降低或取消评估等级: the finding, what is done, the lower level for a downgrade, whether the
+    circumstances are serious (needed to revoke on most findings), the reason and the document."""
+
+    action = "sanction"
+    kind = forms.ChoiceField(label=_("处理"), choices=SanctionKind.choices, widget=forms.RadioSelect)
+    finding = forms.ChoiceField(label=_("情形"), choices=Finding.choices)
+    level = forms.TypedChoiceField(
+        label=_("降低后的等级"),
+        choices=[("", _("请选择（降低等级时填写）"))] + [(str(n), f"{n}A") for n in range(4, 0, -1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    serious = forms.BooleanField(label=_("情节严重"), required=False)
+    reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decision_no = forms.CharField(label=_("处理决定文号"), max_length=80, required=False)
 
 
 class ObjectionForm(ActionForm):

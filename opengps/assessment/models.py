@@ -168,6 +168,10 @@ class ApplicationStatus(models.TextChoices):
     """The decision awarded the level: a registry rating."""
     NOT_RATED = "not_rated", _("未评定等级")
     """The decision awarded no level."""
+    DOWNGRADED = "downgraded", _("已降低等级")
+    """A finding lowered the rating (`Sanction`); it may be lowered again or revoked."""
+    REVOKED = "revoked", _("已取消等级")
+    """A finding revoked the rating (`Sanction`)."""
 
 
 class Application(models.Model):
@@ -391,3 +395,69 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.filed_on}"
+
+
+class SanctionKind(models.TextChoices):
+    """What the registration authority did to a rating on a finding (M39 第三十条 [U])."""
+
+    DOWNGRADE = "downgrade", _("降低评估等级")
+    REVOKE = "revoke", _("取消评估等级")
+
+
+class Finding(models.TextChoices):
+    """The findings that warrant a sanction (`opengps.rules.assessment.Finding`)."""
+
+    FALSE_MATERIALS = "false_materials", _("评估中提供虚假情况和资料或串通作弊")
+    CERTIFICATE_MISUSE = "certificate_misuse", _("涂改、伪造、出租、出借评估等级证书或牌匾")
+    ANNUAL_BASIC_TWICE = "annual_basic_twice", _("连续2年年度检查基本合格")
+    ANNUAL_FAILED = "annual_failed", _("上一年度年度检查不合格或未参加年度检查")
+    PENALTY = "penalty", _("受到警告、罚款、没收非法所得、限期停止活动等行政处罚")
+    SERIOUS_LIST = "serious_list", _("列入严重违法失信名单")
+    OTHER_VIOLATION = "other_violation", _("其他违反法律法规规定的情形")
+
+
+class Sanction(models.Model):
+    """A downgrade or revocation (降低、取消评估等级) of an application's rating on a finding, with
+    the decision document: the registry rating before is revoked and, for a downgrade, the lower
+    level recorded as the rating after (both through `registry.services`)."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("评估申报"), on_delete=models.PROTECT, related_name="sanctions"
+    )
+    kind = models.CharField(_("处理"), max_length=12, choices=SanctionKind.choices)
+    finding = models.CharField(_("情形"), max_length=24, choices=Finding.choices)
+    serious = models.BooleanField(_("情节严重"), default=False)
+    reason = models.TextField(_("处理理由"))
+    decision_no = models.CharField(_("处理决定文号"), max_length=80)
+    level_before = models.PositiveSmallIntegerField(_("处理前等级"))
+    level_after = models.PositiveSmallIntegerField(_("处理后等级"), null=True, blank=True)
+    rating_before = models.ForeignKey(
+        "registry.Rating", verbose_name=_("处理前评估等级"), on_delete=models.PROTECT, related_name="+"
+    )
+    rating_after = models.ForeignKey(
+        "registry.Rating",
+        verbose_name=_("处理后评估等级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("处理日期"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("评估等级处理")
+        verbose_name_plural = _("评估等级处理")
+        ordering = ["application", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="downgrade", level_after__isnull=False, rating_after__isnull=False)
+                | Q(kind="revoke", level_after__isnull=True, rating_after__isnull=True),
+                name="assessment_sanction_after_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.get_kind_display()}"

@@ -21,13 +21,20 @@ from opengps.assessment.models import (
     Objection,
     Round,
     RoundStatus,
+    Sanction,
 )
 from opengps.core.errors import one_or_not_found
 from opengps.core.models import AuditEvent
 from opengps.registry.services import managed_unit_ids
 
 PUBLIC_ROUNDS = (RoundStatus.NOTICE, RoundStatus.DECIDED)
-PUBLIC_APPLICATIONS = (ApplicationStatus.PROPOSED, ApplicationStatus.RATED, ApplicationStatus.NOT_RATED)
+PUBLIC_APPLICATIONS = (
+    ApplicationStatus.PROPOSED,
+    ApplicationStatus.RATED,
+    ApplicationStatus.NOT_RATED,
+    ApplicationStatus.DOWNGRADED,
+    ApplicationStatus.REVOKED,
+)
 """What the portal shows: the proposed levels on notice and the decisions, never the screening or
 the sheets."""
 
@@ -155,3 +162,8 @@ def timeline(obj: Round | Application | Objection) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("seq")
     )
+
+
+def sanctions_of(application: Application) -> QuerySet[Sanction]:
+    """The downgrades and revocations of the application's rating, in order."""
+    return application.sanctions.select_related("decided_by").order_by("pk")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/screen/", views.application_screen, name="screen"),
     path("applications/<int:pk>/evidence/", views.evidence_upload, name="evidence"),
+    path("applications/<int:pk>/sanction/", views.application_sanction, name="sanction"),
     path("applications/<int:pk>/score/", views.score, name="score"),
     path("applications/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),

@@ -49,6 +49,8 @@ TONES: dict[str, str] = {
     ApplicationStatus.PROPOSED: "warn",
     ApplicationStatus.RATED: "ok",
     ApplicationStatus.NOT_RATED: "bad",
+    ApplicationStatus.DOWNGRADED: "warn",
+    ApplicationStatus.REVOKED: "bad",
 }
 FIELDS = {
     "status": gettext_lazy("状态"),
@@ -330,7 +332,11 @@ def _application_page(
     items = list(selectors.indicators(round_.indicator_set))
     sees_sheets = manager or has_role(user, Role.AUDITOR) or services.is_assessor(user, round_)
     sheets = list(app.sheets.select_related("assessor")) if sees_sheets else []
-    page_forms: dict[str, Any] = {"screen": forms.ScreenForm(), "evidence": forms.EvidenceForm()}
+    page_forms: dict[str, Any] = {
+        "screen": forms.ScreenForm(),
+        "evidence": forms.EvidenceForm(),
+        "sanction": forms.SanctionForm(),
+    }
     if failed is not None:
         page_forms[failed.action] = failed
     context = {
@@ -350,6 +356,8 @@ def _application_page(
         "evidence": list(app.evidence.only("pk", "name", "kind", "size", "uploaded_at")),
         "forms": page_forms,
         "can_screen": manager and app.status == ApplicationStatus.SUBMITTED,
+        "can_sanction": manager and app.status in services.SANCTIONABLE,
+        "sanctions": list(selectors.sanctions_of(app)) if manager or member else [],
         "can_upload": member and app.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE),
         "can_score": services.is_assessor(user, round_)
         and app.status == ApplicationStatus.ELIGIBLE
@@ -381,6 +389,22 @@ def application_screen(request: HttpRequest, user: Actor, app: Application, form
 def evidence_upload(request: HttpRequest, user: Actor, app: Application, form: Any) -> Any:
     upload = form.cleaned_data["file"]
     return services.evidence_upload(actor=user, application=app, name=upload.name, content=upload.read())
+
+
+@_application_action(forms.SanctionForm, gettext_lazy("评估等级处理决定已记录"))
+def application_sanction(request: HttpRequest, user: Actor, app: Application, form: Any) -> Any:
+    """降低或取消评估等级 on a finding, by the registration authority."""
+    data = form.cleaned_data
+    return services.rating_sanction(
+        actor=user,
+        application=app,
+        kind=data["kind"],
+        finding=data["finding"],
+        reason=data["reason"],
+        decision_no=data["decision_no"],
+        level=data["level"],
+        serious=data["serious"],
+    )
 
 
 @login_required

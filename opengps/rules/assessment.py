@@ -408,6 +408,83 @@ def rating_valid_until(awarded_on: date) -> date:
 
 
 # ---------------------------------------------------------------------------------------------
+# Downgrades and revocations on findings
+
+SANCTION = f"{M39} 第三十条 [U]"
+"""有下列情形之一的，由民政部门作出降低评估等级的处理，情节严重的，作出取消评估等级的处理."""
+SANCTION_LIST = "民政部令第60号（社会组织信用信息管理办法）[U]；取消等级的做法以M39第三十条为据 [U]"
+
+
+class Finding(StrEnum):
+    """A finding that warrants a downgrade or a revocation of a rating (SANCTION)."""
+
+    false_materials = "false_materials"
+    """评估中提供虚假情况和资料，或者与评估人员串通作弊."""
+    certificate_misuse = "certificate_misuse"
+    """涂改、伪造、出租、出借评估等级证书或牌匾."""
+    annual_basic_twice = "annual_basic_twice"
+    """连续2年年度检查基本合格."""
+    annual_failed = "annual_failed"
+    """上一年度年度检查不合格或者未参加年度检查."""
+    penalty = "penalty"
+    """受到警告、罚款、没收非法所得、限期停止活动等行政处罚."""
+    serious_list = "serious_list"
+    """列入严重违法失信名单 (M60)."""
+    other_violation = "other_violation"
+    """其他违反法律法规规定的情形."""
+
+
+FINDINGS: dict[Finding, tuple[str, str, bool]] = {
+    Finding.false_materials: ("评估中提供虚假情况和资料，或者与评估人员串通作弊", SANCTION, False),
+    Finding.certificate_misuse: ("涂改、伪造、出租、出借评估等级证书或牌匾", SANCTION, False),
+    Finding.annual_basic_twice: ("连续2年年度检查基本合格", SANCTION, False),
+    Finding.annual_failed: ("上一年度年度检查不合格或者未参加年度检查", SANCTION, False),
+    Finding.penalty: ("受到警告、罚款、没收非法所得、限期停止活动等行政处罚", SANCTION, False),
+    Finding.serious_list: ("列入严重违法失信名单", f"{SANCTION}；{SANCTION_LIST}", True),
+    Finding.other_violation: ("其他违反法律法规规定的情形", SANCTION, False),
+}
+"""Each finding: its name, its citation, and whether it allows a revocation by itself (the serious
+credit list does, M60 [U]); any other finding allows a revocation only when the authority finds the
+circumstances serious (情节严重), and always allows a downgrade."""
+
+SanctionKind = Literal["downgrade", "revoke"]
+
+
+def sanction_level(
+    finding: str, kind: str, level: int, new_level: int | None = None, serious: bool = False
+) -> int | None:
+    """The level a rating of `level` (1–5) has after the sanction `kind` on `finding`: `new_level`
+    for a downgrade (a lower level, at least 1A: a 1A rating can only be revoked), None for a
+    revocation, allowed when the circumstances are serious or the finding revokes by itself
+    (SANCTION). RuleError ``assessment.finding_unknown`` / ``sanction_unknown`` /
+    ``revocation_not_serious`` / ``downgrade_level_invalid``."""
+    if finding not in FINDINGS:
+        raise _refuse("assessment.finding_unknown", "请选择处理依据的情形", "Unknown finding", SANCTION)
+    name, citation, revokes = FINDINGS[Finding(finding)]
+    if kind == "revoke":
+        if not (serious or revokes):
+            raise _refuse(
+                "assessment.revocation_not_serious",
+                f"“{name}”情节严重的方可取消评估等级，否则应降低评估等级",
+                "Revocation needs serious circumstances; otherwise downgrade",
+                citation,
+                finding=finding,
+            )
+        return None
+    if kind != "downgrade":
+        raise _refuse("assessment.sanction_unknown", "请选择降低或取消评估等级", "Unknown sanction", citation)
+    if not isinstance(new_level, int) or isinstance(new_level, bool) or not 1 <= new_level < level:
+        raise _refuse(
+            "assessment.downgrade_level_invalid",
+            f"降低后的等级应低于现有的{level}A且不低于1A；1A等级只能取消",
+            f"The new level must be below {level}A and at least 1A; a 1A rating can only be revoked",
+            citation,
+            level=level,
+        )
+    return new_level
+
+
+# ---------------------------------------------------------------------------------------------
 # Status tables
 
 ROUND: Transitions = {
@@ -424,11 +501,14 @@ APPLICATION: Transitions = {
     "ineligible": frozenset(),
     "assessed": frozenset({"proposed"}),
     "proposed": frozenset({"rated", "not_rated"}),
-    "rated": frozenset(),
+    "rated": frozenset({"downgraded", "revoked"}),
+    "downgraded": frozenset({"revoked"}),
+    "revoked": frozenset(),
     "not_rated": frozenset(),
 }
 """An application: submitted, screened (eligible or not), assessed once every assessor required has
-scored, proposed a level by the committee, then rated or not by the decision."""
+scored, proposed a level by the committee, then rated or not by the decision; a rating may later be
+downgraded (again, staying downgraded) or revoked on a finding (SANCTION)."""
 
 OBJECTION: Transitions = {
     "pending": frozenset({"upheld", "rejected"}),

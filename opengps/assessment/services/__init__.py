@@ -3,8 +3,8 @@ through `opengps.core.status.status_set` against the tables of `opengps.rules.as
 
 One module a stage: `setup` (indicator sets, rounds, links of interest), `applications` (apply,
 evidence, screening, the assessors' sheets), `decisions` (committee, notice, objections, review,
-the decision and its ratings); `_common` holds who manages what. Every public name is re-exported
-here: callers import `opengps.assessment.services`.
+the decision and its ratings), `sanctions` (downgrades and revocations on findings); `_common` holds
+who manages what. Every public name is re-exported here: callers import `opengps.assessment.services`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ from opengps.assessment.services.decisions import (
     objection_review,
     round_decide,
 )
+from opengps.assessment.services.sanctions import SANCTIONABLE, rating_current, rating_sanction
 from opengps.assessment.services.setup import indicator_set_create, link_record, round_open
 
 __all__ = [
     "MANAGERS",
     "OBJECTION_RATE",
+    "SANCTIONABLE",
     "application_screen",
     "application_submit",
     "can_read_application",
@@ -47,6 +49,8 @@ __all__ = [
     "notice_publish",
     "objection_file",
     "objection_review",
+    "rating_current",
+    "rating_sanction",
     "round_decide",
     "round_open",
     "screening_of",

@@ -37,6 +37,10 @@ RULE_CODES: Mapping[str, Code] = {
     "assessment.score_out_of_range": Code.ASSESSMENT_SCORE_OUT_OF_RANGE,
     "assessment.conflict_of_interest": Code.ASSESSMENT_CONFLICT_OF_INTEREST,
     "assessment.notice_running": Code.ASSESSMENT_NOTICE_RUNNING,
+    "assessment.finding_unknown": Code.ASSESSMENT_FINDING_UNKNOWN,
+    "assessment.sanction_unknown": Code.ASSESSMENT_SANCTION_UNKNOWN,
+    "assessment.revocation_not_serious": Code.ASSESSMENT_REVOCATION_NOT_SERIOUS,
+    "assessment.downgrade_level_invalid": Code.ASSESSMENT_DOWNGRADE_LEVEL_INVALID,
 }
 """Each refusal of `opengps.rules.assessment` a service passes on, as its declared code."""
 
@@ -116,6 +120,7 @@ def status_change(
     reason: str = "",
     values: Mapping[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
+    extra_old: Mapping[str, Any] | None = None,
 ) -> str:
     """`status_set` against `entity`'s table of `opengps.rules.assessment`."""
 
@@ -123,5 +128,13 @@ def status_change(
         rules.check_transition(entity, current, new)
 
     return status_set(
-        obj, target, actor=actor, action=action, check=check, reason=reason, values=values, extra=extra
+        obj,
+        target,
+        actor=actor,
+        action=action,
+        check=check,
+        reason=reason,
+        values=values,
+        extra=extra,
+        extra_old=extra_old,
     )

@@ -302,6 +302,49 @@ def test_rating_valid_until(awarded: str, until: str) -> None:
     assert assessment.rating_valid_until(D(awarded)) == D(until)
 
 
+# --- downgrades and revocations --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("finding", "kind", "level", "new_level", "serious", "expected"),
+    [
+        ("false_materials", "downgrade", 4, 3, False, 3),
+        ("false_materials", "downgrade", 5, 1, False, 1),
+        ("penalty", "downgrade", 2, 1, True, 1),
+        ("false_materials", "revoke", 4, None, True, None),
+        ("annual_failed", "revoke", 1, None, True, None),
+        ("serious_list", "revoke", 3, None, False, None),
+        ("serious_list", "downgrade", 3, 2, False, 2),
+        ("false_materials", "revoke", 4, None, False, "assessment.revocation_not_serious"),
+        ("other_violation", "revoke", 2, 1, False, "assessment.revocation_not_serious"),
+        ("false_materials", "downgrade", 4, 4, False, "assessment.downgrade_level_invalid"),
+        ("false_materials", "downgrade", 4, 5, False, "assessment.downgrade_level_invalid"),
+        ("false_materials", "downgrade", 4, 0, False, "assessment.downgrade_level_invalid"),
+        ("false_materials", "downgrade", 4, None, False, "assessment.downgrade_level_invalid"),
+        ("false_materials", "downgrade", 4, True, False, "assessment.downgrade_level_invalid"),
+        ("false_materials", "downgrade", 1, 1, True, "assessment.downgrade_level_invalid"),
+        ("false_materials", "suspend", 4, 3, True, "assessment.sanction_unknown"),
+        ("tax_evasion", "downgrade", 4, 3, False, "assessment.finding_unknown"),
+    ],
+)
+def test_sanction_level(
+    finding: str, kind: str, level: int, new_level: int | None, serious: bool, expected: int | str | None
+) -> None:
+    if isinstance(expected, str):
+        with pytest.raises(RuleError) as caught:
+            assessment.sanction_level(finding, kind, level, new_level, serious)
+        assert caught.value.code == expected
+        assert "第三十条 [U]" in caught.value.citation
+        return
+    assert assessment.sanction_level(finding, kind, level, new_level, serious) == expected
+
+
+def test_every_finding_is_named_and_cited() -> None:
+    assert set(assessment.FINDINGS) == set(assessment.Finding)
+    assert all(name and "[U]" in citation for name, citation, _ in assessment.FINDINGS.values())
+    assert [f for f, (_, _, revokes) in assessment.FINDINGS.items() if revokes] == ["serious_list"]
+
+
 # --- status tables -------------------------------------------------------------------------------
 
 
@@ -321,6 +364,11 @@ def test_rating_valid_until(awarded: str, until: str) -> None:
         ("assessment_application", "proposed", "not_rated", True),
         ("assessment_application", "rated", "proposed", False),
         ("assessment_application", "submitted", "rated", False),
+        ("assessment_application", "rated", "downgraded", True),
+        ("assessment_application", "rated", "revoked", True),
+        ("assessment_application", "downgraded", "revoked", True),
+        ("assessment_application", "revoked", "rated", False),
+        ("assessment_application", "not_rated", "downgraded", False),
         ("assessment_objection", "pending", "upheld", True),
         ("assessment_objection", "pending", "rejected", True),
         ("assessment_objection", "upheld", "rejected", False),
