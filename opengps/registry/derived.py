@@ -49,7 +49,9 @@ def facts_prefetch() -> list[Any]:
     return [
         Prefetch(
             "ratings",
-            queryset=Rating.objects.only("id", "organization_id", "level", "awarded_on", "revoked_on"),
+            queryset=Rating.objects.only(
+                "id", "organization_id", "level", "awarded_on", "valid_until", "revoked_on"
+            ),
         ),
         Prefetch(
             "credit_listings",
@@ -83,7 +85,10 @@ def organization_facts(org: Organization) -> OrganizationFacts:
         org_type=org.org_type,  # type: ignore[arg-type]
         founded_on=org.founded_on,
         is_industry_association=org.is_industry_association,
-        ratings=tuple(RatingFact(r.level, r.awarded_on, r.revoked_on) for r in org.ratings.all()),
+        # The stored end is honoured: a downgrade keeps the replaced grade's end (M39).
+        ratings=tuple(
+            RatingFact(r.level, r.awarded_on, r.revoked_on, ends_on=r.valid_until) for r in org.ratings.all()
+        ),
         credit_entries=tuple(
             CreditEntry(c.kind, c.listed_on, c.removed_on, c.reason)  # type: ignore[arg-type]
             for c in listings
@@ -127,9 +132,8 @@ def _valid_until(org: Organization, facts: OrganizationFacts, on_date: date) -> 
     if credit_change is not None:
         boundaries.append(credit_change)
     for rating in facts.ratings:
-        end = rating_valid_until(rating.awarded_on)
-        if rating.revoked_on is not None:
-            end = min(end, rating.revoked_on)
+        ends = (rating_valid_until(rating.awarded_on), rating.ends_on, rating.revoked_on)
+        end = min(d for d in ends if d is not None)
         boundaries += [d for d in (rating.awarded_on, end) if d > on_date]
     for listing in facts.other_lists:
         boundaries += [d for d in (listing.listed_on, listing.removed_on) if d is not None and d > on_date]

@@ -61,6 +61,10 @@ class Code(ErrorCode):
     REGISTRY_RATING_DUPLICATE = "registry.rating_duplicate", _("该日期已有评估等级记录")
     REGISTRY_RATING_LEVEL = "registry.rating_level", _("评估等级应为1A至5A")
     REGISTRY_RATING_NOT_FOUND = "registry.rating_not_found", _("未找到该评估等级记录")
+    REGISTRY_RATING_VALID_UNTIL = (
+        "registry.rating_valid_until",
+        _("有效期至应晚于评定日期，且不得晚于%(latest)s（评估等级有效期为5年）"),
+    )
     REGISTRY_REGION_FORMAT = "registry.region_format", _("区划代码应为6位数字")
     REGISTRY_REGION_OUT_OF_SCOPE = (
         "registry.region_out_of_scope",

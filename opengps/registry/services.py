@@ -495,8 +495,11 @@ def rating_record(
     awarded_on: date,
     decision_no: str,
     reason: str = "",
+    valid_until: date | None = None,
 ) -> Rating:
-    """Record an evaluation grade 1A–5A; it is in force for the period the rules give (M39)."""
+    """Record an evaluation grade 1A–5A; it is in force for the period the rules give (M39: 5 years),
+    or until `valid_until` (the first day no longer in force) where a decision ends it earlier, e.g.
+    a downgrade keeps the end of the grade it replaced; a later end than the rules' is refused."""
     if not isinstance(level, int) or not 1 <= level <= 5:
         raise ServiceError(Code.REGISTRY_RATING_LEVEL, field="level")
     decision_no = _require_text(
@@ -507,6 +510,11 @@ def rating_record(
     )
     require_manages(actor, organization)
     _check_day(awarded_on, field="awarded_on", org=organization, label=_("评定日期"))
+    term_end = derived.rating_valid_until(awarded_on)
+    if valid_until is not None and not awarded_on < valid_until <= term_end:
+        raise ServiceError(
+            Code.REGISTRY_RATING_VALID_UNTIL, field="valid_until", params={"latest": term_end.isoformat()}
+        )
     if organization.status != OrgStatus.NORMAL:
         raise Conflict(Code.REGISTRY_ORG_NOT_NORMAL, field="level")
     with transaction.atomic():
@@ -516,7 +524,7 @@ def rating_record(
             organization=organization,
             level=level,
             awarded_on=awarded_on,
-            valid_until=derived.rating_valid_until(awarded_on),
+            valid_until=valid_until or term_end,
             decision_no=decision_no,
         )
         _record_changed(

@@ -56,11 +56,17 @@ CreditLevel = Literal["normal", "abnormal", "serious"]
 
 @dataclass(frozen=True, slots=True)
 class RatingFact:
-    """An evaluation grade (评估等级) 1A–5A awarded on a date, possibly revoked later."""
+    """An evaluation grade (评估等级) 1A–5A awarded on a date, possibly revoked later.
+
+    `ends_on` is an end set by a decision (the first day no longer in force), e.g. a lower grade a
+    downgrade records keeps the end of the grade it replaced: the validity is 5 years (M39), and a
+    downgrade does not extend it.
+    """
 
     level: int
     awarded_on: date
     revoked_on: date | None = None
+    ends_on: date | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.level <= 5:
@@ -371,11 +377,12 @@ def penalty_effect(penalty: PenaltyFact, on_date: date) -> Reason:
 
 
 def _rating_end(rating: RatingFact) -> date:
+    """The first day `rating` is no longer in force: the earliest of the 5-year end (M39: 评估等级
+    有效期为5年), the end a decision set (`ends_on`: a downgrade keeps the replaced grade's end, it
+    does not extend the validity) and the revocation."""
     valid = _years(RATING_VALID_YEARS, rating.awarded_on, "eligibility.rating_valid_years")
-    end = add_years(rating.awarded_on, valid.value)
-    if rating.revoked_on is not None and rating.revoked_on < end:
-        return rating.revoked_on
-    return end
+    ends = (add_years(rating.awarded_on, valid.value), rating.ends_on, rating.revoked_on)
+    return min(end for end in ends if end is not None)
 
 
 def _rating_fact_in_force(ratings: Iterable[RatingFact], on_date: date) -> RatingFact | None:
@@ -384,7 +391,8 @@ def _rating_fact_in_force(ratings: Iterable[RatingFact], on_date: date) -> Ratin
 
 
 def rating_in_force(ratings: Iterable[RatingFact], on_date: date) -> int | None:
-    """The grade (1–5) in force on `on_date`: awarded ≤ on_date < awarded + 5 years, not revoked.
+    """The grade (1–5) in force on `on_date`: awarded ≤ on_date < awarded + 5 years, not revoked,
+    and before any end a decision set (`RatingFact.ends_on`).
 
     Where several are in force (a re-evaluation), the latest awarded counts (M39).
     """

@@ -50,6 +50,74 @@ def test_rating_input_is_checked(make_org: Callable[..., Any], registrar: Any) -
     assert caught.value.code == "registry.date_before_founding"
 
 
+def test_rating_recorded_with_an_earlier_end_ends_then_everywhere(
+    make_org: Callable[..., Any], registrar: Any, clock_at: Callable[..., None]
+) -> None:
+    # given: a grade whose decision ends it before the 5 years (e.g. a downgrade keeping the
+    # replaced grade's end, M39)
+    org = make_org()
+    overview = selectors.registry_overview()["rated_3a_plus"]
+    # when
+    rating = services.rating_record(
+        actor=registrar,
+        organization=org,
+        level=4,
+        awarded_on=date(2025, 3, 1),
+        decision_no="湘民评〔2025〕3号",
+        valid_until=date(2027, 1, 15),
+    )
+    # then: stored, audited, and the eligibility rules, the cached columns and the overview agree
+    assert rating.valid_until == date(2027, 1, 15)
+    event = AuditEvent.objects.get(action="registry.rating_recorded")
+    assert event.new_values["valid_until"] == "2027-01-15"
+    org.refresh_from_db()
+    assert (org.rating_level, org.derived_until) == (4, date(2027, 1, 15))
+    assert selectors.organization_eligibility(org, date(2027, 1, 14)).rating_in_force == 4
+    assert selectors.organization_eligibility(org, date(2027, 1, 15)).rating_in_force is None
+    assert selectors.registry_overview()["rated_3a_plus"] == overview + 1
+    clock_at(date(2027, 1, 15))
+    assert selectors.registry_overview()["rated_3a_plus"] == overview
+
+
+@pytest.mark.parametrize(
+    "valid_until",
+    [
+        pytest.param(date(2030, 3, 2), id="after-the-5-years"),
+        pytest.param(date(2025, 3, 1), id="on-the-award-day"),
+        pytest.param(date(2025, 2, 28), id="before-the-award"),
+    ],
+)
+def test_rating_end_outside_the_5_years_is_refused(
+    make_org: Callable[..., Any], registrar: Any, valid_until: date
+) -> None:
+    org = make_org()
+    with pytest.raises(ServiceError) as caught:
+        services.rating_record(
+            actor=registrar,
+            organization=org,
+            level=4,
+            awarded_on=date(2025, 3, 1),
+            decision_no="湘民评〔2025〕3号",
+            valid_until=valid_until,
+        )
+    assert (caught.value.code, caught.value.field) == ("registry.rating_valid_until", "valid_until")
+    assert "2030-03-01" in caught.value.message
+    assert not org.ratings.exists()
+
+
+def test_rating_end_on_the_5_year_end_is_accepted(make_org: Callable[..., Any], registrar: Any) -> None:
+    org = make_org()
+    rating = services.rating_record(
+        actor=registrar,
+        organization=org,
+        level=4,
+        awarded_on=date(2025, 3, 1),
+        decision_no="湘民评〔2025〕3号",
+        valid_until=date(2030, 3, 1),
+    )
+    assert rating.valid_until == date(2030, 3, 1)
+
+
 def test_revoking_a_rating_ends_it_and_is_audited(make_org: Callable[..., Any], registrar: Any) -> None:
     # given
     org = make_org()

@@ -282,6 +282,13 @@ def test_latest_report_due() -> None:
 
 # --- ratings ----------------------------------------------------------------------------------
 
+# A 4A awarded 2019-06-01 (in force until 2024-06-01) lowered to 2A on 2022-03-01: the 2A keeps the
+# 4A's end, a downgrade does not extend the 5-year validity (M39).
+DOWNGRADED = (
+    RatingFact(4, date(2019, 6, 1), revoked_on=date(2022, 3, 1)),
+    RatingFact(2, date(2022, 3, 1), ends_on=date(2024, 6, 1)),
+)
+
 
 @pytest.mark.parametrize(
     ("ratings", "on", "level", "priority"),
@@ -323,6 +330,48 @@ def test_latest_report_due() -> None:
             False,
             id="leap-day-award-expires-28-feb",
         ),
+        pytest.param(
+            DOWNGRADED,
+            date(2022, 3, 1),
+            2,
+            False,
+            id="downgrade-lower-level-from-the-decision-day",
+        ),
+        pytest.param(
+            DOWNGRADED,
+            date(2024, 5, 31),
+            2,
+            False,
+            id="downgraded-rating-last-day-of-original-5-years",
+        ),
+        pytest.param(
+            DOWNGRADED,
+            date(2024, 6, 1),
+            None,
+            False,
+            id="downgraded-rating-ends-on-original-end",
+        ),
+        pytest.param(
+            (RatingFact(4, date(2019, 6, 1), ends_on=date(2026, 1, 1)),),
+            date(2024, 5, 31),
+            4,
+            True,
+            id="ends-on-after-5-years-last-day",
+        ),
+        pytest.param(
+            (RatingFact(4, date(2019, 6, 1), ends_on=date(2026, 1, 1)),),
+            date(2024, 6, 1),
+            None,
+            False,
+            id="ends-on-after-5-years-changes-nothing",
+        ),
+        pytest.param(
+            (RatingFact(4, date(2019, 6, 1), revoked_on=date(2020, 1, 1), ends_on=date(2021, 1, 1)),),
+            date(2020, 1, 1),
+            None,
+            False,
+            id="revocation-before-ends-on-ends-it",
+        ),
     ],
 )
 def test_rating(ratings: tuple[RatingFact, ...], on: date, level: int | None, priority: bool) -> None:
@@ -344,6 +393,12 @@ def test_rating_expiry_is_next_change() -> None:
     facts = replace(ORG, ratings=(RatingFact(4, date(2019, 6, 1)),))
     assert supplier_eligibility(facts, date(2024, 5, 1)).next_change == date(2024, 6, 1)
     assert supplier_eligibility(facts, date(2024, 5, 1)).reasons[0].code == "eligibility.rating_priority"
+
+
+def test_downgraded_rating_end_is_next_change_and_shown() -> None:
+    result = supplier_eligibility(replace(ORG, ratings=DOWNGRADED), date(2024, 5, 1))
+    assert result.next_change == date(2024, 6, 1)
+    assert "有效至 2024-06-01 前" in result.reasons[0].message_zh
 
 
 def test_industry_association_info() -> None:
