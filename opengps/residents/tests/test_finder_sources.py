@@ -7,7 +7,7 @@ dropped by the page's form (the resident changed the county)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,19 @@ from opengps.residents import selectors
 pytestmark = pytest.mark.django_db
 
 D = date.fromisoformat
-TODAY = D("2027-01-11")
+
+
+def _dates(contract: Contract) -> dict[str, date]:
+    """The finder's days, relative to the world's live contract (which starts 60 days before the day
+    the suite runs, so the tests hold on any date): today 60 days into the contract, the station
+    opened ten months before, its logs for the month before last and the last month."""
+    today = contract.starts_on + timedelta(days=60)
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    before_last = (last - timedelta(days=1)).replace(day=1)
+    opened = before_last - timedelta(days=300)
+    return {"today": today, "opened": opened, "log": before_last, "later_log": last}
+
+
 TOWNSHIPS = [
     ("430104", "430104001", "岳麓街道", "street"),
     ("430104", "430104002", "望岳街道", "street"),
@@ -47,7 +59,8 @@ def stations(
 ) -> dict[str, Station]:
     """岳麓街道: paid by the world's live contract, logging elderly care; 望岳街道: children only;
     易俗河镇 (another county): elderly care. All run by the contract's supplier."""
-    clock_at(TODAY, tick=False)
+    days = _dates(contract)
+    clock_at(days["today"], tick=False)
 
     def open_(code: str, **kw: Any) -> Station:
         return capacity.station_open(
@@ -55,7 +68,7 @@ def stations(
             township=townships[code],
             name=f"{townships[code].name}社工站",
             operator=contract.supplier,
-            opened_on=D("2026-01-05"),
+            opened_on=days["opened"],
             **kw,
         )
 
@@ -72,7 +85,7 @@ def stations(
     }
     for code, domain in (("430104001", "elderly"), ("430104002", "children"), ("430321100", "elderly")):
         capacity.service_log_enter(
-            actor=registrar, station=made[code], month=D("2026-11-01"), people_served=5, **{domain: 8}
+            actor=registrar, station=made[code], month=days["log"], people_served=5, **{domain: 8}
         )
     return made
 
@@ -236,7 +249,7 @@ def test_a_grant_being_carried_out_is_found_for_its_need(make_user: Any) -> None
 
 
 def test_the_finder_reads_stations_in_a_fixed_number_of_queries(
-    stations: dict[str, Station], registrar: User
+    stations: dict[str, Station], registrar: User, contract: Contract
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -246,7 +259,7 @@ def test_the_finder_reads_stations_in_a_fixed_number_of_queries(
         assert len(_stations(selectors.find_services(county="430104", need="elderly"))) == 1
     # when a second one logs elderly care too
     capacity.service_log_enter(
-        actor=registrar, station=stations["430104002"], month=D("2026-12-01"), elderly=3
+        actor=registrar, station=stations["430104002"], month=_dates(contract)["later_log"], elderly=3
     )
     with CaptureQueriesContext(connection) as two:
         assert len(_stations(selectors.find_services(county="430104", need="elderly"))) == 2
