@@ -9,12 +9,11 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Model
-from django.utils.translation import get_language
 
 from opengps.accounts.actors import Actor, MaybeActor
 from opengps.accounts.models import Role, User
 from opengps.accounts.permissions import has_role, require_role
-from opengps.core.errors import PermissionDenied, ServiceError
+from opengps.core.errors import PermissionDenied, ServiceError, declared_rule_error
 from opengps.core.money import FEN
 from opengps.core.status import status_set
 from opengps.emall.errors import Code
@@ -57,10 +56,7 @@ def require_operator(actor: Actor) -> None:
 
 def rule_refusal(exc: RuleError, code: Code, *, field: str | None = None) -> ServiceError:
     """A rule's refusal as the declared `code`, in the user's language, with the rule's citation."""
-    language = get_language() or "zh-hans"
-    return ServiceError(
-        code, exc.message(language), field=field, params={**exc.params, "citation": exc.citation}
-    )
+    return declared_rule_error(exc, {exc.code: code}, field=field)
 
 
 def reasons_json(reasons: tuple[Reason, ...] | list[Reason]) -> list[dict[str, str]]:
