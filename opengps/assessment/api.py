@@ -15,12 +15,12 @@ from ninja.security import django_auth
 
 from opengps.accounts.actors import signed_in_user
 from opengps.accounts.models import Unit
-from opengps.assessment import selectors, services
+from opengps.assessment import facts, selectors, services
 from opengps.assessment.errors import Code
 from opengps.assessment.models import Application, IndicatorSet, Objection, Round, Sanction
 from opengps.core import ratelimit
 from opengps.core.api_errors import ERRORS
-from opengps.core.errors import NotFound, ServiceError
+from opengps.core.errors import NotFound, PermissionDenied, ServiceError
 from opengps.core.inputs import Date, Id, Score, Str16, Str20, Str24, Str80, Str100, Str120, Str200, Text
 from opengps.registry.models import Organization
 
@@ -253,6 +253,27 @@ class AssessmentNoticeOut(Schema):
     objections: list[AssessmentObjectionOut]
 
 
+class AssessmentFactOut(Schema):
+    """A record the platform holds about the organization: labels to show, `kind` for programs."""
+
+    kind: str
+    source: str
+    label: str
+    on: date | None
+    url: str
+    tone: str
+    detail: str
+
+
+class AssessmentFactSectionOut(Schema):
+    """The facts that inform one section of the indicator set, with the section's indicators."""
+
+    section: str
+    label: str
+    indicators: list[AssessmentIndicatorOut]
+    facts: list[AssessmentFactOut]
+
+
 # --- indicator sets and rounds --------------------------------------------------------------------
 
 
@@ -345,6 +366,18 @@ def decide(request: HttpRequest, round_id: Id, payload: AssessmentDecideIn) -> R
 @router.get("/applications/{application_id}", response={200: AssessmentApplicationOut, **ERRORS})
 def application(request: HttpRequest, application_id: Id) -> Application:
     return selectors.application_get(actor=request.user, pk=application_id)
+
+
+@router.get("/applications/{application_id}/facts", response={200: list[AssessmentFactSectionOut], **ERRORS})
+def application_facts(request: HttpRequest, application_id: Id) -> Any:
+    """What the platform already knows about the organization (performance grades, grant outcomes,
+    credit listings and penalties, opinion alerts, residents' ratings and complaints), by the section
+    it informs: for the round's assessors, its registration authority and auditors. It informs the
+    assessor; it never changes a score."""
+    item = selectors.application_get(actor=request.user, pk=application_id)
+    if not facts.readable_by(request.user, item.round):
+        raise PermissionDenied(Code.ASSESSMENT_OUT_OF_SCOPE)
+    return facts.application_facts(item, selectors.indicators(item.round.indicator_set), viewer=request.user)
 
 
 @router.post("/applications/{application_id}/screen", response={200: AssessmentApplicationOut, **ERRORS})

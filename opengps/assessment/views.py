@@ -23,16 +23,18 @@ from django.views.decorators.http import require_POST, require_safe
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
-from opengps.assessment import documents, forms, selectors, services
+from opengps.assessment import documents, facts, forms, selectors, services
 from opengps.assessment.errors import Code
 from opengps.assessment.models import (
     Application,
     ApplicationStatus,
     Evidence,
+    Indicator,
     Objection,
     ObjectionStatus,
     Round,
     RoundStatus,
+    Section,
 )
 from opengps.core import clock, ratelimit
 from opengps.core.errors import PermissionDenied
@@ -364,6 +366,7 @@ def _application_page(
         and not any(s.assessor_id == user.pk for s in sheets),
         "proposed": _level(app.proposed_level) if app.status in selectors.PUBLIC_APPLICATIONS else "",
         "timeline": _timeline(app) if manager or member or has_role(user, Role.AUDITOR) else [],
+        "facts": facts.application_facts(app, items, viewer=user) if facts.readable_by(user, round_) else [],
     }
     return render(request, "assessment/application.html", context, status=status)
 
@@ -414,6 +417,35 @@ def evidence_download(request: HttpRequest, item: Evidence) -> HttpResponseBase:
     return FileResponse(io.BytesIO(bytes(item.content)), as_attachment=True, filename=item.name)
 
 
+def _sheet_groups(
+    form: forms.SheetForm, items: list[Indicator], found: list[facts.SectionFacts]
+) -> list[dict[str, Any]]:
+    """The sheet's indicator boxes by section, in the set's order, each with the platform's facts
+    about the organization that inform that section; facts of a section the set lacks come first."""
+    by_section = {group.section: group.facts for group in found}
+    groups: list[dict[str, Any]] = [
+        {"label": group.label, "facts": group.facts, "fields": []}
+        for group in found
+        if not any(item.section == group.section for item in items)
+    ]
+    for section in dict.fromkeys(item.section for item in items):
+        names = [
+            name
+            for item in items
+            if item.section == section
+            for name in (f"score_{item.code}", f"comment_{item.code}")
+            if name in form.fields
+        ]
+        groups.append(
+            {
+                "label": str(Section(section).label),
+                "facts": by_section.get(section, []),
+                "fields": [form[name] for name in names],
+            }
+        )
+    return groups
+
+
 @login_required
 @read_through(selectors.application_get, "pk")
 def score(request: HttpRequest, app: Application) -> HttpResponse:
@@ -440,7 +472,14 @@ def score(request: HttpRequest, app: Application) -> HttpResponse:
             return redirect("assessment:round", app.round_id)
     elif not services.is_assessor(user, app.round):
         return error_page(request, PermissionDenied(Code.ASSESSMENT_NOT_ASSESSOR))
-    return render(request, "assessment/score.html", {"app": app, "form": form}, status=status)
+    found = facts.application_facts(app, items, viewer=user) if facts.readable_by(user, app.round) else []
+    context = {
+        "app": app,
+        "form": form,
+        "groups": _sheet_groups(form, items, found),
+        "visit": [form["visited_on"], form["visit_record"]],
+    }
+    return render(request, "assessment/score.html", context, status=status)
 
 
 @require_safe

@@ -11,4 +11,8 @@ class OpinionConfig(AppConfig):
     verbose_name = _("舆情监测")
 
     def ready(self) -> None:
+        from opengps.assessment.hooks import register_facts
         from opengps.opinion import events  # noqa: F401 — declares the app's audit events (timeline labels)
+        from opengps.opinion.facts import opinion_facts
+
+        register_facts(opinion_facts)  # what the assessor of a rating sees beside the indicators

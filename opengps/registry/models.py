@@ -134,14 +134,18 @@ class Organization(models.Model):
 
 
 class Rating(models.Model):
-    """A rating (等级评估) 1A–5A, valid five years from the award unless revoked (民政部令第39号)."""
+    """A rating (等级评估) 1A–5A, valid five years from the award unless revoked (民政部令第39号); the
+    lower rating a downgrade records keeps the end of the rating it replaces."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="ratings"
     )
     level = models.PositiveSmallIntegerField(_("等级"))
     awarded_on = models.DateField(_("评定日期"))
-    valid_until = models.DateField(_("有效期至"), help_text=_("由规则计算：评定日期起5年"))
+    valid_until = models.DateField(
+        _("有效期至"),
+        help_text=_("等级不再有效的首日：评定日期起5年；降低等级的，沿用被替代等级的有效期至"),
+    )
     decision_no = models.CharField(_("评估决定文号"), max_length=80, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revocation_reason = models.TextField(_("撤销原因"), blank=True)
