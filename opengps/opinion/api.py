@@ -1,5 +1,6 @@
 """Opinion API (/api/v1/opinion/, signed-in officials): the item stream with its filters, one item
-with its matches, the alert queue, one alert, and the reviewer's decision (one POST). Refusals are
+with its matches, the alert queue, one alert, the reviewer's decision (one POST), an item's tone
+correction (one POST) and the corrections report. Refusals are
 the services' codes in the platform's error shape (ErrorOut)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from opengps.accounts.actors import signed_in_user
 from opengps.core.api_errors import ERRORS
 from opengps.core.inputs import Count, Id, Str8, Str16, Str60, Str120, Text
 from opengps.opinion import selectors, services
-from opengps.opinion.models import Alert, Item, Match
+from opengps.opinion.models import Alert, Item, Match, ToneCorrection
 
 router = Router(tags=["opinion"], auth=django_auth)
 
@@ -176,3 +177,62 @@ def decide(request: HttpRequest, pk: Id, payload: AlertDecisionIn) -> Any:
         decision_document=payload.decision_document,
     )
     return Status(201, selectors.alert_get(actor=actor, pk=pk))
+
+
+class ToneCorrectionIn(Schema):
+    tone: Str8
+    note: Text
+
+
+class ToneCorrectionOut(Schema):
+    id: int
+    item: int
+    classified: str
+    previous: str
+    tone: str
+    note: str
+    corrected_at: datetime
+    corrected_by: str
+
+    @staticmethod
+    def resolve_item(obj: ToneCorrection) -> int:
+        return obj.item_id
+
+    @staticmethod
+    def resolve_corrected_by(obj: ToneCorrection) -> str:
+        return str(obj.corrected_by)
+
+
+class CorrectionPairOut(Schema):
+    classified: str
+    tone: str
+    items: int
+
+
+class CorrectionReportOut(Schema):
+    items: int
+    corrected_items: int
+    pairs: list[CorrectionPairOut]
+    latest: list[ToneCorrectionOut]
+
+
+@router.post("/items/{pk}/tone", response={201: ToneCorrectionOut, **ERRORS})
+def correct_tone(request: HttpRequest, pk: Id, payload: ToneCorrectionIn) -> Any:
+    """A reviewer corrects an item's tone; the correction is kept and counted in `/corrections`."""
+    actor = signed_in_user(request)
+    target = selectors.item_get(actor=actor, pk=pk)
+    return Status(
+        201, services.item_tone_correct(actor=actor, item=target, tone=payload.tone, note=payload.note)
+    )
+
+
+@router.get("/corrections", response={200: CorrectionReportOut, **ERRORS})
+def corrections(request: HttpRequest) -> Any:
+    """The tone corrections: items corrected, from the classifier's tone to the reviewer's, latest 100."""
+    report = selectors.tone_corrections(actor=signed_in_user(request))
+    return {
+        "items": report.items,
+        "corrected_items": report.corrected_items,
+        "pairs": [{"classified": a, "tone": b, "items": n} for a, b, n in report.pairs],
+        "latest": report.latest,
+    }

@@ -11,7 +11,6 @@ import logging
 import random
 from datetime import timedelta
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,11 +18,12 @@ from opengps.core import clock
 from opengps.opinion import fetching, services
 from opengps.opinion.models import Alert, Item, Source
 from opengps.registry.models import Organization, OrgStatus
+from opengps.rules.opinion_tone import TRAINING_FILE
 
 logger = logging.getLogger(__name__)
 
 SEED = 21
-DATA = Path(__file__).resolve().parent / "data" / "tone_testset.tsv"
+DATA = TRAINING_FILE
 SOURCES = [
     ("湖南民生网（演示）", "news-a"),
     ("星城晚报网（演示）", "news-b"),

@@ -20,10 +20,13 @@ class Code(ErrorCode):
     OPINION_NAME_EXISTS = "opinion.name_exists", _("该组织已有这个名称")
     OPINION_NAME_REQUIRED = "opinion.name_required", _("请填写名称")
     OPINION_NOTE_REQUIRED = "opinion.note_required", _("请填写研判意见")
+    OPINION_REASON_REQUIRED = "opinion.reason_required", _("请填写更正理由")
     OPINION_SCHEDULE_INVALID = (
         "opinion.schedule_invalid",
         _("抓取间隔应为1至1440分钟，超时应为1至120秒"),
     )
     OPINION_TITLE_REQUIRED = "opinion.title_required", _("请填写标题")
+    OPINION_TONE_INVALID = "opinion.tone_invalid", _("请选择倾向")
+    OPINION_TONE_UNCHANGED = "opinion.tone_unchanged", _("该信息已是这个倾向")
     OPINION_URL_EXISTS = "opinion.url_exists", _("该地址的信息已采集")
     OPINION_URL_INVALID = "opinion.url_invalid", _("请填写以 http:// 或 https:// 开头的地址")

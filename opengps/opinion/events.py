@@ -15,6 +15,7 @@ class Event(DomainEvent):
     OPINION_ALERT_DECIDED = "opinion_alert.decided", _("对舆情预警作出处理决定")
     OPINION_ALERT_RAISED = "opinion_alert.raised", _("产生舆情预警")
     OPINION_ITEM_COLLECTED = "opinion_item.collected", _("采集舆情信息")
+    OPINION_ITEM_TONE_CORRECTED = "opinion_item.tone_corrected", _("更正舆情信息倾向")
     OPINION_NAME_ADDED = "opinion_name.added", _("登记组织曾用名或别称")
     OPINION_SOURCE_CREATED = "opinion_source.created", _("登记舆情来源")
     OPINION_SOURCE_FAILED = "opinion_source.failed", _("舆情来源抓取失败")

@@ -38,3 +38,11 @@ class DecisionForm(ActionForm):
         required=False,
         help_text=_("仅在列入活动异常名录时填写"),
     )
+
+
+class ToneCorrectionForm(ActionForm):
+    """更正信息的倾向：更正连同理由保留，并计入更正统计."""
+
+    action = "tone"
+    tone = forms.ChoiceField(label=_("更正后倾向"), choices=ItemTone.choices)
+    note = forms.CharField(label=_("更正理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

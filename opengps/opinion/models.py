@@ -325,3 +325,34 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class ToneCorrection(models.Model):
+    """A reviewer's correction of an item's tone (issue 21 §3): kept for good, so that the
+    classifier's errors on real items are counted (`selectors.tone_corrections`) and can become
+    training sentences. The item's tone becomes the corrected one."""
+
+    item = models.ForeignKey(
+        Item, verbose_name=_("舆情信息"), on_delete=models.CASCADE, related_name="tone_corrections"
+    )
+    classified = models.CharField(_("分类器判定倾向"), max_length=8, choices=ItemTone.choices)
+    previous = models.CharField(_("更正前倾向"), max_length=8, choices=ItemTone.choices)
+    tone = models.CharField(_("更正后倾向"), max_length=8, choices=ItemTone.choices)
+    note = models.CharField(_("更正理由"), max_length=500)
+    corrected_at = models.DateTimeField(_("更正时间"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("倾向更正")
+        verbose_name_plural = _("倾向更正")
+        ordering = ["-corrected_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(tone=models.F("previous")), name="opinion_correction_changes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_previous_display()} → {self.get_tone_display()}"

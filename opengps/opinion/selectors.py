@@ -18,7 +18,7 @@ from opengps.emall.models import Listing, ListingStatus
 from opengps.grants.models import Agreement, AgreementStatus, Application, ApplicationStatus
 from opengps.opinion.errors import Code
 from opengps.opinion.matching import Matcher, Name
-from opengps.opinion.models import Alert, AlertStatus, Item, NameKind, OrgName, Source
+from opengps.opinion.models import Alert, AlertStatus, Item, NameKind, OrgName, Source, ToneCorrection
 from opengps.registry.models import Organization
 from opengps.registry.services import managed_unit_ids
 
@@ -155,3 +155,41 @@ def alert_get(*, actor: Actor, pk: int) -> Alert:
         return alerts(actor=actor, status="").get(pk=pk)
     except Alert.DoesNotExist:
         raise NotFound(Code.OPINION_ALERT_NOT_FOUND) from None
+
+
+@dataclass(frozen=True)
+class CorrectionReport:
+    """The reviewers' tone corrections (issue 21 §3): how many items, how many corrected, for each
+    (classifier's tone, reviewer's tone) pair the number of items, and the latest corrections."""
+
+    items: int
+    corrected_items: int
+    pairs: list[tuple[str, str, int]]
+    latest: list[ToneCorrection]
+
+    @property
+    def corrected_share(self) -> float:
+        return self.corrected_items / self.items if self.items else 0.0
+
+
+def tone_corrections(*, actor: Actor, limit: int = 100) -> CorrectionReport:
+    """The corrections report: each corrected item counted once, from the classifier's tone to its
+    tone now (the last correction); the latest `limit` corrections with item and reviewer."""
+    require_role(actor, *READERS)
+    counts: dict[tuple[str, str], int] = {}
+    rows = ToneCorrection.objects.order_by("item_id", "corrected_at", "pk").values_list(
+        "item_id", "classified", "item__tone"
+    )
+    seen: set[int] = set()
+    for item_id, classified, tone in rows:
+        if item_id in seen:
+            continue
+        seen.add(item_id)
+        counts[(classified, tone)] = counts.get((classified, tone), 0) + 1
+    latest = list(ToneCorrection.objects.select_related("item", "corrected_by")[:limit])
+    return CorrectionReport(
+        items=Item.objects.count(),
+        corrected_items=len(seen),
+        pairs=sorted((a, b, n) for (a, b), n in counts.items() if a != b),
+        latest=latest,
+    )

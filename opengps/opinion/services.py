@@ -34,6 +34,7 @@ from opengps.opinion.models import (
     OrgName,
     Source,
     SourceKind,
+    ToneCorrection,
 )
 from opengps.registry import services as registry
 from opengps.registry.models import CreditListKind, Organization
@@ -558,3 +559,39 @@ def alert_decide(
             reason=note,
         )
     return decision
+
+
+def item_tone_correct(*, actor: Actor, item: Item, tone: str, note: str) -> ToneCorrection:
+    """A reviewer corrects the tone of an item (issue 21 §3). The correction is kept with the
+    classifier's own tone, the tone before and after, the reason and who corrected it, and the item
+    takes the new tone; `selectors.tone_corrections` reports them. Alerts already raised or decided
+    are not changed: an alert is a person's matter, not the classifier's."""
+    require_role(actor, *MANAGERS)
+    if tone not in ItemTone.values:
+        raise ServiceError(Code.OPINION_TONE_INVALID, field="tone")
+    note = _text(note, field="note", limit=500, required=Code.OPINION_REASON_REQUIRED)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        if item.tone == tone:
+            raise Conflict(Code.OPINION_TONE_UNCHANGED, field="tone")
+        first = item.tone_corrections.order_by("corrected_at", "pk").first()
+        correction = ToneCorrection.objects.create(
+            item=item,
+            classified=first.classified if first else item.tone,
+            previous=item.tone,
+            tone=tone,
+            note=note,
+            corrected_at=clock.now(),
+            corrected_by=actor,
+        )
+        previous, item.tone = item.tone, tone
+        item.save(update_fields=["tone"])
+        audit.record(
+            actor=actor,
+            action=Event.OPINION_ITEM_TONE_CORRECTED,
+            obj=item,
+            old={"tone": previous},
+            new={"tone": tone, "classified": correction.classified, "correction": correction.pk},
+            reason=note,
+        )
+    return correction

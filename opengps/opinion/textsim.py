@@ -68,6 +68,19 @@ def shingle_hashes(chars: str) -> list[int]:
     return [a[0] ^ b[1] ^ c[2] for a, b, c in zip(rows, rows[1:], rows[2:], strict=False)]
 
 
+def _row_sum(lanes: bytes, rows: int) -> bytes:
+    """The 64 byte-wide lane sums of `rows` rows of 64 bytes (at most `_LANES` rows, so no lane
+    overflows): the rows as one integer, folded in halves — the top rows added onto the bottom
+    ones, log2(rows) big-integer additions in C instead of one per row."""
+    value = int.from_bytes(lanes, "big")
+    while rows > 1:
+        half = rows // 2
+        width = BITS * 8 * half
+        value = (value >> width) + (value & ((1 << width) - 1))
+        rows -= half
+    return value.to_bytes(BITS, "big")
+
+
 def simhash(text: str) -> int:
     """The unsigned 64-bit simhash of `text` over its character 3-shingles (0 for an empty text)."""
     chars = normalize(text)
@@ -78,16 +91,14 @@ def simhash(text: str) -> int:
     # Count each bit over all hashes in C: the hashes' bits as one byte per bit, each 64-byte row
     # an integer of 64 byte-wide lanes, rows summed (at most 255 at a time, so no lane overflows).
     bits = format(int.from_bytes(struct.pack(f">{count}Q", *hashes), "big"), f"0{BITS * count}b")
-    lanes = memoryview(bits.encode("ascii").translate(_BITS_AS_BYTES))
+    lanes = bits.encode("ascii").translate(_BITS_AS_BYTES)
     totals = [0] * BITS
     for first in range(0, count, _LANES):
-        last = min(first + _LANES, count)
-        summed = sum(
-            int.from_bytes(lanes[row * BITS : (row + 1) * BITS], "big") for row in range(first, last)
-        )
-        for position, value in enumerate(summed.to_bytes(BITS, "big")):
-            totals[position] += value
-    return int("".join("1" if total * 2 > count else "0" for total in totals), 2)
+        rows = min(_LANES, count - first)
+        summed = _row_sum(lanes[first * BITS : (first + rows) * BITS], rows)
+        totals = [total + value for total, value in zip(totals, summed, strict=True)]
+    half = count / 2
+    return int("".join(["1" if total > half else "0" for total in totals]), 2)
 
 
 def comparable(text: str) -> bool:

@@ -21,8 +21,8 @@ from opengps.accounts.permissions import has_role
 from opengps.core.errors import ServiceError
 from opengps.core.views import error_page, one_action, read_through
 from opengps.opinion import selectors, services
-from opengps.opinion.forms import DecisionForm, FilterForm
-from opengps.opinion.models import Alert, AlertStatus, Item
+from opengps.opinion.forms import DecisionForm, FilterForm, ToneCorrectionForm
+from opengps.opinion.models import Alert, AlertStatus, Item, ItemTone
 
 TONES = {"negative": "bad", "neutral": "info", "positive": "ok"}
 PAGE = 100
@@ -86,11 +86,9 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "opinion/desk.html", context)
 
 
-@login_required
-@require_safe
-@read_through(selectors.item_get, "pk")
-def item_detail(request: HttpRequest, item: Item) -> HttpResponse:
-    """One item: its text, tone and the words that decided it, and the organizations it names."""
+def _item_page(
+    request: HttpRequest, item: Item, form: ToneCorrectionForm | None = None, status: int = 200
+) -> HttpResponse:
     matches = [
         [
             {"text": match.organization.name, "kind": "name"},
@@ -105,8 +103,85 @@ def item_detail(request: HttpRequest, item: Item) -> HttpResponse:
         "match_columns": [_("社会组织"), _("匹配名称"), _("名称类型"), _("原文片段")],
         "matches": matches,
         "alerts": list(item.alerts.select_related("organization")),
+        "corrections": list(item.tone_corrections.select_related("corrected_by")),
+        "form": form or ToneCorrectionForm(),
+        "corrects": has_role(signed_in_user(request), *services.MANAGERS),
     }
-    return render(request, "opinion/item.html", context)
+    return render(request, "opinion/item.html", context, status=status)
+
+
+@login_required
+@require_safe
+@read_through(selectors.item_get, "pk")
+def item_detail(request: HttpRequest, item: Item) -> HttpResponse:
+    """One item: its text, tone and the words that decided it, the organizations it names, and the
+    reviewers' tone corrections (with the form, for those who may correct)."""
+    return _item_page(request, item)
+
+
+@one_action(
+    actor=signed_in_user,
+    scope=selectors.item_get,
+    form=lambda request, item: ToneCorrectionForm(request.POST),
+    page=lambda request, item, form, status: _item_page(request, item, form, status),
+    done=gettext_lazy("倾向已更正"),
+    success=lambda item, correction: redirect("opinion:item", pk=item.pk),
+    not_found=lambda request, exc: error_page(request, exc),
+)
+def _correct_tone(request: HttpRequest, actor: Actor, item: Item, form: ToneCorrectionForm) -> Any:
+    return services.item_tone_correct(
+        actor=actor, item=item, tone=form.cleaned_data["tone"], note=form.cleaned_data["note"]
+    )
+
+
+@wraps(_correct_tone)
+def correct_tone(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """更正倾向 (POST). A role that reads no item is refused by the selector before any form is read."""
+    try:
+        return _correct_tone(request, **kwargs)
+    except ServiceError as exc:
+        return error_page(request, exc)
+
+
+@login_required
+@require_safe
+def corrections(request: HttpRequest) -> HttpResponse:
+    """倾向更正统计 — how many items reviewers corrected, from which tone to which, the latest ones."""
+    try:
+        report = selectors.tone_corrections(actor=signed_in_user(request))
+    except ServiceError as exc:
+        return error_page(request, exc)
+    labels = dict(ItemTone.choices)
+    pairs = [[labels[classified], labels[tone], count] for classified, tone, count in report.pairs]
+    latest = [
+        [
+            {"text": c.item.title, "url": reverse("opinion:item", args=[c.item_id]), "kind": "name"},
+            c.get_classified_display(),
+            c.get_previous_display(),
+            c.get_tone_display(),
+            c.note,
+            str(c.corrected_by),
+            c.corrected_at.strftime("%Y-%m-%d %H:%M"),
+        ]
+        for c in report.latest
+    ]
+    context = {
+        "report": report,
+        "share": f"{report.corrected_share:.1%}",
+        "pair_columns": [_("分类器判定倾向"), _("更正后倾向"), _("信息条数")],
+        "pairs": pairs,
+        "latest_columns": [
+            _("标题"),
+            _("分类器判定倾向"),
+            _("更正前倾向"),
+            _("更正后倾向"),
+            _("更正理由"),
+            _("更正人"),
+            _("更正时间"),
+        ],
+        "latest": latest,
+    }
+    return render(request, "opinion/corrections.html", context)
 
 
 @login_required

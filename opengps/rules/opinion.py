@@ -1,5 +1,7 @@
-"""Public-opinion monitoring rules (舆情监测): the tone and topics of a news item by lexicon and rules,
-the fetch back-off of a failing source, and when a negative item becomes an alert for review.
+"""Public-opinion monitoring rules (舆情监测): the tone of a news item by a lexicon with negation
+rules combined with a naive Bayes model trained on the shipped labelled sentences (`opinion_tone`),
+its topics by lexicon, the fetch back-off of a failing source, and when a negative item becomes an
+alert for review.
 
 Source: seed 003 (湖南省民政厅《对省十四届人大二次会议第0258号建议的答复》, 2024年5月20日) 三之（五）
 加强宣传引导 — the department has a third party monitor the province's social organizations' online
@@ -17,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
+import ahocorasick  # type: ignore[import-not-found]  # a C extension without stubs
+
+from opengps.rules.opinion_tone import TRAINING_FILE, ToneModel, read_rows, train
 from opengps.rules.transitions import EntityTransitions, Transitions
 
 SEED_MONITORING = "湖南省民政厅第0258号建议答复 三之（五）（舆情24小时监测）"
@@ -275,16 +282,29 @@ TOPIC_TERMS: Mapping[Topic, tuple[str, ...]] = {
 }
 """Words that put an item under a topic [U]; an item may have several topics."""
 
+_TOPIC_OF: Mapping[str, tuple[Topic, ...]] = {
+    word: tuple(topic for topic, words in TOPIC_TERMS.items() if word in words)
+    for words in TOPIC_TERMS.values()
+    for word in words
+}
+"""Each topic word and the topics it puts an item under."""
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:
-    """The tone and topics of a text, with the words that decided them and the citation."""
+    """The tone and topics of a text, with the lexicon words that weighed on the tone, the lexicon
+    score (positive minus negative weights) and the citation."""
 
     tone: Tone
     topics: tuple[Topic, ...]
     evidence: tuple[str, ...]
     score: int
     citation: str = CITATION
+
+
+LEXICON_WEIGHT = 1.0
+"""How much one point of lexicon weight adds to the model's log score of its side [U]; chosen with
+the model by cross-validation on the training sentences (`opinion_tone`)."""
 
 
 def _negated(text: str, start: int) -> bool:
@@ -294,39 +314,94 @@ def _negated(text: str, start: int) -> bool:
     return any(word in window for word in NEGATIONS)
 
 
-def _hits(text: str, terms: Iterable[str]) -> list[tuple[int, str]]:
+_AUTOMATA: dict[int, tuple[Mapping[str, Any], Any]] = {}
+
+
+def _automaton(words: Mapping[str, Any]) -> Any:
+    """One `pyahocorasick` automaton per word list (each word's value: the word), built at first use;
+    the lists are module constants, kept with their automaton."""
+    entry = _AUTOMATA.get(id(words))
+    if entry is None or entry[0] is not words:
+        automaton = ahocorasick.Automaton()
+        for word in words:
+            automaton.add_word(word, word)
+        automaton.make_automaton()
+        entry = _AUTOMATA[id(words)] = (words, automaton)
+    return entry[1]
+
+
+def _hits(text: str, terms: Mapping[str, int]) -> list[tuple[int, str]]:
     """Every occurrence (start, term) of `terms` in `text`, longest term first at each start; a
-    shorter term inside a longer one already counted is skipped ("违规收费" counts once, not also "违规")."""
+    shorter term inside a longer one already counted is skipped ("违规收费" counts once, not also "违规").
+    All occurrences come from one pass of the automaton, then are kept longest first."""
+    occurrences = [(end + 1 - len(term), term) for end, term in _automaton(terms).iter(text)]
+    occurrences.sort(key=lambda hit: -len(hit[1]))
     found: list[tuple[int, str]] = []
-    for term in sorted(terms, key=len, reverse=True):
-        start = text.find(term)
-        while start >= 0:
-            end = start + len(term)
-            if not any(s <= start and end <= s + len(t) for s, t in found):
-                found.append((start, term))
-            start = text.find(term, start + 1)
+    for start, term in occurrences:
+        end = start + len(term)
+        if not any(s <= start and end <= s + len(t) for s, t in found):
+            found.append((start, term))
     return sorted(found)
 
 
-def _weight(text: str, terms: Mapping[str, int]) -> tuple[int, list[str]]:
-    total, words = 0, []
+def _weight(text: str, terms: Mapping[str, int]) -> tuple[int, list[str], list[tuple[int, int]]]:
+    """The weight and the words of the `terms` in `text` not negated, and the spans of those negated."""
+    total, words, negated = 0, [], []
     for start, term in _hits(text, terms):
         if _negated(text, start):
+            negated.append((start, start + len(term)))
             continue
         total += terms[term]
         words.append(term)
-    return total, words
+    return total, words, negated
+
+
+def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with each span blanked out (commas, which the model does not read)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "，" * (end - start)
+    return "".join(chars)
+
+
+def model_text(text: str) -> str:
+    """What the model reads: `text` with the lexicon's negated and preventive terms masked ("未发现违规
+    收费", "防溺水宣传" carry no 违规收费 or 溺水 to the model either) [U]."""
+    _n, _w, bad = _weight(text, NEGATIVE_TERMS)
+    _p, _g, good = _weight(text, POSITIVE_TERMS)
+    return _masked(text, bad + good) if bad or good else text
+
+
+@cache
+def tone_model() -> ToneModel:
+    """The naive Bayes model trained on the shipped sentences (`opinion_tone.TRAINING_FILE`) as
+    `model_text` masks them; trained once per process, in a fraction of a second."""
+    return train((label, model_text(text)) for label, text in read_rows(TRAINING_FILE))
+
+
+def lexicon_tone(score: int) -> Tone:
+    """The tone a lexicon score alone gives: its sign, neutral at zero [U]."""
+    return Tone.NEGATIVE if score < 0 else Tone.POSITIVE if score > 0 else Tone.NEUTRAL
 
 
 def classify(text: str) -> Classification:
-    """The tone (the heavier side of the negative and positive words not negated, neutral on a
-    tie or none) and the topics (each whose words occur) of `text` [U]."""
+    """The tone and the topics (each whose words occur) of `text` [U]. The tone is the label with the
+    highest naive Bayes log score (`tone_model`, reading `model_text`) after the lexicon score (the
+    negative and positive words not negated) is added, `LEXICON_WEIGHT` per point, to its side;
+    an empty text is neutral."""
     text = text or ""
-    negative, bad = _weight(text, NEGATIVE_TERMS)
-    positive, good = _weight(text, POSITIVE_TERMS)
+    negative, bad, masked_bad = _weight(text, NEGATIVE_TERMS)
+    positive, good, masked_good = _weight(text, POSITIVE_TERMS)
     score = positive - negative
-    tone = Tone.NEGATIVE if score < 0 else Tone.POSITIVE if score > 0 else Tone.NEUTRAL
-    topics = tuple(topic for topic, words in TOPIC_TERMS.items() if any(word in text for word in words))
+    tone = Tone.NEUTRAL
+    if text.strip():
+        masked = masked_bad + masked_good
+        scores = tone_model().log_scores(_masked(text, masked) if masked else text)
+        scores[Tone.NEGATIVE] += LEXICON_WEIGHT * max(0, -score)
+        scores[Tone.POSITIVE] += LEXICON_WEIGHT * max(0, score)
+        tone = Tone(max(scores, key=scores.__getitem__))
+    named = {topic for _end, word in _automaton(_TOPIC_OF).iter(text) for topic in _TOPIC_OF[word]}
+    topics = tuple(topic for topic in TOPIC_TERMS if topic in named)
     return Classification(tone=tone, topics=topics, evidence=tuple(bad + good), score=score)
 
 
