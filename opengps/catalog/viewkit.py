@@ -1,54 +1,22 @@
-"""The one view pattern's shared steps (STYLE 14) for views written out by hand: fetch the object
-the URL names for the actor, and act on a posted form.
+"""The one view pattern's shared step (STYLE 14) for views written out by hand: act on a posted
+form. (A view reads the object its URL names through `core.views.read_through`.)
 
-They sit beside `core.views.one_action` in spirit and belong in `core.views`; until core's owner
-moves them there they live in the lowest app that uses them (the catalogue; planning imports them).
+It sits beside `core.views.one_action` in spirit and belongs in `core.views`; until core's owner
+moves it there it lives in the lowest app that uses it (the catalogue; planning imports it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import wraps
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 
-from opengps.accounts.actors import Actor, signed_in_user
-from opengps.core.errors import NotFound
 from opengps.core.forms import run_service
-from opengps.core.views import View
 
 T = TypeVar("T")
-
-
-def fetched(
-    scope: Callable[..., T],
-    *,
-    not_found: Callable[[HttpRequest, NotFound], HttpResponse],
-    renamed: Mapping[str, str] | None = None,
-) -> Callable[[Callable[[HttpRequest, Actor, T], HttpResponse]], View]:
-    """Make `view` (the request, the signed-in actor, the object) the view of a URL naming an object.
-
-    `scope` (a selector ``(*, actor, **the URL's kwargs)``, the names `renamed` maps turned into the
-    selector's) fetches it for the actor; its NotFound, for anyone outside its scope, is answered
-    by `not_found`. Put ``login_required`` (and ``require_POST`` or ``require_safe``) above it."""
-
-    def wrap(view: Callable[[HttpRequest, Actor, T], HttpResponse]) -> View:
-        @wraps(view)
-        def fetch(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            actor = signed_in_user(request)
-            names = renamed or {}
-            try:
-                obj = scope(actor=actor, **{names.get(key, key): value for key, value in kwargs.items()})
-            except NotFound as exc:
-                return not_found(request, exc)
-            return view(request, actor, obj)
-
-        return fetch
-
-    return wrap
 
 
 def submitted(

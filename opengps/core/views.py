@@ -44,27 +44,32 @@ def error_page(request: HttpRequest, exc: ServiceError, *, not_found_raises: boo
 
 def read_through(
     get: Callable[..., Any],
-    kwarg: str | None,
+    kwarg: str | tuple[str, ...] | None,
     *,
     scoped: bool = True,
     query: Callable[[HttpRequest], Mapping[str, Any]] | None = None,
+    not_found: Callable[[HttpRequest, NotFound], HttpResponse] | None = None,
 ) -> Callable[[Callable[..., ResponseT]], Callable[..., ResponseT | HttpResponse]]:
     """For a view of one object: `get` reads it from the URL's `kwarg` and the view is given it in
-    that kwarg's place. `get` is a selector scoped to the request's user (``get(actor=…, kwarg=…)``),
+    that kwarg's place (or, `kwarg` a tuple, from those URL kwargs together: an entry under its
+    version's URL). `get` is a selector scoped to the request's user (``get(actor=…, kwarg=…)``),
     or with `scoped` off a public one (``get(kwarg=…)``); `query` adds the arguments a filter of the
     request gives (a region), for a view of what the filter selects (no `kwarg`). A refusal renders
-    the error page (a NotFound the site's 404). Put ``login_required`` and ``require_POST`` or
-    ``require_safe`` above it."""
+    the error page (a NotFound the site's 404, or the app's own page `not_found` renders). Put
+    ``login_required`` and ``require_POST`` or ``require_safe`` above it."""
 
     def decorate(view: Callable[..., ResponseT]) -> Callable[..., ResponseT | HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, **kwargs: Any) -> ResponseT | HttpResponse:
-            key = {kwarg: kwargs.pop(kwarg)} if kwarg else {}
+            names = (kwarg,) if isinstance(kwarg, str) else kwarg or ()
+            key = {name: kwargs.pop(name) for name in names}
             if query is not None:
                 key.update(query(request))
             try:
                 obj = get(actor=request.user, **key) if scoped else get(**key)
             except ServiceError as exc:
+                if not_found is not None and isinstance(exc, NotFound):
+                    return not_found(request, exc)
                 return error_page(request, exc)
             return view(request, obj, **kwargs)
 

@@ -30,7 +30,7 @@ from opengps.emall.models import BiddingRound, Order, OrderKind, RoundStatus
 from opengps.rules.emall_disclosure import (
     CLOSED_ROUND_OUTCOMES,
     DISCLOSED_ORDER_STATUSES,
-    DISCLOSURE_AMOUNT,
+    disclosure_periods,
 )
 
 PAGE_SIZE = 20
@@ -46,16 +46,15 @@ def _start_of(day: date) -> datetime:
 
 
 def _above_disclosure_amount() -> Q:
-    """`order_disclosed`'s amount test as a query: above the amount in force on the day (Beijing
-    time) the order was placed. An order placed before the first entry is not disclosed (the rule
-    has no amount in force then)."""
-    entries = sorted(DISCLOSURE_AMOUNT, key=lambda entry: entry.effective_from)
+    """`order_disclosed`'s amount test as a query, with the rule's own periods
+    (`disclosure_periods`): above the amount in force on the day (Beijing time) the order was
+    placed. An order placed before the first period is not disclosed (no amount in force then)."""
     condition = Q(pk__in=[])
-    for entry, following in zip(entries, [*entries[1:], None], strict=True):
-        period = Q(placed_at__gte=_start_of(entry.effective_from), amount__gt=entry.value)
-        if following is not None:
-            period &= Q(placed_at__lt=_start_of(following.effective_from))
-        condition |= period
+    for period in disclosure_periods():
+        placed = Q(placed_at__gte=_start_of(period.starts_on), amount__gt=period.above)
+        if period.ends_before is not None:
+            placed &= Q(placed_at__lt=_start_of(period.ends_before))
+        condition |= placed
     return condition
 
 

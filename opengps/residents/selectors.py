@@ -28,7 +28,7 @@ from opengps.contracts.models import Contract, ContractStatus
 from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError, one_or_not_found
 from opengps.emall.models import Order, OrderStatus
-from opengps.grants.models import Agreement, AgreementStatus, PurposeArea
+from opengps.grants.models import Agreement, AgreementStatus
 from opengps.performance.models import HistoryEntry, HistoryKind
 from opengps.planning.models import Project
 from opengps.residents.errors import Code
@@ -58,24 +58,6 @@ DELIVERED_ORDERS = (
     OrderStatus.RATED,
 )
 """This year's e-mall orders the supplier took on (not placed, declined or lapsed)."""
-GRANT_NEEDS: dict[str, tuple[str, ...]] = {
-    PurposeArea.ELDERLY: ("elderly",),
-    PurposeArea.DISABLED: ("disability",),
-    PurposeArea.ORPHANS: ("children",),
-    PurposeArea.POVERTY: ("assistance",),
-    PurposeArea.COMMUNITY: ("community",),
-    PurposeArea.SOCIAL_WORK: ("community", "mental"),
-}
-"""The needs a grant serves, by its purpose area (扶老、助残、救孤、济困 of the welfare-lottery fund and
-its extensions); social-work projects include counselling (心理疏导), so they answer 心理 too."""
-STATION_NEEDS: dict[str, str] = {
-    "elderly": "elderly",
-    "children": "children",
-    "assistance": "assistance",
-    "community": "community",
-}
-"""The domain of a station's service logs (`capacity.selectors.PUBLIC_DOMAINS`) that answers a need;
-a station is listed for a need when it logged that domain in the last twelve months."""
 
 
 @dataclass(frozen=True)
@@ -266,8 +248,8 @@ def _order_cards(orders: list[Order]) -> list[ServiceCard]:
 
 def _grant_cards(areas: list[str], need: rules.Need, day: date) -> list[ServiceCard]:
     """Grant agreements being carried out today for the area (or above) with a purpose area that
-    serves `need` (`GRANT_NEEDS`): the grantee provides, the programme's funder pays."""
-    purposes = [purpose for purpose, served in GRANT_NEEDS.items() if need.key in served]
+    serves `need` (`rules.GRANT_NEEDS`): the grantee provides, the programme's funder pays."""
+    purposes = rules.grant_purposes(need.key)
     agreements = list(
         Agreement.objects.filter(
             status=AgreementStatus.ACTIVE,
@@ -335,7 +317,7 @@ def _station_cards(county: Region, township: str, need: rules.Need, day: date) -
     `need` in the last twelve months, as the capacity's public finder lists them (operating; public
     fields only), with who pays (the contract's purchaser or the grant's funder), the operator's
     latest grade and, for a station paid by a live contract, that contract's ratings."""
-    domain = STATION_NEEDS.get(need.key)
+    domain = rules.STATION_NEEDS.get(need.key)
     if domain is None:
         return []
     label = next(str(text) for key, text in capacity.PUBLIC_DOMAINS if key == domain)

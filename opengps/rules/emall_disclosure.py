@@ -10,6 +10,7 @@ closes: quotes are sealed the way bids are (O87 §28, applied by analogy).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -41,6 +42,29 @@ def disclosure_amount(on_date: date) -> Ruled[Decimal]:
     """The amount above which a direct-purchase order is published [U]."""
     entry = value_on(DISCLOSURE_AMOUNT, on_date, rule="emall.disclosure_amount")
     return Ruled(entry.value, entry.citation, U_NOTE if entry.confidence == "U" else "")
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosurePeriod:
+    """While one disclosure amount is in force: an order placed from `starts_on` until before
+    `ends_before` (the next amount's first day; None while this amount is the one in force) is
+    published when its amount is above `above` [U]."""
+
+    starts_on: date
+    ends_before: date | None
+    above: Decimal
+
+
+def disclosure_periods() -> tuple[DisclosurePeriod, ...]:
+    """The disclosure amount's history as periods, oldest first: the values a database query needs
+    to select what `order_disclosed` publishes (placed in a period, the amount above the period's).
+    An order placed before the first period is not published: no amount is in force then."""
+    entries = sorted(DISCLOSURE_AMOUNT, key=lambda entry: entry.effective_from)
+    ends: list[date | None] = [entry.effective_from for entry in entries[1:]]
+    return tuple(
+        DisclosurePeriod(entry.effective_from, end, entry.value)
+        for entry, end in zip(entries, [*ends, None], strict=True)
+    )
 
 
 def order_disclosed(*, amount: Decimal, status: str, placed_on: date) -> Ruled[bool]:

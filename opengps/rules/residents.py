@@ -10,6 +10,7 @@ either; it is data with an effective date, so a province can set its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,28 @@ NEEDS: tuple[Need, ...] = (
 )
 """The needs of the service finder, mapped from the catalogue's codes (stable across versions)."""
 
+GRANT_NEEDS: Mapping[str, tuple[str, ...]] = {
+    "elderly": ("elderly",),
+    "disabled": ("disability",),
+    "orphans": ("children",),
+    "poverty": ("assistance",),
+    "community": ("community",),
+    "social_work": ("community", "mental"),
+}
+"""The needs a grant serves, by its purpose area (the keys of ``rules.grants.PURPOSE_AREAS``: 扶老、
+助残、救孤、济困 of the welfare-lottery fund and its extensions); social-work projects include
+counselling (心理疏导), so they answer 心理 too."""
+
+STATION_NEEDS: Mapping[str, str] = {
+    "elderly": "elderly",
+    "children": "children",
+    "assistance": "assistance",
+    "community": "community",
+}
+"""The domain of a station's service logs (养老服务、儿童关爱、社会救助、社区建设: the keys of
+``capacity.selectors.PUBLIC_DOMAINS``) that answers a need; a station is listed for a need when it
+logged that domain in the last twelve months. The other needs have no such domain."""
+
 STARS = (1, 2, 3, 4, 5)
 
 
@@ -70,6 +93,12 @@ def need(key: str) -> Need:
 def needs_of(item_code: str) -> tuple[str, ...]:
     """The keys of the needs a catalogue item (by its code) serves; none for an unmapped item."""
     return tuple(entry.key for entry in NEEDS if item_code.startswith(entry.prefixes))
+
+
+def grant_purposes(need_key: str) -> tuple[str, ...]:
+    """The purpose areas of the grants that serve the need `need_key` (`GRANT_NEEDS`), in the
+    table's order; none for a need no grant serves."""
+    return tuple(purpose for purpose, served in GRANT_NEEDS.items() if need_key in served)
 
 
 def check_stars(stars: int) -> int:

@@ -1,9 +1,7 @@
-"""The shared view steps (`catalog.viewkit`): fetch the object a URL names for the actor, and act
-on a posted form — invalid 400, a refusal with its own status beside its field, success said."""
+"""The shared view step (`catalog.viewkit.submitted`): act on a posted form — invalid 400, a refusal
+with its own status beside its field, success said."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from django import forms
@@ -13,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from opengps.accounts.models import User
-from opengps.catalog.viewkit import fetched, submitted
-from opengps.core.errors import Conflict, NotFound
+from opengps.catalog.viewkit import submitted
+from opengps.core.errors import Conflict
 from opengps.core.forms import ServiceErrorFormMixin
 
 pytestmark = pytest.mark.django_db
@@ -29,28 +27,6 @@ def _request(data: dict[str, str] | None = None) -> HttpRequest:
     request.user = User.objects.get_or_create(username="viewkit")[0]
     request._messages = CookieStorage(request)  # type: ignore[attr-defined]
     return request
-
-
-def _scope(*, actor: Any, pk: int) -> str:
-    if pk != 7:
-        raise NotFound("catalog.version_not_found")
-    return f"object {pk} for {actor.username}"
-
-
-def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
-    return HttpResponse(exc.code, status=404)
-
-
-def test_fetched_passes_the_actor_and_the_object_it_fetches_by_the_urls_renamed_kwarg() -> None:
-    # given a view of what `_scope` fetches, its URL naming the object `version_pk`
-    @fetched(_scope, not_found=_not_found, renamed={"version_pk": "pk"})
-    def view(request: HttpRequest, actor: User, obj: str) -> HttpResponse:
-        return HttpResponse(obj)
-
-    # when / then
-    assert view(_request(), version_pk=7).content == b"object 7 for viewkit"
-    missing = view(_request(), version_pk=8)
-    assert (missing.status_code, missing.content) == (404, b"catalog.version_not_found")
 
 
 def test_submitted_shows_the_page_again_for_an_invalid_form_and_a_refusal() -> None:

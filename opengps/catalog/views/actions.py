@@ -21,13 +21,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from opengps.accounts.actors import Actor, signed_in_user
+from opengps.accounts.actors import Actor, Viewer, signed_in_user
 from opengps.catalog import forms, selectors, services
 from opengps.catalog.models import CatalogItem, CatalogVersion, PriceEntry
-from opengps.catalog.viewkit import fetched, submitted
+from opengps.catalog.viewkit import submitted
 from opengps.catalog.views import pages
 from opengps.core.errors import NotFound
-from opengps.core.views import View, one_action
+from opengps.core.views import View, one_action, read_through
+
+ITEM = ("version_pk", "pk")
+"""The URL kwargs naming an entry: its version's and its own."""
 
 
 def _to_version(version: CatalogVersion) -> HttpResponse:
@@ -83,16 +86,23 @@ def version_create(request: HttpRequest) -> HttpResponse:
     return _version_outcome(request, form, act, shown=form.cleaned_data.get("based_on"))
 
 
-def _import_target(*, actor: Actor, pk: int | None = None) -> CatalogVersion | None:
-    """The draft an import goes into (`pk`, as `selectors.version_edited_by`), or None for a new one."""
-    return selectors.version_edited_by(actor=actor, pk=pk) if pk is not None else None
-
-
 @require_POST
 @login_required
-@fetched(_import_target, not_found=_not_found)
-def version_import(request: HttpRequest, actor: Actor, into: CatalogVersion | None) -> HttpResponse:
-    """导入 Excel: a workbook into the draft `pk`, or (without `pk`) as a new draft version."""
+def version_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """导入 Excel: a workbook into the draft `pk` (as `selectors.version_edited_by` reads it for the
+    editor), or (without `pk`) as a new draft version."""
+    if pk is None:
+        return _import(request, None)
+    return _import_into(request, pk=pk)
+
+
+@read_through(selectors.version_edited_by, "pk", not_found=_not_found)
+def _import_into(request: HttpRequest, into: CatalogVersion) -> HttpResponse:
+    return _import(request, into)
+
+
+def _import(request: HttpRequest, into: CatalogVersion | None) -> HttpResponse:
+    actor = signed_in_user(request)
     form = forms.ImportForm(request.POST, request.FILES)
 
     def act() -> tuple[CatalogVersion, str]:
@@ -105,9 +115,10 @@ def version_import(request: HttpRequest, actor: Actor, into: CatalogVersion | No
 
 @require_POST
 @login_required
-@fetched(selectors.version_edited_by, not_found=_not_found)
-def version_publish(request: HttpRequest, actor: Actor, version: CatalogVersion) -> HttpResponse:
+@read_through(selectors.version_edited_by, "pk", not_found=_not_found)
+def version_publish(request: HttpRequest, version: CatalogVersion) -> HttpResponse:
     """发布: the draft `pk` becomes the catalogue in force (an earlier one of its year is superseded)."""
+    actor = signed_in_user(request)
     form = forms.PublishForm(request.POST)
 
     def act() -> tuple[CatalogVersion, str]:
@@ -205,11 +216,17 @@ def item_new(request: HttpRequest, version_pk: int) -> HttpResponse:
     return pages.item_new(request, version_pk)
 
 
+def _version_under(*, actor: Viewer, version_pk: int) -> CatalogVersion:
+    """The draft whose entries the URL's `version_pk` names, as `selectors.version_edited_by`."""
+    return selectors.version_edited_by(actor=actor, pk=version_pk)
+
+
 @require_POST
 @login_required
-@fetched(selectors.version_edited_by, not_found=_not_found, renamed={"version_pk": "pk"})
-def item_create(request: HttpRequest, actor: Actor, version: CatalogVersion) -> HttpResponse:
+@read_through(_version_under, "version_pk", not_found=_not_found)
+def item_create(request: HttpRequest, version: CatalogVersion) -> HttpResponse:
     """新增: an entry of the draft `version_pk`, under the parent the form names."""
+    actor = signed_in_user(request)
     level = pages.level_of(request)
     form = forms.ItemForm(request.POST, level=level, parents=selectors.parent_choices(version, level))
     return submitted(
@@ -224,9 +241,10 @@ def item_create(request: HttpRequest, actor: Actor, version: CatalogVersion) -> 
 
 @require_POST
 @login_required
-@fetched(selectors.item_edited_by, not_found=_not_found)
-def item_update(request: HttpRequest, actor: Actor, item: CatalogItem) -> HttpResponse:
+@read_through(selectors.item_edited_by, ITEM, not_found=_not_found)
+def item_update(request: HttpRequest, item: CatalogItem) -> HttpResponse:
     """保存修改: the entry's code, name, parent, description, unit of service and negative-list flag."""
+    actor = signed_in_user(request)
     parents = selectors.parent_choices(item.version, item.level)
     form = forms.ItemForm(request.POST, level=item.level, parents=parents)
     return _item_outcome(
@@ -250,9 +268,10 @@ def item_reinstate(actor: Actor, item: CatalogItem, form: forms.ReasonForm) -> A
 
 @require_POST
 @login_required
-@fetched(selectors.item_edited_by, not_found=_not_found)
-def item_remove(request: HttpRequest, actor: Actor, item: CatalogItem) -> HttpResponse:
+@read_through(selectors.item_edited_by, ITEM, not_found=_not_found)
+def item_remove(request: HttpRequest, item: CatalogItem) -> HttpResponse:
     """删除: an entry added by mistake; back to the catalogue, the entry being gone."""
+    actor = signed_in_user(request)
     return _item_outcome(
         request,
         item,

@@ -19,10 +19,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from opengps.accounts.actors import Actor, signed_in_user
-from opengps.catalog.viewkit import fetched, submitted
+from opengps.accounts.actors import Actor, Viewer, signed_in_user
+from opengps.catalog.viewkit import submitted
 from opengps.core.errors import PermissionDenied
-from opengps.core.views import View, one_action
+from opengps.core.views import View, one_action, read_through
 from opengps.planning import forms, selectors, services
 from opengps.planning.errors import Code
 from opengps.planning.models import BudgetLine, Project, PurchasePlan
@@ -167,12 +167,18 @@ def project_withdraw(actor: Actor, project: Project, form: forms.PlanningForm) -
     return services.project_withdraw(actor=actor, project=project, reason=form.cleaned_data["reason"])
 
 
+def _project_of_plan(*, actor: Viewer, project_pk: int) -> Project:
+    """The project a new plan is prepared under (the URL's `project_pk`), as `selectors.project_get`."""
+    return selectors.project_get(actor=actor, pk=project_pk)
+
+
 @require_POST
 @login_required
-@fetched(selectors.project_get, not_found=pages.not_found, renamed={"project_pk": "pk"})
-def plan_new(request: HttpRequest, actor: Actor, project: Project) -> HttpResponse:
+@read_through(_project_of_plan, "project_pk", not_found=pages.not_found)
+def plan_new(request: HttpRequest, project: Project) -> HttpResponse:
     """编制采购实施计划 from the project's page; with ``preview`` (no JS) the page comes back with the
     method decisions for the values typed, and nothing is saved."""
+    actor = signed_in_user(request)
     form = forms.PlanForm(request.POST, lines=selectors.budget_lines_visible(actor=actor))
     if request.POST.get("preview"):
         return pages.render_project(request, project, failed=form)

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_safe
 from opengps.accounts.actors import Actor, signed_in_user
 from opengps.accounts.models import Role
 from opengps.accounts.permissions import has_role
-from opengps.catalog.viewkit import fetched, submitted
+from opengps.catalog.viewkit import submitted
 from opengps.core import clock
 from opengps.core.errors import NotFound, ServiceError
 from opengps.core.timeline import readable
+from opengps.core.views import read_through
 from opengps.planning import forms, next_steps, selectors, services
 from opengps.planning.errors import Code
 from opengps.planning.models import (
@@ -202,9 +203,10 @@ def _update_project(actor: Actor, project: Project, form: forms.ProjectForm) -> 
 
 
 @login_required
-@fetched(selectors.project_get, not_found=not_found)
-def project_edit(request: HttpRequest, user: Actor, project: Project) -> HttpResponse:
+@read_through(selectors.project_get, "pk", not_found=not_found)
+def project_edit(request: HttpRequest, project: Project) -> HttpResponse:
     """修改项目: the unit's own project while a draft or returned for changes."""
+    user = signed_in_user(request)
     kwargs: dict[str, Any] = {
         "items": selectors.project_items(project),
         "areas": selectors.project_areas(actor=user, project=project),
@@ -233,8 +235,8 @@ def project_edit(request: HttpRequest, user: Actor, project: Project) -> HttpRes
 
 @login_required
 @require_safe
-@fetched(selectors.project_get, not_found=not_found)
-def project_detail(request: HttpRequest, user: Actor, project: Project) -> HttpResponse:
+@read_through(selectors.project_get, "pk", not_found=not_found)
+def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
     return render_project(request, project)
 
 
@@ -321,8 +323,8 @@ def method_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@fetched(selectors.plan_get, not_found=not_found)
-def plan_detail(request: HttpRequest, user: Actor, plan: PurchasePlan) -> HttpResponse:
+@read_through(selectors.plan_get, "pk", not_found=not_found)
+def plan_detail(request: HttpRequest, plan: PurchasePlan) -> HttpResponse:
     return render_plan(request, plan)
 
 
@@ -407,9 +409,10 @@ def _plan_form_page(
 
 
 @login_required
-@fetched(selectors.plan_get, not_found=not_found)
-def plan_edit(request: HttpRequest, user: Actor, plan: PurchasePlan) -> HttpResponse:
+@read_through(selectors.plan_get, "pk", not_found=not_found)
+def plan_edit(request: HttpRequest, plan: PurchasePlan) -> HttpResponse:
     """修改采购实施计划: the unit's own plan while a draft (also when finance returned it)."""
+    user = signed_in_user(request)
     lines = selectors.budget_lines_visible(actor=user)
     if request.method != "POST":
         if plan.status != PlanStatus.DRAFT:

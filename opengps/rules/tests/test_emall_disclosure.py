@@ -77,3 +77,52 @@ def test_listed_for_the_rules_page() -> None:
     assert rule.values[0].value == "直购订单金额超过 1万元 的，供应商确认后公开；竞价结束后一律公开"
     assert rule.values[0].confidence == "U"
     assert rule in catalog.all_rules()
+
+
+def test_disclosure_periods_of_the_default_history() -> None:
+    (period,) = emall_disclosure.disclosure_periods()
+    assert period == emall_disclosure.DisclosurePeriod(D("2019-01-01"), None, Y("10000"))
+    assert period.starts_on == emall_disclosure.DISCLOSURE_AMOUNT[0].effective_from
+
+
+CHANGED = (
+    EffectiveValue(D("2027-07-01"), Y("20000"), "某省电子卖场管理办法 第九条", "T"),
+    EffectiveValue(D("2019-01-01"), Y("10000"), "湘财购〔2019〕27号", "U"),
+)
+
+
+def test_disclosure_periods_run_from_each_amount_to_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(emall_disclosure, "DISCLOSURE_AMOUNT", CHANGED)
+    assert emall_disclosure.disclosure_periods() == (
+        emall_disclosure.DisclosurePeriod(D("2019-01-01"), D("2027-07-01"), Y("10000")),
+        emall_disclosure.DisclosurePeriod(D("2027-07-01"), None, Y("20000")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("placed", "amount", "disclosed"),
+    [
+        ("2019-01-01", "10000.01", True),
+        ("2027-06-30", "15000", True),  # the last day of the first amount
+        ("2027-07-01", "15000", False),  # the first day of the second
+        ("2027-07-01", "20000.01", True),
+        ("2031-01-01", "20000", False),
+    ],
+)
+def test_the_periods_select_what_order_disclosed_publishes(
+    monkeypatch: pytest.MonkeyPatch, placed: str, amount: str, disclosed: bool
+) -> None:
+    # given two amounts in force one after the other
+    monkeypatch.setattr(emall_disclosure, "DISCLOSURE_AMOUNT", CHANGED)
+    day = D(placed)
+    # when an order's placing day and amount are matched against the periods, as the query does
+    in_period = [
+        p
+        for p in emall_disclosure.disclosure_periods()
+        if p.starts_on <= day and (p.ends_before is None or day < p.ends_before)
+    ]
+    (period,) = in_period
+    # then they agree with the rule's own decision
+    ruled = emall_disclosure.order_disclosed(amount=Y(amount), status="confirmed", placed_on=day)
+    assert (Y(amount) > period.above) is ruled.value is disclosed
+    assert period.above == emall_disclosure.disclosure_amount(day).value

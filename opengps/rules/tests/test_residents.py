@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from opengps.rules import residents
+from opengps.rules import grants, residents
 from opengps.rules.base import RuleError
 
 D = date.fromisoformat
@@ -119,3 +119,43 @@ def test_rule_shown_with_its_value() -> None:
     (rule,) = residents.RULES
     assert rule.name == "residents.answer_deadline"
     assert rule.values[0].value == "15 个工作日" and rule.values[0].confidence == "U"
+
+
+@pytest.mark.parametrize(
+    ("need", "purposes"),
+    [
+        ("elderly", ("elderly",)),
+        ("disability", ("disabled",)),
+        ("children", ("orphans",)),
+        ("assistance", ("poverty",)),
+        ("community", ("community", "social_work")),
+        ("mental", ("social_work",)),  # social-work projects include counselling (心理疏导)
+        ("pets", ()),  # not a need: no grant serves it
+    ],
+)
+def test_grant_purposes_serving_a_need(need: str, purposes: tuple[str, ...]) -> None:
+    assert residents.grant_purposes(need) == purposes
+
+
+def test_grant_needs_are_keyed_by_the_grants_purpose_areas_and_name_known_needs() -> None:
+    known = {entry.key for entry in residents.NEEDS}
+    assert set(residents.GRANT_NEEDS) == set(grants.PURPOSE_AREAS)
+    assert all(served and set(served) <= known for served in residents.GRANT_NEEDS.values())
+    # every need but none is served by some grant
+    assert {need for served in residents.GRANT_NEEDS.values() for need in served} == known
+
+
+@pytest.mark.parametrize(
+    ("need", "domain"),
+    [
+        ("elderly", "elderly"),
+        ("children", "children"),
+        ("assistance", "assistance"),
+        ("community", "community"),
+        ("disability", None),  # stations log no disability domain
+        ("mental", None),
+    ],
+)
+def test_station_domain_answering_a_need(need: str, domain: str | None) -> None:
+    assert residents.STATION_NEEDS.get(need) == domain
+    assert set(residents.STATION_NEEDS) <= {entry.key for entry in residents.NEEDS}
