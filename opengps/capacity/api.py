@@ -16,11 +16,15 @@ from ninja.security import django_auth
 
 from opengps.accounts.actors import signed_in_user
 from opengps.capacity import excel, selectors, services
+from opengps.capacity.api_growth import PointOut
+from opengps.capacity.api_growth import router as growth_router
 from opengps.capacity.models import BaseAssessment, Incubatee, IncubationBase, Posting, ServiceLog, Station
 from opengps.core.api_errors import ERRORS
 from opengps.core.inputs import Id, Str8, Str200
 
 router = Router(tags=["capacity"], auth=django_auth)
+router.add_router("", growth_router)
+"""Service points, trainings, events and community organizations (`api_growth`), same prefix."""
 
 
 class AreaIn(Schema):
@@ -40,6 +44,7 @@ class CoverageRowOut(Schema):
     certified: int
     certified_share: Decimal | None
     gaps: int
+    points: int = 0
 
 
 class CoverageOut(Schema):
@@ -139,10 +144,12 @@ class StationPageOut(Schema):
     station: StationOut
     postings: list[PostingOut]
     logs: list[LogOut]
+    points: list[PointOut]
 
 
-def _row(code: str, name: str, figures: Any) -> dict[str, Any]:
+def _row(code: str, name: str, figures: Any, points: int = 0) -> dict[str, Any]:
     return {
+        "points": points,
         "county": code,
         "county_name": name,
         "townships": figures.townships,
@@ -163,8 +170,8 @@ def coverage(request: HttpRequest, query: Query[AreaIn]) -> Any:
     table = selectors.coverage(actor=signed_in_user(request), on=query.on, region=query.region)
     return {
         "on": table.on,
-        "rows": [_row(row.county.code, row.county.name, row.figures) for row in table.rows],
-        "total": _row("", "", table.total),
+        "rows": [_row(row.county.code, row.county.name, row.figures, row.points) for row in table.rows],
+        "total": _row("", "", table.total, table.points),
     }
 
 
@@ -178,7 +185,7 @@ def stations(request: HttpRequest, query: Query[AreaIn]) -> Any:
 def station(request: HttpRequest, pk: Id) -> Any:
     """One station with its postings (identity numbers masked) and its last twelve logs."""
     page = selectors.station_page(actor=signed_in_user(request), pk=pk)
-    return {"station": page.station, "postings": page.postings, "logs": page.logs}
+    return {"station": page.station, "postings": page.postings, "logs": page.logs, "points": page.points}
 
 
 class CapacityImportOut(Schema):
@@ -197,7 +204,8 @@ def coverage_export(request: HttpRequest, query: Query[AreaIn]) -> HttpResponse:
     """The coverage table as an Excel workbook (text cells never formulas)."""
     table = selectors.coverage(actor=signed_in_user(request), on=query.on, region=query.region)
     rows = [(row.county.code, row.county.name, row.figures) for row in table.rows]
-    return _xlsx(excel.coverage_xlsx(rows, table.total), "capacity-coverage")
+    points = {row.county.code: row.points for row in table.rows} | {"": table.points}
+    return _xlsx(excel.coverage_xlsx(rows, table.total, points), "capacity-coverage")
 
 
 @router.get("/stations.xlsx")

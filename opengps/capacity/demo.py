@@ -3,7 +3,8 @@ township of 岳麓区 and 湘潭县 (demo codes in the 9-digit form, not the off
 all but one township per county (one of them suspended), 120 social workers posted there, monthly
 service logs from each station's opening to last month (at most twelve), three incubation bases
 with three years of subsidies and their cohorts, and 40 filed community organizations, a few of
-them (up to three) registered since. Loading twice changes nothing."""
+them (up to three) registered since; then service points, trainings, showcase events and the filings'
+support and activities (`demo_growth`). Loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from opengps.accounts.models import Region, User
-from opengps.capacity import services
+from opengps.capacity import demo_growth, services
 from opengps.capacity.models import (
     CommunityFiling,
     FilingKind,
@@ -265,6 +266,7 @@ def _count(context: Any) -> None:
     context.counts["community_filings_registered"] = CommunityFiling.objects.filter(
         organization__isnull=False
     ).count()
+    demo_growth.count(context)
 
 
 def load(context: Any) -> None:
@@ -287,4 +289,5 @@ def load(context: Any) -> None:
     _bases(actor, operators, today)
     filings = _filings(actor, townships, today)
     _registered(actor, filings, today)
+    demo_growth.load(actor, stations, filings, today)
     _count(context)

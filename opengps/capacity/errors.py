@@ -98,3 +98,46 @@ class Code(ErrorCode):
     CAPACITY_ASSESSMENT_EXISTS = "capacity.assessment_exists", _("该基地本年度已评估")
     CAPACITY_ASSESSMENT_INVALID = "capacity.assessment_invalid", _("评估指标有误")
     CAPACITY_BASE_NOT_FOUND = "capacity.base_not_found", _("没有找到这个孵化基地")
+    CAPACITY_POINT_VILLAGE_INVALID = (
+        "capacity.point_village_invalid",
+        _("村（社区）区划代码应为12位数字，前9位为站点所在乡镇（街道）代码"),
+    )
+    CAPACITY_POINT_OUTSIDE_STATION = (
+        "capacity.point_outside_station",
+        _("社工室的设立日期应在站点开放期间之内"),
+    )
+    CAPACITY_POINT_EXISTS = "capacity.point_exists", _("该村（社区）已有未撤销的社工室")
+    CAPACITY_POINT_CLOSED = "capacity.point_closed", _("该社工室已撤销")
+    CAPACITY_POINT_NOT_FOUND = "capacity.point_not_found", _("没有找到这个社工室")
+    CAPACITY_TRAINING_DATES_INVALID = "capacity.training_dates_invalid", _("培训结束日期不能早于开始日期")
+    CAPACITY_TRAINING_HOURS_INVALID = (
+        "capacity.training_hours_invalid",
+        _("培训学时应大于0、以0.5为单位，且每个培训日最多8学时"),
+    )
+    CAPACITY_TRAINING_NOT_STARTED = "capacity.training_not_started", _("培训尚未开始，不能登记参训")
+    CAPACITY_TRAINING_NOT_FOUND = "capacity.training_not_found", _("没有找到这次培训")
+    CAPACITY_ATTENDANCE_HOURS_INVALID = (
+        "capacity.attendance_hours_invalid",
+        _("计入学时应大于0、以0.5为单位，且不超过本次培训的学时"),
+    )
+    CAPACITY_ATTENDANCE_EXISTS = "capacity.attendance_exists", _("该社会工作者已登记参加本次培训")
+    CAPACITY_WORKER_OUT_OF_REGION = (
+        "capacity.worker_out_of_region",
+        _("只能登记举办区划内的社会工作者参训"),
+    )
+    CAPACITY_BASE_OUT_OF_REGION = "capacity.base_out_of_region", _("承办孵化基地应在举办区划之内")
+    CAPACITY_EVENT_NOT_FOUND = "capacity.event_not_found", _("没有找到这次推介会")
+    CAPACITY_SHOWCASE_SUBJECT = (
+        "capacity.showcase_subject",
+        _("请选择一个已登记的社会组织或一个备案的社区社会组织（二选一）"),
+    )
+    CAPACITY_SHOWCASE_EXISTS = "capacity.showcase_exists", _("该组织已在本次推介会推介")
+    CAPACITY_EXPERIENCE_REQUIRED = "capacity.experience_required", _("请填写推介的典型经验")
+    CAPACITY_FILING_NOT_FOUND = "capacity.filing_not_found", _("没有找到这个社区社会组织")
+    CAPACITY_SUPPORT_AMOUNT_INVALID = "capacity.support_amount_invalid", _("金额应大于0，最多两位小数")
+    CAPACITY_DECISION_REQUIRED = "capacity.decision_required", _("请填写决定文号")
+    CAPACITY_PURPOSE_REQUIRED = "capacity.purpose_required", _("请填写用途或事由")
+    CAPACITY_BUDGET_YEAR = "capacity.budget_year", _("预算指标的年度应为决定日期所在年度")
+    CAPACITY_BEFORE_FILING = "capacity.before_filing", _("日期不能早于该组织的备案日期")
+    CAPACITY_FUTURE_DATE = "capacity.future_date", _("日期不能晚于今天")
+    CAPACITY_BUDGET_LINE_NOT_FOUND = "capacity.budget_line_not_found", _("没有找到该编码的预算指标")

@@ -4,7 +4,7 @@ list as formatted tables whose text cells never turn into formulas (`opengps.cor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -203,8 +203,12 @@ def _share(value: Decimal | None) -> Decimal | str:
     return "" if value is None else value
 
 
-def coverage_xlsx(rows: Iterable[tuple[str, str, Coverage]], total: Coverage) -> bytes:
-    """The coverage table: one row per county (code, name, figures), then the area's total."""
+def coverage_xlsx(
+    rows: Iterable[tuple[str, str, Coverage]], total: Coverage, points: Mapping[str, int] | None = None
+) -> bytes:
+    """The coverage table: one row per county (code, name, figures), then the area's total; the
+    last column the service points (社工室) serving, by county code ("" the total)."""
+    served = points or {}
     header = [
         _g("区划代码"),
         _g("县市区"),
@@ -216,6 +220,7 @@ def coverage_xlsx(rows: Iterable[tuple[str, str, Coverage]], total: Coverage) ->
         _g("持证社工"),
         _g("持证比例（%）"),
         _g("未覆盖"),
+        _g("社工室"),
     ]
 
     def line(code: str, name: str, figures: Coverage) -> list[Any]:
@@ -230,6 +235,7 @@ def coverage_xlsx(rows: Iterable[tuple[str, str, Coverage]], total: Coverage) ->
             figures.certified,
             _share(figures.certified_share),
             figures.gaps,
+            served.get(code, 0),
         ]
 
     lines = [line(code, name, figures) for code, name, figures in rows]

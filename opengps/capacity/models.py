@@ -471,3 +471,265 @@ class CommunityFiling(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- service points, trainings and events, community organizations' support and activities ------
+
+
+class ServicePoint(models.Model):
+    """A service point (社工室) of a station in a village or community (12-digit statistical division
+    code under the station's township) where the county sets one up; open from `opened_on` to
+    `closed_on` (open: still serving)."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("所属站点"), on_delete=models.PROTECT, related_name="points"
+    )
+    village_code = models.CharField(_("村（社区）区划代码"), max_length=12)
+    village_name = models.CharField(_("村（社区）"), max_length=60)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    opening_hours = models.CharField(_("开放时间"), max_length=120, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact = models.CharField(_("联系人"), max_length=60, blank=True)
+    opened_on = models.DateField(_("设立日期"))
+    closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("社工室")
+        verbose_name_plural = _("社工室")
+        ordering = ["station_id", "village_code", "-opened_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(village_code__regex=r"^[0-9]{12}$"), name="capacity_point_village_12_digits"
+            ),
+            models.UniqueConstraint(
+                fields=["village_code"],
+                condition=Q(closed_on__isnull=True),
+                name="capacity_one_point_per_village",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="capacity_point_closed_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_name}社工室"
+
+
+class Training(models.Model):
+    """A training of social workers (人员培训) given by an incubation base or by the civil-affairs
+    department of `region`, from `starts_on` to `ends_on`, worth `hours` (学时)."""
+
+    title = models.CharField(_("培训名称"), max_length=120)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("举办区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    base = models.ForeignKey(
+        IncubationBase,
+        verbose_name=_("承办孵化基地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trainings",
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
+    content = models.TextField(_("培训内容"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("社会工作者培训")
+        verbose_name_plural = _("社会工作者培训")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="capacity_training_dates"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="capacity_training_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    """A social worker's attendance at a training, crediting `hours` toward the year it ended (at
+    most the training's hours; once per worker and training, so nothing counts twice)."""
+
+    training = models.ForeignKey(
+        Training, verbose_name=_("培训"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    worker = models.ForeignKey(
+        SocialWorker, verbose_name=_("社会工作者"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    hours = models.DecimalField(_("计入学时"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("参训记录")
+        verbose_name_plural = _("参训记录")
+        ordering = ["training_id", "worker__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "worker"], name="capacity_attend_once"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="capacity_attendance_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.training}"
+
+
+class ShowcaseEvent(models.Model):
+    """A 典型经验交流推介会: an event of `region` where organizations' typical experience is
+    presented (by the department, or hosted by a base)."""
+
+    title = models.CharField(_("活动名称"), max_length=120)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("举办区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    base = models.ForeignKey(
+        IncubationBase,
+        verbose_name=_("承办孵化基地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="showcase_events",
+    )
+    held_on = models.DateField(_("举办日期"))
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
+    notes = models.TextField(_("活动情况"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("典型经验交流推介会")
+        verbose_name_plural = _("典型经验交流推介会")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Showcase(models.Model):
+    """An organization showcased at an event with its experience: a registered social organization
+    or a filed community organization (one of the two)."""
+
+    event = models.ForeignKey(
+        ShowcaseEvent, verbose_name=_("推介会"), on_delete=models.PROTECT, related_name="showcases"
+    )
+    organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name=_("社会组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="capacity_showcases",
+    )
+    filing = models.ForeignKey(
+        "CommunityFiling",
+        verbose_name=_("社区社会组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="showcases",
+    )
+    experience = models.CharField(_("推介经验"), max_length=200)
+
+    class Meta:
+        verbose_name = _("推介组织")
+        verbose_name_plural = _("推介组织")
+        ordering = ["event_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organization__isnull=False) & Q(filing__isnull=True))
+                | (Q(organization__isnull=True) & Q(filing__isnull=False)),
+                name="capacity_showcase_one_subject",
+            ),
+            models.UniqueConstraint(fields=["event", "organization"], name="capacity_showcase_org_once"),
+            models.UniqueConstraint(fields=["event", "filing"], name="capacity_showcase_filing_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization or self.filing)
+
+
+class SupportKind(models.TextChoices):
+    """Support of a filed community organization (湘民发〔2022〕42号: 资助、奖励)."""
+
+    FUNDING = "funding", _("资助")
+    AWARD = "award", _("奖励")
+
+
+class FilingSupport(models.Model):
+    """A small funding or award decided for a filed community organization: the amount, its
+    purpose, the decision (document number and day) and the budget line it is paid from, if any."""
+
+    filing = models.ForeignKey(
+        CommunityFiling, verbose_name=_("社区社会组织"), on_delete=models.PROTECT, related_name="supports"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=SupportKind.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    purpose = models.CharField(_("用途或事由"), max_length=200)
+    decision = models.CharField(_("决定文号"), max_length=60)
+    decided_on = models.DateField(_("决定日期"))
+    budget_line = models.ForeignKey(
+        "planning.BudgetLine",
+        verbose_name=_("预算指标"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="capacity_supports",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("社区社会组织资助奖励")
+        verbose_name_plural = _("社区社会组织资助奖励")
+        ordering = ["filing_id", "-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="capacity_support_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing} {self.decision}"
+
+
+class ActivityKind(models.TextChoices):
+    """What a community organization's activity served."""
+
+    CONSULTATION = "consultation", _("社区协商")
+    SAFETY = "safety", _("平安建设")
+    CIVILITY = "civility", _("文明创建")
+    OTHER = "other", _("其他")
+
+
+class FilingActivity(models.Model):
+    """An activity a filed community organization held (活动记录), with the people who took part."""
+
+    filing = models.ForeignKey(
+        CommunityFiling, verbose_name=_("社区社会组织"), on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField(_("活动类别"), max_length=16, choices=ActivityKind.choices)
+    title = models.CharField(_("活动名称"), max_length=120)
+    held_on = models.DateField(_("活动日期"))
+    participants = models.PositiveIntegerField(_("参与人数"), default=0)
+    notes = models.TextField(_("活动情况"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("填报时间"))
+
+    class Meta:
+        verbose_name = _("社区社会组织活动")
+        verbose_name_plural = _("社区社会组织活动")
+        ordering = ["filing_id", "-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,7 +5,7 @@ The public station finder reads stations without an actor and returns public fie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
@@ -24,6 +24,7 @@ from opengps.capacity.models import (
     IncubationBase,
     Posting,
     ServiceLog,
+    ServicePoint,
     SocialWorker,
     Station,
     StationStatus,
@@ -89,6 +90,8 @@ def _running_on(on: date, postings: QuerySet[Posting]) -> QuerySet[Posting]:
 class CountyCoverage:
     county: Region
     figures: Coverage
+    points: int = 0
+    """Service points (社工室) open that day under the county's operating stations."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class CoverageTable:
     on: date
     rows: list[CountyCoverage]
     total: Coverage
+    points: int = 0
 
 
 CERTIFIED = ~Q(level=CertificateLevel.NONE)
@@ -120,6 +124,20 @@ def _workers_by_county(postings: QuerySet[Posting]) -> dict[str, tuple[int, int]
         )
     )
     return {str(code).zfill(6): (workers, certified) for code, workers, certified in rows}
+
+
+def _points_by_county(on: date, prefix: str) -> dict[str, int]:
+    """Service points open on `on` under stations operating that day, per county: one grouped query."""
+    rows = (
+        ServicePoint.objects.filter(
+            operating_on(on, "station__"), station__township__code__startswith=prefix, opened_on__lte=on
+        )
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on))
+        .order_by()
+        .values_list("station__township__county")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def coverage(*, actor: Actor, on: date | None = None, region: str = "") -> CoverageTable:
@@ -148,6 +166,7 @@ def coverage(*, actor: Actor, on: date | None = None, region: str = "") -> Cover
         workers=Count("pk"), certified=Count("pk", filter=CERTIFIED)
     )
     counties = Region.objects.in_bulk(list(per_township))
+    points = _points_by_county(day, prefix)
     rows = []
     for code in sorted(per_township):
         with_station, staffed = per_station.get(code, (0, 0))
@@ -159,7 +178,7 @@ def coverage(*, actor: Actor, on: date | None = None, region: str = "") -> Cover
             workers=workers,
             certified=certified,
         )
-        rows.append(CountyCoverage(county=counties[code], figures=figures))
+        rows.append(CountyCoverage(county=counties[code], figures=figures, points=points.get(code, 0)))
     total = Coverage(
         townships=sum(per_township.values()),
         with_station=sum(row.figures.with_station for row in rows),
@@ -167,7 +186,7 @@ def coverage(*, actor: Actor, on: date | None = None, region: str = "") -> Cover
         workers=area["workers"],
         certified=area["certified"],
     )
-    return CoverageTable(on=day, rows=rows, total=total)
+    return CoverageTable(on=day, rows=rows, total=total, points=sum(row.points for row in rows))
 
 
 def stations(*, actor: Actor, region: str = "", on: date | None = None) -> QuerySet[Station]:
@@ -191,6 +210,7 @@ class StationPage:
     station: Station
     postings: list[Posting]
     logs: list[ServiceLog]
+    points: list[ServicePoint] = field(default_factory=list)
 
 
 def station_page(*, actor: Actor, pk: int, months: int = 12) -> StationPage:
@@ -216,7 +236,8 @@ def station_page(*, actor: Actor, pk: int, months: int = 12) -> StationPage:
         )
     )
     logs = list(station.service_logs.order_by("-month")[:months])
-    return StationPage(station=station, postings=postings, logs=logs)
+    points = list(station.points.order_by("village_code", "-opened_on"))
+    return StationPage(station=station, postings=postings, logs=logs, points=points)
 
 
 def operated_station(*, actor: Actor, pk: int, months: int = 12) -> StationPage:
@@ -296,6 +317,19 @@ class PublicStation:
     phone: str
     suspended: bool
     services: list[str]
+    points: list[PublicPoint] = field(default_factory=list)
+    """The station's service points (社工室) open today in villages and communities."""
+
+
+@dataclass(frozen=True)
+class PublicPoint:
+    """A service point as residents read it: where, when, whom to call."""
+
+    village: str
+    address: str
+    opening_hours: str
+    phone: str
+    contact: str
 
 
 @dataclass(frozen=True)
@@ -309,14 +343,29 @@ class Finder:
 
 def _public_services(station_ids: list[int], since: date) -> dict[int, list[str]]:
     """Each station's domains with any service logged since `since`, in one grouped query."""
-    sums = {field: Sum(field) for field, _label in PUBLIC_DOMAINS}
+    sums = {name: Sum(name) for name, _label in PUBLIC_DOMAINS}
     rows = (
         ServiceLog.objects.filter(station_id__in=station_ids, month__gte=since)
         .values("station_id")
         .annotate(**sums)
         .order_by()
     )
-    return {row["station_id"]: [str(label) for field, label in PUBLIC_DOMAINS if row[field]] for row in rows}
+    return {row["station_id"]: [str(label) for name, label in PUBLIC_DOMAINS if row[name]] for row in rows}
+
+
+def _public_points(station_ids: list[int], today: date) -> dict[int, list[PublicPoint]]:
+    """Each station's service points open today, by village code, in one query."""
+    found: dict[int, list[PublicPoint]] = {}
+    items = (
+        ServicePoint.objects.filter(station_id__in=station_ids, opened_on__lte=today)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=today))
+        .order_by("village_code")
+    )
+    for p in items:
+        found.setdefault(p.station_id, []).append(
+            PublicPoint(p.village_name, p.address, p.opening_hours, p.phone, p.contact)
+        )
+    return found
 
 
 def public_finder(*, county: str = "", township: str = "") -> Finder:
@@ -354,6 +403,7 @@ def public_finder(*, county: str = "", township: str = "") -> Finder:
     )
     today = clock.today()
     offered = _public_services([s.pk for s in items], date(today.year - 1, today.month, 1))
+    points = _public_points([s.pk for s in items], today)
     stations = [
         PublicStation(
             name=s.name,
@@ -365,6 +415,7 @@ def public_finder(*, county: str = "", township: str = "") -> Finder:
             phone=s.phone,
             suspended=s.status == StationStatus.SUSPENDED,
             services=offered.get(s.pk, []),
+            points=points.get(s.pk, []),
         )
         for s in items
     ]

@@ -41,6 +41,7 @@ from opengps.capacity.forms import (
     SuspendForm,
     WorkerRegisterForm,
 )
+from opengps.capacity.forms_growth import POINT_FORMS, PointCloseForm, PointOpenForm
 from opengps.capacity.models import Station, StationStatus
 from opengps.core import clock
 from opengps.core.errors import NotFound, PermissionDenied, ServiceError
@@ -89,6 +90,7 @@ def coverage(request: HttpRequest, table: selectors.CoverageTable) -> HttpRespon
             "workers": row.figures.workers,
             "certified_share": _percent(row.figures.certified_share),
             "gaps": row.figures.gaps,
+            "points": row.points,
         }
         for row in table.rows
     ]
@@ -101,6 +103,7 @@ def coverage(request: HttpRequest, table: selectors.CoverageTable) -> HttpRespon
         _("驻站社工"),
         _("持证比例"),
         _("未覆盖"),
+        _("社工室"),
     ]
     context = {"table": table, "columns": columns, "rows": rows, "total": table.total}
     return render(request, "capacity/coverage.html", context)
@@ -213,7 +216,19 @@ def _station_page(
         ]
         for log in page.logs
     ]
-    forms_ = {form_class.action: _empty(form_class, station) for form_class in STATION_FORMS}
+    forms_ = {form_class.action: _empty(form_class, station) for form_class in (*STATION_FORMS, *POINT_FORMS)}
+    points = [
+        [
+            {"text": point.village_name, "kind": "name"},
+            point.village_code,
+            point.address or "—",
+            point.opening_hours or "—",
+            " ".join(filter(None, [point.contact, point.phone])) or "—",
+            point.opened_on.isoformat(),
+            point.closed_on.isoformat() if point.closed_on else _("服务中"),
+        ]
+        for point in page.points
+    ]
     if failed is not None:
         forms_[failed.action] = failed
     actor = signed_in_user(request)
@@ -224,6 +239,17 @@ def _station_page(
         "running": [posting for posting in page.postings if posting.ends_on is None],
         "log_columns": _log_columns(),
         "logs": logs,
+        "point_columns": [
+            _("村（社区）"),
+            _("区划代码"),
+            _("地址"),
+            _("开放时间"),
+            _("联系人和电话"),
+            _("设立日期"),
+            _("撤销日期"),
+        ],
+        "points": points,
+        "open_points": [point for point in page.points if point.closed_on is None],
         "forms": forms_,
         "manages": services.manages(actor, station.township.county_id),
         "enters_logs": services.manages(actor, station.township.county_id)
@@ -244,6 +270,8 @@ def _bound(form_class: type[ActionForm], station: Station, data: Any) -> ActionF
         return PostingAddForm(data, workers=selectors.postable_workers(station))
     if form_class is PostingEndForm:
         return PostingEndForm(data, station=station)
+    if form_class is PointCloseForm:
+        return PointCloseForm(data, points=station.points.filter(closed_on__isnull=True))
     return form_class(data)
 
 
@@ -397,6 +425,20 @@ def close(actor: Actor, station: Station, form: CloseForm) -> Any:
     )
 
 
+@station_action(PointOpenForm, gettext_lazy("社工室已设立"))
+def point_open(actor: Actor, station: Station, form: PointOpenForm) -> Any:
+    data = form.cleaned_data
+    return services.point_open(actor=actor, station=station, **data)
+
+
+@station_action(PointCloseForm, gettext_lazy("社工室已撤销"))
+def point_close(actor: Actor, station: Station, form: PointCloseForm) -> Any:
+    data = form.cleaned_data
+    return services.point_close(
+        actor=actor, point=data["point"], closed_on=data["closed_on"], reason=data["reason"]
+    )
+
+
 # --- the stations list's actions (registration authority), one URL each ---------------------------
 
 
@@ -515,7 +557,8 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 def coverage_export(request: HttpRequest, table: selectors.CoverageTable) -> HttpResponse:
     """导出覆盖情况 — the coverage table of the official's area (or of one county) as .xlsx."""
     rows = [(row.county.code, row.county.name, row.figures) for row in table.rows]
-    return _xlsx(excel.coverage_xlsx(rows, table.total), "capacity-coverage")
+    points = {row.county.code: row.points for row in table.rows} | {"": table.points}
+    return _xlsx(excel.coverage_xlsx(rows, table.total, points), "capacity-coverage")
 
 
 @login_required

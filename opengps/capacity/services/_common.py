@@ -32,6 +32,14 @@ RULE_CODES: Mapping[str, Code] = {
     "capacity.graduation_before_entry": Code.CAPACITY_GRADUATION_BEFORE_ENTRY,
     "capacity.registered_before_filing": Code.CAPACITY_REGISTERED_BEFORE_FILING,
     "capacity.assessment_invalid": Code.CAPACITY_ASSESSMENT_INVALID,
+    "capacity.point_village_invalid": Code.CAPACITY_POINT_VILLAGE_INVALID,
+    "capacity.point_outside_station": Code.CAPACITY_POINT_OUTSIDE_STATION,
+    "capacity.training_dates_invalid": Code.CAPACITY_TRAINING_DATES_INVALID,
+    "capacity.training_hours_invalid": Code.CAPACITY_TRAINING_HOURS_INVALID,
+    "capacity.training_not_started": Code.CAPACITY_TRAINING_NOT_STARTED,
+    "capacity.attendance_hours_invalid": Code.CAPACITY_ATTENDANCE_HOURS_INVALID,
+    "capacity.before_filing": Code.CAPACITY_BEFORE_FILING,
+    "capacity.future_date": Code.CAPACITY_FUTURE_DATE,
 }
 """Each refusal of `opengps.rules.capacity` a service passes on, as its declared code."""
 

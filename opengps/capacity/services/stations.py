@@ -15,7 +15,15 @@ from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import has_role
 from opengps.capacity.errors import Code
 from opengps.capacity.events import Event
-from opengps.capacity.models import Posting, ServiceLog, Station, StationStatus, Township, TownshipKind
+from opengps.capacity.models import (
+    Posting,
+    ServiceLog,
+    ServicePoint,
+    Station,
+    StationStatus,
+    Township,
+    TownshipKind,
+)
 from opengps.capacity.services._common import manages, refusal, require_manager, station_status_set, text
 from opengps.contracts.models import Contract
 from opengps.core import audit, clock
@@ -174,6 +182,8 @@ def station_close(*, actor: Actor, station: Station, closed_on: date, reason: st
             raise ServiceError(Code.CAPACITY_CLOSED_BEFORE_OPENING, field="closed_on")
         if item.postings.filter(starts_on__gt=closed_on).exists():
             raise ServiceError(Code.CAPACITY_POSTING_OUTSIDE_STATION, field="closed_on")
+        if item.points.filter(opened_on__gt=closed_on).exists():
+            raise ServiceError(Code.CAPACITY_POINT_OUTSIDE_STATION, field="closed_on")
         running = list(
             item.postings.select_for_update().filter(starts_on__lte=closed_on).exclude(ends_on__lte=closed_on)
         )
@@ -183,6 +193,7 @@ def station_close(*, actor: Actor, station: Station, closed_on: date, reason: st
             posting.ends_on = closed_on
         Posting.objects.bulk_update(running, ["ends_on"])
         audit.record_many(actor=actor, action=Event.CAPACITY_POSTING_ENDED, changes=changes, reason=reason)
+        _close_points(item, closed_on, actor=actor, reason=reason)
         station_status_set(
             item,
             StationStatus.CLOSED,
@@ -192,6 +203,20 @@ def station_close(*, actor: Actor, station: Station, closed_on: date, reason: st
             values={"closed_on": closed_on},
         )
     return item
+
+
+def _close_points(station: Station, closed_on: date, *, actor: Actor, reason: str) -> None:
+    """The station's service points still open close with it, each audited."""
+    points = list(station.points.select_for_update().filter(closed_on__isnull=True))
+    for point in points:
+        point.closed_on = closed_on
+    ServicePoint.objects.bulk_update(points, ["closed_on"])
+    audit.record_many(
+        actor=actor,
+        action=Event.CAPACITY_POINT_CLOSED,
+        changes=[(point, {"closed_on": None}, {"closed_on": closed_on}) for point in points],
+        reason=reason,
+    )
 
 
 def is_operator_member(actor: Actor, station: Station) -> bool:

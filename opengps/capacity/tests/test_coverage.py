@@ -157,9 +157,10 @@ def test_a_city_reads_its_own_counties_only(mixed: None, cs_registrar: User, mak
     ]
 
 
-COVERAGE_QUERIES = 4
+COVERAGE_QUERIES = 5
 """The coverage's queries of the capacity tables whatever the area: townships, stations (and those
-staffed) and workers per county, and the area's workers (then one for the counties' names)."""
+staffed), workers and open service points per county, and the area's workers (then one for the
+counties' names)."""
 
 
 def _more_counties(registrar: User, operator: Organization, make_worker: Any) -> None:

@@ -11,14 +11,22 @@ import pytest
 
 from opengps.accounts.models import User
 from opengps.capacity import demo, selectors
+from opengps.capacity import selectors_growth as reads
 from opengps.capacity.models import (
+    Attendance,
     CommunityFiling,
+    FilingActivity,
+    FilingSupport,
     Incubatee,
     Posting,
     ServiceLog,
+    ServicePoint,
+    Showcase,
+    ShowcaseEvent,
     SocialWorker,
     Station,
     Subsidy,
+    Training,
 )
 from opengps.core.models import AuditEvent
 
@@ -50,6 +58,17 @@ def test_the_demo_loads_once(today: date, registrar: User, make_org: Any) -> Non
     assert [row.county.name for row in table.rows] == ["岳麓区", "湘潭县"]
     assert table.total.gaps == 3  # the two townships without a station and the suspended one
     assert 0 < table.total.certified < table.total.workers <= 120
+    # and the second part: points under the first twelve stations, trainings with attendance, events
+    assert ServicePoint.objects.count() == context.counts["service_points"] == 18
+    assert table.points == ServicePoint.objects.filter(station__status="operating").count()
+    assert Training.objects.count() == 16 and Attendance.objects.count() > 0
+    assert ShowcaseEvent.objects.count() == 2 and Showcase.objects.count() >= 4
+    assert FilingSupport.objects.filter(kind="funding").count() == 12
+    assert FilingSupport.objects.filter(kind="award").count() == 10
+    assert FilingActivity.objects.count() == 60
+    # every worker's hours come from the trainings they attended, each training once
+    worker = Attendance.objects.order_by("pk").first().worker  # type: ignore[union-attr]
+    assert sum(reads.worker_hours_by_year(worker).values()) == sum(a.hours for a in worker.attendances.all())
     # and a second load changes nothing
     events = AuditEvent.objects.count()
     demo.load(SimpleNamespace(users={"registrar": registrar}, counts={}))

@@ -19,7 +19,15 @@ from openpyxl import load_workbook
 from opengps.accounts.models import Region, Role, User
 from opengps.api import api
 from opengps.capacity import excel, services, urls
-from opengps.capacity.models import IncubationBase, SocialWorker, Station, Township
+from opengps.capacity.models import (
+    CommunityFiling,
+    IncubationBase,
+    ShowcaseEvent,
+    SocialWorker,
+    Station,
+    Township,
+    Training,
+)
 from opengps.registry.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +42,7 @@ def world(
     today: date, registrar: User, townships: dict[str, Township], operator: Organization, make_worker: Any
 ) -> tuple[Station, IncubationBase]:
     """岳麓街道's station with a certified and an uncertified worker, a part-timer shared with 湘潭县's
-    station, and a month's log; an incubation base of 岳麓区."""
+    station, and a month's log; an incubation base of 岳麓区; and the records of `_growth`."""
     station = services.station_open(
         actor=registrar,
         township=townships["430104001"],
@@ -70,7 +78,66 @@ def world(
         opened_on=D("2025-06-01"),
         services="入驻孵化、能力培训",
     )
+    _growth(registrar, station, base, townships)
     return station, base
+
+
+def _growth(registrar: User, station: Station, base: IncubationBase, townships: dict[str, Township]) -> None:
+    """A service point of the station; a training of 岳麓区 the three workers attended, a showcase
+    event and a filed community organization with a support and an activity: each page of theirs is
+    scanned too."""
+    county = Region.objects.get(pk="430104")
+    services.point_open(
+        actor=registrar,
+        station=station,
+        village_code="430104001001",
+        village_name="桃子湖社区",
+        opened_on=D("2026-04-01"),
+        phone="0731-88880000",
+    )
+    training = services.training_create(
+        actor=registrar,
+        title="社会工作实务培训",
+        region=county,
+        base=base,
+        starts_on=D("2026-05-11"),
+        ends_on=D("2026-05-12"),
+        hours="16",
+    )
+    for worker in SocialWorker.objects.all():
+        services.attendance_record(actor=registrar, training=training, worker=worker)
+    filing = services.filing_create(
+        actor=registrar,
+        township=townships["430104001"],
+        name="桃子湖邻里议事会",
+        kind="consultation",
+        responsible_person="王芳",
+        filed_on=D("2026-02-01"),
+    )
+    services.support_decide(
+        actor=registrar,
+        filing=filing,
+        kind="award",
+        amount="2000",
+        purpose="优秀社区社会组织",
+        decision="岳民发〔2026〕8号",
+        decided_on=D("2026-06-01"),
+    )
+    services.activity_log(
+        actor=registrar, filing=filing, kind="consultation", title="议事协商会", held_on=D("2026-06-10")
+    )
+    event = services.event_create(
+        actor=registrar, title="典型经验交流推介会", region=county, held_on=D("2026-09-01")
+    )
+    services.showcase_add(actor=registrar, event=event, experience="居民议事", filing=filing)
+
+
+def _pk(name: str, station: Station, base: IncubationBase) -> int:
+    """The object a URL's `pk` names: a training, an event, a filing, a base or else the station."""
+    for prefix, model in (("training", Training), ("event", ShowcaseEvent), ("filing", CommunityFiling)):
+        if name.strip("/").split("/")[0].startswith(prefix):
+            return model.objects.get().pk
+    return base.pk if name.startswith("bases") else station.pk
 
 
 def _people(make_user: Any, **given: User) -> dict[str, User | None]:
@@ -84,7 +151,7 @@ def _people(make_user: Any, **given: User) -> dict[str, User | None]:
     return people
 
 
-def _page_urls(station: Station) -> list[tuple[str, str]]:
+def _page_urls(station: Station, base: IncubationBase) -> list[tuple[str, str]]:
     """(method, path) for every URL of the app: each path parameter filled, each import kind."""
     found = []
     for pattern in urls.urlpatterns:
@@ -93,7 +160,7 @@ def _page_urls(station: Station) -> list[tuple[str, str]]:
         if "kind" in pattern.pattern.converters:
             paths = [reverse(name, kwargs={"kind": kind}) for kind in excel.KINDS]
         elif "pk" in pattern.pattern.converters:
-            paths = [reverse(name, kwargs={"pk": station.pk})]
+            paths = [reverse(name, kwargs={"pk": _pk(str(pattern.pattern), station, base)})]
         else:
             paths = [reverse(name), reverse(name) + "?region=430104"]
         found += [("GET", path) for path in paths]
@@ -106,7 +173,7 @@ def _api_urls(station: Station, base: IncubationBase) -> list[tuple[str, str]]:
     for path, operations in api.get_openapi_schema()["paths"].items():
         if not path.startswith("/api/v1/capacity/"):
             continue
-        pk = base.pk if path.startswith("/api/v1/capacity/bases/") else station.pk
+        pk = _pk(path.removeprefix("/api/v1/capacity/"), station, base)
         kinds = list(excel.KINDS) if "{kind}" in path else [""]
         for kind in kinds:
             filled = path.replace("{pk}", str(pk)).replace("{kind}", kind)
@@ -146,7 +213,7 @@ def test_no_answer_to_any_role_carries_a_full_identity_number(
 ) -> None:
     # given every URL and endpoint of the app, and every kind of user
     station, base = world
-    targets = _page_urls(station) + _api_urls(station, base)
+    targets = _page_urls(station, base) + _api_urls(station, base)
     numbers = list(SocialWorker.objects.values_list("id_number", flat=True))
     masked = list(SocialWorker.objects.values_list("id_number_masked", flat=True))
     assert len(numbers) == 3 and all(number[:14] != m[:14] for number, m in zip(numbers, masked, strict=True))

@@ -82,6 +82,10 @@ def _pages(station: Station) -> list[str]:
         reverse("capacity:station", args=[station.pk]),
         reverse("capacity:coverage-export"),
         reverse("capacity:stations-export") + "?region=430104",
+        reverse("capacity:trainings"),
+        reverse("capacity:training-hours") + "?year=2026",
+        reverse("capacity:events"),
+        reverse("capacity:filings") + "?region=430104",
     ]
 
 
@@ -94,6 +98,10 @@ def _endpoints(station: Station) -> list[str]:
         "/api/v1/capacity/coverage.xlsx",
         "/api/v1/capacity/stations.xlsx?region=430104",
         "/api/v1/capacity/bases",
+        "/api/v1/capacity/trainings",
+        "/api/v1/capacity/training-hours?year=2026",
+        "/api/v1/capacity/events",
+        "/api/v1/capacity/filings",
     ]
 
 
@@ -116,6 +124,19 @@ def test_the_scan_covers_every_page_and_endpoint(station: Station) -> None:
         "import-template",
         # the public finder, which reads no worker at all (tests/test_finder.py)
         "finder",
+        # service points, trainings, events and community organizations: their objects' pages and
+        # actions (tests/test_growth_views.py; every page scanned by tests/test_id_number_scan.py)
+        "point-open",
+        "point-close",
+        "training-create",
+        "training",
+        "training-attend",
+        "event-create",
+        "event",
+        "event-showcase",
+        "filing",
+        "filing-support",
+        "filing-activity",
     }
     assert {p.name for p in urls.urlpatterns} - actions == {
         "coverage",
@@ -123,6 +144,10 @@ def test_the_scan_covers_every_page_and_endpoint(station: Station) -> None:
         "station",
         "coverage-export",
         "stations-export",
+        "trainings",
+        "training-hours",
+        "events",
+        "filings",
     }
     paths = {path for path in api.get_openapi_schema()["paths"] if path.startswith("/api/v1/capacity/")}
     assert paths == {
@@ -137,6 +162,21 @@ def test_the_scan_covers_every_page_and_endpoint(station: Station) -> None:
         # a base's page and its assessment (tests/test_bases.py): bases hold no personal data
         "/api/v1/capacity/bases/{pk}",
         "/api/v1/capacity/bases/{pk}/assessments",
+        # service points, trainings, events, community organizations (tests/test_growth_api.py; every
+        # route scanned by tests/test_id_number_scan.py)
+        "/api/v1/capacity/stations/{pk}/points",
+        "/api/v1/capacity/stations/{pk}/points/close",
+        "/api/v1/capacity/trainings",
+        "/api/v1/capacity/trainings/{pk}",
+        "/api/v1/capacity/trainings/{pk}/attendances",
+        "/api/v1/capacity/training-hours",
+        "/api/v1/capacity/events",
+        "/api/v1/capacity/events/{pk}",
+        "/api/v1/capacity/events/{pk}/showcases",
+        "/api/v1/capacity/filings",
+        "/api/v1/capacity/filings/{pk}",
+        "/api/v1/capacity/filings/{pk}/supports",
+        "/api/v1/capacity/filings/{pk}/activities",
     }
 
 
@@ -214,6 +254,7 @@ def test_a_city_reads_its_counties_and_is_refused_another(station: Station, cs_r
         "certified": 1,
         "certified_share": "50.0",
         "gaps": 2,
+        "points": 0,
     }
     other = Station.objects.get(township_id="430321100")
     assert client.get(f"/api/v1/capacity/stations/{other.pk}").status_code == 404
