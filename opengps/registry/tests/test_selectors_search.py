@@ -41,7 +41,8 @@ def test_a_sparse_result_comes_in_the_same_order_when_fetched_through_its_filter
     # then: same rows, same order, and the large registry's page is ordered by the expression
     assert _names(fetched) == _names(walked) == ["株洲市爱心养老服务社", "长沙市阳光养老服务中心"]
     assert fetched.count == walked.count == 2
-    assert "COALESCE" in queries.captured_queries[-1]["sql"].upper()
+    page_sql = next(q["sql"] for q in queries.captured_queries if "OVER ()" in q["sql"])
+    assert "COALESCE" in page_sql.upper()
 
 
 @pytest.mark.parametrize(
@@ -216,65 +217,55 @@ def test_a_fragment_finds_exactly_the_names_holding_it_in_name_order(
 
 
 @pytest.mark.parametrize(
-    ("q", "estimate", "window_from", "plan"),
+    ("q", "estimate", "plan"),
     [
-        ("服务", None, 0, "walk"),  # no estimate (SQLite): a walk in key order, as before
-        ("服务", 500_000.0, 0, "walk"),  # dense: a walk, without the bigram condition
-        ("服务", 1_000.0, 0, "bounded"),  # sparse: a walk bounded to the first keys holds the page
-        ("服务", 1_000.0, None, "collected"),  # …it does not: collected through the index and sorted
-        ("市", 1_000.0, None, "collected"),  # one character: never a bigram condition
+        ("服务", None, "walk"),  # no estimate (SQLite): the first matches the scan meets
+        ("服务", 500_000.0, "walk"),  # dense: a walk, without the bigram condition
+        ("服务", 1_000.0, "index"),  # sparse: through the name's index, never a walk
+        ("市", 1_000.0, "index"),  # one character: never a bigram condition
     ],
 )
-def test_a_capped_fragment_pages_in_recorded_order_however_its_matches_are_read(
-    orgs: list[Any],
-    monkeypatch: pytest.MonkeyPatch,
-    q: str,
-    estimate: float | None,
-    window_from: int | None,
-    plan: str,
+def test_a_capped_fragment_shows_its_first_matches_in_recorded_order_in_one_statement(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch, q: str, estimate: float | None, plan: str
 ) -> None:
-    # given: a cap of two, a registry estimated at a million, PostgreSQL's estimate of the fragment,
-    # and the bounded walk's keys starting at the first organization's (or holding none of them)
+    # given: a cap of two, a registry estimated at a million and PostgreSQL's estimate of the fragment
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
     monkeypatch.setattr(selectors, "_registry_rows", lambda: 1_000_000.0)
     monkeypatch.setattr(selectors, "_fragment_estimate", lambda filters: estimate)
-    first_pk = orgs[0].pk if window_from is not None else -selectors.CAPPED_WINDOW
-    monkeypatch.setattr(selectors, "_first_pk", lambda: first_pk)
     filters = selectors.SearchFilters(q=q)
     expected = [o.pk for o in orgs if q in o.name][:2]
     # when: both pages, one organization each
     with CaptureQueriesContext(connection) as queries:
         first = selectors.organization_search(filters=filters, page=1, page_size=1)
     second = selectors.organization_search(filters=filters, page=2, page_size=1)
-    # then: the first two matches in the order they were recorded, whichever plan read them
+    # then: "more than two", the first two matches in the order they were recorded, two pages
     assert (first.count, first.count_capped, first.num_pages) == (2, True, 2)
     assert [o.pk for o in first.results + second.results] == expected
-    page_sql = queries.captured_queries[-1]["sql"]
-    bounded = '"registry_organization"."id" <' in page_sql
-    assert ("COALESCE" in page_sql.upper(), bounded) == (plan == "collected", plan == "bounded")
-    if plan != "collected":  # a walk never runs the bigram function on the rows it passes
-        assert "registry_name_bigrams" not in page_sql
+    # …read with their count in one statement (no count first)
+    statements = [
+        s["sql"]
+        for s in queries.captured_queries
+        if "registry_organization" in s["sql"] and "derived_until" not in s["sql"]  # the page, not upkeep
+    ]
+    assert len(statements) == 1 and "OVER ()" in statements[0]
+    if plan == "walk":  # a walk never runs the bigram function on the rows it passes
+        assert "registry_name_bigrams" not in statements[0]
+    # a sparse fragment is read through its index on PostgreSQL, whatever the planner expects
+    forced = any("enable_seqscan = off" in s["sql"] for s in queries.captured_queries)
+    assert forced is (plan == "index" and connection.vendor == "postgresql")
 
 
-@pytest.mark.parametrize(("estimate", "counted_first"), [(None, False), (5.0, False), (7.0, True)])
-def test_a_fragment_likely_over_the_cap_is_counted_before_its_page(
-    orgs: list[Any],
-    monkeypatch: pytest.MonkeyPatch,
-    estimate: float | None,
-    counted_first: bool,
+def test_past_the_last_page_of_a_fragment_shows_the_last_page(
+    orgs: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given: a cap of two; a fragment estimated at three times that or more is likely capped
+    # given: a cap of two and a fragment with four matches
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
-    monkeypatch.setattr(selectors, "_registry_rows", lambda: 1_000_000.0)
-    monkeypatch.setattr(selectors, "_fragment_estimate", lambda filters: estimate)
-    # when
-    with CaptureQueriesContext(connection) as queries:
-        page = selectors.organization_search(filters=selectors.SearchFilters(q="服务"))
-    # then: the same answer; a likely capped fragment is counted without the window and its sort
-    assert (page.count, page.count_capped) == (2, True)
-    assert [o.pk for o in page.results] == [orgs[0].pk, orgs[1].pk]
-    windowed = any("OVER ()" in q["sql"] for q in queries.captured_queries)
-    assert windowed is not counted_first
+    # when: page 9 of pages of one
+    page = selectors.organization_search(filters=selectors.SearchFilters(q="服务"), page=9, page_size=1)
+    # then: the second page, the last the cap covers; and an unknown fragment is page 1 of nothing
+    assert (page.page, page.count, page.count_capped, len(page.results)) == (2, 2, True, 1)
+    empty = selectors.organization_search(filters=selectors.SearchFilters(q="没有"), page=3)
+    assert (empty.page, empty.count, empty.results) == (1, 0, [])
 
 
 def test_only_postgresql_estimates_a_fragment_and_never_a_code(orgs: list[Any]) -> None:
