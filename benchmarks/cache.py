@@ -4,8 +4,8 @@
 LocMemCache with its own options) and `cache_header` as the outermost middleware. The backend
 notes, for the keys of the search's response cache (`registry:search:…`, 15 s) and of its count
 cache (`registry:count:…`, 30 s), whether a read was a hit or a miss; with
-`OPENGPS_BENCH_SEARCH_CACHE=off` it answers every read of the response cache with a miss and
-stores nothing there (the `uncached` mode), leaving the count cache and every other use alone.
+`OPENGPS_BENCH_SEARCH_CACHE=off` it answers every read of both with a miss and stores nothing
+there (the `uncached` mode: every search counts and reads its page), leaving every other use alone.
 The middleware returns what happened in the `X-Bench-Cache` response header (`search=hit`,
 `search=miss,count=miss`, …) for the load generator to count. Nothing here is loaded by the
 platform's own settings.
@@ -53,7 +53,7 @@ class CountingLocMemCache(LocMemCache):
         name = self._watched(key)
         if name is None:
             return super().get(key, default, version)
-        if self.bypass and name == "search":
+        if self.bypass:
             _note(name, "bypass")
             return default
         value = super().get(key, _MISSING, version)
@@ -61,7 +61,7 @@ class CountingLocMemCache(LocMemCache):
         return default if value is _MISSING else value
 
     def set(self, key: Any, value: Any, timeout: Any = 300, version: int | None = None) -> None:
-        if self.bypass and self._watched(key) == "search":
+        if self.bypass and self._watched(key) is not None:
             return
         super().set(key, value, timeout, version)
 

@@ -9,8 +9,8 @@ mode starts gunicorn on 127.0.0.1 with `benchmarks.settings` and drives `--clien
 keep-alive clients (stdlib http.client, one thread each) for `--duration` seconds against the
 public search API, then against /bench/bare, then the search paced at half its throughput.
 Modes: `random` (queries drawn at random from the generated rows, the platform's caches on: the
-realistic hit rate is reported), `uncached` (the same kind of queries, the search's response
-cache bypassed: what the targets are about), `fixed` (the old fixed mix of 24 name terms
+realistic hit rate is reported), `uncached` (the same kind of queries, the search's response and
+count caches bypassed: what the targets are about), `fixed` (the old fixed mix of 24 name terms
 and 300 USCCs, caches on). Samples each worker's resident memory, explains the search queries,
 writes benchmarks/results/registry_search[_national].{json,md} and exits 1 when a target is
 missed. Gunicorn is stopped in all cases.
@@ -60,6 +60,14 @@ TARGET_RATIO = 0.25
 SCALES = {"province": 30_000, "national": 900_000}
 NATIONAL_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/opengps_bench_national"
 MODES = ("random", "uncached", "fixed")
+# PostgreSQL settings reported with the figures (deploy/postgresql/opengps.conf sets them for production).
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "random_page_cost",
+    "max_parallel_workers_per_gather",
+)
 TARGET_WORKER_MB = 300.0
 
 # Name fragments people type into the search box.
@@ -586,16 +594,19 @@ def markdown(report: dict[str, Any]) -> str:
         f"{config['clients']} clients × {config['duration']} s per phase · "
         f"**load average at start {report['machine']['load_average_at_start']}**",
         "",
+        "Database settings: "
+        + ", ".join(f"{k} {v}" for k, v in report["machine"].get("database_settings", {}).items()),
+        "",
         f"Data: {data['organizations']:,} organizations, {data['ratings']:,} ratings, "
         f"{data['annual_reports']:,} annual reports, {data['credit_listings']:,} credit listings "
         f"({generated}).",
         "",
         "Caches: `random` and `fixed` run with the platform's caches as in production — the search's "
         "response cache (the JSON of a query, 15 s) and its count cache (the match count of a filter "
-        "set, exact up to 10,000, 30 s), both LocMemCache, i.e. per gunicorn worker. `uncached` "
-        "bypasses the response cache for every request: each search runs its page query; the count "
-        "cache stays as in production and its hit rate is shown. Never cached: the page query when "
-        "the response cache misses; the division table (the region filter's hierarchy), region "
+        "set other than a name or a code, exact up to 1,000, 30 s), both LocMemCache, i.e. per gunicorn "
+        "worker. `uncached` bypasses both for every request: each search counts its matches and runs "
+        "its page query. Never cached: the page query when the response cache misses; the division "
+        "table (the region filter's hierarchy), region "
         "labels and the registry's row estimate are kept per process (5 min).",
         "",
         "| mode | endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms "
@@ -770,6 +781,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
+        server_settings = {}
+        for name in SERVER_SETTINGS:  # the memory and planner settings the figures depend on
+            cursor.execute(f"SHOW {name}")
+            server_settings[name] = cursor.fetchone()[0]
     connection.close()
 
     runs = {mode: run_mode(mode, args, mixes[mode], target_ms) for mode in modes}
@@ -784,6 +799,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "python": platform.python_version(),
             "django": django.get_version(),
             "database": f"PostgreSQL {server_version}",
+            "database_settings": server_settings,
             "load_average_at_start": round(load_at_start, 2),
         },
         "config": {
