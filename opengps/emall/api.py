@@ -5,11 +5,12 @@ service call; refusals are the services' codes in the platform's error shape (Er
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -333,16 +334,55 @@ def _terms(payload: TermsIn) -> services.Terms:
 # Public
 
 
+def _search_row(row: dict[str, Any], status_labels: dict[str, str]) -> dict[str, Any]:
+    """A search row (`selectors.listing_search_rows`) shaped exactly as `ListingOut` (a Decimal as
+    its string, as the API's JSON encoder writes it); `status_labels` fills in as statuses come."""
+    terms = None
+    if row["live_version_id"] is not None:
+        price = row["live_version__unit_price"]
+        terms = {
+            "number": row["live_version__number"],
+            "status": row["live_version__status"],
+            "title": row["live_version__title"],
+            "standard": row["live_version__standard"],
+            "unit": row["live_version__unit"],
+            "unit_price": None if price is None else str(price),
+            "regions": row["regions"],
+            "response_days": row["live_version__response_days"],
+            "qualifications": row["live_version__qualifications"],
+        }
+    status = row["status"]
+    if status not in status_labels:  # translated once a request, for the statuses on the page
+        status_labels[status] = str(ListingStatus(status).label)
+    return {
+        "id": row["id"],
+        "status": status,
+        "status_label": status_labels[status],
+        "item": row["item__code"],
+        "item_name": row["item__name"],
+        "supplier": row["organization__name"],
+        "supplier_uscc": row["organization__uscc"],
+        "terms": terms,
+    }
+
+
 @router.get("/listings", response={200: list[ListingOut], **ERRORS}, auth=None)
-def listing_search(request: HttpRequest, filters: Query[SearchIn]) -> Any:
-    """Live listings by catalogue item, region and price range, cheapest first (20 a page)."""
-    found = selectors.listing_search(
+def listing_search(request: HttpRequest, filters: Query[SearchIn]) -> HttpResponse:
+    """Live listings by catalogue item, region and price range, cheapest first (20 a page).
+
+    Not cached: every request runs its statement. The rows come as plain values
+    (`selectors.listing_search_rows`), are shaped as `ListingOut` (which documents them) and are
+    serialized once — no model instances, no per-row validation through the schema's resolvers."""
+    rows = selectors.listing_search_rows(
         selectors.ListingFilters(
             filters.item, filters.region, filters.price_min, filters.price_max, filters.q
-        )
+        ),
+        filters.page,
     )
-    start = (filters.page - 1) * selectors.PAGE
-    return list(found[start : start + selectors.PAGE])
+    status_labels: dict[str, str] = {}
+    payload = [_search_row(row, status_labels) for row in rows]
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body.encode(), content_type="application/json; charset=utf-8")
 
 
 @router.get("/listings/{listing_id}", response={200: ListingOut, **ERRORS}, auth=None)
