@@ -52,7 +52,7 @@ from opengps.registry.selectors import organization_get
 router = Router(tags=["capacity"], auth=django_auth)
 
 
-class AreaIn(Schema):
+class GrowthAreaIn(Schema):
     region: Str8 = ""
 
 
@@ -177,7 +177,7 @@ class AttendanceIn(Schema):
     hours: Str20 = ""
 
 
-class HoursIn(AreaIn):
+class HoursIn(GrowthAreaIn):
     year: int | None = None
 
 
@@ -204,7 +204,7 @@ def _host(actor: Actor, payload: HostedIn) -> tuple[Region, IncubationBase | Non
 
 
 @router.get("/trainings", response={200: list[TrainingOut], **ERRORS})
-def trainings(request: HttpRequest, query: Query[AreaIn]) -> Any:
+def trainings(request: HttpRequest, query: Query[GrowthAreaIn]) -> Any:
     """The trainings of the caller's region (or of `region` within it), at most 500."""
     return list(reads.trainings(actor=signed_in_user(request), region=query.region)[:500])
 
@@ -269,7 +269,7 @@ def training_hours(request: HttpRequest, query: Query[HoursIn]) -> Any:
 # --- showcase events -------------------------------------------------------------------------------
 
 
-class EventOut(Schema):
+class ShowcaseEventOut(Schema):
     id: int
     title: str
     region: str
@@ -307,7 +307,7 @@ class ShowcaseOut(Schema):
 
 
 class EventPageOut(Schema):
-    event: EventOut
+    event: ShowcaseEventOut
     showcases: list[ShowcaseOut]
 
 
@@ -322,13 +322,13 @@ class ShowcaseIn(Schema):
     filing: Id | None = None
 
 
-@router.get("/events", response={200: list[EventOut], **ERRORS})
-def events(request: HttpRequest, query: Query[AreaIn]) -> Any:
+@router.get("/events", response={200: list[ShowcaseEventOut], **ERRORS})
+def events(request: HttpRequest, query: Query[GrowthAreaIn]) -> Any:
     """The 典型经验交流推介会 of the caller's region (or of `region` within it), at most 500."""
     return list(reads.events(actor=signed_in_user(request), region=query.region)[:500])
 
 
-@router.post("/events", response={201: EventOut, **ERRORS})
+@router.post("/events", response={201: ShowcaseEventOut, **ERRORS})
 def event_create(request: HttpRequest, payload: EventIn) -> Any:
     """Register a 典型经验交流推介会 of a region."""
     actor = signed_in_user(request)
@@ -445,7 +445,7 @@ class ActivityIn(Schema):
 
 
 @router.get("/filings", response={200: list[FilingOut], **ERRORS})
-def filings(request: HttpRequest, query: Query[AreaIn]) -> Any:
+def filings(request: HttpRequest, query: Query[GrowthAreaIn]) -> Any:
     """The community organizations filed in the caller's region (or `region` within it), at most 1000."""
     return list(reads.filings(actor=signed_in_user(request), region=query.region)[:1000])
 
