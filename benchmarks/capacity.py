@@ -8,8 +8,13 @@ spread over them, 200 operator organizations, 14,300 stations (one serving each 
 suspended — and 12,400 closed predecessors of earlier contracts, so the coverage queries skip
 history as the province's would), 30,000 social workers (a third uncertified) with 36,000 postings
 (one running each, some ended), and three years of monthly service logs for every serving station
-(68,400 rows). Rows are bulk-inserted in one transaction (no audit events, no service checks:
-benchmark data, not demo data) and ``ANALYZE``d.
+(68,400 rows), and the service points (社工室) of the villages and communities: 12,000 open under
+the serving stations (0 to 10 a station, none under one in ten; 12-digit village codes beginning
+with the station's township code, as `rules.capacity_growth.check_point_village` wants), 2,400
+closed earlier in villages that have one open again, and 6,200 closed with the predecessor stations
+they served (two under every fourth). Rows are bulk-inserted in one transaction (no audit events,
+no service checks: benchmark data, not demo data) and ``ANALYZE``d. Data generated before the
+points existed (the rest there, no points) gets its points added, not regenerated.
 
 Then, in this process (Django's test client, signed in as a provincial administrator, nothing
 cached — the coverage has no cache: every request runs its queries), it times `--requests` requests
@@ -44,6 +49,9 @@ STATIONS = 14_300
 WORKERS = 30_000
 ORGANIZATIONS = 200
 LOG_YEARS = 3
+POINTS_OPEN = 12_000
+POINT_SLOTS = 10
+"""The most service points under one station."""
 TARGET_P95_MS = 300.0
 MAX_REQUESTS = 500
 TODAY = date(2026, 12, 1)
@@ -51,7 +59,7 @@ TODAY = date(2026, 12, 1)
 
 
 def _counts() -> dict[str, int]:
-    from opengps.capacity.models import Posting, ServiceLog, SocialWorker, Station, Township
+    from opengps.capacity.models import Posting, ServiceLog, ServicePoint, SocialWorker, Station, Township
 
     return {
         "townships": Township.objects.count(),
@@ -59,6 +67,8 @@ def _counts() -> dict[str, int]:
         "workers": SocialWorker.objects.count(),
         "postings": Posting.objects.count(),
         "logs": ServiceLog.objects.count(),
+        "service points": ServicePoint.objects.count(),
+        "open service points": ServicePoint.objects.filter(closed_on__isnull=True).count(),
     }
 
 
@@ -67,8 +77,8 @@ def _wipe() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE capacity_servicelog, capacity_posting, capacity_socialworker, capacity_station, "
-            "capacity_township CASCADE"
+            "TRUNCATE capacity_servicepoint, capacity_servicelog, capacity_posting, capacity_socialworker, "
+            "capacity_station, capacity_township CASCADE"
         )
 
 
@@ -233,12 +243,72 @@ def generate(*, seed: int, log: Callable[[str], None] = print) -> dict[str, Any]
                 ServiceLog.objects.bulk_create(logs, batch_size=5000)
                 logs = []
         ServiceLog.objects.bulk_create(logs, batch_size=5000)
+        generate_points(seed=seed, log=log)
     with connection.cursor() as cursor:
         for table in ("township", "station", "socialworker", "posting", "servicelog"):
             cursor.execute(f"ANALYZE capacity_{table}")
     counts = _counts()
     log(f"  generated in {time.perf_counter() - started:.1f} s: {counts}")
     return counts
+
+
+def _day_between(rng: random.Random, first: date, last: date) -> date:
+    """A day from `first` to `last`, both included."""
+    return date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
+
+
+def generate_points(*, seed: int, log: Callable[[str], None] = print) -> int:
+    """The service points of the stations already there (see the module docstring), replacing any;
+    ``ANALYZE``s them and returns how many. Villages of a township are numbered 001–010 for the
+    points of its serving station, 101 on for those of its predecessors."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from opengps.capacity.models import ServicePoint, Station
+
+    rng = random.Random(seed * 31 + 7)
+    now = timezone.now()
+    stations = Station.objects.select_related("township").order_by("pk")
+    serving = list(stations.exclude(status="closed"))
+    closed = list(stations.filter(status="closed"))
+    # Up to POINT_SLOTS villages a station, none under one station in ten; POINTS_OPEN of the slots
+    # drawn at random, so a station has 0 to 10 (about seven) and the province POINTS_OPEN.
+    slots = [(s, k) for n, s in enumerate(serving) if n % 10 != 7 for k in range(POINT_SLOTS)]
+    chosen = sorted(rng.sample(slots, min(POINTS_OPEN, len(slots))), key=lambda sk: (sk[0].pk, sk[1]))
+    points: list[ServicePoint] = []
+
+    def point(station: Station, village: int, opened_on: date, closed_on: date | None) -> ServicePoint:
+        name = f"{station.township.name}第{village}{'村' if village % 3 else '社区'}"
+        return ServicePoint(
+            station=station,
+            village_code=f"{station.township_id}{village:03d}",
+            village_name=name,
+            address=f"{name}党群服务中心",
+            opening_hours="周二、周四 9:00-17:00",
+            contact="值班社工",
+            opened_on=opened_on,
+            closed_on=closed_on,
+            created_at=now,
+        )
+
+    for n, (station, k) in enumerate(chosen):
+        opened_on = _day_between(rng, station.opened_on, TODAY)
+        if n % 5 == 0 and opened_on > station.opened_on:  # an earlier point in the village, closed
+            earlier = _day_between(rng, station.opened_on, opened_on)
+            points.append(point(station, k + 1, earlier, _day_between(rng, earlier, opened_on)))
+        points.append(point(station, k + 1, opened_on, None))
+    for n, station in enumerate(closed):
+        if n % 4 == 0 and station.closed_on is not None:  # two points, closed with their station
+            for k in range(2):
+                opened_on = _day_between(rng, station.opened_on, station.closed_on)
+                points.append(point(station, 101 + (n // 4) % 800 + k, opened_on, station.closed_on))
+    with transaction.atomic():
+        ServicePoint.objects.all().delete()
+        ServicePoint.objects.bulk_create(points, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE capacity_servicepoint")
+    log(f"  {len(points)} service points ({len(chosen)} open)")
+    return len(points)
 
 
 def _time(client: Any, path: str) -> float:
@@ -369,6 +439,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("generating…")
         _wipe()
         counts = generate(seed=args.seed)
+    elif counts["open service points"] != POINTS_OPEN:
+        print("adding the service points (data generated before they existed)…")
+        generate_points(seed=args.seed)
+        counts = _counts()
     load_before = os.getloadavg()
     measured = measure(requests)
     load_after = os.getloadavg()
