@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: help assets demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds bench-stats bench-emall bench-capacity bench-opinion drills messages lock clean
+.PHONY: help assets demo run test test-fast lint typecheck coverage-rules bench bench-national bench-bids bench-ocds bench-stats bench-emall bench-emall-bids bench-capacity bench-opinion drills messages lock clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data, serve at http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench  — registry search;  make bench-bids — bid-deadline burst;  make bench-ocds — OCDS export vs ocdskit"
 	@echo "make bench-national — registry search on 900,000 organizations (own database; the first run generates ~10 min)"
 	@echo "make bench-stats / bench-emall / bench-capacity / bench-opinion — statistics, e-mall search, capacity coverage, opinion ingestion"
+	@echo "make bench-emall-bids — an e-mall 竞价 close with 200 suppliers quoting in its last 10 seconds"
 	@echo "make drills — fault drills: kill -9 workers, restart PostgreSQL, backup and restore (drills/README.md)"
 
 # Build-time assets (the PDFs' embedded CJK fonts) from assets.lock.json into var/assets/: pinned npm
@@ -91,6 +92,9 @@ bench-stats: $(VENV)/.dev
 
 bench-emall: $(VENV)/.dev
 	$(PY) -m benchmarks.emall
+
+bench-emall-bids: $(VENV)/.dev
+	$(PY) -m benchmarks.emall_bidding
 
 bench-capacity: $(VENV)/.dev
 	$(PY) -m benchmarks.capacity

@@ -55,6 +55,7 @@ class BudgetLineOut(Schema):
     amount: Decimal
     committed: Decimal
     spent: Decimal
+    held: Decimal
     available: Decimal
     status: str
     review_note: str
@@ -70,6 +71,10 @@ class BudgetLineOut(Schema):
     @staticmethod
     def resolve_spent(obj: BudgetLine) -> Decimal:
         return selectors.usage_of(obj).spent
+
+    @staticmethod
+    def resolve_held(obj: BudgetLine) -> Decimal:
+        return selectors.usage_of(obj).held
 
     @staticmethod
     def resolve_available(obj: BudgetLine) -> Decimal:
@@ -301,7 +306,7 @@ def _line(request: HttpRequest, pk: Id) -> BudgetLine:
 
 @router.get("/budget-lines", response=list[BudgetLineOut])
 def budget_lines(request: HttpRequest, fiscal_year: Year | None = None) -> Any:
-    """预算指标 with committed/spent/available derived from the plans."""
+    """预算指标 with committed/spent/held/available derived from the plans and the e-mall's holdings."""
     lines = selectors.budget_lines_visible(actor=request.user)
     return list(lines.filter(fiscal_year=fiscal_year) if fiscal_year else lines)
 

@@ -2,7 +2,8 @@
 
 A unit sees only its own records (never another unit's drafts); the finance department sees
 what units of its level of government have sent it; auditors read everything; the public sees
-published intentions only. Budget usage is always summed from the plans, never stored.
+published intentions only. Budget usage is always summed from the plans, and from what later stages
+declare they hold on a line (`planning.hooks.register_budget_holding`: the e-mall's orders), never stored.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from opengps.accounts import scopes
@@ -25,7 +27,7 @@ from opengps.core.errors import one_or_not_found
 from opengps.core.models import AuditEvent
 from opengps.core.money import FEN
 from opengps.planning.errors import Code
-from opengps.planning.hooks import supplier_performance
+from opengps.planning.hooks import budget_holdings, supplier_performance
 from opengps.planning.models import (
     ACTIVE_PLAN_STATUSES,
     BudgetLine,
@@ -47,11 +49,14 @@ _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_pla
 
 @dataclass(frozen=True)
 class BudgetUsage:
-    """What a budget line holds, has committed to plans, has spent on contracts, and has left."""
+    """What a budget line holds, has committed (to plans, and `held` by later stages' orders), has
+    spent on contracts, and has left."""
 
     amount: Decimal
     committed: Decimal
     spent: Decimal
+    held: Decimal = ZERO
+    """Of `committed`: what the e-mall's orders and open 竞价 rounds hold (`planning.hooks`)."""
 
     @property
     def available(self) -> Decimal:
@@ -62,8 +67,16 @@ def _committed_q() -> Sum:
     return Sum("plans__amount", filter=Q(plans__status__in=ACTIVE_PLAN_STATUSES))
 
 
+def _held() -> Combinable:
+    """What the registered later stages hold on each line (a correlated expression)."""
+    total: Combinable = Value(ZERO, output_field=_MONEY)
+    for holding in budget_holdings():
+        total = total + Coalesce(holding(), Value(ZERO), output_field=_MONEY)
+    return total
+
+
 def with_usage(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
-    """Annotate `committed_amount` and `spent_amount` (one query, no N+1)."""
+    """Annotate `active_amount`, `spent_amount` and `held_amount` (one query, no N+1)."""
     return lines.annotate(
         active_amount=Coalesce(_committed_q(), Value(ZERO), output_field=_MONEY),
         spent_amount=Coalesce(
@@ -71,28 +84,37 @@ def with_usage(lines: QuerySet[BudgetLine]) -> QuerySet[BudgetLine]:
             Value(ZERO),
             output_field=_MONEY,
         ),
+        held_amount=_held(),
     )
 
 
 def budget_usage(line: BudgetLine) -> BudgetUsage:
-    """Usage of one line, summed from its plans at this moment."""
+    """Usage of one line at this moment: its plans, and what later stages hold on it."""
     plans = PurchasePlan.objects.filter(budget_line=line)
     active = plans.filter(status__in=ACTIVE_PLAN_STATUSES).aggregate(total=Sum("amount"))["total"] or ZERO
     spent = (
         plans.filter(status=PlanStatus.CONTRACTED).aggregate(total=Sum("contract_amount"))["total"] or ZERO
     )
-    return BudgetUsage(amount=line.amount, committed=active + spent, spent=spent)
+    held = ZERO
+    if budget_holdings():
+        held = BudgetLine.objects.filter(pk=line.pk).annotate(held=_held()).values_list("held", flat=True)[0]
+    return _usage(line.amount, active, spent, held)
+
+
+def _usage(amount: Decimal, active: Any, spent: Any, held: Any) -> BudgetUsage:
+    # SQLite may return a bare 0 or a float for the coalesced sums; keep yuan to the cent everywhere.
+    active, spent, held = (Decimal(v).quantize(FEN) for v in (active, spent, held))
+    return BudgetUsage(amount=amount, committed=active + spent + held, spent=spent, held=held)
 
 
 def usage_of(line: BudgetLine) -> BudgetUsage:
     """Usage from `with_usage` annotations when present, else computed."""
     active = getattr(line, "active_amount", None)
     spent = getattr(line, "spent_amount", None)
-    if active is None or spent is None:
+    held = getattr(line, "held_amount", None)
+    if active is None or spent is None or held is None:
         return budget_usage(line)
-    # SQLite returns a bare 0 for the coalesced sum; keep yuan to the cent everywhere.
-    active, spent = Decimal(active).quantize(FEN), Decimal(spent).quantize(FEN)
-    return BudgetUsage(amount=line.amount, committed=active + spent, spent=spent)
+    return _usage(line.amount, active, spent, held)
 
 
 def _finance_region(actor: Viewer) -> str | None:

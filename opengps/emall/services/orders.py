@@ -6,7 +6,7 @@ the item is not on the negative list (O102 §10); the amount is below the e-mall
 category (seed 003) and within the direct-purchase limit [U]; the service area covers the place;
 and — with the purchasing unit's row and the budget line's row locked, so two concurrent orders
 cannot both pass — an approved budget line of the unit and year has room for it (先有预算、后购买服务;
-room is the line less its plans, `planning.selectors.budget_usage`, less the e-mall orders on it)
+room is planning's `budget_usage`: the line less its plans and what the e-mall holds on it, one figure)
 and the unit's orders of the same item this fiscal year stay below the ceiling (IR §28).
 
 竞价 (`bidding`) and 定点 (`calloff`) use the same pieces: `item_checks`, `lock_budget` and
@@ -20,7 +20,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 
 from opengps.accounts.actors import Actor, SystemOrActor
 from opengps.accounts.models import Region, Role, Unit
@@ -61,6 +63,8 @@ from opengps.rules.emall import (
     payment_due,
 )
 
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+
 CATEGORY = "services"
 """The e-mall's listings are services (政府购买服务): their ceiling is the services limit."""
 
@@ -80,15 +84,33 @@ def _open_rounds(rounds: QuerySet[BiddingRound]) -> Decimal:
     return total or Decimal(0)
 
 
+def _line_total(rows: QuerySet[Any], field: str) -> Subquery:
+    """The sum of `field` over `rows` on the outer budget line (NULL when none)."""
+    per_line = rows.filter(budget_line=OuterRef("pk")).order_by().values("budget_line")
+    return Subquery(per_line.annotate(total=Sum(field)).values("total")[:1], output_field=_MONEY)
+
+
+def held_on_budget_lines() -> Combinable:
+    """What the e-mall holds on each budget line, as an expression over `BudgetLine` rows: its
+    holding orders (`holding`) and the ceilings of its open 竞价 rounds. Registered with planning
+    (`planning.hooks.register_budget_holding`, from the app's `ready()`), so the line's usage and
+    room on planning's screens and API and in every budget check (`budget_room` here,
+    `_budget_covers` there) are one figure."""
+    orders = _line_total(holding(Order.objects.all()), "amount")
+    rounds = _line_total(BiddingRound.objects.filter(status=RoundStatus.OPEN), "ceiling")
+    zero = Value(Decimal("0.00"), output_field=_MONEY)
+    return Coalesce(orders, zero, output_field=_MONEY) + Coalesce(rounds, zero, output_field=_MONEY)
+
+
 def emall_committed(line: BudgetLine) -> Decimal:
-    """What the e-mall's orders and open 竞价 rounds hold on a budget line."""
-    total = holding(Order.objects.filter(budget_line=line)).aggregate(total=Sum("amount"))["total"]
-    return ((total or Decimal(0)) + _open_rounds(BiddingRound.objects.filter(budget_line=line))).quantize(FEN)
+    """What the e-mall's orders and open 竞价 rounds hold on a budget line (planning's `held`)."""
+    return budget_usage(line).held
 
 
 def budget_room(line: BudgetLine) -> Decimal:
-    """The line's amount less its plans (planning) and the e-mall orders on it."""
-    return budget_usage(line).available - emall_committed(line)
+    """The line's room: its amount less its plans and what the e-mall holds on it (planning's
+    `budget_usage`, which counts the e-mall through `held_on_budget_lines`)."""
+    return budget_usage(line).available
 
 
 def year_total(unit: Unit, item_code: str, fiscal_year: int) -> Decimal:
