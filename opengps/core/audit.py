@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.db import connection, models, transaction
 
-from opengps.core import clock, metrics
+from opengps.core import bulk, clock, metrics
 from opengps.core.keys import canonical_json
 from opengps.core.models import AuditChainHead, AuditEvent
 from opengps.core.request_context import current_request_id
@@ -165,7 +165,7 @@ def record_many(
         events.append(event)
     if not events:
         return events
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    bulk.insert(events)  # COPY on PostgreSQL from `bulk.COPY_FROM` events on, else bulk_create
     head.last_seq, head.last_hash = seq, prev
     head.save(update_fields=["last_seq", "last_hash"])
     count = len(events)

@@ -15,6 +15,10 @@ class Code(ErrorCode):
     OPINION_ALERT_NOT_FOUND = "opinion.alert_not_found", _("没有找到这条预警")
     OPINION_DECISION_INVALID = "opinion.decision_invalid", _("请选择处理决定")
     OPINION_DOCUMENT_REQUIRED = "opinion.document_required", _("列入活动异常名录须填写决定文书号")
+    OPINION_FILE_INVALID = (
+        "opinion.file_invalid",
+        _("无法读取该文件：请上传带表头的 CSV、Excel（.xlsx）或 JSON 文件"),
+    )
     OPINION_ITEM_NOT_FOUND = "opinion.item_not_found", _("没有找到这条舆情信息")
     OPINION_KIND_INVALID = "opinion.kind_invalid", _("请选择类型")
     OPINION_NAME_EXISTS = "opinion.name_exists", _("该组织已有这个名称")

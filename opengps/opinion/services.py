@@ -6,7 +6,6 @@ procedure (`registry.services.credit_list`), never automatically."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -18,9 +17,11 @@ from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
 from opengps.core.status import status_set
-from opengps.opinion import selectors, textsim
+from opengps.opinion import ingest, selectors, textsim
 from opengps.opinion.errors import Code
 from opengps.opinion.events import Event
+from opengps.opinion.ingest import Collected as Collected
+from opengps.opinion.ingest import Incoming as Incoming
 from opengps.opinion.matching import Matcher
 from opengps.opinion.models import (
     Alert,
@@ -196,24 +197,29 @@ def org_name_add(*, actor: Actor, organization: Organization, name: str, kind: s
 # --- collecting ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Incoming:
-    """One item as a source gives it."""
-
-    title: str
-    text: str = ""
-    url: str = ""
-    published_at: datetime | None = None
+BATCH = 1_000
+"""Items stored per transaction by `items_collect` (a longer batch is stored in several)."""
 
 
-@dataclass
-class Collected:
-    """What collecting a batch did."""
-
-    new: list[Item] = field(default_factory=list)
-    duplicates: int = 0
-    refused: int = 0
-    alerts: list[Alert] = field(default_factory=list)
+def _prepare(source: Source, incoming: Incoming, matcher: Matcher) -> ingest.Prepared:
+    """`incoming` checked (a title; a well-formed URL or none) and computed: simhash, tone and topics
+    (`rules.classify`), the organizations it names — everything before the database."""
+    title = _text(incoming.title, field="title", limit=300, required=Code.OPINION_TITLE_REQUIRED)
+    url = _url(incoming.url, required=False)
+    body = (incoming.text or "").strip()
+    whole = f"{title}\n{body}"
+    fingerprint, comparable = textsim.fingerprint(whole)
+    return ingest.Prepared(
+        title=title,
+        url=url,
+        body=body,
+        whole=whole,
+        published_at=incoming.published_at,
+        fingerprint=fingerprint,
+        comparable=comparable,
+        verdict=rules.classify(whole),
+        found=tuple(matcher.find(whole, region=source.region_id or "")),
+    )
 
 
 def _duplicate_of(url: str, fingerprint: int, text: str) -> Item | None:
@@ -226,10 +232,12 @@ def _duplicate_of(url: str, fingerprint: int, text: str) -> Item | None:
     if not textsim.comparable(text):
         return None
     b0, b1, b2, b3 = textsim.bands(fingerprint)
-    candidates = Item.objects.filter(Q(band0=b0) | Q(band1=b1) | Q(band2=b2) | Q(band3=b3)).only(
-        "pk", "simhash"
+    candidates = (
+        Item.objects.filter(Q(band0=b0) | Q(band1=b1) | Q(band2=b2) | Q(band3=b3))
+        .order_by("pk")
+        .only("pk", "simhash")
     )
-    for candidate in candidates[:200]:
+    for candidate in candidates[: ingest.CANDIDATES]:
         if textsim.hamming(textsim.unsigned(candidate.simhash), fingerprint) <= textsim.NEAR:
             return candidate
     return None
@@ -243,70 +251,34 @@ def item_collect(
     names (`matching`) and, for a negative item about an organization paid with public money, an
     alert (one open per organization and topic; later items attach). Returns the item (None for a
     duplicate) and the alerts raised or attached."""
-    title = _text(incoming.title, field="title", limit=300, required=Code.OPINION_TITLE_REQUIRED)
-    url = _url(incoming.url, required=False)
-    body = (incoming.text or "").strip()
-    whole = f"{title}\n{body}"
-    fingerprint = textsim.simhash(whole)
-    verdict = rules.classify(whole)
-    found = (matcher or selectors.matcher()).find(whole, region=source.region_id or "")
+    entry = _prepare(source, incoming, matcher or selectors.matcher())
     with transaction.atomic():
-        original = _duplicate_of(url, fingerprint, whole)
+        original = _duplicate_of(entry.url, entry.fingerprint, entry.whole)
         if original is not None:
             Item.objects.filter(pk=original.pk).update(duplicate_count=F("duplicate_count") + 1)
             return None, []
-        b0, b1, b2, b3 = textsim.bands(fingerprint)
         try:
             with transaction.atomic():
-                item = Item.objects.create(
-                    source=source,
-                    url=url or None,
-                    title=title,
-                    text=body,
-                    published_at=incoming.published_at,
-                    fetched_at=clock.now(),
-                    simhash=textsim.signed(fingerprint),
-                    band0=b0,
-                    band1=b1,
-                    band2=b2,
-                    band3=b3,
-                    tone=verdict.tone,
-                    topics="," + ",".join(verdict.topics) + "," if verdict.topics else "",
-                    evidence=list(verdict.evidence),
-                )
+                item = entry.item(source, clock.now())
+                item.save(force_insert=True)
         except IntegrityError:  # the same URL collected by a concurrent run
             return None, []
-        organizations = Organization.objects.in_bulk([mention.organization for mention in found])
-        Match.objects.bulk_create(
-            Match(
-                item=item,
-                organization_id=mention.organization,
-                name=mention.name,
-                via=mention.via,
-                start=mention.start,
-                end=mention.end,
-                evidence=mention.evidence(whole)[:300],
-            )
-            for mention in found
-            if mention.organization in organizations
-        )
+        organizations = Organization.objects.in_bulk([mention.organization for mention in entry.found])
+        Match.objects.bulk_create(ingest.matches_of(item, entry, organizations))
         audit.record(
             actor=actor,
             action=Event.OPINION_ITEM_COLLECTED,
             obj=item,
-            new={
-                "source": source.pk,
-                "url": url,
-                "tone": verdict.tone,
-                "topics": list(verdict.topics),
-                "organizations": sorted(organizations),
-                "citation": verdict.citation,
-            },
+            new=entry.collected_event(source, sorted(organizations)),
         )
         raised = [
             alert
             for organization in organizations.values()
-            if (alert := _alert_for(actor=actor, item=item, organization=organization, topics=verdict.topics))
+            if (
+                alert := _alert_for(
+                    actor=actor, item=item, organization=organization, topics=entry.verdict.topics
+                )
+            )
         ]
     return item, raised
 
@@ -341,22 +313,48 @@ def _alert_for(
     return alert
 
 
-def items_collect(*, actor: SystemOrActor, source: Source, incoming: list[Incoming]) -> Collected:
-    """Collect a batch of `source` with one matcher (each item in its own transaction, so one
-    refused entry — no title, a malformed URL — does not lose the rest)."""
+def items_collect(
+    *, actor: SystemOrActor, source: Source, incoming: list[Incoming], matcher: Matcher | None = None
+) -> Collected:
+    """Collect a batch of `source` (a feed fetched, a contractor's file) with one matcher: entries
+    refused (no title, a malformed URL) are counted and skipped, the rest stored `BATCH` at a time,
+    each part in one transaction with a few queries (`ingest.store_batch`) — the same items, matches,
+    repost counts, alerts and audit events as `item_collect` called for each entry in order. A part
+    that meets a concurrent run (the same URL or alert stored meanwhile) is collected item by item."""
     result = Collected()
-    matcher = selectors.matcher()
+    matcher = matcher or selectors.matcher()
+    prepared: list[ingest.Prepared] = []
     for entry in incoming:
         try:
-            item, alerts = item_collect(actor=actor, source=source, incoming=entry, matcher=matcher)
+            prepared.append(_prepare(source, entry, matcher))
         except ServiceError:
             result.refused += 1
-            continue
+    for start in range(0, len(prepared), BATCH):
+        part = prepared[start : start + BATCH]
+        try:
+            stored = ingest.store_batch(actor=actor, source=source, batch=part)
+        except IntegrityError:
+            stored = _collect_one_by_one(actor=actor, source=source, batch=part, matcher=matcher)
+        result.new += stored.new
+        result.duplicates += stored.duplicates
+        result.alerts += [alert for alert in stored.alerts if alert not in result.alerts]
+    return result
+
+
+def _collect_one_by_one(
+    *, actor: SystemOrActor, source: Source, batch: list[ingest.Prepared], matcher: Matcher
+) -> Collected:
+    result = Collected()
+    for entry in batch:
+        incoming = Incoming(
+            title=entry.title, text=entry.body, url=entry.url, published_at=entry.published_at
+        )
+        item, alerts = item_collect(actor=actor, source=source, incoming=incoming, matcher=matcher)
         if item is None:
             result.duplicates += 1
             continue
         result.new.append(item)
-        result.alerts.extend(alert for alert in alerts if alert not in result.alerts)
+        result.alerts += [alert for alert in alerts if alert not in result.alerts]
     return result
 
 

@@ -83,7 +83,16 @@ def _row_sum(lanes: bytes, rows: int) -> bytes:
 
 def simhash(text: str) -> int:
     """The unsigned 64-bit simhash of `text` over its character 3-shingles (0 for an empty text)."""
+    return _simhash(normalize(text))
+
+
+def fingerprint(text: str) -> tuple[int, bool]:
+    """`simhash(text)` and `comparable(text)`, normalizing the text once (the ingest's hot path)."""
     chars = normalize(text)
+    return _simhash(chars), len(chars) >= MIN_CHARS
+
+
+def _simhash(chars: str) -> int:
     if not chars:
         return 0
     hashes = shingle_hashes(chars)

@@ -1,6 +1,7 @@
 """The assessment's public notice (社会组织评估结果公示) on a phone: at 390 × 844 the notice of a round
 with its proposed levels and the objection form never scrolls sideways, shows the round's name as its
-heading, and shows labels — never a stored status, type, level or code."""
+heading, and shows labels — never a stored status, type, level or code; the results are one card per
+organization, its name and proposed level (拟定等级) within the screen, not in a table to swipe."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from opengps.assessment.tests.conftest import (  # noqa: F401
     today,
 )
 from opengps.registry.models import OrgType, RegistrationLevel
-from tests.browser.phone import check_on_phone
+from tests.browser.phone import PHONE, check_on_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +66,12 @@ def test_the_public_notice_fits_a_phone(
         values=STORED,
     )
     assert app.organization.name in shown and "5A" in shown and "截止 2027-04-07" in shown
+    # and the organization and its proposed level are on screen without swiping: one card per row
+    for cell in ("td.name", "td.level"):
+        located = page.locator(f"main table {cell}").first
+        assert located.is_visible(), cell
+        box = located.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (cell, box)
+    level = page.locator("main table td.level").first
+    assert "5A" in level.inner_text()
+    assert level.evaluate("cell => getComputedStyle(cell.closest('table')).overflowX") != "auto"

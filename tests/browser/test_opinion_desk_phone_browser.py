@@ -1,7 +1,7 @@
 """The opinion monitoring desk (舆情监测) on a phone: at 390 × 844, signed in as the registration
 official who runs the monitoring, the desk with the demo's items from three sources (long titles,
 every tone) never scrolls sideways, shows its heading, and shows labels — never a stored tone,
-topic or code."""
+topic or code; the header names the official by the display name, not the login name."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def test_the_desk_fits_a_phone(page: Any, live_server: Any, registrar: User, mak
     demo.load(SimpleNamespace(users={"registrar": registrar}, counts={}))
     newest = Item.objects.first()  # the desk's first row: the last fetched
     assert newest is not None
-    # when the registration official opens the desk on a phone
+    # when the registration official (an account with a name, as every real one has) opens the desk
+    registrar.display_name = "李登记"
+    registrar.save(update_fields=["display_name"])
     login(page, live_server, registrar)
     shown = check_on_phone(
         page, f"{live_server.url}/opinion/", "opinion-desk", heading="舆情监测", values=STORED
@@ -39,3 +41,6 @@ def test_the_desk_fits_a_phone(page: Any, live_server: Any, registrar: User, mak
     assert newest.title in shown
     assert "负面" in shown and "人工录入" not in shown
     assert all(name in shown for name, _slug in demo.SOURCES)
+    # and the header names the official by name, not by the login name
+    assert page.locator("header .who-name").inner_text() == "李登记"
+    assert registrar.username not in shown
