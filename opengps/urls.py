@@ -37,6 +37,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", health.metrics, name="metrics"),
+    # the API first: its requests are the most numerous, and Django tries these in order
+    path("api/v1/", _grouped(api.urls)),
     path("", include("opengps.workbench.urls")),
     path("accounts/", include("opengps.accounts.urls")),
     path("registry/", include("opengps.registry.urls")),
@@ -58,7 +60,6 @@ urlpatterns = [
     path("portal/", include("opengps.portal.urls")),
     path("oversight/", include("opengps.oversight.urls")),
     path("stats/", include("opengps.stats.urls")),
-    path("api/v1/", _grouped(api.urls)),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     # the admin site signs in through the platform's login (password, lockout, then the TOTP code)

@@ -242,7 +242,7 @@ def organization_search(
     key = _count_key(filters, managed_units)
     known = cache.get(key)
     if known is None:
-        known = qs.order_by()[: COUNT_CAP + 1].count()
+        known = _capped_count(qs)
         cache.set(key, known, COUNT_SECONDS)
     count, capped = min(int(known), COUNT_CAP), int(known) > COUNT_CAP
     pages = max(1, math.ceil(count / page_size))
@@ -294,7 +294,7 @@ def _fragment_search(
         if total is None or (page - 1) * page_size >= min(total, COUNT_CAP):
             # past the last page (or nothing found): count, then show the last page there is
             if total is None:
-                total = qs.order_by()[: COUNT_CAP + 1].count()
+                total = _capped_count(qs)
             page = max(1, min(page, math.ceil(min(total, COUNT_CAP) / page_size)))
             rows = _first_matches_page(qs, offset=(page - 1) * page_size, limit=page_size) if total else []
     count = min(total, COUNT_CAP)
@@ -387,6 +387,22 @@ def _one_county(filters: SearchFilters) -> bool:
     """A county (its code does not end in 00) and no name: its page in name order is a walk of the
     (region, name, id) index, however many organizations the county holds."""
     return bool(filters.region) and not filters.region.endswith("00") and not filters.q
+
+
+def _capped_count(qs: QuerySet[Organization]) -> int:
+    """The matches of `qs`, counted up to COUNT_CAP + 1 (the scan stops there).
+
+    The statement `qs.order_by()[:COUNT_CAP + 1].count()` sends, without the aggregation machinery
+    that builds it (about 1 ms of Python per search, more than the count itself on an index).
+    """
+    try:
+        inner, params = qs.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (a region code GB/T 2260 lacks)
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({inner}) matches", params)  # noqa: S608 - compiled, bound
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def _first_matches_page(qs: QuerySet[Organization], *, offset: int, limit: int) -> list[Organization]:
