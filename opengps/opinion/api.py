@@ -1,6 +1,7 @@
 """Opinion API (/api/v1/opinion/, signed-in officials): the item stream with its filters, one item
 with its matches, the alert queue, one alert, the reviewer's decision (one POST), an item's tone
-correction (one POST) and the corrections report. Refusals are
+correction (one POST), the corrections report, the import of a contractor's file (multipart, all
+rows or none) and the manual entry of one item. Refusals are
 the services' codes in the platform's error shape (ErrorOut)."""
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from opengps.accounts.actors import signed_in_user
 from opengps.core.api_errors import ERRORS
-from opengps.core.inputs import Count, Id, Str8, Str16, Str60, Str120, Text
-from opengps.opinion import selectors, services
+from opengps.core.inputs import Count, Id, Str8, Str16, Str60, Str120, Str300, Str500, Text
+from opengps.opinion import selectors, services, uploads
 from opengps.opinion.models import Alert, Item, Match, ToneCorrection
 
 router = Router(tags=["opinion"], auth=django_auth)
@@ -236,3 +238,44 @@ def corrections(request: HttpRequest) -> Any:
         "pairs": [{"classified": a, "tone": b, "items": n} for a, b, n in report.pairs],
         "latest": report.latest,
     }
+
+
+class OpinionImportOut(Schema):
+    file: str
+    source: str
+    rows: int
+    stored: int
+    duplicates: int
+    alerts: int
+
+
+@router.post("/imports", response={201: OpinionImportOut, **ERRORS})
+def file_import(request: HttpRequest, file: File[UploadedFile], source: Form[Id | None] = None) -> Any:
+    """Import a contractor's file (CSV, .xlsx or JSON) into an import source (`source`; the default one
+    when none), all rows or none: a 400 ``opinion.rows_invalid`` lists every bad row (row, column,
+    code, message) in ``error.params.errors``; a file too large, empty or of another kind is a 400."""
+    actor = signed_in_user(request)
+    target = uploads.import_source_get(actor=actor, pk=source) if source is not None else None
+    result = uploads.file_import(actor=actor, name=file.name or "", content=file.read(), source=target)
+    return Status(201, result)
+
+
+class OpinionItemEntryIn(Schema):
+    title: Str300
+    outlet: Str120 = ""
+    url: Str500 = ""
+    published_at: datetime | None = None
+    text: Text = ""
+
+
+class OpinionItemEnteredOut(Schema):
+    item: int | None
+    duplicate: bool
+
+
+@router.post("/items", response={201: OpinionItemEnteredOut, **ERRORS})
+def item_enter(request: HttpRequest, payload: OpinionItemEntryIn) -> Any:
+    """Enter one item by hand into the manual source; ``duplicate`` when it repeats an item already
+    collected (nothing stored); a link already collected is a 409."""
+    item = uploads.manual_enter(actor=signed_in_user(request), **payload.dict())
+    return Status(201, {"item": item.pk if item else None, "duplicate": item is None})

@@ -19,6 +19,15 @@ class Code(ErrorCode):
         "opinion.file_invalid",
         _("无法读取该文件：请上传带表头的 CSV、Excel（.xlsx）或 JSON 文件"),
     )
+    OPINION_FILE_EMPTY = "opinion.file_empty", _("文件“%(name)s”是空的")
+    OPINION_FILE_TOO_LARGE = "opinion.file_too_large", _("文件过大")
+    OPINION_FILE_TYPE = "opinion.file_type", _("请上传 CSV、Excel（.xlsx）或 JSON 文件")
+    OPINION_ROWS_INVALID = (
+        "opinion.rows_invalid",
+        _("文件中有%(count)s行不符合要求，未导入任何一行：请改正后重新上传"),
+    )
+    OPINION_SOURCE_NOT_FOUND = "opinion.source_not_found", _("没有找到这个导入来源")
+    OPINION_TIME_INVALID = "opinion.time_invalid", _("无法识别的时间，请按“2027-03-01 09:30”的格式填写")
     OPINION_ITEM_NOT_FOUND = "opinion.item_not_found", _("没有找到这条舆情信息")
     OPINION_KIND_INVALID = "opinion.kind_invalid", _("请选择类型")
     OPINION_NAME_EXISTS = "opinion.name_exists", _("该组织已有这个名称")

@@ -14,6 +14,7 @@ class Event(DomainEvent):
     OPINION_ALERT_ATTACHED = "opinion_alert.attached", _("舆情信息归入已有预警")
     OPINION_ALERT_DECIDED = "opinion_alert.decided", _("对舆情预警作出处理决定")
     OPINION_ALERT_RAISED = "opinion_alert.raised", _("产生舆情预警")
+    OPINION_FILE_IMPORTED = "opinion_file.imported", _("导入监测机构文件")
     OPINION_ITEM_COLLECTED = "opinion_item.collected", _("采集舆情信息")
     OPINION_ITEM_TONE_CORRECTED = "opinion_item.tone_corrected", _("更正舆情信息倾向")
     OPINION_NAME_ADDED = "opinion_name.added", _("登记组织曾用名或别称")

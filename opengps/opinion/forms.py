@@ -3,11 +3,13 @@ parse input only, the services check who may act and refuse beside the field the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opengps.core.forms import ActionForm
-from opengps.opinion.models import DecisionKind, ItemTone, ItemTopic
+from opengps.opinion.models import DecisionKind, ItemTone, ItemTopic, Source
 
 
 class FilterForm(forms.Form):
@@ -46,3 +48,37 @@ class ToneCorrectionForm(ActionForm):
     action = "tone"
     tone = forms.ChoiceField(label=_("更正后倾向"), choices=ItemTone.choices)
     note = forms.CharField(label=_("更正理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FileImportForm(ActionForm):
+    """导入监测机构文件：CSV、Excel（.xlsx）或 JSON，带表头（标题、来源、链接、时间、正文）."""
+
+    action = "import"
+    source = forms.ModelChoiceField(
+        label=_("导入来源"),
+        queryset=Source.objects.none(),
+        required=False,
+        empty_label=_("监测机构文件（默认）"),
+    )
+    file = forms.FileField(label=_("文件（CSV、Excel 或 JSON）"))
+
+    def __init__(self, *args: Any, sources: list[Source] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Source.objects.filter(pk__in=[source.pk for source in sources or []])
+
+
+class ItemEntryForm(ActionForm):
+    """人工录入一条舆情信息."""
+
+    action = "enter"
+    title = forms.CharField(label=_("标题"), max_length=300)
+    outlet = forms.CharField(label=_("来源媒体"), max_length=120, required=False)
+    url = forms.CharField(label=_("链接"), max_length=500, required=False)
+    published_at = forms.DateTimeField(
+        label=_("发布时间"), required=False, help_text=_("如 2027-03-01 09:30")
+    )
+    text = forms.CharField(
+        label=_("正文"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )

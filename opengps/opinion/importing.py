@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -66,48 +67,65 @@ def _when(value: Any) -> datetime | None:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def _incoming(rows: Iterable[dict[str, Any]]) -> list[services.Incoming]:
-    made = []
-    for row in rows:
-        fields = {column: value for key, value in row.items() if (column := _column(str(key)))}
-        text = str(fields.get("text") or "").strip()
-        outlet = str(fields.get("source") or "").strip()
-        made.append(
-            services.Incoming(
-                title=str(fields.get("title") or ""),
-                text=f"【{outlet}】{text}" if outlet else text,
-                url=str(fields.get("url") or ""),
-                published_at=_when(fields.get("time")),
-            )
-        )
-        if len(made) >= MAX_ROWS:
-            break
-    return made
+def _fields(row: dict[Any, Any]) -> dict[str, Any]:
+    return {column: value for key, value in row.items() if (column := _column(str(key)))}
 
 
-def parse(name: str, data: bytes) -> list[services.Incoming]:
-    """The items of a contractor's file by its extension: .csv (UTF-8, with or without BOM, or
-    GB18030), .xlsx (the first sheet) or .json (a list of objects, or {"items": [...]})."""
+def _one(fields: dict[str, Any]) -> services.Incoming:
+    text = str(fields.get("text") or "").strip()
+    outlet = str(fields.get("source") or "").strip()
+    return services.Incoming(
+        title=str(fields.get("title") or ""),
+        text=f"【{outlet}】{text}" if outlet else text,
+        url=str(fields.get("url") or ""),
+        published_at=_when(fields.get("time")),
+    )
+
+
+def read_rows(name: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a contractor's file by its extension, each with its number as the user counts it
+    (CSV and Excel: the line of the sheet, the header being 1; JSON: the object's place, from 1) and
+    its cells by column (`HEADERS`): .csv (UTF-8, with or without BOM, or GB18030), .xlsx (the first
+    sheet, blank rows skipped) or .json (a list of objects, or {"items": [...]})."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    numbered: Iterable[tuple[int, dict[Any, Any]]]
     try:
         if suffix == "csv":
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = data.decode("gb18030")
-            return _incoming(csv.DictReader(io.StringIO(text)))
-        if suffix == "json":
+            numbered = enumerate(csv.DictReader(io.StringIO(text)), start=2)
+        elif suffix == "json":
             loaded = json.loads(data.decode("utf-8-sig"))
             rows = loaded.get("items", []) if isinstance(loaded, dict) else loaded
-            return _incoming(row for row in rows if isinstance(row, dict))
-        if suffix == "xlsx":
+            if not isinstance(rows, list):
+                raise ValueError("not a list")
+            numbered = ((n, row if isinstance(row, dict) else {}) for n, row in enumerate(rows, start=1))
+        elif suffix == "xlsx":
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
             values = sheet.iter_rows(values_only=True)
             headers = [str(cell or "") for cell in next(values, ())]
-            return _incoming(dict(zip(headers, row, strict=False)) for row in values)
-    except (ValueError, KeyError, OSError, csv.Error) as exc:
+            numbered = (
+                (n, dict(zip(headers, row, strict=False)))
+                for n, row in enumerate(values, start=2)
+                if any(cell not in (None, "") for cell in row)
+            )
+        else:
+            raise ServiceError(Code.OPINION_FILE_INVALID, field="file")
+        made: list[tuple[int, dict[str, Any]]] = []
+        for number, row in numbered:
+            made.append((number, _fields(row)))
+            if len(made) >= MAX_ROWS:
+                break
+        return made
+    except (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile) as exc:
         raise ServiceError(Code.OPINION_FILE_INVALID, field="file") from exc
-    raise ServiceError(Code.OPINION_FILE_INVALID, field="file")
+
+
+def parse(name: str, data: bytes) -> list[services.Incoming]:
+    """The items of a contractor's file (`read_rows`), in order."""
+    return [_one(fields) for _number, fields in read_rows(name, data)]
 
 
 def items_import(*, actor: Actor, source: Source, name: str, data: bytes) -> services.Collected:

@@ -82,6 +82,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "source_columns": [_("来源"), _("类型"), _("抓取间隔"), _("最近成功"), _("连续失败"), _("最近错误")],
         "sources": sources,
         "open_alerts": selectors.alerts(actor=signed_in_user(request)).count(),
+        "manages": has_role(signed_in_user(request), *services.MANAGERS),
     }
     return render(request, "opinion/desk.html", context)
 
