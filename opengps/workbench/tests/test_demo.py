@@ -31,6 +31,8 @@ from opengps.core.audit import verify_chain
 from opengps.core.models import AuditEvent, HolidayYear
 from opengps.demo.loader import DEMO_PASSWORD, PROVISIONAL_SOURCE, DemoSummary, load_demo
 from opengps.rules import calendar
+from opengps.stats.models import Fact, Source
+from opengps.stats.tests import oracle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
@@ -567,3 +569,18 @@ def test_the_360giving_export_of_the_demo_keeps_to_the_standards_shapes(demo: De
         for g in package["grants"]
         for location in g["beneficiaryLocation"]
     )
+
+
+def test_the_statistics_facts_equal_a_record_by_record_reading(demo: Demo, anchored: None) -> None:
+    """The facts the refresh built inside the database, column by column, equal what the ORM oracle
+    reads of the same records one by one (every source, the whole demo)."""
+    # given the facts the demo's refresh built
+    names = [f.attname for f in Fact._meta.concrete_fields if not f.primary_key]
+    built = {(row["source"], row["record_id"]): row for row in Fact.objects.values(*names)}
+    # when the oracle reads the records
+    expected = oracle.facts_read()
+    # then the same facts, with the same columns
+    assert {source for source, _ in built} == set(Source.values)  # the demo has every source
+    assert built.keys() == expected.keys()
+    differing = {key: (built[key], expected[key]) for key in built if built[key] != expected[key]}
+    assert differing == {}
