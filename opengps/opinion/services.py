@@ -5,7 +5,6 @@ procedure (`registry.services.credit_list`), never automatically."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -16,6 +15,7 @@ from opengps.accounts.models import Region, Role
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.core.masking import mask_personal
 from opengps.core.status import status_set
 from opengps.opinion import ingest, selectors, textsim
 from opengps.opinion.errors import Code
@@ -387,23 +387,6 @@ def item_enter(
 COMPLAINT_SOURCE = "居民投诉"
 """The internal source of the residents' complaints (`SourceKind.PLATFORM`, created once by the
 platform itself: no person registers it)."""
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_PHONE = re.compile(
-    r"(?<!\d)(?:(?:\+|00)?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d){8}(?!\d)"  # mobile, 11 digits
-    r"|(?<!\d)(?:0\d{2,3}[\s\-－]?|[(（]0\d{2,3}[)）]\s?)\d{7,8}(?!\d)"  # landline with area code
-    r"|\d{7,}"  # any other run of seven digits or more: a local number, a card or account number
-)
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-HIDDEN = "[已隐去]"
-"""What a phone number, identity number or e-mail address in a complaint's text becomes."""
-
-
-def mask_personal(text: str) -> str:
-    """`text` without identity numbers (15 or 18 characters), phone numbers (mobile, with +86 and
-    spaces or dashes; landline with its area code; any other run of seven digits or more) or e-mail
-    addresses — what a resident may type into a complaint despite being asked not to. A date
-    (2027-03-08) or an amount (1500元) stays."""
-    return _EMAIL.sub(HIDDEN, _PHONE.sub(HIDDEN, _ID_NUMBER.sub(HIDDEN, text)))
 
 
 def _complaint_source() -> Source:

@@ -37,7 +37,6 @@ from opengps.capacity.services.stations import (
 from opengps.capacity.services.training import attendance_record, event_create, showcase_add, training_create
 from opengps.capacity.services.workers import (
     can_read_id_number,
-    mask_id_number,
     posting_add,
     posting_end,
     worker_id_number_read,
@@ -61,7 +60,6 @@ __all__ = [
     "incubatee_graduate",
     "is_operator_member",
     "manages",
-    "mask_id_number",
     "point_close",
     "point_open",
     "posting_add",

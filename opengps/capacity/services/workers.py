@@ -19,14 +19,10 @@ from opengps.capacity.models import CertificateLevel, Posting, SocialWorker, Sta
 from opengps.capacity.services._common import refusal, require_manager, text
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, PermissionDenied, ServiceError
+from opengps.core.masking import mask_id_number
 from opengps.registry.models import Organization
 from opengps.rules import capacity as rules
 from opengps.rules.base import RuleError
-
-
-def mask_id_number(number: str) -> str:
-    """``430102********123X``: the region code and the last four characters only."""
-    return number[:6] + "*" * 8 + number[-4:]
 
 
 def _valid_id_number(id_number: str) -> str:

@@ -20,7 +20,6 @@ from opengps.experts.services.registration import (
     expert_update,
     id_number_hash,
     is_self,
-    mask_id_number,
     relation_declare,
 )
 from opengps.experts.services.screening import O87_47, Screening, screen_candidates
@@ -45,7 +44,6 @@ __all__ = [
     "expert_update",
     "id_number_hash",
     "is_self",
-    "mask_id_number",
     "region_matches",
     "relation_declare",
     "screen_candidates",

@@ -20,6 +20,7 @@ from opengps.accounts.models import Region, Role, Unit, User
 from opengps.accounts.permissions import is_authenticated, require_role
 from opengps.core import audit, clock
 from opengps.core.errors import Conflict, ServiceError
+from opengps.core.masking import mask_id_number
 from opengps.core.status import status_move
 from opengps.experts.errors import Code
 from opengps.experts.events import Event
@@ -48,12 +49,6 @@ def id_number_hash(id_number: str) -> str:
     """
     key = hashlib.sha256(b"opengps.experts.id_number\x00" + settings.SECRET_KEY.encode("utf-8")).digest()
     return hmac.new(key, ric.compact(id_number).encode("ascii"), hashlib.sha256).hexdigest()
-
-
-def mask_id_number(id_number: str) -> str:
-    """``430102********123X``: region code and last four digits only."""
-    number = ric.compact(id_number)
-    return number[:6] + "*" * 8 + number[-4:]
 
 
 def _valid_id_number(id_number: str) -> str:
