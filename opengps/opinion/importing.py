@@ -46,7 +46,9 @@ def _column(header: str) -> str | None:
     return None
 
 
-def _when(value: Any) -> datetime | None:
+def moment_of(value: Any) -> datetime | None:
+    """A cell's time: a spreadsheet's datetime, ISO 8601 or one of `TIME_FORMATS`, in Beijing time when
+    it names no zone; None when blank or unreadable."""
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
     text = str(value or "").strip()
@@ -71,14 +73,15 @@ def _fields(row: dict[Any, Any]) -> dict[str, Any]:
     return {column: value for key, value in row.items() if (column := _column(str(key)))}
 
 
-def _one(fields: dict[str, Any]) -> services.Incoming:
+def incoming_of(fields: dict[str, Any]) -> services.Incoming:
+    """One item from a row's cells by column (the outlet, when given, leads the text in 【】)."""
     text = str(fields.get("text") or "").strip()
     outlet = str(fields.get("source") or "").strip()
     return services.Incoming(
         title=str(fields.get("title") or ""),
         text=f"【{outlet}】{text}" if outlet else text,
         url=str(fields.get("url") or ""),
-        published_at=_when(fields.get("time")),
+        published_at=moment_of(fields.get("time")),
     )
 
 
@@ -125,7 +128,7 @@ def read_rows(name: str, data: bytes) -> list[tuple[int, dict[str, Any]]]:
 
 def parse(name: str, data: bytes) -> list[services.Incoming]:
     """The items of a contractor's file (`read_rows`), in order."""
-    return [_one(fields) for _number, fields in read_rows(name, data)]
+    return [incoming_of(fields) for _number, fields in read_rows(name, data)]
 
 
 def items_import(*, actor: Actor, source: Source, name: str, data: bytes) -> services.Collected:

@@ -27,7 +27,7 @@ from opengps.core.uploads import CheckedUpload, UploadRefusals, checked_upload, 
 from opengps.opinion import services
 from opengps.opinion.errors import Code
 from opengps.opinion.events import Event
-from opengps.opinion.importing import _one, _when, read_rows
+from opengps.opinion.importing import incoming_of, moment_of, read_rows
 from opengps.opinion.models import Item, Source, SourceKind
 
 DEFAULT_SOURCE = "监测机构文件"
@@ -99,7 +99,7 @@ def row_errors(number: int, fields: dict[str, Any]) -> list[RowError]:
     if url and (not url.startswith(("http://", "https://")) or len(url) > 500):
         errors.append(_error(number, _("链接"), Code.OPINION_URL_INVALID))
     moment = fields.get("time")
-    if str(moment or "").strip() and _when(moment) is None:
+    if str(moment or "").strip() and moment_of(moment) is None:
         errors.append(_error(number, _("时间"), Code.OPINION_TIME_INVALID))
     return errors
 
@@ -147,7 +147,7 @@ def file_import(*, actor: Actor, name: str, content: bytes, source: Source | Non
     with transaction.atomic():
         target = _source(actor, source)
         collected = services.items_collect(
-            actor=actor, source=target, incoming=[_one(fields) for _number, fields in rows]
+            actor=actor, source=target, incoming=[incoming_of(fields) for _number, fields in rows]
         )
         result = ImportResult(
             file=upload.name,
@@ -181,7 +181,7 @@ def manual_enter(
     with transaction.atomic():
         source = Source.objects.filter(kind=SourceKind.MANUAL, name=MANUAL_SOURCE).order_by("id").first()
         source = source or services.source_create(actor=actor, name=MANUAL_SOURCE, kind=SourceKind.MANUAL)
-        body = _one({"title": title, "source": outlet, "text": text}).text
+        body = incoming_of({"title": title, "source": outlet, "text": text}).text
         return services.item_enter(
             actor=actor, source=source, title=title, text=body, url=url, published_at=published_at
         )
