@@ -389,16 +389,25 @@ def _one_county(filters: SearchFilters) -> bool:
     return bool(filters.region) and not filters.region.endswith("00") and not filters.q
 
 
+def _compiled(qs: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """The statement `qs` sends and its parameters, or None when a filter can match nothing (a region
+    code GB/T 2260 lacks): Django then sends no statement at all."""
+    try:
+        return qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
 def _capped_count(qs: QuerySet[Organization]) -> int:
     """The matches of `qs`, counted up to COUNT_CAP + 1 (the scan stops there).
 
     The statement `qs.order_by()[:COUNT_CAP + 1].count()` sends, without the aggregation machinery
     that builds it (about 1 ms of Python per search, more than the count itself on an index).
     """
-    try:
-        inner, params = qs.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (a region code GB/T 2260 lacks)
+    compiled = _compiled(qs.order_by().values("pk")[: COUNT_CAP + 1])
+    if compiled is None:
         return 0
+    inner, params = compiled
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({inner}) matches", params)  # noqa: S608 - compiled, bound
         row = cursor.fetchone()
@@ -412,10 +421,10 @@ def _first_matches_page(qs: QuerySet[Organization], *, offset: int, limit: int) 
     One statement: the matches are read once, counted by a window and sorted. The scan stops after
     COUNT_CAP + 1 rows, so a broad filter costs no more than that.
     """
-    try:
-        inner, params = qs.order_by().only(*LIST_FIELDS)[: COUNT_CAP + 1].query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (a region code GB/T 2260 lacks)
+    compiled = _compiled(qs.order_by().only(*LIST_FIELDS)[: COUNT_CAP + 1])
+    if compiled is None:
         return []
+    inner, params = compiled
     sql = (
         "SELECT * FROM (SELECT *, COUNT(*) OVER () AS total "  # noqa: S608 - compiled, bound
         f"FROM ({inner}) matches) counted "
