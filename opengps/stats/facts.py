@@ -9,8 +9,8 @@ each catalogue item's level-1 and level-2 categories. The rest are joins: a proj
 its first item's (lowest code; on equal codes, the older item), a provider's type, industry flag
 and rating are its registry row's. Dates of moments are taken in Beijing time (`clock.BEIJING`).
 
-Only `services.summaries_refresh` calls `facts_build`, inside its transaction, after emptying the
-fact table.
+Only `services.summaries_refresh` calls `facts_build`, inside its transaction, into an empty fact
+table (`stats.swap`).
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ class _Statement:
     def __init__(self, source: Source, columns: Columns, joins: Sequence[str], where: Where) -> None:
         self.source, self.columns, self.joins, self.where = source, columns, joins, where
 
-    def sql(self) -> tuple[str, list[Any]]:
+    def sql(self, table: str) -> tuple[str, list[Any]]:
         fields = [f for f in Fact._meta.concrete_fields if not f.primary_key]
         unknown = set(self.columns) - {f.column for f in fields}
         assert not unknown, f"not fact columns: {sorted(unknown)}"
@@ -168,7 +168,7 @@ class _Statement:
         where, where_params = self.where
         # every name comes from the models and this module, every value is a parameter
         sql = (
-            f'INSERT INTO "{Fact._meta.db_table}" ({targets}) '
+            f'INSERT INTO "{table}" ({targets}) '
             f"SELECT {', '.join(selected)} {' '.join(self.joins)} WHERE {where}"
         )
         return sql, [*params, *where_params]
@@ -538,8 +538,9 @@ def _drop_lookups(cursor: CursorWrapper) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def facts_build() -> dict[str, int]:
-    """Insert every source's facts into the (emptied) fact table; returns how many per source."""
+def facts_build(table: str = Fact._meta.db_table) -> dict[str, int]:
+    """Insert every source's facts into the (empty) fact table `table` (the live one, or its fresh
+    copy: `stats.swap`); returns how many per source."""
     sql = _Sql()
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
@@ -547,7 +548,7 @@ def facts_build() -> dict[str, int]:
         try:
             for build in STATEMENTS:
                 statement = build(sql)
-                cursor.execute(*statement.sql())
+                cursor.execute(*statement.sql(table))
                 counts[statement.source.value] = int(cursor.rowcount)
         finally:
             _drop_lookups(cursor)

@@ -14,6 +14,7 @@ from opengps.accounts.models import Role
 from opengps.accounts.permissions import require_role
 from opengps.core import audit, clock
 from opengps.core.errors import ServiceError
+from opengps.stats import swap
 from opengps.stats.errors import Code
 from opengps.stats.events import Event
 from opengps.stats.facts import facts_build
@@ -29,6 +30,7 @@ from opengps.stats.models import (
     ShareTarget,
     Summary,
 )
+from opengps.stats.swap import Tables
 
 TARGET_SETTERS = (Role.FINANCE,)
 """Only the finance department sets the yearly target."""
@@ -56,7 +58,7 @@ SUMMED = {
 }
 
 
-def _regroup_sql() -> str:
+def _regroup_sql(tables: Tables) -> str:
     """The facts grouped by every dimension, inserted as summary rows in one statement (the
     database groups and writes; no row passes through Python)."""
     fields = {f.name: f.column for f in Fact._meta.concrete_fields}
@@ -66,30 +68,35 @@ def _regroup_sql() -> str:
     sums = ", ".join(SUMMED.values())
     # every name in the statement comes from the models and SUMMED above, none from input
     return (
-        f'INSERT INTO "{Summary._meta.db_table}" ({targets}) '  # noqa: S608
-        f'SELECT {dimensions}, {sums} FROM "{Fact._meta.db_table}" GROUP BY {dimensions}'
+        f'INSERT INTO "{tables.summary}" ({targets}) '  # noqa: S608
+        f'SELECT {dimensions}, {sums} FROM "{tables.fact}" GROUP BY {dimensions}'
     )
 
 
 def summaries_refresh(*, actor: SystemOrActor) -> Refresh:
     """Rebuild the facts and the summaries from the lifecycle's records, in one transaction that
-    replaces every row (readers see the old tables until it commits, then the new ones)."""
+    replaces every row (readers see the old tables until it commits, then the new ones; on
+    PostgreSQL the rows are written into fresh tables swapped in at the end: `stats.swap`). When
+    the facts come out as the last refresh left them, the live tables are kept and only the last
+    refresh's time of checking moves on."""
     started = clock.now()
     with transaction.atomic():
         # One refresh at a time: the latest refresh row is the lock (the first refresh takes none).
         list(Refresh.objects.select_for_update().order_by("-pk")[:1])
-        Rollup.objects.all().delete()
-        Summary.objects.all().delete()
-        Fact.objects.all().delete()
-        facts = sum(facts_build().values())
-        summaries = summaries_regroup()
-        digest = _digest()
+        with connection.cursor() as cursor:
+            tables = swap.begin(cursor)
+        facts = sum(facts_build(tables.fact).values())
+        summaries = _regroup(tables)
+        digest = _digest(tables.fact)
         previous = Refresh.objects.order_by("-finished_at", "-pk").first()
         if previous is not None and previous.digest == digest:
-            # nothing changed since the last refresh: only its time of checking moves on
+            with connection.cursor() as cursor:
+                swap.abandon(cursor)
             previous.finished_at = clock.now()
             previous.save(update_fields=["finished_at"])
             return previous
+        with connection.cursor() as cursor:
+            swap.commit(cursor)
         refresh = Refresh.objects.create(
             started_at=started,
             finished_at=clock.now(),
@@ -107,14 +114,14 @@ def summaries_refresh(*, actor: SystemOrActor) -> Refresh:
     return refresh
 
 
-def _rollup_sql(grain: str) -> tuple[str, list[Any]]:
+def _rollup_sql(grain: str, tables: Tables) -> tuple[str, list[Any]]:
     """The summary rows (or the finer rollup's, `GRAIN_PARENTS`) summed over all but the grain's
     dimensions, inserted as the grain's rollup rows in one statement; the dimensions it leaves out
     take their blank defaults (as parameters)."""
     fields = {f.name: f for f in Rollup._meta.concrete_fields}
     kept = {*CORE_DIMENSIONS, *GRAINS[grain]}
     parent = GRAIN_PARENTS.get(grain)
-    table = Rollup._meta.db_table if parent else Summary._meta.db_table
+    table = tables.rollup if parent else tables.summary
     selected, params = [], []
     for name in DIMENSION_FIELDS:
         if name in kept:
@@ -128,7 +135,7 @@ def _rollup_sql(grain: str) -> tuple[str, list[Any]]:
     where = ' WHERE "grain" = %s' if parent else ""
     # every name in the statement comes from the models above, every value is a parameter
     sql = (
-        f'INSERT INTO "{Rollup._meta.db_table}" ({targets}) '  # noqa: S608
+        f'INSERT INTO "{tables.rollup}" ({targets}) '  # noqa: S608
         f'SELECT %s, {", ".join(selected)}, {sums} FROM "{table}"{where} GROUP BY {grouped}'
     )
     return sql, [grain, *params, *([parent] if parent else [])]
@@ -141,25 +148,30 @@ def _depth(grain: str) -> int:
 
 
 def summaries_regroup() -> int:
-    """The second half of a refresh: the summary rows rebuilt from the facts as they stand, then
-    the rollups from them, finer grains first (returns how many summary rows). Only
-    `summaries_refresh` calls it, inside its transaction; the benchmark (benchmarks/stats.py) times
-    it over generated facts."""
+    """The second half of a refresh over the live tables: the summary rows rebuilt from the facts as
+    they stand, then the rollups (returns how many summary rows). The benchmark
+    (benchmarks/stats.py `--data facts`) times it over generated facts, inside a transaction."""
     Rollup.objects.all().delete()
     Summary.objects.all().delete()
+    return _regroup(swap.LIVE)
+
+
+def _regroup(tables: Tables) -> int:
+    """The summary rows grouped from the facts of `tables`, then the rollups from them, finer grains
+    first (returns how many summary rows); the summary and rollup tables are empty."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # the grouping sorts every fact: in memory it takes a fraction of an external merge sort
             # (the default 4 MB); LOCAL ends with the refresh's transaction
             cursor.execute(f"SET LOCAL work_mem = '{REGROUP_WORK_MEM}'")
-        cursor.execute(_regroup_sql())
+        cursor.execute(_regroup_sql(tables))
         rows = int(cursor.rowcount)
         for grain in sorted(GRAINS, key=_depth):
-            cursor.execute(*_rollup_sql(grain))
+            cursor.execute(*_rollup_sql(grain, tables))
     return rows
 
 
-def _digest() -> str:
+def _digest(table: str) -> str:
     """A fingerprint of the facts (every column but the id, in the order of source and record):
     equal fingerprints, equal data. PostgreSQL computes it where the rows are (an MD5 of each row's
     text, the SHA-256 of them all); elsewhere the rows are read and hashed here."""
@@ -171,10 +183,11 @@ def _digest() -> str:
             cursor.execute(
                 "SELECT encode(sha256(convert_to(string_agg(md5(CAST(ROW("  # noqa: S608
                 f"{row}) AS text)), '' ORDER BY \"source\", \"record_id\"), 'UTF8')), 'hex') "
-                f'FROM "{Fact._meta.db_table}"'
+                f'FROM "{table}"'
             )
             found = cursor.fetchone()
         return str(found[0] if found and found[0] else hashlib.sha256().hexdigest())
+    assert table == Fact._meta.db_table  # only PostgreSQL writes into a fresh copy
     digest = hashlib.sha256()
     names = [f.attname for f in Fact._meta.concrete_fields if not f.primary_key]
     for row in Fact.objects.order_by("source", "record_id").values_list(*names).iterator(chunk_size=BATCH):
