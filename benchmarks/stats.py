@@ -260,12 +260,11 @@ def regroup() -> tuple[int, float]:
 def _phase(sql: str) -> str:
     """Which part of a refresh one statement is (for the report's breakdown)."""
     head = sql.lstrip()[:160].upper()
-    if head.startswith('INSERT INTO "STATS_FACT"'):
-        return "facts"
-    if head.startswith('INSERT INTO "STATS_SUMMARY"'):
-        return "summaries"
-    if head.startswith('INSERT INTO "STATS_ROLLUP"'):
-        return "rollups"
+    written = (("STATS_FACT", "facts"), ("STATS_SUMMARY", "summaries"), ("STATS_ROLLUP", "rollups"))
+    for table, phase in written:
+        # the live table, or its fresh copy on PostgreSQL (stats.swap)
+        if head.startswith((f'INSERT INTO "{table}"', f'INSERT INTO "{table}_NEXT"')):
+            return phase
     if head.startswith("DELETE"):
         return "emptying"
     if "SHA256(" in head or "STRING_AGG" in head:
