@@ -494,9 +494,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{facts:,} facts, {summaries:,} summary rows",
         "",
         f"{what} (with the rollups, {sum(grains.values()):,} rows): {refresh_s:.1f} s "
-        f"(target < {TARGET_REFRESH_S:.0f} s){'; by part (s): ' + str(phases) if phases else ''}. "
-        f"Load average {load[0]:.2f} before it, "
+        f"(the slowest; target < {TARGET_REFRESH_S:.0f} s). Load average {load[0]:.2f} before it, "
         f"{load_requests[0]:.2f} before the requests, {load_after[0]:.2f} after; {os.cpu_count()} CPUs.",
+        "",
+        *(
+            f"- refresh {n}: {r['seconds']} s at load {r['load']}; by part (s): {r['phases']}"
+            for n, r in enumerate(generated.get("refreshes", []), 1)
+        ),
         "",
         "| request | p50 ms | p95 ms | max ms |",
         "| --- | ---: | ---: | ---: |",
