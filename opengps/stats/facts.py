@@ -134,6 +134,24 @@ def _provider(organization: str) -> tuple[Columns, str]:
     return columns, f"LEFT JOIN {_t(Organization)} og ON og.id = {organization}"
 
 
+def _dimensions(
+    unit: str, project: str | None = None, organization: str | None = None
+) -> tuple[Columns, list[str]]:
+    """The place of a unit column, the category of a project column and the provider of an
+    organization column (those given), with the joins that find them."""
+    columns: Columns = {}
+    joins: list[str] = []
+    for found in (
+        _place(unit),
+        _category(project) if project else None,
+        _provider(organization) if organization else None,
+    ):
+        if found is not None:
+            columns.update(found[0])
+            joins.append(found[1])
+    return columns, joins
+
+
 def _in(column: str, values: Iterable[Any]) -> tuple[str, list[Any]]:
     """`column IN (…)` with the values as parameters."""
     listed = [getattr(v, "value", v) for v in values]
@@ -176,7 +194,7 @@ class _Statement:
 
 def _budget(sql: _Sql) -> _Statement:
     """An approved budget line, in its fiscal year."""
-    place, join = _place("b.unit_id")
+    dimensions, lookups = _dimensions("b.unit_id")
     columns: Columns = {
         "record_id": "b.id",
         "reference": "SUBSTR(b.code, 1, 60)",
@@ -185,16 +203,15 @@ def _budget(sql: _Sql) -> _Statement:
         "fund_source": "b.fund_source",
         "amount": "b.amount",
         **_annual("b.fiscal_year"),
-        **place,
+        **dimensions,
     }
     where = ("b.status = %s", [BudgetStatus.APPROVED.value])
-    return _Statement(Source.BUDGET, columns, [f"FROM {_t(BudgetLine)} b", join], where)
+    return _Statement(Source.BUDGET, columns, [f"FROM {_t(BudgetLine)} b", *lookups], where)
 
 
 def _plan(sql: _Sql) -> _Statement:
     """A plan not cancelled, in its budget line's fiscal year; public when its intention is."""
-    place, place_join = _place("p.unit_id")
-    category, category_join = _category("p.project_id")
+    dimensions, lookups = _dimensions("p.unit_id", project="p.project_id")
     columns: Columns = {
         "record_id": "p.id",
         "title": "SUBSTR(p.title, 1, 200)",
@@ -204,15 +221,13 @@ def _plan(sql: _Sql) -> _Statement:
         "amount": "p.amount",
         "public": "(pi.id IS NOT NULL)",
         **_annual("b.fiscal_year"),
-        **place,
-        **category,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(PurchasePlan)} p",
         f"JOIN {_t(BudgetLine)} b ON b.id = p.budget_line_id",
         f"LEFT JOIN {_t(PurchaseIntention)} pi ON pi.plan_id = p.id",
-        place_join,
-        category_join,
+        *lookups,
     ]
     return _Statement(Source.PLAN, columns, joins, ("p.status <> %s", [PlanStatus.CANCELLED.value]))
 
@@ -224,8 +239,7 @@ def _started(sql: _Sql, procurement: str) -> str:
 
 def _procurement(sql: _Sql) -> _Statement:
     """An announced procurement, dated by its start; its bidders from its opening record."""
-    place, place_join = _place("p.purchaser_id")
-    category, category_join = _category("pp.project_id")
+    dimensions, lookups = _dimensions("p.purchaser_id", project="pp.project_id")
     columns: Columns = {
         "record_id": "p.id",
         "reference": "SUBSTR(p.reference, 1, 60)",
@@ -240,16 +254,14 @@ def _procurement(sql: _Sql) -> _Statement:
         "public": ("%s", [True]),
         "single_bid": "CASE WHEN o.bids_received = 1 THEN 1 ELSE 0 END",
         **sql.dated(_started(sql, "p")),
-        **place,
-        **category,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(Procurement)} p",
         f"JOIN {_t(PurchasePlan)} pp ON pp.id = p.plan_id",
         f"JOIN {_t(BudgetLine)} b ON b.id = pp.budget_line_id",
         f"LEFT JOIN {_t(OpeningRecord)} o ON o.procurement_id = p.id",
-        place_join,
-        category_join,
+        *lookups,
     ]
     where: Where = ("(p.announced_at IS NOT NULL OR p.notice_published_on IS NOT NULL)", [])
     return _Statement(Source.PROCUREMENT, columns, joins, where)
@@ -263,9 +275,9 @@ def _noncompetitive(method: str) -> tuple[str, list[Any]]:
 def _award(sql: _Sql) -> _Statement:
     """An announced award of one lot with its winner, dated by its announcement; the days from the
     procurement's start to it."""
-    place, place_join = _place("p.purchaser_id")
-    category, category_join = _category("pp.project_id")
-    provider, provider_join = _provider("w.organization_id")
+    dimensions, lookups = _dimensions(
+        "p.purchaser_id", project="pp.project_id", organization="w.organization_id"
+    )
     announced = sql.local_date("a.announced_at")
     columns: Columns = {
         "record_id": "a.id",
@@ -280,9 +292,7 @@ def _award(sql: _Sql) -> _Statement:
         "public": ("%s", [True]),
         "days_award": sql.days(announced, _started(sql, "p")),
         **sql.dated(announced),
-        **place,
-        **category,
-        **provider,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(Award)} a",
@@ -292,9 +302,7 @@ def _award(sql: _Sql) -> _Statement:
         f"JOIN {_t(Procurement)} p ON p.id = e.procurement_id",
         f"JOIN {_t(PurchasePlan)} pp ON pp.id = p.plan_id",
         f"JOIN {_t(BudgetLine)} b ON b.id = pp.budget_line_id",
-        place_join,
-        category_join,
-        provider_join,
+        *lookups,
     ]
     where: Where = ("a.announced_at IS NOT NULL AND a.winner_id IS NOT NULL", [])
     return _Statement(Source.AWARD, columns, joins, where)
@@ -303,9 +311,7 @@ def _award(sql: _Sql) -> _Statement:
 def _contract(sql: _Sql) -> _Statement:
     """A signed contract (not a draft), dated by its signing, with what was paid on it; the days
     from its award's announcement and whether it was signed after its due day."""
-    place, place_join = _place("c.purchaser_id")
-    category, category_join = _category("pp.project_id")
-    provider, provider_join = _provider("c.supplier_id")
+    dimensions, lookups = _dimensions("c.purchaser_id", project="pp.project_id", organization="c.supplier_id")
     paid = (
         f"SELECT contract_id, SUM(paid_amount) AS total FROM {_t(Payment)} "  # noqa: S608
         "WHERE paid_on IS NOT NULL GROUP BY contract_id"
@@ -323,9 +329,7 @@ def _contract(sql: _Sql) -> _Statement:
         "late": "CASE WHEN c.sign_due IS NOT NULL AND c.signed_on > c.sign_due THEN 1 ELSE 0 END",
         "public": "(c.published_at IS NOT NULL)",
         **sql.dated("c.signed_on"),
-        **place,
-        **category,
-        **provider,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(Contract)} c",
@@ -334,9 +338,7 @@ def _contract(sql: _Sql) -> _Statement:
         f"JOIN {_t(BudgetLine)} b ON b.id = pp.budget_line_id",
         f"LEFT JOIN {_t(Award)} a ON a.id = c.award_id",
         f"LEFT JOIN ({paid}) pay ON pay.contract_id = c.id",
-        place_join,
-        category_join,
-        provider_join,
+        *lookups,
     ]
     where = ("c.signed_on IS NOT NULL AND c.status <> %s", [ContractStatus.DRAFT.value])
     return _Statement(Source.CONTRACT, columns, joins, where)
@@ -345,9 +347,7 @@ def _contract(sql: _Sql) -> _Statement:
 def _grade(sql: _Sql) -> _Statement:
     """A finalized performance evaluation with a grade, dated by its finalizing; public when
     published; its contract's amount, unit and supplier."""
-    place, place_join = _place("c.purchaser_id")
-    category, category_join = _category("pp.project_id")
-    provider, provider_join = _provider("c.supplier_id")
+    dimensions, lookups = _dimensions("c.purchaser_id", project="pp.project_id", organization="c.supplier_id")
     columns: Columns = {
         "record_id": "g.id",
         "reference": "SUBSTR(c.reference, 1, 60)",
@@ -359,9 +359,7 @@ def _grade(sql: _Sql) -> _Statement:
         "amount": "c.amount",
         "public": ("(g.status = %s)", [EvaluationStatus.PUBLISHED.value]),
         **sql.dated("g.finalized_on"),
-        **place,
-        **category,
-        **provider,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(PerformanceEvaluation)} g",
@@ -369,9 +367,7 @@ def _grade(sql: _Sql) -> _Statement:
         f"JOIN {_t(Procurement)} p ON p.id = c.procurement_id",
         f"JOIN {_t(PurchasePlan)} pp ON pp.id = p.plan_id",
         f"JOIN {_t(BudgetLine)} b ON b.id = pp.budget_line_id",
-        place_join,
-        category_join,
-        provider_join,
+        *lookups,
     ]
     status, params = _in("g.status", GRADED)
     where = (f"{status} AND g.finalized_on IS NOT NULL AND g.grade <> ''", params)
@@ -381,8 +377,7 @@ def _grade(sql: _Sql) -> _Statement:
 def _grant(sql: _Sql) -> _Statement:
     """A grant agreement, dated by its signing, with what was released on it; its funder's unit,
     the programme's fund and venture flag; public when the round's notice is."""
-    place, place_join = _place("pg.funder_unit_id")
-    provider, provider_join = _provider("ap.organization_id")
+    dimensions, lookups = _dimensions("pg.funder_unit_id", organization="ap.organization_id")
     released = (
         f"SELECT agreement_id, SUM(released_amount) AS total FROM {_t(Tranche)} "  # noqa: S608
         "WHERE released_on IS NOT NULL GROUP BY agreement_id"
@@ -398,8 +393,7 @@ def _grant(sql: _Sql) -> _Statement:
         "amount": "ag.amount",
         "paid": "COALESCE(rel.total, 0)",
         **sql.dated("ag.signed_on"),
-        **place,
-        **provider,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(Agreement)} ag",
@@ -407,16 +401,14 @@ def _grant(sql: _Sql) -> _Statement:
         f"JOIN {_t(Round)} r ON r.id = ap.round_id",
         f"JOIN {_t(Programme)} pg ON pg.id = r.programme_id",
         f"LEFT JOIN ({released}) rel ON rel.agreement_id = ag.id",
-        place_join,
-        provider_join,
+        *lookups,
     ]
     return _Statement(Source.GRANT, columns, joins, ("1 = 1", []))
 
 
 def _emall(sql: _Sql) -> _Statement:
     """An e-mall order the supplier confirmed, dated by the confirmation; paid in full once paid."""
-    place, place_join = _place("od.unit_id")
-    provider, provider_join = _provider("od.supplier_id")
+    dimensions, lookups = _dimensions("od.unit_id", organization="od.supplier_id")
     columns: Columns = {
         "record_id": "od.id",
         "reference": f"'DZMC-' || od.fiscal_year || '-' || {sql.padded('od.id', 6)}",
@@ -427,15 +419,13 @@ def _emall(sql: _Sql) -> _Statement:
         "amount": "od.amount",
         "paid": "CASE WHEN od.paid_at IS NOT NULL THEN od.amount ELSE 0 END",
         **sql.dated(sql.local_date("od.confirmed_at")),
-        **place,
-        **provider,
+        **dimensions,
     }
     joins = [
         f"FROM {_t(Order)} od",
         f"JOIN {_t(ListingVersion)} v ON v.id = od.version_id",
         f"JOIN {_t(BudgetLine)} b ON b.id = od.budget_line_id",
-        place_join,
-        provider_join,
+        *lookups,
     ]
     status, params = _in("od.status", EMALL_COMMITTED)
     return _Statement(Source.EMALL, columns, joins, (f"{status} AND od.confirmed_at IS NOT NULL", params))
