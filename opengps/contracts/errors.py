@@ -32,6 +32,10 @@ class Code(ErrorCode):
     CONTRACT_AMENDMENT_EMPTY = "contract.amendment_empty", _("补充合同未变更金额或期限")
     CONTRACT_AWARD_NOT_ANNOUNCED = "contract.award_not_announced", _("中标（成交）结果尚未公告，不能订立合同")
     CONTRACT_AWARD_NOT_FOUND = "contract.award_not_found", _("中标（成交）结果不存在")
+    CONTRACT_CALL_OFF_BY_ORDER = (
+        "contract.call_off_by_order",
+        _("该框架协议成交已在电子卖场下单，订单即采购合同，不另行订立合同"),
+    )
     CONTRACT_CALL_OFF_NOT_FOUND = "contract.call_off_not_found", _("框架协议成交记录不存在")
     CONTRACT_DATE_BEFORE_SIGNING = "contract.date_before_signing", _("解除日期不能早于签订日期")
     CONTRACT_DATE_IN_FUTURE = "contract.date_in_future", _("日期不能晚于今天")

@@ -113,12 +113,15 @@ def awards_to_contract(actor: Viewer) -> QuerySet[Award]:
 
 
 def call_offs_to_contract(actor: Viewer) -> QuerySet[FrameworkCallOff]:
-    """Framework call-offs (second-stage picks) of the actor's unit that have no contract yet."""
+    """Framework call-offs (second-stage picks) of the actor's unit that have no contract yet; not
+    those picked by an e-mall order, which is itself their contract (`FrameworkCallOff.by_order`)."""
     if not is_authenticated(actor) or actor.role != Role.PURCHASER or actor.unit_id is None:
         return FrameworkCallOff.objects.none()
     return (
         FrameworkCallOff.objects.filter(
-            shortlist__evaluation__procurement__purchaser_id=actor.unit_id, contract__isnull=True
+            shortlist__evaluation__procurement__purchaser_id=actor.unit_id,
+            contract__isnull=True,
+            by_order=False,
         )
         .select_related("shortlist__lot", "shortlist__evaluation__procurement", "member__organization")
         .order_by("-picked_at")

@@ -412,6 +412,13 @@ class FrameworkCallOff(models.Model):
     publish_citation = models.CharField(_("公告期限依据"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("成交结果公告时间"), null=True, blank=True)
     publish_late_reason = models.TextField(_("逾期公告原因"), blank=True)
+    by_order = models.BooleanField(
+        _("以订单为采购合同"),
+        default=False,
+        help_text=_("在电子卖场下单确定的成交：订单即具有合同性质的采购合同，不另行订立合同"),
+    )
+    """Picked by an e-mall order (`emall.services.order_call_off`): the order is the call-off's
+    contract (具有合同性质的订单, O110 §11(9)), so no call-off contract is drafted for it."""
 
     class Meta:
         verbose_name = _("框架协议第二阶段成交")

@@ -255,6 +255,8 @@ def contract_create_from_call_off(
 
     def lock() -> Mapping[str, Any]:
         locked = FrameworkCallOff.objects.select_for_update().get(pk=call_off.pk)
+        if locked.by_order:
+            raise Conflict(Code.CONTRACT_CALL_OFF_BY_ORDER, field="call_off")
         if Contract.objects.filter(call_off=locked).exists():
             raise Conflict(Code.CONTRACT_EXISTS, _("该框架协议成交已订立合同"))
         return {"call_off": locked}

@@ -88,6 +88,7 @@ def order_call_off(
             description=f"电子卖场定点采购：{version.title}"[:200],
             amount=amount,
             chosen=member,
+            by_order=True,  # the order is the call-off's contract
         )
         order = order_record(
             actor=actor,

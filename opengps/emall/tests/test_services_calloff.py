@@ -1,12 +1,14 @@
 """定点: a framework agreement procured through planning → procurement → evaluation (the evaluation
 scenario's own steps), then a purchaser orders from a shortlisted member at its agreement price in
-the e-mall; the call-off is recorded on the agreement; refusals change nothing on either side.
+the e-mall; the call-off is recorded on the agreement, the order being its contract; refusals change
+nothing on either side.
 
 Runs on the real clock: the first stage's bids are judged by the database clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +16,10 @@ import pytest
 from django.test import Client
 
 from opengps.accounts.models import Region
+from opengps.contracts import services as contract_services
+from opengps.contracts.selectors import call_offs_to_contract
 from opengps.core import clock
-from opengps.core.errors import ServiceError
+from opengps.core.errors import Conflict, ServiceError
 from opengps.core.models import AuditEvent
 from opengps.emall import services
 from opengps.emall.models import Order, OrderKind, OrderStatus
@@ -81,6 +85,16 @@ def test_call_off_from_a_framework_member_at_its_agreement_price(
     event = AuditEvent.objects.get(action="emall_order.called_off")
     assert event.new_values["agreement"] == procurement.reference and event.new_values["call_off"] == 1
     assert services.budget_room(line) == Decimal("500000.00") - second.price
+    # and the order is the call-off's contract (O110 §11(9)): none waits to be drafted, none can be
+    assert call_off.by_order and not call_offs_to_contract(purchaser).exists()
+    with pytest.raises(Conflict) as drafted:
+        contract_services.contract_create_from_call_off(
+            actor=purchaser,
+            call_off=call_off,
+            starts_on=clock.today(),
+            ends_on=clock.today() + timedelta(days=90),
+        )
+    assert drafted.value.code == "contract.call_off_by_order"
     # a supplier eliminated from the agreement cannot be called off
     with pytest.raises(ServiceError) as not_member:
         services.order_call_off(

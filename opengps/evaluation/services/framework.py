@@ -215,6 +215,7 @@ def framework_call_off_pick(
     amount: Decimal | str,
     chosen: FrameworkMember | None = None,
     quotes: Mapping[int, Decimal | str] | None = None,
+    by_order: bool = False,
     now: datetime | None = None,
 ) -> FrameworkCallOff:
     """Award a call-off (第二阶段) to a shortlisted supplier by the agreement's rule (O110 §32-34).
@@ -222,6 +223,8 @@ def framework_call_off_pick(
     Direct pick: the purchaser's `chosen` member, else the lowest agreement price; rotation: the
     next member in rank order, once per round; re-bid: the lowest of `quotes` (member pk →
     price), each capped by its agreement price. Only after the shortlist was announced.
+    `by_order`: picked by an order that is itself the contract (the e-mall's 定点 order, O110
+    §11(9)), so no call-off contract is to be drafted.
     """
     procurement = shortlist.evaluation.procurement
     require_official(actor, procurement)
@@ -265,6 +268,7 @@ def framework_call_off_pick(
             picked_by=actor,
             publish_due=publish.value if publish else None,
             publish_citation=publish.citation if publish else "",
+            by_order=by_order,
         )
         audit.record(
             actor=actor,
@@ -279,6 +283,7 @@ def framework_call_off_pick(
                 "description": text,
                 "note": ruled.note,
                 "publish_due": call_off.publish_due,
+                "by_order": by_order,
             },
             reason=ruled.citation,
         )
