@@ -26,9 +26,12 @@ EXTENSIONS = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/v1.1.5/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_techniques_extension/master/extension.json",
 )
-"""Extensions whose fields the releases use (their v1.1.5 tags, compatible with OCDS 1.1): bids
-(statistics, details), lots, and enquiries (询问 and their answers, ``tender.enquiries``)."""
+"""Extensions whose fields the releases use (compatible with OCDS 1.1): bids (statistics, details),
+lots and enquiries (询问 and their answers, ``tender.enquiries``) at their v1.1.5 tags; techniques
+(``tender.techniques.hasFrameworkAgreement`` of a framework agreement, O110) at the URL the
+extension registry gives it — it has no tagged version."""
 MERGE_RULES_FILE = Path(__file__).resolve().parent / "data" / "merge_rules.json"
 
 NEGOTIATED_METHODS = frozenset(

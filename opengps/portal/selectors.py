@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,7 @@ from opengps.core import clock
 from opengps.core.errors import NotFound, one_or_not_found
 from opengps.core.inputs import as_id
 from opengps.core.paging import PageNumbers
-from opengps.evaluation.models import Award
+from opengps.evaluation.models import Award, FrameworkMember, FrameworkShortlist
 from opengps.performance.models import EvaluationStatus, PerformanceEvaluation
 from opengps.planning.models import PurchaseIntention
 from opengps.portal.errors import Code
@@ -88,6 +88,12 @@ def _amendments() -> QuerySet[Any]:
 
 def _results() -> QuerySet[Any]:
     return Award.objects.filter(announced_at__isnull=False, winner__isnull=False)
+
+
+def _shortlists() -> QuerySet[Any]:
+    """Announced framework shortlists (入围结果公告, O110 §28), with how many suppliers each has."""
+    announced = FrameworkShortlist.objects.filter(announced_at__isnull=False)
+    return announced.annotate(member_count=Count("members"))
 
 
 def _contracts() -> QuerySet[Any]:
@@ -167,6 +173,17 @@ KINDS: dict[str, Kind] = {
             "evaluation__procurement__purchaser",
             "evaluation__procurement__plan__project__items__code",
             ("evaluation__procurement__purchaser", "lot", "winner__organization"),
+        ),
+        Kind(
+            "shortlist",
+            _("入围结果公告"),
+            FrameworkShortlist,
+            _shortlists,
+            "announced_at",
+            ("evaluation__procurement__title", "evaluation__procurement__reference", "lot__title"),
+            "evaluation__procurement__purchaser",
+            "evaluation__procurement__plan__project__items__code",
+            ("evaluation__procurement__purchaser", "lot"),
         ),
         Kind(
             "contract",
@@ -399,6 +416,12 @@ def _describe(key: str, obj: Any) -> tuple[str, str, Decimal | None]:
             str(_("中标（成交）供应商：%(name)s") % {"name": obj.winner.organization.name}),
             obj.winner.price_total,
         )
+    if key == "shortlist":
+        return (
+            f"{obj.evaluation.procurement.title} · {obj.lot.title}",
+            str(_("框架协议入围供应商 %(count)s 家") % {"count": obj.member_count}),
+            None,
+        )
     if key == "contract":
         return obj.title, str(_("供应商：%(name)s") % {"name": obj.supplier.name}), obj.amount
     if key == "acceptance":
@@ -468,6 +491,12 @@ def notice(kind_key: str, pk: int) -> tuple[Kind, Any]:
     )
 
 
+def shortlist_members(shortlist: FrameworkShortlist) -> list[FrameworkMember]:
+    """The shortlisted suppliers of an announced shortlist in rank order, with their agreement prices
+    (入围单价) and addresses, as the 入围结果公告 lists them (O110 §28(3), (5))."""
+    return list(shortlist.members.select_related("organization").order_by("rank"))
+
+
 def opening_of(procurement: Procurement) -> OpeningRecord | None:
     """The opening minutes, which exist only once the bids were opened after the deadline.
 
@@ -494,6 +523,7 @@ def organization_history(org_id: int, limit: int = 50) -> tuple[Organization, di
     )
     paths = {
         "result": "winner__organization",
+        "shortlist": "members__organization",
         "contract": "supplier",
         "acceptance": "contract__supplier",
         "performance": "contract__supplier",

@@ -88,6 +88,8 @@ def notice(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         context["opening"] = selectors.opening_of(obj)
         context["lots"] = list(obj.lots.all())
         context["clarifications"] = list(obj.clarifications.all())
+    elif kind == "shortlist":
+        context["members"] = selectors.shortlist_members(obj)
     return render(request, f"portal/notice_{_template(kind)}.html", context)
 
 

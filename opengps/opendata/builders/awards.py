@@ -80,7 +80,8 @@ def _award_documents(procurement: Procurement, award: Any) -> list[dict[str, Any
 
 def _framework_awards(procurement: Procurement, parties: Parties) -> list[dict[str, Any]]:
     """An announced framework shortlist (入围结果, O110 §28) is one award per lot naming every
-    shortlisted supplier; the agreement prices are in the bids, so the award has no value."""
+    shortlisted supplier; the agreement prices are in the bids, so the award has no value. Its
+    document is the 入围结果公告 page on the portal (awardNotice)."""
 
     shortlists = (
         FrameworkShortlist.objects.filter(evaluation__procurement=procurement, announced_at__isnull=False)
@@ -100,6 +101,16 @@ def _framework_awards(procurement: Procurement, parties: Parties) -> list[dict[s
                 "date": _moment(shortlist.announced_at),
                 "suppliers": [parties.organization(m.organization, "supplier") for m in members],
                 "relatedLots": [str(shortlist.lot.number)],
+                "documents": [
+                    _document(
+                        "shortlist",
+                        "awardNotice",
+                        f"入围结果公告：{procurement.title}（{shortlist.lot.title}）",
+                        reverse("portal:notice", kwargs={"kind": "shortlist", "pk": shortlist.pk}),
+                        _moment(shortlist.announced_at),
+                        "text/html",
+                    )
+                ],
             }
         )
     return rows

@@ -1,10 +1,10 @@
 """The OCDS Data Review Tool's engine (`libcoveocds`), run offline over what a scenario publishes.
 
 The standard comes from ``../shared/ocds-1.1.5`` (zipped in memory, as the engine reads it); the
-extensions the packages declare (bids, lots, enquiries — their official v1.1.5 URLs) are answered
-from the copies shipped in ``tests/data/extensions`` (see its README for provenance); every other
-HTTP request is refused, so nothing is ever fetched. Everything must be clean: no schema or
-codelist error, no additional field, no additional-check finding.
+extensions the packages declare (bids, lots, enquiries at their official v1.1.5 URLs; techniques at
+its master URL) are answered from the copies shipped in ``tests/data/extensions`` (see its README
+for provenance); every other HTTP request is refused, so nothing is ever fetched. Everything must
+be clean: no schema or codelist error, no additional field, no additional-check finding.
 """
 
 from __future__ import annotations
@@ -116,7 +116,12 @@ class Offline:
 @contextmanager
 def no_network() -> Iterator[Offline]:
     """Every HTTP request made by requests (the engine, the extension registry, jsonref) inside the
-    block goes to `Offline`."""
+    block goes to `Offline`. The extension registry's in-memory response cache is emptied first, so
+    the declared extensions are read (and noted in `served`) whatever reviewed a package earlier in
+    this process."""
+    from ocdsextensionregistry.util import session  # type: ignore[import-untyped]
+
+    session.cache.clear()
     adapter = Offline()
     with mock.patch.object(
         requests.adapters.HTTPAdapter, "send", lambda _self, *a, **k: adapter.send(*a, **k)
