@@ -1,8 +1,10 @@
 """The e-mall's demo data, built through the real services: an operator account, eight entered
 suppliers with listings across the current catalogue's items (priced around the reference prices),
 one listing flagged as a price outlier, and direct-purchase orders of the provincial civil-affairs
-department in several states (placed, confirmed, declined, delivered, accepted, paid, rated), and
-two 竞价 rounds — one awarded (its order placed), one failed for too few quotes.
+department in several states (placed, confirmed, declined, delivered, accepted, paid, rated),
+two 竞价 rounds — one awarded (its order placed), one failed for too few quotes — and a 定点 call-off:
+a framework agreement procured on an item the suppliers also entered for, and one order called off
+it at a member's agreement price (`opengps.emall.demo_calloff`).
 
 Quotes are judged by the database clock, which cannot be moved: as in the procurement demo, the
 rounds are posted on an earlier moment with a close a few seconds ahead of the real clock, their
@@ -18,14 +20,25 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from opengps.accounts.demo import demo_account, demo_account_create
 from opengps.accounts.models import Region, Role, User
 from opengps.catalog.models import CatalogItem, PriceEntry
 from opengps.catalog.selectors import current_version
 from opengps.core import clock
 from opengps.core.errors import ServiceError
-from opengps.emall import services
-from opengps.emall.models import BiddingRound, Listing, ListingStatus, Order, PriceFlag, SupplierEntry
+from opengps.emall import demo_calloff, services
+from opengps.emall.models import (
+    BiddingRound,
+    Listing,
+    ListingStatus,
+    Order,
+    OrderKind,
+    PriceFlag,
+    SupplierEntry,
+)
+from opengps.evaluation.models import FrameworkShortlist
 from opengps.planning import services as planning
 from opengps.planning.models import BudgetLine, FundSource
 from opengps.registry.models import Organization
@@ -138,14 +151,14 @@ def _orders(context: Any, listings: list[Listing]) -> None:
             services.order_rate(actor=staff, order=order, stars=5 - n % 2, comment="响应及时，服务规范")
 
 
-def _line(context: Any, code: str, amount: str) -> BudgetLine:
+def _line(context: Any, code: str, amount: str, name: str = "电子卖场竞价采购") -> BudgetLine:
     staff, finance = context.users["purchaser"], context.users["finance"]
     line = planning.budget_line_create(
         actor=staff,
         unit=staff.unit,
         fiscal_year=clock.today().year,
         code=code,
-        name="电子卖场竞价采购",
+        name=name,
         fund_source=FundSource.GENERAL,
         amount=amount,
     )
@@ -203,12 +216,42 @@ def _rounds(context: Any, listings: list[Listing]) -> None:
     services.rounds_close_due()  # the second, by the scheduled task
 
 
+def _call_off(context: Any, operator: User, sellers: list[User]) -> None:
+    """The 定点 call-off (`demo_calloff`): the framework agreement planned on a line of its own, and
+    its order on another; a refusal undoes the whole agreement (nothing half-built is left)."""
+    year = clock.today().year
+    try:
+        with transaction.atomic():
+            plan_line = _line(context, f"DEMO-EMALL-KJ-{year}", "1000000", "框架协议采购（电子卖场定点）")
+            order_line = _line(context, f"DEMO-EMALL-DD-{year}", "200000", "电子卖场定点采购")
+            demo_calloff.load(context, operator, sellers, plan_line=plan_line, order_line=order_line)
+    except ServiceError as exc:
+        logger.warning("emall demo call-off: %s %s", exc.code, exc.text())
+
+
+def _note(context: Any) -> None:
+    """Where to see the 定点 call-off: its agreement's shortlist and the order (printed by `opengps demo`)."""
+    order = Order.objects.filter(kind=OrderKind.FRAMEWORK).order_by("pk").first()
+    shortlist = FrameworkShortlist.objects.filter(announced_at__isnull=False).order_by("pk").first()
+    if order is None or shortlist is None:
+        return
+    context.notes.append(
+        f"电子卖场定点 / e-mall call-off: 框架协议 / framework agreement "
+        f"{shortlist.evaluation.procurement.reference}（入围 {shortlist.members.count()} 家 / members, "
+        f"/portal/shortlist/{shortlist.pk}/）→ 定点订单 / call-off order {order.reference} "
+        f"(purchaser: /emall/call-offs/, /emall/orders/{order.pk}/)"
+    )
+
+
 def _count(context: Any) -> None:
+    agreements = FrameworkShortlist.objects.filter(announced_at__isnull=False)
     context.counts.update(
         {
             "emall_suppliers": SupplierEntry.objects.count(),
             "emall_listings": Listing.objects.count(),
             "emall_orders": Order.objects.count(),
+            "framework_agreements": agreements.values("evaluation__procurement").distinct().count(),
+            "emall_call_offs": Order.objects.filter(kind=OrderKind.FRAMEWORK).count(),
             "emall_price_flags": PriceFlag.objects.count(),
             "emall_rounds": BiddingRound.objects.count(),
             # planning counted its lines before the e-mall added its own
@@ -222,8 +265,12 @@ def load(context: Any) -> None:
     version = current_version()
     if version is None or Listing.objects.exists():
         _count(context)
+        _note(context)
         return
     items = list(version.items.filter(level=3, kind="item", retired=False).order_by("code")[:ITEMS])
+    # the suppliers also enter for the framework agreement's item, which its members sell
+    framework = demo_calloff.framework_item()
+    entered = items + ([framework] if framework is not None and framework not in items else [])
     orgs = list(Organization.objects.filter(eligible=True, status="normal").order_by("pk")[: SUPPLIERS * 3])
     sellers: list[User] = []
     for org in orgs:
@@ -233,7 +280,7 @@ def load(context: Any) -> None:
         try:
             entry = services.entry_apply(
                 actor=seller,
-                items=items,
+                items=entered,
                 contact_person=org.contact_person or "联系人",
                 contact_phone=org.contact_phone or "0731-88886666",
                 statement="申请入驻湖南省政府采购电子卖场",
@@ -253,4 +300,6 @@ def load(context: Any) -> None:
             _rounds(context, listings)
         except ServiceError as exc:
             logger.warning("emall demo rounds: %s %s", exc.code, exc.text())
+        _call_off(context, operator, sellers)
     _count(context)
+    _note(context)

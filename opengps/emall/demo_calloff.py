@@ -1,25 +1,25 @@
 """The e-mall demo's 定点 call-off: a framework agreement (框架协议, O110) on one of the e-mall's
 catalogue items, procured through the real services, and one order called off from it in the e-mall.
 
-The agreement is procured as the procurement demo procures (`opengps.procurement.demo`): its own
-approved plan (method 框架协议采购: services to recipients outside the buyer from two or more
-suppliers, the year's budget above the procurement limit standard, O110 §3(3)) on the first 养老服务
-item (the expert database's category), with one lot at the highest unit price (最高限制单价, O110
-§13: the item's reference price and a fifth), announced on a simulated earlier day with a deadline
-a few seconds ahead of the real clock (bids are judged by the database clock); five of the e-mall's
-suppliers bid at once and the loader waits for the deadline before opening them. A committee of five
-drawn from the expert database (as for a tender) reviews the bids' conformity and confirms its
-report: price-first ranks the responsive ones and eliminates at least a fifth of them (O110 §25,
-§27); the shortlist is announced. The e-mall's suppliers enter for the item too; the first-ranked
-member sells it through its live listing (listed at the catalogue's reference price when it has
-none), and the purchaser orders four units from it at its agreement price
-(`services.order_call_off`, directly chosen, O110 §32). Every date is relative to today on the one
-clock, so the demo loads on any date.
-
-`load` is not yet called from `opengps.emall.demo.load`: a demo framework agreement needs its
-suppliers entered for `framework_item()`, and publishing an announced agreement still shows gaps the
-whole-demo tests catch (its OCDS award has no served document; ``tender.techniques`` is an
-undeclared extension field; its unannounced `Award` row sits in the purchaser's 定标 queue)."""
+`opengps.emall.demo.load` calls `load` after its 竞价 rounds, with its entered suppliers (who entered
+for `framework_item()` too) and two budget lines of the purchaser's. The agreement is procured as
+the procurement demo procures (`opengps.procurement.demo`): its own approved plan (method 框架协议采购:
+services to recipients outside the buyer from two or more suppliers, the year's budget above the
+procurement limit standard, O110 §3(3)) on the first 养老服务 item — the category the expert database
+covers, so that the committee is drawn as the evaluation demo draws a tender's (by the item's
+category) — with one lot at the highest unit price (最高限制单价, O110 §13: the item's reference price
+and a fifth), announced on a simulated earlier day with a deadline a few seconds ahead of the real
+clock (bids are judged by the database clock); five of the e-mall's suppliers bid at once and the
+loader waits for the deadline before opening them. A committee of five drawn from the expert
+database reviews the bids' conformity and confirms its report: price-first ranks the responsive
+ones and eliminates at least a fifth of them (O110 §25, §27); the shortlist is announced (its
+入围结果公告 is public on the portal) and the purchaser rates the committee's conduct, as the
+performance demo rates the tenders' committees. The first-ranked member sells the item through its
+live listing (listed at the catalogue's reference price when it has none), and the purchaser orders
+four units from it at its agreement price (`services.order_call_off`, directly chosen, O110 §32);
+that order is the call-off's contract (O110 §11(9)), so no call-off contract is waiting to be made.
+Every date is relative to today on the one clock, so the demo loads on any date; the e-mall demo
+runs once, so loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from opengps.evaluation.models import Evaluation, FrameworkShortlist
 from opengps.experts.facts import bidders_from_organizations
 from opengps.experts.models import Draw, Expert, MemberStatus
 from opengps.experts.services import draw_create, draw_member_respond, expert_update
+from opengps.performance import demo as performance_demo
 from opengps.planning.models import BudgetLine
 from opengps.procurement import services as procurement_services
 from opengps.procurement.demo import Spec, _Loader
@@ -177,6 +178,7 @@ def agreement(
     procurement_services.procurement_open(actor=users["purchaser"], procurement=procurement)
     procurement.refresh_from_db()
     evaluation = _first_stage(users, procurement, spec.category)
+    performance_demo.conduct_rate(context)
     return FrameworkShortlist.objects.filter(evaluation=evaluation).first()
 
 

@@ -166,7 +166,10 @@ def _evaluate(
     return services.evaluation_publish(actor=purchaser, evaluation=evaluation)
 
 
-def _conduct(context: Any) -> int:
+def conduct_rate(context: Any) -> int:
+    """The purchaser rates the conduct of every expert of a confirmed evaluation not rated yet (IR
+    §62), on the day its scoring ended; a later stage that evaluates (the e-mall's framework
+    agreement) calls it again for its own committee. Returns how many were rated."""
     rated = 0
     members = CommitteeMember.objects.filter(evaluation__status=ProcEvalStatus.CONFIRMED).select_related(
         "evaluation__procurement", "evaluation__report"
@@ -239,5 +242,10 @@ def load(context: Any) -> None:
     for supplier_id in sorted(set(contracts.values_list("supplier_id", flat=True))):
         services.history_refresh(actor=finance, organization=Organization.objects.get(pk=supplier_id))
     context.counts["performance_evaluations"] = PerformanceEvaluation.objects.count()
-    _conduct(context)
+    conduct_rate(context)
+
+
+def totals(context: Any) -> None:
+    """Counted after every app has loaded: a later stage rates its own committee (the e-mall's
+    framework agreement)."""
     context.counts["expert_conduct"] = ExpertConduct.objects.count()

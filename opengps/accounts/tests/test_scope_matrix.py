@@ -149,8 +149,12 @@ def world(demo: Demo, django_db_blocker: Any) -> Iterator[World]:  # noqa: F811
             objects["plan", key] = PurchasePlan.objects.filter(
                 unit=mine, status=PlanStatus.IN_PROCUREMENT
             ).first()
+            # one with an award: the e-mall's framework agreement is awarded with a shortlist instead
             opened = Procurement.objects.filter(
-                purchaser=mine, status=ProcurementStatus.AWARDED, agency__isnull=True
+                purchaser=mine,
+                status=ProcurementStatus.AWARDED,
+                agency__isnull=True,
+                evaluation__awards__isnull=False,
             ).first()
             objects["procurement", key] = opened
             objects["evaluation", key] = Evaluation.objects.filter(procurement=opened).first()

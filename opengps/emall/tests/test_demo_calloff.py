@@ -15,6 +15,7 @@ from opengps.core import clock
 from opengps.emall import demo_calloff
 from opengps.emall.models import Order, OrderKind, OrderStatus
 from opengps.evaluation.models import FrameworkCallOff, FrameworkShortlist
+from opengps.performance.models import ExpertConduct
 from opengps.procurement.models import BidReadout, ProcurementStatus
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,9 @@ def test_demo_framework_agreement_and_its_call_off(
     assert list(procurement.plan.project.items.values_list("code", flat=True)) == ["A0401"]
     assert BidReadout.objects.filter(opening__procurement=procurement).count() == 5
     assert shortlist.members.count() == 3
+    # and the purchaser rated its committee's conduct (IR §62), as the performance demo rates a tender's
+    committee = shortlist.evaluation.members.all()
+    assert ExpertConduct.objects.filter(member__in=committee).count() == committee.count() == 5
     # and the call-off is a placed 定点 order at the first-ranked member's agreement price
     assert order is not None and Order.objects.get(kind=OrderKind.FRAMEWORK) == order
     member = shortlist.members.get(rank=1)
@@ -60,7 +64,7 @@ def test_demo_framework_agreement_and_its_call_off(
     assert order.unit_price == member.price and order.quantity == 4 and order.amount == 4 * member.price
     assert order.budget_line == order_line and order.fiscal_year == year
     call_off = FrameworkCallOff.objects.get()
-    assert call_off.member == member and call_off.amount == order.amount
+    assert call_off.member == member and call_off.amount == order.amount and call_off.by_order
     # and the order's page and the call-off list render for the purchaser, the order for its supplier
     client = Client()
     client.force_login(purchaser)

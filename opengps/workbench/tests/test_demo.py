@@ -176,7 +176,8 @@ def test_procurements_in_every_stage_with_announced_awards_and_sealed_bids(
     )
     from opengps.procurement.sealing import Receipt, platform_public_key_pem, receipt_verify
 
-    assert demo.summary.counts["procurements"] == len(procurement_demo.SPECS)
+    # the procurement demo's, and the e-mall's framework agreement
+    assert demo.summary.counts["procurements"] == len(procurement_demo.SPECS) + 1
     statuses = set(Procurement.objects.values_list("status", flat=True))
     assert {
         ProcurementStatus.ANNOUNCED,
@@ -282,6 +283,47 @@ def test_a_year_of_published_evaluations_and_the_credit_loop(demo: Demo, anchore
     assert HistoryEntry.objects.filter(flagged=True).exists()
     assert ListingRecommendation.objects.exists()
     assert ExpertConduct.objects.exists()
+
+
+def test_a_framework_agreement_its_e_mall_call_off_and_the_purchasers_award_queue(
+    demo: Demo, anchored: None
+) -> None:
+    """The e-mall's 定点 call-off (`emall.demo_calloff`): an announced framework shortlist with an
+    order called off it in the e-mall; the purchaser's 定标 queue has nothing of the agreement to
+    confirm, announce or contract (the shortlist is no award, the order is the call-off's contract)."""
+    from opengps.accounts.models import User
+    from opengps.emall.models import Order, OrderKind
+    from opengps.evaluation.models import Award, FrameworkCallOff, FrameworkShortlist
+    from opengps.performance.models import ExpertConduct
+    from opengps.procurement.models import ProcurementStatus
+    from opengps.workbench.queues import queue_get
+
+    # the agreement: announced, at least two members, its committee's conduct rated
+    shortlist = FrameworkShortlist.objects.select_related("evaluation__procurement").get()
+    procurement = shortlist.evaluation.procurement
+    assert procurement.method == "framework_agreement" and procurement.status == ProcurementStatus.AWARDED
+    assert shortlist.announced_at is not None and shortlist.members.count() >= 2
+    assert not Award.objects.filter(evaluation__procurement=procurement).exists()
+    committee = shortlist.evaluation.members.all()
+    rated = ExpertConduct.objects.filter(member__in=committee)
+    assert committee.exists() and rated.count() == committee.count()
+    assert demo.summary.counts["emall_call_offs"] >= 1
+    # the call-off: an e-mall 定点 order from a member at its agreement price, recorded on the agreement
+    order = Order.objects.filter(kind=OrderKind.FRAMEWORK).select_related("supplier").first()
+    assert order is not None
+    member = shortlist.members.get(organization=order.supplier)
+    assert order.unit_price == member.price
+    call_off = FrameworkCallOff.objects.get(shortlist=shortlist, member=member)
+    assert call_off.by_order and call_off.amount == order.amount
+    # the purchaser's 定标 queue lists nothing of the agreement
+    purchaser = User.objects.get(username="purchaser")
+    queue = queue_get(actor=purchaser, key="awards")
+    assert queue is not None
+    assert not [item.title for item in queue.items if procurement.reference in item.title]
+    # the 入围结果公告 is public, naming every member
+    page = Client().get(f"/portal/shortlist/{shortlist.pk}/")
+    assert page.status_code == 200
+    assert all(m.organization.name in page.content.decode() for m in shortlist.members.all())
 
 
 def test_the_2023_round_funds_70_organizations_with_exactly_7_5_million(demo: Demo, anchored: None) -> None:
