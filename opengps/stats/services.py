@@ -91,12 +91,12 @@ def summaries_refresh(*, actor: SystemOrActor) -> Refresh:
         previous = Refresh.objects.order_by("-finished_at", "-pk").first()
         if previous is not None and previous.digest == digest:
             with connection.cursor() as cursor:
-                swap.abandon(cursor)
+                swap.abandon(cursor, tables)
             previous.finished_at = clock.now()
             previous.save(update_fields=["finished_at"])
             return previous
         with connection.cursor() as cursor:
-            swap.commit(cursor)
+            swap.commit(cursor, tables)
         refresh = Refresh.objects.create(
             started_at=started,
             finished_at=clock.now(),

@@ -58,3 +58,37 @@ def test_a_refresh_keeps_every_column_key_constraint_and_index_and_leaves_no_cop
     assert Fact.objects.count() == first.facts
     assert _shape() == before
     assert _copies() == []
+
+
+def test_a_role_that_may_not_swap_refreshes_in_place(contract: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given an application role that does not own the tables (as README's database roles set up)
+    monkeypatch.setattr(swap, "swapping", lambda cursor: False)
+    before = _shape()
+    # when it refreshes
+    refresh = services.summaries_refresh(actor=None)
+    # then the facts are rebuilt in the live tables themselves, which keep their shape
+    assert Fact.objects.filter(source=Source.CONTRACT, record_id=contract.pk).exists()
+    assert Fact.objects.count() == refresh.facts
+    assert _shape() == before
+    assert _copies() == []
+
+
+def test_other_roles_keep_their_grants_on_the_swapped_tables(contract: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("roles, grants and the swap are PostgreSQL's")
+    # given a reporting role that may read the facts (made inside the test's transaction)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE opengps_test_reporting NOLOGIN")
+        cursor.execute(f'GRANT SELECT ON "{swap.LIVE.fact}" TO opengps_test_reporting')
+    # when a refresh swaps fresh tables in
+    with connection.cursor() as cursor:
+        assert swap.swapping(cursor)
+    services.summaries_refresh(actor=None)
+    # then the role may still read the facts, and has no more than it had
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT has_table_privilege('opengps_test_reporting', %s, 'SELECT'), "
+            "has_table_privilege('opengps_test_reporting', %s, 'INSERT')",
+            [swap.LIVE.fact, swap.LIVE.fact],
+        )
+        assert cursor.fetchone() == (True, False)
